@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using Jisr.Domain.Common;
+
+namespace Jisr.Domain.Agencies;
+
+/// <summary>An organisation with its own node or tenant, known by a short code such as <c>MA-DGSN</c>.</summary>
+public sealed partial class Agency
+{
+    public const int MaxNameLength = 300;
+
+    private Agency()
+    {
+        Code = string.Empty;
+        Name = string.Empty;
+        Country = string.Empty;
+    }
+
+    public Guid Id { get; private set; }
+
+    /// <summary>Upper-case code: letters, digits and hyphens, 2-32 characters (e.g. <c>FR-DGSI</c>).</summary>
+    public string Code { get; private set; }
+
+    public string Name { get; private set; }
+
+    /// <summary>ISO 3166-1 alpha-2 country code, or <c>INT</c> for an international organisation.</summary>
+    public string Country { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public static Agency Create(string? code, string? name, string? country, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        Code = NormalizeCode(code),
+        Name = Guard.Text(name, "name", MaxNameLength),
+        Country = CountryCode.Parse(country, "country", allowInternational: true),
+        CreatedAt = now.ToUniversalTime(),
+    };
+
+    public static string NormalizeCode(string? code, string field = "code")
+    {
+        var text = code?.Trim().ToUpperInvariant();
+        Guard.That(text is not null && CodePattern().IsMatch(text), field, $"'{code}' is not an agency code (2-32 letters, digits or hyphens, e.g. MA-DGSN)");
+        return text!;
+    }
+
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{1,31}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CodePattern();
+}

@@ -1,0 +1,43 @@
+namespace Jisr.Domain.Common;
+
+/// <summary>
+/// Raised when a value would put a domain object into an invalid state. <see cref="Field"/> names the
+/// offending field in the caller's terms (camelCase, JSON-path style), so the API can answer with a
+/// problem detail that tells a person what to fix.
+/// </summary>
+public sealed class DomainValidationException : Exception
+{
+    public DomainValidationException(string field, string message)
+        : base($"{field}: {message}")
+    {
+        Field = field;
+        Reason = message;
+    }
+
+    public DomainValidationException()
+        : this("value", "invalid")
+    {
+    }
+
+    public DomainValidationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Field = "value";
+        Reason = message;
+    }
+
+    public DomainValidationException(string message)
+        : this("value", message)
+    {
+    }
+
+    /// <summary>The field that holds the invalid value, e.g. <c>entities[2].names[0].text</c>.</summary>
+    public string Field { get; }
+
+    /// <summary>What is wrong with it, without the field name.</summary>
+    public string Reason { get; }
+
+    /// <summary>The same error, with the field placed under <paramref name="prefix"/> (e.g. <c>entities[2]</c>).</summary>
+    public DomainValidationException Under(string prefix) =>
+        new(string.IsNullOrEmpty(prefix) ? Field : $"{prefix}.{Field}", Reason);
+}

@@ -1,0 +1,87 @@
+using System.Text;
+
+namespace Jisr.Domain.Common;
+
+/// <summary>Precondition checks that raise <see cref="DomainValidationException"/> naming the field.</summary>
+public static class Guard
+{
+    /// <summary>Trims, checks length and well-formed Unicode, and returns the text in NFC (as the design requires for stored text).</summary>
+    public static string Text(string? value, string field, int maxLength, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                throw new DomainValidationException(field, "is required");
+            }
+
+            return string.Empty;
+        }
+
+        if (value.Length > maxLength * 4)
+        {
+            // Reject absurd inputs before normalising them.
+            throw new DomainValidationException(field, $"must be at most {maxLength} characters");
+        }
+
+        if (!IsWellFormed(value))
+        {
+            throw new DomainValidationException(field, "contains invalid Unicode (unpaired surrogate)");
+        }
+
+        foreach (var c in value)
+        {
+            if (c == '\0' || (char.IsControl(c) && c != '\n' && c != '\r' && c != '\t'))
+            {
+                throw new DomainValidationException(field, "contains control characters");
+            }
+        }
+
+        var normalized = value.Trim().Normalize(NormalizationForm.FormC);
+        if (normalized.Length > maxLength)
+        {
+            throw new DomainValidationException(field, $"must be at most {maxLength} characters");
+        }
+
+        return normalized;
+    }
+
+    public static string? OptionalText(string? value, string field, int maxLength)
+    {
+        var text = Text(value, field, maxLength, required: false);
+        return text.Length == 0 ? null : text;
+    }
+
+    public static void That(bool condition, string field, string message)
+    {
+        if (!condition)
+        {
+            throw new DomainValidationException(field, message);
+        }
+    }
+
+    public static DateTimeOffset Utc(DateTimeOffset value) => value.ToUniversalTime();
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

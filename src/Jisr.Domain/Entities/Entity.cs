@@ -1,0 +1,38 @@
+using Jisr.Domain.Common;
+
+namespace Jisr.Domain.Entities;
+
+/// <summary>
+/// A thing records talk about: a person, an organisation, a phone number... Owned by the agency that
+/// first asserted it. <see cref="Label"/> is what lists show; <see cref="Key"/> is the normalised
+/// identifier (phone digits, IBAN, e-mail address...) used to find the same thing again, when the type has one.
+/// </summary>
+public abstract class Entity
+{
+    public const int MaxLabelLength = 300;
+
+    protected Entity()
+    {
+        Label = string.Empty;
+    }
+
+    protected Entity(Guid agencyId, DateTimeOffset now)
+    {
+        Id = Guid.CreateVersion7(now);
+        AgencyId = agencyId;
+        CreatedAt = now.ToUniversalTime();
+        Label = string.Empty;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid AgencyId { get; private set; }
+
+    public abstract EntityType Type { get; }
+
+    public string Label { get; protected set; }
+
+    public string? Key { get; protected set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+}

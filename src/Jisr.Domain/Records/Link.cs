@@ -1,0 +1,73 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+
+namespace Jisr.Domain.Records;
+
+/// <summary>A link as submitted, before it belongs to a record: two distinct entities, a type, an optional time span.</summary>
+public sealed record LinkDraft
+{
+    private LinkDraft(Guid fromEntityId, Guid toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo)
+    {
+        FromEntityId = fromEntityId;
+        ToEntityId = toEntityId;
+        Type = type;
+        ValidFrom = validFrom;
+        ValidTo = validTo;
+    }
+
+    public Guid FromEntityId { get; }
+
+    public Guid ToEntityId { get; }
+
+    public LinkType Type { get; }
+
+    public PartialDate? ValidFrom { get; }
+
+    public PartialDate? ValidTo { get; }
+
+    public static LinkDraft Create(Guid fromEntityId, Guid toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo, DateTimeOffset now)
+    {
+        Guard.That(fromEntityId != toEntityId, "to", "a link must join two different entities");
+        Guard.That(Enum.IsDefined(type), "type", "is not a known link type");
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        Guard.That(validFrom is null || validFrom.Value.Earliest <= today, "validFrom", "cannot be in the future");
+        Guard.That(
+            validFrom is null || validTo is null || validFrom.Value.Earliest <= validTo.Value.Earliest,
+            "validTo",
+            "must not be before validFrom");
+        return new LinkDraft(fromEntityId, toEntityId, type, validFrom, validTo);
+    }
+}
+
+/// <summary>A typed relationship between two entities, asserted by one record, with its own time span.</summary>
+public sealed class Link
+{
+    private Link()
+    {
+    }
+
+    internal Link(Guid recordId, LinkDraft draft)
+    {
+        Id = Guid.CreateVersion7();
+        RecordId = recordId;
+        FromEntityId = draft.FromEntityId;
+        ToEntityId = draft.ToEntityId;
+        Type = draft.Type;
+        ValidFrom = draft.ValidFrom;
+        ValidTo = draft.ValidTo;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid RecordId { get; private set; }
+
+    public Guid FromEntityId { get; private set; }
+
+    public Guid ToEntityId { get; private set; }
+
+    public LinkType Type { get; private set; }
+
+    public PartialDate? ValidFrom { get; private set; }
+
+    public PartialDate? ValidTo { get; private set; }
+}

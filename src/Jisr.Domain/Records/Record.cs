@@ -1,0 +1,127 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Markings;
+
+namespace Jisr.Domain.Records;
+
+/// <summary>
+/// One unit of information an agency holds (intelligence report, field report, notice, request, reply),
+/// with the legal frame it is held under, its marking and source grading, and the entities and links it asserts.
+/// </summary>
+public sealed class Record
+{
+    public const int MaxTitleLength = 500;
+    public const int MaxBodyLength = 200_000;
+    public const int MaxMentions = 500;
+    public const int MaxLinks = 1000;
+
+    private List<ThreatDomain> _threatDomains = [];
+    private List<RecordMention> _mentions = [];
+    private List<Link> _links = [];
+
+    private Record()
+    {
+        Title = string.Empty;
+        Body = string.Empty;
+        Language = string.Empty;
+        LegalBasis = string.Empty;
+        Purpose = string.Empty;
+        Marking = Marking.Create(Classification.Unclassified, Tlp.Clear, HandlingCode.H0);
+    }
+
+    public Guid Id { get; private set; }
+
+    public RecordKind Kind { get; private set; }
+
+    public Guid OriginatorAgencyId { get; private set; }
+
+    public Guid AuthorUserId { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public string Title { get; private set; }
+
+    public string Body { get; private set; }
+
+    /// <summary>BCP 47 primary language of the text: "ar", "fr", "en"...</summary>
+    public string Language { get; private set; }
+
+    public string LegalBasis { get; private set; }
+
+    public string Purpose { get; private set; }
+
+    public DateTimeOffset RetentionUntil { get; private set; }
+
+    public DateOnly ReviewDate { get; private set; }
+
+    public Marking Marking { get; private set; }
+
+    public SourceGrading SourceGrading { get; private set; }
+
+    public IReadOnlyList<ThreatDomain> ThreatDomains => _threatDomains;
+
+    public IReadOnlyList<RecordMention> Mentions => _mentions;
+
+    public IReadOnlyList<Link> Links => _links;
+
+    public static Record Create(Guid originatorAgencyId, Guid authorUserId, RecordContent content, DateTimeOffset now)
+    {
+        var record = new Record
+        {
+            Id = Guid.CreateVersion7(now),
+            OriginatorAgencyId = originatorAgencyId,
+            AuthorUserId = authorUserId,
+            CreatedAt = now.ToUniversalTime(),
+        };
+        record.Apply(content, now);
+        return record;
+    }
+
+    /// <summary>Replaces the content; the record keeps its identity, originator, author and creation time.</summary>
+    public void Update(RecordContent content, DateTimeOffset now) => Apply(content, now);
+
+    /// <summary>
+    /// Replaces what the record asserts: the entities it mentions and the links between them.
+    /// Every link must join two mentioned entities.
+    /// </summary>
+    public void SetAssertions(IReadOnlyCollection<Entity> entities, IReadOnlyList<LinkDraft> links)
+    {
+        Guard.That(entities.Count <= MaxMentions, "entities", $"at most {MaxMentions} entities per record");
+        Guard.That(links.Count <= MaxLinks, "links", $"at most {MaxLinks} links per record");
+        var mentioned = entities.Select(e => e.Id).ToHashSet();
+        for (var i = 0; i < links.Count; i++)
+        {
+            var link = links[i];
+            Guard.That(mentioned.Contains(link.FromEntityId), $"links[{i}].from", "must be one of the record's entities");
+            Guard.That(mentioned.Contains(link.ToEntityId), $"links[{i}].to", "must be one of the record's entities");
+        }
+
+        _mentions = [.. mentioned.Select(id => new RecordMention(Id, id))];
+        _links = [.. links.Select(l => new Link(Id, l))];
+    }
+
+    public bool IsPastRetention(DateTimeOffset now) => now >= RetentionUntil;
+
+    private void Apply(RecordContent content, DateTimeOffset now)
+    {
+        Guard.That(content.RetentionUntil > now, "retentionUntil", "must be in the future");
+        Guard.That(content.ReviewDate <= DateOnly.FromDateTime(content.RetentionUntil.UtcDateTime), "reviewDate", "must not be after retentionUntil");
+        Kind = content.Kind;
+        Title = content.Title;
+        Body = content.Body;
+        Language = content.Language;
+        LegalBasis = content.LegalBasis;
+        Purpose = content.Purpose;
+        RetentionUntil = content.RetentionUntil.ToUniversalTime();
+        ReviewDate = content.ReviewDate;
+        Marking = content.Marking;
+        SourceGrading = content.SourceGrading;
+        _threatDomains = [.. content.ThreatDomains];
+        UpdatedAt = now.ToUniversalTime();
+    }
+}
+
+/// <summary>The record mentions the entity.</summary>
+public sealed record RecordMention(Guid RecordId, Guid EntityId);

@@ -1,0 +1,78 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Markings;
+
+namespace Jisr.Domain.Records;
+
+/// <summary>The editable content of a record, validated as a whole before it touches a <see cref="Record"/>.</summary>
+public sealed record RecordContent
+{
+    private RecordContent()
+    {
+        Title = string.Empty;
+        Body = string.Empty;
+        Language = string.Empty;
+        LegalBasis = string.Empty;
+        Purpose = string.Empty;
+        Marking = null!;
+        ThreatDomains = [];
+    }
+
+    public RecordKind Kind { get; private init; }
+
+    public string Title { get; private init; }
+
+    public string Body { get; private init; }
+
+    public string Language { get; private init; }
+
+    public string LegalBasis { get; private init; }
+
+    public string Purpose { get; private init; }
+
+    public DateTimeOffset RetentionUntil { get; private init; }
+
+    public DateOnly ReviewDate { get; private init; }
+
+    public Marking Marking { get; private init; }
+
+    public SourceGrading SourceGrading { get; private init; }
+
+    public IReadOnlyList<ThreatDomain> ThreatDomains { get; private init; }
+
+    public static RecordContent Create(
+        RecordKind kind,
+        string? title,
+        string? body,
+        string? language,
+        string? legalBasis,
+        string? purpose,
+        DateTimeOffset retentionUntil,
+        DateOnly reviewDate,
+        Marking marking,
+        SourceGrading sourceGrading,
+        IReadOnlyCollection<ThreatDomain> threatDomains)
+    {
+        ArgumentNullException.ThrowIfNull(marking);
+        ArgumentNullException.ThrowIfNull(threatDomains);
+        Guard.That(Enum.IsDefined(kind), "kind", "is not a known record kind");
+        Guard.That(threatDomains.Count > 0, "threatDomains", "at least one threat domain is required");
+        Guard.That(threatDomains.All(Enum.IsDefined), "threatDomains", "contains an unknown threat domain");
+        Guard.That(sourceGrading.Reliability != default, "sourceGrading", "is required (e.g. B2)");
+        var lang = Guard.Text(language, "language", 8).ToLowerInvariant();
+        Guard.That(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower), "language", $"'{language}' is not an ISO 639 language code (e.g. ar, fr, en)");
+        return new RecordContent
+        {
+            Kind = kind,
+            Title = Guard.Text(title, "title", Record.MaxTitleLength),
+            Body = Guard.Text(body, "body", Record.MaxBodyLength, required: false),
+            Language = lang,
+            LegalBasis = Guard.Text(legalBasis, "legalBasis", 500),
+            Purpose = Guard.Text(purpose, "purpose", 500),
+            RetentionUntil = retentionUntil.ToUniversalTime(),
+            ReviewDate = reviewDate,
+            Marking = marking,
+            SourceGrading = sourceGrading,
+            ThreatDomains = [.. threatDomains.Distinct().Order()],
+        };
+    }
+}

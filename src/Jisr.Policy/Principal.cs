@@ -1,0 +1,10 @@
+using Jisr.Domain.Markings;
+using Jisr.Domain.Users;
+
+namespace Jisr.Policy;
+
+/// <summary>Who is asking: the signed-in user, the agency they act for, their roles and clearance.</summary>
+public sealed record Principal(Guid UserId, string UserName, Guid AgencyId, string AgencyCode, IReadOnlySet<Role> Roles, Classification Clearance)
+{
+    public bool Has(Role role) => Roles.Contains(role);
+}
