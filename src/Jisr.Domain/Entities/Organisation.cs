@@ -4,7 +4,7 @@ namespace Jisr.Domain.Entities;
 
 public sealed class Organisation : Entity
 {
-    private List<string> _aliases = [];
+    private IReadOnlyList<string> _aliases = [];
 
     private Organisation()
     {

@@ -101,9 +101,9 @@ public sealed record PersonIdentifier
 /// <summary>A person: names in several scripts, a partial date of birth, nationalities, identifiers.</summary>
 public sealed class Person : Entity
 {
-    private List<PersonName> _names = [];
-    private List<string> _nationalities = [];
-    private List<PersonIdentifier> _identifiers = [];
+    private IReadOnlyList<PersonName> _names = [];
+    private IReadOnlyList<string> _nationalities = [];
+    private IReadOnlyList<PersonIdentifier> _identifiers = [];
 
     private Person()
     {

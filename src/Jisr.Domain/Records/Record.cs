@@ -15,7 +15,7 @@ public sealed class Record
     public const int MaxMentions = 500;
     public const int MaxLinks = 1000;
 
-    private List<ThreatDomain> _threatDomains = [];
+    private IReadOnlyList<ThreatDomain> _threatDomains = [];
     private List<RecordMention> _mentions = [];
     private List<Link> _links = [];
 

@@ -1,0 +1,159 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Audit;
+
+/// <summary>
+/// The single writer of the hash-chained audit log for this node process.
+/// <list type="bullet">
+/// <item>Changes (record writes, deletes, account changes) are saved together with their audit entry in one
+/// transaction (<see cref="SaveWithAuditAsync"/>): a change is never committed without its entry.</item>
+/// <item>Reads and searches are group-committed (<see cref="AppendAsync"/>): many concurrent requests share one
+/// transaction, and each request waits until its entry is durable before it answers.</item>
+/// </list>
+/// Sequence numbers and hashes are assigned under one lock, so the chain never forks; the primary key on
+/// Sequence makes a second process writing the same database fail loudly instead of forking it.
+/// </summary>
+public sealed class AuditLog : IAsyncDisposable
+{
+    private const int MaxBatch = 1024;
+
+    private readonly Func<JisrDbContext> _openContext;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _chainLock = new(1, 1);
+    private readonly Channel<PendingEntry> _pending = Channel.CreateUnbounded<PendingEntry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+    private ChainHead? _head;
+
+    public AuditLog(Func<JisrDbContext> openContext, TimeProvider time)
+    {
+        _openContext = openContext;
+        _time = time;
+        _writer = Task.Run(WriteBatchesAsync);
+    }
+
+    /// <summary>Appends an entry (group commit) and returns once it is durably stored.</summary>
+    public Task AppendAsync(AuditEvent auditEvent)
+    {
+        var pending = new PendingEntry(auditEvent);
+        if (!_pending.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("the audit log is shut down");
+        }
+
+        return pending.Completion.Task;
+    }
+
+    /// <summary>
+    /// Saves the context's pending changes and the audit entries in one transaction. If saving fails, nothing
+    /// is written, the entries are taken back out of the context, and the chain is unchanged.
+    /// </summary>
+    public async Task SaveWithAuditAsync(JisrDbContext db, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(events);
+        await _chainLock.WaitAsync(cancellationToken);
+        try
+        {
+            var head = _head ??= await LoadHeadAsync(db, cancellationToken);
+            var entries = Chain(head, events);
+            db.AuditLog.AddRange(entries);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch
+            {
+                foreach (var entry in entries)
+                {
+                    db.Entry(entry).State = EntityState.Detached;
+                }
+
+                throw;
+            }
+
+            _head = new ChainHead(entries[^1].Sequence, entries[^1].Hash);
+        }
+        finally
+        {
+            _chainLock.Release();
+        }
+    }
+
+    public Task SaveWithAuditAsync(JisrDbContext db, AuditEvent auditEvent, CancellationToken cancellationToken = default) =>
+        SaveWithAuditAsync(db, [auditEvent], cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _writer;
+        _chainLock.Dispose();
+    }
+
+    private static async Task<ChainHead> LoadHeadAsync(JisrDbContext db, CancellationToken cancellationToken)
+    {
+        var last = await db.AuditLog.AsNoTracking()
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash })
+            .FirstOrDefaultAsync(cancellationToken);
+        return last is null ? new ChainHead(0, AuditHasher.GenesisHash) : new ChainHead(last.Sequence, last.Hash);
+    }
+
+    private List<AuditEntry> Chain(ChainHead head, IReadOnlyList<AuditEvent> events)
+    {
+        var at = _time.GetUtcNow();
+        var entries = new List<AuditEntry>(events.Count);
+        var sequence = head.Sequence;
+        var previous = head.Hash;
+        foreach (var auditEvent in events)
+        {
+            var entry = auditEvent.ToEntry(++sequence, at, previous);
+            entries.Add(entry);
+            previous = entry.Hash;
+        }
+
+        return entries;
+    }
+
+    private async Task WriteBatchesAsync()
+    {
+        var batch = new List<PendingEntry>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                await using var db = _openContext();
+                await SaveWithAuditAsync(db, [.. batch.Select(p => p.Event)]);
+                foreach (var item in batch)
+                {
+                    item.Completion.TrySetResult();
+                }
+            }
+#pragma warning disable CA1031 // The writer loop must survive a failed batch; the callers get the exception.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _head = null; // reload from the database before the next batch
+                foreach (var item in batch)
+                {
+                    item.Completion.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private sealed record ChainHead(long Sequence, byte[] Hash);
+
+    private sealed class PendingEntry(AuditEvent auditEvent)
+    {
+        public AuditEvent Event { get; } = auditEvent;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

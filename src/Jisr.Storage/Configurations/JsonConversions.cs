@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Jisr.Storage.Configurations;
+
+/// <summary>
+/// Value objects that live inside one column: lists as JSON arrays, partial dates as their ISO text. Reading
+/// goes back through the domain factories, so the database cannot hand the model an invalid value.
+/// </summary>
+internal static class JsonConversions
+{
+    public static readonly ValueConverter<IReadOnlyList<string>, string> StringList = new(
+        v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+        s => JsonSerializer.Deserialize<string[]>(s, JsonSerializerOptions.Default) ?? Array.Empty<string>());
+
+    public static readonly ValueConverter<IReadOnlyList<PersonName>, string> PersonNames = new(
+        v => JsonSerializer.Serialize(v.Select(n => n.Text).ToArray(), JsonSerializerOptions.Default),
+        s => (JsonSerializer.Deserialize<string[]>(s, JsonSerializerOptions.Default) ?? Array.Empty<string>())
+            .Select(t => PersonName.Create(t, "names")).ToArray());
+
+    public static readonly ValueConverter<IReadOnlyList<PersonIdentifier>, string> PersonIdentifiers = new(
+        v => JsonSerializer.Serialize(v.Select(i => new[] { i.Kind, i.Value, i.Country }).ToArray(), JsonSerializerOptions.Default),
+        s => (JsonSerializer.Deserialize<string?[][]>(s, JsonSerializerOptions.Default) ?? Array.Empty<string?[]>())
+            .Select(a => PersonIdentifier.Create(a[0], a[1], a[2], "identifiers")).ToArray());
+
+    public static readonly ValueConverter<PartialDate, string> PartialDates = new(
+        v => v.ToString(),
+        s => PartialDate.Parse(s, "date"));
+
+    public static ValueComparer<IReadOnlyList<T>> ListComparer<T>() => new(
+        (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
+        v => v.Aggregate(0, (hash, item) => HashCode.Combine(hash, item == null ? 0 : item.GetHashCode())),
+        v => v.ToArray());
+}

@@ -1,0 +1,77 @@
+using Jisr.Domain.Entities;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Jisr.Storage.Configurations;
+
+internal sealed class RecordConfiguration : IEntityTypeConfiguration<Record>
+{
+    /// <summary>Surrogate integer key: compact, insertion-ordered (cursor paging), the rowid on SQLite.</summary>
+    public const string SequenceColumn = "Sequence";
+
+    public void Configure(EntityTypeBuilder<Record> builder)
+    {
+        builder.ToTable("Records");
+        builder.Property<long>(SequenceColumn).ValueGeneratedOnAdd();
+        builder.HasKey(SequenceColumn);
+        builder.HasAlternateKey(r => r.Id);
+        builder.Property(r => r.Title).HasMaxLength(Record.MaxTitleLength);
+        builder.Property(r => r.Language).HasMaxLength(8);
+        builder.Property(r => r.LegalBasis).HasMaxLength(500);
+        builder.Property(r => r.Purpose).HasMaxLength(500);
+        builder.Property(r => r.SourceGrading)
+            .HasConversion(g => g.ToString(), s => SourceGrading.Parse(s, "sourceGrading"))
+            .HasMaxLength(2);
+        builder.ComplexProperty(r => r.Marking, marking =>
+        {
+            marking.Property(m => m.Classification).HasColumnName("Classification");
+            marking.Property(m => m.Tlp).HasColumnName("Tlp");
+            marking.Property(m => m.Handling).HasColumnName("Handling");
+            marking.Property(m => m.HandlingNote).HasColumnName("HandlingNote").HasMaxLength(Marking.MaxHandlingNoteLength);
+        });
+        builder.Property(r => r.ThreatDomains)
+            .HasField("_threatDomains")
+            .UsePropertyAccessMode(PropertyAccessMode.Field)
+            .HasConversion(
+                v => string.Join(',', v.Select(d => RecordVocabulary.ThreatDomains[d])),
+                s => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => RecordVocabulary.ThreatDomains.Parse(n, "threatDomains")).ToArray(),
+                JsonConversions.ListComparer<ThreatDomain>());
+        builder.Property<string>(JisrDbContext.SearchTextColumn).IsRequired();
+        builder.HasMany(r => r.Mentions).WithOne().HasForeignKey(m => m.RecordId).HasPrincipalKey(r => r.Id).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(r => r.Links).WithOne().HasForeignKey(l => l.RecordId).HasPrincipalKey(r => r.Id).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(r => r.Mentions).HasField("_mentions").UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.Navigation(r => r.Links).HasField("_links").UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.HasIndex(r => new { r.OriginatorAgencyId, r.CreatedAt });
+        builder.HasIndex(r => r.RetentionUntil);
+        builder.HasIndex(r => r.ReviewDate);
+    }
+}
+
+internal sealed class RecordMentionConfiguration : IEntityTypeConfiguration<RecordMention>
+{
+    public void Configure(EntityTypeBuilder<RecordMention> builder)
+    {
+        builder.ToTable("RecordEntities");
+        builder.HasKey(m => new { m.RecordId, m.EntityId });
+        builder.HasOne<Entity>().WithMany().HasForeignKey(m => m.EntityId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(m => m.EntityId);
+    }
+}
+
+internal sealed class LinkConfiguration : IEntityTypeConfiguration<Link>
+{
+    public void Configure(EntityTypeBuilder<Link> builder)
+    {
+        builder.ToTable("Links");
+        builder.HasKey(l => l.Id);
+        builder.HasOne<Entity>().WithMany().HasForeignKey(l => l.FromEntityId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Entity>().WithMany().HasForeignKey(l => l.ToEntityId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(l => l.ValidFrom).HasConversion(JsonConversions.PartialDates).HasMaxLength(10);
+        builder.Property(l => l.ValidTo).HasConversion(JsonConversions.PartialDates).HasMaxLength(10);
+        builder.HasIndex(l => l.RecordId);
+        builder.HasIndex(l => l.FromEntityId);
+        builder.HasIndex(l => l.ToEntityId);
+    }
+}

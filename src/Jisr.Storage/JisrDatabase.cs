@@ -1,0 +1,104 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jisr.Storage;
+
+/// <summary>Builds contexts for a <see cref="DatabaseLocation"/> and brings its schema up to date.</summary>
+public static class JisrDatabase
+{
+    /// <summary>Registers <see cref="JisrDbContext"/> (pooled) for the location's provider.</summary>
+    public static IServiceCollection AddJisrDatabase(this IServiceCollection services, DatabaseLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return location.Provider switch
+        {
+            DatabaseProvider.Sqlite => services.AddDbContextPool<JisrDbContext, SqliteJisrDbContext>(o => ConfigureSqlite(o, location.Target)),
+            DatabaseProvider.Postgres => services.AddDbContextPool<JisrDbContext, PostgresJisrDbContext>(o => ConfigurePostgres(o, location.Target)),
+            _ => throw new ArgumentOutOfRangeException(nameof(location)),
+        };
+    }
+
+    /// <summary>A standalone context (CLI commands, tests, benchmarks); dispose it after use.</summary>
+    public static JisrDbContext Open(DatabaseLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        switch (location.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = new DbContextOptionsBuilder<SqliteJisrDbContext>();
+                ConfigureSqlite(sqlite, location.Target);
+                return new SqliteJisrDbContext(sqlite.Options);
+            case DatabaseProvider.Postgres:
+                var postgres = new DbContextOptionsBuilder<PostgresJisrDbContext>();
+                ConfigurePostgres(postgres, location.Target);
+                return new PostgresJisrDbContext(postgres.Options);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(location));
+        }
+    }
+
+    /// <summary>Applies pending migrations (creating the database if needed). Safe to run on every start.</summary>
+    public static async Task MigrateAsync(DatabaseLocation location, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open(location);
+        if (location.Provider == DatabaseProvider.Sqlite)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(location.Target));
+            if (directory is not null)
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+        if (location.Provider == DatabaseProvider.Sqlite)
+        {
+            // WAL is a property of the file: readers never block the writer, and a killed process loses no committed transaction.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    internal static void ConfigureSqlite(DbContextOptionsBuilder options, string path)
+    {
+        var connection = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        options.UseSqlite(connection.ToString())
+            .AddInterceptors(SqlitePragmas.Instance)
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString)
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+
+    /// <summary>Per-connection SQLite settings (they do not persist in the file).</summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+
+            // synchronous=NORMAL in WAL mode: a commit survives a killed process; only an OS crash may lose the last commits.
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+            command.ExecuteNonQuery();
+        }
+    }
+}

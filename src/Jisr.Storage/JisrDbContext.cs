@@ -1,0 +1,53 @@
+using Jisr.Domain.Agencies;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Records;
+using Jisr.Storage.Accounts;
+using Jisr.Storage.Audit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage;
+
+/// <summary>
+/// The node's database. The model is the same on every provider; <see cref="SqliteJisrDbContext"/> and
+/// <see cref="PostgresJisrDbContext"/> add what differs (type conventions, full-text search) and each owns
+/// its migrations.
+/// </summary>
+public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<Guid>, Guid>
+{
+    /// <summary>Shadow column on Records holding the folded text full-text search indexes.</summary>
+    public const string SearchTextColumn = "SearchText";
+
+    protected JisrDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    public DbSet<Agency> Agencies => Set<Agency>();
+
+    public DbSet<Record> Records => Set<Record>();
+
+    public DbSet<Entity> Entities => Set<Entity>();
+
+    public DbSet<Link> Links => Set<Link>();
+
+    public DbSet<RecordMention> Mentions => Set<RecordMention>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    /// <summary>
+    /// Ids of the records whose search text holds every token (as a prefix). Tokens come from
+    /// <see cref="Records.SearchText.Tokens"/>; the query is passed as a parameter, never spliced into SQL.
+    /// Callers compose it with the policy filter; on its own it decides nothing about visibility.
+    /// </summary>
+    public abstract IQueryable<Guid> MatchSearchText(IReadOnlyList<string> foldedTokens);
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(JisrDbContext).Assembly);
+    }
+}

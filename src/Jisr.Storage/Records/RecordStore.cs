@@ -1,0 +1,178 @@
+using Jisr.Domain.Entities;
+using Jisr.Domain.Records;
+using Jisr.Policy;
+using Jisr.Storage.Audit;
+using Jisr.Storage.Configurations;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Records;
+
+/// <summary>One page of a list: the items and the cursor of the next page (null on the last page).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
+
+/// <summary>
+/// Every read and write of records and entities. Each query starts from the policy filter for the caller
+/// (<see cref="AccessPolicy"/>), so nothing the caller may not see is ever fetched; every read, write and
+/// search leaves an audit entry.
+/// </summary>
+public sealed class RecordStore(JisrDbContext db, AuditLog audit, TimeProvider time)
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>The records <paramref name="principal"/> may read: the starting point of every record query.</summary>
+    public IQueryable<Record> Readable(Principal principal) =>
+        db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow()));
+
+    /// <summary>The entities <paramref name="principal"/> may read: the starting point of every entity query.</summary>
+    public IQueryable<Entity> ReadableEntities(Principal principal) =>
+        db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal));
+
+    /// <summary>A record with what it asserts, or null when it does not exist or the caller may not see it (the two are indistinguishable).</summary>
+    public async Task<RecordDetails?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    {
+        var record = await Readable(principal)
+            .Include(r => r.Mentions)
+            .Include(r => r.Links)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        await audit.AppendAsync(Event(principal, "record.read", id, record is null ? "not-found" : "success"));
+        if (record is null)
+        {
+            return null;
+        }
+
+        var entityIds = record.Mentions.Select(m => m.EntityId).ToList();
+        var entities = await ReadableEntities(principal).Where(e => entityIds.Contains(e.Id)).ToListAsync(cancellationToken);
+        return new RecordDetails(record, entities);
+    }
+
+    /// <summary>Newest first; <paramref name="cursor"/> is the <see cref="Page{T}.Next"/> of the previous page.</summary>
+    public async Task<Page<Record>> ListAsync(Principal principal, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var page = await PageAsync(Readable(principal), cursor, limit, cancellationToken);
+        await audit.AppendAsync(Event(principal, "record.list", null, "success", detail: $"{page.Items.Count} records"));
+        return page;
+    }
+
+    /// <summary>Full-text search within what the caller may read; the declared purpose is kept in the audit log.</summary>
+    public async Task<Page<Record>> SearchAsync(Principal principal, string query, string purpose, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var tokens = SearchText.Tokens(query);
+        var matches = db.MatchSearchText(tokens);
+        var page = tokens.Count == 0
+            ? new Page<Record>([], null)
+            : await PageAsync(Readable(principal).Where(r => matches.Contains(r.Id)), cursor, limit, cancellationToken);
+        await audit.AppendAsync(Event(principal, "search", null, "success", purpose, $"q={query}; {page.Items.Count} results"));
+        return page;
+    }
+
+    /// <summary>Stores a new record with its new entities; the record, its entities, its search text and its audit entry commit together.</summary>
+    public async Task CreateAsync(Principal principal, Record record, IReadOnlyList<Entity> newEntities, IReadOnlyList<Entity> allEntities, CancellationToken cancellationToken)
+    {
+        db.Entities.AddRange(newEntities);
+        db.Records.Add(record);
+        db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.Of(record, allEntities);
+        await audit.SaveWithAuditAsync(db, Event(principal, "record.create", record.Id, "success"), cancellationToken);
+    }
+
+    /// <summary>A tracked record for changing, or null when missing or not readable by the caller.</summary>
+    public Task<Record?> FindForUpdateAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
+        db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow()))
+            .Include(r => r.Mentions)
+            .Include(r => r.Links)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+
+    /// <summary>Saves changes made to a record from <see cref="FindForUpdateAsync"/>, with new entities, in one transaction with the audit entry.</summary>
+    public async Task UpdateAsync(Principal principal, Record record, IReadOnlyList<Entity> newEntities, IReadOnlyList<Entity> allEntities, CancellationToken cancellationToken)
+    {
+        db.Entities.AddRange(newEntities);
+        db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.Of(record, allEntities);
+        await audit.SaveWithAuditAsync(db, Event(principal, "record.update", record.Id, "success"), cancellationToken);
+    }
+
+    public async Task DeleteAsync(Principal principal, Record record, CancellationToken cancellationToken)
+    {
+        db.Records.Remove(record);
+        await audit.SaveWithAuditAsync(db, Event(principal, "record.delete", record.Id, "success"), cancellationToken);
+    }
+
+    /// <summary>Entities by id, limited to those the caller may read (unknown and hidden ids are simply absent).</summary>
+    public async Task<Dictionary<Guid, Entity>> ReadableEntitiesByIdAsync(Principal principal, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0
+            ? []
+            : await ReadableEntities(principal).Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+
+    public async Task<Entity?> ReadEntityAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    {
+        var entity = await ReadableEntities(principal).FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        await audit.AppendAsync(Event(principal, "entity.read", null, entity is null ? "not-found" : "success", targetType: "entity", targetId: id.ToString("D")));
+        return entity;
+    }
+
+    public async Task<Page<Entity>> ListEntitiesAsync(Principal principal, EntityType? type, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var query = ReadableEntities(principal);
+        if (type is { } t)
+        {
+            var discriminator = EntityVocabulary.Types[t];
+            query = query.Where(e => EF.Property<string>(e, "EntityType") == discriminator);
+        }
+
+        var offset = ParseCursor(cursor);
+        var size = Math.Clamp(limit, 1, MaxPageSize);
+        var items = await query.OrderBy(e => e.Label).ThenBy(e => e.Id).Skip((int)Math.Min(offset, int.MaxValue)).Take(size + 1).ToListAsync(cancellationToken);
+        await audit.AppendAsync(Event(principal, "entity.list", null, "success", detail: $"{Math.Min(items.Count, size)} entities"));
+        return new Page<Entity>(items.Take(size).ToList(), items.Count > size ? (offset + size).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <summary>The records the caller may read that mention the entity, newest first.</summary>
+    public async Task<Page<Record>> RecordsMentioningAsync(Principal principal, Guid entityId, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var query = Readable(principal).Where(r => r.Mentions.Any(m => m.EntityId == entityId));
+        var page = await PageAsync(query, cursor, limit, cancellationToken);
+        await audit.AppendAsync(Event(principal, "entity.records", null, "success", targetType: "entity", targetId: entityId.ToString("D"), detail: $"{page.Items.Count} records"));
+        return page;
+    }
+
+    private static long ParseCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return 0;
+        }
+
+        return long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw new ArgumentException($"cursor '{cursor}' is not one this server issued; pass the 'next' value of the previous page");
+    }
+
+    private static async Task<Page<Record>> PageAsync(IQueryable<Record> query, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var size = Math.Clamp(limit, 1, MaxPageSize);
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            var after = ParseCursor(cursor);
+            query = query.Where(r => EF.Property<long>(r, RecordConfiguration.SequenceColumn) < after);
+        }
+
+        var rows = await query
+            .OrderByDescending(r => EF.Property<long>(r, RecordConfiguration.SequenceColumn))
+            .Select(r => new { Record = r, Sequence = EF.Property<long>(r, RecordConfiguration.SequenceColumn) })
+            .Take(size + 1)
+            .ToListAsync(cancellationToken);
+        var next = rows.Count > size ? rows[size - 1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new Page<Record>([.. rows.Take(size).Select(r => r.Record)], next);
+    }
+
+    private static AuditEvent Event(Principal principal, string action, Guid? recordId, string outcome, string? purpose = null, string? detail = null, string? targetType = null, string? targetId = null) =>
+        new(action, principal.UserId, principal.UserName, principal.AgencyId,
+            TargetType: targetType ?? (recordId is null ? null : "record"),
+            TargetId: targetId ?? recordId?.ToString("D"),
+            Purpose: purpose,
+            Outcome: outcome,
+            Detail: detail);
+}
+
+/// <summary>A record and the entities it mentions that the caller may read.</summary>
+public sealed record RecordDetails(Record Record, IReadOnlyList<Entity> Entities);

@@ -1,0 +1,36 @@
+using Jisr.Storage.Records;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Jisr.Storage;
+
+/// <summary>The embedded default: one SQLite file in WAL mode, full-text search through an FTS5 table kept by triggers.</summary>
+public sealed class SqliteJisrDbContext : JisrDbContext
+{
+    public SqliteJisrDbContext(DbContextOptions<SqliteJisrDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>FTS5 query: every token must occur, each as a prefix ("tok"*); quotes are doubled, so no token is read as syntax.</summary>
+    public override IQueryable<Guid> MatchSearchText(IReadOnlyList<string> foldedTokens)
+    {
+        var query = string.Join(' ', foldedTokens.Select(t => $"\"{t.Replace("\"", "\"\"", StringComparison.Ordinal)}\"*"));
+        return Set<SearchHit>()
+            .FromSqlInterpolated($"SELECT RecordId FROM RecordSearch WHERE RecordSearch MATCH {query}")
+            .Select(h => h.RecordId);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date-time type; storing instants as UTC ticks keeps ordering and comparisons in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<SearchHit>().HasNoKey().ToView(null);
+    }
+}
