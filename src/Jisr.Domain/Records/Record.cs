@@ -98,7 +98,9 @@ public sealed class Record
             Guard.That(mentioned.Contains(link.ToEntityId), $"links[{i}].to", "must be one of the record's entities");
         }
 
-        _mentions = [.. mentioned.Select(id => new RecordMention(Id, id))];
+        // Keep the mention objects that stay, so a store tracking them sees only what really changed.
+        var kept = _mentions.Where(m => mentioned.Contains(m.EntityId)).ToList();
+        _mentions = [.. kept, .. mentioned.Except(kept.Select(m => m.EntityId)).Select(id => new RecordMention(Id, id))];
         _links = [.. links.Select(l => new Link(Id, l))];
     }
 

@@ -144,7 +144,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
         return long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0
             ? value
-            : throw new ArgumentException($"cursor '{cursor}' is not one this server issued; pass the 'next' value of the previous page");
+            : throw new Jisr.Domain.Common.DomainValidationException("cursor", $"'{cursor}' is not a cursor this server issued; pass the 'next' value of the previous page");
     }
 
     private static async Task<Page<Record>> PageAsync(IQueryable<Record> query, string? cursor, int limit, CancellationToken cancellationToken)

@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using Jisr.Server.Contracts;
+using Jisr.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Server;
+
+/// <summary>Agency id → code, for responses. Agencies are few and rarely added, so they are kept in memory.</summary>
+public sealed class AgencyDirectory(DatabaseLocation location)
+{
+    private readonly ConcurrentDictionary<Guid, AgencyRef> _byId = new();
+
+    public async Task<AgencyRef> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (_byId.TryGetValue(id, out var known))
+        {
+            return known;
+        }
+
+        await using var db = JisrDatabase.Open(location);
+        foreach (var agency in await db.Agencies.AsNoTracking().ToListAsync(cancellationToken))
+        {
+            _byId[agency.Id] = new AgencyRef(agency.Id, agency.Code);
+        }
+
+        return _byId.TryGetValue(id, out var found) ? found : new AgencyRef(id, "?");
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Encodings.Web;
+using Jisr.Storage;
+using Jisr.Storage.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Jisr.Server.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer jisr_…</c> with a personal API token. The principal behind a token is
+/// cached for a short time so reads stay fast; revoking through this node drops the cache entry at once.
+/// </summary>
+public sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    JisrDbContext db,
+    AccountService accounts,
+    TokenCache cache,
+    TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiToken";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var presented = header["Bearer ".Length..].Trim();
+        var hash = ApiTokens.Hash(presented);
+        if (!cache.TryGet(hash, out var principal))
+        {
+            var token = await ApiTokens.FindActiveAsync(db, presented, time.GetUtcNow(), Context.RequestAborted);
+            principal = token is null ? null : await accounts.PrincipalForAsync(token.UserId, Context.RequestAborted);
+            if (principal is null)
+            {
+                return AuthenticateResult.Fail("the API token is unknown, expired or revoked");
+            }
+
+            cache.Set(hash, token!.Id, principal, token.ExpiresAt);
+        }
+
+        var ticket = new AuthenticationTicket(ClaimsMapping.ToClaims(principal!, SchemeName), SchemeName);
+        return AuthenticateResult.Success(ticket);
+    }
+}
+
+/// <summary>Short-lived cache of token hash → principal, with removal by token id on revocation.</summary>
+public sealed class TokenCache(IMemoryCache cache, TimeProvider time)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> _hashesById = new();
+
+    public bool TryGet(string hash, out Jisr.Policy.Principal? principal) => cache.TryGetValue(hash, out principal);
+
+    public void Set(string hash, Guid tokenId, Jisr.Policy.Principal principal, DateTimeOffset? expiresAt)
+    {
+        var until = time.GetUtcNow() + Lifetime;
+        if (expiresAt is { } end && end < until)
+        {
+            until = end;
+        }
+
+        _hashesById[tokenId] = hash;
+        cache.Set(hash, principal, until);
+    }
+
+    public void Forget(Guid tokenId)
+    {
+        if (_hashesById.TryRemove(tokenId, out var hash))
+        {
+            cache.Remove(hash);
+        }
+    }
+
+    /// <summary>Drops every cached principal (after a change of roles, clearance or lockout).</summary>
+    public void Clear()
+    {
+        foreach (var tokenId in _hashesById.Keys)
+        {
+            Forget(tokenId);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Security.Claims;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Users;
+using Jisr.Policy;
+
+namespace Jisr.Server.Auth;
+
+/// <summary>Turns a policy <see cref="Principal"/> into claims and back; the only code that reads Jisr's claims.</summary>
+public static class ClaimsMapping
+{
+    private const string AgencyIdClaim = "jisr:agency";
+    private const string AgencyCodeClaim = "jisr:agency_code";
+    private const string ClearanceClaim = "jisr:clearance";
+
+    public static ClaimsPrincipal ToClaims(Principal principal, string authenticationType)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, principal.UserId.ToString("D")),
+            new(ClaimTypes.Name, principal.UserName),
+            new(AgencyIdClaim, principal.AgencyId.ToString("D")),
+            new(AgencyCodeClaim, principal.AgencyCode),
+            new(ClearanceClaim, ((int)principal.Clearance).ToString(CultureInfo.InvariantCulture)),
+        };
+        claims.AddRange(principal.Roles.Select(r => new Claim(ClaimTypes.Role, Roles.Names[r])));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType));
+    }
+
+    /// <summary>The principal of an authenticated request; throws when the claims are not Jisr's (a wiring bug, never user input).</summary>
+    public static Principal FromClaims(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            throw new InvalidOperationException("no authenticated user: the endpoint is missing RequireAuthorization()");
+        }
+
+        var roles = user.FindAll(ClaimTypes.Role)
+            .Select(c => Roles.Names.TryParse(c.Value, out var role) ? role : (Role?)null)
+            .OfType<Role>()
+            .ToHashSet();
+        return new Principal(
+            Guid.Parse(Required(user, ClaimTypes.NameIdentifier)),
+            Required(user, ClaimTypes.Name),
+            Guid.Parse(Required(user, AgencyIdClaim)),
+            Required(user, AgencyCodeClaim),
+            roles,
+            (Classification)int.Parse(Required(user, ClearanceClaim), CultureInfo.InvariantCulture));
+    }
+
+    private static string Required(ClaimsPrincipal user, string type) =>
+        user.FindFirst(type)?.Value ?? throw new InvalidOperationException($"claim {type} is missing");
+}

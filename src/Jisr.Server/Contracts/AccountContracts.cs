@@ -1,0 +1,22 @@
+namespace Jisr.Server.Contracts;
+
+public sealed record LoginRequest(string? UserName, string? Password);
+
+public sealed record MeResponse(Guid Id, string UserName, AgencyRef Agency, IReadOnlyList<string> Roles, string Clearance);
+
+public sealed record AgencyRequest(string? Code, string? Name, string? Country);
+
+public sealed record AgencyResponse(Guid Id, string Code, string Name, string Country);
+
+public sealed record UserRequest(string? UserName, string? DisplayName, IReadOnlyList<string>? Roles, string? Clearance, string? Password);
+
+public sealed record UserResponse(Guid Id, string UserName, string DisplayName, Guid AgencyId, IReadOnlyList<string> Roles, string Clearance, bool LockedOut);
+
+public sealed record TokenRequest(string? Name, DateTimeOffset? ExpiresAt);
+
+/// <summary>The token itself is in this response only; it cannot be shown again.</summary>
+public sealed record IssuedTokenResponse(Guid Id, string Name, string Token, DateTimeOffset? ExpiresAt);
+
+public sealed record TokenResponse(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, bool Active);
+
+public sealed record AuditEntryResponse(long Sequence, DateTimeOffset At, string? Actor, string Action, string? TargetType, string? TargetId, string? Purpose, string Outcome, string? Detail);

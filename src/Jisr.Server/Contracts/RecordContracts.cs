@@ -1,0 +1,239 @@
+namespace Jisr.Server.Contracts;
+
+/// <summary>Marking as sent and returned: <c>{"classification":"RESTRICTED","tlp":"AMBER","handling":"H1"}</c>.</summary>
+public sealed record MarkingDto(string? Classification, string? Tlp, string? Handling, string? HandlingNote = null);
+
+/// <summary>A record to create or the full new state of one to replace (PUT).</summary>
+public sealed record RecordRequest
+{
+    public string? Kind { get; init; }
+
+    public string? Title { get; init; }
+
+    public string? Body { get; init; }
+
+    public string? Language { get; init; }
+
+    public string? LegalBasis { get; init; }
+
+    public string? Purpose { get; init; }
+
+    public DateTimeOffset? RetentionUntil { get; init; }
+
+    public DateOnly? ReviewDate { get; init; }
+
+    public MarkingDto? Marking { get; init; }
+
+    public string? SourceGrading { get; init; }
+
+    public IReadOnlyList<string>? ThreatDomains { get; init; }
+
+    /// <summary>Entities the record asserts: new ones (with <c>type</c> and attributes) or existing ones (with <c>id</c>).</summary>
+    public IReadOnlyList<EntityRequest>? Entities { get; init; }
+
+    /// <summary>Links between the record's entities, referring to them by <c>ref</c> or <c>id</c>.</summary>
+    public IReadOnlyList<LinkRequest>? Links { get; init; }
+}
+
+/// <summary>
+/// An entity in a record request. Either <see cref="Id"/> (an existing entity of your agency) or
+/// <see cref="Type"/> with the attributes of that type. <see cref="Ref"/> is a name local to the request for links.
+/// </summary>
+public sealed record EntityRequest
+{
+    public string? Ref { get; init; }
+
+    public Guid? Id { get; init; }
+
+    public string? Type { get; init; }
+
+    // person
+    public IReadOnlyList<string>? Names { get; init; }
+
+    public string? DateOfBirth { get; init; }
+
+    public string? PlaceOfBirth { get; init; }
+
+    public string? Gender { get; init; }
+
+    public IReadOnlyList<string>? Nationalities { get; init; }
+
+    public IReadOnlyList<IdentifierDto>? Identifiers { get; init; }
+
+    // organisation, location, vessel, event
+    public string? Name { get; init; }
+
+    public IReadOnlyList<string>? Aliases { get; init; }
+
+    public string? Country { get; init; }
+
+    public double? Latitude { get; init; }
+
+    public double? Longitude { get; init; }
+
+    // phone, document
+    public string? Number { get; init; }
+
+    // email, crypto wallet
+    public string? Address { get; init; }
+
+    // online account
+    public string? Platform { get; init; }
+
+    public string? Handle { get; init; }
+
+    public string? Url { get; init; }
+
+    // document
+    public string? DocumentKind { get; init; }
+
+    public string? IssuingCountry { get; init; }
+
+    public DateOnly? ExpiresOn { get; init; }
+
+    // vehicle
+    public string? Registration { get; init; }
+
+    public string? Make { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Colour { get; init; }
+
+    // vessel
+    public string? Imo { get; init; }
+
+    public string? Mmsi { get; init; }
+
+    public string? Flag { get; init; }
+
+    // bank account
+    public string? Iban { get; init; }
+
+    public string? Bic { get; init; }
+
+    public string? Holder { get; init; }
+
+    // crypto wallet
+    public string? Currency { get; init; }
+
+    // event
+    public string? OccurredOn { get; init; }
+
+    public string? Place { get; init; }
+}
+
+public sealed record IdentifierDto(string? Kind, string? Value, string? Country = null);
+
+/// <summary>A link: <c>from</c> and <c>to</c> are an entity's <c>ref</c> in this request or an existing entity id.</summary>
+public sealed record LinkRequest(string? From, string? To, string? Type, string? ValidFrom = null, string? ValidTo = null);
+
+public sealed record AgencyRef(Guid Id, string Code);
+
+/// <summary>A record in a list: enough to choose which to open.</summary>
+public sealed record RecordSummary(
+    Guid Id,
+    string Kind,
+    string Title,
+    string Language,
+    AgencyRef Originator,
+    DateTimeOffset CreatedAt,
+    MarkingResponse Marking,
+    string SourceGrading,
+    IReadOnlyList<string> ThreatDomains);
+
+public sealed record MarkingResponse(string Classification, string Tlp, string Handling, string? HandlingNote, bool NotForJudicialUseWithoutConsent);
+
+public sealed record RecordResponse(
+    Guid Id,
+    string Kind,
+    string Title,
+    string Body,
+    string Language,
+    AgencyRef Originator,
+    Guid Author,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string LegalBasis,
+    string Purpose,
+    DateTimeOffset RetentionUntil,
+    DateOnly ReviewDate,
+    MarkingResponse Marking,
+    string SourceGrading,
+    IReadOnlyList<string> ThreatDomains,
+    IReadOnlyList<EntityResponse> Entities,
+    IReadOnlyList<LinkResponse> Links);
+
+public sealed record LinkResponse(Guid Id, Guid From, Guid To, string Type, string? ValidFrom, string? ValidTo);
+
+/// <summary>An entity with the attributes of its type (absent attributes are omitted).</summary>
+public sealed record EntityResponse
+{
+    public required Guid Id { get; init; }
+
+    public required string Type { get; init; }
+
+    public required string Label { get; init; }
+
+    public string? Key { get; init; }
+
+    public IReadOnlyList<NameResponse>? Names { get; init; }
+
+    public string? DateOfBirth { get; init; }
+
+    public string? PlaceOfBirth { get; init; }
+
+    public string? Gender { get; init; }
+
+    public IReadOnlyList<string>? Nationalities { get; init; }
+
+    public IReadOnlyList<IdentifierDto>? Identifiers { get; init; }
+
+    public IReadOnlyList<string>? Aliases { get; init; }
+
+    public string? Country { get; init; }
+
+    public double? Latitude { get; init; }
+
+    public double? Longitude { get; init; }
+
+    public string? Platform { get; init; }
+
+    public string? Handle { get; init; }
+
+    public string? Url { get; init; }
+
+    public string? DocumentKind { get; init; }
+
+    public string? Number { get; init; }
+
+    public string? IssuingCountry { get; init; }
+
+    public DateOnly? ExpiresOn { get; init; }
+
+    public string? Make { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Colour { get; init; }
+
+    public string? Imo { get; init; }
+
+    public string? Mmsi { get; init; }
+
+    public string? Flag { get; init; }
+
+    public string? Bic { get; init; }
+
+    public string? Holder { get; init; }
+
+    public string? Currency { get; init; }
+
+    public string? OccurredOn { get; init; }
+
+    public string? Place { get; init; }
+}
+
+public sealed record NameResponse(string Text, string Script);
+
+public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? Next);

@@ -1,0 +1,191 @@
+using Jisr.Domain.Agencies;
+using Jisr.Domain.Common;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Users;
+using Jisr.Policy;
+using Jisr.Server.Auth;
+using Jisr.Server.Contracts;
+using Jisr.Server.Errors;
+using Jisr.Storage;
+using Jisr.Storage.Accounts;
+using Jisr.Storage.Audit;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Server.Endpoints;
+
+/// <summary>Sign-in, the caller's own account and tokens, agencies, user administration and the audit trail.</summary>
+public static class AccountEndpoints
+{
+    public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
+    {
+        var auth = api.MapGroup("/auth").WithTags("Accounts");
+        auth.MapPost("/login", LoginAsync).AllowAnonymous().WithName("Login");
+        auth.MapPost("/logout", (Delegate)LogoutAsync).WithName("Logout");
+        api.MapGet("/me", MeAsync).WithTags("Accounts").WithName("Me");
+
+        var tokens = api.MapGroup("/tokens").WithTags("Accounts");
+        tokens.MapGet("/", ListTokensAsync).WithName("ListTokens");
+        tokens.MapPost("/", CreateTokenAsync).WithName("CreateToken");
+        tokens.MapDelete("/{id:guid}", RevokeTokenAsync).WithName("RevokeToken");
+
+        var agencies = api.MapGroup("/agencies").WithTags("Agencies");
+        agencies.MapGet("/", ListAgenciesAsync).WithName("ListAgencies");
+        agencies.MapGet("/{code}", GetAgencyAsync).WithName("GetAgency");
+        agencies.MapPost("/", CreateAgencyAsync).WithName("CreateAgency");
+
+        var users = api.MapGroup("/users").WithTags("Users");
+        users.MapGet("/", ListUsersAsync).WithName("ListUsers");
+        users.MapGet("/{id:guid}", GetUserAsync).WithName("GetUser");
+        users.MapPost("/", CreateUserAsync).WithName("CreateUser");
+
+        api.MapGet("/audit", ListAuditAsync).WithTags("Audit").WithName("ListAudit");
+        return api;
+    }
+
+    private static async Task<IResult> LoginAsync(LoginRequest request, HttpContext context, AccountService accounts)
+    {
+        if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
+        {
+            return ProblemResponses.Validation(string.IsNullOrWhiteSpace(request.UserName) ? "userName" : "password", "is required");
+        }
+
+        var result = await accounts.SignInAsync(request.UserName, request.Password, context.RequestAborted);
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Succeeded:
+                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ClaimsMapping.ToClaims(result.Principal!, CookieAuthenticationDefaults.AuthenticationScheme));
+                return Results.NoContent();
+            case SignInOutcome.LockedOut:
+                return Results.Problem(detail: "This account is locked after repeated failed sign-ins. Try again later or ask your administrator.", statusCode: StatusCodes.Status423Locked, title: "Account locked");
+            case SignInOutcome.InvalidCredentials:
+            default:
+                return Results.Problem(detail: "Unknown user name or wrong password.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
+        }
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext context)
+    {
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Results.NoContent();
+    }
+
+    private static async Task<MeResponse> MeAsync(Principal caller, AgencyDirectory agencies, CancellationToken cancellationToken) =>
+        new(caller.UserId, caller.UserName, await agencies.GetAsync(caller.AgencyId, cancellationToken),
+            [.. caller.Roles.Order().Select(r => Roles.Names[r])], Marking.ClassificationNames[caller.Clearance]);
+
+    private static async Task<IEnumerable<TokenResponse>> ListTokensAsync(Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return (await accounts.ListTokensAsync(caller.UserId, cancellationToken))
+            .Select(t => new TokenResponse(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.IsActive(now)));
+    }
+
+    private static async Task<IResult> CreateTokenAsync(TokenRequest request, Principal caller, AccountService accounts, JisrDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var name = Guard.Text(request.Name ?? "api", "name", 100);
+        Guard.That(request.ExpiresAt is null || request.ExpiresAt > time.GetUtcNow(), "expiresAt", "must be in the future");
+        var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == caller.UserId, cancellationToken);
+        var token = await accounts.IssueTokenAsync(user, name, request.ExpiresAt, Actor(caller), cancellationToken);
+        var stored = await db.ApiTokens.AsNoTracking().FirstAsync(t => t.TokenHash == ApiTokens.Hash(token), cancellationToken);
+        return Results.Created($"/api/v1/tokens/{stored.Id}", new IssuedTokenResponse(stored.Id, stored.Name, token, stored.ExpiresAt));
+    }
+
+    private static async Task<IResult> RevokeTokenAsync(Guid id, Principal caller, AccountService accounts, TokenCache cache, CancellationToken cancellationToken)
+    {
+        if (!await accounts.RevokeTokenAsync(caller, id, cancellationToken))
+        {
+            return ProblemResponses.NotFound($"token {id}");
+        }
+
+        cache.Forget(id);
+        return Results.NoContent();
+    }
+
+    private static async Task<IEnumerable<AgencyResponse>> ListAgenciesAsync(AccountService accounts, CancellationToken cancellationToken) =>
+        (await accounts.ListAgenciesAsync(cancellationToken)).Select(ToResponse);
+
+    private static async Task<IResult> GetAgencyAsync(string code, AccountService accounts, CancellationToken cancellationToken)
+    {
+        var agency = await accounts.FindAgencyAsync(code, cancellationToken);
+        return agency is null ? ProblemResponses.NotFound($"agency {code}") : Results.Ok(ToResponse(agency));
+    }
+
+    private static async Task<IResult> CreateAgencyAsync(AgencyRequest request, Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var decision = AccessPolicy.CanManageAgencies(caller);
+        if (!decision.IsAllowed)
+        {
+            return ProblemResponses.Forbidden(decision.Reason!);
+        }
+
+        var agency = await accounts.CreateAgencyAsync(Agency.Create(request.Code, request.Name, request.Country, time.GetUtcNow()), Actor(caller), cancellationToken);
+        return Results.Created($"/api/v1/agencies/{agency.Code}", ToResponse(agency));
+    }
+
+    private static async Task<IResult> ListUsersAsync(Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var decision = AccessPolicy.CanManageUsers(caller, caller.AgencyId);
+        if (!decision.IsAllowed)
+        {
+            return ProblemResponses.Forbidden(decision.Reason!);
+        }
+
+        var now = time.GetUtcNow();
+        return Results.Ok((await accounts.ListUsersAsync(caller.AgencyId, cancellationToken)).Select(u => ToResponse(u, now)));
+    }
+
+    private static async Task<IResult> GetUserAsync(Guid id, Principal caller, JisrDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var decision = AccessPolicy.CanManageUsers(caller, caller.AgencyId);
+        if (!decision.IsAllowed)
+        {
+            return ProblemResponses.Forbidden(decision.Reason!);
+        }
+
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && u.AgencyId == caller.AgencyId, cancellationToken);
+        return user is null ? ProblemResponses.NotFound($"user {id}") : Results.Ok(ToResponse(user, time.GetUtcNow()));
+    }
+
+    private static async Task<IResult> CreateUserAsync(UserRequest request, Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var decision = AccessPolicy.CanManageUsers(caller, caller.AgencyId);
+        if (!decision.IsAllowed)
+        {
+            return ProblemResponses.Forbidden(decision.Reason!);
+        }
+
+        var roles = (request.Roles ?? []).Select((r, i) => Roles.Names.Parse(r, $"roles[{i}]")).ToList();
+        var clearance = Marking.ClassificationNames.Parse(request.Clearance, "clearance");
+        var user = await accounts.CreateUserAsync(caller.AgencyId, request.UserName ?? string.Empty, request.DisplayName, roles, clearance, request.Password, Actor(caller), cancellationToken: cancellationToken);
+        return Results.Created($"/api/v1/users/{user.Id}", ToResponse(user, time.GetUtcNow()));
+    }
+
+    private static async Task<IResult> ListAuditAsync(Principal caller, JisrDbContext db, long? before, int? limit, CancellationToken cancellationToken)
+    {
+        var decision = AccessPolicy.CanReadAudit(caller);
+        if (!decision.IsAllowed)
+        {
+            return ProblemResponses.Forbidden(decision.Reason!);
+        }
+
+        var size = Math.Clamp(limit ?? 100, 1, 1000);
+        var query = db.AuditLog.AsNoTracking().Where(e => e.AgencyId == caller.AgencyId);
+        if (before is { } b)
+        {
+            query = query.Where(e => e.Sequence < b);
+        }
+
+        var entries = await query.OrderByDescending(e => e.Sequence).Take(size).ToListAsync(cancellationToken);
+        return Results.Ok(entries.Select(e => new AuditEntryResponse(e.Sequence, e.At, e.ActorName, e.Action, e.TargetType, e.TargetId, e.Purpose, e.Outcome, e.Detail)));
+    }
+
+    private static AuditEvent Actor(Principal caller) => new("", caller.UserId, caller.UserName, caller.AgencyId);
+
+    private static AgencyResponse ToResponse(Agency agency) => new(agency.Id, agency.Code, agency.Name, agency.Country);
+
+    private static UserResponse ToResponse(JisrUser user, DateTimeOffset now) =>
+        new(user.Id, user.UserName ?? string.Empty, user.DisplayName, user.AgencyId, [.. user.Roles.Select(r => Roles.Names[r])],
+            Marking.ClassificationNames[user.Clearance], user.LockoutEnd is { } end && end > now);
+}

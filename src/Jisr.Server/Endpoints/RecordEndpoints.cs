@@ -1,0 +1,137 @@
+using Jisr.Domain.Records;
+using Jisr.Policy;
+using Jisr.Server.Contracts;
+using Jisr.Server.Errors;
+using Jisr.Storage.Records;
+
+namespace Jisr.Server.Endpoints;
+
+/// <summary><c>/api/v1/records</c>: list, search, read, create, replace, delete. Every query goes through <see cref="RecordStore"/>, which applies the policy filter.</summary>
+public static class RecordEndpoints
+{
+    public const int DefaultPageSize = 50;
+
+    public static RouteGroupBuilder MapRecordEndpoints(this RouteGroupBuilder api)
+    {
+        var records = api.MapGroup("/records").WithTags("Records");
+        records.MapGet("/", ListAsync).WithName("ListRecords");
+        records.MapGet("/search", SearchAsync).WithName("SearchRecords").RequirePurpose();
+        records.MapGet("/{id:guid}", GetAsync).WithName("GetRecord");
+        records.MapPost("/", CreateAsync).WithName("CreateRecord");
+        records.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateRecord");
+        records.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRecord");
+        return api;
+    }
+
+    private static async Task<PageResponse<RecordSummary>> ListAsync(
+        Principal caller, RecordStore store, AgencyDirectory agencies, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var page = await store.ListAsync(caller, cursor, limit ?? DefaultPageSize, cancellationToken);
+        return await ToSummariesAsync(page, agencies, cancellationToken);
+    }
+
+    private static async Task<PageResponse<RecordSummary>> SearchAsync(
+        HttpContext context, Principal caller, RecordStore store, AgencyDirectory agencies, string? q, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(q))
+        {
+            throw new Domain.Common.DomainValidationException("q", "is required: the words to search for");
+        }
+
+        var page = await store.SearchAsync(caller, q, Purpose.Of(context), cursor, limit ?? DefaultPageSize, cancellationToken);
+        return await ToSummariesAsync(page, agencies, cancellationToken);
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, Principal caller, RecordStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
+    {
+        var details = await store.ReadAsync(caller, id, cancellationToken);
+        if (details is null)
+        {
+            return ProblemResponses.NotFound($"record {id}");
+        }
+
+        var originator = await agencies.GetAsync(details.Record.OriginatorAgencyId, cancellationToken);
+        return Results.Ok(RecordMapping.ToResponse(details.Record, originator, details.Entities));
+    }
+
+    private static async Task<IResult> CreateAsync(
+        RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var content = RecordMapping.ToContent(request);
+        var decision = AccessPolicy.CanCreate(caller, content);
+        if (!decision.IsAllowed)
+        {
+            return ProblemResponses.Forbidden(decision.Reason!);
+        }
+
+        var assertions = await ResolveAssertionsAsync(request, content, caller, store, now, cancellationToken);
+        var record = Record.Create(caller.AgencyId, caller.UserId, content, now);
+        record.SetAssertions(assertions.AllEntities, assertions.Links);
+        await store.CreateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);
+        var originator = await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken);
+        return Results.Created($"/api/v1/records/{record.Id}", RecordMapping.ToResponse(record, originator, assertions.AllEntities));
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        Guid id, RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var record = await store.FindForUpdateAsync(caller, id, cancellationToken);
+        if (record is null)
+        {
+            return ProblemResponses.NotFound($"record {id}");
+        }
+
+        var content = RecordMapping.ToContent(request);
+        var decision = AccessPolicy.CanUpdate(caller, record, content, now);
+        if (!decision.IsAllowed)
+        {
+            return decision.Outcome == PolicyOutcome.NotVisible ? ProblemResponses.NotFound($"record {id}") : ProblemResponses.Forbidden(decision.Reason!);
+        }
+
+        var assertions = await ResolveAssertionsAsync(request, content, caller, store, now, cancellationToken);
+        record.Update(content, now);
+        record.SetAssertions(assertions.AllEntities, assertions.Links);
+        await store.UpdateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);
+        var originator = await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken);
+        return Results.Ok(RecordMapping.ToResponse(record, originator, assertions.AllEntities));
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid id, Principal caller, RecordStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var record = await store.FindForUpdateAsync(caller, id, cancellationToken);
+        if (record is null)
+        {
+            return ProblemResponses.NotFound($"record {id}");
+        }
+
+        var decision = AccessPolicy.CanDelete(caller, record, time.GetUtcNow());
+        if (!decision.IsAllowed)
+        {
+            return decision.Outcome == PolicyOutcome.NotVisible ? ProblemResponses.NotFound($"record {id}") : ProblemResponses.Forbidden(decision.Reason!);
+        }
+
+        await store.DeleteAsync(caller, record, cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task<RecordAssertions> ResolveAssertionsAsync(
+        RecordRequest request, RecordContent content, Principal caller, RecordStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var referenced = (request.Entities ?? []).Where(e => e?.Id is not null).Select(e => e!.Id!.Value).Distinct().ToList();
+        var existing = await store.ReadableEntitiesByIdAsync(caller, referenced, cancellationToken);
+        return RecordMapping.ToAssertions(request, content, existing, caller.AgencyId, now);
+    }
+
+    internal static async Task<PageResponse<RecordSummary>> ToSummariesAsync(Page<Record> page, AgencyDirectory agencies, CancellationToken cancellationToken)
+    {
+        var items = new List<RecordSummary>(page.Items.Count);
+        foreach (var record in page.Items)
+        {
+            items.Add(RecordMapping.ToSummary(record, await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken)));
+        }
+
+        return new PageResponse<RecordSummary>(items, page.Next);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Encodings.Web;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using Jisr.Policy;
+using Jisr.Server.Auth;
+using Jisr.Server.Endpoints;
+using Jisr.Server.Errors;
+using Jisr.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Jisr.Server;
+
+/// <summary>Builds a Jisr node: one ASP.NET Core process serving the API of one database.</summary>
+public static class JisrNode
+{
+    private const string SelectScheme = "Jisr";
+
+    /// <summary>Creates the node (not started). The database must already be migrated (<see cref="JisrDatabase.MigrateAsync"/>).</summary>
+    public static WebApplication Build(NodeOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(JisrNode).Assembly.GetName().Name });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = NodeOptions.MaxRequestBodyBytes;
+        });
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddJisrStorage(options.Database);
+        services.AddMemoryCache();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<TokenCache>();
+        services.AddSingleton<AgencyDirectory>();
+        services.AddScoped(sp => ClaimsMapping.FromClaims(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
+        services.AddProblemDetails();
+        services.AddOpenApi("v1");
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+
+            // Arabic and accented text stay readable; characters that matter to HTML and JavaScript are still escaped.
+            o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        });
+
+        services.AddAuthentication(SelectScheme)
+            .AddPolicyScheme(SelectScheme, "API token or session cookie", o =>
+                o.ForwardDefaultSelector = context => context.Request.Headers.Authorization.Count > 0
+                    ? ApiTokenAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.Cookie.Name = "jisr.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+
+                // An API answers 401/403, it does not redirect to a login page.
+                o.Events.OnRedirectToLogin = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+            });
+        services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ProblemResponses.HandleExceptionAsync });
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapGet("/health", () => Results.Ok(new { status = "ready" })).AllowAnonymous().ExcludeFromDescription();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        api.MapRecordEndpoints();
+        api.MapEntityEndpoints();
+        api.MapAccountEndpoints();
+        return app;
+    }
+
+    /// <summary>Migrates the database, builds the node and starts it; returns once it answers on <c>/health</c>.</summary>
+    public static async Task<WebApplication> StartAsync(NodeOptions options, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await JisrDatabase.MigrateAsync(options.Database, cancellationToken);
+        var app = Build(options, configure);
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+}

@@ -1,0 +1,175 @@
+using Jisr.Domain.Agencies;
+using Jisr.Domain.Common;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Users;
+using Jisr.Policy;
+using Jisr.Storage.Audit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Accounts;
+
+public enum SignInOutcome
+{
+    Succeeded,
+    InvalidCredentials,
+    LockedOut,
+}
+
+public sealed record SignInResult(SignInOutcome Outcome, Principal? Principal);
+
+/// <summary>Agencies, user accounts, sign-in and API tokens; every change is audited.</summary>
+public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users, AuditLog audit, TimeProvider time)
+{
+    public const int MaxUserNameLength = 64;
+
+    public Task<Agency?> FindAgencyAsync(string code, CancellationToken cancellationToken = default)
+    {
+        var normalized = code.Trim().ToUpperInvariant();
+        return db.Agencies.AsNoTracking().FirstOrDefaultAsync(a => a.Code == normalized, cancellationToken);
+    }
+
+    public Task<List<Agency>> ListAgenciesAsync(CancellationToken cancellationToken = default) =>
+        db.Agencies.AsNoTracking().OrderBy(a => a.Code).ToListAsync(cancellationToken);
+
+    /// <summary>Registers an agency; refuses a code that exists already.</summary>
+    public async Task<Agency> CreateAgencyAsync(Agency agency, AuditEvent? by = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agency);
+        if (await db.Agencies.AnyAsync(a => a.Code == agency.Code, cancellationToken))
+        {
+            throw new DomainValidationException("code", $"an agency with code {agency.Code} exists already");
+        }
+
+        db.Agencies.Add(agency);
+        await audit.SaveWithAuditAsync(db, (by ?? new AuditEvent("agency.create", ActorName: "jisr-cli")) with
+        {
+            Action = "agency.create",
+            TargetType = "agency",
+            TargetId = agency.Code,
+        }, cancellationToken);
+        return agency;
+    }
+
+    /// <summary>Creates a user of an agency. With no password the account can only use API tokens until one is set.</summary>
+    public async Task<JisrUser> CreateUserAsync(
+        Guid agencyId,
+        string userName,
+        string? displayName,
+        IReadOnlyCollection<Role> roles,
+        Classification clearance,
+        string? password,
+        AuditEvent by,
+        Guid? id = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        var name = Guard.Text(userName, "userName", MaxUserNameLength).ToLowerInvariant();
+        Guard.That(roles.Count > 0, "roles", $"at least one role is required (one of: {string.Join(", ", Roles.Names.All)})");
+        Guard.That(Enum.IsDefined(clearance), "clearance", "is not a known classification");
+        Guard.That(await db.Agencies.AnyAsync(a => a.Id == agencyId, cancellationToken), "agency", "is not a known agency");
+        var now = time.GetUtcNow();
+        var user = new JisrUser
+        {
+            Id = id ?? Guid.CreateVersion7(now),
+            UserName = name,
+            AgencyId = agencyId,
+            DisplayName = Guard.OptionalText(displayName, "displayName", 200) ?? name,
+            Roles = [.. roles.Distinct().Order()],
+            Clearance = clearance,
+            CreatedAt = now,
+            LockoutEnabled = true,
+        };
+        var result = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
+        if (!result.Succeeded)
+        {
+            var error = result.Errors.First();
+            var field = error.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "userName";
+            throw new DomainValidationException(field, error.Description);
+        }
+
+        await audit.AppendAsync(by with { Action = "user.create", TargetType = "user", TargetId = user.Id.ToString("D"), Detail = name });
+        return user;
+    }
+
+    public Task<JisrUser?> FindUserAsync(string userName) => users.FindByNameAsync(userName.Trim().ToLowerInvariant());
+
+    public Task<List<JisrUser>> ListUsersAsync(Guid agencyId, CancellationToken cancellationToken = default) =>
+        db.Users.AsNoTracking().Where(u => u.AgencyId == agencyId).OrderBy(u => u.UserName).ToListAsync(cancellationToken);
+
+    /// <summary>Checks a password with lockout after repeated failures; both outcomes are audited.</summary>
+    public async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
+    {
+        var user = await FindUserAsync(userName);
+        if (user is null)
+        {
+            await audit.AppendAsync(new AuditEvent("sign-in", ActorName: Clip(userName), Outcome: "invalid-credentials"));
+            return new SignInResult(SignInOutcome.InvalidCredentials, null);
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            await audit.AppendAsync(new AuditEvent("sign-in", user.Id, user.UserName, user.AgencyId, Outcome: "locked-out"));
+            return new SignInResult(SignInOutcome.LockedOut, null);
+        }
+
+        if (!await users.CheckPasswordAsync(user, password))
+        {
+            await users.AccessFailedAsync(user);
+            var locked = await users.IsLockedOutAsync(user);
+            await audit.AppendAsync(new AuditEvent("sign-in", user.Id, user.UserName, user.AgencyId, Outcome: locked ? "locked-out" : "invalid-credentials"));
+            return new SignInResult(locked ? SignInOutcome.LockedOut : SignInOutcome.InvalidCredentials, null);
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        await audit.AppendAsync(new AuditEvent("sign-in", user.Id, user.UserName, user.AgencyId));
+        return new SignInResult(SignInOutcome.Succeeded, await PrincipalForAsync(user, cancellationToken));
+    }
+
+    /// <summary>The policy principal of a user, or null when the user no longer exists or is locked out.</summary>
+    public async Task<Principal?> PrincipalForAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null || (user.LockoutEnd is { } end && end > time.GetUtcNow()))
+        {
+            return null;
+        }
+
+        return await PrincipalForAsync(user, cancellationToken);
+    }
+
+    public async Task<string> IssueTokenAsync(JisrUser user, string tokenName, DateTimeOffset? expiresAt, AuditEvent by, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(by);
+        var token = await ApiTokens.IssueAsync(db, user.Id, tokenName, time.GetUtcNow(), expiresAt, cancellationToken);
+        await audit.AppendAsync(by with { Action = "token.create", TargetType = "user", TargetId = user.Id.ToString("D"), Detail = tokenName });
+        return token;
+    }
+
+    public Task<List<ApiToken>> ListTokensAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
+
+    /// <summary>Revokes one of the user's own tokens; false when there is no such token of theirs.</summary>
+    public async Task<bool> RevokeTokenAsync(Principal owner, Guid tokenId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.UserId == owner.UserId, cancellationToken);
+        if (token is null)
+        {
+            return false;
+        }
+
+        token.RevokedAt ??= time.GetUtcNow();
+        await audit.SaveWithAuditAsync(db, new AuditEvent("token.revoke", owner.UserId, owner.UserName, owner.AgencyId, "token", tokenId.ToString("D")), cancellationToken);
+        return true;
+    }
+
+    private async Task<Principal> PrincipalForAsync(JisrUser user, CancellationToken cancellationToken)
+    {
+        var code = await db.Agencies.AsNoTracking().Where(a => a.Id == user.AgencyId).Select(a => a.Code).FirstAsync(cancellationToken);
+        return new Principal(user.Id, user.UserName ?? string.Empty, user.AgencyId, code, user.Roles.ToHashSet(), user.Clearance);
+    }
+
+    private static string Clip(string text) => text.Length <= MaxUserNameLength ? text : text[..MaxUserNameLength];
+}

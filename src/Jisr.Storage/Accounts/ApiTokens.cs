@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Accounts;
+
+/// <summary>
+/// Personal API tokens: <c>jisr_</c> followed by 43 base64url characters (256 random bits). Only the SHA-256 is
+/// stored, so a copy of the database does not give anyone a working token.
+/// </summary>
+public static class ApiTokens
+{
+    public const string TokenPrefix = "jisr_";
+
+    public static string Hash(string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>Issues a token for the user; the returned string is shown once and never stored.</summary>
+    public static async Task<string> IssueAsync(JisrDbContext db, Guid userId, string name, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var token = TokenPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        db.ApiTokens.Add(new ApiToken
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = userId,
+            Name = string.IsNullOrWhiteSpace(name) ? "token" : name.Trim(),
+            TokenHash = Hash(token),
+            Prefix = token[..(TokenPrefix.Length + 6)],
+            CreatedAt = now,
+            ExpiresAt = expiresAt,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return token;
+    }
+
+    /// <summary>The active token row for a presented token string, or null.</summary>
+    public static async Task<ApiToken?> FindActiveAsync(JisrDbContext db, string presented, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal) || presented.Length > 100)
+        {
+            return null;
+        }
+
+        var hash = Hash(presented);
+        var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        return token is not null && token.IsActive(now) ? token : null;
+    }
+
+    private static string Base64UrlEncode(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
