@@ -1,1 +1,3 @@
-Console.WriteLine("jisr");
+using Jisr.Cli;
+
+return await JisrCommandLine.RunAsync(args);

@@ -236,4 +236,5 @@ public sealed record EntityResponse
 
 public sealed record NameResponse(string Text, string Script);
 
-public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? Next);
+/// <summary>A page of a list; <c>next</c> is always present, null on the last page.</summary>
+public sealed record PageResponse<T>(IReadOnlyList<T> Items, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? Next);

@@ -13,6 +13,7 @@ internal sealed class AgencyConfiguration : IEntityTypeConfiguration<Agency>
     {
         builder.ToTable("Agencies");
         builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).ValueGeneratedNever();
         builder.HasIndex(a => a.Code).IsUnique();
         builder.Property(a => a.Code).HasMaxLength(32);
         builder.Property(a => a.Name).HasMaxLength(Agency.MaxNameLength);

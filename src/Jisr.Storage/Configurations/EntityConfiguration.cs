@@ -12,6 +12,7 @@ internal sealed class EntityConfiguration : IEntityTypeConfiguration<Entity>
     {
         builder.ToTable("Entities");
         builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).ValueGeneratedNever();
         builder.Ignore(e => e.Type);
         var discriminator = builder.HasDiscriminator<string>("EntityType");
         foreach (var (type, clrType) in EntityClrTypes)

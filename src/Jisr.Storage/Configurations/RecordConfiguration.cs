@@ -66,6 +66,7 @@ internal sealed class LinkConfiguration : IEntityTypeConfiguration<Link>
     {
         builder.ToTable("Links");
         builder.HasKey(l => l.Id);
+        builder.Property(l => l.Id).ValueGeneratedNever(); // ids come from the domain; a new link is an insert, never an update
         builder.HasOne<Entity>().WithMany().HasForeignKey(l => l.FromEntityId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Entity>().WithMany().HasForeignKey(l => l.ToEntityId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(l => l.ValidFrom).HasConversion(JsonConversions.PartialDates).HasMaxLength(10);

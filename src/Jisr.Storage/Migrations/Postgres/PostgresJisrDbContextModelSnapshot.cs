@@ -27,7 +27,6 @@ namespace Jisr.Storage.Migrations.Postgres
             modelBuilder.Entity("Jisr.Domain.Agencies.Agency", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Code")
@@ -59,7 +58,6 @@ namespace Jisr.Storage.Migrations.Postgres
             modelBuilder.Entity("Jisr.Domain.Entities.Entity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("AgencyId")
@@ -96,7 +94,6 @@ namespace Jisr.Storage.Migrations.Postgres
             modelBuilder.Entity("Jisr.Domain.Records.Link", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("FromEntityId")

@@ -21,7 +21,6 @@ namespace Jisr.Storage.Migrations.Sqlite
             modelBuilder.Entity("Jisr.Domain.Agencies.Agency", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Code")
@@ -53,7 +52,6 @@ namespace Jisr.Storage.Migrations.Sqlite
             modelBuilder.Entity("Jisr.Domain.Entities.Entity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AgencyId")
@@ -90,7 +88,6 @@ namespace Jisr.Storage.Migrations.Sqlite
             modelBuilder.Entity("Jisr.Domain.Records.Link", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("FromEntityId")

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Jisr.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteJisrDbContext))]
-    [Migration("20261125021303_Initial")]
+    [Migration("20261125022331_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -24,7 +24,6 @@ namespace Jisr.Storage.Migrations.Sqlite
             modelBuilder.Entity("Jisr.Domain.Agencies.Agency", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Code")
@@ -56,7 +55,6 @@ namespace Jisr.Storage.Migrations.Sqlite
             modelBuilder.Entity("Jisr.Domain.Entities.Entity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AgencyId")
@@ -93,7 +91,6 @@ namespace Jisr.Storage.Migrations.Sqlite
             modelBuilder.Entity("Jisr.Domain.Records.Link", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("FromEntityId")

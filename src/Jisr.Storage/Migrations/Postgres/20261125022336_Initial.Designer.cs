@@ -14,7 +14,7 @@ using NpgsqlTypes;
 namespace Jisr.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresJisrDbContext))]
-    [Migration("20261125021311_Initial")]
+    [Migration("20261125022336_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -30,7 +30,6 @@ namespace Jisr.Storage.Migrations.Postgres
             modelBuilder.Entity("Jisr.Domain.Agencies.Agency", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Code")
@@ -62,7 +61,6 @@ namespace Jisr.Storage.Migrations.Postgres
             modelBuilder.Entity("Jisr.Domain.Entities.Entity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("AgencyId")
@@ -99,7 +97,6 @@ namespace Jisr.Storage.Migrations.Postgres
             modelBuilder.Entity("Jisr.Domain.Records.Link", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("FromEntityId")

@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+
+namespace Jisr.Testing;
+
+/// <summary>Builders for record requests as a client would send them (JSON), valid unless a test changes them.</summary>
+public static class RecordRequests
+{
+    /// <summary>A valid record with a person (Arabic and Latin names), a phone and a link between them.</summary>
+    public static JsonObject Valid(string title = "Réunion observée au port de Tanger", string body = "Deux individus ont été observés.", string language = "fr", string classification = "RESTRICTED") => new()
+    {
+        ["kind"] = "field-report",
+        ["title"] = title,
+        ["body"] = body,
+        ["language"] = language,
+        ["legalBasis"] = "Code de procédure pénale, art. 82",
+        ["purpose"] = "Prévention du trafic de stupéfiants",
+        ["retentionUntil"] = DateTimeOffset.UtcNow.AddYears(5).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["reviewDate"] = DateOnly.FromDateTime(DateTime.UtcNow.AddYears(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["marking"] = new JsonObject { ["classification"] = classification, ["tlp"] = "AMBER", ["handling"] = "H1" },
+        ["sourceGrading"] = "B2",
+        ["threatDomains"] = new JsonArray("drug-trafficking", "organised-crime"),
+        ["entities"] = new JsonArray(
+            new JsonObject
+            {
+                ["ref"] = "p1",
+                ["type"] = "person",
+                ["names"] = new JsonArray("يوسف الإدريسي", "Youssef El Idrissi"),
+                ["dateOfBirth"] = "1987-03",
+                ["nationalities"] = new JsonArray("MA"),
+                ["identifiers"] = new JsonArray(new JsonObject { ["kind"] = "passport", ["value"] = "AB123456", ["country"] = "MA" }),
+            },
+            new JsonObject { ["ref"] = "ph", ["type"] = "phone", ["number"] = "+212 6-61 23 45 67" }),
+        ["links"] = new JsonArray(new JsonObject { ["from"] = "p1", ["to"] = "ph", ["type"] = "owns", ["validFrom"] = "2024-01" }),
+    };
+}
