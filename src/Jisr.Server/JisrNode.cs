@@ -84,7 +84,7 @@ public static class JisrNode
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ProblemResponses.HandleExceptionAsync });
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(ProblemResponses.WriteStatusCodeProblemAsync);
         app.UseAuthentication();
         app.UseAuthorization();
 

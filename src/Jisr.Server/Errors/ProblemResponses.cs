@@ -60,6 +60,24 @@ public static partial class ProblemResponses
         await result.ExecuteAsync(context);
     }
 
+    /// <summary>Problem details, with a message a person can act on, for answers that have no body of their own (401, 413...).</summary>
+    public static async Task WriteStatusCodeProblemAsync(StatusCodeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var status = context.HttpContext.Response.StatusCode;
+        var detail = status switch
+        {
+            StatusCodes.Status401Unauthorized => "Sign in (POST /api/v1/auth/login) or send 'Authorization: Bearer TOKEN' with a valid, unrevoked API token.",
+            StatusCodes.Status403Forbidden => "Your account is not allowed to do this.",
+            StatusCodes.Status404NotFound => "There is nothing at this address.",
+            StatusCodes.Status405MethodNotAllowed => "This address does not accept that HTTP method; see /openapi/v1.json.",
+            StatusCodes.Status413PayloadTooLarge => $"The request body is larger than this node accepts ({NodeOptions.MaxRequestBodyBytes / (1024 * 1024)} MB). Send less data per request.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",
+            _ => null,
+        };
+        await Results.Problem(detail: detail, statusCode: status).ExecuteAsync(context.HttpContext);
+    }
+
     private static IResult FromJson(JsonException json)
     {
         var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
