@@ -33,7 +33,7 @@ public sealed partial class Agency
         Code = NormalizeCode(code),
         Name = Guard.Text(name, "name", MaxNameLength),
         Country = CountryCode.Parse(country, "country", allowInternational: true),
-        CreatedAt = now.ToUniversalTime(),
+        CreatedAt = Instants.Normalize(now),
     };
 
     public static string NormalizeCode(string? code, string field = "code")

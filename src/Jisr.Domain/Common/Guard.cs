@@ -60,7 +60,6 @@ public static class Guard
         }
     }
 
-    public static DateTimeOffset Utc(DateTimeOffset value) => value.ToUniversalTime();
 
     private static bool IsWellFormed(string value)
     {

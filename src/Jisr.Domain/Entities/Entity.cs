@@ -20,7 +20,7 @@ public abstract class Entity
     {
         Id = Guid.CreateVersion7(now);
         AgencyId = agencyId;
-        CreatedAt = now.ToUniversalTime();
+        CreatedAt = Instants.Normalize(now);
         Label = string.Empty;
     }
 

@@ -73,7 +73,7 @@ public sealed class Record
             Id = Guid.CreateVersion7(now),
             OriginatorAgencyId = originatorAgencyId,
             AuthorUserId = authorUserId,
-            CreatedAt = now.ToUniversalTime(),
+            CreatedAt = Instants.Normalize(now),
         };
         record.Apply(content, now);
         return record;
@@ -116,12 +116,12 @@ public sealed class Record
         Language = content.Language;
         LegalBasis = content.LegalBasis;
         Purpose = content.Purpose;
-        RetentionUntil = content.RetentionUntil.ToUniversalTime();
+        RetentionUntil = Instants.Normalize(content.RetentionUntil);
         ReviewDate = content.ReviewDate;
         Marking = content.Marking;
         SourceGrading = content.SourceGrading;
         _threatDomains = [.. content.ThreatDomains];
-        UpdatedAt = now.ToUniversalTime();
+        UpdatedAt = Instants.Normalize(now);
     }
 }
 

@@ -68,7 +68,7 @@ public sealed record RecordContent
             Language = lang,
             LegalBasis = Guard.Text(legalBasis, "legalBasis", 500),
             Purpose = Guard.Text(purpose, "purpose", 500),
-            RetentionUntil = retentionUntil.ToUniversalTime(),
+            RetentionUntil = Instants.Normalize(retentionUntil),
             ReviewDate = reviewDate,
             Marking = marking,
             SourceGrading = sourceGrading,

@@ -101,7 +101,7 @@ public sealed class AuditLog : IAsyncDisposable
 
     private List<AuditEntry> Chain(ChainHead head, IReadOnlyList<AuditEvent> events)
     {
-        var at = _time.GetUtcNow();
+        var at = Jisr.Domain.Common.Instants.Normalize(_time.GetUtcNow());
         var entries = new List<AuditEntry>(events.Count);
         var sequence = head.Sequence;
         var previous = head.Hash;

@@ -36,10 +36,23 @@ public static class SearchText
             }
         }
 
-        return TextFolding.FoldForSearch(text.ToString());
+        var folded = TextFolding.FoldForSearch(text.ToString());
+
+        // Arabic writes the article into the word (الإدريسي): index the bare word too, so "ادريسي" finds it.
+        var bare = folded.Split(' ').Where(HasArticle).Select(t => t[ArabicArticle.Length..]).Distinct(StringComparer.Ordinal);
+        return string.Join(' ', [folded, .. bare]).TrimEnd();
     }
 
     /// <summary>The folded, de-duplicated tokens of a query (at most <see cref="MaxQueryTokens"/>); empty when nothing searchable is left.</summary>
     public static IReadOnlyList<string> Tokens(string? query) =>
-        [.. TextFolding.FoldForSearch(query).Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Take(MaxQueryTokens)];
+        [.. TextFolding.FoldForSearch(query).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => HasArticle(t) ? t[ArabicArticle.Length..] : t)
+            .Distinct(StringComparer.Ordinal)
+            .Take(MaxQueryTokens)];
+
+    private const string ArabicArticle = "\u0627\u0644";
+
+    /// <summary>A word starting with ال whose rest is still a word of at least three letters (so الله and ألم stay whole).</summary>
+    private static bool HasArticle(string token) =>
+        token.Length >= ArabicArticle.Length + 3 && token.StartsWith(ArabicArticle, StringComparison.Ordinal);
 }
