@@ -17,6 +17,8 @@ public static class JisrCommandLine
 
 
 
+            ServeCommand.Create(),
+            MigrateCommand.Create(),
             AgencyCommands.Create(),
             UserCommands.Create(),
             TokenCommands.Create(),
@@ -32,7 +34,7 @@ public static class JisrCommandLine
 
         try
         {
-            return await parsed.InvokeAsync();
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (DomainValidationException invalid)
         {
