@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Storage;
@@ -35,6 +37,27 @@ public static class JisrDatabase
                 var postgres = new DbContextOptionsBuilder<PostgresJisrDbContext>();
                 ConfigurePostgres(postgres, location.Target);
                 return new PostgresJisrDbContext(postgres.Options);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(location));
+        }
+    }
+
+    /// <summary>A pooled source of standalone contexts, for background work such as the audit log's writer.</summary>
+    public static Func<JisrDbContext> PooledFactory(DatabaseLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        switch (location.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = new DbContextOptionsBuilder<SqliteJisrDbContext>();
+                ConfigureSqlite(sqlite, location.Target);
+                var sqlitePool = new PooledDbContextFactory<SqliteJisrDbContext>(sqlite.Options);
+                return sqlitePool.CreateDbContext;
+            case DatabaseProvider.Postgres:
+                var postgres = new DbContextOptionsBuilder<PostgresJisrDbContext>();
+                ConfigurePostgres(postgres, location.Target);
+                var postgresPool = new PooledDbContextFactory<PostgresJisrDbContext>(postgres.Options);
+                return postgresPool.CreateDbContext;
             default:
                 throw new ArgumentOutOfRangeException(nameof(location));
         }
@@ -79,10 +102,15 @@ public static class JisrDatabase
         options.UseNpgsql(connectionString)
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 
-    /// <summary>Per-connection SQLite settings (they do not persist in the file).</summary>
+    /// <summary>
+    /// Per-connection SQLite settings (they do not persist in the file). Connections are pooled, so the settings
+    /// are applied once per underlying SQLite handle, not on every open.
+    /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
         public static readonly SqlitePragmas Instance = new();
+
+        private static readonly ConditionalWeakTable<object, object> Configured = new();
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -94,11 +122,18 @@ public static class JisrDatabase
 
         private static void Apply(DbConnection connection)
         {
+            var handle = ((SqliteConnection)connection).Handle;
+            if (handle is null || Configured.TryGetValue(handle, out _))
+            {
+                return;
+            }
+
             using var command = connection.CreateCommand();
 
             // synchronous=NORMAL in WAL mode: a commit survives a killed process; only an OS crash may lose the last commits.
             command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
             command.ExecuteNonQuery();
+            Configured.AddOrUpdate(handle, handle);
         }
     }
 }

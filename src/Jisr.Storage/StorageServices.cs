@@ -15,7 +15,7 @@ public static class StorageServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(location);
         services.AddJisrDatabase(location);
-        services.AddSingleton(sp => new AuditLog(() => JisrDatabase.Open(location), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AuditLog(JisrDatabase.PooledFactory(location), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<RecordStore>();
         services.AddScoped<AccountService>();
         services.AddIdentityCore<JisrUser>(options =>

@@ -31,9 +31,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, TimeProvider t
     public async Task<RecordDetails?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
     {
         var record = await Readable(principal)
-            .Include(r => r.Mentions)
             .Include(r => r.Links)
-            .AsSplitQuery()
             .FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         await audit.AppendAsync(Event(principal, "record.read", id, record is null ? "not-found" : "success"));
         if (record is null)
@@ -41,8 +39,10 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, TimeProvider t
             return null;
         }
 
-        var entityIds = record.Mentions.Select(m => m.EntityId).ToList();
-        var entities = await ReadableEntities(principal).Where(e => entityIds.Contains(e.Id)).ToListAsync(cancellationToken);
+        // Joined from the mentions (a primary-key range), so the cost does not grow with the agency's entity count.
+        var entities = await db.Mentions.Where(m => m.RecordId == id)
+            .Join(ReadableEntities(principal), m => m.EntityId, e => e.Id, (m, e) => e)
+            .ToListAsync(cancellationToken);
         return new RecordDetails(record, entities);
     }
 
