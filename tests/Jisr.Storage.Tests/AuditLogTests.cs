@@ -124,4 +124,36 @@ public sealed class AuditLogTests
         Assert.Equal(record.Id.ToString("D"), entry.TargetId);
         Assert.Equal(world.Police.Id, entry.AgencyId);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task GroupCommit_WhenOneItemOfABatchFails_OnlyThatItemFails(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        var now = DateTimeOffset.UtcNow;
+
+        var attempts = Enumerable.Range(0, 40).Select(i => world.Audit.AppendAsync(
+            new AuditEvent("agency.create", Detail: i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            db => db.Agencies.Add(Domain.Agencies.Agency.Create(i == 17 ? "MA-POL" : $"AG-{i}", "agency", "MA", now)))).ToList();
+        var outcomes = await Task.WhenAll(attempts.Select(async a =>
+        {
+            try
+            {
+                await a;
+                return true;
+            }
+            catch (DbUpdateException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Equal(39, outcomes.Count(ok => ok));
+        Assert.False(outcomes[17]);
+        await using var check = world.Database.Open();
+        Assert.Equal(41, await check.Agencies.CountAsync());
+        Assert.Equal(39, await check.AuditLog.CountAsync(e => e.Action == "agency.create"));
+        Assert.DoesNotContain("17", await check.AuditLog.Select(e => e.Detail).ToListAsync());
+        Assert.True((await AuditVerifier.VerifyAsync(check)).IsIntact);
+    }
 }

@@ -6,10 +6,11 @@ namespace Jisr.Storage.Audit;
 /// <summary>
 /// The single writer of the hash-chained audit log for this node process.
 /// <list type="bullet">
-/// <item>Changes (record writes, deletes, account changes) are saved together with their audit entry in one
-/// transaction (<see cref="SaveWithAuditAsync"/>): a change is never committed without its entry.</item>
-/// <item>Reads and searches are group-committed (<see cref="AppendAsync"/>): many concurrent requests share one
-/// transaction, and each request waits until its entry is durable before it answers.</item>
+/// <item>Changes are saved together with their audit entry in one transaction: a change is never committed
+/// without its entry. Changes to tracked objects go through <see cref="SaveWithAuditAsync"/>.</item>
+/// <item>Reads, searches and new objects (<see cref="AppendAsync"/>) are group-committed: many concurrent
+/// requests share one transaction, and each waits until its own entry (and its new objects) are durable before
+/// it answers. If a shared batch fails, its items are retried one by one, so one bad item fails alone.</item>
 /// </list>
 /// Sequence numbers and hashes are assigned under one lock, so the chain never forks; the primary key on
 /// Sequence makes a second process writing the same database fail loudly instead of forking it.
@@ -32,10 +33,13 @@ public sealed class AuditLog : IAsyncDisposable
         _writer = Task.Run(WriteBatchesAsync);
     }
 
-    /// <summary>Appends an entry (group commit) and returns once it is durably stored.</summary>
-    public Task AppendAsync(AuditEvent auditEvent)
+    /// <summary>
+    /// Appends an entry (group commit) and returns once it is durably stored. <paramref name="addNew"/>, if given,
+    /// adds new objects to the batch's context; they commit in the same transaction as the entry, or not at all.
+    /// </summary>
+    public Task AppendAsync(AuditEvent auditEvent, Action<JisrDbContext>? addNew = null)
     {
-        var pending = new PendingEntry(auditEvent);
+        var pending = new PendingEntry(auditEvent, addNew);
         if (!_pending.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("the audit log is shut down");
@@ -128,14 +132,31 @@ public sealed class AuditLog : IAsyncDisposable
 
             try
             {
-                await using var db = _openContext();
-                await SaveWithAuditAsync(db, [.. batch.Select(p => p.Event)]);
+                await SaveBatchAsync(batch);
                 foreach (var item in batch)
                 {
                     item.Completion.TrySetResult();
                 }
             }
 #pragma warning disable CA1031 // The writer loop must survive a failed batch; the callers get the exception.
+            catch (Exception) when (batch.Count(i => i.AddNew is not null) > 0 && batch.Count > 1)
+            {
+                // One item may have spoilt the batch: give each its own transaction, so only that one fails.
+                _head = null;
+                foreach (var item in batch)
+                {
+                    try
+                    {
+                        await SaveBatchAsync([item]);
+                        item.Completion.TrySetResult();
+                    }
+                    catch (Exception ex)
+                    {
+                        _head = null;
+                        item.Completion.TrySetException(ex);
+                    }
+                }
+            }
             catch (Exception ex)
 #pragma warning restore CA1031
             {
@@ -148,11 +169,24 @@ public sealed class AuditLog : IAsyncDisposable
         }
     }
 
+    private async Task SaveBatchAsync(IReadOnlyList<PendingEntry> batch)
+    {
+        await using var db = _openContext();
+        foreach (var item in batch)
+        {
+            item.AddNew?.Invoke(db);
+        }
+
+        await SaveWithAuditAsync(db, [.. batch.Select(p => p.Event)]);
+    }
+
     private sealed record ChainHead(long Sequence, byte[] Hash);
 
-    private sealed class PendingEntry(AuditEvent auditEvent)
+    private sealed class PendingEntry(AuditEvent auditEvent, Action<JisrDbContext>? addNew)
     {
         public AuditEvent Event { get; } = auditEvent;
+
+        public Action<JisrDbContext>? AddNew { get; } = addNew;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

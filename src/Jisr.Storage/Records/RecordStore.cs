@@ -69,10 +69,13 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// <summary>Stores a new record with its new entities; the record, its entities, its search text and its audit entry commit together.</summary>
     public async Task CreateAsync(Principal principal, Record record, IReadOnlyList<Entity> newEntities, IReadOnlyList<Entity> allEntities, CancellationToken cancellationToken)
     {
-        db.Entities.AddRange(newEntities);
-        db.Records.Add(record);
-        db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.Of(record, allEntities);
-        await audit.SaveWithAuditAsync(db, Event(principal, "record.create", record.Id, "success"), cancellationToken);
+        var searchText = SearchText.Of(record, allEntities);
+        await audit.AppendAsync(Event(principal, "record.create", record.Id, "success"), batch =>
+        {
+            batch.Entities.AddRange(newEntities);
+            batch.Records.Add(record);
+            batch.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = searchText;
+        });
     }
 
     /// <summary>A tracked record for changing, or null when missing or not readable by the caller.</summary>
