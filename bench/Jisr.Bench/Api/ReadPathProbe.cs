@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Users;
+using Jisr.Policy;
+using Jisr.Storage;
+using Jisr.Storage.Records;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Bench.Api;
+
+/// <summary>Times the parts of a record read in-process (no HTTP), to see where the time goes.</summary>
+internal static class ReadPathProbe
+{
+    public static async Task RunAsync(string path)
+    {
+        var location = DatabaseLocation.Parse($"sqlite:{path}");
+        var factory = JisrDatabase.PooledFactory(location);
+        Guid[] ids;
+        Principal principal;
+        await using (var db = factory())
+        {
+            ids = await db.Records.Select(r => r.Id).Take(2000).ToArrayAsync();
+            var agency = await db.Records.Select(r => r.OriginatorAgencyId).FirstAsync();
+            principal = new Principal(Guid.NewGuid(), "probe", agency, "X", new HashSet<Role> { Role.Analyst }, Classification.Secret);
+        }
+
+        async Task Time(string name, Func<JisrDbContext, Guid, Task> body)
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                var sw = Stopwatch.StartNew();
+                var n = 0;
+                while (sw.ElapsedMilliseconds < 2000)
+                {
+                    await using var db = factory();
+                    await body(db, ids[n++ % ids.Length]);
+                }
+
+                if (round == 2)
+                {
+                    Console.WriteLine($"{name}: {n / sw.Elapsed.TotalSeconds:F0}/s ({sw.Elapsed.TotalMilliseconds * 1000 / n:F0} µs each)");
+                }
+            }
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        await Time("record by id (no filter)", async (db, id) => await db.Records.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id));
+        await Time("record by id (policy)", async (db, id) => await db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, now)).FirstOrDefaultAsync(r => r.Id == id));
+        await Time("record + links (policy)", async (db, id) => await db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, now)).Include(r => r.Links).FirstOrDefaultAsync(r => r.Id == id));
+        await Time("entities via mentions", async (db, id) => await db.Mentions.Where(m => m.RecordId == id).Join(db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal)), m => m.EntityId, e => e.Id, (m, e) => e).ToListAsync());
+        await Time("raw ADO: record by id", async (db, id) =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT * FROM Records WHERE Id = $id";
+            var p = command.CreateParameter();
+            p.ParameterName = "$id";
+            p.Value = id.ToString().ToUpperInvariant();
+            command.Parameters.Add(p);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+            }
+
+            await connection.CloseAsync();
+        });
+    }
+}
