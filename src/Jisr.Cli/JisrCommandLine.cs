@@ -18,6 +18,7 @@ public static class JisrCommandLine
 
 
             ServeCommand.Create(),
+            DemoCommand.Create(),
             MigrateCommand.Create(),
             AgencyCommands.Create(),
             UserCommands.Create(),

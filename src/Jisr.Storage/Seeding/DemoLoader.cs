@@ -1,0 +1,79 @@
+using Jisr.Domain.Users;
+using Jisr.Storage.Accounts;
+using Jisr.Storage.Audit;
+
+using Jisr.Storage.Records;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Seeding;
+
+/// <summary>A demo user with a freshly issued API token.</summary>
+public sealed record DemoAccount(string AgencyCode, string UserName, Role Role, string Token);
+
+/// <summary>
+/// Loads the demo data set (<see cref="DemoDataSet"/>) into a database. Each part is loaded only if missing, and
+/// all records go in one transaction, so running it twice, or again after an interrupted run, changes nothing
+/// but the tokens it issues.
+/// </summary>
+public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditLog audit, TimeProvider time)
+{
+    private static readonly AuditEvent By = new("demo.load", ActorName: "jisr-demo");
+
+    public async Task<IReadOnlyList<DemoAccount>> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        var world = DemoDataSet.Build(time.GetUtcNow());
+        var agencyIds = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var agency in world.Agencies)
+        {
+            var existing = await accounts.FindAgencyAsync(agency.Code, cancellationToken);
+            agencyIds[agency.Code] = existing?.Id ?? (await accounts.CreateAgencyAsync(agency, By, cancellationToken)).Id;
+        }
+
+        foreach (var user in world.Users)
+        {
+            if (await accounts.FindUserAsync(user.UserName) is null)
+            {
+                await accounts.CreateUserAsync(
+                    agencyIds[user.AgencyCode], user.UserName, user.DisplayName, user.Roles, user.Clearance, password: null, By,
+                    DemoDataSet.UserId(user.UserName), cancellationToken);
+            }
+        }
+
+        var demoAgencyIds = agencyIds.Values.ToList();
+        if (!await db.Records.AnyAsync(r => demoAgencyIds.Contains(r.OriginatorAgencyId), cancellationToken))
+        {
+            await LoadRecordsAsync(world, agencyIds, cancellationToken);
+        }
+
+        var tokens = new List<DemoAccount>();
+        foreach (var user in world.Users)
+        {
+            var account = await accounts.FindUserAsync(user.UserName)
+                ?? throw new InvalidOperationException($"demo user {user.UserName} was not created");
+            var token = await accounts.IssueTokenAsync(account, "demo", null, By, cancellationToken);
+            tokens.Add(new DemoAccount(user.AgencyCode, user.UserName, user.Roles[0], token));
+        }
+
+        return tokens;
+    }
+
+    private async Task LoadRecordsAsync(DemoWorld world, Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
+    {
+        // Agencies that existed before keep their ids; the demo records are only loaded into a fresh set of demo agencies.
+        if (world.Agencies.Any(a => agencyIds[a.Code] != a.Id))
+        {
+            throw new InvalidOperationException("the demo agencies exist with other ids; load the demo data set into a new database");
+        }
+
+        var seen = new HashSet<Guid>();
+        foreach (var item in world.Records)
+        {
+            db.Entities.AddRange(item.Entities.Where(e => seen.Add(e.Id)));
+            db.Records.Add(item.Record);
+            db.Entry(item.Record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.Of(item.Record, item.Entities);
+        }
+
+        await audit.SaveWithAuditAsync(db, By with { Detail = $"{world.Records.Count} records" }, cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+}
