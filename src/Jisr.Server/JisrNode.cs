@@ -40,7 +40,7 @@ public static class JisrNode
         services.AddSingleton<AgencyDirectory>();
         services.AddScoped(sp => ClaimsMapping.FromClaims(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
         services.AddProblemDetails();
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", OpenApiDescription.Configure);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
         {

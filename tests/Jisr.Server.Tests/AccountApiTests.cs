@@ -122,6 +122,9 @@ public sealed class AccountApiTests(NodeFixture fixture) : IClassFixture<NodeFix
         Assert.True(paths.ContainsKey("/api/v1/records"));
         Assert.True(paths.ContainsKey("/api/v1/records/search"));
         Assert.True(paths.ContainsKey("/api/v1/records/{id}"));
+        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>());
+        var searchParameters = paths["/api/v1/records/search"]!["get"]!["parameters"]!.AsArray();
+        Assert.Contains(searchParameters, p => p!["name"]!.GetValue<string>() == "X-Jisr-Purpose" && p["required"]!.GetValue<bool>());
     }
 
     [Fact]
