@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Jisr.Domain.Entities;
+using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
 using Jisr.Domain.Users;
 
@@ -7,9 +8,9 @@ namespace Jisr.Policy;
 
 /// <summary>
 /// The one place that decides who may see or change what. Every decision is a pure function of
-/// (principal, resource, time). Queries use the <c>…Filter</c> expressions so storage never fetches what
-/// the caller may not see; single checks use the matching <c>Can…</c> methods, and a property test proves the
-/// two always agree.
+/// (principal, resource, time). Read rules are written once as expressions (<see cref="RecordReadRule"/>,
+/// <see cref="EntityReadRule"/>): queries apply them bound to the caller, so storage never fetches what the caller
+/// may not see, and single checks run the same expressions compiled, so the two cannot disagree.
 /// </summary>
 /// <remarks>
 /// Current rules (tenancy): a user sees only their own agency's records, never one classified above their
@@ -19,24 +20,34 @@ public static class AccessPolicy
 {
     private static readonly Role[] WriterRoles = [Role.Analyst, Role.FieldOfficer, Role.LiaisonOfficer];
 
+    /// <summary>
+    /// The record read rule, written once: (record, caller's agency, caller's clearance, now). Queries use it
+    /// bound to a principal (<see cref="ReadableRecords"/>), in-memory checks use it compiled (<see cref="CanRead(Principal, Record, DateTimeOffset)"/>).
+    /// </summary>
+    public static readonly Expression<Func<Record, Guid, Classification, DateTimeOffset, bool>> RecordReadRule =
+        (record, agencyId, clearance, now) => record.OriginatorAgencyId == agencyId
+                                             && record.Marking.Classification <= clearance
+                                             && record.RetentionUntil > now;
+
+    /// <summary>The entity read rule: (entity, caller's agency).</summary>
+    public static readonly Expression<Func<Entity, Guid, bool>> EntityReadRule =
+        (entity, agencyId) => entity.AgencyId == agencyId;
+
+    private static readonly Func<Record, Guid, Classification, DateTimeOffset, bool> RecordReadCheck = RecordReadRule.Compile();
+    private static readonly Func<Entity, Guid, bool> EntityReadCheck = EntityReadRule.Compile();
+
     /// <summary>Records the principal may read, as a filter for queries.</summary>
     public static Expression<Func<Record, bool>> ReadableRecords(Principal principal, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var agencyId = principal.AgencyId;
-        var clearance = principal.Clearance;
-        return r => r.OriginatorAgencyId == agencyId
-                    && r.Marking.Classification <= clearance
-                    && r.RetentionUntil > now;
+        return PolicyExpressions.Bind(RecordReadRule, principal.AgencyId, principal.Clearance, now);
     }
 
     public static bool CanRead(Principal principal, Record record, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(record);
-        return record.OriginatorAgencyId == principal.AgencyId
-               && record.Marking.Classification <= principal.Clearance
-               && record.RetentionUntil > now;
+        return RecordReadCheck(record, principal.AgencyId, principal.Clearance, now);
     }
 
     /// <summary>Whether the principal may create a record with this content for their agency.</summary>
@@ -85,15 +96,14 @@ public static class AccessPolicy
     public static Expression<Func<Entity, bool>> ReadableEntities(Principal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var agencyId = principal.AgencyId;
-        return e => e.AgencyId == agencyId;
+        return PolicyExpressions.Bind(EntityReadRule, principal.AgencyId);
     }
 
     public static bool CanRead(Principal principal, Entity entity)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(entity);
-        return entity.AgencyId == principal.AgencyId;
+        return EntityReadCheck(entity, principal.AgencyId);
     }
 
     /// <summary>Account administration: administrators manage the users of their own agency.</summary>

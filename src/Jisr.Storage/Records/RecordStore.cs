@@ -19,6 +19,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, TimeProvider t
 {
     public const int MaxPageSize = 200;
 
+
     /// <summary>The records <paramref name="principal"/> may read: the starting point of every record query.</summary>
     public IQueryable<Record> Readable(Principal principal) =>
         db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow()));
@@ -30,19 +31,19 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// <summary>A record with what it asserts, or null when it does not exist or the caller may not see it (the two are indistinguishable).</summary>
     public async Task<RecordDetails?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
     {
-        var record = await Readable(principal)
-            .Include(r => r.Links)
-            .FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var record = await CompiledReads.RecordByIdAsync(db, id, principal, time.GetUtcNow(), cancellationToken);
         await audit.AppendAsync(Event(principal, "record.read", id, record is null ? "not-found" : "success"));
         if (record is null)
         {
             return null;
         }
 
-        // Joined from the mentions (a primary-key range), so the cost does not grow with the agency's entity count.
-        var entities = await db.Mentions.Where(m => m.RecordId == id)
-            .Join(ReadableEntities(principal), m => m.EntityId, e => e.Id, (m, e) => e)
-            .ToListAsync(cancellationToken);
+        var entities = new List<Entity>();
+        await foreach (var entity in CompiledReads.EntitiesOfRecord(db, id, principal).WithCancellation(cancellationToken))
+        {
+            entities.Add(entity);
+        }
+
         return new RecordDetails(record, entities);
     }
 

@@ -1,0 +1,63 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Policy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Records;
+
+/// <summary>
+/// The hottest read path (one record by id, and the entities it mentions) as compiled queries. The policy rules
+/// are spliced in from <see cref="AccessPolicy"/> (the marker methods stand for them in the query shapes), so these
+/// queries apply exactly the rules every other query applies. A compiled query belongs to one model, hence one
+/// set per provider's context type.
+/// </summary>
+internal static class CompiledReads
+{
+    public static Task<Record?> RecordByIdAsync(JisrDbContext db, Guid id, Principal principal, DateTimeOffset now, CancellationToken cancellationToken) => db switch
+    {
+        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.RecordById(sqlite, id, principal.AgencyId, principal.Clearance, now, cancellationToken),
+        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.RecordById(postgres, id, principal.AgencyId, principal.Clearance, now, cancellationToken),
+        _ => throw new NotSupportedException(db.GetType().Name),
+    };
+
+    public static IAsyncEnumerable<Entity> EntitiesOfRecord(JisrDbContext db, Guid recordId, Principal principal) => db switch
+    {
+        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.EntitiesOfRecord(sqlite, recordId, principal.AgencyId),
+        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.EntitiesOfRecord(postgres, recordId, principal.AgencyId),
+        _ => throw new NotSupportedException(db.GetType().Name),
+    };
+
+    /// <summary>Stands for <see cref="AccessPolicy.RecordReadRule"/> in a query shape; replaced before compilation.</summary>
+    private static bool RecordRule(Record record, Guid agencyId, Classification clearance, DateTimeOffset now) =>
+        throw new InvalidOperationException("policy marker: replaced by AccessPolicy.RecordReadRule before the query is compiled");
+
+    /// <summary>Stands for <see cref="AccessPolicy.EntityReadRule"/> in a query shape.</summary>
+    private static bool EntityRule(Entity entity, Guid agencyId) =>
+        throw new InvalidOperationException("policy marker: replaced by AccessPolicy.EntityReadRule before the query is compiled");
+
+    private static MethodInfo Marker(string name) =>
+        typeof(CompiledReads).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static class For<TContext>
+        where TContext : JisrDbContext
+    {
+        public static readonly Func<TContext, Guid, Guid, Classification, DateTimeOffset, CancellationToken, Task<Record?>> RecordById =
+            EF.CompileAsyncQuery(PolicyExpressions.Inline(
+                (Expression<Func<TContext, Guid, Guid, Classification, DateTimeOffset, CancellationToken, Record?>>)((db, id, agencyId, clearance, now, cancellationToken) =>
+                    db.Records.AsNoTracking().Include(r => r.Links).FirstOrDefault(r => r.Id == id && RecordRule(r, agencyId, clearance, now))),
+                Marker(nameof(RecordRule)),
+                AccessPolicy.RecordReadRule));
+
+        /// <summary>Joined from the mentions (a primary-key range), so the cost does not grow with the agency's entity count.</summary>
+        public static readonly Func<TContext, Guid, Guid, IAsyncEnumerable<Entity>> EntitiesOfRecord =
+            EF.CompileAsyncQuery(PolicyExpressions.Inline(
+                (Expression<Func<TContext, Guid, Guid, IQueryable<Entity>>>)((db, recordId, agencyId) =>
+                    db.Mentions.Where(m => m.RecordId == recordId)
+                        .Join(db.Entities.AsNoTracking().Where(e => EntityRule(e, agencyId)), m => m.EntityId, e => e.Id, (m, e) => e)),
+                Marker(nameof(EntityRule)),
+                AccessPolicy.EntityReadRule));
+    }
+}
