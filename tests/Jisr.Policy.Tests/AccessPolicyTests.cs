@@ -1,0 +1,155 @@
+using Jisr.Domain.Entities;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Domain.Users;
+using Record = Jisr.Domain.Records.Record;
+
+namespace Jisr.Policy.Tests;
+
+public sealed class AccessPolicyTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+
+    private static Principal User(Guid agency, Classification clearance, params Role[] roles) =>
+        new(Guid.NewGuid(), "user", agency, "AG", roles.ToHashSet(), clearance);
+
+    private static Record NewRecord(Guid agency, Classification classification, DateTimeOffset created, DateTimeOffset retention, Guid? author = null) =>
+        Record.Create(agency, author ?? Guid.NewGuid(), RecordContent.Create(
+            RecordKind.IntelligenceReport, "t", "", "en", "basis", "purpose", retention, DateOnly.FromDateTime(retention.UtcDateTime),
+            Marking.Create(classification, Tlp.Amber, HandlingCode.H0), SourceGrading.Parse("B2"), [ThreatDomain.Terrorism]), created);
+
+    /// <summary>The rule as the issue states it, written independently of the policy: same agency, within clearance, not past retention.</summary>
+    private static bool ReferenceCanRead(Principal p, Record r, DateTimeOffset at) =>
+        r.OriginatorAgencyId == p.AgencyId && (int)r.Marking.Classification <= (int)p.Clearance && at < r.RetentionUntil;
+
+    [Fact]
+    public void ReadRules_ForManyRandomUsersRecordsAndTimes_AgreeWithTheReferenceModel_InQueriesAndInMemory()
+    {
+        var random = new Random(2611);
+        var agencies = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToArray();
+        var classifications = Enum.GetValues<Classification>();
+        var roles = Enum.GetValues<Role>();
+        var records = Enumerable.Range(0, 500).Select(_ =>
+        {
+            var created = Now.AddDays(-random.Next(0, 2000));
+            return NewRecord(agencies[random.Next(agencies.Length)], classifications[random.Next(4)], created, created.AddDays(random.Next(1, 3000)));
+        }).ToList();
+        var checkedPairs = 0;
+
+        for (var u = 0; u < 200; u++)
+        {
+            var principal = User(agencies[random.Next(agencies.Length)], classifications[random.Next(4)], roles.Where(_ => random.Next(2) == 0).ToArray());
+            var at = Now.AddDays(random.Next(-400, 3000));
+            var filter = AccessPolicy.ReadableRecords(principal, at).Compile();
+            foreach (var record in records)
+            {
+                var expected = ReferenceCanRead(principal, record, at);
+                Assert.Equal(expected, filter(record));
+                Assert.Equal(expected, AccessPolicy.CanRead(principal, record, at));
+                checkedPairs++;
+            }
+        }
+
+        Assert.Equal(100_000, checkedPairs);
+    }
+
+    [Fact]
+    public void EntityRules_AgreeBetweenQueryAndMemory()
+    {
+        var agency = Guid.NewGuid();
+        var own = PhoneNumber.Create(agency, "+212600000001", Now);
+        var foreign = PhoneNumber.Create(Guid.NewGuid(), "+212600000002", Now);
+        var principal = User(agency, Classification.Secret, Role.Analyst);
+        var filter = AccessPolicy.ReadableEntities(principal).Compile();
+
+        Assert.True(filter(own) && AccessPolicy.CanRead(principal, own));
+        Assert.False(filter(foreign) || AccessPolicy.CanRead(principal, foreign));
+    }
+
+    [Fact]
+    public void ReadableRecords_KeepsPrincipalValuesOutOfConstants_SoQueriesAreParameterised()
+    {
+        var expression = AccessPolicy.ReadableRecords(User(Guid.NewGuid(), Classification.Secret), Now);
+
+        // A query provider turns member access on a captured object into a SQL parameter; a Guid or date constant would be a literal.
+        var constants = new ConstantCollector();
+        constants.Visit(expression);
+        Assert.DoesNotContain(constants.Types, t => t == typeof(Guid) || t == typeof(DateTimeOffset) || t == typeof(Classification));
+        Assert.NotEmpty(constants.Types);
+    }
+
+    private sealed class ConstantCollector : System.Linq.Expressions.ExpressionVisitor
+    {
+        public List<Type> Types { get; } = [];
+
+        protected override System.Linq.Expressions.Expression VisitConstant(System.Linq.Expressions.ConstantExpression node)
+        {
+            Types.Add(node.Type);
+            return base.VisitConstant(node);
+        }
+    }
+
+    [Theory]
+    [InlineData(Role.Analyst, true)]
+    [InlineData(Role.FieldOfficer, true)]
+    [InlineData(Role.LiaisonOfficer, true)]
+    [InlineData(Role.LegalReviewer, false)]
+    [InlineData(Role.Administrator, false)]
+    public void CanCreate_OnlyWritersWriteRecords(Role role, bool allowed)
+    {
+        var agency = Guid.NewGuid();
+        var content = NewRecord(agency, Classification.Restricted, Now, Now.AddYears(1));
+
+        Assert.Equal(allowed, AccessPolicy.CanCreate(User(agency, Classification.Secret, role), RecordContentOf(content)).IsAllowed);
+    }
+
+    [Fact]
+    public void CanCreate_AboveOwnClearance_IsDenied()
+    {
+        var agency = Guid.NewGuid();
+        var secret = NewRecord(agency, Classification.Secret, Now, Now.AddYears(1));
+
+        var decision = AccessPolicy.CanCreate(User(agency, Classification.Confidential, Role.Analyst), RecordContentOf(secret));
+
+        Assert.Equal(PolicyOutcome.Denied, decision.Outcome);
+        Assert.Contains("clearance", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CanDelete_AuthorLegalReviewerOrAdministrator_ElseDenied_AndInvisibleIsNotVisible()
+    {
+        var agency = Guid.NewGuid();
+        var author = User(agency, Classification.Secret, Role.Analyst);
+        var record = NewRecord(agency, Classification.Restricted, Now, Now.AddYears(1), author.UserId);
+
+        Assert.True(AccessPolicy.CanDelete(author, record, Now).IsAllowed);
+        Assert.True(AccessPolicy.CanDelete(User(agency, Classification.Secret, Role.LegalReviewer), record, Now).IsAllowed);
+        Assert.True(AccessPolicy.CanDelete(User(agency, Classification.Secret, Role.Administrator), record, Now).IsAllowed);
+        Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanDelete(User(agency, Classification.Secret, Role.Analyst), record, Now).Outcome);
+        Assert.Equal(PolicyOutcome.NotVisible, AccessPolicy.CanDelete(User(Guid.NewGuid(), Classification.Secret, Role.Administrator), record, Now).Outcome);
+    }
+
+    [Fact]
+    public void CanManageUsers_OnlyAdministratorsOfTheSameAgency()
+    {
+        var agency = Guid.NewGuid();
+
+        Assert.True(AccessPolicy.CanManageUsers(User(agency, Classification.Secret, Role.Administrator), agency).IsAllowed);
+        Assert.False(AccessPolicy.CanManageUsers(User(agency, Classification.Secret, Role.Analyst), agency).IsAllowed);
+        Assert.False(AccessPolicy.CanManageUsers(User(Guid.NewGuid(), Classification.Secret, Role.Administrator), agency).IsAllowed);
+    }
+
+    [Fact]
+    public void CanReadAudit_LegalReviewersAndAdministratorsOnly()
+    {
+        var agency = Guid.NewGuid();
+
+        Assert.True(AccessPolicy.CanReadAudit(User(agency, Classification.Restricted, Role.LegalReviewer)).IsAllowed);
+        Assert.True(AccessPolicy.CanReadAudit(User(agency, Classification.Restricted, Role.Administrator)).IsAllowed);
+        Assert.False(AccessPolicy.CanReadAudit(User(agency, Classification.Secret, Role.Analyst, Role.FieldOfficer)).IsAllowed);
+    }
+
+    private static RecordContent RecordContentOf(Record record) => RecordContent.Create(
+        record.Kind, record.Title, record.Body, record.Language, record.LegalBasis, record.Purpose, record.RetentionUntil, record.ReviewDate,
+        record.Marking, record.SourceGrading, [.. record.ThreatDomains]);
+}
