@@ -1,8 +1,10 @@
 using Jisr.Bench.Api;
+using Jisr.Bench.Matching;
 
 // Benchmarks that print figures. Run with:
 //   dotnet run --project bench/Jisr.Bench -c Release -- api   [--seconds 10] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- audit [--entries 1000000] [--postgres CONNECTION-STRING]
+//   dotnet run --project bench/Jisr.Bench -c Release -- matching [NAMES]   (default 1000000)
 //   dotnet run --project bench/Jisr.Bench -c Release -- probe PATH-TO-SQLITE-DB   (where a record read spends its time)
 switch (args.FirstOrDefault())
 {
@@ -12,10 +14,22 @@ switch (args.FirstOrDefault())
     case "audit":
         await AuditBench.RunAsync(BenchOptions.Parse(args[1..]));
         return 0;
+    case "matching":
+        MatchingBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+        return 0;
+    case "explain" when args.Length == 3:
+        var explanation = Jisr.Matching.Names.NameMatcher.Explain(args[1], args[2]);
+        Console.WriteLine($"{explanation.Score:F3} {explanation.Summary}");
+        foreach (var part in explanation.Parts)
+        {
+            Console.WriteLine($"  {part.A} ~ {part.B}: {part.Similarity:F3} {part.How}");
+        }
+
+        return 0;
     case "probe" when args.Length == 2:
         await ReadPathProbe.RunAsync(args[1]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | probe SQLITE-PATH");
+        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH");
         return 2;
 }

@@ -24,6 +24,7 @@ public static class JisrCommandLine
             UserCommands.Create(),
             TokenCommands.Create(),
             AuditCommands.Create(),
+            MatchCommands.Create(),
         };
 
         var parsed = root.Parse(args);

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using System.Text;
+using Jisr.Matching.Names;
+
+namespace Jisr.Cli.Commands;
+
+/// <summary><c>jisr match pairs</c>: score name pairs from standard input.</summary>
+internal static class MatchCommands
+{
+    public static Command Create()
+    {
+        var pairs = new Command("pairs", "Read name_a<TAB>name_b lines on stdin (header 'name_a...' skipped), write one score in [0,1] per pair");
+        pairs.SetAction(_ =>
+        {
+            using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
+            using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+            PairScoring.Run(input, output);
+            return 0;
+        });
+        return new Command("match", "Name matching across Arabic script and Latin transliterations") { pairs };
+    }
+}

@@ -1,0 +1,232 @@
+
+namespace Jisr.Matching.Names;
+
+/// <summary>A candidate returned by <see cref="NameIndex{TId}.Query"/>: the id given at build time, the indexed name and its score.</summary>
+public sealed record NameCandidate<TId>(TId Id, string Name, double Score);
+
+/// <summary>
+/// Candidate index over many names. Each name is filed under blocking keys made of pairs of its parts' coarse
+/// skeletons (order-free, so "FAMILY Given" meets "Given Family"); a query scores only the names that share a key
+/// with it, then returns the best <c>k</c>. Built once, then safe for concurrent queries.
+/// </summary>
+public sealed class NameIndex<TId>
+{
+    /// <summary>Beyond this many candidates a query stops collecting, most selective keys first.</summary>
+    public const int MaxCandidates = 4000;
+
+    private readonly TId[] _ids;
+    private readonly string[] _names;
+    private readonly NameToken[][] _tokens;
+    private readonly ulong[] _keys;
+    private readonly int[] _offsets;
+    private readonly int[] _postings;
+
+    private NameIndex(TId[] ids, string[] names, NameToken[][] tokens, ulong[] keys, int[] offsets, int[] postings)
+    {
+        _ids = ids;
+        _names = names;
+        _tokens = tokens;
+        _keys = keys;
+        _offsets = offsets;
+        _postings = postings;
+    }
+
+    public int Count => _ids.Length;
+
+    /// <summary>Builds the index. Names with no readable part are kept out (they could never be found).</summary>
+    public static NameIndex<TId> Build(IEnumerable<(TId Id, string Name)> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var ids = new List<TId>();
+        var names = new List<string>();
+        var tokens = new List<NameToken[]>();
+        var pairs = new List<(ulong Key, int Entry)>();
+        var keys = new List<ulong>(16);
+        foreach (var (id, name) in entries)
+        {
+            var parsed = NameParser.Parse(name);
+            if (parsed.Count == 0)
+            {
+                continue;
+            }
+
+            var entry = ids.Count;
+            ids.Add(id);
+            names.Add(name);
+            tokens.Add(Compact(parsed));
+            keys.Clear();
+            BlockingKeys.Of(parsed, keys);
+            foreach (var key in keys)
+            {
+                pairs.Add((key, entry));
+            }
+        }
+
+        // Postings as one sorted array (compressed sparse rows): compact, and a key lookup is one binary search.
+        var sorted = pairs.ToArray();
+        pairs.Clear();
+        Array.Sort(sorted, (x, y) => x.Key != y.Key ? x.Key.CompareTo(y.Key) : x.Entry.CompareTo(y.Entry));
+        var distinct = new List<ulong>();
+        var offsets = new List<int>();
+        var postings = new int[sorted.Length];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (i == 0 || sorted[i].Key != sorted[i - 1].Key)
+            {
+                distinct.Add(sorted[i].Key);
+                offsets.Add(i);
+            }
+
+            postings[i] = sorted[i].Entry;
+        }
+
+        offsets.Add(sorted.Length);
+        return new NameIndex<TId>([.. ids], [.. names], [.. tokens], [.. distinct], [.. offsets], postings);
+    }
+
+    /// <summary>The best <paramref name="k"/> indexed names for <paramref name="name"/>, best first; empty for an unreadable name.</summary>
+    public IReadOnlyList<NameCandidate<TId>> Query(string? name, int k)
+    {
+        var parsed = NameParser.Parse(name);
+        if (parsed.Count == 0 || k <= 0)
+        {
+            return [];
+        }
+
+        var keys = new List<ulong>(16);
+        BlockingKeys.Of(parsed, keys);
+        var ranges = new List<(int Start, int End)>(keys.Count);
+        foreach (var key in keys.Distinct())
+        {
+            var at = Array.BinarySearch(_keys, key);
+            if (at >= 0)
+            {
+                ranges.Add((_offsets[at], _offsets[at + 1]));
+            }
+        }
+
+        // Most selective keys first, so the cap cuts the least informative candidates.
+        ranges.Sort((x, y) => (x.End - x.Start).CompareTo(y.End - y.Start));
+        var seen = new HashSet<int>();
+        foreach (var (start, end) in ranges)
+        {
+            for (var p = start; p < end && seen.Count < MaxCandidates; p++)
+            {
+                seen.Add(_postings[p]);
+            }
+        }
+
+        var query = Compact(parsed);
+        var best = new PriorityQueue<int, double>(k + 1);
+        foreach (var entry in seen)
+        {
+            var score = NameMatcher.Score(query, _tokens[entry]);
+            best.Enqueue(entry, score);
+            if (best.Count > k)
+            {
+                best.Dequeue();
+            }
+        }
+
+        var results = new List<NameCandidate<TId>>(best.Count);
+        while (best.TryDequeue(out var entry, out var score))
+        {
+            results.Add(new NameCandidate<TId>(_ids[entry], _names[entry], score));
+        }
+
+        results.Reverse();
+        return results;
+    }
+
+    /// <summary>Drops what scoring does not need, so a million names stay within memory.</summary>
+    private static NameToken[] Compact(IReadOnlyList<NameToken> tokens)
+    {
+        var compact = new NameToken[tokens.Count];
+        for (var i = 0; i < compact.Length; i++)
+        {
+            var t = tokens[i];
+            compact[i] = t.IsArabic || t.IsInitial ? t with { Original = t.Spelling } : t;
+        }
+
+        return compact;
+    }
+}
+
+/// <summary>Blocking keys: for every pair of name parts, their coarse skeletons in sorted order; a one-part name gets a key of its own.</summary>
+internal static class BlockingKeys
+{
+    private const int MaxParts = 5;
+
+    public static void Of(IReadOnlyList<NameToken> tokens, List<ulong> keys)
+    {
+        // A part with a patronymic particle (بن يوسف, Ben Youssef) is filed both with and without it.
+        var variants = new List<(int Part, ulong Coarse)>(MaxParts * 2);
+        var count = Math.Min(tokens.Count, MaxParts);
+        for (var i = 0; i < count; i++)
+        {
+            variants.Add((i, Coarse(tokens[i].Skeleton)));
+            if (tokens[i].BareSkeleton is { } bare)
+            {
+                variants.Add((i, Coarse(bare)));
+            }
+        }
+
+        if (count == 1)
+        {
+            foreach (var (_, coarse) in variants)
+            {
+                keys.Add(Mix(coarse, 0x9E3779B97F4A7C15UL));
+            }
+
+            return;
+        }
+
+        foreach (var (i, x) in variants)
+        {
+            foreach (var (j, y) in variants)
+            {
+                if (j > i)
+                {
+                    keys.Add(x <= y ? Mix(x, y) : Mix(y, x));
+                }
+            }
+        }
+    }
+
+    /// <summary>The first three consonants of the part, with sounds transliterations confuse merged into one class.</summary>
+    private static ulong Coarse(string skeleton)
+    {
+        ulong value = 1;
+        var taken = 0;
+        char previous = '\0';
+        foreach (var c in skeleton)
+        {
+            var cls = c switch
+            {
+                'S' or 'z' => 's',
+                'd' => 't',
+                'x' or 'g' or 'j' or 'q' => 'k',
+                'h' => '\0', // the most often dropped or added consonant
+                'b' => 'f',
+                _ => c,
+            };
+            if (cls == '\0' || cls == previous)
+            {
+                continue;
+            }
+
+            value = unchecked((value * 131) + cls);
+            previous = cls;
+            if (++taken == 3)
+            {
+                break;
+            }
+        }
+
+        return value;
+    }
+
+    private static ulong Mix(ulong a, ulong b) => unchecked(Finish((a * 0xBF58476D1CE4E5B9UL) ^ (b + 0x94D049BB133111EBUL + (a << 6) + (a >> 2))));
+
+    private static ulong Finish(ulong h) => unchecked((h ^ (h >> 31)) * 0x9E3779B97F4A7C15UL);
+}

@@ -1,0 +1,167 @@
+namespace Jisr.Matching.Names;
+
+/// <summary>Similarity of two name parts in [0, 1], by script pair.</summary>
+internal static class TokenSimilarity
+{
+    public static double Of(NameToken a, NameToken b)
+    {
+        if (a.IsInitial || b.IsInitial)
+        {
+            return Initial(a, b);
+        }
+
+        var skeleton = Skeleton(a.Skeleton, b.Skeleton);
+        if (a.BareSkeleton is not null || b.BareSkeleton is not null)
+        {
+            // "بن أيوب" against "Ayub": compare without the particle too, at a small discount.
+            var bare = Skeleton(a.BareSkeleton ?? a.Skeleton, b.BareSkeleton ?? b.Skeleton) * 0.95;
+            skeleton = Math.Max(skeleton, bare);
+        }
+        if (a.IsArabic == b.IsArabic)
+        {
+            // Within one script the vowels carry information too (حسن / حسين, Hassan / Hussein).
+            var spelling = Levenshtein.Similarity(a.Spelling, b.Spelling);
+            return (0.55 * skeleton) + (0.45 * spelling);
+        }
+
+        return skeleton;
+    }
+
+    public static string Describe(NameToken a, NameToken b) =>
+        a.IsInitial || b.IsInitial ? "initial"
+        : a.IsArabic != b.IsArabic ? $"transliteration ({a.Skeleton} ~ {b.Skeleton})"
+        : a.Spelling == b.Spelling ? "same spelling"
+        : $"spelling variant ({a.Skeleton} ~ {b.Skeleton})";
+
+    private static double Initial(NameToken a, NameToken b)
+    {
+        var (initial, other) = a.IsInitial ? (a, b) : (b, a);
+        if (other.IsInitial)
+        {
+            return initial.Original == other.Original ? 0.9 : 0;
+        }
+
+        var first = other.IsArabic ? other.Skeleton : other.Original;
+        return first.Length > 0 && (first[0] == initial.Original[0] || (other.Skeleton.Length > 0 && Skeletons.OfLatin(initial.Original) == other.Skeleton[..1])) ? 0.85 : 0;
+    }
+
+    private static double Skeleton(string a, string b)
+    {
+        if (a.Length == 0 || b.Length == 0)
+        {
+            return a.Length == b.Length ? 0.7 : 0.2;
+        }
+
+        if (a == b)
+        {
+            return 1;
+        }
+
+        var distance = Levenshtein.WeightedDistance(a, b);
+        return Math.Max(0, 1 - (distance / Math.Max(a.Length, b.Length)));
+    }
+}
+
+/// <summary>Edit distances for short strings.</summary>
+internal static class Levenshtein
+{
+    public static double Similarity(string a, string b)
+    {
+        if (a.Length == 0 && b.Length == 0)
+        {
+            return 1;
+        }
+
+        return 1 - ((double)Distance(a, b) / Math.Max(a.Length, b.Length));
+    }
+
+    public static int Distance(string a, string b)
+    {
+        if (a.Length > 64 || b.Length > 64)
+        {
+            a = a.Length > 64 ? a[..64] : a;
+            b = b.Length > 64 ? b[..64] : b;
+        }
+
+        Span<int> previous = stackalloc int[b.Length + 1];
+        Span<int> current = stackalloc int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            current.CopyTo(previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    /// <summary>Edit distance over skeleton letters where sounds that transliterations confuse cost less to swap.</summary>
+    public static double WeightedDistance(string a, string b)
+    {
+        if (a.Length > 32 || b.Length > 32)
+        {
+            a = a.Length > 32 ? a[..32] : a;
+            b = b.Length > 32 ? b[..32] : b;
+        }
+
+        Span<double> previous = stackalloc double[b.Length + 1];
+        Span<double> current = stackalloc double[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j * Indel(j > 0 ? b[j - 1] : ' ');
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = previous[0] + Indel(a[i - 1]);
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var substitute = previous[j - 1] + Substitution(a[i - 1], b[j - 1]);
+                current[j] = Math.Min(Math.Min(current[j - 1] + Indel(b[j - 1]), previous[j] + Indel(a[i - 1])), substitute);
+            }
+
+            current.CopyTo(previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    /// <summary>h is often dropped or added (Mohamed/Mohammed is fine; Ahmed/Amed, Brahim/Ibrahim).</summary>
+    private static double Indel(char c) => c == 'h' ? 0.6 : 1;
+
+    private static double Substitution(char x, char y)
+    {
+        if (x == y)
+        {
+            return 0;
+        }
+
+        return (x, y) switch
+        {
+            ('s', 'S') or ('S', 's') => 0.4,
+            ('s', 'z') or ('z', 's') => 0.4,
+            ('t', 'd') or ('d', 't') => 0.5,
+            ('t', 's') or ('s', 't') => 0.5, // ث: Othmane / Osman
+            ('k', 'x') or ('x', 'k') => 0.4,
+            ('h', 'x') or ('x', 'h') => 0.4,
+            ('g', 'j') or ('j', 'g') => 0.4,
+            ('g', 'r') or ('r', 'g') => 0.5, // غ written r in Maghrebi spellings (Rhali)
+            ('g', 'k') or ('k', 'g') => 0.5,
+            ('j', 'z') or ('z', 'j') => 0.5,
+            ('S', 'j') or ('j', 'S') => 0.6,
+            ('d', 'z') or ('z', 'd') => 0.5,
+            ('b', 'f') or ('f', 'b') => 0.6,
+            _ => 1,
+        };
+    }
+}
