@@ -57,14 +57,24 @@ internal static class MatchingBench
 
             // The dev set writes one person many ways, so other dev entries may rightly rank first; recall asks whether
             // the true match stays in the top 10 against the million synthetic names, so the other dev entries are set aside.
-            var againstDistractors = index.Query(positives[i].B, 10 + 64).Where(c => c.Id >= 0 || c.Id == -1 - i).Take(10);
-            if (againstDistractors.Any(c => c.Id == -1 - i))
+            // Homonyms (a synthetic name written exactly like the match) tie with it; a tie at the 10th place counts as found.
+            var againstDistractors = index.Query(positives[i].B, 10 + 64).Where(c => c.Id >= 0 || c.Id == -1 - i).Take(10).ToList();
+            var truth = NameMatcher.Score(positives[i].B, positives[i].A);
+            if (againstDistractors.Any(c => c.Id == -1 - i) || (againstDistractors.Count == 10 && truth >= againstDistractors[^1].Score && index.Contains(positives[i].B, -1 - i)))
             {
                 found++;
             }
             else if (Environment.GetEnvironmentVariable("JISR_BENCH_SHOW_MISSES") is not null)
             {
                 Console.WriteLine($"  missed: {positives[i].B}  ->  {positives[i].A}  (score {NameMatcher.Score(positives[i].A, positives[i].B):F3})");
+            }
+        }
+
+        if (Environment.GetEnvironmentVariable("JISR_BENCH_SHOW_TOP") is { } probe)
+        {
+            foreach (var candidate in index.Query(probe, 12))
+            {
+                Console.WriteLine($"  top: {candidate.Score:F3} {candidate.Name} ({candidate.Id})");
             }
         }
 
@@ -109,13 +119,15 @@ internal static class SyntheticNames
         var random = new Random(seed);
         var names = new List<string>(count);
 
-        // A Zipf-like pick: frequent parts are frequent in names too.
-        (string Arabic, string Latin) Pick() => parts[(int)(parts.Length * Math.Pow(random.NextDouble(), 2))];
+        // Given names (and fathers' names) follow a steep Zipf-like curve: a few are very common. Family names are far
+        // more diverse, so the last part is drawn evenly from the list.
+        (string Arabic, string Latin) Given() => parts[(int)(parts.Length * Math.Pow(random.NextDouble(), 2))];
+        (string Arabic, string Latin) Family() => parts[random.Next(parts.Length)];
 
         for (var i = 0; i < count; i++)
         {
             var n = 2 + (random.Next(10) < 3 ? 1 : 0) + (random.Next(10) == 0 ? 1 : 0);
-            var chosen = Enumerable.Range(0, n).Select(_ => Pick()).ToArray();
+            var chosen = Enumerable.Range(0, n - 1).Select(_ => Given()).Append(Family()).ToArray();
             names.Add((i % 4) switch
             {
                 0 => string.Join(' ', chosen.Select(c => c.Arabic)),

@@ -138,6 +138,32 @@ public sealed class NameIndex<TId>
         return results;
     }
 
+    /// <summary>Whether the entry <paramref name="id"/> is among the candidates <paramref name="name"/> reaches through the blocking keys (before the cap).</summary>
+    public bool Contains(string? name, TId id)
+    {
+        var parsed = NameParser.Parse(name);
+        var keys = new List<ulong>(16);
+        BlockingKeys.Of(parsed, keys);
+        foreach (var key in keys.Distinct())
+        {
+            var at = Array.BinarySearch(_keys, key);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            for (var p = _offsets[at]; p < _offsets[at + 1]; p++)
+            {
+                if (EqualityComparer<TId>.Default.Equals(_ids[_postings[p]], id))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Drops what scoring does not need, so a million names stay within memory.</summary>
     private static NameToken[] Compact(IReadOnlyList<NameToken> tokens)
     {
@@ -164,10 +190,10 @@ internal static class BlockingKeys
         var count = Math.Min(tokens.Count, MaxParts);
         for (var i = 0; i < count; i++)
         {
-            variants.Add((i, Coarse(tokens[i].Skeleton)));
+            AddCoarse(variants, i, tokens[i].Skeleton);
             if (tokens[i].BareSkeleton is { } bare)
             {
-                variants.Add((i, Coarse(bare)));
+                AddCoarse(variants, i, bare);
             }
         }
 
@@ -190,6 +216,16 @@ internal static class BlockingKeys
                     keys.Add(x <= y ? Mix(x, y) : Mix(y, x));
                 }
             }
+        }
+    }
+
+    /// <summary>A part whose skeleton has ث (T) is filed under its t and its s readings (Othmane, Osman).</summary>
+    private static void AddCoarse(List<(int Part, ulong Coarse)> variants, int part, string skeleton)
+    {
+        variants.Add((part, Coarse(skeleton.Replace('T', 't'))));
+        if (skeleton.Contains('T', StringComparison.Ordinal))
+        {
+            variants.Add((part, Coarse(skeleton.Replace('T', 's'))));
         }
     }
 

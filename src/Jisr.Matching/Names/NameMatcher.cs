@@ -15,6 +15,9 @@ public static class NameMatcher
     /// <summary>Each part of the longer name left unmatched (a father's name, a second given name) costs this factor.</summary>
     private const double ExtraPartFactor = 0.96;
 
+    /// <summary>An unmatched part at the start or the end of the longer name costs this factor.</summary>
+    private const double EdgePartFactor = 0.9;
+
     public static double Score(string? a, string? b) => Score(NameParser.Parse(a), NameParser.Parse(b));
 
     public static double Score(IReadOnlyList<NameToken> a, IReadOnlyList<NameToken> b) => Compare(a, b, explain: false).Score;
@@ -58,7 +61,15 @@ public static class NameMatcher
 
         // Every part of the shorter name must find its match: one wrong part (another given name, another family) drags the score down.
         var score = (0.4 * mean) + (0.6 * min);
-        score *= Math.Pow(ExtraPartFactor, longer.Count - shorter.Count);
+        // A father's name or second given name (inside the longer name) may be missing; a part at either end of the
+        // longer name (a family name, in either order) counts more when it has no counterpart.
+        for (var j = 0; j < longer.Count; j++)
+        {
+            if (!best[..n].Contains(j))
+            {
+                score *= j == 0 || j == longer.Count - 1 ? EdgePartFactor : ExtraPartFactor;
+            }
+        }
         if (shorter.Count == 1 && longer.Count > 1)
         {
             score *= 0.9; // a single name part matching one part of a full name is weak evidence

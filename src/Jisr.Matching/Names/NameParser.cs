@@ -77,8 +77,7 @@ public static class NameParser
 
             merged.Add(word);
 
-            // Elidrissi, Elalami: the article written into a family name before a vowel; also compare without it.
-            bare.Add(!arabic && word.Length >= 7 && word.StartsWith("el", StringComparison.Ordinal) && "aeiou".Contains(word[2], StringComparison.Ordinal) ? word[2..] : null);
+            bare.Add(arabic ? null : WithoutFusedArticle(word));
         }
 
         var tokens = new List<NameToken>(merged.Count);
@@ -98,6 +97,26 @@ public static class NameParser
         }
 
         return tokens;
+    }
+
+    /// <summary>
+    /// The word without an article fused into it the Maghrebi way, to compare both forms: Elidrissi, Elalami (el + vowel),
+    /// Lahsini, Larbi (la + consonant: الحسني, العربي), Lhoussine (l + consonant: الحسين). Null when there is none.
+    /// </summary>
+    private static string? WithoutFusedArticle(string word)
+    {
+        static bool Vowel(char c) => "aeiouy".Contains(c, StringComparison.Ordinal);
+        if (word.Length >= 6 && word.StartsWith("el", StringComparison.Ordinal) && Vowel(word[2]))
+        {
+            return word[2..];
+        }
+
+        if (word.Length >= 5 && word.StartsWith("la", StringComparison.Ordinal) && !Vowel(word[2]) && word[2] != 'l')
+        {
+            return word[2..];
+        }
+
+        return word.Length >= 5 && word[0] == 'l' && !Vowel(word[1]) && word[1] != 'l' ? word[1..] : null;
     }
 
     /// <summary>"son of / daughter of": a father's name that one service writes with the particle and another without.</summary>

@@ -6,7 +6,7 @@ namespace Jisr.Matching.Names;
 /// Consonant skeletons in one alphabet for both scripts. Arabic script writes consonants and long vowels; Latin
 /// transliterations add short vowels and disagree on how to write sounds (ou/u/w, ch/sh, kh, gh, dj/j/g, q/k). The
 /// skeleton keeps what all of them share: the consonants, each in one letter, doubles collapsed.
-/// Letters: b t j h x d r z s S f k l m n g (g = ghain), nothing for vowels, semivowels, ayn and hamza.
+/// Letters: b t T j h x d r z s S f k l m n g (T = tha, g = ghain), nothing for vowels, semivowels, ayn and hamza.
 /// </summary>
 public static class Skeletons
 {
@@ -19,7 +19,8 @@ public static class Skeletons
             var mapped = c switch
             {
                 '\u0628' => 'b', // ب
-                '\u062A' or '\u062B' or '\u0637' => 't', // ت ث ط
+                '\u062A' or '\u0637' => 't', // ت ط
+                '\u062B' => 'T', // ث: written th, t or s (Othmane, Osman)
                 '\u062C' => 'j', // ج
                 '\u062D' => 'h', // ح
                 '\u062E' => 'x', // خ
@@ -69,8 +70,12 @@ public static class Skeletons
                     Append(builder, 'S');
                     i++;
                     continue;
-                case 't' or 'd' when next == 'h':
-                    Append(builder, c);
+                case 't' when next == 'h':
+                    Append(builder, 'T');
+                    i++;
+                    continue;
+                case 'd' when next == 'h':
+                    Append(builder, 'd');
                     i++;
                     continue;
                 case 'd' when next == 'j' || next == 'z':
@@ -130,35 +135,40 @@ public static class Skeletons
         return builder.ToString();
     }
 
-    /// <summary>A Latin spelling with the commonest variations removed: ou→u, doubles collapsed, y→i, final e dropped.</summary>
+    /// <summary>
+    /// A Latin spelling with the commonest transliteration variations removed: vowels reduced to three classes
+    /// (a/e, i/y, o/u: Omar = Omer = Umar), ou/oo → u, ee → i, doubles collapsed, a final e dropped.
+    /// </summary>
     public static string LatinSpelling(string word)
     {
         var builder = new StringBuilder(word.Length);
         for (var i = 0; i < word.Length; i++)
         {
             var c = word[i];
-            if (c == 'o' && i + 1 < word.Length && word[i + 1] == 'u')
+            var next = i + 1 < word.Length ? word[i + 1] : '\0';
+            if ((c == 'o' && next is 'u' or 'o') || (c == 'e' && next == 'e'))
             {
-                c = 'u';
+                c = c == 'e' ? 'i' : 'u';
                 i++;
             }
-            else if (c == 'y')
+            else
             {
-                c = 'i';
-            }
-            else if (c == 'e' && i + 1 < word.Length && word[i + 1] == 'e')
-            {
-                c = 'i';
-                i++;
+                c = c switch
+                {
+                    'e' => 'a',
+                    'y' => 'i',
+                    'o' => 'u',
+                    _ => c,
+                };
             }
 
-            if (builder.Length == 0 || builder[^1] != c)
+            if (c != NameParser.Joint && (builder.Length == 0 || builder[^1] != c))
             {
                 builder.Append(c);
             }
         }
 
-        if (builder.Length > 3 && builder[^1] == 'e')
+        if (builder.Length > 3 && builder[^1] == 'a' && word[^1] == 'e')
         {
             builder.Length--;
         }

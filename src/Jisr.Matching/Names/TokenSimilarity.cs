@@ -24,7 +24,40 @@ internal static class TokenSimilarity
             return (0.55 * skeleton) + (0.45 * spelling);
         }
 
-        return skeleton;
+        return skeleton * Frame(a.IsArabic ? a : b, a.IsArabic ? b : a);
+    }
+
+    /// <summary>
+    /// Skeletons ignore vowels, so across scripts they alone would make Umar (عمر) meet Maria. Arabic script still
+    /// shows whether a word starts with a vowel or ayn and whether it ends with a long vowel or ta marbuta; a Latin
+    /// spelling that disagrees at either end is less likely to be the same name.
+    /// </summary>
+    private static double Frame(NameToken arabic, NameToken latin)
+    {
+        var text = arabic.Spelling;
+        var word = latin.Original;
+        if (text.Length == 0 || word.Length == 0)
+        {
+            return 1;
+        }
+
+        var factor = 1.0;
+        var arabicOpensWithVowel = text[0] is '\u0627' or '\u0639';
+        var latinOpensWithVowel = "aeiou".Contains(word[0], StringComparison.Ordinal) && !(word.StartsWith("ou", StringComparison.Ordinal) && word.Length > 2 && "aeiy".Contains(word[2], StringComparison.Ordinal));
+        if (arabicOpensWithVowel != latinOpensWithVowel)
+        {
+            factor *= 0.9;
+        }
+
+        var last = text[^1];
+        var arabicClosesWithVowel = last is '\u0627' or '\u064A' or '\u0648' or '\u0647';
+        var latinClosesWithVowel = "aeiouy".Contains(word[^1], StringComparison.Ordinal) || word.EndsWith("ah", StringComparison.Ordinal);
+        if (arabicClosesWithVowel != latinClosesWithVowel)
+        {
+            factor *= 0.9;
+        }
+
+        return factor;
     }
 
     public static string Describe(NameToken a, NameToken b) =>
@@ -151,7 +184,8 @@ internal static class Levenshtein
             ('s', 'S') or ('S', 's') => 0.4,
             ('s', 'z') or ('z', 's') => 0.4,
             ('t', 'd') or ('d', 't') => 0.5,
-            ('t', 's') or ('s', 't') => 0.5, // ث: Othmane / Osman
+            ('T', 't') or ('t', 'T') => 0.2, // ث: Othmane / Otmane
+            ('T', 's') or ('s', 'T') => 0.3, // ث: Othmane / Osman
             ('k', 'x') or ('x', 'k') => 0.4,
             ('h', 'x') or ('x', 'h') => 0.4,
             ('g', 'j') or ('j', 'g') => 0.4,
