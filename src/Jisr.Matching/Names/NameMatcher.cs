@@ -72,7 +72,7 @@ public static class NameMatcher
         }
         if (shorter.Count == 1 && longer.Count > 1)
         {
-            score *= 0.9; // a single name part matching one part of a full name is weak evidence
+            score *= 0.8; // a single name part matching one part of a full name is weak evidence
         }
 
         score = Math.Clamp(score, 0, 1);

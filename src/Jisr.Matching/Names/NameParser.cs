@@ -15,7 +15,7 @@ public static class NameParser
     /// <summary>Marks where two parts were joined in a Latin token (abd·latif), so no digraph forms across it (d + j is not dj).</summary>
     public const char Joint = '\u00B7';
 
-    private static readonly HashSet<string> Articles = new(StringComparer.Ordinal) { "al", "el", "ul", "al'", "el'", "ad", "ed", "ar", "er", "as", "es", "at", "et", "az", "ez", "an", "en", "ash", "esh", "d", "l", "la", "le", "de", "del", "da", "dos", "das", "y" };
+    private static readonly HashSet<string> Articles = new(StringComparer.Ordinal) { "al", "el", "ul", "al'", "el'", "ad", "ed", "ar", "er", "as", "es", "at", "et", "az", "ez", "an", "en", "ash", "esh", "d", "l", "la", "le", "de", "del", "da", "dos", "das" };
 
     /// <summary>Particles that belong to the next part of the name: written joined or apart, they are one part.</summary>
     private static readonly HashSet<string> JoiningLatin = new(StringComparer.Ordinal) { "ben", "bin", "ibn", "bent", "bint", "ould", "ait", "ayt", "bou", "bu", "abou", "abu", "abo", "abd", "abdel", "abdul", "abdal", "abdou", "abdu", "abdoul", "abdelal", "oum", "umm", "sidi", "moulay", "mulay", "lalla", "ag", "ag'" };
@@ -34,7 +34,7 @@ public static class NameParser
             return [];
         }
 
-        var text = name.Length > MaxNameLength ? name[..MaxNameLength] : name;
+        var text = WithoutLoneSurrogates(name.Length > MaxNameLength ? name[..MaxNameLength] : name);
         var words = SplitWords(text);
         var merged = new List<string>();
         var bare = new List<string?>();
@@ -121,6 +121,38 @@ public static class NameParser
 
     /// <summary>"son of / daughter of": a father's name that one service writes with the particle and another without.</summary>
     private static readonly HashSet<string> Patronymic = new(StringComparer.Ordinal) { "ben", "bin", "ibn", "bent", "bint", "ould", "بن", "ابن", "بنت", "ولد" };
+
+    /// <summary>Unpaired surrogates (invalid UTF-16) become spaces, so normalisation never throws.</summary>
+    internal static string WithoutLoneSurrogates(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsSurrogate(text[i]) && !(char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])))
+            {
+                var chars = text.ToCharArray();
+                for (var j = i; j < chars.Length; j++)
+                {
+                    if (char.IsHighSurrogate(chars[j]) && j + 1 < chars.Length && char.IsLowSurrogate(chars[j + 1]))
+                    {
+                        j++;
+                    }
+                    else if (char.IsSurrogate(chars[j]))
+                    {
+                        chars[j] = ' ';
+                    }
+                }
+
+                return new string(chars);
+            }
+
+            if (char.IsHighSurrogate(text[i]))
+            {
+                i++;
+            }
+        }
+
+        return text;
+    }
 
     private static bool IsJoining(string word) => JoiningLatin.Contains(word) || JoiningArabic.Contains(word);
 

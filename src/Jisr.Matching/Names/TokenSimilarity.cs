@@ -21,7 +21,8 @@ internal static class TokenSimilarity
         {
             // Within one script the vowels carry information too (حسن / حسين, Hassan / Hussein).
             var spelling = Levenshtein.Similarity(a.Spelling, b.Spelling);
-            return (0.55 * skeleton) + (0.45 * spelling);
+            var similarity = (0.55 * skeleton) + (0.45 * spelling);
+            return a.IsArabic ? similarity : similarity * LatinFrame(a.Original, b.Original);
         }
 
         return skeleton * Frame(a.IsArabic ? a : b, a.IsArabic ? b : a);
@@ -32,6 +33,24 @@ internal static class TokenSimilarity
     /// shows whether a word starts with a vowel or ayn and whether it ends with a long vowel or ta marbuta; a Latin
     /// spelling that disagrees at either end is less likely to be the same name.
     /// </summary>
+    /// <summary>Two Latin spellings of one name agree on whether it starts and ends with a vowel (Omar / Maria do not).</summary>
+    private static double LatinFrame(string a, string b)
+    {
+        if (a.Length == 0 || b.Length == 0)
+        {
+            return 1;
+        }
+
+        static bool Vowel(char c) => "aeiouy".Contains(c, StringComparison.Ordinal);
+
+        // A French final e is silent: Othmane ends like Osman.
+        static string Sounded(string w) => w.Length > 3 && w[^1] == 'e' && !Vowel(w[^2]) ? w[..^1] : w;
+        a = Sounded(a);
+        b = Sounded(b);
+        var factor = Vowel(a[0]) == Vowel(b[0]) ? 1.0 : 0.9;
+        return Vowel(a[^1]) == Vowel(b[^1]) || a[^1] == 'h' || b[^1] == 'h' ? factor : factor * 0.9;
+    }
+
     private static double Frame(NameToken arabic, NameToken latin)
     {
         var text = arabic.Spelling;

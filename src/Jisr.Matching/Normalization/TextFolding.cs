@@ -19,7 +19,7 @@ public static class TextFolding
             return string.Empty;
         }
 
-        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var decomposed = Names.NameParser.WithoutLoneSurrogates(text).Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         var lastWasSpace = true;
         foreach (var rune in decomposed.EnumerateRunes())
