@@ -38,6 +38,7 @@ public static class JisrNode
         services.AddHttpContextAccessor();
         services.AddSingleton<TokenCache>();
         services.AddSingleton<AgencyDirectory>();
+        services.AddSingleton<Persons.PersonNameIndex>();
         services.AddScoped(sp => ClaimsMapping.FromClaims(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
         services.AddProblemDetails();
         services.AddOpenApi("v1", OpenApiDescription.Configure);
@@ -94,6 +95,7 @@ public static class JisrNode
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapRecordEndpoints();
         api.MapEntityEndpoints();
+        api.MapPersonEndpoints();
         api.MapAccountEndpoints();
         return app;
     }

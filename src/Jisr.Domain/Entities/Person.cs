@@ -101,6 +101,9 @@ public sealed record PersonIdentifier
 /// <summary>A person: names in several scripts, a partial date of birth, nationalities, identifiers.</summary>
 public sealed class Person : Entity
 {
+    /// <summary>Longest name accepted as a search query.</summary>
+    public const int MaxNameQueryLength = PersonName.MaxLength;
+
     private IReadOnlyList<PersonName> _names = [];
     private IReadOnlyList<string> _nationalities = [];
     private IReadOnlyList<PersonIdentifier> _identifiers = [];

@@ -4,7 +4,8 @@ namespace Jisr.Server.Endpoints;
 
 /// <summary>
 /// Searches, graph queries and exports must say why they are made: the <c>X-Jisr-Purpose</c> header, kept in the
-/// audit log. Without it the request is refused with 400 before anything is read.
+/// audit log. Without it the request is refused with 400 before anything is read. HTTP headers are ASCII, so a
+/// purpose in Arabic or with accents is sent percent-encoded as UTF-8 (<c>Uri.EscapeDataString</c>) and decoded here.
 /// </summary>
 public static class Purpose
 {
@@ -33,7 +34,20 @@ public static class Purpose
     public static string Of(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Request.Headers[Header].ToString().Trim();
+        var raw = context.Request.Headers[Header].ToString().Trim();
+        if (!raw.Contains('%', StringComparison.Ordinal))
+        {
+            return raw;
+        }
+
+        try
+        {
+            return Uri.UnescapeDataString(raw);
+        }
+        catch (UriFormatException)
+        {
+            return raw;
+        }
     }
 }
 

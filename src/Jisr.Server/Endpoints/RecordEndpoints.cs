@@ -2,6 +2,7 @@ using Jisr.Domain.Records;
 using Jisr.Policy;
 using Jisr.Server.Contracts;
 using Jisr.Server.Errors;
+using Jisr.Server.Persons;
 using Jisr.Storage.Records;
 
 namespace Jisr.Server.Endpoints;
@@ -55,7 +56,7 @@ public static class RecordEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+        RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, PersonNameIndex persons, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var content = RecordMapping.ToContent(request);
@@ -69,12 +70,13 @@ public static class RecordEndpoints
         var record = Record.Create(caller.AgencyId, caller.UserId, content, now);
         record.SetAssertions(assertions.AllEntities, assertions.Links);
         await store.CreateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);
+        persons.Add(assertions.NewEntities);
         var originator = await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken);
         return Results.Created($"/api/v1/records/{record.Id}", RecordMapping.ToResponse(record, originator, assertions.AllEntities));
     }
 
     private static async Task<IResult> UpdateAsync(
-        Guid id, RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, PersonNameIndex persons, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var record = await store.FindForUpdateAsync(caller, id, cancellationToken);
@@ -94,6 +96,7 @@ public static class RecordEndpoints
         record.Update(content, now);
         record.SetAssertions(assertions.AllEntities, assertions.Links);
         await store.UpdateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);
+        persons.Add(assertions.NewEntities);
         var originator = await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken);
         return Results.Ok(RecordMapping.ToResponse(record, originator, assertions.AllEntities));
     }

@@ -107,6 +107,16 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, TimeProvider t
             ? []
             : await ReadableEntities(principal).Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
 
+    /// <summary>The persons among <paramref name="ids"/> the caller may read; the name search and its purpose are audited.</summary>
+    public async Task<Dictionary<Guid, Person>> ReadablePersonsAsync(Principal principal, IReadOnlyCollection<Guid> ids, string query, string purpose, CancellationToken cancellationToken)
+    {
+        var persons = ids.Count == 0
+            ? []
+            : await ReadableEntities(principal).OfType<Person>().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        await audit.AppendAsync(Event(principal, "person.match", null, "success", purpose, $"name={query}; {persons.Count} visible candidates"));
+        return persons;
+    }
+
     public async Task<Entity?> ReadEntityAsync(Principal principal, Guid id, CancellationToken cancellationToken)
     {
         var entity = await ReadableEntities(principal).FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
