@@ -127,6 +127,8 @@ public sealed class NameMatcherTests
         Assert.Equal(NameParser.Parse("مصطفى")[0].Spelling, NameParser.Parse("مصطفي")[0].Spelling);
         Assert.Equal(NameParser.Parse("محمد")[0].Skeleton, NameParser.Parse("مُحَمَّدٌ")[0].Skeleton);
         Assert.Equal(NameParser.Parse("كريم")[0].Skeleton, NameParser.Parse("کریم")[0].Skeleton); // Persian kaf and yeh
+        Assert.Equal(NameParser.Parse("عائشة")[0].Skeleton, NameParser.Parse("عائشہ")[0].Skeleton); // Urdu heh goal
+        Assert.Empty(NameParser.Parse("١٢٣٤"));
     }
 
     [Fact]

@@ -308,8 +308,8 @@ public static class NameParser
                 return '\u0648';
             case 0x0626 or 0x0649 or 0x06CC or 0x06D2:
                 return '\u064A';
-            case 0x0629:
-                return '\u0647';
+            case 0x0629 or 0x06C1 or 0x06C3 or 0x06BE or 0x06D5:
+                return '\u0647'; // ta marbuta; Urdu heh goal, teh marbuta goal, heh doachashmee; Kurdish ae
             case 0x06A9 or 0x06AA:
                 return '\u0643';
             case 0x06AF:
@@ -320,6 +320,14 @@ public static class NameParser
                 return '\u0634'; // Persian che, closest Arabic sound
             case 0x0698:
                 return '\u0632';
+            case 0x0679:
+                return '\u062A'; // Urdu tteh
+            case 0x0688:
+                return '\u062F'; // Urdu ddal
+            case 0x0691:
+                return '\u0631'; // Urdu rreh
+            case 0x06BA:
+                return '\u0646'; // Urdu noon ghunna
             case 0x06A4:
                 return '\u0641'; // veh
             case 0x0621:
