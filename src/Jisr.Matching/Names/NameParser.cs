@@ -334,6 +334,11 @@ public static class NameParser
                 return '\0'; // lone hamza
         }
 
+        if (value is >= 0x0660 and <= 0x0669 or >= 0x06F0 and <= 0x06F9 or >= '0' and <= '9')
+        {
+            return ' '; // digits are not names: a separator keeps the letters around them apart
+        }
+
         if (value is >= 0x0600 and <= 0x06FF)
         {
             return (char)value;
@@ -363,11 +368,6 @@ public static class NameParser
         if (homoglyph != '\0')
         {
             return homoglyph;
-        }
-
-        if (value is >= 0x0660 and <= 0x0669 or >= 0x06F0 and <= 0x06F9 or >= '0' and <= '9')
-        {
-            return ' '; // digits are not names: a separator keeps the letters around them apart
         }
 
         var category = Rune.GetUnicodeCategory(rune);
