@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
 using Jisr.Domain.Users;
 
 namespace Jisr.Policy;
@@ -127,6 +128,34 @@ public static class AccessPolicy
         return principal.Has(Role.Administrator)
             ? PolicyDecision.Allow
             : PolicyDecision.Deny("only administrators register agencies");
+    }
+
+    /// <summary>An agreement is visible to the users of its two agencies: (agreement, caller's agency).</summary>
+    public static readonly Expression<Func<SharingAgreement, Guid, bool>> AgreementVisibleRule =
+        (agreement, agencyId) => agreement.ProposerAgencyId == agencyId || agreement.PartnerAgencyId == agencyId;
+
+    private static readonly Func<SharingAgreement, Guid, bool> AgreementVisibleCheck = AgreementVisibleRule.Compile();
+
+    public static Expression<Func<SharingAgreement, bool>> VisibleAgreements(Principal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return PolicyExpressions.Bind(AgreementVisibleRule, principal.AgencyId);
+    }
+
+    public static bool CanSee(Principal principal, SharingAgreement agreement)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(agreement);
+        return AgreementVisibleCheck(agreement, principal.AgencyId);
+    }
+
+    /// <summary>Proposing, accepting, suspending, resuming and ending agreements is for the parties' administrators.</summary>
+    public static PolicyDecision CanManageAgreements(Principal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return principal.Has(Role.Administrator)
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny("only an agency's administrators propose, accept, suspend or end sharing agreements");
     }
 
     /// <summary>The audit trail is for the agency's legal reviewers and administrators.</summary>

@@ -96,6 +96,7 @@ public static class JisrNode
         api.MapRecordEndpoints();
         api.MapEntityEndpoints();
         api.MapPersonEndpoints();
+        api.MapAgreementEndpoints();
         api.MapAccountEndpoints();
         return app;
     }

@@ -36,6 +36,8 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    public DbSet<Domain.Sharing.SharingAgreement> Agreements => Set<Domain.Sharing.SharingAgreement>();
+
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     /// <summary>

@@ -37,6 +37,7 @@ public static partial class ProblemResponses
         var result = exception switch
         {
             DomainValidationException invalid => Validation(invalid.Field, invalid.Reason),
+            DomainStateException conflict => Conflict(conflict.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Results.Problem(
                 detail: $"The request body is larger than this node accepts ({NodeOptions.MaxRequestBodyBytes / (1024 * 1024)} MB). Send less data per request.",
                 statusCode: StatusCodes.Status413PayloadTooLarge,

@@ -253,6 +253,65 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.ToTable("RecordEntities", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Sharing.SharingAgreement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("AcceptedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("HandlingCodes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("HighestClassification")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("PartnerAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ProposedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ProposedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProposerAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ThreatDomains")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("ValidUntil")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PartnerAgencyId");
+
+                    b.HasIndex("ProposerAgencyId");
+
+                    b.ToTable("SharingAgreements", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Storage.Accounts.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -825,6 +884,21 @@ namespace Jisr.Storage.Migrations.Postgres
                         .HasForeignKey("RecordId")
                         .HasPrincipalKey("Id")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Sharing.SharingAgreement", b =>
+                {
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerAgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("ProposerAgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

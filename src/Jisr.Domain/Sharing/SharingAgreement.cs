@@ -1,0 +1,183 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+
+namespace Jisr.Domain.Sharing;
+
+public enum AgreementStatus
+{
+    /// <summary>Proposed by one agency's administrator; not in force until the partner accepts.</summary>
+    Proposed,
+
+    /// <summary>Accepted by both: in force between its validity dates.</summary>
+    InForce,
+
+    /// <summary>Suspended by either party: nothing is shared under it until it is resumed.</summary>
+    Suspended,
+
+    /// <summary>Ended (or a proposal withdrawn): final.</summary>
+    Ended,
+}
+
+/// <summary>
+/// A sharing agreement between two agencies: the threat domains it covers, the highest classification and the
+/// handling codes it allows, its validity period. Proposed by one agency, in force only once the other accepts;
+/// either party can suspend, resume or end it, with immediate effect.
+/// </summary>
+public sealed class SharingAgreement
+{
+    public static readonly WireNames<AgreementStatus> StatusNames = new(
+        (AgreementStatus.Proposed, "proposed"),
+        (AgreementStatus.InForce, "in-force"),
+        (AgreementStatus.Suspended, "suspended"),
+        (AgreementStatus.Ended, "ended"));
+
+    private IReadOnlyList<ThreatDomain> _threatDomains = [];
+    private IReadOnlyList<HandlingCode> _handlingCodes = [];
+
+    private SharingAgreement()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid ProposerAgencyId { get; private set; }
+
+    public Guid PartnerAgencyId { get; private set; }
+
+    public IReadOnlyList<ThreatDomain> ThreatDomains => _threatDomains;
+
+    public Classification HighestClassification { get; private set; }
+
+    public IReadOnlyList<HandlingCode> HandlingCodes => _handlingCodes;
+
+    public DateOnly ValidFrom { get; private set; }
+
+    public DateOnly ValidUntil { get; private set; }
+
+    public AgreementStatus Status { get; private set; }
+
+    public Guid ProposedBy { get; private set; }
+
+    public DateTimeOffset ProposedAt { get; private set; }
+
+    public Guid? AcceptedBy { get; private set; }
+
+    public DateTimeOffset? AcceptedAt { get; private set; }
+
+    public DateTimeOffset? StatusChangedAt { get; private set; }
+
+    /// <summary>Why it was last suspended, resumed or ended.</summary>
+    public string? StatusReason { get; private set; }
+
+    public static SharingAgreement Propose(
+        Guid proposerAgencyId,
+        Guid partnerAgencyId,
+        IReadOnlyCollection<ThreatDomain> threatDomains,
+        Classification highestClassification,
+        IReadOnlyCollection<HandlingCode> handlingCodes,
+        DateOnly validFrom,
+        DateOnly validUntil,
+        Guid proposedBy,
+        DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(threatDomains);
+        ArgumentNullException.ThrowIfNull(handlingCodes);
+        Guard.That(partnerAgencyId != proposerAgencyId, "partner", "an agreement needs two different agencies: an agency cannot make one with itself");
+        Guard.That(threatDomains.Count > 0 && threatDomains.All(Enum.IsDefined), "threatDomains", "at least one known threat domain is required");
+        Guard.That(handlingCodes.Count > 0 && handlingCodes.All(Enum.IsDefined), "handlingCodes", "at least one known handling code is required");
+        Guard.That(Enum.IsDefined(highestClassification), "highestClassification", "is not a known classification");
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        Guard.That(validFrom >= today, "validFrom", "cannot be in the past: an agreement cannot be back-dated");
+        Guard.That(validUntil > validFrom, "validUntil", "must be after validFrom");
+        var agreement = new SharingAgreement
+        {
+            Id = Guid.CreateVersion7(now),
+            ProposerAgencyId = proposerAgencyId,
+            PartnerAgencyId = partnerAgencyId,
+            HighestClassification = highestClassification,
+            ValidFrom = validFrom,
+            ValidUntil = validUntil,
+            Status = AgreementStatus.Proposed,
+            ProposedBy = proposedBy,
+            ProposedAt = Instants.Normalize(now),
+        };
+        agreement._threatDomains = [.. threatDomains.Distinct().Order()];
+        agreement._handlingCodes = [.. handlingCodes.Distinct().Order()];
+        return agreement;
+    }
+
+    public bool IsParty(Guid agencyId) => agencyId == ProposerAgencyId || agencyId == PartnerAgencyId;
+
+    /// <summary>The other party, seen from <paramref name="agencyId"/>.</summary>
+    public Guid Counterpart(Guid agencyId) => agencyId == ProposerAgencyId ? PartnerAgencyId : ProposerAgencyId;
+
+    /// <summary>Whether the agreement allows sharing on <paramref name="today"/>.</summary>
+    public bool IsInForce(DateOnly today) => Status == AgreementStatus.InForce && today >= ValidFrom && today <= ValidUntil;
+
+    /// <summary>The partner accepts: from now on the agreement is in force (within its validity period).</summary>
+    public void Accept(Guid agencyId, Guid userId, DateTimeOffset now)
+    {
+        if (agencyId != PartnerAgencyId)
+        {
+            throw new DomainStateException(agencyId == ProposerAgencyId
+                ? "the agency that proposed an agreement cannot accept it: the partner agency's administrator accepts"
+                : "only the partner agency can accept this agreement");
+        }
+
+        RequireStatus(AgreementStatus.Proposed, "accept");
+        Status = AgreementStatus.InForce;
+        AcceptedBy = userId;
+        AcceptedAt = Instants.Normalize(now);
+        StatusChangedAt = AcceptedAt;
+    }
+
+    public void Suspend(Guid agencyId, string? reason, DateTimeOffset now)
+    {
+        RequireParty(agencyId);
+        RequireStatus(AgreementStatus.InForce, "suspend");
+        Change(AgreementStatus.Suspended, reason, now);
+    }
+
+    public void Resume(Guid agencyId, string? reason, DateTimeOffset now)
+    {
+        RequireParty(agencyId);
+        RequireStatus(AgreementStatus.Suspended, "resume");
+        Change(AgreementStatus.InForce, reason, now);
+    }
+
+    /// <summary>Ends the agreement for good (or withdraws a proposal).</summary>
+    public void End(Guid agencyId, string? reason, DateTimeOffset now)
+    {
+        RequireParty(agencyId);
+        if (Status == AgreementStatus.Ended)
+        {
+            throw new DomainStateException("the agreement has already ended");
+        }
+
+        Change(AgreementStatus.Ended, reason, now);
+    }
+
+    private void Change(AgreementStatus status, string? reason, DateTimeOffset now)
+    {
+        StatusReason = Guard.Text(reason, "reason", 1000);
+        Status = status;
+        StatusChangedAt = Instants.Normalize(now);
+    }
+
+    private void RequireParty(Guid agencyId)
+    {
+        if (!IsParty(agencyId))
+        {
+            throw new DomainStateException("only the two agencies of an agreement can change it");
+        }
+    }
+
+    private void RequireStatus(AgreementStatus required, string action)
+    {
+        if (Status != required)
+        {
+            throw new DomainStateException($"cannot {action} an agreement that is {StatusNames[Status]} (it must be {StatusNames[required]})");
+        }
+    }
+}

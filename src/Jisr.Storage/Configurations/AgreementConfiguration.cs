@@ -1,0 +1,37 @@
+using Jisr.Domain.Agencies;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Jisr.Storage.Configurations;
+
+internal sealed class AgreementConfiguration : IEntityTypeConfiguration<SharingAgreement>
+{
+    public void Configure(EntityTypeBuilder<SharingAgreement> builder)
+    {
+        builder.ToTable("SharingAgreements");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).ValueGeneratedNever();
+        builder.HasOne<Agency>().WithMany().HasForeignKey(a => a.ProposerAgencyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Agency>().WithMany().HasForeignKey(a => a.PartnerAgencyId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(a => a.ThreatDomains)
+            .HasField("_threatDomains")
+            .UsePropertyAccessMode(PropertyAccessMode.Field)
+            .HasConversion(
+                v => string.Join(',', v.Select(d => RecordVocabulary.ThreatDomains[d])),
+                s => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => RecordVocabulary.ThreatDomains.Parse(n, "threatDomains")).ToArray(),
+                JsonConversions.ListComparer<ThreatDomain>());
+        builder.Property(a => a.HandlingCodes)
+            .HasField("_handlingCodes")
+            .UsePropertyAccessMode(PropertyAccessMode.Field)
+            .HasConversion(
+                v => string.Join(',', v.Select(h => Marking.HandlingNames[h])),
+                s => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => Marking.HandlingNames.Parse(n, "handlingCodes")).ToArray(),
+                JsonConversions.ListComparer<HandlingCode>());
+        builder.Property(a => a.StatusReason).HasMaxLength(1000);
+        builder.HasIndex(a => a.ProposerAgencyId);
+        builder.HasIndex(a => a.PartnerAgencyId);
+    }
+}

@@ -1,0 +1,31 @@
+using Jisr.Domain.Sharing;
+using Jisr.Policy;
+using Jisr.Storage.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Sharing;
+
+/// <summary>Sharing agreements: every query starts from what the caller's agency may see; every change is audited with it.</summary>
+public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
+{
+    public Task<List<SharingAgreement>> ListAsync(Principal principal, CancellationToken cancellationToken) =>
+        db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal)).OrderByDescending(a => a.ProposedAt).ToListAsync(cancellationToken);
+
+    /// <summary>A tracked agreement the caller's agency is party to, or null (missing and foreign look the same).</summary>
+    public Task<SharingAgreement?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
+        db.Agreements.Where(AccessPolicy.VisibleAgreements(principal)).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+
+    public async Task AddAsync(Principal principal, SharingAgreement agreement, CancellationToken cancellationToken)
+    {
+        db.Agreements.Add(agreement);
+        await audit.SaveWithAuditAsync(db, Event(principal, "agreement.propose", agreement), cancellationToken);
+    }
+
+    /// <summary>Saves a change made to an agreement from <see cref="FindAsync"/> (accept, suspend, resume, end).</summary>
+    public Task SaveAsync(Principal principal, SharingAgreement agreement, string action, CancellationToken cancellationToken) =>
+        audit.SaveWithAuditAsync(db, Event(principal, action, agreement), cancellationToken);
+
+    private static AuditEvent Event(Principal principal, string action, SharingAgreement agreement) =>
+        new(action, principal.UserId, principal.UserName, principal.AgencyId, "agreement", agreement.Id.ToString("D"),
+            Detail: $"status={SharingAgreement.StatusNames[agreement.Status]}");
+}
