@@ -17,6 +17,7 @@ public static class StorageServices
         services.AddJisrDatabase(location);
         services.AddSingleton(sp => new AuditLog(JisrDatabase.PooledFactory(location), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<RecordStore>();
+        services.AddSingleton<EntityCache>();
         services.AddScoped<AccountService>();
         services.AddScoped<Sharing.AgreementStore>();
         services.AddIdentityCore<JisrUser>(options =>

@@ -37,7 +37,10 @@ public sealed class PolicyFilterPropertyTests
                     now.AddDays(random.Next(30, 3000)), DateOnly.FromDateTime(now.AddDays(20).UtcDateTime),
                     Marking.Create((Classification)random.Next(4), Tlp.Amber, HandlingCode.H0), SourceGrading.Parse("B2"), [ThreatDomain.Terrorism]);
                 var record = Record.Create(agency.Id, Guid.NewGuid(), content, now);
+                var phone = Domain.Entities.PhoneNumber.Create(agency.Id, $"+2126{i:D8}", now);
+                record.SetAssertions([phone], []);
                 records.Add(record);
+                db.Entities.Add(phone);
                 db.Records.Add(record);
                 db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.Of(record, []);
             }
@@ -46,6 +49,7 @@ public sealed class PolicyFilterPropertyTests
         }
 
         await using var audit = new Audit.AuditLog(database.Open, TimeProvider.System);
+        var entityCache = new EntityCache(); // shared by every principal, as on a node
         var pairs = 0;
         for (var u = 0; u < 30; u++)
         {
@@ -54,7 +58,7 @@ public sealed class PolicyFilterPropertyTests
             var expected = records.Where(r => r.OriginatorAgencyId == principal.AgencyId && (int)r.Marking.Classification <= (int)principal.Clearance)
                 .Select(r => r.Id).ToHashSet();
             await using var db = database.Open();
-            var store = new RecordStore(db, audit, TimeProvider.System);
+            var store = new RecordStore(db, audit, entityCache, TimeProvider.System);
 
             var listed = new HashSet<Guid>();
             string? cursor = null;
@@ -82,6 +86,12 @@ public sealed class PolicyFilterPropertyTests
             {
                 var read = await store.ReadAsync(principal, record.Id, CancellationToken.None);
                 Assert.Equal(expected.Contains(record.Id), read is not null);
+                if (read is not null)
+                {
+                    var entity = Assert.Single(read.Entities);
+                    Assert.Equal(principal.AgencyId, entity.AgencyId);
+                    Assert.Equal(record.Mentions.Single().EntityId, entity.Id);
+                }
                 pairs++;
             }
 

@@ -42,7 +42,10 @@ public sealed class StorageWorld : IAsyncDisposable
     public Principal AnalystOf(Agency agency, Classification clearance = Classification.Secret) =>
         new(Guid.NewGuid(), "analyst", agency.Id, agency.Code, new HashSet<Role> { Role.Analyst }, clearance);
 
-    public RecordStore Store(JisrDbContext db) => new(db, Audit, TimeProvider.System);
+    /// <summary>One entity cache for the whole world, shared by every principal as on a node.</summary>
+    public EntityCache EntityCache { get; } = new();
+
+    public RecordStore Store(JisrDbContext db) => new(db, Audit, EntityCache, TimeProvider.System);
 
     public static RecordContent Content(string title, Classification classification = Classification.Restricted, string body = "") =>
         RecordContent.Create(

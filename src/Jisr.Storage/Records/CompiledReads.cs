@@ -30,6 +30,9 @@ internal static class CompiledReads
         _ => throw new NotSupportedException(db.GetType().Name),
     };
 
+    public static IAsyncEnumerable<Entity> EntitiesByIds(JisrDbContext db, IReadOnlyList<Guid> ids, Principal principal) =>
+        db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal)).Where(e => ids.Contains(e.Id)).AsAsyncEnumerable();
+
     /// <summary>Stands for <see cref="AccessPolicy.RecordReadRule"/> in a query shape; replaced before compilation.</summary>
     private static bool RecordRule(Record record, Guid agencyId, Classification clearance, DateTimeOffset now) =>
         throw new InvalidOperationException("policy marker: replaced by AccessPolicy.RecordReadRule before the query is compiled");
@@ -47,7 +50,7 @@ internal static class CompiledReads
         public static readonly Func<TContext, Guid, Guid, Classification, DateTimeOffset, CancellationToken, Task<Record?>> RecordById =
             EF.CompileAsyncQuery(PolicyExpressions.Inline(
                 (Expression<Func<TContext, Guid, Guid, Classification, DateTimeOffset, CancellationToken, Record?>>)((db, id, agencyId, clearance, now, cancellationToken) =>
-                    db.Records.AsNoTracking().Include(r => r.Links).FirstOrDefault(r => r.Id == id && RecordRule(r, agencyId, clearance, now))),
+                    db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions).FirstOrDefault(r => r.Id == id && RecordRule(r, agencyId, clearance, now))),
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule));
 

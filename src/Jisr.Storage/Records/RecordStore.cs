@@ -15,7 +15,7 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
 /// (<see cref="AccessPolicy"/>), so nothing the caller may not see is ever fetched; every read, write and
 /// search leaves an audit entry.
 /// </summary>
-public sealed class RecordStore(JisrDbContext db, AuditLog audit, TimeProvider time)
+public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache entityCache, TimeProvider time)
 {
     public const int MaxPageSize = 200;
 
@@ -38,12 +38,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, TimeProvider t
             return null;
         }
 
-        var entities = new List<Entity>();
-        await foreach (var entity in CompiledReads.EntitiesOfRecord(db, id, principal).WithCancellation(cancellationToken))
-        {
-            entities.Add(entity);
-        }
-
+        var entities = await entityCache.ReadableAsync(principal, record.Mentions.Select(m => m.EntityId), ids => CompiledReads.EntitiesByIds(db, ids, principal), cancellationToken);
         return new RecordDetails(record, entities);
     }
 
