@@ -39,6 +39,7 @@ public static class JisrNode
         services.AddSingleton<TokenCache>();
         services.AddSingleton<AgencyDirectory>();
         services.AddSingleton<Persons.PersonNameIndex>();
+        services.AddHostedService<RetentionPurgeService>();
         services.AddScoped(sp => ClaimsMapping.FromClaims(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
         services.AddProblemDetails();
         services.AddOpenApi("v1", OpenApiDescription.Configure);

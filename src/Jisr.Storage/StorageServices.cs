@@ -18,6 +18,7 @@ public static class StorageServices
         services.AddSingleton(sp => new AuditLog(JisrDatabase.PooledFactory(location), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<RecordStore>();
         services.AddSingleton<EntityCache>();
+        services.AddScoped<RetentionPurge>();
         services.AddScoped<AccountService>();
         services.AddScoped<Sharing.AgreementStore>();
         services.AddIdentityCore<JisrUser>(options =>

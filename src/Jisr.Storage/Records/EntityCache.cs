@@ -13,6 +13,16 @@ public sealed class EntityCache
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 200_000 });
 
+    /// <summary>Drops entities that were deleted (the retention purge), so no copy outlives them in memory.</summary>
+    public void Forget(IEnumerable<Guid> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        foreach (var id in ids)
+        {
+            _cache.Remove(id);
+        }
+    }
+
     /// <summary>The entities among <paramref name="ids"/> the caller may read, from memory or through <paramref name="load"/> (a policy-filtered query).</summary>
     public async Task<List<Entity>> ReadableAsync(Principal principal, IEnumerable<Guid> ids, Func<IReadOnlyList<Guid>, IAsyncEnumerable<Entity>> load, CancellationToken cancellationToken)
     {
