@@ -158,6 +158,21 @@ public static class AccessPolicy
             : PolicyDecision.Deny("only an agency's administrators propose, accept, suspend or end sharing agreements");
     }
 
+    /// <summary>Reviewing records that reached their review date (extend or delete) is the legal reviewers' task.</summary>
+    public static PolicyDecision CanReview(Principal principal, Record record, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(record);
+        if (!CanRead(principal, record, now))
+        {
+            return PolicyDecision.NotVisible;
+        }
+
+        return principal.Has(Role.LegalReviewer)
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny("only legal reviewers review records");
+    }
+
     /// <summary>The audit trail is for the agency's legal reviewers and administrators.</summary>
     public static PolicyDecision CanReadAudit(Principal principal)
     {

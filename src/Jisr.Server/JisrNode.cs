@@ -98,6 +98,7 @@ public static class JisrNode
         api.MapEntityEndpoints();
         api.MapPersonEndpoints();
         api.MapAgreementEndpoints();
+        api.MapReviewEndpoints();
         api.MapAccountEndpoints();
         return app;
     }

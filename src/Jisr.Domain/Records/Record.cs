@@ -106,6 +106,25 @@ public sealed class Record
 
     public bool IsPastRetention(DateTimeOffset now) => now >= RetentionUntil;
 
+    /// <summary>Whether the record is due for review (its review date has come) on <paramref name="today"/>.</summary>
+    public bool IsDueForReview(DateOnly today) => ReviewDate <= today;
+
+    /// <summary>
+    /// A legal reviewer keeps the record: the next review date moves forward (and, if needed, the retention end).
+    /// The reason is the caller's to record in the audit log.
+    /// </summary>
+    public void ExtendReview(DateOnly nextReview, DateTimeOffset? retentionUntil, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var retention = retentionUntil is { } r ? Instants.Normalize(r) : RetentionUntil;
+        Guard.That(retention > now, "retentionUntil", "must be in the future");
+        Guard.That(nextReview > today, "reviewDate", "the next review must be after today");
+        Guard.That(nextReview <= DateOnly.FromDateTime(retention.UtcDateTime), "reviewDate", "must not be after retentionUntil");
+        ReviewDate = nextReview;
+        RetentionUntil = retention;
+        UpdatedAt = Instants.Normalize(now);
+    }
+
     private void Apply(RecordContent content, DateTimeOffset now)
     {
         Guard.That(content.RetentionUntil > now, "retentionUntil", "must be in the future");

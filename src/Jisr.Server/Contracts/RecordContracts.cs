@@ -140,7 +140,8 @@ public sealed record RecordSummary(
     DateTimeOffset CreatedAt,
     MarkingResponse Marking,
     string SourceGrading,
-    IReadOnlyList<string> ThreatDomains);
+    IReadOnlyList<string> ThreatDomains,
+    DateOnly ReviewDate);
 
 public sealed record MarkingResponse(string Classification, string Tlp, string Handling, string? HandlingNote, bool NotForJudicialUseWithoutConsent);
 

@@ -110,7 +110,8 @@ public static class RecordMapping
             record.CreatedAt,
             ToResponse(record.Marking),
             record.SourceGrading.ToString(),
-            [.. record.ThreatDomains.Select(d => RecordVocabulary.ThreatDomains[d])]);
+            [.. record.ThreatDomains.Select(d => RecordVocabulary.ThreatDomains[d])],
+            record.ReviewDate);
     }
 
     public static RecordResponse ToResponse(Record record, AgencyRef originator, IReadOnlyList<Entity> entities)

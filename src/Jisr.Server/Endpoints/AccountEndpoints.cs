@@ -162,7 +162,8 @@ public static class AccountEndpoints
         return Results.Created($"/api/v1/users/{user.Id}", ToResponse(user, time.GetUtcNow()));
     }
 
-    private static async Task<IResult> ListAuditAsync(Principal caller, JisrDbContext db, long? before, int? limit, CancellationToken cancellationToken)
+    /// <summary>The agency's audit trail, newest first; <c>action</c> (e.g. <c>search</c>, <c>record.read</c>) and <c>target</c> (a record id) narrow it: who searched for what and why, who read a given record.</summary>
+    private static async Task<IResult> ListAuditAsync(Principal caller, JisrDbContext db, long? before, int? limit, string? action, string? target, CancellationToken cancellationToken)
     {
         var decision = AccessPolicy.CanReadAudit(caller);
         if (!decision.IsAllowed)
@@ -175,6 +176,18 @@ public static class AccountEndpoints
         if (before is { } b)
         {
             query = query.Where(e => e.Sequence < b);
+        }
+
+        if (!string.IsNullOrWhiteSpace(action))
+        {
+            var wanted = action.Trim();
+            query = query.Where(e => e.Action == wanted);
+        }
+
+        if (!string.IsNullOrWhiteSpace(target))
+        {
+            var wanted = target.Trim().ToLowerInvariant();
+            query = query.Where(e => e.TargetId == wanted);
         }
 
         var entries = await query.OrderByDescending(e => e.Sequence).Take(size).ToListAsync(cancellationToken);

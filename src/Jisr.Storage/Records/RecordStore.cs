@@ -90,11 +90,23 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         await audit.SaveWithAuditAsync(db, Event(principal, "record.update", record.Id, "success"), cancellationToken);
     }
 
-    public async Task DeleteAsync(Principal principal, Record record, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Principal principal, Record record, CancellationToken cancellationToken, string? reason = null)
     {
         db.Records.Remove(record);
-        await audit.SaveWithAuditAsync(db, Event(principal, "record.delete", record.Id, "success"), cancellationToken);
+        await audit.SaveWithAuditAsync(db, Event(principal, "record.delete", record.Id, "success", detail: reason is null ? null : $"reason={reason}"), cancellationToken);
     }
+
+    /// <summary>The caller's records due for review (review date reached), newest first.</summary>
+    public async Task<Page<Record>> ReviewQueueAsync(Principal principal, DateOnly today, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var page = await PageAsync(Readable(principal).Where(r => r.ReviewDate <= today), cursor, limit, cancellationToken);
+        await audit.AppendAsync(Event(principal, "review.queue", null, "success", detail: $"{page.Items.Count} records"));
+        return page;
+    }
+
+    /// <summary>Saves a review extension made on a record from <see cref="FindForUpdateAsync"/>, with the reviewer's reason in the audit entry.</summary>
+    public Task SaveReviewAsync(Principal principal, Record record, string reason, CancellationToken cancellationToken) =>
+        audit.SaveWithAuditAsync(db, Event(principal, "record.review.extend", record.Id, "success", detail: $"next review {record.ReviewDate:yyyy-MM-dd}; reason={reason}"), cancellationToken);
 
     /// <summary>Entities by id, limited to those the caller may read (unknown and hidden ids are simply absent).</summary>
     public async Task<Dictionary<Guid, Entity>> ReadableEntitiesByIdAsync(Principal principal, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
