@@ -15,7 +15,8 @@ namespace Jisr.Policy;
 /// </summary>
 /// <remarks>
 /// Current rules (tenancy): a user sees only their own agency's records, never one classified above their
-/// clearance, and never one past its retention end. Sharing across agencies extends these rules here.
+/// clearance, never one past its retention end, and a TLP:RED record only as its author or a named recipient.
+/// Sharing across agencies extends these rules here.
 /// </remarks>
 public static class AccessPolicy
 {
@@ -25,30 +26,31 @@ public static class AccessPolicy
     /// The record read rule, written once: (record, caller's agency, caller's clearance, now). Queries use it
     /// bound to a principal (<see cref="ReadableRecords"/>), in-memory checks use it compiled (<see cref="CanRead(Principal, Record, DateTimeOffset)"/>).
     /// </summary>
-    public static readonly Expression<Func<Record, Guid, Classification, DateTimeOffset, bool>> RecordReadRule =
-        (record, agencyId, clearance, now) => record.OriginatorAgencyId == agencyId
-                                             && record.Marking.Classification <= clearance
-                                             && record.RetentionUntil > now;
+    public static readonly Expression<Func<Record, Guid, Classification, Guid, DateTimeOffset, bool>> RecordReadRule =
+        (record, agencyId, clearance, userId, now) => record.OriginatorAgencyId == agencyId
+                                                     && record.Marking.Classification <= clearance
+                                                     && record.RetentionUntil > now
+                                                     && (record.Marking.Tlp != Tlp.Red || record.AuthorUserId == userId || record.Recipients.Any(r => r.UserId == userId));
 
     /// <summary>The entity read rule: (entity, caller's agency).</summary>
     public static readonly Expression<Func<Entity, Guid, bool>> EntityReadRule =
         (entity, agencyId) => entity.AgencyId == agencyId;
 
-    private static readonly Func<Record, Guid, Classification, DateTimeOffset, bool> RecordReadCheck = RecordReadRule.Compile();
+    private static readonly Func<Record, Guid, Classification, Guid, DateTimeOffset, bool> RecordReadCheck = RecordReadRule.Compile();
     private static readonly Func<Entity, Guid, bool> EntityReadCheck = EntityReadRule.Compile();
 
     /// <summary>Records the principal may read, as a filter for queries.</summary>
     public static Expression<Func<Record, bool>> ReadableRecords(Principal principal, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return PolicyExpressions.Bind(RecordReadRule, principal.AgencyId, principal.Clearance, now);
+        return PolicyExpressions.Bind(RecordReadRule, principal.AgencyId, principal.Clearance, principal.UserId, now);
     }
 
     public static bool CanRead(Principal principal, Record record, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(record);
-        return RecordReadCheck(record, principal.AgencyId, principal.Clearance, now);
+        return RecordReadCheck(record, principal.AgencyId, principal.Clearance, principal.UserId, now);
     }
 
     /// <summary>Whether the principal may create a record with this content for their agency.</summary>

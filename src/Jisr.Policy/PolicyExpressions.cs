@@ -24,6 +24,21 @@ public static class PolicyExpressions
         return Expression.Lambda<Func<T, bool>>(body, rule.Parameters[0]);
     }
 
+    /// <summary>Binds the four inputs of a five-parameter rule.</summary>
+    public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2, TArg3, TArg4>(Expression<Func<T, TArg1, TArg2, TArg3, TArg4, bool>> rule, TArg1 arg1, TArg2 arg2, TArg3 arg3, TArg4 arg4)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var holder = Expression.Constant(new Inputs4<TArg1, TArg2, TArg3, TArg4>(arg1, arg2, arg3, arg4));
+        var body = new Substitute(new Dictionary<ParameterExpression, Expression>
+        {
+            [rule.Parameters[1]] = Expression.Property(holder, nameof(Inputs4<TArg1, TArg2, TArg3, TArg4>.First)),
+            [rule.Parameters[2]] = Expression.Property(holder, nameof(Inputs4<TArg1, TArg2, TArg3, TArg4>.Second)),
+            [rule.Parameters[3]] = Expression.Property(holder, nameof(Inputs4<TArg1, TArg2, TArg3, TArg4>.Third)),
+            [rule.Parameters[4]] = Expression.Property(holder, nameof(Inputs4<TArg1, TArg2, TArg3, TArg4>.Fourth)),
+        }).Visit(rule.Body);
+        return Expression.Lambda<Func<T, bool>>(body, rule.Parameters[0]);
+    }
+
     /// <summary>Binds the single input of a two-parameter rule.</summary>
     public static Expression<Func<T, bool>> Bind<T, TArg>(Expression<Func<T, TArg, bool>> rule, TArg arg)
     {
@@ -49,6 +64,8 @@ public static class PolicyExpressions
 
     /// <summary>Holds bound inputs; member access on it is what LINQ providers turn into query parameters.</summary>
     private sealed record Inputs<T1, T2, T3>(T1 First, T2 Second, T3 Third);
+
+    private sealed record Inputs4<T1, T2, T3, T4>(T1 First, T2 Second, T3 Third, T4 Fourth);
 
     private sealed class Substitute(Dictionary<ParameterExpression, Expression> replacements) : ExpressionVisitor
     {

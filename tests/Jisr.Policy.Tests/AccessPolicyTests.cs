@@ -13,14 +13,22 @@ public sealed class AccessPolicyTests
     private static Principal User(Guid agency, Classification clearance, params Role[] roles) =>
         new(Guid.NewGuid(), "user", agency, "AG", roles.ToHashSet(), clearance);
 
-    private static Record NewRecord(Guid agency, Classification classification, DateTimeOffset created, DateTimeOffset retention, Guid? author = null) =>
-        Record.Create(agency, author ?? Guid.NewGuid(), RecordContent.Create(
+    private static Record NewRecord(Guid agency, Classification classification, DateTimeOffset created, DateTimeOffset retention, Guid? author = null, Tlp tlp = Tlp.Amber, IReadOnlyCollection<Guid>? recipients = null)
+    {
+        var record = Record.Create(agency, author ?? Guid.NewGuid(), RecordContent.Create(
             RecordKind.IntelligenceReport, "t", "", "en", "basis", "purpose", retention, DateOnly.FromDateTime(retention.UtcDateTime),
-            Marking.Create(classification, Tlp.Amber, HandlingCode.H0), SourceGrading.Parse("B2"), [ThreatDomain.Terrorism]), created);
+            Marking.Create(classification, tlp, HandlingCode.H0), SourceGrading.Parse("B2"), [ThreatDomain.Terrorism]), created);
+        record.SetRecipients(recipients ?? []);
+        return record;
+    }
 
-    /// <summary>The rule as the issue states it, written independently of the policy: same agency, within clearance, not past retention.</summary>
+    /// <summary>
+    /// The rules as the issues state them, written independently of the policy: same agency, within clearance, not
+    /// past retention, and a TLP:RED record only for its author and named recipients.
+    /// </summary>
     private static bool ReferenceCanRead(Principal p, Record r, DateTimeOffset at) =>
-        r.OriginatorAgencyId == p.AgencyId && (int)r.Marking.Classification <= (int)p.Clearance && at < r.RetentionUntil;
+        r.OriginatorAgencyId == p.AgencyId && (int)r.Marking.Classification <= (int)p.Clearance && at < r.RetentionUntil
+        && (r.Marking.Tlp != Tlp.Red || r.AuthorUserId == p.UserId || r.Recipients.Select(x => x.UserId).Contains(p.UserId));
 
     [Fact]
     public void ReadRules_ForManyRandomUsersRecordsAndTimes_AgreeWithTheReferenceModel_InQueriesAndInMemory()
@@ -29,16 +37,20 @@ public sealed class AccessPolicyTests
         var agencies = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToArray();
         var classifications = Enum.GetValues<Classification>();
         var roles = Enum.GetValues<Role>();
+        var users = Enumerable.Range(0, 60).Select(_ => (Id: Guid.NewGuid(), Agency: agencies[random.Next(agencies.Length)])).ToArray();
         var records = Enumerable.Range(0, 500).Select(_ =>
         {
             var created = Now.AddDays(-random.Next(0, 2000));
-            return NewRecord(agencies[random.Next(agencies.Length)], classifications[random.Next(4)], created, created.AddDays(random.Next(1, 3000)));
+            var tlp = (Tlp)random.Next(5);
+            var recipients = tlp == Tlp.Red ? users.Where(_ => random.Next(10) == 0).Select(x => x.Id).ToList() : [];
+            return NewRecord(agencies[random.Next(agencies.Length)], classifications[random.Next(4)], created, created.AddDays(random.Next(1, 3000)), users[random.Next(users.Length)].Id, tlp, recipients);
         }).ToList();
         var checkedPairs = 0;
 
         for (var u = 0; u < 200; u++)
         {
-            var principal = User(agencies[random.Next(agencies.Length)], classifications[random.Next(4)], roles.Where(_ => random.Next(2) == 0).ToArray());
+            var user = users[random.Next(users.Length)];
+            var principal = User(user.Agency, classifications[random.Next(4)], roles.Where(_ => random.Next(2) == 0).ToArray()) with { UserId = user.Id };
             var at = Now.AddDays(random.Next(-400, 3000));
             var filter = AccessPolicy.ReadableRecords(principal, at).Compile();
             foreach (var record in records)

@@ -18,6 +18,7 @@ public sealed class Record
     private IReadOnlyList<ThreatDomain> _threatDomains = [];
     private List<RecordMention> _mentions = [];
     private List<Link> _links = [];
+    private List<RecordRecipient> _recipients = [];
 
     private Record()
     {
@@ -66,6 +67,9 @@ public sealed class Record
 
     public IReadOnlyList<Link> Links => _links;
 
+    /// <summary>For a TLP:RED record, the users (besides the author) who may see it; empty otherwise.</summary>
+    public IReadOnlyList<RecordRecipient> Recipients => _recipients;
+
     public static Record Create(Guid originatorAgencyId, Guid authorUserId, RecordContent content, DateTimeOffset now)
     {
         var record = new Record
@@ -104,6 +108,20 @@ public sealed class Record
         _links = [.. links.Select(l => new Link(Id, l))];
     }
 
+    /// <summary>
+    /// Names who may see a TLP:RED record besides its author. Only TLP:RED records have recipients: for any other
+    /// TLP level the list must be empty (the marking, not a list, decides who sees them).
+    /// </summary>
+    public void SetRecipients(IReadOnlyCollection<Guid> userIds)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        Guard.That(userIds.Count == 0 || Marking.Tlp == Tlp.Red, "recipients", "only TLP:RED records have named recipients");
+        Guard.That(userIds.Count <= 200, "recipients", "at most 200 recipients");
+        var wanted = userIds.Where(u => u != AuthorUserId).ToHashSet();
+        var kept = _recipients.Where(r => wanted.Contains(r.UserId)).ToList();
+        _recipients = [.. kept, .. wanted.Except(kept.Select(r => r.UserId)).Select(u => new RecordRecipient(Id, u))];
+    }
+
     public bool IsPastRetention(DateTimeOffset now) => now >= RetentionUntil;
 
     /// <summary>Whether the record is due for review (its review date has come) on <paramref name="today"/>.</summary>
@@ -140,9 +158,17 @@ public sealed class Record
         Marking = content.Marking;
         SourceGrading = content.SourceGrading;
         _threatDomains = [.. content.ThreatDomains];
+        if (content.Marking.Tlp != Tlp.Red)
+        {
+            _recipients = [];
+        }
+
         UpdatedAt = Instants.Normalize(now);
     }
 }
+
+/// <summary>A named recipient of a TLP:RED record.</summary>
+public sealed record RecordRecipient(Guid RecordId, Guid UserId);
 
 /// <summary>The record mentions the entity.</summary>
 public sealed record RecordMention(Guid RecordId, Guid EntityId);

@@ -33,6 +33,9 @@ public sealed record RecordRequest
 
     /// <summary>Links between the record's entities, referring to them by <c>ref</c> or <c>id</c>.</summary>
     public IReadOnlyList<LinkRequest>? Links { get; init; }
+
+    /// <summary>For a TLP:RED record: the user names, in your agency, who may see it besides you.</summary>
+    public IReadOnlyList<string>? Recipients { get; init; }
 }
 
 /// <summary>
@@ -163,7 +166,8 @@ public sealed record RecordResponse(
     string SourceGrading,
     IReadOnlyList<string> ThreatDomains,
     IReadOnlyList<EntityResponse> Entities,
-    IReadOnlyList<LinkResponse> Links);
+    IReadOnlyList<LinkResponse> Links,
+    IReadOnlyList<Guid> Recipients);
 
 public sealed record LinkResponse(Guid Id, Guid From, Guid To, string Type, string? ValidFrom, string? ValidTo);
 

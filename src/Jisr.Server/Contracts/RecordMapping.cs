@@ -135,7 +135,8 @@ public static class RecordMapping
             record.SourceGrading.ToString(),
             [.. record.ThreatDomains.Select(d => RecordVocabulary.ThreatDomains[d])],
             [.. entities.Select(EntityMapping.ToResponse)],
-            [.. record.Links.Select(l => new LinkResponse(l.Id, l.FromEntityId, l.ToEntityId, EntityVocabulary.LinkTypes[l.Type], l.ValidFrom?.ToString(), l.ValidTo?.ToString()))]);
+            [.. record.Links.Select(l => new LinkResponse(l.Id, l.FromEntityId, l.ToEntityId, EntityVocabulary.LinkTypes[l.Type], l.ValidFrom?.ToString(), l.ValidTo?.ToString()))],
+            [.. record.Recipients.Select(r => r.UserId)]);
     }
 
     /// <summary>Runs a domain factory and places any field error under <paramref name="prefix"/>.</summary>

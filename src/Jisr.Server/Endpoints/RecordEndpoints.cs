@@ -3,6 +3,7 @@ using Jisr.Policy;
 using Jisr.Server.Contracts;
 using Jisr.Server.Errors;
 using Jisr.Server.Persons;
+using Jisr.Storage.Accounts;
 using Jisr.Storage.Records;
 
 namespace Jisr.Server.Endpoints;
@@ -56,7 +57,7 @@ public static class RecordEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, PersonNameIndex persons, TimeProvider time, CancellationToken cancellationToken)
+        RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, PersonNameIndex persons, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var content = RecordMapping.ToContent(request);
@@ -69,6 +70,7 @@ public static class RecordEndpoints
         var assertions = await ResolveAssertionsAsync(request, content, caller, store, now, cancellationToken);
         var record = Record.Create(caller.AgencyId, caller.UserId, content, now);
         record.SetAssertions(assertions.AllEntities, assertions.Links);
+        record.SetRecipients(await ResolveRecipientsAsync(request, caller, accounts, cancellationToken));
         await store.CreateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);
         persons.Add(assertions.NewEntities);
         var originator = await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken);
@@ -76,7 +78,7 @@ public static class RecordEndpoints
     }
 
     private static async Task<IResult> UpdateAsync(
-        Guid id, RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, PersonNameIndex persons, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, PersonNameIndex persons, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var record = await store.FindForUpdateAsync(caller, id, cancellationToken);
@@ -93,8 +95,10 @@ public static class RecordEndpoints
         }
 
         var assertions = await ResolveAssertionsAsync(request, content, caller, store, now, cancellationToken);
+        var recipients = await ResolveRecipientsAsync(request, caller, accounts, cancellationToken);
         record.Update(content, now);
         record.SetAssertions(assertions.AllEntities, assertions.Links);
+        record.SetRecipients(recipients);
         await store.UpdateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);
         persons.Add(assertions.NewEntities);
         var originator = await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken);
@@ -117,6 +121,26 @@ public static class RecordEndpoints
 
         await store.DeleteAsync(caller, record, cancellationToken);
         return Results.NoContent();
+    }
+
+    /// <summary>Recipients are named by user name and must be users of the caller's agency.</summary>
+    private static async Task<List<Guid>> ResolveRecipientsAsync(RecordRequest request, Principal caller, AccountService accounts, CancellationToken cancellationToken)
+    {
+        var ids = new List<Guid>();
+        var names = request.Recipients ?? [];
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = Domain.Common.Guard.Text(names[i], $"recipients[{i}]", AccountService.MaxUserNameLength);
+            var user = await accounts.FindUserAsync(name);
+            if (user is null || user.AgencyId != caller.AgencyId)
+            {
+                throw new Domain.Common.DomainValidationException($"recipients[{i}]", $"no user '{name}' in your agency");
+            }
+
+            ids.Add(user.Id);
+        }
+
+        return ids;
     }
 
     private static async Task<RecordAssertions> ResolveAssertionsAsync(

@@ -43,6 +43,8 @@ internal sealed class RecordConfiguration : IEntityTypeConfiguration<Record>
         builder.HasMany(r => r.Links).WithOne().HasForeignKey(l => l.RecordId).HasPrincipalKey(r => r.Id).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(r => r.Mentions).HasField("_mentions").UsePropertyAccessMode(PropertyAccessMode.Field);
         builder.Navigation(r => r.Links).HasField("_links").UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.HasMany(r => r.Recipients).WithOne().HasForeignKey(x => x.RecordId).HasPrincipalKey(r => r.Id).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(r => r.Recipients).HasField("_recipients").UsePropertyAccessMode(PropertyAccessMode.Field);
         builder.HasIndex(r => new { r.OriginatorAgencyId, r.CreatedAt });
         builder.HasIndex(r => r.RetentionUntil);
         builder.HasIndex(r => r.ReviewDate);
@@ -57,6 +59,17 @@ internal sealed class RecordMentionConfiguration : IEntityTypeConfiguration<Reco
         builder.HasKey(m => new { m.RecordId, m.EntityId });
         builder.HasOne<Entity>().WithMany().HasForeignKey(m => m.EntityId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(m => m.EntityId);
+    }
+}
+
+internal sealed class RecordRecipientConfiguration : IEntityTypeConfiguration<RecordRecipient>
+{
+    public void Configure(EntityTypeBuilder<RecordRecipient> builder)
+    {
+        builder.ToTable("RecordRecipients");
+        builder.HasKey(x => new { x.RecordId, x.UserId });
+        builder.HasOne<Accounts.JisrUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(x => x.UserId);
     }
 }
 

@@ -18,8 +18,8 @@ internal static class CompiledReads
 {
     public static Task<Record?> RecordByIdAsync(JisrDbContext db, Guid id, Principal principal, DateTimeOffset now, CancellationToken cancellationToken) => db switch
     {
-        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.RecordById(sqlite, id, principal.AgencyId, principal.Clearance, now, cancellationToken),
-        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.RecordById(postgres, id, principal.AgencyId, principal.Clearance, now, cancellationToken),
+        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.RecordById(sqlite, id, principal.AgencyId, principal.Clearance, principal.UserId, now, cancellationToken),
+        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.RecordById(postgres, id, principal.AgencyId, principal.Clearance, principal.UserId, now, cancellationToken),
         _ => throw new NotSupportedException(db.GetType().Name),
     };
 
@@ -34,7 +34,7 @@ internal static class CompiledReads
         db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal)).Where(e => ids.Contains(e.Id)).AsAsyncEnumerable();
 
     /// <summary>Stands for <see cref="AccessPolicy.RecordReadRule"/> in a query shape; replaced before compilation.</summary>
-    private static bool RecordRule(Record record, Guid agencyId, Classification clearance, DateTimeOffset now) =>
+    private static bool RecordRule(Record record, Guid agencyId, Classification clearance, Guid userId, DateTimeOffset now) =>
         throw new InvalidOperationException("policy marker: replaced by AccessPolicy.RecordReadRule before the query is compiled");
 
     /// <summary>Stands for <see cref="AccessPolicy.EntityReadRule"/> in a query shape.</summary>
@@ -47,10 +47,11 @@ internal static class CompiledReads
     private static class For<TContext>
         where TContext : JisrDbContext
     {
-        public static readonly Func<TContext, Guid, Guid, Classification, DateTimeOffset, CancellationToken, Task<Record?>> RecordById =
+        public static readonly Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, CancellationToken, Task<Record?>> RecordById =
             EF.CompileAsyncQuery(PolicyExpressions.Inline(
-                (Expression<Func<TContext, Guid, Guid, Classification, DateTimeOffset, CancellationToken, Record?>>)((db, id, agencyId, clearance, now, cancellationToken) =>
-                    db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions).FirstOrDefault(r => r.Id == id && RecordRule(r, agencyId, clearance, now))),
+                (Expression<Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, now, cancellationToken) =>
+                    db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions).Include(r => r.Recipients)
+                        .FirstOrDefault(r => r.Id == id && RecordRule(r, agencyId, clearance, userId, now))),
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule));
 

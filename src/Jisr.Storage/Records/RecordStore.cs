@@ -79,6 +79,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow()))
             .Include(r => r.Mentions)
             .Include(r => r.Links)
+            .Include(r => r.Recipients)
             .AsSplitQuery()
             .FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
 

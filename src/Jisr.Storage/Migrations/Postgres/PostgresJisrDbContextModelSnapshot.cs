@@ -253,6 +253,21 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.ToTable("RecordEntities", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Records.RecordRecipient", b =>
+                {
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("RecordId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("RecordRecipients", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Domain.Sharing.SharingAgreement", b =>
                 {
                     b.Property<Guid>("Id")
@@ -887,6 +902,22 @@ namespace Jisr.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Records.RecordRecipient", b =>
+                {
+                    b.HasOne("Jisr.Domain.Records.Record", null)
+                        .WithMany("Recipients")
+                        .HasForeignKey("RecordId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Storage.Accounts.JisrUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Jisr.Domain.Sharing.SharingAgreement", b =>
                 {
                     b.HasOne("Jisr.Domain.Agencies.Agency", null)
@@ -976,6 +1007,8 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.Navigation("Links");
 
                     b.Navigation("Mentions");
+
+                    b.Navigation("Recipients");
                 });
 #pragma warning restore 612, 618
         }

@@ -236,6 +236,21 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.ToTable("RecordEntities", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Records.RecordRecipient", b =>
+                {
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RecordId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("RecordRecipients", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Domain.Sharing.SharingAgreement", b =>
                 {
                     b.Property<Guid>("Id")
@@ -866,6 +881,22 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Records.RecordRecipient", b =>
+                {
+                    b.HasOne("Jisr.Domain.Records.Record", null)
+                        .WithMany("Recipients")
+                        .HasForeignKey("RecordId")
+                        .HasPrincipalKey("Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Storage.Accounts.JisrUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Jisr.Domain.Sharing.SharingAgreement", b =>
                 {
                     b.HasOne("Jisr.Domain.Agencies.Agency", null)
@@ -955,6 +986,8 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.Navigation("Links");
 
                     b.Navigation("Mentions");
+
+                    b.Navigation("Recipients");
                 });
 #pragma warning restore 612, 618
         }
