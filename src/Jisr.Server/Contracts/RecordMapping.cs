@@ -114,7 +114,8 @@ public static class RecordMapping
             record.ReviewDate);
     }
 
-    public static RecordResponse ToResponse(Record record, AgencyRef originator, IReadOnlyList<Entity> entities)
+    /// <summary>The full record; <paramref name="recipients"/> defaults to the record's own (loaded) recipients.</summary>
+    public static RecordResponse ToResponse(Record record, AgencyRef originator, IReadOnlyList<Entity> entities, IReadOnlyList<Guid>? recipients = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         return new RecordResponse(
@@ -136,7 +137,7 @@ public static class RecordMapping
             [.. record.ThreatDomains.Select(d => RecordVocabulary.ThreatDomains[d])],
             [.. entities.Select(EntityMapping.ToResponse)],
             [.. record.Links.Select(l => new LinkResponse(l.Id, l.FromEntityId, l.ToEntityId, EntityVocabulary.LinkTypes[l.Type], l.ValidFrom?.ToString(), l.ValidTo?.ToString()))],
-            [.. record.Recipients.Select(r => r.UserId)]);
+            recipients ?? [.. record.Recipients.Select(r => r.UserId)]);
     }
 
     /// <summary>Runs a domain factory and places any field error under <paramref name="prefix"/>.</summary>

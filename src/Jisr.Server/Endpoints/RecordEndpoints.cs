@@ -53,7 +53,7 @@ public static class RecordEndpoints
         }
 
         var originator = await agencies.GetAsync(details.Record.OriginatorAgencyId, cancellationToken);
-        return Results.Ok(RecordMapping.ToResponse(details.Record, originator, details.Entities));
+        return Results.Ok(RecordMapping.ToResponse(details.Record, originator, details.Entities, details.Recipients));
     }
 
     private static async Task<IResult> CreateAsync(

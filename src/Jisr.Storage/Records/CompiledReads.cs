@@ -30,6 +30,10 @@ internal static class CompiledReads
         _ => throw new NotSupportedException(db.GetType().Name),
     };
 
+    /// <summary>The named recipients of a TLP:RED record (read only for RED records, so the common read stays one statement).</summary>
+    public static Task<List<Guid>> RecipientsOf(JisrDbContext db, Guid recordId, CancellationToken cancellationToken) =>
+        db.Set<RecordRecipient>().AsNoTracking().Where(x => x.RecordId == recordId).Select(x => x.UserId).ToListAsync(cancellationToken);
+
     public static IAsyncEnumerable<Entity> EntitiesByIds(JisrDbContext db, IReadOnlyList<Guid> ids, Principal principal) =>
         db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal)).Where(e => ids.Contains(e.Id)).AsAsyncEnumerable();
 
@@ -50,7 +54,7 @@ internal static class CompiledReads
         public static readonly Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, CancellationToken, Task<Record?>> RecordById =
             EF.CompileAsyncQuery(PolicyExpressions.Inline(
                 (Expression<Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, now, cancellationToken) =>
-                    db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions).Include(r => r.Recipients)
+                    db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions)
                         .FirstOrDefault(r => r.Id == id && RecordRule(r, agencyId, clearance, userId, now))),
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule));

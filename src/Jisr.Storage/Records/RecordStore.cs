@@ -39,7 +39,8 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         }
 
         var entities = await entityCache.ReadableAsync(principal, record.Mentions.Select(m => m.EntityId), ids => CompiledReads.EntitiesByIds(db, ids, principal), cancellationToken);
-        return new RecordDetails(record, entities);
+        var recipients = record.Marking.Tlp == Domain.Markings.Tlp.Red ? await CompiledReads.RecipientsOf(db, id, cancellationToken) : [];
+        return new RecordDetails(record, entities, recipients);
     }
 
     /// <summary>Newest first; <paramref name="cursor"/> is the <see cref="Page{T}.Next"/> of the previous page.</summary>
@@ -196,5 +197,5 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
             Detail: detail);
 }
 
-/// <summary>A record and the entities it mentions that the caller may read.</summary>
-public sealed record RecordDetails(Record Record, IReadOnlyList<Entity> Entities);
+/// <summary>A record, the entities it mentions that the caller may read, and (TLP:RED only) its named recipients.</summary>
+public sealed record RecordDetails(Record Record, IReadOnlyList<Entity> Entities, IReadOnlyList<Guid> Recipients);
