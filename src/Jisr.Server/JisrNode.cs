@@ -99,6 +99,7 @@ public static class JisrNode
         api.MapPersonEndpoints();
         api.MapAgreementEndpoints();
         api.MapReviewEndpoints();
+        api.MapSubjectAccessEndpoints();
         api.MapAccountEndpoints();
         return app;
     }

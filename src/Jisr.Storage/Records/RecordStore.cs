@@ -126,6 +126,34 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         return persons;
     }
 
+    /// <summary>
+    /// Everything the caller's agency holds on one person, for a data-subject access request: the person, the records
+    /// that mention them and the caller may read, the links involving them in those records, and the audit entries
+    /// about the person and those records. Null when the person is not visible to the caller.
+    /// </summary>
+    public async Task<SubjectAccess?> SubjectAccessAsync(Principal principal, Guid personId, string purpose, CancellationToken cancellationToken)
+    {
+        const int MaxItems = 10_000;
+        var person = await ReadableEntities(principal).OfType<Person>().FirstOrDefaultAsync(p => p.Id == personId, cancellationToken);
+        await audit.AppendAsync(Event(principal, "subject-access.export", null, person is null ? "not-found" : "success", purpose, targetType: "entity", targetId: personId.ToString("D")));
+        if (person is null)
+        {
+            return null;
+        }
+
+        var records = await Readable(principal).Where(r => r.Mentions.Any(m => m.EntityId == personId))
+            .OrderBy(r => r.CreatedAt).Take(MaxItems).ToListAsync(cancellationToken);
+        var recordIds = records.Select(r => r.Id).ToList();
+        var links = await db.Links.AsNoTracking()
+            .Where(l => recordIds.Contains(l.RecordId) && (l.FromEntityId == personId || l.ToEntityId == personId))
+            .Take(MaxItems).ToListAsync(cancellationToken);
+        var targets = recordIds.Select(id => id.ToString("D")).Append(personId.ToString("D")).ToList();
+        var entries = await db.AuditLog.AsNoTracking()
+            .Where(e => e.AgencyId == principal.AgencyId && e.TargetId != null && targets.Contains(e.TargetId))
+            .OrderBy(e => e.Sequence).Take(MaxItems).ToListAsync(cancellationToken);
+        return new SubjectAccess(person, records, links, entries);
+    }
+
     public async Task<Entity?> ReadEntityAsync(Principal principal, Guid id, CancellationToken cancellationToken)
     {
         var entity = await ReadableEntities(principal).FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
@@ -196,6 +224,9 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
             Outcome: outcome,
             Detail: detail);
 }
+
+/// <summary>What an agency holds on one person (see <see cref="RecordStore.SubjectAccessAsync"/>).</summary>
+public sealed record SubjectAccess(Person Person, IReadOnlyList<Record> Records, IReadOnlyList<Link> Links, IReadOnlyList<AuditEntry> AuditEntries);
 
 /// <summary>A record, the entities it mentions that the caller may read, and (TLP:RED only) its named recipients.</summary>
 public sealed record RecordDetails(Record Record, IReadOnlyList<Entity> Entities, IReadOnlyList<Guid> Recipients);

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Users;
+using Jisr.Policy;
+using Jisr.Server.Contracts;
+using Jisr.Server.Errors;
+using Jisr.Storage.Records;
+
+namespace Jisr.Server.Endpoints;
+
+/// <summary>
+/// <c>GET /api/v1/persons/{id}/subject-access</c>: for a legal reviewer answering a data-subject access request,
+/// everything the agency holds on one person, as JSON or (<c>?format=html</c>) as a readable report. Carries a
+/// declared purpose, kept in the audit log.
+/// </summary>
+public static class SubjectAccessEndpoints
+{
+    public static RouteGroupBuilder MapSubjectAccessEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/persons/{id:guid}/subject-access", ExportAsync).WithTags("Persons").WithName("SubjectAccess").RequirePurpose();
+        return api;
+    }
+
+    private static async Task<IResult> ExportAsync(
+        Guid id, HttpContext context, Principal caller, RecordStore store, AgencyDirectory agencies, string? format, CancellationToken cancellationToken)
+    {
+        if (!caller.Has(Role.LegalReviewer))
+        {
+            return ProblemResponses.Forbidden("data-subject access exports are made by legal reviewers");
+        }
+
+        var access = await store.SubjectAccessAsync(caller, id, Purpose.Of(context), cancellationToken);
+        if (access is null)
+        {
+            return ProblemResponses.NotFound($"person {id}");
+        }
+
+        var records = new List<RecordSummary>();
+        foreach (var record in access.Records)
+        {
+            records.Add(RecordMapping.ToSummary(record, await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken)));
+        }
+
+        var export = new SubjectAccessExport(
+            DateTimeOffset.UtcNow,
+            (await agencies.GetAsync(caller.AgencyId, cancellationToken)).Code,
+            EntityMapping.ToResponse(access.Person),
+            records,
+            [.. access.Links.Select(l => new LinkResponse(l.Id, l.FromEntityId, l.ToEntityId, EntityVocabulary.LinkTypes[l.Type], l.ValidFrom?.ToString(), l.ValidTo?.ToString()))],
+            [.. access.AuditEntries.Select(e => new AuditEntryResponse(e.Sequence, e.At, e.ActorName, e.Action, e.TargetType, e.TargetId, e.Purpose, e.Outcome, e.Detail))]);
+        return string.Equals(format, "html", StringComparison.OrdinalIgnoreCase)
+            ? Results.Content(Html(export), "text/html; charset=utf-8")
+            : Results.Ok(export);
+    }
+
+    /// <summary>A self-contained report; every piece of text is HTML-encoded, and each value keeps its own direction (Arabic right to left).</summary>
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    private static string Html(SubjectAccessExport export)
+    {
+        // Markup characters are always encoded; Arabic and accented letters stay as they are, readable in the source too.
+        var e = Encoder;
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Data-subject access report</title>")
+            .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;text-align:start}</style></head><body>")
+            .Append("<h1>Data-subject access report</h1>")
+            .Append(CultureInfo.InvariantCulture, $"<p>Agency {e.Encode(export.Agency)}, generated {e.Encode(export.GeneratedAt.ToString("u", CultureInfo.InvariantCulture))}</p>")
+            .Append("<h2>Person</h2><ul>");
+        foreach (var name in export.Person.Names ?? [])
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<li dir=\"auto\">{e.Encode(name.Text)}</li>");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"</ul><p>Date of birth: {e.Encode(export.Person.DateOfBirth ?? "unknown")}; nationalities: {e.Encode(string.Join(", ", export.Person.Nationalities ?? []))}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<h2>Records ({export.Records.Count})</h2><table><tr><th>Created</th><th>Title</th><th>Originator</th><th>Marking</th><th>Review</th></tr>");
+        foreach (var r in export.Records)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Encode(r.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}</td><td dir=\"auto\" lang=\"{e.Encode(r.Language)}\">{e.Encode(r.Title)}</td><td>{e.Encode(r.Originator.Code)}</td><td>{e.Encode($"{r.Marking.Classification} TLP:{r.Marking.Tlp} {r.Marking.Handling}")}</td><td>{e.Encode(r.ReviewDate.ToString("O", CultureInfo.InvariantCulture))}</td></tr>");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"</table><h2>Links ({export.Links.Count})</h2><ul>");
+        foreach (var l in export.Links)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<li>{e.Encode(l.Type)}: {e.Encode(l.From.ToString())} → {e.Encode(l.To.ToString())}</li>");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"</ul><h2>Audit entries ({export.AuditEntries.Count})</h2><table><tr><th>#</th><th>At</th><th>Who</th><th>Action</th><th>Purpose</th></tr>");
+        foreach (var a in export.AuditEntries)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{a.Sequence}</td><td>{e.Encode(a.At.ToString("u", CultureInfo.InvariantCulture))}</td><td>{e.Encode(a.Actor ?? "")}</td><td>{e.Encode(a.Action)}</td><td dir=\"auto\">{e.Encode(a.Purpose ?? "")}</td></tr>");
+        }
+
+        return html.Append("</table></body></html>").ToString();
+    }
+}
+
+public sealed record SubjectAccessExport(
+    DateTimeOffset GeneratedAt,
+    string Agency,
+    EntityResponse Person,
+    IReadOnlyList<RecordSummary> Records,
+    IReadOnlyList<LinkResponse> Links,
+    IReadOnlyList<AuditEntryResponse> AuditEntries);
