@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
+using Jisr.Domain.Notices;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
 using Jisr.Domain.Users;
@@ -173,6 +174,52 @@ public static class AccessPolicy
         return principal.Has(Role.LegalReviewer)
             ? PolicyDecision.Allow
             : PolicyDecision.Deny("only legal reviewers review records");
+    }
+
+    /// <summary>
+    /// A notice is visible to its issuing agency in every state, and to its recipient agencies once it is issued
+    /// (and after, when cancelled, so the cancellation reaches them): (notice, caller's agency).
+    /// </summary>
+    public static readonly Expression<Func<Notice, Guid, bool>> NoticeVisibleRule =
+        (notice, agencyId) => notice.IssuerAgencyId == agencyId
+                              || ((notice.Status == NoticeStatus.Issued || notice.Status == NoticeStatus.Cancelled)
+                                  && notice.Recipients.Any(r => r.AgencyId == agencyId));
+
+    private static readonly Func<Notice, Guid, bool> NoticeVisibleCheck = NoticeVisibleRule.Compile();
+
+    public static Expression<Func<Notice, bool>> VisibleNotices(Principal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return PolicyExpressions.Bind(NoticeVisibleRule, principal.AgencyId);
+    }
+
+    public static bool CanSee(Principal principal, Notice notice)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(notice);
+        return NoticeVisibleCheck(notice, principal.AgencyId);
+    }
+
+    /// <summary>Issuing, updating and cancelling notices: the issuing agency's analysts, field and liaison officers.</summary>
+    public static PolicyDecision CanIssueNotices(Principal principal, Guid issuerAgencyId)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        if (principal.AgencyId != issuerAgencyId)
+        {
+            return PolicyDecision.Deny("only the issuing agency changes its notices");
+        }
+
+        return WriterRoles.Any(principal.Has) ? PolicyDecision.Allow : PolicyDecision.Deny("only analysts, field officers and liaison officers issue notices");
+    }
+
+    /// <summary>Clearing or refusing a notice held by the neutrality screen: the issuing agency's legal reviewers.</summary>
+    public static PolicyDecision CanReviewNotice(Principal principal, Notice notice)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(notice);
+        return principal.AgencyId == notice.IssuerAgencyId && principal.Has(Role.LegalReviewer)
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny("only the issuing agency's legal reviewers clear or refuse a held notice");
     }
 
     /// <summary>The audit trail is for the agency's legal reviewers and administrators.</summary>

@@ -100,6 +100,7 @@ public static class JisrNode
         api.MapAgreementEndpoints();
         api.MapReviewEndpoints();
         api.MapSubjectAccessEndpoints();
+        api.MapNoticeEndpoints();
         api.MapAccountEndpoints();
         return app;
     }

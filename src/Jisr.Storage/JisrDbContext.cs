@@ -38,6 +38,8 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
 
     public DbSet<Domain.Sharing.SharingAgreement> Agreements => Set<Domain.Sharing.SharingAgreement>();
 
+    public DbSet<Domain.Notices.Notice> Notices => Set<Domain.Notices.Notice>();
+
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     /// <summary>

@@ -1,0 +1,191 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Records;
+
+namespace Jisr.Domain.Notices;
+
+/// <summary>Notice colours, as in international police cooperation.</summary>
+public enum NoticeColor
+{
+    /// <summary>Wanted for arrest.</summary>
+    Red,
+
+    /// <summary>Missing person.</summary>
+    Yellow,
+
+    /// <summary>Information on a person.</summary>
+    Blue,
+
+    /// <summary>Unidentified body.</summary>
+    Black,
+
+    /// <summary>Warning about a person's activities.</summary>
+    Green,
+
+    /// <summary>Imminent threat.</summary>
+    Orange,
+
+    /// <summary>Modus operandi.</summary>
+    Purple,
+}
+
+public enum NoticeStatus
+{
+    /// <summary>Flagged by the neutrality screen: held until a legal reviewer clears or refuses it.</summary>
+    HeldForReview,
+
+    /// <summary>Issued: its recipients see it.</summary>
+    Issued,
+
+    /// <summary>Refused by a legal reviewer: never reaches anyone.</summary>
+    Refused,
+
+    /// <summary>Cancelled after issue: recipients still see it, marked cancelled.</summary>
+    Cancelled,
+}
+
+/// <summary>
+/// A typed alert about a person or an event, issued by one agency to selected partner agencies. Before it goes out
+/// it passes the neutrality screen; a flagged notice waits for a legal reviewer.
+/// </summary>
+public sealed class Notice
+{
+    public const int MaxTextLength = 20_000;
+
+    public static readonly WireNames<NoticeColor> Colors = new(
+        (NoticeColor.Red, "red"), (NoticeColor.Yellow, "yellow"), (NoticeColor.Blue, "blue"), (NoticeColor.Black, "black"),
+        (NoticeColor.Green, "green"), (NoticeColor.Orange, "orange"), (NoticeColor.Purple, "purple"));
+
+    public static readonly WireNames<NoticeStatus> Statuses = new(
+        (NoticeStatus.HeldForReview, "held-for-review"), (NoticeStatus.Issued, "issued"), (NoticeStatus.Refused, "refused"), (NoticeStatus.Cancelled, "cancelled"));
+
+    private List<NoticeRecipient> _recipients = [];
+    private IReadOnlyList<string> _screeningFlags = [];
+
+    private Notice()
+    {
+        Title = string.Empty;
+        Summary = string.Empty;
+        Offence = string.Empty;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid IssuerAgencyId { get; private set; }
+
+    public Guid AuthorUserId { get; private set; }
+
+    public NoticeColor Color { get; private set; }
+
+    /// <summary>The person or event entity the notice is about (one of the issuer's entities).</summary>
+    public Guid SubjectEntityId { get; private set; }
+
+    public string Title { get; private set; }
+
+    public string Summary { get; private set; }
+
+    public string Offence { get; private set; }
+
+    public ThreatDomain ThreatDomain { get; private set; }
+
+    public NoticeStatus Status { get; private set; }
+
+    /// <summary>What the neutrality screen found (empty when nothing); kept for the reviewer and the audit.</summary>
+    public IReadOnlyList<string> ScreeningFlags => _screeningFlags;
+
+    public IReadOnlyList<NoticeRecipient> Recipients => _recipients;
+
+    public string? DecisionReason { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public static Notice Create(
+        Guid issuerAgencyId,
+        Guid authorUserId,
+        NoticeColor color,
+        Guid subjectEntityId,
+        string? title,
+        string? summary,
+        string? offence,
+        ThreatDomain threatDomain,
+        IReadOnlyCollection<Guid> recipientAgencyIds,
+        IReadOnlyList<string> screeningFlags,
+        DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(recipientAgencyIds);
+        Guard.That(subjectEntityId != Guid.Empty, "subject", "a notice needs a subject: a person or an event");
+        Guard.That(recipientAgencyIds.Count > 0, "recipients", "a notice needs at least one recipient agency");
+        Guard.That(!recipientAgencyIds.Contains(issuerAgencyId), "recipients", "the issuing agency is not a recipient of its own notice");
+        var notice = new Notice
+        {
+            Id = Guid.CreateVersion7(now),
+            IssuerAgencyId = issuerAgencyId,
+            AuthorUserId = authorUserId,
+            Color = color,
+            SubjectEntityId = subjectEntityId,
+            CreatedAt = Instants.Normalize(now),
+        };
+        notice._recipients = [.. recipientAgencyIds.Distinct().Select(a => new NoticeRecipient(notice.Id, a))];
+        notice.Apply(title, summary, offence, threatDomain, screeningFlags, now);
+        return notice;
+    }
+
+    /// <summary>Changes the text; the neutrality screen runs again, so an update can send an issued notice back to review.</summary>
+    public void Update(string? title, string? summary, string? offence, ThreatDomain threatDomain, IReadOnlyList<string> screeningFlags, DateTimeOffset now)
+    {
+        if (Status is NoticeStatus.Refused or NoticeStatus.Cancelled)
+        {
+            throw new DomainStateException($"a {Statuses[Status]} notice cannot be updated");
+        }
+
+        Apply(title, summary, offence, threatDomain, screeningFlags, now);
+    }
+
+    /// <summary>A legal reviewer clears a held notice: it is issued.</summary>
+    public void Clear(string? reason, DateTimeOffset now) => Decide(NoticeStatus.Issued, reason, now);
+
+    /// <summary>A legal reviewer refuses a held notice: it never goes out.</summary>
+    public void Refuse(string? reason, DateTimeOffset now) => Decide(NoticeStatus.Refused, reason, now);
+
+    public void Cancel(string? reason, DateTimeOffset now)
+    {
+        if (Status is NoticeStatus.Refused or NoticeStatus.Cancelled)
+        {
+            throw new DomainStateException($"a {Statuses[Status]} notice cannot be cancelled");
+        }
+
+        DecisionReason = Guard.Text(reason, "reason", 1000);
+        Status = NoticeStatus.Cancelled;
+        UpdatedAt = Instants.Normalize(now);
+    }
+
+    private void Decide(NoticeStatus outcome, string? reason, DateTimeOffset now)
+    {
+        if (Status != NoticeStatus.HeldForReview)
+        {
+            throw new DomainStateException($"only a notice held for review can be cleared or refused; this one is {Statuses[Status]}");
+        }
+
+        DecisionReason = Guard.Text(reason, "reason", 1000);
+        Status = outcome;
+        UpdatedAt = Instants.Normalize(now);
+    }
+
+    private void Apply(string? title, string? summary, string? offence, ThreatDomain threatDomain, IReadOnlyList<string> screeningFlags, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(screeningFlags);
+        Guard.That(Enum.IsDefined(threatDomain), "threatDomain", "is not a known threat domain");
+        Title = Guard.Text(title, "title", Record.MaxTitleLength);
+        Summary = Guard.Text(summary, "summary", MaxTextLength);
+        Offence = Guard.Text(offence, "offence", 300);
+        ThreatDomain = threatDomain;
+        _screeningFlags = [.. screeningFlags];
+        Status = screeningFlags.Count > 0 ? NoticeStatus.HeldForReview : NoticeStatus.Issued;
+        DecisionReason = null;
+        UpdatedAt = Instants.Normalize(now);
+    }
+}
+
+/// <summary>An agency a notice is addressed to.</summary>
+public sealed record NoticeRecipient(Guid NoticeId, Guid AgencyId);

@@ -1,0 +1,151 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Notices;
+using Jisr.Domain.Records;
+using Jisr.Policy;
+using Jisr.Server.Contracts;
+using Jisr.Server.Errors;
+using Jisr.Storage.Accounts;
+using Jisr.Storage.Notices;
+using Jisr.Storage.Records;
+
+namespace Jisr.Server.Endpoints;
+
+/// <summary>
+/// <c>/api/v1/notices</c>: typed alerts about a person or an event, issued to selected partner agencies. Every new or
+/// changed notice passes the neutrality screen; a flagged one is held until the issuer's legal reviewer clears or
+/// refuses it. Recipients see a notice once issued, and see its cancellation.
+/// </summary>
+public static class NoticeEndpoints
+{
+    public static RouteGroupBuilder MapNoticeEndpoints(this RouteGroupBuilder api)
+    {
+        var notices = api.MapGroup("/notices").WithTags("Notices");
+        notices.MapGet("/", ListAsync).WithName("ListNotices");
+        notices.MapGet("/{id:guid}", GetAsync).WithName("GetNotice");
+        notices.MapPost("/", CreateAsync).WithName("CreateNotice");
+        notices.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateNotice");
+        notices.MapPost("/{id:guid}/cancel", (Guid id, StatusChangeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
+            ChangeAsync(id, caller, store, agencies, "notice.cancel", n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n => n.Cancel(request.Reason, time.GetUtcNow()), ct)).WithName("CancelNotice");
+        notices.MapPost("/{id:guid}/clear", (Guid id, StatusChangeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
+            ChangeAsync(id, caller, store, agencies, "notice.clear", n => AccessPolicy.CanReviewNotice(caller, n), n => n.Clear(request.Reason, time.GetUtcNow()), ct)).WithName("ClearNotice");
+        notices.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
+            ChangeAsync(id, caller, store, agencies, "notice.refuse", n => AccessPolicy.CanReviewNotice(caller, n), n => n.Refuse(request.Reason, time.GetUtcNow()), ct)).WithName("RefuseNotice");
+        return api;
+    }
+
+    private static async Task<IEnumerable<NoticeResponse>> ListAsync(Principal caller, NoticeStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
+    {
+        var responses = new List<NoticeResponse>();
+        foreach (var notice in await store.ListAsync(caller, cancellationToken))
+        {
+            responses.Add(await ToResponseAsync(notice, caller, agencies, cancellationToken));
+        }
+
+        return responses;
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, Principal caller, NoticeStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
+    {
+        var notice = await store.FindAsync(caller, id, cancellationToken);
+        return notice is null ? ProblemResponses.NotFound($"notice {id}") : Results.Ok(await ToResponseAsync(notice, caller, agencies, cancellationToken));
+    }
+
+    private static async Task<IResult> CreateAsync(
+        NoticeRequest request, Principal caller, NoticeStore store, RecordStore records, AccountService accounts, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var decision = AccessPolicy.CanIssueNotices(caller, caller.AgencyId);
+        if (!decision.IsAllowed)
+        {
+            return ProblemResponses.Forbidden(decision.Reason!);
+        }
+
+        var color = Notice.Colors.Parse(request.Color, "color");
+        var subjectId = request.Subject ?? throw new DomainValidationException("subject", "a notice needs a subject: the id of a person or an event of your agency");
+        var subjects = await records.ReadableEntitiesByIdAsync(caller, [subjectId], cancellationToken);
+        if (!subjects.TryGetValue(subjectId, out var subject) || subject.Type is not (EntityType.Person or EntityType.Event))
+        {
+            throw new DomainValidationException("subject", "must be the id of a person or an event of your agency");
+        }
+
+        var recipientIds = new List<Guid>();
+        var codes = request.Recipients ?? [];
+        for (var i = 0; i < codes.Count; i++)
+        {
+            var agency = await accounts.FindAgencyAsync(codes[i] ?? string.Empty, cancellationToken)
+                ?? throw new DomainValidationException($"recipients[{i}]", $"no agency '{codes[i]}' is registered on this node");
+            recipientIds.Add(agency.Id);
+        }
+
+        var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
+        var notice = Notice.Create(
+            caller.AgencyId, caller.UserId, color, subjectId, request.Title, request.Summary, request.Offence, domain, recipientIds,
+            NeutralityScreen.Screen(request.Title, request.Summary, request.Offence), time.GetUtcNow());
+        await store.AddAsync(caller, notice, cancellationToken);
+        return Results.Created($"/api/v1/notices/{notice.Id}", await ToResponseAsync(notice, caller, agencies, cancellationToken));
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        Guid id, NoticeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken) =>
+        await ChangeAsync(id, caller, store, agencies, "notice.update", n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n => n.Update(
+            request.Title, request.Summary, request.Offence, RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain"),
+            NeutralityScreen.Screen(request.Title, request.Summary, request.Offence), time.GetUtcNow()), cancellationToken);
+
+    private static async Task<IResult> ChangeAsync(
+        Guid id, Principal caller, NoticeStore store, AgencyDirectory agencies, string action, Func<Notice, PolicyDecision> allowed, Action<Notice> change, CancellationToken cancellationToken)
+    {
+        var notice = await store.FindAsync(caller, id, cancellationToken);
+        if (notice is null)
+        {
+            return ProblemResponses.NotFound($"notice {id}");
+        }
+
+        var decision = allowed(notice);
+        if (!decision.IsAllowed)
+        {
+            return ProblemResponses.Forbidden(decision.Reason!);
+        }
+
+        change(notice);
+        await store.SaveAsync(caller, notice, action, cancellationToken);
+        return Results.Ok(await ToResponseAsync(notice, caller, agencies, cancellationToken));
+    }
+
+    /// <summary>Recipients see the notice; the screening flags, the reviewer's reason and the recipient list are the issuer's own.</summary>
+    private static async Task<NoticeResponse> ToResponseAsync(Notice n, Principal caller, AgencyDirectory agencies, CancellationToken cancellationToken)
+    {
+        var issuer = n.IssuerAgencyId == caller.AgencyId;
+        var recipients = new List<string>();
+        if (issuer)
+        {
+            foreach (var r in n.Recipients)
+            {
+                recipients.Add((await agencies.GetAsync(r.AgencyId, cancellationToken)).Code);
+            }
+        }
+
+        return new NoticeResponse(
+            n.Id, await agencies.GetAsync(n.IssuerAgencyId, cancellationToken), Notice.Colors[n.Color], n.SubjectEntityId, n.Title, n.Summary, n.Offence,
+            RecordVocabulary.ThreatDomains[n.ThreatDomain], Notice.Statuses[n.Status],
+            issuer ? n.ScreeningFlags : null, issuer ? recipients : null, issuer || n.Status == NoticeStatus.Cancelled ? n.DecisionReason : null,
+            n.CreatedAt, n.UpdatedAt);
+    }
+}
+
+public sealed record NoticeRequest(string? Color, Guid? Subject, string? Title, string? Summary, string? Offence, string? ThreatDomain, IReadOnlyList<string?>? Recipients);
+
+public sealed record NoticeResponse(
+    Guid Id,
+    AgencyRef Issuer,
+    string Color,
+    Guid Subject,
+    string Title,
+    string Summary,
+    string Offence,
+    string ThreatDomain,
+    string Status,
+    IReadOnlyList<string>? ScreeningFlags,
+    IReadOnlyList<string>? Recipients,
+    string? DecisionReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);

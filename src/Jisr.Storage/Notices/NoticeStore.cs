@@ -1,0 +1,31 @@
+using Jisr.Domain.Notices;
+using Jisr.Policy;
+using Jisr.Storage.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Notices;
+
+/// <summary>Notices: every query starts from what the caller's agency may see; every change is audited with it.</summary>
+public sealed class NoticeStore(JisrDbContext db, AuditLog audit)
+{
+    public Task<List<Notice>> ListAsync(Principal principal, CancellationToken cancellationToken) =>
+        db.Notices.AsNoTracking().Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal))
+            .OrderByDescending(n => n.CreatedAt).Take(500).ToListAsync(cancellationToken);
+
+    /// <summary>A tracked notice the caller's agency may see, or null (missing and invisible look the same).</summary>
+    public Task<Notice?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
+        db.Notices.Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal)).FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+
+    public async Task AddAsync(Principal principal, Notice notice, CancellationToken cancellationToken)
+    {
+        db.Notices.Add(notice);
+        await audit.SaveWithAuditAsync(db, Event(principal, "notice.create", notice), cancellationToken);
+    }
+
+    public Task SaveAsync(Principal principal, Notice notice, string action, CancellationToken cancellationToken) =>
+        audit.SaveWithAuditAsync(db, Event(principal, action, notice), cancellationToken);
+
+    private static AuditEvent Event(Principal principal, string action, Notice notice) =>
+        new(action, principal.UserId, principal.UserName, principal.AgencyId, "notice", notice.Id.ToString("D"),
+            Detail: $"status={Notice.Statuses[notice.Status]}" + (notice.ScreeningFlags.Count > 0 ? $"; flags: {string.Join(", ", notice.ScreeningFlags)}" : string.Empty));
+}

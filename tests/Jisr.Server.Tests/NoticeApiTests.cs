@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Jisr.Domain.Users;
+using Jisr.Testing;
+
+namespace Jisr.Server.Tests;
+
+public sealed class NoticeFixture : IAsyncLifetime
+{
+    public TestNode Node { get; private set; } = null!;
+
+    public TestUser Issuer { get; private set; } = null!;
+
+    public TestUser IssuerReviewer { get; private set; } = null!;
+
+    public TestUser Recipient { get; private set; } = null!;
+
+    public TestUser Outsider { get; private set; } = null!;
+
+    public Guid Subject { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Node = await TestNode.StartAsync();
+        var issuer = await Node.AddAgencyAsync("INT-NOT", "INT");
+        var recipient = await Node.AddAgencyAsync("MA-NOT");
+        var outsider = await Node.AddAgencyAsync("FR-NOT", "FR");
+        Issuer = await Node.AddUserAsync(issuer, "analyst.not", [Role.Analyst]);
+        IssuerReviewer = await Node.AddUserAsync(issuer, "dpo.not", [Role.LegalReviewer]);
+        Recipient = await Node.AddUserAsync(recipient, "analyst.ma", [Role.Analyst]);
+        Outsider = await Node.AddUserAsync(outsider, "analyst.fr", [Role.Analyst]);
+        var record = await Issuer.Client.PostAsJsonAsync("/api/v1/records", RecordRequests.Valid());
+        Subject = (await record.Content.ReadFromJsonAsync<JsonObject>())!["entities"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "person")!["id"]!.GetValue<Guid>();
+    }
+
+    public async Task DisposeAsync() => await Node.DisposeAsync();
+}
+
+public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<NoticeFixture>
+{
+    private JsonObject Notice(string summary, Guid? subject = null, string recipient = "MA-NOT") => new()
+    {
+        ["color"] = "red",
+        ["subject"] = (subject ?? fixture.Subject).ToString(),
+        ["title"] = "Wanted: cannabis resin trafficking network, Tanger Med",
+        ["summary"] = summary,
+        ["offence"] = "international drug trafficking",
+        ["threatDomain"] = "drug-trafficking",
+        ["recipients"] = new JsonArray(recipient),
+    };
+
+    private async Task<JsonObject> CreateAsync(string summary)
+    {
+        var response = await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice(summary));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private static async Task<HttpStatusCode> SeeAsync(TestUser user, Guid id) => (await user.Client.GetAsync($"/api/v1/notices/{id}")).StatusCode;
+
+    private async Task<HttpStatusCode> DecideAsync(TestUser user, Guid id, string action, string reason = "checked against the neutrality rules") =>
+        (await user.Client.PostAsJsonAsync($"/api/v1/notices/{id}/{action}", new { reason })).StatusCode;
+
+    [Fact]
+    public async Task NeutralNotice_IsIssuedAtOnce_ToItsRecipientsOnly()
+    {
+        var notice = await CreateAsync("Sought for organising shipments of cannabis resin through the port.");
+        var id = notice["id"]!.GetValue<Guid>();
+
+        Assert.Equal("issued", notice["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, await SeeAsync(fixture.Recipient, id));
+        Assert.Equal(HttpStatusCode.NotFound, await SeeAsync(fixture.Outsider, id));
+    }
+
+    [Theory]
+    [InlineData("Recherché comme opposant politique au régime.")]
+    [InlineData("Wanted for apostasy and blasphemy.")]
+    [InlineData("مطلوب بتهمة الفرار من الخدمة العسكرية")]
+    [InlineData("Sought because of his ethnic origin.")]
+    public async Task FlaggedNotice_IsHeldUntilALegalReviewerClearsIt(string summary)
+    {
+        var notice = await CreateAsync(summary);
+        var id = notice["id"]!.GetValue<Guid>();
+
+        Assert.Equal("held-for-review", notice["status"]!.GetValue<string>());
+        Assert.NotEmpty(notice["screeningFlags"]!.AsArray());
+        Assert.Equal(HttpStatusCode.NotFound, await SeeAsync(fixture.Recipient, id));
+        Assert.Equal(HttpStatusCode.Forbidden, await DecideAsync(fixture.Issuer, id, "clear"));
+
+        Assert.Equal(HttpStatusCode.OK, await DecideAsync(fixture.IssuerReviewer, id, "clear"));
+        Assert.Equal(HttpStatusCode.OK, await SeeAsync(fixture.Recipient, id));
+        var seen = await fixture.Recipient.Client.GetFromJsonAsync<JsonObject>($"/api/v1/notices/{id}");
+        Assert.False(seen!.ContainsKey("screeningFlags"));
+    }
+
+    [Fact]
+    public async Task RefusedNotice_NeverReachesRecipients_AndCannotBeClearedAfterwards()
+    {
+        var id = (await CreateAsync("Opposant politique recherché."))["id"]!.GetValue<Guid>();
+
+        Assert.Equal(HttpStatusCode.OK, await DecideAsync(fixture.IssuerReviewer, id, "refuse", "political character: article 3"));
+
+        Assert.Equal(HttpStatusCode.NotFound, await SeeAsync(fixture.Recipient, id));
+        Assert.Equal(HttpStatusCode.Conflict, await DecideAsync(fixture.IssuerReviewer, id, "clear"));
+    }
+
+    [Fact]
+    public async Task Cancellation_ReachesTheRecipients()
+    {
+        var id = (await CreateAsync("Sought for money laundering through front companies."))["id"]!.GetValue<Guid>();
+
+        Assert.Equal(HttpStatusCode.OK, await DecideAsync(fixture.Issuer, id, "cancel", "arrested on 2026-11-20"));
+
+        var seen = await fixture.Recipient.Client.GetFromJsonAsync<JsonObject>($"/api/v1/notices/{id}");
+        Assert.Equal("cancelled", seen!["status"]!.GetValue<string>());
+        Assert.Equal("arrested on 2026-11-20", seen["decisionReason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task UpdateWithFlaggedText_SendsAnIssuedNoticeBackToReview()
+    {
+        var id = (await CreateAsync("Sought for trafficking."))["id"]!.GetValue<Guid>();
+        var update = Notice("Sought for trafficking and as a political opponent.");
+
+        var response = await fixture.Issuer.Client.PutAsJsonAsync($"/api/v1/notices/{id}", update);
+
+        Assert.Equal("held-for-review", (await response.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, await SeeAsync(fixture.Recipient, id));
+    }
+
+    [Fact]
+    public async Task Notice_WithoutSubject_WithAForeignSubject_OrAnUnknownRecipient_IsRefused()
+    {
+        var noSubject = Notice("x");
+        noSubject.Remove("subject");
+
+        var responses = new[]
+        {
+            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", noSubject), "subject"),
+            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice("x", Guid.NewGuid())), "subject"),
+            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice("x", recipient: "XX-NONE")), "recipients[0]"),
+            (await fixture.Outsider.Client.PostAsJsonAsync("/api/v1/notices", Notice("x")), "subject"),
+        };
+
+        foreach (var (response, field) in responses)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey(field), field);
+        }
+    }
+}
