@@ -33,12 +33,23 @@ public static class AccessPolicy
                                                      && record.RetentionUntil > now
                                                      && (record.Marking.Tlp != Tlp.Red || record.AuthorUserId == userId || record.Recipients.Any(r => r.UserId == userId));
 
-    /// <summary>The entity read rule: (entity, caller's agency).</summary>
-    public static readonly Expression<Func<Entity, Guid, bool>> EntityReadRule =
-        (entity, agencyId) => entity.AgencyId == agencyId;
+    /// <summary>The entity read rule: an entity is readable by the agency that holds it.</summary>
+    public static readonly AgencyRule<Entity> EntityReadRule = new((entity, agencyId) => entity.AgencyId == agencyId);
+
+    /// <summary>An agreement is visible to the users of its two agencies.</summary>
+    public static readonly AgencyRule<SharingAgreement> AgreementVisibleRule = new(
+        (agreement, agencyId) => agreement.ProposerAgencyId == agencyId || agreement.PartnerAgencyId == agencyId);
+
+    /// <summary>
+    /// A notice is visible to its issuing agency in every state, and to its recipient agencies once it is issued
+    /// (and after, when cancelled, so the cancellation reaches them).
+    /// </summary>
+    public static readonly AgencyRule<Notice> NoticeVisibleRule = new(
+        (notice, agencyId) => notice.IssuerAgencyId == agencyId
+                              || ((notice.Status == NoticeStatus.Issued || notice.Status == NoticeStatus.Cancelled)
+                                  && notice.Recipients.Any(r => r.AgencyId == agencyId)));
 
     private static readonly Func<Record, Guid, Classification, Guid, DateTimeOffset, bool> RecordReadCheck = RecordReadRule.Compile();
-    private static readonly Func<Entity, Guid, bool> EntityReadCheck = EntityReadRule.Compile();
 
     /// <summary>Records the principal may read, as a filter for queries.</summary>
     public static Expression<Func<Record, bool>> ReadableRecords(Principal principal, DateTimeOffset now)
@@ -97,18 +108,9 @@ public static class AccessPolicy
     }
 
     /// <summary>Entities the principal may read, as a filter for queries: those their agency holds.</summary>
-    public static Expression<Func<Entity, bool>> ReadableEntities(Principal principal)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        return PolicyExpressions.Bind(EntityReadRule, principal.AgencyId);
-    }
+    public static Expression<Func<Entity, bool>> ReadableEntities(Principal principal) => EntityReadRule.For(principal);
 
-    public static bool CanRead(Principal principal, Entity entity)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        ArgumentNullException.ThrowIfNull(entity);
-        return EntityReadCheck(entity, principal.AgencyId);
-    }
+    public static bool CanRead(Principal principal, Entity entity) => EntityReadRule.Allows(principal, entity);
 
     /// <summary>Account administration: administrators manage the users of their own agency.</summary>
     public static PolicyDecision CanManageUsers(Principal principal, Guid agencyId)
@@ -133,24 +135,9 @@ public static class AccessPolicy
             : PolicyDecision.Deny("only administrators register agencies");
     }
 
-    /// <summary>An agreement is visible to the users of its two agencies: (agreement, caller's agency).</summary>
-    public static readonly Expression<Func<SharingAgreement, Guid, bool>> AgreementVisibleRule =
-        (agreement, agencyId) => agreement.ProposerAgencyId == agencyId || agreement.PartnerAgencyId == agencyId;
+    public static Expression<Func<SharingAgreement, bool>> VisibleAgreements(Principal principal) => AgreementVisibleRule.For(principal);
 
-    private static readonly Func<SharingAgreement, Guid, bool> AgreementVisibleCheck = AgreementVisibleRule.Compile();
-
-    public static Expression<Func<SharingAgreement, bool>> VisibleAgreements(Principal principal)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        return PolicyExpressions.Bind(AgreementVisibleRule, principal.AgencyId);
-    }
-
-    public static bool CanSee(Principal principal, SharingAgreement agreement)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        ArgumentNullException.ThrowIfNull(agreement);
-        return AgreementVisibleCheck(agreement, principal.AgencyId);
-    }
+    public static bool CanSee(Principal principal, SharingAgreement agreement) => AgreementVisibleRule.Allows(principal, agreement);
 
     /// <summary>Proposing, accepting, suspending, resuming and ending agreements is for the parties' administrators.</summary>
     public static PolicyDecision CanManageAgreements(Principal principal)
@@ -176,29 +163,9 @@ public static class AccessPolicy
             : PolicyDecision.Deny("only legal reviewers review records");
     }
 
-    /// <summary>
-    /// A notice is visible to its issuing agency in every state, and to its recipient agencies once it is issued
-    /// (and after, when cancelled, so the cancellation reaches them): (notice, caller's agency).
-    /// </summary>
-    public static readonly Expression<Func<Notice, Guid, bool>> NoticeVisibleRule =
-        (notice, agencyId) => notice.IssuerAgencyId == agencyId
-                              || ((notice.Status == NoticeStatus.Issued || notice.Status == NoticeStatus.Cancelled)
-                                  && notice.Recipients.Any(r => r.AgencyId == agencyId));
+    public static Expression<Func<Notice, bool>> VisibleNotices(Principal principal) => NoticeVisibleRule.For(principal);
 
-    private static readonly Func<Notice, Guid, bool> NoticeVisibleCheck = NoticeVisibleRule.Compile();
-
-    public static Expression<Func<Notice, bool>> VisibleNotices(Principal principal)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        return PolicyExpressions.Bind(NoticeVisibleRule, principal.AgencyId);
-    }
-
-    public static bool CanSee(Principal principal, Notice notice)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        ArgumentNullException.ThrowIfNull(notice);
-        return NoticeVisibleCheck(notice, principal.AgencyId);
-    }
+    public static bool CanSee(Principal principal, Notice notice) => NoticeVisibleRule.Allows(principal, notice);
 
     /// <summary>Issuing, updating and cancelling notices: the issuing agency's analysts, field and liaison officers.</summary>
     public static PolicyDecision CanIssueNotices(Principal principal, Guid issuerAgencyId)

@@ -66,6 +66,6 @@ internal static class CompiledReads
                     db.Mentions.Where(m => m.RecordId == recordId)
                         .Join(db.Entities.AsNoTracking().Where(e => EntityRule(e, agencyId)), m => m.EntityId, e => e.Id, (m, e) => e)),
                 Marker(nameof(EntityRule)),
-                AccessPolicy.EntityReadRule));
+                AccessPolicy.EntityReadRule.Expression));
     }
 }
