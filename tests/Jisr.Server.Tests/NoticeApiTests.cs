@@ -20,6 +20,10 @@ public sealed class NoticeFixture : IAsyncLifetime
 
     public Guid Subject { get; private set; }
 
+    public TestUser IssuerAdmin { get; private set; } = null!;
+
+    public TestUser RecipientAdmin { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Node = await TestNode.StartAsync();
@@ -30,6 +34,8 @@ public sealed class NoticeFixture : IAsyncLifetime
         IssuerReviewer = await Node.AddUserAsync(issuer, "dpo.not", [Role.LegalReviewer]);
         Recipient = await Node.AddUserAsync(recipient, "analyst.ma", [Role.Analyst]);
         Outsider = await Node.AddUserAsync(outsider, "analyst.fr", [Role.Analyst]);
+        IssuerAdmin = await Node.AddUserAsync(issuer, "admin.not", [Role.Administrator]);
+        RecipientAdmin = await Node.AddUserAsync(recipient, "admin.ma", [Role.Administrator]);
         var record = await Issuer.Client.PostAsJsonAsync("/api/v1/records", RecordRequests.Valid());
         Subject = (await record.Content.ReadFromJsonAsync<JsonObject>())!["entities"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "person")!["id"]!.GetValue<Guid>();
     }
@@ -148,5 +154,33 @@ public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<Notice
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.True((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey(field), field);
         }
+    }
+
+    [Fact]
+    public async Task AllPartners_SendsTheNoticeToEveryAgencyWithAnAgreementInForce()
+    {
+        var proposal = new JsonObject
+        {
+            ["partner"] = "MA-NOT",
+            ["threatDomains"] = new JsonArray("drug-trafficking"),
+            ["highestClassification"] = "RESTRICTED",
+            ["handlingCodes"] = new JsonArray("H0"),
+            ["validFrom"] = DateOnly.FromDateTime(DateTime.UtcNow).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["validUntil"] = DateOnly.FromDateTime(DateTime.UtcNow.AddYears(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var proposed = await fixture.IssuerAdmin.Client.PostAsJsonAsync("/api/v1/agreements", proposal);
+        var agreement = (await proposed.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.RecipientAdmin.Client.PostAsJsonAsync($"/api/v1/agreements/{agreement}/accept", new { })).StatusCode);
+        var request = Notice("Sought for trafficking through the strait.");
+        request.Remove("recipients");
+        request["allPartners"] = true;
+
+        var response = await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var notice = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(["MA-NOT"], notice!["recipients"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, await SeeAsync(fixture.Recipient, notice["id"]!.GetValue<Guid>()));
+        Assert.Equal(HttpStatusCode.NotFound, await SeeAsync(fixture.Outsider, notice["id"]!.GetValue<Guid>()));
     }
 }

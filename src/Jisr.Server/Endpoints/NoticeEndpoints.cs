@@ -8,6 +8,7 @@ using Jisr.Server.Errors;
 using Jisr.Storage.Accounts;
 using Jisr.Storage.Notices;
 using Jisr.Storage.Records;
+using Jisr.Storage.Sharing;
 
 namespace Jisr.Server.Endpoints;
 
@@ -52,7 +53,7 @@ public static class NoticeEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        NoticeRequest request, Principal caller, NoticeStore store, RecordStore records, AccountService accounts, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+        NoticeRequest request, Principal caller, NoticeStore store, RecordStore records, AccountService accounts, AgreementStore agreements, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
     {
         var decision = AccessPolicy.CanIssueNotices(caller, caller.AgencyId);
         if (!decision.IsAllowed)
@@ -69,6 +70,13 @@ public static class NoticeEndpoints
         }
 
         var recipientIds = new List<Guid>();
+        if (request.AllPartners == true)
+        {
+            // "All partners" is resolved now: the agencies with an agreement in force with the issuer today.
+            recipientIds.AddRange(await agreements.PartnersInForceAsync(caller, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), cancellationToken));
+            Guard.That(recipientIds.Count > 0, "allPartners", "no partner agency has a sharing agreement in force with yours");
+        }
+
         var codes = request.Recipients ?? [];
         for (var i = 0; i < codes.Count; i++)
         {
@@ -132,7 +140,8 @@ public static class NoticeEndpoints
     }
 }
 
-public sealed record NoticeRequest(string? Color, Guid? Subject, string? Title, string? Summary, string? Offence, string? ThreatDomain, IReadOnlyList<string?>? Recipients);
+/// <summary>A notice: <c>recipients</c> lists agency codes, and/or <c>allPartners</c> sends it to every agency with an agreement in force.</summary>
+public sealed record NoticeRequest(string? Color, Guid? Subject, string? Title, string? Summary, string? Offence, string? ThreatDomain, IReadOnlyList<string?>? Recipients, bool? AllPartners = null);
 
 public sealed record NoticeResponse(
     Guid Id,

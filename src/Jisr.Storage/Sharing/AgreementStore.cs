@@ -11,6 +11,15 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
     public Task<List<SharingAgreement>> ListAsync(Principal principal, CancellationToken cancellationToken) =>
         db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal)).OrderByDescending(a => a.ProposedAt).ToListAsync(cancellationToken);
 
+    /// <summary>The agencies that have an agreement in force with the caller's agency on <paramref name="today"/>.</summary>
+    public async Task<List<Guid>> PartnersInForceAsync(Principal principal, DateOnly today, CancellationToken cancellationToken)
+    {
+        var agreements = await db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal))
+            .Where(a => a.Status == AgreementStatus.InForce && a.ValidFrom <= today && a.ValidUntil >= today)
+            .ToListAsync(cancellationToken);
+        return [.. agreements.Select(a => a.Counterpart(principal.AgencyId)).Distinct()];
+    }
+
     /// <summary>A tracked agreement the caller's agency is party to, or null (missing and foreign look the same).</summary>
     public Task<SharingAgreement?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
         db.Agreements.Where(AccessPolicy.VisibleAgreements(principal)).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
