@@ -31,6 +31,7 @@ public sealed class DemoCommandTests
         await using var context = database.Open();
         Assert.Equal(240, context.Records.Count());
         Assert.Equal(lines.Count, context.Users.Count());
+        Assert.Equal(5, context.Agreements.Count(a => a.Status == Domain.Sharing.AgreementStatus.InForce));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
 using Jisr.Domain.Users;
 using Jisr.Storage.Accounts;
 using Jisr.Storage.Audit;
@@ -45,6 +48,11 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
             await LoadRecordsAsync(world, agencyIds, cancellationToken);
         }
 
+        if (!await db.Agreements.AnyAsync(a => demoAgencyIds.Contains(a.ProposerAgencyId), cancellationToken))
+        {
+            await LoadAgreementsAsync(agencyIds, cancellationToken);
+        }
+
         var tokens = new List<DemoAccount>();
         foreach (var user in world.Users)
         {
@@ -55,6 +63,33 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
         }
 
         return tokens;
+    }
+
+    /// <summary>The partnerships of the demo: each pair proposed by the first agency and accepted by the second.</summary>
+    private static readonly (string Proposer, string Partner, ThreatDomain[] Domains, Classification Highest)[] Partnerships =
+    [
+        ("MA-DGSN", "ES-CNP", [ThreatDomain.DrugTrafficking, ThreatDomain.MigrantSmuggling, ThreatDomain.OrganisedCrime], Classification.Confidential),
+        ("MA-DGST", "FR-DGSI", [ThreatDomain.Terrorism, ThreatDomain.TerrorismFinancing, ThreatDomain.OnlineExtremism], Classification.Secret),
+        ("MA-ANRF", "MA-DGST", [ThreatDomain.TerrorismFinancing, ThreatDomain.OrganisedCrime], Classification.Secret),
+        ("INT-IPSG", "MA-DGSN", [.. Enum.GetValues<ThreatDomain>()], Classification.Restricted),
+        ("INT-IPSG", "ES-CNP", [.. Enum.GetValues<ThreatDomain>()], Classification.Restricted),
+    ];
+
+    private async Task LoadAgreementsAsync(Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        foreach (var (proposer, partner, domains, highest) in Partnerships)
+        {
+            var agreement = SharingAgreement.Propose(
+                agencyIds[proposer], agencyIds[partner], domains, highest, [HandlingCode.H0, HandlingCode.H1, HandlingCode.H2],
+                today, today.AddYears(3), DemoDataSet.UserId($"admin.{proposer.Split('-')[1].ToLowerInvariant()}"), now);
+            agreement.Accept(agencyIds[partner], DemoDataSet.UserId($"admin.{partner.Split('-')[1].ToLowerInvariant()}"), now);
+            db.Agreements.Add(agreement);
+        }
+
+        await audit.SaveWithAuditAsync(db, By with { Detail = $"{Partnerships.Length} sharing agreements" }, cancellationToken);
+        db.ChangeTracker.Clear();
     }
 
     private async Task LoadRecordsAsync(DemoWorld world, Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
