@@ -137,8 +137,6 @@ public static class AccessPolicy
 
     public static Expression<Func<SharingAgreement, bool>> VisibleAgreements(Principal principal) => AgreementVisibleRule.For(principal);
 
-    public static bool CanSee(Principal principal, SharingAgreement agreement) => AgreementVisibleRule.Allows(principal, agreement);
-
     /// <summary>Proposing, accepting, suspending, resuming and ending agreements is for the parties' administrators.</summary>
     public static PolicyDecision CanManageAgreements(Principal principal)
     {
@@ -164,8 +162,6 @@ public static class AccessPolicy
     }
 
     public static Expression<Func<Notice, bool>> VisibleNotices(Principal principal) => NoticeVisibleRule.For(principal);
-
-    public static bool CanSee(Principal principal, Notice notice) => NoticeVisibleRule.Allows(principal, notice);
 
     /// <summary>Issuing, updating and cancelling notices: the issuing agency's analysts, field and liaison officers.</summary>
     public static PolicyDecision CanIssueNotices(Principal principal, Guid issuerAgencyId)

@@ -9,21 +9,6 @@ namespace Jisr.Policy;
 /// </summary>
 public static class PolicyExpressions
 {
-    /// <summary>Binds every parameter after the first to a value, keeping it a parameter for the query provider (not a SQL literal).</summary>
-    public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2, TArg3>(Expression<Func<T, TArg1, TArg2, TArg3, bool>> rule, TArg1 arg1, TArg2 arg2, TArg3 arg3)
-    {
-        ArgumentNullException.ThrowIfNull(rule);
-        var inputs = new Inputs<TArg1, TArg2, TArg3>(arg1, arg2, arg3);
-        var holder = Expression.Constant(inputs);
-        var body = new Substitute(new Dictionary<ParameterExpression, Expression>
-        {
-            [rule.Parameters[1]] = Expression.Property(holder, nameof(Inputs<TArg1, TArg2, TArg3>.First)),
-            [rule.Parameters[2]] = Expression.Property(holder, nameof(Inputs<TArg1, TArg2, TArg3>.Second)),
-            [rule.Parameters[3]] = Expression.Property(holder, nameof(Inputs<TArg1, TArg2, TArg3>.Third)),
-        }).Visit(rule.Body);
-        return Expression.Lambda<Func<T, bool>>(body, rule.Parameters[0]);
-    }
-
     /// <summary>Binds the four inputs of a five-parameter rule.</summary>
     public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2, TArg3, TArg4>(Expression<Func<T, TArg1, TArg2, TArg3, TArg4, bool>> rule, TArg1 arg1, TArg2 arg2, TArg3 arg3, TArg4 arg4)
     {
@@ -43,10 +28,10 @@ public static class PolicyExpressions
     public static Expression<Func<T, bool>> Bind<T, TArg>(Expression<Func<T, TArg, bool>> rule, TArg arg)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var holder = Expression.Constant(new Inputs<TArg, bool, bool>(arg, false, false));
+        var holder = Expression.Constant(new Input<TArg>(arg));
         var body = new Substitute(new Dictionary<ParameterExpression, Expression>
         {
-            [rule.Parameters[1]] = Expression.Property(holder, nameof(Inputs<TArg, bool, bool>.First)),
+            [rule.Parameters[1]] = Expression.Property(holder, nameof(Input<TArg>.Value)),
         }).Visit(rule.Body);
         return Expression.Lambda<Func<T, bool>>(body, rule.Parameters[0]);
     }
@@ -62,8 +47,8 @@ public static class PolicyExpressions
         return (TExpression)new InlineRule(marker, rule).Visit(query)!;
     }
 
-    /// <summary>Holds bound inputs; member access on it is what LINQ providers turn into query parameters.</summary>
-    private sealed record Inputs<T1, T2, T3>(T1 First, T2 Second, T3 Third);
+    /// <summary>Hold bound inputs; member access on them is what LINQ providers turn into query parameters.</summary>
+    private sealed record Input<T>(T Value);
 
     private sealed record Inputs4<T1, T2, T3, T4>(T1 First, T2 Second, T3 Third, T4 Fourth);
 

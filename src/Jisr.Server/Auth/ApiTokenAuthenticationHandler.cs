@@ -77,13 +77,4 @@ public sealed class TokenCache(IMemoryCache cache, TimeProvider time)
             cache.Remove(hash);
         }
     }
-
-    /// <summary>Drops every cached principal (after a change of roles, clearance or lockout).</summary>
-    public void Clear()
-    {
-        foreach (var tokenId in _hashesById.Keys)
-        {
-            Forget(tokenId);
-        }
-    }
 }

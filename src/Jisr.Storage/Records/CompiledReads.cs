@@ -9,10 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Jisr.Storage.Records;
 
 /// <summary>
-/// The hottest read path (one record by id, and the entities it mentions) as compiled queries. The policy rules
-/// are spliced in from <see cref="AccessPolicy"/> (the marker methods stand for them in the query shapes), so these
-/// queries apply exactly the rules every other query applies. A compiled query belongs to one model, hence one
-/// set per provider's context type.
+/// The hottest read path (one record by id with its links and mentions) as a compiled query. The policy rule is
+/// spliced in from <see cref="AccessPolicy"/> (the marker method stands for it in the query shape), so this query
+/// applies exactly the rule every other query applies. A compiled query belongs to one model, hence one per
+/// provider's context type. The mentioned entities come from <see cref="EntityCache"/> or <see cref="EntitiesByIds"/>.
 /// </summary>
 internal static class CompiledReads
 {
@@ -20,13 +20,6 @@ internal static class CompiledReads
     {
         SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.RecordById(sqlite, id, principal.AgencyId, principal.Clearance, principal.UserId, now, cancellationToken),
         PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.RecordById(postgres, id, principal.AgencyId, principal.Clearance, principal.UserId, now, cancellationToken),
-        _ => throw new NotSupportedException(db.GetType().Name),
-    };
-
-    public static IAsyncEnumerable<Entity> EntitiesOfRecord(JisrDbContext db, Guid recordId, Principal principal) => db switch
-    {
-        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.EntitiesOfRecord(sqlite, recordId, principal.AgencyId),
-        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.EntitiesOfRecord(postgres, recordId, principal.AgencyId),
         _ => throw new NotSupportedException(db.GetType().Name),
     };
 
@@ -41,10 +34,6 @@ internal static class CompiledReads
     private static bool RecordRule(Record record, Guid agencyId, Classification clearance, Guid userId, DateTimeOffset now) =>
         throw new InvalidOperationException("policy marker: replaced by AccessPolicy.RecordReadRule before the query is compiled");
 
-    /// <summary>Stands for <see cref="AccessPolicy.EntityReadRule"/> in a query shape.</summary>
-    private static bool EntityRule(Entity entity, Guid agencyId) =>
-        throw new InvalidOperationException("policy marker: replaced by AccessPolicy.EntityReadRule before the query is compiled");
-
     private static MethodInfo Marker(string name) =>
         typeof(CompiledReads).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
 
@@ -58,14 +47,5 @@ internal static class CompiledReads
                         .FirstOrDefault(r => r.Id == id && RecordRule(r, agencyId, clearance, userId, now))),
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule));
-
-        /// <summary>Joined from the mentions (a primary-key range), so the cost does not grow with the agency's entity count.</summary>
-        public static readonly Func<TContext, Guid, Guid, IAsyncEnumerable<Entity>> EntitiesOfRecord =
-            EF.CompileAsyncQuery(PolicyExpressions.Inline(
-                (Expression<Func<TContext, Guid, Guid, IQueryable<Entity>>>)((db, recordId, agencyId) =>
-                    db.Mentions.Where(m => m.RecordId == recordId)
-                        .Join(db.Entities.AsNoTracking().Where(e => EntityRule(e, agencyId)), m => m.EntityId, e => e.Id, (m, e) => e)),
-                Marker(nameof(EntityRule)),
-                AccessPolicy.EntityReadRule.Expression));
     }
 }
