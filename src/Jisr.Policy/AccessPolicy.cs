@@ -15,26 +15,41 @@ namespace Jisr.Policy;
 /// may not see, and single checks run the same expressions compiled, so the two cannot disagree.
 /// </summary>
 /// <remarks>
-/// Current rules (tenancy): a user sees only their own agency's records, never one classified above their
-/// clearance, never one past its retention end, and a TLP:RED record only as its author or a named recipient.
-/// Sharing across agencies extends these rules here.
+/// Sharing: an agency's records reach a partner only as release copies (<see cref="CanRelease"/>), made under a
+/// sharing agreement in force, after a second person's approval where the marking needs it
+/// (<see cref="CanDecideRelease"/>), and passed on to a third agency only with the originator's consent
+/// (<see cref="CanDecideConsent"/>). The read rules then treat a copy like any record its holder has.
 /// </remarks>
 public static class AccessPolicy
 {
     private static readonly Role[] WriterRoles = [Role.Analyst, Role.FieldOfficer, Role.LiaisonOfficer];
 
     /// <summary>
-    /// The record read rule, written once: (record, caller's agency, caller's clearance, now). Queries use it
-    /// bound to a principal (<see cref="ReadableRecords"/>), in-memory checks use it compiled (<see cref="CanRead(Principal, Record, DateTimeOffset)"/>).
+    /// The record read rule, written once: (record, caller's agency, clearance, user, now, today). A user reads the
+    /// records their agency holds (its own and the release copies it received) that are not classified above their
+    /// clearance and not past their retention end; a TLP:RED record only as its author or a named recipient; a
+    /// release copy only while the agreement it was released under is in force (suspending or ending the agreement
+    /// hides it at once). Queries use it bound to a principal (<see cref="ReadableRecords"/>), in-memory checks
+    /// compiled (<see cref="CanRead(Principal, Record, DateTimeOffset)"/>).
     /// </summary>
-    public static readonly Expression<Func<Record, Guid, Classification, Guid, DateTimeOffset, bool>> RecordReadRule =
-        (record, agencyId, clearance, userId, now) => record.OriginatorAgencyId == agencyId
-                                                     && record.Marking.Classification <= clearance
-                                                     && record.RetentionUntil > now
-                                                     && (record.Marking.Tlp != Tlp.Red || record.AuthorUserId == userId || record.Recipients.Any(r => r.UserId == userId));
+    public static readonly Expression<Func<Record, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool>> RecordReadRule = PolicyExpressions.Inline(
+        (Expression<Func<Record, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool>>)((record, agencyId, clearance, userId, now, today) =>
+            record.HolderAgencyId == agencyId
+            && record.Marking.Classification <= clearance
+            && record.RetentionUntil > now
+            && (record.Marking.Tlp != Tlp.Red || record.AuthorUserId == userId || record.Recipients.Any(r => r.UserId == userId))
+            && (record.ReleasedUnderAgreementId == null || (record.ReleasedUnder != null && AgreementInForce(record.ReleasedUnder, today)))),
+        typeof(AccessPolicy).GetMethod(nameof(AgreementInForce), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!,
+        SharingAgreement.InForceRule);
 
-    /// <summary>The entity read rule: an entity is readable by the agency that holds it.</summary>
-    public static readonly AgencyRule<Entity> EntityReadRule = new((entity, agencyId) => entity.AgencyId == agencyId);
+    /// <summary>
+    /// The entity read rule: an entity is readable when a record the caller may read mentions it. Entities are
+    /// asserted by records, so they share their records' fate: one seen only in a SECRET record stays hidden from a
+    /// RESTRICTED reader, one that came with a release copy disappears with the copy. Inputs: the record mentions and
+    /// the records the caller may read.
+    /// </summary>
+    public static readonly Expression<Func<Entity, IQueryable<RecordMention>, IQueryable<Record>, bool>> EntityReadRule =
+        (entity, mentions, readableRecords) => mentions.Any(m => m.EntityId == entity.Id && readableRecords.Any(r => r.Id == m.RecordId));
 
     /// <summary>An agreement is visible to the users of its two agencies.</summary>
     public static readonly AgencyRule<SharingAgreement> AgreementVisibleRule = new(
@@ -49,21 +64,35 @@ public static class AccessPolicy
                               || ((notice.Status == NoticeStatus.Issued || notice.Status == NoticeStatus.Cancelled)
                                   && notice.Recipients.Any(r => r.AgencyId == agencyId)));
 
-    private static readonly Func<Record, Guid, Classification, Guid, DateTimeOffset, bool> RecordReadCheck = RecordReadRule.Compile();
+    /// <summary>Releases are visible to the releasing agency (requesters, approvers, its legal reviewers).</summary>
+    public static readonly AgencyRule<Release> ReleaseVisibleRule = new((release, agencyId) => release.ReleasingAgencyId == agencyId);
+
+    /// <summary>A consent request is visible to the originator that decides it and to the agency that asked.</summary>
+    public static readonly AgencyRule<ConsentRequest> ConsentVisibleRule = new(
+        (consent, agencyId) => consent.OriginatorAgencyId == agencyId || consent.RequesterAgencyId == agencyId);
+
+    private static readonly Func<Record, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool> RecordReadCheck = RecordReadRule.Compile();
 
     /// <summary>Records the principal may read, as a filter for queries.</summary>
     public static Expression<Func<Record, bool>> ReadableRecords(Principal principal, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return PolicyExpressions.Bind(RecordReadRule, principal.AgencyId, principal.Clearance, principal.UserId, now);
+        return PolicyExpressions.Bind(RecordReadRule, principal.AgencyId, principal.Clearance, principal.UserId, now, Today(now));
     }
 
+    /// <summary>
+    /// The same rule on a record in memory. A release copy must come with its agreement (<see cref="Record.ReleasedUnder"/>)
+    /// loaded: without it the copy is treated as unreadable (fail closed).
+    /// </summary>
     public static bool CanRead(Principal principal, Record record, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(record);
-        return RecordReadCheck(record, principal.AgencyId, principal.Clearance, principal.UserId, now);
+        return RecordReadCheck(record, principal.AgencyId, principal.Clearance, principal.UserId, now, Today(now));
     }
+
+    /// <summary>The calendar day (UTC) agreements' validity dates are compared with.</summary>
+    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
 
     /// <summary>Whether the principal may create a record with this content for their agency.</summary>
     public static PolicyDecision CanCreate(Principal principal, RecordContent content)
@@ -89,7 +118,9 @@ public static class AccessPolicy
             return PolicyDecision.NotVisible;
         }
 
-        return CanCreate(principal, newContent);
+        return record.Provenance is not null
+            ? PolicyDecision.Deny("a release copy is the originator's record: it cannot be changed")
+            : CanCreate(principal, newContent);
     }
 
     /// <summary>Deletion: the author, or the agency's legal reviewers and administrators.</summary>
@@ -107,10 +138,15 @@ public static class AccessPolicy
             : PolicyDecision.Deny("only the author, a legal reviewer or an administrator may delete a record");
     }
 
-    /// <summary>Entities the principal may read, as a filter for queries: those their agency holds.</summary>
-    public static Expression<Func<Entity, bool>> ReadableEntities(Principal principal) => EntityReadRule.For(principal);
-
-    public static bool CanRead(Principal principal, Entity entity) => EntityReadRule.Allows(principal, entity);
+    /// <summary>
+    /// Entities the principal may read, as a filter for queries (see <see cref="EntityReadRule"/>):
+    /// <paramref name="mentions"/> and <paramref name="records"/> are the store's unfiltered sets; the record rule is applied here.
+    /// </summary>
+    public static Expression<Func<Entity, bool>> ReadableEntities(Principal principal, DateTimeOffset now, IQueryable<RecordMention> mentions, IQueryable<Record> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return PolicyExpressions.Bind(EntityReadRule, mentions, records.Where(ReadableRecords(principal, now)));
+    }
 
     /// <summary>Account administration: administrators manage the users of their own agency.</summary>
     public static PolicyDecision CanManageUsers(Principal principal, Guid agencyId)
@@ -161,6 +197,10 @@ public static class AccessPolicy
             : PolicyDecision.Deny("only legal reviewers review records");
     }
 
+    public static Expression<Func<Release, bool>> VisibleReleases(Principal principal) => ReleaseVisibleRule.For(principal);
+
+    public static Expression<Func<ConsentRequest, bool>> VisibleConsents(Principal principal) => ConsentVisibleRule.For(principal);
+
     public static Expression<Func<Notice, bool>> VisibleNotices(Principal principal) => NoticeVisibleRule.For(principal);
 
     /// <summary>Issuing, updating and cancelling notices: the issuing agency's analysts, field and liaison officers.</summary>
@@ -185,6 +225,119 @@ public static class AccessPolicy
             : PolicyDecision.Deny("only the issuing agency's legal reviewers clear or refuse a held notice");
     }
 
+    /// <summary>
+    /// Whether the principal may release a record they can read to <paramref name="recipientAgencyId"/> under
+    /// <paramref name="agreement"/> (null: no agreement in force between the two agencies). A record received from
+    /// another agency passes on only with its originator's granted consent (third-party rule).
+    /// </summary>
+    public static PolicyDecision CanRelease(Principal principal, Record record, Guid recipientAgencyId, SharingAgreement? agreement, bool originatorConsented, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(record);
+        if (!CanRead(principal, record, now))
+        {
+            return PolicyDecision.NotVisible;
+        }
+
+        if (!WriterRoles.Any(principal.Has))
+        {
+            return PolicyDecision.Deny("only analysts, field officers and liaison officers release records");
+        }
+
+        return ReleaseTerms(record, principal.AgencyId, recipientAgencyId, agreement, originatorConsented, now);
+    }
+
+    /// <summary>
+    /// The terms a release must meet, checked when it is requested and again when it is approved: the recipient is
+    /// not the originator, an agreement between the holder and the recipient is in force and covers the record's
+    /// marking and threat domains, and a received record has its originator's consent to go to this recipient.
+    /// </summary>
+    public static PolicyDecision ReleaseTerms(Record record, Guid holderAgencyId, Guid recipientAgencyId, SharingAgreement? agreement, bool originatorConsented, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (recipientAgencyId == record.OriginatorAgencyId)
+        {
+            return PolicyDecision.Deny("the recipient is the record's originator: it already has it");
+        }
+
+        if (agreement is null || !agreement.IsInForce(Today(now)) || !agreement.IsParty(holderAgencyId) || agreement.Counterpart(holderAgencyId) != recipientAgencyId)
+        {
+            return PolicyDecision.Deny("no sharing agreement is in force between your agency and the recipient: nothing can be released to it");
+        }
+
+        if (agreement.WhyNotCovering(record.Marking, [.. record.ThreatDomains]) is { } why)
+        {
+            return PolicyDecision.Deny(why);
+        }
+
+        if (record.OriginatorAgencyId != holderAgencyId && !originatorConsented)
+        {
+            return PolicyDecision.Deny(record.Marking.Handling == HandlingCode.H2
+                ? "this H2 record was received from another agency: it is never passed on without the originator's consent (request it first)"
+                : "this record was received from another agency: passing it on to a third agency needs the originator's consent (request it first)");
+        }
+
+        return PolicyDecision.Allow;
+    }
+
+    /// <summary>
+    /// Four-eyes: a release awaiting approval is approved or refused by a legal reviewer of the releasing agency who
+    /// is not the requester and who may read the record (<paramref name="record"/> is null when they may not).
+    /// </summary>
+    public static PolicyDecision CanDecideRelease(Principal principal, Release release, Record? record, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(release);
+        if (principal.AgencyId != release.ReleasingAgencyId)
+        {
+            return PolicyDecision.NotVisible;
+        }
+
+        if (!principal.Has(Role.LegalReviewer))
+        {
+            return PolicyDecision.Deny("a release that needs a second person is approved or refused by a legal reviewer of the releasing agency");
+        }
+
+        if (principal.UserId == release.RequestedBy)
+        {
+            return PolicyDecision.Deny("four-eyes rule: the requester cannot approve or refuse their own release; another legal reviewer must");
+        }
+
+        return record is not null && CanRead(principal, record, now)
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny("you cannot approve the release of a record you may not read (above your clearance, or TLP:RED not addressed to you)");
+    }
+
+    /// <summary>Asking an originator for consent to pass on a received record: the holder's writers.</summary>
+    public static PolicyDecision CanRequestConsent(Principal principal, Record record, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(record);
+        if (!CanRead(principal, record, now))
+        {
+            return PolicyDecision.NotVisible;
+        }
+
+        return WriterRoles.Any(principal.Has)
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny("only analysts, field officers and liaison officers ask for consent to pass records on");
+    }
+
+    /// <summary>Granting or refusing consent: the originating agency's legal reviewers and liaison officers, no one else.</summary>
+    public static PolicyDecision CanDecideConsent(Principal principal, ConsentRequest consent)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(consent);
+        if (principal.AgencyId != consent.OriginatorAgencyId)
+        {
+            return PolicyDecision.Deny("only the record's originating agency can grant or refuse consent to pass it on");
+        }
+
+        return principal.Has(Role.LegalReviewer) || principal.Has(Role.LiaisonOfficer)
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny("consent is granted or refused by the originating agency's legal reviewers or liaison officers");
+    }
+
     /// <summary>The audit trail is for the agency's legal reviewers and administrators.</summary>
     public static PolicyDecision CanReadAudit(Principal principal)
     {
@@ -193,4 +346,8 @@ public static class AccessPolicy
             ? PolicyDecision.Allow
             : PolicyDecision.Deny("only legal reviewers and administrators read the audit trail");
     }
+
+    /// <summary>Stands for <see cref="SharingAgreement.InForceRule"/> inside <see cref="RecordReadRule"/>; replaced when the rule is built.</summary>
+    private static bool AgreementInForce(SharingAgreement agreement, DateOnly today) =>
+        throw new InvalidOperationException("policy marker: replaced by SharingAgreement.InForceRule");
 }

@@ -9,31 +9,25 @@ namespace Jisr.Policy;
 /// </summary>
 public static class PolicyExpressions
 {
-    /// <summary>Binds the four inputs of a five-parameter rule.</summary>
-    public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2, TArg3, TArg4>(Expression<Func<T, TArg1, TArg2, TArg3, TArg4, bool>> rule, TArg1 arg1, TArg2 arg2, TArg3 arg3, TArg4 arg4)
+    /// <summary>Binds the five inputs of a six-parameter rule.</summary>
+    public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2, TArg3, TArg4, TArg5>(Expression<Func<T, TArg1, TArg2, TArg3, TArg4, TArg5, bool>> rule, TArg1 arg1, TArg2 arg2, TArg3 arg3, TArg4 arg4, TArg5 arg5)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var holder = Expression.Constant(new Inputs4<TArg1, TArg2, TArg3, TArg4>(arg1, arg2, arg3, arg4));
-        var body = new Substitute(new Dictionary<ParameterExpression, Expression>
-        {
-            [rule.Parameters[1]] = Expression.Property(holder, nameof(Inputs4<TArg1, TArg2, TArg3, TArg4>.First)),
-            [rule.Parameters[2]] = Expression.Property(holder, nameof(Inputs4<TArg1, TArg2, TArg3, TArg4>.Second)),
-            [rule.Parameters[3]] = Expression.Property(holder, nameof(Inputs4<TArg1, TArg2, TArg3, TArg4>.Third)),
-            [rule.Parameters[4]] = Expression.Property(holder, nameof(Inputs4<TArg1, TArg2, TArg3, TArg4>.Fourth)),
-        }).Visit(rule.Body);
-        return Expression.Lambda<Func<T, bool>>(body, rule.Parameters[0]);
+        return BindAll<T>(rule, new Inputs<TArg1, TArg2, TArg3, TArg4, TArg5>(arg1, arg2, arg3, arg4, arg5));
+    }
+
+    /// <summary>Binds the two inputs of a three-parameter rule.</summary>
+    public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2>(Expression<Func<T, TArg1, TArg2, bool>> rule, TArg1 arg1, TArg2 arg2)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return BindAll<T>(rule, new Inputs<TArg1, TArg2, object?, object?, object?>(arg1, arg2, null, null, null));
     }
 
     /// <summary>Binds the single input of a two-parameter rule.</summary>
     public static Expression<Func<T, bool>> Bind<T, TArg>(Expression<Func<T, TArg, bool>> rule, TArg arg)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var holder = Expression.Constant(new Input<TArg>(arg));
-        var body = new Substitute(new Dictionary<ParameterExpression, Expression>
-        {
-            [rule.Parameters[1]] = Expression.Property(holder, nameof(Input<TArg>.Value)),
-        }).Visit(rule.Body);
-        return Expression.Lambda<Func<T, bool>>(body, rule.Parameters[0]);
+        return BindAll<T>(rule, new Inputs<TArg, object?, object?, object?, object?>(arg, null, null, null, null));
     }
 
     /// <summary>
@@ -47,10 +41,17 @@ public static class PolicyExpressions
         return (TExpression)new InlineRule(marker, rule).Visit(query)!;
     }
 
-    /// <summary>Hold bound inputs; member access on them is what LINQ providers turn into query parameters.</summary>
-    private sealed record Input<T>(T Value);
+    /// <summary>Holds bound inputs; member access on them is what LINQ providers turn into query parameters.</summary>
+    private sealed record Inputs<T1, T2, T3, T4, T5>(T1 First, T2 Second, T3 Third, T4 Fourth, T5 Fifth);
 
-    private sealed record Inputs4<T1, T2, T3, T4>(T1 First, T2 Second, T3 Third, T4 Fourth);
+    /// <summary>Replaces each input parameter of <paramref name="rule"/> (all but the first) by a property of <paramref name="inputs"/>, in order.</summary>
+    private static Expression<Func<T, bool>> BindAll<T>(LambdaExpression rule, object inputs)
+    {
+        var holder = Expression.Constant(inputs);
+        string[] names = ["First", "Second", "Third", "Fourth", "Fifth"];
+        var map = rule.Parameters.Skip(1).Select((p, i) => (p, (Expression)Expression.Property(holder, names[i]))).ToDictionary(x => x.p, x => x.Item2);
+        return Expression.Lambda<Func<T, bool>>(new Substitute(map).Visit(rule.Body), rule.Parameters[0]);
+    }
 
     private sealed class Substitute(Dictionary<ParameterExpression, Expression> replacements) : ExpressionVisitor
     {

@@ -25,4 +25,24 @@ public sealed class AgencyDirectory(DatabaseLocation location)
 
         return _byId.TryGetValue(id, out var found) ? found : new AgencyRef(id, "?");
     }
+
+    /// <summary>Where a record comes from: its originator and, for a release copy, its provenance.</summary>
+    public async Task<RecordOrigin> OriginOfAsync(Domain.Records.Record record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var originator = await GetAsync(record.OriginatorAgencyId, cancellationToken);
+        if (record.Provenance is not { } p)
+        {
+            return new RecordOrigin(originator, null);
+        }
+
+        return new RecordOrigin(originator, new ProvenanceResponse(
+            p.ReleaseId,
+            await GetAsync(p.ReleasingAgencyId, cancellationToken),
+            p.ReleasedByUserId,
+            p.ReleasedAt,
+            record.ReleasedUnderAgreementId,
+            p.OriginalRecordId,
+            p.SourceRecordId));
+    }
 }

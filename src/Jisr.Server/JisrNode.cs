@@ -101,6 +101,7 @@ public static class JisrNode
         api.MapReviewEndpoints();
         api.MapSubjectAccessEndpoints();
         api.MapNoticeEndpoints();
+        api.MapReleaseEndpoints();
         api.MapAccountEndpoints();
         return app;
     }

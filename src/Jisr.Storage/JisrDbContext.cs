@@ -40,6 +40,10 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
 
     public DbSet<Domain.Notices.Notice> Notices => Set<Domain.Notices.Notice>();
 
+    public DbSet<Domain.Sharing.Release> Releases => Set<Domain.Sharing.Release>();
+
+    public DbSet<Domain.Sharing.ConsentRequest> ConsentRequests => Set<Domain.Sharing.ConsentRequest>();
+
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     /// <summary>

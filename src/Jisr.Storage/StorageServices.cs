@@ -21,6 +21,7 @@ public static class StorageServices
         services.AddScoped<RetentionPurge>();
         services.AddScoped<AccountService>();
         services.AddScoped<Sharing.AgreementStore>();
+        services.AddScoped<Sharing.ReleaseStore>();
         services.AddScoped<Notices.NoticeStore>();
         services.AddIdentityCore<JisrUser>(options =>
             {

@@ -1,6 +1,7 @@
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
 using Jisr.Domain.Users;
 using Record = Jisr.Domain.Records.Record;
 
@@ -23,12 +24,40 @@ public sealed class AccessPolicyTests
     }
 
     /// <summary>
-    /// The rules as the issues state them, written independently of the policy: same agency, within clearance, not
-    /// past retention, and a TLP:RED record only for its author and named recipients.
+    /// The rules as the issues state them, written independently of the policy: held by the user's agency, within
+    /// clearance, not past retention, a TLP:RED record only for its author and named recipients, and a release copy
+    /// only while its agreement is accepted, not suspended or ended, and within its validity dates.
     /// </summary>
     private static bool ReferenceCanRead(Principal p, Record r, DateTimeOffset at) =>
-        r.OriginatorAgencyId == p.AgencyId && (int)r.Marking.Classification <= (int)p.Clearance && at < r.RetentionUntil
-        && (r.Marking.Tlp != Tlp.Red || r.AuthorUserId == p.UserId || r.Recipients.Select(x => x.UserId).Contains(p.UserId));
+        r.HolderAgencyId == p.AgencyId && (int)r.Marking.Classification <= (int)p.Clearance && at < r.RetentionUntil
+        && (r.Marking.Tlp != Tlp.Red || r.AuthorUserId == p.UserId || r.Recipients.Select(x => x.UserId).Contains(p.UserId))
+        && (r.Provenance is null || (r.ReleasedUnder!.Status == AgreementStatus.InForce
+                                     && r.ReleasedUnder.ValidFrom <= DateOnly.FromDateTime(at.UtcDateTime)
+                                     && DateOnly.FromDateTime(at.UtcDateTime) <= r.ReleasedUnder.ValidUntil));
+
+    /// <summary>An agreement between two agencies, left in a random state: proposed, in force, suspended or ended.</summary>
+    private static SharingAgreement RandomAgreement(Random random, Guid a, Guid b)
+    {
+        var from = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(random.Next(-1500, 500));
+        var since = new DateTimeOffset(from.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var agreement = SharingAgreement.Propose(a, b, Enum.GetValues<ThreatDomain>(), Classification.Secret, Enum.GetValues<HandlingCode>(), from, from.AddDays(random.Next(1, 2500)), Guid.NewGuid(), since);
+        var state = random.Next(4);
+        if (state > 0)
+        {
+            agreement.Accept(b, Guid.NewGuid(), since);
+        }
+
+        if (state == 2)
+        {
+            agreement.Suspend(a, "review", since);
+        }
+        else if (state == 3)
+        {
+            agreement.End(b, "ended", since);
+        }
+
+        return agreement;
+    }
 
     [Fact]
     public void ReadRules_ForManyRandomUsersRecordsAndTimes_AgreeWithTheReferenceModel_InQueriesAndInMemory()
@@ -45,7 +74,23 @@ public sealed class AccessPolicyTests
             var recipients = tlp == Tlp.Red ? users.Where(_ => random.Next(10) == 0).Select(x => x.Id).ToList() : [];
             return NewRecord(agencies[random.Next(agencies.Length)], classifications[random.Next(4)], created, created.AddDays(random.Next(1, 3000)), users[random.Next(users.Length)].Id, tlp, recipients);
         }).ToList();
+
+        // Release copies: some originals go to a partner under an agreement in a random state (accepted, suspended, ended...).
+        foreach (var source in records.Take(200).ToList())
+        {
+            var partner = agencies.Where(a => a != source.HolderAgencyId).ElementAt(random.Next(agencies.Length - 1));
+            var agreement = RandomAgreement(random, source.HolderAgencyId, partner);
+            var recipients = source.Marking.Tlp == Tlp.Red ? users.Where(x => x.Agency == partner && random.Next(2) == 0).Select(x => x.Id).Append(Guid.NewGuid()).ToList() : [];
+            var release = Release.Request(source, partner, agreement, Guid.NewGuid(), recipients, null, Now);
+            if (release.Status == ReleaseStatus.AwaitingApproval)
+            {
+                release.Approve(Guid.NewGuid(), null, Now);
+            }
+
+            records.Add(Record.CreateReleaseCopy(source, release, agreement, Now));
+        }
         var checkedPairs = 0;
+        var copiesOfTheirAgency = new int[2];
 
         for (var u = 0; u < 200; u++)
         {
@@ -59,23 +104,42 @@ public sealed class AccessPolicyTests
                 Assert.Equal(expected, filter(record));
                 Assert.Equal(expected, AccessPolicy.CanRead(principal, record, at));
                 checkedPairs++;
+                if (record.Provenance is not null && record.HolderAgencyId == principal.AgencyId)
+                {
+                    copiesOfTheirAgency[expected ? 1 : 0]++;
+                }
             }
         }
 
-        Assert.Equal(100_000, checkedPairs);
+        Assert.Equal(140_000, checkedPairs);
+        Assert.All(copiesOfTheirAgency, count => Assert.True(count > 20, "the random world must contain both visible and hidden release copies"));
     }
 
     [Fact]
-    public void EntityRules_AgreeBetweenQueryAndMemory()
+    public void EntityRule_AnEntityIsReadableExactlyWhenAReadableRecordMentionsIt()
     {
         var agency = Guid.NewGuid();
-        var own = PhoneNumber.Create(agency, "+212600000001", Now);
-        var foreign = PhoneNumber.Create(Guid.NewGuid(), "+212600000002", Now);
-        var principal = User(agency, Classification.Secret, Role.Analyst);
-        var filter = AccessPolicy.ReadableEntities(principal).Compile();
+        var inRestricted = PhoneNumber.Create(agency, "+212600000001", Now);
+        var onlyInSecret = PhoneNumber.Create(agency, "+212600000002", Now);
+        var orphan = PhoneNumber.Create(agency, "+212600000003", Now);
+        var foreign = PhoneNumber.Create(Guid.NewGuid(), "+212600000004", Now);
+        var restricted = NewRecord(agency, Classification.Restricted, Now, Now.AddYears(1));
+        restricted.SetAssertions([inRestricted], []);
+        var secret = NewRecord(agency, Classification.Secret, Now, Now.AddYears(1));
+        secret.SetAssertions([onlyInSecret, inRestricted], []);
+        var foreignRecord = NewRecord(foreign.AgencyId, Classification.Unclassified, Now, Now.AddYears(1));
+        foreignRecord.SetAssertions([foreign], []);
+        Record[] records = [restricted, secret, foreignRecord];
+        var mentions = records.SelectMany(r => r.Mentions).AsQueryable();
 
-        Assert.True(filter(own) && AccessPolicy.CanRead(principal, own));
-        Assert.False(filter(foreign) || AccessPolicy.CanRead(principal, foreign));
+        var confidentialReader = AccessPolicy.ReadableEntities(User(agency, Classification.Confidential, Role.Analyst), Now, mentions, records.AsQueryable()).Compile();
+        var secretReader = AccessPolicy.ReadableEntities(User(agency, Classification.Secret, Role.Analyst), Now, mentions, records.AsQueryable()).Compile();
+
+        Assert.True(confidentialReader(inRestricted));
+        Assert.False(confidentialReader(onlyInSecret));
+        Assert.True(secretReader(onlyInSecret));
+        Assert.False(secretReader(orphan) || confidentialReader(orphan));
+        Assert.False(secretReader(foreign));
     }
 
     [Fact]

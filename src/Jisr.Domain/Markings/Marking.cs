@@ -71,6 +71,9 @@ public sealed record Marking
     /// <summary>The written-out restriction; present exactly when <see cref="Handling"/> is H3.</summary>
     public string? HandlingNote { get; }
 
+    /// <summary>H1: not for use in judicial proceedings without the originator's consent. Shown wherever the record goes.</summary>
+    public bool NotForJudicialUseWithoutConsent => Handling == HandlingCode.H1;
+
     public static Marking Create(Classification classification, Tlp tlp, HandlingCode handling, string? handlingNote = null)
     {
         Guard.That(Enum.IsDefined(classification), "classification", "is not a known classification");

@@ -57,6 +57,18 @@ public sealed class Link
         ValidTo = draft.ValidTo;
     }
 
+    /// <summary>The same assertion made by another record (a release copy).</summary>
+    internal Link(Guid recordId, Link source)
+    {
+        Id = Guid.CreateVersion7();
+        RecordId = recordId;
+        FromEntityId = source.FromEntityId;
+        ToEntityId = source.ToEntityId;
+        Type = source.Type;
+        ValidFrom = source.ValidFrom;
+        ValidTo = source.ValidTo;
+    }
+
     public Guid Id { get; private set; }
 
     public Guid RecordId { get; private set; }

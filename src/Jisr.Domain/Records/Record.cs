@@ -1,6 +1,7 @@
 using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
+using Jisr.Domain.Sharing;
 
 namespace Jisr.Domain.Records;
 
@@ -34,7 +35,19 @@ public sealed class Record
 
     public RecordKind Kind { get; private set; }
 
+    /// <summary>The agency whose information this is: the author's agency, also on the copies partners receive.</summary>
     public Guid OriginatorAgencyId { get; private set; }
+
+    /// <summary>The agency that holds this record: the originator for its own records, the recipient for a release copy.</summary>
+    public Guid HolderAgencyId { get; private set; }
+
+    /// <summary>For a release copy: where it came from, who released it and when; null for the holder's own records.</summary>
+    public ReleaseProvenance? Provenance { get; private set; }
+
+    /// <summary>For a release copy: the sharing agreement it was released under; the copy is visible only while it is in force.</summary>
+    public Guid? ReleasedUnderAgreementId { get; private set; }
+
+    public SharingAgreement? ReleasedUnder { get; private set; }
 
     public Guid AuthorUserId { get; private set; }
 
@@ -76,11 +89,62 @@ public sealed class Record
         {
             Id = Guid.CreateVersion7(now),
             OriginatorAgencyId = originatorAgencyId,
+            HolderAgencyId = originatorAgencyId,
             AuthorUserId = authorUserId,
             CreatedAt = Instants.Normalize(now),
         };
         record.Apply(content, now);
         return record;
+    }
+
+    /// <summary>
+    /// The copy a partner receives when <paramref name="release"/> is released: the same content, markings, source
+    /// grading, entities and links, held by the recipient, with its provenance. A copy is a snapshot: later changes to
+    /// the source do not reach it (they would need a release of their own).
+    /// </summary>
+    public static Record CreateReleaseCopy(Record source, Release release, SharingAgreement agreement, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(release);
+        ArgumentNullException.ThrowIfNull(agreement);
+        if (release.Status != ReleaseStatus.Released || release.RecordId != source.Id || release.AgreementId != agreement.Id)
+        {
+            throw new DomainStateException("a release copy is made only for a released release of this record under its agreement");
+        }
+
+        var copy = new Record
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = source.Kind,
+            OriginatorAgencyId = source.OriginatorAgencyId,
+            HolderAgencyId = release.RecipientAgencyId,
+            AuthorUserId = source.AuthorUserId,
+            CreatedAt = source.CreatedAt,
+            UpdatedAt = Instants.Normalize(now),
+            Title = source.Title,
+            Body = source.Body,
+            Language = source.Language,
+            LegalBasis = source.LegalBasis,
+            Purpose = source.Purpose,
+            RetentionUntil = source.RetentionUntil,
+            ReviewDate = source.ReviewDate,
+            Marking = source.Marking,
+            SourceGrading = source.SourceGrading,
+            ReleasedUnderAgreementId = agreement.Id,
+            ReleasedUnder = agreement,
+            Provenance = new ReleaseProvenance(
+                release.Id,
+                source.Provenance?.OriginalRecordId ?? source.Id,
+                source.Id,
+                release.ReleasingAgencyId,
+                release.RequestedBy,
+                Instants.Normalize(now)),
+        };
+        copy._threatDomains = source._threatDomains;
+        copy._mentions = [.. source._mentions.Select(m => new RecordMention(copy.Id, m.EntityId))];
+        copy._links = [.. source._links.Select(l => new Link(copy.Id, l))];
+        copy._recipients = [.. release.RecipientUserIds.Select(u => new RecordRecipient(copy.Id, u))];
+        return copy;
     }
 
     /// <summary>Replaces the content; the record keeps its identity, originator, author and creation time.</summary>
@@ -166,6 +230,10 @@ public sealed class Record
         UpdatedAt = Instants.Normalize(now);
     }
 }
+
+/// <summary>Where a release copy came from: the release, the originator's own record, the record it was copied from
+/// (the original, or a copy the releasing agency had received), the releasing agency and user, the release time.</summary>
+public sealed record ReleaseProvenance(Guid ReleaseId, Guid OriginalRecordId, Guid SourceRecordId, Guid ReleasingAgencyId, Guid ReleasedByUserId, DateTimeOffset ReleasedAt);
 
 /// <summary>A named recipient of a TLP:RED record.</summary>
 public sealed record RecordRecipient(Guid RecordId, Guid UserId);

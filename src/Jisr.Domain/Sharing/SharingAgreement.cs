@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
@@ -31,6 +32,15 @@ public sealed class SharingAgreement
         (AgreementStatus.InForce, "in-force"),
         (AgreementStatus.Suspended, "suspended"),
         (AgreementStatus.Ended, "ended"));
+
+    /// <summary>
+    /// When an agreement allows sharing, written once: queries splice it in (the record read rule, the partners of a
+    /// notice), <see cref="IsInForce"/> runs it compiled.
+    /// </summary>
+    public static readonly Expression<Func<SharingAgreement, DateOnly, bool>> InForceRule =
+        (agreement, today) => agreement.Status == AgreementStatus.InForce && agreement.ValidFrom <= today && today <= agreement.ValidUntil;
+
+    private static readonly Func<SharingAgreement, DateOnly, bool> InForceCheck = InForceRule.Compile();
 
     private IReadOnlyList<ThreatDomain> _threatDomains = [];
     private IReadOnlyList<HandlingCode> _handlingCodes = [];
@@ -113,7 +123,31 @@ public sealed class SharingAgreement
     public Guid Counterpart(Guid agencyId) => agencyId == ProposerAgencyId ? PartnerAgencyId : ProposerAgencyId;
 
     /// <summary>Whether the agreement allows sharing on <paramref name="today"/>.</summary>
-    public bool IsInForce(DateOnly today) => Status == AgreementStatus.InForce && today >= ValidFrom && today <= ValidUntil;
+    public bool IsInForce(DateOnly today) => InForceCheck(this, today);
+
+    /// <summary>
+    /// Why the agreement does not cover releasing a record with this marking and these threat domains, or null
+    /// when it does: every threat domain covered, classification at most the highest allowed, handling code allowed.
+    /// </summary>
+    public string? WhyNotCovering(Marking marking, IReadOnlyCollection<ThreatDomain> threatDomains)
+    {
+        ArgumentNullException.ThrowIfNull(marking);
+        ArgumentNullException.ThrowIfNull(threatDomains);
+        if (marking.Classification > HighestClassification)
+        {
+            return $"the agreement allows at most {Marking.ClassificationNames[HighestClassification]}; the record is {Marking.ClassificationNames[marking.Classification]}";
+        }
+
+        if (!_handlingCodes.Contains(marking.Handling))
+        {
+            return $"the agreement does not allow handling code {Marking.HandlingNames[marking.Handling]}";
+        }
+
+        var uncovered = threatDomains.Where(d => !_threatDomains.Contains(d)).ToList();
+        return uncovered.Count > 0
+            ? $"the agreement does not cover the threat domain(s) {string.Join(", ", uncovered.Select(d => RecordVocabulary.ThreatDomains[d]))}"
+            : null;
+    }
 
     /// <summary>The partner accepts: from now on the agreement is in force (within its validity period).</summary>
     public void Accept(Guid agencyId, Guid userId, DateTimeOffset now)

@@ -133,6 +133,15 @@ public sealed record LinkRequest(string? From, string? To, string? Type, string?
 
 public sealed record AgencyRef(Guid Id, string Code);
 
+/// <summary>A record's originator and, for a release copy, its provenance.</summary>
+public sealed record RecordOrigin(AgencyRef Originator, ProvenanceResponse? Provenance);
+
+/// <summary>
+/// Where a release copy came from: the release, the agency and user that released it and when, the agreement it
+/// came under, the originator's own record and the record it was copied from (differs when passed on by a partner).
+/// </summary>
+public sealed record ProvenanceResponse(Guid Release, AgencyRef ReleasedBy, Guid ReleasedByUser, DateTimeOffset ReleasedAt, Guid? Agreement, Guid OriginalRecord, Guid SourceRecord);
+
 /// <summary>A record in a list: enough to choose which to open.</summary>
 public sealed record RecordSummary(
     Guid Id,
@@ -140,6 +149,7 @@ public sealed record RecordSummary(
     string Title,
     string Language,
     AgencyRef Originator,
+    ProvenanceResponse? Provenance,
     DateTimeOffset CreatedAt,
     MarkingResponse Marking,
     string SourceGrading,
@@ -155,6 +165,7 @@ public sealed record RecordResponse(
     string Body,
     string Language,
     AgencyRef Originator,
+    ProvenanceResponse? Provenance,
     Guid Author,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,

@@ -52,6 +52,10 @@ public static class RecordMapping
             {
                 Guard.That(item.Type is null, $"entities[{i}].type", "give either an existing entity's id or a new entity's type, not both");
                 entity = existing.TryGetValue(id, out var found) ? found : throw new DomainValidationException($"entities[{i}].id", "is not an entity you can refer to");
+
+                // A partner's entity reaches us inside its release copy and goes with it; our own records describe
+                // what we know as our own entities (fusion relates the two), so a partner's data never outlives its release.
+                Guard.That(entity.AgencyId == agencyId, $"entities[{i}].id", "belongs to a record another agency released to yours: describe it as a new entity of your own");
             }
             else
             {
@@ -95,18 +99,20 @@ public static class RecordMapping
             Marking.TlpNames[marking.Tlp],
             Marking.HandlingNames[marking.Handling],
             marking.HandlingNote,
-            marking.Handling == HandlingCode.H1);
+            marking.NotForJudicialUseWithoutConsent);
     }
 
-    public static RecordSummary ToSummary(Record record, AgencyRef originator)
+    public static RecordSummary ToSummary(Record record, RecordOrigin origin)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(origin);
         return new RecordSummary(
             record.Id,
             RecordVocabulary.Kinds[record.Kind],
             record.Title,
             record.Language,
-            originator,
+            origin.Originator,
+            origin.Provenance,
             record.CreatedAt,
             ToResponse(record.Marking),
             record.SourceGrading.ToString(),
@@ -115,16 +121,18 @@ public static class RecordMapping
     }
 
     /// <summary>The full record; <paramref name="recipients"/> defaults to the record's own (loaded) recipients.</summary>
-    public static RecordResponse ToResponse(Record record, AgencyRef originator, IReadOnlyList<Entity> entities, IReadOnlyList<Guid>? recipients = null)
+    public static RecordResponse ToResponse(Record record, RecordOrigin origin, IReadOnlyList<Entity> entities, IReadOnlyList<Guid>? recipients = null)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(origin);
         return new RecordResponse(
             record.Id,
             RecordVocabulary.Kinds[record.Kind],
             record.Title,
             record.Body,
             record.Language,
-            originator,
+            origin.Originator,
+            origin.Provenance,
             record.AuthorUserId,
             record.CreatedAt,
             record.UpdatedAt,

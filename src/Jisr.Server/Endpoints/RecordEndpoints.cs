@@ -52,8 +52,8 @@ public static class RecordEndpoints
             return ProblemResponses.NotFound($"record {id}");
         }
 
-        var originator = await agencies.GetAsync(details.Record.OriginatorAgencyId, cancellationToken);
-        return Results.Ok(RecordMapping.ToResponse(details.Record, originator, details.Entities, details.Recipients));
+        var origin = await agencies.OriginOfAsync(details.Record, cancellationToken);
+        return Results.Ok(RecordMapping.ToResponse(details.Record, origin, details.Entities, details.Recipients));
     }
 
     private static async Task<IResult> CreateAsync(
@@ -73,8 +73,8 @@ public static class RecordEndpoints
         record.SetRecipients(await ResolveRecipientsAsync(request, caller, accounts, cancellationToken));
         await store.CreateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);
         persons.Add(assertions.NewEntities);
-        var originator = await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken);
-        return Results.Created($"/api/v1/records/{record.Id}", RecordMapping.ToResponse(record, originator, assertions.AllEntities));
+        var origin = await agencies.OriginOfAsync(record, cancellationToken);
+        return Results.Created($"/api/v1/records/{record.Id}", RecordMapping.ToResponse(record, origin, assertions.AllEntities));
     }
 
     private static async Task<IResult> UpdateAsync(
@@ -101,8 +101,8 @@ public static class RecordEndpoints
         record.SetRecipients(recipients);
         await store.UpdateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);
         persons.Add(assertions.NewEntities);
-        var originator = await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken);
-        return Results.Ok(RecordMapping.ToResponse(record, originator, assertions.AllEntities));
+        var origin = await agencies.OriginOfAsync(record, cancellationToken);
+        return Results.Ok(RecordMapping.ToResponse(record, origin, assertions.AllEntities));
     }
 
     private static async Task<IResult> DeleteAsync(Guid id, Principal caller, RecordStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -156,7 +156,7 @@ public static class RecordEndpoints
         var items = new List<RecordSummary>(page.Items.Count);
         foreach (var record in page.Items)
         {
-            items.Add(RecordMapping.ToSummary(record, await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken)));
+            items.Add(RecordMapping.ToSummary(record, await agencies.OriginOfAsync(record, cancellationToken)));
         }
 
         return new PageResponse<RecordSummary>(items, page.Next);

@@ -57,7 +57,7 @@ public static class ReviewEndpoints
                     request.RetentionUntil,
                     now);
                 await store.SaveReviewAsync(caller, record, reason, cancellationToken);
-                var summary = RecordMapping.ToSummary(record, await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken));
+                var summary = RecordMapping.ToSummary(record, await agencies.OriginOfAsync(record, cancellationToken));
                 return Results.Ok(summary);
             case "delete":
                 await store.DeleteAsync(caller, record, cancellationToken, reason);

@@ -40,7 +40,7 @@ public static class SubjectAccessEndpoints
         var records = new List<RecordSummary>();
         foreach (var record in access.Records)
         {
-            records.Add(RecordMapping.ToSummary(record, await agencies.GetAsync(record.OriginatorAgencyId, cancellationToken)));
+            records.Add(RecordMapping.ToSummary(record, await agencies.OriginOfAsync(record, cancellationToken)));
         }
 
         var export = new SubjectAccessExport(

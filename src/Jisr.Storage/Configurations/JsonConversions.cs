@@ -26,6 +26,10 @@ internal static class JsonConversions
         s => (JsonSerializer.Deserialize<string?[][]>(s, JsonSerializerOptions.Default) ?? Array.Empty<string?[]>())
             .Select(a => PersonIdentifier.Create(a[0], a[1], a[2], "identifiers")).ToArray());
 
+    public static readonly ValueConverter<IReadOnlyList<Guid>, string> GuidList = new(
+        v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+        s => JsonSerializer.Deserialize<Guid[]>(s, JsonSerializerOptions.Default) ?? Array.Empty<Guid>());
+
     public static readonly ValueConverter<PartialDate, string> PartialDates = new(
         v => v.ToString(),
         s => PartialDate.Parse(s, "date"));

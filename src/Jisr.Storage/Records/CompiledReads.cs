@@ -12,14 +12,14 @@ namespace Jisr.Storage.Records;
 /// The hottest read path (one record by id with its links and mentions) as a compiled query. The policy rule is
 /// spliced in from <see cref="AccessPolicy"/> (the marker method stands for it in the query shape), so this query
 /// applies exactly the rule every other query applies. A compiled query belongs to one model, hence one per
-/// provider's context type. The mentioned entities come from <see cref="EntityCache"/> or <see cref="EntitiesByIds"/>.
+/// provider's context type. The mentioned entities come from <see cref="EntityCache"/> or <see cref="MentionedEntities"/>.
 /// </summary>
 internal static class CompiledReads
 {
     public static Task<Record?> RecordByIdAsync(JisrDbContext db, Guid id, Principal principal, DateTimeOffset now, CancellationToken cancellationToken) => db switch
     {
-        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.RecordById(sqlite, id, principal.AgencyId, principal.Clearance, principal.UserId, now, cancellationToken),
-        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.RecordById(postgres, id, principal.AgencyId, principal.Clearance, principal.UserId, now, cancellationToken),
+        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.RecordById(sqlite, id, principal.AgencyId, principal.Clearance, principal.UserId, now, AccessPolicy.Today(now), cancellationToken),
+        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.RecordById(postgres, id, principal.AgencyId, principal.Clearance, principal.UserId, now, AccessPolicy.Today(now), cancellationToken),
         _ => throw new NotSupportedException(db.GetType().Name),
     };
 
@@ -27,11 +27,15 @@ internal static class CompiledReads
     public static Task<List<Guid>> RecipientsOf(JisrDbContext db, Guid recordId, CancellationToken cancellationToken) =>
         db.Set<RecordRecipient>().AsNoTracking().Where(x => x.RecordId == recordId).Select(x => x.UserId).ToListAsync(cancellationToken);
 
-    public static IAsyncEnumerable<Entity> EntitiesByIds(JisrDbContext db, IReadOnlyList<Guid> ids, Principal principal) =>
-        db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal)).Where(e => ids.Contains(e.Id)).AsAsyncEnumerable();
+    /// <summary>
+    /// The entities a record mentions. Only for a record the caller may read: by <see cref="AccessPolicy.EntityReadRule"/>
+    /// every entity a readable record mentions is readable, so no further filter applies.
+    /// </summary>
+    public static IAsyncEnumerable<Entity> MentionedEntities(JisrDbContext db, IReadOnlyList<Guid> ids) =>
+        db.Entities.AsNoTracking().Where(e => ids.Contains(e.Id)).AsAsyncEnumerable();
 
     /// <summary>Stands for <see cref="AccessPolicy.RecordReadRule"/> in a query shape; replaced before compilation.</summary>
-    private static bool RecordRule(Record record, Guid agencyId, Classification clearance, Guid userId, DateTimeOffset now) =>
+    private static bool RecordRule(Record record, Guid agencyId, Classification clearance, Guid userId, DateTimeOffset now, DateOnly today) =>
         throw new InvalidOperationException("policy marker: replaced by AccessPolicy.RecordReadRule before the query is compiled");
 
     private static MethodInfo Marker(string name) =>
@@ -40,11 +44,11 @@ internal static class CompiledReads
     private static class For<TContext>
         where TContext : JisrDbContext
     {
-        public static readonly Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, CancellationToken, Task<Record?>> RecordById =
+        public static readonly Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, DateOnly, CancellationToken, Task<Record?>> RecordById =
             EF.CompileAsyncQuery(PolicyExpressions.Inline(
-                (Expression<Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, now, cancellationToken) =>
+                (Expression<Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, DateOnly, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, now, today, cancellationToken) =>
                     db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions)
-                        .FirstOrDefault(r => r.Id == id && RecordRule(r, agencyId, clearance, userId, now))),
+                        .FirstOrDefault(r => r.Id == id && RecordRule(r, agencyId, clearance, userId, now, today))),
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule));
     }

@@ -6,8 +6,9 @@ namespace Jisr.Storage.Records;
 
 /// <summary>
 /// Entities never change once stored (a record that says something new about a person adds or links entities; it
-/// does not edit them), so they can be kept in memory without invalidation. Every entity handed out still passes the
-/// caller's policy check; the cache only spares the database round trip.
+/// does not edit them), so they can be kept in memory without invalidation. It serves the entities a readable record
+/// mentions, which the entity read rule makes readable to that caller (<see cref="AccessPolicy.EntityReadRule"/>);
+/// other entity reads are policy-filtered queries.
 /// </summary>
 public sealed class EntityCache
 {
@@ -23,8 +24,8 @@ public sealed class EntityCache
         }
     }
 
-    /// <summary>The entities among <paramref name="ids"/> the caller may read, from memory or through <paramref name="load"/> (a policy-filtered query).</summary>
-    public async Task<List<Entity>> ReadableAsync(Principal principal, IEnumerable<Guid> ids, Func<IReadOnlyList<Guid>, IAsyncEnumerable<Entity>> load, CancellationToken cancellationToken)
+    /// <summary>The entities a record the caller may read mentions, from memory or through <paramref name="load"/>.</summary>
+    public async Task<List<Entity>> MentionedByReadableRecordAsync(IEnumerable<Guid> ids, Func<IReadOnlyList<Guid>, IAsyncEnumerable<Entity>> load, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(load);
         var found = new List<Entity>();
@@ -33,10 +34,7 @@ public sealed class EntityCache
         {
             if (_cache.TryGetValue(id, out Entity? entity) && entity is not null)
             {
-                if (AccessPolicy.CanRead(principal, entity))
-                {
-                    found.Add(entity);
-                }
+                found.Add(entity);
             }
             else
             {

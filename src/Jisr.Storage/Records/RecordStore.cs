@@ -26,7 +26,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
 
     /// <summary>The entities <paramref name="principal"/> may read: the starting point of every entity query.</summary>
     public IQueryable<Entity> ReadableEntities(Principal principal) =>
-        db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal));
+        db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal, time.GetUtcNow(), db.Mentions, db.Records));
 
     /// <summary>A record with what it asserts, or null when it does not exist or the caller may not see it (the two are indistinguishable).</summary>
     public async Task<RecordDetails?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
             return null;
         }
 
-        var entities = await entityCache.ReadableAsync(principal, record.Mentions.Select(m => m.EntityId), ids => CompiledReads.EntitiesByIds(db, ids, principal), cancellationToken);
+        var entities = await entityCache.MentionedByReadableRecordAsync(record.Mentions.Select(m => m.EntityId), ids => CompiledReads.MentionedEntities(db, ids), cancellationToken);
         var recipients = record.Marking.Tlp == Domain.Markings.Tlp.Red ? await CompiledReads.RecipientsOf(db, id, cancellationToken) : [];
         return new RecordDetails(record, entities, recipients);
     }
@@ -78,6 +78,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     /// <summary>A tracked record for changing, or null when missing or not readable by the caller.</summary>
     public Task<Record?> FindForUpdateAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
         db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow()))
+            .Include(r => r.ReleasedUnder)
             .Include(r => r.Mentions)
             .Include(r => r.Links)
             .Include(r => r.Recipients)

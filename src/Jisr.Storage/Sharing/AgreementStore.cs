@@ -14,11 +14,17 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
     /// <summary>The agencies that have an agreement in force with the caller's agency on <paramref name="today"/>.</summary>
     public async Task<List<Guid>> PartnersInForceAsync(Principal principal, DateOnly today, CancellationToken cancellationToken)
     {
-        var agreements = await db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal))
-            .Where(a => a.Status == AgreementStatus.InForce && a.ValidFrom <= today && a.ValidUntil >= today)
-            .ToListAsync(cancellationToken);
+        var agreements = await InForce(principal, today).AsNoTracking().ToListAsync(cancellationToken);
         return [.. agreements.Select(a => a.Counterpart(principal.AgencyId)).Distinct()];
     }
+
+    /// <summary>The caller's agency's agreements in force with <paramref name="partnerId"/> (tracked: a release copy refers to one).</summary>
+    public Task<List<SharingAgreement>> InForceWithAsync(Principal principal, Guid partnerId, DateOnly today, CancellationToken cancellationToken) =>
+        InForce(principal, today).Where(a => a.ProposerAgencyId == partnerId || a.PartnerAgencyId == partnerId)
+            .OrderBy(a => a.ProposedAt).ToListAsync(cancellationToken);
+
+    private IQueryable<SharingAgreement> InForce(Principal principal, DateOnly today) =>
+        db.Agreements.Where(AccessPolicy.VisibleAgreements(principal)).Where(PolicyExpressions.Bind(SharingAgreement.InForceRule, today));
 
     /// <summary>A tracked agreement the caller's agency is party to, or null (missing and foreign look the same).</summary>
     public Task<SharingAgreement?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>

@@ -220,6 +220,9 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid>("HolderAgencyId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
@@ -243,6 +246,9 @@ namespace Jisr.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<Guid?>("ReleasedUnderAgreementId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("RetentionUntil")
                         .HasColumnType("timestamp with time zone");
@@ -300,6 +306,8 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     b.HasKey("Sequence");
 
+                    b.HasIndex("ReleasedUnderAgreementId");
+
                     b.HasIndex("RetentionUntil");
 
                     b.HasIndex("ReviewDate");
@@ -308,7 +316,7 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
 
-                    b.HasIndex("OriginatorAgencyId", "CreatedAt");
+                    b.HasIndex("HolderAgencyId", "CreatedAt");
 
                     b.ToTable("Records", (string)null);
                 });
@@ -341,6 +349,127 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.ToTable("RecordRecipients", (string)null);
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Sharing.ConsentRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("OriginalRecordId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OriginatorAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RequestedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RequesterAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TargetAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OriginatorAgencyId");
+
+                    b.HasIndex("RequesterAgencyId");
+
+                    b.HasIndex("TargetAgencyId");
+
+                    b.HasIndex("RecordId", "TargetAgencyId");
+
+                    b.ToTable("ConsentRequests", (string)null);
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Sharing.Release", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CopyRecordId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("RecipientAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RecipientUserIds")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ReleasingAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RequestedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("RequiresApproval")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Status")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgreementId");
+
+                    b.HasIndex("RecipientAgencyId");
+
+                    b.HasIndex("RecordId");
+
+                    b.HasIndex("ReleasingAgencyId", "Status");
+
+                    b.ToTable("Releases", (string)null);
                 });
 
             modelBuilder.Entity("Jisr.Domain.Sharing.SharingAgreement", b =>
@@ -991,6 +1120,60 @@ namespace Jisr.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Records.Record", b =>
+                {
+                    b.HasOne("Jisr.Domain.Sharing.SharingAgreement", "ReleasedUnder")
+                        .WithMany()
+                        .HasForeignKey("ReleasedUnderAgreementId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.OwnsOne("Jisr.Domain.Records.ReleaseProvenance", "Provenance", b1 =>
+                        {
+                            b1.Property<long>("RecordSequence")
+                                .HasColumnType("bigint");
+
+                            b1.Property<Guid>("OriginalRecordId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("OriginalRecordId");
+
+                            b1.Property<Guid>("ReleaseId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("ReleaseId");
+
+                            b1.Property<DateTimeOffset>("ReleasedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("ReleasedAt");
+
+                            b1.Property<Guid>("ReleasedByUserId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("ReleasedByUserId");
+
+                            b1.Property<Guid>("ReleasingAgencyId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("ReleasingAgencyId");
+
+                            b1.Property<Guid>("SourceRecordId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("SourceRecordId");
+
+                            b1.HasKey("RecordSequence");
+
+                            b1.HasIndex("ReleaseId")
+                                .IsUnique();
+
+                            b1.HasIndex("SourceRecordId");
+
+                            b1.ToTable("Records");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecordSequence");
+                        });
+
+                    b.Navigation("Provenance");
+
+                    b.Navigation("ReleasedUnder");
+                });
+
             modelBuilder.Entity("Jisr.Domain.Records.RecordMention", b =>
                 {
                     b.HasOne("Jisr.Domain.Entities.Entity", null)
@@ -1019,6 +1202,48 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.HasOne("Jisr.Storage.Accounts.JisrUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Sharing.ConsentRequest", b =>
+                {
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("OriginatorAgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("RequesterAgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("TargetAgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Sharing.Release", b =>
+                {
+                    b.HasOne("Jisr.Domain.Sharing.SharingAgreement", null)
+                        .WithMany()
+                        .HasForeignKey("AgreementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientAgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("ReleasingAgencyId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

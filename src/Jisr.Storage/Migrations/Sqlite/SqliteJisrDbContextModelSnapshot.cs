@@ -212,6 +212,9 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid>("HolderAgencyId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
@@ -234,6 +237,9 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReleasedUnderAgreementId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("RetentionUntil")
@@ -287,11 +293,13 @@ namespace Jisr.Storage.Migrations.Sqlite
 
                     b.HasKey("Sequence");
 
+                    b.HasIndex("ReleasedUnderAgreementId");
+
                     b.HasIndex("RetentionUntil");
 
                     b.HasIndex("ReviewDate");
 
-                    b.HasIndex("OriginatorAgencyId", "CreatedAt");
+                    b.HasIndex("HolderAgencyId", "CreatedAt");
 
                     b.ToTable("Records", (string)null);
                 });
@@ -324,6 +332,127 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("RecordRecipients", (string)null);
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Sharing.ConsentRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OriginalRecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OriginatorAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RequestedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequesterAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TargetAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OriginatorAgencyId");
+
+                    b.HasIndex("RequesterAgencyId");
+
+                    b.HasIndex("TargetAgencyId");
+
+                    b.HasIndex("RecordId", "TargetAgencyId");
+
+                    b.ToTable("ConsentRequests", (string)null);
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Sharing.Release", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CopyRecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecipientAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecipientUserIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReleasingAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RequestedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RequiresApproval")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgreementId");
+
+                    b.HasIndex("RecipientAgencyId");
+
+                    b.HasIndex("RecordId");
+
+                    b.HasIndex("ReleasingAgencyId", "Status");
+
+                    b.ToTable("Releases", (string)null);
                 });
 
             modelBuilder.Entity("Jisr.Domain.Sharing.SharingAgreement", b =>
@@ -970,6 +1099,60 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Records.Record", b =>
+                {
+                    b.HasOne("Jisr.Domain.Sharing.SharingAgreement", "ReleasedUnder")
+                        .WithMany()
+                        .HasForeignKey("ReleasedUnderAgreementId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.OwnsOne("Jisr.Domain.Records.ReleaseProvenance", "Provenance", b1 =>
+                        {
+                            b1.Property<long>("RecordSequence")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<Guid>("OriginalRecordId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("OriginalRecordId");
+
+                            b1.Property<Guid>("ReleaseId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ReleaseId");
+
+                            b1.Property<long>("ReleasedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("ReleasedAt");
+
+                            b1.Property<Guid>("ReleasedByUserId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ReleasedByUserId");
+
+                            b1.Property<Guid>("ReleasingAgencyId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ReleasingAgencyId");
+
+                            b1.Property<Guid>("SourceRecordId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("SourceRecordId");
+
+                            b1.HasKey("RecordSequence");
+
+                            b1.HasIndex("ReleaseId")
+                                .IsUnique();
+
+                            b1.HasIndex("SourceRecordId");
+
+                            b1.ToTable("Records");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecordSequence");
+                        });
+
+                    b.Navigation("Provenance");
+
+                    b.Navigation("ReleasedUnder");
+                });
+
             modelBuilder.Entity("Jisr.Domain.Records.RecordMention", b =>
                 {
                     b.HasOne("Jisr.Domain.Entities.Entity", null)
@@ -998,6 +1181,48 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.HasOne("Jisr.Storage.Accounts.JisrUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Sharing.ConsentRequest", b =>
+                {
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("OriginatorAgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("RequesterAgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("TargetAgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Sharing.Release", b =>
+                {
+                    b.HasOne("Jisr.Domain.Sharing.SharingAgreement", null)
+                        .WithMany()
+                        .HasForeignKey("AgreementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientAgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("ReleasingAgencyId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -1,0 +1,160 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+
+namespace Jisr.Domain.Sharing;
+
+public enum ReleaseStatus
+{
+    /// <summary>Requested; the record's marking needs a second person's approval before anything leaves.</summary>
+    AwaitingApproval,
+
+    /// <summary>Released: the recipient agency holds a release copy.</summary>
+    Released,
+
+    /// <summary>Refused by the approver: nothing left.</summary>
+    Refused,
+}
+
+/// <summary>
+/// The release of one record by the agency that holds it to a partner agency, under a sharing agreement between
+/// the two. Sensitive markings (<see cref="NeedsSecondPerson"/>) wait for a legal reviewer of the releasing agency
+/// who is not the requester (four-eyes); the others are released at once. A released record reaches the partner as a
+/// release copy (<see cref="Record.CreateReleaseCopy"/>) that keeps its provenance.
+/// </summary>
+public sealed class Release
+{
+    public const int MaxNoteLength = 1000;
+
+    public static readonly WireNames<ReleaseStatus> StatusNames = new(
+        (ReleaseStatus.AwaitingApproval, "awaiting-approval"),
+        (ReleaseStatus.Released, "released"),
+        (ReleaseStatus.Refused, "refused"));
+
+    private IReadOnlyList<Guid> _recipientUserIds = [];
+
+    private Release()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    /// <summary>The record released, as the releasing agency holds it (its own record, or a copy it received).</summary>
+    public Guid RecordId { get; private set; }
+
+    public Guid ReleasingAgencyId { get; private set; }
+
+    public Guid RecipientAgencyId { get; private set; }
+
+    public Guid AgreementId { get; private set; }
+
+    public Guid RequestedBy { get; private set; }
+
+    public DateTimeOffset RequestedAt { get; private set; }
+
+    /// <summary>What the requester tells the approver and the partner about this release.</summary>
+    public string? Note { get; private set; }
+
+    /// <summary>Whether the marking at request time needed a second person's approval.</summary>
+    public bool RequiresApproval { get; private set; }
+
+    public ReleaseStatus Status { get; private set; }
+
+    /// <summary>The approver or refuser (null for releases that needed no approval).</summary>
+    public Guid? DecidedBy { get; private set; }
+
+    public DateTimeOffset? DecidedAt { get; private set; }
+
+    public string? DecisionReason { get; private set; }
+
+    /// <summary>The release copy the recipient holds, once released.</summary>
+    public Guid? CopyRecordId { get; private set; }
+
+    /// <summary>For a TLP:RED record: the users of the recipient agency who may see the copy.</summary>
+    public IReadOnlyList<Guid> RecipientUserIds => _recipientUserIds;
+
+    /// <summary>
+    /// Four-eyes rule: CONFIDENTIAL and SECRET records, and TLP:AMBER+STRICT and TLP:RED ones, leave only with the
+    /// approval of a second user of the releasing agency.
+    /// </summary>
+    public static bool NeedsSecondPerson(Marking marking)
+    {
+        ArgumentNullException.ThrowIfNull(marking);
+        return marking.Classification >= Classification.Confidential || marking.Tlp is Tlp.AmberStrict or Tlp.Red;
+    }
+
+    public static Release Request(
+        Record record,
+        Guid recipientAgencyId,
+        SharingAgreement agreement,
+        Guid requestedBy,
+        IReadOnlyCollection<Guid> recipientUserIds,
+        string? note,
+        DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(agreement);
+        ArgumentNullException.ThrowIfNull(recipientUserIds);
+        Guard.That(recipientAgencyId != record.HolderAgencyId, "agency", "a record cannot be released to the agency that already holds it");
+        Guard.That(
+            agreement.IsParty(record.HolderAgencyId) && agreement.Counterpart(record.HolderAgencyId) == recipientAgencyId,
+            "agreement",
+            "is not an agreement between the releasing and the recipient agency");
+        Guard.That(
+            record.Marking.Tlp == Tlp.Red ? recipientUserIds.Count > 0 : recipientUserIds.Count == 0,
+            "recipients",
+            record.Marking.Tlp == Tlp.Red
+                ? "a TLP:RED record is released to named people: list the recipient agency's users who may see it"
+                : "only TLP:RED releases name recipients; any other record goes to the agency as a whole");
+        Guard.That(recipientUserIds.Count <= 200, "recipients", "at most 200 recipients");
+        var needsApproval = NeedsSecondPerson(record.Marking);
+        var release = new Release
+        {
+            Id = Guid.CreateVersion7(now),
+            RecordId = record.Id,
+            ReleasingAgencyId = record.HolderAgencyId,
+            RecipientAgencyId = recipientAgencyId,
+            AgreementId = agreement.Id,
+            RequestedBy = requestedBy,
+            RequestedAt = Instants.Normalize(now),
+            Note = Guard.OptionalText(note, "note", MaxNoteLength),
+            RequiresApproval = needsApproval,
+            Status = needsApproval ? ReleaseStatus.AwaitingApproval : ReleaseStatus.Released,
+        };
+        release._recipientUserIds = [.. recipientUserIds.Distinct()];
+        return release;
+    }
+
+    /// <summary>The second person approves: the record is released. Who may approve is the policy's decision.</summary>
+    public void Approve(Guid approverId, string? reason, DateTimeOffset now) =>
+        Decide(ReleaseStatus.Released, approverId, Guard.OptionalText(reason, "reason", MaxNoteLength), now);
+
+    public void Refuse(Guid approverId, string? reason, DateTimeOffset now) =>
+        Decide(ReleaseStatus.Refused, approverId, Guard.Text(reason, "reason", MaxNoteLength), now);
+
+    /// <summary>Records the copy made for the recipient.</summary>
+    public void Delivered(Guid copyRecordId)
+    {
+        if (Status != ReleaseStatus.Released || CopyRecordId is not null)
+        {
+            throw new DomainStateException("a release delivers one copy, once it is released");
+        }
+
+        CopyRecordId = copyRecordId;
+    }
+
+    private void Decide(ReleaseStatus outcome, Guid approverId, string? reason, DateTimeOffset now)
+    {
+        if (Status != ReleaseStatus.AwaitingApproval)
+        {
+            throw new DomainStateException(Status == ReleaseStatus.Released
+                ? "this release has already been approved (or needed no approval): it cannot be decided again"
+                : "this release has already been refused: it cannot be decided again");
+        }
+
+        Status = outcome;
+        DecidedBy = approverId;
+        DecidedAt = Instants.Normalize(now);
+        DecisionReason = reason;
+    }
+}

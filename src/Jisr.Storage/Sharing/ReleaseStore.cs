@@ -1,0 +1,150 @@
+using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
+using Jisr.Policy;
+using Jisr.Storage.Audit;
+using Jisr.Storage.Records;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Sharing;
+
+/// <summary>
+/// Releases of records to partner agencies and the consent requests of the third-party rule. Queries start from
+/// what the caller's agency may see; a release that goes out writes the release copy, the release and two audit
+/// entries (the releasing agency's and the recipient's) in one transaction.
+/// </summary>
+public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider time)
+{
+    public const int MaxListSize = 500;
+
+    public async Task<List<Release>> ListAsync(Principal principal, ReleaseStatus? status, Guid? recordId, CancellationToken cancellationToken)
+    {
+        var query = db.Releases.AsNoTracking().Where(AccessPolicy.VisibleReleases(principal));
+        if (status is { } s)
+        {
+            query = query.Where(r => r.Status == s);
+        }
+
+        if (recordId is { } id)
+        {
+            query = query.Where(r => r.RecordId == id);
+        }
+
+        var releases = await query.OrderByDescending(r => r.RequestedAt).Take(MaxListSize).ToListAsync(cancellationToken);
+        await audit.AppendAsync(ListEvent(principal, "release.list", $"{releases.Count} releases"));
+        return releases;
+    }
+
+    /// <summary>A tracked release the caller's agency made, or null (missing and foreign look the same).</summary>
+    public Task<Release?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
+        db.Releases.Where(AccessPolicy.VisibleReleases(principal)).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+
+    /// <summary>
+    /// A record the caller may read, tracked with what a release copy needs (its entities, links and, for a copy,
+    /// the agreement it came under); null when missing or hidden.
+    /// </summary>
+    public Task<Record?> FindReadableRecordAsync(Principal principal, Guid recordId, CancellationToken cancellationToken) =>
+        db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow()))
+            .Include(r => r.ReleasedUnder)
+            .Include(r => r.Mentions)
+            .Include(r => r.Links)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(r => r.Id == recordId, cancellationToken);
+
+    /// <summary>Whether the record is already released, or awaiting approval, to the agency.</summary>
+    public Task<bool> IsReleasedOrPendingAsync(Guid recordId, Guid recipientAgencyId, CancellationToken cancellationToken) =>
+        db.Releases.AnyAsync(r => r.RecordId == recordId && r.RecipientAgencyId == recipientAgencyId && r.Status != ReleaseStatus.Refused, cancellationToken);
+
+    /// <summary>Whether the originator granted consent to pass the received record on to the agency.</summary>
+    public Task<bool> ConsentGrantedAsync(Guid recordId, Guid targetAgencyId, CancellationToken cancellationToken) =>
+        db.ConsentRequests.AnyAsync(c => c.RecordId == recordId && c.TargetAgencyId == targetAgencyId && c.Status == ConsentStatus.Granted, cancellationToken);
+
+    /// <summary>Stores a new release; one that needs no approval goes out at once with its copy.</summary>
+    public async Task RequestAsync(Principal principal, Release release, Record source, SharingAgreement agreement, CancellationToken cancellationToken)
+    {
+        db.Releases.Add(release);
+        var events = new List<AuditEvent> { Event(principal, "release.request", release) };
+        if (release.Status == ReleaseStatus.Released)
+        {
+            events.AddRange(await DeliverAsync(principal, release, source, agreement, cancellationToken));
+        }
+
+        await audit.SaveWithAuditAsync(db, events, cancellationToken);
+    }
+
+    /// <summary>Saves an approval (which sends the copy) or a refusal made on a release from <see cref="FindAsync"/>.</summary>
+    public async Task DecideAsync(Principal principal, Release release, Record source, SharingAgreement? agreement, CancellationToken cancellationToken)
+    {
+        var events = new List<AuditEvent> { Event(principal, release.Status == ReleaseStatus.Released ? "release.approve" : "release.refuse", release) };
+        if (release.Status == ReleaseStatus.Released)
+        {
+            events.AddRange(await DeliverAsync(principal, release, source, agreement ?? throw new InvalidOperationException("an approved release needs its agreement"), cancellationToken));
+        }
+
+        await audit.SaveWithAuditAsync(db, events, cancellationToken);
+    }
+
+    public Task<SharingAgreement?> FindAgreementAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Agreements.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+
+    public async Task<List<ConsentRequest>> ListConsentsAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var consents = await db.ConsentRequests.AsNoTracking().Where(AccessPolicy.VisibleConsents(principal))
+            .OrderByDescending(c => c.RequestedAt).Take(MaxListSize).ToListAsync(cancellationToken);
+        await audit.AppendAsync(ListEvent(principal, "consent.list", $"{consents.Count} consent requests"));
+        return consents;
+    }
+
+    /// <summary>A tracked consent request the caller's agency asked or must decide, or null.</summary>
+    public Task<ConsentRequest?> FindConsentAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
+        db.ConsentRequests.Where(AccessPolicy.VisibleConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+
+    /// <summary>Whether consent to pass the record on to the agency is already asked for or granted.</summary>
+    public Task<bool> ConsentOpenOrGrantedAsync(Guid recordId, Guid targetAgencyId, CancellationToken cancellationToken) =>
+        db.ConsentRequests.AnyAsync(c => c.RecordId == recordId && c.TargetAgencyId == targetAgencyId && c.Status != ConsentStatus.Refused, cancellationToken);
+
+    public async Task AddConsentAsync(Principal principal, ConsentRequest consent, CancellationToken cancellationToken)
+    {
+        db.ConsentRequests.Add(consent);
+        await audit.SaveWithAuditAsync(db, ConsentEvents(principal, "consent.request", consent), cancellationToken);
+    }
+
+    public Task SaveConsentAsync(Principal principal, ConsentRequest consent, string action, CancellationToken cancellationToken) =>
+        audit.SaveWithAuditAsync(db, ConsentEvents(principal, action, consent), cancellationToken);
+
+    private async Task<AuditEvent[]> DeliverAsync(Principal principal, Release release, Record source, SharingAgreement agreement, CancellationToken cancellationToken)
+    {
+        var copy = Record.CreateReleaseCopy(source, release, agreement, time.GetUtcNow());
+        var entityIds = copy.Mentions.Select(m => m.EntityId).ToList();
+        var entities = await db.Entities.AsNoTracking().Where(e => entityIds.Contains(e.Id)).ToListAsync(cancellationToken);
+        db.Records.Add(copy);
+        db.Entry(copy).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.Of(copy, entities);
+        release.Delivered(copy.Id);
+        return
+        [
+            Event(principal, "release.deliver", release, $"copy {copy.Id:D}"),
+
+            // The recipient's own trail shows what it received, from whom, under which agreement.
+            new AuditEvent("release.receive", principal.UserId, principal.UserName, release.RecipientAgencyId, "record", copy.Id.ToString("D"),
+                Detail: $"release {release.Id:D}; from agency {release.ReleasingAgencyId:D}; agreement {release.AgreementId:D}"),
+        ];
+    }
+
+    private static AuditEvent Event(Principal principal, string action, Release release, string? detail = null) =>
+        new(action, principal.UserId, principal.UserName, principal.AgencyId, "release", release.Id.ToString("D"),
+            Detail: $"record {release.RecordId:D}; to agency {release.RecipientAgencyId:D}; status={Release.StatusNames[release.Status]}" + (detail is null ? string.Empty : $"; {detail}"));
+
+    private static AuditEvent ListEvent(Principal principal, string action, string detail) =>
+        new(action, principal.UserId, principal.UserName, principal.AgencyId, Detail: detail);
+
+    /// <summary>Consent decisions concern two agencies: each one's trail records them.</summary>
+    private static AuditEvent[] ConsentEvents(Principal principal, string action, ConsentRequest consent)
+    {
+        var detail = $"record {consent.RecordId:D} (original {consent.OriginalRecordId:D}); to agency {consent.TargetAgencyId:D}; status={ConsentRequest.StatusNames[consent.Status]}";
+        var other = principal.AgencyId == consent.OriginatorAgencyId ? consent.RequesterAgencyId : consent.OriginatorAgencyId;
+        return
+        [
+            new AuditEvent(action, principal.UserId, principal.UserName, principal.AgencyId, "consent", consent.Id.ToString("D"), Detail: detail),
+            new AuditEvent(action, principal.UserId, principal.UserName, other, "consent", consent.Id.ToString("D"), Detail: detail),
+        ];
+    }
+}
