@@ -40,11 +40,12 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
 
     /// <summary>
     /// A record the caller may read, tracked with what a release copy needs (its entities, links and, for a copy,
-    /// the agreement it came under); null when missing or hidden.
+    /// the agreement it came under) and what the policy's in-memory checks read (recipients); null when missing or hidden.
     /// </summary>
     public Task<Record?> FindReadableRecordAsync(Principal principal, Guid recordId, CancellationToken cancellationToken) =>
         db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow()))
             .Include(r => r.ReleasedUnder)
+            .Include(r => r.Recipients)
             .Include(r => r.Mentions)
             .Include(r => r.Links)
             .AsSplitQuery()
