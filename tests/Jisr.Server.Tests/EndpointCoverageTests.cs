@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Jisr.Domain.Users;
 using Jisr.Server.Endpoints;
 using Jisr.Testing;
 using Microsoft.AspNetCore.Authorization;
@@ -75,5 +76,96 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
                 Assert.False((int)response.StatusCode is >= 200 and < 300 && path.Contains(id, StringComparison.Ordinal), $"GET {path} answered {response.StatusCode} for another agency's item");
             }
         }
+    }
+
+    /// <summary>
+    /// Every route that acts on one item ({id}), with every method it has, called by a user of an agency with no
+    /// agreement, holding every role and the highest clearance, on items of every kind another agency owns
+    /// (record, entity, release, consent request, notice, agreement, user, token, release copy), with a request body
+    /// that would be valid: each answers 403 or 404, and the owner finds everything unchanged. A new route that
+    /// forgot its policy check fails here.
+    /// </summary>
+    [Fact]
+    public async Task EveryItemEndpoint_RefusesAnotherAgencysItems_WithEveryRoleAndMethod()
+    {
+        var w = await SharingWorld.CreateAsync(fixture.Node);
+        await w.AgreementAsync(w.AdminA, w.AdminB);
+        var agreements = await w.AdminA.Client.GetFromJsonAsync<JsonArray>("/api/v1/agreements");
+        var agreement = agreements!.Single()!["id"]!.GetValue<Guid>();
+        var record = await SharingWorld.CreateRecordAsync(w.AnalystA, "coverage" + Guid.NewGuid().ToString("N")[..8], classification: "CONFIDENTIAL");
+        var recordId = record["id"]!.GetValue<Guid>();
+        var person = record["entities"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "person")!["id"]!.GetValue<Guid>();
+        var release = (await SharingWorld.ReleaseAsync(w.AnalystA, recordId, w.B.Code)).Body!["id"]!.GetValue<Guid>();
+        var sharedId = (await SharingWorld.CreateRecordAsync(w.AnalystA, "shared" + Guid.NewGuid().ToString("N")[..8]))["id"]!.GetValue<Guid>();
+        var copy = (await SharingWorld.ReleaseAsync(w.AnalystA, sharedId, w.B.Code)).Body!["copy"]!.GetValue<Guid>();
+        var consent = (await SharingWorld.PostAsync(w.AnalystB, $"/api/v1/records/{copy}/consents", new { agency = w.C.Code })).Body!["id"]!.GetValue<Guid>();
+        var notice = (await SharingWorld.PostAsync(w.AnalystA, "/api/v1/notices", new
+        {
+            color = "blue", subject = person, title = "Localisation", summary = "Information sur la personne", offence = "trafic de stupéfiants",
+            threatDomain = "drug-trafficking", recipients = new[] { w.B.Code },
+        })).Body!["id"]!.GetValue<Guid>();
+        var token = (await w.AnalystA.Client.GetFromJsonAsync<JsonArray>("/api/v1/tokens"))!.First()!["id"]!.GetValue<Guid>();
+        var before = await SnapshotAsync(w, recordId, release, consent, notice, agreement);
+
+        var outsider = await fixture.Node.AddUserAsync(w.C, "omni." + w.C.Code.ToLowerInvariant(), Enum.GetValues<Role>());
+        Guid[] foreignIds = [recordId, person, release, copy, consent, notice, agreement, w.AnalystA.Id, token];
+        var exercised = new HashSet<string>();
+        foreach (var endpoint in Endpoints.Where(e => e.RoutePattern.RawText!.Contains("{id:guid}", StringComparison.Ordinal)))
+        {
+            var route = endpoint.RoutePattern.RawText!.TrimStart('/');
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)
+            {
+                foreach (var id in foreignIds)
+                {
+                    using var request = new HttpRequestMessage(new HttpMethod(method), "/" + route.Replace("{id:guid}", id.ToString("D"), StringComparison.Ordinal));
+                    request.Headers.Add(Purpose.Header, "coverage test");
+                    if (method is "POST" or "PUT")
+                    {
+                        request.Content = JsonContent.Create(ValidBodyFor(route, method, w, person));
+                    }
+
+                    var response = await outsider.Client.SendAsync(request);
+                    Assert.True(
+                        response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden,
+                        $"{method} /{route} with another agency's {id} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+
+                exercised.Add($"{method} {route}");
+            }
+        }
+
+        Assert.True(exercised.Count >= 25, $"only {exercised.Count} item endpoints exercised");
+        Assert.Equal(before, await SnapshotAsync(w, recordId, release, consent, notice, agreement));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await w.AnalystA.Client.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    /// <summary>A body the route would accept from an authorised caller, so a refusal is the policy's, not validation's.</summary>
+    private static object ValidBodyFor(string route, string method, SharingWorld w, Guid person) => route switch
+    {
+        "api/v1/records/{id:guid}" => RecordRequests.Valid(),
+        "api/v1/records/{id:guid}/review" => new { decision = "extend", reason = "still needed", reviewDate = DateOnly.FromDateTime(DateTime.UtcNow.AddMonths(6)) },
+        "api/v1/records/{id:guid}/releases" or "api/v1/records/{id:guid}/consents" => new { agency = w.A.Code },
+        "api/v1/notices/{id:guid}" when method == "PUT" => new
+        {
+            color = "blue", subject = person, title = "Mise à jour", summary = "Information", offence = "trafic", threatDomain = "drug-trafficking", recipients = new[] { w.A.Code },
+        },
+        _ => new { reason = "coverage test" },
+    };
+
+    private static async Task<string> SnapshotAsync(SharingWorld w, Guid record, Guid release, Guid consent, Guid notice, Guid agreement)
+    {
+        var parts = new List<string>();
+        foreach (var (user, path) in new[]
+                 {
+                     (w.AnalystA, $"/api/v1/records/{record}"), (w.ReviewerA, $"/api/v1/releases/{release}"), (w.ReviewerA, $"/api/v1/consents/{consent}"),
+                     (w.AnalystA, $"/api/v1/notices/{notice}"), (w.AdminA, $"/api/v1/agreements/{agreement}"), (w.AdminA, $"/api/v1/users/{w.AnalystA.Id}"),
+                 })
+        {
+            var response = await user.Client.GetAsync(path);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            parts.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        return string.Join("\n", parts);
     }
 }
