@@ -145,6 +145,15 @@ public sealed class ReleaseApiTests(ReleaseNodeFixture fixture) : IClassFixture<
 {
     private static string Marker() => "rel" + Guid.NewGuid().ToString("N")[..10];
 
+    /// <summary>The entity's link-graph neighbours as the user sees them, or null when the entity is hidden (404).</summary>
+    private static async Task<JsonObject?> NeighboursAsync(TestUser user, Guid entity)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/entities/{entity}/neighbours");
+        request.Headers.Add("X-Jisr-Purpose", "network analysis");
+        var response = await user.Client.SendAsync(request);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<JsonObject>();
+    }
+
     [Fact]
     public async Task Release_IsBlockedWithoutAgreement_VisibleAfterAcceptance_HiddenAgainAfterSuspension()
     {
@@ -183,6 +192,20 @@ public sealed class ReleaseApiTests(ReleaseNodeFixture fixture) : IClassFixture<
         Assert.Equal(2, copy["entities"]!.AsArray().Count);
         Assert.Equal(HttpStatusCode.OK, (await w.AnalystB.Client.GetAsync($"/api/v1/entities/{person}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await w.AnalystC.Client.GetAsync($"/api/v1/entities/{person}")).StatusCode);
+        var neighbours = await NeighboursAsync(w.AnalystB, person);
+        Assert.Equal(copyId, Assert.Single(neighbours!["items"]!.AsArray())!["link"]!["record"]!.GetValue<Guid>());
+        Assert.Null(await NeighboursAsync(w.AnalystC, person));
+
+        // The originator's data-subject access export lists the release; the HTML report shows the H1 flag.
+        using var access = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/persons/{person}/subject-access");
+        access.Headers.Add("X-Jisr-Purpose", "subject access request 2026-17");
+        var export = await (await w.ReviewerA.Client.SendAsync(access)).Content.ReadFromJsonAsync<JsonObject>();
+        var listed = Assert.Single(export!["releases"]!.AsArray());
+        Assert.Equal(w.B.Code, listed!["recipient"]!.GetValue<string>());
+        Assert.Equal(released.Body["id"]!.GetValue<Guid>(), listed["id"]!.GetValue<Guid>());
+        using var html = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/persons/{person}/subject-access?format=html");
+        html.Headers.Add("X-Jisr-Purpose", "subject access request 2026-17");
+        Assert.Contains("not for judicial use without the originator", await (await w.ReviewerA.Client.SendAsync(html)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // The copy is the originator's record: the partner cannot rewrite it.
         var edit = RecordRequests.Valid(title: marker + " edited");
@@ -192,6 +215,7 @@ public sealed class ReleaseApiTests(ReleaseNodeFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, (await w.AdminA.Client.PostAsJsonAsync($"/api/v1/agreements/{agreement}/suspend", new { reason = "audit of the partner" })).StatusCode);
         Assert.False(await SharingWorld.SeesAsync(w.AnalystB, copyId, marker));
         Assert.Equal(HttpStatusCode.NotFound, (await w.AnalystB.Client.GetAsync($"/api/v1/entities/{person}")).StatusCode);
+        Assert.Null(await NeighboursAsync(w.AnalystB, person));
         Assert.Equal(HttpStatusCode.Forbidden, (await SharingWorld.ReleaseAsync(w.AnalystA, (await SharingWorld.CreateRecordAsync(w.AnalystA, Marker()))["id"]!.GetValue<Guid>(), w.B.Code)).Status);
         Assert.Equal(HttpStatusCode.OK, (await w.AdminB.Client.PostAsJsonAsync($"/api/v1/agreements/{agreement}/resume", new { reason = "audit closed" })).StatusCode);
         Assert.True(await SharingWorld.SeesAsync(w.AnalystB, copyId, marker));

@@ -180,7 +180,8 @@ public sealed record RecordResponse(
     IReadOnlyList<LinkResponse> Links,
     IReadOnlyList<Guid> Recipients);
 
-public sealed record LinkResponse(Guid Id, Guid From, Guid To, string Type, string? ValidFrom, string? ValidTo);
+/// <summary>A link and the record that asserts it.</summary>
+public sealed record LinkResponse(Guid Id, Guid Record, Guid From, Guid To, string Type, string? ValidFrom, string? ValidTo);
 
 /// <summary>An entity with the attributes of its type (absent attributes are omitted).</summary>
 public sealed record EntityResponse

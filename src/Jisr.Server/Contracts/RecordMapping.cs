@@ -144,8 +144,14 @@ public static class RecordMapping
             record.SourceGrading.ToString(),
             [.. record.ThreatDomains.Select(d => RecordVocabulary.ThreatDomains[d])],
             [.. entities.Select(EntityMapping.ToResponse)],
-            [.. record.Links.Select(l => new LinkResponse(l.Id, l.FromEntityId, l.ToEntityId, EntityVocabulary.LinkTypes[l.Type], l.ValidFrom?.ToString(), l.ValidTo?.ToString()))],
+            [.. record.Links.Select(ToResponse)],
             recipients ?? [.. record.Recipients.Select(r => r.UserId)]);
+    }
+
+    public static LinkResponse ToResponse(Link link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        return new LinkResponse(link.Id, link.RecordId, link.FromEntityId, link.ToEntityId, EntityVocabulary.LinkTypes[link.Type], link.ValidFrom?.ToString(), link.ValidTo?.ToString());
     }
 
     /// <summary>Runs a domain factory and places any field error under <paramref name="prefix"/>.</summary>

@@ -15,6 +15,7 @@ public static class EntityEndpoints
         entities.MapGet("/", ListAsync).WithName("ListEntities");
         entities.MapGet("/{id:guid}", GetAsync).WithName("GetEntity");
         entities.MapGet("/{id:guid}/records", RecordsAsync).WithName("GetEntityRecords");
+        entities.MapGet("/{id:guid}/neighbours", NeighboursAsync).WithName("GetEntityNeighbours").RequirePurpose();
         return api;
     }
 
@@ -31,6 +32,23 @@ public static class EntityEndpoints
         return entity is null ? ProblemResponses.NotFound($"entity {id}") : Results.Ok(EntityMapping.ToResponse(entity));
     }
 
+    /// <summary>The link graph one step out from an entity, within what the caller may read; a graph query carries a purpose.</summary>
+    private static async Task<IResult> NeighboursAsync(Guid id, HttpContext context, Principal caller, RecordStore store, CancellationToken cancellationToken)
+    {
+        var neighbours = await store.NeighboursAsync(caller, id, Purpose.Of(context), cancellationToken);
+        if (neighbours is null)
+        {
+            return ProblemResponses.NotFound($"entity {id}");
+        }
+
+        return Results.Ok(new NeighboursResponse(
+            EntityMapping.ToResponse(neighbours.Entity),
+            [.. neighbours.Links.Select(l => new Neighbour(
+                EntityMapping.ToResponse(neighbours.Others[l.FromEntityId == id ? l.ToEntityId : l.FromEntityId]),
+                l.FromEntityId == id ? "out" : "in",
+                RecordMapping.ToResponse(l)))]));
+    }
+
     private static async Task<IResult> RecordsAsync(
         Guid id, Principal caller, RecordStore store, AgencyDirectory agencies, string? cursor, int? limit, CancellationToken cancellationToken)
     {
@@ -44,3 +62,8 @@ public static class EntityEndpoints
         return Results.Ok(await RecordEndpoints.ToSummariesAsync(page, agencies, cancellationToken));
     }
 }
+
+public sealed record NeighboursResponse(EntityResponse Entity, IReadOnlyList<Neighbour> Items);
+
+/// <summary>A linked entity: the link's direction seen from the entity asked about ("out": it is the link's source), and the link with its record.</summary>
+public sealed record Neighbour(EntityResponse Entity, string Direction, LinkResponse Link);

@@ -48,11 +48,23 @@ public static class SubjectAccessEndpoints
             (await agencies.GetAsync(caller.AgencyId, cancellationToken)).Code,
             EntityMapping.ToResponse(access.Person),
             records,
-            [.. access.Links.Select(l => new LinkResponse(l.Id, l.FromEntityId, l.ToEntityId, EntityVocabulary.LinkTypes[l.Type], l.ValidFrom?.ToString(), l.ValidTo?.ToString()))],
+            [.. access.Links.Select(RecordMapping.ToResponse)],
+            await ReleasesAsync(access.Releases, agencies, cancellationToken),
             [.. access.AuditEntries.Select(e => new AuditEntryResponse(e.Sequence, e.At, e.ActorName, e.Action, e.TargetType, e.TargetId, e.Purpose, e.Outcome, e.Detail))]);
         return string.Equals(format, "html", StringComparison.OrdinalIgnoreCase)
             ? Results.Content(Html(export), "text/html; charset=utf-8")
             : Results.Ok(export);
+    }
+
+    private static async Task<List<SubjectAccessRelease>> ReleasesAsync(IReadOnlyList<Domain.Sharing.Release> releases, AgencyDirectory agencies, CancellationToken cancellationToken)
+    {
+        var items = new List<SubjectAccessRelease>(releases.Count);
+        foreach (var r in releases)
+        {
+            items.Add(new SubjectAccessRelease(r.Id, r.RecordId, (await agencies.GetAsync(r.RecipientAgencyId, cancellationToken)).Code, Domain.Sharing.Release.StatusNames[r.Status], r.RequestedAt, r.DecidedAt));
+        }
+
+        return items;
     }
 
     /// <summary>A self-contained report; every piece of text is HTML-encoded, and each value keeps its own direction (Arabic right to left).</summary>
@@ -77,7 +89,7 @@ public static class SubjectAccessEndpoints
         html.Append(CultureInfo.InvariantCulture, $"<h2>Records ({export.Records.Count})</h2><table><tr><th>Created</th><th>Title</th><th>Originator</th><th>Marking</th><th>Review</th></tr>");
         foreach (var r in export.Records)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Encode(r.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}</td><td dir=\"auto\" lang=\"{e.Encode(r.Language)}\">{e.Encode(r.Title)}</td><td>{e.Encode(r.Originator.Code)}</td><td>{e.Encode($"{r.Marking.Classification} TLP:{r.Marking.Tlp} {r.Marking.Handling}")}</td><td>{e.Encode(r.ReviewDate.ToString("O", CultureInfo.InvariantCulture))}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Encode(r.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}</td><td dir=\"auto\" lang=\"{e.Encode(r.Language)}\">{e.Encode(r.Title)}</td><td>{e.Encode(r.Originator.Code)}</td><td>{e.Encode($"{r.Marking.Classification} TLP:{r.Marking.Tlp} {r.Marking.Handling}")}{(r.Marking.NotForJudicialUseWithoutConsent ? " <strong>not for judicial use without the originator's consent</strong>" : "")}</td><td>{e.Encode(r.ReviewDate.ToString("O", CultureInfo.InvariantCulture))}</td></tr>");
         }
 
         html.Append(CultureInfo.InvariantCulture, $"</table><h2>Links ({export.Links.Count})</h2><ul>");
@@ -86,7 +98,13 @@ public static class SubjectAccessEndpoints
             html.Append(CultureInfo.InvariantCulture, $"<li>{e.Encode(l.Type)}: {e.Encode(l.From.ToString())} → {e.Encode(l.To.ToString())}</li>");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"</ul><h2>Audit entries ({export.AuditEntries.Count})</h2><table><tr><th>#</th><th>At</th><th>Who</th><th>Action</th><th>Purpose</th></tr>");
+        html.Append(CultureInfo.InvariantCulture, $"</ul><h2>Releases to partners ({export.Releases.Count})</h2><table><tr><th>Requested</th><th>Record</th><th>To</th><th>Status</th></tr>");
+        foreach (var r in export.Releases)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Encode(r.RequestedAt.ToString("u", CultureInfo.InvariantCulture))}</td><td>{e.Encode(r.Record.ToString())}</td><td>{e.Encode(r.Recipient)}</td><td>{e.Encode(r.Status)}</td></tr>");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"</table><h2>Audit entries ({export.AuditEntries.Count})</h2><table><tr><th>#</th><th>At</th><th>Who</th><th>Action</th><th>Purpose</th></tr>");
         foreach (var a in export.AuditEntries)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{a.Sequence}</td><td>{e.Encode(a.At.ToString("u", CultureInfo.InvariantCulture))}</td><td>{e.Encode(a.Actor ?? "")}</td><td>{e.Encode(a.Action)}</td><td dir=\"auto\">{e.Encode(a.Purpose ?? "")}</td></tr>");
@@ -102,4 +120,8 @@ public sealed record SubjectAccessExport(
     EntityResponse Person,
     IReadOnlyList<RecordSummary> Records,
     IReadOnlyList<LinkResponse> Links,
+    IReadOnlyList<SubjectAccessRelease> Releases,
     IReadOnlyList<AuditEntryResponse> AuditEntries);
+
+/// <summary>A release to a partner of one of the records about the person.</summary>
+public sealed record SubjectAccessRelease(Guid Id, Guid Record, string Recipient, string Status, DateTimeOffset RequestedAt, DateTimeOffset? DecidedAt);

@@ -129,8 +129,8 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
 
     /// <summary>
     /// Everything the caller's agency holds on one person, for a data-subject access request: the person, the records
-    /// that mention them and the caller may read, the links involving them in those records, and the audit entries
-    /// about the person and those records. Null when the person is not visible to the caller.
+    /// that mention them and the caller may read, the links involving them in those records, the releases of those
+    /// records to partners, and the audit entries about the person and those records. Null when the person is not visible to the caller.
     /// </summary>
     public async Task<SubjectAccess?> SubjectAccessAsync(Principal principal, Guid personId, string purpose, CancellationToken cancellationToken)
     {
@@ -148,11 +148,13 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         var links = await db.Links.AsNoTracking()
             .Where(l => recordIds.Contains(l.RecordId) && (l.FromEntityId == personId || l.ToEntityId == personId))
             .Take(MaxItems).ToListAsync(cancellationToken);
+        var releases = await db.Releases.AsNoTracking().Where(AccessPolicy.VisibleReleases(principal))
+            .Where(r => recordIds.Contains(r.RecordId)).OrderBy(r => r.RequestedAt).Take(MaxItems).ToListAsync(cancellationToken);
         var targets = recordIds.Select(id => id.ToString("D")).Append(personId.ToString("D")).ToList();
         var entries = await db.AuditLog.AsNoTracking()
             .Where(e => e.AgencyId == principal.AgencyId && e.TargetId != null && targets.Contains(e.TargetId))
             .OrderBy(e => e.Sequence).Take(MaxItems).ToListAsync(cancellationToken);
-        return new SubjectAccess(person, records, links, entries);
+        return new SubjectAccess(person, records, links, releases, entries);
     }
 
     public async Task<Entity?> ReadEntityAsync(Principal principal, Guid id, CancellationToken cancellationToken)
@@ -176,6 +178,32 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         var items = await query.OrderBy(e => e.Label).ThenBy(e => e.Id).Skip((int)Math.Min(offset, int.MaxValue)).Take(size + 1).ToListAsync(cancellationToken);
         await audit.AppendAsync(Event(principal, "entity.list", null, "success", detail: $"{Math.Min(items.Count, size)} entities"));
         return new Page<Entity>(items.Take(size).ToList(), items.Count > size ? (offset + size).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <summary>
+    /// One step of the link graph: the links that touch the entity in records the caller may read, with the entity at
+    /// the other end. Null when the entity is not visible. The graph query and its declared purpose are audited.
+    /// </summary>
+    public async Task<EntityNeighbours?> NeighboursAsync(Principal principal, Guid entityId, string purpose, CancellationToken cancellationToken)
+    {
+        const int MaxLinks = 2000;
+        var entity = await ReadableEntities(principal).FirstOrDefaultAsync(e => e.Id == entityId, cancellationToken);
+        if (entity is null)
+        {
+            await audit.AppendAsync(Event(principal, "graph.neighbours", null, "not-found", purpose, targetType: "entity", targetId: entityId.ToString("D")));
+            return null;
+        }
+
+        var readable = Readable(principal);
+        var links = await db.Links.AsNoTracking()
+            .Where(l => (l.FromEntityId == entityId || l.ToEntityId == entityId) && readable.Any(r => r.Id == l.RecordId))
+            .OrderBy(l => l.Id).Take(MaxLinks).ToListAsync(cancellationToken);
+        var otherIds = links.Select(l => l.FromEntityId == entityId ? l.ToEntityId : l.FromEntityId).Distinct().ToList();
+
+        // Every link joins two entities its record mentions, and the record is readable: so is the other end.
+        var others = await db.Entities.AsNoTracking().Where(e => otherIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+        await audit.AppendAsync(Event(principal, "graph.neighbours", null, "success", purpose, $"{links.Count} links", "entity", entityId.ToString("D")));
+        return new EntityNeighbours(entity, links, others);
     }
 
     /// <summary>The records the caller may read that mention the entity, newest first.</summary>
@@ -227,7 +255,10 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
 }
 
 /// <summary>What an agency holds on one person (see <see cref="RecordStore.SubjectAccessAsync"/>).</summary>
-public sealed record SubjectAccess(Person Person, IReadOnlyList<Record> Records, IReadOnlyList<Link> Links, IReadOnlyList<AuditEntry> AuditEntries);
+public sealed record SubjectAccess(Person Person, IReadOnlyList<Record> Records, IReadOnlyList<Link> Links, IReadOnlyList<Domain.Sharing.Release> Releases, IReadOnlyList<AuditEntry> AuditEntries);
+
+/// <summary>An entity, the links touching it in records the caller may read, and the entities at their other ends.</summary>
+public sealed record EntityNeighbours(Entity Entity, IReadOnlyList<Link> Links, IReadOnlyDictionary<Guid, Entity> Others);
 
 /// <summary>A record, the entities it mentions that the caller may read, and (TLP:RED only) its named recipients.</summary>
 public sealed record RecordDetails(Record Record, IReadOnlyList<Entity> Entities, IReadOnlyList<Guid> Recipients);
