@@ -5,12 +5,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Server;
 
-/// <summary>Agency id → code, for responses. Agencies are few and rarely added, so they are kept in memory.</summary>
+/// <summary>Agency id → agency (code, name), for responses. Agencies are few and rarely added, so they are kept in memory.</summary>
 public sealed class AgencyDirectory(DatabaseLocation location)
 {
-    private readonly ConcurrentDictionary<Guid, AgencyRef> _byId = new();
+    private readonly ConcurrentDictionary<Guid, Domain.Agencies.Agency> _byId = new();
 
-    public async Task<AgencyRef> GetAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<AgencyRef> GetAsync(Guid id, CancellationToken cancellationToken) =>
+        await FindAsync(id, cancellationToken) is { } agency ? new AgencyRef(agency.Id, agency.Code) : new AgencyRef(id, "?");
+
+    /// <summary>The agency with this id, or null when there is none.</summary>
+    public async Task<Domain.Agencies.Agency?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         if (_byId.TryGetValue(id, out var known))
         {
@@ -20,10 +24,10 @@ public sealed class AgencyDirectory(DatabaseLocation location)
         await using var db = JisrDatabase.Open(location);
         foreach (var agency in await db.Agencies.AsNoTracking().ToListAsync(cancellationToken))
         {
-            _byId[agency.Id] = new AgencyRef(agency.Id, agency.Code);
+            _byId[agency.Id] = agency;
         }
 
-        return _byId.TryGetValue(id, out var found) ? found : new AgencyRef(id, "?");
+        return _byId.GetValueOrDefault(id);
     }
 
     /// <summary>Where a record comes from: its originator and, for a release copy, its provenance.</summary>

@@ -37,6 +37,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
     [InlineData("/api/v1/persons/match")]
     [InlineData("/api/v1/persons/{id:guid}/subject-access")]
     [InlineData("/api/v1/entities/{id:guid}/neighbours")]
+    [InlineData("/api/v1/records/{id:guid}/stix")]
     public void EverySearchEndpoint_RequiresADeclaredPurpose(string route)
     {
         var endpoint = Assert.Single(Endpoints, e => "/" + e.RoutePattern.RawText!.TrimStart('/') == route);

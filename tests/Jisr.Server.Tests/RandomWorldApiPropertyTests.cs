@@ -20,7 +20,7 @@ namespace Jisr.Server.Tests;
 /// agencies, agreements in every state (proposed, in force, suspended, ended, expired, not yet valid), users with
 /// random roles and clearances, records with random markings and retention, releases (approved where the marking
 /// needs it), consents and records passed on to third agencies. Then, for every (user, record) pair (at least
-/// 100,000), what the API answers on the single read, the list, the full-text search and the graph neighbours must
+/// 100,000), what the API answers on the single read, the list, the full-text search, the graph neighbours and the STIX export must
 /// equal what a small reference model, written here independently of the policy code, says.
 /// </summary>
 public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
@@ -194,9 +194,16 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             var neighbours = await pair.User.User.Client.SendAsync(request, ct);
             var inGraph = neighbours.StatusCode == HttpStatusCode.OK
                           && (await neighbours.Content.ReadFromJsonAsync<JsonObject>(ct))!["items"]!.AsArray().Any(n => n!["link"]!["record"]!.GetValue<Guid>() == pair.Record.Id);
-            if ((single.StatusCode == HttpStatusCode.OK) != expected || inGraph != expected || single.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NotFound))
+            using var export = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/records/{pair.Record.Id}/stix");
+            export.Headers.Add("X-Jisr-Purpose", "property test");
+            var stix = await pair.User.User.Client.SendAsync(export, ct);
+            var exported = stix.StatusCode == HttpStatusCode.OK
+                           && JsonNode.Parse(await stix.Content.ReadAsStringAsync(ct))!["objects"]!.AsArray()
+                               .Any(o => o!["type"]!.GetValue<string>() == "report" && o["x_jisr_record_id"]!.GetValue<Guid>() == pair.Record.Id);
+            if ((single.StatusCode == HttpStatusCode.OK) != expected || inGraph != expected || exported != expected
+                || single.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NotFound) || stix.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NotFound))
             {
-                failures.Enqueue($"{pair.User.User.UserName} / {pair.Record.Id}: model {expected}, read {(int)single.StatusCode}, graph {inGraph}");
+                failures.Enqueue($"{pair.User.User.UserName} / {pair.Record.Id}: model {expected}, read {(int)single.StatusCode}, graph {inGraph}, stix {(int)stix.StatusCode}");
             }
 
             if (expected)
@@ -209,7 +216,7 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             }
         });
 
-        output.WriteLine($"{agencyCount} agencies, {agreements.Count} agreements, {users.Count} users, {records.Count} records ({records.Count(r => r.Provenance is not null)} release copies, {consents.Count} consents); {pairs.Count} (user, record) pairs checked on read, list, search and graph; {visiblePairs} visible ({copyPairsVisible} through release copies)");
+        output.WriteLine($"{agencyCount} agencies, {agreements.Count} agreements, {users.Count} users, {records.Count} records ({records.Count(r => r.Provenance is not null)} release copies, {consents.Count} consents); {pairs.Count} (user, record) pairs checked on read, list, search, graph and STIX export; {visiblePairs} visible ({copyPairsVisible} through release copies)");
         Assert.True(failures.IsEmpty, $"{failures.Count} disagreements, e.g.:\n{string.Join("\n", failures.Take(10))}");
         Assert.True(pairs.Count >= MinimumPairs);
         Assert.True(copyPairsVisible > 0 && visiblePairs < pairs.Count / 2, "the world must have visible copies and mostly hidden pairs");

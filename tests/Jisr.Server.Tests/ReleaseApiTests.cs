@@ -196,6 +196,20 @@ public sealed class ReleaseApiTests(ReleaseNodeFixture fixture) : IClassFixture<
         Assert.Equal(copyId, Assert.Single(neighbours!["items"]!.AsArray())!["link"]!["record"]!.GetValue<Guid>());
         Assert.Null(await NeighboursAsync(w.AnalystC, person));
 
+        // The partner can export its copy as STIX: the H1 flag and the provenance travel with it.
+        using var stix = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/records/{copyId}/stix");
+        stix.Headers.Add("X-Jisr-Purpose", "share with the joint team");
+        var bundleResponse = await w.AnalystB.Client.SendAsync(stix);
+        Assert.Equal("application/stix+json", bundleResponse.Content.Headers.ContentType!.MediaType);
+        var bundle = JsonNode.Parse(await bundleResponse.Content.ReadAsStringAsync())!;
+        var report = bundle["objects"]!.AsArray().Single(o => o!["type"]!.GetValue<string>() == "report")!;
+        Assert.True(report["x_jisr_not_for_judicial_use_without_consent"]!.GetValue<bool>());
+        Assert.Equal(id, report["x_jisr_provenance"]!["original_record_id"]!.GetValue<Guid>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await w.AnalystB.Client.GetAsync($"/api/v1/records/{copyId}/stix")).StatusCode); // no purpose
+        using var foreignStix = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/records/{copyId}/stix");
+        foreignStix.Headers.Add("X-Jisr-Purpose", "curiosity");
+        Assert.Equal(HttpStatusCode.NotFound, (await w.AnalystC.Client.SendAsync(foreignStix)).StatusCode);
+
         // The originator's data-subject access export lists the release; the HTML report shows the H1 flag.
         using var access = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/persons/{person}/subject-access");
         access.Headers.Add("X-Jisr-Purpose", "subject access request 2026-17");

@@ -19,6 +19,7 @@ public static class RecordEndpoints
         records.MapGet("/", ListAsync).WithName("ListRecords");
         records.MapGet("/search", SearchAsync).WithName("SearchRecords").RequirePurpose();
         records.MapGet("/{id:guid}", GetAsync).WithName("GetRecord");
+        records.MapGet("/{id:guid}/stix", StixAsync).WithName("ExportRecordStix").RequirePurpose();
         records.MapPost("/", CreateAsync).WithName("CreateRecord");
         records.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateRecord");
         records.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRecord");
@@ -54,6 +55,21 @@ public static class RecordEndpoints
 
         var origin = await agencies.OriginOfAsync(details.Record, cancellationToken);
         return Results.Ok(RecordMapping.ToResponse(details.Record, origin, details.Entities, details.Recipients));
+    }
+
+    /// <summary>The record as a STIX 2.1 bundle (report, entities, links, markings); an export carries a purpose and is audited.</summary>
+    private static async Task<IResult> StixAsync(Guid id, HttpContext context, Principal caller, RecordStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
+    {
+        var details = await store.ReadAsync(caller, id, cancellationToken, "record.export.stix", Purpose.Of(context));
+        if (details is null)
+        {
+            return ProblemResponses.NotFound($"record {id}");
+        }
+
+        var originator = await agencies.FindAsync(details.Record.OriginatorAgencyId, cancellationToken)
+            ?? throw new InvalidOperationException($"record {id} names an originator agency that does not exist");
+        var bundle = Exchange.Stix.StixRecordExport.Bundle(details.Record, originator, details.Entities);
+        return Results.Text(Exchange.Stix.StixRecordExport.Serialize(bundle), Exchange.Stix.StixRecordExport.MediaType, System.Text.Encoding.UTF8);
     }
 
     private static async Task<IResult> CreateAsync(

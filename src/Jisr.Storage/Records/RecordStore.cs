@@ -28,11 +28,14 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     public IQueryable<Entity> ReadableEntities(Principal principal) =>
         db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal, time.GetUtcNow(), db.Mentions, db.Records));
 
-    /// <summary>A record with what it asserts, or null when it does not exist or the caller may not see it (the two are indistinguishable).</summary>
-    public async Task<RecordDetails?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// A record with what it asserts, or null when it does not exist or the caller may not see it (the two are
+    /// indistinguishable). An export names its own audit action and carries the declared purpose.
+    /// </summary>
+    public async Task<RecordDetails?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken, string action = "record.read", string? purpose = null)
     {
         var record = await CompiledReads.RecordByIdAsync(db, id, principal, time.GetUtcNow(), cancellationToken);
-        await audit.AppendAsync(Event(principal, "record.read", id, record is null ? "not-found" : "success"));
+        await audit.AppendAsync(Event(principal, action, id, record is null ? "not-found" : "success", purpose));
         if (record is null)
         {
             return null;
