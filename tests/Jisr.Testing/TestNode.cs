@@ -29,10 +29,13 @@ public sealed class TestNode : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<TestNode> StartAsync(string provider = "sqlite")
+    /// <summary>A node over a fresh database; <paramref name="clock"/> replaces the system clock everywhere in it.</summary>
+    public static async Task<TestNode> StartAsync(string provider = "sqlite", TimeProvider? clock = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var app = await JisrNode.StartAsync(new NodeOptions(database.Location, "http://127.0.0.1:0"));
+        var app = await JisrNode.StartAsync(
+            new NodeOptions(database.Location, "http://127.0.0.1:0"),
+            clock is null ? null : builder => builder.Services.AddSingleton(clock));
         return new TestNode(database, app);
     }
 
