@@ -25,20 +25,24 @@ public static class AccessPolicy
     private static readonly Role[] WriterRoles = [Role.Analyst, Role.FieldOfficer, Role.LiaisonOfficer];
 
     /// <summary>
-    /// The record read rule, written once: (record, caller's agency, clearance, user, now, today). A user reads the
-    /// records their agency holds (its own and the release copies it received) that are not classified above their
-    /// clearance and not past their retention end; a TLP:RED record only as its author or a named recipient; a
-    /// release copy only while the agreement it was released under is in force (suspending or ending the agreement
-    /// hides it at once). Queries use it bound to a principal (<see cref="ReadableRecords"/>), in-memory checks
-    /// compiled (<see cref="CanRead(Principal, Record, DateTimeOffset)"/>).
+    /// The record read rule, written once: (record, agreements, caller's agency, clearance, user, now, today). A user
+    /// reads the records their agency holds (its own and the release copies it received) that are not classified
+    /// above their clearance and not past their retention end; a TLP:RED record only as its author or a named
+    /// recipient; a release copy only while the agreement it was released under is in force (suspending or ending the
+    /// agreement hides it at once). Queries bind it to a principal and the store's agreements
+    /// (<see cref="ReadableRecords"/>), in-memory checks run it compiled (<see cref="CanRead(Principal, Record, DateTimeOffset)"/>).
     /// </summary>
-    public static readonly Expression<Func<Record, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool>> RecordReadRule = PolicyExpressions.Inline(
-        (Expression<Func<Record, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool>>)((record, agencyId, clearance, userId, now, today) =>
+    /// <remarks>
+    /// Agreements are an input rather than the record's navigation so that SQL checks them with a subquery evaluated
+    /// only for release copies; a join on every read cost a fifth of the read throughput.
+    /// </remarks>
+    public static readonly Expression<Func<Record, IEnumerable<SharingAgreement>, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool>> RecordReadRule = PolicyExpressions.Inline(
+        (Expression<Func<Record, IEnumerable<SharingAgreement>, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool>>)((record, agreements, agencyId, clearance, userId, now, today) =>
             record.HolderAgencyId == agencyId
             && record.Marking.Classification <= clearance
             && record.RetentionUntil > now
             && (record.Marking.Tlp != Tlp.Red || record.AuthorUserId == userId || record.Recipients.Any(r => r.UserId == userId))
-            && (record.ReleasedUnderAgreementId == null || (record.ReleasedUnder != null && AgreementInForce(record.ReleasedUnder, today)))),
+            && (record.ReleasedUnderAgreementId == null || agreements.Any(a => a.Id == record.ReleasedUnderAgreementId && AgreementInForce(a, today)))),
         typeof(AccessPolicy).GetMethod(nameof(AgreementInForce), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!,
         SharingAgreement.InForceRule);
 
@@ -71,13 +75,13 @@ public static class AccessPolicy
     public static readonly AgencyRule<ConsentRequest> ConsentVisibleRule = new(
         (consent, agencyId) => consent.OriginatorAgencyId == agencyId || consent.RequesterAgencyId == agencyId);
 
-    private static readonly Func<Record, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool> RecordReadCheck = RecordReadRule.Compile();
+    private static readonly Func<Record, IEnumerable<SharingAgreement>, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool> RecordReadCheck = RecordReadRule.Compile();
 
-    /// <summary>Records the principal may read, as a filter for queries.</summary>
-    public static Expression<Func<Record, bool>> ReadableRecords(Principal principal, DateTimeOffset now)
+    /// <summary>Records the principal may read, as a filter for queries over <paramref name="agreements"/> (the store's agreements).</summary>
+    public static Expression<Func<Record, bool>> ReadableRecords(Principal principal, DateTimeOffset now, IEnumerable<SharingAgreement> agreements)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return PolicyExpressions.Bind(RecordReadRule, principal.AgencyId, principal.Clearance, principal.UserId, now, Today(now));
+        return PolicyExpressions.Bind(RecordReadRule, agreements, principal.AgencyId, principal.Clearance, principal.UserId, now, Today(now));
     }
 
     /// <summary>
@@ -88,7 +92,7 @@ public static class AccessPolicy
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(record);
-        return RecordReadCheck(record, principal.AgencyId, principal.Clearance, principal.UserId, now, Today(now));
+        return RecordReadCheck(record, record.ReleasedUnder is { } agreement ? [agreement] : [], principal.AgencyId, principal.Clearance, principal.UserId, now, Today(now));
     }
 
     /// <summary>The calendar day (UTC) agreements' validity dates are compared with.</summary>
@@ -139,13 +143,13 @@ public static class AccessPolicy
     }
 
     /// <summary>
-    /// Entities the principal may read, as a filter for queries (see <see cref="EntityReadRule"/>):
-    /// <paramref name="mentions"/> and <paramref name="records"/> are the store's unfiltered sets; the record rule is applied here.
+    /// Entities the principal may read, as a filter for queries (see <see cref="EntityReadRule"/>): the other
+    /// arguments are the store's unfiltered sets; the record rule is applied here.
     /// </summary>
-    public static Expression<Func<Entity, bool>> ReadableEntities(Principal principal, DateTimeOffset now, IQueryable<RecordMention> mentions, IQueryable<Record> records)
+    public static Expression<Func<Entity, bool>> ReadableEntities(Principal principal, DateTimeOffset now, IQueryable<RecordMention> mentions, IQueryable<Record> records, IEnumerable<SharingAgreement> agreements)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return PolicyExpressions.Bind(EntityReadRule, mentions, records.Where(ReadableRecords(principal, now)));
+        return PolicyExpressions.Bind(EntityReadRule, mentions, records.Where(ReadableRecords(principal, now, agreements)));
     }
 
     /// <summary>Account administration: administrators manage the users of their own agency.</summary>

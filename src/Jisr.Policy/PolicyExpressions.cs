@@ -9,25 +9,32 @@ namespace Jisr.Policy;
 /// </summary>
 public static class PolicyExpressions
 {
+    /// <summary>Binds the six inputs of a seven-parameter rule.</summary>
+    public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2, TArg3, TArg4, TArg5, TArg6>(Expression<Func<T, TArg1, TArg2, TArg3, TArg4, TArg5, TArg6, bool>> rule, TArg1 arg1, TArg2 arg2, TArg3 arg3, TArg4 arg4, TArg5 arg5, TArg6 arg6)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return BindAll<T>(rule, new Inputs<TArg1, TArg2, TArg3, TArg4, TArg5, TArg6>(arg1, arg2, arg3, arg4, arg5, arg6));
+    }
+
     /// <summary>Binds the five inputs of a six-parameter rule.</summary>
     public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2, TArg3, TArg4, TArg5>(Expression<Func<T, TArg1, TArg2, TArg3, TArg4, TArg5, bool>> rule, TArg1 arg1, TArg2 arg2, TArg3 arg3, TArg4 arg4, TArg5 arg5)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        return BindAll<T>(rule, new Inputs<TArg1, TArg2, TArg3, TArg4, TArg5>(arg1, arg2, arg3, arg4, arg5));
+        return BindAll<T>(rule, new Inputs<TArg1, TArg2, TArg3, TArg4, TArg5, object?>(arg1, arg2, arg3, arg4, arg5, null));
     }
 
     /// <summary>Binds the two inputs of a three-parameter rule.</summary>
     public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2>(Expression<Func<T, TArg1, TArg2, bool>> rule, TArg1 arg1, TArg2 arg2)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        return BindAll<T>(rule, new Inputs<TArg1, TArg2, object?, object?, object?>(arg1, arg2, null, null, null));
+        return BindAll<T>(rule, new Inputs<TArg1, TArg2, object?, object?, object?, object?>(arg1, arg2, null, null, null, null));
     }
 
     /// <summary>Binds the single input of a two-parameter rule.</summary>
     public static Expression<Func<T, bool>> Bind<T, TArg>(Expression<Func<T, TArg, bool>> rule, TArg arg)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        return BindAll<T>(rule, new Inputs<TArg, object?, object?, object?, object?>(arg, null, null, null, null));
+        return BindAll<T>(rule, new Inputs<TArg, object?, object?, object?, object?, object?>(arg, null, null, null, null, null));
     }
 
     /// <summary>
@@ -42,13 +49,13 @@ public static class PolicyExpressions
     }
 
     /// <summary>Holds bound inputs; member access on them is what LINQ providers turn into query parameters.</summary>
-    private sealed record Inputs<T1, T2, T3, T4, T5>(T1 First, T2 Second, T3 Third, T4 Fourth, T5 Fifth);
+    private sealed record Inputs<T1, T2, T3, T4, T5, T6>(T1 First, T2 Second, T3 Third, T4 Fourth, T5 Fifth, T6 Sixth);
 
     /// <summary>Replaces each input parameter of <paramref name="rule"/> (all but the first) by a property of <paramref name="inputs"/>, in order.</summary>
     private static Expression<Func<T, bool>> BindAll<T>(LambdaExpression rule, object inputs)
     {
         var holder = Expression.Constant(inputs);
-        string[] names = ["First", "Second", "Third", "Fourth", "Fifth"];
+        string[] names = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth"];
         var map = rule.Parameters.Skip(1).Select((p, i) => (p, (Expression)Expression.Property(holder, names[i]))).ToDictionary(x => x.p, x => x.Item2);
         return Expression.Lambda<Func<T, bool>>(new Substitute(map).Visit(rule.Body), rule.Parameters[0]);
     }

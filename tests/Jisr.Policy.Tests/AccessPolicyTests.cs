@@ -75,11 +75,14 @@ public sealed class AccessPolicyTests
             return NewRecord(agencies[random.Next(agencies.Length)], classifications[random.Next(4)], created, created.AddDays(random.Next(1, 3000)), users[random.Next(users.Length)].Id, tlp, recipients);
         }).ToList();
 
+        var agreements = new List<SharingAgreement>();
+
         // Release copies: some originals go to a partner under an agreement in a random state (accepted, suspended, ended...).
         foreach (var source in records.Take(200).ToList())
         {
             var partner = agencies.Where(a => a != source.HolderAgencyId).ElementAt(random.Next(agencies.Length - 1));
             var agreement = RandomAgreement(random, source.HolderAgencyId, partner);
+            agreements.Add(agreement);
             var recipients = source.Marking.Tlp == Tlp.Red ? users.Where(x => x.Agency == partner && random.Next(2) == 0).Select(x => x.Id).Append(Guid.NewGuid()).ToList() : [];
             var release = Release.Request(source, partner, agreement, Guid.NewGuid(), recipients, null, Now);
             if (release.Status == ReleaseStatus.AwaitingApproval)
@@ -97,7 +100,7 @@ public sealed class AccessPolicyTests
             var user = users[random.Next(users.Length)];
             var principal = User(user.Agency, classifications[random.Next(4)], roles.Where(_ => random.Next(2) == 0).ToArray()) with { UserId = user.Id };
             var at = Now.AddDays(random.Next(-400, 3000));
-            var filter = AccessPolicy.ReadableRecords(principal, at).Compile();
+            var filter = AccessPolicy.ReadableRecords(principal, at, agreements).Compile();
             foreach (var record in records)
             {
                 var expected = ReferenceCanRead(principal, record, at);
@@ -132,8 +135,8 @@ public sealed class AccessPolicyTests
         Record[] records = [restricted, secret, foreignRecord];
         var mentions = records.SelectMany(r => r.Mentions).AsQueryable();
 
-        var confidentialReader = AccessPolicy.ReadableEntities(User(agency, Classification.Confidential, Role.Analyst), Now, mentions, records.AsQueryable()).Compile();
-        var secretReader = AccessPolicy.ReadableEntities(User(agency, Classification.Secret, Role.Analyst), Now, mentions, records.AsQueryable()).Compile();
+        var confidentialReader = AccessPolicy.ReadableEntities(User(agency, Classification.Confidential, Role.Analyst), Now, mentions, records.AsQueryable(), []).Compile();
+        var secretReader = AccessPolicy.ReadableEntities(User(agency, Classification.Secret, Role.Analyst), Now, mentions, records.AsQueryable(), []).Compile();
 
         Assert.True(confidentialReader(inRestricted));
         Assert.False(confidentialReader(onlyInSecret));
@@ -145,7 +148,7 @@ public sealed class AccessPolicyTests
     [Fact]
     public void ReadableRecords_KeepsPrincipalValuesOutOfConstants_SoQueriesAreParameterised()
     {
-        var expression = AccessPolicy.ReadableRecords(User(Guid.NewGuid(), Classification.Secret), Now);
+        var expression = AccessPolicy.ReadableRecords(User(Guid.NewGuid(), Classification.Secret), Now, []);
 
         // A query provider turns member access on a captured object into a SQL parameter; a Guid or date constant would be a literal.
         var constants = new ConstantCollector();

@@ -45,15 +45,15 @@ internal static class ReadPathProbe
 
         var now = DateTimeOffset.UtcNow;
         await Time("record by id (no filter)", async (db, id) => await db.Records.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id));
-        await Time("record by id (policy)", async (db, id) => await db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, now)).FirstOrDefaultAsync(r => r.Id == id));
-        await Time("record + links (policy)", async (db, id) => await db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, now)).Include(r => r.Links).FirstOrDefaultAsync(r => r.Id == id));
+        await Time("record by id (policy)", async (db, id) => await db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, now, db.Agreements)).FirstOrDefaultAsync(r => r.Id == id));
+        await Time("record + links (policy)", async (db, id) => await db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, now, db.Agreements)).Include(r => r.Links).FirstOrDefaultAsync(r => r.Id == id));
         var compiled = EF.CompileAsyncQuery((JisrDbContext db, Guid id, Guid agency, Classification clearance, DateTimeOffset at) =>
             db.Records.AsNoTracking().Include(r => r.Links).FirstOrDefault(r => r.Id == id && r.HolderAgencyId == agency && r.Marking.Classification <= clearance && r.RetentionUntil > at));
         await Time("record + links (compiled)", async (db, id) => await compiled(db, id, principal.AgencyId, principal.Clearance, now));
         var compiledEntities = EF.CompileAsyncQuery((JisrDbContext db, Guid id, Guid agency) =>
             db.Mentions.Where(m => m.RecordId == id).Join(db.Entities.AsNoTracking().Where(e => e.AgencyId == agency), m => m.EntityId, e => e.Id, (m, e) => e));
         await Time("entities (compiled)", async (db, id) => { await foreach (var e in compiledEntities(db, id, principal.AgencyId)) { } });
-        await Time("entities via mentions", async (db, id) => await db.Mentions.Where(m => m.RecordId == id).Join(db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal, now, db.Mentions, db.Records)), m => m.EntityId, e => e.Id, (m, e) => e).ToListAsync());
+        await Time("entities via mentions", async (db, id) => await db.Mentions.Where(m => m.RecordId == id).Join(db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal, now, db.Mentions, db.Records, db.Agreements)), m => m.EntityId, e => e.Id, (m, e) => e).ToListAsync());
         await Time("raw ADO: record by id", async (db, id) =>
         {
             var connection = db.Database.GetDbConnection();

@@ -35,7 +35,7 @@ internal static class CompiledReads
         db.Entities.AsNoTracking().Where(e => ids.Contains(e.Id)).AsAsyncEnumerable();
 
     /// <summary>Stands for <see cref="AccessPolicy.RecordReadRule"/> in a query shape; replaced before compilation.</summary>
-    private static bool RecordRule(Record record, Guid agencyId, Classification clearance, Guid userId, DateTimeOffset now, DateOnly today) =>
+    private static bool RecordRule(Record record, IEnumerable<Domain.Sharing.SharingAgreement> agreements, Guid agencyId, Classification clearance, Guid userId, DateTimeOffset now, DateOnly today) =>
         throw new InvalidOperationException("policy marker: replaced by AccessPolicy.RecordReadRule before the query is compiled");
 
     private static MethodInfo Marker(string name) =>
@@ -48,7 +48,7 @@ internal static class CompiledReads
             EF.CompileAsyncQuery(PolicyExpressions.Inline(
                 (Expression<Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, DateOnly, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, now, today, cancellationToken) =>
                     db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions)
-                        .FirstOrDefault(r => r.Id == id && RecordRule(r, agencyId, clearance, userId, now, today))),
+                        .FirstOrDefault(r => r.Id == id && RecordRule(r, db.Agreements, agencyId, clearance, userId, now, today))),
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule));
     }

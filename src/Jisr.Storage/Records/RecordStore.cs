@@ -22,11 +22,11 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
 
     /// <summary>The records <paramref name="principal"/> may read: the starting point of every record query.</summary>
     public IQueryable<Record> Readable(Principal principal) =>
-        db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow()));
+        db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow(), db.Agreements));
 
     /// <summary>The entities <paramref name="principal"/> may read: the starting point of every entity query.</summary>
     public IQueryable<Entity> ReadableEntities(Principal principal) =>
-        db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal, time.GetUtcNow(), db.Mentions, db.Records));
+        db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal, time.GetUtcNow(), db.Mentions, db.Records, db.Agreements));
 
     /// <summary>
     /// A record with what it asserts, or null when it does not exist or the caller may not see it (the two are
@@ -80,7 +80,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
 
     /// <summary>A tracked record for changing, or null when missing or not readable by the caller.</summary>
     public Task<Record?> FindForUpdateAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
-        db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow()))
+        db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow(), db.Agreements))
             .Include(r => r.ReleasedUnder)
             .Include(r => r.Mentions)
             .Include(r => r.Links)

@@ -43,7 +43,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     /// the agreement it came under) and what the policy's in-memory checks read (recipients); null when missing or hidden.
     /// </summary>
     public Task<Record?> FindReadableRecordAsync(Principal principal, Guid recordId, CancellationToken cancellationToken) =>
-        db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow()))
+        db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow(), db.Agreements))
             .Include(r => r.ReleasedUnder)
             .Include(r => r.Recipients)
             .Include(r => r.Mentions)
