@@ -30,6 +30,10 @@ internal static class JsonConversions
         v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
         s => JsonSerializer.Deserialize<Guid[]>(s, JsonSerializerOptions.Default) ?? Array.Empty<Guid>());
 
+    public static readonly ValueConverter<Domain.Records.ReleaseProvenance?, string> Provenance = new(
+        v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+        s => JsonSerializer.Deserialize<Domain.Records.ReleaseProvenance>(s, JsonSerializerOptions.Default)!);
+
     public static readonly ValueConverter<PartialDate, string> PartialDates = new(
         v => v.ToString(),
         s => PartialDate.Parse(s, "date"));

@@ -45,17 +45,9 @@ internal sealed class RecordConfiguration : IEntityTypeConfiguration<Record>
         builder.Navigation(r => r.Links).HasField("_links").UsePropertyAccessMode(PropertyAccessMode.Field);
         builder.HasMany(r => r.Recipients).WithOne().HasForeignKey(x => x.RecordId).HasPrincipalKey(r => r.Id).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(r => r.Recipients).HasField("_recipients").UsePropertyAccessMode(PropertyAccessMode.Field);
-        builder.OwnsOne(r => r.Provenance, provenance =>
-        {
-            provenance.Property(p => p.ReleaseId).HasColumnName("ReleaseId");
-            provenance.Property(p => p.OriginalRecordId).HasColumnName("OriginalRecordId");
-            provenance.Property(p => p.SourceRecordId).HasColumnName("SourceRecordId");
-            provenance.Property(p => p.ReleasingAgencyId).HasColumnName("ReleasingAgencyId");
-            provenance.Property(p => p.ReleasedByUserId).HasColumnName("ReleasedByUserId");
-            provenance.Property(p => p.ReleasedAt).HasColumnName("ReleasedAt");
-            provenance.HasIndex(p => p.ReleaseId).IsUnique(); // one copy per release
-            provenance.HasIndex(p => p.SourceRecordId);
-        });
+        // Provenance is read with the copy and never searched on (the Releases table answers "where did this go"),
+        // so it is one JSON column: null for an agency's own records.
+        builder.Property(r => r.Provenance).HasConversion(JsonConversions.Provenance).HasMaxLength(1000);
         builder.HasOne(r => r.ReleasedUnder).WithMany().HasForeignKey(r => r.ReleasedUnderAgreementId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => new { r.HolderAgencyId, r.CreatedAt });
         builder.HasIndex(r => r.RetentionUntil);

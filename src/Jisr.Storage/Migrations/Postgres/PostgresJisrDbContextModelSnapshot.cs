@@ -242,6 +242,10 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.Property<Guid>("OriginatorAgencyId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Provenance")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -1126,50 +1130,6 @@ namespace Jisr.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("ReleasedUnderAgreementId")
                         .OnDelete(DeleteBehavior.Restrict);
-
-                    b.OwnsOne("Jisr.Domain.Records.ReleaseProvenance", "Provenance", b1 =>
-                        {
-                            b1.Property<long>("RecordSequence")
-                                .HasColumnType("bigint");
-
-                            b1.Property<Guid>("OriginalRecordId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("OriginalRecordId");
-
-                            b1.Property<Guid>("ReleaseId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("ReleaseId");
-
-                            b1.Property<DateTimeOffset>("ReleasedAt")
-                                .HasColumnType("timestamp with time zone")
-                                .HasColumnName("ReleasedAt");
-
-                            b1.Property<Guid>("ReleasedByUserId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("ReleasedByUserId");
-
-                            b1.Property<Guid>("ReleasingAgencyId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("ReleasingAgencyId");
-
-                            b1.Property<Guid>("SourceRecordId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("SourceRecordId");
-
-                            b1.HasKey("RecordSequence");
-
-                            b1.HasIndex("ReleaseId")
-                                .IsUnique();
-
-                            b1.HasIndex("SourceRecordId");
-
-                            b1.ToTable("Records");
-
-                            b1.WithOwner()
-                                .HasForeignKey("RecordSequence");
-                        });
-
-                    b.Navigation("Provenance");
 
                     b.Navigation("ReleasedUnder");
                 });

@@ -234,6 +234,10 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.Property<Guid>("OriginatorAgencyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Provenance")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -1105,50 +1109,6 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ReleasedUnderAgreementId")
                         .OnDelete(DeleteBehavior.Restrict);
-
-                    b.OwnsOne("Jisr.Domain.Records.ReleaseProvenance", "Provenance", b1 =>
-                        {
-                            b1.Property<long>("RecordSequence")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<Guid>("OriginalRecordId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("OriginalRecordId");
-
-                            b1.Property<Guid>("ReleaseId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("ReleaseId");
-
-                            b1.Property<long>("ReleasedAt")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("ReleasedAt");
-
-                            b1.Property<Guid>("ReleasedByUserId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("ReleasedByUserId");
-
-                            b1.Property<Guid>("ReleasingAgencyId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("ReleasingAgencyId");
-
-                            b1.Property<Guid>("SourceRecordId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("SourceRecordId");
-
-                            b1.HasKey("RecordSequence");
-
-                            b1.HasIndex("ReleaseId")
-                                .IsUnique();
-
-                            b1.HasIndex("SourceRecordId");
-
-                            b1.ToTable("Records");
-
-                            b1.WithOwner()
-                                .HasForeignKey("RecordSequence");
-                        });
-
-                    b.Navigation("Provenance");
 
                     b.Navigation("ReleasedUnder");
                 });

@@ -19,8 +19,7 @@ namespace Jisr.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            // Reverting Releases rebuilds Records again; its Down runs after this one and leaves the triggers to
-            // be restored by migrating up again.
+            // Reverting Releases rebuilds Records again; migrating up again restores the triggers.
         }
     }
 }

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Jisr.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteJisrDbContext))]
-    [Migration("20261125045515_Releases")]
-    partial class Releases
+    [Migration("20261125054334_RestoreSearchTriggers")]
+    partial class RestoreSearchTriggers
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -235,6 +235,10 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OriginatorAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provenance")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Purpose")
@@ -1108,50 +1112,6 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ReleasedUnderAgreementId")
                         .OnDelete(DeleteBehavior.Restrict);
-
-                    b.OwnsOne("Jisr.Domain.Records.ReleaseProvenance", "Provenance", b1 =>
-                        {
-                            b1.Property<long>("RecordSequence")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<Guid>("OriginalRecordId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("OriginalRecordId");
-
-                            b1.Property<Guid>("ReleaseId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("ReleaseId");
-
-                            b1.Property<long>("ReleasedAt")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("ReleasedAt");
-
-                            b1.Property<Guid>("ReleasedByUserId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("ReleasedByUserId");
-
-                            b1.Property<Guid>("ReleasingAgencyId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("ReleasingAgencyId");
-
-                            b1.Property<Guid>("SourceRecordId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("SourceRecordId");
-
-                            b1.HasKey("RecordSequence");
-
-                            b1.HasIndex("ReleaseId")
-                                .IsUnique();
-
-                            b1.HasIndex("SourceRecordId");
-
-                            b1.ToTable("Records");
-
-                            b1.WithOwner()
-                                .HasForeignKey("RecordSequence");
-                        });
-
-                    b.Navigation("Provenance");
 
                     b.Navigation("ReleasedUnder");
                 });

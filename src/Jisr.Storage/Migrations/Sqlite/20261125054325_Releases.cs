@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Jisr.Storage.Migrations.Postgres
+namespace Jisr.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Releases : Migration
@@ -18,72 +18,43 @@ namespace Jisr.Storage.Migrations.Postgres
             migrationBuilder.AddColumn<Guid>(
                 name: "HolderAgencyId",
                 table: "Records",
-                type: "uuid",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
 
             // Every record stored before releases existed is held by its originator.
             migrationBuilder.Sql("UPDATE \"Records\" SET \"HolderAgencyId\" = \"OriginatorAgencyId\";");
 
-            migrationBuilder.AddColumn<Guid>(
-                name: "OriginalRecordId",
+            migrationBuilder.AddColumn<string>(
+                name: "Provenance",
                 table: "Records",
-                type: "uuid",
-                nullable: true);
-
-            migrationBuilder.AddColumn<Guid>(
-                name: "ReleaseId",
-                table: "Records",
-                type: "uuid",
-                nullable: true);
-
-            migrationBuilder.AddColumn<DateTimeOffset>(
-                name: "ReleasedAt",
-                table: "Records",
-                type: "timestamp with time zone",
-                nullable: true);
-
-            migrationBuilder.AddColumn<Guid>(
-                name: "ReleasedByUserId",
-                table: "Records",
-                type: "uuid",
+                type: "TEXT",
+                maxLength: 1000,
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "ReleasedUnderAgreementId",
                 table: "Records",
-                type: "uuid",
-                nullable: true);
-
-            migrationBuilder.AddColumn<Guid>(
-                name: "ReleasingAgencyId",
-                table: "Records",
-                type: "uuid",
-                nullable: true);
-
-            migrationBuilder.AddColumn<Guid>(
-                name: "SourceRecordId",
-                table: "Records",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "ConsentRequests",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    RecordId = table.Column<Guid>(type: "uuid", nullable: false),
-                    OriginalRecordId = table.Column<Guid>(type: "uuid", nullable: false),
-                    OriginatorAgencyId = table.Column<Guid>(type: "uuid", nullable: false),
-                    RequesterAgencyId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TargetAgencyId = table.Column<Guid>(type: "uuid", nullable: false),
-                    RequestedBy = table.Column<Guid>(type: "uuid", nullable: false),
-                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    DecidedBy = table.Column<Guid>(type: "uuid", nullable: true),
-                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    DecisionReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecordId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OriginalRecordId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OriginatorAgencyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequesterAgencyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TargetAgencyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestedBy = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    DecidedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DecisionReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -112,21 +83,21 @@ namespace Jisr.Storage.Migrations.Postgres
                 name: "Releases",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    RecordId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ReleasingAgencyId = table.Column<Guid>(type: "uuid", nullable: false),
-                    RecipientAgencyId = table.Column<Guid>(type: "uuid", nullable: false),
-                    AgreementId = table.Column<Guid>(type: "uuid", nullable: false),
-                    RequestedBy = table.Column<Guid>(type: "uuid", nullable: false),
-                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    RequiresApproval = table.Column<bool>(type: "boolean", nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    DecidedBy = table.Column<Guid>(type: "uuid", nullable: true),
-                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    DecisionReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    CopyRecordId = table.Column<Guid>(type: "uuid", nullable: true),
-                    RecipientUserIds = table.Column<string>(type: "text", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecordId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ReleasingAgencyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecipientAgencyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgreementId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestedBy = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    RequiresApproval = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    DecidedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DecisionReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CopyRecordId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RecipientUserIds = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -160,17 +131,6 @@ namespace Jisr.Storage.Migrations.Postgres
                 name: "IX_Records_ReleasedUnderAgreementId",
                 table: "Records",
                 column: "ReleasedUnderAgreementId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Records_ReleaseId",
-                table: "Records",
-                column: "ReleaseId",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Records_SourceRecordId",
-                table: "Records",
-                column: "SourceRecordId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ConsentRequests_OriginatorAgencyId",
@@ -242,44 +202,16 @@ namespace Jisr.Storage.Migrations.Postgres
                 name: "IX_Records_ReleasedUnderAgreementId",
                 table: "Records");
 
-            migrationBuilder.DropIndex(
-                name: "IX_Records_ReleaseId",
-                table: "Records");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Records_SourceRecordId",
-                table: "Records");
-
             migrationBuilder.DropColumn(
                 name: "HolderAgencyId",
                 table: "Records");
 
             migrationBuilder.DropColumn(
-                name: "OriginalRecordId",
-                table: "Records");
-
-            migrationBuilder.DropColumn(
-                name: "ReleaseId",
-                table: "Records");
-
-            migrationBuilder.DropColumn(
-                name: "ReleasedAt",
-                table: "Records");
-
-            migrationBuilder.DropColumn(
-                name: "ReleasedByUserId",
+                name: "Provenance",
                 table: "Records");
 
             migrationBuilder.DropColumn(
                 name: "ReleasedUnderAgreementId",
-                table: "Records");
-
-            migrationBuilder.DropColumn(
-                name: "ReleasingAgencyId",
-                table: "Records");
-
-            migrationBuilder.DropColumn(
-                name: "SourceRecordId",
                 table: "Records");
 
             migrationBuilder.CreateIndex(
