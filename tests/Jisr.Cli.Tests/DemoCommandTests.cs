@@ -29,7 +29,11 @@ public sealed class DemoCommandTests
         Assert.NotEqual(first.Output, second.Output); // fresh tokens each time
         Assert.Equal(first.OutputLines.Select(l => l[..l.LastIndexOf('\t')]), second.OutputLines.Select(l => l[..l.LastIndexOf('\t')]));
         await using var context = database.Open();
-        Assert.Equal(240, context.Records.Count());
+        Assert.Equal(240, context.Records.Count(r => r.Provenance == null));
+        var releases = context.Releases.ToList();
+        Assert.Equal(releases.Count(r => r.Status == Domain.Sharing.ReleaseStatus.Released), context.Records.Count(r => r.Provenance != null));
+        Assert.Contains(releases, r => r.Status == Domain.Sharing.ReleaseStatus.Released);
+        Assert.Contains(releases, r => r.Status == Domain.Sharing.ReleaseStatus.AwaitingApproval);
         Assert.Equal(lines.Count, context.Users.Count());
         Assert.Equal(5, context.Agreements.Count(a => a.Status == Domain.Sharing.AgreementStatus.InForce));
     }
@@ -60,7 +64,10 @@ public sealed class DemoCommandTests
             var page = await client.GetFromJsonAsync<JsonObject>("/api/v1/records?limit=200");
 
             Assert.NotEmpty(page!["items"]!.AsArray());
-            Assert.All(page["items"]!.AsArray(), i => Assert.Equal("FR-DGSI", i!["originator"]!["code"]!.GetValue<string>()));
+            // Its own records, and the copies its partner MA-DGST released to it (with their provenance).
+            Assert.All(page["items"]!.AsArray(), i => Assert.True(
+                i!["originator"]!["code"]!.GetValue<string>() == "FR-DGSI" || i["provenance"]!["releasedBy"]!["code"]!.GetValue<string>() == "MA-DGST"));
+            Assert.Contains(page["items"]!.AsArray(), i => i!["provenance"] is not null);
         }
         finally
         {

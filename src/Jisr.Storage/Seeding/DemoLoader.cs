@@ -18,7 +18,7 @@ public sealed record DemoAccount(string AgencyCode, string UserName, Role Role, 
 /// all records go in one transaction, so running it twice, or again after an interrupted run, changes nothing
 /// but the tokens it issues.
 /// </summary>
-public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditLog audit, TimeProvider time)
+public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditLog audit, Sharing.ReleaseStore releases, TimeProvider time)
 {
     private static readonly AuditEvent By = new("demo.load", ActorName: "jisr-demo");
 
@@ -51,6 +51,11 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
         if (!await db.Agreements.AnyAsync(a => demoAgencyIds.Contains(a.ProposerAgencyId), cancellationToken))
         {
             await LoadAgreementsAsync(agencyIds, cancellationToken);
+        }
+
+        if (!await db.Releases.AnyAsync(r => demoAgencyIds.Contains(r.ReleasingAgencyId), cancellationToken))
+        {
+            await LoadReleasesAsync(world, agencyIds, cancellationToken);
         }
 
         var tokens = new List<DemoAccount>();
@@ -89,6 +94,37 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
         }
 
         await audit.SaveWithAuditAsync(db, By with { Detail = $"{Partnerships.Length} sharing agreements" }, cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>
+    /// Under each agreement, each side releases a few of its records that the agreement covers (the oldest first), as
+    /// its authors would through the API: most go out at once, those whose marking needs a second person wait in the
+    /// releasing agency's approval queue.
+    /// </summary>
+    private async Task LoadReleasesAsync(DemoWorld world, Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var codeOf = agencyIds.ToDictionary(p => p.Value, p => p.Key);
+        var users = world.Users.ToDictionary(u => DemoDataSet.UserId(u.UserName));
+        var agreements = await db.Agreements.Where(a => agencyIds.Values.Contains(a.ProposerAgencyId)).ToListAsync(cancellationToken);
+        foreach (var agreement in agreements.Where(a => a.IsInForce(DateOnly.FromDateTime(now.UtcDateTime))))
+        {
+            foreach (var (from, to, count) in new[] { (agreement.ProposerAgencyId, agreement.PartnerAgencyId, 4), (agreement.PartnerAgencyId, agreement.ProposerAgencyId, 2) })
+            {
+                var candidates = await db.Records.Include(r => r.Mentions).Include(r => r.Links).AsSplitQuery()
+                    .Where(r => r.HolderAgencyId == from && r.Provenance == null && r.Marking.Tlp != Tlp.Red)
+                    .OrderBy(r => r.CreatedAt).Take(100).ToListAsync(cancellationToken);
+                foreach (var record in candidates.Where(r => agreement.WhyNotCovering(r.Marking, [.. r.ThreatDomains]) is null).Take(count))
+                {
+                    var author = users[record.AuthorUserId];
+                    var requester = new Policy.Principal(record.AuthorUserId, author.UserName, from, codeOf[from], author.Roles.ToHashSet(), author.Clearance);
+                    var release = Release.Request(record, to, agreement, record.AuthorUserId, [], "Shared for the joint investigation (demo data set).", now);
+                    await releases.RequestAsync(requester, release, record, agreement, cancellationToken);
+                }
+            }
+        }
+
         db.ChangeTracker.Clear();
     }
 
