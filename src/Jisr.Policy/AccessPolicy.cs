@@ -114,33 +114,16 @@ public static class AccessPolicy
     }
 
     /// <summary>Whether the principal may change a record they can read. The caller checks <see cref="CanRead"/> first (404 before 403).</summary>
-    public static PolicyDecision CanUpdate(Principal principal, Record record, RecordContent newContent, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        if (!CanRead(principal, record, now))
-        {
-            return PolicyDecision.NotVisible;
-        }
-
-        return record.Provenance is not null
+    public static PolicyDecision CanUpdate(Principal principal, Record record, RecordContent newContent, DateTimeOffset now) =>
+        IfReadable(principal, record, now, () => record.Provenance is not null
             ? PolicyDecision.Deny("a release copy is the originator's record: it cannot be changed")
-            : CanCreate(principal, newContent);
-    }
+            : CanCreate(principal, newContent));
 
     /// <summary>Deletion: the author, or the agency's legal reviewers and administrators.</summary>
-    public static PolicyDecision CanDelete(Principal principal, Record record, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        ArgumentNullException.ThrowIfNull(record);
-        if (!CanRead(principal, record, now))
-        {
-            return PolicyDecision.NotVisible;
-        }
-
-        return record.AuthorUserId == principal.UserId || principal.Has(Role.LegalReviewer) || principal.Has(Role.Administrator)
-            ? PolicyDecision.Allow
-            : PolicyDecision.Deny("only the author, a legal reviewer or an administrator may delete a record");
-    }
+    public static PolicyDecision CanDelete(Principal principal, Record record, DateTimeOffset now) =>
+        IfReadable(principal, record, now, () => Only(
+            record.AuthorUserId == principal.UserId || principal.Has(Role.LegalReviewer) || principal.Has(Role.Administrator),
+            "only the author, a legal reviewer or an administrator may delete a record"));
 
     /// <summary>
     /// Entities the principal may read, as a filter for queries (see <see cref="EntityReadRule"/>): the other
@@ -187,19 +170,8 @@ public static class AccessPolicy
     }
 
     /// <summary>Reviewing records that reached their review date (extend or delete) is the legal reviewers' task.</summary>
-    public static PolicyDecision CanReview(Principal principal, Record record, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        ArgumentNullException.ThrowIfNull(record);
-        if (!CanRead(principal, record, now))
-        {
-            return PolicyDecision.NotVisible;
-        }
-
-        return principal.Has(Role.LegalReviewer)
-            ? PolicyDecision.Allow
-            : PolicyDecision.Deny("only legal reviewers review records");
-    }
+    public static PolicyDecision CanReview(Principal principal, Record record, DateTimeOffset now) =>
+        IfReadable(principal, record, now, () => Only(principal.Has(Role.LegalReviewer), "only legal reviewers review records"));
 
     public static Expression<Func<Release, bool>> VisibleReleases(Principal principal) => ReleaseVisibleRule.For(principal);
 
@@ -234,22 +206,10 @@ public static class AccessPolicy
     /// <paramref name="agreement"/> (null: no agreement in force between the two agencies). A record received from
     /// another agency passes on only with its originator's granted consent (third-party rule).
     /// </summary>
-    public static PolicyDecision CanRelease(Principal principal, Record record, Guid recipientAgencyId, SharingAgreement? agreement, bool originatorConsented, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        ArgumentNullException.ThrowIfNull(record);
-        if (!CanRead(principal, record, now))
-        {
-            return PolicyDecision.NotVisible;
-        }
-
-        if (!WriterRoles.Any(principal.Has))
-        {
-            return PolicyDecision.Deny("only analysts, field officers and liaison officers release records");
-        }
-
-        return ReleaseTerms(record, principal.AgencyId, recipientAgencyId, agreement, originatorConsented, now);
-    }
+    public static PolicyDecision CanRelease(Principal principal, Record record, Guid recipientAgencyId, SharingAgreement? agreement, bool originatorConsented, DateTimeOffset now) =>
+        IfReadable(principal, record, now, () => WriterRoles.Any(principal.Has)
+            ? ReleaseTerms(record, principal.AgencyId, recipientAgencyId, agreement, originatorConsented, now)
+            : PolicyDecision.Deny("only analysts, field officers and liaison officers release records"));
 
     /// <summary>
     /// The terms a release must meet, checked when it is requested and again when it is approved: the recipient is
@@ -313,19 +273,8 @@ public static class AccessPolicy
     }
 
     /// <summary>Asking an originator for consent to pass on a received record: the holder's writers.</summary>
-    public static PolicyDecision CanRequestConsent(Principal principal, Record record, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        ArgumentNullException.ThrowIfNull(record);
-        if (!CanRead(principal, record, now))
-        {
-            return PolicyDecision.NotVisible;
-        }
-
-        return WriterRoles.Any(principal.Has)
-            ? PolicyDecision.Allow
-            : PolicyDecision.Deny("only analysts, field officers and liaison officers ask for consent to pass records on");
-    }
+    public static PolicyDecision CanRequestConsent(Principal principal, Record record, DateTimeOffset now) =>
+        IfReadable(principal, record, now, () => Only(WriterRoles.Any(principal.Has), "only analysts, field officers and liaison officers ask for consent to pass records on"));
 
     /// <summary>Granting or refusing consent: the originating agency's legal reviewers and liaison officers, no one else.</summary>
     public static PolicyDecision CanDecideConsent(Principal principal, ConsentRequest consent)
@@ -350,6 +299,16 @@ public static class AccessPolicy
             ? PolicyDecision.Allow
             : PolicyDecision.Deny("only legal reviewers and administrators read the audit trail");
     }
+
+    /// <summary>A caller acts on a record only if they may read it; otherwise it does not exist for them (404 before 403).</summary>
+    private static PolicyDecision IfReadable(Principal principal, Record record, DateTimeOffset now, Func<PolicyDecision> decide)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(record);
+        return CanRead(principal, record, now) ? decide() : PolicyDecision.NotVisible;
+    }
+
+    private static PolicyDecision Only(bool allowed, string reason) => allowed ? PolicyDecision.Allow : PolicyDecision.Deny(reason);
 
     /// <summary>Stands for <see cref="SharingAgreement.InForceRule"/> inside <see cref="RecordReadRule"/>; replaced when the rule is built.</summary>
     private static bool AgreementInForce(SharingAgreement agreement, DateOnly today) =>

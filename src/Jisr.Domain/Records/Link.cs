@@ -47,26 +47,25 @@ public sealed class Link
     }
 
     internal Link(Guid recordId, LinkDraft draft)
+        : this(recordId, draft.FromEntityId, draft.ToEntityId, draft.Type, draft.ValidFrom, draft.ValidTo)
     {
-        Id = Guid.CreateVersion7();
-        RecordId = recordId;
-        FromEntityId = draft.FromEntityId;
-        ToEntityId = draft.ToEntityId;
-        Type = draft.Type;
-        ValidFrom = draft.ValidFrom;
-        ValidTo = draft.ValidTo;
     }
 
     /// <summary>The same assertion made by another record (a release copy).</summary>
     internal Link(Guid recordId, Link source)
+        : this(recordId, source.FromEntityId, source.ToEntityId, source.Type, source.ValidFrom, source.ValidTo)
+    {
+    }
+
+    private Link(Guid recordId, Guid fromEntityId, Guid toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo)
     {
         Id = Guid.CreateVersion7();
         RecordId = recordId;
-        FromEntityId = source.FromEntityId;
-        ToEntityId = source.ToEntityId;
-        Type = source.Type;
-        ValidFrom = source.ValidFrom;
-        ValidTo = source.ValidTo;
+        FromEntityId = fromEntityId;
+        ToEntityId = toEntityId;
+        Type = type;
+        ValidFrom = validFrom;
+        ValidTo = validTo;
     }
 
     public Guid Id { get; private set; }

@@ -5,6 +5,7 @@ using Jisr.Policy;
 using Jisr.Server.Contracts;
 using Jisr.Server.Errors;
 using Jisr.Storage.Accounts;
+using Jisr.Storage.Records;
 using Jisr.Storage.Sharing;
 
 namespace Jisr.Server.Endpoints;
@@ -23,10 +24,10 @@ public static class ReleaseEndpoints
         var releases = api.MapGroup("/releases").WithTags("Releases");
         releases.MapGet("/", ListAsync).WithName("ListReleases");
         releases.MapGet("/{id:guid}", GetAsync).WithName("GetRelease");
-        releases.MapPost("/{id:guid}/approve", (Guid id, StatusChangeRequest request, Principal caller, ReleaseStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            DecideAsync(id, caller, store, agencies, time, (r, now) => r.Approve(caller.UserId, request.Reason, now), ct)).WithName("ApproveRelease");
-        releases.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, ReleaseStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            DecideAsync(id, caller, store, agencies, time, (r, now) => r.Refuse(caller.UserId, request.Reason, now), ct)).WithName("RefuseRelease");
+        releases.MapPost("/{id:guid}/approve", (Guid id, StatusChangeRequest request, Principal caller, ReleaseStore store, RecordStore records, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(id, caller, store, records, agencies, time, (r, now) => r.Approve(caller.UserId, request.Reason, now), ct)).WithName("ApproveRelease");
+        releases.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, ReleaseStore store, RecordStore records, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
+            DecideAsync(id, caller, store, records, agencies, time, (r, now) => r.Refuse(caller.UserId, request.Reason, now), ct)).WithName("RefuseRelease");
 
         api.MapPost("/records/{id:guid}/consents", RequestConsentAsync).WithTags("Consents").WithName("RequestConsent");
         var consents = api.MapGroup("/consents").WithTags("Consents");
@@ -40,10 +41,10 @@ public static class ReleaseEndpoints
     }
 
     private static async Task<IResult> ReleaseAsync(
-        Guid id, ReleaseRequest request, Principal caller, ReleaseStore store, AgreementStore agreements, AccountService accounts, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, ReleaseRequest request, Principal caller, ReleaseStore store, RecordStore records, AgreementStore agreements, AccountService accounts, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var record = await store.FindReadableRecordAsync(caller, id, cancellationToken);
+        var record = await records.FindForUpdateAsync(caller, id, cancellationToken);
         if (record is null)
         {
             return ProblemResponses.NotFound($"record {id}");
@@ -108,7 +109,7 @@ public static class ReleaseEndpoints
     /// consent may be gone since the request) and sends the copy.
     /// </summary>
     private static async Task<IResult> DecideAsync(
-        Guid id, Principal caller, ReleaseStore store, AgencyDirectory agencies, TimeProvider time, Action<Release, DateTimeOffset> decide, CancellationToken cancellationToken)
+        Guid id, Principal caller, ReleaseStore store, RecordStore records, AgencyDirectory agencies, TimeProvider time, Action<Release, DateTimeOffset> decide, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var release = await store.FindAsync(caller, id, cancellationToken);
@@ -117,7 +118,7 @@ public static class ReleaseEndpoints
             return ProblemResponses.NotFound($"release {id}");
         }
 
-        var record = await store.FindReadableRecordAsync(caller, release.RecordId, cancellationToken);
+        var record = await records.FindForUpdateAsync(caller, release.RecordId, cancellationToken);
         var decision = AccessPolicy.CanDecideRelease(caller, release, record, now);
         if (!decision.IsAllowed)
         {
@@ -142,10 +143,10 @@ public static class ReleaseEndpoints
     }
 
     private static async Task<IResult> RequestConsentAsync(
-        Guid id, ConsentRequestBody request, Principal caller, ReleaseStore store, AccountService accounts, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, ConsentRequestBody request, Principal caller, ReleaseStore store, RecordStore records, AccountService accounts, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var record = await store.FindReadableRecordAsync(caller, id, cancellationToken);
+        var record = await records.FindForUpdateAsync(caller, id, cancellationToken);
         var decision = record is null ? PolicyDecision.NotVisible : AccessPolicy.CanRequestConsent(caller, record, now);
         if (!decision.IsAllowed)
         {

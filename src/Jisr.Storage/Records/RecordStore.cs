@@ -78,7 +78,10 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         });
     }
 
-    /// <summary>A tracked record for changing, or null when missing or not readable by the caller.</summary>
+    /// <summary>
+    /// A tracked record for changing or releasing, with what a release copy needs (entities, links, the agreement a
+    /// copy came under) and what in-memory policy checks read (recipients); null when missing or not readable.
+    /// </summary>
     public Task<Record?> FindForUpdateAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
         db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow(), db.Agreements))
             .Include(r => r.ReleasedUnder)

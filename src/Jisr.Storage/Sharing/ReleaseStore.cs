@@ -38,19 +38,6 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     public Task<Release?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
         db.Releases.Where(AccessPolicy.VisibleReleases(principal)).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
 
-    /// <summary>
-    /// A record the caller may read, tracked with what a release copy needs (its entities, links and, for a copy,
-    /// the agreement it came under) and what the policy's in-memory checks read (recipients); null when missing or hidden.
-    /// </summary>
-    public Task<Record?> FindReadableRecordAsync(Principal principal, Guid recordId, CancellationToken cancellationToken) =>
-        db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow(), db.Agreements))
-            .Include(r => r.ReleasedUnder)
-            .Include(r => r.Recipients)
-            .Include(r => r.Mentions)
-            .Include(r => r.Links)
-            .AsSplitQuery()
-            .FirstOrDefaultAsync(r => r.Id == recordId, cancellationToken);
-
     /// <summary>Whether the record is already released, or awaiting approval, to the agency.</summary>
     public Task<bool> IsReleasedOrPendingAsync(Guid recordId, Guid recipientAgencyId, CancellationToken cancellationToken) =>
         db.Releases.AnyAsync(r => r.RecordId == recordId && r.RecipientAgencyId == recipientAgencyId && r.Status != ReleaseStatus.Refused, cancellationToken);
