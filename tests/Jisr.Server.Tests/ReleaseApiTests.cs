@@ -300,6 +300,26 @@ public sealed class ReleaseApiTests(ReleaseNodeFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task SimultaneousReleases_OfOneRecordToOneAgency_SendOneCopy_AndTheOthersAreConflicts()
+    {
+        var w = await SharingWorld.CreateAsync(fixture.Node);
+        await w.AgreementAsync(w.AdminA, w.AdminB);
+        var marker = Marker();
+        var id = (await SharingWorld.CreateRecordAsync(w.AnalystA, marker))["id"]!.GetValue<Guid>();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => SharingWorld.ReleaseAsync(w.AnalystA, id, w.B.Code)));
+
+        Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.Created), a =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, a.Status);
+            Assert.Contains("already released", a.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        });
+        Assert.Single((await w.AnalystA.Client.GetFromJsonAsync<JsonArray>($"/api/v1/releases?record={id}"))!);
+        Assert.Single((await w.AnalystB.Client.GetFromJsonAsync<JsonObject>("/api/v1/records?limit=200"))!["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task RefusedRelease_SendsNothing_AndARefusalNeedsAReason()
     {
         var w = await SharingWorld.CreateAsync(fixture.Node);

@@ -29,7 +29,11 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
             .UsePropertyAccessMode(PropertyAccessMode.Field)
             .HasConversion(JsonConversions.GuidList, JsonConversions.ListComparer<Guid>());
         builder.HasIndex(r => new { r.ReleasingAgencyId, r.Status });
-        builder.HasIndex(r => r.RecordId);
+
+        // One open release per record and recipient: two requests racing past the "already released" check cannot
+        // both go in (a refused one may be asked again).
+        builder.HasIndex(r => new { r.RecordId, r.RecipientAgencyId }).IsUnique()
+            .HasFilter($"\"Status\" <> {(int)ReleaseStatus.Refused}");
     }
 }
 
@@ -46,7 +50,8 @@ internal sealed class ConsentRequestConfiguration : IEntityTypeConfiguration<Con
         builder.Property(c => c.Note).HasMaxLength(ConsentRequest.MaxTextLength);
         builder.Property(c => c.DecisionReason).HasMaxLength(ConsentRequest.MaxTextLength);
         builder.Property(c => c.Status).IsConcurrencyToken();
-        builder.HasIndex(c => new { c.RecordId, c.TargetAgencyId });
+        builder.HasIndex(c => new { c.RecordId, c.TargetAgencyId }).IsUnique()
+            .HasFilter($"\"Status\" <> {(int)ConsentStatus.Refused}");
         builder.HasIndex(c => c.OriginatorAgencyId);
         builder.HasIndex(c => c.RequesterAgencyId);
     }

@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
 using Jisr.Policy;
@@ -56,7 +57,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
             events.AddRange(await DeliverAsync(principal, release, source, agreement, cancellationToken));
         }
 
-        await audit.SaveWithAuditAsync(db, events, cancellationToken);
+        await SaveUniqueAsync(events, "Releases", "the record is already released, or awaiting approval, to that agency", cancellationToken);
     }
 
     /// <summary>Saves an approval (which sends the copy) or a refusal made on a release from <see cref="FindAsync"/>.</summary>
@@ -93,11 +94,28 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     public async Task AddConsentAsync(Principal principal, ConsentRequest consent, CancellationToken cancellationToken)
     {
         db.ConsentRequests.Add(consent);
-        await audit.SaveWithAuditAsync(db, ConsentEvents(principal, "consent.request", consent), cancellationToken);
+        await SaveUniqueAsync(ConsentEvents(principal, "consent.request", consent), "ConsentRequests", "consent to pass this record on to that agency is already requested or granted", cancellationToken);
     }
 
     public Task SaveConsentAsync(Principal principal, ConsentRequest consent, string action, CancellationToken cancellationToken) =>
         audit.SaveWithAuditAsync(db, ConsentEvents(principal, action, consent), cancellationToken);
+
+    /// <summary>
+    /// Saves a new release or consent request. The endpoint checks for an open one first; a concurrent request that
+    /// passed the same check at the same moment is stopped here by the unique index, and nothing of it is kept.
+    /// </summary>
+    private async Task SaveUniqueAsync(IReadOnlyList<AuditEvent> events, string table, string duplicate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await audit.SaveWithAuditAsync(db, events, cancellationToken);
+        }
+        catch (DbUpdateException exception) when (StorageErrors.IsUniqueViolation(exception, table))
+        {
+            db.ChangeTracker.Clear();
+            throw new DomainStateException(duplicate);
+        }
+    }
 
     private async Task<AuditEvent[]> DeliverAsync(Principal principal, Release release, Record source, SharingAgreement agreement, CancellationToken cancellationToken)
     {

@@ -407,7 +407,9 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     b.HasIndex("TargetAgencyId");
 
-                    b.HasIndex("RecordId", "TargetAgencyId");
+                    b.HasIndex("RecordId", "TargetAgencyId")
+                        .IsUnique()
+                        .HasFilter("\"Status\" <> 2");
 
                     b.ToTable("ConsentRequests", (string)null);
                 });
@@ -469,7 +471,9 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     b.HasIndex("RecipientAgencyId");
 
-                    b.HasIndex("RecordId");
+                    b.HasIndex("RecordId", "RecipientAgencyId")
+                        .IsUnique()
+                        .HasFilter("\"Status\" <> 2");
 
                     b.HasIndex("ReleasingAgencyId", "Status");
 

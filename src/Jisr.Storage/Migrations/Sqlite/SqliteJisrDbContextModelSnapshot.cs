@@ -390,7 +390,9 @@ namespace Jisr.Storage.Migrations.Sqlite
 
                     b.HasIndex("TargetAgencyId");
 
-                    b.HasIndex("RecordId", "TargetAgencyId");
+                    b.HasIndex("RecordId", "TargetAgencyId")
+                        .IsUnique()
+                        .HasFilter("\"Status\" <> 2");
 
                     b.ToTable("ConsentRequests", (string)null);
                 });
@@ -452,7 +454,9 @@ namespace Jisr.Storage.Migrations.Sqlite
 
                     b.HasIndex("RecipientAgencyId");
 
-                    b.HasIndex("RecordId");
+                    b.HasIndex("RecordId", "RecipientAgencyId")
+                        .IsUnique()
+                        .HasFilter("\"Status\" <> 2");
 
                     b.HasIndex("ReleasingAgencyId", "Status");
 

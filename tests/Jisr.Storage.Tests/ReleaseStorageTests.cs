@@ -1,0 +1,92 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
+using Jisr.Storage.Sharing;
+using Jisr.Testing;
+using Microsoft.EntityFrameworkCore;
+using Record = Jisr.Domain.Records.Record;
+
+namespace Jisr.Storage.Tests;
+
+/// <summary>
+/// The database's own guard behind the endpoint's "already released?" check: two requests that pass that check at
+/// the same moment must not both go in.
+/// </summary>
+public sealed class ReleaseStorageTests
+{
+    public static IEnumerable<object[]> Providers => TestDatabase.Providers;
+
+    private static async Task<SharingAgreement> AgreementAsync(StorageWorld world)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var agreement = SharingAgreement.Propose(
+            world.Police.Id, world.Intelligence.Id, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H2],
+            today, today.AddYears(1), Guid.NewGuid(), now);
+        agreement.Accept(world.Intelligence.Id, Guid.NewGuid(), now);
+        await using var db = world.Database.Open();
+        db.Agreements.Add(agreement);
+        await db.SaveChangesAsync();
+        return agreement;
+    }
+
+    /// <summary>Requests a release of the record to the partner, as the endpoint does once its checks have passed.</summary>
+    private static async Task<Release> RequestAsync(StorageWorld world, Record record, SharingAgreement agreement)
+    {
+        await using var db = world.Database.Open();
+        var principal = world.AnalystOf(world.Police);
+        var source = await world.Store(db).FindForUpdateAsync(principal, record.Id, CancellationToken.None);
+        var store = new ReleaseStore(db, world.Audit, TimeProvider.System);
+        var terms = await store.FindAgreementAsync(agreement.Id, CancellationToken.None);
+        var release = Release.Request(source!, world.Intelligence.Id, terms!, principal.UserId, [], "joint case", DateTimeOffset.UtcNow);
+        await store.RequestAsync(principal, release, source!, terms!, CancellationToken.None);
+        return release;
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task SecondOpenRelease_ToTheSameAgency_IsRefused_AndKeepsNothing(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        var agreement = await AgreementAsync(world);
+        var record = await world.AddRecordAsync(world.Police, "shared report");
+        var first = await RequestAsync(world, record, agreement);
+        Assert.Equal(ReleaseStatus.Released, first.Status);
+
+        var duplicate = await Assert.ThrowsAsync<DomainStateException>(() => RequestAsync(world, record, agreement));
+        Assert.Contains("already released", duplicate.Message, StringComparison.Ordinal);
+
+        await using var db = world.Database.Open();
+        Assert.Equal(first.Id, (await db.Releases.SingleAsync()).Id);
+        Assert.Equal(2, await db.Records.CountAsync()); // the original and one copy, not two
+        Assert.Equal(1, await db.AuditLog.CountAsync(e => e.Action == "release.request"));
+        Assert.Equal(1, await db.AuditLog.CountAsync(e => e.Action == "release.receive"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task RefusedRelease_CanBeAskedForAgain_ButOnlyOnceOpen(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        var agreement = await AgreementAsync(world);
+        var record = await world.AddRecordAsync(world.Police, "sensitive report", classification: Classification.Confidential);
+        var first = await RequestAsync(world, record, agreement);
+        Assert.Equal(ReleaseStatus.AwaitingApproval, first.Status);
+        await Assert.ThrowsAsync<DomainStateException>(() => RequestAsync(world, record, agreement));
+
+        await using (var db = world.Database.Open())
+        {
+            var reviewer = world.AnalystOf(world.Police);
+            var tracked = await db.Releases.SingleAsync(r => r.Id == first.Id);
+            tracked.Refuse(reviewer.UserId, "not proportionate", DateTimeOffset.UtcNow);
+            await new ReleaseStore(db, world.Audit, TimeProvider.System).DecideAsync(reviewer, tracked, record, null, CancellationToken.None);
+        }
+
+        var second = await RequestAsync(world, record, agreement);
+        Assert.Equal(ReleaseStatus.AwaitingApproval, second.Status);
+        await Assert.ThrowsAsync<DomainStateException>(() => RequestAsync(world, record, agreement));
+        await using var check = world.Database.Open();
+        Assert.Equal(2, await check.Releases.CountAsync());
+    }
+}
