@@ -3,6 +3,7 @@ using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
 using Jisr.Domain.Users;
+using Jisr.Testing;
 using Record = Jisr.Domain.Records.Record;
 
 namespace Jisr.Policy.Tests;
@@ -35,30 +36,6 @@ public sealed class AccessPolicyTests
                                      && r.ReleasedUnder.ValidFrom <= DateOnly.FromDateTime(at.UtcDateTime)
                                      && DateOnly.FromDateTime(at.UtcDateTime) <= r.ReleasedUnder.ValidUntil));
 
-    /// <summary>An agreement between two agencies, left in a random state: proposed, in force, suspended or ended.</summary>
-    private static SharingAgreement RandomAgreement(Random random, Guid a, Guid b)
-    {
-        var from = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(random.Next(-1500, 500));
-        var since = new DateTimeOffset(from.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var agreement = SharingAgreement.Propose(a, b, Enum.GetValues<ThreatDomain>(), Classification.Secret, Enum.GetValues<HandlingCode>(), from, from.AddDays(random.Next(1, 2500)), Guid.NewGuid(), since);
-        var state = random.Next(4);
-        if (state > 0)
-        {
-            agreement.Accept(b, Guid.NewGuid(), since);
-        }
-
-        if (state == 2)
-        {
-            agreement.Suspend(a, "review", since);
-        }
-        else if (state == 3)
-        {
-            agreement.End(b, "ended", since);
-        }
-
-        return agreement;
-    }
-
     [Fact]
     public void ReadRules_ForManyRandomUsersRecordsAndTimes_AgreeWithTheReferenceModel_InQueriesAndInMemory()
     {
@@ -81,7 +58,7 @@ public sealed class AccessPolicyTests
         foreach (var source in records.Take(200).ToList())
         {
             var partner = agencies.Where(a => a != source.HolderAgencyId).ElementAt(random.Next(agencies.Length - 1));
-            var agreement = RandomAgreement(random, source.HolderAgencyId, partner);
+            var agreement = RandomAgreements.Between(random, source.HolderAgencyId, partner, Now);
             agreements.Add(agreement);
             var recipients = source.Marking.Tlp == Tlp.Red ? users.Where(x => x.Agency == partner && random.Next(2) == 0).Select(x => x.Id).Append(Guid.NewGuid()).ToList() : [];
             var release = Release.Request(source, partner, agreement, Guid.NewGuid(), recipients, null, Now);

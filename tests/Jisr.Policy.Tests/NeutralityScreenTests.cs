@@ -1,3 +1,5 @@
+using Jisr.Domain.Records;
+
 namespace Jisr.Policy.Tests;
 
 public sealed class NeutralityScreenTests
@@ -9,7 +11,7 @@ public sealed class NeutralityScreenTests
     [InlineData("Suspected of financing a terrorist cell through hawala transfers.")]
     public void Screen_OrdinaryCriminalMatters_AreNotFlagged(string text)
     {
-        Assert.Empty(NeutralityScreen.Screen(text));
+        Assert.Empty(NeutralityScreen.Screen(ThreatDomain.OrganisedCrime, "armed robbery", text));
     }
 
     [Theory]
@@ -22,16 +24,48 @@ public sealed class NeutralityScreenTests
     [InlineData("Targeted for his ethnic origin.", "racial")]
     public void Screen_PoliticalMilitaryReligiousOrRacialCharacter_IsFlagged(string text, string character)
     {
-        var flags = NeutralityScreen.Screen(text);
+        var flags = NeutralityScreen.Screen(ThreatDomain.OrganisedCrime, "fraud", text);
 
-        Assert.Contains(flags, f => f.StartsWith(character, StringComparison.Ordinal));
+        Assert.Contains(flags, f => f.StartsWith(character + ":", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Screen_FoldsCaseAccentsAndArabicForms()
     {
-        Assert.NotEmpty(NeutralityScreen.Screen("OPPOSANT POLITIQUE"));
-        Assert.NotEmpty(NeutralityScreen.Screen("Opposant Politiqué"));
-        Assert.NotEmpty(NeutralityScreen.Screen("ازدراء الأديـــان"));
+        Assert.NotEmpty(NeutralityScreen.Screen(ThreatDomain.OrganisedCrime, null, "OPPOSANT POLITIQUE"));
+        Assert.NotEmpty(NeutralityScreen.Screen(ThreatDomain.OrganisedCrime, null, "Opposant Politiqué"));
+        Assert.NotEmpty(NeutralityScreen.Screen(ThreatDomain.OrganisedCrime, null, "ازدراء الأديـــان"));
+    }
+
+    [Theory]
+    [InlineData(ThreatDomain.DrugTrafficking, "Haute trahison")]
+    [InlineData(ThreatDomain.Terrorism, "espionage on behalf of a foreign power")]
+    [InlineData(ThreatDomain.OrganisedCrime, "تجمهر غير مسلح")]
+    [InlineData(ThreatDomain.Cybercrime, "atteinte à la sûreté de l'État")]
+    public void Screen_OffencesPoliticalByNature_AreFlaggedInEveryDomain(ThreatDomain domain, string offence)
+    {
+        Assert.Contains(NeutralityScreen.Screen(domain, offence, "Wanted", "Arrest warrant"), f => f.StartsWith("political offence:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Screen_PoliticalOffenceWords_InTheSummaryOnly_AreNotAnOffenceFlag()
+    {
+        // A smuggling network that also sold forged papers to a spy is still a smuggling case: only the offence says what the notice is for.
+        Assert.Empty(NeutralityScreen.Screen(ThreatDomain.MigrantSmuggling, "migrant smuggling", "Wanted", "Sold forged passports; one buyer was later tried for espionage."));
+    }
+
+    [Theory]
+    [InlineData(ThreatDomain.Terrorism, "apologie du terrorisme", true)]
+    [InlineData(ThreatDomain.OnlineExtremism, "الإشادة بأعمال إرهابية", true)]
+    [InlineData(ThreatDomain.OnlineExtremism, "publishing propaganda videos", true)]
+    [InlineData(ThreatDomain.Terrorism, "bomb attack on a bus station", false)]
+    [InlineData(ThreatDomain.Cybercrime, "publishing stolen card numbers", false)]
+    [InlineData(ThreatDomain.DrugTrafficking, "propaganda", false)]
+    public void Screen_ExpressionOffences_AreFlaggedOnlyUnderTheDomainsStretchedOverOpinion(ThreatDomain domain, string offence, bool flagged)
+    {
+        var flags = NeutralityScreen.Screen(domain, offence, "Wanted", "Arrest warrant");
+
+        Assert.Equal(flagged, flags.Any(f => f.StartsWith("expression offence under", StringComparison.Ordinal)));
+        Assert.Equal(flagged, flags.Count > 0);
     }
 }

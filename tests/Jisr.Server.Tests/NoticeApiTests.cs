@@ -56,9 +56,12 @@ public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<Notice
         ["recipients"] = new JsonArray(recipient),
     };
 
-    private async Task<JsonObject> CreateAsync(string summary)
+    private async Task<JsonObject> CreateAsync(string summary, string offence = "international drug trafficking", string threatDomain = "drug-trafficking")
     {
-        var response = await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice(summary));
+        var request = Notice(summary);
+        request["offence"] = offence;
+        request["threatDomain"] = threatDomain;
+        var response = await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
@@ -84,9 +87,11 @@ public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<Notice
     [InlineData("Wanted for apostasy and blasphemy.")]
     [InlineData("مطلوب بتهمة الفرار من الخدمة العسكرية")]
     [InlineData("Sought because of his ethnic origin.")]
-    public async Task FlaggedNotice_IsHeldUntilALegalReviewerClearsIt(string summary)
+    [InlineData("Arrest warrant of the Rabat court.", "haute trahison", "organised-crime")]
+    [InlineData("Arrest warrant of the Rabat court.", "apologie du terrorisme sur les réseaux sociaux", "online-extremism")]
+    public async Task FlaggedNotice_IsHeldUntilALegalReviewerClearsIt(string summary, string offence = "international drug trafficking", string threatDomain = "drug-trafficking")
     {
-        var notice = await CreateAsync(summary);
+        var notice = await CreateAsync(summary, offence, threatDomain);
         var id = notice["id"]!.GetValue<Guid>();
 
         Assert.Equal("held-for-review", notice["status"]!.GetValue<string>());

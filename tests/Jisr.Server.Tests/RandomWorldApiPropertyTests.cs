@@ -68,7 +68,7 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             var b = agencies[random.Next(agencyCount)].Id;
             if (a != b)
             {
-                agreements.Add(RandomAgreement(random, a, b, now));
+                agreements.Add(RandomAgreements.Between(random, a, b, now));
             }
         }
 
@@ -225,36 +225,6 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
 
     private static bool AllowsSharingOn(SharingAgreement a, DateOnly day) =>
         a.Status == AgreementStatus.InForce && a.ValidFrom <= day && day <= a.ValidUntil;
-
-    /// <summary>An agreement between two agencies in a random state: proposed, in force, suspended, ended, expired or not yet valid.</summary>
-    private static SharingAgreement RandomAgreement(Random random, Guid a, Guid b, DateTimeOffset now)
-    {
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var state = random.Next(6);
-        var (from, until) = state switch
-        {
-            4 => (today.AddDays(-800), today.AddDays(-random.Next(2, 300))), // expired
-            5 => (today.AddDays(random.Next(2, 60)), today.AddDays(700)), // not yet valid
-            _ => (today.AddDays(-random.Next(2, 700)), today.AddDays(random.Next(2, 700))),
-        };
-        var proposedAt = new DateTimeOffset(from.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var agreement = SharingAgreement.Propose(a, b, Enum.GetValues<ThreatDomain>(), Classification.Secret, Enum.GetValues<HandlingCode>(), from, until, Guid.NewGuid(), proposedAt);
-        if (state != 0)
-        {
-            agreement.Accept(b, Guid.NewGuid(), proposedAt);
-        }
-
-        if (state == 2)
-        {
-            agreement.Suspend(a, "suspended for review", proposedAt);
-        }
-        else if (state == 3)
-        {
-            agreement.End(b, "cooperation ended", proposedAt);
-        }
-
-        return agreement;
-    }
 
     /// <summary>Releases <paramref name="source"/> under one of the agreements its holder was party to (once accepted), approving it if its marking needs that.</summary>
     private static Record? ReleaseCopy(Random random, Record source, IReadOnlyList<SharingAgreement> agreements, Dictionary<Guid, List<WorldUser>> usersOf, List<Release> releases, DateTimeOffset now)

@@ -88,16 +88,18 @@ public static class NoticeEndpoints
         var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
         var notice = Notice.Create(
             caller.AgencyId, caller.UserId, color, subjectId, request.Title, request.Summary, request.Offence, domain, recipientIds,
-            NeutralityScreen.Screen(request.Title, request.Summary, request.Offence), time.GetUtcNow());
+            NeutralityScreen.Screen(domain, request.Offence, request.Title, request.Summary), time.GetUtcNow());
         await store.AddAsync(caller, notice, cancellationToken);
         return Results.Created($"/api/v1/notices/{notice.Id}", await ToResponseAsync(notice, caller, agencies, cancellationToken));
     }
 
     private static async Task<IResult> UpdateAsync(
         Guid id, NoticeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken) =>
-        await ChangeAsync(id, caller, store, agencies, "notice.update", n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n => n.Update(
-            request.Title, request.Summary, request.Offence, RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain"),
-            NeutralityScreen.Screen(request.Title, request.Summary, request.Offence), time.GetUtcNow()), cancellationToken);
+        await ChangeAsync(id, caller, store, agencies, "notice.update", n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n =>
+        {
+            var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
+            n.Update(request.Title, request.Summary, request.Offence, domain, NeutralityScreen.Screen(domain, request.Offence, request.Title, request.Summary), time.GetUtcNow());
+        }, cancellationToken);
 
     private static async Task<IResult> ChangeAsync(
         Guid id, Principal caller, NoticeStore store, AgencyDirectory agencies, string action, Func<Notice, PolicyDecision> allowed, Action<Notice> change, CancellationToken cancellationToken)
