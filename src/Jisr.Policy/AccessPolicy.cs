@@ -191,6 +191,25 @@ public static class AccessPolicy
         return WriterRoles.Any(principal.Has) ? PolicyDecision.Allow : PolicyDecision.Deny("only analysts, field officers and liaison officers issue notices");
     }
 
+    /// <summary>
+    /// A notice names a person or an event, so it goes to partners only: the recipient has an agreement in force
+    /// with the issuing agency that covers the notice's threat domain (checked when it is issued and when it changes).
+    /// </summary>
+    public static PolicyDecision CanSendNotice(Guid issuerAgencyId, Guid recipientAgencyId, ThreatDomain threatDomain, IEnumerable<SharingAgreement> agreements, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(agreements);
+        var today = Today(now);
+        var between = agreements.Where(a => a.IsInForce(today) && a.IsParty(issuerAgencyId) && a.Counterpart(issuerAgencyId) == recipientAgencyId).ToList();
+        if (between.Count == 0)
+        {
+            return PolicyDecision.Deny("has no sharing agreement in force with your agency: notices go to partner agencies only");
+        }
+
+        return between.Any(a => a.ThreatDomains.Contains(threatDomain))
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny($"has no agreement with your agency that covers {RecordVocabulary.ThreatDomains[threatDomain]}");
+    }
+
     /// <summary>Clearing or refusing a notice held by the neutrality screen: the issuing agency's legal reviewers.</summary>
     public static PolicyDecision CanReviewNotice(Principal principal, Notice notice)
     {

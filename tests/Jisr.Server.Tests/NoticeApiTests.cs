@@ -24,6 +24,27 @@ public sealed class NoticeFixture : IAsyncLifetime
 
     public TestUser RecipientAdmin { get; private set; } = null!;
 
+    /// <summary>A partner of the issuer whose agreement covers terrorism only.</summary>
+    public TestUser TerrorismPartner { get; private set; } = null!;
+
+    /// <summary>Proposes an agreement from the issuer and has the partner's administrator accept it.</summary>
+    public async Task AgreeAsync(TestUser partnerAdmin, params string[] threatDomains)
+    {
+        var proposal = new JsonObject
+        {
+            ["partner"] = partnerAdmin.Agency.Code,
+            ["threatDomains"] = new JsonArray([.. threatDomains.Select(d => (JsonNode)d)]),
+            ["highestClassification"] = "RESTRICTED",
+            ["handlingCodes"] = new JsonArray("H0"),
+            ["validFrom"] = DateOnly.FromDateTime(DateTime.UtcNow).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["validUntil"] = DateOnly.FromDateTime(DateTime.UtcNow.AddYears(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var proposed = await IssuerAdmin.Client.PostAsJsonAsync("/api/v1/agreements", proposal);
+        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+        var agreement = (await proposed.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.OK, (await partnerAdmin.Client.PostAsJsonAsync($"/api/v1/agreements/{agreement}/accept", new { })).StatusCode);
+    }
+
     public async Task InitializeAsync()
     {
         Node = await TestNode.StartAsync();
@@ -36,6 +57,10 @@ public sealed class NoticeFixture : IAsyncLifetime
         Outsider = await Node.AddUserAsync(outsider, "analyst.fr", [Role.Analyst]);
         IssuerAdmin = await Node.AddUserAsync(issuer, "admin.not", [Role.Administrator]);
         RecipientAdmin = await Node.AddUserAsync(recipient, "admin.ma", [Role.Administrator]);
+        var terrorismPartner = await Node.AddAgencyAsync("GB-NOT", "GB");
+        TerrorismPartner = await Node.AddUserAsync(terrorismPartner, "analyst.gb", [Role.Analyst]);
+        await AgreeAsync(RecipientAdmin, "drug-trafficking", "organised-crime", "online-extremism");
+        await AgreeAsync(await Node.AddUserAsync(terrorismPartner, "admin.gb", [Role.Administrator]), "terrorism");
         var record = await Issuer.Client.PostAsJsonAsync("/api/v1/records", RecordRequests.Valid());
         Subject = (await record.Content.ReadFromJsonAsync<JsonObject>())!["entities"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "person")!["id"]!.GetValue<Guid>();
     }
@@ -141,41 +166,53 @@ public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<Notice
     }
 
     [Fact]
-    public async Task Notice_WithoutSubject_WithAForeignSubject_OrAnUnknownRecipient_IsRefused()
+    public async Task Notice_WithoutSubject_WithAForeignSubject_OrAnUnknownRecipient_OrToANonPartner_IsRefused()
     {
         var noSubject = Notice("x");
         noSubject.Remove("subject");
+        var before = await fixture.Issuer.Client.GetFromJsonAsync<JsonArray>("/api/v1/notices");
 
         var responses = new[]
         {
-            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", noSubject), "subject"),
-            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice("x", Guid.NewGuid())), "subject"),
-            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice("x", recipient: "XX-NONE")), "recipients[0]"),
-            (await fixture.Outsider.Client.PostAsJsonAsync("/api/v1/notices", Notice("x")), "subject"),
+            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", noSubject), "subject", "needs a subject"),
+            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice("x", Guid.NewGuid())), "subject", "of your agency"),
+            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice("x", recipient: "XX-NONE")), "recipients[0]", "no agency 'XX-NONE'"),
+            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice("x", recipient: "FR-NOT")), "recipients[0]", "FR-NOT has no sharing agreement in force"),
+            (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice("x", recipient: "GB-NOT")), "recipients[0]", "GB-NOT has no agreement with your agency that covers drug-trafficking"),
+            (await fixture.Outsider.Client.PostAsJsonAsync("/api/v1/notices", Notice("x")), "subject", "of your agency"),
         };
 
-        foreach (var (response, field) in responses)
+        foreach (var (response, field, why) in responses)
         {
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.True((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey(field), field);
+            var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.True(problem["errors"]!.AsObject().ContainsKey(field), field);
+            Assert.Contains(why, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         }
+
+        Assert.Equal(before!.Count, (await fixture.Issuer.Client.GetFromJsonAsync<JsonArray>("/api/v1/notices"))!.Count);
+        Assert.Empty((await fixture.Outsider.Client.GetFromJsonAsync<JsonArray>("/api/v1/notices"))!);
     }
 
     [Fact]
-    public async Task AllPartners_SendsTheNoticeToEveryAgencyWithAnAgreementInForce()
+    public async Task Update_ToAThreatDomainARecipientsAgreementDoesNotCover_IsRefused_AndChangesNothing()
     {
-        var proposal = new JsonObject
-        {
-            ["partner"] = "MA-NOT",
-            ["threatDomains"] = new JsonArray("drug-trafficking"),
-            ["highestClassification"] = "RESTRICTED",
-            ["handlingCodes"] = new JsonArray("H0"),
-            ["validFrom"] = DateOnly.FromDateTime(DateTime.UtcNow).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            ["validUntil"] = DateOnly.FromDateTime(DateTime.UtcNow.AddYears(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        var proposed = await fixture.IssuerAdmin.Client.PostAsJsonAsync("/api/v1/agreements", proposal);
-        var agreement = (await proposed.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-        Assert.Equal(HttpStatusCode.OK, (await fixture.RecipientAdmin.Client.PostAsJsonAsync($"/api/v1/agreements/{agreement}/accept", new { })).StatusCode);
+        var id = (await CreateAsync("Sought for trafficking."))["id"]!.GetValue<Guid>();
+        var update = Notice("Sought for an attack.");
+        update["threatDomain"] = "terrorism";
+
+        var response = await fixture.Issuer.Client.PutAsJsonAsync($"/api/v1/notices/{id}", update);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("a recipient of this notice has no agreement with your agency that covers terrorism", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var seen = await fixture.Recipient.Client.GetFromJsonAsync<JsonObject>($"/api/v1/notices/{id}");
+        Assert.Equal("drug-trafficking", seen!["threatDomain"]!.GetValue<string>());
+        Assert.Equal("Sought for trafficking.", seen["summary"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AllPartners_SendsTheNoticeToEveryPartnerWhoseAgreementCoversItsThreatDomain()
+    {
         var request = Notice("Sought for trafficking through the strait.");
         request.Remove("recipients");
         request["allPartners"] = true;
@@ -184,8 +221,20 @@ public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<Notice
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var notice = await response.Content.ReadFromJsonAsync<JsonObject>();
-        Assert.Equal(["MA-NOT"], notice!["recipients"]!.AsArray().Select(r => r!.GetValue<string>()));
-        Assert.Equal(HttpStatusCode.OK, await SeeAsync(fixture.Recipient, notice["id"]!.GetValue<Guid>()));
-        Assert.Equal(HttpStatusCode.NotFound, await SeeAsync(fixture.Outsider, notice["id"]!.GetValue<Guid>()));
+        var id = notice!["id"]!.GetValue<Guid>();
+        Assert.Equal(["MA-NOT"], notice["recipients"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, await SeeAsync(fixture.Recipient, id));
+        Assert.Equal(HttpStatusCode.NotFound, await SeeAsync(fixture.TerrorismPartner, id)); // a partner, but not for drug trafficking
+        Assert.Equal(HttpStatusCode.NotFound, await SeeAsync(fixture.Outsider, id));
+
+        request["threatDomain"] = "terrorism";
+        request["summary"] = "Sought for planning an attack.";
+        var terrorism = await (await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", request)).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(["GB-NOT"], terrorism!["recipients"]!.AsArray().Select(r => r!.GetValue<string>()));
+
+        request["threatDomain"] = "cybercrime";
+        var nobody = await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", request);
+        Assert.Equal(HttpStatusCode.BadRequest, nobody.StatusCode);
+        Assert.Contains("covers cybercrime", (await nobody.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

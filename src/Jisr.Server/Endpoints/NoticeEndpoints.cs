@@ -69,12 +69,16 @@ public static class NoticeEndpoints
             throw new DomainValidationException("subject", "must be the id of a person or an event of your agency");
         }
 
+        var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
+        var now = time.GetUtcNow();
+        var inForce = await agreements.InForceAsync(caller, AccessPolicy.Today(now), cancellationToken);
         var recipientIds = new List<Guid>();
         if (request.AllPartners == true)
         {
-            // "All partners" is resolved now: the agencies with an agreement in force with the issuer today.
-            recipientIds.AddRange(await agreements.PartnersInForceAsync(caller, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), cancellationToken));
-            Guard.That(recipientIds.Count > 0, "allPartners", "no partner agency has a sharing agreement in force with yours");
+            // "All partners" is resolved now: the agencies whose agreement in force with the issuer covers the threat domain.
+            recipientIds.AddRange(inForce.Select(a => a.Counterpart(caller.AgencyId)).Distinct()
+                .Where(partner => AccessPolicy.CanSendNotice(caller.AgencyId, partner, domain, inForce, now).IsAllowed));
+            Guard.That(recipientIds.Count > 0, "allPartners", $"no partner agency has an agreement in force with yours that covers {RecordVocabulary.ThreatDomains[domain]}");
         }
 
         var codes = request.Recipients ?? [];
@@ -82,24 +86,36 @@ public static class NoticeEndpoints
         {
             var agency = await accounts.FindAgencyAsync(codes[i] ?? string.Empty, cancellationToken)
                 ?? throw new DomainValidationException($"recipients[{i}]", $"no agency '{codes[i]}' is registered on this node");
+            var sendable = AccessPolicy.CanSendNotice(caller.AgencyId, agency.Id, domain, inForce, now);
+            Guard.That(sendable.IsAllowed, $"recipients[{i}]", $"{agency.Code} {sendable.Reason}");
             recipientIds.Add(agency.Id);
         }
 
-        var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
         var notice = Notice.Create(
             caller.AgencyId, caller.UserId, color, subjectId, request.Title, request.Summary, request.Offence, domain, recipientIds,
-            NeutralityScreen.Screen(domain, request.Offence, request.Title, request.Summary), time.GetUtcNow());
+            NeutralityScreen.Screen(domain, request.Offence, request.Title, request.Summary), now);
         await store.AddAsync(caller, notice, cancellationToken);
         return Results.Created($"/api/v1/notices/{notice.Id}", await ToResponseAsync(notice, caller, agencies, cancellationToken));
     }
 
+    /// <summary>An update reaches the notice's recipients again: each must still be a partner whose agreement covers the threat domain.</summary>
     private static async Task<IResult> UpdateAsync(
-        Guid id, NoticeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken) =>
-        await ChangeAsync(id, caller, store, agencies, "notice.update", n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n =>
+        Guid id, NoticeRequest request, Principal caller, NoticeStore store, AgreementStore agreements, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var inForce = await agreements.InForceAsync(caller, AccessPolicy.Today(now), cancellationToken);
+        return await ChangeAsync(id, caller, store, agencies, "notice.update", n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n =>
         {
             var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
-            n.Update(request.Title, request.Summary, request.Offence, domain, NeutralityScreen.Screen(domain, request.Offence, request.Title, request.Summary), time.GetUtcNow());
+            foreach (var recipient in n.Recipients)
+            {
+                var sendable = AccessPolicy.CanSendNotice(caller.AgencyId, recipient.AgencyId, domain, inForce, now);
+                Guard.That(sendable.IsAllowed, "threatDomain", $"a recipient of this notice {sendable.Reason}; cancel it and issue a new one to the partners that may receive it");
+            }
+
+            n.Update(request.Title, request.Summary, request.Offence, domain, NeutralityScreen.Screen(domain, request.Offence, request.Title, request.Summary), now);
         }, cancellationToken);
+    }
 
     private static async Task<IResult> ChangeAsync(
         Guid id, Principal caller, NoticeStore store, AgencyDirectory agencies, string action, Func<Notice, PolicyDecision> allowed, Action<Notice> change, CancellationToken cancellationToken)

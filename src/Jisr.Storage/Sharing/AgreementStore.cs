@@ -11,12 +11,9 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
     public Task<List<SharingAgreement>> ListAsync(Principal principal, CancellationToken cancellationToken) =>
         db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal)).OrderByDescending(a => a.ProposedAt).ToListAsync(cancellationToken);
 
-    /// <summary>The agencies that have an agreement in force with the caller's agency on <paramref name="today"/>.</summary>
-    public async Task<List<Guid>> PartnersInForceAsync(Principal principal, DateOnly today, CancellationToken cancellationToken)
-    {
-        var agreements = await InForce(principal, today).AsNoTracking().ToListAsync(cancellationToken);
-        return [.. agreements.Select(a => a.Counterpart(principal.AgencyId)).Distinct()];
-    }
+    /// <summary>The caller's agency's agreements in force on <paramref name="today"/>.</summary>
+    public Task<List<SharingAgreement>> InForceAsync(Principal principal, DateOnly today, CancellationToken cancellationToken) =>
+        InForce(principal, today).AsNoTracking().ToListAsync(cancellationToken);
 
     /// <summary>The caller's agency's agreements in force with <paramref name="partnerId"/> (tracked: a release copy refers to one).</summary>
     public Task<List<SharingAgreement>> InForceWithAsync(Principal principal, Guid partnerId, DateOnly today, CancellationToken cancellationToken) =>
