@@ -60,13 +60,21 @@ public static class AccessPolicy
         (agreement, agencyId) => agreement.ProposerAgencyId == agencyId || agreement.PartnerAgencyId == agencyId);
 
     /// <summary>
-    /// A notice is visible to its issuing agency in every state, and to its recipient agencies once it is issued
-    /// (and after, when cancelled, so the cancellation reaches them).
+    /// A notice is visible to its issuing agency in every state, and to its recipient agencies once it is issued (and
+    /// after, when cancelled, so the cancellation reaches them) while an agreement between issuer and recipient is in
+    /// force: suspending or ending the partnership hides the partner's notices at once, as it hides release copies.
+    /// Inputs: the store's agreements, the caller's agency, today.
     /// </summary>
-    public static readonly AgencyRule<Notice> NoticeVisibleRule = new(
-        (notice, agencyId) => notice.IssuerAgencyId == agencyId
-                              || ((notice.Status == NoticeStatus.Issued || notice.Status == NoticeStatus.Cancelled)
-                                  && notice.Recipients.Any(r => r.AgencyId == agencyId)));
+    public static readonly Expression<Func<Notice, IEnumerable<SharingAgreement>, Guid, DateOnly, bool>> NoticeVisibleRule = PolicyExpressions.Inline(
+        (Expression<Func<Notice, IEnumerable<SharingAgreement>, Guid, DateOnly, bool>>)((notice, agreements, agencyId, today) =>
+            notice.IssuerAgencyId == agencyId
+            || ((notice.Status == NoticeStatus.Issued || notice.Status == NoticeStatus.Cancelled)
+                && notice.Recipients.Any(r => r.AgencyId == agencyId)
+                && agreements.Any(a => ((a.ProposerAgencyId == notice.IssuerAgencyId && a.PartnerAgencyId == agencyId)
+                                        || (a.PartnerAgencyId == notice.IssuerAgencyId && a.ProposerAgencyId == agencyId))
+                                       && AgreementInForce(a, today)))),
+        typeof(AccessPolicy).GetMethod(nameof(AgreementInForce), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!,
+        SharingAgreement.InForceRule);
 
     /// <summary>Releases are visible to the releasing agency (requesters, approvers, its legal reviewers).</summary>
     public static readonly AgencyRule<Release> ReleaseVisibleRule = new((release, agencyId) => release.ReleasingAgencyId == agencyId);
@@ -177,7 +185,12 @@ public static class AccessPolicy
 
     public static Expression<Func<ConsentRequest, bool>> VisibleConsents(Principal principal) => ConsentVisibleRule.For(principal);
 
-    public static Expression<Func<Notice, bool>> VisibleNotices(Principal principal) => NoticeVisibleRule.For(principal);
+    /// <summary>Notices the principal's agency may see, as a filter for queries over <paramref name="agreements"/> (the store's agreements).</summary>
+    public static Expression<Func<Notice, bool>> VisibleNotices(Principal principal, DateTimeOffset now, IEnumerable<SharingAgreement> agreements)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return PolicyExpressions.Bind(NoticeVisibleRule, agreements, principal.AgencyId, Today(now));
+    }
 
     /// <summary>Issuing, updating and cancelling notices: the issuing agency's analysts, field and liaison officers.</summary>
     public static PolicyDecision CanIssueNotices(Principal principal, Guid issuerAgencyId)
@@ -329,7 +342,7 @@ public static class AccessPolicy
 
     private static PolicyDecision Only(bool allowed, string reason) => allowed ? PolicyDecision.Allow : PolicyDecision.Deny(reason);
 
-    /// <summary>Stands for <see cref="SharingAgreement.InForceRule"/> inside <see cref="RecordReadRule"/>; replaced when the rule is built.</summary>
+    /// <summary>Stands for <see cref="SharingAgreement.InForceRule"/> inside <see cref="RecordReadRule"/> and <see cref="NoticeVisibleRule"/>; replaced when the rules are built.</summary>
     private static bool AgreementInForce(SharingAgreement agreement, DateOnly today) =>
         throw new InvalidOperationException("policy marker: replaced by SharingAgreement.InForceRule");
 }

@@ -23,6 +23,13 @@ public static class PolicyExpressions
         return BindAll<T>(rule, new Inputs<TArg1, TArg2, TArg3, TArg4, TArg5, object?>(arg1, arg2, arg3, arg4, arg5, null));
     }
 
+    /// <summary>Binds the three inputs of a four-parameter rule.</summary>
+    public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2, TArg3>(Expression<Func<T, TArg1, TArg2, TArg3, bool>> rule, TArg1 arg1, TArg2 arg2, TArg3 arg3)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return BindAll<T>(rule, new Inputs<TArg1, TArg2, TArg3, object?, object?, object?>(arg1, arg2, arg3, null, null, null));
+    }
+
     /// <summary>Binds the two inputs of a three-parameter rule.</summary>
     public static Expression<Func<T, bool>> Bind<T, TArg1, TArg2>(Expression<Func<T, TArg1, TArg2, bool>> rule, TArg1 arg1, TArg2 arg2)
     {

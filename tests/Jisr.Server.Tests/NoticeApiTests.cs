@@ -28,7 +28,7 @@ public sealed class NoticeFixture : IAsyncLifetime
     public TestUser TerrorismPartner { get; private set; } = null!;
 
     /// <summary>Proposes an agreement from the issuer and has the partner's administrator accept it.</summary>
-    public async Task AgreeAsync(TestUser partnerAdmin, params string[] threatDomains)
+    public async Task<Guid> AgreeAsync(TestUser partnerAdmin, params string[] threatDomains)
     {
         var proposal = new JsonObject
         {
@@ -43,6 +43,7 @@ public sealed class NoticeFixture : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
         var agreement = (await proposed.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
         Assert.Equal(HttpStatusCode.OK, (await partnerAdmin.Client.PostAsJsonAsync($"/api/v1/agreements/{agreement}/accept", new { })).StatusCode);
+        return agreement;
     }
 
     public async Task InitializeAsync()
@@ -151,6 +152,26 @@ public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<Notice
         var seen = await fixture.Recipient.Client.GetFromJsonAsync<JsonObject>($"/api/v1/notices/{id}");
         Assert.Equal("cancelled", seen!["status"]!.GetValue<string>());
         Assert.Equal("arrested on 2026-11-20", seen["decisionReason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SuspendingThePartnership_HidesItsNoticesAtOnce_ResumingShowsThemAgain()
+    {
+        var partner = await fixture.Node.AddAgencyAsync("DE-NOT", "DE");
+        var partnerAnalyst = await fixture.Node.AddUserAsync(partner, "analyst.de", [Role.Analyst]);
+        var agreement = await fixture.AgreeAsync(await fixture.Node.AddUserAsync(partner, "admin.de", [Role.Administrator]), "drug-trafficking");
+        var issued = await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", Notice("Sought for trafficking.", recipient: "DE-NOT"));
+        var id = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.OK, await SeeAsync(partnerAnalyst, id));
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.IssuerAdmin.Client.PostAsJsonAsync($"/api/v1/agreements/{agreement}/suspend", new { reason = "audit of the partner" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, await SeeAsync(partnerAnalyst, id));
+        Assert.Empty((await partnerAnalyst.Client.GetFromJsonAsync<JsonArray>("/api/v1/notices"))!);
+        Assert.Equal(HttpStatusCode.OK, await SeeAsync(fixture.Issuer, id)); // the issuer keeps its own notice
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.IssuerAdmin.Client.PostAsJsonAsync($"/api/v1/agreements/{agreement}/resume", new { reason = "audit closed" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await SeeAsync(partnerAnalyst, id));
+        Assert.Single((await partnerAnalyst.Client.GetFromJsonAsync<JsonArray>("/api/v1/notices"))!);
     }
 
     [Fact]

@@ -6,15 +6,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Jisr.Storage.Notices;
 
 /// <summary>Notices: every query starts from what the caller's agency may see; every change is audited with it.</summary>
-public sealed class NoticeStore(JisrDbContext db, AuditLog audit)
+public sealed class NoticeStore(JisrDbContext db, AuditLog audit, TimeProvider time)
 {
     public Task<List<Notice>> ListAsync(Principal principal, CancellationToken cancellationToken) =>
-        db.Notices.AsNoTracking().Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal))
+        db.Notices.AsNoTracking().Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal, time.GetUtcNow(), db.Agreements))
             .OrderByDescending(n => n.CreatedAt).Take(500).ToListAsync(cancellationToken);
 
     /// <summary>A tracked notice the caller's agency may see, or null (missing and invisible look the same).</summary>
     public Task<Notice?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
-        db.Notices.Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal)).FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        db.Notices.Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal, time.GetUtcNow(), db.Agreements)).FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
 
     public async Task AddAsync(Principal principal, Notice notice, CancellationToken cancellationToken)
     {

@@ -1,7 +1,10 @@
 using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
+using Jisr.Domain.Notices;
 using Jisr.Domain.Sharing;
+using Jisr.Storage.Notices;
 using Jisr.Storage.Sharing;
 using Jisr.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -10,10 +13,10 @@ using Record = Jisr.Domain.Records.Record;
 namespace Jisr.Storage.Tests;
 
 /// <summary>
-/// The database's own guard behind the endpoint's "already released?" check: two requests that pass that check at
-/// the same moment must not both go in.
+/// Sharing in the database on both providers: the guard behind the endpoint's "already released?" check (two
+/// requests that pass it at the same moment must not both go in), and the agreement condition on partners' notices.
 /// </summary>
-public sealed class ReleaseStorageTests
+public sealed class SharingStorageTests
 {
     public static IEnumerable<object[]> Providers => TestDatabase.Providers;
 
@@ -42,6 +45,40 @@ public sealed class ReleaseStorageTests
         var release = Release.Request(source!, world.Intelligence.Id, terms!, principal.UserId, [], "joint case", DateTimeOffset.UtcNow);
         await store.RequestAsync(principal, release, source!, terms!, CancellationToken.None);
         return release;
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task PartnersNotices_AreVisibleWhileTheAgreementIsInForce_OnBothQueries(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        var agreement = await AgreementAsync(world);
+        var now = DateTimeOffset.UtcNow;
+        var person = Person.Create(world.Police.Id, [PersonName.Create("Rachid Oubaha")], null, null, Gender.Male, [], [], now);
+        await world.AddRecordAsync(world.Police, "subject of a notice", [person]);
+        var notice = Notice.Create(world.Police.Id, Guid.NewGuid(), NoticeColor.Blue, person.Id, "Localisation", "Sought", "smuggling", ThreatDomain.Terrorism, [world.Intelligence.Id], [], now);
+        await using (var db = world.Database.Open())
+        {
+            await new NoticeStore(db, world.Audit, TimeProvider.System).AddAsync(world.AnalystOf(world.Police), notice, CancellationToken.None);
+        }
+
+        async Task<(int Listed, bool Found)> PartnerSeesAsync()
+        {
+            await using var db = world.Database.Open();
+            var store = new NoticeStore(db, world.Audit, TimeProvider.System);
+            var partner = world.AnalystOf(world.Intelligence);
+            return ((await store.ListAsync(partner, CancellationToken.None)).Count, await store.FindAsync(partner, notice.Id, CancellationToken.None) is not null);
+        }
+
+        Assert.Equal((1, true), await PartnerSeesAsync());
+        await using (var db = world.Database.Open())
+        {
+            var tracked = await db.Agreements.SingleAsync(a => a.Id == agreement.Id);
+            tracked.Suspend(world.Police.Id, "partner under review", now);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal((0, false), await PartnerSeesAsync());
     }
 
     [Theory]
