@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
+using Jisr.Domain.Notices;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
 using Jisr.Domain.Users;
@@ -21,7 +22,8 @@ namespace Jisr.Server.Tests;
 /// random roles and clearances, records with random markings and retention, releases (approved where the marking
 /// needs it), consents and records passed on to third agencies. Then, for every (user, record) pair (at least
 /// 100,000), what the API answers on the single read, the list, the full-text search, the graph neighbours and the STIX export must
-/// equal what a small reference model, written here independently of the policy code, says.
+/// equal what a small reference model, written here independently of the policy code, says. The same goes for
+/// every (user, notice / release / consent request) pair on the single read and the list.
 /// </summary>
 public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
 {
@@ -140,9 +142,35 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             }
         }
 
+        // Notices from random issuers to random agencies, in every state. They are stored as they were sent; the
+        // partnerships may have changed since, which is what the visibility rule must follow.
+        var notices = new List<Notice>();
+        foreach (var record in records.Where(r => r.Provenance is null && random.Next(8) == 0))
+        {
+            var recipients = agencies.Where(a => a.Id != record.HolderAgencyId && random.Next(4) == 0).Select(a => a.Id).ToList();
+            if (recipients.Count == 0)
+            {
+                continue;
+            }
+
+            var state = random.Next(4);
+            var notice = Notice.Create(
+                record.HolderAgencyId, record.AuthorUserId, (NoticeColor)random.Next(7), personOf[record.Id], "Notice", "random world", "trafficking",
+                ThreatDomain.DrugTrafficking, recipients, state == 0 ? [] : ["political: \"election\""], now);
+            switch (state)
+            {
+                case 1: notice.Clear("checked", now); break;
+                case 2: notice.Refuse("political character", now); break;
+                case 3: notice.Cancel("withdrawn", now); break;
+            }
+
+            notices.Add(notice);
+        }
+
         await using (var db = node.Database.Open())
         {
             db.Agreements.AddRange(agreements);
+            db.Notices.AddRange(notices);
             db.Entities.AddRange(entities);
             var byId = entities.ToDictionary(e => e.Id);
             foreach (var record in records)
@@ -216,11 +244,51 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             }
         });
 
+        // Notices, releases and consent requests: the list and the single read of every one, for every user.
+        bool Partners(Guid a, Guid b) => agreements.Any(x => x.IsParty(a) && x.Counterpart(a) == b && AllowsSharingOn(x, today));
+        bool NoticeVisible(WorldUser u, Notice n) =>
+            n.IssuerAgencyId == u.User.Agency.Id
+            || (n.Status is NoticeStatus.Issued or NoticeStatus.Cancelled && n.Recipients.Any(r => r.AgencyId == u.User.Agency.Id) && Partners(n.IssuerAgencyId, u.User.Agency.Id));
+        var otherItems = notices.Select(n => ("notices", n.Id, (Func<WorldUser, bool>)(u => NoticeVisible(u, n))))
+            .Concat(releases.Select(r => ("releases", r.Id, (Func<WorldUser, bool>)(u => r.ReleasingAgencyId == u.User.Agency.Id))))
+            .Concat(consents.Select(c => ("consents", c.Id, (Func<WorldUser, bool>)(u => c.OriginatorAgencyId == u.User.Agency.Id || c.RequesterAgencyId == u.User.Agency.Id))))
+            .ToList();
+        var otherPairs = 0;
+        var otherVisible = 0;
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (u, ct) =>
+        {
+            var listed = new Dictionary<string, HashSet<Guid>>();
+            foreach (var kind in new[] { "notices", "releases", "consents" })
+            {
+                var items = await u.User.Client.GetFromJsonAsync<JsonArray>($"/api/v1/{kind}", ct);
+                listed[kind] = [.. items!.Select(i => i!["id"]!.GetValue<Guid>())];
+            }
+
+            foreach (var (kind, id, visible) in otherItems)
+            {
+                var expected = visible(u);
+                var single = await u.User.Client.GetAsync($"/api/v1/{kind}/{id}", ct);
+                if ((single.StatusCode == HttpStatusCode.OK) != expected || listed[kind].Contains(id) != expected || single.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NotFound))
+                {
+                    failures.Enqueue($"{u.User.UserName} / {kind} {id}: model {expected}, read {(int)single.StatusCode}, list {listed[kind].Contains(id)}");
+                }
+
+                Interlocked.Increment(ref otherPairs);
+                if (expected)
+                {
+                    Interlocked.Increment(ref otherVisible);
+                }
+            }
+        });
+
         output.WriteLine($"{agencyCount} agencies, {agreements.Count} agreements, {users.Count} users, {records.Count} records ({records.Count(r => r.Provenance is not null)} release copies, {consents.Count} consents); {pairs.Count} (user, record) pairs checked on read, list, search, graph and STIX export; {visiblePairs} visible ({copyPairsVisible} through release copies)");
+        output.WriteLine($"{notices.Count} notices, {releases.Count} releases, {consents.Count} consent requests: {otherPairs} (user, item) pairs checked on read and list; {otherVisible} visible");
         Assert.True(failures.IsEmpty, $"{failures.Count} disagreements, e.g.:\n{string.Join("\n", failures.Take(10))}");
         Assert.True(pairs.Count >= MinimumPairs);
         Assert.True(copyPairsVisible > 0 && visiblePairs < pairs.Count / 2, "the world must have visible copies and mostly hidden pairs");
         Assert.Contains(records, r => r.Provenance is not null && !AllowsSharingOn(agreementById[r.ReleasedUnderAgreementId!.Value], today));
+        Assert.Contains(notices, n => n.Status == NoticeStatus.Issued && n.Recipients.Any(r => !Partners(n.IssuerAgencyId, r.AgencyId)));
+        Assert.InRange(otherVisible, 1, otherPairs / 2);
     }
 
     private static bool AllowsSharingOn(SharingAgreement a, DateOnly day) =>
