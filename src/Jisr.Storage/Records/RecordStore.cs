@@ -153,7 +153,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         var recordIds = records.Select(r => r.Id).ToList();
         var links = await db.Links.AsNoTracking()
             .Where(l => recordIds.Contains(l.RecordId) && (l.FromEntityId == personId || l.ToEntityId == personId))
-            .Take(MaxItems).ToListAsync(cancellationToken);
+            .OrderBy(l => l.Id).Take(MaxItems).ToListAsync(cancellationToken);
         var releases = await db.Releases.AsNoTracking().Where(AccessPolicy.VisibleReleases(principal))
             .Where(r => recordIds.Contains(r.RecordId)).OrderBy(r => r.RequestedAt).Take(MaxItems).ToListAsync(cancellationToken);
         var targets = recordIds.Select(id => id.ToString("D")).Append(personId.ToString("D")).ToList();

@@ -1,4 +1,5 @@
 using Jisr.Storage.Audit;
+using Jisr.Storage.Configurations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Storage.Records;
@@ -22,6 +23,7 @@ public sealed class RetentionPurge(JisrDbContext db, AuditLog audit, EntityCache
                 .Where(r => r.RetentionUntil <= now)
                 .Include(r => r.Mentions)
                 .Include(r => r.Links)
+                .OrderBy(r => EF.Property<long>(r, RecordConfiguration.SequenceColumn))
                 .Take(BatchSize)
                 .ToListAsync(cancellationToken);
             if (expired.Count == 0)
