@@ -36,6 +36,9 @@ public sealed class DemoCommandTests
         Assert.Contains(releases, r => r.Status == Domain.Sharing.ReleaseStatus.AwaitingApproval);
         Assert.Equal(lines.Count, context.Users.Count());
         Assert.Equal(5, context.Agreements.Count(a => a.Status == Domain.Sharing.AgreementStatus.InForce));
+        var notices = context.Notices.ToList();
+        Assert.Equal(6, notices.Count);
+        Assert.Equal(Domain.Notices.NoticeStatus.HeldForReview, Assert.Single(notices, n => n.Status != Domain.Notices.NoticeStatus.Issued).Status);
     }
 
     [Fact]

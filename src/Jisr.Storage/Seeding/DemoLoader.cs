@@ -1,4 +1,6 @@
+using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
+using Jisr.Domain.Notices;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
 using Jisr.Domain.Users;
@@ -18,7 +20,7 @@ public sealed record DemoAccount(string AgencyCode, string UserName, Role Role, 
 /// all records go in one transaction, so running it twice, or again after an interrupted run, changes nothing
 /// but the tokens it issues.
 /// </summary>
-public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditLog audit, Sharing.ReleaseStore releases, TimeProvider time)
+public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditLog audit, Sharing.ReleaseStore releases, Notices.NoticeStore notices, TimeProvider time)
 {
     private static readonly AuditEvent By = new("demo.load", ActorName: "jisr-demo");
 
@@ -56,6 +58,11 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
         if (!await db.Releases.AnyAsync(r => demoAgencyIds.Contains(r.ReleasingAgencyId), cancellationToken))
         {
             await LoadReleasesAsync(world, agencyIds, cancellationToken);
+        }
+
+        if (!await db.Notices.AnyAsync(n => demoAgencyIds.Contains(n.IssuerAgencyId), cancellationToken))
+        {
+            await LoadNoticesAsync(world, agencyIds, cancellationToken);
         }
 
         var tokens = new List<DemoAccount>();
@@ -123,6 +130,52 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
                     await releases.RequestAsync(requester, release, record, agreement, cancellationToken);
                 }
             }
+        }
+
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>Notices between partners, in the three languages, about persons of the issuer's own records.</summary>
+    private static readonly (string Issuer, string Recipient, NoticeColor Color, ThreatDomain Domain, string Title, string Summary, string Offence)[] DemoNotices =
+    [
+        ("MA-DGSN", "ES-CNP", NoticeColor.Red, ThreatDomain.DrugTrafficking, "Mandat d'arrêt : réseau de résine de cannabis, Tanger Med",
+            "Recherché pour l'organisation d'expéditions de résine de cannabis par conteneurs vers Algésiras.", "trafic international de stupéfiants"),
+        ("ES-CNP", "MA-DGSN", NoticeColor.Blue, ThreatDomain.MigrantSmuggling, "Whereabouts sought: organiser of small-boat crossings",
+            "Sought to establish his whereabouts; linked to crossings from the Nador coast in 2025.", "migrant smuggling"),
+        ("MA-DGST", "FR-DGSI", NoticeColor.Green, ThreatDomain.TerrorismFinancing, "تنبيه: عنصر في شبكة لتمويل الإرهاب",
+            "يشتبه في تحويله أموالا عبر الحوالة لفائدة خلية إرهابية خارج التراب الوطني.", "تمويل الإرهاب"),
+        ("FR-DGSI", "MA-DGST", NoticeColor.Orange, ThreatDomain.Terrorism, "Menace imminente : préparation d'une attaque",
+            "Individu considéré comme dangereux, susceptible de préparer une attaque contre un lieu public.", "association de malfaiteurs terroriste"),
+        ("MA-ANRF", "MA-DGST", NoticeColor.Blue, ThreatDomain.OrganisedCrime, "تحديد مكان: مسير شركات واجهة",
+            "مطلوب تحديد مكان إقامته في إطار بحث حول تبييض الأموال عبر شركات واجهة.", "غسل الأموال"),
+
+        // An offence of expression alone under online extremism: the neutrality screen holds it for FR-DGSI's legal reviewer.
+        ("FR-DGSI", "MA-DGST", NoticeColor.Red, ThreatDomain.OnlineExtremism, "Wanted: online recruiter",
+            "Arrest warrant issued by a member country's court.", "apologie du terrorisme sur les réseaux sociaux"),
+    ];
+
+    /// <summary>
+    /// Issues the demo notices as an analyst of the issuer would through the API: each about a person of one of the
+    /// issuer's own records, passed through the neutrality screen (a flagged one waits for a legal reviewer).
+    /// </summary>
+    private async Task LoadNoticesAsync(DemoWorld world, Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var person = EntityVocabulary.Types[EntityType.Person];
+        foreach (var (issuerCode, recipientCode, color, domain, title, summary, offence) in DemoNotices)
+        {
+            var issuer = agencyIds[issuerCode];
+            var author = world.Users.First(u => u.AgencyCode == issuerCode && u.Roles.Contains(Role.Analyst));
+            var authorId = DemoDataSet.UserId(author.UserName);
+            var subject = await db.Mentions.AsNoTracking()
+                .Where(m => db.Records.Any(r => r.Id == m.RecordId && r.HolderAgencyId == issuer && r.Provenance == null)
+                            && db.Entities.Any(e => e.Id == m.EntityId && EF.Property<string>(e, "EntityType") == person))
+                .OrderBy(m => m.EntityId).Select(m => m.EntityId).FirstAsync(cancellationToken);
+            var notice = Notice.Create(
+                issuer, authorId, color, subject, title, summary, offence, domain, [agencyIds[recipientCode]],
+                Policy.NeutralityScreen.Screen(domain, offence, title, summary), now);
+            var principal = new Policy.Principal(authorId, author.UserName, issuer, issuerCode, author.Roles.ToHashSet(), author.Clearance);
+            await notices.AddAsync(principal, notice, cancellationToken);
         }
 
         db.ChangeTracker.Clear();
