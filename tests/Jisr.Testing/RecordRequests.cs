@@ -32,4 +32,24 @@ public static class RecordRequests
             new JsonObject { ["ref"] = "ph", ["type"] = "phone", ["number"] = "+212 6-61 23 45 67" }),
         ["links"] = new JsonArray(new JsonObject { ["from"] = "p1", ["to"] = "ph", ["type"] = "owns", ["validFrom"] = "2024-01" }),
     };
+
+    /// <summary>
+    /// A record the size of a real investigation report: <paramref name="people"/> persons, each an associate of the
+    /// next (a ring of as many links), so a read returns as many entities and links as the demo data set's records.
+    /// </summary>
+    public static JsonObject Network(int people = 8, string title = "Réseau observé au port de Tanger")
+    {
+        var request = Valid(title);
+        var entities = new JsonArray();
+        var links = new JsonArray();
+        for (var i = 0; i < people; i++)
+        {
+            entities.Add(new JsonObject { ["ref"] = $"p{i}", ["type"] = "person", ["names"] = new JsonArray($"Person {i} El Idrissi", $"الشخص {i}") });
+            links.Add(new JsonObject { ["from"] = $"p{i}", ["to"] = $"p{(i + 1) % people}", ["type"] = "associate-of", ["validFrom"] = "2024-01" });
+        }
+
+        request["entities"] = entities;
+        request["links"] = links;
+        return request;
+    }
 }

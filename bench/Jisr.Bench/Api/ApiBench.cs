@@ -12,7 +12,8 @@ namespace Jisr.Bench.Api;
 
 /// <summary>
 /// Records created per second through the API (1 and 16 clients) and GET /api/v1/records/{id} throughput and
-/// latency (16 clients), over real HTTP on loopback, against SQLite and (when given) PostgreSQL.
+/// latency (16 clients; small records, then records of 8 persons and 8 links), over real HTTP on loopback, against
+/// SQLite and (when given) PostgreSQL.
 /// </summary>
 internal static class ApiBench
 {
@@ -60,14 +61,20 @@ internal static class ApiBench
             return response.StatusCode == HttpStatusCode.OK;
         });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: GET /api/v1/records/{{id}}, 16 clients: {reads.PerSecond,8:F0} reads/s, p50 {reads.P50:F2} ms, p99 {reads.P99:F2} ms ({reads.Count} requests)"));
-        await WrkReadsAsync(provider, node.BaseAddress, user.Token, known, options.Seconds);
+        await WrkReadsAsync(provider, "GET /api/v1/records/{id}", node.BaseAddress, user.Token, known, options.Seconds);
+
+        // Records the size of real reports (8 persons, 8 links): the read returns one row per (link, mention) pair.
+        var networkBody = RecordRequests.Network().ToJsonString();
+        var networks = new ConcurrentBag<string>();
+        await WriteForAsync(client, networkBody, networks, Concurrency, TimeSpan.FromSeconds(2));
+        await WrkReadsAsync(provider, "GET /api/v1/records/{id} of 8 persons and 8 links", node.BaseAddress, user.Token, [.. networks], options.Seconds);
     }
 
     /// <summary>
     /// The same read load from wrk (a C load generator), when installed: the in-process .NET client above shares
     /// the two cores with the node and costs it a large part of its CPU, so wrk shows what the node itself serves.
     /// </summary>
-    private static async Task WrkReadsAsync(string provider, Uri baseAddress, string token, string[] ids, int seconds)
+    private static async Task WrkReadsAsync(string provider, string label, Uri baseAddress, string token, string[] ids, int seconds)
     {
         var wrk = new[] { "/usr/bin/wrk", "/usr/local/bin/wrk" }.FirstOrDefault(File.Exists);
         if (wrk is null)
@@ -98,7 +105,7 @@ internal static class ApiBench
         File.Delete(script);
         string Field(string prefix) => output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Trim() ?? "?";
         var non2xx = Field("Non-2xx or 3xx responses:");
-        Console.WriteLine($"{provider}: GET /api/v1/records/{{id}}, 16 connections (wrk): {Field("Requests/sec:")} reads/s, p50 {Field("50%")}, p99 {Field("99%")}{(non2xx == "?" ? "" : $", {non2xx} non-2xx responses")}");
+        Console.WriteLine($"{provider}: {label}, 16 connections (wrk): {Field("Requests/sec:")} reads/s, p50 {Field("50%")}, p99 {Field("99%")}{(non2xx == "?" ? "" : $", {non2xx} non-2xx responses")}");
     }
 
     private static Task<Figures> WriteForAsync(HttpClient client, string body, ConcurrentBag<string> ids, int clients, TimeSpan duration) =>
