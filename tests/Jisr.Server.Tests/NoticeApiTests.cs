@@ -175,6 +175,25 @@ public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<Notice
     }
 
     [Fact]
+    public async Task SubjectAccessExport_ListsTheNoticesAboutThePerson_InJsonAndHtml()
+    {
+        var id = (await CreateAsync("Sought for <b>trafficking</b> through Tanger Med."))["id"]!.GetValue<Guid>();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/persons/{fixture.Subject}/subject-access");
+        request.Headers.Add("X-Jisr-Purpose", "data-subject request 2026-88");
+        using var html = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/persons/{fixture.Subject}/subject-access?format=html");
+        html.Headers.Add("X-Jisr-Purpose", "data-subject request 2026-88");
+
+        var export = await (await fixture.IssuerReviewer.Client.SendAsync(request)).Content.ReadFromJsonAsync<JsonObject>();
+        var report = await (await fixture.IssuerReviewer.Client.SendAsync(html)).Content.ReadAsStringAsync();
+
+        var notice = Assert.Single(export!["notices"]!.AsArray(), n => n!["id"]!.GetValue<Guid>() == id)!;
+        Assert.Equal("INT-NOT", notice["issuer"]!.GetValue<string>());
+        Assert.Equal("red", notice["color"]!.GetValue<string>());
+        Assert.Contains(export["auditEntries"]!.AsArray(), a => a!["action"]!.GetValue<string>() == "notice.create" && a["targetId"]!.GetValue<string>() == id.ToString("D"));
+        Assert.Contains("Wanted: cannabis resin trafficking network, Tanger Med", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UpdateWithFlaggedText_SendsAnIssuedNoticeBackToReview()
     {
         var id = (await CreateAsync("Sought for trafficking."))["id"]!.GetValue<Guid>();

@@ -50,6 +50,7 @@ public static class SubjectAccessEndpoints
             records,
             [.. access.Links.Select(RecordMapping.ToResponse)],
             await ReleasesAsync(access.Releases, agencies, cancellationToken),
+            await NoticesAsync(access.Notices, agencies, cancellationToken),
             [.. access.AuditEntries.Select(e => new AuditEntryResponse(e.Sequence, e.At, e.ActorName, e.Action, e.TargetType, e.TargetId, e.Purpose, e.Outcome, e.Detail))]);
         return string.Equals(format, "html", StringComparison.OrdinalIgnoreCase)
             ? Results.Content(Html(export), "text/html; charset=utf-8")
@@ -62,6 +63,19 @@ public static class SubjectAccessEndpoints
         foreach (var r in releases)
         {
             items.Add(new SubjectAccessRelease(r.Id, r.RecordId, (await agencies.GetAsync(r.RecipientAgencyId, cancellationToken)).Code, Domain.Sharing.Release.StatusNames[r.Status], r.RequestedAt, r.DecidedAt));
+        }
+
+        return items;
+    }
+
+    private static async Task<List<SubjectAccessNotice>> NoticesAsync(IReadOnlyList<Domain.Notices.Notice> notices, AgencyDirectory agencies, CancellationToken cancellationToken)
+    {
+        var items = new List<SubjectAccessNotice>(notices.Count);
+        foreach (var n in notices)
+        {
+            items.Add(new SubjectAccessNotice(
+                n.Id, (await agencies.GetAsync(n.IssuerAgencyId, cancellationToken)).Code, Domain.Notices.Notice.Colors[n.Color], n.Title, n.Offence,
+                Domain.Notices.Notice.Statuses[n.Status], n.CreatedAt));
         }
 
         return items;
@@ -104,6 +118,12 @@ public static class SubjectAccessEndpoints
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Encode(r.RequestedAt.ToString("u", CultureInfo.InvariantCulture))}</td><td>{e.Encode(r.Record.ToString())}</td><td>{e.Encode(r.Recipient)}</td><td>{e.Encode(r.Status)}</td></tr>");
         }
 
+        html.Append(CultureInfo.InvariantCulture, $"</table><h2>Notices ({export.Notices.Count})</h2><table><tr><th>Issued</th><th>Issuer</th><th>Colour</th><th>Title</th><th>Offence</th><th>Status</th></tr>");
+        foreach (var n in export.Notices)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Encode(n.CreatedAt.ToString("u", CultureInfo.InvariantCulture))}</td><td>{e.Encode(n.Issuer)}</td><td>{e.Encode(n.Color)}</td><td dir=\"auto\">{e.Encode(n.Title)}</td><td dir=\"auto\">{e.Encode(n.Offence)}</td><td>{e.Encode(n.Status)}</td></tr>");
+        }
+
         html.Append(CultureInfo.InvariantCulture, $"</table><h2>Audit entries ({export.AuditEntries.Count})</h2><table><tr><th>#</th><th>At</th><th>Who</th><th>Action</th><th>Purpose</th></tr>");
         foreach (var a in export.AuditEntries)
         {
@@ -121,7 +141,11 @@ public sealed record SubjectAccessExport(
     IReadOnlyList<RecordSummary> Records,
     IReadOnlyList<LinkResponse> Links,
     IReadOnlyList<SubjectAccessRelease> Releases,
+    IReadOnlyList<SubjectAccessNotice> Notices,
     IReadOnlyList<AuditEntryResponse> AuditEntries);
+
+/// <summary>A notice about the person that the agency issued or received.</summary>
+public sealed record SubjectAccessNotice(Guid Id, string Issuer, string Color, string Title, string Offence, string Status, DateTimeOffset CreatedAt);
 
 /// <summary>A release to a partner of one of the records about the person.</summary>
 public sealed record SubjectAccessRelease(Guid Id, Guid Record, string Recipient, string Status, DateTimeOffset RequestedAt, DateTimeOffset? DecidedAt);

@@ -136,7 +136,8 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     /// <summary>
     /// Everything the caller's agency holds on one person, for a data-subject access request: the person, the records
     /// that mention them and the caller may read, the links involving them in those records, the releases of those
-    /// records to partners, and the audit entries about the person and those records. Null when the person is not visible to the caller.
+    /// records to partners, the notices about them the agency issued or received, and the audit entries about the
+    /// person, those records and those notices. Null when the person is not visible to the caller.
     /// </summary>
     public async Task<SubjectAccess?> SubjectAccessAsync(Principal principal, Guid personId, string purpose, CancellationToken cancellationToken)
     {
@@ -156,11 +157,13 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
             .OrderBy(l => l.Id).Take(MaxItems).ToListAsync(cancellationToken);
         var releases = await db.Releases.AsNoTracking().Where(AccessPolicy.VisibleReleases(principal))
             .Where(r => recordIds.Contains(r.RecordId)).OrderBy(r => r.RequestedAt).Take(MaxItems).ToListAsync(cancellationToken);
-        var targets = recordIds.Select(id => id.ToString("D")).Append(personId.ToString("D")).ToList();
+        var notices = await db.Notices.AsNoTracking().Where(AccessPolicy.VisibleNotices(principal, time.GetUtcNow(), db.Agreements))
+            .Where(n => n.SubjectEntityId == personId).OrderBy(n => n.CreatedAt).Take(MaxItems).ToListAsync(cancellationToken);
+        var targets = recordIds.Concat(notices.Select(n => n.Id)).Select(id => id.ToString("D")).Append(personId.ToString("D")).ToList();
         var entries = await db.AuditLog.AsNoTracking()
             .Where(e => e.AgencyId == principal.AgencyId && e.TargetId != null && targets.Contains(e.TargetId))
             .OrderBy(e => e.Sequence).Take(MaxItems).ToListAsync(cancellationToken);
-        return new SubjectAccess(person, records, links, releases, entries);
+        return new SubjectAccess(person, records, links, releases, notices, entries);
     }
 
     public async Task<Entity?> ReadEntityAsync(Principal principal, Guid id, CancellationToken cancellationToken)
@@ -261,7 +264,8 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
 }
 
 /// <summary>What an agency holds on one person (see <see cref="RecordStore.SubjectAccessAsync"/>).</summary>
-public sealed record SubjectAccess(Person Person, IReadOnlyList<Record> Records, IReadOnlyList<Link> Links, IReadOnlyList<Domain.Sharing.Release> Releases, IReadOnlyList<AuditEntry> AuditEntries);
+public sealed record SubjectAccess(
+    Person Person, IReadOnlyList<Record> Records, IReadOnlyList<Link> Links, IReadOnlyList<Domain.Sharing.Release> Releases, IReadOnlyList<Domain.Notices.Notice> Notices, IReadOnlyList<AuditEntry> AuditEntries);
 
 /// <summary>An entity, the links touching it in records the caller may read, and the entities at their other ends.</summary>
 public sealed record EntityNeighbours(Entity Entity, IReadOnlyList<Link> Links, IReadOnlyDictionary<Guid, Entity> Others);
