@@ -5,6 +5,7 @@ using Jisr.Server.Endpoints;
 using Jisr.Testing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Server.Tests;
@@ -78,6 +79,65 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
                 Assert.False((int)response.StatusCode is >= 200 and < 300 && path.Contains(id, StringComparison.Ordinal), $"GET {path} answered {response.StatusCode} for another agency's item");
             }
         }
+    }
+
+    /// <summary>Reads that touch no one's data: the node's health and description, and the caller's own identity and tokens.</summary>
+    private static readonly HashSet<string> UnauditedReads = ["/health", "/openapi/{documentName}.json", "/api/v1/me", "/api/v1/tokens", "/api/v1/agencies", "/api/v1/agencies/{code}"];
+
+    /// <summary>
+    /// Every read is audited: each GET route of the routing table (but the short list above), called for an item
+    /// that exists and for one that does not, appends an entry to the caller's agency's audit trail before it answers.
+    /// </summary>
+    [Fact]
+    public async Task EveryReadEndpoint_WritesAnAuditEntry_WhetherTheItemIsFoundOrNot()
+    {
+        var agency = await fixture.Node.AddAgencyAsync("MA-AUD");
+        var reader = await fixture.Node.AddUserAsync(agency, "omni.aud", Enum.GetValues<Role>());
+        var record = (await (await reader.Client.PostAsJsonAsync("/api/v1/records", RecordRequests.Valid())).Content.ReadFromJsonAsync<JsonObject>())!;
+        var person = record["entities"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "person")!["id"]!.GetValue<string>();
+        var itemFor = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["/api/v1/records/"] = record["id"]!.GetValue<string>(),
+            ["/api/v1/entities/"] = person,
+            ["/api/v1/persons/"] = person,
+            ["/api/v1/users/"] = reader.Id.ToString("D"),
+        };
+
+        async Task<int> EntriesAsync()
+        {
+            await using var db = fixture.Node.Database.Open();
+            return await db.AuditLog.CountAsync(e => e.AgencyId == agency.Id);
+        }
+
+        var checkedReads = 0;
+        foreach (var endpoint in Endpoints.Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("GET") == true))
+        {
+            var route = "/" + endpoint.RoutePattern.RawText!.Trim('/');
+            if (UnauditedReads.Contains(route))
+            {
+                continue;
+            }
+
+            var existing = itemFor.FirstOrDefault(p => route.StartsWith(p.Key, StringComparison.Ordinal)).Value ?? Guid.NewGuid().ToString("D");
+            foreach (var id in new[] { existing, Guid.NewGuid().ToString("D") }.Distinct())
+            {
+                var path = route.Replace("{id:guid}", id, StringComparison.Ordinal);
+                using var request = new HttpRequestMessage(HttpMethod.Get, path + "?q=Idrissi&name=Youssef%20El%20Idrissi");
+                request.Headers.Add(Purpose.Header, "audit coverage test");
+                var before = await EntriesAsync();
+                var response = await reader.Client.SendAsync(request);
+
+                Assert.True((int)response.StatusCode is 200 or 404, $"GET {path} answered {(int)response.StatusCode}");
+                Assert.True(await EntriesAsync() > before, $"GET {path} ({(int)response.StatusCode}) wrote no audit entry");
+                checkedReads++;
+                if (!route.Contains("{id:guid}", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+
+        Assert.True(checkedReads >= 25, $"only {checkedReads} reads checked");
     }
 
     /// <summary>

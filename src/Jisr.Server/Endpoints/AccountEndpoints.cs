@@ -133,10 +133,10 @@ public static class AccountEndpoints
         }
 
         var now = time.GetUtcNow();
-        return Results.Ok((await accounts.ListUsersAsync(caller.AgencyId, cancellationToken)).Select(u => ToResponse(u, now)));
+        return Results.Ok((await accounts.ReadUsersAsync(caller, cancellationToken)).Select(u => ToResponse(u, now)));
     }
 
-    private static async Task<IResult> GetUserAsync(Guid id, Principal caller, JisrDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetUserAsync(Guid id, Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
     {
         var decision = AccessPolicy.CanManageUsers(caller, caller.AgencyId);
         if (!decision.IsAllowed)
@@ -144,7 +144,7 @@ public static class AccountEndpoints
             return ProblemResponses.Forbidden(decision.Reason!);
         }
 
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && u.AgencyId == caller.AgencyId, cancellationToken);
+        var user = await accounts.ReadUserAsync(caller, id, cancellationToken);
         return user is null ? ProblemResponses.NotFound($"user {id}") : Results.Ok(ToResponse(user, time.GetUtcNow()));
     }
 
@@ -163,7 +163,8 @@ public static class AccountEndpoints
     }
 
     /// <summary>The agency's audit trail, newest first; <c>action</c> (e.g. <c>search</c>, <c>record.read</c>) and <c>target</c> (a record id) narrow it: who searched for what and why, who read a given record.</summary>
-    private static async Task<IResult> ListAuditAsync(Principal caller, JisrDbContext db, long? before, int? limit, string? action, string? target, CancellationToken cancellationToken)
+    /// <summary>The agency's audit trail, newest first; reading it is itself audited (who looked at whose searches).</summary>
+    private static async Task<IResult> ListAuditAsync(Principal caller, JisrDbContext db, AuditLog audit, long? before, int? limit, string? action, string? target, CancellationToken cancellationToken)
     {
         var decision = AccessPolicy.CanReadAudit(caller);
         if (!decision.IsAllowed)
@@ -191,6 +192,7 @@ public static class AccountEndpoints
         }
 
         var entries = await query.OrderByDescending(e => e.Sequence).Take(size).ToListAsync(cancellationToken);
+        await audit.AppendAsync(AuditEvent.Read(caller, "audit.read", detail: $"action={action}; target={target}; before={before}; {entries.Count} entries"));
         return Results.Ok(entries.Select(e => new AuditEntryResponse(e.Sequence, e.At, e.ActorName, e.Action, e.TargetType, e.TargetId, e.Purpose, e.Outcome, e.Detail)));
     }
 

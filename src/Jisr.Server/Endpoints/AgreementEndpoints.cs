@@ -45,7 +45,7 @@ public static class AgreementEndpoints
 
     private static async Task<IResult> GetAsync(Guid id, Principal caller, AgreementStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
     {
-        var agreement = await store.FindAsync(caller, id, cancellationToken);
+        var agreement = await store.ReadAsync(caller, id, cancellationToken);
         return agreement is null ? ProblemResponses.NotFound($"agreement {id}") : Results.Ok(await ToResponseAsync(agreement, agencies, cancellationToken));
     }
 

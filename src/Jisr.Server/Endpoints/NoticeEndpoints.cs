@@ -48,7 +48,7 @@ public static class NoticeEndpoints
 
     private static async Task<IResult> GetAsync(Guid id, Principal caller, NoticeStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
     {
-        var notice = await store.FindAsync(caller, id, cancellationToken);
+        var notice = await store.ReadAsync(caller, id, cancellationToken);
         return notice is null ? ProblemResponses.NotFound($"notice {id}") : Results.Ok(await ToResponseAsync(notice, caller, agencies, cancellationToken));
     }
 

@@ -100,7 +100,7 @@ public static class ReleaseEndpoints
 
     private static async Task<IResult> GetAsync(Guid id, Principal caller, ReleaseStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
     {
-        var release = await store.FindAsync(caller, id, cancellationToken);
+        var release = await store.ReadAsync(caller, id, cancellationToken);
         return release is null ? ProblemResponses.NotFound($"release {id}") : Results.Ok(await ToResponseAsync(release, agencies, cancellationToken));
     }
 
@@ -177,7 +177,7 @@ public static class ReleaseEndpoints
 
     private static async Task<IResult> GetConsentAsync(Guid id, Principal caller, ReleaseStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
     {
-        var consent = await store.FindConsentAsync(caller, id, cancellationToken);
+        var consent = await store.ReadConsentAsync(caller, id, cancellationToken);
         return consent is null ? ProblemResponses.NotFound($"consent request {id}") : Results.Ok(await ToResponseAsync(consent, agencies, cancellationToken));
     }
 

@@ -94,8 +94,23 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
 
     public Task<JisrUser?> FindUserAsync(string userName) => users.FindByNameAsync(userName.Trim().ToLowerInvariant());
 
-    public Task<List<JisrUser>> ListUsersAsync(Guid agencyId, CancellationToken cancellationToken = default) =>
-        db.Users.AsNoTracking().Where(u => u.AgencyId == agencyId).OrderBy(u => u.UserName).ToListAsync(cancellationToken);
+    /// <summary>The users of the caller's agency; the read is audited.</summary>
+    public async Task<List<JisrUser>> ReadUsersAsync(Principal principal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var users = await db.Users.AsNoTracking().Where(u => u.AgencyId == principal.AgencyId).OrderBy(u => u.UserName).ToListAsync(cancellationToken);
+        await audit.AppendAsync(AuditEvent.Read(principal, "user.list", detail: $"{users.Count} users"));
+        return users;
+    }
+
+    /// <summary>A user of the caller's agency, or null (another agency's users look missing); the read is audited.</summary>
+    public async Task<JisrUser?> ReadUserAsync(Principal principal, Guid id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && u.AgencyId == principal.AgencyId, cancellationToken);
+        await audit.AppendAsync(AuditEvent.Read(principal, "user.read", "user", id, user is not null));
+        return user;
+    }
 
     /// <summary>Checks a password with lockout after repeated failures; both outcomes are audited.</summary>
     public async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)

@@ -1,3 +1,5 @@
+using Jisr.Policy;
+
 namespace Jisr.Storage.Audit;
 
 /// <summary>What is to be written to the audit log; <see cref="AuditLog"/> gives it its place and hash in the chain.</summary>
@@ -14,6 +16,13 @@ public sealed record AuditEvent(
 {
     public const int MaxDetailLength = 2000;
     public const int MaxPurposeLength = 500;
+
+    /// <summary>A read by <paramref name="principal"/>: of one item (found or not) when <paramref name="targetId"/> is given, else of a list.</summary>
+    public static AuditEvent Read(Principal principal, string action, string? targetType = null, Guid? targetId = null, bool found = true, string? detail = null)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return new(action, principal.UserId, principal.UserName, principal.AgencyId, targetType, targetId?.ToString("D"), Outcome: found ? "success" : "not-found", Detail: detail);
+    }
 
     internal AuditEntry ToEntry(long sequence, DateTimeOffset at, byte[] previousHash)
     {

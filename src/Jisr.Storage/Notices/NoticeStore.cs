@@ -8,13 +8,24 @@ namespace Jisr.Storage.Notices;
 /// <summary>Notices: every query starts from what the caller's agency may see; every change is audited with it.</summary>
 public sealed class NoticeStore(JisrDbContext db, AuditLog audit, TimeProvider time)
 {
-    public Task<List<Notice>> ListAsync(Principal principal, CancellationToken cancellationToken) =>
-        db.Notices.AsNoTracking().Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal, time.GetUtcNow(), db.Agreements))
-            .OrderByDescending(n => n.CreatedAt).Take(500).ToListAsync(cancellationToken);
+    public async Task<List<Notice>> ListAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var notices = await Visible(principal).AsNoTracking().OrderByDescending(n => n.CreatedAt).Take(500).ToListAsync(cancellationToken);
+        await audit.AppendAsync(AuditEvent.Read(principal, "notice.list", detail: $"{notices.Count} notices"));
+        return notices;
+    }
+
+    /// <summary>A notice to show the caller, or null (missing and invisible look the same); the read is audited either way.</summary>
+    public async Task<Notice?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    {
+        var notice = await Visible(principal).AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        await audit.AppendAsync(AuditEvent.Read(principal, "notice.read", "notice", id, notice is not null));
+        return notice;
+    }
 
     /// <summary>A tracked notice the caller's agency may see, or null (missing and invisible look the same).</summary>
     public Task<Notice?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
-        db.Notices.Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal, time.GetUtcNow(), db.Agreements)).FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
+        Visible(principal).FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
 
     public async Task AddAsync(Principal principal, Notice notice, CancellationToken cancellationToken)
     {
@@ -24,6 +35,9 @@ public sealed class NoticeStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
     public Task SaveAsync(Principal principal, Notice notice, string action, CancellationToken cancellationToken) =>
         audit.SaveWithAuditAsync(db, Event(principal, action, notice), cancellationToken);
+
+    private IQueryable<Notice> Visible(Principal principal) =>
+        db.Notices.Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal, time.GetUtcNow(), db.Agreements));
 
     private static AuditEvent Event(Principal principal, string action, Notice notice) =>
         new(action, principal.UserId, principal.UserName, principal.AgencyId, "notice", notice.Id.ToString("D"),

@@ -8,8 +8,20 @@ namespace Jisr.Storage.Sharing;
 /// <summary>Sharing agreements: every query starts from what the caller's agency may see; every change is audited with it.</summary>
 public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
 {
-    public Task<List<SharingAgreement>> ListAsync(Principal principal, CancellationToken cancellationToken) =>
-        db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal)).OrderByDescending(a => a.ProposedAt).ToListAsync(cancellationToken);
+    public async Task<List<SharingAgreement>> ListAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var agreements = await db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal)).OrderByDescending(a => a.ProposedAt).ToListAsync(cancellationToken);
+        await audit.AppendAsync(AuditEvent.Read(principal, "agreement.list", detail: $"{agreements.Count} agreements"));
+        return agreements;
+    }
+
+    /// <summary>An agreement the caller's agency is party to, to show, or null; the read is audited either way.</summary>
+    public async Task<SharingAgreement?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    {
+        var agreement = await db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal)).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        await audit.AppendAsync(AuditEvent.Read(principal, "agreement.read", "agreement", id, agreement is not null));
+        return agreement;
+    }
 
     /// <summary>The caller's agency's agreements in force on <paramref name="today"/>.</summary>
     public Task<List<SharingAgreement>> InForceAsync(Principal principal, DateOnly today, CancellationToken cancellationToken) =>

@@ -31,13 +31,21 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         }
 
         var releases = await query.OrderByDescending(r => r.RequestedAt).Take(MaxListSize).ToListAsync(cancellationToken);
-        await audit.AppendAsync(ListEvent(principal, "release.list", $"{releases.Count} releases"));
+        await audit.AppendAsync(AuditEvent.Read(principal, "release.list", detail: $"{releases.Count} releases"));
         return releases;
     }
 
     /// <summary>A tracked release the caller's agency made, or null (missing and foreign look the same).</summary>
     public Task<Release?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
         db.Releases.Where(AccessPolicy.VisibleReleases(principal)).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+
+    /// <summary>A release to show the caller, or null; the read is audited either way.</summary>
+    public async Task<Release?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    {
+        var release = await db.Releases.AsNoTracking().Where(AccessPolicy.VisibleReleases(principal)).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        await audit.AppendAsync(AuditEvent.Read(principal, "release.read", "release", id, release is not null));
+        return release;
+    }
 
     /// <summary>Whether the record is already released, or awaiting approval, to the agency.</summary>
     public Task<bool> IsReleasedOrPendingAsync(Guid recordId, Guid recipientAgencyId, CancellationToken cancellationToken) =>
@@ -79,13 +87,21 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     {
         var consents = await db.ConsentRequests.AsNoTracking().Where(AccessPolicy.VisibleConsents(principal))
             .OrderByDescending(c => c.RequestedAt).Take(MaxListSize).ToListAsync(cancellationToken);
-        await audit.AppendAsync(ListEvent(principal, "consent.list", $"{consents.Count} consent requests"));
+        await audit.AppendAsync(AuditEvent.Read(principal, "consent.list", detail: $"{consents.Count} consent requests"));
         return consents;
     }
 
     /// <summary>A tracked consent request the caller's agency asked or must decide, or null.</summary>
     public Task<ConsentRequest?> FindConsentAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
         db.ConsentRequests.Where(AccessPolicy.VisibleConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+
+    /// <summary>A consent request to show the caller, or null; the read is audited either way.</summary>
+    public async Task<ConsentRequest?> ReadConsentAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    {
+        var consent = await db.ConsentRequests.AsNoTracking().Where(AccessPolicy.VisibleConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        await audit.AppendAsync(AuditEvent.Read(principal, "consent.read", "consent", id, consent is not null));
+        return consent;
+    }
 
     /// <summary>Whether consent to pass the record on to the agency is already asked for or granted.</summary>
     public Task<bool> ConsentOpenOrGrantedAsync(Guid recordId, Guid targetAgencyId, CancellationToken cancellationToken) =>
@@ -138,9 +154,6 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     private static AuditEvent Event(Principal principal, string action, Release release, string? detail = null) =>
         new(action, principal.UserId, principal.UserName, principal.AgencyId, "release", release.Id.ToString("D"),
             Detail: $"record {release.RecordId:D}; to agency {release.RecipientAgencyId:D}; status={Release.StatusNames[release.Status]}" + (detail is null ? string.Empty : $"; {detail}"));
-
-    private static AuditEvent ListEvent(Principal principal, string action, string detail) =>
-        new(action, principal.UserId, principal.UserName, principal.AgencyId, Detail: detail);
 
     /// <summary>Consent decisions concern two agencies: each one's trail records them.</summary>
     private static AuditEvent[] ConsentEvents(Principal principal, string action, ConsentRequest consent)
