@@ -89,6 +89,7 @@ public static class JisrNode
         app.UseStatusCodePages(ProblemResponses.WriteStatusCodeProblemAsync);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRefusalAudit();
 
         app.MapGet("/health", () => Results.Ok(new { status = "ready" })).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -284,6 +284,14 @@ public sealed class ReleaseApiTests(ReleaseNodeFixture fixture) : IClassFixture<
         Assert.Contains("may not read", notCleared.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await SharingWorld.PostAsync(w.ReviewerB, $"/api/v1/releases/{release}/approve", new { })).Status);
 
+        // Each refusal is in the refused caller's agency's trail: the self-approval in A's, the foreign attempt in B's.
+        var refusedInA = await w.ReviewerA.Client.GetFromJsonAsync<JsonArray>("/api/v1/audit?action=request.refused");
+        Assert.Contains(refusedInA!, e => e!["actor"]!.GetValue<string>() == w.AnalystReviewerA.UserName
+                                          && e["outcome"]!.GetValue<string>() == "forbidden"
+                                          && e["detail"]!.GetValue<string>() == $"POST /api/v1/releases/{release}/approve");
+        var refusedInB = await w.ReviewerB.Client.GetFromJsonAsync<JsonArray>("/api/v1/audit?action=request.refused");
+        Assert.Contains(refusedInB!, e => e!["actor"]!.GetValue<string>() == w.ReviewerB.UserName && e["outcome"]!.GetValue<string>() == "not-found");
+
         var approved = await SharingWorld.PostAsync(w.ReviewerA, $"/api/v1/releases/{release}/approve", new { reason = "necessary and proportionate" });
         Assert.Equal(HttpStatusCode.OK, approved.Status);
         Assert.Equal("released", approved.Body!["status"]!.GetValue<string>());
