@@ -162,8 +162,10 @@ public static class AccountEndpoints
         return Results.Created($"/api/v1/users/{user.Id}", ToResponse(user, time.GetUtcNow()));
     }
 
-    /// <summary>The agency's audit trail, newest first; <c>action</c> (e.g. <c>search</c>, <c>record.read</c>) and <c>target</c> (a record id) narrow it: who searched for what and why, who read a given record.</summary>
-    /// <summary>The agency's audit trail, newest first; reading it is itself audited (who looked at whose searches).</summary>
+    /// <summary>
+    /// The agency's audit trail, newest first; <c>action</c> (e.g. <c>search</c>, <c>record.read</c>) and <c>target</c>
+    /// (a record id) narrow it: who searched for what and why, who read a given record. Reading it is itself audited.
+    /// </summary>
     private static async Task<IResult> ListAuditAsync(Principal caller, JisrDbContext db, AuditLog audit, long? before, int? limit, string? action, string? target, CancellationToken cancellationToken)
     {
         var decision = AccessPolicy.CanReadAudit(caller);

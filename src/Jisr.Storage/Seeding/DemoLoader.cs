@@ -112,7 +112,6 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
     private async Task LoadReleasesAsync(DemoWorld world, Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var codeOf = agencyIds.ToDictionary(p => p.Value, p => p.Key);
         var users = world.Users.ToDictionary(u => DemoDataSet.UserId(u.UserName));
         var agreements = await db.Agreements.Where(a => agencyIds.Values.Contains(a.ProposerAgencyId)).ToListAsync(cancellationToken);
         foreach (var agreement in agreements.Where(a => a.IsInForce(DateOnly.FromDateTime(now.UtcDateTime))))
@@ -125,7 +124,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
                 foreach (var record in candidates.Where(r => agreement.WhyNotCovering(r.Marking, [.. r.ThreatDomains]) is null).Take(count))
                 {
                     var author = users[record.AuthorUserId];
-                    var requester = new Policy.Principal(record.AuthorUserId, author.UserName, from, codeOf[from], author.Roles.ToHashSet(), author.Clearance);
+                    var requester = PrincipalOf(author, from);
                     var release = Release.Request(record, to, agreement, record.AuthorUserId, [], "Shared for the joint investigation (demo data set).", now);
                     await releases.RequestAsync(requester, release, record, agreement, cancellationToken);
                 }
@@ -161,7 +160,6 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
     private async Task LoadNoticesAsync(DemoWorld world, Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var person = EntityVocabulary.Types[EntityType.Person];
         foreach (var (issuerCode, recipientCode, color, domain, title, summary, offence) in DemoNotices)
         {
             var issuer = agencyIds[issuerCode];
@@ -169,17 +167,20 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
             var authorId = DemoDataSet.UserId(author.UserName);
             var subject = await db.Mentions.AsNoTracking()
                 .Where(m => db.Records.Any(r => r.Id == m.RecordId && r.HolderAgencyId == issuer && r.Provenance == null)
-                            && db.Entities.Any(e => e.Id == m.EntityId && EF.Property<string>(e, "EntityType") == person))
+                            && db.Entities.OfType<Person>().Any(p => p.Id == m.EntityId))
                 .OrderBy(m => m.EntityId).Select(m => m.EntityId).FirstAsync(cancellationToken);
             var notice = Notice.Create(
                 issuer, authorId, color, subject, title, summary, offence, domain, [agencyIds[recipientCode]],
                 Policy.NeutralityScreen.Screen(domain, offence, title, summary), now);
-            var principal = new Policy.Principal(authorId, author.UserName, issuer, issuerCode, author.Roles.ToHashSet(), author.Clearance);
-            await notices.AddAsync(principal, notice, cancellationToken);
+            await notices.AddAsync(PrincipalOf(author, issuer), notice, cancellationToken);
         }
 
         db.ChangeTracker.Clear();
     }
+
+    /// <summary>A demo user acting as they would through the API.</summary>
+    private static Policy.Principal PrincipalOf(DemoUser user, Guid agencyId) =>
+        new(DemoDataSet.UserId(user.UserName), user.UserName, agencyId, user.AgencyCode, user.Roles.ToHashSet(), user.Clearance);
 
     private async Task LoadRecordsAsync(DemoWorld world, Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
     {
