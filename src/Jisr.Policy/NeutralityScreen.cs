@@ -1,5 +1,5 @@
 using Jisr.Domain.Records;
-using Jisr.Matching.Normalization;
+using Jisr.Domain.Text;
 
 namespace Jisr.Policy;
 

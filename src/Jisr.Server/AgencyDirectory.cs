@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using Jisr.Server.Contracts;
-using Jisr.Storage;
-using Microsoft.EntityFrameworkCore;
+using Jisr.Storage.Accounts;
 
 namespace Jisr.Server;
 
 /// <summary>Agency id → agency (code, name), for responses. Agencies are few and rarely added, so they are kept in memory.</summary>
-public sealed class AgencyDirectory(DatabaseLocation location)
+public sealed class AgencyDirectory(IServiceScopeFactory scopes)
 {
     private readonly ConcurrentDictionary<Guid, Domain.Agencies.Agency> _byId = new();
 
@@ -21,8 +20,8 @@ public sealed class AgencyDirectory(DatabaseLocation location)
             return known;
         }
 
-        await using var db = JisrDatabase.Open(location);
-        foreach (var agency in await db.Agencies.AsNoTracking().ToListAsync(cancellationToken))
+        await using var scope = scopes.CreateAsyncScope();
+        foreach (var agency in await scope.ServiceProvider.GetRequiredService<AccountService>().ListAgenciesAsync(cancellationToken))
         {
             _byId[agency.Id] = agency;
         }

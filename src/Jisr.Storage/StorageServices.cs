@@ -18,8 +18,10 @@ public static class StorageServices
         services.AddSingleton(sp => new AuditLog(JisrDatabase.PooledFactory(location), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<RecordStore>();
         services.AddSingleton<EntityCache>();
+        services.AddSingleton<PersonNames>();
         services.AddScoped<RetentionPurge>();
         services.AddScoped<AccountService>();
+        services.AddScoped<AuditTrail>();
         services.AddScoped<Sharing.AgreementStore>();
         services.AddScoped<Sharing.ReleaseStore>();
         services.AddScoped<Notices.NoticeStore>();
@@ -36,7 +38,7 @@ public static class StorageServices
                 options.User.RequireUniqueEmail = false;
                 options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyz0123456789-._@";
             })
-            .AddEntityFrameworkStores<JisrDbContext>();
+            .AddUserStore<JisrUserStore>();
         return services;
     }
 }

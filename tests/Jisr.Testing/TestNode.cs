@@ -53,7 +53,7 @@ public sealed class TestNode : IAsyncDisposable
         await using var scope = App.Services.CreateAsyncScope();
         var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
         var user = await accounts.CreateUserAsync(agency.Id, userName, null, roles, clearance, password, By);
-        var token = await accounts.IssueTokenAsync(user, "test", null, By);
+        var token = (await accounts.IssueTokenAsync(user.Id, "test", null, By)).Secret;
         return new TestUser(user.Id, userName, agency, token, CreateClient(token));
     }
 

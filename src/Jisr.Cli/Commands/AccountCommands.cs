@@ -108,7 +108,7 @@ internal static class TokenCommands
             var userName = parsed.GetValue(user)!;
             var account = await accounts.FindUserAsync(userName) ?? throw new CommandException($"--user: no user {userName} on this node");
             var expires = expiresDays is { } d ? time.GetUtcNow().AddDays(d) : (DateTimeOffset?)null;
-            Console.WriteLine(await accounts.IssueTokenAsync(account, parsed.GetValue(name)!, expires, AgencyCommands.CliActor, cancellationToken));
+            Console.WriteLine((await accounts.IssueTokenAsync(account.Id, parsed.GetValue(name)!, expires, AgencyCommands.CliActor, cancellationToken)).Secret);
             return 0;
         });
         return new Command("token", "Manage API tokens") { create };

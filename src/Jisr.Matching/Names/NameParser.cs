@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Jisr.Domain.Text;
 
 namespace Jisr.Matching.Names;
 
@@ -34,7 +35,7 @@ public static class NameParser
             return [];
         }
 
-        var text = WithoutLoneSurrogates(name.Length > MaxNameLength ? name[..MaxNameLength] : name);
+        var text = UnicodeText.WithoutLoneSurrogates(name.Length > MaxNameLength ? name[..MaxNameLength] : name);
         var words = SplitWords(text);
         var merged = new List<string>();
         var bare = new List<string?>();
@@ -122,37 +123,6 @@ public static class NameParser
     /// <summary>"son of / daughter of": a father's name that one service writes with the particle and another without.</summary>
     private static readonly HashSet<string> Patronymic = new(StringComparer.Ordinal) { "ben", "bin", "ibn", "bent", "bint", "ould", "بن", "ابن", "بنت", "ولد" };
 
-    /// <summary>Unpaired surrogates (invalid UTF-16) become spaces, so normalisation never throws.</summary>
-    internal static string WithoutLoneSurrogates(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsSurrogate(text[i]) && !(char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])))
-            {
-                var chars = text.ToCharArray();
-                for (var j = i; j < chars.Length; j++)
-                {
-                    if (char.IsHighSurrogate(chars[j]) && j + 1 < chars.Length && char.IsLowSurrogate(chars[j + 1]))
-                    {
-                        j++;
-                    }
-                    else if (char.IsSurrogate(chars[j]))
-                    {
-                        chars[j] = ' ';
-                    }
-                }
-
-                return new string(chars);
-            }
-
-            if (char.IsHighSurrogate(text[i]))
-            {
-                i++;
-            }
-        }
-
-        return text;
-    }
 
     private static bool IsJoining(string word) => JoiningLatin.Contains(word) || JoiningArabic.Contains(word);
 

@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using Jisr.Storage;
 using Jisr.Storage.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
@@ -15,10 +14,8 @@ public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    JisrDbContext db,
     AccountService accounts,
-    TokenCache cache,
-    TimeProvider time)
+    TokenCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
@@ -35,7 +32,7 @@ public sealed class ApiTokenAuthenticationHandler(
         var hash = ApiTokens.Hash(presented);
         if (!cache.TryGet(hash, out var principal))
         {
-            var token = await ApiTokens.FindActiveAsync(db, presented, time.GetUtcNow(), Context.RequestAborted);
+            var token = await accounts.FindActiveTokenAsync(presented, Context.RequestAborted);
             principal = token is null ? null : await accounts.PrincipalForAsync(token.UserId, Context.RequestAborted);
             if (principal is null)
             {

@@ -6,12 +6,10 @@ using Jisr.Policy;
 using Jisr.Server.Auth;
 using Jisr.Server.Contracts;
 using Jisr.Server.Errors;
-using Jisr.Storage;
 using Jisr.Storage.Accounts;
 using Jisr.Storage.Audit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Server.Endpoints;
 
@@ -82,14 +80,12 @@ public static class AccountEndpoints
             .Select(t => new TokenResponse(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.IsActive(now)));
     }
 
-    private static async Task<IResult> CreateTokenAsync(TokenRequest request, Principal caller, AccountService accounts, JisrDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateTokenAsync(TokenRequest request, Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
     {
         var name = Guard.Text(request.Name ?? "api", "name", 100);
         Guard.That(request.ExpiresAt is null || request.ExpiresAt > time.GetUtcNow(), "expiresAt", "must be in the future");
-        var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == caller.UserId, cancellationToken);
-        var token = await accounts.IssueTokenAsync(user, name, request.ExpiresAt, Actor(caller), cancellationToken);
-        var stored = await db.ApiTokens.AsNoTracking().FirstAsync(t => t.TokenHash == ApiTokens.Hash(token), cancellationToken);
-        return Results.Created($"/api/v1/tokens/{stored.Id}", new IssuedTokenResponse(stored.Id, stored.Name, token, stored.ExpiresAt));
+        var issued = await accounts.IssueTokenAsync(caller.UserId, name, request.ExpiresAt, Actor(caller), cancellationToken);
+        return Results.Created($"/api/v1/tokens/{issued.Token.Id}", new IssuedTokenResponse(issued.Token.Id, issued.Token.Name, issued.Secret, issued.Token.ExpiresAt));
     }
 
     private static async Task<IResult> RevokeTokenAsync(Guid id, Principal caller, AccountService accounts, TokenCache cache, CancellationToken cancellationToken)
@@ -166,7 +162,7 @@ public static class AccountEndpoints
     /// The agency's audit trail, newest first; <c>action</c> (e.g. <c>search</c>, <c>record.read</c>) and <c>target</c>
     /// (a record id) narrow it: who searched for what and why, who read a given record. Reading it is itself audited.
     /// </summary>
-    private static async Task<IResult> ListAuditAsync(Principal caller, JisrDbContext db, AuditLog audit, long? before, int? limit, string? action, string? target, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAuditAsync(Principal caller, AuditTrail trail, long? before, int? limit, string? action, string? target, CancellationToken cancellationToken)
     {
         var decision = AccessPolicy.CanReadAudit(caller);
         if (!decision.IsAllowed)
@@ -174,27 +170,7 @@ public static class AccountEndpoints
             return ProblemResponses.Forbidden(decision.Reason!);
         }
 
-        var size = Math.Clamp(limit ?? 100, 1, 1000);
-        var query = db.AuditLog.AsNoTracking().Where(e => e.AgencyId == caller.AgencyId);
-        if (before is { } b)
-        {
-            query = query.Where(e => e.Sequence < b);
-        }
-
-        if (!string.IsNullOrWhiteSpace(action))
-        {
-            var wanted = action.Trim();
-            query = query.Where(e => e.Action == wanted);
-        }
-
-        if (!string.IsNullOrWhiteSpace(target))
-        {
-            var wanted = target.Trim().ToLowerInvariant();
-            query = query.Where(e => e.TargetId == wanted);
-        }
-
-        var entries = await query.OrderByDescending(e => e.Sequence).Take(size).ToListAsync(cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(caller, "audit.read", detail: $"action={action}; target={target}; before={before}; {entries.Count} entries"));
+        var entries = await trail.ReadAsync(caller, new AuditQuery(before, limit, action, target), cancellationToken);
         return Results.Ok(entries.Select(e => new AuditEntryResponse(e.Sequence, e.At, e.ActorName, e.Action, e.TargetType, e.TargetId, e.Purpose, e.Outcome, e.Detail)));
     }
 

@@ -38,7 +38,6 @@ public static partial class ProblemResponses
         {
             DomainValidationException invalid => Validation(invalid.Field, invalid.Reason),
             DomainStateException conflict => Conflict(conflict.Message),
-            Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException => Conflict("someone else changed this at the same moment; reload it and try again"),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Results.Problem(
                 detail: $"The request body is larger than this node accepts ({NodeOptions.MaxRequestBodyBytes / (1024 * 1024)} MB). Send less data per request.",
                 statusCode: StatusCodes.Status413PayloadTooLarge,

@@ -1,7 +1,6 @@
 using Jisr.Domain.Entities;
 using Jisr.Matching.Names;
-using Jisr.Storage;
-using Microsoft.EntityFrameworkCore;
+using Jisr.Storage.Records;
 
 namespace Jisr.Server.Persons;
 
@@ -11,7 +10,7 @@ namespace Jisr.Server.Persons;
 /// use; persons created through this node's API are added as they are stored, and the index is rebuilt once the
 /// additions grow large. Persons written by another process (the CLI) appear after the node restarts.
 /// </summary>
-public sealed class PersonNameIndex(DatabaseLocation location)
+public sealed class PersonNameIndex(PersonNames names)
 {
     private const int RebuildAfter = 20_000;
 
@@ -71,9 +70,7 @@ public sealed class PersonNameIndex(DatabaseLocation location)
                 return built;
             }
 
-            await using var db = JisrDatabase.Open(location);
-            var persons = await db.Entities.AsNoTracking().OfType<Person>().ToListAsync(cancellationToken);
-            var index = NameIndex<Guid>.Build(persons.SelectMany(p => p.Names.Select(n => (p.Id, n.Text))));
+            var index = NameIndex<Guid>.Build(await names.AllAsync(cancellationToken));
             lock (_additionsLock)
             {
                 _additions = [];

@@ -80,6 +80,8 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
             CreatedAt = now,
             LockoutEnabled = true,
         };
+
+        // The user store does not save on its own (JisrUserStore): the account and its audit entry commit together.
         var result = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
         if (!result.Succeeded)
         {
@@ -88,7 +90,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
             throw new DomainValidationException(field, error.Description);
         }
 
-        await audit.AppendAsync(by with { Action = "user.create", TargetType = "user", TargetId = user.Id.ToString("D"), Detail = name });
+        await audit.SaveWithAuditAsync(db, by with { Action = "user.create", TargetType = "user", TargetId = user.Id.ToString("D"), Detail = name }, cancellationToken);
         return user;
     }
 
@@ -128,16 +130,17 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
             return new SignInResult(SignInOutcome.LockedOut, null);
         }
 
+        // The failure counter and lockout are changes: they are saved with the sign-in's audit entry.
         if (!await users.CheckPasswordAsync(user, password))
         {
             await users.AccessFailedAsync(user);
             var locked = await users.IsLockedOutAsync(user);
-            await audit.AppendAsync(new AuditEvent("sign-in", user.Id, user.UserName, user.AgencyId, Outcome: locked ? "locked-out" : "invalid-credentials"));
+            await audit.SaveWithAuditAsync(db, new AuditEvent("sign-in", user.Id, user.UserName, user.AgencyId, Outcome: locked ? "locked-out" : "invalid-credentials"), cancellationToken);
             return new SignInResult(locked ? SignInOutcome.LockedOut : SignInOutcome.InvalidCredentials, null);
         }
 
         await users.ResetAccessFailedCountAsync(user);
-        await audit.AppendAsync(new AuditEvent("sign-in", user.Id, user.UserName, user.AgencyId));
+        await audit.SaveWithAuditAsync(db, new AuditEvent("sign-in", user.Id, user.UserName, user.AgencyId), cancellationToken);
         return new SignInResult(SignInOutcome.Succeeded, await PrincipalForAsync(user, cancellationToken));
     }
 
@@ -153,14 +156,19 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
         return await PrincipalForAsync(user, cancellationToken);
     }
 
-    public async Task<string> IssueTokenAsync(JisrUser user, string tokenName, DateTimeOffset? expiresAt, AuditEvent by, CancellationToken cancellationToken = default)
+    /// <summary>Issues a personal API token for <paramref name="userId"/>; the token row and its audit entry commit together.</summary>
+    public async Task<IssuedToken> IssueTokenAsync(Guid userId, string tokenName, DateTimeOffset? expiresAt, AuditEvent by, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(by);
-        var token = await ApiTokens.IssueAsync(db, user.Id, tokenName, time.GetUtcNow(), expiresAt, cancellationToken);
-        await audit.AppendAsync(by with { Action = "token.create", TargetType = "user", TargetId = user.Id.ToString("D"), Detail = tokenName });
-        return token;
+        var issued = ApiTokens.Issue(userId, tokenName, time.GetUtcNow(), expiresAt);
+        db.ApiTokens.Add(issued.Token);
+        await audit.SaveWithAuditAsync(db, by with { Action = "token.create", TargetType = "user", TargetId = userId.ToString("D"), Detail = issued.Token.Name }, cancellationToken);
+        return issued;
     }
+
+    /// <summary>The active token row for a presented token string, or null when it is unknown, expired or revoked.</summary>
+    public Task<ApiToken?> FindActiveTokenAsync(string presented, CancellationToken cancellationToken = default) =>
+        ApiTokens.FindActiveAsync(db, presented, time.GetUtcNow(), cancellationToken);
 
     public Task<List<ApiToken>> ListTokensAsync(Guid userId, CancellationToken cancellationToken = default) =>
         db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);

@@ -15,27 +15,24 @@ public static class ApiTokens
     public static string Hash(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    /// <summary>Issues a token for the user; the returned string is shown once and never stored.</summary>
-    public static async Task<string> IssueAsync(JisrDbContext db, Guid userId, string name, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    /// <summary>A new token for the user: the row to store and the secret, which is shown once and never stored.</summary>
+    public static IssuedToken Issue(Guid userId, string name, DateTimeOffset now, DateTimeOffset? expiresAt)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        var token = TokenPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        db.ApiTokens.Add(new ApiToken
+        var secret = TokenPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        return new IssuedToken(new ApiToken
         {
             Id = Guid.CreateVersion7(now),
             UserId = userId,
             Name = string.IsNullOrWhiteSpace(name) ? "token" : name.Trim(),
-            TokenHash = Hash(token),
-            Prefix = token[..(TokenPrefix.Length + 6)],
+            TokenHash = Hash(secret),
+            Prefix = secret[..(TokenPrefix.Length + 6)],
             CreatedAt = now,
             ExpiresAt = expiresAt,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        return token;
+        }, secret);
     }
 
     /// <summary>The active token row for a presented token string, or null.</summary>
-    public static async Task<ApiToken?> FindActiveAsync(JisrDbContext db, string presented, DateTimeOffset now, CancellationToken cancellationToken = default)
+    internal static async Task<ApiToken?> FindActiveAsync(JisrDbContext db, string presented, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal) || presented.Length > 100)
@@ -51,3 +48,6 @@ public static class ApiTokens
     private static string Base64UrlEncode(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
+
+/// <summary>A token just issued: its stored row and the secret the user is shown once.</summary>
+public sealed record IssuedToken(ApiToken Token, string Secret);

@@ -33,13 +33,17 @@ public sealed class AuditLog : IAsyncDisposable
         _writer = Task.Run(WriteBatchesAsync);
     }
 
+    /// <summary>Appends an entry (group commit) and returns once it is durably stored.</summary>
+    public Task AppendAsync(AuditEvent auditEvent) => Enqueue(new PendingEntry(auditEvent, null));
+
     /// <summary>
-    /// Appends an entry (group commit) and returns once it is durably stored. <paramref name="addNew"/>, if given,
-    /// adds new objects to the batch's context; they commit in the same transaction as the entry, or not at all.
+    /// Appends an entry (group commit) with new objects that <paramref name="addNew"/> adds to the batch's context;
+    /// they commit in the same transaction as the entry, or not at all. For stores only: the context stays in Storage.
     /// </summary>
-    public Task AppendAsync(AuditEvent auditEvent, Action<JisrDbContext>? addNew = null)
+    internal Task AppendAsync(AuditEvent auditEvent, Action<JisrDbContext> addNew) => Enqueue(new PendingEntry(auditEvent, addNew));
+
+    private Task Enqueue(PendingEntry pending)
     {
-        var pending = new PendingEntry(auditEvent, addNew);
         if (!_pending.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("the audit log is shut down");
@@ -66,11 +70,17 @@ public sealed class AuditLog : IAsyncDisposable
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch
+            catch (Exception failure)
             {
                 foreach (var entry in entries)
                 {
                     db.Entry(entry).State = EntityState.Detached;
+                }
+
+                // A lost optimistic-concurrency race is the caller's conflict (409), told in words, not EF Core's exception.
+                if (failure is DbUpdateConcurrencyException)
+                {
+                    throw new Domain.Common.DomainStateException("someone else changed this at the same moment; reload it and try again", failure);
                 }
 
                 throw;

@@ -1,7 +1,7 @@
 using System.Text;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Records;
-using Jisr.Matching.Normalization;
+using Jisr.Domain.Text;
 
 namespace Jisr.Storage.Records;
 

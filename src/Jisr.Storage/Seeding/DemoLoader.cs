@@ -70,7 +70,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
         {
             var account = await accounts.FindUserAsync(user.UserName)
                 ?? throw new InvalidOperationException($"demo user {user.UserName} was not created");
-            var token = await accounts.IssueTokenAsync(account, "demo", null, By, cancellationToken);
+            var token = (await accounts.IssueTokenAsync(account.Id, "demo", null, By, cancellationToken)).Secret;
             tokens.Add(new DemoAccount(user.AgencyCode, user.UserName, user.Roles[0], token));
         }
 

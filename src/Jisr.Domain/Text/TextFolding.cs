@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Jisr.Matching.Normalization;
+namespace Jisr.Domain.Text;
 
 /// <summary>
 /// Folds free text (Arabic, French, English) to the form full-text search indexes and queries:
@@ -19,7 +19,7 @@ public static class TextFolding
             return string.Empty;
         }
 
-        var decomposed = Names.NameParser.WithoutLoneSurrogates(text).Normalize(NormalizationForm.FormD);
+        var decomposed = UnicodeText.WithoutLoneSurrogates(text).Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         var lastWasSpace = true;
         foreach (var rune in decomposed.EnumerateRunes())
