@@ -168,13 +168,66 @@ public static class AccessPolicy
 
     public static Expression<Func<SharingAgreement, bool>> VisibleAgreements(Principal principal) => AgreementVisibleRule.For(principal);
 
-    /// <summary>Proposing, accepting, suspending, resuming and ending agreements is for the parties' administrators.</summary>
-    public static PolicyDecision CanManageAgreements(Principal principal)
+    /// <summary>Proposing an agreement to a partner is for the proposing agency's administrators.</summary>
+    public static PolicyDecision CanProposeAgreement(Principal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
         return principal.Has(Role.Administrator)
             ? PolicyDecision.Allow
             : PolicyDecision.Deny("only an agency's administrators propose, accept, suspend or end sharing agreements");
+    }
+
+    /// <summary>
+    /// Accepting, suspending, resuming and ending an agreement: the administrators of its two agencies (a third agency
+    /// does not know it exists); only the partner accepts what the other agency proposed. Whether the agreement's state
+    /// allows the change is the agreement's own rule (a 409, not a 403).
+    /// </summary>
+    public static PolicyDecision CanChangeAgreement(Principal principal, SharingAgreement agreement, AgreementChange change)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(agreement);
+        if (!AgreementVisibleRule.Allows(principal, agreement))
+        {
+            return PolicyDecision.NotVisible;
+        }
+
+        var asAdministrator = CanProposeAgreement(principal);
+        if (!asAdministrator.IsAllowed || change != AgreementChange.Accept || principal.AgencyId == agreement.PartnerAgencyId)
+        {
+            return asAdministrator;
+        }
+
+        return PolicyDecision.Deny("the agency that proposed an agreement cannot accept it: the partner agency's administrator accepts");
+    }
+
+    /// <summary>
+    /// Four-eyes threshold: releasing a CONFIDENTIAL or SECRET record, or a TLP:AMBER+STRICT or TLP:RED one, waits for
+    /// a second person's approval (<see cref="CanDecideRelease"/>); anything less sensitive goes at once.
+    /// </summary>
+    public static bool ReleaseNeedsSecondPerson(Marking marking)
+    {
+        ArgumentNullException.ThrowIfNull(marking);
+        return marking.Classification >= Classification.Confidential || marking.Tlp is Tlp.AmberStrict or Tlp.Red;
+    }
+
+    /// <summary>
+    /// Exporting a record (STIX bundle) takes it out of the node's audit trail's reach: the same as reading it, for
+    /// now; the place where an export rule (e.g. H2 records never exported) is written when one is needed.
+    /// </summary>
+    public static PolicyDecision CanExport(Principal principal, Record record, DateTimeOffset now) =>
+        IfReadable(principal, record, now, () => PolicyDecision.Allow);
+
+    /// <summary>
+    /// A record refers to existing entities only where the caller may read them, and only to its own agency's: a
+    /// partner's entity reaches us inside its release copy and goes with it (fusion relates it to ours), so a
+    /// partner's data never outlives its release.
+    /// </summary>
+    public static PolicyDecision CanReferToEntity(Guid writingAgencyId, Entity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return entity.AgencyId == writingAgencyId
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny("belongs to a record another agency released to yours: describe it as a new entity of your own");
     }
 
     /// <summary>Reviewing records that reached their review date (extend or delete) is the legal reviewers' task.</summary>
@@ -323,6 +376,17 @@ public static class AccessPolicy
             : PolicyDecision.Deny("consent is granted or refused by the originating agency's legal reviewers or liaison officers");
     }
 
+    /// <summary>An agency sees its own audit trail only: the entries its users' actions left. Inputs: the entry's agency, the caller's.</summary>
+    public static readonly Expression<Func<Guid?, Guid, bool>> AuditEntryVisibleRule = (entryAgencyId, agencyId) => entryAgencyId == agencyId;
+
+    /// <summary>The audit entries the principal's agency may see, as a filter for queries; <paramref name="agencyOf"/> reads an entry's agency.</summary>
+    public static Expression<Func<T, bool>> VisibleAuditEntries<T>(Principal principal, Expression<Func<T, Guid?>> agencyOf)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(agencyOf);
+        return PolicyExpressions.Compose(agencyOf, PolicyExpressions.Bind(AuditEntryVisibleRule, principal.AgencyId));
+    }
+
     /// <summary>The audit trail is for the agency's legal reviewers and administrators.</summary>
     public static PolicyDecision CanReadAudit(Principal principal)
     {
@@ -345,4 +409,13 @@ public static class AccessPolicy
     /// <summary>Stands for <see cref="SharingAgreement.InForceRule"/> inside <see cref="RecordReadRule"/> and <see cref="NoticeVisibleRule"/>; replaced when the rules are built.</summary>
     private static bool AgreementInForce(SharingAgreement agreement, DateOnly today) =>
         throw new InvalidOperationException("policy marker: replaced by SharingAgreement.InForceRule");
+}
+
+/// <summary>The changes an agreement's parties make to it after it is proposed.</summary>
+public enum AgreementChange
+{
+    Accept,
+    Suspend,
+    Resume,
+    End,
 }

@@ -44,6 +44,15 @@ public static class PolicyExpressions
         return BindAll<T>(rule, new Inputs<TArg, object?, object?, object?, object?, object?>(arg, null, null, null, null, null));
     }
 
+    /// <summary>Applies <paramref name="rule"/> to what <paramref name="select"/> picks out of an item: item => rule(select(item)).</summary>
+    public static Expression<Func<T, bool>> Compose<T, TPart>(Expression<Func<T, TPart>> select, Expression<Func<TPart, bool>> rule)
+    {
+        ArgumentNullException.ThrowIfNull(select);
+        ArgumentNullException.ThrowIfNull(rule);
+        var body = new Substitute(new() { [rule.Parameters[0]] = select.Body }).Visit(rule.Body);
+        return Expression.Lambda<Func<T, bool>>(body, select.Parameters[0]);
+    }
+
     /// <summary>
     /// Replaces, in a query expression, each call to <paramref name="marker"/> (a method that stands for a rule
     /// in a hand-written query shape) by the rule's body applied to the call's arguments.

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Jisr.Policy;
+using Jisr.Server.Application;
 using Jisr.Server.Auth;
 using Jisr.Server.Endpoints;
 using Jisr.Server.Errors;
@@ -37,6 +38,7 @@ public static class JisrNode
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
         services.AddSingleton<TokenCache>();
+        services.AddJisrApplication();
         services.AddSingleton<AgencyDirectory>();
         services.AddSingleton<Persons.PersonNameIndex>();
         services.AddHostedService<RetentionPurgeService>();

@@ -61,7 +61,7 @@ public sealed class AccessPolicyTests
             var agreement = RandomAgreements.Between(random, source.HolderAgencyId, partner, Now);
             agreements.Add(agreement);
             var recipients = source.Marking.Tlp == Tlp.Red ? users.Where(x => x.Agency == partner && random.Next(2) == 0).Select(x => x.Id).Append(Guid.NewGuid()).ToList() : [];
-            var release = Release.Request(source, partner, agreement, Guid.NewGuid(), recipients, null, Now);
+            var release = Release.Request(source, partner, agreement, Guid.NewGuid(), recipients, null, AccessPolicy.ReleaseNeedsSecondPerson(source.Marking), Now);
             if (release.Status == ReleaseStatus.AwaitingApproval)
             {
                 release.Approve(Guid.NewGuid(), null, Now);
@@ -208,4 +208,35 @@ public sealed class AccessPolicyTests
     private static RecordContent RecordContentOf(Record record) => RecordContent.Create(
         record.Kind, record.Title, record.Body, record.Language, record.LegalBasis, record.Purpose, record.RetentionUntil, record.ReviewDate,
         record.Marking, record.SourceGrading, [.. record.ThreatDomains]);
+
+    [Fact]
+    public void AgreementChanges_AreForTheTwoPartiesAdministrators_AndOnlyThePartnerAccepts()
+    {
+        var proposer = Guid.NewGuid();
+        var partner = Guid.NewGuid();
+        var agreement = SharingAgreement.Propose(proposer, partner, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], new DateOnly(2027, 1, 1), new DateOnly(2028, 1, 1), Guid.NewGuid(), Now);
+        var proposerAdmin = User(proposer, Classification.Secret, Role.Administrator);
+        var partnerAdmin = User(partner, Classification.Secret, Role.Administrator);
+        var partnerAnalyst = User(partner, Classification.Secret, Role.Analyst);
+        var outsiderAdmin = User(Guid.NewGuid(), Classification.Secret, Role.Administrator);
+
+        foreach (var change in Enum.GetValues<AgreementChange>())
+        {
+            Assert.Equal(PolicyOutcome.NotVisible, AccessPolicy.CanChangeAgreement(outsiderAdmin, agreement, change).Outcome);
+            Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanChangeAgreement(partnerAnalyst, agreement, change).Outcome);
+            Assert.True(AccessPolicy.CanChangeAgreement(partnerAdmin, agreement, change).IsAllowed);
+            Assert.Equal(change != AgreementChange.Accept, AccessPolicy.CanChangeAgreement(proposerAdmin, agreement, change).IsAllowed);
+        }
+
+        Assert.Contains("cannot accept", AccessPolicy.CanChangeAgreement(proposerAdmin, agreement, AgreementChange.Accept).Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Classification.Restricted, Tlp.Amber, false)]
+    [InlineData(Classification.Restricted, Tlp.AmberStrict, true)]
+    [InlineData(Classification.Unclassified, Tlp.Red, true)]
+    [InlineData(Classification.Confidential, Tlp.Green, true)]
+    [InlineData(Classification.Secret, Tlp.Clear, true)]
+    public void Releases_OfSensitiveMarkings_NeedASecondPerson(Classification classification, Tlp tlp, bool needed) =>
+        Assert.Equal(needed, AccessPolicy.ReleaseNeedsSecondPerson(Marking.Create(classification, tlp, HandlingCode.H0)));
 }

@@ -93,8 +93,9 @@ public sealed class AgreementApiTests(AgreementFixture fixture) : IClassFixture<
     {
         var id = await ProposeAsync();
 
+        // Not allowed to this party (the policy: 403); accepting twice is the agreement's state (409).
         var self = await PostAsync(fixture.PoliceAdmin, $"/api/v1/agreements/{id}/accept", new { });
-        Assert.Equal(HttpStatusCode.Conflict, self.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, self.Status);
         Assert.Contains("cannot accept", self.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(fixture.PartnerAdmin, $"/api/v1/agreements/{id}/accept", new { })).Status);

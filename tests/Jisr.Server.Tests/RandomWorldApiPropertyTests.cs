@@ -313,7 +313,7 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
         List<Guid> named = source.Marking.Tlp == Tlp.Red
             ? [.. usersOf[recipient].Where(_ => random.Next(2) == 0).Select(u => u.User.Id).DefaultIfEmpty(usersOf[recipient][0].User.Id)]
             : [];
-        var release = Release.Request(source, recipient, agreement, usersOf[source.HolderAgencyId][0].User.Id, named, null, now);
+        var release = Release.Request(source, recipient, agreement, usersOf[source.HolderAgencyId][0].User.Id, named, null, Jisr.Policy.AccessPolicy.ReleaseNeedsSecondPerson(source.Marking), now);
         if (release.Status == ReleaseStatus.AwaitingApproval)
         {
             release.Approve(Guid.NewGuid(), null, now);

@@ -27,7 +27,7 @@ public sealed class SharingStorageTests
         var agreement = SharingAgreement.Propose(
             world.Police.Id, world.Intelligence.Id, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H2],
             today, today.AddYears(1), Guid.NewGuid(), now);
-        agreement.Accept(world.Intelligence.Id, Guid.NewGuid(), now);
+        agreement.Accept(Guid.NewGuid(), now);
         await using var db = world.Database.Open();
         db.Agreements.Add(agreement);
         await db.SaveChangesAsync();
@@ -42,7 +42,7 @@ public sealed class SharingStorageTests
         var source = await world.Store(db).FindForUpdateAsync(principal, record.Id, CancellationToken.None);
         var store = new ReleaseStore(db, world.Audit, TimeProvider.System);
         var terms = await store.FindAgreementAsync(agreement.Id, CancellationToken.None);
-        var release = Release.Request(source!, world.Intelligence.Id, terms!, principal.UserId, [], "joint case", DateTimeOffset.UtcNow);
+        var release = Release.Request(source!, world.Intelligence.Id, terms!, principal.UserId, [], "joint case", Jisr.Policy.AccessPolicy.ReleaseNeedsSecondPerson(source!.Marking), DateTimeOffset.UtcNow);
         await store.RequestAsync(principal, release, source!, terms!, CancellationToken.None);
         return release;
     }
@@ -74,7 +74,7 @@ public sealed class SharingStorageTests
         await using (var db = world.Database.Open())
         {
             var tracked = await db.Agreements.SingleAsync(a => a.Id == agreement.Id);
-            tracked.Suspend(world.Police.Id, "partner under review", now);
+            tracked.Suspend("partner under review", now);
             await db.SaveChangesAsync();
         }
 

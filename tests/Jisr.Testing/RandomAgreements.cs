@@ -23,16 +23,16 @@ public static class RandomAgreements
         var agreement = SharingAgreement.Propose(a, b, Enum.GetValues<ThreatDomain>(), Classification.Secret, Enum.GetValues<HandlingCode>(), from, until, Guid.NewGuid(), proposedAt);
         if (state != 0)
         {
-            agreement.Accept(b, Guid.NewGuid(), proposedAt);
+            agreement.Accept(Guid.NewGuid(), proposedAt);
         }
 
         if (state == 2)
         {
-            agreement.Suspend(a, "suspended for review", proposedAt);
+            agreement.Suspend("suspended for review", proposedAt);
         }
         else if (state == 3)
         {
-            agreement.End(b, "cooperation ended", proposedAt);
+            agreement.End("cooperation ended", proposedAt);
         }
 
         return agreement;

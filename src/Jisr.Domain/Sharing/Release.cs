@@ -18,7 +18,7 @@ public enum ReleaseStatus
 
 /// <summary>
 /// The release of one record by the agency that holds it to a partner agency, under a sharing agreement between
-/// the two. Sensitive markings (<see cref="NeedsSecondPerson"/>) wait for a legal reviewer of the releasing agency
+/// the two. Sensitive markings (the policy's four-eyes threshold) wait for a legal reviewer of the releasing agency
 /// who is not the requester (four-eyes); the others are released at once. A released record reaches the partner as a
 /// release copy (<see cref="Record.CreateReleaseCopy"/>) that keeps its provenance.
 /// </summary>
@@ -73,16 +73,6 @@ public sealed class Release
     /// <summary>For a TLP:RED record: the users of the recipient agency who may see the copy.</summary>
     public IReadOnlyList<Guid> RecipientUserIds => _recipientUserIds;
 
-    /// <summary>
-    /// Four-eyes rule: CONFIDENTIAL and SECRET records, and TLP:AMBER+STRICT and TLP:RED ones, leave only with the
-    /// approval of a second user of the releasing agency.
-    /// </summary>
-    public static bool NeedsSecondPerson(Marking marking)
-    {
-        ArgumentNullException.ThrowIfNull(marking);
-        return marking.Classification >= Classification.Confidential || marking.Tlp is Tlp.AmberStrict or Tlp.Red;
-    }
-
     public static Release Request(
         Record record,
         Guid recipientAgencyId,
@@ -90,6 +80,7 @@ public sealed class Release
         Guid requestedBy,
         IReadOnlyCollection<Guid> recipientUserIds,
         string? note,
+        bool needsSecondPerson,
         DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -107,7 +98,6 @@ public sealed class Release
                 ? "a TLP:RED record is released to named people: list the recipient agency's users who may see it"
                 : "only TLP:RED releases name recipients; any other record goes to the agency as a whole");
         Guard.That(recipientUserIds.Count <= 200, "recipients", "at most 200 recipients");
-        var needsApproval = NeedsSecondPerson(record.Marking);
         var release = new Release
         {
             Id = Guid.CreateVersion7(now),
@@ -118,8 +108,8 @@ public sealed class Release
             RequestedBy = requestedBy,
             RequestedAt = Instants.Normalize(now),
             Note = Guard.OptionalText(note, "note", MaxNoteLength),
-            RequiresApproval = needsApproval,
-            Status = needsApproval ? ReleaseStatus.AwaitingApproval : ReleaseStatus.Released,
+            RequiresApproval = needsSecondPerson,
+            Status = needsSecondPerson ? ReleaseStatus.AwaitingApproval : ReleaseStatus.Released,
         };
         release._recipientUserIds = [.. recipientUserIds.Distinct()];
         return release;

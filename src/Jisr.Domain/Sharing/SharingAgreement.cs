@@ -150,15 +150,8 @@ public sealed class SharingAgreement
     }
 
     /// <summary>The partner accepts: from now on the agreement is in force (within its validity period).</summary>
-    public void Accept(Guid agencyId, Guid userId, DateTimeOffset now)
+    public void Accept(Guid userId, DateTimeOffset now)
     {
-        if (agencyId != PartnerAgencyId)
-        {
-            throw new DomainStateException(agencyId == ProposerAgencyId
-                ? "the agency that proposed an agreement cannot accept it: the partner agency's administrator accepts"
-                : "only the partner agency can accept this agreement");
-        }
-
         RequireStatus(AgreementStatus.Proposed, "accept");
         Status = AgreementStatus.InForce;
         AcceptedBy = userId;
@@ -166,24 +159,21 @@ public sealed class SharingAgreement
         StatusChangedAt = AcceptedAt;
     }
 
-    public void Suspend(Guid agencyId, string? reason, DateTimeOffset now)
+    public void Suspend(string? reason, DateTimeOffset now)
     {
-        RequireParty(agencyId);
         RequireStatus(AgreementStatus.InForce, "suspend");
         Change(AgreementStatus.Suspended, reason, now);
     }
 
-    public void Resume(Guid agencyId, string? reason, DateTimeOffset now)
+    public void Resume(string? reason, DateTimeOffset now)
     {
-        RequireParty(agencyId);
         RequireStatus(AgreementStatus.Suspended, "resume");
         Change(AgreementStatus.InForce, reason, now);
     }
 
     /// <summary>Ends the agreement for good (or withdraws a proposal).</summary>
-    public void End(Guid agencyId, string? reason, DateTimeOffset now)
+    public void End(string? reason, DateTimeOffset now)
     {
-        RequireParty(agencyId);
         if (Status == AgreementStatus.Ended)
         {
             throw new DomainStateException("the agreement has already ended");
@@ -197,14 +187,6 @@ public sealed class SharingAgreement
         StatusReason = Guard.Text(reason, "reason", 1000);
         Status = status;
         StatusChangedAt = Instants.Normalize(now);
-    }
-
-    private void RequireParty(Guid agencyId)
-    {
-        if (!IsParty(agencyId))
-        {
-            throw new DomainStateException("only the two agencies of an agreement can change it");
-        }
     }
 
     private void RequireStatus(AgreementStatus required, string action)

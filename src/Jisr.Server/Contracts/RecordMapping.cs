@@ -2,6 +2,7 @@ using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
+using Jisr.Policy;
 
 namespace Jisr.Server.Contracts;
 
@@ -52,10 +53,8 @@ public static class RecordMapping
             {
                 Guard.That(item.Type is null, $"entities[{i}].type", "give either an existing entity's id or a new entity's type, not both");
                 entity = existing.TryGetValue(id, out var found) ? found : throw new DomainValidationException($"entities[{i}].id", "is not an entity you can refer to");
-
-                // A partner's entity reaches us inside its release copy and goes with it; our own records describe
-                // what we know as our own entities (fusion relates the two), so a partner's data never outlives its release.
-                Guard.That(entity.AgencyId == agencyId, $"entities[{i}].id", "belongs to a record another agency released to yours: describe it as a new entity of your own");
+                var referable = AccessPolicy.CanReferToEntity(agencyId, entity);
+                Guard.That(referable.IsAllowed, $"entities[{i}].id", referable.Reason ?? "cannot be referred to");
             }
             else
             {

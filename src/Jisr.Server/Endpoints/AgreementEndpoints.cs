@@ -1,98 +1,44 @@
-using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
 using Jisr.Policy;
+using Jisr.Server.Application;
+using Jisr.Server.Contracts;
 using Jisr.Server.Errors;
-using Jisr.Storage.Accounts;
-using Jisr.Storage.Sharing;
 
 namespace Jisr.Server.Endpoints;
 
-/// <summary>
-/// <c>/api/v1/agreements</c>: sharing agreements between this agency and a partner. Proposed by one agency's
-/// administrator, in force once the partner's administrator accepts; either can suspend, resume or end it.
-/// </summary>
+/// <summary><c>/api/v1/agreements</c>: sharing agreements between this agency and a partner (see <see cref="AgreementService"/>).</summary>
 public static class AgreementEndpoints
 {
     public static RouteGroupBuilder MapAgreementEndpoints(this RouteGroupBuilder api)
     {
         var agreements = api.MapGroup("/agreements").WithTags("Agreements");
         agreements.MapGet("/", ListAsync).WithName("ListAgreements");
-        agreements.MapGet("/{id:guid}", GetAsync).WithName("GetAgreement");
-        agreements.MapPost("/", ProposeAsync).WithName("ProposeAgreement");
-        agreements.MapPost("/{id:guid}/accept", (Guid id, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "agreement.accept", a => a.Accept(caller.AgencyId, caller.UserId, time.GetUtcNow()), ct)).WithName("AcceptAgreement");
-        agreements.MapPost("/{id:guid}/suspend", (Guid id, StatusChangeRequest request, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "agreement.suspend", a => a.Suspend(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("SuspendAgreement");
-        agreements.MapPost("/{id:guid}/resume", (Guid id, StatusChangeRequest request, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "agreement.resume", a => a.Resume(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("ResumeAgreement");
-        agreements.MapPost("/{id:guid}/end", (Guid id, StatusChangeRequest request, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "agreement.end", a => a.End(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("EndAgreement");
+        agreements.MapGet("/{id:guid}", (Guid id, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
+            service.ReadAsync(caller, id, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("GetAgreement");
+        agreements.MapPost("/", (AgreementRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
+            service.ProposeAsync(caller, request, ct).CreatedAsync(a => $"/api/v1/agreements/{a.Id}", a => ToResponseAsync(a, agencies, ct))).WithName("ProposeAgreement");
+        agreements.MapPost("/{id:guid}/accept", (Guid id, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
+            service.ChangeAsync(caller, id, AgreementChange.Accept, null, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("AcceptAgreement");
+        agreements.MapPost("/{id:guid}/suspend", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
+            service.ChangeAsync(caller, id, AgreementChange.Suspend, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("SuspendAgreement");
+        agreements.MapPost("/{id:guid}/resume", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
+            service.ChangeAsync(caller, id, AgreementChange.Resume, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("ResumeAgreement");
+        agreements.MapPost("/{id:guid}/end", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
+            service.ChangeAsync(caller, id, AgreementChange.End, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("EndAgreement");
         return api;
     }
 
-    private static async Task<IEnumerable<AgreementResponse>> ListAsync(Principal caller, AgreementStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
+    private static async Task<IEnumerable<AgreementResponse>> ListAsync(Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken cancellationToken)
     {
         var responses = new List<AgreementResponse>();
-        foreach (var agreement in await store.ListAsync(caller, cancellationToken))
+        foreach (var agreement in await service.ListAsync(caller, cancellationToken))
         {
             responses.Add(await ToResponseAsync(agreement, agencies, cancellationToken));
         }
 
         return responses;
-    }
-
-    private static async Task<IResult> GetAsync(Guid id, Principal caller, AgreementStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
-    {
-        var agreement = await store.ReadAsync(caller, id, cancellationToken);
-        return agreement is null ? ProblemResponses.NotFound($"agreement {id}") : Results.Ok(await ToResponseAsync(agreement, agencies, cancellationToken));
-    }
-
-    private static async Task<IResult> ProposeAsync(
-        AgreementRequest request, Principal caller, AgreementStore store, AccountService accounts, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var decision = AccessPolicy.CanManageAgreements(caller);
-        if (!decision.IsAllowed)
-        {
-            return ProblemResponses.Forbidden(decision.Reason!);
-        }
-
-        var partnerCode = Guard.Text(request.Partner, "partner", 32);
-        var partner = await accounts.FindAgencyAsync(partnerCode, cancellationToken)
-            ?? throw new DomainValidationException("partner", $"no agency {partnerCode} is registered on this node");
-        var agreement = SharingAgreement.Propose(
-            caller.AgencyId,
-            partner.Id,
-            [.. (request.ThreatDomains ?? []).Select((d, i) => RecordVocabulary.ThreatDomains.Parse(d, $"threatDomains[{i}]"))],
-            Marking.ClassificationNames.Parse(request.HighestClassification, "highestClassification"),
-            [.. (request.HandlingCodes ?? []).Select((h, i) => Marking.HandlingNames.Parse(h, $"handlingCodes[{i}]"))],
-            request.ValidFrom ?? throw new DomainValidationException("validFrom", "is required (a date such as 2027-01-01)"),
-            request.ValidUntil ?? throw new DomainValidationException("validUntil", "is required (a date such as 2028-01-01)"),
-            caller.UserId,
-            time.GetUtcNow());
-        await store.AddAsync(caller, agreement, cancellationToken);
-        return Results.Created($"/api/v1/agreements/{agreement.Id}", await ToResponseAsync(agreement, agencies, cancellationToken));
-    }
-
-    private static async Task<IResult> ChangeAsync(
-        Guid id, Principal caller, AgreementStore store, AgencyDirectory agencies, string action, Action<SharingAgreement> change, CancellationToken cancellationToken)
-    {
-        var agreement = await store.FindAsync(caller, id, cancellationToken);
-        if (agreement is null)
-        {
-            return ProblemResponses.NotFound($"agreement {id}");
-        }
-
-        var decision = AccessPolicy.CanManageAgreements(caller);
-        if (!decision.IsAllowed)
-        {
-            return ProblemResponses.Forbidden(decision.Reason!);
-        }
-
-        change(agreement);
-        await store.SaveAsync(caller, agreement, action, cancellationToken);
-        return Results.Ok(await ToResponseAsync(agreement, agencies, cancellationToken));
     }
 
     private static async Task<AgreementResponse> ToResponseAsync(SharingAgreement a, AgencyDirectory agencies, CancellationToken cancellationToken) =>
@@ -110,22 +56,3 @@ public static class AgreementEndpoints
             a.StatusChangedAt,
             a.StatusReason);
 }
-
-public sealed record AgreementRequest(string? Partner, IReadOnlyList<string>? ThreatDomains, string? HighestClassification, IReadOnlyList<string>? HandlingCodes, DateOnly? ValidFrom, DateOnly? ValidUntil);
-
-public sealed record StatusChangeRequest(string? Reason);
-
-public sealed record AgreementResponse(
-    Guid Id,
-    Contracts.AgencyRef Proposer,
-    Contracts.AgencyRef Partner,
-    string Status,
-    IReadOnlyList<string> ThreatDomains,
-    string HighestClassification,
-    IReadOnlyList<string> HandlingCodes,
-    DateOnly ValidFrom,
-    DateOnly ValidUntil,
-    DateTimeOffset ProposedAt,
-    DateTimeOffset? AcceptedAt,
-    DateTimeOffset? StatusChangedAt,
-    string? StatusReason);

@@ -81,7 +81,7 @@ public static class ReleaseEndpoints
         }
 
         var recipientUsers = await RecipientUsersAsync(request.Recipients, recipient, accounts);
-        var release = Release.Request(record, recipient, agreement!, caller.UserId, recipientUsers, request.Note, now);
+        var release = Release.Request(record, recipient, agreement!, caller.UserId, recipientUsers, request.Note, AccessPolicy.ReleaseNeedsSecondPerson(record.Marking), now);
         await store.RequestAsync(caller, release, record, agreement!, cancellationToken);
         return Results.Created($"/api/v1/releases/{release.Id}", await ToResponseAsync(release, agencies, cancellationToken));
     }

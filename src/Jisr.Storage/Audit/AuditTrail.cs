@@ -22,7 +22,7 @@ public sealed class AuditTrail(JisrDbContext db, AuditLog audit)
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(filter);
         var size = Math.Clamp(filter.Limit ?? AuditQuery.DefaultLimit, 1, AuditQuery.MaxLimit);
-        var query = db.AuditLog.AsNoTracking().Where(e => e.AgencyId == principal.AgencyId);
+        var query = db.AuditLog.AsNoTracking().Where(AccessPolicy.VisibleAuditEntries<AuditEntry>(principal, e => e.AgencyId));
         if (filter.Before is { } before)
         {
             query = query.Where(e => e.Sequence < before);

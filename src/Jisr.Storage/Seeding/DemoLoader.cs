@@ -96,7 +96,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
             var agreement = SharingAgreement.Propose(
                 agencyIds[proposer], agencyIds[partner], domains, highest, [HandlingCode.H0, HandlingCode.H1, HandlingCode.H2],
                 today, today.AddYears(3), DemoDataSet.UserId($"admin.{proposer.Split('-')[1].ToLowerInvariant()}"), now);
-            agreement.Accept(agencyIds[partner], DemoDataSet.UserId($"admin.{partner.Split('-')[1].ToLowerInvariant()}"), now);
+            agreement.Accept(DemoDataSet.UserId($"admin.{partner.Split('-')[1].ToLowerInvariant()}"), now);
             db.Agreements.Add(agreement);
         }
 
@@ -125,7 +125,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
                 {
                     var author = users[record.AuthorUserId];
                     var requester = PrincipalOf(author, from);
-                    var release = Release.Request(record, to, agreement, record.AuthorUserId, [], "Shared for the joint investigation (demo data set).", now);
+                    var release = Release.Request(record, to, agreement, record.AuthorUserId, [], "Shared for the joint investigation (demo data set).", Policy.AccessPolicy.ReleaseNeedsSecondPerson(record.Marking), now);
                     await releases.RequestAsync(requester, release, record, agreement, cancellationToken);
                 }
             }

@@ -1,0 +1,69 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
+using Jisr.Policy;
+using Jisr.Server.Contracts;
+using Jisr.Storage.Accounts;
+using Jisr.Storage.Sharing;
+
+namespace Jisr.Server.Application;
+
+/// <summary>
+/// Sharing agreements between the caller's agency and a partner: proposed by one agency's administrator, in force
+/// once the partner's administrator accepts; either party's administrators can suspend, resume or end it.
+/// </summary>
+public sealed class AgreementService(AgreementStore store, AccountService accounts, TimeProvider time)
+{
+    public Task<List<SharingAgreement>> ListAsync(Principal caller, CancellationToken cancellationToken) =>
+        store.ListAsync(caller, cancellationToken);
+
+    public async Task<Outcome<SharingAgreement>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken) =>
+        Change.Found(await store.ReadAsync(caller, id, cancellationToken), $"agreement {id}");
+
+    public async Task<Outcome<SharingAgreement>> ProposeAsync(Principal caller, AgreementRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Refusal.Of(AccessPolicy.CanProposeAgreement(caller), "agreements") is { } refused)
+        {
+            return refused;
+        }
+
+        var partnerCode = Guard.Text(request.Partner, "partner", 32);
+        var partner = await accounts.FindAgencyAsync(partnerCode, cancellationToken)
+            ?? throw new DomainValidationException("partner", $"no agency {partnerCode} is registered on this node");
+        var agreement = SharingAgreement.Propose(
+            caller.AgencyId,
+            partner.Id,
+            [.. (request.ThreatDomains ?? []).Select((d, i) => RecordVocabulary.ThreatDomains.Parse(d, $"threatDomains[{i}]"))],
+            Marking.ClassificationNames.Parse(request.HighestClassification, "highestClassification"),
+            [.. (request.HandlingCodes ?? []).Select((h, i) => Marking.HandlingNames.Parse(h, $"handlingCodes[{i}]"))],
+            request.ValidFrom ?? throw new DomainValidationException("validFrom", "is required (a date such as 2027-01-01)"),
+            request.ValidUntil ?? throw new DomainValidationException("validUntil", "is required (a date such as 2028-01-01)"),
+            caller.UserId,
+            time.GetUtcNow());
+        await store.AddAsync(caller, agreement, cancellationToken);
+        return agreement;
+    }
+
+    /// <summary>Accept, suspend, resume or end; suspending, resuming and ending need a <paramref name="reason"/>.</summary>
+    public async Task<Outcome<SharingAgreement>> ChangeAsync(Principal caller, Guid id, AgreementChange change, string? reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await Change.ApplyAsync(
+            await store.FindAsync(caller, id, cancellationToken),
+            $"agreement {id}",
+            agreement => AccessPolicy.CanChangeAgreement(caller, agreement, change),
+            agreement =>
+            {
+                switch (change)
+                {
+                    case AgreementChange.Accept: agreement.Accept(caller.UserId, now); break;
+                    case AgreementChange.Suspend: agreement.Suspend(reason, now); break;
+                    case AgreementChange.Resume: agreement.Resume(reason, now); break;
+                    case AgreementChange.End: agreement.End(reason, now); break;
+                }
+            },
+            agreement => store.SaveAsync(caller, agreement, $"agreement.{change.ToString().ToLowerInvariant()}", cancellationToken));
+    }
+}

@@ -1,0 +1,11 @@
+namespace Jisr.Server.Application;
+
+public static class ApplicationServices
+{
+    /// <summary>The services endpoints (and the web interface) call: each decides through the policy, changes through the domain and saves through a store.</summary>
+    public static IServiceCollection AddJisrApplication(this IServiceCollection services)
+    {
+        services.AddScoped<AgreementService>();
+        return services;
+    }
+}
