@@ -5,7 +5,10 @@ public static class ApplicationServices
     /// <summary>The services endpoints (and the web interface) call: each decides through the policy, changes through the domain and saves through a store.</summary>
     public static IServiceCollection AddJisrApplication(this IServiceCollection services)
     {
+        services.AddScoped<AgencyNames>();
         services.AddScoped<AgreementService>();
+        services.AddScoped<ReleaseService>();
+        services.AddScoped<ConsentService>();
         return services;
     }
 }

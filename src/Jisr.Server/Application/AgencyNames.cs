@@ -1,0 +1,38 @@
+using Jisr.Domain.Common;
+using Jisr.Storage.Accounts;
+
+namespace Jisr.Server.Application;
+
+/// <summary>Agencies and users named in requests by code and user name, resolved once here with a message that says which one is wrong.</summary>
+public sealed class AgencyNames(AccountService accounts)
+{
+    /// <summary>A partner agency named by code: registered on this node and not the caller's own.</summary>
+    public async Task<Guid> PartnerAsync(string? code, Guid callerAgencyId, string field, CancellationToken cancellationToken)
+    {
+        var agencyCode = Guard.Text(code, field, 32);
+        var agency = await accounts.FindAgencyAsync(agencyCode, cancellationToken)
+            ?? throw new DomainValidationException(field, $"no agency '{agencyCode}' is registered on this node");
+        Guard.That(agency.Id != callerAgencyId, field, "is your own agency: records are released to partner agencies");
+        return agency.Id;
+    }
+
+    /// <summary>Users named by user name who must all belong to <paramref name="agencyId"/> (<paramref name="whose"/> says which, in the error).</summary>
+    public async Task<List<Guid>> UsersOfAsync(IReadOnlyList<string?>? names, Guid agencyId, string field, string whose)
+    {
+        var ids = new List<Guid>();
+        var list = names ?? [];
+        for (var i = 0; i < list.Count; i++)
+        {
+            var name = Guard.Text(list[i], $"{field}[{i}]", AccountService.MaxUserNameLength);
+            var user = await accounts.FindUserAsync(name);
+            if (user is null || user.AgencyId != agencyId)
+            {
+                throw new DomainValidationException($"{field}[{i}]", $"no user '{name}' in {whose}");
+            }
+
+            ids.Add(user.Id);
+        }
+
+        return ids;
+    }
+}

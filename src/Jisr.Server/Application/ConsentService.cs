@@ -1,0 +1,63 @@
+using Jisr.Domain.Sharing;
+using Jisr.Policy;
+using Jisr.Server.Contracts;
+using Jisr.Storage.Records;
+using Jisr.Storage.Sharing;
+
+namespace Jisr.Server.Application;
+
+/// <summary>
+/// The third-party rule: a received record passes on to a third agency only after its originator grants consent.
+/// The holder asks; the originator's legal reviewers or liaison officers grant or refuse.
+/// </summary>
+public sealed class ConsentService(ReleaseStore store, RecordStore records, AgencyNames names, TimeProvider time)
+{
+    public Task<List<ConsentRequest>> ListAsync(Principal caller, CancellationToken cancellationToken) =>
+        store.ListConsentsAsync(caller, cancellationToken);
+
+    public async Task<Outcome<ConsentRequest>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken) =>
+        Change.Found(await store.ReadConsentAsync(caller, id, cancellationToken), $"consent request {id}");
+
+    public async Task<Outcome<ConsentRequest>> RequestAsync(Principal caller, Guid recordId, ConsentRequestBody request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var record = await records.FindForUpdateAsync(caller, recordId, cancellationToken);
+        var decision = record is null ? PolicyDecision.NotVisible : AccessPolicy.CanRequestConsent(caller, record, now);
+        if (Refusal.Of(decision, $"record {recordId}") is { } refused)
+        {
+            return refused;
+        }
+
+        var target = await names.PartnerAsync(request.Agency, caller.AgencyId, "agency", cancellationToken);
+        var consent = ConsentRequest.Request(record!, target, caller.UserId, request.Note, now);
+        if (await store.ConsentOpenOrGrantedAsync(record!.Id, target, cancellationToken))
+        {
+            return Refusal.Conflict("consent to pass this record on to that agency is already requested or granted");
+        }
+
+        await store.AddConsentAsync(caller, consent, cancellationToken);
+        return consent;
+    }
+
+    public async Task<Outcome<ConsentRequest>> DecideAsync(Principal caller, Guid id, bool grant, string? reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await Change.ApplyAsync(
+            await store.FindConsentAsync(caller, id, cancellationToken),
+            $"consent request {id}",
+            consent => AccessPolicy.CanDecideConsent(caller, consent),
+            consent =>
+            {
+                if (grant)
+                {
+                    consent.Grant(caller.UserId, reason, now);
+                }
+                else
+                {
+                    consent.Refuse(caller.UserId, reason, now);
+                }
+            },
+            consent => store.SaveConsentAsync(caller, consent, grant ? "consent.grant" : "consent.refuse", cancellationToken));
+    }
+}

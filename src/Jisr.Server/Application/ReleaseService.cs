@@ -1,0 +1,101 @@
+using Jisr.Domain.Sharing;
+using Jisr.Policy;
+using Jisr.Server.Contracts;
+using Jisr.Storage.Records;
+using Jisr.Storage.Sharing;
+
+namespace Jisr.Server.Application;
+
+/// <summary>
+/// Releasing a record to a partner agency under a sharing agreement in force; sensitive markings wait for a second
+/// person (four-eyes), who approves or refuses. Every decision is the policy's.
+/// </summary>
+public sealed class ReleaseService(ReleaseStore store, RecordStore records, AgreementStore agreements, AgencyNames names, AgencyDirectory agencies, TimeProvider time)
+{
+    public Task<List<Release>> ListAsync(Principal caller, string? status, Guid? record, CancellationToken cancellationToken)
+    {
+        ReleaseStatus? wanted = string.IsNullOrEmpty(status) ? null : Release.StatusNames.Parse(status, "status");
+        return store.ListAsync(caller, wanted, record, cancellationToken);
+    }
+
+    public async Task<Outcome<Release>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken) =>
+        Change.Found(await store.ReadAsync(caller, id, cancellationToken), $"release {id}");
+
+    public async Task<Outcome<Release>> RequestAsync(Principal caller, Guid recordId, ReleaseRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var record = await records.FindForUpdateAsync(caller, recordId, cancellationToken);
+        if (record is null)
+        {
+            return Refusal.NotFound($"record {recordId}");
+        }
+
+        var recipient = await names.PartnerAsync(request.Agency, caller.AgencyId, "agency", cancellationToken);
+        var inForce = await agreements.InForceWithAsync(caller, recipient, AccessPolicy.Today(now), cancellationToken);
+
+        // No agreement named: the first one in force that covers the record (or any, so the refusal says what is missing).
+        var agreement = request.Agreement is { } agreementId
+            ? inForce.FirstOrDefault(a => a.Id == agreementId)
+            : inForce.FirstOrDefault(a => a.WhyNotCovering(record.Marking, [.. record.ThreatDomains]) is null) ?? inForce.FirstOrDefault();
+        var consented = record.Provenance is not null && await store.ConsentGrantedAsync(record.Id, recipient, cancellationToken);
+        if (Refusal.Of(AccessPolicy.CanRelease(caller, record, recipient, agreement, consented, now), $"record {recordId}") is { } refused)
+        {
+            return refused;
+        }
+
+        if (await store.IsReleasedOrPendingAsync(record.Id, recipient, cancellationToken))
+        {
+            return Refusal.Conflict($"this record is already released (or awaiting approval) to {(await agencies.GetAsync(recipient, cancellationToken)).Code}");
+        }
+
+        var recipientUsers = await names.UsersOfAsync(request.Recipients, recipient, "recipients", "the recipient agency");
+        var release = Release.Request(record, recipient, agreement!, caller.UserId, recipientUsers, request.Note, AccessPolicy.ReleaseNeedsSecondPerson(record.Marking), now);
+        await store.RequestAsync(caller, release, record, agreement!, cancellationToken);
+        return release;
+    }
+
+    /// <summary>
+    /// Four-eyes decision. Approval checks the release terms again (the agreement may have been suspended, the
+    /// consent may be gone since the request) and sends the copy.
+    /// </summary>
+    public async Task<Outcome<Release>> DecideAsync(Principal caller, Guid id, bool approve, string? reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var release = await store.FindAsync(caller, id, cancellationToken);
+        if (release is null)
+        {
+            return Refusal.NotFound($"release {id}");
+        }
+
+        var record = await records.FindForUpdateAsync(caller, release.RecordId, cancellationToken);
+        if (Refusal.Of(AccessPolicy.CanDecideRelease(caller, release, record, now), $"release {id}") is { } refused)
+        {
+            return refused;
+        }
+
+        if (approve)
+        {
+            release.Approve(caller.UserId, reason, now);
+        }
+        else
+        {
+            release.Refuse(caller.UserId, reason, now);
+        }
+
+        SharingAgreement? agreement = null;
+        if (release.Status == ReleaseStatus.Released)
+        {
+            agreement = await store.FindAgreementAsync(release.AgreementId, cancellationToken);
+            var consented = record!.Provenance is not null && await store.ConsentGrantedAsync(record.Id, release.RecipientAgencyId, cancellationToken);
+            var terms = AccessPolicy.ReleaseTerms(record, release.ReleasingAgencyId, release.RecipientAgencyId, agreement, consented, now);
+            if (!terms.IsAllowed)
+            {
+                return Refusal.Forbidden($"the release can no longer be approved: {terms.Reason}");
+            }
+        }
+
+        await store.DecideAsync(caller, release, record!, agreement, cancellationToken);
+        return release;
+    }
+}
