@@ -34,7 +34,7 @@ public sealed class EntityStorageTests
         var entities = world.Entities(db);
         var first = await entities.ListAsync(analyst, null, null, 1, ct);
         var second = await entities.ListAsync(analyst, null, first.Next, 1, ct);
-        Assert.Equal([person.Id, phone.Id], first.Items.Concat(second.Items).Select(e => e.Id).Order());
+        Assert.Equal(new[] { person.Id, phone.Id }.Order(), first.Items.Concat(second.Items).Select(e => e.Id).Order());
         Assert.Null(second.Next);
         Assert.Equal([person.Id], (await entities.ListAsync(analyst, EntityType.Person, null, 10, ct)).Items.Select(e => e.Id));
         Assert.NotNull(await entities.ReadAsync(analyst, person.Id, ct));
@@ -42,7 +42,7 @@ public sealed class EntityStorageTests
         Assert.Null(await entities.ReadAsync(analyst, foreignPerson.Id, ct));
         Assert.Equal([record.Id], (await entities.RecordsMentioningAsync(analyst, person.Id, null, 10, ct)).Items.Select(r => r.Id));
         Assert.Empty((await entities.RecordsMentioningAsync(analyst, secretPerson.Id, null, 10, ct)).Items);
-        Assert.Equal([person.Id, phone.Id], (await entities.ReadableByIdAsync(analyst, [person.Id, phone.Id, secretPerson.Id, foreignPerson.Id], ct)).Keys.Order());
+        Assert.Equal(new[] { person.Id, phone.Id }.Order(), (await entities.ReadableByIdAsync(analyst, [person.Id, phone.Id, secretPerson.Id, foreignPerson.Id], ct)).Keys.Order());
         Assert.Equal([person.Id], (await entities.ReadablePersonsAsync(analyst, [person.Id, secretPerson.Id, foreignPerson.Id], "karim", "test", ct)).Keys);
 
         var neighbours = await world.Graph(db).NeighboursAsync(analyst, person.Id, "test", ct);
