@@ -14,17 +14,14 @@ public static class JisrCommandLine
     {
         var root = new RootCommand("Jisr: a node for security and intelligence cooperation between agencies")
         {
-
-
-
             ServeCommand.Create(),
             DemoCommand.Create(),
             MigrateCommand.Create(),
-            AgencyCommands.Create(),
-            UserCommands.Create(),
-            TokenCommands.Create(),
-            AuditCommands.Create(),
-            MatchCommands.Create(),
+            AgencyCommand.Create(),
+            UserCommand.Create(),
+            TokenCommand.Create(),
+            AuditCommand.Create(),
+            MatchCommand.Create(),
         };
 
         var parsed = root.Parse(args);

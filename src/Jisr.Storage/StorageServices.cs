@@ -17,6 +17,10 @@ public static class StorageServices
         services.AddJisrDatabase(location);
         services.AddSingleton(sp => new AuditLog(JisrDatabase.PooledFactory(location), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<RecordStore>();
+        services.AddScoped<EntityStore>();
+        services.AddScoped<LinkGraph>();
+        services.AddScoped<ReviewQueue>();
+        services.AddScoped<SubjectAccessStore>();
         services.AddSingleton<EntityCache>();
         services.AddSingleton<PersonNames>();
         services.AddScoped<RetentionPurge>();

@@ -47,6 +47,14 @@ public sealed class StorageWorld : IAsyncDisposable
 
     public RecordStore Store(JisrDbContext db) => new(db, Audit, EntityCache, TimeProvider.System);
 
+    public EntityStore Entities(JisrDbContext db) => new(db, Audit, TimeProvider.System);
+
+    public LinkGraph Graph(JisrDbContext db) => new(db, Audit, TimeProvider.System);
+
+    public ReviewQueue Reviews(JisrDbContext db) => new(db, Audit, TimeProvider.System);
+
+    public SubjectAccessStore SubjectAccess(JisrDbContext db) => new(db, Audit, TimeProvider.System);
+
     public static RecordContent Content(string title, Classification classification = Classification.Restricted, string body = "") =>
         RecordContent.Create(
             RecordKind.IntelligenceReport, title, body, "ar", "Loi 03-03", "Prévention du terrorisme",

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Jisr.Server;
-using Jisr.Domain.Users;
 using Jisr.Storage;
 using Jisr.Storage.Seeding;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Jisr.Cli.Commands;
 
+/// <summary><c>jisr serve</c>: run a node (migrating its database first), optionally with the demo data set loaded.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
@@ -30,49 +30,6 @@ internal static class ServeCommand
 
             Console.WriteLine($"Jisr node ready at {string.Join(", ", app.Urls)} (database {options.Database}). Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(cancellationToken);
-            return 0;
-        });
-        return command;
-    }
-}
-
-internal static class DemoCommand
-{
-    public static Command Create()
-    {
-        var db = CommonOptions.Database();
-        var command = new Command("demo", "Load the demo data set (once) and print each demo user with a fresh API token: agency<TAB>user<TAB>role<TAB>token") { db };
-        command.SetAction(async (parsed, cancellationToken) =>
-        {
-            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, cancellationToken);
-            await using var scope = services.CreateAsyncScope();
-            var loader = ActivatorUtilities.CreateInstance<DemoLoader>(scope.ServiceProvider);
-            Print(await loader.LoadAsync(cancellationToken));
-            return 0;
-        });
-        return command;
-    }
-
-    public static void Print(IEnumerable<DemoAccount> accounts)
-    {
-        foreach (var account in accounts)
-        {
-            Console.WriteLine($"{account.AgencyCode}\t{account.UserName}\t{Roles.Names[account.Role]}\t{account.Token}");
-        }
-    }
-}
-
-internal static class MigrateCommand
-{
-    public static Command Create()
-    {
-        var db = CommonOptions.Database();
-        var command = new Command("migrate", "Create the database or bring its schema up to date") { db };
-        command.SetAction(async (parsed, cancellationToken) =>
-        {
-            var location = DatabaseLocation.Parse(parsed.GetValue(db));
-            await JisrDatabase.MigrateAsync(location, cancellationToken);
-            Console.WriteLine($"OK database {location} is up to date");
             return 0;
         });
         return command;

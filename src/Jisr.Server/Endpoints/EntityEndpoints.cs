@@ -19,23 +19,23 @@ public static class EntityEndpoints
         return api;
     }
 
-    private static async Task<PageResponse<EntityResponse>> ListAsync(Principal caller, RecordStore store, string? type, string? cursor, int? limit, CancellationToken cancellationToken)
+    private static async Task<PageResponse<EntityResponse>> ListAsync(Principal caller, EntityStore store, string? type, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         EntityType? entityType = type is null ? null : EntityVocabulary.Types.Parse(type, "type");
-        var page = await store.ListEntitiesAsync(caller, entityType, cursor, limit ?? RecordEndpoints.DefaultPageSize, cancellationToken);
+        var page = await store.ListAsync(caller, entityType, cursor, limit ?? RecordEndpoints.DefaultPageSize, cancellationToken);
         return new PageResponse<EntityResponse>([.. page.Items.Select(EntityMapping.ToResponse)], page.Next);
     }
 
-    private static async Task<IResult> GetAsync(Guid id, Principal caller, RecordStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, Principal caller, EntityStore store, CancellationToken cancellationToken)
     {
-        var entity = await store.ReadEntityAsync(caller, id, cancellationToken);
+        var entity = await store.ReadAsync(caller, id, cancellationToken);
         return entity is null ? ProblemResponses.NotFound($"entity {id}") : Results.Ok(EntityMapping.ToResponse(entity));
     }
 
     /// <summary>The link graph one step out from an entity, within what the caller may read; a graph query carries a purpose.</summary>
-    private static async Task<IResult> NeighboursAsync(Guid id, HttpContext context, Principal caller, RecordStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> NeighboursAsync(Guid id, HttpContext context, Principal caller, LinkGraph graph, CancellationToken cancellationToken)
     {
-        var neighbours = await store.NeighboursAsync(caller, id, Purpose.Of(context), cancellationToken);
+        var neighbours = await graph.NeighboursAsync(caller, id, Purpose.Of(context), cancellationToken);
         if (neighbours is null)
         {
             return ProblemResponses.NotFound($"entity {id}");
@@ -50,9 +50,9 @@ public static class EntityEndpoints
     }
 
     private static async Task<IResult> RecordsAsync(
-        Guid id, Principal caller, RecordStore store, AgencyDirectory agencies, string? cursor, int? limit, CancellationToken cancellationToken)
+        Guid id, Principal caller, EntityStore store, AgencyDirectory agencies, string? cursor, int? limit, CancellationToken cancellationToken)
     {
-        var entity = await store.ReadEntityAsync(caller, id, cancellationToken);
+        var entity = await store.ReadAsync(caller, id, cancellationToken);
         if (entity is null)
         {
             return ProblemResponses.NotFound($"entity {id}");

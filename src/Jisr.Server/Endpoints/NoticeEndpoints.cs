@@ -53,7 +53,7 @@ public static class NoticeEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        NoticeRequest request, Principal caller, NoticeStore store, RecordStore records, AccountService accounts, AgreementStore agreements, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+        NoticeRequest request, Principal caller, NoticeStore store, EntityStore entities, AccountService accounts, AgreementStore agreements, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
     {
         var decision = AccessPolicy.CanIssueNotices(caller, caller.AgencyId);
         if (!decision.IsAllowed)
@@ -63,7 +63,7 @@ public static class NoticeEndpoints
 
         var color = Notice.Colors.Parse(request.Color, "color");
         var subjectId = request.Subject ?? throw new DomainValidationException("subject", "a notice needs a subject: the id of a person or an event of your agency");
-        var subjects = await records.ReadableEntitiesByIdAsync(caller, [subjectId], cancellationToken);
+        var subjects = await entities.ReadableByIdAsync(caller, [subjectId], cancellationToken);
         if (!subjects.TryGetValue(subjectId, out var subject) || subject.Type is not (EntityType.Person or EntityType.Event))
         {
             throw new DomainValidationException("subject", "must be the id of a person or an event of your agency");

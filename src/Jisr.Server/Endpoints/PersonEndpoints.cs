@@ -21,7 +21,7 @@ public static class PersonEndpoints
     }
 
     private static async Task<PersonMatchResponse> MatchAsync(
-        HttpContext context, Principal caller, RecordStore store, PersonNameIndex index, string? name, int? limit, CancellationToken cancellationToken)
+        HttpContext context, Principal caller, EntityStore store, PersonNameIndex index, string? name, int? limit, CancellationToken cancellationToken)
     {
         var query = Guard.Text(name, "name", Person.MaxNameQueryLength);
         var size = Math.Clamp(limit ?? 10, 1, MaxLimit);

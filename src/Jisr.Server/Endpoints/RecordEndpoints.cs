@@ -73,7 +73,7 @@ public static class RecordEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, PersonNameIndex persons, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
+        RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, EntityStore entities, PersonNameIndex persons, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var content = RecordMapping.ToContent(request);
@@ -83,7 +83,7 @@ public static class RecordEndpoints
             return ProblemResponses.Forbidden(decision.Reason!);
         }
 
-        var assertions = await ResolveAssertionsAsync(request, content, caller, store, now, cancellationToken);
+        var assertions = await ResolveAssertionsAsync(request, content, caller, entities, now, cancellationToken);
         var record = Record.Create(caller.AgencyId, caller.UserId, content, now);
         record.SetAssertions(assertions.AllEntities, assertions.Links);
         record.SetRecipients(await ResolveRecipientsAsync(request, caller, accounts, cancellationToken));
@@ -94,7 +94,7 @@ public static class RecordEndpoints
     }
 
     private static async Task<IResult> UpdateAsync(
-        Guid id, RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, PersonNameIndex persons, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, EntityStore entities, PersonNameIndex persons, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var record = await store.FindForUpdateAsync(caller, id, cancellationToken);
@@ -110,7 +110,7 @@ public static class RecordEndpoints
             return decision.Outcome == PolicyOutcome.NotVisible ? ProblemResponses.NotFound($"record {id}") : ProblemResponses.Forbidden(decision.Reason!);
         }
 
-        var assertions = await ResolveAssertionsAsync(request, content, caller, store, now, cancellationToken);
+        var assertions = await ResolveAssertionsAsync(request, content, caller, entities, now, cancellationToken);
         var recipients = await ResolveRecipientsAsync(request, caller, accounts, cancellationToken);
         record.Update(content, now);
         record.SetAssertions(assertions.AllEntities, assertions.Links);
@@ -160,10 +160,10 @@ public static class RecordEndpoints
     }
 
     private static async Task<RecordAssertions> ResolveAssertionsAsync(
-        RecordRequest request, RecordContent content, Principal caller, RecordStore store, DateTimeOffset now, CancellationToken cancellationToken)
+        RecordRequest request, RecordContent content, Principal caller, EntityStore entities, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var referenced = (request.Entities ?? []).Where(e => e?.Id is not null).Select(e => e!.Id!.Value).Distinct().ToList();
-        var existing = await store.ReadableEntitiesByIdAsync(caller, referenced, cancellationToken);
+        var existing = await entities.ReadableByIdAsync(caller, referenced, cancellationToken);
         return RecordMapping.ToAssertions(request, content, existing, caller.AgencyId, now);
     }
 

@@ -20,7 +20,7 @@ public static class ReviewEndpoints
         return api;
     }
 
-    private static async Task<IResult> QueueAsync(Principal caller, RecordStore store, AgencyDirectory agencies, TimeProvider time, string? cursor, int? limit, CancellationToken cancellationToken)
+    private static async Task<IResult> QueueAsync(Principal caller, ReviewQueue queue, AgencyDirectory agencies, TimeProvider time, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         if (!caller.Has(Role.LegalReviewer))
         {
@@ -28,12 +28,12 @@ public static class ReviewEndpoints
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var page = await store.ReviewQueueAsync(caller, today, cursor, limit ?? RecordEndpoints.DefaultPageSize, cancellationToken);
+        var page = await queue.ListAsync(caller, today, cursor, limit ?? RecordEndpoints.DefaultPageSize, cancellationToken);
         return Results.Ok(await RecordEndpoints.ToSummariesAsync(page, agencies, cancellationToken));
     }
 
     private static async Task<IResult> ReviewAsync(
-        Guid id, ReviewRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, ReviewRequest request, Principal caller, RecordStore store, ReviewQueue queue, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var record = await store.FindForUpdateAsync(caller, id, cancellationToken);
@@ -56,7 +56,7 @@ public static class ReviewEndpoints
                     request.ReviewDate ?? throw new DomainValidationException("reviewDate", "is required to extend (the date of the next review)"),
                     request.RetentionUntil,
                     now);
-                await store.SaveReviewAsync(caller, record, reason, cancellationToken);
+                await queue.SaveExtensionAsync(caller, record, reason, cancellationToken);
                 var summary = RecordMapping.ToSummary(record, await agencies.OriginOfAsync(record, cancellationToken));
                 return Results.Ok(summary);
             case "delete":

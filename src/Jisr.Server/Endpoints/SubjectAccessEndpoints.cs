@@ -24,14 +24,14 @@ public static class SubjectAccessEndpoints
     }
 
     private static async Task<IResult> ExportAsync(
-        Guid id, HttpContext context, Principal caller, RecordStore store, AgencyDirectory agencies, string? format, CancellationToken cancellationToken)
+        Guid id, HttpContext context, Principal caller, SubjectAccessStore store, AgencyDirectory agencies, string? format, CancellationToken cancellationToken)
     {
         if (!caller.Has(Role.LegalReviewer))
         {
             return ProblemResponses.Forbidden("data-subject access exports are made by legal reviewers");
         }
 
-        var access = await store.SubjectAccessAsync(caller, id, Purpose.Of(context), cancellationToken);
+        var access = await store.ExportAsync(caller, id, Purpose.Of(context), cancellationToken);
         if (access is null)
         {
             return ProblemResponses.NotFound($"person {id}");

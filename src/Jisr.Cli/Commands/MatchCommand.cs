@@ -5,7 +5,7 @@ using Jisr.Matching.Names;
 namespace Jisr.Cli.Commands;
 
 /// <summary><c>jisr match pairs</c>: score name pairs from standard input.</summary>
-internal static class MatchCommands
+internal static class MatchCommand
 {
     public static Command Create()
     {

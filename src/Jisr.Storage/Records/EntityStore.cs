@@ -1,0 +1,62 @@
+using Jisr.Domain.Entities;
+using Jisr.Domain.Records;
+using Jisr.Policy;
+using Jisr.Storage.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Records;
+
+/// <summary>
+/// Reads of entities: one entity, the list, the records that mention one, and the readable ones among given ids (the
+/// entities a new record refers to, the subject of a notice, the candidates of a name match). Each query starts from
+/// the entities the caller may read (<see cref="ReadableSets"/>); reads and name searches leave an audit entry.
+/// </summary>
+public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider time)
+{
+    public async Task<Entity?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    {
+        var entity = await db.ReadableEntities(principal, time).FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        await audit.AppendAsync(CallerEvents.For(principal, "entity.read", null, entity is null ? "not-found" : "success", targetType: "entity", targetId: id.ToString("D")));
+        return entity;
+    }
+
+    /// <summary>By label, then id; all types, or only <paramref name="type"/>.</summary>
+    public async Task<Page<Entity>> ListAsync(Principal principal, EntityType? type, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var query = db.ReadableEntities(principal, time);
+        if (type is { } t)
+        {
+            var discriminator = EntityVocabulary.Types[t];
+            query = query.Where(e => EF.Property<string>(e, "EntityType") == discriminator);
+        }
+
+        var page = await Paging.ByOffsetAsync(query.OrderBy(e => e.Label).ThenBy(e => e.Id), cursor, limit, cancellationToken);
+        await audit.AppendAsync(CallerEvents.For(principal, "entity.list", null, "success", detail: $"{page.Items.Count} entities"));
+        return page;
+    }
+
+    /// <summary>The records the caller may read that mention the entity, newest first.</summary>
+    public async Task<Page<Record>> RecordsMentioningAsync(Principal principal, Guid entityId, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var query = db.ReadableRecords(principal, time).Where(r => r.Mentions.Any(m => m.EntityId == entityId));
+        var page = await Paging.NewestFirstAsync(query, cursor, limit, cancellationToken);
+        await audit.AppendAsync(CallerEvents.For(principal, "entity.records", null, "success", targetType: "entity", targetId: entityId.ToString("D"), detail: $"{page.Items.Count} records"));
+        return page;
+    }
+
+    /// <summary>Entities by id, limited to those the caller may read (unknown and hidden ids are simply absent).</summary>
+    public async Task<Dictionary<Guid, Entity>> ReadableByIdAsync(Principal principal, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0
+            ? []
+            : await db.ReadableEntities(principal, time).Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+
+    /// <summary>The persons among <paramref name="ids"/> the caller may read; the name search and its purpose are audited.</summary>
+    public async Task<Dictionary<Guid, Person>> ReadablePersonsAsync(Principal principal, IReadOnlyCollection<Guid> ids, string query, string purpose, CancellationToken cancellationToken)
+    {
+        var persons = ids.Count == 0
+            ? []
+            : await db.ReadableEntities(principal, time).OfType<Person>().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        await audit.AppendAsync(CallerEvents.For(principal, "person.match", null, "success", purpose, $"name={query}; {persons.Count} visible candidates"));
+        return persons;
+    }
+}

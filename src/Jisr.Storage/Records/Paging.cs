@@ -1,0 +1,59 @@
+using System.Globalization;
+using Jisr.Domain.Common;
+using Jisr.Domain.Records;
+using Jisr.Storage.Configurations;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Records;
+
+/// <summary>One page of a list: the items and the cursor of the next page (null on the last page).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
+
+/// <summary>
+/// How every list is cut into pages. A cursor is a non-negative number the server issued: for records, the insertion
+/// sequence of the last item (a keyset, so a page stays right while records are added); for other lists, an offset.
+/// </summary>
+public static class Paging
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>Records newest first; <paramref name="cursor"/> is the <see cref="Page{T}.Next"/> of the previous page.</summary>
+    internal static async Task<Page<Record>> NewestFirstAsync(IQueryable<Record> query, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var size = Math.Clamp(limit, 1, MaxPageSize);
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            var after = ParseCursor(cursor);
+            query = query.Where(r => EF.Property<long>(r, RecordConfiguration.SequenceColumn) < after);
+        }
+
+        var rows = await query
+            .OrderByDescending(r => EF.Property<long>(r, RecordConfiguration.SequenceColumn))
+            .Select(r => new { Record = r, Sequence = EF.Property<long>(r, RecordConfiguration.SequenceColumn) })
+            .Take(size + 1)
+            .ToListAsync(cancellationToken);
+        var next = rows.Count > size ? rows[size - 1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
+        return new Page<Record>([.. rows.Take(size).Select(r => r.Record)], next);
+    }
+
+    /// <summary>Items in the order of <paramref name="query"/>, skipping as many as <paramref name="cursor"/> says.</summary>
+    internal static async Task<Page<T>> ByOffsetAsync<T>(IOrderedQueryable<T> query, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        var offset = ParseCursor(cursor);
+        var size = Math.Clamp(limit, 1, MaxPageSize);
+        var items = await query.Skip((int)Math.Min(offset, int.MaxValue)).Take(size + 1).ToListAsync(cancellationToken);
+        return new Page<T>(items.Take(size).ToList(), items.Count > size ? (offset + size).ToString(CultureInfo.InvariantCulture) : null);
+    }
+
+    private static long ParseCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return 0;
+        }
+
+        return long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw new DomainValidationException("cursor", $"'{cursor}' is not a cursor this server issued; pass the 'next' value of the previous page");
+    }
+}

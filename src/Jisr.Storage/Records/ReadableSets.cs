@@ -1,0 +1,22 @@
+using Jisr.Domain.Entities;
+using Jisr.Domain.Records;
+using Jisr.Policy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Records;
+
+/// <summary>
+/// The policy starting points of every read of records and entities, in one place for all the stores: each query
+/// starts from the filter <see cref="AccessPolicy"/> gives for the caller, so nothing the caller may not see is ever
+/// fetched. Untracked, for reads; a change starts from <see cref="RecordStore.FindForUpdateAsync"/>.
+/// </summary>
+internal static class ReadableSets
+{
+    /// <summary>The records <paramref name="principal"/> may read: the starting point of every record query.</summary>
+    public static IQueryable<Record> ReadableRecords(this JisrDbContext db, Principal principal, TimeProvider time) =>
+        db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow(), db.Agreements));
+
+    /// <summary>The entities <paramref name="principal"/> may read: the starting point of every entity query.</summary>
+    public static IQueryable<Entity> ReadableEntities(this JisrDbContext db, Principal principal, TimeProvider time) =>
+        db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal, time.GetUtcNow(), db.Mentions, db.Records, db.Agreements));
+}
