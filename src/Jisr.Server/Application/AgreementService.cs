@@ -5,6 +5,7 @@ using Jisr.Domain.Sharing;
 using Jisr.Policy;
 using Jisr.Server.Contracts;
 using Jisr.Storage.Accounts;
+using Jisr.Storage.Audit;
 using Jisr.Storage.Sharing;
 
 namespace Jisr.Server.Application;
@@ -64,6 +65,14 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
                     case AgreementChange.End: agreement.End(reason, now); break;
                 }
             },
-            agreement => store.SaveAsync(caller, agreement, $"agreement.{change.ToString().ToLowerInvariant()}", cancellationToken));
+            agreement => store.SaveAsync(caller, agreement, AuditActionOf(change), cancellationToken));
     }
+
+    private static string AuditActionOf(AgreementChange change) => change switch
+    {
+        AgreementChange.Accept => AuditActions.AgreementAccept,
+        AgreementChange.Suspend => AuditActions.AgreementSuspend,
+        AgreementChange.Resume => AuditActions.AgreementResume,
+        AgreementChange.End => AuditActions.AgreementEnd,
+    };
 }

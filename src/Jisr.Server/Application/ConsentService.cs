@@ -3,6 +3,7 @@ using Jisr.Policy;
 using Jisr.Server.Contracts;
 using Jisr.Storage.Records;
 using Jisr.Storage.Sharing;
+using Jisr.Storage.Audit;
 
 namespace Jisr.Server.Application;
 
@@ -58,6 +59,6 @@ public sealed class ConsentService(ReleaseStore store, RecordStore records, Agen
                     consent.Refuse(caller.UserId, reason, now);
                 }
             },
-            consent => store.SaveConsentAsync(caller, consent, grant ? "consent.grant" : "consent.refuse", cancellationToken));
+            consent => store.SaveConsentAsync(caller, consent, grant ? AuditActions.ConsentGrant : AuditActions.ConsentRefuse, cancellationToken));
     }
 }

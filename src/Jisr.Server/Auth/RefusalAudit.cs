@@ -23,8 +23,8 @@ public static class RefusalAudit
 
         var caller = ClaimsMapping.FromClaims(context.User);
         await context.RequestServices.GetRequiredService<AuditLog>().AppendAsync(new AuditEvent(
-            "request.refused", caller.UserId, caller.UserName, caller.AgencyId,
-            Outcome: status == StatusCodes.Status403Forbidden ? "forbidden" : "not-found",
+            AuditActions.RequestRefused, caller.UserId, caller.UserName, caller.AgencyId,
+            Outcome: status == StatusCodes.Status403Forbidden ? AuditOutcomes.Forbidden : AuditOutcomes.NotFound,
             Detail: $"{context.Request.Method} {context.Request.Path}"));
     });
 }

@@ -19,4 +19,11 @@ public sealed record IssuedTokenResponse(Guid Id, string Name, string Token, Dat
 
 public sealed record TokenResponse(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, bool Active);
 
-public sealed record AuditEntryResponse(long Sequence, DateTimeOffset At, string? Actor, string Action, string? TargetType, string? TargetId, string? Purpose, string Outcome, string? Detail);
+public sealed record AuditEntryResponse(long Sequence, DateTimeOffset At, string? Actor, string Action, string? TargetType, string? TargetId, string? Purpose, string Outcome, string? Detail)
+{
+    public static AuditEntryResponse From(Storage.Audit.AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new(entry.Sequence, entry.At, entry.ActorName, entry.Action, entry.TargetType, entry.TargetId, entry.Purpose, entry.Outcome, entry.Detail);
+    }
+}

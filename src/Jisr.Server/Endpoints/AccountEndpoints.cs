@@ -171,7 +171,7 @@ public static class AccountEndpoints
         }
 
         var entries = await trail.ReadAsync(caller, new AuditQuery(before, limit, action, target), cancellationToken);
-        return Results.Ok(entries.Select(e => new AuditEntryResponse(e.Sequence, e.At, e.ActorName, e.Action, e.TargetType, e.TargetId, e.Purpose, e.Outcome, e.Detail)));
+        return Results.Ok(entries.Select(AuditEntryResponse.From));
     }
 
     private static AuditEvent Actor(Principal caller) => new("", caller.UserId, caller.UserName, caller.AgencyId);

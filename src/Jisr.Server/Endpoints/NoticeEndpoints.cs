@@ -9,6 +9,7 @@ using Jisr.Storage.Accounts;
 using Jisr.Storage.Notices;
 using Jisr.Storage.Records;
 using Jisr.Storage.Sharing;
+using Jisr.Storage.Audit;
 
 namespace Jisr.Server.Endpoints;
 
@@ -27,11 +28,11 @@ public static class NoticeEndpoints
         notices.MapPost("/", CreateAsync).WithName("CreateNotice");
         notices.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateNotice");
         notices.MapPost("/{id:guid}/cancel", (Guid id, StatusChangeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "notice.cancel", n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n => n.Cancel(request.Reason, time.GetUtcNow()), ct)).WithName("CancelNotice");
+            ChangeAsync(id, caller, store, agencies, AuditActions.NoticeCancel, n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n => n.Cancel(request.Reason, time.GetUtcNow()), ct)).WithName("CancelNotice");
         notices.MapPost("/{id:guid}/clear", (Guid id, StatusChangeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "notice.clear", n => AccessPolicy.CanReviewNotice(caller, n), n => n.Clear(request.Reason, time.GetUtcNow()), ct)).WithName("ClearNotice");
+            ChangeAsync(id, caller, store, agencies, AuditActions.NoticeClear, n => AccessPolicy.CanReviewNotice(caller, n), n => n.Clear(request.Reason, time.GetUtcNow()), ct)).WithName("ClearNotice");
         notices.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "notice.refuse", n => AccessPolicy.CanReviewNotice(caller, n), n => n.Refuse(request.Reason, time.GetUtcNow()), ct)).WithName("RefuseNotice");
+            ChangeAsync(id, caller, store, agencies, AuditActions.NoticeRefuse, n => AccessPolicy.CanReviewNotice(caller, n), n => n.Refuse(request.Reason, time.GetUtcNow()), ct)).WithName("RefuseNotice");
         return api;
     }
 
@@ -104,7 +105,7 @@ public static class NoticeEndpoints
     {
         var now = time.GetUtcNow();
         var inForce = await agreements.InForceAsync(caller, AccessPolicy.Today(now), cancellationToken);
-        return await ChangeAsync(id, caller, store, agencies, "notice.update", n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n =>
+        return await ChangeAsync(id, caller, store, agencies, AuditActions.NoticeUpdate, n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n =>
         {
             var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
             foreach (var recipient in n.Recipients)

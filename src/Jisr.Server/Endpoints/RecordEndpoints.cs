@@ -5,6 +5,7 @@ using Jisr.Server.Errors;
 using Jisr.Server.Persons;
 using Jisr.Storage.Accounts;
 using Jisr.Storage.Records;
+using Jisr.Storage.Audit;
 
 namespace Jisr.Server.Endpoints;
 
@@ -60,7 +61,7 @@ public static class RecordEndpoints
     /// <summary>The record as a STIX 2.1 bundle (report, entities, links, markings); an export carries a purpose and is audited.</summary>
     private static async Task<IResult> StixAsync(Guid id, HttpContext context, Principal caller, RecordStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
     {
-        var details = await store.ReadAsync(caller, id, cancellationToken, "record.export.stix", Purpose.Of(context));
+        var details = await store.ReadAsync(caller, id, cancellationToken, AuditActions.RecordExportStix, Purpose.Of(context));
         if (details is null)
         {
             return ProblemResponses.NotFound($"record {id}");

@@ -51,7 +51,7 @@ public static class SubjectAccessEndpoints
             [.. access.Links.Select(RecordMapping.ToResponse)],
             await ReleasesAsync(access.Releases, agencies, cancellationToken),
             await NoticesAsync(access.Notices, agencies, cancellationToken),
-            [.. access.AuditEntries.Select(e => new AuditEntryResponse(e.Sequence, e.At, e.ActorName, e.Action, e.TargetType, e.TargetId, e.Purpose, e.Outcome, e.Detail))]);
+            [.. access.AuditEntries.Select(AuditEntryResponse.From)]);
         return string.Equals(format, "html", StringComparison.OrdinalIgnoreCase)
             ? Results.Content(Html(export), "text/html; charset=utf-8")
             : Results.Ok(export);

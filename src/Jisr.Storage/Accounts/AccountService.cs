@@ -42,10 +42,10 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
         }
 
         db.Agencies.Add(agency);
-        await audit.SaveWithAuditAsync(db, (by ?? new AuditEvent("agency.create", ActorName: "jisr-cli")) with
+        await audit.SaveWithAuditAsync(db, (by ?? new AuditEvent(AuditActions.AgencyCreate, ActorName: "jisr-cli")) with
         {
-            Action = "agency.create",
-            TargetType = "agency",
+            Action = AuditActions.AgencyCreate,
+            TargetType = AuditTargets.Agency,
             TargetId = agency.Code,
         }, cancellationToken);
         return agency;
@@ -90,7 +90,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
             throw new DomainValidationException(field, error.Description);
         }
 
-        await audit.SaveWithAuditAsync(db, by with { Action = "user.create", TargetType = "user", TargetId = user.Id.ToString("D"), Detail = name }, cancellationToken);
+        await audit.SaveWithAuditAsync(db, by with { Action = AuditActions.UserCreate, TargetType = AuditTargets.User, TargetId = user.Id.ToString("D"), Detail = name }, cancellationToken);
         return user;
     }
 
@@ -101,7 +101,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
     {
         ArgumentNullException.ThrowIfNull(principal);
         var users = await db.Users.AsNoTracking().Where(u => u.AgencyId == principal.AgencyId).OrderBy(u => u.UserName).ToListAsync(cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "user.list", detail: $"{users.Count} users"));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.UserList, detail: $"{users.Count} users"));
         return users;
     }
 
@@ -110,7 +110,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
     {
         ArgumentNullException.ThrowIfNull(principal);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && u.AgencyId == principal.AgencyId, cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "user.read", "user", id, user is not null));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.UserRead, AuditTargets.User, id, user is not null));
         return user;
     }
 
@@ -120,13 +120,13 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
         var user = await FindUserAsync(userName);
         if (user is null)
         {
-            await audit.AppendAsync(new AuditEvent("sign-in", ActorName: Clip(userName), Outcome: "invalid-credentials"));
+            await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, ActorName: Clip(userName), Outcome: AuditOutcomes.InvalidCredentials));
             return new SignInResult(SignInOutcome.InvalidCredentials, null);
         }
 
         if (await users.IsLockedOutAsync(user))
         {
-            await audit.AppendAsync(new AuditEvent("sign-in", user.Id, user.UserName, user.AgencyId, Outcome: "locked-out"));
+            await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, user.Id, user.UserName, user.AgencyId, Outcome: AuditOutcomes.LockedOut));
             return new SignInResult(SignInOutcome.LockedOut, null);
         }
 
@@ -135,12 +135,12 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
         {
             await users.AccessFailedAsync(user);
             var locked = await users.IsLockedOutAsync(user);
-            await audit.SaveWithAuditAsync(db, new AuditEvent("sign-in", user.Id, user.UserName, user.AgencyId, Outcome: locked ? "locked-out" : "invalid-credentials"), cancellationToken);
+            await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignIn, user.Id, user.UserName, user.AgencyId, Outcome: locked ? AuditOutcomes.LockedOut : AuditOutcomes.InvalidCredentials), cancellationToken);
             return new SignInResult(locked ? SignInOutcome.LockedOut : SignInOutcome.InvalidCredentials, null);
         }
 
         await users.ResetAccessFailedCountAsync(user);
-        await audit.SaveWithAuditAsync(db, new AuditEvent("sign-in", user.Id, user.UserName, user.AgencyId), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignIn, user.Id, user.UserName, user.AgencyId), cancellationToken);
         return new SignInResult(SignInOutcome.Succeeded, await PrincipalForAsync(user, cancellationToken));
     }
 
@@ -162,7 +162,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
         ArgumentNullException.ThrowIfNull(by);
         var issued = ApiTokens.Issue(userId, tokenName, time.GetUtcNow(), expiresAt);
         db.ApiTokens.Add(issued.Token);
-        await audit.SaveWithAuditAsync(db, by with { Action = "token.create", TargetType = "user", TargetId = userId.ToString("D"), Detail = issued.Token.Name }, cancellationToken);
+        await audit.SaveWithAuditAsync(db, by with { Action = AuditActions.TokenCreate, TargetType = AuditTargets.User, TargetId = userId.ToString("D"), Detail = issued.Token.Name }, cancellationToken);
         return issued;
     }
 
@@ -184,7 +184,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
         }
 
         token.RevokedAt ??= time.GetUtcNow();
-        await audit.SaveWithAuditAsync(db, new AuditEvent("token.revoke", owner.UserId, owner.UserName, owner.AgencyId, "token", tokenId.ToString("D")), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.TokenRevoke, owner.UserId, owner.UserName, owner.AgencyId, AuditTargets.Token, tokenId.ToString("D")), cancellationToken);
         return true;
     }
 

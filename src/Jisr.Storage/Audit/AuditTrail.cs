@@ -41,7 +41,7 @@ public sealed class AuditTrail(JisrDbContext db, AuditLog audit)
         }
 
         var entries = await query.OrderByDescending(e => e.Sequence).Take(size).ToListAsync(cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "audit.read", detail: $"action={filter.Action}; target={filter.Target}; before={filter.Before}; {entries.Count} entries"));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.AuditRead, detail: $"action={filter.Action}; target={filter.Target}; before={filter.Before}; {entries.Count} entries"));
         return entries;
     }
 }

@@ -11,7 +11,7 @@ public sealed class NoticeStore(JisrDbContext db, AuditLog audit, TimeProvider t
     public async Task<List<Notice>> ListAsync(Principal principal, CancellationToken cancellationToken)
     {
         var notices = await Visible(principal).AsNoTracking().OrderByDescending(n => n.CreatedAt).Take(500).ToListAsync(cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "notice.list", detail: $"{notices.Count} notices"));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.NoticeList, detail: $"{notices.Count} notices"));
         return notices;
     }
 
@@ -19,7 +19,7 @@ public sealed class NoticeStore(JisrDbContext db, AuditLog audit, TimeProvider t
     public async Task<Notice?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
     {
         var notice = await Visible(principal).AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "notice.read", "notice", id, notice is not null));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.NoticeRead, AuditTargets.Notice, id, notice is not null));
         return notice;
     }
 
@@ -30,7 +30,7 @@ public sealed class NoticeStore(JisrDbContext db, AuditLog audit, TimeProvider t
     public async Task AddAsync(Principal principal, Notice notice, CancellationToken cancellationToken)
     {
         db.Notices.Add(notice);
-        await audit.SaveWithAuditAsync(db, Event(principal, "notice.create", notice), cancellationToken);
+        await audit.SaveWithAuditAsync(db, Event(principal, AuditActions.NoticeCreate, notice), cancellationToken);
     }
 
     public Task SaveAsync(Principal principal, Notice notice, string action, CancellationToken cancellationToken) =>
@@ -40,6 +40,6 @@ public sealed class NoticeStore(JisrDbContext db, AuditLog audit, TimeProvider t
         db.Notices.Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal, time.GetUtcNow(), db.Agreements));
 
     private static AuditEvent Event(Principal principal, string action, Notice notice) =>
-        new(action, principal.UserId, principal.UserName, principal.AgencyId, "notice", notice.Id.ToString("D"),
+        new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Notice, notice.Id.ToString("D"),
             Detail: $"status={Notice.Statuses[notice.Status]}" + (notice.ScreeningFlags.Count > 0 ? $"; flags: {string.Join(", ", notice.ScreeningFlags)}" : string.Empty));
 }

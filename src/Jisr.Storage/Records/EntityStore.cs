@@ -16,7 +16,7 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider t
     public async Task<Entity?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
     {
         var entity = await db.ReadableEntities(principal, time).FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, "entity.read", null, entity is null ? "not-found" : "success", targetType: "entity", targetId: id.ToString("D")));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.EntityRead, null, entity is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, targetType: AuditTargets.Entity, targetId: id.ToString("D")));
         return entity;
     }
 
@@ -31,7 +31,7 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider t
         }
 
         var page = await Paging.ByOffsetAsync(query.OrderBy(e => e.Label).ThenBy(e => e.Id), cursor, limit, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, "entity.list", null, "success", detail: $"{page.Items.Count} entities"));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.EntityList, null, AuditOutcomes.Success, detail: $"{page.Items.Count} entities"));
         return page;
     }
 
@@ -40,7 +40,7 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider t
     {
         var query = db.ReadableRecords(principal, time).Where(r => r.Mentions.Any(m => m.EntityId == entityId));
         var page = await Paging.NewestFirstAsync(query, cursor, limit, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, "entity.records", null, "success", targetType: "entity", targetId: entityId.ToString("D"), detail: $"{page.Items.Count} records"));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.EntityRecords, null, AuditOutcomes.Success, targetType: AuditTargets.Entity, targetId: entityId.ToString("D"), detail: $"{page.Items.Count} records"));
         return page;
     }
 
@@ -56,7 +56,7 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider t
         var persons = ids.Count == 0
             ? []
             : await db.ReadableEntities(principal, time).OfType<Person>().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, "person.match", null, "success", purpose, $"name={query}; {persons.Count} visible candidates"));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.PersonMatch, null, AuditOutcomes.Success, purpose, $"name={query}; {persons.Count} visible candidates"));
         return persons;
     }
 }

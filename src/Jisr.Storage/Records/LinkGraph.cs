@@ -22,7 +22,7 @@ public sealed class LinkGraph(JisrDbContext db, AuditLog audit, TimeProvider tim
         var entity = await db.ReadableEntities(principal, time).FirstOrDefaultAsync(e => e.Id == entityId, cancellationToken);
         if (entity is null)
         {
-            await audit.AppendAsync(CallerEvents.For(principal, "graph.neighbours", null, "not-found", purpose, targetType: "entity", targetId: entityId.ToString("D")));
+            await audit.AppendAsync(CallerEvents.For(principal, AuditActions.GraphNeighbours, null, AuditOutcomes.NotFound, purpose, targetType: AuditTargets.Entity, targetId: entityId.ToString("D")));
             return null;
         }
 
@@ -34,7 +34,7 @@ public sealed class LinkGraph(JisrDbContext db, AuditLog audit, TimeProvider tim
 
         // Every link joins two entities its record mentions, and the record is readable: so is the other end.
         var others = await db.Entities.AsNoTracking().Where(e => otherIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, "graph.neighbours", null, "success", purpose, $"{links.Count} links", "entity", entityId.ToString("D")));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.GraphNeighbours, null, AuditOutcomes.Success, purpose, $"{links.Count} links", AuditTargets.Entity, entityId.ToString("D")));
         return new EntityNeighbours(entity, links, others);
     }
 }

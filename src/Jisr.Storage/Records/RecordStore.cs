@@ -18,10 +18,10 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     /// A record with what it asserts, or null when it does not exist or the caller may not see it (the two are
     /// indistinguishable). An export names its own audit action and carries the declared purpose.
     /// </summary>
-    public async Task<RecordDetails?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken, string action = "record.read", string? purpose = null)
+    public async Task<RecordDetails?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken, string action = AuditActions.RecordRead, string? purpose = null)
     {
         var record = await CompiledReads.RecordByIdAsync(db, id, principal, time.GetUtcNow(), cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, action, id, record is null ? "not-found" : "success", purpose));
+        await audit.AppendAsync(CallerEvents.For(principal, action, id, record is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, purpose));
         if (record is null)
         {
             return null;
@@ -36,7 +36,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     public async Task<Page<Record>> ListAsync(Principal principal, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var page = await Paging.NewestFirstAsync(db.ReadableRecords(principal, time), cursor, limit, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, "record.list", null, "success", detail: $"{page.Items.Count} records"));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.RecordList, null, AuditOutcomes.Success, detail: $"{page.Items.Count} records"));
         return page;
     }
 
@@ -48,7 +48,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         var page = tokens.Count == 0
             ? new Page<Record>([], null)
             : await Paging.NewestFirstAsync(db.ReadableRecords(principal, time).Where(r => matches.Contains(r.Id)), cursor, limit, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, "search", null, "success", purpose, $"q={query}; {page.Items.Count} results"));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.Search, null, AuditOutcomes.Success, purpose, $"q={query}; {page.Items.Count} results"));
         return page;
     }
 
@@ -56,7 +56,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     public async Task CreateAsync(Principal principal, Record record, IReadOnlyList<Entity> newEntities, IReadOnlyList<Entity> allEntities, CancellationToken cancellationToken)
     {
         var searchText = SearchText.Of(record, allEntities);
-        await audit.AppendAsync(CallerEvents.For(principal, "record.create", record.Id, "success"), batch =>
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success), batch =>
         {
             batch.Entities.AddRange(newEntities);
             batch.Records.Add(record);
@@ -82,14 +82,14 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     {
         db.Entities.AddRange(newEntities);
         db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.Of(record, allEntities);
-        await audit.SaveWithAuditAsync(db, CallerEvents.For(principal, "record.update", record.Id, "success"), cancellationToken);
+        await audit.SaveWithAuditAsync(db, CallerEvents.For(principal, AuditActions.RecordUpdate, record.Id, AuditOutcomes.Success), cancellationToken);
     }
 
     /// <summary>Deletes a record from <see cref="FindForUpdateAsync"/>; a reviewer's deletion keeps the reason in the audit entry.</summary>
     public async Task DeleteAsync(Principal principal, Record record, CancellationToken cancellationToken, string? reason = null)
     {
         db.Records.Remove(record);
-        await audit.SaveWithAuditAsync(db, CallerEvents.For(principal, "record.delete", record.Id, "success", detail: reason is null ? null : $"reason={reason}"), cancellationToken);
+        await audit.SaveWithAuditAsync(db, CallerEvents.For(principal, AuditActions.RecordDelete, record.Id, AuditOutcomes.Success, detail: reason is null ? null : $"reason={reason}"), cancellationToken);
     }
 }
 

@@ -15,11 +15,11 @@ public sealed class ReviewQueue(JisrDbContext db, AuditLog audit, TimeProvider t
     public async Task<Page<Record>> ListAsync(Principal principal, DateOnly today, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var page = await Paging.NewestFirstAsync(db.ReadableRecords(principal, time).Where(r => r.ReviewDate <= today), cursor, limit, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, "review.queue", null, "success", detail: $"{page.Items.Count} records"));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.ReviewQueue, null, AuditOutcomes.Success, detail: $"{page.Items.Count} records"));
         return page;
     }
 
     /// <summary>Saves a review extension made on a record from <see cref="RecordStore.FindForUpdateAsync"/>, with the reviewer's reason in the audit entry.</summary>
     public Task SaveExtensionAsync(Principal principal, Record record, string reason, CancellationToken cancellationToken) =>
-        audit.SaveWithAuditAsync(db, CallerEvents.For(principal, "record.review.extend", record.Id, "success", detail: $"next review {record.ReviewDate:yyyy-MM-dd}; reason={reason}"), cancellationToken);
+        audit.SaveWithAuditAsync(db, CallerEvents.For(principal, AuditActions.RecordReviewExtend, record.Id, AuditOutcomes.Success, detail: $"next review {record.ReviewDate:yyyy-MM-dd}; reason={reason}"), cancellationToken);
 }

@@ -22,7 +22,7 @@ public sealed class SubjectAccessStore(JisrDbContext db, AuditLog audit, TimePro
     {
         const int MaxItems = 10_000;
         var person = await db.ReadableEntities(principal, time).OfType<Person>().FirstOrDefaultAsync(p => p.Id == personId, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, "subject-access.export", null, person is null ? "not-found" : "success", purpose, targetType: "entity", targetId: personId.ToString("D")));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.SubjectAccessExport, null, person is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, purpose, targetType: AuditTargets.Entity, targetId: personId.ToString("D")));
         if (person is null)
         {
             return null;

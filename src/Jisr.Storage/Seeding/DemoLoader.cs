@@ -22,7 +22,7 @@ public sealed record DemoAccount(string AgencyCode, string UserName, Role Role, 
 /// </summary>
 public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditLog audit, Sharing.ReleaseStore releases, Notices.NoticeStore notices, TimeProvider time)
 {
-    private static readonly AuditEvent By = new("demo.load", ActorName: "jisr-demo");
+    private static readonly AuditEvent By = new(AuditActions.DemoLoad, ActorName: "jisr-demo");
 
     public async Task<IReadOnlyList<DemoAccount>> LoadAsync(CancellationToken cancellationToken = default)
     {

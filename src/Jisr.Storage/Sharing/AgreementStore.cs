@@ -11,7 +11,7 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
     public async Task<List<SharingAgreement>> ListAsync(Principal principal, CancellationToken cancellationToken)
     {
         var agreements = await db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal)).OrderByDescending(a => a.ProposedAt).ToListAsync(cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "agreement.list", detail: $"{agreements.Count} agreements"));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.AgreementList, detail: $"{agreements.Count} agreements"));
         return agreements;
     }
 
@@ -19,7 +19,7 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
     public async Task<SharingAgreement?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
     {
         var agreement = await db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal)).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "agreement.read", "agreement", id, agreement is not null));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.AgreementRead, AuditTargets.Agreement, id, agreement is not null));
         return agreement;
     }
 
@@ -42,7 +42,7 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
     public async Task AddAsync(Principal principal, SharingAgreement agreement, CancellationToken cancellationToken)
     {
         db.Agreements.Add(agreement);
-        await audit.SaveWithAuditAsync(db, Event(principal, "agreement.propose", agreement), cancellationToken);
+        await audit.SaveWithAuditAsync(db, Event(principal, AuditActions.AgreementPropose, agreement), cancellationToken);
     }
 
     /// <summary>Saves a change made to an agreement from <see cref="FindAsync"/> (accept, suspend, resume, end).</summary>
@@ -50,6 +50,6 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
         audit.SaveWithAuditAsync(db, Event(principal, action, agreement), cancellationToken);
 
     private static AuditEvent Event(Principal principal, string action, SharingAgreement agreement) =>
-        new(action, principal.UserId, principal.UserName, principal.AgencyId, "agreement", agreement.Id.ToString("D"),
+        new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Agreement, agreement.Id.ToString("D"),
             Detail: $"status={SharingAgreement.StatusNames[agreement.Status]}");
 }

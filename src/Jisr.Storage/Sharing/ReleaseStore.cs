@@ -31,7 +31,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         }
 
         var releases = await query.OrderByDescending(r => r.RequestedAt).Take(MaxListSize).ToListAsync(cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "release.list", detail: $"{releases.Count} releases"));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ReleaseList, detail: $"{releases.Count} releases"));
         return releases;
     }
 
@@ -43,7 +43,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     public async Task<Release?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
     {
         var release = await db.Releases.AsNoTracking().Where(AccessPolicy.VisibleReleases(principal)).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "release.read", "release", id, release is not null));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ReleaseRead, AuditTargets.Release, id, release is not null));
         return release;
     }
 
@@ -59,7 +59,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     public async Task RequestAsync(Principal principal, Release release, Record source, SharingAgreement agreement, CancellationToken cancellationToken)
     {
         db.Releases.Add(release);
-        var events = new List<AuditEvent> { Event(principal, "release.request", release) };
+        var events = new List<AuditEvent> { Event(principal, AuditActions.ReleaseRequest, release) };
         if (release.Status == ReleaseStatus.Released)
         {
             events.AddRange(await DeliverAsync(principal, release, source, agreement, cancellationToken));
@@ -71,7 +71,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     /// <summary>Saves an approval (which sends the copy) or a refusal made on a release from <see cref="FindAsync"/>.</summary>
     public async Task DecideAsync(Principal principal, Release release, Record source, SharingAgreement? agreement, CancellationToken cancellationToken)
     {
-        var events = new List<AuditEvent> { Event(principal, release.Status == ReleaseStatus.Released ? "release.approve" : "release.refuse", release) };
+        var events = new List<AuditEvent> { Event(principal, release.Status == ReleaseStatus.Released ? AuditActions.ReleaseApprove : AuditActions.ReleaseRefuse, release) };
         if (release.Status == ReleaseStatus.Released)
         {
             events.AddRange(await DeliverAsync(principal, release, source, agreement ?? throw new InvalidOperationException("an approved release needs its agreement"), cancellationToken));
@@ -87,7 +87,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     {
         var consents = await db.ConsentRequests.AsNoTracking().Where(AccessPolicy.VisibleConsents(principal))
             .OrderByDescending(c => c.RequestedAt).Take(MaxListSize).ToListAsync(cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "consent.list", detail: $"{consents.Count} consent requests"));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ConsentList, detail: $"{consents.Count} consent requests"));
         return consents;
     }
 
@@ -99,7 +99,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     public async Task<ConsentRequest?> ReadConsentAsync(Principal principal, Guid id, CancellationToken cancellationToken)
     {
         var consent = await db.ConsentRequests.AsNoTracking().Where(AccessPolicy.VisibleConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, "consent.read", "consent", id, consent is not null));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ConsentRead, AuditTargets.Consent, id, consent is not null));
         return consent;
     }
 
@@ -110,7 +110,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     public async Task AddConsentAsync(Principal principal, ConsentRequest consent, CancellationToken cancellationToken)
     {
         db.ConsentRequests.Add(consent);
-        await SaveUniqueAsync(ConsentEvents(principal, "consent.request", consent), "ConsentRequests", "consent to pass this record on to that agency is already requested or granted", cancellationToken);
+        await SaveUniqueAsync(ConsentEvents(principal, AuditActions.ConsentRequest, consent), "ConsentRequests", "consent to pass this record on to that agency is already requested or granted", cancellationToken);
     }
 
     public Task SaveConsentAsync(Principal principal, ConsentRequest consent, string action, CancellationToken cancellationToken) =>
@@ -143,16 +143,16 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         release.Delivered(copy.Id);
         return
         [
-            Event(principal, "release.deliver", release, $"copy {copy.Id:D}"),
+            Event(principal, AuditActions.ReleaseDeliver, release, $"copy {copy.Id:D}"),
 
             // The recipient's own trail shows what it received, from whom, under which agreement.
-            new AuditEvent("release.receive", principal.UserId, principal.UserName, release.RecipientAgencyId, "record", copy.Id.ToString("D"),
+            new AuditEvent(AuditActions.ReleaseReceive, principal.UserId, principal.UserName, release.RecipientAgencyId, AuditTargets.Record, copy.Id.ToString("D"),
                 Detail: $"release {release.Id:D}; from agency {release.ReleasingAgencyId:D}; agreement {release.AgreementId:D}"),
         ];
     }
 
     private static AuditEvent Event(Principal principal, string action, Release release, string? detail = null) =>
-        new(action, principal.UserId, principal.UserName, principal.AgencyId, "release", release.Id.ToString("D"),
+        new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Release, release.Id.ToString("D"),
             Detail: $"record {release.RecordId:D}; to agency {release.RecipientAgencyId:D}; status={Release.StatusNames[release.Status]}" + (detail is null ? string.Empty : $"; {detail}"));
 
     /// <summary>Consent decisions concern two agencies: each one's trail records them.</summary>
@@ -162,8 +162,8 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         var other = principal.AgencyId == consent.OriginatorAgencyId ? consent.RequesterAgencyId : consent.OriginatorAgencyId;
         return
         [
-            new AuditEvent(action, principal.UserId, principal.UserName, principal.AgencyId, "consent", consent.Id.ToString("D"), Detail: detail),
-            new AuditEvent(action, principal.UserId, principal.UserName, other, "consent", consent.Id.ToString("D"), Detail: detail),
+            new AuditEvent(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Consent, consent.Id.ToString("D"), Detail: detail),
+            new AuditEvent(action, principal.UserId, principal.UserName, other, AuditTargets.Consent, consent.Id.ToString("D"), Detail: detail),
         ];
     }
 }

@@ -1,0 +1,86 @@
+namespace Jisr.Storage.Audit;
+
+/// <summary>
+/// Every action name the audit trail uses, in one place: what <c>GET /audit?action=</c> filters on and what a
+/// data-protection officer reads. Names are part of the trail's meaning: never rename one that has been written.
+/// </summary>
+public static class AuditActions
+{
+    public const string RecordRead = "record.read";
+    public const string RecordList = "record.list";
+    public const string RecordCreate = "record.create";
+    public const string RecordUpdate = "record.update";
+    public const string RecordDelete = "record.delete";
+    public const string RecordExportStix = "record.export.stix";
+    public const string RecordReviewExtend = "record.review.extend";
+    public const string RecordPurge = "record.purge";
+    public const string RetentionPurge = "retention.purge";
+    public const string Search = "search";
+    public const string ReviewQueue = "review.queue";
+    public const string EntityRead = "entity.read";
+    public const string EntityList = "entity.list";
+    public const string EntityRecords = "entity.records";
+    public const string GraphNeighbours = "graph.neighbours";
+    public const string PersonMatch = "person.match";
+    public const string SubjectAccessExport = "subject-access.export";
+    public const string AgreementRead = "agreement.read";
+    public const string AgreementList = "agreement.list";
+    public const string AgreementPropose = "agreement.propose";
+    public const string AgreementAccept = "agreement.accept";
+    public const string AgreementSuspend = "agreement.suspend";
+    public const string AgreementResume = "agreement.resume";
+    public const string AgreementEnd = "agreement.end";
+    public const string ReleaseRead = "release.read";
+    public const string ReleaseList = "release.list";
+    public const string ReleaseRequest = "release.request";
+    public const string ReleaseApprove = "release.approve";
+    public const string ReleaseRefuse = "release.refuse";
+    public const string ReleaseDeliver = "release.deliver";
+    public const string ReleaseReceive = "release.receive";
+    public const string ConsentRead = "consent.read";
+    public const string ConsentList = "consent.list";
+    public const string ConsentRequest = "consent.request";
+    public const string ConsentGrant = "consent.grant";
+    public const string ConsentRefuse = "consent.refuse";
+    public const string NoticeRead = "notice.read";
+    public const string NoticeList = "notice.list";
+    public const string NoticeCreate = "notice.create";
+    public const string NoticeUpdate = "notice.update";
+    public const string NoticeCancel = "notice.cancel";
+    public const string NoticeClear = "notice.clear";
+    public const string NoticeRefuse = "notice.refuse";
+    public const string AgencyCreate = "agency.create";
+    public const string UserRead = "user.read";
+    public const string UserList = "user.list";
+    public const string UserCreate = "user.create";
+    public const string TokenCreate = "token.create";
+    public const string TokenRevoke = "token.revoke";
+    public const string SignIn = "sign-in";
+    public const string AuditRead = "audit.read";
+    public const string RequestRefused = "request.refused";
+    public const string DemoLoad = "demo.load";
+}
+
+/// <summary>How an audited action ended.</summary>
+public static class AuditOutcomes
+{
+    public const string Success = "success";
+    public const string NotFound = "not-found";
+    public const string Forbidden = "forbidden";
+    public const string InvalidCredentials = "invalid-credentials";
+    public const string LockedOut = "locked-out";
+}
+
+/// <summary>What an audit entry is about (its target's kind).</summary>
+public static class AuditTargets
+{
+    public const string Record = "record";
+    public const string Entity = "entity";
+    public const string Agreement = "agreement";
+    public const string Release = "release";
+    public const string Consent = "consent";
+    public const string Notice = "notice";
+    public const string Agency = "agency";
+    public const string User = "user";
+    public const string Token = "token";
+}
