@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 using Jisr.Policy;
@@ -47,7 +48,7 @@ public static class ClaimsMapping
             Guid.Parse(Required(user, AgencyIdClaim)),
             Required(user, AgencyCodeClaim),
             roles,
-            (Classification)int.Parse(Required(user, ClearanceClaim), CultureInfo.InvariantCulture));
+            EnumNumbers.Parse<Classification>(Required(user, ClearanceClaim), "clearance"));
     }
 
     private static string Required(ClaimsPrincipal user, string type) =>
