@@ -7,7 +7,7 @@ using Jisr.Server.Auth;
 
 namespace Jisr.Server.Tests;
 
-/// <summary>A session's claims turn back into exactly the principal they were made from; a clearance no level has is refused.</summary>
+/// <summary>A session's claims turn back into exactly the principal they were made from; a clearance or role Jisr does not know is refused.</summary>
 public sealed class ClaimsMappingTests
 {
     private const string ClearanceClaim = "jisr:clearance";
@@ -37,5 +37,16 @@ public sealed class ClaimsMappingTests
         var error = Assert.Throws<DomainValidationException>(() => ClaimsMapping.FromClaims(user));
 
         Assert.Equal("clearance", error.Field);
+    }
+
+    [Fact]
+    public void Claims_WithARoleJisrDoesNotKnow_AreRefused()
+    {
+        var user = ClaimsMapping.ToClaims(Analyst, "test");
+        ((ClaimsIdentity)user.Identity!).AddClaim(new Claim(ClaimTypes.Role, "superuser"));
+
+        var error = Assert.Throws<DomainValidationException>(() => ClaimsMapping.FromClaims(user));
+
+        Assert.Equal("roles", error.Field);
     }
 }

@@ -38,10 +38,7 @@ public static class ClaimsMapping
             throw new InvalidOperationException("no authenticated user: the endpoint is missing RequireAuthorization()");
         }
 
-        var roles = user.FindAll(ClaimTypes.Role)
-            .Select(c => Roles.Names.TryParse(c.Value, out var role) ? role : (Role?)null)
-            .OfType<Role>()
-            .ToHashSet();
+        var roles = user.FindAll(ClaimTypes.Role).Select(c => Roles.Names.Parse(c.Value, "roles")).ToHashSet();
         return new Principal(
             Guid.Parse(Required(user, ClaimTypes.NameIdentifier)),
             Required(user, ClaimTypes.Name),
