@@ -57,5 +57,6 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(JisrDbContext).Assembly);
+        Configurations.EnumColumns.CheckOnRead(builder);
     }
 }

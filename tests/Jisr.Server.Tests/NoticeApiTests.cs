@@ -250,6 +250,47 @@ public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<Notice
         Assert.Equal("Sought for trafficking.", seen["summary"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("pink")]
+    [InlineData("7")]
+    [InlineData("")]
+    public async Task Create_WithAnUnknownColour_Answers400NamingTheColours_AndStoresNothing(string color)
+    {
+        var request = Notice("Sought for trafficking.");
+        request["color"] = color;
+        var before = (await fixture.Issuer.Client.GetFromJsonAsync<JsonArray>("/api/v1/notices"))!.Count;
+
+        var response = await fixture.Issuer.Client.PostAsJsonAsync("/api/v1/notices", request);
+
+        await AssertRefusedColourAsync(response, $"'{color}' is not one of: red, yellow, blue, black, green, orange, purple");
+        Assert.Equal(before, (await fixture.Issuer.Client.GetFromJsonAsync<JsonArray>("/api/v1/notices"))!.Count);
+    }
+
+    [Theory]
+    [InlineData("pink", "'pink' is not one of: red, yellow")]
+    [InlineData("blue", "a red notice cannot become blue")]
+    public async Task Update_WithAnUnknownOrAnotherColour_Answers400_AndChangesNothing(string color, string why)
+    {
+        var id = (await CreateAsync("Sought for trafficking."))["id"]!.GetValue<Guid>();
+        var update = Notice("Sought for trafficking, new whereabouts.");
+        update["color"] = color;
+
+        var response = await fixture.Issuer.Client.PutAsJsonAsync($"/api/v1/notices/{id}", update);
+
+        await AssertRefusedColourAsync(response, why);
+        var seen = await fixture.Recipient.Client.GetFromJsonAsync<JsonObject>($"/api/v1/notices/{id}");
+        Assert.Equal("red", seen!["color"]!.GetValue<string>());
+        Assert.Equal("Sought for trafficking.", seen["summary"]!.GetValue<string>());
+    }
+
+    private static async Task AssertRefusedColourAsync(HttpResponseMessage response, string why)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.True(problem["errors"]!.AsObject().ContainsKey("color"), problem.ToJsonString());
+        Assert.Contains(why, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AllPartners_SendsTheNoticeToEveryPartnerWhoseAgreementCoversItsThreatDomain()
     {

@@ -51,14 +51,14 @@ public sealed class RecordStorageTests
         Assert.Equal(Enum.GetValues<EntityType>().Order(), details.Entities.Select(e => e.Type).Order());
         var person = details.Entities.OfType<Person>().Single();
         Assert.Equal(["مُحَمَّد بن أحمد العلمي", "Mohamed EL ALAMI"], person.Names.Select(n => n.Text));
-        Assert.Equal("1984-07", person.DateOfBirth.ToString());
+        Assert.Equal("1984-07", person.DateOfBirth?.ToString());
         Assert.Equal(["MA", "FR"], person.Nationalities);
         Assert.Equal("UZ1234567", person.Identifiers.Single().Value);
         Assert.Equal("FR7630006000011234567890189", details.Entities.OfType<BankAccount>().Single().Iban);
         Assert.Equal("9074729", details.Entities.OfType<Vessel>().Single().Imo);
         Assert.Equal(["أطلس للاستيراد"], details.Entities.OfType<Organisation>().Single().Aliases);
         Assert.Single(details.Record.Links);
-        Assert.Equal("2023", details.Record.Links[0].ValidFrom.ToString());
+        Assert.Equal("2023", details.Record.Links[0].ValidFrom?.ToString());
     }
 
     [Theory]

@@ -1,11 +1,17 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Jisr.Domain.Common;
 
 /// <summary>
 /// A date known to the year, the month or the day, as dates of birth often are ("1985", "1985-03", "1985-03-12").
 /// </summary>
-public readonly record struct PartialDate
+/// <remarks>
+/// A class, not a struct: an unknown date is null, which nullable analysis tracks, where <c>default</c> of a struct
+/// was the year 0 that no factory accepts but every caller would have taken for a date.
+/// </remarks>
+[JsonConverter(typeof(WireTextJsonConverter<PartialDate>))]
+public sealed record PartialDate : IWireText<PartialDate>
 {
     private PartialDate(int year, int? month, int? day)
     {

@@ -54,12 +54,24 @@ public sealed record Marking
         (HandlingCode.H2, "H2"),
         (HandlingCode.H3, "H3"));
 
+    /// <summary>
+    /// Every marking passes these checks, also one EF Core builds from a row (it calls this constructor): there is
+    /// no marking, stored or not, with an unknown level or an H3 without its restriction.
+    /// </summary>
     private Marking(Classification classification, Tlp tlp, HandlingCode handling, string? handlingNote)
     {
-        Classification = classification;
-        Tlp = tlp;
-        Handling = handling;
-        HandlingNote = handlingNote;
+        Classification = ClassificationNames.Require(classification, "classification");
+        Tlp = TlpNames.Require(tlp, "tlp");
+        Handling = HandlingNames.Require(handling, "handling");
+        HandlingNote = Guard.OptionalText(handlingNote, "handlingNote", MaxHandlingNoteLength);
+        if (handling == HandlingCode.H3)
+        {
+            Guard.That(HandlingNote is not null, "handlingNote", "is required with handling code H3 (write the restriction out)");
+        }
+        else
+        {
+            Guard.That(HandlingNote is null, "handlingNote", "is only allowed with handling code H3");
+        }
     }
 
     public Classification Classification { get; }
@@ -74,23 +86,8 @@ public sealed record Marking
     /// <summary>H1: not for use in judicial proceedings without the originator's consent. Shown wherever the record goes.</summary>
     public bool NotForJudicialUseWithoutConsent => Handling == HandlingCode.H1;
 
-    public static Marking Create(Classification classification, Tlp tlp, HandlingCode handling, string? handlingNote = null)
-    {
-        Guard.That(Enum.IsDefined(classification), "classification", "is not a known classification");
-        Guard.That(Enum.IsDefined(tlp), "tlp", "is not a known TLP level");
-        Guard.That(Enum.IsDefined(handling), "handling", "is not a known handling code");
-        var note = Guard.OptionalText(handlingNote, "handlingNote", MaxHandlingNoteLength);
-        if (handling == HandlingCode.H3)
-        {
-            Guard.That(note is not null, "handlingNote", "is required with handling code H3 (write the restriction out)");
-        }
-        else
-        {
-            Guard.That(note is null, "handlingNote", "is only allowed with handling code H3");
-        }
-
-        return new Marking(classification, tlp, handling, note);
-    }
+    public static Marking Create(Classification classification, Tlp tlp, HandlingCode handling, string? handlingNote = null) =>
+        new(classification, tlp, handling, handlingNote);
 
     public static Marking Parse(string? classification, string? tlp, string? handling, string? handlingNote = null) =>
         Create(

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Jisr.Domain.Common;
 
 namespace Jisr.Domain.Markings;
@@ -6,8 +7,20 @@ namespace Jisr.Domain.Markings;
 /// The Admiralty code: source reliability A (completely reliable) to F (cannot be judged) and
 /// information credibility 1 (confirmed) to 6 (cannot be judged), written e.g. "B2".
 /// </summary>
-public readonly record struct SourceGrading
+/// <remarks>
+/// A class, not a struct: a missing grade is null, which nullable analysis catches, where <c>default</c> of a struct
+/// was a grade with reliability '\0' that looked real. Only the 36 valid grades exist; they are made once and shared,
+/// so reading a record allocates nothing for its grade.
+/// </remarks>
+[JsonConverter(typeof(WireTextJsonConverter<SourceGrading>))]
+public sealed record SourceGrading : IWireText<SourceGrading>
 {
+    private const string Reliabilities = "ABCDEF";
+    private const int HighestCredibility = 6;
+
+    private static readonly SourceGrading[] Grades =
+        [.. Reliabilities.SelectMany(r => Enumerable.Range(1, HighestCredibility).Select(c => new SourceGrading(r, c)))];
+
     private SourceGrading(char reliability, int credibility)
     {
         Reliability = reliability;
@@ -22,16 +35,16 @@ public readonly record struct SourceGrading
     {
         var upper = char.ToUpperInvariant(reliability);
         Guard.That(upper is >= 'A' and <= 'F', field, "source reliability must be a letter A-F");
-        Guard.That(credibility is >= 1 and <= 6, field, "information credibility must be a digit 1-6");
-        return new SourceGrading(upper, credibility);
+        Guard.That(credibility is >= 1 and <= HighestCredibility, field, "information credibility must be a digit 1-6");
+        return Grades[((upper - 'A') * HighestCredibility) + credibility - 1];
     }
 
     /// <summary>Parses the two-character form, e.g. "B2".</summary>
-    public static SourceGrading Parse(string? code, string field = "sourceGrading")
+    public static SourceGrading Parse(string? text, string field = "sourceGrading")
     {
-        var text = code?.Trim();
-        Guard.That(text is { Length: 2 } && char.IsAsciiDigit(text[1]), field, $"'{code}' is not an Admiralty grade (letter A-F then digit 1-6, e.g. B2)");
-        return Create(text![0], text[1] - '0', field);
+        var code = text?.Trim();
+        Guard.That(code is { Length: 2 } && char.IsAsciiDigit(code[1]), field, $"'{text}' is not an Admiralty grade (letter A-F then digit 1-6, e.g. B2)");
+        return Create(code![0], code[1] - '0', field);
     }
 
     public override string ToString() => $"{Reliability}{Credibility}";

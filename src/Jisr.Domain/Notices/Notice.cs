@@ -122,7 +122,7 @@ public sealed class Notice
             Id = Guid.CreateVersion7(now),
             IssuerAgencyId = issuerAgencyId,
             AuthorUserId = authorUserId,
-            Color = color,
+            Color = Colors.Require(color, "color"),
             SubjectEntityId = subjectEntityId,
             CreatedAt = Instants.Normalize(now),
         };

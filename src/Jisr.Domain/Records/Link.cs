@@ -30,9 +30,9 @@ public sealed record LinkDraft
         Guard.That(fromEntityId != toEntityId, "to", "a link must join two different entities");
         Guard.That(Enum.IsDefined(type), "type", "is not a known link type");
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        Guard.That(validFrom is null || validFrom.Value.Earliest <= today, "validFrom", "cannot be in the future");
+        Guard.That(validFrom is null || validFrom.Earliest <= today, "validFrom", "cannot be in the future");
         Guard.That(
-            validFrom is null || validTo is null || validFrom.Value.Earliest <= validTo.Value.Earliest,
+            validFrom is null || validTo is null || validFrom.Earliest <= validTo.Earliest,
             "validTo",
             "must not be before validFrom");
         return new LinkDraft(fromEntityId, toEntityId, type, validFrom, validTo);

@@ -28,7 +28,9 @@ public sealed class Record
         Language = string.Empty;
         LegalBasis = string.Empty;
         Purpose = string.Empty;
-        Marking = Marking.Create(Classification.Unclassified, Tlp.Clear, HandlingCode.H0);
+        // Set by the factories, or by EF Core from the row: no placeholder marking or grade that could pass for a real one.
+        Marking = null!;
+        SourceGrading = null!;
     }
 
     public Guid Id { get; private set; }

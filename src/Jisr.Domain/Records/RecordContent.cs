@@ -14,6 +14,7 @@ public sealed record RecordContent
         LegalBasis = string.Empty;
         Purpose = string.Empty;
         Marking = null!;
+        SourceGrading = null!;
         ThreatDomains = [];
     }
 
@@ -57,7 +58,7 @@ public sealed record RecordContent
         Guard.That(Enum.IsDefined(kind), "kind", "is not a known record kind");
         Guard.That(threatDomains.Count > 0, "threatDomains", "at least one threat domain is required");
         Guard.That(threatDomains.All(Enum.IsDefined), "threatDomains", "contains an unknown threat domain");
-        Guard.That(sourceGrading.Reliability != default, "sourceGrading", "is required (e.g. B2)");
+        var grading = sourceGrading ?? throw new DomainValidationException("sourceGrading", "is required (e.g. B2)");
         var lang = Guard.Text(language, "language", 8).ToLowerInvariant();
         Guard.That(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower), "language", $"'{language}' is not an ISO 639 language code (e.g. ar, fr, en)");
         return new RecordContent
@@ -71,7 +72,7 @@ public sealed record RecordContent
             RetentionUntil = Instants.Normalize(retentionUntil),
             ReviewDate = reviewDate,
             Marking = marking,
-            SourceGrading = sourceGrading,
+            SourceGrading = grading,
             ThreatDomains = [.. threatDomains.Distinct().Order()],
         };
     }

@@ -62,7 +62,7 @@ public static class StixRecordExport
                 relationship["start_time"] = Timestamp(from.Earliest);
             }
 
-            if (link.ValidTo is { } to && (link.ValidFrom is null || to.Earliest > link.ValidFrom.Value.Earliest))
+            if (link.ValidTo is { } to && (link.ValidFrom is null || to.Earliest > link.ValidFrom.Earliest))
             {
                 relationship["stop_time"] = Timestamp(to.Earliest);
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 using Jisr.Policy;
@@ -37,17 +38,14 @@ public static class ClaimsMapping
             throw new InvalidOperationException("no authenticated user: the endpoint is missing RequireAuthorization()");
         }
 
-        var roles = user.FindAll(ClaimTypes.Role)
-            .Select(c => Roles.Names.TryParse(c.Value, out var role) ? role : (Role?)null)
-            .OfType<Role>()
-            .ToHashSet();
+        var roles = user.FindAll(ClaimTypes.Role).Select(c => Roles.Names.Parse(c.Value, "roles")).ToHashSet();
         return new Principal(
             Guid.Parse(Required(user, ClaimTypes.NameIdentifier)),
             Required(user, ClaimTypes.Name),
             Guid.Parse(Required(user, AgencyIdClaim)),
             Required(user, AgencyCodeClaim),
             roles,
-            (Classification)int.Parse(Required(user, ClearanceClaim), CultureInfo.InvariantCulture));
+            EnumNumbers.Parse<Classification>(Required(user, ClearanceClaim), "clearance"));
     }
 
     private static string Required(ClaimsPrincipal user, string type) =>

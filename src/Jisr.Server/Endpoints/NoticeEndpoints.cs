@@ -107,6 +107,13 @@ public static class NoticeEndpoints
         var inForce = await agreements.InForceAsync(caller, AccessPolicy.Today(now), cancellationToken);
         return await ChangeAsync(id, caller, store, agencies, AuditActions.NoticeUpdate, n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n =>
         {
+            // The colour is what the notice asks of its recipients (arrest, locate, beware): an update may restate it, never change it.
+            if (request.Color is not null)
+            {
+                var color = Notice.Colors.Parse(request.Color, "color");
+                Guard.That(color == n.Color, "color", $"a {Notice.Colors[n.Color]} notice cannot become {Notice.Colors[color]}; cancel it and issue a new notice");
+            }
+
             var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
             foreach (var recipient in n.Recipients)
             {

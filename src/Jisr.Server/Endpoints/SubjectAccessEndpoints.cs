@@ -24,7 +24,7 @@ public static class SubjectAccessEndpoints
     }
 
     private static async Task<IResult> ExportAsync(
-        Guid id, HttpContext context, Principal caller, SubjectAccessStore store, AgencyDirectory agencies, string? format, CancellationToken cancellationToken)
+        Guid id, HttpContext context, Principal caller, SubjectAccessStore store, AgencyDirectory agencies, TimeProvider time, string? format, CancellationToken cancellationToken)
     {
         if (!caller.Has(Role.LegalReviewer))
         {
@@ -44,7 +44,7 @@ public static class SubjectAccessEndpoints
         }
 
         var export = new SubjectAccessExport(
-            DateTimeOffset.UtcNow,
+            time.GetUtcNow(),
             (await agencies.GetAsync(caller.AgencyId, cancellationToken)).Code,
             EntityMapping.ToResponse(access.Person),
             records,

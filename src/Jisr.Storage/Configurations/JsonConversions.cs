@@ -34,8 +34,9 @@ internal static class JsonConversions
         v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
         s => JsonSerializer.Deserialize<Domain.Records.ReleaseProvenance>(s, JsonSerializerOptions.Default)!);
 
-    public static readonly ValueConverter<PartialDate, string> PartialDates = new(
-        v => v.ToString(),
+    // Nullable columns: EF Core keeps NULL as NULL and never hands null to a converter.
+    public static readonly ValueConverter<PartialDate?, string> PartialDates = new(
+        v => v!.ToString(),
         s => PartialDate.Parse(s, "date"));
 
     public static ValueComparer<IReadOnlyList<T>> ListComparer<T>() => new(

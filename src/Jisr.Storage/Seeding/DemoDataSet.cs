@@ -100,6 +100,19 @@ public static class DemoDataSet
         "لا يجوز استعماله إلا لأغراض التحقيق الجاري",
     ];
 
+    // Ten draws each, weighted towards the middle levels as real holdings are.
+    private static readonly Classification[] ClassificationDraws =
+    [
+        Classification.Unclassified, Classification.Restricted, Classification.Restricted, Classification.Restricted, Classification.Confidential,
+        Classification.Confidential, Classification.Confidential, Classification.Confidential, Classification.Secret, Classification.Secret,
+    ];
+
+    private static readonly Tlp[] TlpDraws =
+        [Tlp.Clear, Tlp.Green, Tlp.Amber, Tlp.Amber, Tlp.Amber, Tlp.Amber, Tlp.AmberStrict, Tlp.AmberStrict, Tlp.AmberStrict, Tlp.Red];
+
+    private static readonly HandlingCode[] HandlingDraws =
+        [HandlingCode.H0, HandlingCode.H0, HandlingCode.H0, HandlingCode.H1, HandlingCode.H1, HandlingCode.H1, HandlingCode.H2, HandlingCode.H2, HandlingCode.H2, HandlingCode.H3];
+
     /// <summary>The id a demo user gets, derived from the user name so the data set can refer to users before they exist.</summary>
     public static Guid UserId(string userName)
     {
@@ -351,9 +364,9 @@ public static class DemoDataSet
 
     private static Marking RandomMarking(Random random)
     {
-        var classification = (Classification)("0111222233"[random.Next(10)] - '0');
-        var tlp = (Tlp)("0122223334"[random.Next(10)] - '0');
-        var handling = (HandlingCode)("0001112223"[random.Next(10)] - '0');
+        var classification = ClassificationDraws[random.Next(ClassificationDraws.Length)];
+        var tlp = TlpDraws[random.Next(TlpDraws.Length)];
+        var handling = HandlingDraws[random.Next(HandlingDraws.Length)];
         return Marking.Create(classification, tlp, handling, handling == HandlingCode.H3 ? H3Notes[random.Next(H3Notes.Length)] : null);
     }
 

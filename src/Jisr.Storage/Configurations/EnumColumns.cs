@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Jisr.Domain.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Jisr.Storage.Configurations;
+
+/// <summary>
+/// Enum columns hold numbers, as EF Core stores them by default, but a number read back goes through
+/// <see cref="EnumNumbers.Parse{TEnum}(int, string)"/>: a row altered to hold 42 in Tlp is refused, naming the
+/// column, instead of becoming <c>(Tlp)42</c>, which the policy's comparisons would take for a real level.
+/// The store type is unchanged (INTEGER / integer), so the schema and the migrations are too.
+/// </summary>
+internal static class EnumColumns
+{
+    public static void CheckOnRead(ModelBuilder builder)
+    {
+        foreach (var entityType in builder.Model.GetEntityTypes())
+        {
+            CheckOnRead(entityType);
+        }
+    }
+
+    private static void CheckOnRead(IMutableTypeBase type)
+    {
+        foreach (var property in type.GetDeclaredProperties())
+        {
+            var enumType = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+            if (enumType.IsEnum && property.GetValueConverter() is null)
+            {
+                var field = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                property.SetValueConverter((ValueConverter)Activator.CreateInstance(typeof(CheckedEnumConverter<>).MakeGenericType(enumType), field)!);
+            }
+        }
+
+        foreach (var complex in type.GetDeclaredComplexProperties())
+        {
+            CheckOnRead(complex.ComplexType);
+        }
+    }
+
+    private sealed class CheckedEnumConverter<TEnum>(string field) : ValueConverter<TEnum, int>(
+        new EnumToNumberConverter<TEnum, int>().ConvertToProviderExpression,
+        number => EnumNumbers.Parse<TEnum>(number, field))
+        where TEnum : struct, Enum;
+}
