@@ -276,6 +276,15 @@ public static class AccessPolicy
             : PolicyDecision.Deny($"has no agreement with your agency that covers {RecordVocabulary.ThreatDomains[threatDomain]}");
     }
 
+    /// <summary>Updating or cancelling a notice is its issuer's writers' act; clearing or refusing one held by the screen, its issuer's legal reviewers'.</summary>
+    public static PolicyDecision CanChangeNotice(Principal principal, Notice notice, NoticeChange change)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        return change is NoticeChange.Update or NoticeChange.Cancel
+            ? CanIssueNotices(principal, notice.IssuerAgencyId)
+            : CanReviewNotice(principal, notice);
+    }
+
     /// <summary>Clearing or refusing a notice held by the neutrality screen: the issuing agency's legal reviewers.</summary>
     public static PolicyDecision CanReviewNotice(Principal principal, Notice notice)
     {
@@ -418,4 +427,13 @@ public enum AgreementChange
     Suspend,
     Resume,
     End,
+}
+
+/// <summary>The changes made to a notice after it is created.</summary>
+public enum NoticeChange
+{
+    Update,
+    Cancel,
+    Clear,
+    Refuse,
 }

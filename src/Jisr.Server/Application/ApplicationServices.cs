@@ -9,6 +9,7 @@ public static class ApplicationServices
         services.AddScoped<AgreementService>();
         services.AddScoped<ReleaseService>();
         services.AddScoped<ConsentService>();
+        services.AddScoped<NoticeService>();
         return services;
     }
 }

@@ -1,0 +1,144 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Notices;
+using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
+using Jisr.Policy;
+using Jisr.Server.Contracts;
+using Jisr.Storage.Accounts;
+using Jisr.Storage.Audit;
+using Jisr.Storage.Notices;
+using Jisr.Storage.Records;
+using Jisr.Storage.Sharing;
+
+namespace Jisr.Server.Application;
+
+/// <summary>
+/// Notices: typed alerts about a person or an event, issued to partner agencies. Every new or changed notice passes
+/// the neutrality screen; a flagged one is held until the issuer's legal reviewer clears or refuses it. Recipients
+/// see a notice once issued, and see its cancellation.
+/// </summary>
+public sealed class NoticeService(NoticeStore store, EntityStore entities, AgreementStore agreements, AccountService accounts, TimeProvider time)
+{
+    public Task<List<Notice>> ListAsync(Principal caller, CancellationToken cancellationToken) => store.ListAsync(caller, cancellationToken);
+
+    public async Task<Outcome<Notice>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken) =>
+        Change.Found(await store.ReadAsync(caller, id, cancellationToken), $"notice {id}");
+
+    public async Task<Outcome<Notice>> IssueAsync(Principal caller, NoticeRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Refusal.Of(AccessPolicy.CanIssueNotices(caller, caller.AgencyId), "notices") is { } refused)
+        {
+            return refused;
+        }
+
+        var color = Notice.Colors.Parse(request.Color, "color");
+        var subjectId = await SubjectAsync(caller, request.Subject, cancellationToken);
+        var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
+        var now = time.GetUtcNow();
+        var inForce = await agreements.InForceAsync(caller, AccessPolicy.Today(now), cancellationToken);
+        var recipientIds = new List<Guid>();
+        if (request.AllPartners == true)
+        {
+            // "All partners" is resolved now: the agencies whose agreement in force with the issuer covers the threat domain.
+            recipientIds.AddRange(inForce.Select(a => a.Counterpart(caller.AgencyId)).Distinct()
+                .Where(partner => AccessPolicy.CanSendNotice(caller.AgencyId, partner, domain, inForce, now).IsAllowed));
+            Guard.That(recipientIds.Count > 0, "allPartners", $"no partner agency has an agreement in force with yours that covers {RecordVocabulary.ThreatDomains[domain]}");
+        }
+
+        var codes = request.Recipients ?? [];
+        for (var i = 0; i < codes.Count; i++)
+        {
+            var agency = await accounts.FindAgencyAsync(codes[i] ?? string.Empty, cancellationToken)
+                ?? throw new DomainValidationException($"recipients[{i}]", $"no agency '{codes[i]}' is registered on this node");
+            var sendable = AccessPolicy.CanSendNotice(caller.AgencyId, agency.Id, domain, inForce, now);
+            Guard.That(sendable.IsAllowed, $"recipients[{i}]", $"{agency.Code} {sendable.Reason}");
+            recipientIds.Add(agency.Id);
+        }
+
+        var notice = Notice.Create(
+            caller.AgencyId, caller.UserId, color, subjectId, request.Title, request.Summary, request.Offence, domain, recipientIds,
+            NeutralityScreen.Screen(domain, request.Offence, request.Title, request.Summary), now);
+        await store.AddAsync(caller, notice, cancellationToken);
+        return notice;
+    }
+
+    /// <summary>
+    /// An update reaches the notice's recipients again: each must still be a partner whose agreement covers the threat
+    /// domain. What the notice is about (its colour and its subject) never changes: that is a new notice.
+    /// </summary>
+    public async Task<Outcome<Notice>> UpdateAsync(Principal caller, Guid id, NoticeRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var inForce = await agreements.InForceAsync(caller, AccessPolicy.Today(now), cancellationToken);
+        return await Change.ApplyAsync(
+            await store.FindAsync(caller, id, cancellationToken),
+            $"notice {id}",
+            n => AccessPolicy.CanChangeNotice(caller, n, NoticeChange.Update),
+            n => Update(n, request, inForce, caller, now),
+            n => store.SaveAsync(caller, n, AuditActions.NoticeUpdate, cancellationToken));
+    }
+
+    public async Task<Outcome<Notice>> ChangeStatusAsync(Principal caller, Guid id, NoticeChange change, string? reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await Change.ApplyAsync(
+            await store.FindAsync(caller, id, cancellationToken),
+            $"notice {id}",
+            n => AccessPolicy.CanChangeNotice(caller, n, change),
+            n =>
+            {
+                switch (change)
+                {
+                    case NoticeChange.Cancel: n.Cancel(reason, now); break;
+                    case NoticeChange.Clear: n.Clear(reason, now); break;
+                    case NoticeChange.Refuse: n.Refuse(reason, now); break;
+                    case NoticeChange.Update: throw new ArgumentOutOfRangeException(nameof(change), change, "an update carries a whole notice: use UpdateAsync");
+                }
+            },
+            n => store.SaveAsync(caller, n, change switch
+            {
+                NoticeChange.Cancel => AuditActions.NoticeCancel,
+                NoticeChange.Clear => AuditActions.NoticeClear,
+                _ => AuditActions.NoticeRefuse,
+            }, cancellationToken));
+    }
+
+    /// <summary>The subject: a person or an event the caller may read and that their agency describes itself (the partner-entity rule).</summary>
+    private async Task<Guid> SubjectAsync(Principal caller, Guid? requested, CancellationToken cancellationToken)
+    {
+        const string Expected = "must be the id of a person or an event of your agency";
+        var subjectId = requested ?? throw new DomainValidationException("subject", "a notice needs a subject: the id of a person or an event of your agency");
+        var subjects = await entities.ReadableByIdAsync(caller, [subjectId], cancellationToken);
+        if (!subjects.TryGetValue(subjectId, out var subject) || subject.Type is not (EntityType.Person or EntityType.Event))
+        {
+            throw new DomainValidationException("subject", Expected);
+        }
+
+        var referable = AccessPolicy.CanReferToEntity(caller.AgencyId, subject);
+        Guard.That(referable.IsAllowed, "subject", referable.Reason ?? Expected);
+        return subjectId;
+    }
+
+    private static void Update(Notice notice, NoticeRequest request, IReadOnlyList<SharingAgreement> inForce, Principal caller, DateTimeOffset now)
+    {
+        // The colour is what the notice asks of its recipients (arrest, locate, beware): an update may restate it, never change it.
+        if (request.Color is not null)
+        {
+            var color = Notice.Colors.Parse(request.Color, "color");
+            Guard.That(color == notice.Color, "color", $"a {Notice.Colors[notice.Color]} notice cannot become {Notice.Colors[color]}; cancel it and issue a new notice");
+        }
+
+        Guard.That(request.Subject is null || request.Subject == notice.SubjectEntityId, "subject", "a notice's subject cannot change; cancel it and issue a new notice about the other person or event");
+        var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
+        foreach (var recipient in notice.Recipients)
+        {
+            var sendable = AccessPolicy.CanSendNotice(caller.AgencyId, recipient.AgencyId, domain, inForce, now);
+            Guard.That(sendable.IsAllowed, "threatDomain", $"a recipient of this notice {sendable.Reason}; cancel it and issue a new one to the partners that may receive it");
+        }
+
+        notice.Update(request.Title, request.Summary, request.Offence, domain, NeutralityScreen.Screen(domain, request.Offence, request.Title, request.Summary), now);
+    }
+}
