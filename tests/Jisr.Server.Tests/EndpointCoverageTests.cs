@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Jisr.Domain.Records;
 using Jisr.Domain.Users;
 using Jisr.Server.Endpoints;
 using Jisr.Testing;
@@ -161,13 +162,14 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         var sharedId = (await SharingWorld.CreateRecordAsync(w.AnalystA, "shared" + Guid.NewGuid().ToString("N")[..8]))["id"]!.GetValue<Guid>();
         var copy = (await SharingWorld.ReleaseAsync(w.AnalystA, sharedId, w.B.Code)).Body!["copy"]!.GetValue<Guid>();
         var consent = (await SharingWorld.PostAsync(w.AnalystB, $"/api/v1/records/{copy}/consents", new { agency = w.C.Code })).Body!["id"]!.GetValue<Guid>();
-        var notice = (await SharingWorld.PostAsync(w.AnalystA, "/api/v1/notices", new
-        {
-            color = "blue", subject = person, title = "Localisation", summary = "Information sur la personne", offence = "trafic de stupéfiants",
-            threatDomain = "drug-trafficking", recipients = new[] { w.B.Code },
-        })).Body!["id"]!.GetValue<Guid>();
+        var notice = (await SharingWorld.PostAsync(w.AnalystA, "/api/v1/notices", NoticeBody(person, w.B.Code))).Body!["id"]!.GetValue<Guid>();
         var token = (await w.AnalystA.Client.GetFromJsonAsync<JsonArray>("/api/v1/tokens"))!.First()!["id"]!.GetValue<Guid>();
-        var before = await SnapshotAsync(w, recordId, release, consent, notice, agreement);
+        (TestUser, string)[] ownerReads =
+        [
+            (w.AnalystA, $"/api/v1/records/{recordId}"), (w.ReviewerA, $"/api/v1/releases/{release}"), (w.ReviewerA, $"/api/v1/consents/{consent}"),
+            (w.AnalystA, $"/api/v1/notices/{notice}"), (w.AdminA, $"/api/v1/agreements/{agreement}"), (w.AdminA, $"/api/v1/users/{w.AnalystA.Id}"),
+        ];
+        var before = await SnapshotAsync(ownerReads);
 
         var outsider = await fixture.Node.AddUserAsync(w.C, "omni." + w.C.Code.ToLowerInvariant(), Enum.GetValues<Role>());
         Guid[] foreignIds = [recordId, person, release, copy, consent, notice, agreement, w.AnalystA.Id, token];
@@ -197,7 +199,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         }
 
         Assert.True(exercised.Count >= 25, $"only {exercised.Count} item endpoints exercised");
-        Assert.Equal(before, await SnapshotAsync(w, recordId, release, consent, notice, agreement));
+        Assert.Equal(before, await SnapshotAsync(ownerReads));
         Assert.Equal(System.Net.HttpStatusCode.OK, (await w.AnalystA.Client.GetAsync("/api/v1/me")).StatusCode);
     }
 
@@ -207,21 +209,15 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         "api/v1/records/{id:guid}" => RecordRequests.Valid(),
         "api/v1/records/{id:guid}/review" => new { decision = "extend", reason = "still needed", reviewDate = DateOnly.FromDateTime(DateTime.UtcNow.AddMonths(6)) },
         "api/v1/records/{id:guid}/releases" or "api/v1/records/{id:guid}/consents" => new { agency = w.A.Code },
-        "api/v1/notices/{id:guid}" when method == "PUT" => new
-        {
-            color = "blue", subject = person, title = "Mise à jour", summary = "Information", offence = "trafic", threatDomain = "drug-trafficking", recipients = new[] { w.A.Code },
-        },
+        "api/v1/notices/{id:guid}" when method == "PUT" => NoticeBody(person, w.A.Code),
         _ => new { reason = "coverage test" },
     };
 
-    private static async Task<string> SnapshotAsync(SharingWorld w, Guid record, Guid release, Guid consent, Guid notice, Guid agreement)
+    /// <summary>Each item as its owner reads it (each read must succeed), to compare before and after the calls.</summary>
+    private static async Task<string> SnapshotAsync(IEnumerable<(TestUser User, string Path)> reads)
     {
         var parts = new List<string>();
-        foreach (var (user, path) in new[]
-                 {
-                     (w.AnalystA, $"/api/v1/records/{record}"), (w.ReviewerA, $"/api/v1/releases/{release}"), (w.ReviewerA, $"/api/v1/consents/{consent}"),
-                     (w.AnalystA, $"/api/v1/notices/{notice}"), (w.AdminA, $"/api/v1/agreements/{agreement}"), (w.AdminA, $"/api/v1/users/{w.AnalystA.Id}"),
-                 })
+        foreach (var (user, path) in reads)
         {
             var response = await user.Client.GetAsync(path);
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
@@ -229,5 +225,217 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         }
 
         return string.Join("\n", parts);
+    }
+
+    /// <summary>A notice about <paramref name="subject"/> to <paramref name="recipient"/>, valid when both are the issuer's to name.</summary>
+    private static JsonObject NoticeBody(Guid subject, string recipient) => new()
+    {
+        ["color"] = "blue", ["subject"] = subject, ["title"] = "Localisation", ["summary"] = "Information sur la personne",
+        ["offence"] = "trafic de stupéfiants", ["threatDomain"] = "drug-trafficking", ["recipients"] = new JsonArray(recipient),
+    };
+
+    /// <summary>Which of the caller's own items a route's <c>{id}</c> names.</summary>
+    private enum OwnItem
+    {
+        Record,
+        Notice,
+    }
+
+    /// <summary>
+    /// The caller (every role, highest clearance, in agency B), its own items, and other agencies' ids: a person of A
+    /// the caller may read through a release copy but may not refer to, a person of C it may not read, an agreement
+    /// between A and C, and users of A and of C.
+    /// </summary>
+    private sealed record BodyIdWorld(
+        TestUser Caller, Guid OwnRecord, Guid OwnNotice, string Partner, string Third, Guid SharedPerson, Guid UnseenPerson, Guid ForeignAgreement, string PartnerUser, string ThirdUser)
+    {
+        public Guid Own(OwnItem kind) => kind switch
+        {
+            OwnItem.Record => OwnRecord,
+            OwnItem.Notice => OwnNotice,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+    }
+
+    /// <summary>One call: a body that would be valid but for another agency's id, and the field (or word) the refusal names.</summary>
+    private sealed record ForeignIdCall(string Field, JsonObject Body);
+
+    /// <summary>How to call a change route with other agencies' ids in its body: the own item its <c>{id}</c> names, if any, and the calls.</summary>
+    private sealed record ForeignIdRoute(OwnItem? PathItem, Func<BodyIdWorld, IEnumerable<ForeignIdCall>> Calls);
+
+    /// <summary>Change routes whose body carries ids (entities, users, agreements) that could name another agency's items.</summary>
+    private static readonly Dictionary<string, ForeignIdRoute> ChangesWithForeignIds = new(StringComparer.Ordinal)
+    {
+        ["POST /api/v1/records"] = new(null, RecordCalls),
+        ["PUT /api/v1/records/{id:guid}"] = new(OwnItem.Record, RecordCalls),
+        ["POST /api/v1/records/{id:guid}/releases"] = new(OwnItem.Record, ReleaseCalls),
+        ["POST /api/v1/notices"] = new(null, NoticeCalls),
+        ["PUT /api/v1/notices/{id:guid}"] = new(OwnItem.Notice, NoticeCalls),
+    };
+
+    private const string PathIdOnly = "no id in the body (a reason, a decision, dates): the path's {id} is EveryItemEndpoint_RefusesAnotherAgencysItems's to check";
+
+    /// <summary>Change routes whose body names no item of another agency, each with the reason.</summary>
+    private static readonly Dictionary<string, string> ChangesWithoutForeignIds = new(StringComparer.Ordinal)
+    {
+        ["POST /api/v1/auth/login"] = "a user name and a password: signs in, names no item",
+        ["POST /api/v1/auth/logout"] = "no body: ends the caller's own session",
+        ["POST /api/v1/tokens"] = "a name and an expiry: a token for the caller",
+        ["POST /api/v1/agencies"] = "a code, a name and a country: registers a new agency",
+        ["POST /api/v1/users"] = "a user name, roles and a clearance: a user of the caller's own agency",
+        ["POST /api/v1/agreements"] = "names the partner agency by code, as a proposal must, and none of its items",
+        ["POST /api/v1/records/{id:guid}/consents"] = "names the third agency by code, as a consent request must; the record is the path's",
+        ["DELETE /api/v1/tokens/{id:guid}"] = PathIdOnly,
+        ["DELETE /api/v1/records/{id:guid}"] = PathIdOnly,
+        ["POST /api/v1/records/{id:guid}/review"] = PathIdOnly,
+        ["POST /api/v1/releases/{id:guid}/approve"] = PathIdOnly,
+        ["POST /api/v1/releases/{id:guid}/refuse"] = PathIdOnly,
+        ["POST /api/v1/consents/{id:guid}/grant"] = PathIdOnly,
+        ["POST /api/v1/consents/{id:guid}/refuse"] = PathIdOnly,
+        ["POST /api/v1/notices/{id:guid}/cancel"] = PathIdOnly,
+        ["POST /api/v1/notices/{id:guid}/clear"] = PathIdOnly,
+        ["POST /api/v1/notices/{id:guid}/refuse"] = PathIdOnly,
+        ["POST /api/v1/agreements/{id:guid}/accept"] = PathIdOnly,
+        ["POST /api/v1/agreements/{id:guid}/suspend"] = PathIdOnly,
+        ["POST /api/v1/agreements/{id:guid}/resume"] = PathIdOnly,
+        ["POST /api/v1/agreements/{id:guid}/end"] = PathIdOnly,
+    };
+
+    /// <summary>A TLP:RED record (so that naming recipients is valid) with one change.</summary>
+    private static JsonObject RedRecord(Action<JsonObject> change)
+    {
+        var request = RecordRequests.Valid();
+        request["marking"]!["tlp"] = "RED";
+        change(request);
+        return request;
+    }
+
+    private static IEnumerable<ForeignIdCall> RecordCalls(BodyIdWorld f) =>
+    [
+        new("entities[2].id", RedRecord(r => r["entities"]!.AsArray().Add(new JsonObject { ["id"] = f.SharedPerson }))),
+        new("entities[2].id", RedRecord(r => r["entities"]!.AsArray().Add(new JsonObject { ["id"] = f.UnseenPerson }))),
+        new("links[1].to", RedRecord(r => r["links"]!.AsArray().Add(new JsonObject { ["from"] = "p1", ["to"] = f.SharedPerson.ToString("D"), ["type"] = "associate-of" }))),
+        new("recipients[0]", RedRecord(r => r["recipients"] = new JsonArray(f.PartnerUser))),
+    ];
+
+    /// <summary>The own record is TLP:RED: a release names users of the recipient agency.</summary>
+    private static IEnumerable<ForeignIdCall> ReleaseCalls(BodyIdWorld f) =>
+    [
+        new("agreement", new JsonObject { ["agency"] = f.Partner, ["agreement"] = f.ForeignAgreement, ["recipients"] = new JsonArray(f.PartnerUser) }),
+        new("agreement", new JsonObject { ["agency"] = f.Third, ["agreement"] = f.ForeignAgreement, ["recipients"] = new JsonArray(f.ThirdUser) }),
+        new("recipients[0]", new JsonObject { ["agency"] = f.Partner, ["recipients"] = new JsonArray(f.ThirdUser) }),
+    ];
+
+    private static IEnumerable<ForeignIdCall> NoticeCalls(BodyIdWorld f) =>
+    [
+        new("subject", NoticeBody(f.SharedPerson, f.Partner)),
+        new("subject", NoticeBody(f.UnseenPerson, f.Partner)),
+    ];
+
+    private static string RouteOf(RouteEndpoint endpoint) => "/" + endpoint.RoutePattern.RawText!.Trim('/');
+
+    private static Guid PersonOf(JsonObject record) =>
+        record["entities"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "person")!["id"]!.GetValue<Guid>();
+
+    /// <summary>
+    /// Every change route of the routing table (every method but GET), classified: either it carries no id of another
+    /// agency's item in its body (with the reason), or it is called by a user of an agency with every role and the
+    /// highest clearance, on the caller's own item where the path needs one, with bodies that would be valid but that
+    /// each name another agency's item (an entity it may read through a release copy, an entity it may not read, a
+    /// user, an agreement between two other agencies). Each answers 400, 403, 404 or 409 naming the field, the other
+    /// agencies' items and the caller's own are unchanged, and nothing new refers to the other agencies' items.
+    /// </summary>
+    [Fact]
+    public async Task EveryChangeEndpoint_RefusesAnotherAgencysIdsInTheBody()
+    {
+        var changes = Endpoints
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Where(m => m != "GET").Select(m => $"{m} {RouteOf(e)}"))
+            .ToList();
+        var unclassified = changes.Where(c => !ChangesWithForeignIds.ContainsKey(c) && !ChangesWithoutForeignIds.ContainsKey(c)).ToList();
+        Assert.True(
+            unclassified.Count == 0,
+            $"classify {string.Join(", ", unclassified)} in EndpointCoverageTests: in ChangesWithForeignIds (how to call it with another agency's ids in its body) or in ChangesWithoutForeignIds (why its body names no other agency's item)");
+        var stale = ChangesWithForeignIds.Keys.Concat(ChangesWithoutForeignIds.Keys).Except(changes).ToList();
+        Assert.True(stale.Count == 0, $"{string.Join(", ", stale)} no longer in the routing table: update EndpointCoverageTests' classification");
+
+        var (w, world) = await BodyIdWorldAsync();
+        var before = await ForeignStateAsync(w, world);
+        var calls = 0;
+        var failures = new List<string>();
+        foreach (var change in changes.Where(ChangesWithForeignIds.ContainsKey))
+        {
+            var method = change[..change.IndexOf(' ', StringComparison.Ordinal)];
+            var route = ChangesWithForeignIds[change];
+            var path = change[(method.Length + 1)..];
+            if (route.PathItem is { } kind)
+            {
+                path = path.Replace("{id:guid}", world.Own(kind).ToString("D"), StringComparison.Ordinal);
+            }
+
+            foreach (var call in route.Calls(world))
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(call.Body) };
+                var response = await world.Caller.Client.SendAsync(request);
+                var answer = await response.Content.ReadAsStringAsync();
+                if (!((int)response.StatusCode is 400 or 403 or 404 or 409 && answer.Contains(call.Field, StringComparison.Ordinal)))
+                {
+                    failures.Add($"{method} {path} with another agency's id in {call.Field} answered {(int)response.StatusCode}: {answer}");
+                }
+
+                calls++;
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.True(calls >= 10, $"only {calls} calls with another agency's ids made");
+        Assert.Equal(before, await ForeignStateAsync(w, world));
+    }
+
+    /// <summary>Agencies A, B and C; agreements A-B and A-C; A's record released to B; C's record; B's caller with a TLP:RED record and a notice.</summary>
+    private async Task<(SharingWorld World, BodyIdWorld Ids)> BodyIdWorldAsync()
+    {
+        var w = await SharingWorld.CreateAsync(fixture.Node);
+        await w.AgreementAsync(w.AdminA, w.AdminB);
+        var foreignAgreement = await w.AgreementAsync(w.AdminA, w.AdminC);
+        var shared = await SharingWorld.CreateRecordAsync(w.AnalystA, "bodyids" + Guid.NewGuid().ToString("N")[..8]);
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await SharingWorld.ReleaseAsync(w.AnalystA, shared["id"]!.GetValue<Guid>(), w.B.Code)).Status);
+        var unseen = await SharingWorld.CreateRecordAsync(w.AnalystC, "bodyids" + Guid.NewGuid().ToString("N")[..8]);
+
+        var caller = await fixture.Node.AddUserAsync(w.B, "omni." + w.B.Code.ToLowerInvariant(), Enum.GetValues<Role>());
+        var own = await SharingWorld.CreateRecordAsync(caller, "bodyids" + Guid.NewGuid().ToString("N")[..8], tlp: "RED");
+        var notice = await SharingWorld.PostAsync(caller, "/api/v1/notices", NoticeBody(PersonOf(own), w.A.Code));
+        Assert.Equal(System.Net.HttpStatusCode.Created, notice.Status);
+        var world = new BodyIdWorld(
+            caller, own["id"]!.GetValue<Guid>(), notice.Body!["id"]!.GetValue<Guid>(), w.A.Code, w.C.Code, PersonOf(shared), PersonOf(unseen), foreignAgreement, w.AnalystA.UserName, w.AnalystC.UserName);
+
+        // The caller may read A's person (through the release copy): refusing it is the partner-entity rule's, not the read rule's.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await caller.Client.GetAsync($"/api/v1/entities/{world.SharedPerson}")).StatusCode);
+        return (w, world);
+    }
+
+    /// <summary>
+    /// The other agencies' items and the caller's own as their owners read them, and every row of the database that
+    /// refers to the other agencies' entities, users or agreement (mentions, links, notices, recipients, releases).
+    /// </summary>
+    private async Task<string> ForeignStateAsync(SharingWorld w, BodyIdWorld f)
+    {
+        var reads = await SnapshotAsync(
+        [
+            (w.AnalystA, $"/api/v1/entities/{f.SharedPerson}/records"), (w.AnalystC, $"/api/v1/entities/{f.UnseenPerson}/records"),
+            (w.AdminA, $"/api/v1/agreements/{f.ForeignAgreement}"), (w.AdminA, $"/api/v1/users/{w.AnalystA.Id}"), (w.AdminC, $"/api/v1/users/{w.AnalystC.Id}"),
+            (f.Caller, $"/api/v1/records/{f.OwnRecord}"), (f.Caller, $"/api/v1/notices/{f.OwnNotice}"), (f.Caller, $"/api/v1/releases?record={f.OwnRecord}"),
+        ]);
+        Guid[] entities = [f.SharedPerson, f.UnseenPerson];
+        Guid[] users = [w.AnalystA.Id, w.AnalystC.Id];
+        await using var db = fixture.Node.Database.Open();
+        var references = new List<string>();
+        references.AddRange((await db.Mentions.AsNoTracking().Where(m => entities.Contains(m.EntityId)).ToListAsync()).Select(m => m.ToString()));
+        references.AddRange((await db.Links.AsNoTracking().Where(l => entities.Contains(l.FromEntityId) || entities.Contains(l.ToEntityId)).Select(l => l.Id).ToListAsync()).Select(id => $"link {id}"));
+        references.AddRange((await db.Notices.AsNoTracking().Where(n => entities.Contains(n.SubjectEntityId)).Select(n => n.Id).ToListAsync()).Select(id => $"notice {id}"));
+        references.AddRange((await db.Set<RecordRecipient>().AsNoTracking().Where(r => users.Contains(r.UserId)).ToListAsync()).Select(r => r.ToString()));
+        references.AddRange((await db.Releases.AsNoTracking().ToListAsync())
+            .Where(r => r.AgreementId == f.ForeignAgreement || r.RecipientUserIds.Any(users.Contains)).Select(r => $"release {r.Id}"));
+        references.Sort(StringComparer.Ordinal);
+        return reads + "\n" + string.Join("\n", references);
     }
 }
