@@ -25,6 +25,7 @@ public static class JisrCommandLine
             TokenCommands.Create(),
             AuditCommands.Create(),
             MatchCommands.Create(),
+            OpenApiCommand.Create(),
         };
 
         var parsed = root.Parse(args);

@@ -18,17 +18,25 @@ public static class AgreementEndpoints
     public static RouteGroupBuilder MapAgreementEndpoints(this RouteGroupBuilder api)
     {
         var agreements = api.MapGroup("/agreements").WithTags("Agreements");
-        agreements.MapGet("/", ListAsync).WithName("ListAgreements");
-        agreements.MapGet("/{id:guid}", GetAsync).WithName("GetAgreement");
-        agreements.MapPost("/", ProposeAsync).WithName("ProposeAgreement");
+        agreements.MapGet("/", ListAsync).WithName("ListAgreements").ListsItems<IEnumerable<AgreementResponse>>("List your agency's sharing agreements");
+        agreements.MapGet("/{id:guid}", GetAsync).WithName("GetAgreement").ReadsItem<AgreementResponse>("Read a sharing agreement");
+        agreements.MapPost("/", ProposeAsync).WithName("ProposeAgreement")
+            .CreatesItem<AgreementResponse>("Propose a sharing agreement", "Administrators: threat domains, highest classification, handling codes and validity; in force once the partner's administrator accepts it.")
+            .Problems(StatusCodes.Status403Forbidden);
         agreements.MapPost("/{id:guid}/accept", (Guid id, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "agreement.accept", a => a.Accept(caller.AgencyId, caller.UserId, time.GetUtcNow()), ct)).WithName("AcceptAgreement");
+            ChangeAsync(id, caller, store, agencies, "agreement.accept", a => a.Accept(caller.AgencyId, caller.UserId, time.GetUtcNow()), ct)).WithName("AcceptAgreement")
+            .Describe("Accept a proposed agreement", "Administrators of the partner agency; the agreement is in force from then on.")
+            .Produces<AgreementResponse>()
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/suspend", (Guid id, StatusChangeRequest request, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "agreement.suspend", a => a.Suspend(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("SuspendAgreement");
+            ChangeAsync(id, caller, store, agencies, "agreement.suspend", a => a.Suspend(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("SuspendAgreement")
+            .ChangesItem<AgreementResponse>("Suspend an agreement in force", "Either agency's administrators, with a reason: partners stop seeing released copies at once.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/resume", (Guid id, StatusChangeRequest request, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "agreement.resume", a => a.Resume(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("ResumeAgreement");
+            ChangeAsync(id, caller, store, agencies, "agreement.resume", a => a.Resume(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("ResumeAgreement")
+            .ChangesItem<AgreementResponse>("Resume a suspended agreement", "Either agency's administrators, with a reason.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/end", (Guid id, StatusChangeRequest request, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, caller, store, agencies, "agreement.end", a => a.End(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("EndAgreement");
+            ChangeAsync(id, caller, store, agencies, "agreement.end", a => a.End(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("EndAgreement")
+            .ChangesItem<AgreementResponse>("End an agreement", "Either agency's administrators, with a reason; an ended agreement cannot be resumed.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         return api;
     }
 
