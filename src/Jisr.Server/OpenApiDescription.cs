@@ -109,7 +109,8 @@ public static class OpenApiDescription
     private static void DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        if (metadata.OfType<IAllowAnonymous>().Any())
+        var anonymous = metadata.OfType<IAllowAnonymous>().Any();
+        if (anonymous)
         {
             operation.Security = [];
         }
@@ -137,11 +138,11 @@ public static class OpenApiDescription
 
         if (operation.Responses is not null)
         {
-            DescribeResponses(operation.Responses);
+            DescribeResponses(operation.Responses, anonymous);
         }
     }
 
-    private static void DescribeResponses(OpenApiResponses responses)
+    private static void DescribeResponses(OpenApiResponses responses, bool anonymous)
     {
         // Success first, then the problems in status order, whatever order the conventions added them in.
         var answers = responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
@@ -151,7 +152,8 @@ public static class OpenApiDescription
             responses.Add(status, response);
             if (response is OpenApiResponse answer && ProblemDescriptions.TryGetValue(status, out var meaning))
             {
-                answer.Description = meaning;
+                // An operation open to anyone (sign-in) answers 401 to wrong credentials, not to a missing sign-in.
+                answer.Description = anonymous && status == "401" ? "Unknown user name or wrong password." : meaning;
             }
 
             if (response is OpenApiResponse { } created && status == "201")
@@ -185,7 +187,7 @@ public static class OpenApiDescription
 
         // The node leaves out null values (JsonIgnoreCondition.WhenWritingNull) and reads a missing one as null,
         // so a property that may be null is not required, unless it is always written.
-        if (schema.Required is not { Count: > 0 } required || schema.Properties is null)
+        if (schema.Required is not { Count: > 0 } required)
         {
             return;
         }
@@ -194,13 +196,10 @@ public static class OpenApiDescription
         {
             var alwaysWritten = property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: false)
                 .OfType<JsonIgnoreAttribute>().Any(a => a.Condition == JsonIgnoreCondition.Never) == true;
-            if (!alwaysWritten && schema.Properties.TryGetValue(property.Name, out var propertySchema) && MayBeNull(propertySchema))
+            if (!alwaysWritten && (property.IsGetNullable || property.IsSetNullable))
             {
                 required.Remove(property.Name);
             }
         }
     }
-
-    private static bool MayBeNull(IOpenApiSchema schema) =>
-        schema.Type?.HasFlag(JsonSchemaType.Null) == true || schema.OneOf?.Any(MayBeNull) == true;
 }

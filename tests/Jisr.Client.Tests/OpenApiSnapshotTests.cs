@@ -20,7 +20,38 @@ public sealed class OpenApiSnapshotTests
 
         Assert.True(
             JsonNode.DeepEquals(served, snapshot),
-            $"The node's OpenAPI description differs from docs/openapi/v1.json. If the change is intended, regenerate it from the repository root with `{Regenerate}`, review the diff and commit it.");
+            $"The node's OpenAPI description differs from docs/openapi/v1.json, first at {FirstDifference(served, snapshot, "$")}. " +
+            $"If the change is intended, regenerate it from the repository root with `{Regenerate}`, review the diff and commit it.");
+    }
+
+    /// <summary>The JSON path of the first place where the two documents differ, to point the reader at it.</summary>
+    private static string FirstDifference(JsonNode? served, JsonNode? snapshot, string path)
+    {
+        switch (served, snapshot)
+        {
+            case (JsonObject a, JsonObject b):
+                foreach (var key in a.Select(p => p.Key).Union(b.Select(p => p.Key)))
+                {
+                    if (!JsonNode.DeepEquals(a[key], b[key]))
+                    {
+                        return FirstDifference(a[key], b[key], $"{path}['{key}']");
+                    }
+                }
+
+                break;
+            case (JsonArray a, JsonArray b) when a.Count == b.Count:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (!JsonNode.DeepEquals(a[i], b[i]))
+                    {
+                        return FirstDifference(a[i], b[i], $"{path}[{i}]");
+                    }
+                }
+
+                break;
+        }
+
+        return $"{path} (served {served?.ToJsonString() ?? "nothing"}, snapshot {snapshot?.ToJsonString() ?? "nothing"})";
     }
 
     private static string SnapshotPath()
