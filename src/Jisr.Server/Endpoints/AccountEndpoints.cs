@@ -38,11 +38,13 @@ public static class AccountEndpoints
         agencies.MapGet("/", ListAgenciesAsync).WithName("ListAgencies").ListsItems<IEnumerable<AgencyResponse>>("List the agencies registered on this node");
         agencies.MapGet("/{code}", GetAgencyAsync).WithName("GetAgency").ReadsItem<AgencyResponse>("Read an agency by its code");
         agencies.MapPost("/", CreateAgencyAsync).WithName("CreateAgency")
-            .CreatesItem<AgencyResponse>("Register an agency", "Administrators.").Problems(StatusCodes.Status403Forbidden);
+            .CreatesItem<AgencyResponse>("Register an agency", "Administrators.")
+            .Problems(StatusCodes.Status403Forbidden);
 
         var users = api.MapGroup("/users").WithTags("Users");
         users.MapGet("/", ListUsersAsync).WithName("ListUsers")
-            .ListsItems<IEnumerable<UserResponse>>("List your agency's users", "Administrators.").Problems(StatusCodes.Status403Forbidden);
+            .ListsItems<IEnumerable<UserResponse>>("List your agency's users", "Administrators.")
+            .Problems(StatusCodes.Status403Forbidden);
         users.MapGet("/{id:guid}", GetUserAsync).WithName("GetUser").ReadsItem<UserResponse>("Read a user of your agency", "Administrators.").Problems(StatusCodes.Status403Forbidden);
         users.MapPost("/", CreateUserAsync).WithName("CreateUser")
             .CreatesItem<UserResponse>("Create a user in your agency", "Administrators: roles and clearance; a password to sign in with is optional (API tokens work without one).")

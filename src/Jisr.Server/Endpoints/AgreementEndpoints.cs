@@ -30,13 +30,16 @@ public static class AgreementEndpoints
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/suspend", (Guid id, StatusChangeRequest request, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
             ChangeAsync(id, caller, store, agencies, "agreement.suspend", a => a.Suspend(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("SuspendAgreement")
-            .ChangesItem<AgreementResponse>("Suspend an agreement in force", "Either agency's administrators, with a reason: partners stop seeing released copies at once.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<AgreementResponse>("Suspend an agreement in force", "Either agency's administrators, with a reason: partners stop seeing released copies at once.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/resume", (Guid id, StatusChangeRequest request, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
             ChangeAsync(id, caller, store, agencies, "agreement.resume", a => a.Resume(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("ResumeAgreement")
-            .ChangesItem<AgreementResponse>("Resume a suspended agreement", "Either agency's administrators, with a reason.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<AgreementResponse>("Resume a suspended agreement", "Either agency's administrators, with a reason.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/end", (Guid id, StatusChangeRequest request, Principal caller, AgreementStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
             ChangeAsync(id, caller, store, agencies, "agreement.end", a => a.End(caller.AgencyId, request.Reason, time.GetUtcNow()), ct)).WithName("EndAgreement")
-            .ChangesItem<AgreementResponse>("End an agreement", "Either agency's administrators, with a reason; an ended agreement cannot be resumed.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<AgreementResponse>("End an agreement", "Either agency's administrators, with a reason; an ended agreement cannot be resumed.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         return api;
     }
 

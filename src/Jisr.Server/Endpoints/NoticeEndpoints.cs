@@ -28,16 +28,20 @@ public static class NoticeEndpoints
             .CreatesItem<NoticeResponse>("Issue a notice", "About a person or an event of your agency, to named partners or all partners whose agreement in force covers its threat domain. A notice the neutrality screen flags is held for your legal reviewer.")
             .Problems(StatusCodes.Status403Forbidden);
         notices.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateNotice")
-            .ChangesItem<NoticeResponse>("Change a notice", "It passes the neutrality screen again.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<NoticeResponse>("Change a notice", "It passes the neutrality screen again.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         notices.MapPost("/{id:guid}/cancel", (Guid id, StatusChangeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
             ChangeAsync(id, caller, store, agencies, "notice.cancel", n => AccessPolicy.CanIssueNotices(caller, n.IssuerAgencyId), n => n.Cancel(request.Reason, time.GetUtcNow()), ct)).WithName("CancelNotice")
-            .ChangesItem<NoticeResponse>("Cancel a notice", "The issuer, with a reason; recipients see the cancellation.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<NoticeResponse>("Cancel a notice", "The issuer, with a reason; recipients see the cancellation.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         notices.MapPost("/{id:guid}/clear", (Guid id, StatusChangeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
             ChangeAsync(id, caller, store, agencies, "notice.clear", n => AccessPolicy.CanReviewNotice(caller, n), n => n.Clear(request.Reason, time.GetUtcNow()), ct)).WithName("ClearNotice")
-            .ChangesItem<NoticeResponse>("Clear a held notice", "The issuer's legal reviewers, with a reason: the notice is issued.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<NoticeResponse>("Clear a held notice", "The issuer's legal reviewers, with a reason: the notice is issued.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         notices.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, NoticeStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
             ChangeAsync(id, caller, store, agencies, "notice.refuse", n => AccessPolicy.CanReviewNotice(caller, n), n => n.Refuse(request.Reason, time.GetUtcNow()), ct)).WithName("RefuseNotice")
-            .ChangesItem<NoticeResponse>("Refuse a held notice", "The issuer's legal reviewers, with a reason: the notice is not issued.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<NoticeResponse>("Refuse a held notice", "The issuer's legal reviewers, with a reason: the notice is not issued.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         return api;
     }
 

@@ -17,7 +17,8 @@ public static class RecordEndpoints
     {
         var records = api.MapGroup("/records").WithTags("Records");
         records.MapGet("/", ListAsync).WithName("ListRecords")
-            .ListsItems<PageResponse<RecordSummary>>("List the records you may see", "Newest first, a page at a time.").Problems(StatusCodes.Status400BadRequest);
+            .ListsItems<PageResponse<RecordSummary>>("List the records you may see", "Newest first, a page at a time.")
+            .Problems(StatusCodes.Status400BadRequest);
         records.MapGet("/search", SearchAsync).WithName("SearchRecords").RequirePurpose()
             .ListsItems<PageResponse<RecordSummary>>("Search records by full text", "Arabic-aware: vowel marks, tatweel, alef forms, ta marbuta, the article ال, Latin accents and case are folded. Audited with the declared purpose.")
             .QueryParameter("q", "The words to search for.", required: true);
@@ -27,9 +28,11 @@ public static class RecordEndpoints
             .ProducesMediaType(Exchange.Stix.StixRecordExport.MediaType, Microsoft.OpenApi.JsonSchemaType.Object, "A STIX 2.1 bundle (https://docs.oasis-open.org/cti/stix/v2.1/).")
             .Problems(StatusCodes.Status404NotFound);
         records.MapPost("/", CreateAsync).WithName("CreateRecord")
-            .CreatesItem<RecordResponse>("Create a record", "New entities are given with their type and attributes, existing ones of your agency by id.").Problems(StatusCodes.Status403Forbidden);
+            .CreatesItem<RecordResponse>("Create a record", "New entities are given with their type and attributes, existing ones of your agency by id.")
+            .Problems(StatusCodes.Status403Forbidden);
         records.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateRecord")
-            .ChangesItem<RecordResponse>("Replace a record", "The body is the record's full new state.").Problems(StatusCodes.Status403Forbidden);
+            .ChangesItem<RecordResponse>("Replace a record", "The body is the record's full new state.")
+            .Problems(StatusCodes.Status403Forbidden);
         records.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRecord").RemovesItem("Delete a record").Problems(StatusCodes.Status403Forbidden);
         return api;
     }

@@ -32,10 +32,12 @@ public static class ReleaseEndpoints
         releases.MapGet("/{id:guid}", GetAsync).WithName("GetRelease").ReadsItem<ReleaseResponse>("Read a release");
         releases.MapPost("/{id:guid}/approve", (Guid id, StatusChangeRequest request, Principal caller, ReleaseStore store, RecordStore records, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
             DecideAsync(id, caller, store, records, agencies, time, (r, now) => r.Approve(caller.UserId, request.Reason, now), ct)).WithName("ApproveRelease")
-            .ChangesItem<ReleaseResponse>("Approve a release awaiting approval", "A legal reviewer of the releasing agency who is not the requester: the terms are checked again and the copy is sent.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<ReleaseResponse>("Approve a release awaiting approval", "A legal reviewer of the releasing agency who is not the requester: the terms are checked again and the copy is sent.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         releases.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, ReleaseStore store, RecordStore records, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
             DecideAsync(id, caller, store, records, agencies, time, (r, now) => r.Refuse(caller.UserId, request.Reason, now), ct)).WithName("RefuseRelease")
-            .ChangesItem<ReleaseResponse>("Refuse a release awaiting approval", "A legal reviewer of the releasing agency who is not the requester, with a reason.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<ReleaseResponse>("Refuse a release awaiting approval", "A legal reviewer of the releasing agency who is not the requester, with a reason.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
 
         api.MapPost("/records/{id:guid}/consents", RequestConsentAsync).WithTags("Consents").WithName("RequestConsent")
             .CreatesItem<ConsentResponse>("Ask a received record's originator for consent to pass it on", "Names the third agency the record would be released to.")
@@ -46,10 +48,12 @@ public static class ReleaseEndpoints
         consents.MapGet("/{id:guid}", GetConsentAsync).WithName("GetConsent").ReadsItem<ConsentResponse>("Read a consent request");
         consents.MapPost("/{id:guid}/grant", (Guid id, StatusChangeRequest request, Principal caller, ReleaseStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
             DecideConsentAsync(id, caller, store, agencies, "consent.grant", c => c.Grant(caller.UserId, request.Reason, time.GetUtcNow()), ct)).WithName("GrantConsent")
-            .ChangesItem<ConsentResponse>("Grant a consent request", "The originator's legal reviewers or liaison officers.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<ConsentResponse>("Grant a consent request", "The originator's legal reviewers or liaison officers.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         consents.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, ReleaseStore store, AgencyDirectory agencies, TimeProvider time, CancellationToken ct) =>
             DecideConsentAsync(id, caller, store, agencies, "consent.refuse", c => c.Refuse(caller.UserId, request.Reason, time.GetUtcNow()), ct)).WithName("RefuseConsent")
-            .ChangesItem<ConsentResponse>("Refuse a consent request", "The originator's legal reviewers or liaison officers, with a reason.").Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+            .ChangesItem<ConsentResponse>("Refuse a consent request", "The originator's legal reviewers or liaison officers, with a reason.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         return api;
     }
 
