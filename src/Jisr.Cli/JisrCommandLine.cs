@@ -22,6 +22,7 @@ public static class JisrCommandLine
             TokenCommand.Create(),
             AuditCommand.Create(),
             MatchCommand.Create(),
+            OpenApiCommand.Create(),
         };
 
         var parsed = root.Parse(args);

@@ -44,7 +44,7 @@ public static class JisrNode
         services.AddHostedService<RetentionPurgeService>();
         services.AddScoped(sp => ClaimsMapping.FromClaims(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
         services.AddProblemDetails();
-        services.AddOpenApi("v1", OpenApiDescription.Configure);
+        services.AddOpenApi(OpenApiDescription.DocumentName, OpenApiDescription.Configure);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
         {
@@ -96,7 +96,8 @@ public static class JisrNode
         app.MapGet("/health", () => Results.Ok(new { status = "ready" })).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 
-        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        // Every operation of the API answers 401 to a caller who is not signed in (sign-in itself, to wrong credentials).
+        var api = app.MapGroup("/api/v1").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapRecordEndpoints();
         api.MapEntityEndpoints();
         api.MapPersonEndpoints();

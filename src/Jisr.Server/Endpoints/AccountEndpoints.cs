@@ -19,26 +19,41 @@ public static class AccountEndpoints
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
     {
         var auth = api.MapGroup("/auth").WithTags("Accounts");
-        auth.MapPost("/login", LoginAsync).AllowAnonymous().WithName("Login");
-        auth.MapPost("/logout", (Delegate)LogoutAsync).WithName("Logout");
-        api.MapGet("/me", MeAsync).WithTags("Accounts").WithName("Me");
+        auth.MapPost("/login", LoginAsync).AllowAnonymous().WithName("Login")
+            .Describe("Sign in with a user name and password", "Sets the session cookie (jisr.session). The account locks after 5 failed attempts.")
+            .Produces(StatusCodes.Status204NoContent)
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status423Locked);
+        auth.MapPost("/logout", (Delegate)LogoutAsync).WithName("Logout").Describe("Sign out", "Ends the session of the cookie.").Produces(StatusCodes.Status204NoContent);
+        api.MapGet("/me", MeAsync).WithTags("Accounts").WithName("Me").Describe("Who you are", "Your user, agency, roles and clearance.").Produces<MeResponse>();
 
         var tokens = api.MapGroup("/tokens").WithTags("Accounts");
-        tokens.MapGet("/", ListTokensAsync).WithName("ListTokens");
-        tokens.MapPost("/", CreateTokenAsync).WithName("CreateToken");
-        tokens.MapDelete("/{id:guid}", RevokeTokenAsync).WithName("RevokeToken");
+        tokens.MapGet("/", ListTokensAsync).WithName("ListTokens").ListsItems<IEnumerable<TokenResponse>>("List your API tokens", "Without the tokens themselves, which are stored hashed.");
+        tokens.MapPost("/", CreateTokenAsync).WithName("CreateToken")
+            .CreatesItem<IssuedTokenResponse>("Issue a personal API token", "The token is in this answer only: it cannot be shown again.");
+        tokens.MapDelete("/{id:guid}", RevokeTokenAsync).WithName("RevokeToken").RemovesItem("Revoke one of your API tokens");
 
         var agencies = api.MapGroup("/agencies").WithTags("Agencies");
-        agencies.MapGet("/", ListAgenciesAsync).WithName("ListAgencies");
-        agencies.MapGet("/{code}", GetAgencyAsync).WithName("GetAgency");
-        agencies.MapPost("/", CreateAgencyAsync).WithName("CreateAgency");
+        agencies.MapGet("/", ListAgenciesAsync).WithName("ListAgencies").ListsItems<IEnumerable<AgencyResponse>>("List the agencies registered on this node");
+        agencies.MapGet("/{code}", GetAgencyAsync).WithName("GetAgency").ReadsItem<AgencyResponse>("Read an agency by its code");
+        agencies.MapPost("/", CreateAgencyAsync).WithName("CreateAgency")
+            .CreatesItem<AgencyResponse>("Register an agency", "Administrators.")
+            .Problems(StatusCodes.Status403Forbidden);
 
         var users = api.MapGroup("/users").WithTags("Users");
-        users.MapGet("/", ListUsersAsync).WithName("ListUsers");
-        users.MapGet("/{id:guid}", GetUserAsync).WithName("GetUser");
-        users.MapPost("/", CreateUserAsync).WithName("CreateUser");
+        users.MapGet("/", ListUsersAsync).WithName("ListUsers")
+            .ListsItems<IEnumerable<UserResponse>>("List your agency's users", "Administrators.")
+            .Problems(StatusCodes.Status403Forbidden);
+        users.MapGet("/{id:guid}", GetUserAsync).WithName("GetUser").ReadsItem<UserResponse>("Read a user of your agency", "Administrators.").Problems(StatusCodes.Status403Forbidden);
+        users.MapPost("/", CreateUserAsync).WithName("CreateUser")
+            .CreatesItem<UserResponse>("Create a user in your agency", "Administrators: roles and clearance; a password to sign in with is optional (API tokens work without one).")
+            .Problems(StatusCodes.Status403Forbidden);
 
-        api.MapGet("/audit", ListAuditAsync).WithTags("Audit").WithName("ListAudit");
+        api.MapGet("/audit", ListAuditAsync).WithTags("Audit").WithName("ListAudit")
+            .ListsItems<IEnumerable<AuditEntryResponse>>("Read your agency's audit trail", "Legal reviewers and administrators, newest first: who searched for what and why, who read a record. Reading it is itself audited.")
+            .QueryParameter("action", "Only entries of this action, e.g. search, record.read, request.refused.")
+            .QueryParameter("target", "Only entries about this item (e.g. a record id).")
+            .QueryParameter("before", "Only entries before this sequence number (the last one of the previous page).")
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden);
         return api;
     }
 

@@ -14,19 +14,30 @@ public static class AgreementEndpoints
     public static RouteGroupBuilder MapAgreementEndpoints(this RouteGroupBuilder api)
     {
         var agreements = api.MapGroup("/agreements").WithTags("Agreements");
-        agreements.MapGet("/", ListAsync).WithName("ListAgreements");
+        agreements.MapGet("/", ListAsync).WithName("ListAgreements").ListsItems<IEnumerable<AgreementResponse>>("List your agency's sharing agreements");
         agreements.MapGet("/{id:guid}", (Guid id, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ReadAsync(caller, id, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("GetAgreement");
+            service.ReadAsync(caller, id, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("GetAgreement").ReadsItem<AgreementResponse>("Read a sharing agreement");
         agreements.MapPost("/", (AgreementRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ProposeAsync(caller, request, ct).CreatedAsync(a => $"/api/v1/agreements/{a.Id}", a => ToResponseAsync(a, agencies, ct))).WithName("ProposeAgreement");
+            service.ProposeAsync(caller, request, ct).CreatedAsync(a => $"/api/v1/agreements/{a.Id}", a => ToResponseAsync(a, agencies, ct))).WithName("ProposeAgreement")
+            .CreatesItem<AgreementResponse>("Propose a sharing agreement", "Administrators: threat domains, highest classification, handling codes and validity; in force once the partner's administrator accepts it.")
+            .Problems(StatusCodes.Status403Forbidden);
         agreements.MapPost("/{id:guid}/accept", (Guid id, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeAsync(caller, id, AgreementChange.Accept, null, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("AcceptAgreement");
+            service.ChangeAsync(caller, id, AgreementChange.Accept, null, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("AcceptAgreement")
+            .Describe("Accept a proposed agreement", "Administrators of the partner agency; the agreement is in force from then on.")
+            .Produces<AgreementResponse>()
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/suspend", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeAsync(caller, id, AgreementChange.Suspend, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("SuspendAgreement");
+            service.ChangeAsync(caller, id, AgreementChange.Suspend, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("SuspendAgreement")
+            .ChangesItem<AgreementResponse>("Suspend an agreement in force", "Either agency's administrators, with a reason: partners stop seeing released copies at once.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/resume", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeAsync(caller, id, AgreementChange.Resume, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("ResumeAgreement");
+            service.ChangeAsync(caller, id, AgreementChange.Resume, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("ResumeAgreement")
+            .ChangesItem<AgreementResponse>("Resume a suspended agreement", "Either agency's administrators, with a reason.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/end", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeAsync(caller, id, AgreementChange.End, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("EndAgreement");
+            service.ChangeAsync(caller, id, AgreementChange.End, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("EndAgreement")
+            .ChangesItem<AgreementResponse>("End an agreement", "Either agency's administrators, with a reason; an ended agreement cannot be resumed.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         return api;
     }
 

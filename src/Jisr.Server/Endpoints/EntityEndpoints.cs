@@ -12,10 +12,16 @@ public static class EntityEndpoints
     public static RouteGroupBuilder MapEntityEndpoints(this RouteGroupBuilder api)
     {
         var entities = api.MapGroup("/entities").WithTags("Entities");
-        entities.MapGet("/", ListAsync).WithName("ListEntities");
-        entities.MapGet("/{id:guid}", GetAsync).WithName("GetEntity");
-        entities.MapGet("/{id:guid}/records", RecordsAsync).WithName("GetEntityRecords");
-        entities.MapGet("/{id:guid}/neighbours", NeighboursAsync).WithName("GetEntityNeighbours").RequirePurpose();
+        entities.MapGet("/", ListAsync).WithName("ListEntities")
+            .ListsItems<PageResponse<EntityResponse>>("List the entities you may see", "Entities asserted by records you may read, a page at a time.")
+            .QueryParameter("type", "Only entities of this type, e.g. person, organisation, location, phone, email, vehicle.")
+            .Problems(StatusCodes.Status400BadRequest);
+        entities.MapGet("/{id:guid}", GetAsync).WithName("GetEntity").ReadsItem<EntityResponse>("Read an entity");
+        entities.MapGet("/{id:guid}/records", RecordsAsync).WithName("GetEntityRecords")
+            .ReadsItem<PageResponse<RecordSummary>>("List the records that mention an entity", "Among the records you may read, newest first.")
+            .Problems(StatusCodes.Status400BadRequest);
+        entities.MapGet("/{id:guid}/neighbours", NeighboursAsync).WithName("GetEntityNeighbours").RequirePurpose()
+            .ReadsItem<NeighboursResponse>("Follow an entity's links one step out", "The link graph around an entity, within the records you may read. Audited with the declared purpose.");
         return api;
     }
 

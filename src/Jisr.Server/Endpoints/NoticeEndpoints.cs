@@ -13,19 +13,29 @@ public static class NoticeEndpoints
     public static RouteGroupBuilder MapNoticeEndpoints(this RouteGroupBuilder api)
     {
         var notices = api.MapGroup("/notices").WithTags("Notices");
-        notices.MapGet("/", ListAsync).WithName("ListNotices");
+        notices.MapGet("/", ListAsync).WithName("ListNotices").ListsItems<IEnumerable<NoticeResponse>>("List the notices your agency issued or received");
         notices.MapGet("/{id:guid}", (Guid id, Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ReadAsync(caller, id, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("GetNotice");
+            service.ReadAsync(caller, id, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("GetNotice").ReadsItem<NoticeResponse>("Read a notice");
         notices.MapPost("/", (NoticeRequest request, Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.IssueAsync(caller, request, ct).CreatedAsync(n => $"/api/v1/notices/{n.Id}", n => ToResponseAsync(n, caller, agencies, ct))).WithName("CreateNotice");
+            service.IssueAsync(caller, request, ct).CreatedAsync(n => $"/api/v1/notices/{n.Id}", n => ToResponseAsync(n, caller, agencies, ct))).WithName("CreateNotice")
+            .CreatesItem<NoticeResponse>("Issue a notice", "About a person or an event of your agency, to named partners or all partners whose agreement in force covers its threat domain. A notice the neutrality screen flags is held for your legal reviewer.")
+            .Problems(StatusCodes.Status403Forbidden);
         notices.MapPut("/{id:guid}", (Guid id, NoticeRequest request, Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.UpdateAsync(caller, id, request, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("UpdateNotice");
+            service.UpdateAsync(caller, id, request, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("UpdateNotice")
+            .ChangesItem<NoticeResponse>("Change a notice", "It passes the neutrality screen again.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         notices.MapPost("/{id:guid}/cancel", (Guid id, StatusChangeRequest request, Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeStatusAsync(caller, id, NoticeChange.Cancel, request.Reason, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("CancelNotice");
+            service.ChangeStatusAsync(caller, id, NoticeChange.Cancel, request.Reason, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("CancelNotice")
+            .ChangesItem<NoticeResponse>("Cancel a notice", "The issuer, with a reason; recipients see the cancellation.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         notices.MapPost("/{id:guid}/clear", (Guid id, StatusChangeRequest request, Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeStatusAsync(caller, id, NoticeChange.Clear, request.Reason, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("ClearNotice");
+            service.ChangeStatusAsync(caller, id, NoticeChange.Clear, request.Reason, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("ClearNotice")
+            .ChangesItem<NoticeResponse>("Clear a held notice", "The issuer's legal reviewers, with a reason: the notice is issued.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         notices.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeStatusAsync(caller, id, NoticeChange.Refuse, request.Reason, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("RefuseNotice");
+            service.ChangeStatusAsync(caller, id, NoticeChange.Refuse, request.Reason, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("RefuseNotice")
+            .ChangesItem<NoticeResponse>("Refuse a held notice", "The issuer's legal reviewers, with a reason: the notice is not issued.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         return api;
     }
 

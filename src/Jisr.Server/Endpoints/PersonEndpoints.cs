@@ -16,7 +16,9 @@ public static class PersonEndpoints
     public static RouteGroupBuilder MapPersonEndpoints(this RouteGroupBuilder api)
     {
         api.MapGroup("/persons").WithTags("Persons")
-            .MapGet("/match", MatchAsync).WithName("MatchPersons").RequirePurpose();
+            .MapGet("/match", MatchAsync).WithName("MatchPersons").RequirePurpose()
+            .ListsItems<PersonMatchResponse>("Find persons by name in any script", "Persons you may see whose names match (محمد بن أحمد العلمي / MOHAMED EL ALAMI / Muhammad Ahmad Al-Alami), best first, each with a score in [0,1] and the part-by-part reasons.")
+            .QueryParameter("name", "The name to match, in Arabic or Latin script.", required: true);
         return api;
     }
 

@@ -28,7 +28,7 @@ public static class Purpose
             }
 
             return await next(context);
-        }).WithMetadata(new PurposeRequiredMetadata());
+        }).WithMetadata(new PurposeRequiredMetadata()).ProducesValidationProblem();
 
     /// <summary>The declared purpose of the current request (present: the filter ran).</summary>
     public static string Of(HttpContext context)

@@ -17,13 +17,24 @@ public static class RecordEndpoints
     public static RouteGroupBuilder MapRecordEndpoints(this RouteGroupBuilder api)
     {
         var records = api.MapGroup("/records").WithTags("Records");
-        records.MapGet("/", ListAsync).WithName("ListRecords");
-        records.MapGet("/search", SearchAsync).WithName("SearchRecords").RequirePurpose();
-        records.MapGet("/{id:guid}", GetAsync).WithName("GetRecord");
-        records.MapGet("/{id:guid}/stix", StixAsync).WithName("ExportRecordStix").RequirePurpose();
-        records.MapPost("/", CreateAsync).WithName("CreateRecord");
-        records.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateRecord");
-        records.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRecord");
+        records.MapGet("/", ListAsync).WithName("ListRecords")
+            .ListsItems<PageResponse<RecordSummary>>("List the records you may see", "Newest first, a page at a time.")
+            .Problems(StatusCodes.Status400BadRequest);
+        records.MapGet("/search", SearchAsync).WithName("SearchRecords").RequirePurpose()
+            .ListsItems<PageResponse<RecordSummary>>("Search records by full text", "Arabic-aware: vowel marks, tatweel, alef forms, ta marbuta, the article ال, Latin accents and case are folded. Audited with the declared purpose.")
+            .QueryParameter("q", "The words to search for.", required: true);
+        records.MapGet("/{id:guid}", GetAsync).WithName("GetRecord").ReadsItem<RecordResponse>("Read a record", "A record you may not see answers 404, exactly like one that does not exist.");
+        records.MapGet("/{id:guid}/stix", StixAsync).WithName("ExportRecordStix").RequirePurpose()
+            .Describe("Export a record as a STIX 2.1 bundle", "A report by the originator's identity, the entities, links as relationships; every object carries the TLP 2.0 and handling markings.")
+            .ProducesMediaType(Exchange.Stix.StixRecordExport.MediaType, Microsoft.OpenApi.JsonSchemaType.Object, "A STIX 2.1 bundle (https://docs.oasis-open.org/cti/stix/v2.1/).")
+            .Problems(StatusCodes.Status404NotFound);
+        records.MapPost("/", CreateAsync).WithName("CreateRecord")
+            .CreatesItem<RecordResponse>("Create a record", "New entities are given with their type and attributes, existing ones of your agency by id.")
+            .Problems(StatusCodes.Status403Forbidden);
+        records.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateRecord")
+            .ChangesItem<RecordResponse>("Replace a record", "The body is the record's full new state.")
+            .Problems(StatusCodes.Status403Forbidden);
+        records.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRecord").RemovesItem("Delete a record").Problems(StatusCodes.Status403Forbidden);
         return api;
     }
 

@@ -17,26 +17,43 @@ public static class ReleaseEndpoints
     public static RouteGroupBuilder MapReleaseEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/records/{id:guid}/releases", (Guid id, ReleaseRequest request, Principal caller, ReleaseService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.RequestAsync(caller, id, request, ct).CreatedAsync(r => $"/api/v1/releases/{r.Id}", r => ToResponseAsync(r, agencies, ct))).WithTags("Releases").WithName("ReleaseRecord");
+            service.RequestAsync(caller, id, request, ct).CreatedAsync(r => $"/api/v1/releases/{r.Id}", r => ToResponseAsync(r, agencies, ct))).WithTags("Releases").WithName("ReleaseRecord")
+            .CreatesItem<ReleaseResponse>("Release a record to a partner agency", "Under a sharing agreement in force that covers the record. CONFIDENTIAL and SECRET, TLP:AMBER+STRICT and TLP:RED records wait for a legal reviewer's approval; the others go at once.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         var releases = api.MapGroup("/releases").WithTags("Releases");
-        releases.MapGet("/", ListAsync).WithName("ListReleases");
+        releases.MapGet("/", ListAsync).WithName("ListReleases")
+            .ListsItems<IEnumerable<ReleaseResponse>>("List your agency's releases")
+            .QueryParameter("status", "Only releases in this status, e.g. awaiting-approval.")
+            .QueryParameter("record", "Only releases of this record.")
+            .Problems(StatusCodes.Status400BadRequest);
         releases.MapGet("/{id:guid}", (Guid id, Principal caller, ReleaseService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ReadAsync(caller, id, ct).OkAsync(r => ToResponseAsync(r, agencies, ct))).WithName("GetRelease");
+            service.ReadAsync(caller, id, ct).OkAsync(r => ToResponseAsync(r, agencies, ct))).WithName("GetRelease").ReadsItem<ReleaseResponse>("Read a release");
         releases.MapPost("/{id:guid}/approve", (Guid id, StatusChangeRequest request, Principal caller, ReleaseService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.DecideAsync(caller, id, approve: true, request.Reason, ct).OkAsync(r => ToResponseAsync(r, agencies, ct))).WithName("ApproveRelease");
+            service.DecideAsync(caller, id, approve: true, request.Reason, ct).OkAsync(r => ToResponseAsync(r, agencies, ct))).WithName("ApproveRelease")
+            .ChangesItem<ReleaseResponse>("Approve a release awaiting approval", "A legal reviewer of the releasing agency who is not the requester: the terms are checked again and the copy is sent.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         releases.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, ReleaseService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.DecideAsync(caller, id, approve: false, request.Reason, ct).OkAsync(r => ToResponseAsync(r, agencies, ct))).WithName("RefuseRelease");
+            service.DecideAsync(caller, id, approve: false, request.Reason, ct).OkAsync(r => ToResponseAsync(r, agencies, ct))).WithName("RefuseRelease")
+            .ChangesItem<ReleaseResponse>("Refuse a release awaiting approval", "A legal reviewer of the releasing agency who is not the requester, with a reason.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
 
         api.MapPost("/records/{id:guid}/consents", (Guid id, ConsentRequestBody request, Principal caller, ConsentService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.RequestAsync(caller, id, request, ct).CreatedAsync(c => $"/api/v1/consents/{c.Id}", c => ToResponseAsync(c, agencies, ct))).WithTags("Consents").WithName("RequestConsent");
+            service.RequestAsync(caller, id, request, ct).CreatedAsync(c => $"/api/v1/consents/{c.Id}", c => ToResponseAsync(c, agencies, ct))).WithTags("Consents").WithName("RequestConsent")
+            .CreatesItem<ConsentResponse>("Ask a received record's originator for consent to pass it on", "Names the third agency the record would be released to.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         var consents = api.MapGroup("/consents").WithTags("Consents");
-        consents.MapGet("/", ListConsentsAsync).WithName("ListConsents");
+        consents.MapGet("/", ListConsentsAsync).WithName("ListConsents")
+            .ListsItems<IEnumerable<ConsentResponse>>("List consent requests", "Those your agency asked, and those it must decide as originator.");
         consents.MapGet("/{id:guid}", (Guid id, Principal caller, ConsentService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ReadAsync(caller, id, ct).OkAsync(c => ToResponseAsync(c, agencies, ct))).WithName("GetConsent");
+            service.ReadAsync(caller, id, ct).OkAsync(c => ToResponseAsync(c, agencies, ct))).WithName("GetConsent").ReadsItem<ConsentResponse>("Read a consent request");
         consents.MapPost("/{id:guid}/grant", (Guid id, StatusChangeRequest request, Principal caller, ConsentService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.DecideAsync(caller, id, grant: true, request.Reason, ct).OkAsync(c => ToResponseAsync(c, agencies, ct))).WithName("GrantConsent");
+            service.DecideAsync(caller, id, grant: true, request.Reason, ct).OkAsync(c => ToResponseAsync(c, agencies, ct))).WithName("GrantConsent")
+            .ChangesItem<ConsentResponse>("Grant a consent request", "The originator's legal reviewers or liaison officers.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         consents.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, ConsentService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.DecideAsync(caller, id, grant: false, request.Reason, ct).OkAsync(c => ToResponseAsync(c, agencies, ct))).WithName("RefuseConsent");
+            service.DecideAsync(caller, id, grant: false, request.Reason, ct).OkAsync(c => ToResponseAsync(c, agencies, ct))).WithName("RefuseConsent")
+            .ChangesItem<ConsentResponse>("Refuse a consent request", "The originator's legal reviewers or liaison officers, with a reason.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         return api;
     }
 

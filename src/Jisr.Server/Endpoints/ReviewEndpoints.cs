@@ -15,8 +15,13 @@ public static class ReviewEndpoints
 {
     public static RouteGroupBuilder MapReviewEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/review-queue", QueueAsync).WithTags("Review").WithName("ReviewQueue");
-        api.MapPost("/records/{id:guid}/review", ReviewAsync).WithTags("Review").WithName("ReviewRecord");
+        api.MapGet("/review-queue", QueueAsync).WithTags("Review").WithName("ReviewQueue")
+            .ListsItems<PageResponse<RecordSummary>>("List the records due for review", "Legal reviewers: records whose review date has come.")
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden);
+        api.MapPost("/records/{id:guid}/review", ReviewAsync).WithTags("Review").WithName("ReviewRecord")
+            .ChangesItem<RecordSummary>("Decide on a record due for review", "Legal reviewers: 'extend' (200, with the next review date) or 'delete' (204), always with a reason, which is audited.")
+            .Produces(StatusCodes.Status204NoContent)
+            .Problems(StatusCodes.Status403Forbidden);
         return api;
     }
 

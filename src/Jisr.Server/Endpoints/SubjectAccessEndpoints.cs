@@ -19,7 +19,11 @@ public static class SubjectAccessEndpoints
 {
     public static RouteGroupBuilder MapSubjectAccessEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/persons/{id:guid}/subject-access", ExportAsync).WithTags("Persons").WithName("SubjectAccess").RequirePurpose();
+        api.MapGet("/persons/{id:guid}/subject-access", ExportAsync).WithTags("Persons").WithName("SubjectAccess").RequirePurpose()
+            .ReadsItem<SubjectAccessExport>("Export what the agency holds on a person", "For a legal reviewer answering a data-subject access request: the person, the records, links, releases, notices and audit entries about them. JSON, or a readable HTML report with ?format=html.")
+            .ProducesMediaType("text/html", Microsoft.OpenApi.JsonSchemaType.String, "A self-contained HTML report, for ?format=html.")
+            .QueryParameter("format", "'html' for a readable report; JSON otherwise.")
+            .Problems(StatusCodes.Status403Forbidden);
         return api;
     }
 
