@@ -41,16 +41,8 @@ public static class AgreementEndpoints
         return api;
     }
 
-    private static async Task<IEnumerable<AgreementResponse>> ListAsync(Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken cancellationToken)
-    {
-        var responses = new List<AgreementResponse>();
-        foreach (var agreement in await service.ListAsync(caller, cancellationToken))
-        {
-            responses.Add(await ToResponseAsync(agreement, agencies, cancellationToken));
-        }
-
-        return responses;
-    }
+    private static Task<IEnumerable<AgreementResponse>> ListAsync(Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken cancellationToken) =>
+        service.ListAsync(caller, cancellationToken).EachAsync(agreement => ToResponseAsync(agreement, agencies, cancellationToken));
 
     private static async Task<AgreementResponse> ToResponseAsync(SharingAgreement a, AgencyDirectory agencies, CancellationToken cancellationToken) =>
         new(a.Id,

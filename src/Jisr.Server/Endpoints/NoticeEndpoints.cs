@@ -39,16 +39,8 @@ public static class NoticeEndpoints
         return api;
     }
 
-    private static async Task<IEnumerable<NoticeResponse>> ListAsync(Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken cancellationToken)
-    {
-        var responses = new List<NoticeResponse>();
-        foreach (var notice in await service.ListAsync(caller, cancellationToken))
-        {
-            responses.Add(await ToResponseAsync(notice, caller, agencies, cancellationToken));
-        }
-
-        return responses;
-    }
+    private static Task<IEnumerable<NoticeResponse>> ListAsync(Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken cancellationToken) =>
+        service.ListAsync(caller, cancellationToken).EachAsync(notice => ToResponseAsync(notice, caller, agencies, cancellationToken));
 
     /// <summary>Recipients see the notice; the screening flags, the reviewer's reason and the recipient list are the issuer's own.</summary>
     private static async Task<NoticeResponse> ToResponseAsync(Notice n, Principal caller, AgencyDirectory agencies, CancellationToken cancellationToken)

@@ -57,27 +57,11 @@ public static class ReleaseEndpoints
         return api;
     }
 
-    private static async Task<IEnumerable<ReleaseResponse>> ListAsync(string? status, Guid? record, Principal caller, ReleaseService service, AgencyDirectory agencies, CancellationToken cancellationToken)
-    {
-        var responses = new List<ReleaseResponse>();
-        foreach (var release in await service.ListAsync(caller, status, record, cancellationToken))
-        {
-            responses.Add(await ToResponseAsync(release, agencies, cancellationToken));
-        }
+    private static Task<IEnumerable<ReleaseResponse>> ListAsync(string? status, Guid? record, Principal caller, ReleaseService service, AgencyDirectory agencies, CancellationToken cancellationToken) =>
+        service.ListAsync(caller, status, record, cancellationToken).EachAsync(release => ToResponseAsync(release, agencies, cancellationToken));
 
-        return responses;
-    }
-
-    private static async Task<IEnumerable<ConsentResponse>> ListConsentsAsync(Principal caller, ConsentService service, AgencyDirectory agencies, CancellationToken cancellationToken)
-    {
-        var responses = new List<ConsentResponse>();
-        foreach (var consent in await service.ListAsync(caller, cancellationToken))
-        {
-            responses.Add(await ToResponseAsync(consent, agencies, cancellationToken));
-        }
-
-        return responses;
-    }
+    private static Task<IEnumerable<ConsentResponse>> ListConsentsAsync(Principal caller, ConsentService service, AgencyDirectory agencies, CancellationToken cancellationToken) =>
+        service.ListAsync(caller, cancellationToken).EachAsync(consent => ToResponseAsync(consent, agencies, cancellationToken));
 
     private static async Task<ReleaseResponse> ToResponseAsync(Release r, AgencyDirectory agencies, CancellationToken cancellationToken) =>
         new(r.Id,
