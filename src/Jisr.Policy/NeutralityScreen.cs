@@ -88,7 +88,8 @@ public static class NeutralityScreen
         return flags;
     }
 
-    private static string Folded(string?[] texts) => $" {TextFolding.FoldForSearch(string.Join(' ', texts))} ";
+    /// <summary>The text folded as search folds it, after look-alike letters and compatibility forms are undone (a notice must not slip past the screen by spelling "trеason" with a Cyrillic е).</summary>
+    private static string Folded(string?[] texts) => $" {TextFolding.FoldForSearch(Confusables.AsReaderSeesIt(string.Join(' ', texts)))} ";
 
     private static IEnumerable<string> Found(string folded, string[] phrases) =>
         phrases.Where(p => folded.Contains(p, StringComparison.Ordinal)).Select(p => p.Trim());

@@ -49,6 +49,9 @@ public static class JisrNode
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+
+            // {"classification": "UNCLASSIFIED", "classification": "SECRET"}: which one did the sender mean? Refused, not guessed.
+            o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
 
             // Arabic and accented text stay readable; characters that matter to HTML and JavaScript are still escaped.
@@ -87,6 +90,7 @@ public static class JisrNode
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ProblemResponses.HandleExceptionAsync });
         app.UseStatusCodePages(ProblemResponses.WriteStatusCodeProblemAsync);
         app.UseAuthentication();

@@ -68,4 +68,23 @@ public sealed class NeutralityScreenTests
         Assert.Equal(flagged, flags.Any(f => f.StartsWith("expression offence under", StringComparison.Ordinal)));
         Assert.Equal(flagged, flags.Count > 0);
     }
+
+    [Theory]
+    [InlineData("high tr\u0435ason")] // Cyrillic е
+    [InlineData("\uFF45\uFF53\uFF50\uFF49\uFF4F\uFF4E\uFF41\uFF47\uFF45")] // full-width "espionage"
+    [InlineData("\u0455\u0435dition")] // Cyrillic ѕ and е
+    [InlineData("\u0395SPI\u039FNAGE")] // Greek Ε and Ο, upper case
+    [InlineData("tre\u200Bason")] // a zero-width space inside the word
+    public void Screen_LookAlikeLettersAndCompatibilityForms_DoNotHideAPoliticalOffence(string offence)
+    {
+        var flags = NeutralityScreen.Screen(ThreatDomain.OrganisedCrime, offence, "Wanted.");
+
+        Assert.Contains(flags, f => f.StartsWith("political offence:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Screen_RussianOrGreekText_IsNotFlaggedForLookingLatin()
+    {
+        Assert.Empty(NeutralityScreen.Screen(ThreatDomain.OrganisedCrime, "мошенничество", "Разыскивается за мошенничество.", "Καταζητείται για απάτη."));
+    }
 }

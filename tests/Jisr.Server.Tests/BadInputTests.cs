@@ -162,6 +162,59 @@ public sealed class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixtu
         Assert.True(problem!["errors"]!.AsObject().ContainsKey("cursor"));
     }
 
+    [Theory]
+    [InlineData("%20%20%20")]
+    [InlineData("%01%02")]
+    [InlineData("enqu%C3%AAte%0A2026")]
+    [InlineData("%E2%80")]
+    [InlineData("\t")]
+    public async Task Search_WithAPurposeOfBlanksControlCharactersOrBrokenUtf8_Answers400NamingTheHeader(string purpose)
+    {
+        using var search = new HttpRequestMessage(HttpMethod.Get, "/api/v1/records/search?q=Tanger");
+        search.Headers.TryAddWithoutValidation("X-Jisr-Purpose", purpose);
+
+        var response = await Client.SendAsync(search);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(problem!["errors"]!.AsObject().ContainsKey("X-Jisr-Purpose"));
+    }
+
+    [Fact]
+    public async Task Search_WithAnArabicPurpose_IsKeptDecodedAndTrimmed()
+    {
+        var purpose = "تحقيق 2026/114 " + Guid.NewGuid().ToString("N")[..6];
+        using var search = new HttpRequestMessage(HttpMethod.Get, "/api/v1/records/search?q=Tanger");
+        search.Headers.Add("X-Jisr-Purpose", "  " + Uri.EscapeDataString(purpose) + "  ");
+
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(search)).StatusCode);
+        await using var db = fixture.Node.Database.Open();
+        Assert.True(db.AuditLog.Any(e => e.Purpose == purpose));
+    }
+
+    [Fact]
+    public async Task Create_WithADuplicatedJsonKey_Answers400()
+    {
+        var body = RecordRequests.Valid().ToJsonString();
+        var duplicated = "{\"title\":\"first\"," + body[1..];
+        using var content = new StringContent(duplicated, System.Text.Encoding.UTF8, "application/json");
+        var before = await CountAsync();
+
+        var response = await Client.PostAsync("/api/v1/records", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, await CountAsync());
+    }
+
+    [Fact]
+    public async Task ApiAnswers_AreNotCached_AndNotSniffed()
+    {
+        var response = await Client.GetAsync("/api/v1/records");
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.True(response.Headers.CacheControl?.NoStore);
+    }
+
     private async Task<int> CountAsync()
     {
         await using var db = fixture.Node.Database.Open();
