@@ -157,6 +157,17 @@ public static class AccessPolicy
             : PolicyDecision.Deny("administrators manage only their own agency's users");
     }
 
+    /// <summary>
+    /// Creating a user of <paramref name="targetAgencyId"/> with these <paramref name="roles"/> and this
+    /// <paramref name="clearance"/>: the administrators of that agency (<see cref="CanManageUsers"/>). The decision
+    /// names what is granted so that limits on granting roles and clearances are written here.
+    /// </summary>
+    public static PolicyDecision CanManageUser(Principal principal, Guid targetAgencyId, IReadOnlyCollection<Role> roles, Classification clearance)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        return CanManageUsers(principal, targetAgencyId);
+    }
+
     /// <summary>Registering a new agency on this node is an administrator's act.</summary>
     public static PolicyDecision CanManageAgencies(Principal principal)
     {
@@ -216,6 +227,16 @@ public static class AccessPolicy
     /// </summary>
     public static PolicyDecision CanExport(Principal principal, Record record, DateTimeOffset now) =>
         IfReadable(principal, record, now, () => PolicyDecision.Allow);
+
+    /// <summary>
+    /// A data-subject access export gathers everything the agency holds on one person (records, links, releases,
+    /// notices, audit entries): the agency's legal reviewers make it, to answer the person's access request.
+    /// </summary>
+    public static PolicyDecision CanExportSubjectAccess(Principal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return Only(principal.Has(Role.LegalReviewer), "data-subject access exports are made by legal reviewers");
+    }
 
     /// <summary>
     /// A record refers to existing entities only where the caller may read them, and only to its own agency's: a

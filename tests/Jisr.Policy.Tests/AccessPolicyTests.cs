@@ -196,6 +196,34 @@ public sealed class AccessPolicyTests
     }
 
     [Fact]
+    public void CanManageUser_CreatingAUser_IsForAdministratorsOfThatAgency()
+    {
+        var agency = Guid.NewGuid();
+        Role[] roles = [Role.Analyst];
+
+        Assert.True(AccessPolicy.CanManageUser(User(agency, Classification.Restricted, Role.Administrator), agency, roles, Classification.Secret).IsAllowed);
+        var notAdministrator = AccessPolicy.CanManageUser(User(agency, Classification.Secret, Role.Analyst, Role.LegalReviewer), agency, roles, Classification.Restricted);
+        Assert.Equal(PolicyOutcome.Denied, notAdministrator.Outcome);
+        Assert.Equal("only administrators manage user accounts", notAdministrator.Reason);
+        var otherAgency = AccessPolicy.CanManageUser(User(Guid.NewGuid(), Classification.Secret, Role.Administrator), agency, roles, Classification.Restricted);
+        Assert.Equal("administrators manage only their own agency's users", otherAgency.Reason);
+    }
+
+    [Fact]
+    public void CanExportSubjectAccess_LegalReviewersOnly()
+    {
+        var agency = Guid.NewGuid();
+
+        Assert.True(AccessPolicy.CanExportSubjectAccess(User(agency, Classification.Restricted, Role.LegalReviewer)).IsAllowed);
+        foreach (var role in Enum.GetValues<Role>().Where(r => r != Role.LegalReviewer))
+        {
+            var refused = AccessPolicy.CanExportSubjectAccess(User(agency, Classification.Secret, role));
+            Assert.Equal(PolicyOutcome.Denied, refused.Outcome);
+            Assert.Equal("data-subject access exports are made by legal reviewers", refused.Reason);
+        }
+    }
+
+    [Fact]
     public void CanReadAudit_LegalReviewersAndAdministratorsOnly()
     {
         var agency = Guid.NewGuid();

@@ -6,6 +6,12 @@ public static class ApplicationServices
     public static IServiceCollection AddJisrApplication(this IServiceCollection services)
     {
         services.AddScoped<AgencyNames>();
+        services.AddScoped<AccountAdministration>();
+        services.AddScoped<OwnAccountService>();
+        services.AddScoped<AuditTrailService>();
+        services.AddScoped<EntityService>();
+        services.AddScoped<PersonMatchService>();
+        services.AddScoped<SubjectAccessService>();
         services.AddScoped<AgreementService>();
         services.AddScoped<ReleaseService>();
         services.AddScoped<ConsentService>();

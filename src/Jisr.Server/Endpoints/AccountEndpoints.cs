@@ -1,8 +1,8 @@
 using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 using Jisr.Policy;
+using Jisr.Server.Application;
 using Jisr.Server.Auth;
 using Jisr.Server.Contracts;
 using Jisr.Server.Errors;
@@ -13,7 +13,10 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace Jisr.Server.Endpoints;
 
-/// <summary>Sign-in, the caller's own account and tokens, agencies, user administration and the audit trail.</summary>
+/// <summary>
+/// Sign-in, the caller's own account and tokens (see <see cref="OwnAccountService"/>), agencies and user
+/// administration (<see cref="AccountAdministration"/>) and the audit trail (<see cref="AuditTrailService"/>).
+/// </summary>
 public static class AccountEndpoints
 {
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
@@ -57,14 +60,9 @@ public static class AccountEndpoints
         return api;
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, HttpContext context, AccountService accounts)
+    private static async Task<IResult> LoginAsync(LoginRequest request, HttpContext context, OwnAccountService account)
     {
-        if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
-        {
-            return ProblemResponses.Validation(string.IsNullOrWhiteSpace(request.UserName) ? "userName" : "password", "is required");
-        }
-
-        var result = await accounts.SignInAsync(request.UserName, request.Password, context.RequestAborted);
+        var result = await account.SignInAsync(request, context.RequestAborted);
         switch (result.Outcome)
         {
             case SignInOutcome.Succeeded:
@@ -84,112 +82,54 @@ public static class AccountEndpoints
         return Results.NoContent();
     }
 
+    /// <summary>The caller as the policy sees them: nothing to decide or read beyond the agency's code.</summary>
     private static async Task<MeResponse> MeAsync(Principal caller, AgencyDirectory agencies, CancellationToken cancellationToken) =>
         new(caller.UserId, caller.UserName, await agencies.GetAsync(caller.AgencyId, cancellationToken),
             [.. caller.Roles.Order().Select(r => Roles.Names[r])], Marking.ClassificationNames[caller.Clearance]);
 
-    private static async Task<IEnumerable<TokenResponse>> ListTokensAsync(Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IEnumerable<TokenResponse>> ListTokensAsync(Principal caller, OwnAccountService account, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return (await accounts.ListTokensAsync(caller.UserId, cancellationToken))
+        return (await account.ListTokensAsync(caller, cancellationToken))
             .Select(t => new TokenResponse(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.IsActive(now)));
     }
 
-    private static async Task<IResult> CreateTokenAsync(TokenRequest request, Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateTokenAsync(TokenRequest request, Principal caller, OwnAccountService account, CancellationToken cancellationToken)
     {
-        var name = Guard.Text(request.Name ?? "api", "name", 100);
-        Guard.That(request.ExpiresAt is null || request.ExpiresAt > time.GetUtcNow(), "expiresAt", "must be in the future");
-        var issued = await accounts.IssueTokenAsync(caller.UserId, name, request.ExpiresAt, Actor(caller), cancellationToken);
+        var issued = await account.IssueTokenAsync(caller, request, cancellationToken);
         return Results.Created($"/api/v1/tokens/{issued.Token.Id}", new IssuedTokenResponse(issued.Token.Id, issued.Token.Name, issued.Secret, issued.Token.ExpiresAt));
     }
 
-    private static async Task<IResult> RevokeTokenAsync(Guid id, Principal caller, AccountService accounts, TokenCache cache, CancellationToken cancellationToken)
+    private static Task<IResult> RevokeTokenAsync(Guid id, Principal caller, OwnAccountService account, CancellationToken cancellationToken) =>
+        account.RevokeTokenAsync(caller, id, cancellationToken).NoContentAsync();
+
+    private static async Task<IEnumerable<AgencyResponse>> ListAgenciesAsync(AccountAdministration administration, CancellationToken cancellationToken) =>
+        (await administration.ListAgenciesAsync(cancellationToken)).Select(ToResponse);
+
+    private static Task<IResult> GetAgencyAsync(string code, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.ReadAgencyAsync(code, cancellationToken).OkAsync(a => Task.FromResult(ToResponse(a)));
+
+    private static Task<IResult> CreateAgencyAsync(AgencyRequest request, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.CreateAgencyAsync(caller, request, cancellationToken).CreatedAsync(a => $"/api/v1/agencies/{a.Code}", a => Task.FromResult(ToResponse(a)));
+
+    private static Task<IResult> ListUsersAsync(Principal caller, AccountAdministration administration, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!await accounts.RevokeTokenAsync(caller, id, cancellationToken))
-        {
-            return ProblemResponses.NotFound($"token {id}");
-        }
-
-        cache.Forget(id);
-        return Results.NoContent();
-    }
-
-    private static async Task<IEnumerable<AgencyResponse>> ListAgenciesAsync(AccountService accounts, CancellationToken cancellationToken) =>
-        (await accounts.ListAgenciesAsync(cancellationToken)).Select(ToResponse);
-
-    private static async Task<IResult> GetAgencyAsync(string code, AccountService accounts, CancellationToken cancellationToken)
-    {
-        var agency = await accounts.FindAgencyAsync(code, cancellationToken);
-        return agency is null ? ProblemResponses.NotFound($"agency {code}") : Results.Ok(ToResponse(agency));
-    }
-
-    private static async Task<IResult> CreateAgencyAsync(AgencyRequest request, Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var decision = AccessPolicy.CanManageAgencies(caller);
-        if (!decision.IsAllowed)
-        {
-            return ProblemResponses.Forbidden(decision.Reason!);
-        }
-
-        var agency = await accounts.CreateAgencyAsync(Agency.Create(request.Code, request.Name, request.Country, time.GetUtcNow()), Actor(caller), cancellationToken);
-        return Results.Created($"/api/v1/agencies/{agency.Code}", ToResponse(agency));
-    }
-
-    private static async Task<IResult> ListUsersAsync(Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var decision = AccessPolicy.CanManageUsers(caller, caller.AgencyId);
-        if (!decision.IsAllowed)
-        {
-            return ProblemResponses.Forbidden(decision.Reason!);
-        }
-
         var now = time.GetUtcNow();
-        return Results.Ok((await accounts.ReadUsersAsync(caller, cancellationToken)).Select(u => ToResponse(u, now)));
+        return administration.ListUsersAsync(caller, cancellationToken).OkAsync(users => Task.FromResult(users.Select(u => ToResponse(u, now))));
     }
 
-    private static async Task<IResult> GetUserAsync(Guid id, Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var decision = AccessPolicy.CanManageUsers(caller, caller.AgencyId);
-        if (!decision.IsAllowed)
-        {
-            return ProblemResponses.Forbidden(decision.Reason!);
-        }
+    private static Task<IResult> GetUserAsync(Guid id, Principal caller, AccountAdministration administration, TimeProvider time, CancellationToken cancellationToken) =>
+        administration.ReadUserAsync(caller, id, cancellationToken).OkAsync(u => Task.FromResult(ToResponse(u, time.GetUtcNow())));
 
-        var user = await accounts.ReadUserAsync(caller, id, cancellationToken);
-        return user is null ? ProblemResponses.NotFound($"user {id}") : Results.Ok(ToResponse(user, time.GetUtcNow()));
-    }
-
-    private static async Task<IResult> CreateUserAsync(UserRequest request, Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var decision = AccessPolicy.CanManageUsers(caller, caller.AgencyId);
-        if (!decision.IsAllowed)
-        {
-            return ProblemResponses.Forbidden(decision.Reason!);
-        }
-
-        var roles = (request.Roles ?? []).Select((r, i) => Roles.Names.Parse(r, $"roles[{i}]")).ToList();
-        var clearance = Marking.ClassificationNames.Parse(request.Clearance, "clearance");
-        var user = await accounts.CreateUserAsync(caller.AgencyId, request.UserName ?? string.Empty, request.DisplayName, roles, clearance, request.Password, Actor(caller), cancellationToken: cancellationToken);
-        return Results.Created($"/api/v1/users/{user.Id}", ToResponse(user, time.GetUtcNow()));
-    }
+    private static Task<IResult> CreateUserAsync(UserRequest request, Principal caller, AccountAdministration administration, TimeProvider time, CancellationToken cancellationToken) =>
+        administration.CreateUserAsync(caller, request, cancellationToken).CreatedAsync(u => $"/api/v1/users/{u.Id}", u => Task.FromResult(ToResponse(u, time.GetUtcNow())));
 
     /// <summary>
     /// The agency's audit trail, newest first; <c>action</c> (e.g. <c>search</c>, <c>record.read</c>) and <c>target</c>
     /// (a record id) narrow it: who searched for what and why, who read a given record. Reading it is itself audited.
     /// </summary>
-    private static async Task<IResult> ListAuditAsync(Principal caller, AuditTrail trail, long? before, int? limit, string? action, string? target, CancellationToken cancellationToken)
-    {
-        var decision = AccessPolicy.CanReadAudit(caller);
-        if (!decision.IsAllowed)
-        {
-            return ProblemResponses.Forbidden(decision.Reason!);
-        }
-
-        var entries = await trail.ReadAsync(caller, new AuditQuery(before, limit, action, target), cancellationToken);
-        return Results.Ok(entries.Select(AuditEntryResponse.From));
-    }
-
-    private static AuditEvent Actor(Principal caller) => new("", caller.UserId, caller.UserName, caller.AgencyId);
+    private static Task<IResult> ListAuditAsync(Principal caller, AuditTrailService trail, long? before, int? limit, string? action, string? target, CancellationToken cancellationToken) =>
+        trail.ReadAsync(caller, new AuditQuery(before, limit, action, target), cancellationToken).OkAsync(entries => Task.FromResult(entries.Select(AuditEntryResponse.From)));
 
     private static AgencyResponse ToResponse(Agency agency) => new(agency.Id, agency.Code, agency.Name, agency.Country);
 

@@ -1,12 +1,12 @@
-using Jisr.Domain.Entities;
 using Jisr.Policy;
+using Jisr.Server.Application;
 using Jisr.Server.Contracts;
 using Jisr.Server.Errors;
 using Jisr.Storage.Records;
 
 namespace Jisr.Server.Endpoints;
 
-/// <summary><c>/api/v1/entities</c>: the entities the caller may see, and the records that mention one.</summary>
+/// <summary><c>/api/v1/entities</c>: the entities the caller may see, and the records that mention one (see <see cref="EntityService"/>).</summary>
 public static class EntityEndpoints
 {
     public static RouteGroupBuilder MapEntityEndpoints(this RouteGroupBuilder api)
@@ -25,51 +25,29 @@ public static class EntityEndpoints
         return api;
     }
 
-    private static async Task<PageResponse<EntityResponse>> ListAsync(Principal caller, EntityStore store, string? type, string? cursor, int? limit, CancellationToken cancellationToken)
+    private static async Task<PageResponse<EntityResponse>> ListAsync(Principal caller, EntityService service, string? type, string? cursor, int? limit, CancellationToken cancellationToken)
     {
-        EntityType? entityType = type is null ? null : EntityVocabulary.Types.Parse(type, "type");
-        var page = await store.ListAsync(caller, entityType, cursor, limit ?? RecordEndpoints.DefaultPageSize, cancellationToken);
+        var page = await service.ListAsync(caller, type, cursor, limit ?? RecordEndpoints.DefaultPageSize, cancellationToken);
         return new PageResponse<EntityResponse>([.. page.Items.Select(EntityMapping.ToResponse)], page.Next);
     }
 
-    private static async Task<IResult> GetAsync(Guid id, Principal caller, EntityStore store, CancellationToken cancellationToken)
-    {
-        var entity = await store.ReadAsync(caller, id, cancellationToken);
-        return entity is null ? ProblemResponses.NotFound($"entity {id}") : Results.Ok(EntityMapping.ToResponse(entity));
-    }
+    private static Task<IResult> GetAsync(Guid id, Principal caller, EntityService service, CancellationToken cancellationToken) =>
+        service.ReadAsync(caller, id, cancellationToken).OkAsync(entity => Task.FromResult(EntityMapping.ToResponse(entity)));
 
     /// <summary>The link graph one step out from an entity, within what the caller may read; a graph query carries a purpose.</summary>
-    private static async Task<IResult> NeighboursAsync(Guid id, HttpContext context, Principal caller, LinkGraph graph, CancellationToken cancellationToken)
-    {
-        var neighbours = await graph.NeighboursAsync(caller, id, Purpose.Of(context), cancellationToken);
-        if (neighbours is null)
-        {
-            return ProblemResponses.NotFound($"entity {id}");
-        }
+    private static Task<IResult> NeighboursAsync(Guid id, HttpContext context, Principal caller, EntityService service, CancellationToken cancellationToken) =>
+        service.NeighboursAsync(caller, id, Purpose.Of(context), cancellationToken).OkAsync(neighbours => Task.FromResult(ToResponse(neighbours, id)));
 
-        return Results.Ok(new NeighboursResponse(
-            EntityMapping.ToResponse(neighbours.Entity),
+    private static Task<IResult> RecordsAsync(
+        Guid id, Principal caller, EntityService service, AgencyDirectory agencies, string? cursor, int? limit, CancellationToken cancellationToken) =>
+        service.RecordsMentioningAsync(caller, id, cursor, limit ?? RecordEndpoints.DefaultPageSize, cancellationToken)
+            .OkAsync(page => RecordEndpoints.ToSummariesAsync(page, agencies, cancellationToken));
+
+    /// <summary>Each linked entity with the link's direction seen from <paramref name="id"/> ("out": it is the link's source).</summary>
+    private static NeighboursResponse ToResponse(EntityNeighbours neighbours, Guid id) =>
+        new(EntityMapping.ToResponse(neighbours.Entity),
             [.. neighbours.Links.Select(l => new Neighbour(
                 EntityMapping.ToResponse(neighbours.Others[l.FromEntityId == id ? l.ToEntityId : l.FromEntityId]),
                 l.FromEntityId == id ? "out" : "in",
-                RecordMapping.ToResponse(l)))]));
-    }
-
-    private static async Task<IResult> RecordsAsync(
-        Guid id, Principal caller, EntityStore store, AgencyDirectory agencies, string? cursor, int? limit, CancellationToken cancellationToken)
-    {
-        var entity = await store.ReadAsync(caller, id, cancellationToken);
-        if (entity is null)
-        {
-            return ProblemResponses.NotFound($"entity {id}");
-        }
-
-        var page = await store.RecordsMentioningAsync(caller, id, cursor, limit ?? RecordEndpoints.DefaultPageSize, cancellationToken);
-        return Results.Ok(await RecordEndpoints.ToSummariesAsync(page, agencies, cancellationToken));
-    }
+                RecordMapping.ToResponse(l)))]);
 }
-
-public sealed record NeighboursResponse(EntityResponse Entity, IReadOnlyList<Neighbour> Items);
-
-/// <summary>A linked entity: the link's direction seen from the entity asked about ("out": it is the link's source), and the link with its record.</summary>
-public sealed record Neighbour(EntityResponse Entity, string Direction, LinkResponse Link);

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Users;
 using Jisr.Policy;
+using Jisr.Server.Application;
 using Jisr.Server.Contracts;
 using Jisr.Server.Errors;
 using Jisr.Storage.Records;
@@ -13,7 +12,7 @@ namespace Jisr.Server.Endpoints;
 /// <summary>
 /// <c>GET /api/v1/persons/{id}/subject-access</c>: for a legal reviewer answering a data-subject access request,
 /// everything the agency holds on one person, as JSON or (<c>?format=html</c>) as a readable report. Carries a
-/// declared purpose, kept in the audit log.
+/// declared purpose, kept in the audit log (see <see cref="SubjectAccessService"/>).
 /// </summary>
 public static class SubjectAccessEndpoints
 {
@@ -27,27 +26,31 @@ public static class SubjectAccessEndpoints
         return api;
     }
 
+    /// <summary>The export is the service's; the answer is a presentation of it, as JSON or as a readable HTML report.</summary>
     private static async Task<IResult> ExportAsync(
-        Guid id, HttpContext context, Principal caller, SubjectAccessStore store, AgencyDirectory agencies, TimeProvider time, string? format, CancellationToken cancellationToken)
+        Guid id, HttpContext context, Principal caller, SubjectAccessService service, AgencyDirectory agencies, TimeProvider time, string? format, CancellationToken cancellationToken)
     {
-        if (!caller.Has(Role.LegalReviewer))
+        var outcome = await service.ExportAsync(caller, id, Purpose.Of(context), cancellationToken);
+        if (outcome.Refusal is { } refusal)
         {
-            return ProblemResponses.Forbidden("data-subject access exports are made by legal reviewers");
+            return refusal.ToProblem();
         }
 
-        var access = await store.ExportAsync(caller, id, Purpose.Of(context), cancellationToken);
-        if (access is null)
-        {
-            return ProblemResponses.NotFound($"person {id}");
-        }
+        var export = await ToExportAsync(outcome.Value!, caller, agencies, time, cancellationToken);
+        return string.Equals(format, "html", StringComparison.OrdinalIgnoreCase)
+            ? Results.Content(Html(export), "text/html; charset=utf-8")
+            : Results.Ok(export);
+    }
 
+    private static async Task<SubjectAccessExport> ToExportAsync(SubjectAccess access, Principal caller, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
+    {
         var records = new List<RecordSummary>();
         foreach (var record in access.Records)
         {
             records.Add(RecordMapping.ToSummary(record, await agencies.OriginOfAsync(record, cancellationToken)));
         }
 
-        var export = new SubjectAccessExport(
+        return new SubjectAccessExport(
             time.GetUtcNow(),
             (await agencies.GetAsync(caller.AgencyId, cancellationToken)).Code,
             EntityMapping.ToResponse(access.Person),
@@ -56,9 +59,6 @@ public static class SubjectAccessEndpoints
             await ReleasesAsync(access.Releases, agencies, cancellationToken),
             await NoticesAsync(access.Notices, agencies, cancellationToken),
             [.. access.AuditEntries.Select(AuditEntryResponse.From)]);
-        return string.Equals(format, "html", StringComparison.OrdinalIgnoreCase)
-            ? Results.Content(Html(export), "text/html; charset=utf-8")
-            : Results.Ok(export);
     }
 
     private static async Task<List<SubjectAccessRelease>> ReleasesAsync(IReadOnlyList<Domain.Sharing.Release> releases, AgencyDirectory agencies, CancellationToken cancellationToken)
@@ -137,19 +137,3 @@ public static class SubjectAccessEndpoints
         return html.Append("</table></body></html>").ToString();
     }
 }
-
-public sealed record SubjectAccessExport(
-    DateTimeOffset GeneratedAt,
-    string Agency,
-    EntityResponse Person,
-    IReadOnlyList<RecordSummary> Records,
-    IReadOnlyList<LinkResponse> Links,
-    IReadOnlyList<SubjectAccessRelease> Releases,
-    IReadOnlyList<SubjectAccessNotice> Notices,
-    IReadOnlyList<AuditEntryResponse> AuditEntries);
-
-/// <summary>A notice about the person that the agency issued or received.</summary>
-public sealed record SubjectAccessNotice(Guid Id, string Issuer, string Color, string Title, string Offence, string Status, DateTimeOffset CreatedAt);
-
-/// <summary>A release to a partner of one of the records about the person.</summary>
-public sealed record SubjectAccessRelease(Guid Id, Guid Record, string Recipient, string Status, DateTimeOffset RequestedAt, DateTimeOffset? DecidedAt);

@@ -1,0 +1,64 @@
+using Jisr.Domain.Common;
+using Jisr.Policy;
+using Jisr.Server.Auth;
+using Jisr.Server.Contracts;
+using Jisr.Storage.Accounts;
+using Jisr.Storage.Audit;
+
+namespace Jisr.Server.Application;
+
+/// <summary>
+/// The caller's own account: signing in with a password, and their personal API tokens. Each user manages only
+/// their own, so there is no decision to ask the policy for: another user's token does not exist for them (404).
+/// </summary>
+public sealed class OwnAccountService(AccountService accounts, TokenCache cache, TimeProvider time)
+{
+    public const int MaxTokenNameLength = 100;
+
+    /// <summary>Checks the password (with lockout after repeated failures); both outcomes are audited. Starting the session is the caller's (HTTP) part.</summary>
+    public Task<SignInResult> SignInAsync(LoginRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.UserName))
+        {
+            throw new DomainValidationException("userName", "is required");
+        }
+
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            throw new DomainValidationException("password", "is required");
+        }
+
+        return accounts.SignInAsync(request.UserName, request.Password, cancellationToken);
+    }
+
+    /// <summary>The caller's tokens, without the tokens themselves (stored hashed).</summary>
+    public Task<List<ApiToken>> ListTokensAsync(Principal caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return accounts.ListTokensAsync(caller.UserId, cancellationToken);
+    }
+
+    /// <summary>A new token for the caller; its secret is in the answer only, never stored.</summary>
+    public Task<IssuedToken> IssueTokenAsync(Principal caller, TokenRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        var name = Guard.Text(request.Name ?? "api", "name", MaxTokenNameLength);
+        Guard.That(request.ExpiresAt is null || request.ExpiresAt > time.GetUtcNow(), "expiresAt", "must be in the future");
+        return accounts.IssueTokenAsync(
+            caller.UserId, name, request.ExpiresAt, new AuditEvent(AuditActions.TokenCreate, caller.UserId, caller.UserName, caller.AgencyId), cancellationToken);
+    }
+
+    /// <summary>Revokes one of the caller's tokens; it stops working at once (the authentication cache forgets it).</summary>
+    public async Task<Outcome<Guid>> RevokeTokenAsync(Principal caller, Guid id, CancellationToken cancellationToken)
+    {
+        if (!await accounts.RevokeTokenAsync(caller, id, cancellationToken))
+        {
+            return Refusal.NotFound($"token {id}");
+        }
+
+        cache.Forget(id);
+        return id;
+    }
+}

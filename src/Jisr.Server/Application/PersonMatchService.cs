@@ -1,0 +1,40 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Jisr.Matching.Names;
+using Jisr.Policy;
+using Jisr.Server.Persons;
+using Jisr.Storage.Records;
+
+namespace Jisr.Server.Application;
+
+/// <summary>
+/// Persons whose names match a name in any script, among those the caller may see: the name index proposes
+/// candidates, the policy's read rule keeps the visible ones, the matcher explains each. The search and its purpose are audited.
+/// </summary>
+public sealed class PersonMatchService(EntityStore store, PersonNameIndex index)
+{
+    public const int DefaultLimit = 10;
+    public const int MaxLimit = 100;
+
+    /// <summary>Candidates asked of the index per match wanted: those the caller may not see are dropped after.</summary>
+    private const int CandidatesPerMatch = 20;
+    private const int MaxCandidates = 2000;
+
+    public async Task<PersonMatches> MatchAsync(Principal caller, string? name, int? limit, string purpose, CancellationToken cancellationToken)
+    {
+        var query = Guard.Text(name, "name", Person.MaxNameQueryLength);
+        var size = Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
+        var candidates = await index.CandidatesAsync(query, Math.Min(MaxCandidates, size * CandidatesPerMatch), cancellationToken);
+        var visible = await store.ReadablePersonsAsync(caller, [.. candidates.Select(c => c.Id)], query, purpose, cancellationToken);
+        return new PersonMatches(query, [.. candidates
+            .Where(c => visible.ContainsKey(c.Id))
+            .Take(size)
+            .Select(c => new PersonMatchFound(visible[c.Id], c.Score, c.Name, NameMatcher.Explain(query, c.Name)))]);
+    }
+}
+
+/// <summary>The persons that match <paramref name="Query"/> (as checked), best first.</summary>
+public sealed record PersonMatches(string Query, IReadOnlyList<PersonMatchFound> Items);
+
+/// <summary>A matching person, the name of theirs that matched best, its score and the matcher's explanation.</summary>
+public sealed record PersonMatchFound(Person Person, double Score, string MatchedName, MatchExplanation Explanation);
