@@ -255,6 +255,13 @@ public static class AccessPolicy
     public static PolicyDecision CanReview(Principal principal, Record record, DateTimeOffset now) =>
         IfReadable(principal, record, now, () => Only(principal.Has(Role.LegalReviewer), "only legal reviewers review records"));
 
+    /// <summary>The review queue (the records whose review date has come) is the legal reviewers' list, as the reviews are their task.</summary>
+    public static PolicyDecision CanReadReviewQueue(Principal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return Only(principal.Has(Role.LegalReviewer), "the review queue is for legal reviewers");
+    }
+
     public static Expression<Func<Release, bool>> VisibleReleases(Principal principal) => ReleaseVisibleRule.For(principal);
 
     public static Expression<Func<ConsentRequest, bool>> VisibleConsents(Principal principal) => ConsentVisibleRule.For(principal);

@@ -233,6 +233,17 @@ public sealed class AccessPolicyTests
         Assert.False(AccessPolicy.CanReadAudit(User(agency, Classification.Secret, Role.Analyst, Role.FieldOfficer)).IsAllowed);
     }
 
+    [Fact]
+    public void CanReadReviewQueue_LegalReviewersOnly()
+    {
+        var agency = Guid.NewGuid();
+
+        Assert.True(AccessPolicy.CanReadReviewQueue(User(agency, Classification.Restricted, Role.LegalReviewer)).IsAllowed);
+        var denied = AccessPolicy.CanReadReviewQueue(User(agency, Classification.Secret, Role.Analyst, Role.Administrator, Role.LiaisonOfficer));
+        Assert.Equal(PolicyOutcome.Denied, denied.Outcome);
+        Assert.Equal("the review queue is for legal reviewers", denied.Reason);
+    }
+
     private static RecordContent RecordContentOf(Record record) => RecordContent.Create(
         record.Kind, record.Title, record.Body, record.Language, record.LegalBasis, record.Purpose, record.RetentionUntil, record.ReviewDate,
         record.Marking, record.SourceGrading, [.. record.ThreatDomains]);

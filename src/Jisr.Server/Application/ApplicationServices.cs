@@ -6,6 +6,8 @@ public static class ApplicationServices
     public static IServiceCollection AddJisrApplication(this IServiceCollection services)
     {
         services.AddScoped<AgencyNames>();
+        services.AddScoped<RecordService>();
+        services.AddScoped<ReviewService>();
         services.AddScoped<AccountAdministration>();
         services.AddScoped<OwnAccountService>();
         services.AddScoped<AuditTrailService>();

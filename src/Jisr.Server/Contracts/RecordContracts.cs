@@ -131,6 +131,9 @@ public sealed record IdentifierDto(string? Kind, string? Value, string? Country 
 /// <summary>A link: <c>from</c> and <c>to</c> are an entity's <c>ref</c> in this request or an existing entity id.</summary>
 public sealed record LinkRequest(string? From, string? To, string? Type, string? ValidFrom = null, string? ValidTo = null);
 
+/// <summary>A reviewer's decision: <c>extend</c> (with the next <c>reviewDate</c>, optionally a new <c>retentionUntil</c>) or <c>delete</c>; always with a <c>reason</c>.</summary>
+public sealed record ReviewRequest(string? Decision, string? Reason, DateOnly? ReviewDate, DateTimeOffset? RetentionUntil);
+
 public sealed record AgencyRef(Guid Id, string Code);
 
 /// <summary>A record's originator and, for a release copy, its provenance.</summary>

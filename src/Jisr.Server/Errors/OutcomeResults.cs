@@ -25,6 +25,15 @@ public static class OutcomeResults
         return done.Refusal is { } refusal ? refusal.ToProblem() : Results.Ok(await respond(done.Value!));
     }
 
+    /// <summary>The answer the value calls for (a file, or 200 or 204 by what was done), or the refusal's problem.</summary>
+    public static async Task<IResult> AnswerAsync<T>(this Task<Outcome<T>> outcome, Func<T, Task<IResult>> respond)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(respond);
+        var done = await outcome;
+        return done.Refusal is { } refusal ? refusal.ToProblem() : await respond(done.Value!);
+    }
+
     /// <summary>201 with the new item's address and its response, or the refusal's problem.</summary>
     public static async Task<IResult> CreatedAsync<T, TResponse>(this Task<Outcome<T>> outcome, Func<T, string> location, Func<T, Task<TResponse>> respond)
     {
