@@ -3,6 +3,7 @@ using Jisr.Domain.Entities;
 using Jisr.Domain.Records;
 using Jisr.Storage.Accounts;
 using Jisr.Storage.Audit;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace Jisr.Storage;
 /// <see cref="PostgresJisrDbContext"/> add what differs (type conventions, full-text search) and each owns
 /// its migrations.
 /// </summary>
-public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<Guid>, Guid>
+public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<Guid>, Guid>, IDataProtectionKeyContext
 {
     /// <summary>Shadow column on Records holding the folded text full-text search indexes.</summary>
     public const string SearchTextColumn = "SearchText";
@@ -45,6 +46,12 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
     public DbSet<Domain.Sharing.ConsentRequest> ConsentRequests => Set<Domain.Sharing.ConsentRequest>();
 
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    /// <summary>
+    /// The node's data-protection key ring (session cookies, antiforgery tokens): kept with the node's data, so sessions
+    /// survive a restart, every process of one node (one database) shares it, and another node's cookies mean nothing here.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>
     /// Ids of the records whose search text holds every token (as a prefix). Tokens come from

@@ -1,6 +1,7 @@
 using Jisr.Storage.Accounts;
 using Jisr.Storage.Audit;
 using Jisr.Storage.Records;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,7 @@ public static class StorageServices
         services.AddScoped<Sharing.AgreementStore>();
         services.AddScoped<Sharing.ReleaseStore>();
         services.AddScoped<Notices.NoticeStore>();
+        services.AddDataProtection().SetApplicationName("jisr").PersistKeysToDbContext<JisrDbContext>();
         services.AddIdentityCore<JisrUser>(options =>
             {
                 options.Password.RequiredLength = 12;
