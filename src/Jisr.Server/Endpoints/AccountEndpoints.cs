@@ -85,7 +85,7 @@ public static class AccountEndpoints
     }
 
     private static async Task<MeResponse> MeAsync(Principal caller, AgencyDirectory agencies, CancellationToken cancellationToken) =>
-        new(caller.UserId, caller.UserName, await agencies.GetAsync(caller.AgencyId, cancellationToken),
+        new(caller.UserId.Value, caller.UserName, await agencies.GetAsync(caller.AgencyId, cancellationToken),
             [.. caller.Roles.Order().Select(r => Roles.Names[r])], Marking.ClassificationNames[caller.Clearance]);
 
     private static async Task<IEnumerable<TokenResponse>> ListTokensAsync(Principal caller, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
@@ -191,9 +191,9 @@ public static class AccountEndpoints
 
     private static AuditEvent Actor(Principal caller) => new("", caller.UserId, caller.UserName, caller.AgencyId);
 
-    private static AgencyResponse ToResponse(Agency agency) => new(agency.Id, agency.Code, agency.Name, agency.Country);
+    private static AgencyResponse ToResponse(Agency agency) => new(agency.Id.Value, agency.Code, agency.Name, agency.Country);
 
     private static UserResponse ToResponse(JisrUser user, DateTimeOffset now) =>
-        new(user.Id, user.UserName ?? string.Empty, user.DisplayName, user.AgencyId, [.. user.Roles.Select(r => Roles.Names[r])],
+        new(user.Id, user.UserName ?? string.Empty, user.DisplayName, user.AgencyId.Value, [.. user.Roles.Select(r => Roles.Names[r])],
             Marking.ClassificationNames[user.Clearance], user.LockoutEnd is { } end && end > now);
 }

@@ -53,7 +53,7 @@ public static class AgreementEndpoints
     }
 
     private static async Task<AgreementResponse> ToResponseAsync(SharingAgreement a, AgencyDirectory agencies, CancellationToken cancellationToken) =>
-        new(a.Id,
+        new(a.Id.Value,
             await agencies.GetAsync(a.ProposerAgencyId, cancellationToken),
             await agencies.GetAsync(a.PartnerAgencyId, cancellationToken),
             SharingAgreement.StatusNames[a.Status],

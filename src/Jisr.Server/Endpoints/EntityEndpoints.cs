@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Policy;
 using Jisr.Server.Contracts;
@@ -34,14 +35,14 @@ public static class EntityEndpoints
 
     private static async Task<IResult> GetAsync(Guid id, Principal caller, EntityStore store, CancellationToken cancellationToken)
     {
-        var entity = await store.ReadAsync(caller, id, cancellationToken);
+        var entity = await store.ReadAsync(caller, new EntityId(id), cancellationToken);
         return entity is null ? ProblemResponses.NotFound($"entity {id}") : Results.Ok(EntityMapping.ToResponse(entity));
     }
 
     /// <summary>The link graph one step out from an entity, within what the caller may read; a graph query carries a purpose.</summary>
     private static async Task<IResult> NeighboursAsync(Guid id, HttpContext context, Principal caller, LinkGraph graph, CancellationToken cancellationToken)
     {
-        var neighbours = await graph.NeighboursAsync(caller, id, Purpose.Of(context), cancellationToken);
+        var neighbours = await graph.NeighboursAsync(caller, new EntityId(id), Purpose.Of(context), cancellationToken);
         if (neighbours is null)
         {
             return ProblemResponses.NotFound($"entity {id}");
@@ -50,21 +51,21 @@ public static class EntityEndpoints
         return Results.Ok(new NeighboursResponse(
             EntityMapping.ToResponse(neighbours.Entity),
             [.. neighbours.Links.Select(l => new Neighbour(
-                EntityMapping.ToResponse(neighbours.Others[l.FromEntityId == id ? l.ToEntityId : l.FromEntityId]),
-                l.FromEntityId == id ? "out" : "in",
+                EntityMapping.ToResponse(neighbours.Others[l.FromEntityId.Value == id ? l.ToEntityId : l.FromEntityId]),
+                l.FromEntityId.Value == id ? "out" : "in",
                 RecordMapping.ToResponse(l)))]));
     }
 
     private static async Task<IResult> RecordsAsync(
         Guid id, Principal caller, EntityStore store, AgencyDirectory agencies, string? cursor, int? limit, CancellationToken cancellationToken)
     {
-        var entity = await store.ReadAsync(caller, id, cancellationToken);
+        var entity = await store.ReadAsync(caller, new EntityId(id), cancellationToken);
         if (entity is null)
         {
             return ProblemResponses.NotFound($"entity {id}");
         }
 
-        var page = await store.RecordsMentioningAsync(caller, id, cursor, limit ?? RecordEndpoints.DefaultPageSize, cancellationToken);
+        var page = await store.RecordsMentioningAsync(caller, new EntityId(id), cursor, limit ?? RecordEndpoints.DefaultPageSize, cancellationToken);
         return Results.Ok(await RecordEndpoints.ToSummariesAsync(page, agencies, cancellationToken));
     }
 }

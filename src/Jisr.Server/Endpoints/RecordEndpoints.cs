@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Records;
 using Jisr.Policy;
 using Jisr.Server.Contracts;
@@ -59,7 +60,7 @@ public static class RecordEndpoints
 
     private static async Task<IResult> GetAsync(Guid id, Principal caller, RecordStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
     {
-        var details = await store.ReadAsync(caller, id, cancellationToken);
+        var details = await store.ReadAsync(caller, new RecordId(id), cancellationToken);
         if (details is null)
         {
             return ProblemResponses.NotFound($"record {id}");
@@ -72,7 +73,7 @@ public static class RecordEndpoints
     /// <summary>The record as a STIX 2.1 bundle (report, entities, links, markings); an export carries a purpose and is audited.</summary>
     private static async Task<IResult> StixAsync(Guid id, HttpContext context, Principal caller, RecordStore store, AgencyDirectory agencies, CancellationToken cancellationToken)
     {
-        var details = await store.ReadAsync(caller, id, cancellationToken, AuditActions.RecordExportStix, Purpose.Of(context));
+        var details = await store.ReadAsync(caller, new RecordId(id), cancellationToken, AuditActions.RecordExportStix, Purpose.Of(context));
         if (details is null)
         {
             return ProblemResponses.NotFound($"record {id}");
@@ -109,7 +110,7 @@ public static class RecordEndpoints
         Guid id, RecordRequest request, Principal caller, RecordStore store, AgencyDirectory agencies, EntityStore entities, PersonNameIndex persons, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var record = await store.FindForUpdateAsync(caller, id, cancellationToken);
+        var record = await store.FindForUpdateAsync(caller, new RecordId(id), cancellationToken);
         if (record is null)
         {
             return ProblemResponses.NotFound($"record {id}");
@@ -135,7 +136,7 @@ public static class RecordEndpoints
 
     private static async Task<IResult> DeleteAsync(Guid id, Principal caller, RecordStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        var record = await store.FindForUpdateAsync(caller, id, cancellationToken);
+        var record = await store.FindForUpdateAsync(caller, new RecordId(id), cancellationToken);
         if (record is null)
         {
             return ProblemResponses.NotFound($"record {id}");
@@ -152,9 +153,9 @@ public static class RecordEndpoints
     }
 
     /// <summary>Recipients are named by user name and must be users of the caller's agency.</summary>
-    private static async Task<List<Guid>> ResolveRecipientsAsync(RecordRequest request, Principal caller, AccountService accounts, CancellationToken cancellationToken)
+    private static async Task<List<UserId>> ResolveRecipientsAsync(RecordRequest request, Principal caller, AccountService accounts, CancellationToken cancellationToken)
     {
-        var ids = new List<Guid>();
+        var ids = new List<UserId>();
         var names = request.Recipients ?? [];
         for (var i = 0; i < names.Count; i++)
         {
@@ -165,7 +166,7 @@ public static class RecordEndpoints
                 throw new Domain.Common.DomainValidationException($"recipients[{i}]", $"no user '{name}' in your agency");
             }
 
-            ids.Add(user.Id);
+            ids.Add(new UserId(user.Id));
         }
 
         return ids;
@@ -174,7 +175,7 @@ public static class RecordEndpoints
     private static async Task<RecordAssertions> ResolveAssertionsAsync(
         RecordRequest request, RecordContent content, Principal caller, EntityStore entities, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var referenced = (request.Entities ?? []).Where(e => e?.Id is not null).Select(e => e!.Id!.Value).Distinct().ToList();
+        var referenced = (request.Entities ?? []).Where(e => e?.Id is not null).Select(e => new EntityId(e!.Id!.Value)).Distinct().ToList();
         var existing = await entities.ReadableByIdAsync(caller, referenced, cancellationToken);
         return RecordMapping.ToAssertions(request, content, existing, caller.AgencyId, now);
     }

@@ -41,7 +41,7 @@ public static class ReviewEndpoints
         Guid id, ReviewRequest request, Principal caller, RecordStore store, ReviewQueue queue, AgencyDirectory agencies, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var record = await store.FindForUpdateAsync(caller, id, cancellationToken);
+        var record = await store.FindForUpdateAsync(caller, new RecordId(id), cancellationToken);
         if (record is null)
         {
             return ProblemResponses.NotFound($"record {id}");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Users;
 using Jisr.Policy;
@@ -35,7 +36,7 @@ public static class SubjectAccessEndpoints
             return ProblemResponses.Forbidden("data-subject access exports are made by legal reviewers");
         }
 
-        var access = await store.ExportAsync(caller, id, Purpose.Of(context), cancellationToken);
+        var access = await store.ExportAsync(caller, new EntityId(id), Purpose.Of(context), cancellationToken);
         if (access is null)
         {
             return ProblemResponses.NotFound($"person {id}");
@@ -66,7 +67,7 @@ public static class SubjectAccessEndpoints
         var items = new List<SubjectAccessRelease>(releases.Count);
         foreach (var r in releases)
         {
-            items.Add(new SubjectAccessRelease(r.Id, r.RecordId, (await agencies.GetAsync(r.RecipientAgencyId, cancellationToken)).Code, Domain.Sharing.Release.StatusNames[r.Status], r.RequestedAt, r.DecidedAt));
+            items.Add(new SubjectAccessRelease(r.Id.Value, r.RecordId.Value, (await agencies.GetAsync(r.RecipientAgencyId, cancellationToken)).Code, Domain.Sharing.Release.StatusNames[r.Status], r.RequestedAt, r.DecidedAt));
         }
 
         return items;
@@ -78,7 +79,7 @@ public static class SubjectAccessEndpoints
         foreach (var n in notices)
         {
             items.Add(new SubjectAccessNotice(
-                n.Id, (await agencies.GetAsync(n.IssuerAgencyId, cancellationToken)).Code, Domain.Notices.Notice.Colors[n.Color], n.Title, n.Offence,
+                n.Id.Value, (await agencies.GetAsync(n.IssuerAgencyId, cancellationToken)).Code, Domain.Notices.Notice.Colors[n.Color], n.Title, n.Offence,
                 Domain.Notices.Notice.Statuses[n.Status], n.CreatedAt));
         }
 
