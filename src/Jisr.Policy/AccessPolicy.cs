@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Notices;
@@ -25,7 +26,8 @@ public static class AccessPolicy
     private static readonly Role[] WriterRoles = [Role.Analyst, Role.FieldOfficer, Role.LiaisonOfficer];
 
     /// <summary>
-    /// The record read rule, written once: (record, agreements, caller's agency, clearance, user, now, today). A user
+    /// The record read rule, written once over (record, <see cref="ReadContext"/>): the context's members are the
+    /// agreements, the caller's agency, clearance and user, now and today, read by name. A user
     /// reads the records their agency holds (its own and the release copies it received) that are not classified
     /// above their clearance and not past their retention end; a TLP:RED record only as its author or a named
     /// recipient; a release copy only while the agreement it was released under is in force (suspending or ending the
@@ -36,24 +38,24 @@ public static class AccessPolicy
     /// Agreements are an input rather than the record's navigation so that SQL checks them with a subquery evaluated
     /// only for release copies; a join on every read cost a fifth of the read throughput.
     /// </remarks>
-    public static readonly Expression<Func<Record, IEnumerable<SharingAgreement>, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool>> RecordReadRule = PolicyExpressions.Inline(
-        (Expression<Func<Record, IEnumerable<SharingAgreement>, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool>>)((record, agreements, agencyId, clearance, userId, now, today) =>
-            record.HolderAgencyId == agencyId
-            && record.Marking.Classification <= clearance
-            && record.RetentionUntil > now
-            && (record.Marking.Tlp != Tlp.Red || record.AuthorUserId == userId || record.Recipients.Any(r => r.UserId == userId))
-            && (record.ReleasedUnderAgreementId == null || agreements.Any(a => a.Id == record.ReleasedUnderAgreementId && AgreementInForce(a, today)))),
+    public static readonly Expression<Func<Record, ReadContext, bool>> RecordReadRule = PolicyExpressions.Inline(
+        (Expression<Func<Record, ReadContext, bool>>)((record, input) =>
+            record.HolderAgencyId == input.Agency
+            && record.Marking.Classification <= input.Clearance
+            && record.RetentionUntil > input.Now
+            && (record.Marking.Tlp != Tlp.Red || record.AuthorUserId == input.User || record.Recipients.Any(r => r.UserId == input.User.Value))
+            && (record.ReleasedUnderAgreementId == null || input.Agreements.Any(a => a.Id == record.ReleasedUnderAgreementId && AgreementInForce(a, input.Today)))),
         typeof(AccessPolicy).GetMethod(nameof(AgreementInForce), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!,
         SharingAgreement.InForceRule);
 
     /// <summary>
     /// The entity read rule: an entity is readable when a record the caller may read mentions it. Entities are
     /// asserted by records, so they share their records' fate: one seen only in a SECRET record stays hidden from a
-    /// RESTRICTED reader, one that came with a release copy disappears with the copy. Inputs: the record mentions and
-    /// the records the caller may read.
+    /// RESTRICTED reader, one that came with a release copy disappears with the copy. Inputs (<see cref="EntityReadContext"/>):
+    /// the record mentions and the records the caller may read.
     /// </summary>
-    public static readonly Expression<Func<Entity, IQueryable<RecordMention>, IQueryable<Record>, bool>> EntityReadRule =
-        (entity, mentions, readableRecords) => mentions.Any(m => m.EntityId == entity.Id && readableRecords.Any(r => r.Id == m.RecordId));
+    public static readonly Expression<Func<Entity, EntityReadContext, bool>> EntityReadRule =
+        (entity, input) => input.Mentions.Any(m => m.EntityId == entity.Id && input.ReadableRecords.Any(r => r.Id == m.RecordId));
 
     /// <summary>An agreement is visible to the users of its two agencies.</summary>
     public static readonly AgencyRule<SharingAgreement> AgreementVisibleRule = new(
@@ -63,16 +65,16 @@ public static class AccessPolicy
     /// A notice is visible to its issuing agency in every state, and to its recipient agencies once it is issued (and
     /// after, when cancelled, so the cancellation reaches them) while an agreement between issuer and recipient is in
     /// force: suspending or ending the partnership hides the partner's notices at once, as it hides release copies.
-    /// Inputs: the store's agreements, the caller's agency, today.
+    /// Inputs (<see cref="NoticeContext"/>): the store's agreements, the caller's agency, today.
     /// </summary>
-    public static readonly Expression<Func<Notice, IEnumerable<SharingAgreement>, Guid, DateOnly, bool>> NoticeVisibleRule = PolicyExpressions.Inline(
-        (Expression<Func<Notice, IEnumerable<SharingAgreement>, Guid, DateOnly, bool>>)((notice, agreements, agencyId, today) =>
-            notice.IssuerAgencyId == agencyId
+    public static readonly Expression<Func<Notice, NoticeContext, bool>> NoticeVisibleRule = PolicyExpressions.Inline(
+        (Expression<Func<Notice, NoticeContext, bool>>)((notice, input) =>
+            notice.IssuerAgencyId == input.Agency
             || ((notice.Status == NoticeStatus.Issued || notice.Status == NoticeStatus.Cancelled)
-                && notice.Recipients.Any(r => r.AgencyId == agencyId)
-                && agreements.Any(a => ((a.ProposerAgencyId == notice.IssuerAgencyId && a.PartnerAgencyId == agencyId)
-                                        || (a.PartnerAgencyId == notice.IssuerAgencyId && a.ProposerAgencyId == agencyId))
-                                       && AgreementInForce(a, today)))),
+                && notice.Recipients.Any(r => r.AgencyId == input.Agency)
+                && input.Agreements.Any(a => ((a.ProposerAgencyId == notice.IssuerAgencyId && a.PartnerAgencyId == input.Agency)
+                                              || (a.PartnerAgencyId == notice.IssuerAgencyId && a.ProposerAgencyId == input.Agency))
+                                             && AgreementInForce(a, input.Today)))),
         typeof(AccessPolicy).GetMethod(nameof(AgreementInForce), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!,
         SharingAgreement.InForceRule);
 
@@ -83,13 +85,12 @@ public static class AccessPolicy
     public static readonly AgencyRule<ConsentRequest> ConsentVisibleRule = new(
         (consent, agencyId) => consent.OriginatorAgencyId == agencyId || consent.RequesterAgencyId == agencyId);
 
-    private static readonly Func<Record, IEnumerable<SharingAgreement>, Guid, Classification, Guid, DateTimeOffset, DateOnly, bool> RecordReadCheck = RecordReadRule.Compile();
+    private static readonly Func<Record, ReadContext, bool> RecordReadCheck = RecordReadRule.Compile();
 
     /// <summary>Records the principal may read, as a filter for queries over <paramref name="agreements"/> (the store's agreements).</summary>
     public static Expression<Func<Record, bool>> ReadableRecords(Principal principal, DateTimeOffset now, IEnumerable<SharingAgreement> agreements)
     {
-        ArgumentNullException.ThrowIfNull(principal);
-        return PolicyExpressions.Bind(RecordReadRule, agreements, principal.AgencyId, principal.Clearance, principal.UserId, now, Today(now));
+        return PolicyExpressions.Bind(RecordReadRule, ReadContext.For(principal, now, agreements));
     }
 
     /// <summary>
@@ -100,7 +101,7 @@ public static class AccessPolicy
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(record);
-        return RecordReadCheck(record, record.ReleasedUnder is { } agreement ? [agreement] : [], principal.AgencyId, principal.Clearance, principal.UserId, now, Today(now));
+        return RecordReadCheck(record, ReadContext.For(principal, now, record.ReleasedUnder is { } agreement ? [agreement] : []));
     }
 
     /// <summary>The calendar day (UTC) agreements' validity dates are compared with.</summary>
@@ -140,11 +141,11 @@ public static class AccessPolicy
     public static Expression<Func<Entity, bool>> ReadableEntities(Principal principal, DateTimeOffset now, IQueryable<RecordMention> mentions, IQueryable<Record> records, IEnumerable<SharingAgreement> agreements)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return PolicyExpressions.Bind(EntityReadRule, mentions, records.Where(ReadableRecords(principal, now, agreements)));
+        return PolicyExpressions.Bind(EntityReadRule, new EntityReadContext(mentions, records.Where(ReadableRecords(principal, now, agreements))));
     }
 
     /// <summary>Account administration: administrators manage the users of their own agency.</summary>
-    public static PolicyDecision CanManageUsers(Principal principal, Guid agencyId)
+    public static PolicyDecision CanManageUsers(Principal principal, AgencyId agencyId)
     {
         ArgumentNullException.ThrowIfNull(principal);
         if (!principal.Has(Role.Administrator))
@@ -162,7 +163,7 @@ public static class AccessPolicy
     /// <paramref name="clearance"/>: the administrators of that agency (<see cref="CanManageUsers"/>). The decision
     /// names what is granted so that limits on granting roles and clearances are written here.
     /// </summary>
-    public static PolicyDecision CanManageUser(Principal principal, Guid targetAgencyId, IReadOnlyCollection<Role> roles, Classification clearance)
+    public static PolicyDecision CanManageUser(Principal principal, AgencyId targetAgencyId, IReadOnlyCollection<Role> roles, Classification clearance)
     {
         ArgumentNullException.ThrowIfNull(roles);
         return CanManageUsers(principal, targetAgencyId);
@@ -243,7 +244,7 @@ public static class AccessPolicy
     /// partner's entity reaches us inside its release copy and goes with it (fusion relates it to ours), so a
     /// partner's data never outlives its release.
     /// </summary>
-    public static PolicyDecision CanReferToEntity(Guid writingAgencyId, Entity entity)
+    public static PolicyDecision CanReferToEntity(AgencyId writingAgencyId, Entity entity)
     {
         ArgumentNullException.ThrowIfNull(entity);
         return entity.AgencyId == writingAgencyId
@@ -270,11 +271,11 @@ public static class AccessPolicy
     public static Expression<Func<Notice, bool>> VisibleNotices(Principal principal, DateTimeOffset now, IEnumerable<SharingAgreement> agreements)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return PolicyExpressions.Bind(NoticeVisibleRule, agreements, principal.AgencyId, Today(now));
+        return PolicyExpressions.Bind(NoticeVisibleRule, new NoticeContext(agreements, principal.AgencyId, Today(now)));
     }
 
     /// <summary>Issuing, updating and cancelling notices: the issuing agency's analysts, field and liaison officers.</summary>
-    public static PolicyDecision CanIssueNotices(Principal principal, Guid issuerAgencyId)
+    public static PolicyDecision CanIssueNotices(Principal principal, AgencyId issuerAgencyId)
     {
         ArgumentNullException.ThrowIfNull(principal);
         if (principal.AgencyId != issuerAgencyId)
@@ -289,7 +290,7 @@ public static class AccessPolicy
     /// A notice names a person or an event, so it goes to partners only: the recipient has an agreement in force
     /// with the issuing agency that covers the notice's threat domain (checked when it is issued and when it changes).
     /// </summary>
-    public static PolicyDecision CanSendNotice(Guid issuerAgencyId, Guid recipientAgencyId, ThreatDomain threatDomain, IEnumerable<SharingAgreement> agreements, DateTimeOffset now)
+    public static PolicyDecision CanSendNotice(AgencyId issuerAgencyId, AgencyId recipientAgencyId, ThreatDomain threatDomain, IEnumerable<SharingAgreement> agreements, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(agreements);
         var today = Today(now);
@@ -328,7 +329,7 @@ public static class AccessPolicy
     /// <paramref name="agreement"/> (null: no agreement in force between the two agencies). A record received from
     /// another agency passes on only with its originator's granted consent (third-party rule).
     /// </summary>
-    public static PolicyDecision CanRelease(Principal principal, Record record, Guid recipientAgencyId, SharingAgreement? agreement, bool originatorConsented, DateTimeOffset now) =>
+    public static PolicyDecision CanRelease(Principal principal, Record record, AgencyId recipientAgencyId, SharingAgreement? agreement, bool originatorConsented, DateTimeOffset now) =>
         IfReadable(principal, record, now, () => WriterRoles.Any(principal.Has)
             ? ReleaseTerms(record, principal.AgencyId, recipientAgencyId, agreement, originatorConsented, now)
             : PolicyDecision.Deny("only analysts, field officers and liaison officers release records"));
@@ -338,7 +339,7 @@ public static class AccessPolicy
     /// not the originator, an agreement between the holder and the recipient is in force and covers the record's
     /// marking and threat domains, and a received record has its originator's consent to go to this recipient.
     /// </summary>
-    public static PolicyDecision ReleaseTerms(Record record, Guid holderAgencyId, Guid recipientAgencyId, SharingAgreement? agreement, bool originatorConsented, DateTimeOffset now)
+    public static PolicyDecision ReleaseTerms(Record record, AgencyId holderAgencyId, AgencyId recipientAgencyId, SharingAgreement? agreement, bool originatorConsented, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (recipientAgencyId == record.OriginatorAgencyId)
@@ -414,10 +415,10 @@ public static class AccessPolicy
     }
 
     /// <summary>An agency sees its own audit trail only: the entries its users' actions left. Inputs: the entry's agency, the caller's.</summary>
-    public static readonly Expression<Func<Guid?, Guid, bool>> AuditEntryVisibleRule = (entryAgencyId, agencyId) => entryAgencyId == agencyId;
+    public static readonly Expression<Func<AgencyId?, AgencyId, bool>> AuditEntryVisibleRule = (entryAgencyId, agencyId) => entryAgencyId == agencyId;
 
     /// <summary>The audit entries the principal's agency may see, as a filter for queries; <paramref name="agencyOf"/> reads an entry's agency.</summary>
-    public static Expression<Func<T, bool>> VisibleAuditEntries<T>(Principal principal, Expression<Func<T, Guid?>> agencyOf)
+    public static Expression<Func<T, bool>> VisibleAuditEntries<T>(Principal principal, Expression<Func<T, AgencyId?>> agencyOf)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(agencyOf);

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Jisr.Domain.Common;
 
 namespace Jisr.Policy;
 
@@ -9,9 +10,9 @@ namespace Jisr.Policy;
 /// </summary>
 public sealed class AgencyRule<T>
 {
-    private readonly Func<T, Guid, bool> _check;
+    private readonly Func<T, AgencyId, bool> _check;
 
-    public AgencyRule(Expression<Func<T, Guid, bool>> rule)
+    public AgencyRule(Expression<Func<T, AgencyId, bool>> rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
         Expression = rule;
@@ -19,7 +20,7 @@ public sealed class AgencyRule<T>
     }
 
     /// <summary>The rule itself, for splicing into compiled queries.</summary>
-    public Expression<Func<T, Guid, bool>> Expression { get; }
+    public Expression<Func<T, AgencyId, bool>> Expression { get; }
 
     public Expression<Func<T, bool>> For(Principal principal)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Jisr.Domain.Common;
 using Jisr.Server.Contracts;
 using Jisr.Storage.Accounts;
 
@@ -7,13 +8,13 @@ namespace Jisr.Server;
 /// <summary>Agency id → agency (code, name), for responses. Agencies are few and rarely added, so they are kept in memory.</summary>
 public sealed class AgencyDirectory(IServiceScopeFactory scopes)
 {
-    private readonly ConcurrentDictionary<Guid, Domain.Agencies.Agency> _byId = new();
+    private readonly ConcurrentDictionary<AgencyId, Domain.Agencies.Agency> _byId = new();
 
-    public async Task<AgencyRef> GetAsync(Guid id, CancellationToken cancellationToken) =>
-        await FindAsync(id, cancellationToken) is { } agency ? new AgencyRef(agency.Id, agency.Code) : new AgencyRef(id, "?");
+    public async Task<AgencyRef> GetAsync(AgencyId id, CancellationToken cancellationToken) =>
+        await FindAsync(id, cancellationToken) is { } agency ? new AgencyRef(agency.Id.Value, agency.Code) : new AgencyRef(id.Value, "?");
 
     /// <summary>The agency with this id, or null when there is none.</summary>
-    public async Task<Domain.Agencies.Agency?> FindAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<Domain.Agencies.Agency?> FindAsync(AgencyId id, CancellationToken cancellationToken)
     {
         if (_byId.TryGetValue(id, out var known))
         {
@@ -40,12 +41,12 @@ public sealed class AgencyDirectory(IServiceScopeFactory scopes)
         }
 
         return new RecordOrigin(originator, new ProvenanceResponse(
-            p.ReleaseId,
+            p.ReleaseId.Value,
             await GetAsync(p.ReleasingAgencyId, cancellationToken),
-            p.ReleasedByUserId,
+            p.ReleasedByUserId.Value,
             p.ReleasedAt,
-            record.ReleasedUnderAgreementId,
-            p.OriginalRecordId,
-            p.SourceRecordId));
+            record.ReleasedUnderAgreementId?.Value,
+            p.OriginalRecordId.Value,
+            p.SourceRecordId.Value));
     }
 }

@@ -1,4 +1,5 @@
 using Jisr.Domain.Agencies;
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Records;
 using Jisr.Storage.Accounts;
@@ -58,7 +59,14 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
     /// <see cref="Records.SearchText.Tokens"/>; the query is passed as a parameter, never spliced into SQL.
     /// Callers compose it with the policy filter; on its own it decides nothing about visibility.
     /// </summary>
-    public abstract IQueryable<Guid> MatchSearchText(IReadOnlyList<string> foldedTokens);
+    public abstract IQueryable<RecordId> MatchSearchText(IReadOnlyList<string> foldedTokens);
+
+    /// <summary>Typed ids are stored as their Guid (<see cref="Configurations.TypedIdConversions"/>): registered once, for every property of an id type.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        Configurations.TypedIdConversions.Register(configurationBuilder);
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Records;
 using Jisr.Storage.Records;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,7 @@ public sealed class PostgresJisrDbContext : JisrDbContext
     }
 
     /// <summary>tsquery: every token must occur, each as a prefix ('tok':*); quotes are doubled, so no token is read as syntax.</summary>
-    public override IQueryable<Guid> MatchSearchText(IReadOnlyList<string> foldedTokens)
+    public override IQueryable<RecordId> MatchSearchText(IReadOnlyList<string> foldedTokens)
     {
         var query = string.Join(" & ", foldedTokens.Select(t => $"'{t.Replace("'", "''", StringComparison.Ordinal)}':*"));
         return Set<SearchHit>()

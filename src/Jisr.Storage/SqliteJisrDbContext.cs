@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Storage.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -13,7 +14,7 @@ public sealed class SqliteJisrDbContext : JisrDbContext
     }
 
     /// <summary>FTS5 query: every token must occur, each as a prefix ("tok"*); quotes are doubled, so no token is read as syntax.</summary>
-    public override IQueryable<Guid> MatchSearchText(IReadOnlyList<string> foldedTokens)
+    public override IQueryable<RecordId> MatchSearchText(IReadOnlyList<string> foldedTokens)
     {
         var query = string.Join(' ', foldedTokens.Select(t => $"\"{t.Replace("\"", "\"\"", StringComparison.Ordinal)}\"*"));
         return Set<SearchHit>()
@@ -23,6 +24,8 @@ public sealed class SqliteJisrDbContext : JisrDbContext
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
+        base.ConfigureConventions(configurationBuilder);
+
         // SQLite has no date-time type; storing instants as UTC ticks keeps full precision, ordering and comparisons in SQL.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();

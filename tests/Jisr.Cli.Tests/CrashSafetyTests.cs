@@ -70,7 +70,7 @@ public sealed class CrashSafetyTests
         Assert.True(acknowledged.Count >= 150, $"only {acknowledged.Count} writes were acknowledged before the kill");
         await using var context = database.Open();
         var stored = await context.Records.Select(r => new { r.Id, Mentions = r.Mentions.Count, Links = r.Links.Count }).ToListAsync();
-        var storedIds = stored.Select(r => r.Id).ToHashSet();
+        var storedIds = stored.Select(r => r.Id.Value).ToHashSet();
         Assert.All(acknowledged, id => Assert.Contains(id, storedIds));
         Assert.All(stored, r => Assert.True(r.Mentions == 2 && r.Links == 1, $"record {r.Id} is half-written: {r.Mentions} entities, {r.Links} links"));
         var audited = (await context.AuditLog.Where(e => e.Action == "record.create").Select(e => e.TargetId).ToListAsync()).ToHashSet();

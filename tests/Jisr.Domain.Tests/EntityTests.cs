@@ -6,7 +6,7 @@ namespace Jisr.Domain.Tests;
 
 public sealed class EntityTests
 {
-    private static readonly Guid Agency = Guid.NewGuid();
+    private static readonly AgencyId Agency = new(Guid.NewGuid());
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]

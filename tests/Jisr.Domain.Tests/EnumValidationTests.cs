@@ -37,7 +37,7 @@ public sealed class EnumValidationTests
     public void Notice_WithAnUnknownColour_IsRefused()
     {
         var error = Assert.Throws<DomainValidationException>(() => Notice.Create(
-            Guid.NewGuid(), Guid.NewGuid(), (NoticeColor)42, Guid.NewGuid(), "Title", "Summary", "offence", ThreatDomain.Terrorism, [Guid.NewGuid()], [], Now));
+            new AgencyId(Guid.NewGuid()), new UserId(Guid.NewGuid()), (NoticeColor)42, new EntityId(Guid.NewGuid()), "Title", "Summary", "offence", ThreatDomain.Terrorism, [new AgencyId(Guid.NewGuid())], [], Now));
 
         Assert.Equal("color", error.Field);
         Assert.Contains("purple", error.Reason, StringComparison.Ordinal);

@@ -8,7 +8,7 @@ namespace Jisr.Domain.Tests;
 
 public sealed class RecordTests
 {
-    private static readonly Guid Agency = Guid.NewGuid();
+    private static readonly AgencyId Agency = new(Guid.NewGuid());
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
 
     private static RecordContent Content(DateTimeOffset? retention = null, DateOnly? review = null, IReadOnlyCollection<ThreatDomain>? domains = null, string language = "ar") =>
@@ -19,7 +19,7 @@ public sealed class RecordTests
     [Fact]
     public void Create_WithRetentionInThePast_IsRefused()
     {
-        var error = Assert.Throws<DomainValidationException>(() => Record.Create(Agency, Guid.NewGuid(), Content(retention: Now.AddDays(-1)), Now));
+        var error = Assert.Throws<DomainValidationException>(() => Record.Create(Agency, new UserId(Guid.NewGuid()), Content(retention: Now.AddDays(-1)), Now));
 
         Assert.Equal("retentionUntil", error.Field);
     }
@@ -27,7 +27,7 @@ public sealed class RecordTests
     [Fact]
     public void Create_WithReviewAfterRetention_IsRefused()
     {
-        var error = Assert.Throws<DomainValidationException>(() => Record.Create(Agency, Guid.NewGuid(), Content(retention: Now.AddYears(1), review: new DateOnly(2030, 1, 1)), Now));
+        var error = Assert.Throws<DomainValidationException>(() => Record.Create(Agency, new UserId(Guid.NewGuid()), Content(retention: Now.AddYears(1), review: new DateOnly(2030, 1, 1)), Now));
 
         Assert.Equal("reviewDate", error.Field);
     }
@@ -58,7 +58,7 @@ public sealed class RecordTests
     [Fact]
     public void SetAssertions_LinkToAnEntityTheRecordDoesNotMention_IsRefused()
     {
-        var record = Record.Create(Agency, Guid.NewGuid(), Content(), Now);
+        var record = Record.Create(Agency, new UserId(Guid.NewGuid()), Content(), Now);
         var a = PhoneNumber.Create(Agency, "+212600000001", Now);
         var b = PhoneNumber.Create(Agency, "+212600000002", Now);
 
@@ -70,16 +70,16 @@ public sealed class RecordTests
     [Fact]
     public void LinkDraft_RefusesSelfLinksFutureStartsAndInvertedSpans()
     {
-        var id = Guid.NewGuid();
+        var id = new EntityId(Guid.NewGuid());
         Assert.Equal("to", Assert.Throws<DomainValidationException>(() => LinkDraft.Create(id, id, LinkType.AssociateOf, null, null, Now)).Field);
-        Assert.Equal("validFrom", Assert.Throws<DomainValidationException>(() => LinkDraft.Create(id, Guid.NewGuid(), LinkType.AssociateOf, PartialDate.Parse("2030"), null, Now)).Field);
-        Assert.Equal("validTo", Assert.Throws<DomainValidationException>(() => LinkDraft.Create(id, Guid.NewGuid(), LinkType.AssociateOf, PartialDate.Parse("2020"), PartialDate.Parse("2019"), Now)).Field);
+        Assert.Equal("validFrom", Assert.Throws<DomainValidationException>(() => LinkDraft.Create(id, new EntityId(Guid.NewGuid()), LinkType.AssociateOf, PartialDate.Parse("2030"), null, Now)).Field);
+        Assert.Equal("validTo", Assert.Throws<DomainValidationException>(() => LinkDraft.Create(id, new EntityId(Guid.NewGuid()), LinkType.AssociateOf, PartialDate.Parse("2020"), PartialDate.Parse("2019"), Now)).Field);
     }
 
     [Fact]
     public void SetAssertions_AgainKeepsTheMentionObjectsThatStay()
     {
-        var record = Record.Create(Agency, Guid.NewGuid(), Content(), Now);
+        var record = Record.Create(Agency, new UserId(Guid.NewGuid()), Content(), Now);
         var a = PhoneNumber.Create(Agency, "+212600000001", Now);
         var b = PhoneNumber.Create(Agency, "+212600000002", Now);
         var c = PhoneNumber.Create(Agency, "+212600000003", Now);
@@ -96,7 +96,7 @@ public sealed class RecordTests
     [Fact]
     public void Update_KeepsIdentityOriginatorAndCreationTime()
     {
-        var record = Record.Create(Agency, Guid.NewGuid(), Content(), Now);
+        var record = Record.Create(Agency, new UserId(Guid.NewGuid()), Content(), Now);
         var id = record.Id;
 
         record.Update(Content(domains: [ThreatDomain.Terrorism]), Now.AddHours(1));
@@ -111,7 +111,7 @@ public sealed class RecordTests
     [Fact]
     public void IsPastRetention_FlipsAtTheRetentionEnd()
     {
-        var record = Record.Create(Agency, Guid.NewGuid(), Content(retention: Now.AddDays(10), review: new DateOnly(2026, 12, 1)), Now);
+        var record = Record.Create(Agency, new UserId(Guid.NewGuid()), Content(retention: Now.AddDays(10), review: new DateOnly(2026, 12, 1)), Now);
 
         Assert.False(record.IsPastRetention(Now.AddDays(9)));
         Assert.True(record.IsPastRetention(Now.AddDays(10)));

@@ -8,12 +8,12 @@ namespace Jisr.Domain.Tests;
 public sealed class SharingAgreementTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
-    private static readonly Guid Proposer = Guid.NewGuid();
-    private static readonly Guid Partner = Guid.NewGuid();
+    private static readonly AgencyId Proposer = new(Guid.NewGuid());
+    private static readonly AgencyId Partner = new(Guid.NewGuid());
 
     private static SharingAgreement Propose(DateOnly? from = null, DateOnly? until = null) =>
         SharingAgreement.Propose(Proposer, Partner, [ThreatDomain.Terrorism], Classification.Confidential, [HandlingCode.H0],
-            from ?? new DateOnly(2026, 12, 1), until ?? new DateOnly(2027, 12, 1), Guid.NewGuid(), Now);
+            from ?? new DateOnly(2026, 12, 1), until ?? new DateOnly(2027, 12, 1), new UserId(Guid.NewGuid()), Now);
 
     [Fact]
     public void IsInForce_OnlyOnceAcceptedAndWithinItsDates()
@@ -21,7 +21,7 @@ public sealed class SharingAgreementTests
         var agreement = Propose();
         Assert.False(agreement.IsInForce(new DateOnly(2027, 1, 1)));
 
-        agreement.Accept(Guid.NewGuid(), Now);
+        agreement.Accept(new UserId(Guid.NewGuid()), Now);
 
         Assert.False(agreement.IsInForce(new DateOnly(2026, 11, 30)));
         Assert.True(agreement.IsInForce(new DateOnly(2027, 1, 1)));
@@ -32,7 +32,7 @@ public sealed class SharingAgreementTests
     public void Suspend_TakesItOutOfForceAtOnce_AndResumeBringsItBack()
     {
         var agreement = Propose();
-        agreement.Accept(Guid.NewGuid(), Now);
+        agreement.Accept(new UserId(Guid.NewGuid()), Now);
 
         agreement.Suspend("audit of the partner's handling", Now);
         Assert.False(agreement.IsInForce(new DateOnly(2027, 1, 1)));
@@ -45,7 +45,7 @@ public sealed class SharingAgreementTests
     public void Propose_WithItself_BackDated_OrInvertedDates_IsRefused()
     {
         Assert.Equal("partner", Assert.Throws<DomainValidationException>(() =>
-            SharingAgreement.Propose(Proposer, Proposer, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], new DateOnly(2027, 1, 1), new DateOnly(2028, 1, 1), Guid.NewGuid(), Now)).Field);
+            SharingAgreement.Propose(Proposer, Proposer, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], new DateOnly(2027, 1, 1), new DateOnly(2028, 1, 1), new UserId(Guid.NewGuid()), Now)).Field);
         Assert.Equal("validFrom", Assert.Throws<DomainValidationException>(() => Propose(from: new DateOnly(2026, 11, 1))).Field);
         Assert.Equal("validUntil", Assert.Throws<DomainValidationException>(() => Propose(until: new DateOnly(2026, 11, 30))).Field);
     }
@@ -62,7 +62,7 @@ public sealed class SharingAgreementTests
 
         agreement.End("withdrawn", Now);
         Assert.Throws<DomainStateException>(() => agreement.End("again", Now));
-        Assert.Throws<DomainStateException>(() => agreement.Accept(Guid.NewGuid(), Now));
+        Assert.Throws<DomainStateException>(() => agreement.Accept(new UserId(Guid.NewGuid()), Now));
         Assert.Equal("withdrawn", agreement.StatusReason);
     }
 }

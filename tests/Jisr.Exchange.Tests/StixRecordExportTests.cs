@@ -38,7 +38,7 @@ public sealed class StixRecordExportTests
             RecordKind.IntelligenceReport, "شبكة تهريب عبر ميناء طنجة", "Observation <b>du</b> réseau & de ses relais.", "ar",
             "Loi 03-03", "Prévention du trafic", Now.AddYears(5), DateOnly.FromDateTime(Now.UtcDateTime).AddYears(1), marking,
             SourceGrading.Parse("B2"), [ThreatDomain.DrugTrafficking, ThreatDomain.OrganisedCrime]);
-        var record = Record.Create(Originator.Id, Guid.NewGuid(), content, Now);
+        var record = Record.Create(Originator.Id, new UserId(Guid.NewGuid()), content, Now);
         var links = entities.Zip(entities.Skip(1), (x, y) => LinkDraft.Create(x.Id, y.Id, LinkType.AssociateOf, PartialDate.Parse("2025-01"), PartialDate.Parse("2026-06"), Now)).ToList();
         record.SetAssertions(entities, links);
         return (record, entities);

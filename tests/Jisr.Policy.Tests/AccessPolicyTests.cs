@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
@@ -12,12 +13,12 @@ public sealed class AccessPolicyTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
 
-    private static Principal User(Guid agency, Classification clearance, params Role[] roles) =>
-        new(Guid.NewGuid(), "user", agency, "AG", roles.ToHashSet(), clearance);
+    private static Principal User(AgencyId agency, Classification clearance, params Role[] roles) =>
+        new(new UserId(Guid.NewGuid()), "user", agency, "AG", roles.ToHashSet(), clearance);
 
-    private static Record NewRecord(Guid agency, Classification classification, DateTimeOffset created, DateTimeOffset retention, Guid? author = null, Tlp tlp = Tlp.Amber, IReadOnlyCollection<Guid>? recipients = null)
+    private static Record NewRecord(AgencyId agency, Classification classification, DateTimeOffset created, DateTimeOffset retention, UserId? author = null, Tlp tlp = Tlp.Amber, IReadOnlyCollection<UserId>? recipients = null)
     {
-        var record = Record.Create(agency, author ?? Guid.NewGuid(), RecordContent.Create(
+        var record = Record.Create(agency, author ?? new UserId(Guid.NewGuid()), RecordContent.Create(
             RecordKind.IntelligenceReport, "t", "", "en", "basis", "purpose", retention, DateOnly.FromDateTime(retention.UtcDateTime),
             Marking.Create(classification, tlp, HandlingCode.H0), SourceGrading.Parse("B2"), [ThreatDomain.Terrorism]), created);
         record.SetRecipients(recipients ?? []);
@@ -31,7 +32,7 @@ public sealed class AccessPolicyTests
     /// </summary>
     private static bool ReferenceCanRead(Principal p, Record r, DateTimeOffset at) =>
         r.HolderAgencyId == p.AgencyId && (int)r.Marking.Classification <= (int)p.Clearance && at < r.RetentionUntil
-        && (r.Marking.Tlp != Tlp.Red || r.AuthorUserId == p.UserId || r.Recipients.Select(x => x.UserId).Contains(p.UserId))
+        && (r.Marking.Tlp != Tlp.Red || r.AuthorUserId == p.UserId || r.Recipients.Select(x => x.UserId).Contains(p.UserId.Value))
         && (r.Provenance is null || (r.ReleasedUnder!.Status == AgreementStatus.InForce
                                      && r.ReleasedUnder.ValidFrom <= DateOnly.FromDateTime(at.UtcDateTime)
                                      && DateOnly.FromDateTime(at.UtcDateTime) <= r.ReleasedUnder.ValidUntil));
@@ -40,10 +41,10 @@ public sealed class AccessPolicyTests
     public void ReadRules_ForManyRandomUsersRecordsAndTimes_AgreeWithTheReferenceModel_InQueriesAndInMemory()
     {
         var random = new Random(2611);
-        var agencies = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToArray();
+        var agencies = Enumerable.Range(0, 12).Select(_ => new AgencyId(Guid.NewGuid())).ToArray();
         var classifications = Enum.GetValues<Classification>();
         var roles = Enum.GetValues<Role>();
-        var users = Enumerable.Range(0, 60).Select(_ => (Id: Guid.NewGuid(), Agency: agencies[random.Next(agencies.Length)])).ToArray();
+        var users = Enumerable.Range(0, 60).Select(_ => (Id: new UserId(Guid.NewGuid()), Agency: agencies[random.Next(agencies.Length)])).ToArray();
         var records = Enumerable.Range(0, 500).Select(_ =>
         {
             var created = Now.AddDays(-random.Next(0, 2000));
@@ -60,11 +61,11 @@ public sealed class AccessPolicyTests
             var partner = agencies.Where(a => a != source.HolderAgencyId).ElementAt(random.Next(agencies.Length - 1));
             var agreement = RandomAgreements.Between(random, source.HolderAgencyId, partner, Now);
             agreements.Add(agreement);
-            var recipients = source.Marking.Tlp == Tlp.Red ? users.Where(x => x.Agency == partner && random.Next(2) == 0).Select(x => x.Id).Append(Guid.NewGuid()).ToList() : [];
-            var release = Release.Request(source, partner, agreement, Guid.NewGuid(), recipients, null, AccessPolicy.ReleaseNeedsSecondPerson(source.Marking), Now);
+            var recipients = source.Marking.Tlp == Tlp.Red ? users.Where(x => x.Agency == partner && random.Next(2) == 0).Select(x => x.Id).Append(new UserId(Guid.NewGuid())).ToList() : [];
+            var release = Release.Request(source, partner, agreement, new UserId(Guid.NewGuid()), recipients, null, AccessPolicy.ReleaseNeedsSecondPerson(source.Marking), Now);
             if (release.Status == ReleaseStatus.AwaitingApproval)
             {
-                release.Approve(Guid.NewGuid(), null, Now);
+                release.Approve(new UserId(Guid.NewGuid()), null, Now);
             }
 
             records.Add(Record.CreateReleaseCopy(source, release, agreement, Now));
@@ -98,11 +99,11 @@ public sealed class AccessPolicyTests
     [Fact]
     public void EntityRule_AnEntityIsReadableExactlyWhenAReadableRecordMentionsIt()
     {
-        var agency = Guid.NewGuid();
+        var agency = new AgencyId(Guid.NewGuid());
         var inRestricted = PhoneNumber.Create(agency, "+212600000001", Now);
         var onlyInSecret = PhoneNumber.Create(agency, "+212600000002", Now);
         var orphan = PhoneNumber.Create(agency, "+212600000003", Now);
-        var foreign = PhoneNumber.Create(Guid.NewGuid(), "+212600000004", Now);
+        var foreign = PhoneNumber.Create(new AgencyId(Guid.NewGuid()), "+212600000004", Now);
         var restricted = NewRecord(agency, Classification.Restricted, Now, Now.AddYears(1));
         restricted.SetAssertions([inRestricted], []);
         var secret = NewRecord(agency, Classification.Secret, Now, Now.AddYears(1));
@@ -125,12 +126,12 @@ public sealed class AccessPolicyTests
     [Fact]
     public void ReadableRecords_KeepsPrincipalValuesOutOfConstants_SoQueriesAreParameterised()
     {
-        var expression = AccessPolicy.ReadableRecords(User(Guid.NewGuid(), Classification.Secret), Now, []);
+        var expression = AccessPolicy.ReadableRecords(User(new AgencyId(Guid.NewGuid()), Classification.Secret), Now, []);
 
-        // A query provider turns member access on a captured object into a SQL parameter; a Guid or date constant would be a literal.
+        // A query provider turns member access on a captured object into a SQL parameter; an id, Guid or date constant would be a literal.
         var constants = new ConstantCollector();
         constants.Visit(expression);
-        Assert.DoesNotContain(constants.Types, t => t == typeof(Guid) || t == typeof(DateTimeOffset) || t == typeof(Classification));
+        Assert.DoesNotContain(constants.Types, t => t == typeof(Guid) || t == typeof(AgencyId) || t == typeof(UserId) || t == typeof(DateTimeOffset) || t == typeof(DateOnly) || t == typeof(Classification));
         Assert.NotEmpty(constants.Types);
     }
 
@@ -153,7 +154,7 @@ public sealed class AccessPolicyTests
     [InlineData(Role.Administrator, false)]
     public void CanCreate_OnlyWritersWriteRecords(Role role, bool allowed)
     {
-        var agency = Guid.NewGuid();
+        var agency = new AgencyId(Guid.NewGuid());
         var content = NewRecord(agency, Classification.Restricted, Now, Now.AddYears(1));
 
         Assert.Equal(allowed, AccessPolicy.CanCreate(User(agency, Classification.Secret, role), RecordContentOf(content)).IsAllowed);
@@ -162,7 +163,7 @@ public sealed class AccessPolicyTests
     [Fact]
     public void CanCreate_AboveOwnClearance_IsDenied()
     {
-        var agency = Guid.NewGuid();
+        var agency = new AgencyId(Guid.NewGuid());
         var secret = NewRecord(agency, Classification.Secret, Now, Now.AddYears(1));
 
         var decision = AccessPolicy.CanCreate(User(agency, Classification.Confidential, Role.Analyst), RecordContentOf(secret));
@@ -174,7 +175,7 @@ public sealed class AccessPolicyTests
     [Fact]
     public void CanDelete_AuthorLegalReviewerOrAdministrator_ElseDenied_AndInvisibleIsNotVisible()
     {
-        var agency = Guid.NewGuid();
+        var agency = new AgencyId(Guid.NewGuid());
         var author = User(agency, Classification.Secret, Role.Analyst);
         var record = NewRecord(agency, Classification.Restricted, Now, Now.AddYears(1), author.UserId);
 
@@ -182,37 +183,37 @@ public sealed class AccessPolicyTests
         Assert.True(AccessPolicy.CanDelete(User(agency, Classification.Secret, Role.LegalReviewer), record, Now).IsAllowed);
         Assert.True(AccessPolicy.CanDelete(User(agency, Classification.Secret, Role.Administrator), record, Now).IsAllowed);
         Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanDelete(User(agency, Classification.Secret, Role.Analyst), record, Now).Outcome);
-        Assert.Equal(PolicyOutcome.NotVisible, AccessPolicy.CanDelete(User(Guid.NewGuid(), Classification.Secret, Role.Administrator), record, Now).Outcome);
+        Assert.Equal(PolicyOutcome.NotVisible, AccessPolicy.CanDelete(User(new AgencyId(Guid.NewGuid()), Classification.Secret, Role.Administrator), record, Now).Outcome);
     }
 
     [Fact]
     public void CanManageUsers_OnlyAdministratorsOfTheSameAgency()
     {
-        var agency = Guid.NewGuid();
+        var agency = new AgencyId(Guid.NewGuid());
 
         Assert.True(AccessPolicy.CanManageUsers(User(agency, Classification.Secret, Role.Administrator), agency).IsAllowed);
         Assert.False(AccessPolicy.CanManageUsers(User(agency, Classification.Secret, Role.Analyst), agency).IsAllowed);
-        Assert.False(AccessPolicy.CanManageUsers(User(Guid.NewGuid(), Classification.Secret, Role.Administrator), agency).IsAllowed);
+        Assert.False(AccessPolicy.CanManageUsers(User(new AgencyId(Guid.NewGuid()), Classification.Secret, Role.Administrator), agency).IsAllowed);
     }
 
     [Fact]
     public void CanManageUser_CreatingAUser_IsForAdministratorsOfThatAgency()
     {
-        var agency = Guid.NewGuid();
+        var agency = new AgencyId(Guid.NewGuid());
         Role[] roles = [Role.Analyst];
 
         Assert.True(AccessPolicy.CanManageUser(User(agency, Classification.Restricted, Role.Administrator), agency, roles, Classification.Secret).IsAllowed);
         var notAdministrator = AccessPolicy.CanManageUser(User(agency, Classification.Secret, Role.Analyst, Role.LegalReviewer), agency, roles, Classification.Restricted);
         Assert.Equal(PolicyOutcome.Denied, notAdministrator.Outcome);
         Assert.Equal("only administrators manage user accounts", notAdministrator.Reason);
-        var otherAgency = AccessPolicy.CanManageUser(User(Guid.NewGuid(), Classification.Secret, Role.Administrator), agency, roles, Classification.Restricted);
+        var otherAgency = AccessPolicy.CanManageUser(User(new AgencyId(Guid.NewGuid()), Classification.Secret, Role.Administrator), agency, roles, Classification.Restricted);
         Assert.Equal("administrators manage only their own agency's users", otherAgency.Reason);
     }
 
     [Fact]
     public void CanExportSubjectAccess_LegalReviewersOnly()
     {
-        var agency = Guid.NewGuid();
+        var agency = new AgencyId(Guid.NewGuid());
 
         Assert.True(AccessPolicy.CanExportSubjectAccess(User(agency, Classification.Restricted, Role.LegalReviewer)).IsAllowed);
         foreach (var role in Enum.GetValues<Role>().Where(r => r != Role.LegalReviewer))
@@ -226,7 +227,7 @@ public sealed class AccessPolicyTests
     [Fact]
     public void CanReadAudit_LegalReviewersAndAdministratorsOnly()
     {
-        var agency = Guid.NewGuid();
+        var agency = new AgencyId(Guid.NewGuid());
 
         Assert.True(AccessPolicy.CanReadAudit(User(agency, Classification.Restricted, Role.LegalReviewer)).IsAllowed);
         Assert.True(AccessPolicy.CanReadAudit(User(agency, Classification.Restricted, Role.Administrator)).IsAllowed);
@@ -236,7 +237,7 @@ public sealed class AccessPolicyTests
     [Fact]
     public void CanReadReviewQueue_LegalReviewersOnly()
     {
-        var agency = Guid.NewGuid();
+        var agency = new AgencyId(Guid.NewGuid());
 
         Assert.True(AccessPolicy.CanReadReviewQueue(User(agency, Classification.Restricted, Role.LegalReviewer)).IsAllowed);
         var denied = AccessPolicy.CanReadReviewQueue(User(agency, Classification.Secret, Role.Analyst, Role.Administrator, Role.LiaisonOfficer));
@@ -251,13 +252,13 @@ public sealed class AccessPolicyTests
     [Fact]
     public void AgreementChanges_AreForTheTwoPartiesAdministrators_AndOnlyThePartnerAccepts()
     {
-        var proposer = Guid.NewGuid();
-        var partner = Guid.NewGuid();
-        var agreement = SharingAgreement.Propose(proposer, partner, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], new DateOnly(2027, 1, 1), new DateOnly(2028, 1, 1), Guid.NewGuid(), Now);
+        var proposer = new AgencyId(Guid.NewGuid());
+        var partner = new AgencyId(Guid.NewGuid());
+        var agreement = SharingAgreement.Propose(proposer, partner, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], new DateOnly(2027, 1, 1), new DateOnly(2028, 1, 1), new UserId(Guid.NewGuid()), Now);
         var proposerAdmin = User(proposer, Classification.Secret, Role.Administrator);
         var partnerAdmin = User(partner, Classification.Secret, Role.Administrator);
         var partnerAnalyst = User(partner, Classification.Secret, Role.Analyst);
-        var outsiderAdmin = User(Guid.NewGuid(), Classification.Secret, Role.Administrator);
+        var outsiderAdmin = User(new AgencyId(Guid.NewGuid()), Classification.Secret, Role.Administrator);
 
         foreach (var change in Enum.GetValues<AgreementChange>())
         {

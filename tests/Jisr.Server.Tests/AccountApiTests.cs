@@ -96,7 +96,7 @@ public sealed class AccountApiTests(NodeFixture fixture) : IClassFixture<NodeFix
         var asAdmin = await fixture.PoliceAdmin.Client.GetFromJsonAsync<JsonArray>("/api/v1/users");
 
         Assert.Equal(HttpStatusCode.Forbidden, asAnalyst.StatusCode);
-        Assert.All(asAdmin!, u => Assert.Equal(fixture.Police.Id, u!["agencyId"]!.GetValue<Guid>()));
+        Assert.All(asAdmin!, u => Assert.Equal(fixture.Police.Id.Value, u!["agencyId"]!.GetValue<Guid>()));
         Assert.DoesNotContain(asAdmin!, u => u!["userName"]!.GetValue<string>() == "analyst.int");
     }
 
@@ -108,7 +108,7 @@ public sealed class AccountApiTests(NodeFixture fixture) : IClassFixture<NodeFix
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var user = await created.Content.ReadFromJsonAsync<JsonObject>();
-        Assert.Equal(fixture.Police.Id, user!["agencyId"]!.GetValue<Guid>());
+        Assert.Equal(fixture.Police.Id.Value, user!["agencyId"]!.GetValue<Guid>());
         Assert.Equal(HttpStatusCode.BadRequest, badRole.StatusCode);
         Assert.True((await badRole.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("roles[0]"));
     }

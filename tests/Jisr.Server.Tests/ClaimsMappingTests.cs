@@ -12,7 +12,7 @@ public sealed class ClaimsMappingTests
 {
     private const string ClearanceClaim = "jisr:clearance";
 
-    private static readonly Principal Analyst = new(Guid.NewGuid(), "analyst", Guid.NewGuid(), "MA-POL", new HashSet<Role> { Role.Analyst }, Classification.Confidential);
+    private static readonly Principal Analyst = new(new UserId(Guid.NewGuid()), "analyst", new AgencyId(Guid.NewGuid()), "MA-POL", new HashSet<Role> { Role.Analyst }, Classification.Confidential);
 
     [Fact]
     public void Claims_RoundTripThePrincipal()

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Jisr.Domain.Common;
 using Jisr.Domain.Records;
 using Jisr.Domain.Users;
 using Jisr.Server.Endpoints;
@@ -425,7 +426,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
             (w.AdminA, $"/api/v1/agreements/{f.ForeignAgreement}"), (w.AdminA, $"/api/v1/users/{w.AnalystA.Id}"), (w.AdminC, $"/api/v1/users/{w.AnalystC.Id}"),
             (f.Caller, $"/api/v1/records/{f.OwnRecord}"), (f.Caller, $"/api/v1/notices/{f.OwnNotice}"), (f.Caller, $"/api/v1/releases?record={f.OwnRecord}"),
         ]);
-        Guid[] entities = [f.SharedPerson, f.UnseenPerson];
+        EntityId[] entities = [new(f.SharedPerson), new(f.UnseenPerson)];
         Guid[] users = [w.AnalystA.Id, w.AnalystC.Id];
         await using var db = fixture.Node.Database.Open();
         var references = new List<string>();
@@ -434,7 +435,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         references.AddRange((await db.Notices.AsNoTracking().Where(n => entities.Contains(n.SubjectEntityId)).Select(n => n.Id).ToListAsync()).Select(id => $"notice {id}"));
         references.AddRange((await db.Set<RecordRecipient>().AsNoTracking().Where(r => users.Contains(r.UserId)).ToListAsync()).Select(r => r.ToString()));
         references.AddRange((await db.Releases.AsNoTracking().ToListAsync())
-            .Where(r => r.AgreementId == f.ForeignAgreement || r.RecipientUserIds.Any(users.Contains)).Select(r => $"release {r.Id}"));
+            .Where(r => r.AgreementId.Value == f.ForeignAgreement || r.RecipientUserIds.Any(u => users.Contains(u.Value))).Select(r => $"release {r.Id}"));
         references.Sort(StringComparer.Ordinal);
         return reads + "\n" + string.Join("\n", references);
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Notices;
@@ -76,7 +77,7 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
 
         var records = new List<Record>();
         var entities = new List<Entity>();
-        var personOf = new Dictionary<Guid, Guid>();
+        var personOf = new Dictionary<RecordId, EntityId>();
         for (var i = 0; i < originals; i++)
         {
             var author = users[random.Next(users.Count)];
@@ -90,13 +91,13 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
                 DateOnly.FromDateTime(retention.UtcDateTime).AddDays(-1),
                 Marking.Create((Classification)random.Next(4), tlp, (HandlingCode)random.Next(3)),
                 SourceGrading.Parse("B2"), [random.Next(2) == 0 ? ThreatDomain.DrugTrafficking : ThreatDomain.Terrorism]);
-            var record = Record.Create(agencyId, author.User.Id, content, createdAt);
+            var record = Record.Create(agencyId, new UserId(author.User.Id), content, createdAt);
             var person = Person.Create(agencyId, [PersonName.Create($"Person {i}")], null, null, Gender.Unknown, [], [], createdAt);
             var phone = PhoneNumber.Create(agencyId, $"+2126{i:D8}", createdAt);
             record.SetAssertions([person, phone], [LinkDraft.Create(person.Id, phone.Id, LinkType.Owns, null, null, createdAt)]);
             if (tlp == Tlp.Red)
             {
-                record.SetRecipients([.. usersOf[agencyId].Where(_ => random.Next(3) == 0).Select(u => u.User.Id)]);
+                record.SetRecipients([.. usersOf[agencyId].Where(_ => random.Next(3) == 0).Select(u => new UserId(u.User.Id))]);
             }
 
             entities.Add(person);
@@ -129,8 +130,8 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
                 if (third.Count > 0)
                 {
                     var under = third[random.Next(third.Count)];
-                    var consent = ConsentRequest.Request(copy, under.Counterpart(copy.HolderAgencyId), usersOf[copy.HolderAgencyId][0].User.Id, null, now);
-                    consent.Grant(usersOf[copy.OriginatorAgencyId][0].User.Id, null, now);
+                    var consent = ConsentRequest.Request(copy, under.Counterpart(copy.HolderAgencyId), new UserId(usersOf[copy.HolderAgencyId][0].User.Id), null, now);
+                    consent.Grant(new UserId(usersOf[copy.OriginatorAgencyId][0].User.Id), null, now);
                     consents.Add(consent);
                     var passedOn = ReleaseCopy(random, copy, [under], usersOf, releases, now);
                     if (passedOn is not null)
@@ -193,7 +194,7 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             r.HolderAgencyId == u.User.Agency.Id
             && r.Marking.Classification <= u.Clearance
             && r.RetentionUntil > now
-            && (r.Marking.Tlp != Tlp.Red || r.AuthorUserId == u.User.Id || r.Recipients.Any(x => x.UserId == u.User.Id))
+            && (r.Marking.Tlp != Tlp.Red || r.AuthorUserId.Value == u.User.Id || r.Recipients.Any(x => x.UserId == u.User.Id))
             && (r.Provenance is null || AllowsSharingOn(agreementById[r.ReleasedUnderAgreementId!.Value], today));
 
         var failures = new ConcurrentQueue<string>();
@@ -207,9 +208,9 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             foreach (var r in records)
             {
                 var expected = Visible(u, r);
-                if (listed.Contains(r.Id) != expected || found.Contains(r.Id) != expected)
+                if (listed.Contains(r.Id.Value) != expected || found.Contains(r.Id.Value) != expected)
                 {
-                    failures.Enqueue($"{u.User.UserName} / {r.Id}: model {expected}, list {listed.Contains(r.Id)}, search {found.Contains(r.Id)}");
+                    failures.Enqueue($"{u.User.UserName} / {r.Id}: model {expected}, list {listed.Contains(r.Id.Value)}, search {found.Contains(r.Id.Value)}");
                 }
             }
         });
@@ -221,13 +222,13 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             request.Headers.Add("X-Jisr-Purpose", "property test");
             var neighbours = await pair.User.User.Client.SendAsync(request, ct);
             var inGraph = neighbours.StatusCode == HttpStatusCode.OK
-                          && (await neighbours.Content.ReadFromJsonAsync<JsonObject>(ct))!["items"]!.AsArray().Any(n => n!["link"]!["record"]!.GetValue<Guid>() == pair.Record.Id);
+                          && (await neighbours.Content.ReadFromJsonAsync<JsonObject>(ct))!["items"]!.AsArray().Any(n => n!["link"]!["record"]!.GetValue<Guid>() == pair.Record.Id.Value);
             using var export = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/records/{pair.Record.Id}/stix");
             export.Headers.Add("X-Jisr-Purpose", "property test");
             var stix = await pair.User.User.Client.SendAsync(export, ct);
             var exported = stix.StatusCode == HttpStatusCode.OK
                            && JsonNode.Parse(await stix.Content.ReadAsStringAsync(ct))!["objects"]!.AsArray()
-                               .Any(o => o!["type"]!.GetValue<string>() == "report" && o["x_jisr_record_id"]!.GetValue<Guid>() == pair.Record.Id);
+                               .Any(o => o!["type"]!.GetValue<string>() == "report" && o["x_jisr_record_id"]!.GetValue<Guid>() == pair.Record.Id.Value);
             if ((single.StatusCode == HttpStatusCode.OK) != expected || inGraph != expected || exported != expected
                 || single.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NotFound) || stix.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NotFound))
             {
@@ -245,13 +246,13 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
         });
 
         // Notices, releases and consent requests: the list and the single read of every one, for every user.
-        bool Partners(Guid a, Guid b) => agreements.Any(x => x.IsParty(a) && x.Counterpart(a) == b && AllowsSharingOn(x, today));
+        bool Partners(AgencyId a, AgencyId b) => agreements.Any(x => x.IsParty(a) && x.Counterpart(a) == b && AllowsSharingOn(x, today));
         bool NoticeVisible(WorldUser u, Notice n) =>
             n.IssuerAgencyId == u.User.Agency.Id
             || (n.Status is NoticeStatus.Issued or NoticeStatus.Cancelled && n.Recipients.Any(r => r.AgencyId == u.User.Agency.Id) && Partners(n.IssuerAgencyId, u.User.Agency.Id));
-        var otherItems = notices.Select(n => ("notices", n.Id, (Func<WorldUser, bool>)(u => NoticeVisible(u, n))))
-            .Concat(releases.Select(r => ("releases", r.Id, (Func<WorldUser, bool>)(u => r.ReleasingAgencyId == u.User.Agency.Id))))
-            .Concat(consents.Select(c => ("consents", c.Id, (Func<WorldUser, bool>)(u => c.OriginatorAgencyId == u.User.Agency.Id || c.RequesterAgencyId == u.User.Agency.Id))))
+        var otherItems = notices.Select(n => ("notices", n.Id.Value, (Func<WorldUser, bool>)(u => NoticeVisible(u, n))))
+            .Concat(releases.Select(r => ("releases", r.Id.Value, (Func<WorldUser, bool>)(u => r.ReleasingAgencyId == u.User.Agency.Id))))
+            .Concat(consents.Select(c => ("consents", c.Id.Value, (Func<WorldUser, bool>)(u => c.OriginatorAgencyId == u.User.Agency.Id || c.RequesterAgencyId == u.User.Agency.Id))))
             .ToList();
         var otherPairs = 0;
         var otherVisible = 0;
@@ -295,7 +296,7 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
         a.Status == AgreementStatus.InForce && a.ValidFrom <= day && day <= a.ValidUntil;
 
     /// <summary>Releases <paramref name="source"/> under one of the agreements its holder was party to (once accepted), approving it if its marking needs that.</summary>
-    private static Record? ReleaseCopy(Random random, Record source, IReadOnlyList<SharingAgreement> agreements, Dictionary<Guid, List<WorldUser>> usersOf, List<Release> releases, DateTimeOffset now)
+    private static Record? ReleaseCopy(Random random, Record source, IReadOnlyList<SharingAgreement> agreements, Dictionary<AgencyId, List<WorldUser>> usersOf, List<Release> releases, DateTimeOffset now)
     {
         var candidates = agreements.Where(a => a.AcceptedAt is not null && a.IsParty(source.HolderAgencyId) && a.Counterpart(source.HolderAgencyId) != source.OriginatorAgencyId).ToList();
         if (candidates.Count == 0)
@@ -310,13 +311,13 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             return null;
         }
 
-        List<Guid> named = source.Marking.Tlp == Tlp.Red
-            ? [.. usersOf[recipient].Where(_ => random.Next(2) == 0).Select(u => u.User.Id).DefaultIfEmpty(usersOf[recipient][0].User.Id)]
+        List<UserId> named = source.Marking.Tlp == Tlp.Red
+            ? [.. usersOf[recipient].Where(_ => random.Next(2) == 0).Select(u => new UserId(u.User.Id)).DefaultIfEmpty(new UserId(usersOf[recipient][0].User.Id))]
             : [];
-        var release = Release.Request(source, recipient, agreement, usersOf[source.HolderAgencyId][0].User.Id, named, null, Jisr.Policy.AccessPolicy.ReleaseNeedsSecondPerson(source.Marking), now);
+        var release = Release.Request(source, recipient, agreement, new UserId(usersOf[source.HolderAgencyId][0].User.Id), named, null, Jisr.Policy.AccessPolicy.ReleaseNeedsSecondPerson(source.Marking), now);
         if (release.Status == ReleaseStatus.AwaitingApproval)
         {
-            release.Approve(Guid.NewGuid(), null, now);
+            release.Approve(new UserId(Guid.NewGuid()), null, now);
         }
 
         var copy = Record.CreateReleaseCopy(source, release, agreement, now);

@@ -1,4 +1,5 @@
 using Jisr.Domain.Agencies;
+using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
 using Jisr.Domain.Users;
@@ -36,7 +37,7 @@ public sealed class PolicyFilterPropertyTests
                     RecordKind.IntelligenceReport, $"rapport commun numéro {i}", "مراقبة", "fr", "basis", "purpose",
                     now.AddDays(random.Next(30, 3000)), DateOnly.FromDateTime(now.AddDays(20).UtcDateTime),
                     Marking.Create((Classification)random.Next(4), Tlp.Amber, HandlingCode.H0), SourceGrading.Parse("B2"), [ThreatDomain.Terrorism]);
-                var record = Record.Create(agency.Id, Guid.NewGuid(), content, now);
+                var record = Record.Create(agency.Id, new UserId(Guid.NewGuid()), content, now);
                 var phone = Domain.Entities.PhoneNumber.Create(agency.Id, $"+2126{i:D8}", now);
                 record.SetAssertions([phone], []);
                 records.Add(record);
@@ -54,13 +55,13 @@ public sealed class PolicyFilterPropertyTests
         for (var u = 0; u < 30; u++)
         {
             var agency = agencies[random.Next(agencies.Count)];
-            var principal = new Principal(Guid.NewGuid(), $"user{u}", agency.Id, agency.Code, new HashSet<Role> { Role.Analyst }, (Classification)random.Next(4));
+            var principal = new Principal(new UserId(Guid.NewGuid()), $"user{u}", agency.Id, agency.Code, new HashSet<Role> { Role.Analyst }, (Classification)random.Next(4));
             var expected = records.Where(r => r.OriginatorAgencyId == principal.AgencyId && (int)r.Marking.Classification <= (int)principal.Clearance)
                 .Select(r => r.Id).ToHashSet();
             await using var db = database.Open();
             var store = new RecordStore(db, audit, entityCache, TimeProvider.System);
 
-            var listed = new HashSet<Guid>();
+            var listed = new HashSet<RecordId>();
             string? cursor = null;
             do
             {
@@ -70,7 +71,7 @@ public sealed class PolicyFilterPropertyTests
             }
             while (cursor is not null);
 
-            var found = new HashSet<Guid>();
+            var found = new HashSet<RecordId>();
             cursor = null;
             do
             {

@@ -11,7 +11,7 @@ public sealed class RecordStorageTests
 {
     public static IEnumerable<object[]> Providers => TestDatabase.Providers;
 
-    private static Entity[] EveryEntityType(Guid agency)
+    private static Entity[] EveryEntityType(AgencyId agency)
     {
         var now = DateTimeOffset.UtcNow;
         return

@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
@@ -22,7 +23,7 @@ public sealed class RetentionPurgeTests
         var past = now.AddDays(-100);
         var onlyInExpired = Person.Create(world.Police.Id, [PersonName.Create("Rachid Oubaha")], null, null, Gender.Male, [], [], past);
         var shared = PhoneNumber.Create(world.Police.Id, "+212611111111", past);
-        var expired = Record.Create(world.Police.Id, Guid.NewGuid(), RecordContent.Create(
+        var expired = Record.Create(world.Police.Id, new UserId(Guid.NewGuid()), RecordContent.Create(
             RecordKind.FieldReport, "Rachid Oubaha vu à Nador", "", "fr", "basis", "purpose", now.AddDays(-1), DateOnly.FromDateTime(now.AddDays(-2).UtcDateTime),
             Marking.Create(Classification.Restricted, Tlp.Green, HandlingCode.H0), SourceGrading.Parse("B2"), [ThreatDomain.DrugTrafficking]), past);
         expired.SetAssertions([onlyInExpired, shared], [LinkDraft.Create(onlyInExpired.Id, shared.Id, LinkType.Owns, null, null, past)]);

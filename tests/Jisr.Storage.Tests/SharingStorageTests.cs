@@ -26,8 +26,8 @@ public sealed class SharingStorageTests
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var agreement = SharingAgreement.Propose(
             world.Police.Id, world.Intelligence.Id, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H2],
-            today, today.AddYears(1), Guid.NewGuid(), now);
-        agreement.Accept(Guid.NewGuid(), now);
+            today, today.AddYears(1), new UserId(Guid.NewGuid()), now);
+        agreement.Accept(new UserId(Guid.NewGuid()), now);
         await using var db = world.Database.Open();
         db.Agreements.Add(agreement);
         await db.SaveChangesAsync();
@@ -56,7 +56,7 @@ public sealed class SharingStorageTests
         var now = DateTimeOffset.UtcNow;
         var person = Person.Create(world.Police.Id, [PersonName.Create("Rachid Oubaha")], null, null, Gender.Male, [], [], now);
         await world.AddRecordAsync(world.Police, "subject of a notice", [person]);
-        var notice = Notice.Create(world.Police.Id, Guid.NewGuid(), NoticeColor.Blue, person.Id, "Localisation", "Sought", "smuggling", ThreatDomain.Terrorism, [world.Intelligence.Id], [], now);
+        var notice = Notice.Create(world.Police.Id, new UserId(Guid.NewGuid()), NoticeColor.Blue, person.Id, "Localisation", "Sought", "smuggling", ThreatDomain.Terrorism, [world.Intelligence.Id], [], now);
         await using (var db = world.Database.Open())
         {
             await new NoticeStore(db, world.Audit, TimeProvider.System).AddAsync(world.AnalystOf(world.Police), notice, CancellationToken.None);

@@ -40,7 +40,7 @@ public sealed class StorageWorld : IAsyncDisposable
     }
 
     public Principal AnalystOf(Agency agency, Classification clearance = Classification.Secret) =>
-        new(Guid.NewGuid(), "analyst", agency.Id, agency.Code, new HashSet<Role> { Role.Analyst }, clearance);
+        new(new UserId(Guid.NewGuid()), "analyst", agency.Id, agency.Code, new HashSet<Role> { Role.Analyst }, clearance);
 
     /// <summary>One entity cache for the whole world, shared by every principal as on a node.</summary>
     public EntityCache EntityCache { get; } = new();

@@ -65,7 +65,7 @@ public sealed class StoredValueTests
         var person = Person.Create(world.Police.Id, [PersonName.Create("Youssef El Idrissi")], null, null, Gender.Male, [], [], DateTimeOffset.UtcNow);
         await world.AddRecordAsync(world.Police, "Rapport", [person]);
         var notice = Notice.Create(
-            world.Police.Id, Guid.NewGuid(), NoticeColor.Red, person.Id, "Wanted", "Sought for trafficking", "drug trafficking", ThreatDomain.DrugTrafficking,
+            world.Police.Id, new UserId(Guid.NewGuid()), NoticeColor.Red, person.Id, "Wanted", "Sought for trafficking", "drug trafficking", ThreatDomain.DrugTrafficking,
             [world.Intelligence.Id], [], DateTimeOffset.UtcNow);
         await using (var writer = world.Database.Open())
         {

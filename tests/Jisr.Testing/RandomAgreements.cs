@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
@@ -8,7 +9,7 @@ namespace Jisr.Testing;
 public static class RandomAgreements
 {
     /// <summary>An agreement between two agencies in a random state: proposed, in force, suspended, ended, expired or not yet valid on <paramref name="now"/>.</summary>
-    public static SharingAgreement Between(Random random, Guid a, Guid b, DateTimeOffset now)
+    public static SharingAgreement Between(Random random, AgencyId a, AgencyId b, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(random);
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -20,10 +21,10 @@ public static class RandomAgreements
             _ => (today.AddDays(-random.Next(2, 700)), today.AddDays(random.Next(2, 700))),
         };
         var proposedAt = new DateTimeOffset(from.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var agreement = SharingAgreement.Propose(a, b, Enum.GetValues<ThreatDomain>(), Classification.Secret, Enum.GetValues<HandlingCode>(), from, until, Guid.NewGuid(), proposedAt);
+        var agreement = SharingAgreement.Propose(a, b, Enum.GetValues<ThreatDomain>(), Classification.Secret, Enum.GetValues<HandlingCode>(), from, until, new UserId(Guid.NewGuid()), proposedAt);
         if (state != 0)
         {
-            agreement.Accept(Guid.NewGuid(), proposedAt);
+            agreement.Accept(new UserId(Guid.NewGuid()), proposedAt);
         }
 
         if (state == 2)

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Jisr.Domain.Agencies;
+using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 using Jisr.Server;
@@ -53,7 +54,7 @@ public sealed class TestNode : IAsyncDisposable
         await using var scope = App.Services.CreateAsyncScope();
         var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
         var user = await accounts.CreateUserAsync(agency.Id, userName, null, roles, clearance, password, By);
-        var token = (await accounts.IssueTokenAsync(user.Id, "test", null, By)).Secret;
+        var token = (await accounts.IssueTokenAsync(new UserId(user.Id), "test", null, By)).Secret;
         return new TestUser(user.Id, userName, agency, token, CreateClient(token));
     }
 

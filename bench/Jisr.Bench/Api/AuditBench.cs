@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Jisr.Domain.Common;
 using Jisr.Storage.Audit;
 using Jisr.Testing;
 
@@ -30,7 +31,7 @@ internal static class AuditBench
             {
                 await using var db = database.Open();
                 var events = Enumerable.Range(done, Math.Min(batch, entries - done))
-                    .Select(i => new AuditEvent("record.read", Guid.NewGuid(), "bench.reader", Guid.NewGuid(), "record", Guid.NewGuid().ToString("D"), Purpose: i % 10 == 0 ? "enquête 2026/114" : null))
+                    .Select(i => new AuditEvent("record.read", new UserId(Guid.NewGuid()), "bench.reader", new AgencyId(Guid.NewGuid()), "record", Guid.NewGuid().ToString("D"), Purpose: i % 10 == 0 ? "enquête 2026/114" : null))
                     .ToList();
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
                 await audit.SaveWithAuditAsync(db, events);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 using Jisr.Policy;
@@ -15,16 +16,16 @@ internal static class ReadPathProbe
     {
         var location = DatabaseLocation.Parse($"sqlite:{path}");
         var factory = JisrDatabase.PooledFactory(location);
-        Guid[] ids;
+        RecordId[] ids;
         Principal principal;
         await using (var db = factory())
         {
             ids = await db.Records.Select(r => r.Id).Take(2000).ToArrayAsync();
             var agency = await db.Records.Select(r => r.OriginatorAgencyId).FirstAsync();
-            principal = new Principal(Guid.NewGuid(), "probe", agency, "X", new HashSet<Role> { Role.Analyst }, Classification.Secret);
+            principal = new Principal(new UserId(Guid.NewGuid()), "probe", agency, "X", new HashSet<Role> { Role.Analyst }, Classification.Secret);
         }
 
-        async Task Time(string name, Func<JisrDbContext, Guid, Task> body)
+        async Task Time(string name, Func<JisrDbContext, RecordId, Task> body)
         {
             for (var round = 0; round < 3; round++)
             {
@@ -47,10 +48,10 @@ internal static class ReadPathProbe
         await Time("record by id (no filter)", async (db, id) => await db.Records.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id));
         await Time("record by id (policy)", async (db, id) => await db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, now, db.Agreements)).FirstOrDefaultAsync(r => r.Id == id));
         await Time("record + links (policy)", async (db, id) => await db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, now, db.Agreements)).Include(r => r.Links).FirstOrDefaultAsync(r => r.Id == id));
-        var compiled = EF.CompileAsyncQuery((JisrDbContext db, Guid id, Guid agency, Classification clearance, DateTimeOffset at) =>
+        var compiled = EF.CompileAsyncQuery((JisrDbContext db, RecordId id, AgencyId agency, Classification clearance, DateTimeOffset at) =>
             db.Records.AsNoTracking().Include(r => r.Links).FirstOrDefault(r => r.Id == id && r.HolderAgencyId == agency && r.Marking.Classification <= clearance && r.RetentionUntil > at));
         await Time("record + links (compiled)", async (db, id) => await compiled(db, id, principal.AgencyId, principal.Clearance, now));
-        var compiledEntities = EF.CompileAsyncQuery((JisrDbContext db, Guid id, Guid agency) =>
+        var compiledEntities = EF.CompileAsyncQuery((JisrDbContext db, RecordId id, AgencyId agency) =>
             db.Mentions.Where(m => m.RecordId == id).Join(db.Entities.AsNoTracking().Where(e => e.AgencyId == agency), m => m.EntityId, e => e.Id, (m, e) => e));
         await Time("entities (compiled)", async (db, id) => { await foreach (var e in compiledEntities(db, id, principal.AgencyId)) { } });
         await Time("entities via mentions", async (db, id) => await db.Mentions.Where(m => m.RecordId == id).Join(db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal, now, db.Mentions, db.Records, db.Agreements)), m => m.EntityId, e => e.Id, (m, e) => e).ToListAsync());

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Jisr.Domain.Common;
 using Jisr.Storage.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,7 +30,7 @@ internal static class TokenCommand
             var userName = parsed.GetValue(user)!;
             var account = await accounts.FindUserAsync(userName) ?? throw new CommandException($"--user: no user {userName} on this node");
             var expires = expiresDays is { } d ? time.GetUtcNow().AddDays(d) : (DateTimeOffset?)null;
-            Console.WriteLine((await accounts.IssueTokenAsync(account.Id, parsed.GetValue(name)!, expires, CommonOptions.CliActor, cancellationToken)).Secret);
+            Console.WriteLine((await accounts.IssueTokenAsync(new UserId(account.Id), parsed.GetValue(name)!, expires, CommonOptions.CliActor, cancellationToken)).Secret);
             return 0;
         });
         return new Command("token", "Manage API tokens") { create };

@@ -15,7 +15,7 @@ public sealed partial class Agency
         Country = string.Empty;
     }
 
-    public Guid Id { get; private set; }
+    public AgencyId Id { get; private set; }
 
     /// <summary>Upper-case code: letters, digits and hyphens, 2-32 characters (e.g. <c>FR-DGSI</c>).</summary>
     public string Code { get; private set; }
@@ -29,7 +29,7 @@ public sealed partial class Agency
 
     public static Agency Create(string? code, string? name, string? country, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(now),
+        Id = AgencyId.New(now),
         Code = NormalizeCode(code),
         Name = Guard.Text(name, "name", MaxNameLength),
         Country = CountryCode.Parse(country, "country", allowInternational: true),

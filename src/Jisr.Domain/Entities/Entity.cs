@@ -16,17 +16,17 @@ public abstract class Entity
         Label = string.Empty;
     }
 
-    protected Entity(Guid agencyId, DateTimeOffset now)
+    protected Entity(AgencyId agencyId, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = EntityId.New(now);
         AgencyId = agencyId;
         CreatedAt = Instants.Normalize(now);
         Label = string.Empty;
     }
 
-    public Guid Id { get; private set; }
+    public EntityId Id { get; private set; }
 
-    public Guid AgencyId { get; private set; }
+    public AgencyId AgencyId { get; private set; }
 
     public abstract EntityType Type { get; }
 

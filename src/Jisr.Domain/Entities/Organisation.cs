@@ -10,7 +10,7 @@ public sealed class Organisation : Entity
     {
     }
 
-    private Organisation(Guid agencyId, DateTimeOffset now)
+    private Organisation(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
     }
@@ -23,7 +23,7 @@ public sealed class Organisation : Entity
 
     public string? Country { get; private set; }
 
-    public static Organisation Create(Guid agencyId, string? name, IReadOnlyList<string> aliases, string? country, DateTimeOffset now)
+    public static Organisation Create(AgencyId agencyId, string? name, IReadOnlyList<string> aliases, string? country, DateTimeOffset now)
     {
         Guard.That(aliases.Count <= 50, "aliases", "at most 50 aliases");
         var organisation = new Organisation(agencyId, now)
@@ -43,7 +43,7 @@ public sealed class Location : Entity
     {
     }
 
-    private Location(Guid agencyId, DateTimeOffset now)
+    private Location(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
     }
@@ -58,7 +58,7 @@ public sealed class Location : Entity
 
     public double? Longitude { get; private set; }
 
-    public static Location Create(Guid agencyId, string? name, string? country, double? latitude, double? longitude, DateTimeOffset now)
+    public static Location Create(AgencyId agencyId, string? name, string? country, double? latitude, double? longitude, DateTimeOffset now)
     {
         Guard.That(latitude is null == longitude is null, "latitude", "latitude and longitude go together");
         Guard.That(latitude is null or (>= -90 and <= 90), "latitude", "must be between -90 and 90");
@@ -80,7 +80,7 @@ public sealed class Event : Entity
     {
     }
 
-    private Event(Guid agencyId, DateTimeOffset now)
+    private Event(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
     }
@@ -93,7 +93,7 @@ public sealed class Event : Entity
 
     public string? Place { get; private set; }
 
-    public static Event Create(Guid agencyId, string? name, PartialDate? occurredOn, string? place, DateTimeOffset now)
+    public static Event Create(AgencyId agencyId, string? name, PartialDate? occurredOn, string? place, DateTimeOffset now)
     {
         if (occurredOn is { } date)
         {

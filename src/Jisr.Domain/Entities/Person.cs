@@ -112,7 +112,7 @@ public sealed class Person : Entity
     {
     }
 
-    private Person(Guid agencyId, DateTimeOffset now)
+    private Person(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
     }
@@ -133,7 +133,7 @@ public sealed class Person : Entity
 
     /// <summary>Creates a person; at least one name is required and a date of birth cannot lie in the future.</summary>
     public static Person Create(
-        Guid agencyId,
+        AgencyId agencyId,
         IReadOnlyList<PersonName> names,
         PartialDate? dateOfBirth,
         string? placeOfBirth,

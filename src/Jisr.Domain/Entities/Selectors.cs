@@ -11,7 +11,7 @@ public sealed class PhoneNumber : Entity
     {
     }
 
-    private PhoneNumber(Guid agencyId, DateTimeOffset now)
+    private PhoneNumber(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
     }
@@ -20,7 +20,7 @@ public sealed class PhoneNumber : Entity
 
     public string Number => Label;
 
-    public static PhoneNumber Create(Guid agencyId, string? number, DateTimeOffset now)
+    public static PhoneNumber Create(AgencyId agencyId, string? number, DateTimeOffset now)
     {
         var text = Guard.Text(number, "number", 40);
         var digits = new StringBuilder();
@@ -53,7 +53,7 @@ public sealed partial class EmailAddress : Entity
     {
     }
 
-    private EmailAddress(Guid agencyId, DateTimeOffset now)
+    private EmailAddress(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
     }
@@ -62,7 +62,7 @@ public sealed partial class EmailAddress : Entity
 
     public string Address => Label;
 
-    public static EmailAddress Create(Guid agencyId, string? address, DateTimeOffset now)
+    public static EmailAddress Create(AgencyId agencyId, string? address, DateTimeOffset now)
     {
         var text = Guard.Text(address, "address", 254);
         Guard.That(EmailPattern().IsMatch(text), "address", $"'{text}' is not an e-mail address");
@@ -81,7 +81,7 @@ public sealed class OnlineAccount : Entity
         Platform = string.Empty;
     }
 
-    private OnlineAccount(Guid agencyId, DateTimeOffset now)
+    private OnlineAccount(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
         Platform = string.Empty;
@@ -95,7 +95,7 @@ public sealed class OnlineAccount : Entity
 
     public Uri? Url { get; private set; }
 
-    public static OnlineAccount Create(Guid agencyId, string? platform, string? handle, string? url, DateTimeOffset now)
+    public static OnlineAccount Create(AgencyId agencyId, string? platform, string? handle, string? url, DateTimeOffset now)
     {
         var p = Guard.Text(platform, "platform", 100);
         var h = Guard.OptionalText(handle, "handle", 200);
@@ -147,7 +147,7 @@ public sealed class IdentityDocument : Entity
         IssuingCountry = string.Empty;
     }
 
-    private IdentityDocument(Guid agencyId, DateTimeOffset now)
+    private IdentityDocument(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
         Number = string.Empty;
@@ -164,7 +164,7 @@ public sealed class IdentityDocument : Entity
 
     public DateOnly? ExpiresOn { get; private set; }
 
-    public static IdentityDocument Create(Guid agencyId, DocumentKind kind, string? number, string? issuingCountry, DateOnly? expiresOn, DateTimeOffset now)
+    public static IdentityDocument Create(AgencyId agencyId, DocumentKind kind, string? number, string? issuingCountry, DateOnly? expiresOn, DateTimeOffset now)
     {
         var n = Guard.Text(number, "number", 50).ToUpperInvariant();
         var country = CountryCode.Parse(issuingCountry, "issuingCountry");
@@ -186,7 +186,7 @@ public sealed class Vehicle : Entity
     {
     }
 
-    private Vehicle(Guid agencyId, DateTimeOffset now)
+    private Vehicle(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
     }
@@ -203,7 +203,7 @@ public sealed class Vehicle : Entity
 
     public string? Colour { get; private set; }
 
-    public static Vehicle Create(Guid agencyId, string? registration, string? country, string? make, string? model, string? colour, DateTimeOffset now)
+    public static Vehicle Create(AgencyId agencyId, string? registration, string? country, string? make, string? model, string? colour, DateTimeOffset now)
     {
         var plate = Guard.Text(registration, "registration", 30);
         var c = country is null ? null : CountryCode.Parse(country, "country");
@@ -225,7 +225,7 @@ public sealed class Vessel : Entity
     {
     }
 
-    private Vessel(Guid agencyId, DateTimeOffset now)
+    private Vessel(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
     }
@@ -242,7 +242,7 @@ public sealed class Vessel : Entity
 
     public string? Flag { get; private set; }
 
-    public static Vessel Create(Guid agencyId, string? name, string? imo, string? mmsi, string? flag, DateTimeOffset now)
+    public static Vessel Create(AgencyId agencyId, string? name, string? imo, string? mmsi, string? flag, DateTimeOffset now)
     {
         var imoText = Guard.OptionalText(imo, "imo", 20);
         if (imoText is not null)
@@ -287,7 +287,7 @@ public sealed class BankAccount : Entity
     {
     }
 
-    private BankAccount(Guid agencyId, DateTimeOffset now)
+    private BankAccount(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
     }
@@ -300,7 +300,7 @@ public sealed class BankAccount : Entity
 
     public string? Holder { get; private set; }
 
-    public static BankAccount Create(Guid agencyId, string? iban, string? bic, string? holder, DateTimeOffset now)
+    public static BankAccount Create(AgencyId agencyId, string? iban, string? bic, string? holder, DateTimeOffset now)
     {
         var compact = new string([.. Guard.Text(iban, "iban", 50).Where(c => !char.IsWhiteSpace(c))]).ToUpperInvariant();
         Guard.That(IsValidIban(compact), "iban", $"'{iban}' is not a valid IBAN (country, check digits, account; mod-97 must hold)");
@@ -341,7 +341,7 @@ public sealed class CryptoWallet : Entity
         Currency = string.Empty;
     }
 
-    private CryptoWallet(Guid agencyId, DateTimeOffset now)
+    private CryptoWallet(AgencyId agencyId, DateTimeOffset now)
         : base(agencyId, now)
     {
         Currency = string.Empty;
@@ -353,7 +353,7 @@ public sealed class CryptoWallet : Entity
 
     public string Address => Label;
 
-    public static CryptoWallet Create(Guid agencyId, string? currency, string? address, DateTimeOffset now)
+    public static CryptoWallet Create(AgencyId agencyId, string? currency, string? address, DateTimeOffset now)
     {
         var c = Guard.Text(currency, "currency", 10).ToUpperInvariant();
         Guard.That(c.All(char.IsAsciiLetterOrDigit), "currency", "must be a ticker such as BTC, ETH or USDT");

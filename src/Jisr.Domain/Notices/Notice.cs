@@ -68,16 +68,16 @@ public sealed class Notice
         Offence = string.Empty;
     }
 
-    public Guid Id { get; private set; }
+    public NoticeId Id { get; private set; }
 
-    public Guid IssuerAgencyId { get; private set; }
+    public AgencyId IssuerAgencyId { get; private set; }
 
-    public Guid AuthorUserId { get; private set; }
+    public UserId AuthorUserId { get; private set; }
 
     public NoticeColor Color { get; private set; }
 
     /// <summary>The person or event entity the notice is about (one of the issuer's entities).</summary>
-    public Guid SubjectEntityId { get; private set; }
+    public EntityId SubjectEntityId { get; private set; }
 
     public string Title { get; private set; }
 
@@ -101,25 +101,25 @@ public sealed class Notice
     public DateTimeOffset UpdatedAt { get; private set; }
 
     public static Notice Create(
-        Guid issuerAgencyId,
-        Guid authorUserId,
+        AgencyId issuerAgencyId,
+        UserId authorUserId,
         NoticeColor color,
-        Guid subjectEntityId,
+        EntityId subjectEntityId,
         string? title,
         string? summary,
         string? offence,
         ThreatDomain threatDomain,
-        IReadOnlyCollection<Guid> recipientAgencyIds,
+        IReadOnlyCollection<AgencyId> recipientAgencyIds,
         IReadOnlyList<string> screeningFlags,
         DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(recipientAgencyIds);
-        Guard.That(subjectEntityId != Guid.Empty, "subject", "a notice needs a subject: a person or an event");
+        Guard.That(subjectEntityId != default, "subject", "a notice needs a subject: a person or an event");
         Guard.That(recipientAgencyIds.Count > 0, "recipients", "a notice needs at least one recipient agency");
         Guard.That(!recipientAgencyIds.Contains(issuerAgencyId), "recipients", "the issuing agency is not a recipient of its own notice");
         var notice = new Notice
         {
-            Id = Guid.CreateVersion7(now),
+            Id = NoticeId.New(now),
             IssuerAgencyId = issuerAgencyId,
             AuthorUserId = authorUserId,
             Color = Colors.Require(color, "color"),
@@ -188,4 +188,4 @@ public sealed class Notice
 }
 
 /// <summary>An agency a notice is addressed to.</summary>
-public sealed record NoticeRecipient(Guid NoticeId, Guid AgencyId);
+public sealed record NoticeRecipient(NoticeId NoticeId, AgencyId AgencyId);

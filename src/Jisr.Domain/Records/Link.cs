@@ -6,7 +6,7 @@ namespace Jisr.Domain.Records;
 /// <summary>A link as submitted, before it belongs to a record: two distinct entities, a type, an optional time span.</summary>
 public sealed record LinkDraft
 {
-    private LinkDraft(Guid fromEntityId, Guid toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo)
+    private LinkDraft(EntityId fromEntityId, EntityId toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo)
     {
         FromEntityId = fromEntityId;
         ToEntityId = toEntityId;
@@ -15,9 +15,9 @@ public sealed record LinkDraft
         ValidTo = validTo;
     }
 
-    public Guid FromEntityId { get; }
+    public EntityId FromEntityId { get; }
 
-    public Guid ToEntityId { get; }
+    public EntityId ToEntityId { get; }
 
     public LinkType Type { get; }
 
@@ -25,7 +25,7 @@ public sealed record LinkDraft
 
     public PartialDate? ValidTo { get; }
 
-    public static LinkDraft Create(Guid fromEntityId, Guid toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo, DateTimeOffset now)
+    public static LinkDraft Create(EntityId fromEntityId, EntityId toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo, DateTimeOffset now)
     {
         Guard.That(fromEntityId != toEntityId, "to", "a link must join two different entities");
         Guard.That(Enum.IsDefined(type), "type", "is not a known link type");
@@ -46,18 +46,18 @@ public sealed class Link
     {
     }
 
-    internal Link(Guid recordId, LinkDraft draft)
+    internal Link(RecordId recordId, LinkDraft draft)
         : this(recordId, draft.FromEntityId, draft.ToEntityId, draft.Type, draft.ValidFrom, draft.ValidTo)
     {
     }
 
     /// <summary>The same assertion made by another record (a release copy).</summary>
-    internal Link(Guid recordId, Link source)
+    internal Link(RecordId recordId, Link source)
         : this(recordId, source.FromEntityId, source.ToEntityId, source.Type, source.ValidFrom, source.ValidTo)
     {
     }
 
-    private Link(Guid recordId, Guid fromEntityId, Guid toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo)
+    private Link(RecordId recordId, EntityId fromEntityId, EntityId toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo)
     {
         Id = Guid.CreateVersion7();
         RecordId = recordId;
@@ -70,11 +70,11 @@ public sealed class Link
 
     public Guid Id { get; private set; }
 
-    public Guid RecordId { get; private set; }
+    public RecordId RecordId { get; private set; }
 
-    public Guid FromEntityId { get; private set; }
+    public EntityId FromEntityId { get; private set; }
 
-    public Guid ToEntityId { get; private set; }
+    public EntityId ToEntityId { get; private set; }
 
     public LinkType Type { get; private set; }
 

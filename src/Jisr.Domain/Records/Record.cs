@@ -33,25 +33,25 @@ public sealed class Record
         SourceGrading = null!;
     }
 
-    public Guid Id { get; private set; }
+    public RecordId Id { get; private set; }
 
     public RecordKind Kind { get; private set; }
 
     /// <summary>The agency whose information this is: the author's agency, also on the copies partners receive.</summary>
-    public Guid OriginatorAgencyId { get; private set; }
+    public AgencyId OriginatorAgencyId { get; private set; }
 
     /// <summary>The agency that holds this record: the originator for its own records, the recipient for a release copy.</summary>
-    public Guid HolderAgencyId { get; private set; }
+    public AgencyId HolderAgencyId { get; private set; }
 
     /// <summary>For a release copy: where it came from, who released it and when; null for the holder's own records.</summary>
     public ReleaseProvenance? Provenance { get; private set; }
 
     /// <summary>For a release copy: the sharing agreement it was released under; the copy is visible only while it is in force.</summary>
-    public Guid? ReleasedUnderAgreementId { get; private set; }
+    public AgreementId? ReleasedUnderAgreementId { get; private set; }
 
     public SharingAgreement? ReleasedUnder { get; private set; }
 
-    public Guid AuthorUserId { get; private set; }
+    public UserId AuthorUserId { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -85,11 +85,11 @@ public sealed class Record
     /// <summary>For a TLP:RED record, the users (besides the author) who may see it; empty otherwise.</summary>
     public IReadOnlyList<RecordRecipient> Recipients => _recipients;
 
-    public static Record Create(Guid originatorAgencyId, Guid authorUserId, RecordContent content, DateTimeOffset now)
+    public static Record Create(AgencyId originatorAgencyId, UserId authorUserId, RecordContent content, DateTimeOffset now)
     {
         var record = new Record
         {
-            Id = Guid.CreateVersion7(now),
+            Id = RecordId.New(now),
             OriginatorAgencyId = originatorAgencyId,
             HolderAgencyId = originatorAgencyId,
             AuthorUserId = authorUserId,
@@ -116,7 +116,7 @@ public sealed class Record
 
         var copy = new Record
         {
-            Id = Guid.CreateVersion7(now),
+            Id = RecordId.New(now),
             Kind = source.Kind,
             OriginatorAgencyId = source.OriginatorAgencyId,
             HolderAgencyId = release.RecipientAgencyId,
@@ -145,7 +145,7 @@ public sealed class Record
         copy._threatDomains = source._threatDomains;
         copy._mentions = [.. source._mentions.Select(m => new RecordMention(copy.Id, m.EntityId))];
         copy._links = [.. source._links.Select(l => new Link(copy.Id, l))];
-        copy._recipients = [.. release.RecipientUserIds.Select(u => new RecordRecipient(copy.Id, u))];
+        copy._recipients = [.. release.RecipientUserIds.Select(u => new RecordRecipient(copy.Id, u.Value))];
         return copy;
     }
 
@@ -178,14 +178,14 @@ public sealed class Record
     /// Names who may see a TLP:RED record besides its author. Only TLP:RED records have recipients: for any other
     /// TLP level the list must be empty (the marking, not a list, decides who sees them).
     /// </summary>
-    public void SetRecipients(IReadOnlyCollection<Guid> userIds)
+    public void SetRecipients(IReadOnlyCollection<UserId> userIds)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         Guard.That(userIds.Count == 0 || Marking.Tlp == Tlp.Red, "recipients", "only TLP:RED records have named recipients");
         Guard.That(userIds.Count <= 200, "recipients", "at most 200 recipients");
         var wanted = userIds.Where(u => u != AuthorUserId).ToHashSet();
-        var kept = _recipients.Where(r => wanted.Contains(r.UserId)).ToList();
-        _recipients = [.. kept, .. wanted.Except(kept.Select(r => r.UserId)).Select(u => new RecordRecipient(Id, u))];
+        var kept = _recipients.Where(r => wanted.Contains(new UserId(r.UserId))).ToList();
+        _recipients = [.. kept, .. wanted.Except(kept.Select(r => new UserId(r.UserId))).Select(u => new RecordRecipient(Id, u.Value))];
     }
 
     public bool IsPastRetention(DateTimeOffset now) => now >= RetentionUntil;
@@ -235,10 +235,16 @@ public sealed class Record
 
 /// <summary>Where a release copy came from: the release, the originator's own record, the record it was copied from
 /// (the original, or a copy the releasing agency had received), the releasing agency and user, the release time.</summary>
-public sealed record ReleaseProvenance(Guid ReleaseId, Guid OriginalRecordId, Guid SourceRecordId, Guid ReleasingAgencyId, Guid ReleasedByUserId, DateTimeOffset ReleasedAt);
+public sealed record ReleaseProvenance(ReleaseId ReleaseId, RecordId OriginalRecordId, RecordId SourceRecordId, AgencyId ReleasingAgencyId, UserId ReleasedByUserId, DateTimeOffset ReleasedAt);
 
 /// <summary>A named recipient of a TLP:RED record.</summary>
-public sealed record RecordRecipient(Guid RecordId, Guid UserId);
+/// <remarks>
+/// <see cref="UserId"/> is the user's key as the accounts store keeps it (Identity keys users by Guid), not a
+/// <see cref="Common.UserId"/>: the row holds a foreign key to the user table, and EF Core requires a foreign key to
+/// have the CLR type of the key it refers to (value converters do not bridge the two). Compare it with
+/// <c>userId.Value</c>; everything else about recipients (<see cref="Record.SetRecipients"/>, releases) is typed.
+/// </remarks>
+public sealed record RecordRecipient(RecordId RecordId, Guid UserId);
 
 /// <summary>The record mentions the entity.</summary>
-public sealed record RecordMention(Guid RecordId, Guid EntityId);
+public sealed record RecordMention(RecordId RecordId, EntityId EntityId);

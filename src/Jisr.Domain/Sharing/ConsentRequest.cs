@@ -27,22 +27,22 @@ public sealed class ConsentRequest
     {
     }
 
-    public Guid Id { get; private set; }
+    public ConsentId Id { get; private set; }
 
     /// <summary>The release copy the requesting agency holds and wants to pass on.</summary>
-    public Guid RecordId { get; private set; }
+    public RecordId RecordId { get; private set; }
 
     /// <summary>The originator's own record the copy came from.</summary>
-    public Guid OriginalRecordId { get; private set; }
+    public RecordId OriginalRecordId { get; private set; }
 
-    public Guid OriginatorAgencyId { get; private set; }
+    public AgencyId OriginatorAgencyId { get; private set; }
 
-    public Guid RequesterAgencyId { get; private set; }
+    public AgencyId RequesterAgencyId { get; private set; }
 
     /// <summary>The third agency the requester wants to pass the record on to.</summary>
-    public Guid TargetAgencyId { get; private set; }
+    public AgencyId TargetAgencyId { get; private set; }
 
-    public Guid RequestedBy { get; private set; }
+    public UserId RequestedBy { get; private set; }
 
     public DateTimeOffset RequestedAt { get; private set; }
 
@@ -50,13 +50,13 @@ public sealed class ConsentRequest
 
     public ConsentStatus Status { get; private set; }
 
-    public Guid? DecidedBy { get; private set; }
+    public UserId? DecidedBy { get; private set; }
 
     public DateTimeOffset? DecidedAt { get; private set; }
 
     public string? DecisionReason { get; private set; }
 
-    public static ConsentRequest Request(Record copy, Guid targetAgencyId, Guid requestedBy, string? note, DateTimeOffset now)
+    public static ConsentRequest Request(Record copy, AgencyId targetAgencyId, UserId requestedBy, string? note, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(copy);
         if (copy.Provenance is not { } provenance)
@@ -68,7 +68,7 @@ public sealed class ConsentRequest
         Guard.That(targetAgencyId != copy.HolderAgencyId, "agency", "is your own agency");
         return new ConsentRequest
         {
-            Id = Guid.CreateVersion7(now),
+            Id = ConsentId.New(now),
             RecordId = copy.Id,
             OriginalRecordId = provenance.OriginalRecordId,
             OriginatorAgencyId = copy.OriginatorAgencyId,
@@ -81,13 +81,13 @@ public sealed class ConsentRequest
         };
     }
 
-    public void Grant(Guid userId, string? reason, DateTimeOffset now) =>
+    public void Grant(UserId userId, string? reason, DateTimeOffset now) =>
         Decide(ConsentStatus.Granted, userId, Guard.OptionalText(reason, "reason", MaxTextLength), now);
 
-    public void Refuse(Guid userId, string? reason, DateTimeOffset now) =>
+    public void Refuse(UserId userId, string? reason, DateTimeOffset now) =>
         Decide(ConsentStatus.Refused, userId, Guard.Text(reason, "reason", MaxTextLength), now);
 
-    private void Decide(ConsentStatus outcome, Guid userId, string? reason, DateTimeOffset now)
+    private void Decide(ConsentStatus outcome, UserId userId, string? reason, DateTimeOffset now)
     {
         if (Status != ConsentStatus.Pending)
         {

@@ -31,24 +31,24 @@ public sealed class Release
         (ReleaseStatus.Released, "released"),
         (ReleaseStatus.Refused, "refused"));
 
-    private IReadOnlyList<Guid> _recipientUserIds = [];
+    private IReadOnlyList<UserId> _recipientUserIds = [];
 
     private Release()
     {
     }
 
-    public Guid Id { get; private set; }
+    public ReleaseId Id { get; private set; }
 
     /// <summary>The record released, as the releasing agency holds it (its own record, or a copy it received).</summary>
-    public Guid RecordId { get; private set; }
+    public RecordId RecordId { get; private set; }
 
-    public Guid ReleasingAgencyId { get; private set; }
+    public AgencyId ReleasingAgencyId { get; private set; }
 
-    public Guid RecipientAgencyId { get; private set; }
+    public AgencyId RecipientAgencyId { get; private set; }
 
-    public Guid AgreementId { get; private set; }
+    public AgreementId AgreementId { get; private set; }
 
-    public Guid RequestedBy { get; private set; }
+    public UserId RequestedBy { get; private set; }
 
     public DateTimeOffset RequestedAt { get; private set; }
 
@@ -61,24 +61,24 @@ public sealed class Release
     public ReleaseStatus Status { get; private set; }
 
     /// <summary>The approver or refuser (null for releases that needed no approval).</summary>
-    public Guid? DecidedBy { get; private set; }
+    public UserId? DecidedBy { get; private set; }
 
     public DateTimeOffset? DecidedAt { get; private set; }
 
     public string? DecisionReason { get; private set; }
 
     /// <summary>The release copy the recipient holds, once released.</summary>
-    public Guid? CopyRecordId { get; private set; }
+    public RecordId? CopyRecordId { get; private set; }
 
     /// <summary>For a TLP:RED record: the users of the recipient agency who may see the copy.</summary>
-    public IReadOnlyList<Guid> RecipientUserIds => _recipientUserIds;
+    public IReadOnlyList<UserId> RecipientUserIds => _recipientUserIds;
 
     public static Release Request(
         Record record,
-        Guid recipientAgencyId,
+        AgencyId recipientAgencyId,
         SharingAgreement agreement,
-        Guid requestedBy,
-        IReadOnlyCollection<Guid> recipientUserIds,
+        UserId requestedBy,
+        IReadOnlyCollection<UserId> recipientUserIds,
         string? note,
         bool needsSecondPerson,
         DateTimeOffset now)
@@ -100,7 +100,7 @@ public sealed class Release
         Guard.That(recipientUserIds.Count <= 200, "recipients", "at most 200 recipients");
         var release = new Release
         {
-            Id = Guid.CreateVersion7(now),
+            Id = ReleaseId.New(now),
             RecordId = record.Id,
             ReleasingAgencyId = record.HolderAgencyId,
             RecipientAgencyId = recipientAgencyId,
@@ -116,14 +116,14 @@ public sealed class Release
     }
 
     /// <summary>The second person approves: the record is released. Who may approve is the policy's decision.</summary>
-    public void Approve(Guid approverId, string? reason, DateTimeOffset now) =>
+    public void Approve(UserId approverId, string? reason, DateTimeOffset now) =>
         Decide(ReleaseStatus.Released, approverId, Guard.OptionalText(reason, "reason", MaxNoteLength), now);
 
-    public void Refuse(Guid approverId, string? reason, DateTimeOffset now) =>
+    public void Refuse(UserId approverId, string? reason, DateTimeOffset now) =>
         Decide(ReleaseStatus.Refused, approverId, Guard.Text(reason, "reason", MaxNoteLength), now);
 
     /// <summary>Records the copy made for the recipient.</summary>
-    public void Delivered(Guid copyRecordId)
+    public void Delivered(RecordId copyRecordId)
     {
         if (Status != ReleaseStatus.Released || CopyRecordId is not null)
         {
@@ -133,7 +133,7 @@ public sealed class Release
         CopyRecordId = copyRecordId;
     }
 
-    private void Decide(ReleaseStatus outcome, Guid approverId, string? reason, DateTimeOffset now)
+    private void Decide(ReleaseStatus outcome, UserId approverId, string? reason, DateTimeOffset now)
     {
         if (Status != ReleaseStatus.AwaitingApproval)
         {

@@ -49,11 +49,11 @@ public sealed class SharingAgreement
     {
     }
 
-    public Guid Id { get; private set; }
+    public AgreementId Id { get; private set; }
 
-    public Guid ProposerAgencyId { get; private set; }
+    public AgencyId ProposerAgencyId { get; private set; }
 
-    public Guid PartnerAgencyId { get; private set; }
+    public AgencyId PartnerAgencyId { get; private set; }
 
     public IReadOnlyList<ThreatDomain> ThreatDomains => _threatDomains;
 
@@ -67,11 +67,11 @@ public sealed class SharingAgreement
 
     public AgreementStatus Status { get; private set; }
 
-    public Guid ProposedBy { get; private set; }
+    public UserId ProposedBy { get; private set; }
 
     public DateTimeOffset ProposedAt { get; private set; }
 
-    public Guid? AcceptedBy { get; private set; }
+    public UserId? AcceptedBy { get; private set; }
 
     public DateTimeOffset? AcceptedAt { get; private set; }
 
@@ -81,14 +81,14 @@ public sealed class SharingAgreement
     public string? StatusReason { get; private set; }
 
     public static SharingAgreement Propose(
-        Guid proposerAgencyId,
-        Guid partnerAgencyId,
+        AgencyId proposerAgencyId,
+        AgencyId partnerAgencyId,
         IReadOnlyCollection<ThreatDomain> threatDomains,
         Classification highestClassification,
         IReadOnlyCollection<HandlingCode> handlingCodes,
         DateOnly validFrom,
         DateOnly validUntil,
-        Guid proposedBy,
+        UserId proposedBy,
         DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(threatDomains);
@@ -102,7 +102,7 @@ public sealed class SharingAgreement
         Guard.That(validUntil > validFrom, "validUntil", "must be after validFrom");
         var agreement = new SharingAgreement
         {
-            Id = Guid.CreateVersion7(now),
+            Id = AgreementId.New(now),
             ProposerAgencyId = proposerAgencyId,
             PartnerAgencyId = partnerAgencyId,
             HighestClassification = highestClassification,
@@ -117,10 +117,10 @@ public sealed class SharingAgreement
         return agreement;
     }
 
-    public bool IsParty(Guid agencyId) => agencyId == ProposerAgencyId || agencyId == PartnerAgencyId;
+    public bool IsParty(AgencyId agencyId) => agencyId == ProposerAgencyId || agencyId == PartnerAgencyId;
 
     /// <summary>The other party, seen from <paramref name="agencyId"/>.</summary>
-    public Guid Counterpart(Guid agencyId) => agencyId == ProposerAgencyId ? PartnerAgencyId : ProposerAgencyId;
+    public AgencyId Counterpart(AgencyId agencyId) => agencyId == ProposerAgencyId ? PartnerAgencyId : ProposerAgencyId;
 
     /// <summary>Whether the agreement allows sharing on <paramref name="today"/>.</summary>
     public bool IsInForce(DateOnly today) => InForceCheck(this, today);
@@ -150,7 +150,7 @@ public sealed class SharingAgreement
     }
 
     /// <summary>The partner accepts: from now on the agreement is in force (within its validity period).</summary>
-    public void Accept(Guid userId, DateTimeOffset now)
+    public void Accept(UserId userId, DateTimeOffset now)
     {
         RequireStatus(AgreementStatus.Proposed, "accept");
         Status = AgreementStatus.InForce;

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jisr.Domain.Agencies;
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
@@ -26,14 +27,14 @@ public static class StixRecordExport
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(originator);
         ArgumentNullException.ThrowIfNull(entities);
-        var author = StixIds.For("identity", originator.Id);
+        var author = StixIds.For("identity", originator.Id.Value);
         var statement = Statement(record.Marking);
         var markings = new Func<JsonArray>(() => [TlpMarkings.IdOf(record.Marking.Tlp), statement["id"]!.GetValue<string>()]);
         var objects = new JsonArray
         {
             TlpMarkings.Definition(record.Marking.Tlp),
             statement,
-            Sdo("identity", originator.Id, originator.CreatedAt, originator.CreatedAt, author, markings(), new JsonObject
+            Sdo("identity", originator.Id.Value, originator.CreatedAt, originator.CreatedAt, author, markings(), new JsonObject
             {
                 ["name"] = $"{originator.Code} {originator.Name}",
                 ["identity_class"] = "organization",
@@ -41,7 +42,7 @@ public static class StixRecordExport
             }),
         };
 
-        var idOf = new Dictionary<Guid, string>();
+        var idOf = new Dictionary<EntityId, string>();
         foreach (var entity in entities)
         {
             var stix = EntityObject(entity, author, markings());
@@ -71,7 +72,7 @@ public static class StixRecordExport
         }
 
         var refs = new JsonArray([.. objects.Skip(2).Select(o => (JsonNode)o!["id"]!.GetValue<string>())]);
-        objects.Add(Sdo("report", record.Id, record.CreatedAt, record.UpdatedAt, author, markings(), ReportProperties(record, refs)));
+        objects.Add(Sdo("report", record.Id.Value, record.CreatedAt, record.UpdatedAt, author, markings(), ReportProperties(record, refs)));
         return new JsonObject
         {
             ["type"] = "bundle",
@@ -163,26 +164,26 @@ public static class StixRecordExport
     private static JsonObject EntityObject(Entity entity, string author, JsonArray markings)
     {
         JsonObject Custom(JsonObject properties) =>
-            Sdo("x-jisr-" + EntityVocabulary.Types[entity.Type], entity.Id, entity.CreatedAt, entity.CreatedAt, author, markings, properties);
+            Sdo("x-jisr-" + EntityVocabulary.Types[entity.Type], entity.Id.Value, entity.CreatedAt, entity.CreatedAt, author, markings, properties);
 
         var name = new JsonObject { ["name"] = entity.Label };
         return entity switch
         {
-            Person p => Sdo("identity", p.Id, p.CreatedAt, p.CreatedAt, author, markings, With(name,
+            Person p => Sdo("identity", p.Id.Value, p.CreatedAt, p.CreatedAt, author, markings, With(name,
                 ("identity_class", "individual"),
                 ("x_jisr_names", new JsonArray([.. p.Names.Select(n => (JsonNode)n.Text)])),
                 ("x_jisr_date_of_birth", p.DateOfBirth?.ToString()),
                 ("x_jisr_place_of_birth", p.PlaceOfBirth),
                 ("x_jisr_nationalities", p.Nationalities.Count == 0 ? null : new JsonArray([.. p.Nationalities.Select(n => (JsonNode)n)])),
                 ("x_jisr_identifiers", p.Identifiers.Count == 0 ? null : new JsonArray([.. p.Identifiers.Select(i => (JsonNode)new JsonObject { ["kind"] = i.Kind, ["value"] = i.Value, ["country"] = i.Country })])))),
-            Organisation o => Sdo("identity", o.Id, o.CreatedAt, o.CreatedAt, author, markings, With(name,
+            Organisation o => Sdo("identity", o.Id.Value, o.CreatedAt, o.CreatedAt, author, markings, With(name,
                 ("identity_class", "organization"),
                 ("x_jisr_aliases", o.Aliases.Count == 0 ? null : new JsonArray([.. o.Aliases.Select(a => (JsonNode)a)])),
                 ("x_jisr_country", o.Country))),
 
             // STIX requires a location to have a region, a country or coordinates; a name alone stays a Jisr object.
             Location l when l.Country is not null || (l.Latitude is not null && l.Longitude is not null) =>
-                Sdo("location", l.Id, l.CreatedAt, l.CreatedAt, author, markings, With(name, ("country", l.Country), ("latitude", l.Latitude), ("longitude", l.Longitude))),
+                Sdo("location", l.Id.Value, l.CreatedAt, l.CreatedAt, author, markings, With(name, ("country", l.Country), ("latitude", l.Latitude), ("longitude", l.Longitude))),
             EmailAddress e => Observable("email-addr", markings, ("value", e.Address)),
             OnlineAccount a => Observable("user-account", markings, ("account_type", a.Platform.ToLowerInvariant()), ("account_login", a.Handle ?? a.Url?.ToString())),
             PhoneNumber ph => Custom(With(name, ("number", ph.Number))),

@@ -7,7 +7,7 @@ namespace Jisr.Server.Application;
 public sealed class AgencyNames(AccountService accounts)
 {
     /// <summary>A partner agency named by code: registered on this node and not the caller's own.</summary>
-    public async Task<Guid> PartnerAsync(string? code, Guid callerAgencyId, string field, CancellationToken cancellationToken)
+    public async Task<AgencyId> PartnerAsync(string? code, AgencyId callerAgencyId, string field, CancellationToken cancellationToken)
     {
         var agencyCode = Guard.Text(code, field, 32);
         var agency = await accounts.FindAgencyAsync(agencyCode, cancellationToken)
@@ -17,9 +17,9 @@ public sealed class AgencyNames(AccountService accounts)
     }
 
     /// <summary>Users named by user name who must all belong to <paramref name="agencyId"/> (<paramref name="whose"/> says which, in the error).</summary>
-    public async Task<List<Guid>> UsersOfAsync(IReadOnlyList<string?>? names, Guid agencyId, string field, string whose)
+    public async Task<List<UserId>> UsersOfAsync(IReadOnlyList<string?>? names, AgencyId agencyId, string field, string whose)
     {
-        var ids = new List<Guid>();
+        var ids = new List<UserId>();
         var list = names ?? [];
         for (var i = 0; i < list.Count; i++)
         {
@@ -30,7 +30,7 @@ public sealed class AgencyNames(AccountService accounts)
                 throw new DomainValidationException($"{field}[{i}]", $"no user '{name}' in {whose}");
             }
 
-            ids.Add(user.Id);
+            ids.Add(new UserId(user.Id));
         }
 
         return ids;

@@ -20,7 +20,7 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
         store.ListAsync(caller, cancellationToken);
 
     public async Task<Outcome<SharingAgreement>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken) =>
-        Change.Found(await store.ReadAsync(caller, id, cancellationToken), $"agreement {id}");
+        Change.Found(await store.ReadAsync(caller, new AgreementId(id), cancellationToken), $"agreement {id}");
 
     public async Task<Outcome<SharingAgreement>> ProposeAsync(Principal caller, AgreementRequest request, CancellationToken cancellationToken)
     {
@@ -52,7 +52,7 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
     {
         var now = time.GetUtcNow();
         return await Change.ApplyAsync(
-            await store.FindAsync(caller, id, cancellationToken),
+            await store.FindAsync(caller, new AgreementId(id), cancellationToken),
             $"agreement {id}",
             agreement => AccessPolicy.CanChangeAgreement(caller, agreement, change),
             agreement =>

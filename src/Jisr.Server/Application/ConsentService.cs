@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Sharing;
 using Jisr.Policy;
 using Jisr.Server.Contracts;
@@ -17,13 +18,13 @@ public sealed class ConsentService(ReleaseStore store, RecordStore records, Agen
         store.ListConsentsAsync(caller, cancellationToken);
 
     public async Task<Outcome<ConsentRequest>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken) =>
-        Change.Found(await store.ReadConsentAsync(caller, id, cancellationToken), $"consent request {id}");
+        Change.Found(await store.ReadConsentAsync(caller, new ConsentId(id), cancellationToken), $"consent request {id}");
 
     public async Task<Outcome<ConsentRequest>> RequestAsync(Principal caller, Guid recordId, ConsentRequestBody request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = time.GetUtcNow();
-        var record = await records.FindForUpdateAsync(caller, recordId, cancellationToken);
+        var record = await records.FindForUpdateAsync(caller, new RecordId(recordId), cancellationToken);
         var decision = record is null ? PolicyDecision.NotVisible : AccessPolicy.CanRequestConsent(caller, record, now);
         if (Refusal.Of(decision, $"record {recordId}") is { } refused)
         {
@@ -45,7 +46,7 @@ public sealed class ConsentService(ReleaseStore store, RecordStore records, Agen
     {
         var now = time.GetUtcNow();
         return await Change.ApplyAsync(
-            await store.FindConsentAsync(caller, id, cancellationToken),
+            await store.FindConsentAsync(caller, new ConsentId(id), cancellationToken),
             $"consent request {id}",
             consent => AccessPolicy.CanDecideConsent(caller, consent),
             consent =>

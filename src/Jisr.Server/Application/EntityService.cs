@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Records;
 using Jisr.Policy;
@@ -20,7 +21,7 @@ public sealed class EntityService(EntityStore store, LinkGraph graph)
     }
 
     public async Task<Outcome<Entity>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken) =>
-        Change.Found(await store.ReadAsync(caller, id, cancellationToken), What(id));
+        Change.Found(await store.ReadAsync(caller, new EntityId(id), cancellationToken), What(id));
 
     /// <summary>The records the caller may read that mention the entity, newest first.</summary>
     public async Task<Outcome<Page<Record>>> RecordsMentioningAsync(Principal caller, Guid id, string? cursor, int limit, CancellationToken cancellationToken)
@@ -30,12 +31,12 @@ public sealed class EntityService(EntityStore store, LinkGraph graph)
             return refused;
         }
 
-        return await store.RecordsMentioningAsync(caller, id, cursor, limit, cancellationToken);
+        return await store.RecordsMentioningAsync(caller, new EntityId(id), cursor, limit, cancellationToken);
     }
 
     /// <summary>The link graph one step out from the entity, within the records the caller may read; the query carries a purpose.</summary>
     public async Task<Outcome<EntityNeighbours>> NeighboursAsync(Principal caller, Guid id, string purpose, CancellationToken cancellationToken) =>
-        Change.Found(await graph.NeighboursAsync(caller, id, purpose, cancellationToken), What(id));
+        Change.Found(await graph.NeighboursAsync(caller, new EntityId(id), purpose, cancellationToken), What(id));
 
     private static string What(Guid id) => $"entity {id}";
 }

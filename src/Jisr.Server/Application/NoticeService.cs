@@ -23,7 +23,7 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
     public Task<List<Notice>> ListAsync(Principal caller, CancellationToken cancellationToken) => store.ListAsync(caller, cancellationToken);
 
     public async Task<Outcome<Notice>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken) =>
-        Change.Found(await store.ReadAsync(caller, id, cancellationToken), $"notice {id}");
+        Change.Found(await store.ReadAsync(caller, new NoticeId(id), cancellationToken), $"notice {id}");
 
     public async Task<Outcome<Notice>> IssueAsync(Principal caller, NoticeRequest request, CancellationToken cancellationToken)
     {
@@ -38,7 +38,7 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
         var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
         var now = time.GetUtcNow();
         var inForce = await agreements.InForceAsync(caller, AccessPolicy.Today(now), cancellationToken);
-        var recipientIds = new List<Guid>();
+        var recipientIds = new List<AgencyId>();
         if (request.AllPartners == true)
         {
             // "All partners" is resolved now: the agencies whose agreement in force with the issuer covers the threat domain.
@@ -74,7 +74,7 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
         var now = time.GetUtcNow();
         var inForce = await agreements.InForceAsync(caller, AccessPolicy.Today(now), cancellationToken);
         return await Change.ApplyAsync(
-            await store.FindAsync(caller, id, cancellationToken),
+            await store.FindAsync(caller, new NoticeId(id), cancellationToken),
             $"notice {id}",
             n => AccessPolicy.CanChangeNotice(caller, n, NoticeChange.Update),
             n => Update(n, request, inForce, caller, now),
@@ -85,7 +85,7 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
     {
         var now = time.GetUtcNow();
         return await Change.ApplyAsync(
-            await store.FindAsync(caller, id, cancellationToken),
+            await store.FindAsync(caller, new NoticeId(id), cancellationToken),
             $"notice {id}",
             n => AccessPolicy.CanChangeNotice(caller, n, change),
             n =>
@@ -107,10 +107,10 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
     }
 
     /// <summary>The subject: a person or an event the caller may read and that their agency describes itself (the partner-entity rule).</summary>
-    private async Task<Guid> SubjectAsync(Principal caller, Guid? requested, CancellationToken cancellationToken)
+    private async Task<EntityId> SubjectAsync(Principal caller, Guid? requested, CancellationToken cancellationToken)
     {
         const string Expected = "must be the id of a person or an event of your agency";
-        var subjectId = requested ?? throw new DomainValidationException("subject", "a notice needs a subject: the id of a person or an event of your agency");
+        var subjectId = requested is { } given ? new EntityId(given) : throw new DomainValidationException("subject", "a notice needs a subject: the id of a person or an event of your agency");
         var subjects = await entities.ReadableByIdAsync(caller, [subjectId], cancellationToken);
         if (!subjects.TryGetValue(subjectId, out var subject) || subject.Type is not (EntityType.Person or EntityType.Event))
         {
@@ -131,7 +131,7 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
             Guard.That(color == notice.Color, "color", $"a {Notice.Colors[notice.Color]} notice cannot become {Notice.Colors[color]}; cancel it and issue a new notice");
         }
 
-        Guard.That(request.Subject is null || request.Subject == notice.SubjectEntityId, "subject", "a notice's subject cannot change; cancel it and issue a new notice about the other person or event");
+        Guard.That(request.Subject is null || request.Subject == notice.SubjectEntityId.Value, "subject", "a notice's subject cannot change; cancel it and issue a new notice about the other person or event");
         var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
         foreach (var recipient in notice.Recipients)
         {

@@ -32,7 +32,7 @@ public sealed class RecordService(RecordStore records, EntityStore entities, Per
     }
 
     public async Task<Outcome<RecordDetails>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken) =>
-        Change.Found(await records.ReadAsync(caller, id, cancellationToken), $"record {id}");
+        Change.Found(await records.ReadAsync(caller, new RecordId(id), cancellationToken), $"record {id}");
 
     /// <summary>
     /// The record as a STIX 2.1 bundle (report, entities, links, markings), serialized. The read is audited as an
@@ -42,13 +42,13 @@ public sealed class RecordService(RecordStore records, EntityStore entities, Per
     public async Task<Outcome<string>> ExportStixAsync(Principal caller, Guid id, string purpose, CancellationToken cancellationToken)
     {
         var what = $"record {id}";
-        var details = await records.ReadAsync(caller, id, cancellationToken, AuditActions.RecordExportStix, Declared(purpose));
+        var details = await records.ReadAsync(caller, new RecordId(id), cancellationToken, AuditActions.RecordExportStix, Declared(purpose));
         if (details is null)
         {
             return Refusal.NotFound(what);
         }
 
-        var record = await records.FindForUpdateAsync(caller, id, cancellationToken);
+        var record = await records.FindForUpdateAsync(caller, new RecordId(id), cancellationToken);
         var decision = record is null ? PolicyDecision.NotVisible : AccessPolicy.CanExport(caller, record, time.GetUtcNow());
         if (Refusal.Of(decision, what) is { } refused)
         {
@@ -87,7 +87,7 @@ public sealed class RecordService(RecordStore records, EntityStore entities, Per
         ArgumentNullException.ThrowIfNull(request);
         var now = time.GetUtcNow();
         var what = $"record {id}";
-        var record = await records.FindForUpdateAsync(caller, id, cancellationToken);
+        var record = await records.FindForUpdateAsync(caller, new RecordId(id), cancellationToken);
         if (record is null)
         {
             return Refusal.NotFound(what);
@@ -112,7 +112,7 @@ public sealed class RecordService(RecordStore records, EntityStore entities, Per
     {
         var now = time.GetUtcNow();
         return await Change.ApplyAsync(
-            await records.FindForUpdateAsync(caller, id, cancellationToken),
+            await records.FindForUpdateAsync(caller, new RecordId(id), cancellationToken),
             $"record {id}",
             record => AccessPolicy.CanDelete(caller, record, now),
             _ => { }, // nothing to change first: the store removes the record with its audit entry
@@ -129,13 +129,13 @@ public sealed class RecordService(RecordStore records, EntityStore entities, Per
     /// <summary>The request's entities (new ones, and existing ones the caller may read, by id) and links.</summary>
     private async Task<RecordAssertions> AssertionsAsync(Principal caller, RecordRequest request, RecordContent content, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var referenced = (request.Entities ?? []).Where(e => e?.Id is not null).Select(e => e!.Id!.Value).Distinct().ToList();
+        var referenced = (request.Entities ?? []).Where(e => e?.Id is not null).Select(e => new EntityId(e!.Id!.Value)).Distinct().ToList();
         var existing = await entities.ReadableByIdAsync(caller, referenced, cancellationToken);
         return RecordMapping.ToAssertions(request, content, existing, caller.AgencyId, now);
     }
 
     /// <summary>A TLP:RED record's recipients, named by user name: users of the caller's agency.</summary>
-    private Task<List<Guid>> RecipientsAsync(Principal caller, RecordRequest request) =>
+    private Task<List<UserId>> RecipientsAsync(Principal caller, RecordRequest request) =>
         names.UsersOfAsync(request.Recipients, caller.AgencyId, "recipients", "your agency");
 
     /// <summary>After a create or an update: the new persons become matchable, and the record is answered with all its entities.</summary>

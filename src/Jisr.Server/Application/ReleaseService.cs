@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Sharing;
 using Jisr.Policy;
 using Jisr.Server.Contracts;
@@ -15,17 +16,17 @@ public sealed class ReleaseService(ReleaseStore store, RecordStore records, Agre
     public Task<List<Release>> ListAsync(Principal caller, string? status, Guid? record, CancellationToken cancellationToken)
     {
         ReleaseStatus? wanted = string.IsNullOrEmpty(status) ? null : Release.StatusNames.Parse(status, "status");
-        return store.ListAsync(caller, wanted, record, cancellationToken);
+        return store.ListAsync(caller, wanted, record is { } id ? new RecordId(id) : null, cancellationToken);
     }
 
     public async Task<Outcome<Release>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken) =>
-        Change.Found(await store.ReadAsync(caller, id, cancellationToken), $"release {id}");
+        Change.Found(await store.ReadAsync(caller, new ReleaseId(id), cancellationToken), $"release {id}");
 
     public async Task<Outcome<Release>> RequestAsync(Principal caller, Guid recordId, ReleaseRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = time.GetUtcNow();
-        var record = await records.FindForUpdateAsync(caller, recordId, cancellationToken);
+        var record = await records.FindForUpdateAsync(caller, new RecordId(recordId), cancellationToken);
         if (record is null)
         {
             return Refusal.NotFound($"record {recordId}");
@@ -36,7 +37,7 @@ public sealed class ReleaseService(ReleaseStore store, RecordStore records, Agre
 
         // No agreement named: the first one in force that covers the record (or any, so the refusal says what is missing).
         var agreement = request.Agreement is { } agreementId
-            ? inForce.FirstOrDefault(a => a.Id == agreementId)
+            ? inForce.FirstOrDefault(a => a.Id.Value == agreementId)
             : inForce.FirstOrDefault(a => a.WhyNotCovering(record.Marking, [.. record.ThreatDomains]) is null) ?? inForce.FirstOrDefault();
         var consented = record.Provenance is not null && await store.ConsentGrantedAsync(record.Id, recipient, cancellationToken);
         if (Refusal.Of(AccessPolicy.CanRelease(caller, record, recipient, agreement, consented, now), $"record {recordId}") is { } refused)
@@ -62,7 +63,7 @@ public sealed class ReleaseService(ReleaseStore store, RecordStore records, Agre
     public async Task<Outcome<Release>> DecideAsync(Principal caller, Guid id, bool approve, string? reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var release = await store.FindAsync(caller, id, cancellationToken);
+        var release = await store.FindAsync(caller, new ReleaseId(id), cancellationToken);
         if (release is null)
         {
             return Refusal.NotFound($"release {id}");

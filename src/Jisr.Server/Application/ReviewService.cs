@@ -49,7 +49,7 @@ public sealed class ReviewService(ReviewQueue queue, RecordStore records, TimePr
         var now = time.GetUtcNow();
         var (reason, taken) = (string.Empty, ReviewDecision.Extend);
         var reviewed = await Change.ApplyAsync(
-            await records.FindForUpdateAsync(caller, id, cancellationToken),
+            await records.FindForUpdateAsync(caller, new RecordId(id), cancellationToken),
             $"record {id}",
             record => AccessPolicy.CanReview(caller, record, now),
             record => (reason, taken) = Apply(record, request, now),

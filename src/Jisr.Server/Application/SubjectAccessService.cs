@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Policy;
 using Jisr.Storage.Records;
 
@@ -17,6 +18,6 @@ public sealed class SubjectAccessService(SubjectAccessStore store)
             return refused;
         }
 
-        return Change.Found(await store.ExportAsync(caller, personId, purpose, cancellationToken), what);
+        return Change.Found(await store.ExportAsync(caller, new EntityId(personId), purpose, cancellationToken), what);
     }
 }

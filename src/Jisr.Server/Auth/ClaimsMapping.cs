@@ -40,9 +40,9 @@ public static class ClaimsMapping
 
         var roles = user.FindAll(ClaimTypes.Role).Select(c => Roles.Names.Parse(c.Value, "roles")).ToHashSet();
         return new Principal(
-            Guid.Parse(Required(user, ClaimTypes.NameIdentifier)),
+            UserId.Parse(Required(user, ClaimTypes.NameIdentifier)),
             Required(user, ClaimTypes.Name),
-            Guid.Parse(Required(user, AgencyIdClaim)),
+            AgencyId.Parse(Required(user, AgencyIdClaim)),
             Required(user, AgencyCodeClaim),
             roles,
             EnumNumbers.Parse<Classification>(Required(user, ClearanceClaim), "clearance"));

@@ -25,7 +25,7 @@ public static class EntityMapping
     };
 
     /// <summary>Builds a new entity from a request; errors name the field relative to the entity (the caller adds <c>entities[i]</c>).</summary>
-    public static Entity ToDomain(EntityRequest request, Guid agencyId, DateTimeOffset now)
+    public static Entity ToDomain(EntityRequest request, AgencyId agencyId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
         var type = EntityVocabulary.Types.Parse(request.Type, "type");
@@ -66,7 +66,7 @@ public static class EntityMapping
         ArgumentNullException.ThrowIfNull(entity);
         var response = new EntityResponse
         {
-            Id = entity.Id,
+            Id = entity.Id.Value,
             Type = EntityVocabulary.Types[entity.Type],
             Label = entity.Label,
             Key = entity.Key,

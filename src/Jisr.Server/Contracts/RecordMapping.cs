@@ -36,7 +36,7 @@ public static class RecordMapping
     /// Resolves the request's entities and links. <paramref name="existing"/> holds the entities referred to by id
     /// that the caller may read; an id missing from it is refused exactly like an unknown one.
     /// </summary>
-    public static RecordAssertions ToAssertions(RecordRequest request, RecordContent content, IReadOnlyDictionary<Guid, Entity> existing, Guid agencyId, DateTimeOffset now)
+    public static RecordAssertions ToAssertions(RecordRequest request, RecordContent content, IReadOnlyDictionary<EntityId, Entity> existing, AgencyId agencyId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(existing);
@@ -52,7 +52,7 @@ public static class RecordMapping
             if (item.Id is { } id)
             {
                 Guard.That(item.Type is null, $"entities[{i}].type", "give either an existing entity's id or a new entity's type, not both");
-                entity = existing.TryGetValue(id, out var found) ? found : throw new DomainValidationException($"entities[{i}].id", "is not an entity you can refer to");
+                entity = existing.TryGetValue(new EntityId(id), out var found) ? found : throw new DomainValidationException($"entities[{i}].id", "is not an entity you can refer to");
                 var referable = AccessPolicy.CanReferToEntity(agencyId, entity);
                 Guard.That(referable.IsAllowed, $"entities[{i}].id", referable.Reason ?? "cannot be referred to");
             }
@@ -106,7 +106,7 @@ public static class RecordMapping
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(origin);
         return new RecordSummary(
-            record.Id,
+            record.Id.Value,
             RecordVocabulary.Kinds[record.Kind],
             record.Title,
             record.Language,
@@ -125,14 +125,14 @@ public static class RecordMapping
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(origin);
         return new RecordResponse(
-            record.Id,
+            record.Id.Value,
             RecordVocabulary.Kinds[record.Kind],
             record.Title,
             record.Body,
             record.Language,
             origin.Originator,
             origin.Provenance,
-            record.AuthorUserId,
+            record.AuthorUserId.Value,
             record.CreatedAt,
             record.UpdatedAt,
             record.LegalBasis,
@@ -150,7 +150,7 @@ public static class RecordMapping
     public static LinkResponse ToResponse(Link link)
     {
         ArgumentNullException.ThrowIfNull(link);
-        return new LinkResponse(link.Id, link.RecordId, link.FromEntityId, link.ToEntityId, EntityVocabulary.LinkTypes[link.Type], link.ValidFrom?.ToString(), link.ValidTo?.ToString());
+        return new LinkResponse(link.Id, link.RecordId.Value, link.FromEntityId.Value, link.ToEntityId.Value, EntityVocabulary.LinkTypes[link.Type], link.ValidFrom?.ToString(), link.ValidTo?.ToString());
     }
 
     /// <summary>Runs a domain factory and places any field error under <paramref name="prefix"/>.</summary>
@@ -166,7 +166,7 @@ public static class RecordMapping
         }
     }
 
-    private static Guid Resolve(string? reference, string field, Dictionary<string, Entity> byRef, List<Entity> all)
+    private static EntityId Resolve(string? reference, string field, Dictionary<string, Entity> byRef, List<Entity> all)
     {
         Guard.That(!string.IsNullOrEmpty(reference), field, "is required: an entity's ref in this request, or the id of one of the record's entities");
         if (byRef.TryGetValue(reference!, out var entity))
@@ -174,7 +174,7 @@ public static class RecordMapping
             return entity.Id;
         }
 
-        return Guid.TryParse(reference, out var id) && all.Any(e => e.Id == id)
+        return EntityId.TryParse(reference, out var id) && all.Any(e => e.Id == id)
             ? id
             : throw new DomainValidationException(field, $"'{reference}' is neither a ref nor the id of one of the record's entities");
     }

@@ -84,7 +84,7 @@ public static class AccountEndpoints
 
     /// <summary>The caller as the policy sees them: nothing to decide or read beyond the agency's code.</summary>
     private static async Task<MeResponse> MeAsync(Principal caller, AgencyDirectory agencies, CancellationToken cancellationToken) =>
-        new(caller.UserId, caller.UserName, await agencies.GetAsync(caller.AgencyId, cancellationToken),
+        new(caller.UserId.Value, caller.UserName, await agencies.GetAsync(caller.AgencyId, cancellationToken),
             [.. caller.Roles.Order().Select(r => Roles.Names[r])], Marking.ClassificationNames[caller.Clearance]);
 
     private static async Task<IEnumerable<TokenResponse>> ListTokensAsync(Principal caller, OwnAccountService account, TimeProvider time, CancellationToken cancellationToken)
@@ -131,9 +131,9 @@ public static class AccountEndpoints
     private static Task<IResult> ListAuditAsync(Principal caller, AuditTrailService trail, long? before, int? limit, string? action, string? target, CancellationToken cancellationToken) =>
         trail.ReadAsync(caller, new AuditQuery(before, limit, action, target), cancellationToken).OkAsync(entries => Task.FromResult(entries.Select(AuditEntryResponse.From)));
 
-    private static AgencyResponse ToResponse(Agency agency) => new(agency.Id, agency.Code, agency.Name, agency.Country);
+    private static AgencyResponse ToResponse(Agency agency) => new(agency.Id.Value, agency.Code, agency.Name, agency.Country);
 
     private static UserResponse ToResponse(JisrUser user, DateTimeOffset now) =>
-        new(user.Id, user.UserName ?? string.Empty, user.DisplayName, user.AgencyId, [.. user.Roles.Select(r => Roles.Names[r])],
+        new(user.Id, user.UserName ?? string.Empty, user.DisplayName, user.AgencyId.Value, [.. user.Roles.Select(r => Roles.Names[r])],
             Marking.ClassificationNames[user.Clearance], user.LockoutEnd is { } end && end > now);
 }

@@ -45,7 +45,7 @@ public static class AgreementEndpoints
         service.ListAsync(caller, cancellationToken).EachAsync(agreement => ToResponseAsync(agreement, agencies, cancellationToken));
 
     private static async Task<AgreementResponse> ToResponseAsync(SharingAgreement a, AgencyDirectory agencies, CancellationToken cancellationToken) =>
-        new(a.Id,
+        new(a.Id.Value,
             await agencies.GetAsync(a.ProposerAgencyId, cancellationToken),
             await agencies.GetAsync(a.PartnerAgencyId, cancellationToken),
             SharingAgreement.StatusNames[a.Status],

@@ -47,7 +47,7 @@ public static class EntityEndpoints
     private static NeighboursResponse ToResponse(EntityNeighbours neighbours, Guid id) =>
         new(EntityMapping.ToResponse(neighbours.Entity),
             [.. neighbours.Links.Select(l => new Neighbour(
-                EntityMapping.ToResponse(neighbours.Others[l.FromEntityId == id ? l.ToEntityId : l.FromEntityId]),
-                l.FromEntityId == id ? "out" : "in",
+                EntityMapping.ToResponse(neighbours.Others[l.FromEntityId.Value == id ? l.ToEntityId : l.FromEntityId]),
+                l.FromEntityId.Value == id ? "out" : "in",
                 RecordMapping.ToResponse(l)))]);
 }

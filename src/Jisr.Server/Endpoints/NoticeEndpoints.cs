@@ -56,7 +56,7 @@ public static class NoticeEndpoints
         }
 
         return new NoticeResponse(
-            n.Id, await agencies.GetAsync(n.IssuerAgencyId, cancellationToken), Notice.Colors[n.Color], n.SubjectEntityId, n.Title, n.Summary, n.Offence,
+            n.Id.Value, await agencies.GetAsync(n.IssuerAgencyId, cancellationToken), Notice.Colors[n.Color], n.SubjectEntityId.Value, n.Title, n.Summary, n.Offence,
             RecordVocabulary.ThreatDomains[n.ThreatDomain], Notice.Statuses[n.Status],
             issuer ? n.ScreeningFlags : null, issuer ? recipients : null, issuer || n.Status == NoticeStatus.Cancelled ? n.DecisionReason : null,
             n.CreatedAt, n.UpdatedAt);

@@ -64,34 +64,34 @@ public static class ReleaseEndpoints
         service.ListAsync(caller, cancellationToken).EachAsync(consent => ToResponseAsync(consent, agencies, cancellationToken));
 
     private static async Task<ReleaseResponse> ToResponseAsync(Release r, AgencyDirectory agencies, CancellationToken cancellationToken) =>
-        new(r.Id,
-            r.RecordId,
+        new(r.Id.Value,
+            r.RecordId.Value,
             await agencies.GetAsync(r.ReleasingAgencyId, cancellationToken),
             await agencies.GetAsync(r.RecipientAgencyId, cancellationToken),
-            r.AgreementId,
+            r.AgreementId.Value,
             Release.StatusNames[r.Status],
             r.RequiresApproval,
-            r.RequestedBy,
+            r.RequestedBy.Value,
             r.RequestedAt,
             r.Note,
-            r.DecidedBy,
+            r.DecidedBy?.Value,
             r.DecidedAt,
             r.DecisionReason,
-            r.CopyRecordId,
-            r.RecipientUserIds);
+            r.CopyRecordId?.Value,
+            [.. r.RecipientUserIds.Select(u => u.Value)]);
 
     private static async Task<ConsentResponse> ToResponseAsync(ConsentRequest c, AgencyDirectory agencies, CancellationToken cancellationToken) =>
-        new(c.Id,
-            c.RecordId,
-            c.OriginalRecordId,
+        new(c.Id.Value,
+            c.RecordId.Value,
+            c.OriginalRecordId.Value,
             await agencies.GetAsync(c.OriginatorAgencyId, cancellationToken),
             await agencies.GetAsync(c.RequesterAgencyId, cancellationToken),
             await agencies.GetAsync(c.TargetAgencyId, cancellationToken),
             ConsentRequest.StatusNames[c.Status],
-            c.RequestedBy,
+            c.RequestedBy.Value,
             c.RequestedAt,
             c.Note,
-            c.DecidedBy,
+            c.DecidedBy?.Value,
             c.DecidedAt,
             c.DecisionReason);
 }

@@ -66,7 +66,7 @@ public static class SubjectAccessEndpoints
         var items = new List<SubjectAccessRelease>(releases.Count);
         foreach (var r in releases)
         {
-            items.Add(new SubjectAccessRelease(r.Id, r.RecordId, (await agencies.GetAsync(r.RecipientAgencyId, cancellationToken)).Code, Domain.Sharing.Release.StatusNames[r.Status], r.RequestedAt, r.DecidedAt));
+            items.Add(new SubjectAccessRelease(r.Id.Value, r.RecordId.Value, (await agencies.GetAsync(r.RecipientAgencyId, cancellationToken)).Code, Domain.Sharing.Release.StatusNames[r.Status], r.RequestedAt, r.DecidedAt));
         }
 
         return items;
@@ -78,7 +78,7 @@ public static class SubjectAccessEndpoints
         foreach (var n in notices)
         {
             items.Add(new SubjectAccessNotice(
-                n.Id, (await agencies.GetAsync(n.IssuerAgencyId, cancellationToken)).Code, Domain.Notices.Notice.Colors[n.Color], n.Title, n.Offence,
+                n.Id.Value, (await agencies.GetAsync(n.IssuerAgencyId, cancellationToken)).Code, Domain.Notices.Notice.Colors[n.Color], n.Title, n.Offence,
                 Domain.Notices.Notice.Statuses[n.Status], n.CreatedAt));
         }
 

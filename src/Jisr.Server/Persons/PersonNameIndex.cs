@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Matching.Names;
 using Jisr.Storage.Records;
@@ -16,15 +17,15 @@ public sealed class PersonNameIndex(PersonNames names)
 
     private readonly SemaphoreSlim _build = new(1, 1);
     private readonly Lock _additionsLock = new();
-    private NameIndex<Guid>? _index;
-    private List<(Guid Id, string Name, IReadOnlyList<NameToken> Tokens)> _additions = [];
+    private NameIndex<EntityId>? _index;
+    private List<(EntityId Id, string Name, IReadOnlyList<NameToken> Tokens)> _additions = [];
 
     /// <summary>Candidate person ids with the best-matching name and its score, best first (at most <paramref name="k"/>).</summary>
-    public async Task<IReadOnlyList<NameCandidate<Guid>>> CandidatesAsync(string name, int k, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NameCandidate<EntityId>>> CandidatesAsync(string name, int k, CancellationToken cancellationToken)
     {
         var index = _index ?? await BuildAsync(cancellationToken);
         var found = index.Query(name, k).ToList();
-        List<(Guid Id, string Name, IReadOnlyList<NameToken> Tokens)> additions;
+        List<(EntityId Id, string Name, IReadOnlyList<NameToken> Tokens)> additions;
         lock (_additionsLock)
         {
             additions = _additions;
@@ -33,7 +34,7 @@ public sealed class PersonNameIndex(PersonNames names)
         if (additions.Count > 0)
         {
             var query = NameParser.Parse(name);
-            found.AddRange(additions.Select(a => new NameCandidate<Guid>(a.Id, a.Name, NameMatcher.Score(query, a.Tokens))));
+            found.AddRange(additions.Select(a => new NameCandidate<EntityId>(a.Id, a.Name, NameMatcher.Score(query, a.Tokens))));
         }
 
         // One line per person: the best of its names.
@@ -60,7 +61,7 @@ public sealed class PersonNameIndex(PersonNames names)
         }
     }
 
-    private async Task<NameIndex<Guid>> BuildAsync(CancellationToken cancellationToken)
+    private async Task<NameIndex<EntityId>> BuildAsync(CancellationToken cancellationToken)
     {
         await _build.WaitAsync(cancellationToken);
         try
@@ -70,7 +71,7 @@ public sealed class PersonNameIndex(PersonNames names)
                 return built;
             }
 
-            var index = NameIndex<Guid>.Build(await names.AllAsync(cancellationToken));
+            var index = NameIndex<EntityId>.Build(await names.AllAsync(cancellationToken));
             lock (_additionsLock)
             {
                 _additions = [];

@@ -53,14 +53,14 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
 
     /// <summary>Creates a user of an agency. With no password the account can only use API tokens until one is set.</summary>
     public async Task<JisrUser> CreateUserAsync(
-        Guid agencyId,
+        AgencyId agencyId,
         string userName,
         string? displayName,
         IReadOnlyCollection<Role> roles,
         Classification clearance,
         string? password,
         AuditEvent by,
-        Guid? id = null,
+        UserId? id = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(by);
@@ -71,7 +71,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
         var now = time.GetUtcNow();
         var user = new JisrUser
         {
-            Id = id ?? Guid.CreateVersion7(now),
+            Id = id?.Value ?? Guid.CreateVersion7(now),
             UserName = name,
             AgencyId = agencyId,
             DisplayName = Guard.OptionalText(displayName, "displayName", 200) ?? name,
@@ -110,7 +110,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
     {
         ArgumentNullException.ThrowIfNull(principal);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && u.AgencyId == principal.AgencyId, cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.UserRead, AuditTargets.User, id, user is not null));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.UserRead, AuditTargets.User, id.ToString("D"), user is not null));
         return user;
     }
 
@@ -126,7 +126,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
 
         if (await users.IsLockedOutAsync(user))
         {
-            await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, user.Id, user.UserName, user.AgencyId, Outcome: AuditOutcomes.LockedOut));
+            await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId, Outcome: AuditOutcomes.LockedOut));
             return new SignInResult(SignInOutcome.LockedOut, null);
         }
 
@@ -135,12 +135,12 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
         {
             await users.AccessFailedAsync(user);
             var locked = await users.IsLockedOutAsync(user);
-            await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignIn, user.Id, user.UserName, user.AgencyId, Outcome: locked ? AuditOutcomes.LockedOut : AuditOutcomes.InvalidCredentials), cancellationToken);
+            await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId, Outcome: locked ? AuditOutcomes.LockedOut : AuditOutcomes.InvalidCredentials), cancellationToken);
             return new SignInResult(locked ? SignInOutcome.LockedOut : SignInOutcome.InvalidCredentials, null);
         }
 
         await users.ResetAccessFailedCountAsync(user);
-        await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignIn, user.Id, user.UserName, user.AgencyId), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId), cancellationToken);
         return new SignInResult(SignInOutcome.Succeeded, await PrincipalForAsync(user, cancellationToken));
     }
 
@@ -157,10 +157,10 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
     }
 
     /// <summary>Issues a personal API token for <paramref name="userId"/>; the token row and its audit entry commit together.</summary>
-    public async Task<IssuedToken> IssueTokenAsync(Guid userId, string tokenName, DateTimeOffset? expiresAt, AuditEvent by, CancellationToken cancellationToken = default)
+    public async Task<IssuedToken> IssueTokenAsync(UserId userId, string tokenName, DateTimeOffset? expiresAt, AuditEvent by, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(by);
-        var issued = ApiTokens.Issue(userId, tokenName, time.GetUtcNow(), expiresAt);
+        var issued = ApiTokens.Issue(userId.Value, tokenName, time.GetUtcNow(), expiresAt);
         db.ApiTokens.Add(issued.Token);
         await audit.SaveWithAuditAsync(db, by with { Action = AuditActions.TokenCreate, TargetType = AuditTargets.User, TargetId = userId.ToString("D"), Detail = issued.Token.Name }, cancellationToken);
         return issued;
@@ -170,14 +170,14 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
     public Task<ApiToken?> FindActiveTokenAsync(string presented, CancellationToken cancellationToken = default) =>
         ApiTokens.FindActiveAsync(db, presented, time.GetUtcNow(), cancellationToken);
 
-    public Task<List<ApiToken>> ListTokensAsync(Guid userId, CancellationToken cancellationToken = default) =>
-        db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
+    public Task<List<ApiToken>> ListTokensAsync(UserId userId, CancellationToken cancellationToken = default) =>
+        db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId.Value).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
 
     /// <summary>Revokes one of the user's own tokens; false when there is no such token of theirs.</summary>
     public async Task<bool> RevokeTokenAsync(Principal owner, Guid tokenId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.UserId == owner.UserId, cancellationToken);
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.UserId == owner.UserId.Value, cancellationToken);
         if (token is null)
         {
             return false;
@@ -191,7 +191,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
     private async Task<Principal> PrincipalForAsync(JisrUser user, CancellationToken cancellationToken)
     {
         var code = await db.Agencies.AsNoTracking().Where(a => a.Id == user.AgencyId).Select(a => a.Code).FirstAsync(cancellationToken);
-        return new Principal(user.Id, user.UserName ?? string.Empty, user.AgencyId, code, user.Roles.ToHashSet(), user.Clearance);
+        return new Principal(new UserId(user.Id), user.UserName ?? string.Empty, user.AgencyId, code, user.Roles.ToHashSet(), user.Clearance);
     }
 
     private static string Clip(string text) => text.Length <= MaxUserNameLength ? text : text[..MaxUserNameLength];

@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 using Microsoft.AspNetCore.Identity;
@@ -7,7 +8,7 @@ namespace Jisr.Storage.Accounts;
 /// <summary>A person who signs in to this node, acting for one agency with one or more roles and a clearance.</summary>
 public sealed class JisrUser : IdentityUser<Guid>
 {
-    public Guid AgencyId { get; set; }
+    public AgencyId AgencyId { get; set; }
 
     public string DisplayName { get; set; } = string.Empty;
 

@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 namespace Jisr.Storage.Audit;
 
 /// <summary>
@@ -12,11 +13,11 @@ public sealed class AuditEntry
 
     public DateTimeOffset At { get; set; }
 
-    public Guid? ActorUserId { get; set; }
+    public UserId? ActorUserId { get; set; }
 
     public string? ActorName { get; set; }
 
-    public Guid? AgencyId { get; set; }
+    public AgencyId? AgencyId { get; set; }
 
     /// <summary>What happened, e.g. <c>record.read</c>, <c>record.create</c>, <c>search</c>, <c>sign-in</c>.</summary>
     public string Action { get; set; } = string.Empty;

@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Policy;
 
 namespace Jisr.Storage.Audit;
@@ -5,9 +6,9 @@ namespace Jisr.Storage.Audit;
 /// <summary>What is to be written to the audit log; <see cref="AuditLog"/> gives it its place and hash in the chain.</summary>
 public sealed record AuditEvent(
     string Action,
-    Guid? ActorUserId = null,
+    UserId? ActorUserId = null,
     string? ActorName = null,
-    Guid? AgencyId = null,
+    AgencyId? AgencyId = null,
     string? TargetType = null,
     string? TargetId = null,
     string? Purpose = null,
@@ -17,11 +18,11 @@ public sealed record AuditEvent(
     public const int MaxDetailLength = 2000;
     public const int MaxPurposeLength = 500;
 
-    /// <summary>A read by <paramref name="principal"/>: of one item (found or not) when <paramref name="targetId"/> is given, else of a list.</summary>
-    public static AuditEvent Read(Principal principal, string action, string? targetType = null, Guid? targetId = null, bool found = true, string? detail = null)
+    /// <summary>A read by <paramref name="principal"/>: of one item (its id, found or not) when <paramref name="targetId"/> is given, else of a list.</summary>
+    public static AuditEvent Read(Principal principal, string action, string? targetType = null, string? targetId = null, bool found = true, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return new(action, principal.UserId, principal.UserName, principal.AgencyId, targetType, targetId?.ToString("D"), Outcome: found ? "success" : "not-found", Detail: detail);
+        return new(action, principal.UserId, principal.UserName, principal.AgencyId, targetType, targetId, Outcome: found ? "success" : "not-found", Detail: detail);
     }
 
     internal AuditEntry ToEntry(long sequence, DateTimeOffset at, byte[] previousHash)

@@ -26,9 +26,10 @@ internal static class JsonConversions
         s => (JsonSerializer.Deserialize<string?[][]>(s, JsonSerializerOptions.Default) ?? Array.Empty<string?[]>())
             .Select(a => PersonIdentifier.Create(a[0], a[1], a[2], "identifiers")).ToArray());
 
-    public static readonly ValueConverter<IReadOnlyList<Guid>, string> GuidList = new(
+    /// <summary>User ids as a JSON array of Guid strings (a typed id is written as its Guid: <see cref="TypedIdJsonConverter{TId}"/>).</summary>
+    public static readonly ValueConverter<IReadOnlyList<UserId>, string> UserIdList = new(
         v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
-        s => JsonSerializer.Deserialize<Guid[]>(s, JsonSerializerOptions.Default) ?? Array.Empty<Guid>());
+        s => JsonSerializer.Deserialize<UserId[]>(s, JsonSerializerOptions.Default) ?? Array.Empty<UserId>());
 
     public static readonly ValueConverter<Domain.Records.ReleaseProvenance?, string> Provenance = new(
         v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),

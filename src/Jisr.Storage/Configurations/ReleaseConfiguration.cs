@@ -1,4 +1,5 @@
 using Jisr.Domain.Agencies;
+using Jisr.Domain.Common;
 using Jisr.Domain.Sharing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -27,7 +28,7 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
         builder.Property(r => r.RecipientUserIds)
             .HasField("_recipientUserIds")
             .UsePropertyAccessMode(PropertyAccessMode.Field)
-            .HasConversion(JsonConversions.GuidList, JsonConversions.ListComparer<Guid>());
+            .HasConversion(JsonConversions.UserIdList, JsonConversions.ListComparer<UserId>());
         builder.HasIndex(r => new { r.ReleasingAgencyId, r.Status });
 
         // One open release per record and recipient: two requests racing past the "already released" check cannot

@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Notices;
 using Jisr.Policy;
 using Jisr.Storage.Audit;
@@ -16,15 +17,15 @@ public sealed class NoticeStore(JisrDbContext db, AuditLog audit, TimeProvider t
     }
 
     /// <summary>A notice to show the caller, or null (missing and invisible look the same); the read is audited either way.</summary>
-    public async Task<Notice?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    public async Task<Notice?> ReadAsync(Principal principal, NoticeId id, CancellationToken cancellationToken)
     {
         var notice = await Visible(principal).AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.NoticeRead, AuditTargets.Notice, id, notice is not null));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.NoticeRead, AuditTargets.Notice, id.ToString(), notice is not null));
         return notice;
     }
 
     /// <summary>A tracked notice the caller's agency may see, or null (missing and invisible look the same).</summary>
-    public Task<Notice?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
+    public Task<Notice?> FindAsync(Principal principal, NoticeId id, CancellationToken cancellationToken) =>
         Visible(principal).FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
 
     public async Task AddAsync(Principal principal, Notice notice, CancellationToken cancellationToken)

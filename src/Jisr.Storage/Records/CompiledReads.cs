@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
@@ -16,40 +17,62 @@ namespace Jisr.Storage.Records;
 /// </summary>
 internal static class CompiledReads
 {
-    public static Task<Record?> RecordByIdAsync(JisrDbContext db, Guid id, Principal principal, DateTimeOffset now, CancellationToken cancellationToken) => db switch
+    public static Task<Record?> RecordByIdAsync(JisrDbContext db, RecordId id, Principal principal, DateTimeOffset now, CancellationToken cancellationToken) => db switch
     {
-        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.RecordById(sqlite, id, principal.AgencyId, principal.Clearance, principal.UserId, now, AccessPolicy.Today(now), cancellationToken),
-        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.RecordById(postgres, id, principal.AgencyId, principal.Clearance, principal.UserId, now, AccessPolicy.Today(now), cancellationToken),
+        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.RecordById(sqlite, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now), cancellationToken),
+        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.RecordById(postgres, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now), cancellationToken),
         _ => throw new NotSupportedException(db.GetType().Name),
     };
 
     /// <summary>The named recipients of a TLP:RED record (read only for RED records, so the common read stays one statement).</summary>
-    public static Task<List<Guid>> RecipientsOf(JisrDbContext db, Guid recordId, CancellationToken cancellationToken) =>
+    public static Task<List<Guid>> RecipientsOf(JisrDbContext db, RecordId recordId, CancellationToken cancellationToken) =>
         db.Set<RecordRecipient>().AsNoTracking().Where(x => x.RecordId == recordId).Select(x => x.UserId).ToListAsync(cancellationToken);
 
     /// <summary>
     /// The entities a record mentions. Only for a record the caller may read: by <see cref="AccessPolicy.EntityReadRule"/>
     /// every entity a readable record mentions is readable, so no further filter applies.
     /// </summary>
-    public static IAsyncEnumerable<Entity> MentionedEntities(JisrDbContext db, IReadOnlyList<Guid> ids) =>
+    public static IAsyncEnumerable<Entity> MentionedEntities(JisrDbContext db, IReadOnlyList<EntityId> ids) =>
         db.Entities.AsNoTracking().Where(e => ids.Contains(e.Id)).AsAsyncEnumerable();
 
-    /// <summary>Stands for <see cref="AccessPolicy.RecordReadRule"/> in a query shape; replaced before compilation.</summary>
-    private static bool RecordRule(Record record, IEnumerable<Domain.Sharing.SharingAgreement> agreements, Guid agencyId, Classification clearance, Guid userId, DateTimeOffset now, DateOnly today) =>
+    /// <summary>
+    /// Stands for <see cref="AccessPolicy.RecordReadRule"/> in a query shape; replaced before compilation. Its context is
+    /// written as a constructor call over the query's own parameters and the agreements' query root, which the rule's
+    /// member reads are bound to by name (<see cref="PolicyExpressions.Inline"/>).
+    /// </summary>
+    private static bool RecordRule(Record record, ReadContext context) =>
         throw new InvalidOperationException("policy marker: replaced by AccessPolicy.RecordReadRule before the query is compiled");
 
     private static MethodInfo Marker(string name) =>
         typeof(CompiledReads).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
 
+    /// <summary>
+    /// A compiled query translates its parameters, not member reads on them: where the rule reads the Guid of the
+    /// caller's user id (<c>userId.Value</c>, compared with a recipient row's user key, see <see cref="RecordRecipient"/>),
+    /// the query takes that Guid as a parameter of its own (<c>userKey</c>).
+    /// </summary>
+    private static Expression<TDelegate> WithUserKey<TDelegate>(Expression<TDelegate> query)
+    {
+        var userId = query.Parameters.Single(p => p.Name == "userId");
+        var userKey = query.Parameters.Single(p => p.Name == "userKey");
+        return (Expression<TDelegate>)new UserKeyOf(userId, userKey).Visit(query);
+    }
+
+    private sealed class UserKeyOf(ParameterExpression userId, ParameterExpression userKey) : ExpressionVisitor
+    {
+        protected override Expression VisitMember(MemberExpression node) =>
+            node.Expression == userId && node.Member.Name == nameof(UserId.Value) ? userKey : base.VisitMember(node);
+    }
+
     private static class For<TContext>
         where TContext : JisrDbContext
     {
-        public static readonly Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, DateOnly, CancellationToken, Task<Record?>> RecordById =
-            EF.CompileAsyncQuery(PolicyExpressions.Inline(
-                (Expression<Func<TContext, Guid, Guid, Classification, Guid, DateTimeOffset, DateOnly, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, now, today, cancellationToken) =>
+        public static readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Task<Record?>> RecordById =
+            EF.CompileAsyncQuery(WithUserKey(PolicyExpressions.Inline(
+                (Expression<Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, userKey, now, today, cancellationToken) =>
                     db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions)
-                        .FirstOrDefault(r => r.Id == id && RecordRule(r, db.Agreements, agencyId, clearance, userId, now, today))),
+                        .FirstOrDefault(r => r.Id == id && RecordRule(r, new ReadContext(db.Agreements, agencyId, clearance, userId, now, today)))),
                 Marker(nameof(RecordRule)),
-                AccessPolicy.RecordReadRule));
+                AccessPolicy.RecordReadRule)));
     }
 }

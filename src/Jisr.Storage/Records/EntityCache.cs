@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Policy;
 using Microsoft.Extensions.Caching.Memory;
@@ -15,7 +16,7 @@ public sealed class EntityCache
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 200_000 });
 
     /// <summary>Drops entities that were deleted (the retention purge), so no copy outlives them in memory.</summary>
-    public void Forget(IEnumerable<Guid> ids)
+    public void Forget(IEnumerable<EntityId> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
         foreach (var id in ids)
@@ -25,11 +26,11 @@ public sealed class EntityCache
     }
 
     /// <summary>The entities a record the caller may read mentions, from memory or through <paramref name="load"/>.</summary>
-    public async Task<List<Entity>> MentionedByReadableRecordAsync(IEnumerable<Guid> ids, Func<IReadOnlyList<Guid>, IAsyncEnumerable<Entity>> load, CancellationToken cancellationToken)
+    public async Task<List<Entity>> MentionedByReadableRecordAsync(IEnumerable<EntityId> ids, Func<IReadOnlyList<EntityId>, IAsyncEnumerable<Entity>> load, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(load);
         var found = new List<Entity>();
-        List<Guid>? missing = null;
+        List<EntityId>? missing = null;
         foreach (var id in ids)
         {
             if (_cache.TryGetValue(id, out Entity? entity) && entity is not null)

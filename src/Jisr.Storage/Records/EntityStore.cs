@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Records;
 using Jisr.Policy;
@@ -13,10 +14,10 @@ namespace Jisr.Storage.Records;
 /// </summary>
 public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider time)
 {
-    public async Task<Entity?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    public async Task<Entity?> ReadAsync(Principal principal, EntityId id, CancellationToken cancellationToken)
     {
         var entity = await db.ReadableEntities(principal, time).FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.EntityRead, null, entity is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, targetType: AuditTargets.Entity, targetId: id.ToString("D")));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.EntityRead, null, entity is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, targetType: AuditTargets.Entity, targetId: id.ToString()));
         return entity;
     }
 
@@ -36,22 +37,22 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider t
     }
 
     /// <summary>The records the caller may read that mention the entity, newest first.</summary>
-    public async Task<Page<Record>> RecordsMentioningAsync(Principal principal, Guid entityId, string? cursor, int limit, CancellationToken cancellationToken)
+    public async Task<Page<Record>> RecordsMentioningAsync(Principal principal, EntityId entityId, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var query = db.ReadableRecords(principal, time).Where(r => r.Mentions.Any(m => m.EntityId == entityId));
         var page = await Paging.NewestFirstAsync(query, cursor, limit, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.EntityRecords, null, AuditOutcomes.Success, targetType: AuditTargets.Entity, targetId: entityId.ToString("D"), detail: $"{page.Items.Count} records"));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.EntityRecords, null, AuditOutcomes.Success, targetType: AuditTargets.Entity, targetId: entityId.ToString(), detail: $"{page.Items.Count} records"));
         return page;
     }
 
     /// <summary>Entities by id, limited to those the caller may read (unknown and hidden ids are simply absent).</summary>
-    public async Task<Dictionary<Guid, Entity>> ReadableByIdAsync(Principal principal, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+    public async Task<Dictionary<EntityId, Entity>> ReadableByIdAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken) =>
         ids.Count == 0
             ? []
             : await db.ReadableEntities(principal, time).Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
 
     /// <summary>The persons among <paramref name="ids"/> the caller may read; the name search and its purpose are audited.</summary>
-    public async Task<Dictionary<Guid, Person>> ReadablePersonsAsync(Principal principal, IReadOnlyCollection<Guid> ids, string query, string purpose, CancellationToken cancellationToken)
+    public async Task<Dictionary<EntityId, Person>> ReadablePersonsAsync(Principal principal, IReadOnlyCollection<EntityId> ids, string query, string purpose, CancellationToken cancellationToken)
     {
         var persons = ids.Count == 0
             ? []

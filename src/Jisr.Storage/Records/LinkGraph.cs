@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Records;
 using Jisr.Policy;
@@ -16,13 +17,13 @@ public sealed class LinkGraph(JisrDbContext db, AuditLog audit, TimeProvider tim
     /// One step of the link graph: the links that touch the entity in records the caller may read, with the entity at
     /// the other end. Null when the entity is not visible. The graph query and its declared purpose are audited.
     /// </summary>
-    public async Task<EntityNeighbours?> NeighboursAsync(Principal principal, Guid entityId, string purpose, CancellationToken cancellationToken)
+    public async Task<EntityNeighbours?> NeighboursAsync(Principal principal, EntityId entityId, string purpose, CancellationToken cancellationToken)
     {
         const int MaxLinks = 2000;
         var entity = await db.ReadableEntities(principal, time).FirstOrDefaultAsync(e => e.Id == entityId, cancellationToken);
         if (entity is null)
         {
-            await audit.AppendAsync(CallerEvents.For(principal, AuditActions.GraphNeighbours, null, AuditOutcomes.NotFound, purpose, targetType: AuditTargets.Entity, targetId: entityId.ToString("D")));
+            await audit.AppendAsync(CallerEvents.For(principal, AuditActions.GraphNeighbours, null, AuditOutcomes.NotFound, purpose, targetType: AuditTargets.Entity, targetId: entityId.ToString()));
             return null;
         }
 
@@ -34,10 +35,10 @@ public sealed class LinkGraph(JisrDbContext db, AuditLog audit, TimeProvider tim
 
         // Every link joins two entities its record mentions, and the record is readable: so is the other end.
         var others = await db.Entities.AsNoTracking().Where(e => otherIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.GraphNeighbours, null, AuditOutcomes.Success, purpose, $"{links.Count} links", AuditTargets.Entity, entityId.ToString("D")));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.GraphNeighbours, null, AuditOutcomes.Success, purpose, $"{links.Count} links", AuditTargets.Entity, entityId.ToString()));
         return new EntityNeighbours(entity, links, others);
     }
 }
 
 /// <summary>An entity, the links touching it in records the caller may read, and the entities at their other ends.</summary>
-public sealed record EntityNeighbours(Entity Entity, IReadOnlyList<Link> Links, IReadOnlyDictionary<Guid, Entity> Others);
+public sealed record EntityNeighbours(Entity Entity, IReadOnlyList<Link> Links, IReadOnlyDictionary<EntityId, Entity> Others);

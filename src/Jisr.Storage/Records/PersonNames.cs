@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,7 @@ namespace Jisr.Storage.Records;
 /// </summary>
 public sealed class PersonNames(DatabaseLocation location)
 {
-    public async Task<List<(Guid PersonId, string Name)>> AllAsync(CancellationToken cancellationToken)
+    public async Task<List<(EntityId PersonId, string Name)>> AllAsync(CancellationToken cancellationToken)
     {
         await using var db = JisrDatabase.Open(location);
         var persons = await db.Entities.AsNoTracking().OfType<Person>().ToListAsync(cancellationToken);

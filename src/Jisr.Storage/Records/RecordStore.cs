@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Records;
 using Jisr.Policy;
@@ -18,7 +19,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     /// A record with what it asserts, or null when it does not exist or the caller may not see it (the two are
     /// indistinguishable). An export names its own audit action and carries the declared purpose.
     /// </summary>
-    public async Task<RecordDetails?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken, string action = AuditActions.RecordRead, string? purpose = null)
+    public async Task<RecordDetails?> ReadAsync(Principal principal, RecordId id, CancellationToken cancellationToken, string action = AuditActions.RecordRead, string? purpose = null)
     {
         var record = await CompiledReads.RecordByIdAsync(db, id, principal, time.GetUtcNow(), cancellationToken);
         await audit.AppendAsync(CallerEvents.For(principal, action, id, record is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, purpose));
@@ -68,7 +69,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     /// A tracked record for changing, reviewing or releasing, with what a release copy needs (entities, links, the
     /// agreement a copy came under) and what in-memory policy checks read (recipients); null when missing or not readable.
     /// </summary>
-    public Task<Record?> FindForUpdateAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
+    public Task<Record?> FindForUpdateAsync(Principal principal, RecordId id, CancellationToken cancellationToken) =>
         db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow(), db.Agreements))
             .Include(r => r.ReleasedUnder)
             .Include(r => r.Mentions)

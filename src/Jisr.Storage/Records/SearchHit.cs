@@ -1,7 +1,9 @@
+using Jisr.Domain.Common;
+
 namespace Jisr.Storage.Records;
 
 /// <summary>One row of a raw full-text match: the id of a matching record (policy is applied afterwards, in the same query).</summary>
 public sealed class SearchHit
 {
-    public Guid RecordId { get; set; }
+    public RecordId RecordId { get; set; }
 }

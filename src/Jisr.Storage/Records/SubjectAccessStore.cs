@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Records;
 using Jisr.Policy;
@@ -18,11 +19,11 @@ public sealed class SubjectAccessStore(JisrDbContext db, AuditLog audit, TimePro
     /// records to partners, the notices about them the agency issued or received, and the audit entries about the
     /// person, those records and those notices. Null when the person is not visible to the caller.
     /// </summary>
-    public async Task<SubjectAccess?> ExportAsync(Principal principal, Guid personId, string purpose, CancellationToken cancellationToken)
+    public async Task<SubjectAccess?> ExportAsync(Principal principal, EntityId personId, string purpose, CancellationToken cancellationToken)
     {
         const int MaxItems = 10_000;
         var person = await db.ReadableEntities(principal, time).OfType<Person>().FirstOrDefaultAsync(p => p.Id == personId, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.SubjectAccessExport, null, person is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, purpose, targetType: AuditTargets.Entity, targetId: personId.ToString("D")));
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.SubjectAccessExport, null, person is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, purpose, targetType: AuditTargets.Entity, targetId: personId.ToString()));
         if (person is null)
         {
             return null;
@@ -38,7 +39,7 @@ public sealed class SubjectAccessStore(JisrDbContext db, AuditLog audit, TimePro
             .Where(r => recordIds.Contains(r.RecordId)).OrderBy(r => r.RequestedAt).Take(MaxItems).ToListAsync(cancellationToken);
         var notices = await db.Notices.AsNoTracking().Where(AccessPolicy.VisibleNotices(principal, time.GetUtcNow(), db.Agreements))
             .Where(n => n.SubjectEntityId == personId).OrderBy(n => n.CreatedAt).Take(MaxItems).ToListAsync(cancellationToken);
-        var targets = recordIds.Concat(notices.Select(n => n.Id)).Select(id => id.ToString("D")).Append(personId.ToString("D")).ToList();
+        var targets = recordIds.Select(id => id.ToString()).Concat(notices.Select(n => n.Id.ToString())).Append(personId.ToString()).ToList();
         var entries = await db.AuditLog.AsNoTracking()
             .Where(e => e.AgencyId == principal.AgencyId && e.TargetId != null && targets.Contains(e.TargetId))
             .OrderBy(e => e.Sequence).Take(MaxItems).ToListAsync(cancellationToken);

@@ -114,12 +114,12 @@ public static class DemoDataSet
         [HandlingCode.H0, HandlingCode.H0, HandlingCode.H0, HandlingCode.H1, HandlingCode.H1, HandlingCode.H1, HandlingCode.H2, HandlingCode.H2, HandlingCode.H2, HandlingCode.H3];
 
     /// <summary>The id a demo user gets, derived from the user name so the data set can refer to users before they exist.</summary>
-    public static Guid UserId(string userName)
+    public static UserId UserId(string userName)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes("jisr-demo-user:" + userName));
         hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5-style name-based id
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+        return new(new Guid(hash.AsSpan(0, 16), bigEndian: true));
     }
 
     public static DemoWorld Build(DateTimeOffset now)

@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Notices;
@@ -27,7 +28,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
     public async Task<IReadOnlyList<DemoAccount>> LoadAsync(CancellationToken cancellationToken = default)
     {
         var world = DemoDataSet.Build(time.GetUtcNow());
-        var agencyIds = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        var agencyIds = new Dictionary<string, AgencyId>(StringComparer.Ordinal);
         foreach (var agency in world.Agencies)
         {
             var existing = await accounts.FindAgencyAsync(agency.Code, cancellationToken);
@@ -70,7 +71,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
         {
             var account = await accounts.FindUserAsync(user.UserName)
                 ?? throw new InvalidOperationException($"demo user {user.UserName} was not created");
-            var token = (await accounts.IssueTokenAsync(account.Id, "demo", null, By, cancellationToken)).Secret;
+            var token = (await accounts.IssueTokenAsync(new UserId(account.Id), "demo", null, By, cancellationToken)).Secret;
             tokens.Add(new DemoAccount(user.AgencyCode, user.UserName, user.Roles[0], token));
         }
 
@@ -87,7 +88,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
         ("INT-IPSG", "ES-CNP", [.. Enum.GetValues<ThreatDomain>()], Classification.Restricted),
     ];
 
-    private async Task LoadAgreementsAsync(Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
+    private async Task LoadAgreementsAsync(Dictionary<string, AgencyId> agencyIds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -109,7 +110,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
     /// its authors would through the API: most go out at once, those whose marking needs a second person wait in the
     /// releasing agency's approval queue.
     /// </summary>
-    private async Task LoadReleasesAsync(DemoWorld world, Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
+    private async Task LoadReleasesAsync(DemoWorld world, Dictionary<string, AgencyId> agencyIds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var users = world.Users.ToDictionary(u => DemoDataSet.UserId(u.UserName));
@@ -157,7 +158,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
     /// Issues the demo notices as an analyst of the issuer would through the API: each about a person of one of the
     /// issuer's own records, passed through the neutrality screen (a flagged one waits for a legal reviewer).
     /// </summary>
-    private async Task LoadNoticesAsync(DemoWorld world, Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
+    private async Task LoadNoticesAsync(DemoWorld world, Dictionary<string, AgencyId> agencyIds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         foreach (var (issuerCode, recipientCode, color, domain, title, summary, offence) in DemoNotices)
@@ -179,10 +180,10 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
     }
 
     /// <summary>A demo user acting as they would through the API.</summary>
-    private static Policy.Principal PrincipalOf(DemoUser user, Guid agencyId) =>
+    private static Policy.Principal PrincipalOf(DemoUser user, AgencyId agencyId) =>
         new(DemoDataSet.UserId(user.UserName), user.UserName, agencyId, user.AgencyCode, user.Roles.ToHashSet(), user.Clearance);
 
-    private async Task LoadRecordsAsync(DemoWorld world, Dictionary<string, Guid> agencyIds, CancellationToken cancellationToken)
+    private async Task LoadRecordsAsync(DemoWorld world, Dictionary<string, AgencyId> agencyIds, CancellationToken cancellationToken)
     {
         // Agencies that existed before keep their ids; the demo records are only loaded into a fresh set of demo agencies.
         if (world.Agencies.Any(a => agencyIds[a.Code] != a.Id))
@@ -190,7 +191,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
             throw new InvalidOperationException("the demo agencies exist with other ids; load the demo data set into a new database");
         }
 
-        var seen = new HashSet<Guid>();
+        var seen = new HashSet<EntityId>();
         foreach (var item in world.Records)
         {
             db.Entities.AddRange(item.Entities.Where(e => seen.Add(e.Id)));

@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Domain.Sharing;
 using Jisr.Policy;
 using Jisr.Storage.Audit;
@@ -16,10 +17,10 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
     }
 
     /// <summary>An agreement the caller's agency is party to, to show, or null; the read is audited either way.</summary>
-    public async Task<SharingAgreement?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    public async Task<SharingAgreement?> ReadAsync(Principal principal, AgreementId id, CancellationToken cancellationToken)
     {
         var agreement = await db.Agreements.AsNoTracking().Where(AccessPolicy.VisibleAgreements(principal)).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.AgreementRead, AuditTargets.Agreement, id, agreement is not null));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.AgreementRead, AuditTargets.Agreement, id.ToString(), agreement is not null));
         return agreement;
     }
 
@@ -28,7 +29,7 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
         InForce(principal, today).AsNoTracking().ToListAsync(cancellationToken);
 
     /// <summary>The caller's agency's agreements in force with <paramref name="partnerId"/> (tracked: a release copy refers to one).</summary>
-    public Task<List<SharingAgreement>> InForceWithAsync(Principal principal, Guid partnerId, DateOnly today, CancellationToken cancellationToken) =>
+    public Task<List<SharingAgreement>> InForceWithAsync(Principal principal, AgencyId partnerId, DateOnly today, CancellationToken cancellationToken) =>
         InForce(principal, today).Where(a => a.ProposerAgencyId == partnerId || a.PartnerAgencyId == partnerId)
             .OrderBy(a => a.ProposedAt).ToListAsync(cancellationToken);
 
@@ -36,7 +37,7 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
         db.Agreements.Where(AccessPolicy.VisibleAgreements(principal)).Where(PolicyExpressions.Bind(SharingAgreement.InForceRule, today));
 
     /// <summary>A tracked agreement the caller's agency is party to, or null (missing and foreign look the same).</summary>
-    public Task<SharingAgreement?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
+    public Task<SharingAgreement?> FindAsync(Principal principal, AgreementId id, CancellationToken cancellationToken) =>
         db.Agreements.Where(AccessPolicy.VisibleAgreements(principal)).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
 
     public async Task AddAsync(Principal principal, SharingAgreement agreement, CancellationToken cancellationToken)

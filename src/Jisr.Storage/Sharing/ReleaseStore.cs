@@ -17,7 +17,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
 {
     public const int MaxListSize = 500;
 
-    public async Task<List<Release>> ListAsync(Principal principal, ReleaseStatus? status, Guid? recordId, CancellationToken cancellationToken)
+    public async Task<List<Release>> ListAsync(Principal principal, ReleaseStatus? status, RecordId? recordId, CancellationToken cancellationToken)
     {
         var query = db.Releases.AsNoTracking().Where(AccessPolicy.VisibleReleases(principal));
         if (status is { } s)
@@ -36,23 +36,23 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     }
 
     /// <summary>A tracked release the caller's agency made, or null (missing and foreign look the same).</summary>
-    public Task<Release?> FindAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
+    public Task<Release?> FindAsync(Principal principal, ReleaseId id, CancellationToken cancellationToken) =>
         db.Releases.Where(AccessPolicy.VisibleReleases(principal)).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
 
     /// <summary>A release to show the caller, or null; the read is audited either way.</summary>
-    public async Task<Release?> ReadAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    public async Task<Release?> ReadAsync(Principal principal, ReleaseId id, CancellationToken cancellationToken)
     {
         var release = await db.Releases.AsNoTracking().Where(AccessPolicy.VisibleReleases(principal)).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ReleaseRead, AuditTargets.Release, id, release is not null));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ReleaseRead, AuditTargets.Release, id.ToString(), release is not null));
         return release;
     }
 
     /// <summary>Whether the record is already released, or awaiting approval, to the agency.</summary>
-    public Task<bool> IsReleasedOrPendingAsync(Guid recordId, Guid recipientAgencyId, CancellationToken cancellationToken) =>
+    public Task<bool> IsReleasedOrPendingAsync(RecordId recordId, AgencyId recipientAgencyId, CancellationToken cancellationToken) =>
         db.Releases.AnyAsync(r => r.RecordId == recordId && r.RecipientAgencyId == recipientAgencyId && r.Status != ReleaseStatus.Refused, cancellationToken);
 
     /// <summary>Whether the originator granted consent to pass the received record on to the agency.</summary>
-    public Task<bool> ConsentGrantedAsync(Guid recordId, Guid targetAgencyId, CancellationToken cancellationToken) =>
+    public Task<bool> ConsentGrantedAsync(RecordId recordId, AgencyId targetAgencyId, CancellationToken cancellationToken) =>
         db.ConsentRequests.AnyAsync(c => c.RecordId == recordId && c.TargetAgencyId == targetAgencyId && c.Status == ConsentStatus.Granted, cancellationToken);
 
     /// <summary>Stores a new release; one that needs no approval goes out at once with its copy.</summary>
@@ -80,7 +80,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         await audit.SaveWithAuditAsync(db, events, cancellationToken);
     }
 
-    public Task<SharingAgreement?> FindAgreementAsync(Guid id, CancellationToken cancellationToken) =>
+    public Task<SharingAgreement?> FindAgreementAsync(AgreementId id, CancellationToken cancellationToken) =>
         db.Agreements.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
 
     public async Task<List<ConsentRequest>> ListConsentsAsync(Principal principal, CancellationToken cancellationToken)
@@ -92,19 +92,19 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     }
 
     /// <summary>A tracked consent request the caller's agency asked or must decide, or null.</summary>
-    public Task<ConsentRequest?> FindConsentAsync(Principal principal, Guid id, CancellationToken cancellationToken) =>
+    public Task<ConsentRequest?> FindConsentAsync(Principal principal, ConsentId id, CancellationToken cancellationToken) =>
         db.ConsentRequests.Where(AccessPolicy.VisibleConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
 
     /// <summary>A consent request to show the caller, or null; the read is audited either way.</summary>
-    public async Task<ConsentRequest?> ReadConsentAsync(Principal principal, Guid id, CancellationToken cancellationToken)
+    public async Task<ConsentRequest?> ReadConsentAsync(Principal principal, ConsentId id, CancellationToken cancellationToken)
     {
         var consent = await db.ConsentRequests.AsNoTracking().Where(AccessPolicy.VisibleConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ConsentRead, AuditTargets.Consent, id, consent is not null));
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ConsentRead, AuditTargets.Consent, id.ToString(), consent is not null));
         return consent;
     }
 
     /// <summary>Whether consent to pass the record on to the agency is already asked for or granted.</summary>
-    public Task<bool> ConsentOpenOrGrantedAsync(Guid recordId, Guid targetAgencyId, CancellationToken cancellationToken) =>
+    public Task<bool> ConsentOpenOrGrantedAsync(RecordId recordId, AgencyId targetAgencyId, CancellationToken cancellationToken) =>
         db.ConsentRequests.AnyAsync(c => c.RecordId == recordId && c.TargetAgencyId == targetAgencyId && c.Status != ConsentStatus.Refused, cancellationToken);
 
     public async Task AddConsentAsync(Principal principal, ConsentRequest consent, CancellationToken cancellationToken)
