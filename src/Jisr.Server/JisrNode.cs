@@ -33,6 +33,10 @@ public static class JisrNode
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        // The key ring sits in the node's database without a key-encryption key: whoever can read the database can read
+        // everything in it anyway. Said once in the README, not as a warning on every start.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
         var services = builder.Services;
         services.AddJisrStorage(options.Database);
         services.AddMemoryCache();
