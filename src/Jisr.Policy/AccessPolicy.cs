@@ -88,10 +88,8 @@ public static class AccessPolicy
     private static readonly Func<Record, ReadContext, bool> RecordReadCheck = RecordReadRule.Compile();
 
     /// <summary>Records the principal may read, as a filter for queries over <paramref name="agreements"/> (the store's agreements).</summary>
-    public static Expression<Func<Record, bool>> ReadableRecords(Principal principal, DateTimeOffset now, IEnumerable<SharingAgreement> agreements)
-    {
-        return PolicyExpressions.Bind(RecordReadRule, ReadContext.For(principal, now, agreements));
-    }
+    public static Expression<Func<Record, bool>> ReadableRecords(Principal principal, DateTimeOffset now, IEnumerable<SharingAgreement> agreements) =>
+        PolicyExpressions.Bind(RecordReadRule, ReadContext.For(principal, now, agreements));
 
     /// <summary>
     /// The same rule on a record in memory. A release copy must come with its agreement (<see cref="Record.ReleasedUnder"/>)

@@ -95,6 +95,7 @@ public sealed class TypedIdTests
         var json = JsonSerializer.Serialize(new { record, users = new Dictionary<UserId, AgencyId?> { [user] = null } });
 
         Assert.Equal($"{{\"record\":\"{record.Value:D}\",\"users\":{{\"{user.Value:D}\":null}}}}", json);
+        Assert.Equal($"[\"{user.Value:D}\"]", JsonSerializer.Serialize<IReadOnlyList<UserId>>([user])); // a release's recipients column
         Assert.Equal(record, JsonSerializer.Deserialize<RecordId>($"\"{record}\""));
         Assert.Equal(user, JsonSerializer.Deserialize<Dictionary<UserId, int>>($"{{\"{user}\":1}}")!.Keys.Single());
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<RecordId>("\"nope\""));

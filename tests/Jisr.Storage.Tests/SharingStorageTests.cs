@@ -101,6 +101,39 @@ public sealed class SharingStorageTests
         Assert.Equal(1, await db.AuditLog.CountAsync(e => e.Action == "release.receive"));
     }
 
+    /// <summary>
+    /// A copy's provenance is one JSON column: typed ids go in as the Guid strings they always were (rows written
+    /// before typed ids read back), and come out as the same typed ids.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ReleaseCopy_StoresItsProvenance_WithIdsAsGuidStrings(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        var agreement = await AgreementAsync(world);
+        var record = await world.AddRecordAsync(world.Police, "shared report");
+        var release = await RequestAsync(world, record, agreement);
+
+        await using var db = world.Database.Open();
+        var stored = await db.Database.SqlQueryRaw<string>("SELECT \"Provenance\" AS \"Value\" FROM \"Records\" WHERE \"Provenance\" IS NOT NULL").SingleAsync();
+        using var json = System.Text.Json.JsonDocument.Parse(stored);
+        var ids = json.RootElement.EnumerateObject().Where(p => p.Name != nameof(ReleaseProvenance.ReleasedAt)).ToDictionary(p => p.Name, p => p.Value.GetString());
+        Assert.Equal(
+            new Dictionary<string, string?>
+            {
+                [nameof(ReleaseProvenance.ReleaseId)] = release.Id.Value.ToString("D"),
+                [nameof(ReleaseProvenance.OriginalRecordId)] = record.Id.Value.ToString("D"),
+                [nameof(ReleaseProvenance.SourceRecordId)] = record.Id.Value.ToString("D"),
+                [nameof(ReleaseProvenance.ReleasingAgencyId)] = world.Police.Id.Value.ToString("D"),
+                [nameof(ReleaseProvenance.ReleasedByUserId)] = release.RequestedBy.Value.ToString("D"),
+            },
+            ids);
+
+        var copy = await db.Records.AsNoTracking().SingleAsync(r => r.Provenance != null);
+        Assert.Equal((release.Id, record.Id, world.Police.Id, release.RequestedBy), (copy.Provenance!.ReleaseId, copy.Provenance.OriginalRecordId, copy.Provenance.ReleasingAgencyId, copy.Provenance.ReleasedByUserId));
+        Assert.Equal(copy.Id, (await db.Releases.AsNoTracking().SingleAsync(r => r.Id == release.Id)).CopyRecordId);
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task RefusedRelease_CanBeAskedForAgain_ButOnlyOnceOpen(string provider)
