@@ -77,6 +77,8 @@ public static class JisrNode
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
 
+                o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
+
                 // An API answers 401/403, it does not redirect to a login page.
                 o.Events.OnRedirectToLogin = context =>
                 {

@@ -48,6 +48,47 @@ public sealed class SessionTests
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task ASessionCookie_StopsWorkingAtLogout_EvenACopyOfIt()
+    {
+        await using var node = await TestNode.StartAsync();
+        await node.AddUserAsync(await node.AddAgencyAsync("MA-OUT"), "admin.out", [Role.Administrator], Classification.Secret, Password);
+        var cookie = await SignInAsync(node, "admin.out");
+        var copy = cookie;
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(node, cookie));
+
+        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(node, HttpMethod.Post, "/api/v1/auth/logout", cookie));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(node, copy));
+    }
+
+    [Fact]
+    public async Task ASessionCookie_StopsWorkingWhenItsAccountIsLocked_AndFollowsAChangeOfRoles()
+    {
+        await using var node = await TestNode.StartAsync();
+        var user = await node.AddUserAsync(await node.AddAgencyAsync("MA-LCK"), "admin.lck", [Role.Administrator], Classification.Secret, Password);
+        var cookie = await SignInAsync(node, "admin.lck");
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(node, HttpMethod.Get, "/api/v1/users", cookie));
+
+        // The administrator role is withdrawn in the database: the same cookie no longer lists users.
+        await using (var db = node.Database.Open())
+        {
+            var account = db.Users.Single(u => u.Id == user.Id);
+            account.Roles = [Role.Analyst];
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(node, HttpMethod.Get, "/api/v1/users", cookie));
+
+        await using (var db = node.Database.Open())
+        {
+            db.Users.Single(u => u.Id == user.Id).LockoutEnd = DateTimeOffset.UtcNow.AddHours(1);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(node, cookie));
+    }
+
     private static async Task<string> SignInAsync(TestNode node, string userName = "admin.ses")
     {
         using var handler = new HttpClientHandler { UseCookies = false };
@@ -57,11 +98,13 @@ public sealed class SessionTests
         return login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("jisr.session=", StringComparison.Ordinal)).Split(';')[0];
     }
 
-    private static async Task<HttpStatusCode> MeAsync(TestNode node, string cookie)
+    private static Task<HttpStatusCode> MeAsync(TestNode node, string cookie) => SendAsync(node, HttpMethod.Get, "/api/v1/me", cookie);
+
+    private static async Task<HttpStatusCode> SendAsync(TestNode node, HttpMethod method, string path, string cookie)
     {
         using var handler = new HttpClientHandler { UseCookies = false };
         using var client = new HttpClient(handler) { BaseAddress = node.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
+        using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("Cookie", cookie);
         return (await client.SendAsync(request)).StatusCode;
     }

@@ -32,6 +32,9 @@ public sealed class OwnAccountService(AccountService accounts, TokenCache cache,
         return accounts.SignInAsync(request.UserName, request.Password, cancellationToken);
     }
 
+    /// <summary>Signs the caller out of every session (their API tokens stay valid: they are revoked one by one).</summary>
+    public Task SignOutAsync(Principal caller, CancellationToken cancellationToken) => accounts.SignOutAsync(caller, cancellationToken);
+
     /// <summary>The caller's tokens, without the tokens themselves (stored hashed).</summary>
     public Task<List<ApiToken>> ListTokensAsync(Principal caller, CancellationToken cancellationToken)
     {

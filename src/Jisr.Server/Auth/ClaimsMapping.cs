@@ -13,8 +13,10 @@ public static class ClaimsMapping
     private const string AgencyIdClaim = "jisr:agency";
     private const string AgencyCodeClaim = "jisr:agency_code";
     private const string ClearanceClaim = "jisr:clearance";
+    private const string SessionStampClaim = "jisr:session";
 
-    public static ClaimsPrincipal ToClaims(Principal principal, string authenticationType)
+    /// <summary>The claims of a principal; a session (cookie) also carries its account's session stamp.</summary>
+    public static ClaimsPrincipal ToClaims(Principal principal, string authenticationType, string? sessionStamp = null)
     {
         ArgumentNullException.ThrowIfNull(principal);
         var claims = new List<Claim>
@@ -26,7 +28,19 @@ public static class ClaimsMapping
             new(ClearanceClaim, ((int)principal.Clearance).ToString(CultureInfo.InvariantCulture)),
         };
         claims.AddRange(principal.Roles.Select(r => new Claim(ClaimTypes.Role, Roles.Names[r])));
+        if (sessionStamp is not null)
+        {
+            claims.Add(new Claim(SessionStampClaim, sessionStamp));
+        }
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType));
+    }
+
+    /// <summary>The session stamp a session cookie carries, or null (an older or foreign cookie: refused).</summary>
+    public static string? SessionStampOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindFirst(SessionStampClaim)?.Value;
     }
 
     /// <summary>The principal of an authenticated request; throws when the claims are not Jisr's (a wiring bug, never user input).</summary>

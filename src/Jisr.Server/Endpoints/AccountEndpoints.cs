@@ -66,7 +66,7 @@ public static class AccountEndpoints
         switch (result.Outcome)
         {
             case SignInOutcome.Succeeded:
-                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ClaimsMapping.ToClaims(result.Principal!, CookieAuthenticationDefaults.AuthenticationScheme));
+                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ClaimsMapping.ToClaims(result.Principal!, CookieAuthenticationDefaults.AuthenticationScheme, result.SessionStamp));
                 return Results.NoContent();
             case SignInOutcome.LockedOut:
                 return Results.Problem(detail: "This account is locked after repeated failed sign-ins. Try again later or ask your administrator.", statusCode: StatusCodes.Status423Locked, title: "Account locked");
@@ -76,8 +76,10 @@ public static class AccountEndpoints
         }
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext context)
+    /// <summary>Ends every session of the account (a copied cookie stops working too), then clears this browser's cookie.</summary>
+    private static async Task<IResult> LogoutAsync(HttpContext context, Principal caller, OwnAccountService account)
     {
+        await account.SignOutAsync(caller, context.RequestAborted);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Results.NoContent();
     }

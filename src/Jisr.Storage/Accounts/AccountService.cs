@@ -16,7 +16,11 @@ public enum SignInOutcome
     LockedOut,
 }
 
-public sealed record SignInResult(SignInOutcome Outcome, Principal? Principal);
+/// <summary>
+/// The outcome of a password check; on success the principal and the account's session stamp, which a session carries
+/// and which changes at sign-out (so every session of the account ends at once).
+/// </summary>
+public sealed record SignInResult(SignInOutcome Outcome, Principal? Principal, string? SessionStamp = null);
 
 /// <summary>Agencies, user accounts, sign-in and API tokens; every change is audited.</summary>
 public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users, AuditLog audit, TimeProvider time)
@@ -141,7 +145,36 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
 
         await users.ResetAccessFailedCountAsync(user);
         await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId), cancellationToken);
-        return new SignInResult(SignInOutcome.Succeeded, await PrincipalForAsync(user, cancellationToken));
+        return new SignInResult(SignInOutcome.Succeeded, await PrincipalForAsync(user, cancellationToken), user.SecurityStamp);
+    }
+
+    /// <summary>
+    /// The principal a session stands for now: null when the account is gone, locked or signed out since the session
+    /// began (its stamp changed). Roles and clearance are read afresh, so a change takes effect at the next request.
+    /// </summary>
+    public async Task<Principal?> SessionPrincipalAsync(UserId userId, string sessionStamp, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId.Value, cancellationToken);
+        if (user is null || user.SecurityStamp != sessionStamp || (user.LockoutEnd is { } end && end > time.GetUtcNow()))
+        {
+            return null;
+        }
+
+        return await PrincipalForAsync(user, cancellationToken);
+    }
+
+    /// <summary>Signs the user out of every session: their session stamp changes, with its audit entry.</summary>
+    public async Task SignOutAsync(Principal principal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var user = await users.FindByIdAsync(principal.UserId.ToString());
+        if (user is null)
+        {
+            return;
+        }
+
+        await users.UpdateSecurityStampAsync(user);
+        await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignOut, principal.UserId, principal.UserName, principal.AgencyId), cancellationToken);
     }
 
     /// <summary>The policy principal of a user, or null when the user no longer exists or is locked out.</summary>

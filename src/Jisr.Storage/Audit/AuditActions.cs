@@ -56,6 +56,7 @@ public static class AuditActions
     public const string TokenCreate = "token.create";
     public const string TokenRevoke = "token.revoke";
     public const string SignIn = "sign-in";
+    public const string SignOut = "sign-out";
     public const string AuditRead = "audit.read";
     public const string RequestRefused = "request.refused";
     public const string DemoLoad = "demo.load";
