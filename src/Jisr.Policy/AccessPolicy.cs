@@ -81,6 +81,14 @@ public static class AccessPolicy
     /// <summary>Releases are visible to the releasing agency (requesters, approvers, its legal reviewers).</summary>
     public static readonly AgencyRule<Release> ReleaseVisibleRule = new((release, agencyId) => release.ReleasingAgencyId == agencyId);
 
+    /// <summary>
+    /// What a release shows (its partner, note, copy) is about its record: lists and reads show a release only to the
+    /// releasing agency's users who may read that record. Inputs (<see cref="ReleaseShownContext"/>): the caller's agency
+    /// and the records they may read. Deciding a release keeps <see cref="CanDecideRelease"/>'s own answer.
+    /// </summary>
+    public static readonly Expression<Func<Release, ReleaseShownContext, bool>> ReleaseShownRule =
+        (release, context) => release.ReleasingAgencyId == context.Agency && context.ReadableRecords.Any(r => r.Id == release.RecordId);
+
     /// <summary>A consent request is visible to the originator that decides it and to the agency that asked.</summary>
     public static readonly AgencyRule<ConsentRequest> ConsentVisibleRule = new(
         (consent, agencyId) => consent.OriginatorAgencyId == agencyId || consent.RequesterAgencyId == agencyId);
@@ -262,6 +270,14 @@ public static class AccessPolicy
     }
 
     public static Expression<Func<Release, bool>> VisibleReleases(Principal principal) => ReleaseVisibleRule.For(principal);
+
+    /// <summary>Releases to list or show the principal (see <see cref="ReleaseShownRule"/>); the other arguments are the store's unfiltered sets.</summary>
+    public static Expression<Func<Release, bool>> ShownReleases(Principal principal, DateTimeOffset now, IQueryable<Record> records, IEnumerable<SharingAgreement> agreements)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(records);
+        return PolicyExpressions.Bind(ReleaseShownRule, new ReleaseShownContext(principal.AgencyId, records.Where(ReadableRecords(principal, now, agreements))));
+    }
 
     public static Expression<Func<ConsentRequest, bool>> VisibleConsents(Principal principal) => ConsentVisibleRule.For(principal);
 

@@ -25,3 +25,6 @@ public sealed record NoticeContext(IEnumerable<SharingAgreement> Agreements, Age
 
 /// <summary>The inputs of <see cref="AccessPolicy.EntityReadRule"/>: the record mentions, and the records the caller may read.</summary>
 public sealed record EntityReadContext(IQueryable<RecordMention> Mentions, IQueryable<Record> ReadableRecords);
+
+/// <summary>The inputs of <see cref="AccessPolicy.ReleaseShownRule"/>: the caller's agency, and the records the caller may read.</summary>
+public sealed record ReleaseShownContext(AgencyId Agency, IQueryable<Record> ReadableRecords);

@@ -188,6 +188,7 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
         Assert.InRange(agencyCount, 5, 20);
         Assert.True(users.Count * records.Count >= MinimumPairs, $"{users.Count} users x {records.Count} records");
         var agreementById = agreements.ToDictionary(a => a.Id);
+        var recordById = records.ToDictionary(r => r.Id);
 
         // The reference model: the rules as the issue states them.
         bool Visible(WorldUser u, Record r) =>
@@ -251,7 +252,7 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             n.IssuerAgencyId == u.User.Agency.Id
             || (n.Status is NoticeStatus.Issued or NoticeStatus.Cancelled && n.Recipients.Any(r => r.AgencyId == u.User.Agency.Id) && Partners(n.IssuerAgencyId, u.User.Agency.Id));
         var otherItems = notices.Select(n => ("notices", n.Id.Value, (Func<WorldUser, bool>)(u => NoticeVisible(u, n))))
-            .Concat(releases.Select(r => ("releases", r.Id.Value, (Func<WorldUser, bool>)(u => r.ReleasingAgencyId == u.User.Agency.Id))))
+            .Concat(releases.Select(r => ("releases", r.Id.Value, (Func<WorldUser, bool>)(u => r.ReleasingAgencyId == u.User.Agency.Id && Visible(u, recordById[r.RecordId])))))
             .Concat(consents.Select(c => ("consents", c.Id.Value, (Func<WorldUser, bool>)(u => c.OriginatorAgencyId == u.User.Agency.Id || c.RequesterAgencyId == u.User.Agency.Id))))
             .ToList();
         var otherPairs = 0;

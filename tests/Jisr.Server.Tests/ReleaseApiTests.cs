@@ -362,6 +362,13 @@ public sealed class ReleaseApiTests(ReleaseNodeFixture fixture) : IClassFixture<
         var requested = await SharingWorld.ReleaseAsync(w.AnalystA, id, w.B.Code, new[] { w.AnalystB.UserName });
         var release = requested.Body!["id"]!.GetValue<Guid>();
 
+        // A colleague who gets 404 for the RED record does not see its release (partner, note) listed or read either.
+        Assert.Equal(HttpStatusCode.NotFound, (await w.AnalystReviewerA.Client.GetAsync($"/api/v1/records/{id}")).StatusCode);
+        Assert.Empty((await w.AnalystReviewerA.Client.GetFromJsonAsync<JsonArray>($"/api/v1/releases?record={id}"))!);
+        Assert.DoesNotContain((await w.AnalystReviewerA.Client.GetFromJsonAsync<JsonArray>("/api/v1/releases"))!, r => r!["id"]!.GetValue<Guid>() == release);
+        Assert.Equal(HttpStatusCode.NotFound, (await w.AnalystReviewerA.Client.GetAsync($"/api/v1/releases/{release}")).StatusCode);
+        Assert.Contains((await w.ReviewerA.Client.GetFromJsonAsync<JsonArray>($"/api/v1/releases?record={id}"))!, r => r!["id"]!.GetValue<Guid>() == release);
+
         // The approver must be able to read the record: for TLP:RED, a reviewer who is one of its named recipients.
         Assert.Equal(HttpStatusCode.Forbidden, (await SharingWorld.PostAsync(w.AnalystReviewerA, $"/api/v1/releases/{release}/approve", new { })).Status);
         var approved = await SharingWorld.PostAsync(w.ReviewerA, $"/api/v1/releases/{release}/approve", new { });

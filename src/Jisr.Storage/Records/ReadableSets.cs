@@ -19,4 +19,8 @@ internal static class ReadableSets
     /// <summary>The entities <paramref name="principal"/> may read: the starting point of every entity query.</summary>
     public static IQueryable<Entity> ReadableEntities(this JisrDbContext db, Principal principal, TimeProvider time) =>
         db.Entities.AsNoTracking().Where(AccessPolicy.ReadableEntities(principal, time.GetUtcNow(), db.Mentions, db.Records, db.Agreements));
+
+    /// <summary>The releases <paramref name="principal"/> may see listed or read: their agency's, of records they may read.</summary>
+    public static IQueryable<Domain.Sharing.Release> ShownReleases(this JisrDbContext db, Principal principal, TimeProvider time) =>
+        db.Releases.AsNoTracking().Where(AccessPolicy.ShownReleases(principal, time.GetUtcNow(), db.Records, db.Agreements));
 }

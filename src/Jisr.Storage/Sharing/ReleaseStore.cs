@@ -19,7 +19,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
 
     public async Task<List<Release>> ListAsync(Principal principal, ReleaseStatus? status, RecordId? recordId, CancellationToken cancellationToken)
     {
-        var query = db.Releases.AsNoTracking().Where(AccessPolicy.VisibleReleases(principal));
+        var query = db.ShownReleases(principal, time);
         if (status is { } s)
         {
             query = query.Where(r => r.Status == s);
@@ -42,7 +42,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     /// <summary>A release to show the caller, or null; the read is audited either way.</summary>
     public async Task<Release?> ReadAsync(Principal principal, ReleaseId id, CancellationToken cancellationToken)
     {
-        var release = await db.Releases.AsNoTracking().Where(AccessPolicy.VisibleReleases(principal)).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var release = await db.ShownReleases(principal, time).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ReleaseRead, AuditTargets.Release, id.ToString(), release is not null));
         return release;
     }
