@@ -172,7 +172,16 @@ public static class AccessPolicy
     public static PolicyDecision CanManageUser(Principal principal, AgencyId targetAgencyId, IReadOnlyCollection<Role> roles, Classification clearance)
     {
         ArgumentNullException.ThrowIfNull(roles);
-        return CanManageUsers(principal, targetAgencyId);
+        var administering = CanManageUsers(principal, targetAgencyId);
+        if (!administering.IsAllowed)
+        {
+            return administering;
+        }
+
+        // An administrator cannot open a door they may not pass themselves: no clearance above their own.
+        return clearance <= principal.Clearance
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny($"you cannot grant a clearance above your own ({Marking.ClassificationNames[principal.Clearance]})");
     }
 
     /// <summary>Registering a new agency on this node is an administrator's act.</summary>

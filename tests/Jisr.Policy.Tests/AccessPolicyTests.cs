@@ -202,12 +202,27 @@ public sealed class AccessPolicyTests
         var agency = new AgencyId(Guid.NewGuid());
         Role[] roles = [Role.Analyst];
 
-        Assert.True(AccessPolicy.CanManageUser(User(agency, Classification.Restricted, Role.Administrator), agency, roles, Classification.Secret).IsAllowed);
+        Assert.True(AccessPolicy.CanManageUser(User(agency, Classification.Secret, Role.Administrator), agency, roles, Classification.Secret).IsAllowed);
         var notAdministrator = AccessPolicy.CanManageUser(User(agency, Classification.Secret, Role.Analyst, Role.LegalReviewer), agency, roles, Classification.Restricted);
         Assert.Equal(PolicyOutcome.Denied, notAdministrator.Outcome);
         Assert.Equal("only administrators manage user accounts", notAdministrator.Reason);
         var otherAgency = AccessPolicy.CanManageUser(User(new AgencyId(Guid.NewGuid()), Classification.Secret, Role.Administrator), agency, roles, Classification.Restricted);
         Assert.Equal("administrators manage only their own agency's users", otherAgency.Reason);
+    }
+
+    [Theory]
+    [InlineData(Classification.Confidential, Classification.Secret, false)]
+    [InlineData(Classification.Confidential, Classification.Confidential, true)]
+    [InlineData(Classification.Restricted, Classification.Unclassified, true)]
+    [InlineData(Classification.Unclassified, Classification.Restricted, false)]
+    public void CanManageUser_GrantsNoClearanceAboveTheAdministratorsOwn(Classification own, Classification granted, bool allowed)
+    {
+        var agency = new AgencyId(Guid.NewGuid());
+
+        var decision = AccessPolicy.CanManageUser(User(agency, own, Role.Administrator), agency, [Role.LegalReviewer], granted);
+
+        Assert.Equal(allowed, decision.IsAllowed);
+        Assert.Equal(allowed ? PolicyOutcome.Allowed : PolicyOutcome.Denied, decision.Outcome);
     }
 
     [Fact]

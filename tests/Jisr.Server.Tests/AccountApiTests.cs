@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 
 namespace Jisr.Server.Tests;
@@ -111,6 +112,21 @@ public sealed class AccountApiTests(NodeFixture fixture) : IClassFixture<NodeFix
         Assert.Equal(fixture.Police.Id.Value, user!["agencyId"]!.GetValue<Guid>());
         Assert.Equal(HttpStatusCode.BadRequest, badRole.StatusCode);
         Assert.True((await badRole.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("roles[0]"));
+    }
+
+    [Fact]
+    public async Task CreateUser_AboveTheAdministratorsOwnClearance_IsRefused_AndCreatesNothing()
+    {
+        var confidentialAdmin = await fixture.Node.AddUserAsync(fixture.Police, "admin.conf.pol", [Role.Administrator], Classification.Confidential);
+
+        var secret = await confidentialAdmin.Client.PostAsJsonAsync("/api/v1/users", new { userName = "secret.admin", roles = new[] { "administrator", "legal-reviewer" }, clearance = "SECRET" });
+        var confidential = await confidentialAdmin.Client.PostAsJsonAsync("/api/v1/users", new { userName = "conf.reviewer", roles = new[] { "legal-reviewer" }, clearance = "CONFIDENTIAL" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, secret.StatusCode);
+        Assert.Contains("above your own", (await secret.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, confidential.StatusCode);
+        var users = await fixture.PoliceAdmin.Client.GetFromJsonAsync<JsonArray>("/api/v1/users");
+        Assert.DoesNotContain(users!, u => u!["userName"]!.GetValue<string>() == "secret.admin");
     }
 
     [Fact]
