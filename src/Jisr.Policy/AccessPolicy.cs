@@ -268,8 +268,23 @@ public static class AccessPolicy
     }
 
     /// <summary>Reviewing records that reached their review date (extend or delete) is the legal reviewers' task.</summary>
-    public static PolicyDecision CanReview(Principal principal, Record record, DateTimeOffset now) =>
-        IfReadable(principal, record, now, () => Only(principal.Has(Role.LegalReviewer), "only legal reviewers review records"));
+    /// <remarks>
+    /// A received copy's review and retention belong to its originator: its holder may bring them forward or delete the
+    /// copy, never push them back (<paramref name="nextReview"/> and <paramref name="retentionUntil"/> are what an
+    /// extension asks for; null for a deletion).
+    /// </remarks>
+    public static PolicyDecision CanReview(Principal principal, Record record, DateTimeOffset now, DateOnly? nextReview = null, DateTimeOffset? retentionUntil = null) =>
+        IfReadable(principal, record, now, () =>
+        {
+            if (!principal.Has(Role.LegalReviewer))
+            {
+                return PolicyDecision.Deny("only legal reviewers review records");
+            }
+
+            return record.Provenance is not null && (nextReview > record.ReviewDate || retentionUntil > record.RetentionUntil)
+                ? PolicyDecision.Deny("a received copy's review and retention belong to its originator: you may bring them forward or delete the copy, never push them back")
+                : PolicyDecision.Allow;
+        });
 
     /// <summary>The review queue (the records whose review date has come) is the legal reviewers' list, as the reviews are their task.</summary>
     public static PolicyDecision CanReadReviewQueue(Principal principal)

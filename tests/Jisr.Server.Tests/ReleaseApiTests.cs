@@ -346,6 +346,27 @@ public sealed class ReleaseApiTests(ReleaseNodeFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task ACopysRetention_BelongsToItsOriginator_TheHolderMayNotExtendIt()
+    {
+        var w = await SharingWorld.CreateAsync(fixture.Node);
+        await w.AgreementAsync(w.AdminA, w.AdminB);
+        var id = (await SharingWorld.CreateRecordAsync(w.AnalystA, Marker()))["id"]!.GetValue<Guid>();
+        var copy = (await SharingWorld.ReleaseAsync(w.AnalystA, id, w.B.Code)).Body!["copy"]!.GetValue<Guid>();
+        var before = (await w.AnalystB.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{copy}"))!["retentionUntil"]!.ToJsonString();
+
+        var extended = await SharingWorld.PostAsync(w.ReviewerB, $"/api/v1/records/{copy}/review", new
+        {
+            decision = "extend", reason = "keep it longer", reviewDate = new DateOnly(2098, 1, 1), retentionUntil = new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        });
+
+        Assert.Equal(HttpStatusCode.Forbidden, extended.Status);
+        Assert.Contains("originator", extended.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, (await w.AnalystB.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{copy}"))!["retentionUntil"]!.ToJsonString());
+        var deleted = await SharingWorld.PostAsync(w.ReviewerB, $"/api/v1/records/{copy}/review", new { decision = "delete", reason = "no longer needed here" });
+        Assert.True(deleted.Status == HttpStatusCode.NoContent, deleted.Body?.ToJsonString());
+    }
+
+    [Fact]
     public async Task RedRelease_NamesItsRecipients_AndOnlyTheySeeTheCopy()
     {
         var w = await SharingWorld.CreateAsync(fixture.Node);

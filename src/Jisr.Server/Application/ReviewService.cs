@@ -51,7 +51,7 @@ public sealed class ReviewService(ReviewQueue queue, RecordStore records, TimePr
         var reviewed = await Change.ApplyAsync(
             await records.FindForUpdateAsync(caller, new RecordId(id), cancellationToken),
             $"record {id}",
-            record => AccessPolicy.CanReview(caller, record, now),
+            record => AccessPolicy.CanReview(caller, record, now, request.ReviewDate, request.RetentionUntil),
             record => (reason, taken) = Apply(record, request, now),
             record => taken == ReviewDecision.Delete
                 ? records.DeleteAsync(caller, record, cancellationToken, reason)
