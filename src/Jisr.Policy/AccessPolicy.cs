@@ -219,12 +219,21 @@ public static class AccessPolicy
         }
 
         var asAdministrator = CanProposeAgreement(principal);
-        if (!asAdministrator.IsAllowed || change != AgreementChange.Accept || principal.AgencyId == agreement.PartnerAgencyId)
+        if (!asAdministrator.IsAllowed)
         {
             return asAdministrator;
         }
 
-        return PolicyDecision.Deny("the agency that proposed an agreement cannot accept it: the partner agency's administrator accepts");
+        return change switch
+        {
+            AgreementChange.Accept when principal.AgencyId != agreement.PartnerAgencyId =>
+                PolicyDecision.Deny("the agency that proposed an agreement cannot accept it: the partner agency's administrator accepts"),
+
+            // A suspension is one party's safeguard: the other cannot lift it.
+            AgreementChange.Resume when agreement.SuspendedBy is { } suspender && suspender != principal.AgencyId =>
+                PolicyDecision.Deny("only the agency that suspended this agreement can resume it"),
+            _ => PolicyDecision.Allow,
+        };
     }
 
     /// <summary>

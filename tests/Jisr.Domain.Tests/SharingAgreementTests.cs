@@ -34,7 +34,7 @@ public sealed class SharingAgreementTests
         var agreement = Propose();
         agreement.Accept(new UserId(Guid.NewGuid()), Now);
 
-        agreement.Suspend("audit of the partner's handling", Now);
+        agreement.Suspend(Proposer, "audit of the partner's handling", Now);
         Assert.False(agreement.IsInForce(new DateOnly(2027, 1, 1)));
 
         agreement.Resume("audit closed", Now);
@@ -56,7 +56,7 @@ public sealed class SharingAgreementTests
         // Which agency may make a change is the policy's decision (AccessPolicyTests); the state is the agreement's.
         var agreement = Propose();
 
-        Assert.Throws<DomainStateException>(() => agreement.Suspend("reason", Now));
+        Assert.Throws<DomainStateException>(() => agreement.Suspend(Proposer, "reason", Now));
         Assert.Throws<DomainStateException>(() => agreement.Resume("reason", Now));
         Assert.Equal(AgreementStatus.Proposed, agreement.Status);
 

@@ -284,6 +284,12 @@ public sealed class AccessPolicyTests
         }
 
         Assert.Contains("cannot accept", AccessPolicy.CanChangeAgreement(proposerAdmin, agreement, AgreementChange.Accept).Reason, StringComparison.Ordinal);
+
+        agreement.Accept(partnerAdmin.UserId, Now);
+        agreement.Suspend(proposer, "audit of the partner's handling", Now);
+        Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanChangeAgreement(partnerAdmin, agreement, AgreementChange.Resume).Outcome);
+        Assert.True(AccessPolicy.CanChangeAgreement(proposerAdmin, agreement, AgreementChange.Resume).IsAllowed);
+        Assert.True(AccessPolicy.CanChangeAgreement(partnerAdmin, agreement, AgreementChange.End).IsAllowed);
     }
 
     [Theory]

@@ -77,7 +77,12 @@ public sealed class AgreementApiTests(AgreementFixture fixture) : IClassFixture<
         Assert.Equal("suspended", suspended.Body!["status"]!.GetValue<string>());
         Assert.Equal("review of the partnership", suspended.Body["statusReason"]!.GetValue<string>());
 
-        var resumed = await PostAsync(fixture.PartnerAdmin, $"/api/v1/agreements/{id}/resume");
+        // A suspension is the suspending party's safeguard: the partner cannot lift it.
+        var liftedByThePartner = await PostAsync(fixture.PartnerAdmin, $"/api/v1/agreements/{id}/resume");
+        Assert.Equal(HttpStatusCode.Forbidden, liftedByThePartner.Status);
+        Assert.Contains("suspended this agreement", liftedByThePartner.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var resumed = await PostAsync(fixture.PoliceAdmin, $"/api/v1/agreements/{id}/resume");
         Assert.Equal("in-force", resumed.Body!["status"]!.GetValue<string>());
 
         var ended = await PostAsync(fixture.PartnerAdmin, $"/api/v1/agreements/{id}/end");

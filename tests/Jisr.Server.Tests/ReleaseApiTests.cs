@@ -231,7 +231,7 @@ public sealed class ReleaseApiTests(ReleaseNodeFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, (await w.AnalystB.Client.GetAsync($"/api/v1/entities/{person}")).StatusCode);
         Assert.Null(await NeighboursAsync(w.AnalystB, person));
         Assert.Equal(HttpStatusCode.Forbidden, (await SharingWorld.ReleaseAsync(w.AnalystA, (await SharingWorld.CreateRecordAsync(w.AnalystA, Marker()))["id"]!.GetValue<Guid>(), w.B.Code)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await w.AdminB.Client.PostAsJsonAsync($"/api/v1/agreements/{agreement}/resume", new { reason = "audit closed" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await w.AdminA.Client.PostAsJsonAsync($"/api/v1/agreements/{agreement}/resume", new { reason = "audit closed" })).StatusCode);
         Assert.True(await SharingWorld.SeesAsync(w.AnalystB, copyId, marker));
 
         // Ending it hides the copy for good.

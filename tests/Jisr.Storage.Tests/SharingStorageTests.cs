@@ -74,7 +74,7 @@ public sealed class SharingStorageTests
         await using (var db = world.Database.Open())
         {
             var tracked = await db.Agreements.SingleAsync(a => a.Id == agreement.Id);
-            tracked.Suspend("partner under review", now);
+            tracked.Suspend(tracked.ProposerAgencyId, "partner under review", now);
             await db.SaveChangesAsync();
         }
 

@@ -29,7 +29,7 @@ public static class RandomAgreements
 
         if (state == 2)
         {
-            agreement.Suspend("suspended for review", proposedAt);
+            agreement.Suspend(a, "suspended for review", proposedAt);
         }
         else if (state == 3)
         {

@@ -80,6 +80,9 @@ public sealed class SharingAgreement
     /// <summary>Why it was last suspended, resumed or ended.</summary>
     public string? StatusReason { get; private set; }
 
+    /// <summary>The agency that suspended it, while it is suspended: the one that may resume it (null before this was kept).</summary>
+    public AgencyId? SuspendedBy { get; private set; }
+
     public static SharingAgreement Propose(
         AgencyId proposerAgencyId,
         AgencyId partnerAgencyId,
@@ -159,16 +162,19 @@ public sealed class SharingAgreement
         StatusChangedAt = AcceptedAt;
     }
 
-    public void Suspend(string? reason, DateTimeOffset now)
+    /// <summary>Suspends the agreement on behalf of <paramref name="by"/>, the party that alone may resume it.</summary>
+    public void Suspend(AgencyId by, string? reason, DateTimeOffset now)
     {
         RequireStatus(AgreementStatus.InForce, "suspend");
         Change(AgreementStatus.Suspended, reason, now);
+        SuspendedBy = by;
     }
 
     public void Resume(string? reason, DateTimeOffset now)
     {
         RequireStatus(AgreementStatus.Suspended, "resume");
         Change(AgreementStatus.InForce, reason, now);
+        SuspendedBy = null;
     }
 
     /// <summary>Ends the agreement for good (or withdraws a proposal).</summary>

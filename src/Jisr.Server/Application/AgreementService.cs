@@ -60,7 +60,7 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
                 switch (change)
                 {
                     case AgreementChange.Accept: agreement.Accept(caller.UserId, now); break;
-                    case AgreementChange.Suspend: agreement.Suspend(reason, now); break;
+                    case AgreementChange.Suspend: agreement.Suspend(caller.AgencyId, reason, now); break;
                     case AgreementChange.Resume: agreement.Resume(reason, now); break;
                     case AgreementChange.End: agreement.End(reason, now); break;
                 }

@@ -32,7 +32,7 @@ public static class AgreementEndpoints
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/resume", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
             service.ChangeAsync(caller, id, AgreementChange.Resume, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("ResumeAgreement")
-            .ChangesItem<AgreementResponse>("Resume a suspended agreement", "Either agency's administrators, with a reason.")
+            .ChangesItem<AgreementResponse>("Resume a suspended agreement", "Administrators of the agency that suspended it, with a reason: the partner cannot lift a suspension.")
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/end", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
             service.ChangeAsync(caller, id, AgreementChange.End, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("EndAgreement")

@@ -520,6 +520,9 @@ namespace Jisr.Storage.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<Guid?>("SuspendedBy")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("ThreatDomains")
                         .IsRequired()
                         .HasColumnType("text");

@@ -503,6 +503,9 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SuspendedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ThreatDomains")
                         .IsRequired()
                         .HasColumnType("TEXT");
