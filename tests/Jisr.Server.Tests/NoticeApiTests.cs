@@ -143,6 +143,19 @@ public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<Notice
     }
 
     [Fact]
+    public async Task HeldNotice_CancelledByItsAuthor_IsWithdrawn_AndNeverReachesRecipients()
+    {
+        var id = (await CreateAsync("Opposant politique recherché."))["id"]!.GetValue<Guid>();
+
+        Assert.Equal(HttpStatusCode.OK, await DecideAsync(fixture.Issuer, id, "cancel", "sent by mistake"));
+
+        Assert.Equal(HttpStatusCode.NotFound, await SeeAsync(fixture.Recipient, id));
+        var own = await fixture.Issuer.Client.GetFromJsonAsync<JsonObject>($"/api/v1/notices/{id}");
+        Assert.Equal("withdrawn", own!["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, await DecideAsync(fixture.IssuerReviewer, id, "clear"));
+    }
+
+    [Fact]
     public async Task Cancellation_ReachesTheRecipients()
     {
         var id = (await CreateAsync("Sought for money laundering through front companies."))["id"]!.GetValue<Guid>();

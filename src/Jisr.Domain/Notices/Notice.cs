@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Jisr.Domain.Common;
 using Jisr.Domain.Records;
 
@@ -41,6 +42,18 @@ public enum NoticeStatus
 
     /// <summary>Cancelled after issue: recipients still see it, marked cancelled.</summary>
     Cancelled,
+
+    /// <summary>Cancelled by its issuer while held for review: like a refused one, it never reaches anyone.</summary>
+    Withdrawn,
+}
+
+/// <summary>What can be done to a notice after it is created.</summary>
+public enum NoticeAction
+{
+    Update,
+    Clear,
+    Refuse,
+    Cancel,
 }
 
 /// <summary>
@@ -56,7 +69,22 @@ public sealed class Notice
         (NoticeColor.Green, "green"), (NoticeColor.Orange, "orange"), (NoticeColor.Purple, "purple"));
 
     public static readonly WireNames<NoticeStatus> Statuses = new(
-        (NoticeStatus.HeldForReview, "held-for-review"), (NoticeStatus.Issued, "issued"), (NoticeStatus.Refused, "refused"), (NoticeStatus.Cancelled, "cancelled"));
+        (NoticeStatus.HeldForReview, "held-for-review"), (NoticeStatus.Issued, "issued"), (NoticeStatus.Refused, "refused"), (NoticeStatus.Cancelled, "cancelled"),
+        (NoticeStatus.Withdrawn, "withdrawn"));
+
+    /// <summary>
+    /// A notice's life in one table: the actions each status allows (any other is a state error, 409). An update is
+    /// screened again, so it leads to issued or held; cancelling an issued notice tells its recipients, cancelling a
+    /// held one withdraws it unseen. Refused, cancelled and withdrawn notices are final.
+    /// </summary>
+    public static readonly FrozenDictionary<NoticeStatus, NoticeAction[]> AllowedActions = new Dictionary<NoticeStatus, NoticeAction[]>
+    {
+        [NoticeStatus.HeldForReview] = [NoticeAction.Update, NoticeAction.Clear, NoticeAction.Refuse, NoticeAction.Cancel],
+        [NoticeStatus.Issued] = [NoticeAction.Update, NoticeAction.Cancel],
+        [NoticeStatus.Refused] = [],
+        [NoticeStatus.Cancelled] = [],
+        [NoticeStatus.Withdrawn] = [],
+    }.ToFrozenDictionary();
 
     private List<NoticeRecipient> _recipients = [];
     private IReadOnlyList<string> _screeningFlags = [];
@@ -134,42 +162,39 @@ public sealed class Notice
     /// <summary>Changes the text; the neutrality screen runs again, so an update can send an issued notice back to review.</summary>
     public void Update(string? title, string? summary, string? offence, ThreatDomain threatDomain, IReadOnlyList<string> screeningFlags, DateTimeOffset now)
     {
-        if (Status is NoticeStatus.Refused or NoticeStatus.Cancelled)
-        {
-            throw new DomainStateException($"a {Statuses[Status]} notice cannot be updated");
-        }
-
+        Require(NoticeAction.Update, "updated");
         Apply(title, summary, offence, threatDomain, screeningFlags, now);
     }
 
     /// <summary>A legal reviewer clears a held notice: it is issued.</summary>
-    public void Clear(string? reason, DateTimeOffset now) => Decide(NoticeStatus.Issued, reason, now);
+    public void Clear(string? reason, DateTimeOffset now) => Decide(NoticeAction.Clear, NoticeStatus.Issued, reason, now);
 
     /// <summary>A legal reviewer refuses a held notice: it never goes out.</summary>
-    public void Refuse(string? reason, DateTimeOffset now) => Decide(NoticeStatus.Refused, reason, now);
+    public void Refuse(string? reason, DateTimeOffset now) => Decide(NoticeAction.Refuse, NoticeStatus.Refused, reason, now);
 
-    public void Cancel(string? reason, DateTimeOffset now)
+    /// <summary>Cancels an issued notice (its recipients see the cancellation) or withdraws a held one (they never see it).</summary>
+    public void Cancel(string? reason, DateTimeOffset now) =>
+        Decide(NoticeAction.Cancel, Status == NoticeStatus.HeldForReview ? NoticeStatus.Withdrawn : NoticeStatus.Cancelled, reason, now);
+
+    private void Decide(NoticeAction action, NoticeStatus outcome, string? reason, DateTimeOffset now)
     {
-        if (Status is NoticeStatus.Refused or NoticeStatus.Cancelled)
+        Require(action, action switch
         {
-            throw new DomainStateException($"a {Statuses[Status]} notice cannot be cancelled");
-        }
-
-        DecisionReason = Guard.Text(reason, "reason", 1000);
-        Status = NoticeStatus.Cancelled;
-        UpdatedAt = Instants.Normalize(now);
-    }
-
-    private void Decide(NoticeStatus outcome, string? reason, DateTimeOffset now)
-    {
-        if (Status != NoticeStatus.HeldForReview)
-        {
-            throw new DomainStateException($"only a notice held for review can be cleared or refused; this one is {Statuses[Status]}");
-        }
-
+            NoticeAction.Clear => "cleared (only a notice held for review is)",
+            NoticeAction.Refuse => "refused (only a notice held for review is)",
+            _ => "cancelled",
+        });
         DecisionReason = Guard.Text(reason, "reason", 1000);
         Status = outcome;
         UpdatedAt = Instants.Normalize(now);
+    }
+
+    private void Require(NoticeAction action, string done)
+    {
+        if (!AllowedActions[Status].Contains(action))
+        {
+            throw new DomainStateException($"a {Statuses[Status]} notice cannot be {done}");
+        }
     }
 
     private void Apply(string? title, string? summary, string? offence, ThreatDomain threatDomain, IReadOnlyList<string> screeningFlags, DateTimeOffset now)
