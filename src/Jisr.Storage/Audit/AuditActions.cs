@@ -70,6 +70,7 @@ public static class AuditOutcomes
     public const string Forbidden = "forbidden";
     public const string InvalidCredentials = "invalid-credentials";
     public const string LockedOut = "locked-out";
+    public const string Failed = "failed";
 }
 
 /// <summary>What an audit entry is about (its target's kind).</summary>
