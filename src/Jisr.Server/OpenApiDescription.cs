@@ -43,7 +43,6 @@ public static class OpenApiDescription
         ["404"] = "It does not exist, or you may not see it (the two are not told apart).",
         ["409"] = "The item's current state does not allow this change (or someone changed it at the same moment).",
         ["413"] = $"The request body is larger than the node accepts ({NodeOptions.MaxRequestBodyBytes / (1024 * 1024)} MB).",
-        ["423"] = "The account is locked after repeated failed sign-ins.",
     };
 
     /// <summary>Query parameters that mean the same on every operation that has them.</summary>

@@ -75,7 +75,7 @@ public sealed class AccountApiTests(NodeFixture fixture) : IClassFixture<NodeFix
     }
 
     [Fact]
-    public async Task Login_AfterFiveWrongPasswords_LocksTheAccount()
+    public async Task Login_AfterFiveWrongPasswords_LocksTheAccount_WithoutTellingAStrangerItExists_OrStoppingItsTokens()
     {
         var user = await fixture.Node.AddUserAsync(fixture.Police, "lockme.pol", [Role.Analyst], password: "the right password 123");
         var anonymous = fixture.Node.CreateClient();
@@ -86,8 +86,14 @@ public sealed class AccountApiTests(NodeFixture fixture) : IClassFixture<NodeFix
         }
 
         var right = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "the right password 123" });
+        var unknown = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = "nobody.pol", password = "the right password 123" });
 
-        Assert.Equal(HttpStatusCode.Locked, right.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal(
+            (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(),
+            (await right.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync("/api/v1/me")).StatusCode);
     }
 
     [Fact]

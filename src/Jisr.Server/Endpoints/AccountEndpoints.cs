@@ -25,7 +25,7 @@ public static class AccountEndpoints
         auth.MapPost("/login", LoginAsync).AllowAnonymous().WithName("Login")
             .Describe("Sign in with a user name and password", "Sets the session cookie (jisr.session). The account locks after 5 failed attempts.")
             .Produces(StatusCodes.Status204NoContent)
-            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status423Locked);
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
         auth.MapPost("/logout", (Delegate)LogoutAsync).WithName("Logout").Describe("Sign out", "Ends the session of the cookie.").Produces(StatusCodes.Status204NoContent);
         api.MapGet("/me", MeAsync).WithTags("Accounts").WithName("Me").Describe("Who you are", "Your user, agency, roles and clearance.").Produces<MeResponse>();
 
@@ -69,10 +69,14 @@ public static class AccountEndpoints
                 await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ClaimsMapping.ToClaims(result.Principal!, CookieAuthenticationDefaults.AuthenticationScheme, result.SessionStamp));
                 return Results.NoContent();
             case SignInOutcome.LockedOut:
-                return Results.Problem(detail: "This account is locked after repeated failed sign-ins. Try again later or ask your administrator.", statusCode: StatusCodes.Status423Locked, title: "Account locked");
             case SignInOutcome.InvalidCredentials:
             default:
-                return Results.Problem(detail: "Unknown user name or wrong password.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
+                // One answer for an unknown name, a wrong password and a locked account: the answer must not tell a
+                // stranger which user names exist.
+                return Results.Problem(
+                    detail: "Sign-in failed: unknown user name, wrong password, or too many failed attempts on this account (try again later or ask your administrator).",
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Sign-in failed");
         }
     }
 

@@ -177,11 +177,14 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
         await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignOut, principal.UserId, principal.UserName, principal.AgencyId), cancellationToken);
     }
 
-    /// <summary>The policy principal of a user, or null when the user no longer exists or is locked out.</summary>
+    /// <summary>
+    /// The policy principal behind an API token, or null when the user no longer exists. A password lockout does not
+    /// stop the user's tokens: a stranger's wrong passwords must not cut an analyst's tools off.
+    /// </summary>
     public async Task<Principal?> PrincipalForAsync(Guid userId, CancellationToken cancellationToken = default)
     {
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        if (user is null || (user.LockoutEnd is { } end && end > time.GetUtcNow()))
+        if (user is null)
         {
             return null;
         }
