@@ -212,6 +212,7 @@ public sealed class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixtu
         var response = await Client.GetAsync("/api/v1/records");
 
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.True(response.Headers.CacheControl?.NoStore);
     }
 

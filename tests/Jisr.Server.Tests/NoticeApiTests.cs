@@ -197,7 +197,9 @@ public sealed class NoticeApiTests(NoticeFixture fixture) : IClassFixture<Notice
         html.Headers.Add("X-Jisr-Purpose", "data-subject request 2026-88");
 
         var export = await (await fixture.IssuerReviewer.Client.SendAsync(request)).Content.ReadFromJsonAsync<JsonObject>();
-        var report = await (await fixture.IssuerReviewer.Client.SendAsync(html)).Content.ReadAsStringAsync();
+        var htmlResponse = await fixture.IssuerReviewer.Client.SendAsync(html);
+        var report = await htmlResponse.Content.ReadAsStringAsync();
+        Assert.Contains("default-src 'none'", htmlResponse.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
 
         var notice = Assert.Single(export!["notices"]!.AsArray(), n => n!["id"]!.GetValue<Guid>() == id)!;
         Assert.Equal("INT-NOT", notice["issuer"]!.GetValue<string>());

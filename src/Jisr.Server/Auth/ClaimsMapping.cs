@@ -36,11 +36,16 @@ public static class ClaimsMapping
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType));
     }
 
-    /// <summary>The session stamp a session cookie carries, or null (an older or foreign cookie: refused).</summary>
-    public static string? SessionStampOf(ClaimsPrincipal user)
+    /// <summary>
+    /// The account and session stamp a session cookie names, or null when it names none (an older or damaged cookie:
+    /// refused). Only these two are read: everything else the session stands for is read afresh from the database.
+    /// </summary>
+    public static (UserId User, string Stamp)? SessionOf(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return user.FindFirst(SessionStampClaim)?.Value;
+        return user.FindFirst(SessionStampClaim)?.Value is { } stamp && UserId.TryParse(user.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var id)
+            ? (id, stamp)
+            : null;
     }
 
     /// <summary>The principal of an authenticated request; throws when the claims are not Jisr's (a wiring bug, never user input).</summary>

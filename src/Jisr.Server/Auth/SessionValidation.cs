@@ -14,12 +14,11 @@ public static class SessionValidation
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var cookie = context.Principal;
-        var stamp = cookie is null ? null : ClaimsMapping.SessionStampOf(cookie);
-        var current = stamp is null
+        var session = context.Principal is { } cookie ? ClaimsMapping.SessionOf(cookie) : null;
+        var current = session is not { } named
             ? null
             : await context.HttpContext.RequestServices.GetRequiredService<AccountService>()
-                .SessionPrincipalAsync(ClaimsMapping.FromClaims(cookie!).UserId, stamp, context.HttpContext.RequestAborted);
+                .SessionPrincipalAsync(named.User, named.Stamp, context.HttpContext.RequestAborted);
         if (current is null)
         {
             context.RejectPrincipal();
@@ -27,6 +26,6 @@ public static class SessionValidation
             return;
         }
 
-        context.ReplacePrincipal(ClaimsMapping.ToClaims(current, CookieAuthenticationDefaults.AuthenticationScheme, stamp));
+        context.ReplacePrincipal(ClaimsMapping.ToClaims(current, CookieAuthenticationDefaults.AuthenticationScheme, session!.Value.Stamp));
     }
 }
