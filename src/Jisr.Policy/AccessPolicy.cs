@@ -21,7 +21,7 @@ namespace Jisr.Policy;
 /// (<see cref="CanDecideRelease"/>), and passed on to a third agency only with the originator's consent
 /// (<see cref="CanDecideConsent"/>). The read rules then treat a copy like any record its holder has.
 /// </remarks>
-public static class AccessPolicy
+public static partial class AccessPolicy
 {
     private static readonly Role[] WriterRoles = [Role.Analyst, Role.FieldOfficer, Role.LiaisonOfficer];
 
@@ -148,49 +148,6 @@ public static class AccessPolicy
     {
         ArgumentNullException.ThrowIfNull(records);
         return PolicyExpressions.Bind(EntityReadRule, new EntityReadContext(mentions, records.Where(ReadableRecords(principal, now, agreements))));
-    }
-
-    /// <summary>Account administration: administrators manage the users of their own agency.</summary>
-    public static PolicyDecision CanManageUsers(Principal principal, AgencyId agencyId)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        if (!principal.Has(Role.Administrator))
-        {
-            return PolicyDecision.Deny("only administrators manage user accounts");
-        }
-
-        return principal.AgencyId == agencyId
-            ? PolicyDecision.Allow
-            : PolicyDecision.Deny("administrators manage only their own agency's users");
-    }
-
-    /// <summary>
-    /// Creating a user of <paramref name="targetAgencyId"/> with these <paramref name="roles"/> and this
-    /// <paramref name="clearance"/>: the administrators of that agency (<see cref="CanManageUsers"/>). The decision
-    /// names what is granted so that limits on granting roles and clearances are written here.
-    /// </summary>
-    public static PolicyDecision CanManageUser(Principal principal, AgencyId targetAgencyId, IReadOnlyCollection<Role> roles, Classification clearance)
-    {
-        ArgumentNullException.ThrowIfNull(roles);
-        var administering = CanManageUsers(principal, targetAgencyId);
-        if (!administering.IsAllowed)
-        {
-            return administering;
-        }
-
-        // An administrator cannot open a door they may not pass themselves: no clearance above their own.
-        return clearance <= principal.Clearance
-            ? PolicyDecision.Allow
-            : PolicyDecision.Deny($"you cannot grant a clearance above your own ({Marking.ClassificationNames[principal.Clearance]})");
-    }
-
-    /// <summary>Registering a new agency on this node is an administrator's act.</summary>
-    public static PolicyDecision CanManageAgencies(Principal principal)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        return principal.Has(Role.Administrator)
-            ? PolicyDecision.Allow
-            : PolicyDecision.Deny("only administrators register agencies");
     }
 
     public static Expression<Func<SharingAgreement, bool>> VisibleAgreements(Principal principal) => AgreementVisibleRule.For(principal);

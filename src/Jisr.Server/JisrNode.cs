@@ -91,6 +91,16 @@ public static class JisrNode
                     return Task.CompletedTask;
                 };
             });
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = CookieAntiforgery.HeaderName;
+            o.Cookie.Name = "jisr.antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        var signInLimits = options.SignInLimits ?? new SignInLimits();
+        services.AddSingleton(signInLimits);
+        services.AddSingleton<SignInThrottle>();
+        services.AddRateLimiter(signInLimits.AddClientPolicy);
         services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         configure?.Invoke(builder);
@@ -101,7 +111,9 @@ public static class JisrNode
         app.UseStatusCodePages(ProblemResponses.WriteStatusCodeProblemAsync);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseRefusalAudit();
+        app.UseCookieAntiforgery();
 
         app.MapGet("/health", () => Results.Ok(new { status = "ready" })).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -38,6 +38,8 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    public DbSet<Domain.Users.AccessGrant> AccessGrants => Set<Domain.Users.AccessGrant>();
+
     public DbSet<Domain.Sharing.SharingAgreement> Agreements => Set<Domain.Sharing.SharingAgreement>();
 
     public DbSet<Domain.Notices.Notice> Notices => Set<Domain.Notices.Notice>();

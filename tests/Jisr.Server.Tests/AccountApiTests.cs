@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
+using Jisr.Testing;
 
 namespace Jisr.Server.Tests;
 
@@ -74,26 +75,51 @@ public sealed class AccountApiTests(NodeFixture fixture) : IClassFixture<NodeFix
         Assert.Equal("admin.pol", me!["userName"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// No lockout a stranger can trigger: after five wrong passwords on a name, that name is slowed (429 with
+    /// Retry-After) whether it exists or not, with the same answer, and the account's API tokens keep working.
+    /// </summary>
     [Fact]
-    public async Task Login_AfterFiveWrongPasswords_LocksTheAccount_WithoutTellingAStrangerItExists_OrStoppingItsTokens()
+    public async Task Login_AfterFiveWrongPasswords_IsSlowed_AlikeForKnownAndUnknownNames_AndTokensKeepWorking()
     {
-        var user = await fixture.Node.AddUserAsync(fixture.Police, "lockme.pol", [Role.Analyst], password: "the right password 123");
+        var user = await fixture.Node.AddUserAsync(fixture.Police, "slowme.pol", [Role.Analyst], password: "the right password 123");
         var anonymous = fixture.Node.CreateClient();
-        for (var i = 0; i < 5; i++)
+        foreach (var name in new[] { user.UserName, "nobody.pol" })
         {
-            var wrong = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = $"wrong {i} wrong wrong" });
-            Assert.NotEqual(HttpStatusCode.NoContent, wrong.StatusCode);
+            for (var i = 0; i < 5; i++)
+            {
+                var wrong = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = name, password = $"wrong {i} wrong wrong" });
+                Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            }
         }
 
         var right = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "the right password 123" });
         var unknown = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = "nobody.pol", password = "the right password 123" });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, unknown.StatusCode);
+        Assert.True(right.Headers.RetryAfter is not null);
         Assert.Equal(
             (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(),
             (await right.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = "admin.pol", password = "correct horse battery staple" })).StatusCode);
+    }
+
+    /// <summary>One client trying many names is slowed too (per client address), so guessing across accounts does not scale.</summary>
+    [Fact]
+    public async Task Login_FromOneClient_IsRateLimited_AcrossNames()
+    {
+        await using var node = await TestNode.StartAsync();
+        var anonymous = node.CreateClient();
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 31; i++)
+        {
+            answers.Add((await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = $"guess{i}", password = "some password 123" })).StatusCode);
+        }
+
+        Assert.All(answers.Take(30), a => Assert.Equal(HttpStatusCode.Unauthorized, a));
+        Assert.Equal(HttpStatusCode.TooManyRequests, answers[30]);
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
     }
 
     /// <summary>Reads that touch no one's data: the node's health and description, and the caller's own identity and tokens.</summary>
-    private static readonly HashSet<string> UnauditedReads = ["/health", "/openapi/{documentName}.json", "/api/v1/me", "/api/v1/tokens", "/api/v1/agencies", "/api/v1/agencies/{code}"];
+    private static readonly HashSet<string> UnauditedReads = ["/health", "/openapi/{documentName}.json", "/api/v1/me", "/api/v1/tokens", "/api/v1/agencies", "/api/v1/agencies/{code}", "/api/v1/auth/antiforgery"];
 
     /// <summary>
     /// Every read is audited: each GET route of the routing table (but the short list above), called for an item
@@ -211,6 +211,8 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         "api/v1/records/{id:guid}/review" => new { decision = "extend", reason = "still needed", reviewDate = DateOnly.FromDateTime(DateTime.UtcNow.AddMonths(6)) },
         "api/v1/records/{id:guid}/releases" or "api/v1/records/{id:guid}/consents" => new { agency = w.A.Code },
         "api/v1/notices/{id:guid}" when method == "PUT" => NoticeBody(person, w.A.Code),
+        "api/v1/users/{id:guid}/access" => new { roles = new[] { "analyst" }, clearance = "RESTRICTED" },
+        "api/v1/users/{id:guid}/password" => new { password = "a long enough new password" },
         _ => new { reason = "coverage test" },
     };
 
@@ -300,6 +302,13 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         ["POST /api/v1/agreements/{id:guid}/suspend"] = PathIdOnly,
         ["POST /api/v1/agreements/{id:guid}/resume"] = PathIdOnly,
         ["POST /api/v1/agreements/{id:guid}/end"] = PathIdOnly,
+        ["POST /api/v1/users/{id:guid}/disable"] = PathIdOnly,
+        ["POST /api/v1/users/{id:guid}/enable"] = PathIdOnly,
+        ["PUT /api/v1/users/{id:guid}/access"] = "roles and a clearance for the user in the path, which must be of the caller's agency",
+        ["PUT /api/v1/users/{id:guid}/password"] = "a new password for the user in the path, which must be of the caller's agency",
+        ["DELETE /api/v1/users/{id:guid}/tokens"] = PathIdOnly,
+        ["POST /api/v1/users/grants/{id:guid}/approve"] = PathIdOnly,
+        ["POST /api/v1/users/grants/{id:guid}/refuse"] = PathIdOnly,
     };
 
     /// <summary>A TLP:RED record (so that naming recipients is valid) with one change.</summary>

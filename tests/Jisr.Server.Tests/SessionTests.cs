@@ -57,13 +57,13 @@ public sealed class SessionTests
         var copy = cookie;
         Assert.Equal(HttpStatusCode.OK, await MeAsync(node, cookie));
 
-        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(node, HttpMethod.Post, "/api/v1/auth/logout", cookie));
+        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(node, HttpMethod.Post, "/api/v1/auth/logout", cookie, await AntiforgeryAsync(node, cookie)));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(node, copy));
     }
 
     [Fact]
-    public async Task ASessionCookie_StopsWorkingWhenItsAccountIsLocked_AndFollowsAChangeOfRoles()
+    public async Task ASessionCookie_StopsWorkingWhenItsAccountIsDisabled_AndFollowsAChangeOfRoles()
     {
         await using var node = await TestNode.StartAsync();
         var user = await node.AddUserAsync(await node.AddAgencyAsync("MA-LCK"), "admin.lck", [Role.Administrator], Classification.Secret, Password);
@@ -82,11 +82,56 @@ public sealed class SessionTests
 
         await using (var db = node.Database.Open())
         {
-            db.Users.Single(u => u.Id == user.Id).LockoutEnd = DateTimeOffset.UtcNow.AddHours(1);
+            db.Users.Single(u => u.Id == user.Id).DisabledAt = DateTimeOffset.UtcNow;
             await db.SaveChangesAsync();
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(node, cookie));
+    }
+
+    /// <summary>
+    /// A hostile page can make the browser send the cookie, but not read the antiforgery token: a change with the cookie
+    /// alone (JSON, or a form posted from another site) is refused and changes nothing; with the token it goes through;
+    /// a change with an API token needs none.
+    /// </summary>
+    [Fact]
+    public async Task ACookieChange_WithoutTheAntiforgeryToken_IsRefused_AndChangesNothing()
+    {
+        await using var node = await TestNode.StartAsync();
+        var admin = await node.AddUserAsync(await node.AddAgencyAsync("MA-CSR"), "admin.csr", [Role.Administrator], Classification.Secret, Password);
+        var cookie = await SignInAsync(node, "admin.csr");
+        var tokensBefore = await TokenCountAsync(admin);
+
+        var bare = await SendAsync(node, HttpMethod.Post, "/api/v1/tokens", cookie, body: JsonContent.Create(new { name = "forged" }));
+        var form = await SendAsync(node, HttpMethod.Post, "/api/v1/tokens", cookie, body: new FormUrlEncodedContent([new("name", "forged")]));
+        var wrongToken = await SendAsync(node, HttpMethod.Post, "/api/v1/tokens", cookie, ("jisr.antiforgery=x", "not-a-token"), JsonContent.Create(new { name = "forged" }));
+        Assert.Equal(HttpStatusCode.Forbidden, bare);
+        Assert.Equal(HttpStatusCode.Forbidden, form);
+        Assert.Equal(HttpStatusCode.Forbidden, wrongToken);
+        Assert.Equal(tokensBefore, await TokenCountAsync(admin));
+
+        var withToken = await SendAsync(node, HttpMethod.Post, "/api/v1/tokens", cookie, await AntiforgeryAsync(node, cookie), JsonContent.Create(new { name = "real" }));
+        var withApiToken = await admin.Client.PostAsJsonAsync("/api/v1/tokens", new { name = "bearer" });
+        Assert.Equal(HttpStatusCode.Created, withToken);
+        Assert.Equal(HttpStatusCode.Created, withApiToken.StatusCode);
+        Assert.Equal(tokensBefore + 2, await TokenCountAsync(admin));
+    }
+
+    private static async Task<int> TokenCountAsync(TestUser user) =>
+        (await user.Client.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/v1/tokens"))!.Count;
+
+    /// <summary>The antiforgery cookie and request token for a session, as the node's own pages would get them.</summary>
+    private static async Task<(string Cookie, string Token)> AntiforgeryAsync(TestNode node, string cookie)
+    {
+        using var handler = new HttpClientHandler { UseCookies = false };
+        using var client = new HttpClient(handler) { BaseAddress = node.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/auth/antiforgery");
+        request.Headers.Add("Cookie", cookie);
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>();
+        var antiforgeryCookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("jisr.antiforgery=", StringComparison.Ordinal)).Split(';')[0];
+        return (antiforgeryCookie, body!["token"]!.GetValue<string>());
     }
 
     private static async Task<string> SignInAsync(TestNode node, string userName = "admin.ses")
@@ -100,12 +145,17 @@ public sealed class SessionTests
 
     private static Task<HttpStatusCode> MeAsync(TestNode node, string cookie) => SendAsync(node, HttpMethod.Get, "/api/v1/me", cookie);
 
-    private static async Task<HttpStatusCode> SendAsync(TestNode node, HttpMethod method, string path, string cookie)
+    private static async Task<HttpStatusCode> SendAsync(TestNode node, HttpMethod method, string path, string cookie, (string Cookie, string Token)? antiforgery = null, HttpContent? body = null)
     {
         using var handler = new HttpClientHandler { UseCookies = false };
         using var client = new HttpClient(handler) { BaseAddress = node.BaseAddress };
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("Cookie", cookie);
+        using var request = new HttpRequestMessage(method, path) { Content = body };
+        request.Headers.Add("Cookie", antiforgery is { } pair ? $"{cookie}; {pair.Cookie}" : cookie);
+        if (antiforgery is { } header)
+        {
+            request.Headers.Add("X-CSRF-TOKEN", header.Token);
+        }
+
         return (await client.SendAsync(request)).StatusCode;
     }
 }

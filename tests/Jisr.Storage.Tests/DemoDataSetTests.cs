@@ -11,18 +11,20 @@ public sealed class DemoDataSetTests
     private static readonly DemoWorld World = DemoDataSet.Build(Now);
 
     [Fact]
-    public void Build_HasTheFivePartnerAgenciesAndTwoOrThreeUsersEach_WithAnAdministratorAndAnAnalyst()
+    public void Build_HasTheFivePartnerAgencies_EachWithAnAdministratorAndAnAnalyst_AndNoOneHoldsBothSidesOfAFourEyesPair()
     {
         Assert.Superset(new HashSet<string> { "MA-DGSN", "MA-DGST", "ES-CNP", "FR-DGSI", "INT-IPSG" }, World.Agencies.Select(a => a.Code).ToHashSet());
         foreach (var agency in World.Agencies)
         {
             var users = World.Users.Where(u => u.AgencyCode == agency.Code).ToList();
-            Assert.InRange(users.Count, 2, 3);
+            Assert.InRange(users.Count, 2, 5);
             Assert.Contains(users, u => u.Roles.Contains(Role.Administrator));
             Assert.Contains(users, u => u.Roles.Contains(Role.Analyst));
         }
 
         Assert.Equal(World.Users.Count, World.Users.Select(u => u.UserName).Distinct().Count());
+        Assert.DoesNotContain(World.Users, u => u.Roles.Contains(Role.Administrator) && u.Roles.Contains(Role.LegalReviewer));
+        Assert.Single(World.Users, u => u.Roles.Contains(Role.NodeAdministrator));
     }
 
     [Fact]

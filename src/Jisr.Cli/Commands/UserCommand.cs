@@ -6,7 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Cli.Commands;
 
-/// <summary><c>jisr user add</c>: create a user account.</summary>
+/// <summary>
+/// <c>jisr user add|disable|enable|access|password|revoke-tokens</c>: user accounts from the node's machine. The
+/// command line acts as the node's operator, who holds the database itself: its changes are audited as
+/// <c>jisr-cli</c> and need no second administrator (that is how the first administrators of an agency are made).
+/// </summary>
 internal static class UserCommand
 {
     public static Command Create()
@@ -14,12 +18,7 @@ internal static class UserCommand
         var db = CommonOptions.Database();
         var agency = new Option<string>("--agency") { Description = "Code of the user's agency", Required = true };
         var user = new Option<string>("--user") { Description = "User name (lower-case letters, digits, . - _ @)", Required = true };
-        var roles = new Option<string[]>("--role")
-        {
-            Description = $"Role, repeatable: {string.Join(", ", Roles.Names.All)}",
-            Required = true,
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var roles = RoleOption();
         var clearance = new Option<string>("--clearance")
         {
             Description = $"Highest classification the user may see: {string.Join(", ", Marking.ClassificationNames.All)}",
@@ -36,8 +35,7 @@ internal static class UserCommand
                 password = await Console.In.ReadLineAsync(cancellationToken) ?? throw new CommandException("--password-stdin: standard input is empty");
             }
 
-            var roleValues = parsed.GetValue(roles)!.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries))
-                .Select((r, i) => Roles.Names.Parse(r, "--role")).ToList();
+            var roleValues = ParseRoles(parsed.GetValue(roles)!);
             var clearanceValue = Marking.ClassificationNames.Parse(parsed.GetValue(clearance), "--clearance");
             await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, cancellationToken);
             await using var scope = services.CreateAsyncScope();
@@ -50,6 +48,71 @@ internal static class UserCommand
             Console.WriteLine($"OK user {created.UserName} {created.Id}");
             return 0;
         });
-        return new Command("user", "Manage user accounts") { add };
+        return new Command("user", "Manage user accounts")
+        {
+            add,
+            Change("disable", "Disable a user: sessions end, API tokens stop; nothing is deleted", (accounts, account, _, ct) => accounts.SetDisabledAsync(account, true, CommonOptions.CliActor, ct)),
+            Change("enable", "Enable a disabled user", (accounts, account, _, ct) => accounts.SetDisabledAsync(account, false, CommonOptions.CliActor, ct)),
+            Access(),
+            Change("password", "Set a new password read from the first line of standard input; the user's sessions end", async (accounts, account, _, ct) =>
+            {
+                var password = await Console.In.ReadLineAsync(ct) ?? throw new CommandException("standard input is empty: give the new password on its first line");
+                await accounts.ResetPasswordAsync(account, password, CommonOptions.CliActor, ct);
+            }),
+            Change("revoke-tokens", "Revoke every API token of a user", (accounts, account, _, ct) => accounts.RevokeAllTokensAsync(account, CommonOptions.CliActor, ct)),
+        };
     }
+
+    /// <summary><c>jisr user access</c>: the whole new set of roles and the clearance.</summary>
+    private static Command Access()
+    {
+        var roles = RoleOption();
+        var clearance = new Option<string>("--clearance") { Description = "Highest classification the user may see", Required = true };
+        return Change("access", "Set a user's roles and clearance", (accounts, account, parsed, ct) =>
+            accounts.ChangeAccessAsync(account, ParseRoles(parsed.GetValue(roles)!), Marking.ClassificationNames.Parse(parsed.GetValue(clearance), "--clearance"), CommonOptions.CliActor, ct), roles, clearance);
+    }
+
+    /// <summary>A change to one existing account, named by agency and user name.</summary>
+    private static Command Change(string name, string description, Func<AccountService, JisrUser, ParseResult, CancellationToken, Task> change, params Option[] extra)
+    {
+        var db = CommonOptions.Database();
+        var agency = new Option<string>("--agency") { Description = "Code of the user's agency", Required = true };
+        var user = new Option<string>("--user") { Description = "User name", Required = true };
+        var command = new Command(name, description) { db, agency, user };
+        foreach (var option in extra)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, cancellationToken);
+            await using var scope = services.CreateAsyncScope();
+            var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+            var agencyCode = parsed.GetValue(agency)!;
+            var found = await accounts.FindAgencyAsync(agencyCode, cancellationToken)
+                ?? throw new CommandException($"--agency: no agency {agencyCode} on this node");
+            var userName = parsed.GetValue(user)!;
+            var account = await accounts.FindUserAsync(userName);
+            if (account is null || account.AgencyId != found.Id)
+            {
+                throw new CommandException($"--user: no user {userName} in agency {found.Code}");
+            }
+
+            await change(accounts, account, parsed, cancellationToken);
+            Console.WriteLine($"OK user {account.UserName} {name}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Option<string[]> RoleOption() => new("--role")
+    {
+        Description = $"Role, repeatable: {string.Join(", ", Roles.Names.All)}",
+        Required = true,
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private static List<Role> ParseRoles(IEnumerable<string> values) =>
+        [.. values.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(r => Roles.Names.Parse(r, "--role"))];
 }

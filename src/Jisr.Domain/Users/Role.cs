@@ -9,6 +9,9 @@ public enum Role
     LiaisonOfficer,
     LegalReviewer,
     Administrator,
+
+    /// <summary>Registers agencies on the node: an act for the node's operator, not for any agency's administrator.</summary>
+    NodeAdministrator,
 }
 
 public static class Roles
@@ -18,5 +21,6 @@ public static class Roles
         (Role.FieldOfficer, "field-officer"),
         (Role.LiaisonOfficer, "liaison-officer"),
         (Role.LegalReviewer, "legal-reviewer"),
-        (Role.Administrator, "administrator"));
+        (Role.Administrator, "administrator"),
+        (Role.NodeAdministrator, "node-administrator"));
 }

@@ -11,12 +11,18 @@ namespace Jisr.Server.Application;
 /// The caller's own account: signing in with a password, and their personal API tokens. Each user manages only
 /// their own, so there is no decision to ask the policy for: another user's token does not exist for them (404).
 /// </summary>
-public sealed class OwnAccountService(AccountService accounts, TokenCache cache, TimeProvider time)
+public sealed class OwnAccountService(AccountService accounts, TokenCache cache, SignInThrottle throttle, AuditLog audit, TimeProvider time)
 {
     public const int MaxTokenNameLength = 100;
 
-    /// <summary>Checks the password (with lockout after repeated failures); both outcomes are audited. Starting the session is the caller's (HTTP) part.</summary>
-    public Task<SignInResult> SignInAsync(LoginRequest request, CancellationToken cancellationToken)
+    /// <summary>How long a client waits when the throttle says no.</summary>
+    public TimeSpan SignInWindow => throttle.Window;
+
+    /// <summary>
+    /// Checks the password unless the name has had too many failed attempts lately (<see cref="SignInThrottle"/>);
+    /// every outcome is audited. Starting the session is the caller's (HTTP) part.
+    /// </summary>
+    public async Task<SignInResult> SignInAsync(LoginRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.UserName))
@@ -29,7 +35,19 @@ public sealed class OwnAccountService(AccountService accounts, TokenCache cache,
             throw new DomainValidationException("password", "is required");
         }
 
-        return accounts.SignInAsync(request.UserName, request.Password, cancellationToken);
+        if (!throttle.MayTry(request.UserName))
+        {
+            await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, ActorName: request.UserName.Length <= AccountService.MaxUserNameLength ? request.UserName : request.UserName[..AccountService.MaxUserNameLength], Outcome: AuditOutcomes.TooManyAttempts));
+            return new SignInResult(SignInOutcome.TooManyAttempts, null);
+        }
+
+        var result = await accounts.SignInAsync(request.UserName, request.Password, cancellationToken);
+        if (result.Outcome != SignInOutcome.Succeeded)
+        {
+            throttle.Failed(request.UserName);
+        }
+
+        return result;
     }
 
     /// <summary>Signs the caller out of every session (their API tokens stay valid: they are revoked one by one).</summary>

@@ -51,7 +51,7 @@ public sealed class ApiTokenAuthenticationHandler(
 public sealed class TokenCache(IMemoryCache cache, TimeProvider time)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> _hashesById = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (string Hash, Guid UserId)> _byTokenId = new();
 
     public bool TryGet(string hash, out Jisr.Policy.Principal? principal) => cache.TryGetValue(hash, out principal);
 
@@ -63,15 +63,27 @@ public sealed class TokenCache(IMemoryCache cache, TimeProvider time)
             until = end;
         }
 
-        _hashesById[tokenId] = hash;
+        _byTokenId[tokenId] = (hash, principal.UserId.Value);
         cache.Set(hash, principal, until);
     }
 
     public void Forget(Guid tokenId)
     {
-        if (_hashesById.TryRemove(tokenId, out var hash))
+        if (_byTokenId.TryRemove(tokenId, out var entry))
         {
-            cache.Remove(hash);
+            cache.Remove(entry.Hash);
+        }
+    }
+
+    /// <summary>Drops every cached token of a user whose access changed, so the change holds at their next request.</summary>
+    public void ForgetUser(Guid userId)
+    {
+        foreach (var (tokenId, entry) in _byTokenId)
+        {
+            if (entry.UserId == userId)
+            {
+                Forget(tokenId);
+            }
         }
     }
 }

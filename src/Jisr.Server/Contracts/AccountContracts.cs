@@ -2,6 +2,9 @@ namespace Jisr.Server.Contracts;
 
 public sealed record LoginRequest(string? UserName, string? Password);
 
+/// <summary>The token a cookie session sends in <see cref="HeaderName"/> with every change.</summary>
+public sealed record AntiforgeryTokenResponse(string Token, string HeaderName);
+
 public sealed record MeResponse(Guid Id, string UserName, AgencyRef Agency, IReadOnlyList<string> Roles, string Clearance);
 
 public sealed record AgencyRequest(string? Code, string? Name, string? Country);
@@ -10,7 +13,17 @@ public sealed record AgencyResponse(Guid Id, string Code, string Name, string Co
 
 public sealed record UserRequest(string? UserName, string? DisplayName, IReadOnlyList<string>? Roles, string? Clearance, string? Password);
 
-public sealed record UserResponse(Guid Id, string UserName, string DisplayName, Guid AgencyId, IReadOnlyList<string> Roles, string Clearance, bool LockedOut);
+public sealed record UserResponse(Guid Id, string UserName, string DisplayName, Guid AgencyId, IReadOnlyList<string> Roles, string Clearance, bool Disabled);
+
+/// <summary>The roles and clearance an account should have (the whole new set, not a difference).</summary>
+public sealed record UserAccessRequest(IReadOnlyList<string>? Roles, string? Clearance);
+
+public sealed record PasswordResetRequest(string? Password);
+
+/// <summary>A change of access waiting for (or decided by) a second administrator.</summary>
+public sealed record AccessGrantResponse(
+    Guid Id, Guid UserId, IReadOnlyList<string> FromRoles, string FromClearance, IReadOnlyList<string> Roles, string Clearance,
+    Guid RequestedBy, DateTimeOffset RequestedAt, string Status, Guid? DecidedBy, DateTimeOffset? DecidedAt);
 
 public sealed record TokenRequest(string? Name, DateTimeOffset? ExpiresAt);
 

@@ -22,10 +22,15 @@ public static class AccountEndpoints
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder api)
     {
         var auth = api.MapGroup("/auth").WithTags("Accounts");
-        auth.MapPost("/login", LoginAsync).AllowAnonymous().WithName("Login")
-            .Describe("Sign in with a user name and password", "Sets the session cookie (jisr.session). The account locks after 5 failed attempts.")
+        auth.MapPost("/login", LoginAsync).AllowAnonymous().WithName("Login").RequireRateLimiting(SignInLimits.ClientPolicy)
+            .Describe(
+                "Sign in with a user name and password",
+                "Sets the session cookie (jisr.session). Attempts are rate-limited per client and failed attempts per account name (429 with Retry-After); there is no lockout, and API tokens are never affected. Cookie-authenticated changes then need the antiforgery token (GET /api/v1/auth/antiforgery).")
             .Produces(StatusCodes.Status204NoContent)
-            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests);
+        auth.MapGet("/antiforgery", IssueAntiforgeryToken).WithName("GetAntiforgeryToken")
+            .Describe("Get the antiforgery token for this session", $"A browser session (cookie) sends it in the {CookieAntiforgery.HeaderName} header with every change (POST, PUT, PATCH, DELETE). Not needed with an API token.")
+            .Produces<AntiforgeryTokenResponse>();
         auth.MapPost("/logout", (Delegate)LogoutAsync).WithName("Logout").Describe("Sign out", "Ends the session of the cookie.").Produces(StatusCodes.Status204NoContent);
         api.MapGet("/me", MeAsync).WithTags("Accounts").WithName("Me").Describe("Who you are", "Your user, agency, roles and clearance.").Produces<MeResponse>();
 
@@ -50,6 +55,36 @@ public static class AccountEndpoints
         users.MapPost("/", CreateUserAsync).WithName("CreateUser")
             .CreatesItem<UserResponse>("Create a user in your agency", "Administrators: roles and clearance; a password to sign in with is optional (API tokens work without one).")
             .Problems(StatusCodes.Status403Forbidden);
+        users.MapPost("/{id:guid}/disable", DisableUserAsync).WithName("DisableUser")
+            .Describe("Disable a user of your agency", "Administrators, not on their own account. The user's sessions end and API tokens stop at once; nothing is deleted.")
+            .Produces(StatusCodes.Status204NoContent).Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        users.MapPost("/{id:guid}/enable", EnableUserAsync).WithName("EnableUser")
+            .Describe("Enable a disabled user of your agency", "Administrators, not on their own account.")
+            .Produces(StatusCodes.Status204NoContent).Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        users.MapPut("/{id:guid}/access", ChangeAccessAsync).WithName("ChangeUserAccess")
+            .ChangesItem<UserResponse>(
+                "Change a user's roles and clearance",
+                "Administrators, up to their own clearance, not on their own account. Granting administrator rights, or the legal-reviewer role beside them, needs a second administrator: the answer is then 202 with the pending grant, and the account is unchanged until another administrator approves it.")
+            .Produces<AccessGrantResponse>(StatusCodes.Status202Accepted)
+            .Problems(StatusCodes.Status403Forbidden);
+        users.MapPut("/{id:guid}/password", ResetPasswordAsync).WithName("ResetUserPassword")
+            .Describe("Set a new password for a user of your agency", "Administrators, not on their own account. The user's sessions end.")
+            .Produces(StatusCodes.Status204NoContent)
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
+        users.MapDelete("/{id:guid}/tokens", RevokeUserTokensAsync).WithName("RevokeUserTokens")
+            .RemovesItem("Revoke every API token of a user of your agency", "Administrators, not on their own account.")
+            .Problems(StatusCodes.Status403Forbidden);
+
+        var grants = users.MapGroup("/grants");
+        grants.MapGet("/", ListGrantsAsync).WithName("ListAccessGrants")
+            .ListsItems<IEnumerable<AccessGrantResponse>>("List your agency's access grants", "Administrators: pending first. A grant is a change of access waiting for a second administrator.")
+            .Problems(StatusCodes.Status403Forbidden);
+        grants.MapPost("/{id:guid}/approve", ApproveGrantAsync).WithName("ApproveAccessGrant")
+            .Describe("Approve a pending access grant", "Another administrator of the agency: not the one who asked, not the one who receives it. Refused with 409 when the account changed since the grant was asked for.")
+            .Produces<AccessGrantResponse>().Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        grants.MapPost("/{id:guid}/refuse", RefuseGrantAsync).WithName("RefuseAccessGrant")
+            .Describe("Refuse a pending access grant", "Another administrator of the agency.")
+            .Produces<AccessGrantResponse>().Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         api.MapGet("/audit", ListAuditAsync).WithTags("Audit").WithName("ListAudit")
             .ListsItems<IEnumerable<AuditEntryResponse>>("Read your agency's audit trail", "Legal reviewers and administrators, newest first: who searched for what and why, who read a record. Reading it is itself audited.")
@@ -68,7 +103,8 @@ public static class AccountEndpoints
             case SignInOutcome.Succeeded:
                 await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ClaimsMapping.ToClaims(result.Principal!, CookieAuthenticationDefaults.AuthenticationScheme, result.SessionStamp));
                 return Results.NoContent();
-            case SignInOutcome.LockedOut:
+            case SignInOutcome.TooManyAttempts:
+                return SignInLimits.TooManyAttempts(account.SignInWindow);
             case SignInOutcome.InvalidCredentials:
             default:
                 // One answer for an unknown name, a wrong password and a locked account: the answer must not tell a
@@ -79,6 +115,9 @@ public static class AccountEndpoints
                     title: "Sign-in failed");
         }
     }
+
+    private static AntiforgeryTokenResponse IssueAntiforgeryToken(HttpContext context, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery) =>
+        new(antiforgery.GetAndStoreTokens(context).RequestToken!, CookieAntiforgery.HeaderName);
 
     /// <summary>Ends every session of the account (a copied cookie stops working too), then clears this browser's cookie.</summary>
     private static async Task<IResult> LogoutAsync(HttpContext context, Principal caller, OwnAccountService account)
@@ -130,6 +169,33 @@ public static class AccountEndpoints
     private static Task<IResult> CreateUserAsync(UserRequest request, Principal caller, AccountAdministration administration, TimeProvider time, CancellationToken cancellationToken) =>
         administration.CreateUserAsync(caller, request, cancellationToken).CreatedAsync(u => $"/api/v1/users/{u.Id}", u => Task.FromResult(ToResponse(u, time.GetUtcNow())));
 
+    private static Task<IResult> DisableUserAsync(Guid id, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.SetDisabledAsync(caller, id, disabled: true, cancellationToken).NoContentAsync();
+
+    private static Task<IResult> EnableUserAsync(Guid id, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.SetDisabledAsync(caller, id, disabled: false, cancellationToken).NoContentAsync();
+
+    /// <summary>200 with the account when the change is applied; 202 with the grant when a second administrator must approve it.</summary>
+    private static Task<IResult> ChangeAccessAsync(Guid id, UserAccessRequest request, Principal caller, AccountAdministration administration, TimeProvider time, CancellationToken cancellationToken) =>
+        administration.ChangeAccessAsync(caller, id, request, cancellationToken).AnswerAsync(change => Task.FromResult(change.Grant is { } grant
+            ? Results.Accepted($"/api/v1/users/grants/{grant.Id}", ToResponse(grant))
+            : Results.Ok(ToResponse(change.User, time.GetUtcNow()))));
+
+    private static Task<IResult> ResetPasswordAsync(Guid id, PasswordResetRequest request, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.ResetPasswordAsync(caller, id, request, cancellationToken).NoContentAsync();
+
+    private static Task<IResult> RevokeUserTokensAsync(Guid id, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.RevokeTokensAsync(caller, id, cancellationToken).NoContentAsync();
+
+    private static Task<IResult> ListGrantsAsync(Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.ListGrantsAsync(caller, cancellationToken).OkAsync(grants => Task.FromResult(grants.Select(ToResponse)));
+
+    private static Task<IResult> ApproveGrantAsync(Guid id, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.DecideGrantAsync(caller, id, approve: true, cancellationToken).OkAsync(g => Task.FromResult(ToResponse(g)));
+
+    private static Task<IResult> RefuseGrantAsync(Guid id, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.DecideGrantAsync(caller, id, approve: false, cancellationToken).OkAsync(g => Task.FromResult(ToResponse(g)));
+
     /// <summary>
     /// The agency's audit trail, newest first; <c>action</c> (e.g. <c>search</c>, <c>record.read</c>) and <c>target</c>
     /// (a record id) narrow it: who searched for what and why, who read a given record. Reading it is itself audited.
@@ -141,5 +207,10 @@ public static class AccountEndpoints
 
     private static UserResponse ToResponse(JisrUser user, DateTimeOffset now) =>
         new(user.Id, user.UserName ?? string.Empty, user.DisplayName, user.AgencyId.Value, [.. user.Roles.Select(r => Roles.Names[r])],
-            Marking.ClassificationNames[user.Clearance], user.LockoutEnd is { } end && end > now);
+            Marking.ClassificationNames[user.Clearance], user.DisabledAt is not null);
+
+    private static AccessGrantResponse ToResponse(AccessGrant grant) =>
+        new(grant.Id, grant.UserId.Value, [.. grant.FromRoles.Select(r => Roles.Names[r])], Marking.ClassificationNames[grant.FromClearance],
+            [.. grant.Roles.Select(r => Roles.Names[r])], Marking.ClassificationNames[grant.Clearance],
+            grant.RequestedBy.Value, grant.RequestedAt, AccessGrant.StatusNames[grant.Status], grant.DecidedBy?.Value, grant.DecidedAt);
 }

@@ -12,8 +12,12 @@ namespace Jisr.Storage.Accounts;
 public enum SignInOutcome
 {
     Succeeded,
+
+    /// <summary>Unknown user, wrong password or disabled account: one outcome, so the answer tells a stranger nothing.</summary>
     InvalidCredentials,
-    LockedOut,
+
+    /// <summary>Not tried: too many attempts on this name or from this client (the node's throttle decides, before storage).</summary>
+    TooManyAttempts,
 }
 
 /// <summary>
@@ -23,7 +27,7 @@ public enum SignInOutcome
 public sealed record SignInResult(SignInOutcome Outcome, Principal? Principal, string? SessionStamp = null);
 
 /// <summary>Agencies, user accounts, sign-in and API tokens; every change is audited.</summary>
-public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users, AuditLog audit, TimeProvider time)
+public sealed partial class AccountService(JisrDbContext db, UserManager<JisrUser> users, AuditLog audit, TimeProvider time)
 {
     public const int MaxUserNameLength = 64;
 
@@ -82,7 +86,7 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
             Roles = [.. roles.Distinct().Order()],
             Clearance = clearance,
             CreatedAt = now,
-            LockoutEnabled = true,
+            LockoutEnabled = false,
         };
 
         // The user store does not save on its own (JisrUserStore): the account and its audit entry commit together.
@@ -118,7 +122,10 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
         return user;
     }
 
-    /// <summary>Checks a password with lockout after repeated failures; both outcomes are audited.</summary>
+    /// <summary>
+    /// Checks a password; both outcomes are audited. There is no lockout: a lockout lets any stranger shut a colleague
+    /// out, so repeated attempts are slowed by the node's rate limits instead. A disabled account fails like a wrong password.
+    /// </summary>
     public async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
     {
         var user = await FindUserAsync(userName);
@@ -128,34 +135,26 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
             return new SignInResult(SignInOutcome.InvalidCredentials, null);
         }
 
-        if (await users.IsLockedOutAsync(user))
+        var passwordMatches = await users.CheckPasswordAsync(user, password);
+        if (!passwordMatches || user.DisabledAt is not null)
         {
-            await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId, Outcome: AuditOutcomes.LockedOut));
-            return new SignInResult(SignInOutcome.LockedOut, null);
+            var outcome = passwordMatches ? AuditOutcomes.Disabled : AuditOutcomes.InvalidCredentials;
+            await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId, Outcome: outcome));
+            return new SignInResult(SignInOutcome.InvalidCredentials, null);
         }
 
-        // The failure counter and lockout are changes: they are saved with the sign-in's audit entry.
-        if (!await users.CheckPasswordAsync(user, password))
-        {
-            await users.AccessFailedAsync(user);
-            var locked = await users.IsLockedOutAsync(user);
-            await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId, Outcome: locked ? AuditOutcomes.LockedOut : AuditOutcomes.InvalidCredentials), cancellationToken);
-            return new SignInResult(locked ? SignInOutcome.LockedOut : SignInOutcome.InvalidCredentials, null);
-        }
-
-        await users.ResetAccessFailedCountAsync(user);
-        await audit.SaveWithAuditAsync(db, new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId), cancellationToken);
+        await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId));
         return new SignInResult(SignInOutcome.Succeeded, await PrincipalForAsync(user, cancellationToken), user.SecurityStamp);
     }
 
     /// <summary>
-    /// The principal a session stands for now: null when the account is gone, locked or signed out since the session
+    /// The principal a session stands for now: null when the account is gone, disabled or signed out since the session
     /// began (its stamp changed). Roles and clearance are read afresh, so a change takes effect at the next request.
     /// </summary>
     public async Task<Principal?> SessionPrincipalAsync(UserId userId, string sessionStamp, CancellationToken cancellationToken = default)
     {
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId.Value, cancellationToken);
-        if (user is null || user.SecurityStamp != sessionStamp || (user.LockoutEnd is { } end && end > time.GetUtcNow()))
+        if (user is null || user.SecurityStamp != sessionStamp || user.DisabledAt is not null)
         {
             return null;
         }
@@ -178,13 +177,13 @@ public sealed class AccountService(JisrDbContext db, UserManager<JisrUser> users
     }
 
     /// <summary>
-    /// The policy principal behind an API token, or null when the user no longer exists. A password lockout does not
-    /// stop the user's tokens: a stranger's wrong passwords must not cut an analyst's tools off.
+    /// The policy principal behind an API token, or null when the user no longer exists or is disabled. Wrong
+    /// passwords never stop the user's tokens: a stranger's guesses must not cut an analyst's tools off.
     /// </summary>
     public async Task<Principal?> PrincipalForAsync(Guid userId, CancellationToken cancellationToken = default)
     {
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        if (user is null)
+        if (user is null || user.DisabledAt is not null)
         {
             return null;
         }

@@ -17,6 +17,9 @@ public sealed class JisrUser : IdentityUser<Guid>
     public Classification Clearance { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When an administrator disabled the account: it neither signs in nor uses its tokens until enabled.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
 }
 
 /// <summary>

@@ -53,6 +53,15 @@ public static class AuditActions
     public const string UserRead = "user.read";
     public const string UserList = "user.list";
     public const string UserCreate = "user.create";
+    public const string UserDisable = "user.disable";
+    public const string UserEnable = "user.enable";
+    public const string UserAccessChange = "user.access.change";
+    public const string UserPasswordReset = "user.password.reset";
+    public const string UserTokensRevoke = "user.tokens.revoke";
+    public const string GrantRequest = "grant.request";
+    public const string GrantApprove = "grant.approve";
+    public const string GrantRefuse = "grant.refuse";
+    public const string GrantList = "grant.list";
     public const string TokenCreate = "token.create";
     public const string TokenRevoke = "token.revoke";
     public const string SignIn = "sign-in";
@@ -69,7 +78,8 @@ public static class AuditOutcomes
     public const string NotFound = "not-found";
     public const string Forbidden = "forbidden";
     public const string InvalidCredentials = "invalid-credentials";
-    public const string LockedOut = "locked-out";
+    public const string Disabled = "disabled";
+    public const string TooManyAttempts = "too-many-attempts";
     public const string Failed = "failed";
 }
 
@@ -85,4 +95,5 @@ public static class AuditTargets
     public const string Agency = "agency";
     public const string User = "user";
     public const string Token = "token";
+    public const string Grant = "grant";
 }

@@ -27,14 +27,36 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<JisrUser>
     {
         builder.HasOne<Agency>().WithMany().HasForeignKey(u => u.AgencyId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(u => u.DisplayName).HasMaxLength(200);
-        builder.Property(u => u.Roles).HasConversion(
+        builder.Property(u => u.Roles).HasRoleListConversion();
+    }
+}
+
+internal sealed class AccessGrantConfiguration : IEntityTypeConfiguration<AccessGrant>
+{
+    public void Configure(EntityTypeBuilder<AccessGrant> builder)
+    {
+        builder.ToTable("AccessGrants");
+        builder.HasKey(g => g.Id);
+        builder.Property(g => g.Id).ValueGeneratedNever();
+        builder.HasIndex(g => new { g.AgencyId, g.Status });
+        builder.Property(g => g.Roles).HasRoleListConversion();
+        builder.Property(g => g.FromRoles).HasRoleListConversion();
+        builder.HasOne<Agency>().WithMany().HasForeignKey(g => g.AgencyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(g => g.UserId);
+    }
+}
+
+/// <summary>A list of roles in one column, as their wire names ("analyst,legal-reviewer"): readable in the database.</summary>
+internal static class RoleListColumn
+{
+    public static PropertyBuilder<List<Role>> HasRoleListConversion(this PropertyBuilder<List<Role>> property) =>
+        property.HasConversion(
             v => string.Join(',', v.Select(r => Roles.Names[r])),
             s => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => Roles.Names.Parse(n, "roles")).ToList(),
             new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<List<Role>>(
                 (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
                 v => v.Aggregate(0, (h, r) => HashCode.Combine(h, r)),
                 v => v.ToList()));
-    }
 }
 
 internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
