@@ -103,6 +103,16 @@ public static partial class AccessPolicy
         return CanManageUser(principal, grant.AgencyId, grant.Roles, grant.Clearance);
     }
 
+    /// <summary>
+    /// Whether signing in with a password needs a second factor (a TOTP code): for those who administer accounts or
+    /// approve what leaves the agency, whose stolen password would do the most harm.
+    /// </summary>
+    public static bool SignInNeedsSecondFactor(IReadOnlyCollection<Role> roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        return roles.Contains(Role.Administrator) || roles.Contains(Role.NodeAdministrator) || roles.Contains(Role.LegalReviewer);
+    }
+
     /// <summary>Registering a new agency is the node operator's act: node administrators only.</summary>
     public static PolicyDecision CanManageAgencies(Principal principal)
     {

@@ -42,7 +42,8 @@ public static class StorageServices
                 options.User.RequireUniqueEmail = false;
                 options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyz0123456789-._@";
             })
-            .AddUserStore<JisrUserStore>();
+            .AddUserStore<JisrUserStore>()
+            .AddTokenProvider<AuthenticatorTokenProvider<JisrUser>>(TokenOptions.DefaultAuthenticatorProvider);
         return services;
     }
 }

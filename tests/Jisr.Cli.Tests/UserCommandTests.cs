@@ -27,6 +27,10 @@ public sealed class UserCommandTests
         Assert.Equal(0, (await Jisr.RunAsync("user", "access", "--db", db, "--agency", "MA-POL", "--user", "amina", "--role", "analyst,legal-reviewer", "--clearance", "SECRET")).ExitCode);
         Assert.Equal(0, (await Jisr.RunWithInputAsync("a new long enough password\n", "user", "password", "--db", db, "--agency", "MA-POL", "--user", "amina")).ExitCode);
         Assert.Equal(0, (await Jisr.RunAsync("user", "revoke-tokens", "--db", db, "--agency", "MA-POL", "--user", "amina")).ExitCode);
+        var secondFactor = await Jisr.RunAsync("user", "second-factor", "--db", db, "--agency", "MA-POL", "--user", "amina");
+        var (key, uri) = (secondFactor.OutputLines[0].Split('\t')[0], secondFactor.OutputLines[0].Split('\t')[1]);
+        Assert.Matches("^[A-Z2-7]{16,}$", key);
+        Assert.Equal($"otpauth://totp/Jisr:amina?secret={key}&issuer=Jisr&digits=6&period=30", uri);
 
         await using (var context = database.Open())
         {
@@ -35,6 +39,7 @@ public sealed class UserCommandTests
             Assert.Equal([Role.Analyst, Role.LegalReviewer], amina.Roles);
             Assert.Equal(Classification.Secret, amina.Clearance);
             Assert.NotNull(amina.PasswordHash);
+            Assert.True(amina.TwoFactorEnabled);
             Assert.All(await context.ApiTokens.Where(t => t.UserId == amina.Id).ToListAsync(), t => Assert.NotNull(t.RevokedAt));
             var actions = await context.AuditLog.Where(e => e.TargetId == amina.Id.ToString("D")).Select(e => e.Action).ToListAsync();
             Assert.Subset(actions.ToHashSet(), new HashSet<string> { "user.disable", "user.enable", "user.access.change", "user.password.reset", "user.tokens.revoke" });

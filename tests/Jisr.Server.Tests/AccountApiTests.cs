@@ -68,7 +68,7 @@ public sealed class AccountApiTests(NodeFixture fixture) : IClassFixture<NodeFix
         using var handler = new HttpClientHandler { UseCookies = true, CookieContainer = new CookieContainer() };
         using var browser = new HttpClient(handler) { BaseAddress = fixture.Node.BaseAddress };
 
-        var login = await browser.PostAsJsonAsync("/api/v1/auth/login", new { userName = "admin.pol", password = "correct horse battery staple" });
+        var login = await browser.PostAsJsonAsync("/api/v1/auth/login", fixture.PoliceAdmin.Login("correct horse battery staple"));
 
         Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
         var me = await browser.GetFromJsonAsync<JsonObject>("/api/v1/me");
@@ -103,7 +103,7 @@ public sealed class AccountApiTests(NodeFixture fixture) : IClassFixture<NodeFix
             (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(),
             (await right.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync("/api/v1/me")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = "admin.pol", password = "correct horse battery staple" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/v1/auth/login", fixture.PoliceAdmin.Login("correct horse battery staple"))).StatusCode);
     }
 
     /// <summary>One client trying many names is slowed too (per client address), so guessing across accounts does not scale.</summary>

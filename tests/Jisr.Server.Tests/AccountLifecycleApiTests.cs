@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 using Jisr.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Server.Tests;
 
@@ -168,6 +169,51 @@ public sealed class AccountLifecycleApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, byAgencyAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.Created, byNodeAdmin.StatusCode);
+    }
+
+    /// <summary>
+    /// An administrator's password alone does not sign in: without a second factor set up the answer says how to set
+    /// one up; once set up (with a code from the app, RFC 6238) a wrong or missing code is refused and the right one works.
+    /// </summary>
+    [Fact]
+    public async Task Administrators_SignInWithAPasswordOnlyTogetherWithASecondFactorCode()
+    {
+        var admin = await _node.AddUserAsync(_agency, "admin.totp.acc", [Role.Administrator]);
+        await using (var scope = _node.App.Services.CreateAsyncScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<Jisr.Storage.Accounts.AccountService>();
+            var user = await accounts.FindUserForChangeAsync(_agency.Id, admin.Id);
+            await accounts.ResetPasswordAsync(user!, Password, new Jisr.Storage.Audit.AuditEvent("", ActorName: "test"));
+        }
+
+        var anonymous = _node.CreateClient();
+        var notSetUp = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = admin.UserName, password = Password });
+        Assert.Equal(HttpStatusCode.Unauthorized, notSetUp.StatusCode);
+        Assert.Contains("second-factor", await DetailAsync(notSetUp), StringComparison.Ordinal);
+
+        var setUp = await (await admin.Client.PostAsync("/api/v1/auth/second-factor", null)).Content.ReadFromJsonAsync<JsonObject>();
+        var key = setUp!["key"]!.GetValue<string>();
+        Assert.StartsWith("otpauth://totp/Jisr:admin.totp.acc?secret=", setUp["uri"]!.GetValue<string>(), StringComparison.Ordinal);
+        var wrongConfirm = await admin.Client.PostAsJsonAsync("/api/v1/auth/second-factor/confirm", new { code = WrongCode(key) });
+        Assert.Equal(HttpStatusCode.BadRequest, wrongConfirm.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Client.PostAsJsonAsync("/api/v1/auth/second-factor/confirm", new { code = Totp.Code(key) })).StatusCode);
+
+        var noCode = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = admin.UserName, password = Password });
+        var wrongCode = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = admin.UserName, password = Password, code = WrongCode(key) });
+        var rightCode = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = admin.UserName, password = Password, code = Totp.Code(key) });
+        Assert.Equal(HttpStatusCode.Unauthorized, noCode.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongCode.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, rightCode.StatusCode);
+
+        var analyst = await _node.AddUserAsync(_agency, "plain.acc", [Role.Analyst], password: Password);
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = analyst.UserName, password = Password })).StatusCode);
+    }
+
+    /// <summary>A code that is valid for no step near now (differs from the codes of the previous, current and next steps).</summary>
+    private static string WrongCode(string key)
+    {
+        var near = new[] { -30, 0, 30 }.Select(s => Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(s))).ToHashSet();
+        return Enumerable.Range(0, 10).Select(i => $"{i}{i}{i}{i}{i}{i}").First(c => !near.Contains(c));
     }
 
     private async Task<JsonObject> UserAsync(Guid id) => (await _secondAdmin.Client.GetFromJsonAsync<JsonObject>($"/api/v1/users/{id}"))!;

@@ -283,6 +283,8 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
     {
         ["POST /api/v1/auth/login"] = "a user name and a password: signs in, names no item",
         ["POST /api/v1/auth/logout"] = "no body: ends the caller's own session",
+        ["POST /api/v1/auth/second-factor"] = "no body: a new authenticator key for the caller's own account",
+        ["POST /api/v1/auth/second-factor/confirm"] = "a code from the caller's own authenticator app",
         ["POST /api/v1/tokens"] = "a name and an expiry: a token for the caller",
         ["POST /api/v1/agencies"] = "a code, a name and a country: registers a new agency",
         ["POST /api/v1/users"] = "a user name, roles and a clearance: a user of the caller's own agency",

@@ -20,12 +20,13 @@ public sealed class SessionTests
     {
         await using var issuer = await TestNode.StartAsync();
         await using var other = await TestNode.StartAsync();
+        var users = new List<TestUser>();
         foreach (var node in new[] { issuer, other })
         {
-            await node.AddUserAsync(await node.AddAgencyAsync("MA-SES"), "admin.ses", [Role.Administrator], Classification.Secret, Password);
+            users.Add(await node.AddUserAsync(await node.AddAgencyAsync("MA-SES"), "admin.ses", [Role.Administrator], Classification.Secret, Password));
         }
 
-        var cookie = await SignInAsync(issuer);
+        var cookie = await SignInAsync(issuer, users[0]);
 
         Assert.Equal(HttpStatusCode.OK, await MeAsync(issuer, cookie));
         Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(other, cookie));
@@ -35,8 +36,8 @@ public sealed class SessionTests
     public async Task ASessionCookie_OutlivesARestartOfItsNode()
     {
         await using var first = await TestNode.StartAsync();
-        await first.AddUserAsync(await first.AddAgencyAsync("MA-RST"), "admin.rst", [Role.Administrator], Classification.Secret, Password);
-        var cookie = await SignInAsync(first, "admin.rst");
+        var admin = await first.AddUserAsync(await first.AddAgencyAsync("MA-RST"), "admin.rst", [Role.Administrator], Classification.Secret, Password);
+        var cookie = await SignInAsync(first, admin);
 
         // A second process over the same database: what a restart (or a second node process behind one URL) sees.
         await using var app = await JisrNode.StartAsync(new NodeOptions(first.Database.Location, "http://127.0.0.1:0"));
@@ -52,8 +53,8 @@ public sealed class SessionTests
     public async Task ASessionCookie_StopsWorkingAtLogout_EvenACopyOfIt()
     {
         await using var node = await TestNode.StartAsync();
-        await node.AddUserAsync(await node.AddAgencyAsync("MA-OUT"), "admin.out", [Role.Administrator], Classification.Secret, Password);
-        var cookie = await SignInAsync(node, "admin.out");
+        var admin = await node.AddUserAsync(await node.AddAgencyAsync("MA-OUT"), "admin.out", [Role.Administrator], Classification.Secret, Password);
+        var cookie = await SignInAsync(node, admin);
         var copy = cookie;
         Assert.Equal(HttpStatusCode.OK, await MeAsync(node, cookie));
 
@@ -67,7 +68,7 @@ public sealed class SessionTests
     {
         await using var node = await TestNode.StartAsync();
         var user = await node.AddUserAsync(await node.AddAgencyAsync("MA-LCK"), "admin.lck", [Role.Administrator], Classification.Secret, Password);
-        var cookie = await SignInAsync(node, "admin.lck");
+        var cookie = await SignInAsync(node, user);
         Assert.Equal(HttpStatusCode.OK, await SendAsync(node, HttpMethod.Get, "/api/v1/users", cookie));
 
         // The administrator role is withdrawn in the database: the same cookie no longer lists users.
@@ -99,7 +100,7 @@ public sealed class SessionTests
     {
         await using var node = await TestNode.StartAsync();
         var admin = await node.AddUserAsync(await node.AddAgencyAsync("MA-CSR"), "admin.csr", [Role.Administrator], Classification.Secret, Password);
-        var cookie = await SignInAsync(node, "admin.csr");
+        var cookie = await SignInAsync(node, admin);
         var tokensBefore = await TokenCountAsync(admin);
 
         var bare = await SendAsync(node, HttpMethod.Post, "/api/v1/tokens", cookie, body: JsonContent.Create(new { name = "forged" }));
@@ -134,11 +135,11 @@ public sealed class SessionTests
         return (antiforgeryCookie, body!["token"]!.GetValue<string>());
     }
 
-    private static async Task<string> SignInAsync(TestNode node, string userName = "admin.ses")
+    private static async Task<string> SignInAsync(TestNode node, TestUser user)
     {
         using var handler = new HttpClientHandler { UseCookies = false };
         using var client = new HttpClient(handler) { BaseAddress = node.BaseAddress };
-        var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName, password = Password });
+        var login = await client.PostAsJsonAsync("/api/v1/auth/login", user.Login(Password));
         Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
         return login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("jisr.session=", StringComparison.Ordinal)).Split(';')[0];
     }

@@ -55,7 +55,12 @@ public sealed class TestNode : IAsyncDisposable
         var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
         var user = await accounts.CreateUserAsync(agency.Id, userName, null, roles, clearance, password, By);
         var token = (await accounts.IssueTokenAsync(new UserId(user.Id), "test", null, By)).Secret;
-        return new TestUser(user.Id, userName, agency, token, CreateClient(token));
+
+        // Those who must sign in with a second factor get one, as the node's operator would set it up.
+        var secondFactor = password is not null && Jisr.Policy.AccessPolicy.SignInNeedsSecondFactor(roles)
+            ? (await accounts.ResetSecondFactorAsync(user, enable: true, By)).Key
+            : null;
+        return new TestUser(user.Id, userName, agency, token, CreateClient(token), secondFactor);
     }
 
     public HttpClient CreateClient(string? token = null)
@@ -83,4 +88,9 @@ public sealed class TestNode : IAsyncDisposable
     }
 }
 
-public sealed record TestUser(Guid Id, string UserName, Agency Agency, string Token, HttpClient Client);
+/// <summary><see cref="SecondFactorKey"/>: the authenticator key of a user who signs in with a second factor (see <see cref="Totp"/>).</summary>
+public sealed record TestUser(Guid Id, string UserName, Agency Agency, string Token, HttpClient Client, string? SecondFactorKey = null)
+{
+    /// <summary>The sign-in body for this user: the password, and the current code where the account needs one.</summary>
+    public object Login(string password) => new { userName = UserName, password, code = SecondFactorKey is { } key ? Totp.Code(key) : null };
+}

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jisr.Cli.Commands;
 
 /// <summary>
-/// <c>jisr user add|disable|enable|access|password|revoke-tokens</c>: user accounts from the node's machine. The
+/// <c>jisr user add|disable|enable|access|password|second-factor|revoke-tokens</c>: user accounts from the node's machine. The
 /// command line acts as the node's operator, who holds the database itself: its changes are audited as
 /// <c>jisr-cli</c> and need no second administrator (that is how the first administrators of an agency are made).
 /// </summary>
@@ -58,6 +58,11 @@ internal static class UserCommand
             {
                 var password = await Console.In.ReadLineAsync(ct) ?? throw new CommandException("standard input is empty: give the new password on its first line");
                 await accounts.ResetPasswordAsync(account, password, CommonOptions.CliActor, ct);
+            }),
+            Change("second-factor", "Set up a new second factor (TOTP) for a user, required at sign-in at once; prints the key and its otpauth:// address to hand over", async (accounts, account, _, ct) =>
+            {
+                var key = await accounts.ResetSecondFactorAsync(account, enable: true, CommonOptions.CliActor, ct);
+                Console.WriteLine($"{key.Key}\t{key.Uri}");
             }),
             Change("revoke-tokens", "Revoke every API token of a user", (accounts, account, _, ct) => accounts.RevokeAllTokensAsync(account, CommonOptions.CliActor, ct)),
         };

@@ -41,13 +41,32 @@ public sealed class OwnAccountService(AccountService accounts, TokenCache cache,
             return new SignInResult(SignInOutcome.TooManyAttempts, null);
         }
 
-        var result = await accounts.SignInAsync(request.UserName, request.Password, cancellationToken);
+        var result = await accounts.SignInAsync(request.UserName, request.Password, request.Code, cancellationToken);
         if (result.Outcome != SignInOutcome.Succeeded)
         {
             throttle.Failed(request.UserName);
         }
 
         return result;
+    }
+
+    /// <summary>A new authenticator key for the caller, required at sign-in once confirmed with a first code.</summary>
+    public async Task<SecondFactorKey> SetUpSecondFactorAsync(Principal caller, CancellationToken cancellationToken)
+    {
+        var user = await OwnAccountAsync(caller, cancellationToken);
+        return await accounts.ResetSecondFactorAsync(user, enable: false, By(caller), cancellationToken);
+    }
+
+    /// <summary>Confirms the caller's new authenticator key with a code from their app; a wrong code is a 400 naming the field.</summary>
+    public async Task ConfirmSecondFactorAsync(Principal caller, SecondFactorConfirmation request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var code = Guard.Text(request.Code, "code", 16);
+        var user = await OwnAccountAsync(caller, cancellationToken);
+        if (!await accounts.ConfirmSecondFactorAsync(user, code, By(caller), cancellationToken))
+        {
+            throw new DomainValidationException("code", "does not match the key: check the time on your device and enter the current 6-digit code");
+        }
     }
 
     /// <summary>Signs the caller out of every session (their API tokens stay valid: they are revoked one by one).</summary>
@@ -82,4 +101,13 @@ public sealed class OwnAccountService(AccountService accounts, TokenCache cache,
         cache.Forget(id);
         return id;
     }
+
+    private async Task<JisrUser> OwnAccountAsync(Principal caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return await accounts.FindUserForChangeAsync(caller.AgencyId, caller.UserId.Value, cancellationToken)
+            ?? throw new DomainStateException("your account no longer exists");
+    }
+
+    private static AuditEvent By(Principal caller) => new(string.Empty, caller.UserId, caller.UserName, caller.AgencyId);
 }

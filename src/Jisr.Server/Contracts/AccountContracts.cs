@@ -1,6 +1,12 @@
 namespace Jisr.Server.Contracts;
 
-public sealed record LoginRequest(string? UserName, string? Password);
+/// <summary><see cref="Code"/>: the 6-digit code of the user's authenticator app, for accounts that sign in with a second factor.</summary>
+public sealed record LoginRequest(string? UserName, string? Password, string? Code = null);
+
+/// <summary>A new authenticator key: <see cref="Uri"/> is what an authenticator app reads (as a QR code).</summary>
+public sealed record SecondFactorResponse(string Key, string Uri);
+
+public sealed record SecondFactorConfirmation(string? Code);
 
 /// <summary>The token a cookie session sends in <see cref="HeaderName"/> with every change.</summary>
 public sealed record AntiforgeryTokenResponse(string Token, string HeaderName);

@@ -28,6 +28,13 @@ public static class AccountEndpoints
                 "Sets the session cookie (jisr.session). Attempts are rate-limited per client and failed attempts per account name (429 with Retry-After); there is no lockout, and API tokens are never affected. Cookie-authenticated changes then need the antiforgery token (GET /api/v1/auth/antiforgery).")
             .Produces(StatusCodes.Status204NoContent)
             .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/second-factor", SetUpSecondFactorAsync).WithName("SetUpSecondFactor")
+            .Describe("Set up a second factor (TOTP) for your account", "Returns a new authenticator key and its otpauth:// address; confirm it with a first code. Administrators and legal reviewers sign in with a password only together with a code.")
+            .Produces<SecondFactorResponse>();
+        auth.MapPost("/second-factor/confirm", ConfirmSecondFactorAsync).WithName("ConfirmSecondFactor")
+            .Describe("Confirm your new second factor with a code from your authenticator app", "From now on signing in with a password needs a code.")
+            .Produces(StatusCodes.Status204NoContent)
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge);
         auth.MapGet("/antiforgery", IssueAntiforgeryToken).WithName("GetAntiforgeryToken")
             .Describe("Get the antiforgery token for this session", $"A browser session (cookie) sends it in the {CookieAntiforgery.HeaderName} header with every change (POST, PUT, PATCH, DELETE). Not needed with an API token.")
             .Produces<AntiforgeryTokenResponse>();
@@ -103,6 +110,16 @@ public static class AccountEndpoints
             case SignInOutcome.Succeeded:
                 await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ClaimsMapping.ToClaims(result.Principal!, CookieAuthenticationDefaults.AuthenticationScheme, result.SessionStamp));
                 return Results.NoContent();
+            case SignInOutcome.SecondFactorRequired:
+                return Results.Problem(
+                    detail: "This account signs in with a second factor: add \"code\" with the current 6-digit code from your authenticator app.",
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Second factor required");
+            case SignInOutcome.SecondFactorNotSetUp:
+                return Results.Problem(
+                    detail: "Administrators and legal reviewers sign in with a second factor, and this account has none yet: set one up with an API token (POST /api/v1/auth/second-factor) or ask the node's operator (jisr user second-factor).",
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Second factor not set up");
             case SignInOutcome.TooManyAttempts:
                 return SignInLimits.TooManyAttempts(account.SignInWindow);
             case SignInOutcome.InvalidCredentials:
@@ -114,6 +131,18 @@ public static class AccountEndpoints
                     statusCode: StatusCodes.Status401Unauthorized,
                     title: "Sign-in failed");
         }
+    }
+
+    private static async Task<SecondFactorResponse> SetUpSecondFactorAsync(Principal caller, OwnAccountService account, CancellationToken cancellationToken)
+    {
+        var key = await account.SetUpSecondFactorAsync(caller, cancellationToken);
+        return new SecondFactorResponse(key.Key, key.Uri);
+    }
+
+    private static async Task<IResult> ConfirmSecondFactorAsync(SecondFactorConfirmation request, Principal caller, OwnAccountService account, CancellationToken cancellationToken)
+    {
+        await account.ConfirmSecondFactorAsync(caller, request, cancellationToken);
+        return Results.NoContent();
     }
 
     private static AntiforgeryTokenResponse IssueAntiforgeryToken(HttpContext context, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery) =>

@@ -120,6 +120,37 @@ public sealed partial class AccountService
         return [.. tokens.Select(t => t.Id)];
     }
 
+    /// <summary>
+    /// A new authenticator key (TOTP, RFC 6238) for the user; any earlier one stops working. With
+    /// <paramref name="enable"/> false the user confirms it with a first code (<see cref="ConfirmSecondFactorAsync"/>)
+    /// before it is required; the node's operator enrols a user directly (true).
+    /// </summary>
+    public async Task<SecondFactorKey> ResetSecondFactorAsync(JisrUser user, bool enable, AuditEvent by, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(by);
+        user.TwoFactorEnabled = enable;
+        Check(await users.ResetAuthenticatorKeyAsync(user));
+        var key = await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("the authenticator key was not stored");
+        await SaveUserChangeAsync(user, by with { Action = AuditActions.SecondFactorReset }, null, cancellationToken);
+        return new SecondFactorKey(key, $"otpauth://totp/Jisr:{Uri.EscapeDataString(user.UserName ?? string.Empty)}?secret={key}&issuer=Jisr&digits=6&period=30");
+    }
+
+    /// <summary>Turns the second factor on once the user proves their app has the key; false (nothing changed) for a wrong code.</summary>
+    public async Task<bool> ConfirmSecondFactorAsync(JisrUser user, string code, AuditEvent by, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(by);
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code.Replace(" ", string.Empty, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        user.TwoFactorEnabled = true;
+        await SaveUserChangeAsync(user, by with { Action = AuditActions.SecondFactorConfirm }, null, cancellationToken);
+        return true;
+    }
+
     private async Task ApplyAccessAsync(JisrUser user, IEnumerable<Role> roles, Classification clearance)
     {
         user.Roles = [.. roles.Distinct().Order()];
@@ -144,3 +175,6 @@ public sealed partial class AccountService
         }
     }
 }
+
+/// <summary>An authenticator key (base32) and the <c>otpauth://</c> address an authenticator app reads as a QR code.</summary>
+public sealed record SecondFactorKey(string Key, string Uri);

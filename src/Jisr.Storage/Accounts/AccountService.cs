@@ -16,6 +16,12 @@ public enum SignInOutcome
     /// <summary>Unknown user, wrong password or disabled account: one outcome, so the answer tells a stranger nothing.</summary>
     InvalidCredentials,
 
+    /// <summary>The password is right but the account signs in with a second factor, and the code is missing or wrong.</summary>
+    SecondFactorRequired,
+
+    /// <summary>The password is right but the account must sign in with a second factor and has none set up yet.</summary>
+    SecondFactorNotSetUp,
+
     /// <summary>Not tried: too many attempts on this name or from this client (the node's throttle decides, before storage).</summary>
     TooManyAttempts,
 }
@@ -126,7 +132,7 @@ public sealed partial class AccountService(JisrDbContext db, UserManager<JisrUse
     /// Checks a password; both outcomes are audited. There is no lockout: a lockout lets any stranger shut a colleague
     /// out, so repeated attempts are slowed by the node's rate limits instead. A disabled account fails like a wrong password.
     /// </summary>
-    public async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken cancellationToken = default)
+    public async Task<SignInResult> SignInAsync(string userName, string password, string? secondFactorCode = null, CancellationToken cancellationToken = default)
     {
         var user = await FindUserAsync(userName);
         if (user is null)
@@ -136,15 +142,31 @@ public sealed partial class AccountService(JisrDbContext db, UserManager<JisrUse
         }
 
         var passwordMatches = await users.CheckPasswordAsync(user, password);
-        if (!passwordMatches || user.DisabledAt is not null)
+        var (outcome, auditOutcome) = !passwordMatches ? (SignInOutcome.InvalidCredentials, AuditOutcomes.InvalidCredentials)
+            : user.DisabledAt is not null ? (SignInOutcome.InvalidCredentials, AuditOutcomes.Disabled)
+            : await SecondFactorAsync(user, secondFactorCode);
+        await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId, Outcome: auditOutcome));
+        return outcome == SignInOutcome.Succeeded
+            ? new SignInResult(outcome, await PrincipalForAsync(user, cancellationToken), user.SecurityStamp)
+            : new SignInResult(outcome, null);
+    }
+
+    /// <summary>The second-factor step of a sign-in whose password was right (see <see cref="AccessPolicy.SignInNeedsSecondFactor"/>).</summary>
+    private async Task<(SignInOutcome Outcome, string AuditOutcome)> SecondFactorAsync(JisrUser user, string? code)
+    {
+        if (!AccessPolicy.SignInNeedsSecondFactor(user.Roles))
         {
-            var outcome = passwordMatches ? AuditOutcomes.Disabled : AuditOutcomes.InvalidCredentials;
-            await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId, Outcome: outcome));
-            return new SignInResult(SignInOutcome.InvalidCredentials, null);
+            return (SignInOutcome.Succeeded, AuditOutcomes.Success);
         }
 
-        await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, new UserId(user.Id), user.UserName, user.AgencyId));
-        return new SignInResult(SignInOutcome.Succeeded, await PrincipalForAsync(user, cancellationToken), user.SecurityStamp);
+        if (!user.TwoFactorEnabled)
+        {
+            return (SignInOutcome.SecondFactorNotSetUp, AuditOutcomes.SecondFactorNotSetUp);
+        }
+
+        return !string.IsNullOrWhiteSpace(code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code.Replace(" ", string.Empty, StringComparison.Ordinal))
+            ? (SignInOutcome.Succeeded, AuditOutcomes.Success)
+            : (SignInOutcome.SecondFactorRequired, AuditOutcomes.SecondFactorWrong);
     }
 
     /// <summary>

@@ -58,6 +58,8 @@ public static class AuditActions
     public const string UserAccessChange = "user.access.change";
     public const string UserPasswordReset = "user.password.reset";
     public const string UserTokensRevoke = "user.tokens.revoke";
+    public const string SecondFactorReset = "second-factor.reset";
+    public const string SecondFactorConfirm = "second-factor.confirm";
     public const string GrantRequest = "grant.request";
     public const string GrantApprove = "grant.approve";
     public const string GrantRefuse = "grant.refuse";
@@ -80,6 +82,8 @@ public static class AuditOutcomes
     public const string InvalidCredentials = "invalid-credentials";
     public const string Disabled = "disabled";
     public const string TooManyAttempts = "too-many-attempts";
+    public const string SecondFactorWrong = "second-factor-wrong";
+    public const string SecondFactorNotSetUp = "second-factor-not-set-up";
     public const string Failed = "failed";
 }
 
