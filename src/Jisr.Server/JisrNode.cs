@@ -6,6 +6,7 @@ using Jisr.Server.Application;
 using Jisr.Server.Auth;
 using Jisr.Server.Endpoints;
 using Jisr.Server.Errors;
+using Jisr.Server.Operations;
 using Jisr.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -23,12 +24,22 @@ public static class JisrNode
     public static WebApplication Build(NodeOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var certificate = options.Validate();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(JisrNode).Assembly.GetName().Name });
         builder.WebHost.UseUrls(options.Urls);
+        if (certificate is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = NodeOptions.MaxRequestBodyBytes;
+            if (certificate is not null)
+            {
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
         });
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -46,6 +57,15 @@ public static class JisrNode
         services.AddSingleton<AgencyDirectory>();
         services.AddSingleton<Persons.PersonNameIndex>();
         services.AddHostedService<RetentionPurgeService>();
+        services.AddNodeHealth();
+        services.AddNodeTelemetry();
+        services.AddHsts(o =>
+        {
+            o.MaxAge = TimeSpan.FromDays(365);
+
+            // A node is often reached by address inside an agency's network: the header is sent whatever the host name.
+            o.ExcludedHosts.Clear();
+        });
         services.AddScoped(sp => ClaimsMapping.FromClaims(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User));
         services.AddProblemDetails();
         services.AddOpenApi(OpenApiDescription.DocumentName, OpenApiDescription.Configure);
@@ -106,16 +126,23 @@ public static class JisrNode
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (certificate is not null)
+        {
+            app.UseHsts();
+        }
+
         app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ProblemResponses.HandleExceptionAsync });
         app.UseStatusCodePages(ProblemResponses.WriteStatusCodeProblemAsync);
         app.UseAuthentication();
+        app.UseRequestLog();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseRefusalAudit();
         app.UseCookieAntiforgery();
 
-        app.MapGet("/health", () => Results.Ok(new { status = "ready" })).AllowAnonymous().ExcludeFromDescription();
+        app.MapNodeHealth();
+        app.MapNodeMetrics();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 
         // Every operation of the API answers 401 to a caller who is not signed in (sign-in itself, to wrong credentials).

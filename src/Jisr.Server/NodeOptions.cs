@@ -1,15 +1,63 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Jisr.Domain.Common;
 using Jisr.Storage;
 
 namespace Jisr.Server;
 
-/// <summary>How a node is started: its database and the addresses it listens on.</summary>
+/// <summary>How a node is started: its database, the addresses it listens on, and its TLS certificate.</summary>
 public sealed record NodeOptions(DatabaseLocation Database, string Urls)
 {
-    /// <summary>How fast passwords may be tried; null for the defaults.</summary>
-    public Auth.SignInLimits? SignInLimits { get; init; }
-
     /// <summary>Largest request body accepted; larger ones get 413 before anything is read into memory.</summary>
     public const long MaxRequestBodyBytes = 16L * 1024 * 1024;
 
     public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>How fast passwords may be tried; null for the defaults.</summary>
+    public Auth.SignInLimits? SignInLimits { get; init; }
+
+    /// <summary>
+    /// A PKCS#12 (.pfx) file with the node's TLS certificate and key: the node then serves HTTPS with HSTS. Its
+    /// password, if any, comes from <see cref="CertificatePassword"/> (the CLI reads it from an environment
+    /// variable, never from its arguments, which other users of the machine can see).
+    /// </summary>
+    public string? CertificatePath { get; init; }
+
+    public string? CertificatePassword { get; init; }
+
+    /// <summary>
+    /// Checks the options before anything starts, so a mistake is one clear line rather than a failure at the first
+    /// request; returns the loaded certificate, if any.
+    /// </summary>
+    public X509Certificate2? Validate()
+    {
+        var urls = Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Guard.That(urls.Length > 0, "--urls", "give at least one address, e.g. http://127.0.0.1:5080");
+        foreach (var url in urls)
+        {
+            Guard.That(
+                Uri.TryCreate(url.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
+                "--urls",
+                $"'{url}' is not an http:// or https:// address");
+            Guard.That(uri!.Scheme == "http" || CertificatePath is not null, "--urls", $"'{url}' is https: give the node its certificate with --certificate");
+        }
+
+        if (CertificatePath is null)
+        {
+            return null;
+        }
+
+        Guard.That(File.Exists(CertificatePath), "--certificate", $"there is no file {CertificatePath}");
+        try
+        {
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, CertificatePassword);
+            Guard.That(certificate.HasPrivateKey, "--certificate", "the file holds no private key: export the certificate with its key (.pfx)");
+            Guard.That(certificate.NotAfter > DateTime.UtcNow, "--certificate", $"the certificate expired on {certificate.NotAfter:yyyy-MM-dd}");
+            return certificate;
+        }
+        catch (CryptographicException)
+        {
+            throw new DomainValidationException("--certificate", "cannot be read: not a PKCS#12 (.pfx) file, or the password (JISR_CERTIFICATE_PASSWORD) is wrong");
+        }
+    }
 }

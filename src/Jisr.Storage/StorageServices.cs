@@ -26,6 +26,7 @@ public static class StorageServices
         services.AddSingleton<PersonNames>();
         services.AddScoped<RetentionPurge>();
         services.AddScoped<AccountService>();
+        services.AddScoped<DatabaseHealth>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<Sharing.AgreementStore>();
         services.AddScoped<Sharing.ReleaseStore>();

@@ -8,6 +8,7 @@ using Jisr.Storage.Accounts;
 using Jisr.Storage.Audit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Jisr.Testing;
 
@@ -30,13 +31,31 @@ public sealed class TestNode : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>A node over a fresh database; <paramref name="clock"/> replaces the system clock everywhere in it.</summary>
-    public static async Task<TestNode> StartAsync(string provider = "sqlite", TimeProvider? clock = null)
+    /// <summary>
+    /// A node over a fresh database; <paramref name="clock"/> replaces the system clock everywhere in it. Request log
+    /// lines are left out (thousands per test class, read by no one) unless <paramref name="configure"/> adds a logger.
+    /// </summary>
+    public static async Task<TestNode> StartAsync(string provider = "sqlite", TimeProvider? clock = null, Action<WebApplicationBuilder>? configure = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var app = await JisrNode.StartAsync(
             new NodeOptions(database.Location, "http://127.0.0.1:0"),
-            clock is null ? null : builder => builder.Services.AddSingleton(clock));
+            builder =>
+            {
+                if (clock is not null)
+                {
+                    builder.Services.AddSingleton(clock);
+                }
+
+                if (configure is null)
+                {
+                    builder.Logging.AddFilter("Jisr.Requests", LogLevel.Warning);
+                }
+                else
+                {
+                    configure(builder);
+                }
+            });
         return new TestNode(database, app);
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Jisr.Server;
+using Jisr.Server.Operations;
 using Jisr.Storage;
 using Jisr.Storage.Seeding;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,16 +11,35 @@ namespace Jisr.Cli.Commands;
 /// <summary><c>jisr serve</c>: run a node (migrating its database first), optionally with the demo data set loaded.</summary>
 internal static class ServeCommand
 {
+    public const string CertificatePasswordVariable = "JISR_CERTIFICATE_PASSWORD";
+
     public static Command Create()
     {
         var db = CommonOptions.Database();
         var urls = new Option<string>("--urls") { Description = "Address to listen on", DefaultValueFactory = _ => NodeOptions.DefaultUrls };
         var demo = new Option<bool>("--demo") { Description = "Load the demo data set (if not loaded yet) and print the demo accounts with fresh API tokens" };
-        var command = new Command("serve", "Run a Jisr node") { db, urls, demo };
+        var certificate = new Option<string?>("--certificate")
+        {
+            Description = $"PKCS#12 (.pfx) file with the node's TLS certificate and key, for https:// addresses (served with HSTS); its password in the environment variable {CertificatePasswordVariable}",
+        };
+        var command = new Command("serve", "Run a Jisr node") { db, urls, demo, certificate };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var options = new NodeOptions(DatabaseLocation.Parse(parsed.GetValue(db)), parsed.GetValue(urls)!);
-            await using var app = await JisrNode.StartAsync(options, cancellationToken: cancellationToken);
+            var options = new NodeOptions(DatabaseLocation.Parse(parsed.GetValue(db)), parsed.GetValue(urls)!)
+            {
+                CertificatePath = parsed.GetValue(certificate),
+                CertificatePassword = Environment.GetEnvironmentVariable(CertificatePasswordVariable),
+            };
+            options.Validate();
+            await JisrDatabase.MigrateAsync(options.Database, cancellationToken);
+            await using var app = JisrNode.Build(options);
+            var readiness = app.Services.GetRequiredService<NodeReadiness>();
+            if (parsed.GetValue(demo))
+            {
+                readiness.Starting("the demo data set is being loaded");
+            }
+
+            await app.StartAsync(cancellationToken);
             if (parsed.GetValue(demo))
             {
                 await using var scope = app.Services.CreateAsyncScope();
@@ -27,6 +47,8 @@ internal static class ServeCommand
                 Console.WriteLine("Demo accounts (agency, user, role, API token):");
                 DemoCommand.Print(accounts);
             }
+
+            readiness.Ready();
 
             Console.WriteLine($"Jisr node ready at {string.Join(", ", app.Urls)} (database {options.Database}). Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(cancellationToken);

@@ -26,12 +26,18 @@ public sealed class AuditLog : IAsyncDisposable
     private readonly Task _writer;
     private ChainHead? _head;
 
+    // Counted here: a single-reader channel cannot count its items.
+    private int _pendingCount;
+
     public AuditLog(Func<JisrDbContext> openContext, TimeProvider time)
     {
         _openContext = openContext;
         _time = time;
         _writer = Task.Run(WriteBatchesAsync);
     }
+
+    /// <summary>Entries waiting for the writer: the queue's depth, for the node's metrics.</summary>
+    public int PendingCount => Volatile.Read(ref _pendingCount);
 
     /// <summary>Appends an entry (group commit) and returns once it is durably stored.</summary>
     public Task AppendAsync(AuditEvent auditEvent) => Enqueue(new PendingEntry(auditEvent, null));
@@ -49,6 +55,7 @@ public sealed class AuditLog : IAsyncDisposable
             throw new InvalidOperationException("the audit log is shut down");
         }
 
+        Interlocked.Increment(ref _pendingCount);
         return pending.Completion.Task;
     }
 
@@ -137,6 +144,7 @@ public sealed class AuditLog : IAsyncDisposable
             batch.Clear();
             while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var item))
             {
+                Interlocked.Decrement(ref _pendingCount);
                 batch.Add(item);
             }
 

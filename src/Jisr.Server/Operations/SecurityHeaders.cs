@@ -1,4 +1,4 @@
-namespace Jisr.Server;
+namespace Jisr.Server.Operations;
 
 /// <summary>
 /// Headers every answer carries: no MIME sniffing, no referrer leaking an address to another site, and no caching of
