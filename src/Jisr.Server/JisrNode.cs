@@ -116,6 +116,7 @@ public static class JisrNode
         api.MapSubjectAccessEndpoints();
         api.MapNoticeEndpoints();
         api.MapReleaseEndpoints();
+        api.MapDeclassificationEndpoints();
         api.MapAccountEndpoints();
         return app;
     }

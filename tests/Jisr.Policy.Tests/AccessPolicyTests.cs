@@ -65,7 +65,7 @@ public sealed class AccessPolicyTests
             var release = Release.Request(source, partner, agreement, new UserId(Guid.NewGuid()), recipients, null, AccessPolicy.ReleaseNeedsSecondPerson(source.Marking), Now);
             if (release.Status == ReleaseStatus.AwaitingApproval)
             {
-                release.Approve(new UserId(Guid.NewGuid()), null, Now);
+                release.Approve(source, new UserId(Guid.NewGuid()), null, Now);
             }
 
             records.Add(Record.CreateReleaseCopy(source, release, agreement, Now));

@@ -315,10 +315,10 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
         List<UserId> named = source.Marking.Tlp == Tlp.Red
             ? [.. usersOf[recipient].Where(_ => random.Next(2) == 0).Select(u => new UserId(u.User.Id)).DefaultIfEmpty(new UserId(usersOf[recipient][0].User.Id))]
             : [];
-        var release = Release.Request(source, recipient, agreement, new UserId(usersOf[source.HolderAgencyId][0].User.Id), named, null, Jisr.Policy.AccessPolicy.ReleaseNeedsSecondPerson(source.Marking), now);
+        var release = Release.Request(source, recipient, agreement, new UserId(usersOf[source.HolderAgencyId][0].User.Id), named, null, Jisr.Policy.AccessPolicy.ReleaseNeedsSecondPerson(source), now);
         if (release.Status == ReleaseStatus.AwaitingApproval)
         {
-            release.Approve(new UserId(Guid.NewGuid()), null, now);
+            release.Approve(source, new UserId(Guid.NewGuid()), null, now);
         }
 
         var copy = Record.CreateReleaseCopy(source, release, agreement, now);

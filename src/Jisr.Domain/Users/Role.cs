@@ -9,6 +9,9 @@ public enum Role
     LiaisonOfficer,
     LegalReviewer,
     Administrator,
+
+    /// <summary>Changes records of their agency that others wrote, within their clearance (authors change their own).</summary>
+    Editor,
 }
 
 public static class Roles
@@ -18,5 +21,6 @@ public static class Roles
         (Role.FieldOfficer, "field-officer"),
         (Role.LiaisonOfficer, "liaison-officer"),
         (Role.LegalReviewer, "legal-reviewer"),
-        (Role.Administrator, "administrator"));
+        (Role.Administrator, "administrator"),
+        (Role.Editor, "editor"));
 }
