@@ -98,9 +98,14 @@ public static class AccessPolicy
                                        && declassification.ProposedMarking.Classification <= context.Clearance
                                        && context.ReadableRecords.Any(r => r.Id == declassification.RecordId);
 
-    /// <summary>A consent request is visible to the originator that decides it and to the agency that asked.</summary>
-    public static readonly AgencyRule<ConsentRequest> ConsentVisibleRule = new(
-        (consent, agencyId) => consent.OriginatorAgencyId == agencyId || consent.RequesterAgencyId == agencyId);
+    /// <summary>
+    /// A consent request is about a record: it is shown to the asking agency's users who may read their copy, and to
+    /// the originator's users who may read the original (which they decide on). Inputs (<see cref="ConsentShownContext"/>):
+    /// the caller's agency and the records they may read.
+    /// </summary>
+    public static readonly Expression<Func<ConsentRequest, ConsentShownContext, bool>> ConsentShownRule =
+        (consent, context) => (consent.RequesterAgencyId == context.Agency && context.ReadableRecords.Any(r => r.Id == consent.RecordId))
+                               || (consent.OriginatorAgencyId == context.Agency && context.ReadableRecords.Any(r => r.Id == consent.OriginalRecordId));
 
     private static readonly Func<Record, ReadContext, bool> RecordReadCheck = RecordReadRule.Compile();
 
@@ -425,7 +430,13 @@ public static class AccessPolicy
         return PolicyExpressions.Bind(DeclassificationShownRule, new DeclassificationShownContext(principal.AgencyId, principal.Clearance, records.Where(ReadableRecords(principal, now, agreements))));
     }
 
-    public static Expression<Func<ConsentRequest, bool>> VisibleConsents(Principal principal) => ConsentVisibleRule.For(principal);
+    /// <summary>Consent requests to list, show or decide for the principal (see <see cref="ConsentShownRule"/>); the other arguments are the store's unfiltered sets.</summary>
+    public static Expression<Func<ConsentRequest, bool>> ShownConsents(Principal principal, DateTimeOffset now, IQueryable<Record> records, IEnumerable<SharingAgreement> agreements)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(records);
+        return PolicyExpressions.Bind(ConsentShownRule, new ConsentShownContext(principal.AgencyId, records.Where(ReadableRecords(principal, now, agreements))));
+    }
 
     /// <summary>Notices the principal's agency may see, as a filter for queries over <paramref name="agreements"/> (the store's agreements).</summary>
     public static Expression<Func<Notice, bool>> VisibleNotices(Principal principal, DateTimeOffset now, IEnumerable<SharingAgreement> agreements)

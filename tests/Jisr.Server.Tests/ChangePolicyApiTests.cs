@@ -242,4 +242,31 @@ public sealed class ChangePolicyApiTests(ReleaseNodeFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.NotFound, (await w.RestrictedReviewerA.Client.GetAsync($"/api/v1/declassifications/{held}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await w.ReviewerA.Client.GetAsync($"/api/v1/declassifications/{held}")).StatusCode);
     }
+
+    [Fact]
+    public async Task ConsentRequests_AreListedOnlyToThoseWhoMayReadTheRecordTheyAreAbout()
+    {
+        var w = await SharingWorld.CreateAsync(fixture.Node);
+        await w.AgreementAsync(w.AdminA, w.AdminB);
+        await w.AgreementAsync(w.AdminB, w.AdminC);
+        var restrictedB = await w.Node.AddUserAsync(w.B, $"restricted.{Marker()}", [Role.LiaisonOfficer], Classification.Restricted);
+        var id = (await SharingWorld.CreateRecordAsync(w.AnalystA, Marker(), "CONFIDENTIAL"))["id"]!.GetValue<Guid>();
+        var release = await SharingWorld.ReleaseAsync(w.AnalystA, id, w.B.Code);
+        var copy = (await SharingWorld.PostAsync(w.ReviewerA, $"/api/v1/releases/{release.Body!["id"]!.GetValue<Guid>()}/approve", new { })).Body!["copy"]!.GetValue<Guid>();
+        var asked = await SharingWorld.PostAsync(w.AnalystB, $"/api/v1/records/{copy}/consents", new { agency = w.C.Code });
+        Assert.Equal(HttpStatusCode.Created, asked.Status);
+        var consent = asked.Body!["id"]!.GetValue<Guid>();
+
+        async Task<bool> ListedAsync(TestUser user) =>
+            (await user.Client.GetFromJsonAsync<JsonArray>("/api/v1/consents"))!.Any(c => c!["id"]!.GetValue<Guid>() == consent);
+
+        Assert.True(await ListedAsync(w.AnalystB));
+        Assert.True(await ListedAsync(w.ReviewerA));
+        Assert.False(await ListedAsync(restrictedB));
+        Assert.False(await ListedAsync(w.RestrictedReviewerA));
+        Assert.False(await ListedAsync(w.AnalystC));
+        Assert.Equal(HttpStatusCode.NotFound, (await restrictedB.Client.GetAsync($"/api/v1/consents/{consent}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await SharingWorld.PostAsync(w.RestrictedReviewerA, $"/api/v1/consents/{consent}/grant", new { })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SharingWorld.PostAsync(w.ReviewerA, $"/api/v1/consents/{consent}/grant", new { })).Status);
+    }
 }

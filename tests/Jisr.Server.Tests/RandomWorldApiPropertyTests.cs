@@ -253,7 +253,8 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             || (n.Status is NoticeStatus.Issued or NoticeStatus.Cancelled && n.Recipients.Any(r => r.AgencyId == u.User.Agency.Id) && Partners(n.IssuerAgencyId, u.User.Agency.Id));
         var otherItems = notices.Select(n => ("notices", n.Id.Value, (Func<WorldUser, bool>)(u => NoticeVisible(u, n))))
             .Concat(releases.Select(r => ("releases", r.Id.Value, (Func<WorldUser, bool>)(u => r.ReleasingAgencyId == u.User.Agency.Id && Visible(u, recordById[r.RecordId])))))
-            .Concat(consents.Select(c => ("consents", c.Id.Value, (Func<WorldUser, bool>)(u => c.OriginatorAgencyId == u.User.Agency.Id || c.RequesterAgencyId == u.User.Agency.Id))))
+            .Concat(consents.Select(c => ("consents", c.Id.Value, (Func<WorldUser, bool>)(u =>
+                (c.RequesterAgencyId == u.User.Agency.Id && Visible(u, recordById[c.RecordId])) || (c.OriginatorAgencyId == u.User.Agency.Id && Visible(u, recordById[c.OriginalRecordId]))))))
             .ToList();
         var otherPairs = 0;
         var otherVisible = 0;

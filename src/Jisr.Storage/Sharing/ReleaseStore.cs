@@ -101,20 +101,20 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
 
     public async Task<List<ConsentRequest>> ListConsentsAsync(Principal principal, CancellationToken cancellationToken)
     {
-        var consents = await db.ConsentRequests.AsNoTracking().Where(AccessPolicy.VisibleConsents(principal))
+        var consents = await db.ConsentRequests.AsNoTracking().Where(ShownConsents(principal))
             .OrderByDescending(c => c.RequestedAt).Take(MaxListSize).ToListAsync(cancellationToken);
         await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ConsentList, detail: $"{consents.Count} consent requests"));
         return consents;
     }
 
-    /// <summary>A tracked consent request the caller's agency asked or must decide, or null.</summary>
+    /// <summary>A tracked consent request the caller's agency asked or must decide, of a record the caller may read, or null.</summary>
     public Task<ConsentRequest?> FindConsentAsync(Principal principal, ConsentId id, CancellationToken cancellationToken) =>
-        db.ConsentRequests.Where(AccessPolicy.VisibleConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        db.ConsentRequests.Where(ShownConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
 
     /// <summary>A consent request to show the caller, or null; the read is audited either way.</summary>
     public async Task<ConsentRequest?> ReadConsentAsync(Principal principal, ConsentId id, CancellationToken cancellationToken)
     {
-        var consent = await db.ConsentRequests.AsNoTracking().Where(AccessPolicy.VisibleConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var consent = await db.ConsentRequests.AsNoTracking().Where(ShownConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ConsentRead, AuditTargets.Consent, id.ToString(), consent is not null));
         return consent;
     }
@@ -166,6 +166,9 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
                 Detail: $"release {release.Id:D}; from agency {release.ReleasingAgencyId:D}; agreement {release.AgreementId:D}"),
         ];
     }
+
+    private System.Linq.Expressions.Expression<Func<ConsentRequest, bool>> ShownConsents(Principal principal) =>
+        AccessPolicy.ShownConsents(principal, time.GetUtcNow(), db.Records, db.Agreements);
 
     private static AuditEvent Event(Principal principal, string action, Release release, string? detail = null) =>
         new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Release, release.Id.ToString("D"),
