@@ -16,9 +16,11 @@ namespace Jisr.Server.Tests;
 
 /// <summary>
 /// The change rules over real HTTP, on a random world (the policy-level property test runs 100,000+ cases; this is a
-/// sample of the same through the API): every user replaces every record with a random marking and recipients, every
-/// user tries to approve the declassifications that produced, and random users delete random records. Each answer
-/// (200, 202, 403, 404, 409) must be the one a plain model of the world, kept here as the answers change it, predicts.
+/// sample of the same through the API): every user replaces every record with a random marking and recipients; every
+/// user tries to approve the declassifications that produced; random users release the originals to random agencies
+/// (four-eyes judged on every marking since the last release); some records change again; every user tries to approve
+/// the releases awaiting approval; random users delete random records. Each answer (200, 201, 202, 204, 403, 404,
+/// 409) must be the one a plain model of the world, kept here as the answers change it, predicts.
 /// </summary>
 public sealed class RandomWorldChangeApiPropertyTests(ITestOutputHelper output)
 {
@@ -52,6 +54,16 @@ public sealed class RandomWorldChangeApiPropertyTests(ITestOutputHelper output)
         public int Version { get; set; }
 
         public bool Deleted { get; set; }
+
+        /// <summary>Every marking the record has had since it last went out: four-eyes is judged on them.</summary>
+        public List<Marking> SinceRelease { get; set; } = [];
+
+        public HashSet<AgencyId> ReleasedTo { get; } = [];
+    }
+
+    private sealed record Pending(Guid Id, ModelRecord Record, AgencyId Partner, UserId RequestedBy, int Version)
+    {
+        public bool Decided { get; set; }
     }
 
     private sealed record Held(Guid Id, ModelRecord Record, UserId RequestedBy, int Version, Marking Proposed, HashSet<UserId> Recipients)
@@ -103,6 +115,31 @@ public sealed class RandomWorldChangeApiPropertyTests(ITestOutputHelper output)
         return h.Decided || h.Record.Version != h.Version ? HttpStatusCode.Conflict : HttpStatusCode.OK;
     }
 
+    private static bool Sensitive(Marking m) => m.Classification is Classification.Confidential or Classification.Secret || m.Tlp is Tlp.AmberStrict or Tlp.Red;
+
+    private static HttpStatusCode ExpectedRelease(WorldUser u, ModelRecord r, AgencyId partner, bool agreementInForce, IEnumerable<Pending> pending)
+    {
+        if (!Readable(u, r))
+        {
+            return HttpStatusCode.NotFound;
+        }
+
+        if (!Writer(u) || !agreementInForce)
+        {
+            return HttpStatusCode.Forbidden;
+        }
+
+        return r.ReleasedTo.Contains(partner) || pending.Any(p => p.Record == r && p.Partner == partner && !p.Decided && p.Version == r.Version)
+            ? HttpStatusCode.Conflict
+            : HttpStatusCode.Created;
+    }
+
+    private static HttpStatusCode ExpectedReleaseApproval(WorldUser u, Pending p) =>
+        p.Record.Holder != u.Agency ? HttpStatusCode.NotFound
+        : !u.Roles.Contains(Role.LegalReviewer) || p.RequestedBy == u.Id || !Readable(u, p.Record) ? HttpStatusCode.Forbidden
+        : p.Decided || p.Record.Version != p.Version ? HttpStatusCode.Conflict
+        : HttpStatusCode.OK;
+
     private static HttpStatusCode ExpectedDelete(WorldUser u, ModelRecord r) =>
         !Readable(u, r) ? HttpStatusCode.NotFound
         : r.Author == u.Id || u.Roles.Contains(Role.LegalReviewer) || u.Roles.Contains(Role.Administrator) ? HttpStatusCode.NoContent
@@ -137,7 +174,7 @@ public sealed class RandomWorldChangeApiPropertyTests(ITestOutputHelper output)
 
         var usersOf = users.GroupBy(u => u.Agency).ToDictionary(g => g.Key, g => g.ToList());
         var agreements = new List<SharingAgreement>();
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < 16; i++)
         {
             var a = agencies[random.Next(agencies.Count)].Id;
             var b = agencies.Where(x => x.Id != a).ElementAt(random.Next(agencies.Count - 1)).Id;
@@ -196,32 +233,38 @@ public sealed class RandomWorldChangeApiPropertyTests(ITestOutputHelper output)
             }
         }
 
-        // Every user replaces every record.
         var held = new List<Held>();
+        async Task ReplaceAsync(WorldUser u, ModelRecord r)
+        {
+            var to = RandomMarking(random);
+            var named = to.Tlp == Tlp.Red ? usersOf[r.Holder].Where(_ => random.Next(3) == 0).ToList() : [];
+            var recipients = named.Select(x => x.Id).Where(x => x != r.Author).ToHashSet();
+            var expected = ExpectedPut(u, r, to, recipients);
+            var request = RecordRequests.Valid(title: $"changed by {u.User.UserName}");
+            request["marking"] = new JsonObject { ["classification"] = Marking.ClassificationNames[to.Classification], ["tlp"] = Marking.TlpNames[to.Tlp], ["handling"] = Marking.HandlingNames[to.Handling], ["handlingNote"] = to.HandlingNote };
+            request["recipients"] = new JsonArray([.. named.Select(x => (JsonNode)x.User.UserName)]);
+            var response = await u.User.Client.PutAsJsonAsync($"/api/v1/records/{r.Id}", request);
+            Compare("replace", u, r, expected, response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                r.Marking = to;
+                r.Recipients = recipients;
+                r.Version++;
+                r.SinceRelease.Add(to);
+            }
+            else if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+                held.Add(new Held(id, r, u.Id, r.Version, to, recipients));
+            }
+        }
+
+        // Every user replaces every record.
         foreach (var u in users)
         {
             foreach (var r in model)
             {
-                var to = RandomMarking(random);
-                var named = to.Tlp == Tlp.Red ? usersOf[r.Holder].Where(_ => random.Next(3) == 0).ToList() : [];
-                var recipients = named.Select(x => x.Id).Where(x => x != r.Author).ToHashSet();
-                var expected = ExpectedPut(u, r, to, recipients);
-                var request = RecordRequests.Valid(title: $"changed by {u.User.UserName}");
-                request["marking"] = new JsonObject { ["classification"] = Marking.ClassificationNames[to.Classification], ["tlp"] = Marking.TlpNames[to.Tlp], ["handling"] = Marking.HandlingNames[to.Handling], ["handlingNote"] = to.HandlingNote };
-                request["recipients"] = new JsonArray([.. named.Select(x => (JsonNode)x.User.UserName)]);
-                var response = await u.User.Client.PutAsJsonAsync($"/api/v1/records/{r.Id}", request);
-                Compare("replace", u, r, expected, response.StatusCode);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    r.Marking = to;
-                    r.Recipients = recipients;
-                    r.Version++;
-                }
-                else if (response.StatusCode == HttpStatusCode.Accepted)
-                {
-                    var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-                    held.Add(new Held(id, r, u.Id, r.Version, to, recipients));
-                }
+                await ReplaceAsync(u, r);
             }
         }
 
@@ -239,6 +282,69 @@ public sealed class RandomWorldChangeApiPropertyTests(ITestOutputHelper output)
                     h.Record.Marking = h.Proposed;
                     h.Record.Recipients = h.Recipients;
                     h.Record.Version++;
+                    h.Record.SinceRelease.Add(h.Proposed);
+                }
+            }
+        }
+
+        // Random users release the originals to random agencies; four-eyes is judged on the markings since the last release.
+        var pending = new List<Pending>();
+        foreach (var r in model.Where(r => r.CopyVisible is null))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                // Mostly the holder's users and partners in force, so that releases happen.
+                var u = i == 0 ? users[random.Next(users.Count)] : usersOf[r.Holder][random.Next(usersOf[r.Holder].Count)];
+                var partners = agencies.Where(a => a.Id != r.Holder && (i == 0 || agreements.Any(x => x.IsParty(r.Holder) && x.Counterpart(r.Holder) == a.Id && x.IsInForce(today)))).ToList();
+                var partner = partners.Count > 0 ? partners[random.Next(partners.Count)] : agencies.First(a => a.Id != r.Holder);
+                var inForce = agreements.Any(a => a.IsParty(r.Holder) && a.Counterpart(r.Holder) == partner.Id && a.IsInForce(today));
+                var expected = ExpectedRelease(u, r, partner.Id, inForce, pending);
+                var response = await u.User.Client.PostAsJsonAsync($"/api/v1/records/{r.Id}/releases",
+                    new { agency = partner.Code, recipients = r.Marking.Tlp == Tlp.Red ? new[] { usersOf[partner.Id][0].User.UserName } : null });
+                Compare("release", u, r, expected, response.StatusCode);
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    continue;
+                }
+
+                var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+                var needsSecond = r.SinceRelease.Any(Sensitive);
+                Compare("release four-eyes", u, r, needsSecond ? HttpStatusCode.Accepted : HttpStatusCode.OK, body["status"]!.GetValue<string>() == "awaiting-approval" ? HttpStatusCode.Accepted : HttpStatusCode.OK);
+                foreach (var stale in pending.Where(p => p.Record == r && p.Partner == partner.Id && !p.Decided))
+                {
+                    stale.Decided = true; // superseded by asking again
+                }
+
+                if (needsSecond)
+                {
+                    pending.Add(new Pending(body["id"]!.GetValue<Guid>(), r, partner.Id, u.Id, r.Version));
+                }
+                else
+                {
+                    r.ReleasedTo.Add(partner.Id);
+                    r.SinceRelease = [r.Marking];
+                }
+            }
+        }
+
+        // Some records change again after their release was asked for (those requests go stale), then every user tries to approve.
+        foreach (var p in pending.Where(_ => random.Next(3) == 0).ToList())
+        {
+            await ReplaceAsync(usersOf[p.Record.Holder].FirstOrDefault(u => u.Id == p.Record.Author) ?? usersOf[p.Record.Holder][1], p.Record);
+        }
+
+        foreach (var p in pending)
+        {
+            foreach (var u in users.OrderBy(_ => random.Next()))
+            {
+                var expected = ExpectedReleaseApproval(u, p);
+                var response = await u.User.Client.PostAsJsonAsync($"/api/v1/releases/{p.Id}/approve", new { });
+                Compare("approve release", u, p.Record, expected, response.StatusCode);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    p.Decided = true;
+                    p.Record.ReleasedTo.Add(p.Partner);
+                    p.Record.SinceRelease = [p.Record.Marking];
                 }
             }
         }
@@ -271,8 +377,11 @@ public sealed class RandomWorldChangeApiPropertyTests(ITestOutputHelper output)
 
         foreach (var status in new[] { HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.Forbidden, HttpStatusCode.NotFound })
         {
-            Assert.True(tally.GetValueOrDefault(("approve declassification", status)) > 0, $"no approval answered {(int)status}");
+            Assert.True(tally.GetValueOrDefault(("approve declassification", status)) > 0, $"no declassification approval answered {(int)status}");
+            Assert.True(tally.GetValueOrDefault(("approve release", status)) > 0, $"no release approval answered {(int)status}");
         }
+
+        Assert.True(tally.GetValueOrDefault(("release", HttpStatusCode.Created)) > 0 && tally.GetValueOrDefault(("release four-eyes", HttpStatusCode.Accepted)) > 0, "no release asked for a second person");
     }
 
     private static ModelRecord Model(Record record, bool expired, bool? copyVisible) => new()
@@ -285,6 +394,7 @@ public sealed class RandomWorldChangeApiPropertyTests(ITestOutputHelper output)
         CopyVisible = copyVisible,
         Marking = record.Marking,
         Recipients = [.. record.Recipients.Select(x => new UserId(x.UserId))],
+        SinceRelease = [record.Marking],
     };
 
     private static Marking RandomMarking(Random random)
