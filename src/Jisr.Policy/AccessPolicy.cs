@@ -596,6 +596,14 @@ public static class AccessPolicy
         return PolicyExpressions.Compose(agencyOf, PolicyExpressions.Bind(AuditEntryVisibleRule, principal.AgencyId));
     }
 
+    /// <summary>
+    /// An entry about a record (who read, changed, released it) is shown only to those who may read the record, when
+    /// their agency holds it: a RESTRICTED administrator does not learn who reads a SECRET record. Once the record is
+    /// gone (deleted, purged) the trail is its only history and every auditor sees it; an entry about another agency's
+    /// record shows only what the caller's own colleague asked for.
+    /// </summary>
+    public static bool AuditEntryAboutRecordShown(bool heldByCallersAgency, bool readable) => !heldByCallersAgency || readable;
+
     /// <summary>The audit trail is for the agency's legal reviewers and administrators.</summary>
     public static PolicyDecision CanReadAudit(Principal principal)
     {

@@ -269,4 +269,27 @@ public sealed class ChangePolicyApiTests(ReleaseNodeFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.NotFound, (await SharingWorld.PostAsync(w.RestrictedReviewerA, $"/api/v1/consents/{consent}/grant", new { })).Status);
         Assert.Equal(HttpStatusCode.OK, (await SharingWorld.PostAsync(w.ReviewerA, $"/api/v1/consents/{consent}/grant", new { })).Status);
     }
+
+    [Fact]
+    public async Task AuditEntriesAboutARecord_AreShownOnlyToThoseWhoMayReadIt_UntilItIsGone()
+    {
+        var w = await SharingWorld.CreateAsync(fixture.Node);
+        var id = (await SharingWorld.CreateRecordAsync(w.AnalystA, Marker(), "CONFIDENTIAL"))["id"]!.GetValue<Guid>();
+        var red = (await SharingWorld.CreateRecordAsync(w.AnalystA, Marker(), tlp: "RED", recipients: [w.AnalystReviewerA.UserName]))["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.OK, (await w.AnalystA.Client.GetAsync($"/api/v1/records/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await w.AnalystReviewerA.Client.GetAsync($"/api/v1/records/{red}")).StatusCode);
+
+        async Task<int> EntriesAsync(TestUser user, Guid target) =>
+            (await user.Client.GetFromJsonAsync<JsonArray>($"/api/v1/audit?target={target}"))!.Count;
+
+        Assert.True(await EntriesAsync(w.ReviewerA, id) >= 2);
+        Assert.Equal(0, await EntriesAsync(w.RestrictedReviewerA, id));
+        Assert.True(await EntriesAsync(w.AnalystReviewerA, red) >= 2);
+        Assert.Equal(0, await EntriesAsync(w.ReviewerA, red));
+        var all = await w.RestrictedReviewerA.Client.GetFromJsonAsync<JsonArray>("/api/v1/audit?limit=1000");
+        Assert.DoesNotContain(all!, e => e!["targetId"]?.GetValue<string>() == id.ToString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await w.AnalystA.Client.DeleteAsync($"/api/v1/records/{id}")).StatusCode);
+        Assert.True(await EntriesAsync(w.RestrictedReviewerA, id) >= 3);
+    }
 }
