@@ -89,9 +89,23 @@ public static partial class AccessPolicy
     public static readonly Expression<Func<Release, ReleaseShownContext, bool>> ReleaseShownRule =
         (release, context) => release.ReleasingAgencyId == context.Agency && context.ReadableRecords.Any(r => r.Id == release.RecordId);
 
-    /// <summary>A consent request is visible to the originator that decides it and to the agency that asked.</summary>
-    public static readonly AgencyRule<ConsentRequest> ConsentVisibleRule = new(
-        (consent, agencyId) => consent.OriginatorAgencyId == agencyId || consent.RequesterAgencyId == agencyId);
+    /// <summary>
+    /// A held declassification shows the record's proposed content: it is shown to the users of the record's agency who
+    /// may read the record and are cleared for the proposed classification (<see cref="DeclassificationShownContext"/>).
+    /// </summary>
+    public static readonly Expression<Func<Declassification, DeclassificationShownContext, bool>> DeclassificationShownRule =
+        (declassification, context) => declassification.AgencyId == context.Agency
+                                       && declassification.ProposedMarking.Classification <= context.Clearance
+                                       && context.ReadableRecords.Any(r => r.Id == declassification.RecordId);
+
+    /// <summary>
+    /// A consent request is about a record: it is shown to the asking agency's users who may read their copy, and to
+    /// the originator's users who may read the original (which they decide on). Inputs (<see cref="ConsentShownContext"/>):
+    /// the caller's agency and the records they may read.
+    /// </summary>
+    public static readonly Expression<Func<ConsentRequest, ConsentShownContext, bool>> ConsentShownRule =
+        (consent, context) => (consent.RequesterAgencyId == context.Agency && context.ReadableRecords.Any(r => r.Id == consent.RecordId))
+                               || (consent.OriginatorAgencyId == context.Agency && context.ReadableRecords.Any(r => r.Id == consent.OriginalRecordId));
 
     private static readonly Func<Record, ReadContext, bool> RecordReadCheck = RecordReadRule.Compile();
 
@@ -128,11 +142,93 @@ public static partial class AccessPolicy
             : PolicyDecision.Deny("you cannot write a record classified above your clearance");
     }
 
-    /// <summary>Whether the principal may change a record they can read. The caller checks <see cref="CanRead"/> first (404 before 403).</summary>
+    /// <summary>
+    /// Whether the principal may change a record's content, marking and recipients: its author (while a writer), or an
+    /// editor of the originating agency; either needs clearance for the old marking (the record is readable: the
+    /// caller checks <see cref="CanRead"/> first, 404 before 403) and for the new one. A change that lowers the marking
+    /// is then held for a legal reviewer (<see cref="ChangeNeedsLegalApproval"/>).
+    /// </summary>
     public static PolicyDecision CanUpdate(Principal principal, Record record, RecordContent newContent, DateTimeOffset now) =>
-        IfReadable(principal, record, now, () => record.Provenance is not null
-            ? PolicyDecision.Deny("a release copy is the originator's record: it cannot be changed")
-            : CanCreate(principal, newContent));
+        IfReadable(principal, record, now, () =>
+        {
+            ArgumentNullException.ThrowIfNull(newContent);
+            if (record.Provenance is not null)
+            {
+                return PolicyDecision.Deny("a release copy is the originator's record: it cannot be changed");
+            }
+
+            var asAuthor = record.AuthorUserId == principal.UserId && WriterRoles.Any(principal.Has);
+            var asEditor = principal.Has(Role.Editor) && principal.AgencyId == record.OriginatorAgencyId;
+            if (!asAuthor && !asEditor)
+            {
+                return PolicyDecision.Deny("only the record's author, or an editor of its agency, changes a record's content, marking and recipients");
+            }
+
+            return newContent.Marking.Classification <= principal.Clearance
+                ? PolicyDecision.Allow
+                : PolicyDecision.Deny("you cannot classify a record above your clearance");
+        });
+
+    /// <summary>
+    /// A declassification: the change lowers the record's marking (classification down, TLP wider, handling code
+    /// looser) or names TLP:RED recipients the record did not have. It is held, not applied, until a legal reviewer
+    /// of the record's agency who is not the requester approves it (<see cref="CanDecideDeclassification"/>).
+    /// </summary>
+    public static bool ChangeNeedsLegalApproval(Record record, Marking newMarking, IReadOnlyCollection<UserId> newRecipients)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return IsLowered(record.Marking, newMarking) || WidensRecipients(record, newMarking, newRecipients);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="to"/> protects less than <paramref name="from"/> in any part. Handling codes rank by
+    /// number (H3, a written restriction, the tightest); rewriting an H3 restriction counts as loosening it.
+    /// </summary>
+    public static bool IsLowered(Marking from, Marking to)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        return to.Classification < from.Classification
+               || to.Tlp < from.Tlp
+               || to.Handling < from.Handling
+               || (from.Handling == HandlingCode.H3 && to.Handling == HandlingCode.H3 && !string.Equals(from.HandlingNote, to.HandlingNote, StringComparison.Ordinal));
+    }
+
+    /// <summary>Whether a TLP:RED record stays TLP:RED and gains a named recipient (the author is always one).</summary>
+    public static bool WidensRecipients(Record record, Marking newMarking, IReadOnlyCollection<UserId> newRecipients)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(newMarking);
+        ArgumentNullException.ThrowIfNull(newRecipients);
+        return record.Marking.Tlp == Tlp.Red && newMarking.Tlp == Tlp.Red
+               && newRecipients.Any(u => u != record.AuthorUserId && !record.Recipients.Any(r => r.UserId == u.Value));
+    }
+
+    /// <summary>
+    /// Approving or refusing a held declassification: a legal reviewer of the record's agency who is not the requester.
+    /// Like lists (<see cref="DeclassificationShownRule"/>), it exists only for users of that agency who may read the
+    /// record (<paramref name="record"/> is null when it is gone or they may not) and are cleared for the proposed
+    /// classification. Whether it is still pending and the record unchanged is the request's own rule (409).
+    /// </summary>
+    public static PolicyDecision CanDecideDeclassification(Principal principal, Declassification declassification, Record? record, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(declassification);
+        if (principal.AgencyId != declassification.AgencyId || record is null || record.Id != declassification.RecordId || !CanRead(principal, record, now)
+            || declassification.ProposedMarking.Classification > principal.Clearance)
+        {
+            return PolicyDecision.NotVisible;
+        }
+
+        if (!principal.Has(Role.LegalReviewer))
+        {
+            return PolicyDecision.Deny("a declassification is approved or refused by a legal reviewer of the record's agency");
+        }
+
+        return principal.UserId == declassification.RequestedBy
+            ? PolicyDecision.Deny("four-eyes rule: the requester cannot decide their own declassification; another legal reviewer must")
+            : PolicyDecision.Allow;
+    }
 
     /// <summary>Deletion: the author, or the agency's legal reviewers and administrators.</summary>
     public static PolicyDecision CanDelete(Principal principal, Record record, DateTimeOffset now) =>
@@ -200,8 +296,22 @@ public static partial class AccessPolicy
     public static bool ReleaseNeedsSecondPerson(Marking marking)
     {
         ArgumentNullException.ThrowIfNull(marking);
-        return marking.Classification >= Classification.Confidential || marking.Tlp is Tlp.AmberStrict or Tlp.Red;
+        return Sensitive(marking.Classification, marking.Tlp);
     }
+
+    /// <summary>
+    /// Four-eyes for releasing <paramref name="record"/>: judged on its present marking and on the most sensitive one
+    /// it has had since it last went out (<see cref="Record.PeakClassification"/>), so that lowering the marking,
+    /// releasing and raising it again never skips the second person.
+    /// </summary>
+    public static bool ReleaseNeedsSecondPerson(Record record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return ReleaseNeedsSecondPerson(record.Marking) || Sensitive(record.PeakClassification, record.PeakTlp);
+    }
+
+    private static bool Sensitive(Classification classification, Tlp tlp) =>
+        classification >= Classification.Confidential || tlp is Tlp.AmberStrict or Tlp.Red;
 
     /// <summary>
     /// Exporting a record (STIX bundle) takes it out of the node's audit trail's reach: the same as reading it, for
@@ -269,7 +379,21 @@ public static partial class AccessPolicy
         return PolicyExpressions.Bind(ReleaseShownRule, new ReleaseShownContext(principal.AgencyId, records.Where(ReadableRecords(principal, now, agreements))));
     }
 
-    public static Expression<Func<ConsentRequest, bool>> VisibleConsents(Principal principal) => ConsentVisibleRule.For(principal);
+    /// <summary>Declassifications to list or show the principal (see <see cref="DeclassificationShownRule"/>); the other arguments are the store's unfiltered sets.</summary>
+    public static Expression<Func<Declassification, bool>> ShownDeclassifications(Principal principal, DateTimeOffset now, IQueryable<Record> records, IEnumerable<SharingAgreement> agreements)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(records);
+        return PolicyExpressions.Bind(DeclassificationShownRule, new DeclassificationShownContext(principal.AgencyId, principal.Clearance, records.Where(ReadableRecords(principal, now, agreements))));
+    }
+
+    /// <summary>Consent requests to list, show or decide for the principal (see <see cref="ConsentShownRule"/>); the other arguments are the store's unfiltered sets.</summary>
+    public static Expression<Func<ConsentRequest, bool>> ShownConsents(Principal principal, DateTimeOffset now, IQueryable<Record> records, IEnumerable<SharingAgreement> agreements)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(records);
+        return PolicyExpressions.Bind(ConsentShownRule, new ConsentShownContext(principal.AgencyId, records.Where(ReadableRecords(principal, now, agreements))));
+    }
 
     /// <summary>Notices the principal's agency may see, as a filter for queries over <paramref name="agreements"/> (the store's agreements).</summary>
     public static Expression<Func<Notice, bool>> VisibleNotices(Principal principal, DateTimeOffset now, IEnumerable<SharingAgreement> agreements)
@@ -428,6 +552,14 @@ public static partial class AccessPolicy
         ArgumentNullException.ThrowIfNull(agencyOf);
         return PolicyExpressions.Compose(agencyOf, PolicyExpressions.Bind(AuditEntryVisibleRule, principal.AgencyId));
     }
+
+    /// <summary>
+    /// An entry about a record (who read, changed, released it) is shown only to those who may read the record, when
+    /// their agency holds it: a RESTRICTED administrator does not learn who reads a SECRET record. Once the record is
+    /// gone (deleted, purged) the trail is its only history and every auditor sees it; an entry about another agency's
+    /// record shows only what the caller's own colleague asked for.
+    /// </summary>
+    public static bool AuditEntryAboutRecordShown(bool heldByCallersAgency, bool readable) => !heldByCallersAgency || readable;
 
     /// <summary>The audit trail is for the agency's legal reviewers and administrators.</summary>
     public static PolicyDecision CanReadAudit(Principal principal)

@@ -28,3 +28,9 @@ public sealed record EntityReadContext(IQueryable<RecordMention> Mentions, IQuer
 
 /// <summary>The inputs of <see cref="AccessPolicy.ReleaseShownRule"/>: the caller's agency, and the records the caller may read.</summary>
 public sealed record ReleaseShownContext(AgencyId Agency, IQueryable<Record> ReadableRecords);
+
+/// <summary>The inputs of <see cref="AccessPolicy.DeclassificationShownRule"/>: the caller's agency and clearance, and the records they may read.</summary>
+public sealed record DeclassificationShownContext(AgencyId Agency, Classification Clearance, IQueryable<Record> ReadableRecords);
+
+/// <summary>The inputs of <see cref="AccessPolicy.ConsentShownRule"/>: the caller's agency, and the records the caller may read.</summary>
+public sealed record ConsentShownContext(AgencyId Agency, IQueryable<Record> ReadableRecords);

@@ -155,6 +155,7 @@ public static class JisrNode
         api.MapSubjectAccessEndpoints();
         api.MapNoticeEndpoints();
         api.MapReleaseEndpoints();
+        api.MapDeclassificationEndpoints();
         api.MapAccountEndpoints();
         return app;
     }

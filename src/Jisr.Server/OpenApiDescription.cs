@@ -155,12 +155,12 @@ public static class OpenApiDescription
                 answer.Description = anonymous && status == "401" ? "Unknown user name or wrong password." : meaning;
             }
 
-            if (response is OpenApiResponse { } created && status == "201")
+            if (response is OpenApiResponse { } created && status is "201" or "202")
             {
                 created.Headers ??= new Dictionary<string, IOpenApiHeader>();
                 created.Headers["Location"] = new OpenApiHeader
                 {
-                    Description = "The address of the new item.",
+                    Description = status == "201" ? "The address of the new item." : "The address of the request that holds the change.",
                     Required = true,
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" },
                 };

@@ -48,6 +48,8 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
 
     public DbSet<Domain.Sharing.ConsentRequest> ConsentRequests => Set<Domain.Sharing.ConsentRequest>();
 
+    public DbSet<Declassification> Declassifications => Set<Declassification>();
+
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     /// <summary>

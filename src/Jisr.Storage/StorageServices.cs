@@ -18,6 +18,7 @@ public static class StorageServices
         services.AddJisrDatabase(location);
         services.AddSingleton(sp => new AuditLog(JisrDatabase.PooledFactory(location), sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<RecordStore>();
+        services.AddScoped<DeclassificationStore>();
         services.AddScoped<EntityStore>();
         services.AddScoped<LinkGraph>();
         services.AddScoped<ReviewQueue>();

@@ -23,7 +23,7 @@ public sealed class TypedIdTests
     public void TheDomain_DeclaresEachIdKind_AsAReadOnlyValueType()
     {
         Assert.Equal(
-            ["AgencyId", "AgreementId", "ConsentId", "EntityId", "NoticeId", "RecordId", "ReleaseId", "UserId"],
+            ["AgencyId", "AgreementId", "ConsentId", "DeclassificationId", "EntityId", "NoticeId", "RecordId", "ReleaseId", "UserId"],
             IdTypes.Select(t => t.Name));
         Assert.All(IdTypes, t => Assert.True(t.IsValueType && t.IsDefined(typeof(System.Runtime.CompilerServices.IsReadOnlyAttribute)), $"{t.Name} is not a readonly struct"));
     }

@@ -65,7 +65,7 @@ public sealed class AccessPolicyTests
             var release = Release.Request(source, partner, agreement, new UserId(Guid.NewGuid()), recipients, null, AccessPolicy.ReleaseNeedsSecondPerson(source.Marking), Now);
             if (release.Status == ReleaseStatus.AwaitingApproval)
             {
-                release.Approve(new UserId(Guid.NewGuid()), null, Now);
+                release.Approve(source, new UserId(Guid.NewGuid()), null, Now);
             }
 
             records.Add(Record.CreateReleaseCopy(source, release, agreement, Now));
@@ -300,4 +300,88 @@ public sealed class AccessPolicyTests
     [InlineData(Classification.Secret, Tlp.Clear, true)]
     public void Releases_OfSensitiveMarkings_NeedASecondPerson(Classification classification, Tlp tlp, bool needed) =>
         Assert.Equal(needed, AccessPolicy.ReleaseNeedsSecondPerson(Marking.Create(classification, tlp, HandlingCode.H0)));
+
+    private static RecordContent ContentWith(Marking marking) => RecordContent.Create(
+        RecordKind.IntelligenceReport, "t", "", "en", "basis", "purpose", Now.AddYears(1), DateOnly.FromDateTime(Now.UtcDateTime).AddMonths(6),
+        marking, SourceGrading.Parse("B2"), [ThreatDomain.Terrorism]);
+
+    /// <summary>Issue 13: a field officer overwrote a colleague's CONFIDENTIAL record; a named TLP:RED recipient changed one.</summary>
+    [Fact]
+    public void CanUpdate_IsForTheAuthorOrAnEditorOfTheAgency_ClearedForTheOldAndTheNewMarking()
+    {
+        var agency = new AgencyId(Guid.NewGuid());
+        var author = User(agency, Classification.Secret, Role.Analyst);
+        var officer = User(agency, Classification.Secret, Role.FieldOfficer);
+        var editor = User(agency, Classification.Confidential, Role.Editor);
+        var record = NewRecord(agency, Classification.Confidential, Now.AddDays(-1), Now.AddYears(1), author.UserId);
+        var red = NewRecord(agency, Classification.Restricted, Now.AddDays(-1), Now.AddYears(1), author.UserId, Tlp.Red, [officer.UserId]);
+        var declassified = ContentWith(Marking.Create(Classification.Unclassified, Tlp.Clear, HandlingCode.H0));
+        var secret = ContentWith(Marking.Create(Classification.Secret, Tlp.Amber, HandlingCode.H0));
+
+        Assert.True(AccessPolicy.CanUpdate(author, record, declassified, Now).IsAllowed);
+        Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanUpdate(officer, record, declassified, Now).Outcome);
+        Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanUpdate(officer, red, declassified, Now).Outcome);
+        Assert.True(AccessPolicy.CanUpdate(editor, record, declassified, Now).IsAllowed);
+        Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanUpdate(editor, record, secret, Now).Outcome);
+        Assert.Equal(PolicyOutcome.NotVisible, AccessPolicy.CanUpdate(User(agency, Classification.Restricted, Role.Editor), record, declassified, Now).Outcome);
+        Assert.Equal(PolicyOutcome.NotVisible, AccessPolicy.CanUpdate(User(new AgencyId(Guid.NewGuid()), Classification.Secret, Role.Editor), record, declassified, Now).Outcome);
+    }
+
+    [Theory]
+    [InlineData("CONFIDENTIAL", "AMBER", "H2", "RESTRICTED", "AMBER", "H2", true)]
+    [InlineData("CONFIDENTIAL", "AMBER", "H2", "CONFIDENTIAL", "GREEN", "H2", true)]
+    [InlineData("CONFIDENTIAL", "AMBER", "H2", "CONFIDENTIAL", "AMBER", "H1", true)]
+    [InlineData("CONFIDENTIAL", "AMBER", "H2", "SECRET", "RED", "H3", false)]
+    [InlineData("CONFIDENTIAL", "AMBER", "H2", "CONFIDENTIAL", "AMBER", "H2", false)]
+    [InlineData("RESTRICTED", "RED", "H0", "RESTRICTED", "AMBER+STRICT", "H0", true)]
+    public void LoweringAnyPartOfTheMarking_IsADeclassification(string fromClassification, string fromTlp, string fromHandling, string toClassification, string toTlp, string toHandling, bool declassifies)
+    {
+        var agency = new AgencyId(Guid.NewGuid());
+        var record = Record.Create(agency, new UserId(Guid.NewGuid()), ContentWith(Marking.Parse(fromClassification, fromTlp, fromHandling)), Now);
+        var to = Marking.Parse(toClassification, toTlp, toHandling, toHandling == "H3" ? "court only" : null);
+
+        Assert.Equal(declassifies, AccessPolicy.ChangeNeedsLegalApproval(record, to, []));
+    }
+
+    [Fact]
+    public void RewritingAnH3Restriction_OrNamingMoreRedRecipients_IsADeclassification_NamingFewerIsNot()
+    {
+        var author = new UserId(Guid.NewGuid());
+        var (kept, added) = (new UserId(Guid.NewGuid()), new UserId(Guid.NewGuid()));
+        var h3 = Record.Create(new AgencyId(Guid.NewGuid()), author, ContentWith(Marking.Create(Classification.Restricted, Tlp.Amber, HandlingCode.H3, "court only")), Now);
+        var red = NewRecord(new AgencyId(Guid.NewGuid()), Classification.Restricted, Now.AddDays(-1), Now.AddYears(1), author, Tlp.Red, [kept]);
+
+        Assert.True(AccessPolicy.ChangeNeedsLegalApproval(h3, Marking.Create(Classification.Restricted, Tlp.Amber, HandlingCode.H3, "anything goes"), []));
+        Assert.False(AccessPolicy.ChangeNeedsLegalApproval(h3, Marking.Create(Classification.Restricted, Tlp.Amber, HandlingCode.H3, "court only"), []));
+        Assert.True(AccessPolicy.ChangeNeedsLegalApproval(red, red.Marking, [kept, added]));
+        Assert.False(AccessPolicy.ChangeNeedsLegalApproval(red, red.Marking, [kept, author]));
+        Assert.False(AccessPolicy.ChangeNeedsLegalApproval(red, red.Marking, []));
+    }
+
+    /// <summary>Issue 13: a CONFIDENTIAL / TLP:AMBER+STRICT record, downgraded, released at once, then restored.</summary>
+    [Fact]
+    public void FourEyes_IsJudgedOnTheMostSensitiveMarkingSinceTheLastRelease()
+    {
+        var record = Record.Create(new AgencyId(Guid.NewGuid()), new UserId(Guid.NewGuid()), ContentWith(Marking.Create(Classification.Confidential, Tlp.AmberStrict, HandlingCode.H0)), Now);
+        record.Update(ContentWith(Marking.Create(Classification.Unclassified, Tlp.Green, HandlingCode.H0)), Now);
+
+        Assert.False(AccessPolicy.ReleaseNeedsSecondPerson(record.Marking));
+        Assert.True(AccessPolicy.ReleaseNeedsSecondPerson(record));
+    }
+
+    [Fact]
+    public void ADeclassification_IsDecidedByAnotherLegalReviewerOfTheAgency_WhoMayReadTheRecordAndIsClearedForTheProposal()
+    {
+        var agency = new AgencyId(Guid.NewGuid());
+        var requester = User(agency, Classification.Secret, Role.Analyst, Role.LegalReviewer);
+        var record = NewRecord(agency, Classification.Confidential, Now.AddDays(-1), Now.AddYears(1), requester.UserId);
+        var request = Declassification.Request(record, requester.UserId, Marking.Create(Classification.Restricted, Tlp.Amber, HandlingCode.H0), false, "{}", Now);
+
+        Assert.True(AccessPolicy.CanDecideDeclassification(User(agency, Classification.Confidential, Role.LegalReviewer), request, record, Now).IsAllowed);
+        Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanDecideDeclassification(requester, request, record, Now).Outcome);
+        Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanDecideDeclassification(User(agency, Classification.Secret, Role.Analyst), request, record, Now).Outcome);
+        Assert.Equal(PolicyOutcome.NotVisible, AccessPolicy.CanDecideDeclassification(User(agency, Classification.Restricted, Role.LegalReviewer), request, record, Now).Outcome);
+        Assert.Equal(PolicyOutcome.NotVisible, AccessPolicy.CanDecideDeclassification(User(new AgencyId(Guid.NewGuid()), Classification.Secret, Role.LegalReviewer), request, record, Now).Outcome);
+        Assert.Equal(PolicyOutcome.NotVisible, AccessPolicy.CanDecideDeclassification(User(agency, Classification.Secret, Role.LegalReviewer), request, null, Now).Outcome);
+    }
 }

@@ -253,7 +253,8 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
             || (n.Status is NoticeStatus.Issued or NoticeStatus.Cancelled && n.Recipients.Any(r => r.AgencyId == u.User.Agency.Id) && Partners(n.IssuerAgencyId, u.User.Agency.Id));
         var otherItems = notices.Select(n => ("notices", n.Id.Value, (Func<WorldUser, bool>)(u => NoticeVisible(u, n))))
             .Concat(releases.Select(r => ("releases", r.Id.Value, (Func<WorldUser, bool>)(u => r.ReleasingAgencyId == u.User.Agency.Id && Visible(u, recordById[r.RecordId])))))
-            .Concat(consents.Select(c => ("consents", c.Id.Value, (Func<WorldUser, bool>)(u => c.OriginatorAgencyId == u.User.Agency.Id || c.RequesterAgencyId == u.User.Agency.Id))))
+            .Concat(consents.Select(c => ("consents", c.Id.Value, (Func<WorldUser, bool>)(u =>
+                (c.RequesterAgencyId == u.User.Agency.Id && Visible(u, recordById[c.RecordId])) || (c.OriginatorAgencyId == u.User.Agency.Id && Visible(u, recordById[c.OriginalRecordId]))))))
             .ToList();
         var otherPairs = 0;
         var otherVisible = 0;
@@ -315,10 +316,10 @@ public sealed class RandomWorldApiPropertyTests(ITestOutputHelper output)
         List<UserId> named = source.Marking.Tlp == Tlp.Red
             ? [.. usersOf[recipient].Where(_ => random.Next(2) == 0).Select(u => new UserId(u.User.Id)).DefaultIfEmpty(new UserId(usersOf[recipient][0].User.Id))]
             : [];
-        var release = Release.Request(source, recipient, agreement, new UserId(usersOf[source.HolderAgencyId][0].User.Id), named, null, Jisr.Policy.AccessPolicy.ReleaseNeedsSecondPerson(source.Marking), now);
+        var release = Release.Request(source, recipient, agreement, new UserId(usersOf[source.HolderAgencyId][0].User.Id), named, null, Jisr.Policy.AccessPolicy.ReleaseNeedsSecondPerson(source), now);
         if (release.Status == ReleaseStatus.AwaitingApproval)
         {
-            release.Approve(new UserId(Guid.NewGuid()), null, now);
+            release.Approve(source, new UserId(Guid.NewGuid()), null, now);
         }
 
         var copy = Record.CreateReleaseCopy(source, release, agreement, now);

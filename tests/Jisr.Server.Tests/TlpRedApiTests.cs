@@ -16,6 +16,8 @@ public sealed class TlpRedFixture : IAsyncLifetime
 
     public TestUser Colleague { get; private set; } = null!;
 
+    public TestUser Reviewer { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Node = await TestNode.StartAsync();
@@ -23,6 +25,7 @@ public sealed class TlpRedFixture : IAsyncLifetime
         Author = await Node.AddUserAsync(agency, "author.red", [Role.Analyst]);
         Recipient = await Node.AddUserAsync(agency, "recipient.red", [Role.Analyst]);
         Colleague = await Node.AddUserAsync(agency, "colleague.red", [Role.Analyst]);
+        Reviewer = await Node.AddUserAsync(agency, "legal.red", [Role.LegalReviewer]);
     }
 
     public async Task DisposeAsync() => await Node.DisposeAsync();
@@ -85,19 +88,38 @@ public sealed class TlpRedApiTests(TlpRedFixture fixture) : IClassFixture<TlpRed
         Assert.True((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("recipients[0]"));
     }
 
+    /// <summary>Leaving TLP:RED is a declassification: held until a legal reviewer who may read the record approves it.</summary>
     [Fact]
-    public async Task Downgrading_FromRed_DropsTheRecipients_AndOpensTheRecordToTheAgency()
+    public async Task Downgrading_FromRed_IsHeldForALegalReviewer_ThenDropsTheRecipients_AndOpensTheRecordToTheAgency()
     {
         var marker = "down" + Guid.NewGuid().ToString("N")[..10];
-        var created = await fixture.Author.Client.PostAsJsonAsync("/api/v1/records", Red(marker, "recipient.red"));
+        var created = await fixture.Author.Client.PostAsJsonAsync("/api/v1/records", Red(marker, "recipient.red", "legal.red"));
         var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
         Assert.False(await SeesAsync(fixture.Colleague, id, marker));
 
         var amber = RecordRequests.Valid(title: marker);
-        var updated = await fixture.Author.Client.PutAsJsonAsync($"/api/v1/records/{id}", amber);
+        var held = await fixture.Author.Client.PutAsJsonAsync($"/api/v1/records/{id}", amber);
 
-        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
-        Assert.Empty((await updated.Content.ReadFromJsonAsync<JsonObject>())!["recipients"]!.AsArray());
+        Assert.Equal(HttpStatusCode.Accepted, held.StatusCode);
+        Assert.False(await SeesAsync(fixture.Colleague, id, marker));
+        var approved = await fixture.Reviewer.Client.PostAsJsonAsync(held.Headers.Location + "/approve", new { });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Empty((await fixture.Author.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{id}"))!["recipients"]!.AsArray());
         Assert.True(await SeesAsync(fixture.Colleague, id, marker));
+    }
+
+    /// <summary>Issue 13: a named recipient (not the author) changed a TLP:RED record to AMBER, and the whole agency read it.</summary>
+    [Fact]
+    public async Task ANamedRecipient_WhoIsNotTheAuthor_CannotChangeTheRecord()
+    {
+        var marker = "rcpt" + Guid.NewGuid().ToString("N")[..10];
+        var created = await fixture.Author.Client.PostAsJsonAsync("/api/v1/records", Red(marker, "recipient.red"));
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+
+        var changed = await fixture.Recipient.Client.PutAsJsonAsync($"/api/v1/records/{id}", RecordRequests.Valid(title: marker));
+
+        Assert.Equal(HttpStatusCode.Forbidden, changed.StatusCode);
+        Assert.False(await SeesAsync(fixture.Colleague, id, marker));
+        Assert.Equal("RED", (await fixture.Author.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{id}"))!["marking"]!["tlp"]!.GetValue<string>());
     }
 }

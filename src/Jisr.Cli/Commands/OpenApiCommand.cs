@@ -26,7 +26,7 @@ internal static class OpenApiCommand
                 var database = new DatabaseLocation(DatabaseProvider.Sqlite, Path.Combine(directory.FullName, "jisr.db"));
                 await using var app = await JisrNode.StartAsync(
                     new NodeOptions(database, "http://127.0.0.1:0"),
-                    builder => builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning),
+                    builder => builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning).AddFilter("Jisr.Requests", LogLevel.Warning),
                     cancellationToken);
                 using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
                 var document = await http.GetByteArrayAsync(new Uri($"/openapi/{OpenApiDescription.DocumentName}.json", UriKind.Relative), cancellationToken);

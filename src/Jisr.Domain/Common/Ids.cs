@@ -396,3 +396,47 @@ public readonly record struct NoticeId(Guid Value) : ITypedId<NoticeId>
     bool ISpanFormattable.TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
         Value.TryFormat(destination, out charsWritten, format);
 }
+
+/// <summary>A declassification request's id (<see cref="Records.Declassification.Id"/>).</summary>
+[JsonConverter(typeof(TypedIdJsonConverter<DeclassificationId>))]
+public readonly record struct DeclassificationId(Guid Value) : ITypedId<DeclassificationId>
+{
+    /// <summary>A new id: a version-7 Guid whose time part is <paramref name="now"/>.</summary>
+    public static DeclassificationId New(DateTimeOffset now) => new(Guid.CreateVersion7(now));
+
+    public static DeclassificationId From(Guid value) => new(value);
+
+    public static DeclassificationId Parse(string s) => new(Guid.Parse(s));
+
+    static DeclassificationId IParsable<DeclassificationId>.Parse(string s, IFormatProvider? provider) => Parse(s);
+
+    public static bool TryParse([NotNullWhen(true)] string? s, out DeclassificationId result)
+    {
+        var parsed = Guid.TryParse(s, out var value);
+        result = new(value);
+        return parsed;
+    }
+
+    static bool IParsable<DeclassificationId>.TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out DeclassificationId result) => TryParse(s, out result);
+
+    public static bool operator <(DeclassificationId left, DeclassificationId right) => left.CompareTo(right) < 0;
+
+    public static bool operator <=(DeclassificationId left, DeclassificationId right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >(DeclassificationId left, DeclassificationId right) => left.CompareTo(right) > 0;
+
+    public static bool operator >=(DeclassificationId left, DeclassificationId right) => left.CompareTo(right) >= 0;
+
+    public int CompareTo(DeclassificationId other) => Value.CompareTo(other.Value);
+
+    /// <summary>The Guid's "D" form (lower-case hex with hyphens), as ids have always been written.</summary>
+    public override string ToString() => Value.ToString("D");
+
+    /// <summary>The Guid in <paramref name="format"/> ("D", "N"...), as <see cref="Guid.ToString(string?)"/> writes it.</summary>
+    public string ToString([StringSyntax(StringSyntaxAttribute.GuidFormat)] string? format) => Value.ToString(format);
+
+    string IFormattable.ToString(string? format, IFormatProvider? formatProvider) => Value.ToString(format, formatProvider);
+
+    bool ISpanFormattable.TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        Value.TryFormat(destination, out charsWritten, format);
+}

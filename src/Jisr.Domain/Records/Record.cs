@@ -76,6 +76,21 @@ public sealed class Record
 
     public SourceGrading SourceGrading { get; private set; }
 
+    /// <summary>
+    /// Bumped by every change (content, marking, recipients, assertions, review): an approval binds to the version its
+    /// reviewer saw, and a store saves a change only over the version it read (a concurrency token).
+    /// </summary>
+    public int Version { get; private set; }
+
+    /// <summary>
+    /// The most sensitive classification the record has had since it last went out in a release (four-eyes is
+    /// judged on it, so lowering the marking for a moment does not skip the second person).
+    /// </summary>
+    public Classification PeakClassification { get; private set; }
+
+    /// <summary>The most restrictive TLP the record has had since it last went out in a release (see <see cref="PeakClassification"/>).</summary>
+    public Tlp PeakTlp { get; private set; }
+
     public IReadOnlyList<ThreatDomain> ThreatDomains => _threatDomains;
 
     public IReadOnlyList<RecordMention> Mentions => _mentions;
@@ -132,6 +147,9 @@ public sealed class Record
             ReviewDate = source.ReviewDate,
             Marking = source.Marking,
             SourceGrading = source.SourceGrading,
+            Version = 1,
+            PeakClassification = source.Marking.Classification,
+            PeakTlp = source.Marking.Tlp,
             ReleasedUnderAgreementId = agreement.Id,
             ReleasedUnder = agreement,
             Provenance = new ReleaseProvenance(
@@ -146,6 +164,10 @@ public sealed class Record
         copy._mentions = [.. source._mentions.Select(m => new RecordMention(copy.Id, m.EntityId))];
         copy._links = [.. source._links.Select(l => new Link(copy.Id, l))];
         copy._recipients = [.. release.RecipientUserIds.Select(u => new RecordRecipient(copy.Id, u.Value))];
+
+        // This release was judged on the source as it is now: the peak restarts from its present marking.
+        source.PeakClassification = source.Marking.Classification;
+        source.PeakTlp = source.Marking.Tlp;
         return copy;
     }
 
@@ -172,6 +194,7 @@ public sealed class Record
         var kept = _mentions.Where(m => mentioned.Contains(m.EntityId)).ToList();
         _mentions = [.. kept, .. mentioned.Except(kept.Select(m => m.EntityId)).Select(id => new RecordMention(Id, id))];
         _links = [.. links.Select(l => new Link(Id, l))];
+        Version++;
     }
 
     /// <summary>
@@ -186,6 +209,7 @@ public sealed class Record
         var wanted = userIds.Where(u => u != AuthorUserId).ToHashSet();
         var kept = _recipients.Where(r => wanted.Contains(new UserId(r.UserId))).ToList();
         _recipients = [.. kept, .. wanted.Except(kept.Select(r => new UserId(r.UserId))).Select(u => new RecordRecipient(Id, u.Value))];
+        Version++;
     }
 
     public bool IsPastRetention(DateTimeOffset now) => now >= RetentionUntil;
@@ -207,6 +231,7 @@ public sealed class Record
         ReviewDate = nextReview;
         RetentionUntil = retention;
         UpdatedAt = Instants.Normalize(now);
+        Version++;
     }
 
     private void Apply(RecordContent content, DateTimeOffset now)
@@ -222,6 +247,8 @@ public sealed class Record
         RetentionUntil = Instants.Normalize(content.RetentionUntil);
         ReviewDate = content.ReviewDate;
         Marking = content.Marking;
+        PeakClassification = content.Marking.Classification > PeakClassification ? content.Marking.Classification : PeakClassification;
+        PeakTlp = content.Marking.Tlp > PeakTlp ? content.Marking.Tlp : PeakTlp;
         SourceGrading = content.SourceGrading;
         _threatDomains = [.. content.ThreatDomains];
         if (content.Marking.Tlp != Tlp.Red)
@@ -230,6 +257,7 @@ public sealed class Record
         }
 
         UpdatedAt = Instants.Normalize(now);
+        Version++;
     }
 }
 

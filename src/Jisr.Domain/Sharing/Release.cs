@@ -50,6 +50,9 @@ public sealed class Release
 
     public UserId RequestedBy { get; private set; }
 
+    /// <summary>The record's <see cref="Record.Version"/> when the release was requested: the one an approval sends.</summary>
+    public int RecordVersion { get; private set; }
+
     public DateTimeOffset RequestedAt { get; private set; }
 
     /// <summary>What the requester tells the approver and the partner about this release.</summary>
@@ -106,6 +109,7 @@ public sealed class Release
             RecipientAgencyId = recipientAgencyId,
             AgreementId = agreement.Id,
             RequestedBy = requestedBy,
+            RecordVersion = record.Version,
             RequestedAt = Instants.Normalize(now),
             Note = Guard.OptionalText(note, "note", MaxNoteLength),
             RequiresApproval = needsSecondPerson,
@@ -115,12 +119,39 @@ public sealed class Release
         return release;
     }
 
-    /// <summary>The second person approves: the record is released. Who may approve is the policy's decision.</summary>
-    public void Approve(UserId approverId, string? reason, DateTimeOffset now) =>
+    /// <summary>
+    /// The second person approves <paramref name="record"/> as it is now: the record is released, provided it has not
+    /// changed since the request (the approver would send content the request did not show; the requester asks
+    /// again). Who may approve is the policy's decision.
+    /// </summary>
+    public void Approve(Record record, UserId approverId, string? reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (Status == ReleaseStatus.AwaitingApproval && (record.Id != RecordId || record.Version != RecordVersion))
+        {
+            throw new DomainStateException("the record has changed since this release was requested: it cannot be approved as it is now; the requester must ask again");
+        }
+
         Decide(ReleaseStatus.Released, approverId, Guard.OptionalText(reason, "reason", MaxNoteLength), now);
+    }
 
     public void Refuse(UserId approverId, string? reason, DateTimeOffset now) =>
         Decide(ReleaseStatus.Refused, approverId, Guard.Text(reason, "reason", MaxNoteLength), now);
+
+    /// <summary>
+    /// A request awaiting approval for a version the record no longer has can never be approved: asking again for
+    /// the record as it is now closes it (refused, by the one who asks again).
+    /// </summary>
+    public void Supersede(Record record, UserId requesterId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Id != RecordId || record.Version == RecordVersion)
+        {
+            throw new DomainStateException("only a request made for an older version of the record is superseded");
+        }
+
+        Decide(ReleaseStatus.Refused, requesterId, "superseded: the record changed after this request, and the release was asked for again", now);
+    }
 
     /// <summary>Records the copy made for the recipient.</summary>
     public void Delivered(RecordId copyRecordId)

@@ -12,6 +12,9 @@ public enum Role
 
     /// <summary>Registers agencies on the node: an act for the node's operator, not for any agency's administrator.</summary>
     NodeAdministrator,
+
+    /// <summary>Changes records of their agency that others wrote, within their clearance (authors change their own).</summary>
+    Editor,
 }
 
 public static class Roles
@@ -22,5 +25,6 @@ public static class Roles
         (Role.LiaisonOfficer, "liaison-officer"),
         (Role.LegalReviewer, "legal-reviewer"),
         (Role.Administrator, "administrator"),
-        (Role.NodeAdministrator, "node-administrator"));
+        (Role.NodeAdministrator, "node-administrator"),
+        (Role.Editor, "editor"));
 }

@@ -7,6 +7,7 @@ public static class ApplicationServices
     {
         services.AddScoped<AgencyNames>();
         services.AddScoped<RecordService>();
+        services.AddScoped<DeclassificationService>();
         services.AddScoped<ReviewService>();
         services.AddScoped<AccountAdministration>();
         services.AddScoped<OwnAccountService>();

@@ -15,7 +15,7 @@ namespace Jisr.Server.Application;
 /// entities only where the caller may read them and they are its agency's own; a TLP:RED record names recipients among
 /// the users of the caller's agency.
 /// </summary>
-public sealed class RecordService(RecordStore records, EntityStore entities, PersonNameIndex persons, AgencyNames names, AgencyDirectory agencies, TimeProvider time)
+public sealed class RecordService(RecordStore records, DeclassificationStore declassifications, EntityStore entities, PersonNameIndex persons, AgencyNames names, AgencyDirectory agencies, TimeProvider time)
 {
     public Task<Page<Record>> ListAsync(Principal caller, string? cursor, int limit, CancellationToken cancellationToken) =>
         records.ListAsync(caller, cursor, limit, cancellationToken);
@@ -81,8 +81,10 @@ public sealed class RecordService(RecordStore records, EntityStore entities, Per
     /// <summary>
     /// The request is the record's full new state. The record must be readable (404), the new content valid (400) and
     /// the change allowed (404 or 403) before the entities and recipients it names are resolved and the record changes.
+    /// A change that lowers the marking or widens TLP:RED recipients is held for a legal reviewer instead (the record
+    /// stays as it is): the answer is then the held <see cref="Declassification"/>.
     /// </summary>
-    public async Task<Outcome<RecordDetails>> UpdateAsync(Principal caller, Guid id, RecordRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<RecordChange>> UpdateAsync(Principal caller, Guid id, RecordRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = time.GetUtcNow();
@@ -101,11 +103,39 @@ public sealed class RecordService(RecordStore records, EntityStore entities, Per
 
         var assertions = await AssertionsAsync(caller, request, content, now, cancellationToken);
         var recipients = await RecipientsAsync(caller, request);
+        if (AccessPolicy.ChangeNeedsLegalApproval(record, content.Marking, recipients))
+        {
+            var held = Declassification.Request(record, caller.UserId, content.Marking, AccessPolicy.WidensRecipients(record, content.Marking, recipients),
+                DeclassificationService.Serialize(request), now);
+            await declassifications.AddAsync(caller, held, cancellationToken);
+            return new RecordChange(null, held);
+        }
+
+        Apply(record, content, assertions, recipients, now);
+        await records.UpdateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);
+        return new RecordChange(Written(record, assertions), null);
+    }
+
+    /// <summary>
+    /// Applies an approved declassification's <paramref name="request"/> to <paramref name="record"/> (already
+    /// decided by the policy and bound to the record's version), entities and recipients resolved for the approver.
+    /// </summary>
+    internal async Task<RecordAssertions> ApplyApprovedAsync(Principal approver, Record record, RecordRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var content = RecordMapping.ToContent(request);
+        var assertions = await AssertionsAsync(approver, request, content, now, cancellationToken);
+        Apply(record, content, assertions, await RecipientsAsync(approver, request), now);
+        return assertions;
+    }
+
+    /// <summary>After an approved declassification is saved: its new persons become matchable.</summary>
+    internal void Added(RecordAssertions assertions) => persons.Add(assertions.NewEntities);
+
+    private static void Apply(Record record, RecordContent content, RecordAssertions assertions, IReadOnlyCollection<UserId> recipients, DateTimeOffset now)
+    {
         record.Update(content, now);
         record.SetAssertions(assertions.AllEntities, assertions.Links);
         record.SetRecipients(recipients);
-        await records.UpdateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);
-        return Written(record, assertions);
     }
 
     public async Task<Outcome<Record>> DeleteAsync(Principal caller, Guid id, CancellationToken cancellationToken)
@@ -145,3 +175,6 @@ public sealed class RecordService(RecordStore records, EntityStore entities, Per
         return new RecordDetails(record, assertions.AllEntities, [.. record.Recipients.Select(r => r.UserId)]);
     }
 }
+
+/// <summary>What a PUT did: applied the change (<see cref="Applied"/>), or held it for a legal reviewer (<see cref="Held"/>).</summary>
+public sealed record RecordChange(RecordDetails? Applied, Declassification? Held);

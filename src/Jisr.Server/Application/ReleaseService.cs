@@ -45,14 +45,18 @@ public sealed class ReleaseService(ReleaseStore store, RecordStore records, Agre
             return refused;
         }
 
-        if (await store.IsReleasedOrPendingAsync(record.Id, recipient, cancellationToken))
+        if (await store.IsReleasedOrPendingAsync(record, recipient, cancellationToken))
         {
             return Refusal.Conflict($"this record is already released (or awaiting approval) to {(await agencies.GetAsync(recipient, cancellationToken)).Code}");
         }
 
         var recipientUsers = await names.UsersOfAsync(request.Recipients, recipient, "recipients", "the recipient agency");
-        var release = Release.Request(record, recipient, agreement!, caller.UserId, recipientUsers, request.Note, AccessPolicy.ReleaseNeedsSecondPerson(record.Marking), now);
-        await store.RequestAsync(caller, release, record, agreement!, cancellationToken);
+        var release = Release.Request(record, recipient, agreement!, caller.UserId, recipientUsers, request.Note, AccessPolicy.ReleaseNeedsSecondPerson(record), now);
+
+        // A request for an older version can never be approved: asking again for the record as it is closes it.
+        var stale = await store.FindStaleAsync(record, recipient, cancellationToken);
+        stale?.Supersede(record, caller.UserId, now);
+        await store.RequestAsync(caller, release, record, agreement!, cancellationToken, stale);
         return release;
     }
 
@@ -77,7 +81,7 @@ public sealed class ReleaseService(ReleaseStore store, RecordStore records, Agre
 
         if (approve)
         {
-            release.Approve(caller.UserId, reason, now);
+            release.Approve(record!, caller.UserId, reason, now);
         }
         else
         {

@@ -34,9 +34,14 @@ public static class RecordEndpoints
             .CreatesItem<RecordResponse>("Create a record", "New entities are given with their type and attributes, existing ones of your agency by id.")
             .Problems(StatusCodes.Status403Forbidden);
         records.MapPut("/{id:guid}", (Guid id, RecordRequest request, Principal caller, RecordService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.UpdateAsync(caller, id, request, ct).OkAsync(d => ToResponseAsync(d, agencies, ct))).WithName("UpdateRecord")
-            .ChangesItem<RecordResponse>("Replace a record", "The body is the record's full new state.")
-            .Problems(StatusCodes.Status403Forbidden);
+            service.UpdateAsync(caller, id, request, ct).AnswerAsync(change => UpdatedAsync(change, agencies, ct))).WithName("UpdateRecord")
+            .ChangesItem<RecordResponse>(
+                "Replace a record",
+                "The body is the record's full new state. Only the author, or an editor of the record's agency cleared for the old and the new marking, changes a record. "
+                + "A change that lowers the marking (classification down, TLP wider, handling looser) or adds TLP:RED recipients is a declassification: "
+                + "it is held, not applied, and answered 202 with the declassification request a legal reviewer approves.")
+            .Produces<DeclassificationResponse>(StatusCodes.Status202Accepted)
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         records.MapDelete("/{id:guid}", (Guid id, Principal caller, RecordService service, CancellationToken ct) =>
             service.DeleteAsync(caller, id, ct).NoContentAsync()).WithName("DeleteRecord").RemovesItem("Delete a record").Problems(StatusCodes.Status403Forbidden);
         return api;
@@ -49,6 +54,12 @@ public static class RecordEndpoints
     private static async Task<PageResponse<RecordSummary>> SearchAsync(
         HttpContext context, Principal caller, RecordService service, AgencyDirectory agencies, string? q, string? cursor, int? limit, CancellationToken cancellationToken) =>
         await ToSummariesAsync(await service.SearchAsync(caller, q, Purpose.Of(context), cursor, limit ?? DefaultPageSize, cancellationToken), agencies, cancellationToken);
+
+    /// <summary>200 with the changed record, or 202 with the declassification that holds the change.</summary>
+    private static async Task<IResult> UpdatedAsync(RecordChange change, AgencyDirectory agencies, CancellationToken cancellationToken) =>
+        change.Held is { } held
+            ? Results.Accepted($"/api/v1/declassifications/{held.Id}", DeclassificationEndpoints.ToResponse(held))
+            : Results.Ok(await ToResponseAsync(change.Applied!, agencies, cancellationToken));
 
     /// <summary>The record as a STIX 2.1 bundle (report, entities, links, markings); an export carries a purpose and is audited.</summary>
     private static Task<IResult> StixAsync(string bundle) =>

@@ -14,6 +14,11 @@ public static class AuditActions
     public const string RecordExportStix = "record.export.stix";
     public const string RecordReviewExtend = "record.review.extend";
     public const string RecordPurge = "record.purge";
+    public const string DeclassificationRequest = "record.declassification.request";
+    public const string DeclassificationApprove = "record.declassification.approve";
+    public const string DeclassificationRefuse = "record.declassification.refuse";
+    public const string DeclassificationRead = "record.declassification.read";
+    public const string DeclassificationList = "record.declassification.list";
     public const string RetentionPurge = "retention.purge";
     public const string Search = "search";
     public const string ReviewQueue = "review.queue";
@@ -94,6 +99,7 @@ public static class AuditTargets
     public const string Entity = "entity";
     public const string Agreement = "agreement";
     public const string Release = "release";
+    public const string Declassification = "declassification";
     public const string Consent = "consent";
     public const string Notice = "notice";
     public const string Agency = "agency";

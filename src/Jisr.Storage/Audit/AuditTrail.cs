@@ -13,8 +13,11 @@ public sealed record AuditQuery(long? Before, int? Limit, string? Action, string
     public const int MaxLimit = 1000;
 }
 
-/// <summary>Reading the audit trail: an agency sees its own entries only, and reading them is itself audited.</summary>
-public sealed class AuditTrail(JisrDbContext db, AuditLog audit)
+/// <summary>
+/// Reading the audit trail: an agency sees its own entries only, and of those about its records only the ones the
+/// caller may read (<see cref="AccessPolicy.AuditEntryAboutRecordShown"/>); reading them is itself audited.
+/// </summary>
+public sealed class AuditTrail(JisrDbContext db, AuditLog audit, TimeProvider time)
 {
     /// <summary>The caller's agency's entries, newest first: who searched for what and why, who read a given item.</summary>
     public async Task<List<AuditEntry>> ReadAsync(Principal principal, AuditQuery filter, CancellationToken cancellationToken)
@@ -23,11 +26,6 @@ public sealed class AuditTrail(JisrDbContext db, AuditLog audit)
         ArgumentNullException.ThrowIfNull(filter);
         var size = Math.Clamp(filter.Limit ?? AuditQuery.DefaultLimit, 1, AuditQuery.MaxLimit);
         var query = db.AuditLog.AsNoTracking().Where(AccessPolicy.VisibleAuditEntries<AuditEntry>(principal, e => e.AgencyId));
-        if (filter.Before is { } before)
-        {
-            query = query.Where(e => e.Sequence < before);
-        }
-
         if (!string.IsNullOrWhiteSpace(filter.Action))
         {
             var wanted = filter.Action.Trim();
@@ -40,8 +38,40 @@ public sealed class AuditTrail(JisrDbContext db, AuditLog audit)
             query = query.Where(e => e.TargetId == wanted);
         }
 
-        var entries = await query.OrderByDescending(e => e.Sequence).Take(size).ToListAsync(cancellationToken);
+        // Entries the caller may not see are left out after the page is read, so pages are read until one is full.
+        var entries = new List<AuditEntry>();
+        var before = filter.Before;
+        while (entries.Count < size)
+        {
+            var page = before is { } b ? query.Where(e => e.Sequence < b) : query;
+            var batch = await page.OrderByDescending(e => e.Sequence).Take(size).ToListAsync(cancellationToken);
+            entries.AddRange(await ShownAsync(principal, batch, cancellationToken));
+            if (batch.Count < size)
+            {
+                break;
+            }
+
+            before = batch[^1].Sequence;
+        }
+
+        entries = [.. entries.Take(size)];
         await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.AuditRead, detail: $"action={filter.Action}; target={filter.Target}; before={filter.Before}; {entries.Count} entries"));
         return entries;
+    }
+
+    private async Task<IEnumerable<AuditEntry>> ShownAsync(Principal principal, List<AuditEntry> batch, CancellationToken cancellationToken)
+    {
+        var ids = batch.Where(e => e.TargetType == AuditTargets.Record && Domain.Common.RecordId.TryParse(e.TargetId, out _))
+            .Select(e => Domain.Common.RecordId.Parse(e.TargetId!)).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return batch;
+        }
+
+        var held = await db.Records.Where(r => ids.Contains(r.Id) && r.HolderAgencyId == principal.AgencyId).Select(r => r.Id).ToListAsync(cancellationToken);
+        var readable = await db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow(), db.Agreements)).Where(r => held.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken);
+        return batch.Where(e =>
+            e.TargetType != AuditTargets.Record || !Domain.Common.RecordId.TryParse(e.TargetId, out var id)
+            || AccessPolicy.AuditEntryAboutRecordShown(held.Contains(id), readable.Contains(id)));
     }
 }

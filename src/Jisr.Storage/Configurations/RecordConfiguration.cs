@@ -31,6 +31,8 @@ internal sealed class RecordConfiguration : IEntityTypeConfiguration<Record>
             marking.Property(m => m.Handling).HasColumnName("Handling");
             marking.Property(m => m.HandlingNote).HasColumnName("HandlingNote").HasMaxLength(Marking.MaxHandlingNoteLength);
         });
+        // A change is saved only over the version it was made on (a lost race is a 409); approvals bind to it too.
+        builder.Property(r => r.Version).IsConcurrencyToken();
         builder.Property(r => r.ThreatDomains)
             .HasField("_threatDomains")
             .UsePropertyAccessMode(PropertyAccessMode.Field)

@@ -23,6 +23,7 @@ internal static class TypedIdConversions
         Register<ReleaseId>(configurationBuilder);
         Register<ConsentId>(configurationBuilder);
         Register<NoticeId>(configurationBuilder);
+        Register<DeclassificationId>(configurationBuilder);
     }
 
     private static void Register<TId>(ModelConfigurationBuilder configurationBuilder)

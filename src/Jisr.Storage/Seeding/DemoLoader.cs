@@ -126,7 +126,7 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
                 {
                     var author = users[record.AuthorUserId];
                     var requester = PrincipalOf(author, from);
-                    var release = Release.Request(record, to, agreement, record.AuthorUserId, [], "Shared for the joint investigation (demo data set).", Policy.AccessPolicy.ReleaseNeedsSecondPerson(record.Marking), now);
+                    var release = Release.Request(record, to, agreement, record.AuthorUserId, [], "Shared for the joint investigation (demo data set).", Policy.AccessPolicy.ReleaseNeedsSecondPerson(record), now);
                     await releases.RequestAsync(requester, release, record, agreement, cancellationToken);
                 }
             }

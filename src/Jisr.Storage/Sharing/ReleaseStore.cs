@@ -47,19 +47,35 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         return release;
     }
 
-    /// <summary>Whether the record is already released, or awaiting approval, to the agency.</summary>
-    public Task<bool> IsReleasedOrPendingAsync(RecordId recordId, AgencyId recipientAgencyId, CancellationToken cancellationToken) =>
-        db.Releases.AnyAsync(r => r.RecordId == recordId && r.RecipientAgencyId == recipientAgencyId && r.Status != ReleaseStatus.Refused, cancellationToken);
+    /// <summary>Whether the record is already released, or awaiting approval of its present version, to the agency.</summary>
+    public Task<bool> IsReleasedOrPendingAsync(Record record, AgencyId recipientAgencyId, CancellationToken cancellationToken) =>
+        db.Releases.AnyAsync(
+            r => r.RecordId == record.Id && r.RecipientAgencyId == recipientAgencyId
+                 && (r.Status == ReleaseStatus.Released || (r.Status == ReleaseStatus.AwaitingApproval && r.RecordVersion == record.Version)),
+            cancellationToken);
+
+    /// <summary>A tracked request to the agency awaiting approval of an older version of the record (it can never be approved), or null.</summary>
+    public Task<Release?> FindStaleAsync(Record record, AgencyId recipientAgencyId, CancellationToken cancellationToken) =>
+        db.Releases.FirstOrDefaultAsync(
+            r => r.RecordId == record.Id && r.RecipientAgencyId == recipientAgencyId && r.Status == ReleaseStatus.AwaitingApproval && r.RecordVersion != record.Version,
+            cancellationToken);
 
     /// <summary>Whether the originator granted consent to pass the received record on to the agency.</summary>
     public Task<bool> ConsentGrantedAsync(RecordId recordId, AgencyId targetAgencyId, CancellationToken cancellationToken) =>
         db.ConsentRequests.AnyAsync(c => c.RecordId == recordId && c.TargetAgencyId == targetAgencyId && c.Status == ConsentStatus.Granted, cancellationToken);
 
-    /// <summary>Stores a new release; one that needs no approval goes out at once with its copy.</summary>
-    public async Task RequestAsync(Principal principal, Release release, Record source, SharingAgreement agreement, CancellationToken cancellationToken)
+    /// <summary>Stores a new release (and the older request it supersedes); one that needs no approval goes out at once with its copy.</summary>
+    public async Task RequestAsync(Principal principal, Release release, Record source, SharingAgreement agreement, CancellationToken cancellationToken, Release? superseded = null)
     {
+        if (superseded is not null)
+        {
+            // Saved first: the unique index frees the (record, recipient) pair only once the old request is closed.
+            await audit.SaveWithAuditAsync(db, Event(principal, AuditActions.ReleaseRefuse, superseded, $"superseded by release {release.Id:D}"), cancellationToken);
+        }
+
         db.Releases.Add(release);
         var events = new List<AuditEvent> { Event(principal, AuditActions.ReleaseRequest, release) };
+
         if (release.Status == ReleaseStatus.Released)
         {
             events.AddRange(await DeliverAsync(principal, release, source, agreement, cancellationToken));
@@ -85,20 +101,20 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
 
     public async Task<List<ConsentRequest>> ListConsentsAsync(Principal principal, CancellationToken cancellationToken)
     {
-        var consents = await db.ConsentRequests.AsNoTracking().Where(AccessPolicy.VisibleConsents(principal))
+        var consents = await db.ConsentRequests.AsNoTracking().Where(ShownConsents(principal))
             .OrderByDescending(c => c.RequestedAt).Take(MaxListSize).ToListAsync(cancellationToken);
         await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ConsentList, detail: $"{consents.Count} consent requests"));
         return consents;
     }
 
-    /// <summary>A tracked consent request the caller's agency asked or must decide, or null.</summary>
+    /// <summary>A tracked consent request the caller's agency asked or must decide, of a record the caller may read, or null.</summary>
     public Task<ConsentRequest?> FindConsentAsync(Principal principal, ConsentId id, CancellationToken cancellationToken) =>
-        db.ConsentRequests.Where(AccessPolicy.VisibleConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        db.ConsentRequests.Where(ShownConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
 
     /// <summary>A consent request to show the caller, or null; the read is audited either way.</summary>
     public async Task<ConsentRequest?> ReadConsentAsync(Principal principal, ConsentId id, CancellationToken cancellationToken)
     {
-        var consent = await db.ConsentRequests.AsNoTracking().Where(AccessPolicy.VisibleConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var consent = await db.ConsentRequests.AsNoTracking().Where(ShownConsents(principal)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.ConsentRead, AuditTargets.Consent, id.ToString(), consent is not null));
         return consent;
     }
@@ -150,6 +166,9 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
                 Detail: $"release {release.Id:D}; from agency {release.ReleasingAgencyId:D}; agreement {release.AgreementId:D}"),
         ];
     }
+
+    private System.Linq.Expressions.Expression<Func<ConsentRequest, bool>> ShownConsents(Principal principal) =>
+        AccessPolicy.ShownConsents(principal, time.GetUtcNow(), db.Records, db.Agreements);
 
     private static AuditEvent Event(Principal principal, string action, Release release, string? detail = null) =>
         new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Release, release.Id.ToString("D"),

@@ -166,6 +166,101 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.ToTable("NoticeRecipients", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Records.Declassification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ProposedChange")
+                        .IsRequired()
+                        .HasMaxLength(400000)
+                        .HasColumnType("character varying(400000)");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("RecordVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RequestedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("WidensRecipients")
+                        .HasColumnType("boolean");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "CurrentMarking", "Jisr.Domain.Records.Declassification.CurrentMarking#Marking", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Classification")
+                                .HasColumnType("integer")
+                                .HasColumnName("CurrentClassification");
+
+                            b1.Property<int>("Handling")
+                                .HasColumnType("integer")
+                                .HasColumnName("CurrentHandling");
+
+                            b1.Property<string>("HandlingNote")
+                                .HasMaxLength(1000)
+                                .HasColumnType("character varying(1000)")
+                                .HasColumnName("CurrentHandlingNote");
+
+                            b1.Property<int>("Tlp")
+                                .HasColumnType("integer")
+                                .HasColumnName("CurrentTlp");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "ProposedMarking", "Jisr.Domain.Records.Declassification.ProposedMarking#Marking", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Classification")
+                                .HasColumnType("integer")
+                                .HasColumnName("ProposedClassification");
+
+                            b1.Property<int>("Handling")
+                                .HasColumnType("integer")
+                                .HasColumnName("ProposedHandling");
+
+                            b1.Property<string>("HandlingNote")
+                                .HasMaxLength(1000)
+                                .HasColumnType("character varying(1000)")
+                                .HasColumnName("ProposedHandlingNote");
+
+                            b1.Property<int>("Tlp")
+                                .HasColumnType("integer")
+                                .HasColumnName("ProposedTlp");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecordId");
+
+                    b.HasIndex("AgencyId", "Status");
+
+                    b.ToTable("Declassifications", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Domain.Records.Link", b =>
                 {
                     b.Property<Guid>("Id")
@@ -242,6 +337,12 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.Property<Guid>("OriginatorAgencyId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("PeakClassification")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PeakTlp")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Provenance")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -285,6 +386,10 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Marking", "Jisr.Domain.Records.Record.Marking#Marking", b1 =>
                         {
@@ -448,6 +553,9 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     b.Property<Guid>("RecordId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("RecordVersion")
+                        .HasColumnType("integer");
 
                     b.Property<Guid>("ReleasingAgencyId")
                         .HasColumnType("uuid");
@@ -1177,6 +1285,15 @@ namespace Jisr.Storage.Migrations.Postgres
                         .WithMany("Recipients")
                         .HasForeignKey("NoticeId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Records.Declassification", b =>
+                {
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

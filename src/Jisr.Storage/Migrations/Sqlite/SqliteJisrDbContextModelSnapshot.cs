@@ -160,6 +160,101 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.ToTable("NoticeRecipients", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Records.Declassification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProposedChange")
+                        .IsRequired()
+                        .HasMaxLength(400000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RecordVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RequestedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WidensRecipients")
+                        .HasColumnType("INTEGER");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "CurrentMarking", "Jisr.Domain.Records.Declassification.CurrentMarking#Marking", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Classification")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("CurrentClassification");
+
+                            b1.Property<int>("Handling")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("CurrentHandling");
+
+                            b1.Property<string>("HandlingNote")
+                                .HasMaxLength(1000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("CurrentHandlingNote");
+
+                            b1.Property<int>("Tlp")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("CurrentTlp");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "ProposedMarking", "Jisr.Domain.Records.Declassification.ProposedMarking#Marking", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("Classification")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("ProposedClassification");
+
+                            b1.Property<int>("Handling")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("ProposedHandling");
+
+                            b1.Property<string>("HandlingNote")
+                                .HasMaxLength(1000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ProposedHandlingNote");
+
+                            b1.Property<int>("Tlp")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("ProposedTlp");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecordId");
+
+                    b.HasIndex("AgencyId", "Status");
+
+                    b.ToTable("Declassifications", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Domain.Records.Link", b =>
                 {
                     b.Property<Guid>("Id")
@@ -234,6 +329,12 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.Property<Guid>("OriginatorAgencyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("PeakClassification")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PeakTlp")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Provenance")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -271,6 +372,10 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Marking", "Jisr.Domain.Records.Record.Marking#Marking", b1 =>
@@ -431,6 +536,9 @@ namespace Jisr.Storage.Migrations.Sqlite
 
                     b.Property<Guid>("RecordId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("RecordVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("ReleasingAgencyId")
                         .HasColumnType("TEXT");
@@ -1154,6 +1262,15 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .WithMany("Recipients")
                         .HasForeignKey("NoticeId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Records.Declassification", b =>
+                {
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
