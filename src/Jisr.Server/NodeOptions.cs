@@ -29,7 +29,7 @@ public sealed record NodeOptions(DatabaseLocation Database, string Urls)
     /// Checks the options before anything starts, so a mistake is one clear line rather than a failure at the first
     /// request; returns the loaded certificate, if any.
     /// </summary>
-    public X509Certificate2? Validate()
+    public X509Certificate2? Validate(TimeProvider? time = null)
     {
         var urls = Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Guard.That(urls.Length > 0, "--urls", "give at least one address, e.g. http://127.0.0.1:5080");
@@ -52,7 +52,7 @@ public sealed record NodeOptions(DatabaseLocation Database, string Urls)
         {
             var certificate = X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, CertificatePassword);
             Guard.That(certificate.HasPrivateKey, "--certificate", "the file holds no private key: export the certificate with its key (.pfx)");
-            Guard.That(certificate.NotAfter > DateTime.UtcNow, "--certificate", $"the certificate expired on {certificate.NotAfter:yyyy-MM-dd}");
+            Guard.That(certificate.NotAfter.ToUniversalTime() > (time ?? TimeProvider.System).GetUtcNow().UtcDateTime, "--certificate", $"the certificate expired on {certificate.NotAfter:yyyy-MM-dd}");
             return certificate;
         }
         catch (CryptographicException)
