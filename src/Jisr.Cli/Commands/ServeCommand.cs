@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Jisr.Server;
 using Jisr.Storage;
+using Jisr.Storage.Audit;
 using Jisr.Storage.Seeding;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,10 +16,35 @@ internal static class ServeCommand
         var db = CommonOptions.Database();
         var urls = new Option<string>("--urls") { Description = "Address to listen on", DefaultValueFactory = _ => NodeOptions.DefaultUrls };
         var demo = new Option<bool>("--demo") { Description = "Load the demo data set (if not loaded yet) and print the demo accounts with fresh API tokens" };
-        var command = new Command("serve", "Run a Jisr node") { db, urls, demo };
+        var auditKey = CommonOptions.AuditKey();
+        var checkpointEntries = new Option<int>("--checkpoint-every-entries")
+        {
+            Description = "Sign an audit checkpoint after this many entries",
+            DefaultValueFactory = _ => AuditCheckpointPolicy.DefaultEveryEntries,
+        };
+        var checkpointMinutes = new Option<int>("--checkpoint-every-minutes")
+        {
+            Description = "Sign an audit checkpoint this often when entries were written since the last one",
+            DefaultValueFactory = _ => (int)AuditCheckpointPolicy.DefaultInterval.TotalMinutes,
+        };
+        var command = new Command("serve", "Run a Jisr node") { db, urls, demo, auditKey, checkpointEntries, checkpointMinutes };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var options = new NodeOptions(DatabaseLocation.Parse(parsed.GetValue(db)), parsed.GetValue(urls)!);
+            if (parsed.GetValue(checkpointEntries) < 1 || parsed.GetValue(checkpointMinutes) < 1)
+            {
+                throw new CommandException("--checkpoint-every-entries and --checkpoint-every-minutes must be at least 1");
+            }
+
+            var location = DatabaseLocation.Parse(parsed.GetValue(db));
+            var options = new NodeOptions(location, parsed.GetValue(urls)!)
+            {
+                Audit = new AuditOptions
+                {
+                    KeyPath = CommonOptions.AuditKeyPath(location, parsed.GetValue(auditKey)),
+                    CheckpointEveryEntries = parsed.GetValue(checkpointEntries),
+                    CheckpointInterval = TimeSpan.FromMinutes(parsed.GetValue(checkpointMinutes)),
+                },
+            };
             await using var app = await JisrNode.StartAsync(options, cancellationToken: cancellationToken);
             if (parsed.GetValue(demo))
             {

@@ -12,6 +12,7 @@ internal static class UserCommand
     public static Command Create()
     {
         var db = CommonOptions.Database();
+        var auditKey = CommonOptions.AuditKey();
         var agency = new Option<string>("--agency") { Description = "Code of the user's agency", Required = true };
         var user = new Option<string>("--user") { Description = "User name (lower-case letters, digits, . - _ @)", Required = true };
         var roles = new Option<string[]>("--role")
@@ -27,7 +28,7 @@ internal static class UserCommand
         };
         var displayName = new Option<string?>("--display-name") { Description = "Name shown in the interface" };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read a password (at least 12 characters) from the first line of standard input" };
-        var add = new Command("add", "Create a user") { db, agency, user, roles, clearance, displayName, passwordStdin };
+        var add = new Command("add", "Create a user") { db, auditKey, agency, user, roles, clearance, displayName, passwordStdin };
         add.SetAction(async (parsed, cancellationToken) =>
         {
             string? password = null;
@@ -39,7 +40,7 @@ internal static class UserCommand
             var roleValues = parsed.GetValue(roles)!.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries))
                 .Select((r, i) => Roles.Names.Parse(r, "--role")).ToList();
             var clearanceValue = Marking.ClassificationNames.Parse(parsed.GetValue(clearance), "--clearance");
-            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, cancellationToken);
+            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, parsed.GetValue(auditKey), cancellationToken);
             await using var scope = services.CreateAsyncScope();
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
             var agencyCode = parsed.GetValue(agency)!;

@@ -1,55 +1,107 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Jisr.Storage.Audit;
 
+/// <summary>When the audit log signs a checkpoint: every <see cref="EveryEntries"/> entries, every <see cref="Interval"/> if it wrote since, and at shutdown.</summary>
+public sealed record AuditCheckpointPolicy(AuditSigningKey Key)
+{
+    public const int DefaultEveryEntries = 1000;
+
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMinutes(5);
+
+    public int EveryEntries { get; init; } = DefaultEveryEntries;
+
+    public TimeSpan Interval { get; init; } = DefaultInterval;
+}
+
 /// <summary>
-/// The single writer of the hash-chained audit log for this node process.
+/// The writer of the hash-chained audit log for this node process; other processes (the CLI, more node processes) may
+/// write the same database at the same time.
 /// <list type="bullet">
 /// <item>Changes are saved together with their audit entry in one transaction: a change is never committed
 /// without its entry. Changes to tracked objects go through <see cref="SaveWithAuditAsync"/>.</item>
 /// <item>Reads, searches and new objects (<see cref="AppendAsync"/>) are group-committed: many concurrent
 /// requests share one transaction, and each waits until its own entry (and its new objects) are durable before
-/// it answers. If a shared batch fails, its items are retried one by one, so one bad item fails alone.</item>
+/// it answers. If a shared batch fails, its items are retried one by one, so one bad item fails alone. The queue is
+/// bounded: when it is full, callers wait (back-pressure) instead of the process filling its memory.</item>
 /// </list>
-/// Sequence numbers and hashes are assigned under one lock, so the chain never forks; the primary key on
-/// Sequence makes a second process writing the same database fail loudly instead of forking it.
+/// The chain head is read inside the writing transaction under the database's write lock (SQLite <c>BEGIN IMMEDIATE</c>,
+/// a PostgreSQL transaction-scoped advisory lock), so writers in several processes take turns and the chain never forks.
+/// With a <see cref="AuditCheckpointPolicy"/>, the log signs checkpoints with the node's key (see <see cref="AuditCheckpoint"/>).
 /// </summary>
-public sealed class AuditLog : IAsyncDisposable
+public sealed partial class AuditLog : IAsyncDisposable
 {
+    public const int DefaultQueueCapacity = 8192;
+
     private const int MaxBatch = 1024;
+
+    /// <summary>The PostgreSQL advisory lock every process of every node takes to append to the chain ("JISRAUDT").</summary>
+    private const long ChainLockKey = 0x4A49_5352_4155_4454;
 
     private readonly Func<JisrDbContext> _openContext;
     private readonly TimeProvider _time;
+    private readonly AuditCheckpointPolicy? _checkpoints;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _chainLock = new(1, 1);
-    private readonly Channel<PendingEntry> _pending = Channel.CreateUnbounded<PendingEntry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingEntry> _pending;
     private readonly Task _writer;
-    private ChainHead? _head;
+    private readonly ITimer? _checkpointTimer;
+    private readonly Lock _timerGate = new();
+    private Task _timedCheckpoint = Task.CompletedTask;
+    private bool _closed;
 
-    public AuditLog(Func<JisrDbContext> openContext, TimeProvider time)
+    /// <summary>The last checkpoint this process knows of; -1 until read from the database.</summary>
+    private long _lastCheckpoint = -1;
+
+    /// <summary>Whether this process appended entries that no checkpoint covers yet.</summary>
+    private bool _unsigned;
+
+    public AuditLog(Func<JisrDbContext> openContext, TimeProvider time, AuditCheckpointPolicy? checkpoints = null, ILogger<AuditLog>? logger = null, int queueCapacity = DefaultQueueCapacity)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
         _openContext = openContext;
         _time = time;
+        _checkpoints = checkpoints;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _pending = Channel.CreateBounded<PendingEntry>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _writer = Task.Run(WriteBatchesAsync);
+        if (checkpoints is not null && checkpoints.Interval > TimeSpan.Zero)
+        {
+            _checkpointTimer = time.CreateTimer(_ => StartTimedCheckpoint(), null, checkpoints.Interval, checkpoints.Interval);
+        }
     }
 
+    /// <summary>Entries waiting for the group commit.</summary>
+    public int QueueDepth => _pending.Reader.Count;
+
+    /// <summary>The public key of this log's checkpoints, or null when it signs none.</summary>
+    public AuditPublicKey? SigningKey => _checkpoints?.Key.PublicKey;
+
     /// <summary>Appends an entry (group commit) and returns once it is durably stored.</summary>
-    public Task AppendAsync(AuditEvent auditEvent) => Enqueue(new PendingEntry(auditEvent, null));
+    public Task AppendAsync(AuditEvent auditEvent) => EnqueueAsync(new PendingEntry(auditEvent, null));
 
     /// <summary>
     /// Appends an entry (group commit) with new objects that <paramref name="addNew"/> adds to the batch's context;
     /// they commit in the same transaction as the entry, or not at all. For stores only: the context stays in Storage.
     /// </summary>
-    internal Task AppendAsync(AuditEvent auditEvent, Action<JisrDbContext> addNew) => Enqueue(new PendingEntry(auditEvent, addNew));
+    internal Task AppendAsync(AuditEvent auditEvent, Action<JisrDbContext> addNew) => EnqueueAsync(new PendingEntry(auditEvent, addNew));
 
-    private Task Enqueue(PendingEntry pending)
+    private async Task EnqueueAsync(PendingEntry pending)
     {
-        if (!_pending.Writer.TryWrite(pending))
+        try
         {
-            throw new InvalidOperationException("the audit log is shut down");
+            await _pending.Writer.WriteAsync(pending); // waits while the queue is full
+        }
+        catch (ChannelClosedException closed)
+        {
+            throw new InvalidOperationException("the audit log is shut down", closed);
         }
 
-        return pending.Completion.Task;
+        await pending.Completion.Task;
     }
 
     /// <summary>
@@ -60,36 +112,58 @@ public sealed class AuditLog : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(events);
+
+        // One writer at a time in this process, so this process's writers queue here rather than on the database lock.
         await _chainLock.WaitAsync(cancellationToken);
+        List<AuditEntry> entries = [];
+        AuditCheckpoint? checkpoint = null;
+        var savepoints = db.Database.AutoSavepointsEnabled;
         try
         {
-            var head = _head ??= await LoadHeadAsync(db, cancellationToken);
-            var entries = Chain(head, events);
+            await using var transaction = await BeginChainTransactionAsync(db, cancellationToken);
+
+            // A failed save rolls the whole transaction back: a savepoint before it would be one more round trip for nothing.
+            db.Database.AutoSavepointsEnabled = transaction is null && savepoints;
+            entries = Chain(await LoadHeadAsync(db, cancellationToken), events);
             db.AuditLog.AddRange(entries);
-            try
+            if (await CheckpointDueAsync(db, entries[^1].Sequence, cancellationToken))
             {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (Exception failure)
-            {
-                foreach (var entry in entries)
-                {
-                    db.Entry(entry).State = EntityState.Detached;
-                }
-
-                // A lost optimistic-concurrency race is the caller's conflict (409), told in words, not EF Core's exception.
-                if (failure is DbUpdateConcurrencyException)
-                {
-                    throw new Domain.Common.DomainStateException("someone else changed this at the same moment; reload it and try again", failure);
-                }
-
-                throw;
+                checkpoint = _checkpoints!.Key.Sign(entries[^1].Sequence, entries[^1].Hash, Now());
+                db.AuditCheckpoints.Add(checkpoint);
             }
 
-            _head = new ChainHead(entries[^1].Sequence, entries[^1].Hash);
+            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            _unsigned = checkpoint is null;
+            _lastCheckpoint = checkpoint?.Sequence ?? _lastCheckpoint;
+        }
+        catch (Exception failure)
+        {
+            foreach (var entry in entries)
+            {
+                db.Entry(entry).State = EntityState.Detached;
+            }
+
+            if (checkpoint is not null)
+            {
+                db.Entry(checkpoint).State = EntityState.Detached;
+            }
+
+            // A lost optimistic-concurrency race is the caller's conflict (409), told in words, not EF Core's exception.
+            if (failure is DbUpdateConcurrencyException)
+            {
+                throw new Domain.Common.DomainStateException("someone else changed this at the same moment; reload it and try again", failure);
+            }
+
+            throw;
         }
         finally
         {
+            db.Database.AutoSavepointsEnabled = savepoints;
             _chainLock.Release();
         }
     }
@@ -97,11 +171,94 @@ public sealed class AuditLog : IAsyncDisposable
     public Task SaveWithAuditAsync(JisrDbContext db, AuditEvent auditEvent, CancellationToken cancellationToken = default) =>
         SaveWithAuditAsync(db, [auditEvent], cancellationToken);
 
+    /// <summary>
+    /// Signs a checkpoint for the chain's current head now (or returns the one this key signed for it already);
+    /// null when the log is empty. Needs a <see cref="AuditCheckpointPolicy"/>.
+    /// </summary>
+    public async Task<AuditCheckpoint?> CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        var key = _checkpoints?.Key ?? throw new InvalidOperationException("this audit log has no signing key");
+        await _chainLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = _openContext();
+            await using var transaction = await BeginChainTransactionAsync(db, cancellationToken);
+            var head = await LoadHeadAsync(db, cancellationToken);
+            if (head.Sequence == 0)
+            {
+                return null;
+            }
+
+            var checkpoint = await db.AuditCheckpoints.AsNoTracking()
+                .FirstOrDefaultAsync(c => c.Sequence == head.Sequence && c.KeyId == key.PublicKey.KeyId, cancellationToken);
+            if (checkpoint is null)
+            {
+                checkpoint = key.Sign(head.Sequence, head.Hash, Now());
+                db.AuditCheckpoints.Add(checkpoint);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction!.CommitAsync(cancellationToken);
+            }
+
+            _lastCheckpoint = head.Sequence;
+            _unsigned = false;
+            return checkpoint;
+        }
+        finally
+        {
+            _chainLock.Release();
+        }
+    }
+
+    /// <summary>Drains the queue, then signs a last checkpoint if this process wrote entries no checkpoint covers.</summary>
     public async ValueTask DisposeAsync()
     {
+        Task timed;
+        lock (_timerGate)
+        {
+            _closed = true;
+            timed = _timedCheckpoint;
+        }
+
+        if (_checkpointTimer is not null)
+        {
+            await _checkpointTimer.DisposeAsync();
+        }
+
+        await timed;
         _pending.Writer.TryComplete();
         await _writer;
+        if (_checkpoints is not null && _unsigned)
+        {
+            try
+            {
+                await CheckpointAsync();
+            }
+#pragma warning disable CA1031 // Shutdown goes on; the entries stay chained and the next checkpoint covers them.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogCheckpointFailed(ex);
+            }
+        }
+
         _chainLock.Dispose();
+        _checkpoints?.Key.Dispose();
+    }
+
+    /// <summary>
+    /// Starts the transaction that appends to the chain and takes the chain's database lock in it, held to the commit.
+    /// SQLite: Microsoft.Data.Sqlite begins transactions with <c>BEGIN IMMEDIATE</c>, which takes the file's write lock
+    /// (waiting up to the busy timeout for another process). PostgreSQL: a transaction-scoped advisory lock.
+    /// </summary>
+    private static async Task<IDbContextTransaction?> BeginChainTransactionAsync(JisrDbContext db, CancellationToken cancellationToken)
+    {
+        var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (db is PostgresJisrDbContext)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
+        }
+
+        return transaction;
     }
 
     private static async Task<ChainHead> LoadHeadAsync(JisrDbContext db, CancellationToken cancellationToken)
@@ -113,9 +270,26 @@ public sealed class AuditLog : IAsyncDisposable
         return last is null ? new ChainHead(0, AuditHasher.GenesisHash) : new ChainHead(last.Sequence, last.Hash);
     }
 
+    private async Task<bool> CheckpointDueAsync(JisrDbContext db, long head, CancellationToken cancellationToken)
+    {
+        if (_checkpoints is null)
+        {
+            return false;
+        }
+
+        if (_lastCheckpoint < 0)
+        {
+            _lastCheckpoint = await db.AuditCheckpoints.MaxAsync(c => (long?)c.Sequence, cancellationToken) ?? 0;
+        }
+
+        return head - _lastCheckpoint >= _checkpoints.EveryEntries;
+    }
+
+    private DateTimeOffset Now() => Domain.Common.Instants.Normalize(_time.GetUtcNow());
+
     private List<AuditEntry> Chain(ChainHead head, IReadOnlyList<AuditEvent> events)
     {
-        var at = Jisr.Domain.Common.Instants.Normalize(_time.GetUtcNow());
+        var at = Now();
         var entries = new List<AuditEntry>(events.Count);
         var sequence = head.Sequence;
         var previous = head.Hash;
@@ -127,6 +301,29 @@ public sealed class AuditLog : IAsyncDisposable
         }
 
         return entries;
+    }
+
+    private void StartTimedCheckpoint()
+    {
+        lock (_timerGate)
+        {
+            if (!_closed && _unsigned && _timedCheckpoint.IsCompleted)
+            {
+                _timedCheckpoint = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await CheckpointAsync();
+                    }
+#pragma warning disable CA1031 // A timer must not crash the process; the next tick or the next batch tries again.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        LogCheckpointFailed(ex);
+                    }
+                });
+            }
+        }
     }
 
     private async Task WriteBatchesAsync()
@@ -149,10 +346,10 @@ public sealed class AuditLog : IAsyncDisposable
                 }
             }
 #pragma warning disable CA1031 // The writer loop must survive a failed batch; the callers get the exception.
-            catch (Exception) when (batch.Count(i => i.AddNew is not null) > 0 && batch.Count > 1)
+            catch (Exception ex) when (batch.Count(i => i.AddNew is not null) > 0 && batch.Count > 1)
             {
                 // One item may have spoilt the batch: give each its own transaction, so only that one fails.
-                _head = null;
+                LogBatchRetried(ex, batch.Count);
                 foreach (var item in batch)
                 {
                     try
@@ -160,17 +357,17 @@ public sealed class AuditLog : IAsyncDisposable
                         await SaveBatchAsync([item]);
                         item.Completion.TrySetResult();
                     }
-                    catch (Exception ex)
+                    catch (Exception single)
                     {
-                        _head = null;
-                        item.Completion.TrySetException(ex);
+                        LogBatchFailed(single, 1);
+                        item.Completion.TrySetException(single);
                     }
                 }
             }
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _head = null; // reload from the database before the next batch
+                LogBatchFailed(ex, batch.Count);
                 foreach (var item in batch)
                 {
                     item.Completion.TrySetException(ex);
@@ -189,6 +386,15 @@ public sealed class AuditLog : IAsyncDisposable
 
         await SaveWithAuditAsync(db, [.. batch.Select(p => p.Event)]);
     }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Audit entries could not be stored ({Count} in the batch); their requests fail")]
+    private partial void LogBatchFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "A batch of {Count} audit entries failed; retrying them one by one")]
+    private partial void LogBatchRetried(Exception exception, int count);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Signing an audit checkpoint failed; the next batch or tick tries again")]
+    private partial void LogCheckpointFailed(Exception exception);
 
     private sealed record ChainHead(long Sequence, byte[] Hash);
 
