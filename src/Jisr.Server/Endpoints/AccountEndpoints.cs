@@ -48,8 +48,8 @@ public static class AccountEndpoints
             .Problems(StatusCodes.Status403Forbidden);
         users.MapGet("/{id:guid}", GetUserAsync).WithName("GetUser").ReadsItem<UserResponse>("Read a user of your agency", "Administrators.").Problems(StatusCodes.Status403Forbidden);
         users.MapPost("/", CreateUserAsync).WithName("CreateUser")
-            .CreatesItem<UserResponse>("Create a user in your agency", "Administrators: roles and clearance; a password to sign in with is optional (API tokens work without one).")
-            .Problems(StatusCodes.Status403Forbidden);
+            .CreatesItem<UserResponse>("Create a user in your agency", "Administrators: roles and clearance; a password to sign in with is optional (API tokens work without one). A name that exists already (also one created at the same moment) is 409.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
 
         api.MapGet("/audit", ListAuditAsync).WithTags("Audit").WithName("ListAudit")
             .ListsItems<IEnumerable<AuditEntryResponse>>("Read your agency's audit trail", "Legal reviewers and administrators, newest first: who searched for what and why, who read a record. Reading it is itself audited.")
