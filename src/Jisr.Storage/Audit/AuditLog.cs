@@ -39,8 +39,13 @@ public sealed partial class AuditLog : IAsyncDisposable
 
     private const int MaxBatch = 1024;
 
-    /// <summary>The PostgreSQL advisory lock every process of every node takes to append to the chain ("JISRAUDT").</summary>
-    private const long ChainLockKey = 0x4A49_5352_4155_4454;
+    private const string HeadQuery = """SELECT "Sequence", "Hash" FROM "AuditLog" ORDER BY "Sequence" DESC LIMIT 1""";
+
+    /// <summary>
+    /// PostgreSQL: the advisory lock every process of every node takes to append to the chain (key "JISRAUDT" in ASCII),
+    /// then the head. One round trip; in READ COMMITTED the second statement's snapshot is taken after the lock is held.
+    /// </summary>
+    private const string PostgresLockAndHeadQuery = "SELECT pg_advisory_xact_lock(5352901244855075924); " + HeadQuery;
 
     private readonly Func<JisrDbContext> _openContext;
     private readonly TimeProvider _time;
@@ -124,7 +129,7 @@ public sealed partial class AuditLog : IAsyncDisposable
 
             // A failed save rolls the whole transaction back: a savepoint before it would be one more round trip for nothing.
             db.Database.AutoSavepointsEnabled = transaction is null && savepoints;
-            entries = Chain(await LoadHeadAsync(db, cancellationToken), events);
+            entries = Chain(await LockAndLoadHeadAsync(db, cancellationToken), events);
             db.AuditLog.AddRange(entries);
             if (await CheckpointDueAsync(db, entries[^1].Sequence, cancellationToken))
             {
@@ -183,7 +188,7 @@ public sealed partial class AuditLog : IAsyncDisposable
         {
             await using var db = _openContext();
             await using var transaction = await BeginChainTransactionAsync(db, cancellationToken);
-            var head = await LoadHeadAsync(db, cancellationToken);
+            var head = await LockAndLoadHeadAsync(db, cancellationToken);
             if (head.Sequence == 0)
             {
                 return null;
@@ -246,28 +251,32 @@ public sealed partial class AuditLog : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the transaction that appends to the chain and takes the chain's database lock in it, held to the commit.
-    /// SQLite: Microsoft.Data.Sqlite begins transactions with <c>BEGIN IMMEDIATE</c>, which takes the file's write lock
-    /// (waiting up to the busy timeout for another process). PostgreSQL: a transaction-scoped advisory lock.
+    /// Starts the transaction that appends to the chain (unless the caller has one). On SQLite, Microsoft.Data.Sqlite
+    /// begins transactions with <c>BEGIN IMMEDIATE</c>, which takes the file's write lock (waiting up to the busy timeout
+    /// for another process) and holds it to the commit; PostgreSQL takes its lock in <see cref="LockAndLoadHeadAsync"/>.
     /// </summary>
-    private static async Task<IDbContextTransaction?> BeginChainTransactionAsync(JisrDbContext db, CancellationToken cancellationToken)
+    private static async Task<IDbContextTransaction?> BeginChainTransactionAsync(JisrDbContext db, CancellationToken cancellationToken) =>
+        db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+
+    /// <summary>
+    /// Takes the chain's lock (PostgreSQL) and reads the newest entry, in the chain transaction. Constant statements
+    /// through the context's own connection: this runs for every batch, and EF Core's query pipeline cost more than the read.
+    /// </summary>
+    private static async Task<ChainHead> LockAndLoadHeadAsync(JisrDbContext db, CancellationToken cancellationToken)
     {
-        var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        if (db is PostgresJisrDbContext)
+        var postgres = db is PostgresJisrDbContext;
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = postgres ? PostgresLockAndHeadQuery : HeadQuery;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (postgres)
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
+            await reader.NextResultAsync(cancellationToken); // past the lock's empty result
         }
 
-        return transaction;
-    }
-
-    private static async Task<ChainHead> LoadHeadAsync(JisrDbContext db, CancellationToken cancellationToken)
-    {
-        var last = await db.AuditLog.AsNoTracking()
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash })
-            .FirstOrDefaultAsync(cancellationToken);
-        return last is null ? new ChainHead(0, AuditHasher.GenesisHash) : new ChainHead(last.Sequence, last.Hash);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ChainHead(reader.GetInt64(0), (byte[])reader.GetValue(1))
+            : new ChainHead(0, AuditHasher.GenesisHash);
     }
 
     private async Task<bool> CheckpointDueAsync(JisrDbContext db, long head, CancellationToken cancellationToken)
