@@ -41,6 +41,11 @@ public static class JisrCommandLine
             await Console.Error.WriteLineAsync($"jisr: {invalid.Field}: {invalid.Reason}");
             return 1;
         }
+        catch (DomainStateException conflict)
+        {
+            await Console.Error.WriteLineAsync($"jisr: {conflict.Message}");
+            return 1;
+        }
         catch (CommandException failed)
         {
             await Console.Error.WriteLineAsync($"jisr: {failed.Message}");

@@ -49,7 +49,7 @@ public static class JisrNode
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
         var services = builder.Services;
-        services.AddJisrStorage(options.Database);
+        services.AddJisrStorage(options.Database, options.Audit);
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
         services.AddSingleton<TokenCache>();

@@ -5,7 +5,7 @@ using Jisr.Storage;
 
 namespace Jisr.Server;
 
-/// <summary>How a node is started: its database, the addresses it listens on, and its TLS certificate.</summary>
+/// <summary>How a node is started: its database, the addresses it listens on, its TLS certificate and how its audit log signs checkpoints.</summary>
 public sealed record NodeOptions(DatabaseLocation Database, string Urls)
 {
     /// <summary>Largest request body accepted; larger ones get 413 before anything is read into memory.</summary>
@@ -60,4 +60,7 @@ public sealed record NodeOptions(DatabaseLocation Database, string Urls)
             throw new DomainValidationException("--certificate", "cannot be read: not a PKCS#12 (.pfx) file, or the password (JISR_CERTIFICATE_PASSWORD) is wrong");
         }
     }
+
+    /// <summary>The audit key file and checkpoint intervals (defaults: the key next to a SQLite file, 1000 entries, 5 minutes).</summary>
+    public AuditOptions Audit { get; init; } = new();
 }

@@ -52,6 +52,10 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
 
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
+
     /// <summary>
     /// The node's data-protection key ring (session cookies, antiforgery tokens): kept with the node's data, so sessions
     /// survive a restart, every process of one node (one database) shares it, and another node's cookies mean nothing here.

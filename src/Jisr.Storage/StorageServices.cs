@@ -5,18 +5,30 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Jisr.Storage;
 
 public static class StorageServices
 {
     /// <summary>Everything a node or a CLI command needs to use the database: the context, accounts (Identity), the audit log and the stores.</summary>
-    public static IServiceCollection AddJisrStorage(this IServiceCollection services, DatabaseLocation location)
+    public static IServiceCollection AddJisrStorage(this IServiceCollection services, DatabaseLocation location, AuditOptions? audit = null)
     {
+        audit ??= new AuditOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(location);
         services.AddJisrDatabase(location);
-        services.AddSingleton(sp => new AuditLog(JisrDatabase.PooledFactory(location), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AuditLog(
+            JisrDatabase.PooledFactory(location),
+            sp.GetRequiredService<TimeProvider>(),
+            new AuditCheckpointPolicy(AuditSigningKey.LoadOrCreate(audit.KeyPath ?? AuditSigningKey.DefaultPath(location)))
+            {
+                EveryEntries = audit.CheckpointEveryEntries,
+                Interval = audit.CheckpointInterval,
+            },
+            sp.GetService<ILogger<AuditLog>>(),
+            audit.QueueCapacity));
+        services.AddScoped<JobLeases>();
         services.AddScoped<RecordStore>();
         services.AddScoped<DeclassificationStore>();
         services.AddScoped<EntityStore>();
@@ -48,4 +60,17 @@ public static class StorageServices
             .AddTokenProvider<AuthenticatorTokenProvider<JisrUser>>(TokenOptions.DefaultAuthenticatorProvider);
         return services;
     }
+}
+
+/// <summary>How a node's audit log signs checkpoints, and how many entries may wait for the group commit.</summary>
+public sealed record AuditOptions
+{
+    /// <summary>The audit key file; null for <see cref="AuditSigningKey.DefaultPath"/>.</summary>
+    public string? KeyPath { get; init; }
+
+    public int CheckpointEveryEntries { get; init; } = AuditCheckpointPolicy.DefaultEveryEntries;
+
+    public TimeSpan CheckpointInterval { get; init; } = AuditCheckpointPolicy.DefaultInterval;
+
+    public int QueueCapacity { get; init; } = AuditLog.DefaultQueueCapacity;
 }

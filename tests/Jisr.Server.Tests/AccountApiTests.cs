@@ -147,6 +147,21 @@ public sealed class AccountApiTests(NodeFixture fixture) : IClassFixture<NodeFix
     }
 
     [Fact]
+    public async Task CreateUser_WithOneNameEightTimesAtOnce_CreatesOne_AndTheOthersAre409WithAClearMessage()
+    {
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            fixture.PoliceAdmin.Client.PostAsJsonAsync("/api/v1/users", new { userName = "same.name", roles = new[] { "analyst" }, clearance = "RESTRICTED" })));
+
+        Assert.Single(attempts, a => a.StatusCode == HttpStatusCode.Created);
+        var conflicts = attempts.Where(a => a.StatusCode != HttpStatusCode.Created).ToList();
+        Assert.All(conflicts, c => Assert.Equal(HttpStatusCode.Conflict, c.StatusCode));
+        foreach (var conflict in conflicts)
+        {
+            Assert.Contains("a user named same.name exists already", await conflict.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task CreateUser_AboveTheAdministratorsOwnClearance_IsRefused_AndCreatesNothing()
     {
         var confidentialAdmin = await fixture.Node.AddUserAsync(fixture.Police, "admin.conf.pol", [Role.Administrator], Classification.Confidential);

@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Jisr.Domain.Users;
+using Jisr.Storage;
 using Jisr.Storage.Records;
 using Jisr.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Jisr.Server.Tests;
 
@@ -45,6 +48,50 @@ public sealed class RetentionApiTests
         Assert.DoesNotContain(marker, audit, StringComparison.Ordinal);
         Assert.DoesNotContain("Idrissi", audit, StringComparison.Ordinal);
         Assert.DoesNotContain(person.ToString("D"), audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetentionPurgeService_WhileAnotherProcessHoldsThePurgeLease_SkipsTheRound_AndRunsOnceTheLeaseRunsOut()
+    {
+        var clock = new AdjustableClock(DateTimeOffset.UtcNow);
+        await using var node = await TestNode.StartAsync(clock: clock);
+        var agency = await node.AddAgencyAsync("MA-LSE");
+        var analyst = await node.AddUserAsync(agency, "analyst.lse", [Role.Analyst]);
+        var request = RecordRequests.Valid(title: "purged by one process");
+        request["retentionUntil"] = clock.GetUtcNow().AddDays(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        request["reviewDate"] = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var id = (await (await analyst.Client.PostAsJsonAsync("/api/v1/records", request)).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        clock.Advance(TimeSpan.FromDays(3));
+        await using (var scope = node.App.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<JobLeases>().TryAcquireAsync("retention-purge", "another-process", TimeSpan.FromHours(1)));
+        }
+
+        // Another round of the node's purge service, as at its next hourly tick (a new instance: its first round runs at once).
+        var purgeServiceType = node.App.Services.GetServices<IHostedService>().Single(s => s.GetType().Name == "RetentionPurgeService").GetType();
+        var skipped = (IHostedService)ActivatorUtilities.CreateInstance(node.App.Services, purgeServiceType);
+        await skipped.StartAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await skipped.StopAsync(CancellationToken.None);
+        Assert.True(await RecordStoredAsync(node, id));
+
+        clock.Advance(TimeSpan.FromHours(2));
+        var runs = (IHostedService)ActivatorUtilities.CreateInstance(node.App.Services, purgeServiceType);
+        await runs.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await RecordStoredAsync(node, id) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await runs.StopAsync(CancellationToken.None);
+        Assert.False(await RecordStoredAsync(node, id));
+    }
+
+    private static async Task<bool> RecordStoredAsync(TestNode node, Guid id)
+    {
+        await using var db = node.Database.Open();
+        return await db.Records.AnyAsync(r => r.Id == new Domain.Common.RecordId(id));
     }
 
     [Fact]

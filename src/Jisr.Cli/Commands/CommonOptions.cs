@@ -17,14 +17,27 @@ internal static class CommonOptions
         DefaultValueFactory = _ => DatabaseLocation.Default,
     };
 
+    /// <summary>
+    /// The node's audit key file. Every process writing one database (the node and the CLI beside it) must use the same
+    /// one, so the option reads <c>JISR_AUDIT_KEY</c> when it is not given.
+    /// </summary>
+    public static Option<string?> AuditKey() => new("--audit-key")
+    {
+        Description = $"Audit signing key file, created on first use with mode 0600 (default: $JISR_AUDIT_KEY, else DB{AuditSigningKey.FileSuffix} next to a SQLite file, ./{AuditSigningKey.PostgresDefaultFile} for PostgreSQL)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("JISR_AUDIT_KEY") is { Length: > 0 } path ? path : null,
+    };
+
+    /// <summary>The key file for <paramref name="location"/>: the one given, else the default.</summary>
+    public static string AuditKeyPath(DatabaseLocation location, string? given) => given ?? AuditSigningKey.DefaultPath(location);
+
     /// <summary>Migrates the database and returns a service provider with storage registered, for one command.</summary>
-    public static async Task<ServiceProvider> OpenStorageAsync(string db, CancellationToken cancellationToken)
+    public static async Task<ServiceProvider> OpenStorageAsync(string db, string? auditKey, CancellationToken cancellationToken)
     {
         var location = DatabaseLocation.Parse(db);
         await JisrDatabase.MigrateAsync(location, cancellationToken);
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddJisrStorage(location);
+        services.AddJisrStorage(location, new AuditOptions { KeyPath = AuditKeyPath(location, auditKey) });
         return services.BuildServiceProvider();
     }
 }

@@ -11,10 +11,11 @@ internal static class DemoCommand
     public static Command Create()
     {
         var db = CommonOptions.Database();
-        var command = new Command("demo", "Load the demo data set (once) and print each demo user with a fresh API token: agency<TAB>user<TAB>role<TAB>token") { db };
+        var auditKey = CommonOptions.AuditKey();
+        var command = new Command("demo", "Load the demo data set (once) and print each demo user with a fresh API token: agency<TAB>user<TAB>role<TAB>token") { db, auditKey };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, cancellationToken);
+            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, parsed.GetValue(auditKey), cancellationToken);
             await using var scope = services.CreateAsyncScope();
             var loader = ActivatorUtilities.CreateInstance<DemoLoader>(scope.ServiceProvider);
             Print(await loader.LoadAsync(cancellationToken));

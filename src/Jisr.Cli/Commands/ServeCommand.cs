@@ -2,6 +2,7 @@ using System.CommandLine;
 using Jisr.Server;
 using Jisr.Server.Operations;
 using Jisr.Storage;
+using Jisr.Storage.Audit;
 using Jisr.Storage.Seeding;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,13 +23,36 @@ internal static class ServeCommand
         {
             Description = $"PKCS#12 (.pfx) file with the node's TLS certificate and key, for https:// addresses (served with HSTS); its password in the environment variable {CertificatePasswordVariable}",
         };
-        var command = new Command("serve", "Run a Jisr node") { db, urls, demo, certificate };
+        var auditKey = CommonOptions.AuditKey();
+        var checkpointEntries = new Option<int>("--checkpoint-every-entries")
+        {
+            Description = "Sign an audit checkpoint after this many entries",
+            DefaultValueFactory = _ => AuditCheckpointPolicy.DefaultEveryEntries,
+        };
+        var checkpointMinutes = new Option<int>("--checkpoint-every-minutes")
+        {
+            Description = "Sign an audit checkpoint this often when entries were written since the last one",
+            DefaultValueFactory = _ => (int)AuditCheckpointPolicy.DefaultInterval.TotalMinutes,
+        };
+        var command = new Command("serve", "Run a Jisr node") { db, urls, demo, certificate, auditKey, checkpointEntries, checkpointMinutes };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var options = new NodeOptions(DatabaseLocation.Parse(parsed.GetValue(db)), parsed.GetValue(urls)!)
+            if (parsed.GetValue(checkpointEntries) < 1 || parsed.GetValue(checkpointMinutes) < 1)
+            {
+                throw new CommandException("--checkpoint-every-entries and --checkpoint-every-minutes must be at least 1");
+            }
+
+            var location = DatabaseLocation.Parse(parsed.GetValue(db));
+            var options = new NodeOptions(location, parsed.GetValue(urls)!)
             {
                 CertificatePath = parsed.GetValue(certificate),
                 CertificatePassword = Environment.GetEnvironmentVariable(CertificatePasswordVariable),
+                Audit = new AuditOptions
+                {
+                    KeyPath = CommonOptions.AuditKeyPath(location, parsed.GetValue(auditKey)),
+                    CheckpointEveryEntries = parsed.GetValue(checkpointEntries),
+                    CheckpointInterval = TimeSpan.FromMinutes(parsed.GetValue(checkpointMinutes)),
+                },
             };
             options.Validate();
             await JisrDatabase.MigrateAsync(options.Database, cancellationToken);

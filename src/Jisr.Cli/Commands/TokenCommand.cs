@@ -11,10 +11,11 @@ internal static class TokenCommand
     public static Command Create()
     {
         var db = CommonOptions.Database();
+        var auditKey = CommonOptions.AuditKey();
         var user = new Option<string>("--user") { Description = "User name", Required = true };
         var name = new Option<string>("--name") { Description = "What the token is for", DefaultValueFactory = _ => "cli" };
         var days = new Option<int?>("--expires-days") { Description = "Days until the token expires (default: never)" };
-        var create = new Command("create", "Issue an API token and print it (it is shown only once)") { db, user, name, days };
+        var create = new Command("create", "Issue an API token and print it (it is shown only once)") { db, auditKey, user, name, days };
         create.SetAction(async (parsed, cancellationToken) =>
         {
             var expiresDays = parsed.GetValue(days);
@@ -23,7 +24,7 @@ internal static class TokenCommand
                 throw new CommandException("--expires-days must be a positive number of days");
             }
 
-            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, cancellationToken);
+            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, parsed.GetValue(auditKey), cancellationToken);
             await using var scope = services.CreateAsyncScope();
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
             var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();

@@ -16,6 +16,7 @@ internal static class UserCommand
     public static Command Create()
     {
         var db = CommonOptions.Database();
+        var auditKey = CommonOptions.AuditKey();
         var agency = new Option<string>("--agency") { Description = "Code of the user's agency", Required = true };
         var user = new Option<string>("--user") { Description = "User name (lower-case letters, digits, . - _ @)", Required = true };
         var roles = RoleOption();
@@ -26,7 +27,7 @@ internal static class UserCommand
         };
         var displayName = new Option<string?>("--display-name") { Description = "Name shown in the interface" };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read a password (at least 12 characters) from the first line of standard input" };
-        var add = new Command("add", "Create a user") { db, agency, user, roles, clearance, displayName, passwordStdin };
+        var add = new Command("add", "Create a user") { db, auditKey, agency, user, roles, clearance, displayName, passwordStdin };
         add.SetAction(async (parsed, cancellationToken) =>
         {
             string? password = null;
@@ -37,7 +38,7 @@ internal static class UserCommand
 
             var roleValues = ParseRoles(parsed.GetValue(roles)!);
             var clearanceValue = Marking.ClassificationNames.Parse(parsed.GetValue(clearance), "--clearance");
-            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, cancellationToken);
+            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, parsed.GetValue(auditKey), cancellationToken);
             await using var scope = services.CreateAsyncScope();
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
             var agencyCode = parsed.GetValue(agency)!;
@@ -83,7 +84,8 @@ internal static class UserCommand
         var db = CommonOptions.Database();
         var agency = new Option<string>("--agency") { Description = "Code of the user's agency", Required = true };
         var user = new Option<string>("--user") { Description = "User name", Required = true };
-        var command = new Command(name, description) { db, agency, user };
+        var auditKey = CommonOptions.AuditKey();
+        var command = new Command(name, description) { db, agency, user, auditKey };
         foreach (var option in extra)
         {
             command.Options.Add(option);
@@ -91,7 +93,7 @@ internal static class UserCommand
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, cancellationToken);
+            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, parsed.GetValue(auditKey), cancellationToken);
             await using var scope = services.CreateAsyncScope();
             var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
             var agencyCode = parsed.GetValue(agency)!;

@@ -60,8 +60,8 @@ public static class AccountEndpoints
             .Problems(StatusCodes.Status403Forbidden);
         users.MapGet("/{id:guid}", GetUserAsync).WithName("GetUser").ReadsItem<UserResponse>("Read a user of your agency", "Administrators.").Problems(StatusCodes.Status403Forbidden);
         users.MapPost("/", CreateUserAsync).WithName("CreateUser")
-            .CreatesItem<UserResponse>("Create a user in your agency", "Administrators: roles and clearance; a password to sign in with is optional (API tokens work without one).")
-            .Problems(StatusCodes.Status403Forbidden);
+            .CreatesItem<UserResponse>("Create a user in your agency", "Administrators: roles and clearance; a password to sign in with is optional (API tokens work without one). A name that exists already (also one created at the same moment) is 409.")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         users.MapPost("/{id:guid}/disable", DisableUserAsync).WithName("DisableUser")
             .Describe("Disable a user of your agency", "Administrators, not on their own account. The user's sessions end and API tokens stop at once; nothing is deleted.")
             .Produces(StatusCodes.Status204NoContent).Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);

@@ -54,7 +54,7 @@ public sealed class NodeMetrics : IDisposable
     public NodeMetrics(AuditLog audit)
     {
         _meter = new Meter(Telemetry.MeterName);
-        _meter.CreateObservableGauge("jisr.audit.queue.depth", () => audit.PendingCount, "{entry}", "Audit entries waiting to be written");
+        _meter.CreateObservableGauge("jisr.audit.queue.depth", () => audit.QueueDepth, "{entry}", "Audit entries waiting to be written");
         _purged = _meter.CreateCounter<long>("jisr.retention.purged", "{record}", "Records removed by the retention purge");
     }
 

@@ -56,12 +56,22 @@ public sealed partial class AccountService(JisrDbContext db, UserManager<JisrUse
         }
 
         db.Agencies.Add(agency);
-        await audit.SaveWithAuditAsync(db, (by ?? new AuditEvent(AuditActions.AgencyCreate, ActorName: "jisr-cli")) with
+        try
         {
-            Action = AuditActions.AgencyCreate,
-            TargetType = AuditTargets.Agency,
-            TargetId = agency.Code,
-        }, cancellationToken);
+            await audit.SaveWithAuditAsync(db, (by ?? new AuditEvent(AuditActions.AgencyCreate, ActorName: "jisr-cli")) with
+            {
+                Action = AuditActions.AgencyCreate,
+                TargetType = AuditTargets.Agency,
+                TargetId = agency.Code,
+            }, cancellationToken);
+        }
+        catch (DbUpdateException exception) when (StorageErrors.IsUniqueViolation(exception, "Agencies"))
+        {
+            // Another request or process registered the same code between the check above and this save.
+            db.ChangeTracker.Clear();
+            throw new DomainStateException($"an agency with code {agency.Code} exists already");
+        }
+
         return agency;
     }
 
@@ -100,13 +110,30 @@ public sealed partial class AccountService(JisrDbContext db, UserManager<JisrUse
         if (!result.Succeeded)
         {
             var error = result.Errors.First();
+            if (error.Code == nameof(IdentityErrorDescriber.DuplicateUserName))
+            {
+                throw DuplicateUser(name);
+            }
+
             var field = error.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "userName";
             throw new DomainValidationException(field, error.Description);
         }
 
-        await audit.SaveWithAuditAsync(db, by with { Action = AuditActions.UserCreate, TargetType = AuditTargets.User, TargetId = user.Id.ToString("D"), Detail = name }, cancellationToken);
+        try
+        {
+            await audit.SaveWithAuditAsync(db, by with { Action = AuditActions.UserCreate, TargetType = AuditTargets.User, TargetId = user.Id.ToString("D"), Detail = name }, cancellationToken);
+        }
+        catch (DbUpdateException exception) when (StorageErrors.IsUniqueViolation(exception, "AspNetUsers"))
+        {
+            // A concurrent request (or another process) created the same name after the check above: a conflict, not a failure.
+            db.ChangeTracker.Clear();
+            throw DuplicateUser(name);
+        }
+
         return user;
     }
+
+    private static DomainStateException DuplicateUser(string name) => new($"a user named {name} exists already; choose another name");
 
     public Task<JisrUser?> FindUserAsync(string userName) => users.FindByNameAsync(userName.Trim().ToLowerInvariant());
 

@@ -1,62 +1,112 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Jisr.Storage.Audit;
 
+/// <summary>When the audit log signs a checkpoint: every <see cref="EveryEntries"/> entries, every <see cref="Interval"/> if it wrote since, and at shutdown.</summary>
+public sealed record AuditCheckpointPolicy(AuditSigningKey Key)
+{
+    public const int DefaultEveryEntries = 1000;
+
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMinutes(5);
+
+    public int EveryEntries { get; init; } = DefaultEveryEntries;
+
+    public TimeSpan Interval { get; init; } = DefaultInterval;
+}
+
 /// <summary>
-/// The single writer of the hash-chained audit log for this node process.
+/// The writer of the hash-chained audit log for this node process; other processes (the CLI, more node processes) may
+/// write the same database at the same time.
 /// <list type="bullet">
 /// <item>Changes are saved together with their audit entry in one transaction: a change is never committed
 /// without its entry. Changes to tracked objects go through <see cref="SaveWithAuditAsync"/>.</item>
 /// <item>Reads, searches and new objects (<see cref="AppendAsync"/>) are group-committed: many concurrent
 /// requests share one transaction, and each waits until its own entry (and its new objects) are durable before
-/// it answers. If a shared batch fails, its items are retried one by one, so one bad item fails alone.</item>
+/// it answers. If a shared batch fails, its items are retried one by one, so one bad item fails alone. The queue is
+/// bounded: when it is full, callers wait (back-pressure) instead of the process filling its memory.</item>
 /// </list>
-/// Sequence numbers and hashes are assigned under one lock, so the chain never forks; the primary key on
-/// Sequence makes a second process writing the same database fail loudly instead of forking it.
+/// The chain head is read inside the writing transaction under the database's write lock (SQLite <c>BEGIN IMMEDIATE</c>,
+/// a PostgreSQL transaction-scoped advisory lock), so writers in several processes take turns and the chain never forks.
+/// With a <see cref="AuditCheckpointPolicy"/>, the log signs checkpoints with the node's key (see <see cref="AuditCheckpoint"/>).
 /// </summary>
-public sealed class AuditLog : IAsyncDisposable
+public sealed partial class AuditLog : IAsyncDisposable
 {
+    public const int DefaultQueueCapacity = 8192;
+
     private const int MaxBatch = 1024;
+
+    private const string HeadQuery = """SELECT "Sequence", "Hash" FROM "AuditLog" ORDER BY "Sequence" DESC LIMIT 1""";
+
+    /// <summary>
+    /// PostgreSQL: the advisory lock every process of every node takes to append to the chain (key "JISRAUDT" in ASCII),
+    /// then the head. One round trip; in READ COMMITTED the second statement's snapshot is taken after the lock is held.
+    /// </summary>
+    private const string PostgresLockAndHeadQuery = "SELECT pg_advisory_xact_lock(5352901244855075924); " + HeadQuery;
 
     private readonly Func<JisrDbContext> _openContext;
     private readonly TimeProvider _time;
+    private readonly AuditCheckpointPolicy? _checkpoints;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _chainLock = new(1, 1);
-    private readonly Channel<PendingEntry> _pending = Channel.CreateUnbounded<PendingEntry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingEntry> _pending;
     private readonly Task _writer;
-    private ChainHead? _head;
+    private readonly ITimer? _checkpointTimer;
+    private readonly Lock _timerGate = new();
+    private Task _timedCheckpoint = Task.CompletedTask;
+    private bool _closed;
 
-    // Counted here: a single-reader channel cannot count its items.
-    private int _pendingCount;
+    /// <summary>The last checkpoint this process knows of; -1 until read from the database.</summary>
+    private long _lastCheckpoint = -1;
 
-    public AuditLog(Func<JisrDbContext> openContext, TimeProvider time)
+    /// <summary>Whether this process appended entries that no checkpoint covers yet.</summary>
+    private bool _unsigned;
+
+    public AuditLog(Func<JisrDbContext> openContext, TimeProvider time, AuditCheckpointPolicy? checkpoints = null, ILogger<AuditLog>? logger = null, int queueCapacity = DefaultQueueCapacity)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
         _openContext = openContext;
         _time = time;
+        _checkpoints = checkpoints;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _pending = Channel.CreateBounded<PendingEntry>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _writer = Task.Run(WriteBatchesAsync);
+        if (checkpoints is not null && checkpoints.Interval > TimeSpan.Zero)
+        {
+            _checkpointTimer = time.CreateTimer(_ => StartTimedCheckpoint(), null, checkpoints.Interval, checkpoints.Interval);
+        }
     }
 
-    /// <summary>Entries waiting for the writer: the queue's depth, for the node's metrics.</summary>
-    public int PendingCount => Volatile.Read(ref _pendingCount);
+    /// <summary>Entries waiting for the group commit.</summary>
+    public int QueueDepth => _pending.Reader.Count;
+
+    /// <summary>The public key of this log's checkpoints, or null when it signs none.</summary>
+    public AuditPublicKey? SigningKey => _checkpoints?.Key.PublicKey;
 
     /// <summary>Appends an entry (group commit) and returns once it is durably stored.</summary>
-    public Task AppendAsync(AuditEvent auditEvent) => Enqueue(new PendingEntry(auditEvent, null));
+    public Task AppendAsync(AuditEvent auditEvent) => EnqueueAsync(new PendingEntry(auditEvent, null));
 
     /// <summary>
     /// Appends an entry (group commit) with new objects that <paramref name="addNew"/> adds to the batch's context;
     /// they commit in the same transaction as the entry, or not at all. For stores only: the context stays in Storage.
     /// </summary>
-    internal Task AppendAsync(AuditEvent auditEvent, Action<JisrDbContext> addNew) => Enqueue(new PendingEntry(auditEvent, addNew));
+    internal Task AppendAsync(AuditEvent auditEvent, Action<JisrDbContext> addNew) => EnqueueAsync(new PendingEntry(auditEvent, addNew));
 
-    private Task Enqueue(PendingEntry pending)
+    private async Task EnqueueAsync(PendingEntry pending)
     {
-        if (!_pending.Writer.TryWrite(pending))
+        try
         {
-            throw new InvalidOperationException("the audit log is shut down");
+            await _pending.Writer.WriteAsync(pending); // waits while the queue is full
+        }
+        catch (ChannelClosedException closed)
+        {
+            throw new InvalidOperationException("the audit log is shut down", closed);
         }
 
-        Interlocked.Increment(ref _pendingCount);
-        return pending.Completion.Task;
+        await pending.Completion.Task;
     }
 
     /// <summary>
@@ -67,36 +117,58 @@ public sealed class AuditLog : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(events);
+
+        // One writer at a time in this process, so this process's writers queue here rather than on the database lock.
         await _chainLock.WaitAsync(cancellationToken);
+        List<AuditEntry> entries = [];
+        AuditCheckpoint? checkpoint = null;
+        var savepoints = db.Database.AutoSavepointsEnabled;
         try
         {
-            var head = _head ??= await LoadHeadAsync(db, cancellationToken);
-            var entries = Chain(head, events);
+            await using var transaction = await BeginChainTransactionAsync(db, cancellationToken);
+
+            // A failed save rolls the whole transaction back: a savepoint before it would be one more round trip for nothing.
+            db.Database.AutoSavepointsEnabled = transaction is null && savepoints;
+            entries = Chain(await LockAndLoadHeadAsync(db, cancellationToken), events);
             db.AuditLog.AddRange(entries);
-            try
+            if (await CheckpointDueAsync(db, entries[^1].Sequence, cancellationToken))
             {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (Exception failure)
-            {
-                foreach (var entry in entries)
-                {
-                    db.Entry(entry).State = EntityState.Detached;
-                }
-
-                // A lost optimistic-concurrency race is the caller's conflict (409), told in words, not EF Core's exception.
-                if (failure is DbUpdateConcurrencyException)
-                {
-                    throw new Domain.Common.DomainStateException("someone else changed this at the same moment; reload it and try again", failure);
-                }
-
-                throw;
+                checkpoint = _checkpoints!.Key.Sign(entries[^1].Sequence, entries[^1].Hash, Now());
+                db.AuditCheckpoints.Add(checkpoint);
             }
 
-            _head = new ChainHead(entries[^1].Sequence, entries[^1].Hash);
+            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            _unsigned = checkpoint is null;
+            _lastCheckpoint = checkpoint?.Sequence ?? _lastCheckpoint;
+        }
+        catch (Exception failure)
+        {
+            foreach (var entry in entries)
+            {
+                db.Entry(entry).State = EntityState.Detached;
+            }
+
+            if (checkpoint is not null)
+            {
+                db.Entry(checkpoint).State = EntityState.Detached;
+            }
+
+            // A lost optimistic-concurrency race is the caller's conflict (409), told in words, not EF Core's exception.
+            if (failure is DbUpdateConcurrencyException)
+            {
+                throw new Domain.Common.DomainStateException("someone else changed this at the same moment; reload it and try again", failure);
+            }
+
+            throw;
         }
         finally
         {
+            db.Database.AutoSavepointsEnabled = savepoints;
             _chainLock.Release();
         }
     }
@@ -104,25 +176,129 @@ public sealed class AuditLog : IAsyncDisposable
     public Task SaveWithAuditAsync(JisrDbContext db, AuditEvent auditEvent, CancellationToken cancellationToken = default) =>
         SaveWithAuditAsync(db, [auditEvent], cancellationToken);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Signs a checkpoint for the chain's current head now (or returns the one this key signed for it already);
+    /// null when the log is empty. Needs a <see cref="AuditCheckpointPolicy"/>.
+    /// </summary>
+    public async Task<AuditCheckpoint?> CheckpointAsync(CancellationToken cancellationToken = default)
     {
-        _pending.Writer.TryComplete();
-        await _writer;
-        _chainLock.Dispose();
+        var key = _checkpoints?.Key ?? throw new InvalidOperationException("this audit log has no signing key");
+        await _chainLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = _openContext();
+            await using var transaction = await BeginChainTransactionAsync(db, cancellationToken);
+            var head = await LockAndLoadHeadAsync(db, cancellationToken);
+            if (head.Sequence == 0)
+            {
+                return null;
+            }
+
+            var checkpoint = await db.AuditCheckpoints.AsNoTracking()
+                .FirstOrDefaultAsync(c => c.Sequence == head.Sequence && c.KeyId == key.PublicKey.KeyId, cancellationToken);
+            if (checkpoint is null)
+            {
+                checkpoint = key.Sign(head.Sequence, head.Hash, Now());
+                db.AuditCheckpoints.Add(checkpoint);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction!.CommitAsync(cancellationToken);
+            }
+
+            _lastCheckpoint = head.Sequence;
+            _unsigned = false;
+            return checkpoint;
+        }
+        finally
+        {
+            _chainLock.Release();
+        }
     }
 
-    private static async Task<ChainHead> LoadHeadAsync(JisrDbContext db, CancellationToken cancellationToken)
+    /// <summary>Drains the queue, then signs a last checkpoint if this process wrote entries no checkpoint covers.</summary>
+    public async ValueTask DisposeAsync()
     {
-        var last = await db.AuditLog.AsNoTracking()
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash })
-            .FirstOrDefaultAsync(cancellationToken);
-        return last is null ? new ChainHead(0, AuditHasher.GenesisHash) : new ChainHead(last.Sequence, last.Hash);
+        Task timed;
+        lock (_timerGate)
+        {
+            _closed = true;
+            timed = _timedCheckpoint;
+        }
+
+        if (_checkpointTimer is not null)
+        {
+            await _checkpointTimer.DisposeAsync();
+        }
+
+        await timed;
+        _pending.Writer.TryComplete();
+        await _writer;
+        if (_checkpoints is not null && _unsigned)
+        {
+            try
+            {
+                await CheckpointAsync();
+            }
+#pragma warning disable CA1031 // Shutdown goes on; the entries stay chained and the next checkpoint covers them.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogCheckpointFailed(ex);
+            }
+        }
+
+        _chainLock.Dispose();
+        _checkpoints?.Key.Dispose();
     }
+
+    /// <summary>
+    /// Starts the transaction that appends to the chain (unless the caller has one). On SQLite, Microsoft.Data.Sqlite
+    /// begins transactions with <c>BEGIN IMMEDIATE</c>, which takes the file's write lock (waiting up to the busy timeout
+    /// for another process) and holds it to the commit; PostgreSQL takes its lock in <see cref="LockAndLoadHeadAsync"/>.
+    /// </summary>
+    private static async Task<IDbContextTransaction?> BeginChainTransactionAsync(JisrDbContext db, CancellationToken cancellationToken) =>
+        db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+
+    /// <summary>
+    /// Takes the chain's lock (PostgreSQL) and reads the newest entry, in the chain transaction. Constant statements
+    /// through the context's own connection: this runs for every batch, and EF Core's query pipeline cost more than the read.
+    /// </summary>
+    private static async Task<ChainHead> LockAndLoadHeadAsync(JisrDbContext db, CancellationToken cancellationToken)
+    {
+        var postgres = db is PostgresJisrDbContext;
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = postgres ? PostgresLockAndHeadQuery : HeadQuery;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (postgres)
+        {
+            await reader.NextResultAsync(cancellationToken); // past the lock's empty result
+        }
+
+        return await reader.ReadAsync(cancellationToken)
+            ? new ChainHead(reader.GetInt64(0), (byte[])reader.GetValue(1))
+            : new ChainHead(0, AuditHasher.GenesisHash);
+    }
+
+    private async Task<bool> CheckpointDueAsync(JisrDbContext db, long head, CancellationToken cancellationToken)
+    {
+        if (_checkpoints is null)
+        {
+            return false;
+        }
+
+        if (_lastCheckpoint < 0)
+        {
+            _lastCheckpoint = await db.AuditCheckpoints.MaxAsync(c => (long?)c.Sequence, cancellationToken) ?? 0;
+        }
+
+        return head - _lastCheckpoint >= _checkpoints.EveryEntries;
+    }
+
+    private DateTimeOffset Now() => Domain.Common.Instants.Normalize(_time.GetUtcNow());
 
     private List<AuditEntry> Chain(ChainHead head, IReadOnlyList<AuditEvent> events)
     {
-        var at = Jisr.Domain.Common.Instants.Normalize(_time.GetUtcNow());
+        var at = Now();
         var entries = new List<AuditEntry>(events.Count);
         var sequence = head.Sequence;
         var previous = head.Hash;
@@ -136,6 +312,29 @@ public sealed class AuditLog : IAsyncDisposable
         return entries;
     }
 
+    private void StartTimedCheckpoint()
+    {
+        lock (_timerGate)
+        {
+            if (!_closed && _unsigned && _timedCheckpoint.IsCompleted)
+            {
+                _timedCheckpoint = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await CheckpointAsync();
+                    }
+#pragma warning disable CA1031 // A timer must not crash the process; the next tick or the next batch tries again.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        LogCheckpointFailed(ex);
+                    }
+                });
+            }
+        }
+    }
+
     private async Task WriteBatchesAsync()
     {
         var batch = new List<PendingEntry>(MaxBatch);
@@ -144,7 +343,6 @@ public sealed class AuditLog : IAsyncDisposable
             batch.Clear();
             while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var item))
             {
-                Interlocked.Decrement(ref _pendingCount);
                 batch.Add(item);
             }
 
@@ -157,10 +355,10 @@ public sealed class AuditLog : IAsyncDisposable
                 }
             }
 #pragma warning disable CA1031 // The writer loop must survive a failed batch; the callers get the exception.
-            catch (Exception) when (batch.Count(i => i.AddNew is not null) > 0 && batch.Count > 1)
+            catch (Exception ex) when (batch.Count(i => i.AddNew is not null) > 0 && batch.Count > 1)
             {
                 // One item may have spoilt the batch: give each its own transaction, so only that one fails.
-                _head = null;
+                LogBatchRetried(ex, batch.Count);
                 foreach (var item in batch)
                 {
                     try
@@ -168,17 +366,17 @@ public sealed class AuditLog : IAsyncDisposable
                         await SaveBatchAsync([item]);
                         item.Completion.TrySetResult();
                     }
-                    catch (Exception ex)
+                    catch (Exception single)
                     {
-                        _head = null;
-                        item.Completion.TrySetException(ex);
+                        LogBatchFailed(single, 1);
+                        item.Completion.TrySetException(single);
                     }
                 }
             }
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _head = null; // reload from the database before the next batch
+                LogBatchFailed(ex, batch.Count);
                 foreach (var item in batch)
                 {
                     item.Completion.TrySetException(ex);
@@ -197,6 +395,15 @@ public sealed class AuditLog : IAsyncDisposable
 
         await SaveWithAuditAsync(db, [.. batch.Select(p => p.Event)]);
     }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Audit entries could not be stored ({Count} in the batch); their requests fail")]
+    private partial void LogBatchFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "A batch of {Count} audit entries failed; retrying them one by one")]
+    private partial void LogBatchRetried(Exception exception, int count);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Signing an audit checkpoint failed; the next batch or tick tries again")]
+    private partial void LogCheckpointFailed(Exception exception);
 
     private sealed record ChainHead(long Sequence, byte[] Hash);
 

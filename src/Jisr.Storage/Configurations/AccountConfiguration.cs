@@ -92,3 +92,25 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.HasIndex(e => e.ActorUserId);
     }
 }
+
+internal sealed class AuditCheckpointConfiguration : IEntityTypeConfiguration<AuditCheckpoint>
+{
+    public void Configure(EntityTypeBuilder<AuditCheckpoint> builder)
+    {
+        builder.ToTable("AuditCheckpoints");
+        builder.HasKey(c => new { c.Sequence, c.KeyId });
+        builder.Property(c => c.Sequence).ValueGeneratedNever();
+        builder.Property(c => c.KeyId).HasMaxLength(64);
+    }
+}
+
+internal sealed class JobLeaseConfiguration : IEntityTypeConfiguration<JobLease>
+{
+    public void Configure(EntityTypeBuilder<JobLease> builder)
+    {
+        builder.ToTable("JobLeases");
+        builder.HasKey(l => l.Job);
+        builder.Property(l => l.Job).HasMaxLength(JobLeases.MaxNameLength);
+        builder.Property(l => l.Holder).HasMaxLength(JobLeases.MaxNameLength);
+    }
+}

@@ -833,6 +833,31 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Storage.Audit.AuditCheckpoint", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("EntryHash")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Sequence", "KeyId");
+
+                    b.ToTable("AuditCheckpoints", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Storage.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Sequence")
@@ -892,6 +917,25 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.HasIndex("TargetType", "TargetId");
 
                     b.ToTable("AuditLog", (string)null);
+                });
+
+            modelBuilder.Entity("Jisr.Storage.JobLease", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("Until")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Job");
+
+                    b.ToTable("JobLeases", (string)null);
                 });
 
             modelBuilder.Entity("Jisr.Storage.Records.SearchHit", b =>

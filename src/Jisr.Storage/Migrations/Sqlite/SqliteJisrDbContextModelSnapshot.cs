@@ -816,6 +816,31 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Storage.Audit.AuditCheckpoint", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("EntryHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Sequence", "KeyId");
+
+                    b.ToTable("AuditCheckpoints", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Storage.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Sequence")
@@ -875,6 +900,25 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.HasIndex("TargetType", "TargetId");
 
                     b.ToTable("AuditLog", (string)null);
+                });
+
+            modelBuilder.Entity("Jisr.Storage.JobLease", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Until")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Job");
+
+                    b.ToTable("JobLeases", (string)null);
                 });
 
             modelBuilder.Entity("Jisr.Storage.Records.SearchHit", b =>
