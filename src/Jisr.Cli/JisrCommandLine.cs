@@ -23,6 +23,7 @@ public static class JisrCommandLine
             AuditCommand.Create(),
             MatchCommand.Create(),
             OpenApiCommand.Create(),
+            StixCommand.Create(),
         };
 
         var parsed = root.Parse(args);

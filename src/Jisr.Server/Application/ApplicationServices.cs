@@ -18,6 +18,7 @@ public static class ApplicationServices
         services.AddScoped<ReleaseService>();
         services.AddScoped<ConsentService>();
         services.AddScoped<NoticeService>();
+        services.AddScoped<StixExchangeService>();
         return services;
     }
 }

@@ -115,7 +115,7 @@ public sealed class StixImportSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         _db.Records.Add(record);
-        _db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.Of(record, entityTexts);
+        _db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.OfTexts(record, entityTexts);
         _events.Add(CallerEvents.For(_principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success, detail: "imported"));
         return CountAsync(cancellationToken);
     }

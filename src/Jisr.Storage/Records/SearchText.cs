@@ -14,11 +14,11 @@ public static class SearchText
     public static string Of(Record record, IEnumerable<Entity> entities)
     {
         ArgumentNullException.ThrowIfNull(entities);
-        return Of(record, entities.SelectMany(TextsOf));
+        return OfTexts(record, entities.SelectMany(TextsOf));
     }
 
     /// <summary>The same from the entities' texts (label, other names, aliases), for an import that no longer holds the entities.</summary>
-    public static string Of(Record record, IEnumerable<string> entityTexts)
+    public static string OfTexts(Record record, IEnumerable<string> entityTexts)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(entityTexts);
