@@ -175,9 +175,9 @@ public sealed class StixBundleReader
                         {
                             BundleId = value;
                         }
-                        else
+                        else if (value != "2.1")
                         {
-                            throw new StixBundleException($"bundle: spec_version '{value}' on the bundle is STIX 2.0; Jisr reads STIX 2.1 bundles");
+                            throw new StixBundleException($"bundle: spec_version '{value}': Jisr reads STIX 2.1 bundles");
                         }
 
                         return true;

@@ -123,10 +123,30 @@ public static partial class StixObjectValidator
                 {
                     refusals.Add(new StixRefusal(id, "pattern", why));
                 }
+                else
+                {
+                    foreach (var custom in StixPattern.ObjectTypesOf(Text(item, "pattern")!).Where(t => !ObservableTypes.Contains(t) && !t.StartsWith("x-", StringComparison.Ordinal)))
+                    {
+                        refusals.Add(new StixRefusal(id, "pattern", $"object type '{custom}' is neither a STIX cyber-observable nor a custom type starting 'x-'"));
+                    }
+                }
 
                 break;
             case "marking-definition":
                 CheckMarkingDefinition(item, id, refusals);
+                break;
+            case "language-content" when item.TryGetProperty("contents", out var contents) && contents.ValueKind == JsonValueKind.Object:
+                foreach (var language in contents.EnumerateObject().Where(l => l.Value.ValueKind == JsonValueKind.Object))
+                {
+                    foreach (var property in language.Value.EnumerateObject().Where(p => !PropertyName().IsMatch(p.Name)))
+                    {
+                        refusals.Add(new StixRefusal(id, "language-content", $"'{property.Name}' in '{language.Name}' of 'contents' is not a valid property name"));
+                    }
+                }
+
+                break;
+            case "process" when Text(item, "id") is { } processId && processId.Length > 8 && processId[^22] != '4':
+                refusals.Add(new StixRefusal(id, "process-id", "a process has no identifying properties, so its id must be a UUIDv4"));
                 break;
             case "network-traffic" when item.TryGetProperty("is_active", out var active) && active.ValueKind == JsonValueKind.True && item.TryGetProperty("end", out _):
                 refusals.Add(new StixRefusal(id, "network-traffic", "an active connection has no 'end'"));
@@ -219,6 +239,9 @@ public static partial class StixObjectValidator
             refusals.Add(new StixRefusal(id, "timestamp-order", $"'{second}' ({b}) must be {(strictlyLater ? "later than" : "later than or equal to")} '{first}' ({a})"));
         }
     }
+
+    [GeneratedRegex("^[a-z0-9_]{3,250}$")]
+    private static partial Regex PropertyName();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")]
     private static partial Regex DateLike();

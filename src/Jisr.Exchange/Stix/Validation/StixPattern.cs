@@ -6,7 +6,7 @@ namespace Jisr.Exchange.Stix.Validation;
 /// <summary>
 /// The STIX 2.1 patterning language (specification part 9): a recursive-descent check of the grammar, the literals
 /// (strings, timestamps, hex, binary, numbers) and the qualifiers, and the rule that an object type is one STIX defines
-/// or a custom one starting <c>x-</c>. <see cref="SimpleEquality"/> reads the one-comparison patterns Jisr maps to entities.
+/// <see cref="SimpleEquality"/> reads the one-comparison patterns Jisr maps to entities.
 /// </summary>
 public static partial class StixPattern
 {
@@ -30,6 +30,21 @@ public static partial class StixPattern
         }
     }
 
+    /// <summary>The object types a valid pattern tests (empty when it is not valid).</summary>
+    public static IReadOnlySet<string> ObjectTypesOf(string pattern)
+    {
+        try
+        {
+            var parser = new Parser(Tokenize(pattern));
+            parser.Pattern();
+            return parser.ObjectTypes;
+        }
+        catch (PatternException)
+        {
+            return new HashSet<string>();
+        }
+    }
+
     /// <summary>For <c>[type:path = 'value']</c>: the type, the property path and the value; null for anything else.</summary>
     public static (string Type, string Path, string Value)? SimpleEquality(string pattern)
     {
@@ -47,15 +62,24 @@ public static partial class StixPattern
 
     private static string Unescape(string quoted) => quoted.Replace("\\'", "'", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal);
 
+    /// <summary>The grammar's timestamp literal: each field in range (the calendar is not checked, as in the reference grammar).</summary>
+    private static bool TimestampLiteralShape(string text)
+    {
+        var match = TimestampLiteral().Match(text);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        int N(int group) => int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
+        return N(2) is >= 1 and <= 12 && N(3) is >= 1 and <= 31 && N(4) <= 23 && N(5) <= 59 && N(6) <= 60;
+    }
+
+    [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$")]
+    private static partial Regex TimestampLiteral();
+
     [GeneratedRegex(@"^\s*\[\s*([a-z0-9-]+):([a-z0-9_]+(?:\.[a-z0-9_]+)*)\s*=\s*'((?:[^'\\]|\\['\\])*)'\s*\]\s*$")]
     private static partial Regex SimpleEqualityRegex();
-
-    private static readonly HashSet<string> ObservableTypes = new(StringComparer.Ordinal)
-    {
-        "artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message", "file", "ipv4-addr",
-        "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process", "software", "url", "user-account",
-        "windows-registry-key", "x509-certificate",
-    };
 
     private enum Kind
     {
@@ -162,7 +186,7 @@ public static partial class StixPattern
             }
 
             var two = i + 1 < text.Length ? text.Substring(i, 2) : null;
-            if (two is "!=" or "<=" or ">=")
+            if (two is "!=" or "<=" or ">=" or "==")
             {
                 tokens.Add(new Token(Kind.Symbol, two, start));
                 i += 2;
@@ -186,6 +210,10 @@ public static partial class StixPattern
     private sealed class Parser(List<Token> tokens)
     {
         private int _at;
+        private string? _lastProperty;
+        private string? _beforeLastProperty;
+
+        public HashSet<string> ObjectTypes { get; } = new(StringComparer.Ordinal);
 
         private Token Current => tokens[_at];
 
@@ -235,7 +263,8 @@ public static partial class StixPattern
 
         private void Observation()
         {
-            if (IsSymbol("["))
+            var bracketed = IsSymbol("[");
+            if (bracketed)
             {
                 _at++;
                 ComparisonOr();
@@ -252,13 +281,20 @@ public static partial class StixPattern
                 throw Error($"expected '[' or '(' but found '{Current.Text}'");
             }
 
-            Qualifiers();
+            Qualifiers(bracketed);
         }
 
-        private void Qualifiers()
+        /// <summary>Qualifiers; one observation in brackets takes each kind at most once (the reference validator's rule).</summary>
+        private void Qualifiers(bool once)
         {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             while (true)
             {
+                if (Current.Kind == Kind.Word && Current.Text is "START" or "WITHIN" or "REPEATS" && !seen.Add(Current.Text) && once)
+                {
+                    throw Error($"duplicate qualifier {Current.Text}");
+                }
+
                 if (IsWord("START"))
                 {
                     _at++;
@@ -297,7 +333,7 @@ public static partial class StixPattern
 
         private void TimestampLiteral()
         {
-            if (Current.Kind != Kind.Timestamp || !StixTimestamp.TryParse(Current.Text, out _))
+            if (Current.Kind != Kind.Timestamp || !TimestampLiteralShape(Current.Text))
             {
                 throw Error($"expected a timestamp literal t'YYYY-MM-DDTHH:MM:SSZ' but found '{Current.Text}'");
             }
@@ -349,9 +385,15 @@ public static partial class StixPattern
             }
 
             var op = Current;
-            if (op.Kind == Kind.Symbol && op.Text is "=" or "!=" or "<" or "<=" or ">" or ">=")
+            if (op.Kind == Kind.Symbol && op.Text is "=" or "==" or "!=" or "<" or "<=" or ">" or ">=")
             {
                 _at++;
+                if (_beforeLastProperty == "hashes" && Current.Kind == Kind.String && HashLength(_lastProperty) is { } length
+                    && (Current.Text.Length != length || !Current.Text.All(char.IsAsciiHexDigit)))
+                {
+                    throw Error($"'{Current.Text}' is not a valid {_lastProperty} hash");
+                }
+
                 Literal();
             }
             else if (IsWord("IN"))
@@ -398,16 +440,12 @@ public static partial class StixPattern
         private void ObjectPath()
         {
             var type = Current;
-            if (type.Kind != Kind.Word || type.Text.Contains('_', StringComparison.Ordinal))
+            if (type.Kind != Kind.Word)
             {
                 throw Error($"expected an object type but found '{type.Text}'");
             }
 
-            if (!ObservableTypes.Contains(type.Text) && !type.Text.StartsWith("x-", StringComparison.Ordinal))
-            {
-                throw Error($"object type '{type.Text}' is not a STIX cyber-observable type and custom types start with 'x-'");
-            }
-
+            ObjectTypes.Add(type.Text);
             _at++;
             Expect(":");
             if (Current.Kind is not (Kind.Word or Kind.String))
@@ -415,6 +453,8 @@ public static partial class StixPattern
                 throw Error($"expected a property name but found '{Current.Text}'");
             }
 
+            _beforeLastProperty = null;
+            _lastProperty = Current.Text;
             _at++;
             while (true)
             {
@@ -426,6 +466,8 @@ public static partial class StixPattern
                         throw Error($"expected a property name but found '{Current.Text}'");
                     }
 
+                    _beforeLastProperty = _lastProperty;
+                    _lastProperty = Current.Text;
                     _at++;
                 }
                 else if (IsSymbol("["))
@@ -452,7 +494,7 @@ public static partial class StixPattern
             var ok = token.Kind switch
             {
                 Kind.String or Kind.Int or Kind.Float => true,
-                Kind.Timestamp => StixTimestamp.TryParse(token.Text, out _),
+                Kind.Timestamp => TimestampLiteralShape(token.Text),
                 Kind.Hex => token.Text.Length % 2 == 0 && token.Text.All(char.IsAsciiHexDigit),
                 Kind.Binary => IsBase64(token.Text),
                 Kind.Word => token.Text is "true" or "false",
@@ -465,6 +507,15 @@ public static partial class StixPattern
 
             _at++;
         }
+
+        private static int? HashLength(string? algorithm) => algorithm switch
+        {
+            "MD5" => 32,
+            "SHA-1" => 40,
+            "SHA-256" or "SHA3-256" => 64,
+            "SHA-512" or "SHA3-512" => 128,
+            _ => null,
+        };
 
         private static bool IsBase64(string text) => text.Length % 4 == 0 && Convert.TryFromBase64String(text, new byte[text.Length], out _);
 
