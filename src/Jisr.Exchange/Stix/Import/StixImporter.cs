@@ -179,8 +179,14 @@ public sealed class StixImporter
 
     private Entity? MapEntity(string id, string type, JsonElement item)
     {
-        if (JisrProperties(item) is { } jisr && jisr.TryGetProperty("entity", out var fields))
+        if (JisrProperties(item) is { } jisr)
         {
+            if (!jisr.TryGetProperty("entity", out var fields))
+            {
+                return null; // an agency's own identity (the source of what it sent) is not an entity
+            }
+
+
             // Jisr's own description: it must be valid, as any entity Jisr writes.
             try
             {
