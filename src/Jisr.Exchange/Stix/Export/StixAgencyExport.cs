@@ -168,7 +168,7 @@ public static class StixAgencyExport
             ["handling"] = Marking.HandlingNames[m.Handling],
             ["legal_basis"] = record.LegalBasis,
             ["purpose"] = record.Purpose,
-            ["retention_until"] = Timestamp(record.RetentionUntil),
+            ["retention_until"] = record.RetentionUntil.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
             ["review_date"] = record.ReviewDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["source_grading"] = record.SourceGrading.ToString(),
             ["threat_domains"] = new JsonArray([.. record.ThreatDomains.Select(d => (JsonNode)RecordVocabulary.ThreatDomains[d])]),

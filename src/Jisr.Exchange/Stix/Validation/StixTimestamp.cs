@@ -18,7 +18,19 @@ public static partial class StixTimestamp
             return false;
         }
 
-        return DateTimeOffset.TryParseExact(match.Groups[1].Value + "Z", "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant);
+        if (!DateTimeOffset.TryParseExact(match.Groups[1].Value + "Z", "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant))
+        {
+            return false;
+        }
+
+        // The fraction to the tick (100 ns): what Jisr stores; finer digits only order timestamps (see Compare).
+        var fraction = match.Groups[2].Value.TrimStart('.');
+        if (fraction.Length > 0)
+        {
+            instant = instant.AddTicks(long.Parse(fraction.Length > 7 ? fraction[..7] : fraction.PadRight(7, '0'), CultureInfo.InvariantCulture));
+        }
+
+        return true;
     }
 
     /// <summary>Whether the text has the shape of a timestamp (what needs the calendar check).</summary>
