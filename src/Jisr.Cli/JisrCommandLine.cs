@@ -24,6 +24,7 @@ public static class JisrCommandLine
             MatchCommand.Create(),
             OpenApiCommand.Create(),
             StixCommand.Create(),
+            MispCommand.Create(),
         };
 
         var parsed = root.Parse(args);

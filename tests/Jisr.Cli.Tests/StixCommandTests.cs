@@ -95,4 +95,25 @@ public sealed class StixCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("over the limit of 1,000", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MispImport_OfASampleEvent_MakesOneRecord_AndANonEventIsRefusedWithNothingWritten()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var db = Db(database);
+        Assert.Equal(0, (await Jisr.RunAsync("agency", "add", "--db", db, "--code", "ES-PART", "--name", "Partner", "--country", "ES")).ExitCode);
+        var samples = Path.Combine(AppContext.BaseDirectory, "data", "misp", "events", "pymisp-tests");
+
+        var imported = await Jisr.RunAsync("misp", "import", "--db", db, "--agency", "ES-PART", Path.Combine(samples, "mispevent_testfiles", "existing_event.json"));
+        var refused = await Jisr.RunAsync("misp", "import", "--db", db, "--agency", "ES-PART", Path.Combine(samples, "sharing_groups.json"));
+
+        Assert.True(imported.ExitCode == 0, imported.Error);
+        Assert.StartsWith("OK imported 174 objects: 1 records", imported.Output, StringComparison.Ordinal);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("not a MISP event", refused.Error, StringComparison.Ordinal);
+        await using var context = database.Open();
+        var record = await context.Records.SingleAsync();
+        Assert.Equal(Domain.Markings.Tlp.Clear, record.Marking.Tlp); // tlp:white
+        Assert.Equal(174, await context.StixObjects.CountAsync());
+    }
 }

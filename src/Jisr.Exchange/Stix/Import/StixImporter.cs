@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Domain.Exchange;
@@ -69,17 +70,50 @@ public sealed class StixImporter
         try
         {
             reader = new StixBundleReader(bundle, _options.MaxBundleBytes);
-            while (reader.Next() is { } document)
-            {
-                using (document)
-                {
-                    _source = $"{_options.SourceKind}:{reader.BundleId ?? "bundle"}";
-                    await ObjectAsync(document.RootElement, cancellationToken);
-                }
-            }
         }
         catch (StixBundleException bad)
         {
+            return Result([new StixRefusal("bundle", "bundle", bad.Message)]);
+        }
+
+        // Validation (the schemas) is the costly part and needs nothing but the object: it runs on the thread pool, a
+        // bounded window of objects ahead of the mapping, which takes the results in the bundle's order.
+        var window = Channel.CreateBounded<Task<Checked>>(new BoundedChannelOptions(Math.Max(8, Environment.ProcessorCount * 8)) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    while (reader.Next() is { } document)
+                    {
+                        await window.Writer.WriteAsync(Task.Run(() => Check(document), cancellationToken), cancellationToken);
+                    }
+
+                    window.Writer.Complete();
+                }
+                catch (Exception failure)
+                {
+                    window.Writer.Complete(failure);
+                }
+            },
+            cancellationToken);
+        try
+        {
+            await foreach (var pending in window.Reader.ReadAllAsync(cancellationToken))
+            {
+                var item = await pending;
+                using (item.Document)
+                {
+                    _source = $"{_options.SourceKind}:{reader.BundleId ?? "bundle"}";
+                    await ObjectAsync(item, cancellationToken);
+                }
+            }
+
+            await producer;
+        }
+        catch (StixBundleException bad)
+        {
+            await DrainAsync(window.Reader);
             return Result([new StixRefusal("bundle", "bundle", bad.Message)]);
         }
 
@@ -105,10 +139,35 @@ public sealed class StixImporter
     private StixImportResult Result(IReadOnlyList<StixRefusal> refusals) =>
         new(refusals, _objects, _records, _entityInfo.Count, _links.Count, _kept);
 
-    private async Task ObjectAsync(JsonElement item, CancellationToken cancellationToken)
+    /// <summary>One object read and validated, with its exact text and a hash of it (to tell a repeat from a conflict).</summary>
+    private sealed record Checked(JsonDocument Document, IReadOnlyList<StixRefusal> Problems, string Raw, UInt128 Hash);
+
+    private static Checked Check(JsonDocument document)
+    {
+        var raw = document.RootElement.GetRawText();
+        return new Checked(document, StixObjectValidator.Validate(document.RootElement), raw, BitConverter.ToUInt128(SHA256.HashData(Encoding.UTF8.GetBytes(raw))));
+    }
+
+    private static async Task DrainAsync(ChannelReader<Task<Checked>> reader)
+    {
+        while (reader.TryRead(out var pending))
+        {
+            try
+            {
+                (await pending).Document.Dispose();
+            }
+            catch (OperationCanceledException)
+            {
+                // nothing to dispose
+            }
+        }
+    }
+
+    private async Task ObjectAsync(Checked @checked, CancellationToken cancellationToken)
     {
         _objects++;
-        var problems = StixObjectValidator.Validate(item);
+        var item = @checked.Document.RootElement;
+        var problems = @checked.Problems;
         _refusals.AddRange(problems);
         var id = StixObjectValidator.Text(item, "id");
         var type = StixObjectValidator.Text(item, "type");
@@ -117,9 +176,9 @@ public sealed class StixImporter
             return;
         }
 
-        var raw = item.GetRawText();
+        var raw = @checked.Raw;
         var modified = StixObjectValidator.Text(item, "modified");
-        var hash = BitConverter.ToUInt128(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
+        var hash = @checked.Hash;
         if (_seen.TryGetValue(id, out var earlier))
         {
             if (earlier.Modified == modified)
