@@ -9,6 +9,8 @@ namespace Jisr.Exchange.Tests;
 /// <summary>MISP events through the STIX importer: every sample event imports, its tags become marking, grading and labels.</summary>
 public sealed class MispEventImportTests
 {
+    private static readonly DateTimeOffset Now = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
     private static readonly string Folder = Path.Combine(StixTestData.Root, "misp", "events");
 
     /// <summary>Whether a file holds MISP events: {"Event": ...}, a bare event (with "info"), or a list of them.</summary>
@@ -38,12 +40,12 @@ public sealed class MispEventImportTests
         if (!IsEvent(JsonNode.Parse(File.ReadAllText(path))))
         {
             using var notEvent = File.OpenRead(path);
-            Assert.StartsWith("misp: ", Assert.Throws<MispFormatException>(() => MispEventConverter.ToStixBundle(notEvent)).Message, StringComparison.Ordinal);
+            Assert.StartsWith("misp: ", Assert.Throws<MispFormatException>(() => MispEventConverter.ToStixBundle(notEvent, Now)).Message, StringComparison.Ordinal);
             return;
         }
 
         using var input = File.OpenRead(path);
-        using var bundle = MispEventConverter.ToStixBundle(input);
+        using var bundle = MispEventConverter.ToStixBundle(input, Now);
         var text = new StreamReader(bundle).ReadToEnd();
         var (result, sink) = await MemorySink.ImportAsync(text, new StixImportOptions { SourceKind = "misp" });
 
@@ -101,7 +103,7 @@ public sealed class MispEventImportTests
                 }),
             },
         };
-        using var bundle = MispEventConverter.ToStixBundle(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(misp.ToJsonString())));
+        using var bundle = MispEventConverter.ToStixBundle(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(misp.ToJsonString())), Now);
         var (result, sink) = await MemorySink.ImportAsync(new StreamReader(bundle).ReadToEnd(), new StixImportOptions { SourceKind = "misp" });
 
         Assert.True(result.Succeeded, string.Join("\n", result.Refusals));

@@ -30,11 +30,11 @@ internal static class MispCommand
                 throw new CommandException($"{input.Name}: {input.Length:N0} bytes, over the limit of {settings.MaxBundleBytes:N0} (raise it with --max-bytes)");
             }
 
-            return await StixCommand.RunImportAsync(parsed.GetValue(db)!, parsed.GetValue(agency)!, input, settings, cancellationToken, stream =>
+            return await StixCommand.RunImportAsync(parsed.GetValue(db)!, parsed.GetValue(agency)!, input, settings, cancellationToken, (stream, now) =>
             {
                 try
                 {
-                    return MispEventConverter.ToStixBundle(stream);
+                    return MispEventConverter.ToStixBundle(stream, now);
                 }
                 catch (MispFormatException bad)
                 {

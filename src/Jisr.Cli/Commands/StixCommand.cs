@@ -59,7 +59,7 @@ internal static class StixCommand
     }
 
     /// <summary>Runs an import and prints the outcome: the counts, or one line per refusal (exit 1).</summary>
-    public static async Task<int> RunImportAsync(string db, string agencyCode, FileInfo file, StixImportOptions options, CancellationToken cancellationToken, Func<Stream, Stream>? convert = null)
+    public static async Task<int> RunImportAsync(string db, string agencyCode, FileInfo file, StixImportOptions options, CancellationToken cancellationToken, Func<Stream, DateTimeOffset, Stream>? convert = null)
     {
         if (!file.Exists)
         {
@@ -70,7 +70,7 @@ internal static class StixCommand
         await using var scope = services.CreateAsyncScope();
         var found = await FindAgencyAsync(scope.ServiceProvider, agencyCode, cancellationToken);
         await using var input = file.OpenRead();
-        var stream = convert is null ? input : convert(input);
+        var stream = convert is null ? input : convert(input, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow());
         var result = await scope.ServiceProvider.GetRequiredService<StixExchangeService>()
             .ImportAsync(StixExchangeService.SystemWriter(found), stream, options, cancellationToken);
         if (!result.Succeeded)

@@ -36,7 +36,8 @@ public static class MispEventConverter
 {
     private static readonly Guid MispNamespace = new("8f1d2c3b-4a5e-4f60-9b7c-1d2e3f4a5b6c");
 
-    public static MemoryStream ToStixBundle(Stream mispJson)
+    /// <summary>The bundle; <paramref name="now"/> checks dates (a date of birth is never in the future).</summary>
+    public static MemoryStream ToStixBundle(Stream mispJson, DateTimeOffset now)
     {
         JsonNode? root;
         try
@@ -56,7 +57,7 @@ public static class MispEventConverter
         var objects = new JsonArray();
         foreach (var item in events)
         {
-            AddEvent(item, objects);
+            AddEvent(item, objects, now);
         }
 
         var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid():D}", ["objects"] = objects };
@@ -81,7 +82,7 @@ public static class MispEventConverter
         return node is JsonObject bare && bare["info"] is JsonValue ? bare : null;
     }
 
-    private static void AddEvent(JsonObject item, JsonArray objects)
+    private static void AddEvent(JsonObject item, JsonArray objects, DateTimeOffset now)
     {
         // An event not yet uploaded has no uuid: one derived from its content, so the same file is recognised again.
         var uuid = Str(item, "uuid") ?? StixIds.UuidV5(MispNamespace, item.ToJsonString()).ToString("D");
@@ -131,7 +132,7 @@ public static class MispEventConverter
 
         foreach (var mispObject in (item["Object"] as JsonArray ?? []).OfType<JsonObject>().Where(o => o["deleted"]?.GetValue<bool>() != true))
         {
-            foreach (var stix in ObjectObjects(mispObject, created, used))
+            foreach (var stix in ObjectObjects(mispObject, created, used, now))
             {
                 Add(stix);
             }
@@ -257,7 +258,7 @@ public static class MispEventConverter
     }
 
     /// <summary>Person, organisation and geolocation objects as identities and locations; any other object's attributes one by one, and the object kept.</summary>
-    private static IEnumerable<JsonObject> ObjectObjects(JsonObject mispObject, string eventCreated, HashSet<string> used)
+    private static IEnumerable<JsonObject> ObjectObjects(JsonObject mispObject, string eventCreated, HashSet<string> used, DateTimeOffset now)
     {
         var name = Str(mispObject, "name") ?? "object";
         var attributes = (mispObject["Attribute"] as JsonArray ?? []).OfType<JsonObject>().Where(a => a["deleted"]?.GetValue<bool>() != true).ToList();
@@ -282,7 +283,7 @@ public static class MispEventConverter
                         ? new JsonArray(new JsonObject { ["kind"] = "passport", ["value"] = passport, ["country"] = Rel("passport-country") is { Length: 2 } pc ? pc.ToUpperInvariant() : null })
                         : new JsonArray(),
                 };
-                if (Describes(fields))
+                if (Describes(fields, now))
                 {
                     person["extensions"] = JisrExtension.Wrap(new JsonObject { ["entity"] = fields });
                 }
@@ -336,12 +337,12 @@ public static class MispEventConverter
     }
 
     /// <summary>Whether the fields make a valid Jisr person (else the identity travels without the extension and maps by its name).</summary>
-    private static bool Describes(JsonObject fields)
+    private static bool Describes(JsonObject fields, DateTimeOffset now)
     {
         try
         {
             using var document = JsonDocument.Parse(fields.ToJsonString());
-            EntityFields.ToEntity(document.RootElement, AgencyId.From(Guid.Empty), DateTimeOffset.UtcNow);
+            EntityFields.ToEntity(document.RootElement, AgencyId.From(Guid.Empty), now);
             return true;
         }
         catch (DomainValidationException)
