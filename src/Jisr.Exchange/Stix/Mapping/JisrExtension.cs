@@ -12,7 +12,7 @@ public static class JisrExtension
 {
     public const string Id = "extension-definition--a4b1f3e2-6c2d-4f8a-9b7e-3d5c1e9f0a21";
     public const string CreatorId = "identity--0b6f2a44-7c1d-4e39-a8f5-2e9d4c6b1a37";
-    public const string Schema = "https://github.com/jisr-project/jisr/blob/main/docs/stix-extension.md";
+    public const string Schema = "https://github.com/jisr-project/jisr/blob/main/docs/stix-exchange.md";
     private const string Created = "2026-01-01T00:00:00.000Z";
 
     /// <summary>The identity that defines the extension (the schema requires a creator).</summary>
