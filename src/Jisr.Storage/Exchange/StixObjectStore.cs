@@ -117,7 +117,7 @@ public sealed class StixImportSession : IAsyncDisposable
         _db.Records.Add(record);
         _db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.OfTexts(record, entityTexts);
         _events.Add(CallerEvents.For(_principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success, detail: "imported"));
-        return CountAsync(cancellationToken);
+        return CountAsync(cancellationToken, 1 + record.Mentions.Count + record.Links.Count); // its mentions and links are rows too
     }
 
     public async Task<IReadOnlySet<string>> KnownIdsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken)
@@ -156,9 +156,10 @@ public sealed class StixImportSession : IAsyncDisposable
         _db.ChangeTracker.AutoDetectChangesEnabled = true;
     }
 
-    private async ValueTask CountAsync(CancellationToken cancellationToken)
+    private async ValueTask CountAsync(CancellationToken cancellationToken, int rows = 1)
     {
-        if (++_pending < BatchSize)
+        _pending += rows;
+        if (_pending < BatchSize)
         {
             return;
         }
