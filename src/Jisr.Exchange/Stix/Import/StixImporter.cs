@@ -79,6 +79,7 @@ public sealed class StixImporter
         // Validation (the schemas) is the costly part and needs nothing but the object: it runs on the thread pool, a
         // bounded window of objects ahead of the mapping, which takes the results in the bundle's order.
         var window = Channel.CreateBounded<Task<Checked>>(new BoundedChannelOptions(Math.Max(8, Environment.ProcessorCount * 8)) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // frees the reader if mapping fails
         var producer = Task.Run(
             async () =>
             {
@@ -86,17 +87,19 @@ public sealed class StixImporter
                 {
                     while (reader.Next() is { } document)
                     {
-                        await window.Writer.WriteAsync(Task.Run(() => Check(document), cancellationToken), cancellationToken);
+                        await window.Writer.WriteAsync(Task.Run(() => Check(document), stop.Token), stop.Token);
                     }
 
                     window.Writer.Complete();
                 }
+#pragma warning disable CA1031 // Whatever stops the reader reaches the mapping side through the channel.
                 catch (Exception failure)
+#pragma warning restore CA1031
                 {
                     window.Writer.Complete(failure);
                 }
             },
-            cancellationToken);
+            CancellationToken.None);
         try
         {
             await foreach (var pending in window.Reader.ReadAllAsync(cancellationToken))
@@ -115,6 +118,10 @@ public sealed class StixImporter
         {
             await DrainAsync(window.Reader);
             return Result([new StixRefusal("bundle", "bundle", bad.Message)]);
+        }
+        finally
+        {
+            await stop.CancelAsync();
         }
 
         if (reader.BundleId is null || !reader.BundleId.StartsWith("bundle--", StringComparison.Ordinal) || !Guid.TryParse(reader.BundleId["bundle--".Length..], out _))
