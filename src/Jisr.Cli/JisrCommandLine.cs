@@ -23,6 +23,8 @@ public static class JisrCommandLine
             AuditCommand.Create(),
             MatchCommand.Create(),
             OpenApiCommand.Create(),
+            StixCommand.Create(),
+            MispCommand.Create(),
         };
 
         var parsed = root.Parse(args);

@@ -56,6 +56,9 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
 
     public DbSet<JobLease> JobLeases => Set<JobLease>();
 
+    /// <summary>STIX objects as agencies received them (exact JSON), and what each became.</summary>
+    public DbSet<Domain.Exchange.ReceivedStixObject> StixObjects => Set<Domain.Exchange.ReceivedStixObject>();
+
     /// <summary>
     /// The node's data-protection key ring (session cookies, antiforgery tokens): kept with the node's data, so sessions
     /// survive a restart, every process of one node (one database) shares it, and another node's cookies mean nothing here.

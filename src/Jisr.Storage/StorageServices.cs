@@ -44,6 +44,7 @@ public static class StorageServices
         services.AddScoped<Sharing.AgreementStore>();
         services.AddScoped<Sharing.ReleaseStore>();
         services.AddScoped<Notices.NoticeStore>();
+        services.AddScoped<Exchange.StixObjectStore>();
         services.AddDataProtection().SetApplicationName("jisr").PersistKeysToDbContext<JisrDbContext>();
         services.AddIdentityCore<JisrUser>(options =>
             {

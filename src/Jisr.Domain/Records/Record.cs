@@ -180,9 +180,18 @@ public sealed class Record
     /// </summary>
     public void SetAssertions(IReadOnlyCollection<Entity> entities, IReadOnlyList<LinkDraft> links)
     {
-        Guard.That(entities.Count <= MaxMentions, "entities", $"at most {MaxMentions} entities per record");
+        ArgumentNullException.ThrowIfNull(entities);
+        SetAssertions([.. entities.Select(e => e.Id)], links);
+    }
+
+    /// <summary>The same, by entity id (an import that streams its entities out before it makes the record).</summary>
+    public void SetAssertions(IReadOnlyCollection<EntityId> entityIds, IReadOnlyList<LinkDraft> links)
+    {
+        ArgumentNullException.ThrowIfNull(entityIds);
+        ArgumentNullException.ThrowIfNull(links);
+        var mentioned = entityIds.ToHashSet();
+        Guard.That(mentioned.Count <= MaxMentions, "entities", $"at most {MaxMentions} entities per record");
         Guard.That(links.Count <= MaxLinks, "links", $"at most {MaxLinks} links per record");
-        var mentioned = entities.Select(e => e.Id).ToHashSet();
         for (var i = 0; i < links.Count; i++)
         {
             var link = links[i];

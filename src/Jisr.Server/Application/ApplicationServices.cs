@@ -19,6 +19,7 @@ public static class ApplicationServices
         services.AddScoped<ReleaseService>();
         services.AddScoped<ConsentService>();
         services.AddScoped<NoticeService>();
+        services.AddScoped<StixExchangeService>();
         return services;
     }
 }

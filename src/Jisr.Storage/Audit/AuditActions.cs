@@ -76,6 +76,8 @@ public static class AuditActions
     public const string AuditRead = "audit.read";
     public const string RequestRefused = "request.refused";
     public const string DemoLoad = "demo.load";
+    public const string StixImport = "stix.import";
+    public const string StixExport = "stix.export";
 }
 
 /// <summary>How an audited action ended.</summary>

@@ -13,27 +13,20 @@ public static class SearchText
     /// <summary>Title, body and the names of every entity the record mentions, folded (Arabic and Latin) for search.</summary>
     public static string Of(Record record, IEnumerable<Entity> entities)
     {
-        ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(entities);
+        return OfTexts(record, entities.SelectMany(TextsOf));
+    }
+
+    /// <summary>The same from the entities' texts (label, other names, aliases), for an import that no longer holds the entities.</summary>
+    public static string OfTexts(Record record, IEnumerable<string> entityTexts)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(entityTexts);
         var text = new StringBuilder();
         text.Append(record.Title).Append(' ').Append(record.Body);
-        foreach (var entity in entities)
+        foreach (var entityText in entityTexts)
         {
-            text.Append(' ').Append(entity.Label);
-            if (entity is Person person)
-            {
-                foreach (var name in person.Names.Skip(1))
-                {
-                    text.Append(' ').Append(name.Text);
-                }
-            }
-            else if (entity is Organisation organisation)
-            {
-                foreach (var alias in organisation.Aliases)
-                {
-                    text.Append(' ').Append(alias);
-                }
-            }
+            text.Append(' ').Append(entityText);
         }
 
         var folded = TextFolding.FoldForSearch(text.ToString());
@@ -42,6 +35,13 @@ public static class SearchText
         var bare = folded.Split(' ').Where(HasArticle).Select(t => t[ArabicArticle.Length..]).Distinct(StringComparer.Ordinal);
         return string.Join(' ', [folded, .. bare]).TrimEnd();
     }
+
+    private static IEnumerable<string> TextsOf(Entity entity) => entity switch
+    {
+        Person person => [entity.Label, .. person.Names.Skip(1).Select(n => n.Text)],
+        Organisation organisation => [entity.Label, .. organisation.Aliases],
+        _ => [entity.Label],
+    };
 
     /// <summary>The folded, de-duplicated tokens of a query (at most <see cref="MaxQueryTokens"/>); empty when nothing searchable is left.</summary>
     public static IReadOnlyList<string> Tokens(string? query) =>

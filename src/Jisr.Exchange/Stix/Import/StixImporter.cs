@@ -1,0 +1,656 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Exchange;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Exchange.Stix.Mapping;
+using Jisr.Exchange.Stix.Validation;
+using Jisr.Policy;
+
+namespace Jisr.Exchange.Stix.Import;
+
+/// <summary>What an import did: the refusals (none when it succeeded) and the counts.</summary>
+public sealed record StixImportResult(IReadOnlyList<StixRefusal> Refusals, int Objects, int Records, int Entities, int Links, int KeptAsReceived)
+{
+    public bool Succeeded => Refusals.Count == 0;
+
+    public override string ToString() =>
+        $"{Objects} objects: {Records} records, {Entities} entities, {Links} links; {KeptAsReceived} kept as received only";
+}
+
+/// <summary>
+/// Imports one STIX 2.1 bundle for an agency, streaming: each object is read, validated, mapped and handed to the sink
+/// before the next is read. Records (report, note, grouping) are made at the end, when every object they refer to is
+/// known; entities and links no report claims go into records of the bundle itself. All or nothing: the caller commits
+/// the sink only when <see cref="StixImportResult.Refusals"/> is empty. Every object is also kept exactly as received.
+/// </summary>
+public sealed class StixImporter
+{
+    private static readonly string[] CheckedRefs = ["created_by_ref", "object_marking_refs", "source_ref", "target_ref", "sighting_of_ref", "where_sighted_refs", "observed_data_refs", "object_refs"];
+
+    private readonly Principal _principal;
+    private readonly IStixImportSink _sink;
+    private readonly StixImportOptions _options;
+    private readonly DateTimeOffset _now;
+    private readonly List<StixRefusal> _refusals = [];
+    private readonly Dictionary<string, (string? Modified, UInt128 Hash)> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _unresolved = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EntityId> _entityOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<EntityId, (string[] Texts, Tlp Tlp)> _entityInfo = [];
+    private readonly List<PendingLink> _links = [];
+    private readonly List<PendingContainer> _containers = [];
+    private string _source = "stix:bundle";
+    private int _objects;
+    private int _records;
+    private int _kept;
+
+    public StixImporter(Principal principal, IStixImportSink sink, StixImportOptions options, DateTimeOffset now)
+    {
+        _principal = principal;
+        _sink = sink;
+        _options = options;
+        _now = now;
+    }
+
+    private sealed record PendingLink(string StixId, string From, string To, LinkType Type, PartialDate? ValidFrom, PartialDate? ValidTo, Tlp Tlp);
+
+    private sealed record PendingContainer(string StixId, string Type, string? Modified, string Json, string? CreatedByRef, IReadOnlyList<string> Refs);
+
+    private bool Writing => _refusals.Count == 0;
+
+    public async Task<StixImportResult> ImportAsync(Stream bundle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        StixBundleReader reader;
+        try
+        {
+            reader = new StixBundleReader(bundle, _options.MaxBundleBytes);
+        }
+        catch (StixBundleException bad)
+        {
+            return Result([new StixRefusal("bundle", "bundle", bad.Message)]);
+        }
+
+        // Validation (the schemas) is the costly part and needs nothing but the object: it runs on the thread pool, a
+        // bounded window of objects ahead of the mapping, which takes the results in the bundle's order.
+        var window = Channel.CreateBounded<Task<Checked>>(new BoundedChannelOptions(Math.Max(8, Environment.ProcessorCount * 8)) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // frees the reader if mapping fails
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    while (reader.Next() is { } document)
+                    {
+                        await window.Writer.WriteAsync(Task.Run(() => Check(document), stop.Token), stop.Token);
+                    }
+
+                    window.Writer.Complete();
+                }
+#pragma warning disable CA1031 // Whatever stops the reader reaches the mapping side through the channel.
+                catch (Exception failure)
+#pragma warning restore CA1031
+                {
+                    window.Writer.Complete(failure);
+                }
+            },
+            CancellationToken.None);
+        try
+        {
+            await foreach (var pending in window.Reader.ReadAllAsync(cancellationToken))
+            {
+                var item = await pending;
+                using (item.Document)
+                {
+                    _source = $"{_options.SourceKind}:{reader.BundleId ?? "bundle"}";
+                    await ObjectAsync(item, cancellationToken);
+                }
+            }
+
+            await producer;
+        }
+        catch (StixBundleException bad)
+        {
+            await DrainAsync(window.Reader);
+            return Result([new StixRefusal("bundle", "bundle", bad.Message)]);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+
+        if (reader.BundleId is null || !reader.BundleId.StartsWith("bundle--", StringComparison.Ordinal) || !Guid.TryParse(reader.BundleId["bundle--".Length..], out _))
+        {
+            _refusals.Add(new StixRefusal(reader.BundleId ?? "bundle", "bundle", "a bundle needs an id 'bundle--UUID'"));
+        }
+
+        if (_objects == 0)
+        {
+            _refusals.Add(new StixRefusal(reader.BundleId ?? "bundle", "bundle", "the bundle has no objects"));
+        }
+
+        await CheckReferencesAsync(cancellationToken);
+        if (Writing)
+        {
+            await RecordsAsync(reader.BundleId ?? "bundle", cancellationToken);
+        }
+
+        return Result(_refusals);
+    }
+
+    private StixImportResult Result(IReadOnlyList<StixRefusal> refusals) =>
+        new(refusals, _objects, _records, _entityInfo.Count, _links.Count, _kept);
+
+    /// <summary>One object read and validated, with its exact text and a hash of it (to tell a repeat from a conflict).</summary>
+    private sealed record Checked(JsonDocument Document, IReadOnlyList<StixRefusal> Problems, string Raw, UInt128 Hash);
+
+    private static Checked Check(JsonDocument document)
+    {
+        var raw = document.RootElement.GetRawText();
+        return new Checked(document, StixObjectValidator.Validate(document.RootElement), raw, BitConverter.ToUInt128(SHA256.HashData(Encoding.UTF8.GetBytes(raw))));
+    }
+
+    private static async Task DrainAsync(ChannelReader<Task<Checked>> reader)
+    {
+        while (reader.TryRead(out var pending))
+        {
+            try
+            {
+                (await pending).Document.Dispose();
+            }
+            catch (OperationCanceledException)
+            {
+                // nothing to dispose
+            }
+        }
+    }
+
+    private async Task ObjectAsync(Checked @checked, CancellationToken cancellationToken)
+    {
+        _objects++;
+        var item = @checked.Document.RootElement;
+        var problems = @checked.Problems;
+        _refusals.AddRange(problems);
+        var id = StixObjectValidator.Text(item, "id");
+        var type = StixObjectValidator.Text(item, "type");
+        if (id is null || type is null)
+        {
+            return;
+        }
+
+        var raw = @checked.Raw;
+        var modified = StixObjectValidator.Text(item, "modified");
+        var hash = @checked.Hash;
+        if (_seen.TryGetValue(id, out var earlier))
+        {
+            if (earlier.Modified == modified)
+            {
+                if (earlier.Hash != hash)
+                {
+                    _refusals.Add(new StixRefusal(id, "duplicate-id", $"appears twice{(modified is null ? "" : $" with version {modified}")} and different content"));
+                }
+
+                return; // the same object twice: kept once
+            }
+        }
+        else
+        {
+            _seen[id] = (modified, hash);
+            _unresolved.Remove(id);
+        }
+
+        CollectReferences(id, item);
+        if (problems.Count > 0 || !Writing)
+        {
+            return;
+        }
+
+        var firstVersion = earlier == default;
+        var received = ReceivedStixObject.Create(_principal.AgencyId, id, type, modified, raw, StixObjectValidator.Text(item, "created_by_ref"), _source, _now);
+        var tlp = StixMarkings.TlpOf(item) ?? _options.DefaultTlp;
+        switch (type)
+        {
+            case "report" or "note" or "grouping" when firstVersion:
+                var refs = item.TryGetProperty("object_refs", out var list) && list.ValueKind == JsonValueKind.Array
+                    ? list.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!).ToList()
+                    : [];
+                _containers.Add(new PendingContainer(id, type, modified, raw, received.CreatedByRef, refs));
+                return; // its row is written with its record, at the end
+            case "relationship" when firstVersion:
+                MapRelationship(id, item, tlp);
+                break;
+            default:
+                if (firstVersion && MapEntity(id, type, item) is { } entity)
+                {
+                    await _sink.AddEntityAsync(entity, cancellationToken);
+                    _entityOf[id] = entity.Id;
+                    _entityInfo[entity.Id] = (TextsOf(entity), tlp);
+                    received.MappedTo(null, entity.Id);
+                }
+                else if (type != "relationship")
+                {
+                    _kept++;
+                }
+
+                break;
+        }
+
+        await _sink.AddObjectAsync(received, cancellationToken);
+    }
+
+    private Entity? MapEntity(string id, string type, JsonElement item)
+    {
+        if (JisrProperties(item) is { } jisr)
+        {
+            if (!jisr.TryGetProperty("entity", out var fields))
+            {
+                return null; // an agency's own identity (the source of what it sent) is not an entity
+            }
+
+
+            // Jisr's own description: it must be valid, as any entity Jisr writes.
+            try
+            {
+                return EntityFields.ToEntity(fields, _principal.AgencyId, _now);
+            }
+            catch (DomainValidationException invalid)
+            {
+                _refusals.Add(new StixRefusal(id, "jisr-extension", $"entity {invalid.Message}"));
+                return null;
+            }
+        }
+
+        try
+        {
+            return ForeignEntity(type, item);
+        }
+        catch (DomainValidationException)
+        {
+            return null; // a foreign object Jisr cannot describe as an entity stays as received
+        }
+    }
+
+    /// <summary>A partner's object without Jisr's extension, as the entity it names (null when it names none).</summary>
+    private Entity? ForeignEntity(string type, JsonElement item)
+    {
+        string? S(string name) => StixObjectValidator.Text(item, name);
+        IReadOnlyList<string> L(string name) => item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? [.. v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).Take(50)]
+            : [];
+        var agency = _principal.AgencyId;
+        switch (type)
+        {
+            case "identity" when S("identity_class") == "individual":
+                return Person.Create(agency, [PersonName.Create(S("name"), "name")], null, null, Gender.Unknown, [], [], _now);
+            case "identity" when S("identity_class") is "organization" or "group":
+            case "threat-actor" or "intrusion-set":
+                return Organisation.Create(agency, S("name"), [.. L("aliases").Where(a => a != S("name")).Distinct()], null, _now);
+            case "location":
+                var country = S("country") is { Length: 2 } c ? c.ToUpperInvariant() : null;
+                double? lat = item.TryGetProperty("latitude", out var la) && la.ValueKind == JsonValueKind.Number ? la.GetDouble() : null;
+                double? lon = item.TryGetProperty("longitude", out var lo) && lo.ValueKind == JsonValueKind.Number ? lo.GetDouble() : null;
+                return Location.Create(agency, S("name") ?? S("city") ?? S("region") ?? S("country"), country, lat, lon, _now);
+            case "indicator" when S("pattern_type") == "stix" && S("pattern") is { } pattern && StixPattern.SimpleEquality(pattern) is { } test:
+                return test switch
+                {
+                    ("email-addr", "value", var v) => EmailAddress.Create(agency, v, _now),
+                    ("x-jisr-phone", "number", var v) => PhoneNumber.Create(agency, v, _now),
+                    ("x-jisr-crypto-wallet", "address", var v) => CryptoWallet.Create(agency, "UNKNOWN", v, _now),
+                    ("domain-name", "value", var v) => OnlineAccount.Create(agency, "web", null, "https://" + v, _now),
+                    ("url", "value", var v) => OnlineAccount.Create(agency, "web", null, v, _now),
+                    ("user-account", "account_login", var v) => OnlineAccount.Create(agency, "unknown", v, null, _now),
+                    _ => null,
+                };
+            case "email-addr" when S("value") is { } address:
+                return EmailAddress.Create(agency, address, _now);
+            default:
+                return null;
+        }
+    }
+
+    private void MapRelationship(string id, JsonElement item, Tlp tlp)
+    {
+        if (!EntityVocabulary.LinkTypes.TryParse(StixObjectValidator.Text(item, "relationship_type"), out var linkType)
+            || StixObjectValidator.Text(item, "source_ref") is not { } from || StixObjectValidator.Text(item, "target_ref") is not { } to)
+        {
+            _kept++;
+            return; // a relationship Jisr has no link type for stays as received
+        }
+
+        PartialDate? validFrom = null, validTo = null;
+        try
+        {
+            if (JisrProperties(item) is { } jisr && jisr.TryGetProperty("link", out var link))
+            {
+                validFrom = StixObjectValidator.Text(link, "valid_from") is { } f ? PartialDate.Parse(f, "valid_from") : null;
+                validTo = StixObjectValidator.Text(link, "valid_to") is { } t ? PartialDate.Parse(t, "valid_to") : null;
+            }
+            else
+            {
+                validFrom = Day(StixObjectValidator.Text(item, "start_time"));
+                validTo = Day(StixObjectValidator.Text(item, "stop_time"));
+            }
+        }
+        catch (DomainValidationException invalid)
+        {
+            _refusals.Add(new StixRefusal(id, "jisr-extension", $"link {invalid.Message}"));
+            return;
+        }
+
+        _links.Add(new PendingLink(id, from, to, linkType, validFrom, validTo, tlp));
+    }
+
+    private static PartialDate? Day(string? timestamp) =>
+        timestamp is not null && StixTimestamp.TryParse(timestamp, out var at) ? PartialDate.Create(at.Year, at.Month, at.Day) : null;
+
+    /// <summary>The object's Jisr extension properties, when it has them.</summary>
+    public static JsonElement? JisrProperties(JsonElement item) =>
+        item.TryGetProperty("extensions", out var extensions) && extensions.ValueKind == JsonValueKind.Object
+        && extensions.TryGetProperty(JisrExtension.Id, out var jisr) && jisr.ValueKind == JsonValueKind.Object ? jisr : null;
+
+    private void CollectReferences(string id, JsonElement item)
+    {
+        foreach (var name in CheckedRefs)
+        {
+            if (!item.TryGetProperty(name, out var value))
+            {
+                continue;
+            }
+
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                Refer(id, name, value.GetString()!);
+            }
+            else if (value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var target in value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String))
+                {
+                    Refer(id, name, target.GetString()!);
+                }
+            }
+        }
+
+        if (item.TryGetProperty("granular_markings", out var granular) && granular.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var marking in granular.EnumerateArray())
+            {
+                if (marking.ValueKind == JsonValueKind.Object && StixObjectValidator.Text(marking, "marking_ref") is { } target)
+                {
+                    Refer(id, "granular_markings.marking_ref", target);
+                }
+            }
+        }
+    }
+
+    private void Refer(string from, string property, string target)
+    {
+        if (!_seen.ContainsKey(target) && !StixMarkings.IsWellKnown(target))
+        {
+            _unresolved.TryAdd(target, $"{from}|{property}");
+        }
+    }
+
+    private async Task CheckReferencesAsync(CancellationToken cancellationToken)
+    {
+        var missing = _unresolved.Keys.Where(k => !_seen.ContainsKey(k)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var known = await _sink.KnownIdsAsync(missing, cancellationToken);
+        foreach (var target in missing.Where(m => !known.Contains(m)).Order(StringComparer.Ordinal))
+        {
+            var referrer = _unresolved[target].Split('|');
+            _refusals.Add(new StixRefusal(referrer[0], "reference", $"{referrer[1]} refers to {target}, which is neither in the bundle nor held by {_principal.AgencyCode}"));
+        }
+    }
+
+    private async Task RecordsAsync(string bundleId, CancellationToken cancellationToken)
+    {
+        var claimed = new HashSet<EntityId>();
+        var claimedLinks = new HashSet<string>(StringComparer.Ordinal);
+        var linksById = _links.GroupBy(l => l.StixId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var records = new List<(Record Record, ReceivedStixObject? Row, List<EntityId> Entities)>();
+        foreach (var container in _containers)
+        {
+            using var document = JsonDocument.Parse(container.Json);
+            var item = document.RootElement;
+            RecordContent content;
+            try
+            {
+                content = ContentOf(container, item);
+            }
+            catch (DomainValidationException invalid)
+            {
+                _refusals.Add(new StixRefusal(container.StixId, "record", invalid.Message));
+                continue;
+            }
+
+            var decision = AccessPolicy.CanCreate(_principal, content);
+            if (!decision.IsAllowed)
+            {
+                _refusals.Add(new StixRefusal(container.StixId, "policy", decision.Reason ?? "not allowed"));
+                continue;
+            }
+
+            var entities = new List<EntityId>();
+            var drafts = new List<LinkDraft>();
+            foreach (var target in container.Refs)
+            {
+                if (_entityOf.TryGetValue(target, out var entityId))
+                {
+                    entities.Add(entityId);
+                }
+                else if (linksById.TryGetValue(target, out var link) && Draft(link) is { } draft)
+                {
+                    drafts.Add(draft);
+                    entities.Add(draft.FromEntityId);
+                    entities.Add(draft.ToEntityId);
+                    claimedLinks.Add(link.StixId);
+                }
+            }
+
+            var record = Record.Create(_principal.AgencyId, _principal.UserId, content, _now);
+            try
+            {
+                record.SetAssertions([.. entities.Distinct()], drafts);
+            }
+            catch (DomainValidationException invalid)
+            {
+                _refusals.Add(new StixRefusal(container.StixId, "record", invalid.Message));
+                continue;
+            }
+
+            claimed.UnionWith(entities);
+            var row = ReceivedStixObject.Create(_principal.AgencyId, container.StixId, container.Type, container.Modified, container.Json, container.CreatedByRef, _source, _now);
+            row.MappedTo(record.Id, null);
+            records.Add((record, row, [.. entities.Distinct()]));
+        }
+
+        records.AddRange(BundleRecords(bundleId, claimed, claimedLinks));
+        if (!Writing)
+        {
+            return;
+        }
+
+        foreach (var (record, row, entities) in records)
+        {
+            await _sink.AddRecordAsync(record, [.. entities.SelectMany(e => _entityInfo[e].Texts)], cancellationToken);
+            await _sink.AddObjectAsync(row!, cancellationToken);
+            _records++;
+        }
+    }
+
+    /// <summary>Entities and links no report claims go into records of the bundle, within a record's limits.</summary>
+    private IEnumerable<(Record, ReceivedStixObject?, List<EntityId>)> BundleRecords(string bundleId, HashSet<EntityId> claimed, HashSet<string> claimedLinks)
+    {
+        var entities = new List<EntityId>();
+        var mentioned = new HashSet<EntityId>();
+        var drafts = new List<LinkDraft>();
+        var tlp = Tlp.Clear;
+        var part = 0;
+        var made = new List<(Record, ReceivedStixObject?, List<EntityId>)>();
+        void Flush()
+        {
+            if (entities.Count == 0)
+            {
+                return;
+            }
+
+            part++;
+            var content = RecordContent.Create(
+                RecordKind.IntelligenceReport,
+                $"STIX {bundleId}: objects outside any report (part {part})",
+                string.Empty,
+                "en",
+                Clip($"received in STIX ({_source})", 500),
+                _options.Purpose,
+                _now + _options.Retention,
+                DateOnly.FromDateTime((_now + _options.Review).UtcDateTime),
+                Marking.Create(_options.DefaultClassification, tlp, HandlingCode.H0),
+                _options.DefaultGrading,
+                [_options.DefaultThreatDomain]);
+            var record = Record.Create(_principal.AgencyId, _principal.UserId, content, _now);
+            record.SetAssertions([.. entities], drafts);
+            var row = ReceivedStixObject.Create(_principal.AgencyId, bundleId, "bundle", null, string.Empty, null, _source, _now);
+            row.MappedTo(record.Id, null);
+            made.Add((record, row, [.. entities]));
+            entities = [];
+            mentioned.Clear();
+            drafts = [];
+            tlp = Tlp.Clear;
+        }
+
+        void Mention(EntityId id)
+        {
+            if (mentioned.Add(id))
+            {
+                entities.Add(id);
+                if (_entityInfo[id].Tlp > tlp)
+                {
+                    tlp = _entityInfo[id].Tlp;
+                }
+            }
+        }
+
+        foreach (var link in _links.Where(l => !claimedLinks.Contains(l.StixId)))
+        {
+            if (Draft(link) is not { } draft)
+            {
+                continue;
+            }
+
+            if (entities.Count + 2 > Record.MaxMentions || drafts.Count + 1 > Record.MaxLinks)
+            {
+                Flush();
+            }
+
+            Mention(draft.FromEntityId);
+            Mention(draft.ToEntityId);
+            drafts.Add(draft);
+            claimed.Add(draft.FromEntityId);
+            claimed.Add(draft.ToEntityId);
+            if (link.Tlp > tlp)
+            {
+                tlp = link.Tlp;
+            }
+        }
+
+        foreach (var id in _entityInfo.Keys.Where(e => !claimed.Contains(e)))
+        {
+            if (entities.Count + 1 > Record.MaxMentions)
+            {
+                Flush();
+            }
+
+            Mention(id);
+        }
+
+        Flush();
+        return made;
+    }
+
+    private LinkDraft? Draft(PendingLink link)
+    {
+        if (!_entityOf.TryGetValue(link.From, out var from) || !_entityOf.TryGetValue(link.To, out var to) || from == to)
+        {
+            return null;
+        }
+
+        try
+        {
+            return LinkDraft.Create(from, to, link.Type, link.ValidFrom, link.ValidTo, _now);
+        }
+        catch (DomainValidationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A record's content: from the Jisr extension when the report has it, else from STIX's own properties and the options.</summary>
+    private RecordContent ContentOf(PendingContainer container, JsonElement item)
+    {
+        string? S(string name) => StixObjectValidator.Text(item, name);
+        if (JisrProperties(item) is { } jisr && jisr.TryGetProperty("record", out var r))
+        {
+            string? R(string name) => StixObjectValidator.Text(r, name);
+            var domains = r.TryGetProperty("threat_domains", out var d) && d.ValueKind == JsonValueKind.Array
+                ? d.EnumerateArray().Select(x => RecordVocabulary.ThreatDomains.Parse(x.GetString(), "threat_domains")).ToList()
+                : [];
+            return RecordContent.Create(
+                RecordVocabulary.Kinds.Parse(R("kind"), "kind"),
+                S("name") ?? S("abstract") ?? string.Empty,
+                S("description") ?? S("content"),
+                R("language"),
+                R("legal_basis"),
+                R("purpose"),
+                StixTimestamp.TryParse(R("retention_until") ?? string.Empty, out var until) ? until : throw new DomainValidationException("retention_until", "is not a timestamp"),
+                DateOnly.TryParseExact(R("review_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var review) ? review : throw new DomainValidationException("review_date", "is not a date"),
+                Marking.Parse(R("classification"), R("tlp"), R("handling"), R("handling_note")),
+                SourceGrading.Parse(R("source_grading"), "source_grading"),
+                domains);
+        }
+
+        var labels = item.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Array
+            ? l.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
+            : [];
+        var threatDomains = labels.Select(x => RecordVocabulary.ThreatDomains.TryParse(x, out var td) ? (ThreatDomain?)td : null).OfType<ThreatDomain>().ToList();
+        var grading = labels.Select(AdmiraltyOf).FirstOrDefault(g => g is not null) ?? _options.DefaultGrading;
+        var body = S("description") ?? S("content") ?? string.Empty;
+        var title = S("name") ?? S("abstract") ?? (body.Length > 0 ? body : $"{container.Type} {container.StixId}");
+        var lang = S("lang") is { Length: 2 or 3 } code && code.All(char.IsAsciiLetter) ? code : "en";
+        return RecordContent.Create(
+            container.Type == "note" ? RecordKind.FieldReport : RecordKind.IntelligenceReport,
+            Clip(title.ReplaceLineEndings(" "), Record.MaxTitleLength),
+            Clip(body, Record.MaxBodyLength),
+            lang,
+            Clip($"received in STIX from {container.CreatedByRef ?? "an unnamed sender"} ({_source})", 500),
+            _options.Purpose,
+            _now + _options.Retention,
+            DateOnly.FromDateTime((_now + _options.Review).UtcDateTime),
+            Marking.Create(_options.DefaultClassification, StixMarkings.TlpOf(item) ?? _options.DefaultTlp, HandlingCode.H0),
+            grading,
+            threatDomains.Count > 0 ? threatDomains : [_options.DefaultThreatDomain]);
+    }
+
+    /// <summary>An Admiralty grade from a label such as "admiralty:B2" (how MISP's admiralty-scale tags travel).</summary>
+    private static SourceGrading? AdmiraltyOf(string label) =>
+        label.StartsWith("admiralty:", StringComparison.Ordinal) && label.Length == 12 && label[10] is >= 'A' and <= 'F' && label[11] is >= '1' and <= '6'
+            ? SourceGrading.Create(label[10], label[11] - '0')
+            : null;
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
+
+    private static string[] TextsOf(Entity entity) => entity switch
+    {
+        Person p => [.. p.Names.Select(n => n.Text)],
+        Organisation o => [o.Label, .. o.Aliases],
+        _ => [entity.Label],
+    };
+}

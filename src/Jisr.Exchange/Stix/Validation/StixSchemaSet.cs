@@ -1,0 +1,77 @@
+using System.Reflection;
+using System.Text.Json;
+using Json.Schema;
+
+namespace Jisr.Exchange.Stix.Validation;
+
+/// <summary>
+/// The OASIS STIX 2.1 JSON Schemas (embedded from <c>Stix/Schemas</c>), loaded once with their $ids so the $refs resolve.
+/// Each object is checked against the schema of its type, or core.json / cyber-observable-core.json for custom types,
+/// as the OASIS validator does (bundle.json's own list of types lacks location, note, grouping... so it is not used).
+/// </summary>
+public static class StixSchemaSet
+{
+    private const string Base = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/";
+    private const string Prefix = "stix-schemas/";
+
+    private static readonly Lazy<Dictionary<string, JsonSchema>> Loaded = new(Load);
+
+    private static readonly EvaluationOptions Fast = new() { OutputFormat = OutputFormat.Flag };
+    private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List };
+
+    /// <summary>The schema path for a type ("identity" → sdos/identity.json); custom types use the core schemas.</summary>
+    public static string PathFor(string type, bool isObservable)
+    {
+        foreach (var folder in new[] { "sdos", "sros", "observables" })
+        {
+            var path = $"{folder}/{type}.json";
+            if (Loaded.Value.ContainsKey(path))
+            {
+                return path;
+            }
+        }
+
+        if (type is "marking-definition" or "language-content" or "extension-definition" or "bundle")
+        {
+            return $"common/{type}.json";
+        }
+
+        return isObservable ? "common/cyber-observable-core.json" : "common/core.json";
+    }
+
+    /// <summary>Schema violations of one object, empty when it conforms (at most a few, the first first).</summary>
+    public static IReadOnlyList<string> Validate(JsonElement instance, string schemaPath)
+    {
+        var schema = Loaded.Value[schemaPath];
+        if (schema.Evaluate(instance, Fast).IsValid)
+        {
+            return [];
+        }
+
+        var results = schema.Evaluate(instance, Detailed);
+        var errors = (results.Details ?? [])
+            .Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}"))
+            .Distinct(StringComparer.Ordinal)
+            .Take(3)
+            .ToList();
+        return errors.Count > 0 ? errors : [$"does not conform to {schemaPath}"];
+    }
+
+    private static Dictionary<string, JsonSchema> Load()
+    {
+        var assembly = typeof(StixSchemaSet).Assembly;
+        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+        var byPath = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
+        var names = assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        foreach (var name in names)
+        {
+            using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"missing resource {name}");
+            using var reader = new StreamReader(stream);
+            var relative = name[Prefix.Length..].Replace('\\', '/');
+            byPath[relative] = JsonSchema.FromText(reader.ReadToEnd(), options, new Uri(Base + relative));
+        }
+
+        return byPath;
+    }
+}

@@ -1,0 +1,68 @@
+using Jisr.Domain.Agencies;
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Exchange;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Domain.Users;
+using Jisr.Exchange.Stix;
+using Jisr.Exchange.Stix.Export;
+using Jisr.Exchange.Stix.Import;
+using Jisr.Policy;
+using Jisr.Storage.Exchange;
+
+namespace Jisr.Server.Application;
+
+/// <summary>
+/// STIX import and export for one agency: the importer maps and validates, the store writes in one audited transaction
+/// that commits only when nothing was refused. The command line (and later TAXII) call this.
+/// </summary>
+public sealed class StixExchangeService(StixObjectStore store, TimeProvider time)
+{
+    /// <summary>
+    /// The agency's system writer: the authority an import or export from the command line acts with (an operator on
+    /// the node's own machine). It writes as an analyst cleared to SECRET, so the policy still checks every record's
+    /// marking, and its id is fixed per agency, so the audit log names the same writer every time.
+    /// </summary>
+    public static Principal SystemWriter(Agency agency)
+    {
+        ArgumentNullException.ThrowIfNull(agency);
+        var id = StixIds.UuidV5(agency.Id.Value, "system-writer");
+        return new Principal(UserId.From(id), $"system-writer@{agency.Code}", agency.Id, agency.Code, new HashSet<Role> { Role.Analyst }, Classification.Secret);
+    }
+
+    public async Task<StixImportResult> ImportAsync(Principal principal, Stream bundle, StixImportOptions options, CancellationToken cancellationToken)
+    {
+        await using var session = await store.BeginImportAsync(principal, cancellationToken);
+        var importer = new StixImporter(principal, new Sink(session), options, time.GetUtcNow());
+        var result = await importer.ImportAsync(bundle, cancellationToken);
+        if (result.Succeeded)
+        {
+            await session.CommitAsync(result.ToString(), cancellationToken);
+        }
+
+        return result;
+    }
+
+    public async Task<StixExportCounts> ExportAsync(Principal principal, Agency agency, Stream output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agency);
+        var records = await store.RecordsToExportAsync(principal, cancellationToken);
+        var entities = await store.EntitiesAsync(records.SelectMany(r => r.Mentions.Select(m => m.EntityId)), cancellationToken);
+        var received = await store.ReceivedIdsAsync(agency.Id, cancellationToken);
+        var counts = await StixAgencyExport.WriteAsync(output, new StixExportInput(agency, records, entities, received, store.ReceivedAsync(agency.Id)), cancellationToken);
+        await store.AuditExportAsync(principal, counts.ToString());
+        return counts;
+    }
+
+    private sealed class Sink(StixImportSession session) : IStixImportSink
+    {
+        public ValueTask AddEntityAsync(Entity entity, CancellationToken cancellationToken) => session.AddEntityAsync(entity, cancellationToken);
+
+        public ValueTask AddObjectAsync(ReceivedStixObject received, CancellationToken cancellationToken) => session.AddObjectAsync(received, cancellationToken);
+
+        public ValueTask AddRecordAsync(Record record, IReadOnlyList<string> entityTexts, CancellationToken cancellationToken) => session.AddRecordAsync(record, entityTexts, cancellationToken);
+
+        public Task<IReadOnlySet<string>> KnownIdsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken) => session.KnownIdsAsync(stixIds, cancellationToken);
+    }
+}

@@ -1,0 +1,172 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Exchange;
+using Jisr.Domain.Records;
+using Jisr.Policy;
+using Jisr.Storage.Audit;
+using Jisr.Storage.Records;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Exchange;
+
+/// <summary>
+/// Writes a STIX (or MISP) import in one transaction, and reads what an agency exports. An import streams in: its
+/// entities and received objects are saved in batches inside the open transaction (the change tracker is cleared after
+/// each, so memory stays flat), its records at the end; it commits with its audit entries (one per record, one for the
+/// import) only when <see cref="StixImportSession.CommitAsync"/> is called, and disposing an uncommitted session rolls
+/// everything back.
+/// </summary>
+public sealed class StixObjectStore(JisrDbContext db, AuditLog audit, TimeProvider time)
+{
+    public async Task<StixImportSession> BeginImportAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        return new StixImportSession(db, audit, principal, transaction);
+    }
+
+    /// <summary>The agency's own records (not copies partners released to it: those are theirs to pass on) that the policy lets it export.</summary>
+    public async Task<List<Record>> RecordsToExportAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var now = time.GetUtcNow();
+        var records = await db.Records.AsNoTracking()
+            .Where(r => r.HolderAgencyId == principal.AgencyId && r.OriginatorAgencyId == principal.AgencyId && r.Provenance == null)
+            .Include(r => r.Mentions)
+            .Include(r => r.Links)
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        return [.. records.Where(r => AccessPolicy.CanExport(principal, r, now).IsAllowed).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)];
+    }
+
+    public async Task<Dictionary<EntityId, Entity>> EntitiesAsync(IEnumerable<EntityId> ids, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<EntityId, Entity>();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            foreach (var entity in await db.Entities.AsNoTracking().Where(e => chunk.Contains(e.Id)).ToListAsync(cancellationToken))
+            {
+                result[entity.Id] = entity;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Jisr ids of the agency's records and entities that came from STIX, with the STIX id they came as.</summary>
+    public async Task<Dictionary<Guid, string>> ReceivedIdsAsync(AgencyId agencyId, CancellationToken cancellationToken)
+    {
+        var rows = await db.StixObjects.AsNoTracking()
+            .Where(o => o.AgencyId == agencyId && (o.RecordId != null || o.EntityId != null))
+            .Select(o => new { o.StixId, o.RecordId, o.EntityId })
+            .ToListAsync(cancellationToken);
+        var ids = new Dictionary<Guid, string>();
+        foreach (var row in rows)
+        {
+            ids.TryAdd(row.RecordId?.Value ?? row.EntityId!.Value.Value, row.StixId);
+        }
+
+        return ids;
+    }
+
+    /// <summary>What the agency received, in the order it came, streamed.</summary>
+    public IAsyncEnumerable<ReceivedStixObject> ReceivedAsync(AgencyId agencyId) =>
+        db.StixObjects.AsNoTracking().Where(o => o.AgencyId == agencyId).OrderBy(o => o.Sequence).AsAsyncEnumerable();
+
+    public Task AuditExportAsync(Principal principal, string detail) =>
+        audit.AppendAsync(CallerEvents.For(principal, AuditActions.StixExport, null, AuditOutcomes.Success, detail: detail));
+}
+
+/// <summary>One import's open transaction (see <see cref="StixObjectStore"/>).</summary>
+public sealed class StixImportSession : IAsyncDisposable
+{
+    private const int BatchSize = 2000;
+
+    private readonly JisrDbContext _db;
+    private readonly AuditLog _audit;
+    private readonly Principal _principal;
+    private readonly Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction _transaction;
+    private readonly List<AuditEvent> _events = [];
+    private int _pending;
+    private bool _committed;
+
+    internal StixImportSession(JisrDbContext db, AuditLog audit, Principal principal, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction)
+    {
+        _db = db;
+        _audit = audit;
+        _principal = principal;
+        _transaction = transaction;
+    }
+
+    public ValueTask AddEntityAsync(Entity entity, CancellationToken cancellationToken)
+    {
+        _db.Entities.Add(entity);
+        return CountAsync(cancellationToken);
+    }
+
+    public ValueTask AddObjectAsync(ReceivedStixObject received, CancellationToken cancellationToken)
+    {
+        _db.StixObjects.Add(received);
+        return CountAsync(cancellationToken);
+    }
+
+    public ValueTask AddRecordAsync(Record record, IReadOnlyList<string> entityTexts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        _db.Records.Add(record);
+        _db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.OfTexts(record, entityTexts);
+        _events.Add(CallerEvents.For(_principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success, detail: "imported"));
+        return CountAsync(cancellationToken, 1 + record.Mentions.Count + record.Links.Count); // its mentions and links are rows too
+    }
+
+    public async Task<IReadOnlySet<string>> KnownIdsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in stixIds.Chunk(500))
+        {
+            known.UnionWith(await _db.StixObjects.AsNoTracking()
+                .Where(o => o.AgencyId == _principal.AgencyId && chunk.Contains(o.StixId))
+                .Select(o => o.StixId)
+                .ToListAsync(cancellationToken));
+        }
+
+        return known;
+    }
+
+    /// <summary>Saves the rest with the audit entries and commits.</summary>
+    public async Task CommitAsync(string detail, CancellationToken cancellationToken)
+    {
+        _db.ChangeTracker.DetectChanges();
+        _events.Add(CallerEvents.For(_principal, AuditActions.StixImport, null, AuditOutcomes.Success, detail: detail));
+        await _audit.SaveWithAuditAsync(_db, _events, cancellationToken);
+        await _transaction.CommitAsync(cancellationToken);
+        _committed = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_committed)
+        {
+            await _transaction.RollbackAsync();
+            _db.ChangeTracker.Clear();
+        }
+
+        await _transaction.DisposeAsync();
+        _db.ChangeTracker.AutoDetectChangesEnabled = true;
+    }
+
+    private async ValueTask CountAsync(CancellationToken cancellationToken, int rows = 1)
+    {
+        _pending += rows;
+        if (_pending < BatchSize)
+        {
+            return;
+        }
+
+        _db.ChangeTracker.DetectChanges();
+        await _db.SaveChangesAsync(cancellationToken);
+        _db.ChangeTracker.Clear();
+        _pending = 0;
+    }
+}
