@@ -135,7 +135,7 @@ public sealed class DeclassificationTests
         versions.Add(record.Version);
         record.SetRecipients([]);
         versions.Add(record.Version);
-        record.SetAssertions([], []);
+        record.SetAssertions(Array.Empty<Jisr.Domain.Common.EntityId>(), []);
         versions.Add(record.Version);
         record.ExtendReview(DateOnly.FromDateTime(Now.UtcDateTime).AddDays(10), null, Now);
         versions.Add(record.Version);
