@@ -262,7 +262,7 @@ public static partial class AccessPolicy
     /// does not know it exists); only the partner accepts what the other agency proposed. Whether the agreement's state
     /// allows the change is the agreement's own rule (a 409, not a 403).
     /// </summary>
-    public static PolicyDecision CanChangeAgreement(Principal principal, SharingAgreement agreement, AgreementChange change)
+    public static PolicyDecision CanChangeAgreement(Principal principal, SharingAgreement agreement, AgreementAction change)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(agreement);
@@ -279,11 +279,11 @@ public static partial class AccessPolicy
 
         return change switch
         {
-            AgreementChange.Accept when principal.AgencyId != agreement.PartnerAgencyId =>
+            AgreementAction.Accept when principal.AgencyId != agreement.PartnerAgencyId =>
                 PolicyDecision.Deny("the agency that proposed an agreement cannot accept it: the partner agency's administrator accepts"),
 
             // A suspension is one party's safeguard: the other cannot lift it.
-            AgreementChange.Resume when agreement.SuspendedBy is { } suspender && suspender != principal.AgencyId =>
+            AgreementAction.Resume when agreement.SuspendedBy is { } suspender && suspender != principal.AgencyId =>
                 PolicyDecision.Deny("only the agency that suspended this agreement can resume it"),
             _ => PolicyDecision.Allow,
         };
@@ -583,15 +583,6 @@ public static partial class AccessPolicy
     /// <summary>Stands for <see cref="SharingAgreement.InForceRule"/> inside <see cref="RecordReadRule"/> and <see cref="NoticeVisibleRule"/>; replaced when the rules are built.</summary>
     private static bool AgreementInForce(SharingAgreement agreement, DateOnly today) =>
         throw new InvalidOperationException("policy marker: replaced by SharingAgreement.InForceRule");
-}
-
-/// <summary>The changes an agreement's parties make to it after it is proposed.</summary>
-public enum AgreementChange
-{
-    Accept,
-    Suspend,
-    Resume,
-    End,
 }
 
 /// <summary>The changes made to a notice after it is created.</summary>

@@ -275,21 +275,21 @@ public sealed class AccessPolicyTests
         var partnerAnalyst = User(partner, Classification.Secret, Role.Analyst);
         var outsiderAdmin = User(new AgencyId(Guid.NewGuid()), Classification.Secret, Role.Administrator);
 
-        foreach (var change in Enum.GetValues<AgreementChange>())
+        foreach (var change in Enum.GetValues<AgreementAction>())
         {
             Assert.Equal(PolicyOutcome.NotVisible, AccessPolicy.CanChangeAgreement(outsiderAdmin, agreement, change).Outcome);
             Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanChangeAgreement(partnerAnalyst, agreement, change).Outcome);
             Assert.True(AccessPolicy.CanChangeAgreement(partnerAdmin, agreement, change).IsAllowed);
-            Assert.Equal(change != AgreementChange.Accept, AccessPolicy.CanChangeAgreement(proposerAdmin, agreement, change).IsAllowed);
+            Assert.Equal(change != AgreementAction.Accept, AccessPolicy.CanChangeAgreement(proposerAdmin, agreement, change).IsAllowed);
         }
 
-        Assert.Contains("cannot accept", AccessPolicy.CanChangeAgreement(proposerAdmin, agreement, AgreementChange.Accept).Reason, StringComparison.Ordinal);
+        Assert.Contains("cannot accept", AccessPolicy.CanChangeAgreement(proposerAdmin, agreement, AgreementAction.Accept).Reason, StringComparison.Ordinal);
 
         agreement.Accept(partnerAdmin.UserId, Now);
         agreement.Suspend(proposer, "audit of the partner's handling", Now);
-        Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanChangeAgreement(partnerAdmin, agreement, AgreementChange.Resume).Outcome);
-        Assert.True(AccessPolicy.CanChangeAgreement(proposerAdmin, agreement, AgreementChange.Resume).IsAllowed);
-        Assert.True(AccessPolicy.CanChangeAgreement(partnerAdmin, agreement, AgreementChange.End).IsAllowed);
+        Assert.Equal(PolicyOutcome.Denied, AccessPolicy.CanChangeAgreement(partnerAdmin, agreement, AgreementAction.Resume).Outcome);
+        Assert.True(AccessPolicy.CanChangeAgreement(proposerAdmin, agreement, AgreementAction.Resume).IsAllowed);
+        Assert.True(AccessPolicy.CanChangeAgreement(partnerAdmin, agreement, AgreementAction.End).IsAllowed);
     }
 
     [Theory]

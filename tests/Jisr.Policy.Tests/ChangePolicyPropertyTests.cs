@@ -147,11 +147,11 @@ public sealed class ChangePolicyPropertyTests(ITestOutputHelper output)
         return d.Status != DeclassificationStatus.Pending || r.Version != versionAtRequest ? Expect.Conflict : Expect.Allowed;
     }
 
-    private static Expect RefChangeAgreement(Principal p, SharingAgreement a, AgreementChange change) =>
+    private static Expect RefChangeAgreement(Principal p, SharingAgreement a, AgreementAction change) =>
         p.AgencyId != a.ProposerAgencyId && p.AgencyId != a.PartnerAgencyId ? Expect.NotVisible
         : !p.Roles.Contains(Role.Administrator) ? Expect.Denied
-        : change == AgreementChange.Accept && p.AgencyId == a.ProposerAgencyId ? Expect.Denied
-        : change == AgreementChange.Resume && a.SuspendedBy is { } by && by != p.AgencyId ? Expect.Denied
+        : change == AgreementAction.Accept && p.AgencyId == a.ProposerAgencyId ? Expect.Denied
+        : change == AgreementAction.Resume && a.SuspendedBy is { } by && by != p.AgencyId ? Expect.Denied
         : Expect.Allowed;
 
     private static Expect RefChangeNotice(Principal p, Notice n, NoticeChange change) =>
@@ -366,7 +366,7 @@ public sealed class ChangePolicyPropertyTests(ITestOutputHelper output)
 
             foreach (var agreement in agreements)
             {
-                foreach (var change in Enum.GetValues<AgreementChange>())
+                foreach (var change in Enum.GetValues<AgreementAction>())
                 {
                     Check($"agreement {change}", user, $"agreement {agreement.Id} ({agreement.Status})", Of(AccessPolicy.CanChangeAgreement(user, agreement, change)), RefChangeAgreement(user, agreement, change));
                 }

@@ -292,4 +292,36 @@ public sealed class ChangePolicyApiTests(ReleaseNodeFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.NoContent, (await w.AnalystA.Client.DeleteAsync($"/api/v1/records/{id}")).StatusCode);
         Assert.True(await EntriesAsync(w.RestrictedReviewerA, id) >= 3);
     }
+
+    [Fact]
+    public async Task AuditEntriesAboutAReleaseConsentOrDeclassification_FollowTheRecordTheyConcern_UntilItIsGone()
+    {
+        var w = await SharingWorld.CreateAsync(fixture.Node);
+        await w.AgreementAsync(w.AdminA, w.AdminB);
+        await w.AgreementAsync(w.AdminB, w.AdminC);
+        var restrictedB = await w.Node.AddUserAsync(w.B, $"dpo.restricted.{Marker()}", [Role.LegalReviewer], Classification.Restricted);
+        var id = (await SharingWorld.CreateRecordAsync(w.AnalystA, Marker(), "CONFIDENTIAL"))["id"]!.GetValue<Guid>();
+        var release = (await SharingWorld.ReleaseAsync(w.AnalystA, id, w.B.Code)).Body!["id"]!.GetValue<Guid>();
+        var copy = (await SharingWorld.PostAsync(w.ReviewerA, $"/api/v1/releases/{release}/approve", new { })).Body!["copy"]!.GetValue<Guid>();
+        var consent = (await SharingWorld.PostAsync(w.AnalystB, $"/api/v1/records/{copy}/consents", new { agency = w.C.Code })).Body!["id"]!.GetValue<Guid>();
+        var other = (await SharingWorld.CreateRecordAsync(w.AnalystA, Marker(), "CONFIDENTIAL"))["id"]!.GetValue<Guid>();
+        var declassification = (await PutAsync(w.AnalystA, other, Request("lower", "RESTRICTED"))).Body!["id"]!.GetValue<Guid>();
+
+        async Task<int> EntriesAsync(TestUser user, Guid target) =>
+            (await user.Client.GetFromJsonAsync<JsonArray>($"/api/v1/audit?target={target}"))!.Count;
+
+        Assert.True(await EntriesAsync(w.ReviewerA, release) >= 2);
+        Assert.True(await EntriesAsync(w.ReviewerA, consent) >= 1);
+        Assert.True(await EntriesAsync(w.ReviewerA, declassification) >= 1);
+        Assert.True(await EntriesAsync(w.ReviewerB, consent) >= 1);
+        Assert.Equal(0, await EntriesAsync(w.RestrictedReviewerA, release));
+        Assert.Equal(0, await EntriesAsync(w.RestrictedReviewerA, consent));
+        Assert.Equal(0, await EntriesAsync(w.RestrictedReviewerA, declassification));
+        Assert.Equal(0, await EntriesAsync(restrictedB, consent));
+        var all = await w.RestrictedReviewerA.Client.GetFromJsonAsync<JsonArray>("/api/v1/audit?limit=1000");
+        Assert.DoesNotContain(all!, e => e!["targetId"]?.GetValue<string>() is { } target && (target == release.ToString() || target == declassification.ToString()));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await w.AnalystA.Client.DeleteAsync($"/api/v1/records/{other}")).StatusCode);
+        Assert.True(await EntriesAsync(w.RestrictedReviewerA, declassification) >= 1);
+    }
 }

@@ -301,7 +301,7 @@ public sealed class ReleaseApiTests(ReleaseNodeFixture fixture) : IClassFixture<
 
         var twice = await SharingWorld.PostAsync(w.ReviewerA, $"/api/v1/releases/{release}/approve", new { });
         Assert.Equal(HttpStatusCode.Conflict, twice.Status);
-        Assert.Contains("already been approved", twice.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("this release is released: it cannot be approved", twice.Body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, (await SharingWorld.ReleaseAsync(w.AnalystReviewerA, id, w.B.Code)).Status);
         var copies = (await w.AnalystB.Client.GetFromJsonAsync<JsonObject>("/api/v1/records?limit=200"))!["items"]!.AsArray();
         Assert.Single(copies);

@@ -10,6 +10,12 @@ public enum ConsentStatus
     Refused,
 }
 
+public enum ConsentAction
+{
+    Grant,
+    Refuse,
+}
+
 /// <summary>
 /// Third-party rule: an agency that received a record asks its originator for consent to pass it on to a third
 /// agency. Only the originator grants or refuses; a granted consent allows releasing that copy to that agency.
@@ -22,6 +28,13 @@ public sealed class ConsentRequest
         (ConsentStatus.Pending, "pending"),
         (ConsentStatus.Granted, "granted"),
         (ConsentStatus.Refused, "refused"));
+
+    public static readonly WireNames<ConsentAction> ActionNames = new((ConsentAction.Grant, "grant"), (ConsentAction.Refuse, "refuse"));
+
+    /// <summary>Its life: the originator grants or refuses a pending request, once; both answers are final.</summary>
+    public static readonly TransitionTable<ConsentStatus, ConsentAction> Transitions = new("consent request", StatusNames, ActionNames,
+        (ConsentStatus.Pending, ConsentAction.Grant, ConsentStatus.Granted),
+        (ConsentStatus.Pending, ConsentAction.Refuse, ConsentStatus.Refused));
 
     private ConsentRequest()
     {
@@ -82,18 +95,13 @@ public sealed class ConsentRequest
     }
 
     public void Grant(UserId userId, string? reason, DateTimeOffset now) =>
-        Decide(ConsentStatus.Granted, userId, Guard.OptionalText(reason, "reason", MaxTextLength), now);
+        Decide(Transitions.Next(Status, ConsentAction.Grant), userId, Guard.OptionalText(reason, "reason", MaxTextLength), now);
 
     public void Refuse(UserId userId, string? reason, DateTimeOffset now) =>
-        Decide(ConsentStatus.Refused, userId, Guard.Text(reason, "reason", MaxTextLength), now);
+        Decide(Transitions.Next(Status, ConsentAction.Refuse), userId, Guard.Text(reason, "reason", MaxTextLength), now);
 
     private void Decide(ConsentStatus outcome, UserId userId, string? reason, DateTimeOffset now)
     {
-        if (Status != ConsentStatus.Pending)
-        {
-            throw new DomainStateException($"this consent request has already been {StatusNames[Status]}: it cannot be decided again");
-        }
-
         Status = outcome;
         DecidedBy = userId;
         DecidedAt = Instants.Normalize(now);

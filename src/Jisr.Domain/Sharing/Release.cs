@@ -16,6 +16,18 @@ public enum ReleaseStatus
     Refused,
 }
 
+public enum ReleaseAction
+{
+    Approve,
+    Refuse,
+
+    /// <summary>Closes a request made for an older version of the record, when the release is asked for again.</summary>
+    Supersede,
+
+    /// <summary>Records the copy made for the recipient.</summary>
+    Deliver,
+}
+
 /// <summary>
 /// The release of one record by the agency that holds it to a partner agency, under a sharing agreement between
 /// the two. Sensitive markings (the policy's four-eyes threshold) wait for a legal reviewer of the releasing agency
@@ -30,6 +42,19 @@ public sealed class Release
         (ReleaseStatus.AwaitingApproval, "awaiting-approval"),
         (ReleaseStatus.Released, "released"),
         (ReleaseStatus.Refused, "refused"));
+
+    public static readonly WireNames<ReleaseAction> ActionNames = new(
+        (ReleaseAction.Approve, "approve"), (ReleaseAction.Refuse, "refuse"), (ReleaseAction.Supersede, "supersede"), (ReleaseAction.Deliver, "deliver"));
+
+    /// <summary>
+    /// Its life: a request awaiting approval is approved, refused or superseded (refused), once; a released one delivers
+    /// its copy (once: <see cref="CopyRecordId"/>); refused is final.
+    /// </summary>
+    public static readonly TransitionTable<ReleaseStatus, ReleaseAction> Transitions = new("release", StatusNames, ActionNames,
+        (ReleaseStatus.AwaitingApproval, ReleaseAction.Approve, ReleaseStatus.Released),
+        (ReleaseStatus.AwaitingApproval, ReleaseAction.Refuse, ReleaseStatus.Refused),
+        (ReleaseStatus.AwaitingApproval, ReleaseAction.Supersede, ReleaseStatus.Refused),
+        (ReleaseStatus.Released, ReleaseAction.Deliver, ReleaseStatus.Released));
 
     private IReadOnlyList<UserId> _recipientUserIds = [];
 
@@ -127,16 +152,17 @@ public sealed class Release
     public void Approve(Record record, UserId approverId, string? reason, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (Status == ReleaseStatus.AwaitingApproval && (record.Id != RecordId || record.Version != RecordVersion))
+        var next = Transitions.Next(Status, ReleaseAction.Approve);
+        if (record.Id != RecordId || record.Version != RecordVersion)
         {
             throw new DomainStateException("the record has changed since this release was requested: it cannot be approved as it is now; the requester must ask again");
         }
 
-        Decide(ReleaseStatus.Released, approverId, Guard.OptionalText(reason, "reason", MaxNoteLength), now);
+        Decide(next, approverId, Guard.OptionalText(reason, "reason", MaxNoteLength), now);
     }
 
     public void Refuse(UserId approverId, string? reason, DateTimeOffset now) =>
-        Decide(ReleaseStatus.Refused, approverId, Guard.Text(reason, "reason", MaxNoteLength), now);
+        Decide(Transitions.Next(Status, ReleaseAction.Refuse), approverId, Guard.Text(reason, "reason", MaxNoteLength), now);
 
     /// <summary>
     /// A request awaiting approval for a version the record no longer has can never be approved: asking again for
@@ -145,34 +171,30 @@ public sealed class Release
     public void Supersede(Record record, UserId requesterId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(record);
+        var next = Transitions.Next(Status, ReleaseAction.Supersede);
         if (record.Id != RecordId || record.Version == RecordVersion)
         {
             throw new DomainStateException("only a request made for an older version of the record is superseded");
         }
 
-        Decide(ReleaseStatus.Refused, requesterId, "superseded: the record changed after this request, and the release was asked for again", now);
+        Decide(next, requesterId, "superseded: the record changed after this request, and the release was asked for again", now);
     }
 
     /// <summary>Records the copy made for the recipient.</summary>
     public void Delivered(RecordId copyRecordId)
     {
-        if (Status != ReleaseStatus.Released || CopyRecordId is not null)
+        var next = Transitions.Next(Status, ReleaseAction.Deliver);
+        if (CopyRecordId is not null)
         {
-            throw new DomainStateException("a release delivers one copy, once it is released");
+            throw new DomainStateException("this release has delivered its copy already: a release delivers one copy");
         }
 
+        Status = next;
         CopyRecordId = copyRecordId;
     }
 
     private void Decide(ReleaseStatus outcome, UserId approverId, string? reason, DateTimeOffset now)
     {
-        if (Status != ReleaseStatus.AwaitingApproval)
-        {
-            throw new DomainStateException(Status == ReleaseStatus.Released
-                ? "this release has already been approved (or needed no approval): it cannot be decided again"
-                : "this release has already been refused: it cannot be decided again");
-        }
-
         Status = outcome;
         DecidedBy = approverId;
         DecidedAt = Instants.Normalize(now);

@@ -20,6 +20,14 @@ public enum AgreementStatus
     Ended,
 }
 
+public enum AgreementAction
+{
+    Accept,
+    Suspend,
+    Resume,
+    End,
+}
+
 /// <summary>
 /// A sharing agreement between two agencies: the threat domains it covers, the highest classification and the
 /// handling codes it allows, its validity period. Proposed by one agency, in force only once the other accepts;
@@ -32,6 +40,27 @@ public sealed class SharingAgreement
         (AgreementStatus.InForce, "in-force"),
         (AgreementStatus.Suspended, "suspended"),
         (AgreementStatus.Ended, "ended"));
+
+    public static readonly WireNames<AgreementAction> ActionNames = new(
+        (AgreementAction.Accept, "accept"), (AgreementAction.Suspend, "suspend"), (AgreementAction.Resume, "resume"), (AgreementAction.End, "end"));
+
+    /// <summary>
+    /// Its life: the partner accepts a proposal; either party suspends it in force, resumes it suspended, or ends it
+    /// (a proposal ends withdrawn); ended is final. Past <see cref="ValidUntil"/> only ending is left (<see cref="Expiry"/>).
+    /// </summary>
+    public static readonly TransitionTable<AgreementStatus, AgreementAction> Transitions = new("agreement", StatusNames, ActionNames,
+        (AgreementStatus.Proposed, AgreementAction.Accept, AgreementStatus.InForce),
+        (AgreementStatus.Proposed, AgreementAction.End, AgreementStatus.Ended),
+        (AgreementStatus.InForce, AgreementAction.Suspend, AgreementStatus.Suspended),
+        (AgreementStatus.InForce, AgreementAction.End, AgreementStatus.Ended),
+        (AgreementStatus.Suspended, AgreementAction.Resume, AgreementStatus.InForce),
+        (AgreementStatus.Suspended, AgreementAction.End, AgreementStatus.Ended));
+
+    /// <summary>
+    /// The actions still open once the validity period is over: accepting, suspending or resuming an agreement that can
+    /// no longer be in force would change nothing but its status line, so only ending it is left.
+    /// </summary>
+    public static readonly IReadOnlySet<AgreementAction> Expiry = new HashSet<AgreementAction> { AgreementAction.End };
 
     /// <summary>
     /// When an agreement allows sharing, written once: queries splice it in (the record read rule, the partners of a
@@ -155,8 +184,7 @@ public sealed class SharingAgreement
     /// <summary>The partner accepts: from now on the agreement is in force (within its validity period).</summary>
     public void Accept(UserId userId, DateTimeOffset now)
     {
-        RequireStatus(AgreementStatus.Proposed, "accept");
-        Status = AgreementStatus.InForce;
+        Status = Next(AgreementAction.Accept, now);
         AcceptedBy = userId;
         AcceptedAt = Instants.Normalize(now);
         StatusChangedAt = AcceptedAt;
@@ -165,27 +193,29 @@ public sealed class SharingAgreement
     /// <summary>Suspends the agreement on behalf of <paramref name="by"/>, the party that alone may resume it.</summary>
     public void Suspend(AgencyId by, string? reason, DateTimeOffset now)
     {
-        RequireStatus(AgreementStatus.InForce, "suspend");
-        Change(AgreementStatus.Suspended, reason, now);
+        Change(Next(AgreementAction.Suspend, now), reason, now);
         SuspendedBy = by;
     }
 
     public void Resume(string? reason, DateTimeOffset now)
     {
-        RequireStatus(AgreementStatus.Suspended, "resume");
-        Change(AgreementStatus.InForce, reason, now);
+        Change(Next(AgreementAction.Resume, now), reason, now);
         SuspendedBy = null;
     }
 
     /// <summary>Ends the agreement for good (or withdraws a proposal).</summary>
-    public void End(string? reason, DateTimeOffset now)
-    {
-        if (Status == AgreementStatus.Ended)
-        {
-            throw new DomainStateException("the agreement has already ended");
-        }
+    public void End(string? reason, DateTimeOffset now) => Change(Next(AgreementAction.End, now), reason, now);
 
-        Change(AgreementStatus.Ended, reason, now);
+    /// <summary>Whether the validity period is over on <paramref name="today"/>.</summary>
+    public bool HasExpired(DateOnly today) => today > ValidUntil;
+
+    /// <summary>The status <paramref name="action"/> leads to, by the table and the expiry rule, or a state error (409).</summary>
+    private AgreementStatus Next(AgreementAction action, DateTimeOffset now)
+    {
+        var next = Transitions.Next(Status, action);
+        return HasExpired(DateOnly.FromDateTime(now.UtcDateTime)) && !Expiry.Contains(action)
+            ? throw new DomainStateException($"this agreement expired on {ValidUntil:yyyy-MM-dd}: it cannot be {Transitions.Done(action)} (once expired: end)")
+            : next;
     }
 
     private void Change(AgreementStatus status, string? reason, DateTimeOffset now)
@@ -193,13 +223,5 @@ public sealed class SharingAgreement
         StatusReason = Guard.Text(reason, "reason", 1000);
         Status = status;
         StatusChangedAt = Instants.Normalize(now);
-    }
-
-    private void RequireStatus(AgreementStatus required, string action)
-    {
-        if (Status != required)
-        {
-            throw new DomainStateException($"cannot {action} an agreement that is {StatusNames[Status]} (it must be {StatusNames[required]})");
-        }
     }
 }

@@ -10,6 +10,12 @@ public enum AccessGrantStatus
     Refused,
 }
 
+public enum AccessGrantAction
+{
+    Approve,
+    Refuse,
+}
+
 /// <summary>
 /// A change of a user's roles and clearance that needs a second administrator (granting administrator rights, or
 /// both sides of a four-eyes pair to one person). It binds to the account as it was when requested: if the user's
@@ -21,6 +27,13 @@ public sealed class AccessGrant
         (AccessGrantStatus.Pending, "pending"),
         (AccessGrantStatus.Approved, "approved"),
         (AccessGrantStatus.Refused, "refused"));
+
+    public static readonly WireNames<AccessGrantAction> ActionNames = new((AccessGrantAction.Approve, "approve"), (AccessGrantAction.Refuse, "refuse"));
+
+    /// <summary>Its life: another administrator approves or refuses a pending grant, once; both answers are final.</summary>
+    public static readonly TransitionTable<AccessGrantStatus, AccessGrantAction> Transitions = new("grant", StatusNames, ActionNames,
+        (AccessGrantStatus.Pending, AccessGrantAction.Approve, AccessGrantStatus.Approved),
+        (AccessGrantStatus.Pending, AccessGrantAction.Refuse, AccessGrantStatus.Refused));
 
     private AccessGrant()
     {
@@ -71,17 +84,25 @@ public sealed class AccessGrant
     public bool StillMatches(IEnumerable<Role> currentRoles, Classification currentClearance) =>
         currentClearance == FromClearance && currentRoles.Distinct().Order().SequenceEqual(FromRoles);
 
-    public void Approve(UserId by, DateTimeOffset now) => Decide(AccessGrantStatus.Approved, by, now);
+    /// <summary>
+    /// Approves the grant for the account as it is now (<paramref name="currentRoles"/>, <paramref name="currentClearance"/>):
+    /// one changed since the request is a conflict, as the approver would pass a change they did not see.
+    /// </summary>
+    public void Approve(UserId by, IEnumerable<Role> currentRoles, Classification currentClearance, DateTimeOffset now)
+    {
+        var next = Transitions.Next(Status, AccessGrantAction.Approve);
+        if (!StillMatches(currentRoles, currentClearance))
+        {
+            throw new DomainStateException("the account's roles or clearance changed since this grant was asked for: refuse it and ask again");
+        }
 
-    public void Refuse(UserId by, DateTimeOffset now) => Decide(AccessGrantStatus.Refused, by, now);
+        Decide(next, by, now);
+    }
+
+    public void Refuse(UserId by, DateTimeOffset now) => Decide(Transitions.Next(Status, AccessGrantAction.Refuse), by, now);
 
     private void Decide(AccessGrantStatus status, UserId by, DateTimeOffset now)
     {
-        if (Status != AccessGrantStatus.Pending)
-        {
-            throw new DomainStateException($"this grant was {StatusNames[Status]} already");
-        }
-
         Status = status;
         DecidedBy = by;
         DecidedAt = Instants.Normalize(now);

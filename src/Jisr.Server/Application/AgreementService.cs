@@ -48,7 +48,7 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
     }
 
     /// <summary>Accept, suspend, resume or end; suspending, resuming and ending need a <paramref name="reason"/>.</summary>
-    public async Task<Outcome<SharingAgreement>> ChangeAsync(Principal caller, Guid id, AgreementChange change, string? reason, CancellationToken cancellationToken)
+    public async Task<Outcome<SharingAgreement>> ChangeAsync(Principal caller, Guid id, AgreementAction change, string? reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         return await Change.ApplyAsync(
@@ -59,20 +59,20 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
             {
                 switch (change)
                 {
-                    case AgreementChange.Accept: agreement.Accept(caller.UserId, now); break;
-                    case AgreementChange.Suspend: agreement.Suspend(caller.AgencyId, reason, now); break;
-                    case AgreementChange.Resume: agreement.Resume(reason, now); break;
-                    case AgreementChange.End: agreement.End(reason, now); break;
+                    case AgreementAction.Accept: agreement.Accept(caller.UserId, now); break;
+                    case AgreementAction.Suspend: agreement.Suspend(caller.AgencyId, reason, now); break;
+                    case AgreementAction.Resume: agreement.Resume(reason, now); break;
+                    case AgreementAction.End: agreement.End(reason, now); break;
                 }
             },
             agreement => store.SaveAsync(caller, agreement, AuditActionOf(change), cancellationToken));
     }
 
-    private static string AuditActionOf(AgreementChange change) => change switch
+    private static string AuditActionOf(AgreementAction change) => change switch
     {
-        AgreementChange.Accept => AuditActions.AgreementAccept,
-        AgreementChange.Suspend => AuditActions.AgreementSuspend,
-        AgreementChange.Resume => AuditActions.AgreementResume,
-        AgreementChange.End => AuditActions.AgreementEnd,
+        AgreementAction.Accept => AuditActions.AgreementAccept,
+        AgreementAction.Suspend => AuditActions.AgreementSuspend,
+        AgreementAction.Resume => AuditActions.AgreementResume,
+        AgreementAction.End => AuditActions.AgreementEnd,
     };
 }

@@ -22,20 +22,20 @@ public static class AgreementEndpoints
             .CreatesItem<AgreementResponse>("Propose a sharing agreement", "Administrators: threat domains, highest classification, handling codes and validity; in force once the partner's administrator accepts it.")
             .Problems(StatusCodes.Status403Forbidden);
         agreements.MapPost("/{id:guid}/accept", (Guid id, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeAsync(caller, id, AgreementChange.Accept, null, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("AcceptAgreement")
+            service.ChangeAsync(caller, id, AgreementAction.Accept, null, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("AcceptAgreement")
             .Describe("Accept a proposed agreement", "Administrators of the partner agency; the agreement is in force from then on.")
             .Produces<AgreementResponse>()
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/suspend", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeAsync(caller, id, AgreementChange.Suspend, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("SuspendAgreement")
+            service.ChangeAsync(caller, id, AgreementAction.Suspend, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("SuspendAgreement")
             .ChangesItem<AgreementResponse>("Suspend an agreement in force", "Either agency's administrators, with a reason: partners stop seeing released copies at once.")
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/resume", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeAsync(caller, id, AgreementChange.Resume, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("ResumeAgreement")
+            service.ChangeAsync(caller, id, AgreementAction.Resume, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("ResumeAgreement")
             .ChangesItem<AgreementResponse>("Resume a suspended agreement", "Administrators of the agency that suspended it, with a reason: the partner cannot lift a suspension.")
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         agreements.MapPost("/{id:guid}/end", (Guid id, StatusChangeRequest request, Principal caller, AgreementService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeAsync(caller, id, AgreementChange.End, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("EndAgreement")
+            service.ChangeAsync(caller, id, AgreementAction.End, request.Reason, ct).OkAsync(a => ToResponseAsync(a, agencies, ct))).WithName("EndAgreement")
             .ChangesItem<AgreementResponse>("End an agreement", "Either agency's administrators, with a reason; an ended agreement cannot be resumed.")
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         return api;

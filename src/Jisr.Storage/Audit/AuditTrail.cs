@@ -1,3 +1,4 @@
+using Jisr.Domain.Common;
 using Jisr.Policy;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,8 +15,9 @@ public sealed record AuditQuery(long? Before, int? Limit, string? Action, string
 }
 
 /// <summary>
-/// Reading the audit trail: an agency sees its own entries only, and of those about its records only the ones the
-/// caller may read (<see cref="AccessPolicy.AuditEntryAboutRecordShown"/>); reading them is itself audited.
+/// Reading the audit trail: an agency sees its own entries only, and of those about its records (or about a release,
+/// consent request or declassification of one) only the ones the caller may read
+/// (<see cref="AccessPolicy.AuditEntryAboutRecordShown"/>); reading them is itself audited.
 /// </summary>
 public sealed class AuditTrail(JisrDbContext db, AuditLog audit, TimeProvider time)
 {
@@ -61,8 +63,8 @@ public sealed class AuditTrail(JisrDbContext db, AuditLog audit, TimeProvider ti
 
     private async Task<IEnumerable<AuditEntry>> ShownAsync(Principal principal, List<AuditEntry> batch, CancellationToken cancellationToken)
     {
-        var ids = batch.Where(e => e.TargetType == AuditTargets.Record && Domain.Common.RecordId.TryParse(e.TargetId, out _))
-            .Select(e => Domain.Common.RecordId.Parse(e.TargetId!)).Distinct().ToList();
+        var concerns = await ConcernedRecordsAsync(batch, cancellationToken);
+        var ids = concerns.Values.SelectMany(r => r).Distinct().ToList();
         if (ids.Count == 0)
         {
             return batch;
@@ -70,8 +72,51 @@ public sealed class AuditTrail(JisrDbContext db, AuditLog audit, TimeProvider ti
 
         var held = await db.Records.Where(r => ids.Contains(r.Id) && r.HolderAgencyId == principal.AgencyId).Select(r => r.Id).ToListAsync(cancellationToken);
         var readable = await db.Records.Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow(), db.Agreements)).Where(r => held.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken);
-        return batch.Where(e =>
-            e.TargetType != AuditTargets.Record || !Domain.Common.RecordId.TryParse(e.TargetId, out var id)
-            || AccessPolicy.AuditEntryAboutRecordShown(held.Contains(id), readable.Contains(id)));
+        return batch.Where(e => !concerns.TryGetValue(e, out var records)
+            || records.All(id => AccessPolicy.AuditEntryAboutRecordShown(held.Contains(id), readable.Contains(id))));
+    }
+
+    /// <summary>
+    /// The records each entry is about: its target when that is a record; the record (and the copy) a release, consent
+    /// request or declassification concerns. An item that no longer exists concerns nothing: its entries are history.
+    /// </summary>
+    private async Task<Dictionary<AuditEntry, List<RecordId>>> ConcernedRecordsAsync(List<AuditEntry> batch, CancellationToken cancellationToken)
+    {
+        List<Guid> TargetsOf(string type) =>
+            [.. batch.Where(e => e.TargetType == type && Guid.TryParse(e.TargetId, out _)).Select(e => Guid.Parse(e.TargetId!)).Distinct()];
+
+        var releaseIds = TargetsOf(AuditTargets.Release).Select(id => new ReleaseId(id)).ToList();
+        var consentIds = TargetsOf(AuditTargets.Consent).Select(id => new ConsentId(id)).ToList();
+        var declassificationIds = TargetsOf(AuditTargets.Declassification).Select(id => new DeclassificationId(id)).ToList();
+        var releases = releaseIds.Count == 0 ? [] : await db.Releases.AsNoTracking().Where(r => releaseIds.Contains(r.Id))
+            .Select(r => new { r.Id, r.RecordId, r.CopyRecordId }).ToDictionaryAsync(r => r.Id.Value, r => r.CopyRecordId is { } copy ? new List<RecordId> { r.RecordId, copy } : [r.RecordId], cancellationToken);
+        var consents = consentIds.Count == 0 ? [] : await db.ConsentRequests.AsNoTracking().Where(c => consentIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.RecordId, c.OriginalRecordId }).ToDictionaryAsync(c => c.Id.Value, c => new List<RecordId> { c.RecordId, c.OriginalRecordId }, cancellationToken);
+        var declassifications = declassificationIds.Count == 0 ? [] : await db.Declassifications.AsNoTracking().Where(d => declassificationIds.Contains(d.Id))
+            .Select(d => new { d.Id, d.RecordId }).ToDictionaryAsync(d => d.Id.Value, d => new List<RecordId> { d.RecordId }, cancellationToken);
+
+        var concerns = new Dictionary<AuditEntry, List<RecordId>>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in batch)
+        {
+            if (!Guid.TryParse(entry.TargetId, out var id))
+            {
+                continue;
+            }
+
+            List<RecordId>? records = entry.TargetType switch
+            {
+                AuditTargets.Record => [new RecordId(id)],
+                AuditTargets.Release => releases.GetValueOrDefault(id),
+                AuditTargets.Consent => consents.GetValueOrDefault(id),
+                AuditTargets.Declassification => declassifications.GetValueOrDefault(id),
+                _ => null,
+            };
+            if (records is not null)
+            {
+                concerns[entry] = records;
+            }
+        }
+
+        return concerns;
     }
 }
