@@ -152,8 +152,9 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
     private async Task<List<TaxiiObject>> ServedAsync(Principal principal, SharingAgreement agreement, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var received = await store.ReceivedIdsAsync(principal.AgencyId, cancellationToken);
         var records = (await store.RecordsToExportAsync(principal, cancellationToken))
-            .Where(r => AccessPolicy.CanServeOverTaxii(principal, r, agreement, now).IsAllowed)
+            .Where(r => AccessPolicy.CanServeOverTaxii(principal, r, agreement, received.ContainsKey(r.Id.Value), now).IsAllowed)
             .ToList();
         if (records.Count == 0)
         {
@@ -183,6 +184,11 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
         var seen = new HashSet<(string, string)>();
         await foreach (var received in store.ReceivedAsync(agencyId).WithCancellation(cancellationToken))
         {
+            if (received.Json.Length == 0)
+            {
+                continue; // the row that ties a bundle to the record of its objects outside any report: not a STIX object
+            }
+
             var version = received.Modified;
             var spec = "2.1";
             if (version is null)
