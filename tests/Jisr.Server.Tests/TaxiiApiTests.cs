@@ -204,6 +204,48 @@ public sealed class TaxiiApiTests(NodeFixture fixture) : IClassFixture<NodeFixtu
         Assert.Equal(HttpStatusCode.Unauthorized, await WithBasicAsync(w.AnalystA.UserName, "jisr_not-a-token"));
     }
 
+    /// <summary>
+    /// Our answers carry every member the taxii2-client library's canned server answers carry (its test fixtures), so
+    /// the client reads them; only discovery's optional <c>contact</c> is left out (a node has none configured).
+    /// </summary>
+    [Fact]
+    public async Task Answers_CarryEveryMemberOfTheTaxii2ClientFixtures()
+    {
+        var w = await SharingWorld.CreateAsync(fixture.Node);
+        var agreement = await w.AgreementAsync(w.AdminA, w.AdminB);
+        var own = TaxiiService.OwnCollectionId(w.A.Id);
+        using var posted = await PostEnvelopeAsync(w.AnalystA.Client, own, Indicator($"indicator--{Guid.NewGuid():D}"));
+        var status = JsonNode.Parse(await posted.Content.ReadAsStringAsync())!;
+        var manifest = await GetAsync(w.AnalystA.Client, $"/taxii2/api/collections/{own}/manifest/");
+        (string Fixture, JsonNode Ours)[] pairs =
+        [
+            ("DISCOVERY_RESPONSE", await GetAsync(w.AnalystA.Client, "/taxii2/")),
+            ("API_ROOT_RESPONSE", await GetAsync(w.AnalystA.Client, "/taxii2/api/")),
+            ("COLLECTION_RESPONSE", await GetAsync(w.AnalystA.Client, $"/taxii2/api/collections/{agreement}/")),
+            ("WRITABLE_COLLECTION", await GetAsync(w.AnalystA.Client, $"/taxii2/api/collections/{own}/")),
+            ("STATUS_RESPONSE", status),
+            ("GET_MANIFEST_RESPONSE", manifest),
+        ];
+        foreach (var (name, ours) in pairs)
+        {
+            var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", "taxii", "cti-taxii-client", name + ".json")))!.AsObject();
+            var missing = expected.Select(p => p.Key).Where(k => k != "contact" && !ours.AsObject().ContainsKey(k)).ToList();
+            Assert.True(missing.Count == 0, $"{name}: missing {string.Join(", ", missing)}");
+            foreach (var (key, value) in expected)
+            {
+                if (ours[key] is { } mine && value is not null)
+                {
+                    static string Kind(JsonNode n) => n.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False ? "boolean" : n.GetValueKind().ToString();
+                    Assert.True(Kind(value) == Kind(mine), $"{name}.{key}: {Kind(mine)}, the fixture has {Kind(value)}");
+                }
+            }
+        }
+
+        var entry = manifest["objects"]!.AsArray()[0]!.AsObject();
+        Assert.All(["date_added", "id", "media_type", "version"], k => Assert.True(entry.ContainsKey(k), k));
+        Assert.Equal(TaxiiEndpoints.MediaType, JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", "taxii", "cti-taxii-client", "API_ROOT_RESPONSE.json")))!["versions"]![0]!.GetValue<string>());
+    }
+
     private static void AssertTaxiiMediaType(HttpResponseMessage response)
     {
         var type = response.Content.Headers.ContentType!;

@@ -36,6 +36,7 @@ public static class TaxiiEndpoints
         taxii.MapGet("/api/", () => Taxii(new JsonObject
         {
             ["title"] = "Jisr",
+            ["description"] = "The collections of the caller's agency: its own, and its feed to each partner under an agreement in force.",
             ["versions"] = new JsonArray(MediaType),
             ["max_content_length"] = MaxContentLength,
         }));
