@@ -43,12 +43,13 @@ public sealed class TaxiiRandomWorldTests(ITestOutputHelper output)
     private sealed record WorldAgreement(SharingAgreement Agreement, State State);
 
     [Theory]
-    [InlineData(20261130)]
-    [InlineData(7)]
-    public async Task EveryCollection_ForEveryUser_ServesExactlyWhatTheAgreementAndMarkingsAllow(int seed)
+    [InlineData(20261130, "sqlite")]
+    [InlineData(7, "sqlite")]
+    [InlineData(11, "postgres")]
+    public async Task EveryCollection_ForEveryUser_ServesExactlyWhatTheAgreementAndMarkingsAllow(int seed, string provider)
     {
         var random = new Random(seed);
-        await using var node = await TestNode.StartAsync();
+        await using var node = await TestNode.StartAsync(provider);
         var now = DateTimeOffset.UtcNow;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var agencies = new List<Jisr.Domain.Agencies.Agency>();
