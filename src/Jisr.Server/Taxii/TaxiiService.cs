@@ -166,16 +166,10 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
         using var output = new MemoryStream();
         await StixAgencyExport.WriteAsync(output, new StixExportInput(agency, records, entities, new Dictionary<Guid, string>(), NothingReceived()), cancellationToken);
         var bundle = JsonNode.Parse(output.ToArray())!.AsObject();
-        var result = new List<TaxiiObject>();
-        foreach (var item in bundle["objects"]!.AsArray().OfType<JsonObject>())
-        {
-            var id = item["id"]!.GetValue<string>();
-            var version = item["modified"]?.GetValue<string>() ?? item["created"]?.GetValue<string>() ?? TaxiiTime.Format(now);
-            var added = TaxiiTime.Parse(version) ?? now;
-            result.Add(new TaxiiObject(id, item["type"]!.GetValue<string>(), version, item["spec_version"]?.GetValue<string>() ?? "2.1", added, item.ToJsonString()));
-        }
 
-        return result;
+        // The feed opened when the agreement came into force: accepted, valid from, or resumed after a suspension.
+        var openedAt = new[] { agreement.AcceptedAt ?? agreement.ProposedAt, agreement.StatusChangedAt ?? agreement.ProposedAt, new DateTimeOffset(agreement.ValidFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) }.Max();
+        return TaxiiFeed.FromBundle(bundle, openedAt, now);
     }
 
     private async Task<List<TaxiiObject>> ReceivedAsync(AgencyId agencyId, CancellationToken cancellationToken)
