@@ -463,6 +463,40 @@ public static partial class AccessPolicy
             : PolicyDecision.Deny("only analysts, field officers and liaison officers release records"));
 
     /// <summary>
+    /// Whether a record goes into the TAXII collection <paramref name="principal"/>'s agency serves its partner under
+    /// <paramref name="agreement"/>: the agency's own record (held and originated: never a copy, so the third-party rule
+    /// holds without asking for consent), not TLP:RED (named recipients only), one the principal may export, and one the
+    /// agreement's release terms (in force, covered marking and threat domains) would let go to the partner. A record the
+    /// agency made from STIX it received (<paramref name="receivedInStix"/>: an import or a TAXII post) is its sender's
+    /// information, so the third-party rule keeps it out too.
+    /// </summary>
+    public static PolicyDecision CanServeOverTaxii(Principal principal, Record record, SharingAgreement agreement, bool receivedInStix, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(agreement);
+        if (record.HolderAgencyId != principal.AgencyId || record.OriginatorAgencyId != principal.AgencyId || record.Provenance is not null)
+        {
+            return PolicyDecision.Deny("only the agency's own records are served to a partner: a copy is its originator's to pass on");
+        }
+
+        if (receivedInStix)
+        {
+            return PolicyDecision.Deny("this record was made from STIX the agency received: it is its sender's information to pass on (third-party rule)");
+        }
+
+        if (record.Marking.Tlp == Tlp.Red)
+        {
+            return PolicyDecision.Deny("a TLP:RED record goes to named recipients only, never into a collection");
+        }
+
+        var export = CanExport(principal, record, now);
+        return !export.IsAllowed || !agreement.IsParty(principal.AgencyId)
+            ? export.IsAllowed ? PolicyDecision.Deny("your agency is not party to this agreement") : export
+            : ReleaseTerms(record, principal.AgencyId, agreement.Counterpart(principal.AgencyId), agreement, originatorConsented: false, now);
+    }
+
+    /// <summary>
     /// The terms a release must meet, checked when it is requested and again when it is approved: the recipient is
     /// not the originator, an agreement between the holder and the recipient is in force and covers the record's
     /// marking and threat domains, and a received record has its originator's consent to go to this recipient.

@@ -7,6 +7,7 @@ using Jisr.Server.Auth;
 using Jisr.Server.Endpoints;
 using Jisr.Server.Errors;
 using Jisr.Server.Operations;
+using Jisr.Server.Taxii;
 using Jisr.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -157,6 +158,7 @@ public static class JisrNode
         api.MapReleaseEndpoints();
         api.MapDeclassificationEndpoints();
         api.MapAccountEndpoints();
+        app.MapTaxiiEndpoints();
         return app;
     }
 

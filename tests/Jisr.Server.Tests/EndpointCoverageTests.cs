@@ -83,8 +83,11 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         }
     }
 
-    /// <summary>Reads that touch no one's data: the node's health and description, and the caller's own identity and tokens.</summary>
-    private static readonly HashSet<string> UnauditedReads = ["/health", "/health/live", "/health/ready", "/metrics", "/openapi/{documentName}.json", "/api/v1/me", "/api/v1/tokens", "/api/v1/agencies", "/api/v1/agencies/{code}", "/api/v1/auth/antiforgery"];
+    /// <summary>
+    /// Reads that touch no one's data: the node's health and description, the caller's own identity and tokens, and the
+    /// TAXII discovery and API root documents (fixed text: the collections and everything in them are audited).
+    /// </summary>
+    private static readonly HashSet<string> UnauditedReads = ["/health", "/health/live", "/health/ready", "/metrics", "/openapi/{documentName}.json", "/api/v1/me", "/api/v1/tokens", "/api/v1/agencies", "/api/v1/agencies/{code}", "/api/v1/auth/antiforgery", "/taxii2", "/taxii2/api"];
 
     /// <summary>
     /// Every read is audited: each GET route of the routing table (but the short list above), called for an item
@@ -313,6 +316,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         ["DELETE /api/v1/users/{id:guid}/tokens"] = PathIdOnly,
         ["POST /api/v1/users/grants/{id:guid}/approve"] = PathIdOnly,
         ["POST /api/v1/users/grants/{id:guid}/refuse"] = PathIdOnly,
+        ["POST /taxii2/api/collections/{id:guid}/objects"] = "a STIX envelope imported into the caller's own agency: the importer resolves its references only within the envelope, among what that agency received, or to the published TLP definitions; the path's collection is one open to the caller",
     };
 
     /// <summary>A TLP:RED record (so that naming recipients is valid) with one change.</summary>

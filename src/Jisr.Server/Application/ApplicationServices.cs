@@ -20,6 +20,8 @@ public static class ApplicationServices
         services.AddScoped<ConsentService>();
         services.AddScoped<NoticeService>();
         services.AddScoped<StixExchangeService>();
+        services.AddScoped<Taxii.TaxiiService>();
+        services.AddSingleton<Taxii.TaxiiStatusStore>();
         return services;
     }
 }

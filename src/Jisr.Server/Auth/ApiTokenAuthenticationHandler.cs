@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Jisr.Server.Auth;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer jisr_…</c> with a personal API token. The principal behind a token is
+/// Authenticates <c>Authorization: Bearer jisr_…</c> with a personal API token, or <c>Authorization: Basic</c> with a user
+/// name and one of that user's API tokens as the password (for TAXII clients; never an account's password). The principal behind a token is
 /// cached for a short time so reads stay fast; revoking through this node drops the cache entry at once.
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(
@@ -23,12 +24,23 @@ public sealed class ApiTokenAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string presented;
+        string? userName = null;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            presented = header["Bearer ".Length..].Trim();
+        }
+        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && BasicCredentials(header["Basic ".Length..].Trim()) is { } basic)
+        {
+            // TAXII clients (MISP, OpenCTI, taxii2-client) often speak only Basic: the password must be one of the user's
+            // API tokens. An account's password is never accepted this way (it would travel with every request).
+            (userName, presented) = basic;
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
 
-        var presented = header["Bearer ".Length..].Trim();
         var hash = ApiTokens.Hash(presented);
         if (!cache.TryGet(hash, out var principal))
         {
@@ -42,8 +54,28 @@ public sealed class ApiTokenAuthenticationHandler(
             cache.Set(hash, token!.Id, principal, token.ExpiresAt);
         }
 
+        if (userName is not null && !string.Equals(userName, principal!.UserName, StringComparison.Ordinal))
+        {
+            return AuthenticateResult.Fail("the API token is not this user's");
+        }
+
         var ticket = new AuthenticationTicket(ClaimsMapping.ToClaims(principal!, SchemeName), SchemeName);
         return AuthenticateResult.Success(ticket);
+    }
+
+    /// <summary>User name and password of a Basic header, or null when it is not one.</summary>
+    private static (string User, string Password)? BasicCredentials(string encoded)
+    {
+        try
+        {
+            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon > 0 ? (text[..colon], text[(colon + 1)..]) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }
 

@@ -66,6 +66,14 @@ public static partial class ProblemResponses
     {
         ArgumentNullException.ThrowIfNull(context);
         var status = context.HttpContext.Response.StatusCode;
+        if (context.HttpContext.Request.Path.StartsWithSegments(Taxii.TaxiiEndpoints.Root, StringComparison.Ordinal))
+        {
+            await Taxii.TaxiiEndpoints.Error(status, status == StatusCodes.Status401Unauthorized ? "Unauthorized" : "Error", status == StatusCodes.Status401Unauthorized
+                ? "send 'Authorization: Bearer TOKEN', or HTTP Basic with your user name and an API token as the password (never your account's password)"
+                : $"HTTP {status}").ExecuteAsync(context.HttpContext);
+            return;
+        }
+
         var detail = status switch
         {
             StatusCodes.Status401Unauthorized => "Sign in (POST /api/v1/auth/login) or send 'Authorization: Bearer TOKEN' with a valid, unrevoked API token.",

@@ -78,6 +78,7 @@ public static class AuditActions
     public const string DemoLoad = "demo.load";
     public const string StixImport = "stix.import";
     public const string StixExport = "stix.export";
+    public const string TaxiiRead = "taxii.read";
 }
 
 /// <summary>How an audited action ended.</summary>
@@ -108,4 +109,5 @@ public static class AuditTargets
     public const string User = "user";
     public const string Token = "token";
     public const string Grant = "grant";
+    public const string TaxiiCollection = "taxii-collection";
 }

@@ -74,6 +74,10 @@ public sealed class StixObjectStore(JisrDbContext db, AuditLog audit, TimeProvid
     public IAsyncEnumerable<ReceivedStixObject> ReceivedAsync(AgencyId agencyId) =>
         db.StixObjects.AsNoTracking().Where(o => o.AgencyId == agencyId).OrderBy(o => o.Sequence).AsAsyncEnumerable();
 
+    /// <summary>A TAXII read (collections, objects, manifest, versions, status), found or not, in the caller's agency's trail.</summary>
+    public Task AuditTaxiiReadAsync(Principal principal, string? collectionId, bool found, string detail) =>
+        audit.AppendAsync(AuditEvent.Read(principal, AuditActions.TaxiiRead, collectionId is null ? null : AuditTargets.TaxiiCollection, collectionId, found, detail));
+
     public Task AuditExportAsync(Principal principal, string detail) =>
         audit.AppendAsync(CallerEvents.For(principal, AuditActions.StixExport, null, AuditOutcomes.Success, detail: detail));
 }

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Jisr.Exchange.Taxii;
+
+/// <summary>One version of one STIX object in a TAXII collection, with the moment the collection got it.</summary>
+public sealed record TaxiiObject(string Id, string Type, string Version, string SpecVersion, DateTimeOffset DateAdded, string Json);
+
+/// <summary>A request the TAXII filters or paging cannot serve (400).</summary>
+public sealed class TaxiiQueryException(string message) : Exception(message);
+
+/// <summary>
+/// The TAXII 2.1 filters of a GET objects / manifest / versions request: <c>added_after</c>, <c>match[id]</c>,
+/// <c>match[type]</c>, <c>match[version]</c> (first, last, all, or timestamps; default last), <c>match[spec_version]</c>
+/// (default: each object's latest specification version), <c>limit</c> and <c>next</c>.
+/// </summary>
+public sealed record TaxiiFilter(
+    DateTimeOffset? AddedAfter,
+    IReadOnlySet<string>? Ids,
+    IReadOnlySet<string>? Types,
+    IReadOnlySet<string> Versions,
+    IReadOnlySet<string>? SpecVersions,
+    int? Limit,
+    string? Next)
+{
+    public const int MaxPageSize = 1000;
+
+    public static readonly TaxiiFilter All = new(null, null, null, new HashSet<string> { "all" }, null, null, null);
+
+    /// <summary>Reads the query string; unknown parameters are ignored (the specification lets a server do so).</summary>
+    public static TaxiiFilter Parse(Func<string, string?> query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        DateTimeOffset? addedAfter = null;
+        if (query("added_after") is { Length: > 0 } after)
+        {
+            addedAfter = TaxiiTime.Parse(after) ?? throw new TaxiiQueryException($"added_after: '{after}' is not a timestamp");
+        }
+
+        int? limit = null;
+        if (query("limit") is { Length: > 0 } text)
+        {
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                throw new TaxiiQueryException($"limit: '{text}' is not a positive whole number");
+            }
+
+            limit = n;
+        }
+
+        var versions = List(query("match[version]")) ?? new HashSet<string> { "last" };
+        foreach (var version in versions.Where(v => v is not ("first" or "last" or "all")))
+        {
+            _ = TaxiiTime.Parse(version) ?? throw new TaxiiQueryException($"match[version]: '{version}' is not first, last, all or a timestamp");
+        }
+
+        return new TaxiiFilter(addedAfter, List(query("match[id]")), List(query("match[type]")), versions, List(query("match[spec_version]")), limit, NullIfEmpty(query("next")));
+    }
+
+    private static HashSet<string>? List(string? value) =>
+        string.IsNullOrEmpty(value) ? null : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>What a <c>next</c> token is bound to: the filters (not the page size), so that changing them while paging is refused.</summary>
+    internal string Fingerprint()
+    {
+        static string Join(IEnumerable<string>? items) => items is null ? "-" : string.Join(",", items.Order(StringComparer.Ordinal));
+        var text = $"{AddedAfter?.UtcTicks}|{Join(Ids)}|{Join(Types)}|{Join(Versions)}|{Join(SpecVersions)}";
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    }
+}
+
+/// <summary>One page of a TAXII answer.</summary>
+public sealed record TaxiiPage(IReadOnlyList<TaxiiObject> Items, bool More, string? Next)
+{
+    public DateTimeOffset? First => Items.Count == 0 ? null : Items.Min(i => i.DateAdded);
+
+    public DateTimeOffset? Last => Items.Count == 0 ? null : Items.Max(i => i.DateAdded);
+}
+
+/// <summary>
+/// Applies <see cref="TaxiiFilter"/> to a collection's object versions and pages them in date-added order. A <c>next</c>
+/// token names the last item of the page (date added, id, version) and the filters it was made for: the next page is
+/// what comes after that item, so objects added meanwhile are neither skipped nor repeated.
+/// </summary>
+public static class TaxiiQuery
+{
+    public static TaxiiPage Select(IEnumerable<TaxiiObject> objects, TaxiiFilter filter, int maxPageSize = TaxiiFilter.MaxPageSize)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(filter);
+        var selected = new List<TaxiiObject>();
+        foreach (var versions in objects
+            .Where(o => filter.Ids is null || filter.Ids.Contains(o.Id))
+            .Where(o => filter.Types is null || filter.Types.Contains(o.Type))
+            .GroupBy(o => o.Id, StringComparer.Ordinal))
+        {
+            var bySpec = filter.SpecVersions is null
+                ? versions.Where(v => v.SpecVersion == versions.Max(x => x.SpecVersion)).ToList()
+                : [.. versions.Where(v => filter.SpecVersions.Contains(v.SpecVersion))];
+            if (bySpec.Count == 0)
+            {
+                continue;
+            }
+
+            var ordered = bySpec.OrderBy(v => TaxiiTime.Parse(v.Version) ?? v.DateAdded).ThenBy(v => v.Version, StringComparer.Ordinal).ToList();
+            var chosen = new HashSet<TaxiiObject>();
+            foreach (var version in filter.Versions)
+            {
+                switch (version)
+                {
+                    case "all":
+                        chosen.UnionWith(ordered);
+                        break;
+                    case "first":
+                        chosen.Add(ordered[0]);
+                        break;
+                    case "last":
+                        chosen.Add(ordered[^1]);
+                        break;
+                    default:
+                        var at = TaxiiTime.Parse(version);
+                        chosen.UnionWith(ordered.Where(v => TaxiiTime.Parse(v.Version) == at));
+                        break;
+                }
+            }
+
+            selected.AddRange(chosen.Where(v => filter.AddedAfter is null || v.DateAdded > filter.AddedAfter));
+        }
+
+        selected.Sort(Compare);
+        var fingerprint = filter.Fingerprint();
+        var start = 0;
+        if (filter.Next is { } next)
+        {
+            var (after, boundTo) = Decode(next);
+            if (boundTo != fingerprint)
+            {
+                throw new TaxiiQueryException("next: the token was made for other filters; repeat the first request");
+            }
+
+            start = selected.FindIndex(o => Compare(o, after) > 0);
+            if (start < 0)
+            {
+                start = selected.Count;
+            }
+        }
+
+        var size = Math.Min(filter.Limit ?? maxPageSize, maxPageSize);
+        var page = selected.Skip(start).Take(size).ToList();
+        var more = start + page.Count < selected.Count;
+        return new TaxiiPage(page, more, more ? Encode(page[^1], fingerprint) : null);
+    }
+
+    private static int Compare(TaxiiObject a, TaxiiObject b)
+    {
+        var byDate = a.DateAdded.CompareTo(b.DateAdded);
+        if (byDate != 0)
+        {
+            return byDate;
+        }
+
+        var byId = string.CompareOrdinal(a.Id, b.Id);
+        return byId != 0 ? byId : string.CompareOrdinal(a.Version, b.Version);
+    }
+
+    private static string Encode(TaxiiObject last, string fingerprint) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.DateAdded.UtcTicks}|{last.Id}|{last.Version}|{fingerprint}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static (TaxiiObject After, string Fingerprint) Decode(string token)
+    {
+        try
+        {
+            var padded = token.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - (padded.Length % 4)) % 4);
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+            if (parts.Length == 4 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+            {
+                return (new TaxiiObject(parts[1], string.Empty, parts[2], string.Empty, new DateTimeOffset(ticks, TimeSpan.Zero), string.Empty), parts[3]);
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new TaxiiQueryException("next: not a token this server gave");
+    }
+}
+
+/// <summary>TAXII timestamps: RFC 3339 in UTC, written with microseconds.</summary>
+public static class TaxiiTime
+{
+    public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset? Parse(string? value) =>
+        value is { Length: >= 20 } && value.EndsWith('Z') && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : null;
+}

@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jisr.Domain.Common;
+using Jisr.Domain.Exchange;
+using Jisr.Domain.Sharing;
+using Jisr.Exchange.Stix;
+using Jisr.Exchange.Stix.Export;
+using Jisr.Exchange.Stix.Import;
+using Jisr.Exchange.Taxii;
+using Jisr.Policy;
+using Jisr.Server.Application;
+using Jisr.Storage.Exchange;
+using Jisr.Storage.Sharing;
+
+namespace Jisr.Server.Taxii;
+
+/// <summary>
+/// A TAXII collection as one caller sees it: its agency's own collection (what it received in STIX, writable), or the
+/// feed it serves a partner under one sharing agreement in force (read-only).
+/// </summary>
+public sealed record TaxiiCollection(Guid Id, string Title, string Description, bool CanRead, bool CanWrite, SharingAgreement? Agreement);
+
+/// <summary>
+/// The TAXII server's reads and writes for one caller. What an agreement's collection holds is decided by
+/// <see cref="AccessPolicy.CanServeOverTaxii"/>, record by record; the objects are the STIX export's mapping of those
+/// records. Every read is audited, found or not.
+/// </summary>
+public sealed class TaxiiService(StixObjectStore store, AgreementStore agreements, AgencyDirectory agencies, StixExchangeService exchange, TaxiiStatusStore statuses, TimeProvider time)
+{
+    /// <summary>The caller's agency's own collection id: stable, derived from the agency's id.</summary>
+    public static Guid OwnCollectionId(AgencyId agencyId) => StixIds.UuidV5(agencyId.Value, "taxii-own-collection");
+
+    public async Task<IReadOnlyList<TaxiiCollection>> CollectionsAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var list = await ListAsync(principal, cancellationToken);
+        await store.AuditTaxiiReadAsync(principal, null, true, $"collections: {list.Count}");
+        return list;
+    }
+
+    public async Task<TaxiiCollection?> CollectionAsync(Principal principal, Guid id, string what, CancellationToken cancellationToken)
+    {
+        var found = (await ListAsync(principal, cancellationToken)).FirstOrDefault(c => c.Id == id);
+        await store.AuditTaxiiReadAsync(principal, id.ToString("D"), found is not null, what);
+        return found;
+    }
+
+    /// <summary>Every object version of a collection the caller may read (see <see cref="CollectionAsync"/>).</summary>
+    public async Task<List<TaxiiObject>> ObjectsAsync(Principal principal, TaxiiCollection collection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        return collection.Agreement is { } agreement
+            ? await ServedAsync(principal, agreement, cancellationToken)
+            : await ReceivedAsync(principal.AgencyId, cancellationToken);
+    }
+
+    /// <summary>Imports an envelope's objects into the caller's agency, all or nothing; returns the status resource.</summary>
+    public async Task<JsonObject> AddAsync(Principal principal, JsonArray objects, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        var bundleId = $"bundle--{Guid.NewGuid():D}";
+        var bundle = new JsonObject { ["type"] = "bundle", ["id"] = bundleId, ["objects"] = objects.DeepClone() };
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(bundle.ToJsonString()));
+        var requestTime = time.GetUtcNow();
+        StixImportResult? result = null;
+        string? unreadable = null;
+        try
+        {
+            result = await exchange.ImportAsync(principal, stream, new StixImportOptions { Purpose = "information received from a partner over TAXII 2.1" }, cancellationToken);
+        }
+        catch (StixBundleException e)
+        {
+            unreadable = e.Message;
+        }
+
+        var ids = objects.Select(o => (o as JsonObject)?["id"]?.GetValue<string>() ?? "?").ToList();
+        var successes = new JsonArray();
+        var failures = new JsonArray();
+        foreach (var (id, item) in ids.Zip(objects))
+        {
+            var version = (item as JsonObject)?["modified"]?.ToString();
+            if (result is { Succeeded: true })
+            {
+                successes.Add(StatusDetail(id, version, null));
+                continue;
+            }
+
+            var refusal = result?.Refusals.FirstOrDefault(r => r.ObjectId == id);
+            failures.Add(StatusDetail(id, version, refusal is not null
+                ? $"{refusal.Rule}: {refusal.Message}"
+                : unreadable ?? "not imported: an envelope is imported all or nothing, and another object of it was refused"));
+        }
+
+        var status = new JsonObject
+        {
+            ["id"] = Guid.NewGuid().ToString("D"),
+            ["status"] = "complete",
+            ["request_timestamp"] = TaxiiTime.Format(requestTime),
+            ["total_count"] = ids.Count,
+            ["success_count"] = successes.Count,
+            ["successes"] = successes,
+            ["failure_count"] = failures.Count,
+            ["failures"] = failures,
+            ["pending_count"] = 0,
+            ["pendings"] = new JsonArray(),
+        };
+        statuses.Add(principal.AgencyId, status);
+        return status;
+    }
+
+    public async Task<JsonObject?> StatusAsync(Principal principal, Guid id)
+    {
+        var status = statuses.Find(principal.AgencyId, id);
+        await store.AuditTaxiiReadAsync(principal, null, status is not null, $"status {id:D}");
+        return status;
+    }
+
+    private static JsonObject StatusDetail(string id, string? version, string? message)
+    {
+        var detail = new JsonObject { ["id"] = id };
+        if (version is not null)
+        {
+            detail["version"] = version;
+        }
+
+        if (message is not null)
+        {
+            detail["message"] = message;
+        }
+
+        return detail;
+    }
+
+    private async Task<List<TaxiiCollection>> ListAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var own = await agencies.GetAsync(principal.AgencyId, cancellationToken);
+        var list = new List<TaxiiCollection>
+        {
+            new(OwnCollectionId(principal.AgencyId), $"{own.Code}: received", $"What {own.Code} received in STIX (imports and TAXII posts); posting here imports into {own.Code}.", true, true, null),
+        };
+        foreach (var agreement in (await agreements.InForceAsync(principal, today, cancellationToken)).OrderBy(a => a.ProposedAt))
+        {
+            var partner = await agencies.GetAsync(agreement.Counterpart(principal.AgencyId), cancellationToken);
+            list.Add(new(agreement.Id.Value, $"{own.Code} to {partner.Code}", $"What {own.Code} may release to {partner.Code} under agreement {agreement.Id.Value:D}: its own records whose markings and threat domains the agreement covers, never TLP:RED.", true, false, agreement));
+        }
+
+        return list;
+    }
+
+    private async Task<List<TaxiiObject>> ServedAsync(Principal principal, SharingAgreement agreement, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var received = await store.ReceivedIdsAsync(principal.AgencyId, cancellationToken);
+        var records = (await store.RecordsToExportAsync(principal, cancellationToken))
+            .Where(r => AccessPolicy.CanServeOverTaxii(principal, r, agreement, received.ContainsKey(r.Id.Value), now).IsAllowed)
+            .ToList();
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        var agency = await agencies.FindAsync(principal.AgencyId, cancellationToken) ?? throw new InvalidOperationException("the caller's agency is not registered");
+        var entities = await store.EntitiesAsync(records.SelectMany(r => r.Mentions.Select(m => m.EntityId)), cancellationToken);
+        using var output = new MemoryStream();
+        await StixAgencyExport.WriteAsync(output, new StixExportInput(agency, records, entities, new Dictionary<Guid, string>(), NothingReceived()), cancellationToken);
+        var bundle = JsonNode.Parse(output.ToArray())!.AsObject();
+
+        // The feed opened when the agreement came into force: accepted, valid from, or resumed after a suspension.
+        var openedAt = new[] { agreement.AcceptedAt ?? agreement.ProposedAt, agreement.StatusChangedAt ?? agreement.ProposedAt, new DateTimeOffset(agreement.ValidFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) }.Max();
+        return TaxiiFeed.FromBundle(bundle, openedAt, now);
+    }
+
+    private async Task<List<TaxiiObject>> ReceivedAsync(AgencyId agencyId, CancellationToken cancellationToken)
+    {
+        var result = new List<TaxiiObject>();
+        var seen = new HashSet<(string, string)>();
+        await foreach (var received in store.ReceivedAsync(agencyId).WithCancellation(cancellationToken))
+        {
+            if (received.Json.Length == 0)
+            {
+                continue; // the row that ties a bundle to the record of its objects outside any report: not a STIX object
+            }
+
+            var version = received.Modified;
+            var spec = "2.1";
+            if (version is null)
+            {
+                using var document = JsonDocument.Parse(received.Json);
+                version = document.RootElement.TryGetProperty("created", out var created) && created.ValueKind == JsonValueKind.String
+                    ? created.GetString()!
+                    : TaxiiTime.Format(received.ReceivedAt);
+            }
+
+            if (seen.Add((received.StixId, version)))
+            {
+                result.Add(new TaxiiObject(received.StixId, received.Type, version, spec, received.ReceivedAt, received.Json));
+            }
+        }
+
+        return result;
+    }
+
+    private static async IAsyncEnumerable<ReceivedStixObject> NothingReceived()
+    {
+        await Task.CompletedTask;
+        yield break;
+    }
+}
+
+/// <summary>
+/// Status resources of TAXII posts, per agency, kept in memory (an import is finished when the POST answers, so a status
+/// is always complete; it is lost when the node restarts). At most 10,000 are kept, oldest dropped first.
+/// </summary>
+public sealed class TaxiiStatusStore
+{
+    private const int Capacity = 10_000;
+    private readonly ConcurrentDictionary<Guid, (AgencyId Agency, JsonObject Status)> _statuses = new();
+    private readonly ConcurrentQueue<Guid> _order = new();
+
+    public void Add(AgencyId agencyId, JsonObject status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var id = Guid.Parse(status["id"]!.GetValue<string>());
+        _statuses[id] = (agencyId, status.DeepClone().AsObject());
+        _order.Enqueue(id);
+        while (_order.Count > Capacity && _order.TryDequeue(out var old))
+        {
+            _statuses.TryRemove(old, out _);
+        }
+    }
+
+    /// <summary>The status if it belongs to the caller's agency; another agency's and a missing one look the same.</summary>
+    public JsonObject? Find(AgencyId agencyId, Guid id) =>
+        _statuses.TryGetValue(id, out var entry) && entry.Agency == agencyId ? entry.Status.DeepClone().AsObject() : null;
+}
