@@ -88,6 +88,8 @@ public sealed class StixImportSession : IAsyncDisposable
     private readonly Principal _principal;
     private readonly Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction _transaction;
     private readonly List<AuditEvent> _events = [];
+    private readonly List<ReceivedStixObject> _objects = [];
+    private ReceivedObjectWriter? _writer;
     private int _pending;
     private bool _committed;
 
@@ -105,9 +107,14 @@ public sealed class StixImportSession : IAsyncDisposable
         return CountAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Received objects (most of an import's rows) skip the change tracker: they are queued and written with one
+    /// prepared INSERT after the batch's entities and records (their foreign keys), in the order they came.
+    /// </summary>
     public ValueTask AddObjectAsync(ReceivedStixObject received, CancellationToken cancellationToken)
     {
-        _db.StixObjects.Add(received);
+        ArgumentNullException.ThrowIfNull(received);
+        _objects.Add(received);
         return CountAsync(cancellationToken);
     }
 
@@ -137,7 +144,7 @@ public sealed class StixImportSession : IAsyncDisposable
     /// <summary>Saves the rest with the audit entries and commits.</summary>
     public async Task CommitAsync(string detail, CancellationToken cancellationToken)
     {
-        _db.ChangeTracker.DetectChanges();
+        await FlushAsync(cancellationToken);
         _events.Add(CallerEvents.For(_principal, AuditActions.StixImport, null, AuditOutcomes.Success, detail: detail));
         await _audit.SaveWithAuditAsync(_db, _events, cancellationToken);
         await _transaction.CommitAsync(cancellationToken);
@@ -152,6 +159,11 @@ public sealed class StixImportSession : IAsyncDisposable
             _db.ChangeTracker.Clear();
         }
 
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+
         await _transaction.DisposeAsync();
         _db.ChangeTracker.AutoDetectChangesEnabled = true;
     }
@@ -164,9 +176,28 @@ public sealed class StixImportSession : IAsyncDisposable
             return;
         }
 
-        _db.ChangeTracker.DetectChanges();
-        await _db.SaveChangesAsync(cancellationToken);
-        _db.ChangeTracker.Clear();
+        await FlushAsync(cancellationToken);
         _pending = 0;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_db.ChangeTracker.HasChanges())
+        {
+            _db.ChangeTracker.DetectChanges();
+            await _db.SaveChangesAsync(cancellationToken);
+            _db.ChangeTracker.Clear();
+        }
+
+        if (_objects.Count > 0)
+        {
+            _writer ??= await ReceivedObjectWriter.CreateAsync(_db, _transaction, cancellationToken);
+            foreach (var received in _objects)
+            {
+                await _writer.WriteAsync(received, cancellationToken);
+            }
+
+            _objects.Clear();
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Jisr.Domain.Common;
@@ -38,9 +39,9 @@ public sealed class StixImporter
     private readonly StixImportOptions _options;
     private readonly DateTimeOffset _now;
     private readonly List<StixRefusal> _refusals = [];
-    private readonly Dictionary<string, (string? Modified, UInt128 Hash)> _seen = new(StringComparer.Ordinal);
+    private readonly StixIdMap<Seen> _seen;
     private readonly Dictionary<string, string> _unresolved = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, EntityId> _entityOf = new(StringComparer.Ordinal);
+    private readonly StixIdMap<EntityId> _entityOf;
     private readonly Dictionary<EntityId, (string[] Texts, Tlp Tlp)> _entityInfo = [];
     private readonly List<PendingLink> _links = [];
     private readonly List<PendingContainer> _containers = [];
@@ -55,7 +56,13 @@ public sealed class StixImporter
         _sink = sink;
         _options = options;
         _now = now;
+        var types = new Dictionary<string, int>(StringComparer.Ordinal);
+        _seen = new StixIdMap<Seen>(types);
+        _entityOf = new StixIdMap<EntityId>(types);
     }
+
+    /// <summary>What the id index keeps per object: its version (a hash of <c>modified</c>; 0 when it has none) and a hash of its exact text.</summary>
+    private readonly record struct Seen(ulong Modified, UInt128 Hash);
 
     private sealed record PendingLink(string StixId, string From, string To, LinkType Type, PartialDate? ValidFrom, PartialDate? ValidTo, Tlp Tlp);
 
@@ -152,7 +159,26 @@ public sealed class StixImporter
     private static Checked Check(JsonDocument document)
     {
         var raw = document.RootElement.GetRawText();
-        return new Checked(document, StixObjectValidator.Validate(document.RootElement), raw, BitConverter.ToUInt128(SHA256.HashData(Encoding.UTF8.GetBytes(raw))));
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(JsonMarshal.GetRawUtf8Value(document.RootElement), digest);
+        return new Checked(document, StixObjectValidator.Validate(document.RootElement), raw, BitConverter.ToUInt128(digest));
+    }
+
+    /// <summary>A version's 64-bit FNV-1a hash, never 0 (0 stands for no version). A collision could only make two versions of one id look like a conflict, a refusal, never lose one.</summary>
+    private static ulong VersionHash(string? modified)
+    {
+        if (modified is null)
+        {
+            return 0;
+        }
+
+        var hash = 14695981039346656037UL;
+        foreach (var c in modified)
+        {
+            hash = unchecked((hash ^ c) * 1099511628211UL);
+        }
+
+        return hash == 0 ? 1 : hash;
     }
 
     private static async Task DrainAsync(ChannelReader<Task<Checked>> reader)
@@ -185,10 +211,12 @@ public sealed class StixImporter
 
         var raw = @checked.Raw;
         var modified = StixObjectValidator.Text(item, "modified");
+        var version = VersionHash(modified);
         var hash = @checked.Hash;
-        if (_seen.TryGetValue(id, out var earlier))
+        var firstVersion = !_seen.TryGetValue(id, out var earlier);
+        if (!firstVersion)
         {
-            if (earlier.Modified == modified)
+            if (earlier.Modified == version)
             {
                 if (earlier.Hash != hash)
                 {
@@ -200,7 +228,7 @@ public sealed class StixImporter
         }
         else
         {
-            _seen[id] = (modified, hash);
+            _seen.Set(id, new Seen(version, hash));
             _unresolved.Remove(id);
         }
 
@@ -210,7 +238,6 @@ public sealed class StixImporter
             return;
         }
 
-        var firstVersion = earlier == default;
         var received = ReceivedStixObject.Create(_principal.AgencyId, id, type, modified, raw, StixObjectValidator.Text(item, "created_by_ref"), _source, _now);
         var tlp = StixMarkings.TlpOf(item) ?? _options.DefaultTlp;
         switch (type)
@@ -228,7 +255,7 @@ public sealed class StixImporter
                 if (firstVersion && MapEntity(id, type, item) is { } entity)
                 {
                     await _sink.AddEntityAsync(entity, cancellationToken);
-                    _entityOf[id] = entity.Id;
+                    _entityOf.Set(id, entity.Id);
                     _entityInfo[entity.Id] = (TextsOf(entity), tlp);
                     received.MappedTo(null, entity.Id);
                 }
