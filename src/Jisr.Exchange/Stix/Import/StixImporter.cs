@@ -32,6 +32,9 @@ public sealed record StixImportResult(IReadOnlyList<StixRefusal> Refusals, int O
 /// </summary>
 public sealed class StixImporter
 {
+    /// <summary>Objects validated per work item.</summary>
+    private const int ChunkSize = 64;
+
     private static readonly string[] CheckedRefs = ["created_by_ref", "object_marking_refs", "source_ref", "target_ref", "sighting_of_ref", "where_sighted_refs", "observed_data_refs", "object_refs"];
 
     private readonly Principal _principal;
@@ -66,7 +69,8 @@ public sealed class StixImporter
 
     private sealed record PendingLink(string StixId, string From, string To, LinkType Type, PartialDate? ValidFrom, PartialDate? ValidTo, Tlp Tlp);
 
-    private sealed record PendingContainer(string StixId, string Type, string? Modified, string Json, string? CreatedByRef, IReadOnlyList<string> Refs);
+    /// <summary>A report, note or grouping waiting for the end: its exact text as UTF-8 (its object_refs are read from it then).</summary>
+    private sealed record PendingContainer(string StixId, string Type, string? Modified, byte[] Utf8, string? CreatedByRef);
 
     private bool Writing => _refusals.Count == 0;
 
@@ -83,18 +87,31 @@ public sealed class StixImporter
             return Result([new StixRefusal("bundle", "bundle", bad.Message)]);
         }
 
-        // Validation (the schemas) is the costly part and needs nothing but the object: it runs on the thread pool, a
-        // bounded window of objects ahead of the mapping, which takes the results in the bundle's order.
-        var window = Channel.CreateBounded<Task<Checked>>(new BoundedChannelOptions(Math.Max(8, Environment.ProcessorCount * 8)) { SingleReader = true, SingleWriter = true });
+        // Validation (the schemas) is the costly part and needs nothing but the object: it runs on the thread pool, in
+        // chunks of objects (one work item per chunk, not per object), a bounded window ahead of the mapping, which
+        // takes the results in the bundle's order.
+        var window = Channel.CreateBounded<Task<Checked[]>>(new BoundedChannelOptions(Math.Max(4, Environment.ProcessorCount * 2)) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // frees the reader if mapping fails
         var producer = Task.Run(
             async () =>
             {
                 try
                 {
+                    var chunk = new List<JsonDocument>(ChunkSize);
                     while (reader.Next() is { } document)
                     {
-                        await window.Writer.WriteAsync(Task.Run(() => Check(document), stop.Token), stop.Token);
+                        chunk.Add(document);
+                        if (chunk.Count == ChunkSize)
+                        {
+                            var full = chunk;
+                            await window.Writer.WriteAsync(Task.Run(() => CheckAll(full), stop.Token), stop.Token);
+                            chunk = new List<JsonDocument>(ChunkSize);
+                        }
+                    }
+
+                    if (chunk.Count > 0)
+                    {
+                        await window.Writer.WriteAsync(Task.Run(() => CheckAll(chunk), stop.Token), stop.Token);
                     }
 
                     window.Writer.Complete();
@@ -111,11 +128,13 @@ public sealed class StixImporter
         {
             await foreach (var pending in window.Reader.ReadAllAsync(cancellationToken))
             {
-                var item = await pending;
-                using (item.Document)
+                foreach (var item in await pending)
                 {
-                    _source = $"{_options.SourceKind}:{reader.BundleId ?? "bundle"}";
-                    await ObjectAsync(item, cancellationToken);
+                    using (item.Document)
+                    {
+                        _source = $"{_options.SourceKind}:{reader.BundleId ?? "bundle"}";
+                        await ObjectAsync(item, cancellationToken);
+                    }
                 }
             }
 
@@ -156,6 +175,17 @@ public sealed class StixImporter
     /// <summary>One object read and validated, with its exact text and a hash of it (to tell a repeat from a conflict).</summary>
     private sealed record Checked(JsonDocument Document, IReadOnlyList<StixRefusal> Problems, string Raw, UInt128 Hash);
 
+    private static Checked[] CheckAll(List<JsonDocument> documents)
+    {
+        var checkedDocuments = new Checked[documents.Count];
+        for (var i = 0; i < checkedDocuments.Length; i++)
+        {
+            checkedDocuments[i] = Check(documents[i]);
+        }
+
+        return checkedDocuments;
+    }
+
     private static Checked Check(JsonDocument document)
     {
         var raw = document.RootElement.GetRawText();
@@ -181,13 +211,16 @@ public sealed class StixImporter
         return hash == 0 ? 1 : hash;
     }
 
-    private static async Task DrainAsync(ChannelReader<Task<Checked>> reader)
+    private static async Task DrainAsync(ChannelReader<Task<Checked[]>> reader)
     {
         while (reader.TryRead(out var pending))
         {
             try
             {
-                (await pending).Document.Dispose();
+                foreach (var item in await pending)
+                {
+                    item.Document.Dispose();
+                }
             }
             catch (OperationCanceledException)
             {
@@ -243,10 +276,7 @@ public sealed class StixImporter
         switch (type)
         {
             case "report" or "note" or "grouping" when firstVersion:
-                var refs = item.TryGetProperty("object_refs", out var list) && list.ValueKind == JsonValueKind.Array
-                    ? list.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!).ToList()
-                    : [];
-                _containers.Add(new PendingContainer(id, type, modified, raw, received.CreatedByRef, refs));
+                _containers.Add(new PendingContainer(id, type, modified, JsonMarshal.GetRawUtf8Value(item).ToArray(), received.CreatedByRef));
                 return; // its row is written with its record, at the end
             case "relationship" when firstVersion:
                 MapRelationship(id, item, tlp);
@@ -446,8 +476,9 @@ public sealed class StixImporter
         var records = new List<(Record Record, ReceivedStixObject? Row, List<EntityId> Entities)>();
         foreach (var container in _containers)
         {
-            using var document = JsonDocument.Parse(container.Json);
+            using var document = JsonDocument.Parse(container.Utf8);
             var item = document.RootElement;
+            var json = item.GetRawText();
             RecordContent content;
             try
             {
@@ -468,7 +499,10 @@ public sealed class StixImporter
 
             var entities = new List<EntityId>();
             var drafts = new List<LinkDraft>();
-            foreach (var target in container.Refs)
+            var refs = item.TryGetProperty("object_refs", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!).ToList()
+                : [];
+            foreach (var target in refs)
             {
                 if (_entityOf.TryGetValue(target, out var entityId))
                 {
@@ -495,7 +529,7 @@ public sealed class StixImporter
             }
 
             claimed.UnionWith(entities);
-            var row = ReceivedStixObject.Create(_principal.AgencyId, container.StixId, container.Type, container.Modified, container.Json, container.CreatedByRef, _source, _now);
+            var row = ReceivedStixObject.Create(_principal.AgencyId, container.StixId, container.Type, container.Modified, json, container.CreatedByRef, _source, _now);
             row.MappedTo(record.Id, null);
             records.Add((record, row, [.. entities.Distinct()]));
         }
