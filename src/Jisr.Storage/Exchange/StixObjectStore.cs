@@ -88,8 +88,9 @@ public sealed class StixImportSession : IAsyncDisposable
     private readonly Principal _principal;
     private readonly Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction _transaction;
     private readonly List<AuditEvent> _events = [];
-    private readonly List<ReceivedStixObject> _objects = [];
-    private ReceivedObjectWriter? _writer;
+    private readonly List<object> _rows = [];
+    private ImportRowWriter? _writer;
+    private bool _entitiesQueued;
     private int _pending;
     private bool _committed;
 
@@ -103,28 +104,36 @@ public sealed class StixImportSession : IAsyncDisposable
 
     public ValueTask AddEntityAsync(Entity entity, CancellationToken cancellationToken)
     {
-        _db.Entities.Add(entity);
+        ArgumentNullException.ThrowIfNull(entity);
+        _rows.Add(entity);
+        _entitiesQueued = true;
         return CountAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Received objects (most of an import's rows) skip the change tracker: they are queued and written with one
-    /// prepared INSERT after the batch's entities and records (their foreign keys), in the order they came.
+    /// Entities and received objects (the bulk of an import) skip the change tracker: they are queued and written in
+    /// the order they came with prepared INSERTs (<see cref="ImportRowWriter"/>), an object after the entity or record
+    /// it became (its foreign key).
     /// </summary>
     public ValueTask AddObjectAsync(ReceivedStixObject received, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(received);
-        _objects.Add(received);
+        _rows.Add(received);
         return CountAsync(cancellationToken);
     }
 
-    public ValueTask AddRecordAsync(Record record, IReadOnlyList<string> entityTexts, CancellationToken cancellationToken)
+    public async ValueTask AddRecordAsync(Record record, IReadOnlyList<string> entityTexts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (_entitiesQueued)
+        {
+            await FlushAsync(cancellationToken); // the entities it mentions first (after the records before it)
+        }
+
         _db.Records.Add(record);
         _db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.OfTexts(record, entityTexts);
         _events.Add(CallerEvents.For(_principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success, detail: "imported"));
-        return CountAsync(cancellationToken, 1 + record.Mentions.Count + record.Links.Count); // its mentions and links are rows too
+        await CountAsync(cancellationToken, 1 + record.Mentions.Count + record.Links.Count); // its mentions and links are rows too
     }
 
     public async Task<IReadOnlySet<string>> KnownIdsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken)
@@ -189,15 +198,23 @@ public sealed class StixImportSession : IAsyncDisposable
             _db.ChangeTracker.Clear();
         }
 
-        if (_objects.Count > 0)
-        {
-            _writer ??= await ReceivedObjectWriter.CreateAsync(_db, _transaction, cancellationToken);
-            foreach (var received in _objects)
-            {
-                await _writer.WriteAsync(received, cancellationToken);
-            }
+        await WriteRowsAsync(cancellationToken);
+    }
 
-            _objects.Clear();
+    private async Task WriteRowsAsync(CancellationToken cancellationToken)
+    {
+        if (_rows.Count == 0)
+        {
+            return;
         }
+
+        _writer ??= new ImportRowWriter(_db, _transaction);
+        foreach (var row in _rows)
+        {
+            await _writer.WriteAsync(row, cancellationToken);
+        }
+
+        _rows.Clear();
+        _entitiesQueued = false;
     }
 }
