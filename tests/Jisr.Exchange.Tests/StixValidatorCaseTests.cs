@@ -74,4 +74,22 @@ public sealed class StixValidatorCaseTests
 
         return data;
     }
+
+    /// <summary>properties.json's rule for a property's value (any JSON value but null, a list not empty), as loaded in one keyword pair, says what the OASIS anyOf says.</summary>
+    [Theory]
+    [InlineData("\"text\"", true)]
+    [InlineData("3", true)]
+    [InlineData("3.5", true)]
+    [InlineData("true", true)]
+    [InlineData("{\"a\": 1}", true)]
+    [InlineData("[1]", true)]
+    [InlineData("[]", false)]
+    [InlineData("null", false)]
+    public void CustomPropertyValue_FollowsTheOasisRule(string value, bool conforms)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(
+            $$"""{"type": "x-thing", "spec_version": "2.1", "id": "x-thing--6c8a4a54-5d57-4b8f-9f63-0b1f2e8f2a11", "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z", "x_value": {{value}}}""");
+
+        Assert.Equal(conforms, StixSchemaSet.Validate(document.RootElement, "common/core.json").Count == 0);
+    }
 }

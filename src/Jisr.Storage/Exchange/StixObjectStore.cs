@@ -92,6 +92,9 @@ public sealed class StixImportSession : IAsyncDisposable
     private readonly Principal _principal;
     private readonly Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction _transaction;
     private readonly List<AuditEvent> _events = [];
+    private readonly List<object> _rows = [];
+    private ImportRowWriter? _writer;
+    private bool _entitiesQueued;
     private int _pending;
     private bool _committed;
 
@@ -105,23 +108,36 @@ public sealed class StixImportSession : IAsyncDisposable
 
     public ValueTask AddEntityAsync(Entity entity, CancellationToken cancellationToken)
     {
-        _db.Entities.Add(entity);
+        ArgumentNullException.ThrowIfNull(entity);
+        _rows.Add(entity);
+        _entitiesQueued = true;
         return CountAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Entities and received objects (the bulk of an import) skip the change tracker: they are queued and written in
+    /// the order they came with prepared INSERTs (<see cref="ImportRowWriter"/>), an object after the entity or record
+    /// it became (its foreign key).
+    /// </summary>
     public ValueTask AddObjectAsync(ReceivedStixObject received, CancellationToken cancellationToken)
     {
-        _db.StixObjects.Add(received);
+        ArgumentNullException.ThrowIfNull(received);
+        _rows.Add(received);
         return CountAsync(cancellationToken);
     }
 
-    public ValueTask AddRecordAsync(Record record, IReadOnlyList<string> entityTexts, CancellationToken cancellationToken)
+    public async ValueTask AddRecordAsync(Record record, IReadOnlyList<string> entityTexts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (_entitiesQueued)
+        {
+            await FlushAsync(cancellationToken); // the entities it mentions first (after the records before it)
+        }
+
         _db.Records.Add(record);
         _db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.OfTexts(record, entityTexts);
         _events.Add(CallerEvents.For(_principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success, detail: "imported"));
-        return CountAsync(cancellationToken, 1 + record.Mentions.Count + record.Links.Count); // its mentions and links are rows too
+        await CountAsync(cancellationToken, 1 + record.Mentions.Count + record.Links.Count); // its mentions and links are rows too
     }
 
     public async Task<IReadOnlySet<string>> KnownIdsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken)
@@ -141,7 +157,7 @@ public sealed class StixImportSession : IAsyncDisposable
     /// <summary>Saves the rest with the audit entries and commits.</summary>
     public async Task CommitAsync(string detail, CancellationToken cancellationToken)
     {
-        _db.ChangeTracker.DetectChanges();
+        await FlushAsync(cancellationToken);
         _events.Add(CallerEvents.For(_principal, AuditActions.StixImport, null, AuditOutcomes.Success, detail: detail));
         await _audit.SaveWithAuditAsync(_db, _events, cancellationToken);
         await _transaction.CommitAsync(cancellationToken);
@@ -156,6 +172,11 @@ public sealed class StixImportSession : IAsyncDisposable
             _db.ChangeTracker.Clear();
         }
 
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+
         await _transaction.DisposeAsync();
         _db.ChangeTracker.AutoDetectChangesEnabled = true;
     }
@@ -168,9 +189,36 @@ public sealed class StixImportSession : IAsyncDisposable
             return;
         }
 
-        _db.ChangeTracker.DetectChanges();
-        await _db.SaveChangesAsync(cancellationToken);
-        _db.ChangeTracker.Clear();
+        await FlushAsync(cancellationToken);
         _pending = 0;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_db.ChangeTracker.HasChanges())
+        {
+            _db.ChangeTracker.DetectChanges();
+            await _db.SaveChangesAsync(cancellationToken);
+            _db.ChangeTracker.Clear();
+        }
+
+        await WriteRowsAsync(cancellationToken);
+    }
+
+    private async Task WriteRowsAsync(CancellationToken cancellationToken)
+    {
+        if (_rows.Count == 0)
+        {
+            return;
+        }
+
+        _writer ??= new ImportRowWriter(_db, _transaction);
+        foreach (var row in _rows)
+        {
+            await _writer.WriteAsync(row, cancellationToken);
+        }
+
+        _rows.Clear();
+        _entitiesQueued = false;
     }
 }

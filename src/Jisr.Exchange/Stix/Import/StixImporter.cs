@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Jisr.Domain.Common;
@@ -31,6 +32,9 @@ public sealed record StixImportResult(IReadOnlyList<StixRefusal> Refusals, int O
 /// </summary>
 public sealed class StixImporter
 {
+    /// <summary>Objects validated per work item.</summary>
+    private const int ChunkSize = 64;
+
     private static readonly string[] CheckedRefs = ["created_by_ref", "object_marking_refs", "source_ref", "target_ref", "sighting_of_ref", "where_sighted_refs", "observed_data_refs", "object_refs"];
 
     private readonly Principal _principal;
@@ -38,9 +42,9 @@ public sealed class StixImporter
     private readonly StixImportOptions _options;
     private readonly DateTimeOffset _now;
     private readonly List<StixRefusal> _refusals = [];
-    private readonly Dictionary<string, (string? Modified, UInt128 Hash)> _seen = new(StringComparer.Ordinal);
+    private readonly StixIdMap<Seen> _seen;
     private readonly Dictionary<string, string> _unresolved = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, EntityId> _entityOf = new(StringComparer.Ordinal);
+    private readonly StixIdMap<EntityId> _entityOf;
     private readonly Dictionary<EntityId, (string[] Texts, Tlp Tlp)> _entityInfo = [];
     private readonly List<PendingLink> _links = [];
     private readonly List<PendingContainer> _containers = [];
@@ -55,11 +59,18 @@ public sealed class StixImporter
         _sink = sink;
         _options = options;
         _now = now;
+        var types = new Dictionary<string, int>(StringComparer.Ordinal);
+        _seen = new StixIdMap<Seen>(types);
+        _entityOf = new StixIdMap<EntityId>(types);
     }
+
+    /// <summary>What the id index keeps per object: its version (a hash of <c>modified</c>; 0 when it has none) and a hash of its exact text.</summary>
+    private readonly record struct Seen(ulong Modified, UInt128 Hash);
 
     private sealed record PendingLink(string StixId, string From, string To, LinkType Type, PartialDate? ValidFrom, PartialDate? ValidTo, Tlp Tlp);
 
-    private sealed record PendingContainer(string StixId, string Type, string? Modified, string Json, string? CreatedByRef, IReadOnlyList<string> Refs);
+    /// <summary>A report, note or grouping waiting for the end: its exact text as UTF-8 (its object_refs are read from it then).</summary>
+    private sealed record PendingContainer(string StixId, string Type, string? Modified, byte[] Utf8, string? CreatedByRef);
 
     private bool Writing => _refusals.Count == 0;
 
@@ -76,18 +87,31 @@ public sealed class StixImporter
             return Result([new StixRefusal("bundle", "bundle", bad.Message)]);
         }
 
-        // Validation (the schemas) is the costly part and needs nothing but the object: it runs on the thread pool, a
-        // bounded window of objects ahead of the mapping, which takes the results in the bundle's order.
-        var window = Channel.CreateBounded<Task<Checked>>(new BoundedChannelOptions(Math.Max(8, Environment.ProcessorCount * 8)) { SingleReader = true, SingleWriter = true });
+        // Validation (the schemas) is the costly part and needs nothing but the object: it runs on the thread pool, in
+        // chunks of objects (one work item per chunk, not per object), a bounded window ahead of the mapping, which
+        // takes the results in the bundle's order.
+        var window = Channel.CreateBounded<Task<Checked[]>>(new BoundedChannelOptions(Math.Max(4, Environment.ProcessorCount * 2)) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // frees the reader if mapping fails
         var producer = Task.Run(
             async () =>
             {
                 try
                 {
+                    var chunk = new List<JsonDocument>(ChunkSize);
                     while (reader.Next() is { } document)
                     {
-                        await window.Writer.WriteAsync(Task.Run(() => Check(document), stop.Token), stop.Token);
+                        chunk.Add(document);
+                        if (chunk.Count == ChunkSize)
+                        {
+                            var full = chunk;
+                            await window.Writer.WriteAsync(Task.Run(() => CheckAll(full), stop.Token), stop.Token);
+                            chunk = new List<JsonDocument>(ChunkSize);
+                        }
+                    }
+
+                    if (chunk.Count > 0)
+                    {
+                        await window.Writer.WriteAsync(Task.Run(() => CheckAll(chunk), stop.Token), stop.Token);
                     }
 
                     window.Writer.Complete();
@@ -104,11 +128,13 @@ public sealed class StixImporter
         {
             await foreach (var pending in window.Reader.ReadAllAsync(cancellationToken))
             {
-                var item = await pending;
-                using (item.Document)
+                foreach (var item in await pending)
                 {
-                    _source = $"{_options.SourceKind}:{reader.BundleId ?? "bundle"}";
-                    await ObjectAsync(item, cancellationToken);
+                    using (item.Document)
+                    {
+                        _source = $"{_options.SourceKind}:{reader.BundleId ?? "bundle"}";
+                        await ObjectAsync(item, cancellationToken);
+                    }
                 }
             }
 
@@ -149,19 +175,52 @@ public sealed class StixImporter
     /// <summary>One object read and validated, with its exact text and a hash of it (to tell a repeat from a conflict).</summary>
     private sealed record Checked(JsonDocument Document, IReadOnlyList<StixRefusal> Problems, string Raw, UInt128 Hash);
 
+    private static Checked[] CheckAll(List<JsonDocument> documents)
+    {
+        var checkedDocuments = new Checked[documents.Count];
+        for (var i = 0; i < checkedDocuments.Length; i++)
+        {
+            checkedDocuments[i] = Check(documents[i]);
+        }
+
+        return checkedDocuments;
+    }
+
     private static Checked Check(JsonDocument document)
     {
         var raw = document.RootElement.GetRawText();
-        return new Checked(document, StixObjectValidator.Validate(document.RootElement), raw, BitConverter.ToUInt128(SHA256.HashData(Encoding.UTF8.GetBytes(raw))));
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(JsonMarshal.GetRawUtf8Value(document.RootElement), digest);
+        return new Checked(document, StixObjectValidator.Validate(document.RootElement), raw, BitConverter.ToUInt128(digest));
     }
 
-    private static async Task DrainAsync(ChannelReader<Task<Checked>> reader)
+    /// <summary>A version's 64-bit FNV-1a hash, never 0 (0 stands for no version). A collision could only make two versions of one id look like a conflict, a refusal, never lose one.</summary>
+    private static ulong VersionHash(string? modified)
+    {
+        if (modified is null)
+        {
+            return 0;
+        }
+
+        var hash = 14695981039346656037UL;
+        foreach (var c in modified)
+        {
+            hash = unchecked((hash ^ c) * 1099511628211UL);
+        }
+
+        return hash == 0 ? 1 : hash;
+    }
+
+    private static async Task DrainAsync(ChannelReader<Task<Checked[]>> reader)
     {
         while (reader.TryRead(out var pending))
         {
             try
             {
-                (await pending).Document.Dispose();
+                foreach (var item in await pending)
+                {
+                    item.Document.Dispose();
+                }
             }
             catch (OperationCanceledException)
             {
@@ -185,10 +244,12 @@ public sealed class StixImporter
 
         var raw = @checked.Raw;
         var modified = StixObjectValidator.Text(item, "modified");
+        var version = VersionHash(modified);
         var hash = @checked.Hash;
-        if (_seen.TryGetValue(id, out var earlier))
+        var firstVersion = !_seen.TryGetValue(id, out var earlier);
+        if (!firstVersion)
         {
-            if (earlier.Modified == modified)
+            if (earlier.Modified == version)
             {
                 if (earlier.Hash != hash)
                 {
@@ -200,7 +261,7 @@ public sealed class StixImporter
         }
         else
         {
-            _seen[id] = (modified, hash);
+            _seen.Set(id, new Seen(version, hash));
             _unresolved.Remove(id);
         }
 
@@ -210,16 +271,12 @@ public sealed class StixImporter
             return;
         }
 
-        var firstVersion = earlier == default;
         var received = ReceivedStixObject.Create(_principal.AgencyId, id, type, modified, raw, StixObjectValidator.Text(item, "created_by_ref"), _source, _now);
         var tlp = StixMarkings.TlpOf(item) ?? _options.DefaultTlp;
         switch (type)
         {
             case "report" or "note" or "grouping" when firstVersion:
-                var refs = item.TryGetProperty("object_refs", out var list) && list.ValueKind == JsonValueKind.Array
-                    ? list.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!).ToList()
-                    : [];
-                _containers.Add(new PendingContainer(id, type, modified, raw, received.CreatedByRef, refs));
+                _containers.Add(new PendingContainer(id, type, modified, JsonMarshal.GetRawUtf8Value(item).ToArray(), received.CreatedByRef));
                 return; // its row is written with its record, at the end
             case "relationship" when firstVersion:
                 MapRelationship(id, item, tlp);
@@ -228,7 +285,7 @@ public sealed class StixImporter
                 if (firstVersion && MapEntity(id, type, item) is { } entity)
                 {
                     await _sink.AddEntityAsync(entity, cancellationToken);
-                    _entityOf[id] = entity.Id;
+                    _entityOf.Set(id, entity.Id);
                     _entityInfo[entity.Id] = (TextsOf(entity), tlp);
                     received.MappedTo(null, entity.Id);
                 }
@@ -419,8 +476,9 @@ public sealed class StixImporter
         var records = new List<(Record Record, ReceivedStixObject? Row, List<EntityId> Entities)>();
         foreach (var container in _containers)
         {
-            using var document = JsonDocument.Parse(container.Json);
+            using var document = JsonDocument.Parse(container.Utf8);
             var item = document.RootElement;
+            var json = item.GetRawText();
             RecordContent content;
             try
             {
@@ -441,7 +499,10 @@ public sealed class StixImporter
 
             var entities = new List<EntityId>();
             var drafts = new List<LinkDraft>();
-            foreach (var target in container.Refs)
+            var refs = item.TryGetProperty("object_refs", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!).ToList()
+                : [];
+            foreach (var target in refs)
             {
                 if (_entityOf.TryGetValue(target, out var entityId))
                 {
@@ -468,7 +529,7 @@ public sealed class StixImporter
             }
 
             claimed.UnionWith(entities);
-            var row = ReceivedStixObject.Create(_principal.AgencyId, container.StixId, container.Type, container.Modified, container.Json, container.CreatedByRef, _source, _now);
+            var row = ReceivedStixObject.Create(_principal.AgencyId, container.StixId, container.Type, container.Modified, json, container.CreatedByRef, _source, _now);
             row.MappedTo(record.Id, null);
             records.Add((record, row, [.. entities.Distinct()]));
         }

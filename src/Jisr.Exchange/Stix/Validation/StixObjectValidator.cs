@@ -68,7 +68,7 @@ public static partial class StixObjectValidator
             refusals.Add(new StixRefusal(id, "spec-version", $"spec_version '{version}' is not 2.1"));
         }
 
-        CheckTimestamps(item, "", id, refusals);
+        CheckTimestamps(item, [], id, refusals);
         Order(item, id, "created", "modified", false, refusals);
         Order(item, id, "first_seen", "last_seen", false, refusals);
         Order(item, id, "first_observed", "last_observed", false, refusals);
@@ -196,14 +196,20 @@ public static partial class StixObjectValidator
         }
     }
 
-    private static void CheckTimestamps(JsonElement element, string path, string id, List<StixRefusal> refusals)
+    /// <summary>Every string that looks like a timestamp must be one; the path (segments kept on a stack) is only spelt out for a refusal.</summary>
+    private static void CheckTimestamps(JsonElement element, List<string> path, string id, List<StixRefusal> refusals)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    CheckTimestamps(property.Value, path + "/" + property.Name, id, refusals);
+                    if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.String)
+                    {
+                        path.Add(property.Name);
+                        CheckTimestamps(property.Value, path, id, refusals);
+                        path.RemoveAt(path.Count - 1);
+                    }
                 }
 
                 break;
@@ -211,15 +217,27 @@ public static partial class StixObjectValidator
                 var i = 0;
                 foreach (var value in element.EnumerateArray())
                 {
-                    CheckTimestamps(value, $"{path}/{i++}", id, refusals);
+                    if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.String)
+                    {
+                        path.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        CheckTimestamps(value, path, id, refusals);
+                        path.RemoveAt(path.Count - 1);
+                    }
+
+                    i++;
                 }
 
                 break;
             case JsonValueKind.String:
+                if (System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).Length < 20)
+                {
+                    break; // under 20 characters (each takes at least one byte): not a timestamp
+                }
+
                 var text = element.GetString()!;
                 if (text.Length is >= 20 and <= 40 && DateLike().IsMatch(text) && !StixTimestamp.TryParse(text, out _))
                 {
-                    refusals.Add(new StixRefusal(id, "timestamp", $"{path}: '{text}' is not a valid timestamp"));
+                    refusals.Add(new StixRefusal(id, "timestamp", $"{string.Concat(path.Select(p => "/" + p))}: '{text}' is not a valid timestamp"));
                 }
 
                 break;
