@@ -24,6 +24,9 @@ internal static class SyncCommand
     public const string TokenVariable = "JISR_SYNC_TOKEN";
     public const string MediaType = "application/taxii+json;version=2.1";
 
+    /// <summary>At most this many objects of pages that refer to objects on later pages are held back to go in together.</summary>
+    public const int MaxUnitObjects = 100_000;
+
     public static Command Create()
     {
         var db = CommonOptions.Database();
@@ -73,7 +76,6 @@ internal static class SyncCommand
         await using var services = await StixCommand.OpenAsync(db, cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var found = await StixCommand.FindAgencyAsync(scope.ServiceProvider, agencyCode, cancellationToken);
-        var context = scope.ServiceProvider.GetRequiredService<JisrDbContext>();
         var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         var source = request.Root.AbsoluteUri;
         if (source.Length > TaxiiSyncPosition.MaxSourceLength)
@@ -82,12 +84,15 @@ internal static class SyncCommand
         }
 
         var agencyId = found.Id.Value;
-        var position = await context.TaxiiSyncPositions.SingleOrDefaultAsync(p => p.AgencyId == agencyId && p.Source == source && p.Collection == request.Collection, cancellationToken);
-        if (position is null)
+        TaxiiSyncPosition? position;
+        await using (var lookup = services.CreateAsyncScope())
         {
-            position = new TaxiiSyncPosition { AgencyId = agencyId, Source = source, Collection = request.Collection };
-            context.TaxiiSyncPositions.Add(position);
+            position = await lookup.ServiceProvider.GetRequiredService<JisrDbContext>().TaxiiSyncPositions.AsNoTracking()
+                .SingleOrDefaultAsync(p => p.AgencyId == agencyId && p.Source == source && p.Collection == request.Collection, cancellationToken);
         }
+
+        var saved = position is not null;
+        position ??= new TaxiiSyncPosition { AgencyId = agencyId, Source = source, Collection = request.Collection };
 
         using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(MediaType));
@@ -99,28 +104,42 @@ internal static class SyncCommand
         var objectsUrl = new Uri(request.Root, $"collections/{Uri.EscapeDataString(request.Collection)}/objects/");
         var exchange = scope.ServiceProvider.GetRequiredService<StixExchangeService>();
         long total = 0;
+        var unit = new JsonArray(); // objects of pages not yet imported: a page referring to objects on later pages waits for them
         while (true)
         {
             var page = await FetchAsync(http, objectsUrl, position, request.Limit, cancellationToken);
-            if (page.Objects.Count > 0)
+            foreach (var item in page.Objects)
             {
-                var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid():D}", ["objects"] = page.Objects.DeepClone() };
+                unit.Add(item?.DeepClone());
+            }
+
+            var done = Advance(position, page); // in memory only: saved with the unit's import
+            if (unit.Count > 0)
+            {
+                var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid():D}", ["objects"] = unit };
                 using var stream = new MemoryStream(Encoding.UTF8.GetBytes(bundle.ToJsonString()));
                 var result = await exchange.ImportAsync(StixExchangeService.SystemWriter(found), stream, options, cancellationToken);
+                bundle.Remove("objects");
                 if (!result.Succeeded)
                 {
-                    // The position is not moved: a re-run asks for this page again.
+                    if (!done && unit.Count < MaxUnitObjects && result.Refusals.All(r => r.Rule == "reference"))
+                    {
+                        continue; // what it refers to may come on the next page: the two go in together
+                    }
+
+                    // The saved position is not moved: a re-run asks for these pages again.
                     throw new CommandException(
-                        $"pull stopped after {total} objects: a page of {page.Objects.Count} was refused, nothing of it imported ({result.Refusals.Count} refusal(s)), first: {result.Refusals[0]}");
+                        $"pull stopped after {total} objects: {unit.Count} objects refused, nothing of them imported ({result.Refusals.Count} refusal(s)), first: {result.Refusals[0]}");
                 }
             }
 
-            total += page.Objects.Count;
-            var done = Advance(position, page);
-            position.ObjectsPulled += page.Objects.Count;
+            total += unit.Count;
+            position.ObjectsPulled += unit.Count;
             position.UpdatedAt = time.GetUtcNow();
-            await context.SaveChangesAsync(cancellationToken);
-            Console.WriteLine($"pulled {page.Objects.Count} objects (total {total})");
+            await SaveAsync(services, position, saved, cancellationToken);
+            saved = true;
+            Console.WriteLine($"pulled {unit.Count} objects (total {total})");
+            unit = [];
             if (done)
             {
                 break;
@@ -129,6 +148,23 @@ internal static class SyncCommand
 
         Console.WriteLine($"OK pulled {total} objects from {request.Collection}");
         return 0;
+    }
+
+    /// <summary>Saves the position in a context of its own (an import's session clears the tracker of the one it uses).</summary>
+    private static async Task SaveAsync(IServiceProvider services, TaxiiSyncPosition position, bool exists, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<JisrDbContext>();
+        if (exists)
+        {
+            context.TaxiiSyncPositions.Update(position);
+        }
+        else
+        {
+            context.TaxiiSyncPositions.Add(position);
+        }
+
+        await context.SaveChangesAsync(cancellationToken);
     }
 
     private sealed record Page(JsonArray Objects, bool More, string? Next, string? DateAddedLast);
