@@ -184,6 +184,24 @@ public sealed class SyncPullCommandTests
         Assert.Equal("indicator--252c7c11-daf2-42bd-843b-be65edca9f61", (await context.StixObjects.SingleAsync(o => o.Type == "indicator")).StixId);
     }
 
+    [Fact]
+    public async Task AWrongToken_IsOneLineWithTheServersTaxiiError_NotTheToken_AndNothingIsSaved()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var agency = await AddAgencyAsync(database);
+        using var fake = new FakeTaxiiServer { RequiredAuthorization = "Bearer right" };
+        fake.Add(1);
+
+        var result = await Jisr.RunAsync("sync", "pull", "--db", Db(database), "--agency", agency, "--from", fake.ApiRoot, "--collection", FakeTaxiiServer.Collection, "--token", "wrong-token");
+
+        Assert.Equal(1, result.ExitCode);
+        var error = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("answered 401 Unauthorized (Unauthorized: a valid API token is needed)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-token", result.Output + result.Error, StringComparison.Ordinal);
+        await using var context = database.Open();
+        Assert.Equal(0, await context.TaxiiSyncPositions.CountAsync());
+    }
+
     private static async Task<Jisr.Result> RunWithTokenAsync(string[] args)
     {
         Environment.SetEnvironmentVariable("JISR_SYNC_TOKEN", "secret-token");
@@ -230,6 +248,8 @@ public sealed class SyncPullCommandTests
         public int? DropOnRequest { get; set; }
 
         public byte[]? FixedBody { get; init; }
+
+        public string? RequiredAuthorization { get; init; }
 
         public string DateAdded(int count) => Objects[count - 1].DateAdded;
 
@@ -285,6 +305,13 @@ public sealed class SyncPullCommandTests
                 {
                     response.StatusCode = 404;
                     response.Close();
+                    continue;
+                }
+
+                if (RequiredAuthorization is { } required && request.Headers["Authorization"] != required)
+                {
+                    response.StatusCode = 401;
+                    response.Close(Encoding.UTF8.GetBytes("""{"title":"Unauthorized","description":"a valid API token is needed","http_status":"401"}"""), willBlock: false);
                     continue;
                 }
 
