@@ -118,7 +118,13 @@ internal static class SyncCommand
             {
                 var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid():D}", ["objects"] = unit };
                 using var stream = new MemoryStream(Encoding.UTF8.GetBytes(bundle.ToJsonString()));
-                var result = await exchange.ImportAsync(StixExchangeService.SystemWriter(found), stream, options, cancellationToken);
+                var imported = unit.Count;
+                var result = await exchange.ImportAsync(StixExchangeService.SystemWriter(found), stream, options, cancellationToken, session =>
+                {
+                    position.ObjectsPulled += imported;
+                    position.UpdatedAt = time.GetUtcNow();
+                    session.SavePosition(position, saved); // the page and the position after it commit together
+                });
                 bundle.Remove("objects");
                 if (!result.Succeeded)
                 {
@@ -132,12 +138,14 @@ internal static class SyncCommand
                         $"pull stopped after {total} objects: {unit.Count} objects refused, nothing of them imported ({result.Refusals.Count} refusal(s)), first: {result.Refusals[0]}");
                 }
             }
+            else
+            {
+                position.UpdatedAt = time.GetUtcNow();
+                await SaveAsync(services, position, saved, cancellationToken);
+            }
 
-            total += unit.Count;
-            position.ObjectsPulled += unit.Count;
-            position.UpdatedAt = time.GetUtcNow();
-            await SaveAsync(services, position, saved, cancellationToken);
             saved = true;
+            total += unit.Count;
             Console.WriteLine($"pulled {unit.Count} objects (total {total})");
             unit = [];
             if (done)
@@ -150,7 +158,7 @@ internal static class SyncCommand
         return 0;
     }
 
-    /// <summary>Saves the position in a context of its own (an import's session clears the tracker of the one it uses).</summary>
+    /// <summary>Saves the position after an empty page, in a context of its own (the import's may hold it detached).</summary>
     private static async Task SaveAsync(IServiceProvider services, TaxiiSyncPosition position, bool exists, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
