@@ -25,6 +25,7 @@ public static class JisrCommandLine
             OpenApiCommand.Create(),
             StixCommand.Create(),
             MispCommand.Create(),
+            SyncCommand.Create(),
         };
 
         var parsed = root.Parse(args);

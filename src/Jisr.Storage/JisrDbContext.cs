@@ -59,6 +59,9 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
     /// <summary>STIX objects as agencies received them (exact JSON), and what each became.</summary>
     public DbSet<Domain.Exchange.ReceivedStixObject> StixObjects => Set<Domain.Exchange.ReceivedStixObject>();
 
+    /// <summary>Where each <c>jisr sync pull</c> stands with a TAXII collection (per agency, source and collection).</summary>
+    public DbSet<Exchange.TaxiiSyncPosition> TaxiiSyncPositions => Set<Exchange.TaxiiSyncPosition>();
+
     /// <summary>
     /// The node's data-protection key ring (session cookies, antiforgery tokens): kept with the node's data, so sessions
     /// survive a restart, every process of one node (one database) shares it, and another node's cookies mean nothing here.

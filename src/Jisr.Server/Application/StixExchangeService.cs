@@ -31,13 +31,15 @@ public sealed class StixExchangeService(StixObjectStore store, TimeProvider time
         return new Principal(UserId.From(id), $"system-writer@{agency.Code}", agency.Id, agency.Code, new HashSet<Role> { Role.Analyst }, Classification.Secret);
     }
 
-    public async Task<StixImportResult> ImportAsync(Principal principal, Stream bundle, StixImportOptions options, CancellationToken cancellationToken)
+    /// <summary>Imports a bundle, all or nothing; <paramref name="beforeCommit"/> may add what is to be committed with it.</summary>
+    public async Task<StixImportResult> ImportAsync(Principal principal, Stream bundle, StixImportOptions options, CancellationToken cancellationToken, Action<StixImportSession>? beforeCommit = null)
     {
         await using var session = await store.BeginImportAsync(principal, cancellationToken);
         var importer = new StixImporter(principal, new Sink(session), options, time.GetUtcNow());
         var result = await importer.ImportAsync(bundle, cancellationToken);
         if (result.Succeeded)
         {
+            beforeCommit?.Invoke(session);
             await session.CommitAsync(result.ToString(), cancellationToken);
         }
 

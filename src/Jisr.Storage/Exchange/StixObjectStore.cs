@@ -154,6 +154,23 @@ public sealed class StixImportSession : IAsyncDisposable
         return known;
     }
 
+    /// <summary>
+    /// Saves where a TAXII pull stands in the import's own transaction, so the page and the position after it are
+    /// committed together (or neither).
+    /// </summary>
+    public void SavePosition(TaxiiSyncPosition position, bool exists)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        if (exists)
+        {
+            _db.TaxiiSyncPositions.Update(position);
+        }
+        else
+        {
+            _db.TaxiiSyncPositions.Add(position);
+        }
+    }
+
     /// <summary>Saves the rest with the audit entries and commits.</summary>
     public async Task CommitAsync(string detail, CancellationToken cancellationToken)
     {

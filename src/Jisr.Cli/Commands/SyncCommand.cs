@@ -1,0 +1,298 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jisr.Exchange.Stix.Import;
+using Jisr.Server.Application;
+using Jisr.Storage;
+using Jisr.Storage.Exchange;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jisr.Cli.Commands;
+
+/// <summary>
+/// <c>jisr sync pull</c>: takes in a TAXII 2.1 collection (a partner's Jisr node, MISP, OpenCTI) page by page, each page
+/// through the all-or-nothing STIX importer, remembering per agency, source and collection where it stands
+/// (<see cref="TaxiiSyncPosition"/>), so the next run asks only for what was added since, and a run that stopped
+/// (network, a refused page) resumes at the page it stopped on.
+/// </summary>
+internal static class SyncCommand
+{
+    public const string TokenVariable = "JISR_SYNC_TOKEN";
+    public const string MediaType = "application/taxii+json;version=2.1";
+
+    /// <summary>At most this many objects of pages that refer to objects on later pages are held back to go in together.</summary>
+    public const int MaxUnitObjects = 100_000;
+
+    public static Command Create()
+    {
+        var db = CommonOptions.Database();
+        var agency = StixCommand.Agency();
+        var from = new Option<string>("--from") { Description = "The TAXII 2.1 API root, e.g. https://partner.example/taxii2/api/", Required = true };
+        var collection = new Option<string>("--collection") { Description = "Collection id", Required = true };
+        var token = new Option<string?>("--token") { Description = $"API token sent as 'Authorization: Bearer' (or set {TokenVariable}); never printed" };
+        var limit = new Option<int>("--limit") { Description = "Objects asked for per page", DefaultValueFactory = _ => 1000 };
+        var options = StixCommand.ImportOptions();
+        var pull = new Command("pull", "Pull a TAXII 2.1 collection into the agency: incremental (added_after) and resumable, one page = one all-or-nothing import")
+        {
+            db, agency, from, collection, token, limit,
+        };
+        foreach (var option in options.All)
+        {
+            pull.Options.Add(option);
+        }
+
+        pull.SetAction(async (parsed, cancellationToken) =>
+        {
+            if (parsed.GetValue(limit) is <= 0 or > 10_000)
+            {
+                throw new CommandException("--limit must be between 1 and 10,000");
+            }
+
+            var secret = parsed.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable);
+            var request = new PullRequest(ApiRoot(parsed.GetValue(from)!), parsed.GetValue(collection)!, string.IsNullOrEmpty(secret) ? null : secret, parsed.GetValue(limit));
+            return await PullAsync(parsed.GetValue(db)!, parsed.GetValue(agency)!, request, options.Read(parsed) with { Purpose = "information received from a partner over TAXII 2.1", SourceKind = "taxii" }, cancellationToken);
+        });
+        return new Command("sync", "Take in partners' TAXII 2.1 feeds") { pull };
+    }
+
+    private sealed record PullRequest(Uri Root, string Collection, string? Token, int Limit);
+
+    private static Uri ApiRoot(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.Query.Length > 0)
+        {
+            throw new CommandException($"--from: '{text}' is not an http(s) URL of a TAXII API root");
+        }
+
+        return uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+    }
+
+    private static async Task<int> PullAsync(string db, string agencyCode, PullRequest request, StixImportOptions options, CancellationToken cancellationToken)
+    {
+        await using var services = await StixCommand.OpenAsync(db, cancellationToken);
+        await using var scope = services.CreateAsyncScope();
+        var found = await StixCommand.FindAgencyAsync(scope.ServiceProvider, agencyCode, cancellationToken);
+        var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var source = request.Root.AbsoluteUri;
+        if (source.Length > TaxiiSyncPosition.MaxSourceLength)
+        {
+            throw new CommandException("--from: the URL is too long");
+        }
+
+        var agencyId = found.Id.Value;
+        TaxiiSyncPosition? position;
+        await using (var lookup = services.CreateAsyncScope())
+        {
+            position = await lookup.ServiceProvider.GetRequiredService<JisrDbContext>().TaxiiSyncPositions.AsNoTracking()
+                .SingleOrDefaultAsync(p => p.AgencyId == agencyId && p.Source == source && p.Collection == request.Collection, cancellationToken);
+        }
+
+        var saved = position is not null;
+        position ??= new TaxiiSyncPosition { AgencyId = agencyId, Source = source, Collection = request.Collection };
+
+        using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(MediaType));
+        if (request.Token is { } secret)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        }
+
+        var objectsUrl = new Uri(request.Root, $"collections/{Uri.EscapeDataString(request.Collection)}/objects/");
+        var exchange = scope.ServiceProvider.GetRequiredService<StixExchangeService>();
+        long total = 0;
+        var unit = new JsonArray(); // objects of pages not yet imported: a page referring to objects on later pages waits for them
+        while (true)
+        {
+            var page = await FetchAsync(http, objectsUrl, position, request.Limit, cancellationToken);
+            foreach (var item in page.Objects)
+            {
+                unit.Add(item?.DeepClone());
+            }
+
+            var done = Advance(position, page); // in memory only: saved with the unit's import
+            if (unit.Count > 0)
+            {
+                var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid():D}", ["objects"] = unit };
+                using var stream = new MemoryStream(Encoding.UTF8.GetBytes(bundle.ToJsonString()));
+                var imported = unit.Count;
+                var result = await exchange.ImportAsync(StixExchangeService.SystemWriter(found), stream, options, cancellationToken, session =>
+                {
+                    position.ObjectsPulled += imported;
+                    position.UpdatedAt = time.GetUtcNow();
+                    session.SavePosition(position, saved); // the page and the position after it commit together
+                });
+                bundle.Remove("objects");
+                if (!result.Succeeded)
+                {
+                    if (!done && unit.Count < MaxUnitObjects && result.Refusals.All(r => r.Rule == "reference"))
+                    {
+                        continue; // what it refers to may come on the next page: the two go in together
+                    }
+
+                    // The saved position is not moved: a re-run asks for these pages again.
+                    throw new CommandException(
+                        $"pull stopped after {total} objects: {unit.Count} objects refused, nothing of them imported ({result.Refusals.Count} refusal(s)), first: {result.Refusals[0]}");
+                }
+            }
+            else
+            {
+                position.UpdatedAt = time.GetUtcNow();
+                await SaveAsync(services, position, saved, cancellationToken);
+            }
+
+            saved = true;
+            total += unit.Count;
+            Console.WriteLine($"pulled {unit.Count} objects (total {total})");
+            unit = [];
+            if (done)
+            {
+                break;
+            }
+        }
+
+        Console.WriteLine($"OK pulled {total} objects from {request.Collection}");
+        return 0;
+    }
+
+    /// <summary>Saves the position after an empty page, in a context of its own (the import's may hold it detached).</summary>
+    private static async Task SaveAsync(IServiceProvider services, TaxiiSyncPosition position, bool exists, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<JisrDbContext>();
+        if (exists)
+        {
+            context.TaxiiSyncPositions.Update(position);
+        }
+        else
+        {
+            context.TaxiiSyncPositions.Add(position);
+        }
+
+        await context.SaveChangesAsync(cancellationToken);
+    }
+
+    private sealed record Page(JsonArray Objects, bool More, string? Next, string? DateAddedLast);
+
+    /// <summary>Moves the position past an imported page; true when the pull is complete.</summary>
+    private static bool Advance(TaxiiSyncPosition position, Page page)
+    {
+        if (page.DateAddedLast is { } last && (position.LatestAdded is null || Later(last, position.LatestAdded)))
+        {
+            position.LatestAdded = last;
+        }
+
+        if (page.More && page.Next is { } next)
+        {
+            position.Next = next;
+            return false;
+        }
+
+        if (page.More && page.DateAddedLast is { } after)
+        {
+            position.AddedAfter = after; // a server that pages without a cursor
+            position.Next = null;
+            return false;
+        }
+
+        if (page.More)
+        {
+            throw new CommandException("the server says there is more but gives neither 'next' nor X-TAXII-Date-Added-Last; cannot page on");
+        }
+
+        position.AddedAfter = position.LatestAdded ?? position.AddedAfter;
+        position.Next = null;
+        return true;
+    }
+
+    private static bool Later(string candidate, string current) =>
+        !DateTimeOffset.TryParse(candidate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var a)
+        || !DateTimeOffset.TryParse(current, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var b)
+        || a > b
+        || (a == b && string.CompareOrdinal(candidate, current) > 0);
+
+    private static async Task<Page> FetchAsync(HttpClient http, Uri objectsUrl, TaxiiSyncPosition position, int limit, CancellationToken cancellationToken)
+    {
+        var query = new StringBuilder("?limit=").Append(limit.ToString(CultureInfo.InvariantCulture));
+        if (position.AddedAfter is { } addedAfter)
+        {
+            query.Append("&added_after=").Append(Uri.EscapeDataString(addedAfter));
+        }
+
+        if (position.Next is { } next)
+        {
+            query.Append("&next=").Append(Uri.EscapeDataString(next));
+        }
+
+        var where = objectsUrl.GetLeftPart(UriPartial.Path);
+        try
+        {
+            using var response = await http.GetAsync(new Uri(objectsUrl + query.ToString()), HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new CommandException($"pull stopped: {where} answered {(int)response.StatusCode} {response.ReasonPhrase}{ErrorDetail(body)}; nothing of that page imported");
+            }
+
+            if (JsonNode.Parse(body) is not JsonObject envelope)
+            {
+                throw new CommandException($"pull stopped: {where} did not answer with a TAXII envelope");
+            }
+
+            var objects = envelope["objects"] switch
+            {
+                null => [],
+                JsonArray array => array,
+                _ => throw new CommandException($"pull stopped: {where}: 'objects' is not an array"),
+            };
+            var more = envelope["more"] is JsonValue m && m.TryGetValue<bool>(out var flag) && flag;
+            var cursor = envelope["next"] is JsonValue n && n.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+            var lastAdded = response.Headers.TryGetValues("X-TAXII-Date-Added-Last", out var values) ? values.FirstOrDefault() : null;
+            return new Page(objects, more, cursor, lastAdded);
+        }
+        catch (HttpRequestException failed)
+        {
+            throw new CommandException($"pull stopped: {where}: {OneLine(failed)}; run the same command again to resume");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CommandException($"pull stopped: {where} did not answer in time; run the same command again to resume");
+        }
+        catch (IOException failed)
+        {
+            throw new CommandException($"pull stopped: {where}: {OneLine(failed)}; run the same command again to resume");
+        }
+        catch (JsonException)
+        {
+            throw new CommandException($"pull stopped: {where} answered with JSON that is not a TAXII envelope (cut off?); run the same command again to resume");
+        }
+    }
+
+    private static string OneLine(Exception failed)
+    {
+        var messages = new List<string>();
+        for (var e = failed; e is not null; e = e.InnerException)
+        {
+            messages.Add(e.Message.Split('\n')[0].Trim());
+        }
+
+        return string.Join(": ", messages.Distinct());
+    }
+
+    private static string ErrorDetail(byte[] body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject error && error["title"] is JsonValue title
+                ? $" ({title}{(error["description"] is JsonValue description ? $": {description}" : "")})"
+                : "";
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+    }
+}

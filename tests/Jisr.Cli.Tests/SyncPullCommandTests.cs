@@ -1,0 +1,357 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Jisr.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Cli.Tests;
+
+/// <summary><c>jisr sync pull</c> end to end: the real command against a second real node, and against a fake TAXII server.</summary>
+public sealed class SyncPullCommandTests
+{
+    private static string Db(TestDatabase database) => $"sqlite:{database.Location.Target}";
+
+    private static async Task<string> AddAgencyAsync(TestDatabase database, string code = "ES-PART")
+    {
+        var added = await Jisr.RunAsync("agency", "add", "--db", Db(database), "--code", code, "--name", "Partner", "--country", code[..2]);
+        Assert.True(added.ExitCode == 0, added.Error);
+        return code;
+    }
+
+    [Fact]
+    public async Task Pull_FromAPartnersNode_TakesInTheAgreementCollection_InPages_AndASecondRunPullsNothingNew()
+    {
+        await using var nodeA = await TestDatabase.CreateAsync("sqlite", migrate: false);
+        await using var nodeB = await TestDatabase.CreateAsync("sqlite");
+        var port = Jisr.FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        using var server = Jisr.Start(["serve", "--db", Db(nodeA), "--urls", baseAddress.ToString(), "--demo"]);
+        try
+        {
+            var printed = new List<string>();
+            while (await server.StandardOutput.ReadLineAsync() is { } line)
+            {
+                printed.Add(line);
+                if (line.Contains("ready at", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            // MA-DGST gives its partner FR-DGSI's liaison an account on node A; FR-DGSI's node B pulls with its token.
+            var token = printed.Select(l => l.Split('\t')).First(l => l.Length == 4 && l[0] == "MA-DGST" && l[2] == "analyst")[3];
+            using var client = new HttpClient { BaseAddress = baseAddress };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var collections = (await client.GetFromJsonAsync<JsonObject>("/taxii2/api/collections/"))!["collections"]!.AsArray();
+            string? collection = null;
+            var served = 0;
+            foreach (var c in collections.Where(c => !c!["can_write"]!.GetValue<bool>()))
+            {
+                var id = c!["id"]!.GetValue<string>();
+                var objects = (await client.GetFromJsonAsync<JsonObject>($"/taxii2/api/collections/{id}/objects/"))!["objects"]?.AsArray().Count ?? 0;
+                if (objects > served)
+                {
+                    (collection, served) = (id, objects);
+                }
+            }
+
+            Assert.NotNull(collection);
+            Assert.True(served > 10);
+            await AddAgencyAsync(nodeB, "FR-DGSI");
+            string[] pull = ["sync", "pull", "--db", Db(nodeB), "--agency", "FR-DGSI", "--from", $"{baseAddress}taxii2/api/", "--collection", collection!, "--token", token, "--limit", "10"];
+
+            var first = await Jisr.RunAsync(pull);
+            var second = await Jisr.RunAsync(pull);
+
+            Assert.True(first.ExitCode == 0, first.Error);
+            Assert.True(first.OutputLines.Count(l => l.StartsWith("pulled ", StringComparison.Ordinal)) >= 2, first.Output);
+            Assert.EndsWith($" objects (total {served})", first.OutputLines[^2], StringComparison.Ordinal);
+            Assert.Equal($"OK pulled {served} objects from {collection}", first.OutputLines[^1]);
+            Assert.True(second.ExitCode == 0, second.Error);
+            Assert.Equal($"OK pulled 0 objects from {collection}", second.OutputLines[^1]);
+            Assert.DoesNotContain(token, first.Output + first.Error + second.Output + second.Error, StringComparison.Ordinal);
+            await using var context = nodeB.Open();
+            Assert.Equal(served, await context.StixObjects.Where(o => o.Json.Length > 0).Select(o => o.StixId).Distinct().CountAsync());
+            Assert.True(await context.Records.CountAsync() > 0);
+            var position = await context.TaxiiSyncPositions.SingleAsync();
+            Assert.Equal(collection, position.Collection);
+            Assert.Null(position.Next);
+            Assert.NotNull(position.AddedAfter);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task SecondRun_AsksWithAddedAfter_AndPullsOnlyWhatWasAddedSince_TokenFromTheEnvironment()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var agency = await AddAgencyAsync(database);
+        using var fake = new FakeTaxiiServer();
+        fake.Add(3);
+        string[] pull = ["sync", "pull", "--db", Db(database), "--agency", agency, "--from", fake.ApiRoot, "--collection", FakeTaxiiServer.Collection, "--limit", "2"];
+
+        var first = await RunWithTokenAsync(pull);
+        var firstLast = fake.DateAdded(3);
+        fake.Add(2);
+        var second = await RunWithTokenAsync(pull);
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Equal(["pulled 2 objects (total 2)", "pulled 1 objects (total 3)", $"OK pulled 3 objects from {FakeTaxiiServer.Collection}"], first.OutputLines);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Equal(["pulled 2 objects (total 2)", $"OK pulled 2 objects from {FakeTaxiiServer.Collection}"], second.OutputLines);
+        Assert.Contains($"added_after={Uri.EscapeDataString(firstLast)}", fake.Requests[^1].Query, StringComparison.Ordinal);
+        Assert.All(fake.Requests, r => Assert.Equal("Bearer secret-token", r.Authorization));
+        Assert.All(fake.Requests, r => Assert.Equal("application/taxii+json; version=2.1", r.Accept.Replace(";version", "; version", StringComparison.Ordinal)));
+        Assert.DoesNotContain("secret-token", first.Output + first.Error + second.Output + second.Error, StringComparison.Ordinal);
+        await using var context = database.Open();
+        Assert.Equal(5, await context.StixObjects.CountAsync(o => o.Type == "indicator"));
+    }
+
+    [Fact]
+    public async Task AServerThatDropsTheConnectionHalfWay_StopsWithOneLine_AndTheNextRunResumesAtThatPage()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var agency = await AddAgencyAsync(database);
+        using var fake = new FakeTaxiiServer { DropOnRequest = 3 };
+        fake.Add(5);
+        string[] pull = ["sync", "pull", "--db", Db(database), "--agency", agency, "--from", fake.ApiRoot, "--collection", FakeTaxiiServer.Collection, "--token", "secret-token", "--limit", "2"];
+
+        var stopped = await Jisr.RunAsync(pull);
+        await using (var context = database.Open())
+        {
+            Assert.Equal(4, await context.StixObjects.CountAsync(o => o.Type == "indicator"));
+        }
+
+        fake.DropOnRequest = null;
+        var resumed = await Jisr.RunAsync(pull);
+
+        Assert.Equal(1, stopped.ExitCode);
+        Assert.Equal(["pulled 2 objects (total 2)", "pulled 2 objects (total 4)"], stopped.OutputLines);
+        var error = Assert.Single(stopped.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("jisr: pull stopped: ", error, StringComparison.Ordinal);
+        Assert.Contains("run the same command again to resume", error, StringComparison.Ordinal);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(["pulled 1 objects (total 1)", $"OK pulled 1 objects from {FakeTaxiiServer.Collection}"], resumed.OutputLines);
+        Assert.Contains("next=4", fake.Requests[^1].Query, StringComparison.Ordinal); // the saved cursor
+        await using var after = database.Open();
+        Assert.Equal(5, await after.StixObjects.CountAsync(o => o.Type == "indicator"));
+        Assert.Equal(5, await after.StixObjects.Where(o => o.Type == "indicator").Select(o => o.StixId).Distinct().CountAsync());
+    }
+
+    [Fact]
+    public async Task ARefusedPage_StopsNamingTheObjectAndTheRule_KeepsThePositionBeforeIt_AndARerunResumesThere()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var agency = await AddAgencyAsync(database);
+        using var fake = new FakeTaxiiServer();
+        fake.Add(3);
+        var bad = fake.Objects[2].Stix;
+        bad["modified"] = "2001-01-01T00:00:00.000Z"; // before its creation
+        string[] pull = ["sync", "pull", "--db", Db(database), "--agency", agency, "--from", fake.ApiRoot, "--collection", FakeTaxiiServer.Collection, "--token", "t", "--limit", "2"];
+
+        var refused = await Jisr.RunAsync(pull);
+        bad["modified"] = bad["created"]!.DeepClone();
+        var resumed = await Jisr.RunAsync(pull);
+
+        Assert.Equal(1, refused.ExitCode);
+        var error = Assert.Single(refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"{bad["id"]}: timestamp-order: ", error, StringComparison.Ordinal);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Equal(["pulled 1 objects (total 1)", $"OK pulled 1 objects from {FakeTaxiiServer.Collection}"], resumed.OutputLines);
+        await using var context = database.Open();
+        Assert.Equal(3, await context.StixObjects.CountAsync(o => o.Type == "indicator"));
+    }
+
+    [Fact]
+    public async Task Pull_ReadsTheTaxii2ClientGetObjectsFixture()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var agency = await AddAgencyAsync(database);
+        var fixture = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "data", "taxii", "cti-taxii-client", "GET_OBJECTS_RESPONSE.json"));
+        using var fake = new FakeTaxiiServer { FixedBody = fixture };
+
+        var result = await Jisr.RunAsync("sync", "pull", "--db", Db(database), "--agency", agency, "--from", fake.ApiRoot.TrimEnd('/'), "--collection", FakeTaxiiServer.Collection, "--token", "t");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(["pulled 1 objects (total 1)", $"OK pulled 1 objects from {FakeTaxiiServer.Collection}"], result.OutputLines);
+        await using var context = database.Open();
+        Assert.Equal("indicator--252c7c11-daf2-42bd-843b-be65edca9f61", (await context.StixObjects.SingleAsync(o => o.Type == "indicator")).StixId);
+    }
+
+    [Fact]
+    public async Task AWrongToken_IsOneLineWithTheServersTaxiiError_NotTheToken_AndNothingIsSaved()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var agency = await AddAgencyAsync(database);
+        using var fake = new FakeTaxiiServer { RequiredAuthorization = "Bearer right" };
+        fake.Add(1);
+
+        var result = await Jisr.RunAsync("sync", "pull", "--db", Db(database), "--agency", agency, "--from", fake.ApiRoot, "--collection", FakeTaxiiServer.Collection, "--token", "wrong-token");
+
+        Assert.Equal(1, result.ExitCode);
+        var error = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("answered 401 Unauthorized (Unauthorized: a valid API token is needed)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-token", result.Output + result.Error, StringComparison.Ordinal);
+        await using var context = database.Open();
+        Assert.Equal(0, await context.TaxiiSyncPositions.CountAsync());
+    }
+
+    private static async Task<Jisr.Result> RunWithTokenAsync(string[] args)
+    {
+        Environment.SetEnvironmentVariable("JISR_SYNC_TOKEN", "secret-token");
+        try
+        {
+            return await Jisr.RunAsync(args);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("JISR_SYNC_TOKEN", null);
+        }
+    }
+
+    /// <summary>
+    /// A TAXII 2.1 objects endpoint over <see cref="HttpListener"/>: <c>added_after</c>, <c>limit</c> and a <c>next</c>
+    /// cursor (the index of the next object); it can cut a response off half-way, or serve a fixed body.
+    /// </summary>
+    private sealed class FakeTaxiiServer : IDisposable
+    {
+        public const string Collection = "91a7b528-80eb-42ed-a74d-c6fbd5a26116";
+        private readonly HttpListener _listener = new();
+        private readonly Task _loop;
+        private readonly DateTimeOffset _start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        public FakeTaxiiServer()
+        {
+            var port = Jisr.FreePort();
+            ApiRoot = $"http://127.0.0.1:{port}/taxii2/api/";
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            _listener.Start();
+            _loop = Task.Run(LoopAsync);
+        }
+
+        public sealed record Request(string Query, string Authorization, string Accept);
+
+        public sealed record Item(JsonObject Stix, string DateAdded);
+
+        public string ApiRoot { get; }
+
+        public List<Item> Objects { get; } = [];
+
+        public List<Request> Requests { get; } = [];
+
+        public int? DropOnRequest { get; set; }
+
+        public byte[]? FixedBody { get; init; }
+
+        public string? RequiredAuthorization { get; init; }
+
+        public string DateAdded(int count) => Objects[count - 1].DateAdded;
+
+        public void Add(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var at = _start.AddMinutes(Objects.Count).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                Objects.Add(new Item(
+                    new JsonObject
+                    {
+                        ["type"] = "indicator", ["spec_version"] = "2.1", ["id"] = $"indicator--{Guid.NewGuid():D}",
+                        ["created"] = "2016-04-06T20:03:48.000Z", ["modified"] = "2016-04-06T20:03:48.000Z", ["name"] = $"bad domain {Objects.Count}",
+                        ["pattern"] = $"[domain-name:value = 'bad{Objects.Count}.example']", ["pattern_type"] = "stix", ["valid_from"] = "2016-01-01T00:00:00Z",
+                    },
+                    at));
+            }
+        }
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _listener.Close();
+            try
+            {
+                _loop.Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException)
+            {
+                // stopped
+            }
+        }
+
+        private async Task LoopAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+
+                var request = context.Request;
+                Requests.Add(new Request(request.Url!.Query, request.Headers["Authorization"] ?? "", request.Headers["Accept"] ?? ""));
+                var response = context.Response;
+                response.ContentType = "application/taxii+json;version=2.1";
+                if (!request.Url.AbsolutePath.Equals($"/taxii2/api/collections/{Collection}/objects/", StringComparison.Ordinal))
+                {
+                    response.StatusCode = 404;
+                    response.Close();
+                    continue;
+                }
+
+                if (RequiredAuthorization is { } required && request.Headers["Authorization"] != required)
+                {
+                    response.StatusCode = 401;
+                    response.Close(Encoding.UTF8.GetBytes("""{"title":"Unauthorized","description":"a valid API token is needed","http_status":"401"}"""), willBlock: false);
+                    continue;
+                }
+
+                if (FixedBody is { } fixedBody)
+                {
+                    response.Close(fixedBody, willBlock: false);
+                    continue;
+                }
+
+                var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
+                var limit = int.Parse(query["limit"] ?? "100", System.Globalization.CultureInfo.InvariantCulture);
+                var from = query["next"] is { } next ? int.Parse(next, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                var after = query["added_after"] is { } a ? DateTimeOffset.Parse(a, System.Globalization.CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
+                var matching = Objects.Where(o => DateTimeOffset.Parse(o.DateAdded, System.Globalization.CultureInfo.InvariantCulture) > after).ToList();
+                var page = matching.Skip(from).Take(limit).ToList();
+                var more = from + page.Count < matching.Count;
+                var envelope = new JsonObject { ["more"] = more, ["objects"] = new JsonArray([.. page.Select(p => p.Stix.DeepClone())]) };
+                if (more)
+                {
+                    envelope["next"] = (from + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                if (page.Count > 0)
+                {
+                    response.Headers["X-TAXII-Date-Added-First"] = page[0].DateAdded;
+                    response.Headers["X-TAXII-Date-Added-Last"] = page[^1].DateAdded;
+                }
+
+                var body = Encoding.UTF8.GetBytes(envelope.ToJsonString());
+                if (Requests.Count == DropOnRequest)
+                {
+                    response.ContentLength64 = body.Length;
+                    await response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2));
+                    await response.OutputStream.FlushAsync();
+                    response.Abort(); // the connection drops half-way through the page
+                    continue;
+                }
+
+                response.Close(body, willBlock: false);
+            }
+        }
+    }
+}
