@@ -205,8 +205,13 @@ public sealed class AccountLifecycleApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, wrongCode.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, rightCode.StatusCode);
 
+        // An analyst needs no second factor, but one who set one up is held to it.
         var analyst = await _node.AddUserAsync(_agency, "plain.acc", [Role.Analyst], password: Password);
         Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = analyst.UserName, password = Password })).StatusCode);
+        var analystKey = (await (await analyst.Client.PostAsync("/api/v1/auth/second-factor", null)).Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.NoContent, (await analyst.Client.PostAsJsonAsync("/api/v1/auth/second-factor/confirm", new { code = Totp.Code(analystKey) })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = analyst.UserName, password = Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { userName = analyst.UserName, password = Password, code = Totp.Code(analystKey) })).StatusCode);
     }
 
     /// <summary>A code that is valid for no step near now (differs from the codes of the previous, current and next steps).</summary>

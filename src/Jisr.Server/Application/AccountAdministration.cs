@@ -108,7 +108,7 @@ public sealed class AccountAdministration(AccountService accounts, TokenCache to
             return refusedGrant;
         }
 
-        var outcome = await ChangeAccountAsync(caller, id, async user =>
+        return await ChangeAccountAsync(caller, id, async user =>
         {
             if (AccessPolicy.GrantNeedsSecondAdministrator(user.Roles, roles))
             {
@@ -120,7 +120,6 @@ public sealed class AccountAdministration(AccountService accounts, TokenCache to
             await accounts.ChangeAccessAsync(user, roles, clearance, By(caller, AuditActions.UserAccessChange), cancellationToken);
             return new AccessChange(user, null);
         }, cancellationToken);
-        return outcome;
     }
 
     /// <summary>The grants of the caller's agency waiting for (or decided by) a second administrator.</summary>

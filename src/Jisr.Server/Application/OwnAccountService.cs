@@ -11,7 +11,7 @@ namespace Jisr.Server.Application;
 /// The caller's own account: signing in with a password, and their personal API tokens. Each user manages only
 /// their own, so there is no decision to ask the policy for: another user's token does not exist for them (404).
 /// </summary>
-public sealed class OwnAccountService(AccountService accounts, TokenCache cache, SignInThrottle throttle, AuditLog audit, TimeProvider time)
+public sealed class OwnAccountService(AccountService accounts, TokenCache cache, SignInThrottle throttle, TimeProvider time)
 {
     public const int MaxTokenNameLength = 100;
 
@@ -37,7 +37,7 @@ public sealed class OwnAccountService(AccountService accounts, TokenCache cache,
 
         if (!throttle.MayTry(request.UserName))
         {
-            await audit.AppendAsync(new AuditEvent(AuditActions.SignIn, ActorName: request.UserName.Length <= AccountService.MaxUserNameLength ? request.UserName : request.UserName[..AccountService.MaxUserNameLength], Outcome: AuditOutcomes.TooManyAttempts));
+            await accounts.RecordThrottledSignInAsync(request.UserName);
             return new SignInResult(SignInOutcome.TooManyAttempts, null);
         }
 

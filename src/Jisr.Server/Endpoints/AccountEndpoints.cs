@@ -186,17 +186,14 @@ public static class AccountEndpoints
     private static Task<IResult> CreateAgencyAsync(AgencyRequest request, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
         administration.CreateAgencyAsync(caller, request, cancellationToken).CreatedAsync(a => $"/api/v1/agencies/{a.Code}", a => Task.FromResult(ToResponse(a)));
 
-    private static Task<IResult> ListUsersAsync(Principal caller, AccountAdministration administration, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        return administration.ListUsersAsync(caller, cancellationToken).OkAsync(users => Task.FromResult(users.Select(u => ToResponse(u, now))));
-    }
+    private static Task<IResult> ListUsersAsync(Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.ListUsersAsync(caller, cancellationToken).OkAsync(users => Task.FromResult(users.Select(ToResponse)));
 
-    private static Task<IResult> GetUserAsync(Guid id, Principal caller, AccountAdministration administration, TimeProvider time, CancellationToken cancellationToken) =>
-        administration.ReadUserAsync(caller, id, cancellationToken).OkAsync(u => Task.FromResult(ToResponse(u, time.GetUtcNow())));
+    private static Task<IResult> GetUserAsync(Guid id, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.ReadUserAsync(caller, id, cancellationToken).OkAsync(u => Task.FromResult(ToResponse(u)));
 
-    private static Task<IResult> CreateUserAsync(UserRequest request, Principal caller, AccountAdministration administration, TimeProvider time, CancellationToken cancellationToken) =>
-        administration.CreateUserAsync(caller, request, cancellationToken).CreatedAsync(u => $"/api/v1/users/{u.Id}", u => Task.FromResult(ToResponse(u, time.GetUtcNow())));
+    private static Task<IResult> CreateUserAsync(UserRequest request, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
+        administration.CreateUserAsync(caller, request, cancellationToken).CreatedAsync(u => $"/api/v1/users/{u.Id}", u => Task.FromResult(ToResponse(u)));
 
     private static Task<IResult> DisableUserAsync(Guid id, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
         administration.SetDisabledAsync(caller, id, disabled: true, cancellationToken).NoContentAsync();
@@ -205,10 +202,10 @@ public static class AccountEndpoints
         administration.SetDisabledAsync(caller, id, disabled: false, cancellationToken).NoContentAsync();
 
     /// <summary>200 with the account when the change is applied; 202 with the grant when a second administrator must approve it.</summary>
-    private static Task<IResult> ChangeAccessAsync(Guid id, UserAccessRequest request, Principal caller, AccountAdministration administration, TimeProvider time, CancellationToken cancellationToken) =>
+    private static Task<IResult> ChangeAccessAsync(Guid id, UserAccessRequest request, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
         administration.ChangeAccessAsync(caller, id, request, cancellationToken).AnswerAsync(change => Task.FromResult(change.Grant is { } grant
             ? Results.Accepted($"/api/v1/users/grants/{grant.Id}", ToResponse(grant))
-            : Results.Ok(ToResponse(change.User, time.GetUtcNow()))));
+            : Results.Ok(ToResponse(change.User))));
 
     private static Task<IResult> ResetPasswordAsync(Guid id, PasswordResetRequest request, Principal caller, AccountAdministration administration, CancellationToken cancellationToken) =>
         administration.ResetPasswordAsync(caller, id, request, cancellationToken).NoContentAsync();
@@ -234,7 +231,7 @@ public static class AccountEndpoints
 
     private static AgencyResponse ToResponse(Agency agency) => new(agency.Id.Value, agency.Code, agency.Name, agency.Country);
 
-    private static UserResponse ToResponse(JisrUser user, DateTimeOffset now) =>
+    private static UserResponse ToResponse(JisrUser user) =>
         new(user.Id, user.UserName ?? string.Empty, user.DisplayName, user.AgencyId.Value, [.. user.Roles.Select(r => Roles.Names[r])],
             Marking.ClassificationNames[user.Clearance], user.DisabledAt is not null);
 

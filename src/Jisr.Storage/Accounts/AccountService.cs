@@ -178,23 +178,27 @@ public sealed partial class AccountService(JisrDbContext db, UserManager<JisrUse
             : new SignInResult(outcome, null);
     }
 
-    /// <summary>The second-factor step of a sign-in whose password was right (see <see cref="AccessPolicy.SignInNeedsSecondFactor"/>).</summary>
+    /// <summary>
+    /// The second-factor step of a sign-in whose password was right: required of the roles
+    /// <see cref="AccessPolicy.SignInNeedsSecondFactor"/> names, and of anyone who set one up.
+    /// </summary>
     private async Task<(SignInOutcome Outcome, string AuditOutcome)> SecondFactorAsync(JisrUser user, string? code)
     {
-        if (!AccessPolicy.SignInNeedsSecondFactor(user.Roles))
-        {
-            return (SignInOutcome.Succeeded, AuditOutcomes.Success);
-        }
-
         if (!user.TwoFactorEnabled)
         {
-            return (SignInOutcome.SecondFactorNotSetUp, AuditOutcomes.SecondFactorNotSetUp);
+            return AccessPolicy.SignInNeedsSecondFactor(user.Roles)
+                ? (SignInOutcome.SecondFactorNotSetUp, AuditOutcomes.SecondFactorNotSetUp)
+                : (SignInOutcome.Succeeded, AuditOutcomes.Success);
         }
 
         return !string.IsNullOrWhiteSpace(code) && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code.Replace(" ", string.Empty, StringComparison.Ordinal))
             ? (SignInOutcome.Succeeded, AuditOutcomes.Success)
             : (SignInOutcome.SecondFactorRequired, AuditOutcomes.SecondFactorWrong);
     }
+
+    /// <summary>A sign-in the node's throttle did not try (too many attempts on the name or from the client), audited.</summary>
+    public Task RecordThrottledSignInAsync(string userName) =>
+        audit.AppendAsync(new AuditEvent(AuditActions.SignIn, ActorName: Clip(userName), Outcome: AuditOutcomes.TooManyAttempts));
 
     /// <summary>
     /// The principal a session stands for now: null when the account is gone, disabled or signed out since the session
