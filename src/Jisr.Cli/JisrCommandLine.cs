@@ -26,6 +26,8 @@ public static class JisrCommandLine
             StixCommand.Create(),
             MispCommand.Create(),
             SyncCommand.Create(),
+            NodeCommand.Create(),
+            PeerCommand.Create(),
         };
 
         var parsed = root.Parse(args);

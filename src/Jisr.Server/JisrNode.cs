@@ -26,6 +26,17 @@ public static class JisrNode
     {
         ArgumentNullException.ThrowIfNull(options);
         var certificate = options.Validate();
+
+        // The federation key, if a passphrase is given: it signs messages, and an https node without a certificate of
+        // its own serves one made with it, so the fingerprint partners pin covers the channel too.
+        var identity = new Storage.Federation.NodeIdentity(options.NodeKey.Passphrase is { Length: > 0 } passphrase
+            ? Storage.Federation.NodeKey.LoadOrCreate(options.NodeKey.KeyPath ?? Storage.Federation.NodeKey.DefaultPath(options.Database), passphrase)
+            : null);
+        if (certificate is null && identity.Key is not null && options.Urls.Contains("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            certificate = Federation.NodeCertificate.Create(identity.Key, (options.Clock ?? TimeProvider.System).GetUtcNow());
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(JisrNode).Assembly.GetName().Name });
         builder.WebHost.UseUrls(options.Urls);
         if (certificate is not null)
@@ -51,6 +62,14 @@ public static class JisrNode
 
         var services = builder.Services;
         services.AddJisrStorage(options.Database, options.Audit);
+        services.AddSingleton(_ => identity);
+        services.AddSingleton<Federation.PeerChannel>();
+        services.AddSingleton<Federation.OutboxSignal>();
+        services.AddSingleton<Federation.ReceiveGate>();
+        services.AddScoped<Federation.FederationOutbox>();
+        services.AddScoped<Federation.FederationReceiver>();
+        services.AddScoped<Federation.FederationService>();
+        services.AddHostedService<Federation.OutboxDelivery>();
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
         services.AddSingleton<TokenCache>();
@@ -158,7 +177,9 @@ public static class JisrNode
         api.MapReleaseEndpoints();
         api.MapDeclassificationEndpoints();
         api.MapAccountEndpoints();
+        api.MapFederationEndpoints();
         app.MapTaxiiEndpoints();
+        app.MapFederationPeerEndpoints();
         return app;
     }
 

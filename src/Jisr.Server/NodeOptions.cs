@@ -39,7 +39,7 @@ public sealed record NodeOptions(DatabaseLocation Database, string Urls)
                 Uri.TryCreate(url.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
                 "--urls",
                 $"'{url}' is not an http:// or https:// address");
-            Guard.That(uri!.Scheme == "http" || CertificatePath is not null, "--urls", $"'{url}' is https: give the node its certificate with --certificate");
+            Guard.That(uri!.Scheme == "http" || CertificatePath is not null || NodeKey.Passphrase is { Length: > 0 }, "--urls", $"'{url}' is https: give the node its certificate with --certificate, or set JISR_NODE_KEY_PASSPHRASE to serve one made with the node's federation key");
         }
 
         if (CertificatePath is null)
@@ -60,6 +60,12 @@ public sealed record NodeOptions(DatabaseLocation Database, string Urls)
             throw new DomainValidationException("--certificate", "cannot be read: not a PKCS#12 (.pfx) file, or the password (JISR_CERTIFICATE_PASSWORD) is wrong");
         }
     }
+
+    /// <summary>The federation key file and its passphrase (none: federation is off).</summary>
+    public NodeKeyOptions NodeKey { get; init; } = new();
+
+    /// <summary>The clock the node's certificate is dated by (tests replace it); null for the system clock.</summary>
+    public TimeProvider? Clock { get; init; }
 
     /// <summary>The audit key file and checkpoint intervals (defaults: the key next to a SQLite file, 1000 entries, 5 minutes).</summary>
     public AuditOptions Audit { get; init; } = new();

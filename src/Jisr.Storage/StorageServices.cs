@@ -12,9 +12,16 @@ namespace Jisr.Storage;
 public static class StorageServices
 {
     /// <summary>Everything a node or a CLI command needs to use the database: the context, accounts (Identity), the audit log and the stores.</summary>
-    public static IServiceCollection AddJisrStorage(this IServiceCollection services, DatabaseLocation location, AuditOptions? audit = null)
+    public static IServiceCollection AddJisrStorage(this IServiceCollection services, DatabaseLocation location, AuditOptions? audit = null, NodeKeyOptions? nodeKey = null)
     {
         audit ??= new AuditOptions();
+        nodeKey ??= new NodeKeyOptions();
+
+        // The federation key is opened (or created) only where a passphrase is given: without one, federation is off.
+        services.AddSingleton(_ => new Federation.NodeIdentity(nodeKey.Passphrase is { Length: > 0 } passphrase
+            ? Federation.NodeKey.LoadOrCreate(nodeKey.KeyPath ?? Federation.NodeKey.DefaultPath(location), passphrase)
+            : null));
+        services.AddScoped<Federation.FederationStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(location);
         services.AddJisrDatabase(location);
@@ -74,4 +81,15 @@ public sealed record AuditOptions
     public TimeSpan CheckpointInterval { get; init; } = AuditCheckpointPolicy.DefaultInterval;
 
     public int QueueCapacity { get; init; } = AuditLog.DefaultQueueCapacity;
+}
+
+/// <summary>Where the node's federation key is (null: next to the database) and the passphrase that opens it (null: federation off).</summary>
+public sealed record NodeKeyOptions
+{
+    public string? KeyPath { get; init; }
+
+    public string? Passphrase { get; init; }
+
+    /// <summary>Keeps the passphrase out of logs and exception messages that print the options.</summary>
+    public override string ToString() => $"NodeKeyOptions {{ KeyPath = {KeyPath}, Passphrase = {(Passphrase is null ? "none" : "***")} }}";
 }

@@ -18,7 +18,7 @@ namespace Jisr.Server.Tests;
 /// </summary>
 public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
-    private static readonly HashSet<string> Anonymous = ["/health", "/health/live", "/health/ready", "/metrics", "/openapi/{documentName}.json", "/api/v1/auth/login"];
+    private static readonly HashSet<string> Anonymous = ["/health", "/health/live", "/health/ready", "/metrics", "/openapi/{documentName}.json", "/api/v1/auth/login", "/federation/v1/node", "/federation/v1/messages"];
 
     private IReadOnlyList<RouteEndpoint> Endpoints =>
         [.. fixture.Node.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()];
@@ -87,7 +87,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
     /// Reads that touch no one's data: the node's health and description, the caller's own identity and tokens, and the
     /// TAXII discovery and API root documents (fixed text: the collections and everything in them are audited).
     /// </summary>
-    private static readonly HashSet<string> UnauditedReads = ["/health", "/health/live", "/health/ready", "/metrics", "/openapi/{documentName}.json", "/api/v1/me", "/api/v1/tokens", "/api/v1/agencies", "/api/v1/agencies/{code}", "/api/v1/auth/antiforgery", "/taxii2", "/taxii2/api"];
+    private static readonly HashSet<string> UnauditedReads = ["/health", "/health/live", "/health/ready", "/metrics", "/openapi/{documentName}.json", "/api/v1/me", "/api/v1/tokens", "/api/v1/agencies", "/api/v1/agencies/{code}", "/api/v1/auth/antiforgery", "/taxii2", "/taxii2/api", "/federation/v1/node"];
 
     /// <summary>
     /// Every read is audited: each GET route of the routing table (but the short list above), called for an item
@@ -316,6 +316,9 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         ["DELETE /api/v1/users/{id:guid}/tokens"] = PathIdOnly,
         ["POST /api/v1/users/grants/{id:guid}/approve"] = PathIdOnly,
         ["POST /api/v1/users/grants/{id:guid}/refuse"] = PathIdOnly,
+        ["POST /api/v1/federation/peers"] = "a partner node's address and key fingerprint: node administrators only, names no agency's item",
+        ["POST /api/v1/federation/peers/{id:guid}/revoke"] = PathIdOnly,
+        ["POST /federation/v1/messages"] = "a message signed by a peer node, not a user's request: the peer rules of the policy decide what it may change (FederationReceiver)",
         ["POST /taxii2/api/collections/{id:guid}/objects"] = "a STIX envelope imported into the caller's own agency: the importer resolves its references only within the envelope, among what that agency received, or to the published TLP definitions; the path's collection is one open to the caller",
     };
 

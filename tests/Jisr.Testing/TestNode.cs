@@ -18,6 +18,12 @@ public sealed class TestNode : IAsyncDisposable
     private static readonly AuditEvent By = new("", ActorName: "test");
     private readonly List<HttpClient> _clients = [];
 
+    /// <summary>The passphrase of every federated test node's key (each node has its own key file).</summary>
+    public const string NodeKeyPassphrase = "test node key passphrase";
+
+    private NodeOptions? _options;
+    private Action<WebApplicationBuilder>? _configureNode;
+
     private TestNode(TestDatabase database, WebApplication app)
     {
         Database = database;
@@ -27,9 +33,57 @@ public sealed class TestNode : IAsyncDisposable
 
     public TestDatabase Database { get; }
 
-    public WebApplication App { get; }
+    public WebApplication App { get; private set; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The node's federation key fingerprint (federated nodes only).</summary>
+    public string? Fingerprint => App.Services.GetRequiredService<Storage.Federation.NodeIdentity>().Key?.Fingerprint;
+
+    /// <summary>
+    /// A federated node: HTTPS on a free loopback port with the certificate made from its own federation key (a
+    /// fresh key file beside its database), ready to be peered.
+    /// </summary>
+    public static async Task<TestNode> StartFederatedAsync(string provider = "sqlite", TimeProvider? clock = null)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        var keyDirectory = Directory.CreateTempSubdirectory("jisr-node-key-");
+        var options = new NodeOptions(database.Location, "https://127.0.0.1:0")
+        {
+            NodeKey = new Storage.NodeKeyOptions { KeyPath = Path.Combine(keyDirectory.FullName, "node-key"), Passphrase = NodeKeyPassphrase },
+            Audit = new Storage.AuditOptions { KeyPath = Path.Combine(keyDirectory.FullName, "audit-key") },
+            Clock = clock,
+        };
+        void Configure(WebApplicationBuilder builder)
+        {
+            if (clock is not null)
+            {
+                builder.Services.AddSingleton(clock);
+            }
+
+            builder.Logging.AddFilter("Jisr.Requests", LogLevel.Warning);
+        }
+
+        var app = await JisrNode.StartAsync(options, Configure);
+        var node = new TestNode(database, app) { _configureNode = Configure };
+
+        // Restarts listen where the node listened first, so its peers find it again.
+        node._options = options with { Urls = node.BaseAddress.GetLeftPart(UriPartial.Authority) };
+        return node;
+    }
+
+    /// <summary>Stops the node (as a crash or maintenance would, in-flight work cancelled); <see cref="StartAgainAsync"/> brings it back.</summary>
+    public async Task StopAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>Starts a stopped federated node again on the same database, key and address.</summary>
+    public async Task StartAgainAsync()
+    {
+        App = await JisrNode.StartAsync(_options ?? throw new InvalidOperationException("only federated test nodes restart"), _configureNode);
+    }
 
     /// <summary>
     /// A node over a fresh database; <paramref name="clock"/> replaces the system clock everywhere in it. Request log
@@ -84,7 +138,16 @@ public sealed class TestNode : IAsyncDisposable
 
     public HttpClient CreateClient(string? token = null)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        // A federated node's certificate is its own, self-signed: pinned here as peers pin it.
+        var pinned = Fingerprint;
+        var handler = new SocketsHttpHandler();
+        if (pinned is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && Server.Federation.PeerChannel.FingerprintOf(certificate) == pinned;
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -24,6 +24,7 @@ internal static class ServeCommand
             Description = $"PKCS#12 (.pfx) file with the node's TLS certificate and key, for https:// addresses (served with HSTS); its password in the environment variable {CertificatePasswordVariable}",
         };
         var auditKey = CommonOptions.AuditKey();
+        var nodeKey = CommonOptions.NodeKey();
         var checkpointEntries = new Option<int>("--checkpoint-every-entries")
         {
             Description = "Sign an audit checkpoint after this many entries",
@@ -34,7 +35,7 @@ internal static class ServeCommand
             Description = "Sign an audit checkpoint this often when entries were written since the last one",
             DefaultValueFactory = _ => (int)AuditCheckpointPolicy.DefaultInterval.TotalMinutes,
         };
-        var command = new Command("serve", "Run a Jisr node") { db, urls, demo, certificate, auditKey, checkpointEntries, checkpointMinutes };
+        var command = new Command("serve", "Run a Jisr node") { db, urls, demo, certificate, auditKey, nodeKey, checkpointEntries, checkpointMinutes };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             if (parsed.GetValue(checkpointEntries) < 1 || parsed.GetValue(checkpointMinutes) < 1)
@@ -47,6 +48,7 @@ internal static class ServeCommand
             {
                 CertificatePath = parsed.GetValue(certificate),
                 CertificatePassword = Environment.GetEnvironmentVariable(CertificatePasswordVariable),
+                NodeKey = CommonOptions.NodeKeyOptions(location, parsed.GetValue(nodeKey)),
                 Audit = new AuditOptions
                 {
                     KeyPath = CommonOptions.AuditKeyPath(location, parsed.GetValue(auditKey)),

@@ -36,6 +36,19 @@ public sealed partial class Agency
         CreatedAt = Instants.Normalize(now),
     };
 
+    /// <summary>
+    /// An agency hosted by a peer node, known here by the id, code, name and country that node gave it, so that an
+    /// agreement or a release names the same agency on both nodes.
+    /// </summary>
+    public static Agency Remote(AgencyId id, string? code, string? name, string? country, DateTimeOffset now) => new()
+    {
+        Id = id,
+        Code = NormalizeCode(code),
+        Name = Guard.Text(name, "name", MaxNameLength),
+        Country = CountryCode.Parse(country, "country", allowInternational: true),
+        CreatedAt = Instants.Normalize(now),
+    };
+
     public static string NormalizeCode(string? code, string field = "code")
     {
         var text = code?.Trim().ToUpperInvariant();

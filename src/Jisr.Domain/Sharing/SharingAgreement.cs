@@ -149,6 +149,46 @@ public sealed class SharingAgreement
         return agreement;
     }
 
+    /// <summary>
+    /// The copy of an agreement proposed on a peer node, with the id and terms it has there (a proposal is checked by
+    /// the same rules as a local one, except the date: it may arrive after its first valid day).
+    /// </summary>
+    public static SharingAgreement Received(
+        AgreementId id,
+        AgencyId proposerAgencyId,
+        AgencyId partnerAgencyId,
+        IReadOnlyCollection<ThreatDomain> threatDomains,
+        Classification highestClassification,
+        IReadOnlyCollection<HandlingCode> handlingCodes,
+        DateOnly validFrom,
+        DateOnly validUntil,
+        UserId proposedBy,
+        DateTimeOffset proposedAt)
+    {
+        ArgumentNullException.ThrowIfNull(threatDomains);
+        ArgumentNullException.ThrowIfNull(handlingCodes);
+        Guard.That(partnerAgencyId != proposerAgencyId, "partner", "an agreement needs two different agencies");
+        Guard.That(threatDomains.Count > 0 && threatDomains.All(Enum.IsDefined), "threatDomains", "at least one known threat domain is required");
+        Guard.That(handlingCodes.Count > 0 && handlingCodes.All(Enum.IsDefined), "handlingCodes", "at least one known handling code is required");
+        Guard.That(Enum.IsDefined(highestClassification), "highestClassification", "is not a known classification");
+        Guard.That(validUntil > validFrom, "validUntil", "must be after validFrom");
+        var agreement = new SharingAgreement
+        {
+            Id = id,
+            ProposerAgencyId = proposerAgencyId,
+            PartnerAgencyId = partnerAgencyId,
+            HighestClassification = highestClassification,
+            ValidFrom = validFrom,
+            ValidUntil = validUntil,
+            Status = AgreementStatus.Proposed,
+            ProposedBy = proposedBy,
+            ProposedAt = Instants.Normalize(proposedAt),
+        };
+        agreement._threatDomains = [.. threatDomains.Distinct().Order()];
+        agreement._handlingCodes = [.. handlingCodes.Distinct().Order()];
+        return agreement;
+    }
+
     public bool IsParty(AgencyId agencyId) => agencyId == ProposerAgencyId || agencyId == PartnerAgencyId;
 
     /// <summary>The other party, seen from <paramref name="agencyId"/>.</summary>

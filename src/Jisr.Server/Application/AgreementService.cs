@@ -2,6 +2,7 @@ using Jisr.Domain.Common;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
+using Jisr.Exchange.Federation;
 using Jisr.Policy;
 using Jisr.Server.Contracts;
 using Jisr.Storage.Accounts;
@@ -14,7 +15,7 @@ namespace Jisr.Server.Application;
 /// Sharing agreements between the caller's agency and a partner: proposed by one agency's administrator, in force
 /// once the partner's administrator accepts; either party's administrators can suspend, resume or end it.
 /// </summary>
-public sealed class AgreementService(AgreementStore store, AccountService accounts, TimeProvider time)
+public sealed class AgreementService(AgreementStore store, AccountService accounts, Federation.FederationOutbox outbox, TimeProvider time)
 {
     public Task<List<SharingAgreement>> ListAsync(Principal caller, CancellationToken cancellationToken) =>
         store.ListAsync(caller, cancellationToken);
@@ -43,7 +44,14 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
             request.ValidUntil ?? throw new DomainValidationException("validUntil", "is required (a date such as 2028-01-01)"),
             caller.UserId,
             time.GetUtcNow());
-        await store.AddAsync(caller, agreement, cancellationToken);
+        // A partner hosted by a peer node gets the proposal as a message committed with it.
+        var sent = await outbox.StageForAsync(partner.Id, FederationMessageTypes.AgreementPropose, TermsOf(agreement), Actor(caller), cancellationToken);
+        await store.AddAsync(caller, agreement, sent is null ? [] : [sent], cancellationToken);
+        if (sent is not null)
+        {
+            outbox.Notify();
+        }
+
         return agreement;
     }
 
@@ -65,10 +73,43 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
                     case AgreementAction.End: agreement.End(reason, now); break;
                 }
             },
-            agreement => store.SaveAsync(caller, agreement, AuditActionOf(change), cancellationToken));
+            async agreement =>
+            {
+                // The other party hosted by a peer node learns of the change in the same transaction.
+                var sent = await outbox.StageForAsync(
+                    agreement.Counterpart(caller.AgencyId),
+                    FederationMessageTypes.AgreementChange,
+                    new AgreementChangeMessage(agreement.Id.Value, SharingAgreement.ActionNames[change], caller.AgencyId.Value, caller.UserId.Value, reason, now),
+                    Actor(caller),
+                    cancellationToken);
+                await store.SaveAsync(caller, agreement, AuditActionOf(change), sent is null ? [] : [sent], cancellationToken);
+                if (sent is not null)
+                {
+                    outbox.Notify();
+                }
+            });
     }
 
-    private static string AuditActionOf(AgreementAction change) => change switch
+    /// <summary>The terms as they travel to the partner's node.</summary>
+    public static AgreementTerms TermsOf(SharingAgreement agreement)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        return new(
+            agreement.Id.Value,
+            agreement.ProposerAgencyId.Value,
+            agreement.PartnerAgencyId.Value,
+            [.. agreement.ThreatDomains.Select(d => RecordVocabulary.ThreatDomains[d])],
+            Marking.ClassificationNames[agreement.HighestClassification],
+            [.. agreement.HandlingCodes.Select(h => Marking.HandlingNames[h])],
+            agreement.ValidFrom,
+            agreement.ValidUntil,
+            agreement.ProposedBy.Value,
+            agreement.ProposedAt);
+    }
+
+    private static AuditEvent Actor(Principal caller) => new("", caller.UserId, caller.UserName, caller.AgencyId);
+
+    internal static string AuditActionOf(AgreementAction change) => change switch
     {
         AgreementAction.Accept => AuditActions.AgreementAccept,
         AgreementAction.Suspend => AuditActions.AgreementSuspend,

@@ -79,6 +79,20 @@ public static class AuditActions
     public const string StixImport = "stix.import";
     public const string StixExport = "stix.export";
     public const string TaxiiRead = "taxii.read";
+    public const string NodeInit = "federation.node.init";
+    public const string PeerAdd = "federation.peer.add";
+    public const string PeerRevoke = "federation.peer.revoke";
+    public const string PeerList = "federation.peer.list";
+    public const string FederationMessageList = "federation.message.list";
+
+    /// <summary>A message to a peer written to the outbox (with the change causing it); detail: type, sequence, payload digest.</summary>
+    public const string FederationSend = "federation.send";
+
+    /// <summary>A peer acknowledged a message (detail: its signed status); or refused it (outcome refused, the reason).</summary>
+    public const string FederationDelivered = "federation.delivered";
+
+    /// <summary>A message from a peer: applied, a duplicate acknowledged again, or refused with the reason.</summary>
+    public const string FederationReceive = "federation.receive";
 }
 
 /// <summary>How an audited action ended.</summary>
@@ -93,6 +107,12 @@ public static class AuditOutcomes
     public const string SecondFactorWrong = "second-factor-wrong";
     public const string SecondFactorNotSetUp = "second-factor-not-set-up";
     public const string Failed = "failed";
+
+    /// <summary>A federation message refused (by this node, or by the peer it was sent to).</summary>
+    public const string Refused = "refused";
+
+    /// <summary>A federation message received again: acknowledged again, nothing changed.</summary>
+    public const string Duplicate = "duplicate";
 }
 
 /// <summary>What an audit entry is about (its target's kind).</summary>
@@ -110,4 +130,6 @@ public static class AuditTargets
     public const string Token = "token";
     public const string Grant = "grant";
     public const string TaxiiCollection = "taxii-collection";
+    public const string Peer = "federation-peer";
+    public const string FederationMessage = "federation-message";
 }

@@ -40,15 +40,27 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
     public Task<SharingAgreement?> FindAsync(Principal principal, AgreementId id, CancellationToken cancellationToken) =>
         db.Agreements.Where(AccessPolicy.VisibleAgreements(principal)).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
 
-    public async Task AddAsync(Principal principal, SharingAgreement agreement, CancellationToken cancellationToken)
+    public Task AddAsync(Principal principal, SharingAgreement agreement, CancellationToken cancellationToken) =>
+        AddAsync(principal, agreement, [], cancellationToken);
+
+    /// <summary>Adds an agreement; <paramref name="alsoAudited"/> are events of what was staged with it (a message to a peer node), committed together.</summary>
+    public async Task AddAsync(Principal principal, SharingAgreement agreement, IReadOnlyList<AuditEvent> alsoAudited, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(alsoAudited);
         db.Agreements.Add(agreement);
-        await audit.SaveWithAuditAsync(db, Event(principal, AuditActions.AgreementPropose, agreement), cancellationToken);
+        await audit.SaveWithAuditAsync(db, [Event(principal, AuditActions.AgreementPropose, agreement), .. alsoAudited], cancellationToken);
     }
 
     /// <summary>Saves a change made to an agreement from <see cref="FindAsync"/> (accept, suspend, resume, end).</summary>
     public Task SaveAsync(Principal principal, SharingAgreement agreement, string action, CancellationToken cancellationToken) =>
-        audit.SaveWithAuditAsync(db, Event(principal, action, agreement), cancellationToken);
+        SaveAsync(principal, agreement, action, [], cancellationToken);
+
+    /// <summary>Saves a change with the events of what was staged with it (a message to a peer node), in one transaction.</summary>
+    public Task SaveAsync(Principal principal, SharingAgreement agreement, string action, IReadOnlyList<AuditEvent> alsoAudited, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alsoAudited);
+        return audit.SaveWithAuditAsync(db, [Event(principal, action, agreement), .. alsoAudited], cancellationToken);
+    }
 
     private static AuditEvent Event(Principal principal, string action, SharingAgreement agreement) =>
         new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Agreement, agreement.Id.ToString("D"),

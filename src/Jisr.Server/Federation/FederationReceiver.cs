@@ -1,0 +1,218 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
+using Jisr.Exchange.Federation;
+using Jisr.Policy;
+using Jisr.Storage.Audit;
+using Jisr.Storage.Federation;
+
+namespace Jisr.Server.Federation;
+
+/// <summary>
+/// Takes one message from a peer: checks the envelope (<see cref="EnvelopeCheck"/>), the peer and the order, applies
+/// what it asks under the policy's peer rules, and answers with an acknowledgement signed by this node. The message,
+/// its effect, its inbox row and its audit entries commit in one transaction; a duplicate changes nothing and is
+/// acknowledged again; every refusal is audited.
+/// </summary>
+public sealed class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate)
+{
+    public async Task<ReceiveResult> ReceiveAsync(string body, CancellationToken cancellationToken)
+    {
+        var key = identity.Require();
+        FederationEnvelope envelope;
+        try
+        {
+            envelope = FederationJson.Read<FederationEnvelope>(body);
+            if (envelope.Type is null || envelope.Sender is null || envelope.Recipient is null || envelope.PayloadDigest is null || envelope.Payload is null || envelope.Signature is null)
+            {
+                throw new FormatException("the envelope lacks a field: type, sender, recipient, payloadDigest, payload and signature are required");
+            }
+        }
+        catch (FormatException ex)
+        {
+            await store.AuditAsync(new AuditEvent(AuditActions.FederationReceive, ActorName: "node:?", TargetType: AuditTargets.FederationMessage, Outcome: AuditOutcomes.Refused, Detail: ex.Message));
+            return new ReceiveResult(StatusCodes.Status400BadRequest, null, ex.Message);
+        }
+
+        // One message at a time in this process: the sequence check and the write that moves it on must not interleave.
+        await gate.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReceiveLockedAsync(key, envelope, body, cancellationToken);
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    private async Task<ReceiveResult> ReceiveLockedAsync(NodeKey key, FederationEnvelope envelope, string body, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sender = $"node:{FederationStore.ShortId(envelope.Sender)}";
+        var peer = await store.FindPeerByFingerprintAsync(envelope.Sender, cancellationToken);
+        if (peer is null || peer.Status != PeerStatuses.Active)
+        {
+            return await RefuseAsync(key, envelope, sender, StatusCodes.Status403Forbidden,
+                peer is null ? "the sending node is not a peer of this node" : "the sending node's peering was revoked here");
+        }
+
+        if (EnvelopeCheck.WhyRefused(envelope, key.Fingerprint, peer.Fingerprint, peer.PublicKey, now) is { } reason)
+        {
+            return await RefuseAsync(key, envelope, sender, StatusCodes.Status403Forbidden, reason);
+        }
+
+        var before = await store.FindReceivedAsync(envelope.Id, cancellationToken);
+        if (before is not null && before.PeerId == peer.Id && before.PayloadDigest == envelope.PayloadDigest && before.Sequence == envelope.Sequence)
+        {
+            var again = FederationAck.Create(key.Key, envelope, FederationAck.Duplicate, "received before: nothing changed", now);
+            await store.AuditAsync(ReceivedEvent(envelope, sender, AuditOutcomes.Duplicate, "acknowledged again"));
+            return new ReceiveResult(StatusCodes.Status200OK, again, null);
+        }
+
+        switch (EnvelopeCheck.Order(envelope.Sequence, peer.LastSequenceIn, before is not null))
+        {
+            case SequenceVerdict.Replay:
+            case SequenceVerdict.Duplicate:
+                return await RefuseAsync(key, envelope, sender, StatusCodes.Status409Conflict,
+                    $"sequence {envelope.Sequence} was used already (this node has applied up to {peer.LastSequenceIn}): a replay");
+            case SequenceVerdict.Gap:
+                return await RefuseAsync(key, envelope, sender, StatusCodes.Status409Conflict,
+                    $"out of order: this node expects sequence {peer.LastSequenceIn + 1} from this peer, not {envelope.Sequence}");
+            case SequenceVerdict.Next:
+                break;
+        }
+
+        var peerAgencies = await store.AgenciesOfPeerAsync(peer.Id, cancellationToken);
+        List<AuditEvent> events;
+        FederationAck ack;
+        try
+        {
+            events = await ApplyAsync(envelope, sender, peerAgencies, now, cancellationToken);
+            ack = FederationAck.Create(key.Key, envelope, FederationAck.Accepted, null, now);
+            events.Add(ReceivedEvent(envelope, sender, AuditOutcomes.Success, null));
+        }
+        catch (Exception ex) when (ex is DomainValidationException or DomainStateException or FormatException or PeerRefusal)
+        {
+            // Taken but refused for what it asks: recorded with the signed refusal, so the sequence moves on.
+            store.Discard();
+            peer = (await store.FindPeerAsync(peer.Id, cancellationToken))!;
+            var why = ex is DomainValidationException invalid ? $"{invalid.Field}: {invalid.Reason}" : ex.Message;
+            ack = FederationAck.Create(key.Key, envelope, FederationAck.Rejected, why, now);
+            events = [ReceivedEvent(envelope, sender, AuditOutcomes.Refused, why)];
+        }
+
+        await store.SaveReceivedAsync(peer, new InboxMessage
+        {
+            Id = envelope.Id,
+            Sequence = envelope.Sequence,
+            Type = envelope.Type,
+            Envelope = body,
+            PayloadDigest = envelope.PayloadDigest,
+            Acknowledgement = FederationJson.Write(ack),
+        }, events, cancellationToken);
+        return new ReceiveResult(StatusCodes.Status200OK, ack, null);
+    }
+
+    /// <summary>Applies the message on the store's context (unsaved) and returns the audit events of what it changed.</summary>
+    private async Task<List<AuditEvent>> ApplyAsync(FederationEnvelope envelope, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        switch (envelope.Type)
+        {
+            case FederationMessageTypes.AgreementPropose:
+            {
+                var terms = FederationJson.Read<AgreementTerms>(envelope.Payload);
+                var agreement = SharingAgreement.Received(
+                    new AgreementId(terms.Id),
+                    new AgencyId(terms.ProposerAgencyId),
+                    new AgencyId(terms.PartnerAgencyId),
+                    [.. terms.ThreatDomains.Select((d, i) => RecordVocabulary.ThreatDomains.Parse(d, $"threatDomains[{i}]"))],
+                    Marking.ClassificationNames.Parse(terms.HighestClassification, "highestClassification"),
+                    [.. terms.HandlingCodes.Select((h, i) => Marking.HandlingNames.Parse(h, $"handlingCodes[{i}]"))],
+                    terms.ValidFrom,
+                    terms.ValidUntil,
+                    new UserId(terms.ProposedBy),
+                    terms.ProposedAt);
+                Decide(AccessPolicy.CanPeerProposeAgreement(peerAgencies, agreement, await store.IsOwnAgencyAsync(agreement.PartnerAgencyId, cancellationToken)));
+                if (await store.FindAgreementAsync(agreement.Id, cancellationToken) is not null)
+                {
+                    throw new DomainStateException($"agreement {agreement.Id} exists here already");
+                }
+
+                store.AddAgreement(agreement);
+                return [AgreementEvent(AuditActions.AgreementPropose, sender, agreement.ProposerAgencyId, agreement)];
+            }
+
+            case FederationMessageTypes.AgreementChange:
+            {
+                var change = FederationJson.Read<AgreementChangeMessage>(envelope.Payload);
+                var action = SharingAgreement.ActionNames.Parse(change.Action, "action");
+                var by = new AgencyId(change.ByAgencyId);
+                var agreement = await store.FindAgreementAsync(new AgreementId(change.AgreementId), cancellationToken);
+                Decide(agreement is null ? PolicyDecision.NotVisible : AccessPolicy.CanPeerChangeAgreement(peerAgencies, by, agreement, action));
+                switch (action)
+                {
+                    case AgreementAction.Accept: agreement!.Accept(new UserId(change.ByUserId), now); break;
+                    case AgreementAction.Suspend: agreement!.Suspend(by, change.Reason, now); break;
+                    case AgreementAction.Resume: agreement!.Resume(change.Reason, now); break;
+                    case AgreementAction.End: agreement!.End(change.Reason, now); break;
+                }
+
+                return [AgreementEvent(Application.AgreementService.AuditActionOf(action), sender, by, agreement!)];
+            }
+
+            default:
+                throw new PeerRefusal($"this node does not know the message type '{envelope.Type}'");
+        }
+    }
+
+    private static void Decide(PolicyDecision decision)
+    {
+        if (!decision.IsAllowed)
+        {
+            throw new PeerRefusal(decision.Outcome == PolicyOutcome.NotVisible ? "no such item here, or the sending node's agencies are not party to it" : decision.Reason ?? "not allowed");
+        }
+    }
+
+    private async Task<ReceiveResult> RefuseAsync(NodeKey key, FederationEnvelope envelope, string sender, int status, string reason)
+    {
+        await store.AuditAsync(ReceivedEvent(envelope, sender, AuditOutcomes.Refused, reason));
+        return new ReceiveResult(status, FederationAck.Create(key.Key, envelope, FederationAck.Refused, reason, time.GetUtcNow()), reason);
+    }
+
+    private static AuditEvent ReceivedEvent(FederationEnvelope envelope, string sender, string outcome, string? reason) =>
+        new(AuditActions.FederationReceive, ActorName: sender, TargetType: AuditTargets.FederationMessage, TargetId: envelope.Id.ToString("D"), Outcome: outcome,
+            Detail: $"type={envelope.Type} sequence={envelope.Sequence} sha256={envelope.PayloadDigest} {reason}".TrimEnd());
+
+    private static AuditEvent AgreementEvent(string action, string sender, AgencyId by, SharingAgreement agreement) =>
+        new(action, ActorName: sender, AgencyId: by, TargetType: AuditTargets.Agreement, TargetId: agreement.Id.ToString("D"),
+            Detail: $"status={SharingAgreement.StatusNames[agreement.Status]} from={sender}");
+}
+
+/// <summary>What the receiving endpoint answers: a status and the signed acknowledgement (none for a message that could not be read).</summary>
+public sealed record ReceiveResult(int StatusCode, FederationAck? Ack, string? Problem);
+
+/// <summary>Serialises receipt in this process.</summary>
+public sealed class ReceiveGate
+{
+    public SemaphoreSlim Lock { get; } = new(1, 1);
+}
+
+/// <summary>A peer's message asks for something the policy or this node refuses; the reason goes back in the acknowledgement.</summary>
+public sealed class PeerRefusal : Exception
+{
+    public PeerRefusal(string message)
+        : base(message)
+    {
+    }
+
+    public PeerRefusal()
+    {
+    }
+
+    public PeerRefusal(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,139 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Jisr.Exchange.Federation;
+using Jisr.Storage.Federation;
+
+namespace Jisr.Server.Federation;
+
+/// <summary>
+/// Delivers the outbox: for each active peer, its pending messages in sequence order, one after the other, until one
+/// fails; a failure waits with exponential back-off (<see cref="FederationStore.FirstRetry"/> doubling up to
+/// <see cref="FederationStore.LongestRetry"/>) and nothing after it is sent before it (per-peer order). Delivery is
+/// at least once: the receiver's inbox makes a second copy harmless. Each answer must be an acknowledgement signed with
+/// the peer's pinned key; it is kept as proof.
+/// </summary>
+public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChannel channel, OutboxSignal signal, NodeIdentity identity, TimeProvider time, ILogger<OutboxDelivery> logger)
+    : BackgroundService
+{
+    private const int BatchPerPeer = 200;
+
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (identity.Key is null)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                wait = await DeliverDueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A failed round (database busy, a bug in one message) must not stop delivery for good: logged, retried.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogRoundFailed(logger, ex);
+                wait = IdleWait;
+            }
+
+            try
+            {
+                await signal.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One round over every peer with due messages; returns how long to wait before the next round.</summary>
+    private async Task<TimeSpan> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        List<(FederationPeer Peer, List<OutboxMessage> Messages)> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            due = await scope.ServiceProvider.GetRequiredService<FederationStore>().DueAsync(time.GetUtcNow(), BatchPerPeer, cancellationToken);
+        }
+
+        var full = await Task.WhenAll(due.Select(d => DeliverToPeerAsync(d.Peer, d.Messages, cancellationToken)));
+        if (full.Any(f => f))
+        {
+            return TimeSpan.Zero;
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var next = await scope.ServiceProvider.GetRequiredService<FederationStore>().NextDueAsync(cancellationToken);
+            var wait = next is { } at ? at - time.GetUtcNow() : IdleWait;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleWait ? IdleWait : wait;
+        }
+    }
+
+    /// <summary>Sends in order until one fails; true when the whole batch went (more may wait).</summary>
+    private async Task<bool> DeliverToPeerAsync(FederationPeer peer, List<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<FederationStore>();
+        using var peerKey = ECDsa.Create();
+        peerKey.ImportSubjectPublicKeyInfo(peer.PublicKey, out _);
+        foreach (var message in messages)
+        {
+            PeerAnswer answer;
+            try
+            {
+                answer = await SendAsync(peer, peerKey, message, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or PeerException or FormatException && !cancellationToken.IsCancellationRequested)
+            {
+                await store.RecordFailureAsync(message.Id, ex is HttpRequestException http ? $"{http.Message} {http.InnerException?.Message}".TrimEnd() : ex.Message, cancellationToken);
+                return false;
+            }
+
+            await store.RecordAnswerAsync(message, answer, FederationStore.ShortId(peer.Fingerprint), cancellationToken);
+            if (!answer.Delivered && !answer.Final)
+            {
+                return false;
+            }
+        }
+
+        return messages.Count == BatchPerPeer;
+    }
+
+    private async Task<PeerAnswer> SendAsync(FederationPeer peer, ECDsa peerKey, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(message.Envelope, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await channel.For(peer.Fingerprint).PostAsync(new Uri(new Uri(peer.Url), PeerChannel.MessagesPath), content, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        FederationAck ack;
+        try
+        {
+            ack = FederationJson.Read<FederationAck>(body);
+        }
+        catch (FormatException)
+        {
+            throw new PeerException($"the peer answered {(int)response.StatusCode} without a signed acknowledgement");
+        }
+
+        if (ack.MessageId != message.Id || ack.PayloadDigest != message.PayloadDigest || ack.Receiver != peer.Fingerprint || !ack.IsSignedBy(peerKey))
+        {
+            throw new PeerException("the peer's acknowledgement is not signed by its pinned key for this message");
+        }
+
+        return new PeerAnswer(ack.Delivered, ack.Status == FederationAck.Rejected, ack.Status, ack.Reason, body);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A federation delivery round failed; retrying")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,304 @@
+using Jisr.Domain.Agencies;
+using Jisr.Domain.Common;
+using Jisr.Domain.Sharing;
+using Jisr.Storage.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Federation;
+
+/// <summary>
+/// Peers, their agencies, the outbox and the inbox. A message is staged on the caller's context and committed by the
+/// caller's own audited save, so it is written in the same transaction as the change that causes it; what is
+/// received is applied, recorded in the inbox and audited in one transaction too.
+/// </summary>
+public sealed class FederationStore(JisrDbContext db, AuditLog audit, NodeIdentity identity, TimeProvider time)
+{
+    /// <summary>The shortest and longest waits between delivery attempts (doubling in between).</summary>
+    public static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
+
+    public static readonly TimeSpan LongestRetry = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a message is offered before it is abandoned (the receiver refuses it past its expiry anyway).</summary>
+    public static readonly TimeSpan MessageLifetime = TimeSpan.FromDays(7);
+
+    public Task<List<FederationPeer>> ListPeersAsync(CancellationToken cancellationToken) =>
+        db.Set<FederationPeer>().AsNoTracking().OrderBy(p => p.AddedAt).ToListAsync(cancellationToken);
+
+    public async Task<List<FederationPeer>> ListPeersAsync(AuditEvent reader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var peers = await ListPeersAsync(cancellationToken);
+        await audit.AppendAsync(reader with { Action = AuditActions.PeerList, Detail = $"{peers.Count} peers" });
+        return peers;
+    }
+
+    public Task<FederationPeer?> FindPeerAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Set<FederationPeer>().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+
+    public Task<FederationPeer?> FindPeerByFingerprintAsync(string fingerprint, CancellationToken cancellationToken) =>
+        db.Set<FederationPeer>().FirstOrDefaultAsync(p => p.Fingerprint == fingerprint, cancellationToken);
+
+    /// <summary>The agencies hosted on this node (not those of peers).</summary>
+    public Task<List<Agency>> OwnAgenciesAsync(CancellationToken cancellationToken) =>
+        db.Agencies.AsNoTracking().Where(a => !db.Set<RemoteAgency>().Any(r => r.AgencyId == a.Id)).OrderBy(a => a.Code).ToListAsync(cancellationToken);
+
+    /// <summary>The peer hosting <paramref name="agencyId"/>, or null for an agency of this node.</summary>
+    public async Task<FederationPeer?> PeerOfAgencyAsync(AgencyId agencyId, CancellationToken cancellationToken)
+    {
+        var peerId = await db.Set<RemoteAgency>().Where(r => r.AgencyId == agencyId).Select(r => (Guid?)r.PeerId).FirstOrDefaultAsync(cancellationToken);
+        return peerId is { } id ? await FindPeerAsync(id, cancellationToken) : null;
+    }
+
+    public async Task<HashSet<AgencyId>> AgenciesOfPeerAsync(Guid peerId, CancellationToken cancellationToken) =>
+        [.. await db.Set<RemoteAgency>().Where(r => r.PeerId == peerId).Select(r => r.AgencyId).ToListAsync(cancellationToken)];
+
+    public Task<List<string>> AgencyCodesOfPeerAsync(Guid peerId, CancellationToken cancellationToken) =>
+        db.Agencies.AsNoTracking().Where(a => db.Set<RemoteAgency>().Any(r => r.AgencyId == a.Id && r.PeerId == peerId)).OrderBy(a => a.Code).Select(a => a.Code).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Registers a peer pinned by <paramref name="fingerprint"/> with the key and agencies it described over a channel
+    /// that key authenticated; its agencies become known here with the ids they have there. Audited.
+    /// </summary>
+    public async Task<FederationPeer> AddPeerAsync(AuditEvent by, Uri url, string fingerprint, byte[] publicKey, IReadOnlyList<Agency> agencies, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(agencies);
+        Guard.That(fingerprint != identity.Require().Fingerprint, "fingerprint", "that is this node's own fingerprint: a node is not its own peer");
+        if (await FindPeerByFingerprintAsync(fingerprint, cancellationToken) is { } known)
+        {
+            throw new DomainStateException($"node {ShortId(fingerprint)} is a peer already ({known.Status}, {known.Url})");
+        }
+
+        var now = time.GetUtcNow();
+        var peer = new FederationPeer { Id = Guid.CreateVersion7(now), Url = url.ToString(), Fingerprint = fingerprint, PublicKey = publicKey, AddedAt = now };
+        db.Add(peer);
+        foreach (var agency in agencies)
+        {
+            var existing = await db.Agencies.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agency.Id || a.Code == agency.Code, cancellationToken);
+            Guard.That(existing is null, "agencies", $"the peer hosts agency {agency.Code}, but an agency {existing?.Code} ({existing?.Id}) is known here already: codes and ids must be unique across peered nodes");
+            db.Agencies.Add(agency);
+            db.Add(new RemoteAgency { AgencyId = agency.Id, PeerId = peer.Id });
+        }
+
+        await audit.SaveWithAuditAsync(db, by with
+        {
+            Action = AuditActions.PeerAdd,
+            TargetType = AuditTargets.Peer,
+            TargetId = fingerprint,
+            Detail = $"url={url} agencies={string.Join(',', agencies.Select(a => a.Code))}",
+        }, cancellationToken);
+        return peer;
+    }
+
+    /// <summary>Revokes a peer: nothing more is sent to it or accepted from it; its pending messages are abandoned. Audited.</summary>
+    public async Task<FederationPeer?> RevokePeerAsync(AuditEvent by, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        var peer = await FindPeerAsync(id, cancellationToken);
+        if (peer is null)
+        {
+            return null;
+        }
+
+        if (peer.Status == PeerStatuses.Revoked)
+        {
+            throw new DomainStateException($"peer {ShortId(peer.Fingerprint)} is revoked already");
+        }
+
+        var now = time.GetUtcNow();
+        peer.Status = PeerStatuses.Revoked;
+        peer.RevokedAt = now;
+        await db.Set<OutboxMessage>().Where(m => m.PeerId == id && m.Status == DeliveryStatuses.Pending).LoadAsync(cancellationToken);
+        foreach (var pending in db.ChangeTracker.Entries<OutboxMessage>().Select(e => e.Entity).Where(m => m.PeerId == id && m.Status == DeliveryStatuses.Pending))
+        {
+            pending.Status = DeliveryStatuses.Abandoned;
+            pending.LastError = "the peer was revoked";
+        }
+
+        await audit.SaveWithAuditAsync(db, by with { Action = AuditActions.PeerRevoke, TargetType = AuditTargets.Peer, TargetId = peer.Fingerprint, Detail = $"url={peer.Url}" }, cancellationToken);
+        return peer;
+    }
+
+    /// <summary>
+    /// Adds a message to <paramref name="peer"/> (tracked) to the outbox on this context, unsaved, with the next
+    /// sequence; <paramref name="seal"/> makes the signed envelope for that sequence. Returns the audit event the
+    /// caller's save must carry (type, sequence, payload digest), so the message commits with the change causing it.
+    /// </summary>
+    public AuditEvent Stage(FederationPeer peer, string type, AuditEvent actor, Func<long, DateTimeOffset, SealedMessage> seal)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(seal);
+        if (peer.Status != PeerStatuses.Active)
+        {
+            throw new DomainStateException($"the node hosting this agency ({ShortId(peer.Fingerprint)}) is a revoked peer: nothing can be sent to it");
+        }
+
+        var now = time.GetUtcNow();
+        peer.LastSequenceOut++;
+        var message = seal(peer.LastSequenceOut, now);
+        db.Add(new OutboxMessage
+        {
+            Id = message.Id,
+            PeerId = peer.Id,
+            Sequence = peer.LastSequenceOut,
+            Type = type,
+            Envelope = message.Envelope,
+            PayloadDigest = message.PayloadDigest,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        });
+        return actor with
+        {
+            Action = AuditActions.FederationSend,
+            TargetType = AuditTargets.FederationMessage,
+            TargetId = message.Id.ToString("D"),
+            Detail = $"type={type} peer={ShortId(peer.Fingerprint)} sequence={peer.LastSequenceOut} sha256={message.PayloadDigest}",
+        };
+    }
+
+    /// <summary>For each active peer, its pending messages in sequence order, if the first of them is due.</summary>
+    public async Task<List<(FederationPeer Peer, List<OutboxMessage> Messages)>> DueAsync(DateTimeOffset now, int perPeer, CancellationToken cancellationToken)
+    {
+        var due = new List<(FederationPeer, List<OutboxMessage>)>();
+        foreach (var peer in await db.Set<FederationPeer>().AsNoTracking().Where(p => p.Status == PeerStatuses.Active).ToListAsync(cancellationToken))
+        {
+            var pending = await db.Set<OutboxMessage>().AsNoTracking()
+                .Where(m => m.PeerId == peer.Id && m.Status == DeliveryStatuses.Pending)
+                .OrderBy(m => m.Sequence).Take(perPeer).ToListAsync(cancellationToken);
+            if (pending.Count > 0 && pending[0].NextAttemptAt <= now)
+            {
+                due.Add((peer, pending));
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>When the next pending message falls due, or null when none waits.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        var times = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.Status == DeliveryStatuses.Pending)
+            .Select(m => m.NextAttemptAt).ToListAsync(cancellationToken);
+        return times.Count == 0 ? null : times.Min();
+    }
+
+    /// <summary>Records the peer's signed acknowledgement of a message (or its refusal), audited with the message's digest.</summary>
+    public async Task RecordAnswerAsync(OutboxMessage message, PeerAnswer ack, string peerName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(ack);
+        var tracked = await db.Set<OutboxMessage>().FirstAsync(m => m.Id == message.Id, cancellationToken);
+        var now = time.GetUtcNow();
+        tracked.Attempts++;
+        tracked.Acknowledgement = ack.Json;
+        if (ack.Delivered)
+        {
+            tracked.Status = DeliveryStatuses.Delivered;
+            tracked.DeliveredAt = now;
+            tracked.LastError = null;
+        }
+        else
+        {
+            tracked.LastError = Clip($"refused by the peer: {ack.Reason}");
+            tracked.NextAttemptAt = now + Backoff(tracked.Attempts);
+            if (ack.Final)
+            {
+                tracked.Status = DeliveryStatuses.Rejected;
+            }
+            else if (tracked.CreatedAt + MessageLifetime < now)
+            {
+                tracked.Status = DeliveryStatuses.Abandoned;
+            }
+        }
+
+        await audit.SaveWithAuditAsync(db, new AuditEvent(
+            AuditActions.FederationDelivered,
+            ActorName: $"node:{peerName}",
+            TargetType: AuditTargets.FederationMessage,
+            TargetId: message.Id.ToString("D"),
+            Outcome: ack.Delivered ? AuditOutcomes.Success : AuditOutcomes.Refused,
+            Detail: $"type={message.Type} sequence={message.Sequence} sha256={message.PayloadDigest} ack={ack.Status} {ack.Reason}".TrimEnd()), cancellationToken);
+    }
+
+    /// <summary>A failed attempt (network, TLS, a peer that did not answer with a signed acknowledgement): retried after a back-off, not audited.</summary>
+    public async Task RecordFailureAsync(Guid messageId, string error, CancellationToken cancellationToken)
+    {
+        var tracked = await db.Set<OutboxMessage>().FirstAsync(m => m.Id == messageId, cancellationToken);
+        tracked.Attempts++;
+        tracked.LastError = Clip(error);
+        tracked.NextAttemptAt = time.GetUtcNow() + Backoff(tracked.Attempts);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The latest outbox and inbox messages (newest first), for administrators; the read is audited.</summary>
+    public async Task<(List<OutboxMessage> Sent, List<InboxMessage> Received)> MessagesAsync(AuditEvent reader, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var sent = await db.Set<OutboxMessage>().AsNoTracking().OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Sequence).Take(limit).ToListAsync(cancellationToken);
+        var received = await db.Set<InboxMessage>().AsNoTracking().OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Sequence).Take(limit).ToListAsync(cancellationToken);
+        await audit.AppendAsync(reader with { Action = AuditActions.FederationMessageList, Detail = $"{sent.Count} sent, {received.Count} received" });
+        return (sent, received);
+    }
+
+    public Task<InboxMessage?> FindReceivedAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Set<InboxMessage>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+
+    /// <summary>A tracked agreement by id, whoever its parties are: for applying a peer's message (the policy decides first).</summary>
+    public Task<SharingAgreement?> FindAgreementAsync(AgreementId id, CancellationToken cancellationToken) =>
+        db.Agreements.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+
+    public void AddAgreement(SharingAgreement agreement) => db.Agreements.Add(agreement);
+
+    public async Task<bool> IsOwnAgencyAsync(AgencyId id, CancellationToken cancellationToken) =>
+        await db.Agencies.AnyAsync(a => a.Id == id, cancellationToken) && !await db.Set<RemoteAgency>().AnyAsync(r => r.AgencyId == id, cancellationToken);
+
+    /// <summary>
+    /// Records an applied message in the inbox with the acknowledgement signed for it, moves the peer's sequence on, and
+    /// commits it with whatever the message changed (staged on this context) and the audit events, in one transaction.
+    /// </summary>
+    public Task SaveReceivedAsync(FederationPeer peer, InboxMessage received, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(received);
+        peer.LastSequenceIn = received.Sequence;
+        received.PeerId = peer.Id;
+        received.ReceivedAt = time.GetUtcNow();
+        db.Add(received);
+        return audit.SaveWithAuditAsync(db, events, cancellationToken);
+    }
+
+    /// <summary>This node's fingerprint (or a 409 when federation is not set up).</summary>
+    public string OwnFingerprint => identity.Require().Fingerprint;
+
+    /// <summary>Forgets changes staged on this context (a message that failed to apply leaves nothing behind).</summary>
+    public void Discard() => db.ChangeTracker.Clear();
+
+    /// <summary>Audits a refused or duplicate message (nothing else is written).</summary>
+    public Task AuditAsync(AuditEvent auditEvent) => audit.AppendAsync(auditEvent);
+
+    /// <summary>The short node id shown to people: the first 16 hex digits of a fingerprint.</summary>
+    public static string ShortId(string fingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        return fingerprint[..Math.Min(16, fingerprint.Length)];
+    }
+
+    internal static TimeSpan Backoff(int attempts)
+    {
+        var wait = FirstRetry * Math.Pow(2, Math.Min(attempts - 1, 20));
+        return wait < LongestRetry ? wait : LongestRetry;
+    }
+
+    private static string Clip(string text) => text.Length <= 2000 ? text : text[..2000];
+}
+
+/// <summary>A signed envelope ready for the outbox: its id, JSON form and payload digest.</summary>
+public sealed record SealedMessage(Guid Id, string Envelope, string PayloadDigest);
+
+/// <summary>
+/// A peer's signed answer to one message, already checked: <paramref name="Delivered"/> (applied, or applied before);
+/// otherwise refused, and <paramref name="Final"/> when retrying cannot help (expired).
+/// </summary>
+public sealed record PeerAnswer(bool Delivered, bool Final, string Status, string? Reason, string Json);

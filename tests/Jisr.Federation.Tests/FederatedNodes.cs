@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Jisr.Domain.Agencies;
+using Jisr.Domain.Users;
+using Jisr.Testing;
+
+namespace Jisr.Federation.Tests;
+
+/// <summary>One agency's node in a federation test: the node (real HTTPS on loopback), its agency, an administrator and a node administrator.</summary>
+public sealed record AgencyNode(TestNode Node, Agency Agency, TestUser Administrator, TestUser Operator) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Node.DisposeAsync();
+
+    public string Code => Agency.Code;
+
+    /// <summary>Starts a federated node hosting <paramref name="code"/>.</summary>
+    public static async Task<AgencyNode> StartAsync(string code, string country, TimeProvider? clock = null)
+    {
+        var node = await TestNode.StartFederatedAsync(clock: clock);
+        var agency = await node.AddAgencyAsync(code, country);
+        var prefix = code.ToLowerInvariant();
+        return new AgencyNode(
+            node,
+            agency,
+            await node.AddUserAsync(agency, $"{prefix}.admin", [Role.Administrator]),
+            await node.AddUserAsync(agency, $"{prefix}.operator", [Role.NodeAdministrator]));
+    }
+
+    /// <summary>Peers this node with <paramref name="other"/> through the API, as its node administrator would.</summary>
+    public async Task PeerWithAsync(AgencyNode other)
+    {
+        var response = await Operator.Client.PostAsJsonAsync("/api/v1/federation/peers", new { url = other.Node.BaseAddress.ToString(), fingerprint = other.Node.Fingerprint });
+        Assert.True(response.IsSuccessStatusCode, $"peering {Code} with {other.Code}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public async Task<JsonObject?> AgreementAsync(Guid id)
+    {
+        var response = await Administrator.Client.GetAsync($"/api/v1/agreements/{id}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
+    }
+
+    public async Task<JsonArray> MessagesAsync() =>
+        (await Operator.Client.GetFromJsonAsync<JsonObject>("/api/v1/federation/messages"))!["items"]!.AsArray();
+}
+
+public static class Eventually
+{
+    /// <summary>Waits (up to 30 s) until <paramref name="condition"/> holds; fails with <paramref name="what"/> otherwise.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"not within {seconds} s: {what}");
+    }
+}
