@@ -28,6 +28,7 @@ public static class JisrCommandLine
             SyncCommand.Create(),
             NodeCommand.Create(),
             PeerCommand.Create(),
+            FederationCommand.Create(),
         };
 
         var parsed = root.Parse(args);

@@ -55,4 +55,59 @@ public static partial class AccessPolicy
             _ => PolicyDecision.Allow,
         };
     }
+
+    /// <summary>
+    /// A peer node delivering a release here: the releasing agency is one it hosts, the recipient one of this node, and
+    /// the agreement named (the same on both nodes) is between those two and in force by this node's own clock, and
+    /// covers the record's marking and threat domains (<paramref name="received"/>, once read). Handling codes travel with the copy.
+    /// </summary>
+    public static PolicyDecision CanPeerDeliverRelease(
+        IReadOnlySet<AgencyId> peerAgencies, AgencyId releasingAgencyId, AgencyId recipientAgencyId, bool recipientIsOwnAgency, SharingAgreement? agreement, Domain.Records.Record? received, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(peerAgencies);
+        if (!peerAgencies.Contains(releasingAgencyId) || !recipientIsOwnAgency)
+        {
+            return PolicyDecision.Deny("the releasing agency is not hosted by the sending node, or the recipient not by this one");
+        }
+
+        if (agreement is null || !agreement.IsParty(releasingAgencyId) || !agreement.IsParty(recipientAgencyId))
+        {
+            return PolicyDecision.Deny("no agreement between the releasing and the recipient agency is known here");
+        }
+
+        if (!agreement.IsInForce(Today(now)))
+        {
+            return PolicyDecision.Deny("the agreement is not in force here");
+        }
+
+        // Before the bundle is read (null), the parties and the agreement; after, what the record is.
+        return received is not null && agreement.WhyNotCovering(received.Marking, [.. received.ThreatDomains]) is { } why ? PolicyDecision.Deny(why) : PolicyDecision.Allow;
+    }
+
+    /// <summary>
+    /// Recalling a release (the recipient's copy is removed, on this node or the partner's): the releasing agency's
+    /// legal reviewers and administrators, as for the decisions that let it go.
+    /// </summary>
+    public static PolicyDecision CanRecallRelease(Principal principal, Release release)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(release);
+        if (!ReleaseVisibleRule.Allows(principal, release))
+        {
+            return PolicyDecision.NotVisible;
+        }
+
+        return principal.Has(Role.LegalReviewer) || principal.Has(Role.Administrator)
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny("only the releasing agency's legal reviewers and administrators recall a release");
+    }
+
+    /// <summary>A peer node recalling a copy held here: only for the agency it hosts that released it, and only that release's copy.</summary>
+    public static PolicyDecision CanPeerRecallRelease(IReadOnlySet<AgencyId> peerAgencies, AgencyId byAgency, ReleaseId releaseId, Domain.Records.Record? copy)
+    {
+        ArgumentNullException.ThrowIfNull(peerAgencies);
+        return copy?.Provenance is { } provenance && peerAgencies.Contains(byAgency) && provenance.ReleasingAgencyId == byAgency && provenance.ReleaseId == releaseId
+            ? PolicyDecision.Allow
+            : PolicyDecision.NotVisible;
+    }
 }

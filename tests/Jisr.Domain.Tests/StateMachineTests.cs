@@ -40,6 +40,7 @@ public sealed class StateMachineTests
         [(ReleaseStatus.AwaitingApproval, ReleaseAction.Refuse)] = ReleaseStatus.Refused,
         [(ReleaseStatus.AwaitingApproval, ReleaseAction.Supersede)] = ReleaseStatus.Refused,
         [(ReleaseStatus.Released, ReleaseAction.Deliver)] = ReleaseStatus.Released,
+        [(ReleaseStatus.Released, ReleaseAction.Recall)] = ReleaseStatus.Recalled,
     };
 
     private static readonly Dictionary<(ConsentStatus, ConsentAction), ConsentStatus> ConsentLife = new()
@@ -177,10 +178,15 @@ public sealed class StateMachineTests
     private static (Release Release, Record Record) ReleaseIn(ReleaseStatus status)
     {
         var record = Record.Create(A, Someone, Content("t"), Now);
-        var release = Release.Request(record, B, InForceAgreement(), Someone, [], null, needsSecondPerson: status != ReleaseStatus.Released, Now);
+        var release = Release.Request(record, B, InForceAgreement(), Someone, [], null, needsSecondPerson: status is not (ReleaseStatus.Released or ReleaseStatus.Recalled), Now);
         if (status == ReleaseStatus.Refused)
         {
             release.Refuse(Someone, "no", Now);
+        }
+
+        if (status == ReleaseStatus.Recalled)
+        {
+            release.Recall(Someone, "source compromised", Now);
         }
 
         Assert.Equal(status, release.Status);
@@ -201,6 +207,7 @@ public sealed class StateMachineTests
                 case ReleaseAction.Refuse: release.Refuse(new UserId(Guid.NewGuid()), "no", Now); break;
                 case ReleaseAction.Supersede: record.Update(Content("changed"), Now); release.Supersede(record, Someone, Now); break;
                 case ReleaseAction.Deliver: release.Delivered(copy); break;
+                case ReleaseAction.Recall: release.Recall(Someone, "source compromised", Now); break;
             }
         }
 

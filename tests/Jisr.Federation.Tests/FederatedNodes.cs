@@ -14,9 +14,9 @@ public sealed record AgencyNode(TestNode Node, Agency Agency, TestUser Administr
     public string Code => Agency.Code;
 
     /// <summary>Starts a federated node hosting <paramref name="code"/>.</summary>
-    public static async Task<AgencyNode> StartAsync(string code, string country, TimeProvider? clock = null)
+    public static async Task<AgencyNode> StartAsync(string code, string country, TimeProvider? clock = null, string provider = "sqlite")
     {
-        var node = await TestNode.StartFederatedAsync(clock: clock);
+        var node = await TestNode.StartFederatedAsync(provider, clock);
         var agency = await node.AddAgencyAsync(code, country);
         var prefix = code.ToLowerInvariant();
         return new AgencyNode(
@@ -46,8 +46,12 @@ public sealed record AgencyNode(TestNode Node, Agency Agency, TestUser Administr
 public static class Eventually
 {
     /// <summary>Waits (up to 30 s) until <paramref name="condition"/> holds; fails with <paramref name="what"/> otherwise.</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    public static Task HoldsAsync(Func<Task<bool>> condition, string what, int seconds = 30) => HoldsAsync(condition, () => what, seconds);
+
+    /// <summary>As above, with the failure message made only on failure (it may read the nodes' state).</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, Func<string> what, int seconds = 30)
     {
+        ArgumentNullException.ThrowIfNull(what);
         ArgumentNullException.ThrowIfNull(condition);
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < until)
@@ -60,6 +64,6 @@ public static class Eventually
             await Task.Delay(50);
         }
 
-        Assert.Fail($"not within {seconds} s: {what}");
+        Assert.Fail($"not within {seconds} s: {what()}");
     }
 }

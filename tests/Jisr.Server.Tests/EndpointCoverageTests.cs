@@ -298,6 +298,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         ["POST /api/v1/records/{id:guid}/review"] = PathIdOnly,
         ["POST /api/v1/releases/{id:guid}/approve"] = PathIdOnly,
         ["POST /api/v1/releases/{id:guid}/refuse"] = PathIdOnly,
+        ["POST /api/v1/releases/{id:guid}/recall"] = PathIdOnly,
         ["POST /api/v1/declassifications/{id:guid}/approve"] = PathIdOnly,
         ["POST /api/v1/declassifications/{id:guid}/refuse"] = PathIdOnly,
         ["POST /api/v1/consents/{id:guid}/grant"] = PathIdOnly,

@@ -165,9 +165,68 @@ public sealed class Record
         copy._links = [.. source._links.Select(l => new Link(copy.Id, l))];
         copy._recipients = [.. release.RecipientUserIds.Select(u => new RecordRecipient(copy.Id, u.Value))];
 
-        // This release was judged on the source as it is now: the peak restarts from its present marking.
-        source.PeakClassification = source.Marking.Classification;
-        source.PeakTlp = source.Marking.Tlp;
+        source.ReleasedNow();
+        return copy;
+    }
+
+    /// <summary>A release was judged on the record as it is now: the peak restarts from its present marking.</summary>
+    public void ReleasedNow()
+    {
+        PeakClassification = Marking.Classification;
+        PeakTlp = Marking.Tlp;
+    }
+
+    /// <summary>
+    /// The copy a partner's node receives for a release made on the originator's node: the content as it travelled
+    /// (read from the STIX bundle into <paramref name="received"/>, whose entities are this node's), held by the
+    /// recipient, with the id the releasing node gave the copy and the release's provenance, visible only while
+    /// <paramref name="agreement"/> (the same agreement on both nodes) is in force here.
+    /// </summary>
+    public static Record CreateReceivedCopy(
+        RecordId copyId,
+        Record received,
+        AgencyId originatorAgencyId,
+        AgencyId recipientAgencyId,
+        UserId authorUserId,
+        DateTimeOffset createdAt,
+        ReleaseProvenance provenance,
+        SharingAgreement agreement,
+        IReadOnlyCollection<UserId> recipientUserIds,
+        DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        ArgumentNullException.ThrowIfNull(provenance);
+        ArgumentNullException.ThrowIfNull(agreement);
+        ArgumentNullException.ThrowIfNull(recipientUserIds);
+        var copy = new Record
+        {
+            Id = copyId,
+            Kind = received.Kind,
+            OriginatorAgencyId = originatorAgencyId,
+            HolderAgencyId = recipientAgencyId,
+            AuthorUserId = authorUserId,
+            CreatedAt = Instants.Normalize(createdAt),
+            UpdatedAt = Instants.Normalize(now),
+            Title = received.Title,
+            Body = received.Body,
+            Language = received.Language,
+            LegalBasis = received.LegalBasis,
+            Purpose = received.Purpose,
+            RetentionUntil = received.RetentionUntil,
+            ReviewDate = received.ReviewDate,
+            Marking = received.Marking,
+            SourceGrading = received.SourceGrading,
+            Version = 1,
+            PeakClassification = received.Marking.Classification,
+            PeakTlp = received.Marking.Tlp,
+            ReleasedUnderAgreementId = agreement.Id,
+            ReleasedUnder = agreement,
+            Provenance = provenance with { ReleasedAt = Instants.Normalize(provenance.ReleasedAt) },
+        };
+        copy._threatDomains = received._threatDomains;
+        copy._mentions = [.. received._mentions.Select(m => new RecordMention(copy.Id, m.EntityId))];
+        copy._links = [.. received._links.Select(l => new Link(copy.Id, l))];
+        copy._recipients = [.. recipientUserIds.Select(u => new RecordRecipient(copy.Id, u.Value))];
         return copy;
     }
 

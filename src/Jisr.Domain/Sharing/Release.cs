@@ -14,6 +14,9 @@ public enum ReleaseStatus
 
     /// <summary>Refused by the approver: nothing left.</summary>
     Refused,
+
+    /// <summary>Released, then recalled by the releasing agency: the recipient's copy is gone.</summary>
+    Recalled,
 }
 
 public enum ReleaseAction
@@ -26,6 +29,9 @@ public enum ReleaseAction
 
     /// <summary>Records the copy made for the recipient.</summary>
     Deliver,
+
+    /// <summary>The releasing agency takes the release back: the recipient's copy is removed.</summary>
+    Recall,
 }
 
 /// <summary>
@@ -41,20 +47,22 @@ public sealed class Release
     public static readonly WireNames<ReleaseStatus> StatusNames = new(
         (ReleaseStatus.AwaitingApproval, "awaiting-approval"),
         (ReleaseStatus.Released, "released"),
-        (ReleaseStatus.Refused, "refused"));
+        (ReleaseStatus.Refused, "refused"),
+        (ReleaseStatus.Recalled, "recalled"));
 
     public static readonly WireNames<ReleaseAction> ActionNames = new(
-        (ReleaseAction.Approve, "approve"), (ReleaseAction.Refuse, "refuse"), (ReleaseAction.Supersede, "supersede"), (ReleaseAction.Deliver, "deliver"));
+        (ReleaseAction.Approve, "approve"), (ReleaseAction.Refuse, "refuse"), (ReleaseAction.Supersede, "supersede"), (ReleaseAction.Deliver, "deliver"), (ReleaseAction.Recall, "recall"));
 
     /// <summary>
     /// Its life: a request awaiting approval is approved, refused or superseded (refused), once; a released one delivers
-    /// its copy (once: <see cref="CopyRecordId"/>); refused is final.
+    /// its copy (once: <see cref="CopyRecordId"/>) and may be recalled; refused and recalled are final.
     /// </summary>
     public static readonly TransitionTable<ReleaseStatus, ReleaseAction> Transitions = new("release", StatusNames, ActionNames,
         (ReleaseStatus.AwaitingApproval, ReleaseAction.Approve, ReleaseStatus.Released),
         (ReleaseStatus.AwaitingApproval, ReleaseAction.Refuse, ReleaseStatus.Refused),
         (ReleaseStatus.AwaitingApproval, ReleaseAction.Supersede, ReleaseStatus.Refused),
-        (ReleaseStatus.Released, ReleaseAction.Deliver, ReleaseStatus.Released));
+        (ReleaseStatus.Released, ReleaseAction.Deliver, ReleaseStatus.Released),
+        (ReleaseStatus.Released, ReleaseAction.Recall, ReleaseStatus.Recalled));
 
     private IReadOnlyList<UserId> _recipientUserIds = [];
 
@@ -100,6 +108,12 @@ public sealed class Release
 
     /// <summary>For a TLP:RED record: the users of the recipient agency who may see the copy.</summary>
     public IReadOnlyList<UserId> RecipientUserIds => _recipientUserIds;
+
+    public UserId? RecalledBy { get; private set; }
+
+    public DateTimeOffset? RecalledAt { get; private set; }
+
+    public string? RecallReason { get; private set; }
 
     public static Release Request(
         Record record,
@@ -191,6 +205,15 @@ public sealed class Release
 
         Status = next;
         CopyRecordId = copyRecordId;
+    }
+
+    /// <summary>The releasing agency takes the release back, with a reason: the recipient's copy is to be removed.</summary>
+    public void Recall(UserId by, string? reason, DateTimeOffset now)
+    {
+        Status = Transitions.Next(Status, ReleaseAction.Recall);
+        RecalledBy = by;
+        RecalledAt = Instants.Normalize(now);
+        RecallReason = Guard.Text(reason, "reason", MaxNoteLength);
     }
 
     private void Decide(ReleaseStatus outcome, UserId approverId, string? reason, DateTimeOffset now)

@@ -9,7 +9,13 @@ public static class FederationMessageTypes
     /// <summary><see cref="AgreementChangeMessage"/>: accept, suspend, resume or end, by one party's administrator.</summary>
     public const string AgreementChange = "agreement.change";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange };
+    /// <summary><see cref="ReleaseDelivery"/>: a record released to an agency of the recipient node, as a STIX 2.1 bundle.</summary>
+    public const string ReleaseDeliver = "release.deliver";
+
+    /// <summary><see cref="ReleaseRecallMessage"/>: the releasing agency recalled a release; the copy is removed.</summary>
+    public const string ReleaseRecall = "release.recall";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall };
 }
 
 /// <summary>The terms of an agreement, the same on both nodes (same id); names as in the API (threat domains, markings).</summary>
@@ -27,6 +33,29 @@ public sealed record AgreementTerms(
 
 /// <summary>A change of an agreement's status made on the sender's node by one party (<paramref name="ByAgencyId"/>).</summary>
 public sealed record AgreementChangeMessage(Guid AgreementId, string Action, Guid ByAgencyId, Guid ByUserId, string? Reason, DateTimeOffset At);
+
+/// <summary>
+/// A release: the record as a STIX 2.1 bundle (report, entities, relationships, TLP and statement markings, Jisr's
+/// fields as <c>x_jisr_</c> properties), the id its copy gets on the recipient's node, and its provenance.
+/// </summary>
+public sealed record ReleaseDelivery(
+    Guid ReleaseId,
+    Guid AgreementId,
+    Guid CopyRecordId,
+    Guid SourceRecordId,
+    Guid OriginalRecordId,
+    Guid OriginatorAgencyId,
+    Guid ReleasingAgencyId,
+    Guid RecipientAgencyId,
+    Guid AuthorUserId,
+    DateTimeOffset CreatedAt,
+    Guid ReleasedBy,
+    DateTimeOffset ReleasedAt,
+    IReadOnlyList<Guid> RecipientUserIds,
+    System.Text.Json.Nodes.JsonObject Bundle);
+
+/// <summary>A recall: the release, the copy it made on the recipient's node, who recalled it and why.</summary>
+public sealed record ReleaseRecallMessage(Guid ReleaseId, Guid CopyRecordId, Guid ByAgencyId, Guid ByUserId, string? Reason, DateTimeOffset At);
 
 /// <summary>What a node says about itself at <c>/federation/v1/node</c>: its key and the agencies it hosts.</summary>
 public sealed record NodeDescription(string Fingerprint, string PublicKey, IReadOnlyList<NodeAgency> Agencies);

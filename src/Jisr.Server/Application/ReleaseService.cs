@@ -11,7 +11,7 @@ namespace Jisr.Server.Application;
 /// Releasing a record to a partner agency under a sharing agreement in force; sensitive markings wait for a second
 /// person (four-eyes), who approves or refuses. Every decision is the policy's.
 /// </summary>
-public sealed class ReleaseService(ReleaseStore store, RecordStore records, AgreementStore agreements, AgencyNames names, AgencyDirectory agencies, TimeProvider time)
+public sealed class ReleaseService(ReleaseStore store, RecordStore records, AgreementStore agreements, AgencyNames names, AgencyDirectory agencies, Federation.FederationOutbox outbox, TimeProvider time)
 {
     public Task<List<Release>> ListAsync(Principal caller, string? status, Guid? record, CancellationToken cancellationToken)
     {
@@ -56,7 +56,9 @@ public sealed class ReleaseService(ReleaseStore store, RecordStore records, Agre
         // A request for an older version can never be approved: asking again for the record as it is closes it.
         var stale = await store.FindStaleAsync(record, recipient, cancellationToken);
         stale?.Supersede(record, caller.UserId, now);
-        await store.RequestAsync(caller, release, record, agreement!, cancellationToken, stale);
+        var remote = release.Status == ReleaseStatus.Released ? await RemoteAsync(caller, release, record, now, cancellationToken) : null;
+        await store.RequestAsync(caller, release, record, agreement!, cancellationToken, stale, remote);
+        Notify(remote);
         return release;
     }
 
@@ -100,7 +102,53 @@ public sealed class ReleaseService(ReleaseStore store, RecordStore records, Agre
             }
         }
 
-        await store.DecideAsync(caller, release, record!, agreement, cancellationToken);
+        var remote = release.Status == ReleaseStatus.Released ? await RemoteAsync(caller, release, record!, now, cancellationToken) : null;
+        await store.DecideAsync(caller, release, record!, agreement, cancellationToken, remote);
+        Notify(remote);
         return release;
+    }
+
+    /// <summary>
+    /// Recalls a release: the recipient's copy is removed, here if the recipient is hosted here, else on its node by a
+    /// message written with the recall, which that node acknowledges.
+    /// </summary>
+    public async Task<Outcome<Release>> RecallAsync(Principal caller, Guid id, string? reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await Change.ApplyAsync(
+            await store.FindAsync(caller, new ReleaseId(id), cancellationToken),
+            $"release {id}",
+            release => AccessPolicy.CanRecallRelease(caller, release),
+            release => release.Recall(caller.UserId, reason, now),
+            async release =>
+            {
+                var sent = await outbox.StageForAsync(
+                    release.RecipientAgencyId,
+                    Exchange.Federation.FederationMessageTypes.ReleaseRecall,
+                    new Exchange.Federation.ReleaseRecallMessage(release.Id.Value, release.CopyRecordId?.Value ?? Guid.Empty, caller.AgencyId.Value, caller.UserId.Value, reason, now),
+                    new Storage.Audit.AuditEvent("", caller.UserId, caller.UserName, caller.AgencyId),
+                    cancellationToken);
+                await store.RecallAsync(caller, release, sent is null ? [] : [sent], cancellationToken);
+                if (sent is not null)
+                {
+                    outbox.Notify();
+                }
+            });
+    }
+
+    /// <summary>A release to an agency of a peer node: the bundle staged for that node (null for an agency of this node).</summary>
+    private async Task<RemoteDelivery?> RemoteAsync(Principal caller, Release release, Domain.Records.Record record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var originator = await agencies.FindAsync(record.OriginatorAgencyId, cancellationToken)
+            ?? throw new DomainStateException("the record's originator agency is not known on this node");
+        return await outbox.StageReleaseAsync(caller, release, record, originator, now, cancellationToken);
+    }
+
+    private void Notify(RemoteDelivery? remote)
+    {
+        if (remote is not null)
+        {
+            outbox.Notify();
+        }
     }
 }

@@ -36,6 +36,12 @@ public static class ReleaseEndpoints
             service.DecideAsync(caller, id, approve: false, request.Reason, ct).OkAsync(r => ToResponseAsync(r, agencies, ct))).WithName("RefuseRelease")
             .ChangesItem<ReleaseResponse>("Refuse a release awaiting approval", "A legal reviewer of the releasing agency who is not the requester, with a reason.")
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+        releases.MapPost("/{id:guid}/recall", (Guid id, StatusChangeRequest request, Principal caller, ReleaseService service, AgencyDirectory agencies, CancellationToken ct) =>
+            service.RecallAsync(caller, id, request.Reason, ct).OkAsync(r => ToResponseAsync(r, agencies, ct))).WithName("RecallRelease")
+            .ChangesItem<ReleaseResponse>(
+                "Recall a release",
+                "A legal reviewer or administrator of the releasing agency, with a reason: the recipient's copy is removed (on the recipient's node when it is hosted by a peer, which acknowledges it).")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
 
         api.MapPost("/records/{id:guid}/consents", (Guid id, ConsentRequestBody request, Principal caller, ConsentService service, AgencyDirectory agencies, CancellationToken ct) =>
             service.RequestAsync(caller, id, request, ct).CreatedAsync(c => $"/api/v1/consents/{c.Id}", c => ToResponseAsync(c, agencies, ct))).WithTags("Consents").WithName("RequestConsent")

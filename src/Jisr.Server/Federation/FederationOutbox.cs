@@ -1,4 +1,10 @@
+using Jisr.Domain.Agencies;
 using Jisr.Domain.Common;
+using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
+using Jisr.Exchange.Stix.Export;
+using Jisr.Policy;
+using Jisr.Storage.Sharing;
 using Jisr.Exchange.Federation;
 using Jisr.Storage.Audit;
 using Jisr.Storage.Federation;
@@ -31,6 +37,55 @@ public sealed class FederationOutbox(FederationStore store, NodeIdentity identit
             var envelope = FederationEnvelope.Create(key.Key, Guid.CreateVersion7(now), type, peer.Fingerprint, sequence, now, EnvelopeCheck.Lifetime, json);
             return new SealedMessage(envelope.Id, FederationJson.Write(envelope), envelope.PayloadDigest);
         });
+    }
+
+    /// <summary>
+    /// For a release to an agency hosted by a peer node: the record as a STIX bundle with its provenance, staged for
+    /// that node, and the id its copy will have there; null for a recipient hosted here.
+    /// </summary>
+    public async Task<RemoteDelivery?> StageReleaseAsync(Principal caller, Release release, Record source, Agency originator, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(release);
+        ArgumentNullException.ThrowIfNull(source);
+        if (await store.PeerOfAgencyAsync(release.RecipientAgencyId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var copyId = RecordId.New(now);
+        var entities = await store.EntitiesOfAsync(source, cancellationToken);
+        var delivery = new ReleaseDelivery(
+            release.Id.Value,
+            release.AgreementId.Value,
+            copyId.Value,
+            source.Id.Value,
+            (source.Provenance?.OriginalRecordId ?? source.Id).Value,
+            source.OriginatorAgencyId.Value,
+            release.ReleasingAgencyId.Value,
+            release.RecipientAgencyId.Value,
+            source.AuthorUserId.Value,
+            source.CreatedAt,
+            release.RequestedBy.Value,
+            now,
+            [.. release.RecipientUserIds.Select(u => u.Value)],
+            await BundleAsync(source, originator, entities, cancellationToken));
+        var sent = await StageForAsync(release.RecipientAgencyId, FederationMessageTypes.ReleaseDeliver, delivery, new AuditEvent("", caller.UserId, caller.UserName, caller.AgencyId), cancellationToken);
+        return new RemoteDelivery(copyId, [sent!]);
+    }
+
+    /// <summary>
+    /// The record as the agency export writes it (report, entities, relationships, markings, Jisr's extension): the
+    /// form the STIX importer reads back without loss (classification, handling code, grading, legal basis...).
+    /// </summary>
+    private static async Task<System.Text.Json.Nodes.JsonObject> BundleAsync(Record source, Agency originator, IReadOnlyList<Domain.Entities.Entity> entities, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await StixAgencyExport.WriteAsync(
+            buffer,
+            new StixExportInput(originator, [source], entities.ToDictionary(e => e.Id), new Dictionary<Guid, string>(), AsyncEnumerable.Empty<Domain.Exchange.ReceivedStixObject>()),
+            cancellationToken);
+        return System.Text.Json.Nodes.JsonNode.Parse(buffer.ToArray())!.AsObject();
     }
 
     /// <summary>Wakes the delivery service (call after the save that committed staged messages).</summary>

@@ -162,9 +162,66 @@ public sealed class FederationReceiver(FederationStore store, NodeIdentity ident
                 return [AgreementEvent(Application.AgreementService.AuditActionOf(action), sender, by, agreement!)];
             }
 
+            case FederationMessageTypes.ReleaseDeliver:
+                return await ReceiveReleaseAsync(FederationJson.Read<ReleaseDelivery>(envelope.Payload), sender, peerAgencies, now, cancellationToken);
+
+            case FederationMessageTypes.ReleaseRecall:
+            {
+                var recall = FederationJson.Read<ReleaseRecallMessage>(envelope.Payload);
+                var copy = await store.FindRecordAsync(new RecordId(recall.CopyRecordId), cancellationToken);
+                var by = new AgencyId(recall.ByAgencyId);
+                Decide(AccessPolicy.CanPeerRecallRelease(peerAgencies, by, new ReleaseId(recall.ReleaseId), copy));
+                store.RemoveRecord(copy!);
+                return
+                [
+                    new AuditEvent(AuditActions.ReleaseRecall, ActorName: sender, AgencyId: copy!.HolderAgencyId, TargetType: AuditTargets.Record, TargetId: copy.Id.ToString(),
+                        Detail: $"release {recall.ReleaseId:D} recalled by agency {recall.ByAgencyId:D}: the copy is removed; reason={recall.Reason}; from={sender}"),
+                ];
+            }
+
             default:
                 throw new PeerRefusal($"this node does not know the message type '{envelope.Type}'");
         }
+    }
+
+    /// <summary>
+    /// A release from a peer's agency to one of this node's: the bundle read by the STIX importer as the recipient
+    /// (cleared to the agreement's highest classification, so nothing above it gets in), checked by the policy, and
+    /// kept as a read-only copy with the id, provenance and agreement the releasing node gave it.
+    /// </summary>
+    private async Task<List<AuditEvent>> ReceiveReleaseAsync(ReleaseDelivery delivery, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var recipientId = new AgencyId(delivery.RecipientAgencyId);
+        var agreement = await store.FindAgreementAsync(new AgreementId(delivery.AgreementId), cancellationToken);
+        var recipientIsOwn = await store.IsOwnAgencyAsync(recipientId, cancellationToken);
+        Decide(AccessPolicy.CanPeerDeliverRelease(peerAgencies, new AgencyId(delivery.ReleasingAgencyId), recipientId, recipientIsOwn, agreement, null, now));
+
+        var importer = new Principal(new UserId(delivery.ReleasedBy), sender, recipientId, "", new HashSet<Domain.Users.Role> { Domain.Users.Role.Analyst }, agreement!.HighestClassification);
+        var (received, entities) = await ReleaseBundle.ReadAsync(delivery, importer, now, cancellationToken);
+        Decide(AccessPolicy.CanPeerDeliverRelease(peerAgencies, new AgencyId(delivery.ReleasingAgencyId), recipientId, recipientIsOwn, agreement, received, now));
+        var copyId = new RecordId(delivery.CopyRecordId);
+        if (await store.RecordExistsAsync(copyId, cancellationToken))
+        {
+            throw new DomainStateException($"record {copyId} exists here already");
+        }
+
+        var copy = Record.CreateReceivedCopy(
+            copyId,
+            received,
+            new AgencyId(delivery.OriginatorAgencyId),
+            recipientId,
+            new UserId(delivery.AuthorUserId),
+            delivery.CreatedAt,
+            new ReleaseProvenance(new ReleaseId(delivery.ReleaseId), new RecordId(delivery.OriginalRecordId), new RecordId(delivery.SourceRecordId), new AgencyId(delivery.ReleasingAgencyId), new UserId(delivery.ReleasedBy), delivery.ReleasedAt),
+            agreement,
+            [.. delivery.RecipientUserIds.Select(u => new UserId(u))],
+            now);
+        store.AddReceivedCopy(copy, entities);
+        return
+        [
+            new AuditEvent(AuditActions.ReleaseReceive, ActorName: sender, AgencyId: recipientId, TargetType: AuditTargets.Record, TargetId: copyId.ToString(),
+                Detail: $"release {delivery.ReleaseId:D}; from agency {delivery.ReleasingAgencyId:D}; agreement {delivery.AgreementId:D}; from={sender}"),
+        ];
     }
 
     private static void Decide(PolicyDecision decision)

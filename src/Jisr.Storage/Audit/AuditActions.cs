@@ -42,6 +42,7 @@ public static class AuditActions
     public const string ReleaseRefuse = "release.refuse";
     public const string ReleaseDeliver = "release.deliver";
     public const string ReleaseReceive = "release.receive";
+    public const string ReleaseRecall = "release.recall";
     public const string ConsentRead = "consent.read";
     public const string ConsentList = "consent.list";
     public const string ConsentRequest = "consent.request";

@@ -22,6 +22,7 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
         builder.HasOne<SharingAgreement>().WithMany().HasForeignKey(r => r.AgreementId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(r => r.Note).HasMaxLength(Release.MaxNoteLength);
         builder.Property(r => r.DecisionReason).HasMaxLength(Release.MaxNoteLength);
+        builder.Property(r => r.RecallReason).HasMaxLength(Release.MaxNoteLength);
 
         // Two approvers acting at once: the second update finds the status changed and fails instead of releasing twice.
         builder.Property(r => r.Status).IsConcurrencyToken();
@@ -32,9 +33,9 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
         builder.HasIndex(r => new { r.ReleasingAgencyId, r.Status });
 
         // One open release per record and recipient: two requests racing past the "already released" check cannot
-        // both go in (a refused one may be asked again).
+        // both go in (a refused or recalled one may be asked again).
         builder.HasIndex(r => new { r.RecordId, r.RecipientAgencyId }).IsUnique()
-            .HasFilter($"\"Status\" <> {(int)ReleaseStatus.Refused}");
+            .HasFilter($"\"Status\" NOT IN ({(int)ReleaseStatus.Refused}, {(int)ReleaseStatus.Recalled})");
     }
 }
 

@@ -251,6 +251,33 @@ public sealed class FederationStore(JisrDbContext db, AuditLog audit, NodeIdenti
 
     public void AddAgreement(SharingAgreement agreement) => db.Agreements.Add(agreement);
 
+    /// <summary>The entities a record mentions (its own assertions, for the bundle of a release the policy allowed).</summary>
+    public Task<List<Domain.Entities.Entity>> EntitiesOfAsync(Domain.Records.Record record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var ids = record.Mentions.Select(m => m.EntityId).ToList();
+        return db.Entities.AsNoTracking().Where(e => ids.Contains(e.Id)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>A tracked record by id, whoever holds it: for applying a peer's recall (the policy decides first).</summary>
+    public Task<Domain.Records.Record?> FindRecordAsync(RecordId id, CancellationToken cancellationToken) =>
+        db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+
+    public void RemoveRecord(Domain.Records.Record record) => db.Records.Remove(record);
+
+    /// <summary>Whether a record with this id exists here (a release copy received before).</summary>
+    public Task<bool> RecordExistsAsync(RecordId id, CancellationToken cancellationToken) => db.Records.AnyAsync(r => r.Id == id, cancellationToken);
+
+    /// <summary>Stages a release copy received from a peer and the entities read from its bundle (unsaved).</summary>
+    public void AddReceivedCopy(Domain.Records.Record copy, IReadOnlyList<Domain.Entities.Entity> entities)
+    {
+        ArgumentNullException.ThrowIfNull(copy);
+        ArgumentNullException.ThrowIfNull(entities);
+        db.Entities.AddRange(entities);
+        db.Records.Add(copy);
+        db.Entry(copy).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = Records.SearchText.Of(copy, entities);
+    }
+
     public async Task<bool> IsOwnAgencyAsync(AgencyId id, CancellationToken cancellationToken) =>
         await db.Agencies.AnyAsync(a => a.Id == id, cancellationToken) && !await db.Set<RemoteAgency>().AnyAsync(r => r.AgencyId == id, cancellationToken);
 

@@ -65,7 +65,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         db.ConsentRequests.AnyAsync(c => c.RecordId == recordId && c.TargetAgencyId == targetAgencyId && c.Status == ConsentStatus.Granted, cancellationToken);
 
     /// <summary>Stores a new release (and the older request it supersedes); one that needs no approval goes out at once with its copy.</summary>
-    public async Task RequestAsync(Principal principal, Release release, Record source, SharingAgreement agreement, CancellationToken cancellationToken, Release? superseded = null)
+    public async Task RequestAsync(Principal principal, Release release, Record source, SharingAgreement agreement, CancellationToken cancellationToken, Release? superseded = null, RemoteDelivery? remote = null)
     {
         if (superseded is not null)
         {
@@ -78,22 +78,53 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
 
         if (release.Status == ReleaseStatus.Released)
         {
-            events.AddRange(await DeliverAsync(principal, release, source, agreement, cancellationToken));
+            events.AddRange(await DeliverAsync(principal, release, source, agreement, remote, cancellationToken));
         }
 
         await SaveUniqueAsync(events, "Releases", "the record is already released, or awaiting approval, to that agency", cancellationToken);
     }
 
     /// <summary>Saves an approval (which sends the copy) or a refusal made on a release from <see cref="FindAsync"/>.</summary>
-    public async Task DecideAsync(Principal principal, Release release, Record source, SharingAgreement? agreement, CancellationToken cancellationToken)
+    public async Task DecideAsync(Principal principal, Release release, Record source, SharingAgreement? agreement, CancellationToken cancellationToken, RemoteDelivery? remote = null)
     {
         var events = new List<AuditEvent> { Event(principal, release.Status == ReleaseStatus.Released ? AuditActions.ReleaseApprove : AuditActions.ReleaseRefuse, release) };
         if (release.Status == ReleaseStatus.Released)
         {
-            events.AddRange(await DeliverAsync(principal, release, source, agreement ?? throw new InvalidOperationException("an approved release needs its agreement"), cancellationToken));
+            events.AddRange(await DeliverAsync(principal, release, source, agreement ?? throw new InvalidOperationException("an approved release needs its agreement"), remote, cancellationToken));
         }
 
         await audit.SaveWithAuditAsync(db, events, cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves a recall made on a release from <see cref="FindAsync"/>: the copy held on this node (if the recipient is
+    /// hosted here) is removed in the same transaction; <paramref name="alsoAudited"/> carries a message to the
+    /// recipient's node otherwise. Both agencies' trails record it.
+    /// </summary>
+    public async Task RecallAsync(Principal principal, Release release, IReadOnlyList<AuditEvent> alsoAudited, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(release);
+        ArgumentNullException.ThrowIfNull(alsoAudited);
+        var events = new List<AuditEvent> { Event(principal, AuditActions.ReleaseRecall, release, $"copy {release.CopyRecordId:D}; reason={release.RecallReason}") };
+        if (release.CopyRecordId is { } copyId && await db.Records.FirstOrDefaultAsync(r => r.Id == copyId, cancellationToken) is { } copy)
+        {
+            db.Records.Remove(copy);
+            events.Add(new AuditEvent(AuditActions.ReleaseRecall, principal.UserId, principal.UserName, release.RecipientAgencyId, AuditTargets.Record, copyId.ToString(),
+                Detail: $"release {release.Id:D} recalled by agency {release.ReleasingAgencyId:D}: the copy is removed"));
+        }
+
+        events.AddRange(alsoAudited);
+        try
+        {
+            await audit.SaveWithAuditAsync(db, events, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The copy is referred to (released onward, a consent about it): it stays, and so does the release.
+            db.ChangeTracker.Clear();
+            throw new DomainStateException("the recipient's copy is referred to by what the recipient did with it (an onward release, a consent request): it cannot be removed");
+        }
     }
 
     public Task<SharingAgreement?> FindAgreementAsync(AgreementId id, CancellationToken cancellationToken) =>
@@ -149,8 +180,16 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         }
     }
 
-    private async Task<AuditEvent[]> DeliverAsync(Principal principal, Release release, Record source, SharingAgreement agreement, CancellationToken cancellationToken)
+    private async Task<AuditEvent[]> DeliverAsync(Principal principal, Release release, Record source, SharingAgreement agreement, RemoteDelivery? remote, CancellationToken cancellationToken)
     {
+        if (remote is not null)
+        {
+            // The recipient is hosted by a peer node: the copy is made there from the message staged with this change.
+            release.Delivered(remote.CopyId);
+            source.ReleasedNow();
+            return [Event(principal, AuditActions.ReleaseDeliver, release, $"copy {remote.CopyId:D} on the recipient's node"), .. remote.Events];
+        }
+
         var copy = Record.CreateReleaseCopy(source, release, agreement, time.GetUtcNow());
         var entityIds = copy.Mentions.Select(m => m.EntityId).ToList();
         var entities = await db.Entities.AsNoTracking().Where(e => entityIds.Contains(e.Id)).ToListAsync(cancellationToken);
@@ -186,3 +225,6 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         ];
     }
 }
+
+/// <summary>A release to an agency of a peer node: the id its copy gets there, and the audit events of the message staged for it.</summary>
+public sealed record RemoteDelivery(RecordId CopyId, IReadOnlyList<AuditEvent> Events);

@@ -602,6 +602,16 @@ namespace Jisr.Storage.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("RecallReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("RecalledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RecalledBy")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("RecipientAgencyId")
                         .HasColumnType("uuid");
 
@@ -639,7 +649,7 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     b.HasIndex("RecordId", "RecipientAgencyId")
                         .IsUnique()
-                        .HasFilter("\"Status\" <> 2");
+                        .HasFilter("\"Status\" NOT IN (2, 3)");
 
                     b.HasIndex("ReleasingAgencyId", "Status");
 

@@ -583,6 +583,16 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RecallReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RecalledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RecalledBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("RecipientAgencyId")
                         .HasColumnType("TEXT");
 
@@ -620,7 +630,7 @@ namespace Jisr.Storage.Migrations.Sqlite
 
                     b.HasIndex("RecordId", "RecipientAgencyId")
                         .IsUnique()
-                        .HasFilter("\"Status\" <> 2");
+                        .HasFilter("\"Status\" NOT IN (2, 3)");
 
                     b.HasIndex("ReleasingAgencyId", "Status");
 

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Jisr.Domain.Sharing;
+using Jisr.Domain.Users;
+using Jisr.Server.Application;
+using Jisr.Server.Contracts;
+using Jisr.Storage.Accounts;
+using Jisr.Storage.Federation;
+using Jisr.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jisr.Bench.Federation;
+
+/// <summary>
+/// Two federated nodes on loopback (real HTTPS, pinned keys, SQLite each): (1) release delivery latency, from the
+/// release being approved (the API's answer on the releasing node) to the copy being readable on the partner's node,
+/// p50 and p99 over sequential releases; (2) a backlog written while the partner is down, and the time it takes to
+/// drain once the partner is back.
+/// </summary>
+internal static class FederationBench
+{
+    public static async Task RunAsync(int releases, int backlog)
+    {
+        await using var morocco = await TestNode.StartFederatedAsync();
+        await using var spain = await TestNode.StartFederatedAsync();
+        var ma = await morocco.AddAgencyAsync("MA-DGST", "MA");
+        var es = await spain.AddAgencyAsync("ES-CNP", "ES");
+        var maAdmin = await morocco.AddUserAsync(ma, "admin.ma", [Role.Administrator]);
+        var maOperator = await morocco.AddUserAsync(ma, "operator.ma", [Role.NodeAdministrator]);
+        var analyst = await morocco.AddUserAsync(ma, "analyst.ma", [Role.Analyst]);
+        var esAdmin = await spain.AddUserAsync(es, "admin.es", [Role.Administrator]);
+        var esOperator = await spain.AddUserAsync(es, "operator.es", [Role.NodeAdministrator]);
+        var partner = await spain.AddUserAsync(es, "analyst.es", [Role.Analyst]);
+        (await maOperator.Client.PostAsJsonAsync("/api/v1/federation/peers", new { url = spain.BaseAddress.ToString(), fingerprint = spain.Fingerprint })).EnsureSuccessStatusCode();
+        (await esOperator.Client.PostAsJsonAsync("/api/v1/federation/peers", new { url = morocco.BaseAddress.ToString(), fingerprint = morocco.Fingerprint })).EnsureSuccessStatusCode();
+        var proposed = await maAdmin.Client.PostAsJsonAsync("/api/v1/agreements", new
+        {
+            partner = "ES-CNP",
+            threatDomains = new[] { "drug-trafficking", "organised-crime" },
+            highestClassification = "CONFIDENTIAL",
+            handlingCodes = new[] { "H1" },
+            validFrom = DateOnly.FromDateTime(DateTime.UtcNow),
+            validUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1),
+        });
+        var agreement = (await proposed.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        while (!(await esAdmin.Client.PostAsync($"/api/v1/agreements/{agreement}/accept", null)).IsSuccessStatusCode)
+        {
+            await Task.Delay(20);
+        }
+
+        while ((await maAdmin.Client.GetFromJsonAsync<JsonObject>($"/api/v1/agreements/{agreement}"))!["status"]!.GetValue<string>() != "in-force")
+        {
+            await Task.Delay(20);
+        }
+
+        // (1) Latency: one release at a time, polling the partner every millisecond or so until the copy reads.
+        var latencies = new List<double>();
+        for (var i = 0; i < releases; i++)
+        {
+            var record = (await (await analyst.Client.PostAsJsonAsync("/api/v1/records", RecordRequests.Valid(title: $"Bench {i}"))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+            var released = await analyst.Client.PostAsJsonAsync($"/api/v1/records/{record}/releases", new { agency = "ES-CNP" });
+            var clock = Stopwatch.StartNew();
+            var copy = (await released.Content.ReadFromJsonAsync<JsonObject>())!["copy"]!.GetValue<Guid>();
+            while (!(await partner.Client.GetAsync($"/api/v1/records/{copy}")).IsSuccessStatusCode)
+            {
+                await Task.Delay(1);
+            }
+
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        latencies.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"release delivery A->B (approval to copy readable on B), {releases} sequential releases: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms"));
+
+        // (2) Backlog: the partner is down while agreements are proposed to it (each one message, written with the
+        // agreement in one transaction), then comes back; the clock runs from its restart to the last acknowledgement.
+        await spain.StopAsync();
+        var write = Stopwatch.StartNew();
+        await using (var scope = morocco.App.Services.CreateAsyncScope())
+        {
+            var caller = (await scope.ServiceProvider.GetRequiredService<AccountService>().PrincipalForAsync(maAdmin.Id))!;
+            for (var i = 0; i < backlog; i++)
+            {
+                await using var each = morocco.App.Services.CreateAsyncScope();
+                var outcome = await each.ServiceProvider.GetRequiredService<AgreementService>().ProposeAsync(caller, new AgreementRequest(
+                    "ES-CNP", ["terrorism"], "RESTRICTED", ["H1"], DateOnly.FromDateTime(DateTime.UtcNow), DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1)), CancellationToken.None);
+                _ = outcome.Value ?? throw new InvalidOperationException(outcome.Refusal!.Detail);
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"backlog: {backlog} messages written in {write.Elapsed.TotalSeconds:F1} s while the partner was down"));
+        var drain = Stopwatch.StartNew();
+        await spain.StartAgainAsync();
+        while (true)
+        {
+            await using var db = morocco.Database.Open();
+            if (!await db.Set<OutboxMessage>().AnyAsync(m => m.Status == DeliveryStatuses.Pending))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        await using (var spainDb = spain.Database.Open())
+        {
+            var agreements = await spainDb.Agreements.CountAsync(a => a.Status == AgreementStatus.Proposed);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"backlog drained: {backlog} messages in {drain.Elapsed.TotalSeconds:F1} s after the partner's restart ({backlog / drain.Elapsed.TotalSeconds:F0} messages/s); {agreements} proposals on B"));
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}

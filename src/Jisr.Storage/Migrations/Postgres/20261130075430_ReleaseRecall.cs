@@ -1,0 +1,72 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Jisr.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class ReleaseRecall : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Releases_RecordId_RecipientAgencyId",
+                table: "Releases");
+
+            migrationBuilder.AddColumn<string>(
+                name: "RecallReason",
+                table: "Releases",
+                type: "character varying(1000)",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "RecalledAt",
+                table: "Releases",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "RecalledBy",
+                table: "Releases",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Releases_RecordId_RecipientAgencyId",
+                table: "Releases",
+                columns: new[] { "RecordId", "RecipientAgencyId" },
+                unique: true,
+                filter: "\"Status\" NOT IN (2, 3)");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Releases_RecordId_RecipientAgencyId",
+                table: "Releases");
+
+            migrationBuilder.DropColumn(
+                name: "RecallReason",
+                table: "Releases");
+
+            migrationBuilder.DropColumn(
+                name: "RecalledAt",
+                table: "Releases");
+
+            migrationBuilder.DropColumn(
+                name: "RecalledBy",
+                table: "Releases");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Releases_RecordId_RecipientAgencyId",
+                table: "Releases",
+                columns: new[] { "RecordId", "RecipientAgencyId" },
+                unique: true,
+                filter: "\"Status\" <> 2");
+        }
+    }
+}
