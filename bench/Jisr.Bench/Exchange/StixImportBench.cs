@@ -76,7 +76,7 @@ internal static class StixImportBench
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     /// <summary>A bundle of report groups: persons, organisations, indicators (e-mail, phone), relationships, a custom object and a report over them.</summary>
-    private static void Generate(string path, int objects)
+    internal static void Generate(string path, int objects)
     {
         using var stream = File.Create(path);
         using var writer = new Utf8JsonWriter(stream);
