@@ -8,6 +8,7 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- probe PATH-TO-SQLITE-DB   (where a record read spends its time)
 //   dotnet run --project bench/Jisr.Bench -c Release -- stix [OBJECTS]   (STIX bundle import into SQLite, default 100000)
 //   dotnet run --project bench/Jisr.Bench -c Release -- federation [RELEASES] [BACKLOG]   (two nodes over HTTPS; default 200, 10000)
+//   dotnet run --project bench/Jisr.Bench -c Release -- taxii [OBJECTS]  (jisr sync pull between two nodes on loopback, default 100000)
 switch (args.FirstOrDefault())
 {
     case "api":
@@ -36,10 +37,13 @@ switch (args.FirstOrDefault())
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200,
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
         return 0;
+    case "taxii":
+        await Jisr.Bench.Exchange.TaxiiPullBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+        return 0;
     case "probe" when args.Length == 2:
         await ReadPathProbe.RunAsync(args[1]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS] | federation [RELEASES] [BACKLOG]");
+        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS] | federation [RELEASES] [BACKLOG] | taxii [OBJECTS]");
         return 2;
 }

@@ -114,6 +114,37 @@ public sealed class SyncPullCommandTests
     }
 
     [Fact]
+    public async Task BasicAuthentication_SendsUserAndPasswordFromTheEnvironment_AndNeverPrintsThePassword()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var agency = await AddAgencyAsync(database);
+        using var fake = new FakeTaxiiServer();
+        fake.Add(3);
+        string[] pull = ["sync", "pull", "--db", Db(database), "--agency", agency, "--from", fake.ApiRoot, "--collection", FakeTaxiiServer.Collection, "--user", "liaison.fr"];
+
+        var withoutPassword = await Jisr.RunAsync(pull);
+        Jisr.Result pulled;
+        Environment.SetEnvironmentVariable("JISR_SYNC_PASSWORD", "s3cret-pässword");
+        try
+        {
+            pulled = await Jisr.RunAsync(pull);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("JISR_SYNC_PASSWORD", null);
+        }
+
+        Assert.NotEqual(0, withoutPassword.ExitCode);
+        Assert.Contains("JISR_SYNC_PASSWORD", withoutPassword.Error, StringComparison.Ordinal);
+        Assert.True(pulled.ExitCode == 0, pulled.Error);
+        Assert.Equal($"OK pulled 3 objects from {FakeTaxiiServer.Collection}", pulled.OutputLines[^1]);
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("liaison.fr:s3cret-pässword"));
+        Assert.NotEmpty(fake.Requests);
+        Assert.All(fake.Requests, r => Assert.Equal(expected, r.Authorization));
+        Assert.DoesNotContain("s3cret", pulled.Output + pulled.Error + withoutPassword.Output + withoutPassword.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AServerThatDropsTheConnectionHalfWay_StopsWithOneLine_AndTheNextRunResumesAtThatPage()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");

@@ -46,12 +46,16 @@ internal static class StixImportBench
             var baseline = GC.GetTotalMemory(forceFullCollection: true);
             using var sampler = new PeakSampler();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var clock = Stopwatch.StartNew();
             await using var input = File.OpenRead(file);
             var result = await scope.ServiceProvider.GetRequiredService<StixExchangeService>()
                 .ImportAsync(StixExchangeService.SystemWriter(agency), input, new StixImportOptions(), CancellationToken.None);
             clock.Stop();
             var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            var allocatedPerObject = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / Math.Max(1, result.Objects);
+            var gcs = $"{GC.CollectionCount(0) - collections.Item1}/{GC.CollectionCount(1) - collections.Item2}/{GC.CollectionCount(2) - collections.Item3}";
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException(string.Join("\n", result.Refusals.Take(5)));
@@ -59,7 +63,7 @@ internal static class StixImportBench
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"stix import (sqlite, schema validation on): {result.Objects} objects ({new FileInfo(file).Length / 1_048_576.0:F1} MB) in {clock.Elapsed.TotalSeconds:F2} s = {result.Objects / clock.Elapsed.TotalSeconds:F0} objects/s ({result.Objects / cpuSeconds:F0} objects per CPU-second, {Environment.ProcessorCount} cores, load {LoadAverage()}); " +
-                $"peak managed heap {(sampler.Peak - baseline) / 1_048_576.0:F0} MB above baseline, process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1_048_576.0:F0} MB; {result}"));
+                $"peak managed heap {(sampler.Peak - baseline) / 1_048_576.0:F0} MB above baseline, process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1_048_576.0:F0} MB; {allocatedPerObject} bytes allocated per object, GCs gen0/1/2 {gcs}; {result}"));
         }
         finally
         {
@@ -72,7 +76,7 @@ internal static class StixImportBench
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     /// <summary>A bundle of report groups: persons, organisations, indicators (e-mail, phone), relationships, a custom object and a report over them.</summary>
-    private static void Generate(string path, int objects)
+    internal static void Generate(string path, int objects)
     {
         using var stream = File.Create(path);
         using var writer = new Utf8JsonWriter(stream);

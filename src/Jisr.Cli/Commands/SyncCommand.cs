@@ -22,6 +22,7 @@ namespace Jisr.Cli.Commands;
 internal static class SyncCommand
 {
     public const string TokenVariable = "JISR_SYNC_TOKEN";
+    public const string PasswordVariable = "JISR_SYNC_PASSWORD";
     public const string MediaType = "application/taxii+json;version=2.1";
 
     /// <summary>At most this many objects of pages that refer to objects on later pages are held back to go in together.</summary>
@@ -34,11 +35,12 @@ internal static class SyncCommand
         var from = new Option<string>("--from") { Description = "The TAXII 2.1 API root, e.g. https://partner.example/taxii2/api/", Required = true };
         var collection = new Option<string>("--collection") { Description = "Collection id", Required = true };
         var token = new Option<string?>("--token") { Description = $"API token sent as 'Authorization: Bearer' (or set {TokenVariable}); never printed" };
+        var user = new Option<string?>("--user") { Description = $"User name for HTTP Basic authentication (MISP, OpenCTI, a Jisr node: user name and API token); the password is read from {PasswordVariable}, never from the command line" };
         var limit = new Option<int>("--limit") { Description = "Objects asked for per page", DefaultValueFactory = _ => 1000 };
         var options = StixCommand.ImportOptions();
         var pull = new Command("pull", "Pull a TAXII 2.1 collection into the agency: incremental (added_after) and resumable, one page = one all-or-nothing import")
         {
-            db, agency, from, collection, token, limit,
+            db, agency, from, collection, token, user, limit,
         };
         foreach (var option in options.All)
         {
@@ -52,14 +54,41 @@ internal static class SyncCommand
                 throw new CommandException("--limit must be between 1 and 10,000");
             }
 
-            var secret = parsed.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable);
-            var request = new PullRequest(ApiRoot(parsed.GetValue(from)!), parsed.GetValue(collection)!, string.IsNullOrEmpty(secret) ? null : secret, parsed.GetValue(limit));
+            var request = new PullRequest(ApiRoot(parsed.GetValue(from)!), parsed.GetValue(collection)!, Credentials(parsed.GetValue(token), parsed.GetValue(user)), parsed.GetValue(limit));
             return await PullAsync(parsed.GetValue(db)!, parsed.GetValue(agency)!, request, options.Read(parsed) with { Purpose = "information received from a partner over TAXII 2.1", SourceKind = "taxii" }, cancellationToken);
         });
         return new Command("sync", "Take in partners' TAXII 2.1 feeds") { pull };
     }
 
-    private sealed record PullRequest(Uri Root, string Collection, string? Token, int Limit);
+    private sealed record PullRequest(Uri Root, string Collection, AuthenticationHeaderValue? Authorization, int Limit);
+
+    /// <summary>Bearer with a token (--token or the environment), or Basic with --user and the password from the environment; never both.</summary>
+    private static AuthenticationHeaderValue? Credentials(string? tokenOption, string? user)
+    {
+        if (!string.IsNullOrEmpty(user))
+        {
+            if (!string.IsNullOrEmpty(tokenOption))
+            {
+                throw new CommandException("--user and --token: choose one way to authenticate (Basic or Bearer)");
+            }
+
+            if (user.Contains(':', StringComparison.Ordinal))
+            {
+                throw new CommandException("--user: a user name for HTTP Basic cannot contain ':'");
+            }
+
+            var password = Environment.GetEnvironmentVariable(PasswordVariable);
+            if (string.IsNullOrEmpty(password))
+            {
+                throw new CommandException($"--user needs the password in the environment variable {PasswordVariable}");
+            }
+
+            return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+
+        var secret = tokenOption ?? Environment.GetEnvironmentVariable(TokenVariable);
+        return string.IsNullOrEmpty(secret) ? null : new AuthenticationHeaderValue("Bearer", secret);
+    }
 
     private static Uri ApiRoot(string text)
     {
@@ -96,10 +125,7 @@ internal static class SyncCommand
 
         using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(MediaType));
-        if (request.Token is { } secret)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        }
+        http.DefaultRequestHeaders.Authorization = request.Authorization;
 
         var objectsUrl = new Uri(request.Root, $"collections/{Uri.EscapeDataString(request.Collection)}/objects/");
         var exchange = scope.ServiceProvider.GetRequiredService<StixExchangeService>();

@@ -22,6 +22,7 @@ public static class ApplicationServices
         services.AddScoped<StixExchangeService>();
         services.AddScoped<Taxii.TaxiiService>();
         services.AddSingleton<Taxii.TaxiiStatusStore>();
+        services.AddSingleton<Taxii.TaxiiFeedCache>();
         return services;
     }
 }

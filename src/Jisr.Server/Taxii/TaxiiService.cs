@@ -27,7 +27,7 @@ public sealed record TaxiiCollection(Guid Id, string Title, string Description, 
 /// <see cref="AccessPolicy.CanServeOverTaxii"/>, record by record; the objects are the STIX export's mapping of those
 /// records. Every read is audited, found or not.
 /// </summary>
-public sealed class TaxiiService(StixObjectStore store, AgreementStore agreements, AgencyDirectory agencies, StixExchangeService exchange, TaxiiStatusStore statuses, TimeProvider time)
+public sealed class TaxiiService(StixObjectStore store, AgreementStore agreements, AgencyDirectory agencies, StixExchangeService exchange, TaxiiStatusStore statuses, TaxiiFeedCache cache, TimeProvider time)
 {
     /// <summary>The caller's agency's own collection id: stable, derived from the agency's id.</summary>
     public static Guid OwnCollectionId(AgencyId agencyId) => StixIds.UuidV5(agencyId.Value, "taxii-own-collection");
@@ -50,9 +50,16 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
     public async Task<List<TaxiiObject>> ObjectsAsync(Principal principal, TaxiiCollection collection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collection);
-        return collection.Agreement is { } agreement
-            ? await ServedAsync(principal, agreement, cancellationToken)
-            : await ReceivedAsync(principal.AgencyId, cancellationToken);
+        // Paging asks for the same collection again and again: it is computed once while nothing it depends on changes.
+        var data = await store.ServedStampAsync(principal.AgencyId, cancellationToken);
+        var caller = $"{principal.UserId.Value:D}|{principal.Clearance}|{string.Join(',', principal.Roles.Order())}";
+        if (collection.Agreement is { } agreement)
+        {
+            var terms = $"{agreement.Id.Value:D}|{agreement.Status}|{agreement.AcceptedAt:O}|{agreement.StatusChangedAt:O}|{agreement.ValidFrom:O}|{agreement.ValidUntil:O}";
+            return await cache.GetAsync($"served|{caller}|{agreement.Id.Value:D}", $"{terms}|{data}", () => ServedAsync(principal, agreement, cancellationToken));
+        }
+
+        return await cache.GetAsync($"received|{principal.AgencyId.Value:D}", data, () => ReceivedAsync(principal.AgencyId, cancellationToken));
     }
 
     /// <summary>Imports an envelope's objects into the caller's agency, all or nothing; returns the status resource.</summary>

@@ -70,6 +70,27 @@ public sealed class StixObjectStore(JisrDbContext db, AuditLog audit, TimeProvid
         return ids;
     }
 
+    /// <summary>
+    /// A fingerprint of everything a TAXII collection of the agency is made from: the id and version of each record it
+    /// holds (a record added, changed or deleted changes it) and the last object it received (the records as one hash: the stamp
+    /// stays short).
+    /// </summary>
+    public async Task<string> ServedStampAsync(AgencyId agencyId, CancellationToken cancellationToken)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var count = 0;
+        await foreach (var row in db.Records.AsNoTracking().Where(r => r.HolderAgencyId == agencyId).OrderBy(r => r.Id).Select(r => new { r.Id, r.Version }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            hash.AppendData(row.Id.Value.ToByteArray());
+            hash.AppendData(BitConverter.GetBytes(row.Version));
+            count++;
+        }
+
+        var received = await db.StixObjects.Where(o => o.AgencyId == agencyId).CountAsync(cancellationToken);
+        var last = received == 0 ? 0 : await db.StixObjects.Where(o => o.AgencyId == agencyId).MaxAsync(o => o.Sequence, cancellationToken);
+        return $"{count}|{Convert.ToHexString(hash.GetHashAndReset())}|{received}|{last}";
+    }
+
     /// <summary>What the agency received, in the order it came, streamed.</summary>
     public IAsyncEnumerable<ReceivedStixObject> ReceivedAsync(AgencyId agencyId) =>
         db.StixObjects.AsNoTracking().Where(o => o.AgencyId == agencyId).OrderBy(o => o.Sequence).AsAsyncEnumerable();

@@ -75,6 +75,7 @@ public static partial class StixObjectValidator
         Order(item, id, "valid_from", "valid_until", true, refusals);
         Order(item, id, "start_time", "stop_time", true, refusals);
         Order(item, id, "start", "end", false, refusals);
+        var domainObject = DomainObjectTypes.Contains(type);
         foreach (var property in item.EnumerateObject())
         {
             if (property.Value.ValueKind == JsonValueKind.Array && property.Value.GetArrayLength() == 0)
@@ -82,7 +83,7 @@ public static partial class StixObjectValidator
                 refusals.Add(new StixRefusal(id, "empty-list", $"{property.Name}: empty lists are not allowed"));
             }
 
-            if (Reserved.Contains(property.Name) && DomainObjectTypes.Contains(type))
+            if (domainObject && IsReserved(property))
             {
                 refusals.Add(new StixRefusal(id, "reserved-property", $"'{property.Name}' is reserved by the specification"));
             }
@@ -154,6 +155,19 @@ public static partial class StixObjectValidator
         }
 
         return refusals;
+    }
+
+    private static bool IsReserved(JsonProperty property)
+    {
+        foreach (var name in Reserved)
+        {
+            if (property.NameEquals(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The type part of a STIX id ("identity" for "identity--…").</summary>
@@ -229,9 +243,10 @@ public static partial class StixObjectValidator
 
                 break;
             case JsonValueKind.String:
-                if (System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).Length < 20)
+                var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element); // with its quotes
+                if (raw.Length < 22 || (raw[5] != '-' && raw.IndexOf((byte)'\\') < 0))
                 {
-                    break; // under 20 characters (each takes at least one byte): not a timestamp
+                    break; // under 20 characters (each takes at least one byte), or unescaped without a '-' after 4 characters: not a timestamp
                 }
 
                 var text = element.GetString()!;

@@ -14,7 +14,9 @@ public static class StixSchemaSet
     private const string Base = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/";
     private const string Prefix = "stix-schemas/";
 
+    private static readonly Lazy<Dictionary<string, string>> Texts = new(ReadTexts);
     private static readonly Lazy<Dictionary<string, JsonSchema>> Loaded = new(Load);
+    private static readonly Lazy<Dictionary<string, CompiledSchema>> Compiled = new(() => CompiledSchema.CompileAll(Texts.Value, new Uri(Base)));
 
     private static readonly EvaluationOptions Fast = new() { OutputFormat = OutputFormat.Flag };
     private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List };
@@ -25,7 +27,7 @@ public static class StixSchemaSet
         foreach (var folder in new[] { "sdos", "sros", "observables" })
         {
             var path = $"{folder}/{type}.json";
-            if (Loaded.Value.ContainsKey(path))
+            if (Texts.Value.ContainsKey(path))
             {
                 return path;
             }
@@ -39,16 +41,18 @@ public static class StixSchemaSet
         return isObservable ? "common/cyber-observable-core.json" : "common/core.json";
     }
 
-    /// <summary>Schema violations of one object, empty when it conforms (at most a few, the first first).</summary>
+    /// <summary>
+    /// Schema violations of one object, empty when it conforms (at most a few, the first first). The verdict is the
+    /// compiled schemas' (<see cref="CompiledSchema"/>); JsonSchema.Net spells out what is wrong when it does not conform.
+    /// </summary>
     public static IReadOnlyList<string> Validate(JsonElement instance, string schemaPath)
     {
-        var schema = Loaded.Value[schemaPath];
-        if (schema.Evaluate(instance, Fast).IsValid)
+        if (Compiled.Value[schemaPath].Holds(instance))
         {
             return [];
         }
 
-        var results = schema.Evaluate(instance, Detailed);
+        var results = Loaded.Value[schemaPath].Evaluate(instance, Detailed);
         var errors = (results.Details ?? [])
             .Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}"))
@@ -85,23 +89,36 @@ public static class StixSchemaSet
         throw new InvalidOperationException("common/properties.json is not the OASIS schema expected");
     }
 
-    private static Dictionary<string, JsonSchema> Load()
+    /// <summary>The verdict of JsonSchema.Net alone, a general evaluator the compiled schemas are tested against.</summary>
+    internal static bool HoldsByReference(JsonElement instance, string schemaPath) => Loaded.Value[schemaPath].Evaluate(instance, Fast).IsValid;
+
+    /// <summary>The verdict of the compiled schemas alone.</summary>
+    internal static bool HoldsCompiled(JsonElement instance, string schemaPath) => Compiled.Value[schemaPath].Holds(instance);
+
+    /// <summary>Every schema's path (relative to the schemas folder).</summary>
+    internal static IReadOnlyCollection<string> Paths => Texts.Value.Keys;
+
+    private static Dictionary<string, string> ReadTexts()
     {
         var assembly = typeof(StixSchemaSet).Assembly;
-        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
-        var byPath = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
-        var names = assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
-        foreach (var name in names)
+        var byPath = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"missing resource {name}");
             using var reader = new StreamReader(stream);
-            var relative = name[Prefix.Length..].Replace('\\', '/');
-            var text = reader.ReadToEnd();
-            if (relative == "common/properties.json")
-            {
-                text = WithoutFailingBranches(text);
-            }
+            byPath[name[Prefix.Length..].Replace('\\', '/')] = reader.ReadToEnd();
+        }
 
+        return byPath;
+    }
+
+    private static Dictionary<string, JsonSchema> Load()
+    {
+        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+        var byPath = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
+        foreach (var (relative, original) in Texts.Value)
+        {
+            var text = relative == "common/properties.json" ? WithoutFailingBranches(original) : original;
             byPath[relative] = JsonSchema.FromText(text, options, new Uri(Base + relative));
         }
 

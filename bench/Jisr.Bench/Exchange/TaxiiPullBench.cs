@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Jisr.Domain.Agencies;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Exchange.Stix.Import;
+using Jisr.Server.Application;
+using Jisr.Storage;
+using Jisr.Storage.Seeding;
+using Jisr.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jisr.Bench.Exchange;
+
+/// <summary>
+/// <c>jisr sync pull</c> between two real nodes on loopback: node A (<c>jisr serve</c>, SQLite) serves MA-DGST's
+/// collection for FR-DGSI (the demo agreement) holding about OBJECTS objects; node B (another SQLite database) pulls it
+/// with the real command, in pages of 1,000. Prints the time and objects per second of the pull alone.
+/// </summary>
+internal static class TaxiiPullBench
+{
+    private static readonly string Jisr = Path.Combine(AppContext.BaseDirectory, "jisr.dll");
+
+    public static async Task RunAsync(int objects)
+    {
+        await using var nodeA = await TestDatabase.CreateAsync("sqlite");
+        await using var nodeB = await TestDatabase.CreateAsync("sqlite");
+        var token = await SeedAsync(nodeA, objects);
+        Check(await RunAsync(null, ["agency", "add", "--db", Db(nodeB), "--code", "FR-DGSI", "--name", "DGSI", "--country", "FR"]));
+
+        var port = FreePort();
+        var baseAddress = $"http://127.0.0.1:{port}/";
+        using var server = Start(["serve", "--db", Db(nodeA), "--urls", baseAddress]);
+        try
+        {
+            while (await server.StandardOutput.ReadLineAsync() is { } line && !line.Contains("ready at", StringComparison.Ordinal))
+            {
+            }
+
+            var collection = await CollectionAsync(nodeA);
+            var clock = Stopwatch.StartNew();
+            var pull = await RunAsync(clock, ["sync", "pull", "--db", Db(nodeB), "--agency", "FR-DGSI", "--from", $"{baseAddress}taxii2/api/", "--collection", collection, "--token", token, "--limit", "1000"]);
+            clock.Stop();
+            Check(pull);
+            // The server's share: the same pages asked for again by a bare HTTP client (no import).
+            using var http = new HttpClient { BaseAddress = new Uri(baseAddress) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            http.DefaultRequestHeaders.Accept.ParseAdd("application/taxii+json;version=2.1");
+            var serverClock = Stopwatch.StartNew();
+            var pages = 0;
+            string? next = null;
+            do
+            {
+                using var response = await http.GetAsync($"taxii2/api/collections/{collection}/objects/?limit=1000{(next is null ? "" : "&next=" + Uri.EscapeDataString(next))}");
+                response.EnsureSuccessStatusCode();
+                var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                next = body["more"]?.GetValue<bool>() == true ? body["next"]?.GetValue<string>() : null;
+                pages++;
+            }
+            while (next is not null);
+            serverClock.Stop();
+            await using var context = nodeB.Open();
+            var pulled = await context.StixObjects.CountAsync(o => o.Json.Length > 0);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"taxii pull (two nodes on loopback, sqlite, pages of 1000): {pulled} objects in {clock.Elapsed.TotalSeconds:F1} s = {pulled / clock.Elapsed.TotalSeconds:F0} objects/s ({Environment.ProcessorCount} cores, load {LoadAverage()}); {pull.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]}; the same {pages} pages served again to a bare client in {serverClock.Elapsed.TotalSeconds:F1} s"));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>
+    /// Loads the demo, then gives MA-DGST about <paramref name="objects"/> objects' worth of its own records: a generated
+    /// bundle imported under a marking and threat domain the MA-DGST/FR-DGSI agreement covers, whose rows of what was
+    /// received are then dropped (else the third-party rule would keep the records out of the collection).
+    /// </summary>
+    private static async Task<string> SeedAsync(TestDatabase node, int objects)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddJisrStorage(node.Location);
+        services.AddScoped<StixExchangeService>();
+        await using var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        var accounts = await ActivatorUtilities.CreateInstance<DemoLoader>(scope.ServiceProvider).LoadAsync();
+        var token = accounts.First(a => a.AgencyCode == "MA-DGST" && a.Role == global::Jisr.Domain.Users.Role.Analyst).Token;
+        var db = scope.ServiceProvider.GetRequiredService<JisrDbContext>();
+        var agency = await db.Agencies.SingleAsync(a => a.Code == "MA-DGST");
+        var file = Path.Combine(Path.GetTempPath(), $"jisr-bench-{Guid.NewGuid():N}.json");
+        try
+        {
+            StixImportBench.Generate(file, objects);
+            await using var input = File.OpenRead(file);
+            var options = new StixImportOptions { DefaultThreatDomain = ThreatDomain.Terrorism, DefaultClassification = Classification.Restricted, DefaultTlp = Tlp.Amber };
+            var result = await scope.ServiceProvider.GetRequiredService<StixExchangeService>().ImportAsync(StixExchangeService.SystemWriter(agency), input, options, CancellationToken.None);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException(string.Join("\n", result.Refusals.Take(5)));
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        await db.StixObjects.Where(o => o.AgencyId == agency.Id).ExecuteDeleteAsync();
+        return token;
+    }
+
+    private static async Task<string> CollectionAsync(TestDatabase node)
+    {
+        await using var context = node.Open();
+        var dgst = await context.Agencies.SingleAsync(a => a.Code == "MA-DGST");
+        var dgsi = await context.Agencies.SingleAsync(a => a.Code == "FR-DGSI");
+        var agreements = await context.Agreements.ToListAsync();
+        return agreements.Single(a => a.IsParty(dgst.Id) && a.IsParty(dgsi.Id)).Id.Value.ToString("D");
+    }
+
+    private static string Db(TestDatabase database) => $"sqlite:{database.Location.Target}";
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static Process Start(string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Jisr);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start jisr");
+    }
+
+    /// <summary>Runs jisr; with a clock, echoes each line it prints with the time it came (where the time goes).</summary>
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(Stopwatch? clock, string[] args)
+    {
+        using var process = Start(args);
+        var output = Task.Run(async () =>
+        {
+            var lines = new System.Text.StringBuilder();
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                lines.AppendLine(line);
+                if (clock is not null)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds,6:F1} s  {line}"));
+                }
+            }
+
+            return lines.ToString();
+        });
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static void Check((int ExitCode, string Output, string Error) run)
+    {
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"jisr failed ({run.ExitCode}): {run.Error}");
+        }
+    }
+}

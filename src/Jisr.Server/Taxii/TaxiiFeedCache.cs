@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using Jisr.Exchange.Taxii;
+
+namespace Jisr.Server.Taxii;
+
+/// <summary>
+/// The objects of a collection as last computed for one caller, so that paging through it (100 pages for 100,000
+/// objects) does not rebuild the whole export for every page, which made a pull quadratic. An entry is used only while
+/// its stamp (the caller, the agreement's state, the identities and versions of every record and the received objects
+/// the collection is made from) is unchanged, and for at most <see cref="MaxAge"/>: what depends on the clock alone (a
+/// retention running out, an agreement's end date) shows within that time, any change of data at once.
+/// </summary>
+public sealed class TaxiiFeedCache(TimeProvider time)
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
+
+    /// <summary>Few entries: each holds a whole collection (a pull pages through one at a time).</summary>
+    private const int Capacity = 8;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    private sealed record Entry(string Stamp, DateTimeOffset BuiltAt, List<TaxiiObject> Objects);
+
+    /// <summary>The cached objects for <paramref name="key"/> if built under the same stamp less than <see cref="MaxAge"/> ago, else built now.</summary>
+    public async Task<List<TaxiiObject>> GetAsync(string key, string stamp, Func<Task<List<TaxiiObject>>> build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        var now = time.GetUtcNow();
+        if (_entries.TryGetValue(key, out var entry) && entry.Stamp == stamp && now - entry.BuiltAt < MaxAge && now >= entry.BuiltAt)
+        {
+            return entry.Objects;
+        }
+
+        var objects = await build();
+        TaxiiQuery.InOrder(objects);
+        _entries[key] = new Entry(stamp, now, objects);
+        foreach (var stale in _entries.Where(e => now - e.Value.BuiltAt >= MaxAge || now < e.Value.BuiltAt).Select(e => e.Key).ToList())
+        {
+            _entries.TryRemove(stale, out _);
+        }
+
+        while (_entries.Count > Capacity && _entries.MinBy(e => e.Value.BuiltAt) is { Key: var oldest })
+        {
+            _entries.TryRemove(oldest, out _);
+        }
+
+        return objects;
+    }
+}
