@@ -22,7 +22,7 @@ public sealed record WorldOptions
 
     public int MaxCellSize { get; init; } = 10;
 
-    /// <summary>Persons outside every cell, each linked to members of several cells.</summary>
+    /// <summary>Persons outside every cell, each linked to members of a few cells and to the next broker.</summary>
     public int Brokers { get; init; } = 3;
 
     /// <summary>Share of records whose date of birth conflicts with the truth (day and month swapped, year off by one).</summary>
@@ -197,16 +197,23 @@ public sealed class SyntheticWorld
         }
 
         // Brokers span overlapping windows of cells, so the planted structure is one component held by them alone.
-        var span = (int)Math.Ceiling((double)(o.Cells - 1) / o.Brokers);
+        // Each broker serves a window of cells (8 cells, 3 brokers: 0-2, 3-5, 6-7) and knows the next broker: cells
+        // reach each other only through brokers, as cut-outs keep them.
         for (var b = 0; b < brokers.Length; b++)
         {
-            var first = b * span;
-            for (var c = first; c <= Math.Min(first + span, o.Cells - 1); c++)
+            var first = b * o.Cells / o.Brokers;
+            var last = ((b + 1) * o.Cells / o.Brokers) - 1;
+            for (var c = first; c <= last; c++)
             {
                 foreach (var member in cells[c].OrderBy(_ => random.Next()).Take(2))
                 {
                     links.Add((brokers[b], member));
                 }
+            }
+
+            if (b > 0)
+            {
+                links.Add((brokers[b - 1], brokers[b]));
             }
         }
 
