@@ -5,6 +5,7 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- api   [--seconds 10] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- audit [--entries 1000000] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- matching [NAMES]   (default 1000000)
+//   dotnet run --project bench/Jisr.Bench -c Release -- fusion [PERSONS-PER-SIDE...]   (xref N x N, default 100000; then the 1,000,000-link graph)
 //   dotnet run --project bench/Jisr.Bench -c Release -- probe PATH-TO-SQLITE-DB   (where a record read spends its time)
 //   dotnet run --project bench/Jisr.Bench -c Release -- stix [OBJECTS]   (STIX bundle import into SQLite, default 100000)
 switch (args.FirstOrDefault())
@@ -27,6 +28,9 @@ switch (args.FirstOrDefault())
         }
 
         return 0;
+    case "fusion":
+        Jisr.Bench.Fusion.FusionBench.Run(args[1..]);
+        return 0;
     case "stix":
         await Jisr.Bench.Exchange.StixImportBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
         return 0;
@@ -34,6 +38,6 @@ switch (args.FirstOrDefault())
         await ReadPathProbe.RunAsync(args[1]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS]");
+        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS] | fusion [PERSONS-PER-SIDE...]");
         return 2;
 }

@@ -32,6 +32,7 @@ public sealed class LinkGraph
     private readonly int[] _weights;
     private readonly int[] _typeSets;
     private readonly string[][] _typeTable;
+    private readonly System.Collections.Concurrent.ConcurrentBag<int[]> _scratch = [];
 
     private LinkGraph(string[] ids, Dictionary<string, int> index, int[] offsets, int[] targets, int[] weights, int[] typeSets, string[][] typeTable, int selfLinks, int duplicates)
     {
@@ -174,51 +175,82 @@ public sealed class LinkGraph
             return new Neighbourhood(centre, depth, new Dictionary<string, int>(), [], false, 0);
         }
 
-        var distance = new Dictionary<int, int> { [start] = 0 };
-        var frontier = new List<int> { start };
+        // Distances in a pooled array (reset after use): a query allocates only what it returns.
+        var distance = _scratch.TryTake(out var rented) ? rented : NewScratch();
+        var visited = new List<int> { start };
+        distance[start] = 0;
         var omitted = 0;
-        for (var d = 1; d <= depth && frontier.Count > 0 && omitted == 0; d++)
+        try
         {
-            var next = new List<int>();
-            foreach (var node in frontier)
+            var ring = 0;
+            for (var d = 1; d <= depth && omitted == 0 && ring < visited.Count; d++)
             {
+                var end = visited.Count;
+                for (var at = ring; at < end; at++)
+                {
+                    var node = visited[at];
+                    for (var e = _offsets[node]; e < _offsets[node + 1]; e++)
+                    {
+                        var t = _targets[e];
+                        if (distance[t] >= 0)
+                        {
+                            continue;
+                        }
+
+                        if (visited.Count >= maxNodes)
+                        {
+                            omitted++;
+                            distance[t] = int.MaxValue; // counted once
+                            visited.Add(t);
+                            continue;
+                        }
+
+                        distance[t] = d;
+                        visited.Add(t);
+                    }
+                }
+
+                ring = end;
+            }
+
+            var distances = new Dictionary<string, int>(Math.Min(visited.Count, maxNodes), StringComparer.Ordinal);
+            var edges = new List<GraphEdge>();
+            foreach (var node in visited)
+            {
+                if (distance[node] == int.MaxValue)
+                {
+                    continue;
+                }
+
+                distances[_ids[node]] = distance[node];
                 for (var e = _offsets[node]; e < _offsets[node + 1]; e++)
                 {
                     var t = _targets[e];
-                    if (distance.ContainsKey(t))
+                    if (node < t && distance[t] >= 0 && distance[t] != int.MaxValue)
                     {
-                        continue;
+                        edges.Add(new GraphEdge(_ids[node], _ids[t], _weights[e], _typeTable[_typeSets[e]]));
                     }
-
-                    if (distance.Count >= maxNodes)
-                    {
-                        omitted++;
-                        continue;
-                    }
-
-                    distance[t] = d;
-                    next.Add(t);
                 }
             }
 
-            frontier = next;
+            return new Neighbourhood(centre, depth, distances, edges, omitted > 0, omitted);
         }
-
-        var edges = new List<GraphEdge>();
-        foreach (var (node, _) in distance)
+        finally
         {
-            for (var e = _offsets[node]; e < _offsets[node + 1]; e++)
+            foreach (var node in visited)
             {
-                var t = _targets[e];
-                if (node < t && distance.ContainsKey(t))
-                {
-                    edges.Add(new GraphEdge(_ids[node], _ids[t], _weights[e], _typeTable[_typeSets[e]]));
-                }
+                distance[node] = -1;
             }
-        }
 
-        var distances = distance.OrderBy(kv => kv.Value).ThenBy(kv => kv.Key).ToDictionary(kv => _ids[kv.Key], kv => kv.Value, StringComparer.Ordinal);
-        return new Neighbourhood(centre, depth, distances, edges, omitted > 0, omitted);
+            _scratch.Add(distance);
+        }
+    }
+
+    private int[] NewScratch()
+    {
+        var array = new int[NodeCount];
+        Array.Fill(array, -1);
+        return array;
     }
 
     /// <summary>

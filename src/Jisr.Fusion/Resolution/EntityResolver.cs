@@ -15,11 +15,11 @@ namespace Jisr.Fusion.Resolution;
 /// </summary>
 public static class EntityResolver
 {
-    /// <summary>Name score from which two names count as "the same name" when counting how common a name is.</summary>
+    /// <summary>Name score from which a difference is a spelling slip rather than another name.</summary>
     private const double SameNameScore = 0.85;
 
     /// <summary>Records one person has among the targets, on average, before any evidence (the prior's numerator).</summary>
-    private const double RecordsPerPerson = 2.5;
+    private const double RecordsPerPerson = 2.0;
 
     /// <summary>Every pair of records within <paramref name="records"/> that is likely one person.</summary>
     public static IReadOnlyList<MatchProposal> Resolve(
@@ -128,7 +128,7 @@ public static class EntityResolver
 
         public required Dictionary<string, int> ById { get; init; }
 
-        public NameIndex<int>? Names { get; set; }
+        public NameBlocks? Blocks { get; set; }
 
         public Dictionary<string, int[]>? ByKey { get; set; }
     }
@@ -192,11 +192,12 @@ public static class EntityResolver
         Parallel.For(0, records.Count, i =>
         {
             var r = records[i];
+            var parsed = r.Names.Select(n => (Text: n, Tokens: NameParser.Parse(n))).Where(x => x.Tokens.Count > 0).ToArray();
             items[i] = new PreparedRecord
             {
                 Record = r,
-                Names = [.. r.Names.Select(NameParser.Parse).Where(t => t.Count > 0)],
-                NameTexts = [.. r.Names.Where(n => NameParser.Parse(n).Count > 0)],
+                Names = [.. parsed.Select(x => x.Tokens)],
+                NameTexts = [.. parsed.Select(x => x.Text)],
                 Keys = [.. r.Identifiers.Select(x => x.Key).OfType<string>().Distinct(StringComparer.Ordinal)],
                 Neighbours = neighbours[i] is { } n ? [.. n.Distinct(StringComparer.Ordinal)] : [],
             };
@@ -212,7 +213,7 @@ public static class EntityResolver
         ResolutionOptions options,
         IProgress<int>? progress)
     {
-        targets.Names ??= NameIndex<int>.Build(targets.Items.SelectMany((r, i) => r.Record.Names.Select(n => (i, n))));
+        targets.Blocks ??= NameBlocks.Build([.. targets.Items.Select(r => r.Names)], [.. targets.Items.Select(r => r.Record.DateOfBirth)]);
         if (targets.ByKey is null)
         {
             var byKey = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -246,46 +247,27 @@ public static class EntityResolver
             () => new List<MatchProposal>(),
             (range, _, local) =>
             {
-                var candidates = new Dictionary<int, double?>();
-                var similar = new HashSet<int>();
+                var candidates = new HashSet<int>();
+                var named = new List<int>();
                 for (var p = range.Item1; p < range.Item2; p++)
                 {
                     candidates.Clear();
-                    similar.Clear();
+                    named.Clear();
                     var probe = probes.Items[p];
                     foreach (var key in probe.Keys)
                     {
                         if (targets.ByKey.TryGetValue(key, out var block) && block.Length <= options.MaxIdentifierBlock)
                         {
-                            foreach (var t in block)
-                            {
-                                candidates.TryAdd(t, null);
-                            }
+                            candidates.UnionWith(block);
                         }
                     }
 
-                    foreach (var name in probe.Record.Names)
-                    {
-                        foreach (var c in targets.Names.Query(name, options.NameCandidates))
-                        {
-                            if (c.Score < options.MinNameScore)
-                            {
-                                continue;
-                            }
+                    targets.Blocks.Candidates(probe.Names, probe.Record.DateOfBirth, options.MaxNameBlock, named, out var namesakes);
+                    candidates.UnionWith(named);
 
-                            if (c.Score >= SameNameScore && !(sameSet ? c.Id == p : targets.Items[c.Id].Record.Id == probe.Record.Id))
-                            {
-                                similar.Add(c.Id);
-                            }
-
-                            if (!candidates.TryGetValue(c.Id, out var known) || known is null || known < c.Score)
-                            {
-                                candidates[c.Id] = c.Score;
-                            }
-                        }
-                    }
-
-                    foreach (var (t, nameScore) in candidates)
+                    // How common the name is: its namesakes among the targets, the probe itself not counted.
+                    var similar = Math.Max(1, sameSet ? namesakes - 1 : namesakes);
+                    foreach (var t in candidates)
                     {
                         var target = targets.Items[t];
                         if (sameSet ? t <= p : target.Record.Id == probe.Record.Id)
@@ -294,7 +276,13 @@ public static class EntityResolver
                             continue;
                         }
 
-                        var proposal = Decide(probe, target, nameScore, Math.Max(1, similar.Count), judgements, options.Threshold);
+                        var nameScore = BestNameScore(probe, target);
+                        if (nameScore < options.MinNameScore && !probe.Keys.Any(k => Array.IndexOf(target.Keys, k) >= 0))
+                        {
+                            continue;
+                        }
+
+                        var proposal = Decide(probe, target, nameScore, similar, judgements, options.Threshold);
                         if (proposal is not null)
                         {
                             local.Add(proposal);
@@ -347,12 +335,46 @@ public static class EntityResolver
         }
 
         // Scored without explanation first: most candidates fall below the threshold, and explaining costs allocations.
-        var quick = Score(a, b, nameScore, similarNames, explain: false);
-        return quick.Score < threshold ? null : Score(a, b, nameScore, similarNames, explain: true);
+        // The name-part check (a full explanation of the names) runs only when it can still change the outcome.
+        var cut = Math.Log(threshold / (1 - threshold));
+        var rest = Logit(a, b, nameScore, similarNames, withNameParts: false);
+        if (rest + MaxNamePartWeight < cut)
+        {
+            return null;
+        }
+
+        if (rest + MinNamePartWeight < cut && rest + MiddleNameEvidence(a, b, null) < cut)
+        {
+            return null;
+        }
+
+        return Score(a, b, nameScore, similarNames, explain: true);
     }
 
     private static MatchProposal Confirmed(MatchProposal scored) =>
         scored with { Score = 1.0, Evidence = [new Evidence("judgement", "confirmed by an analyst", 0), .. scored.Evidence] };
+
+    private const double MaxNamePartWeight = 1.0;
+
+    private const double MinNamePartWeight = -2.5;
+
+    /// <summary>The log-odds without building evidence, optionally without the costly name-part check.</summary>
+    private static double Logit(PreparedRecord a, PreparedRecord b, double? knownNameScore, int similarNames, bool withNameParts)
+    {
+        var name = knownNameScore ?? BestNameScore(a, b);
+        return Math.Log(RecordsPerPerson / similarNames)
+            + NameWeight(name)
+            + (withNameParts ? MiddleNameEvidence(a, b, null) : 0)
+            + DateEvidence(a.Record.DateOfBirth, b.Record.DateOfBirth, null)
+            + NationalityEvidence(a.Record.Nationalities, b.Record.Nationalities, null)
+            + GenderEvidence(a.Record.Gender, b.Record.Gender, null)
+            + IdentifierEvidence(a, b, null)
+            + NeighbourEvidence(a, b, null);
+    }
+
+    /// <summary>Spelling variants and transliterations score 0.95 and up; below that, a typo or a different person.</summary>
+    private static double NameWeight(double name) =>
+        name >= 0.95 ? 0 : name >= SameNameScore ? (name - 0.95) * 10 : Math.Max(-8, -1 - ((SameNameScore - name) * 30));
 
     private static MatchProposal Score(PreparedRecord a, PreparedRecord b, double? knownNameScore, int similarNames, bool explain)
     {
@@ -362,9 +384,8 @@ public static class EntityResolver
         var total = prior;
         evidence?.Add(new Evidence("prior", similarNames == 1 ? "no other record bears a like name" : $"{similarNames} records bear a like name", prior));
 
-        // Spelling variants and transliterations score 0.95 and up; below that, a typo or a different person.
         var name = knownNameScore ?? BestNameScore(a, b);
-        var nameWeight = name >= 0.95 ? 0 : name >= SameNameScore ? (name - 0.95) * 10 : Math.Max(-8, -1 - ((SameNameScore - name) * 30));
+        var nameWeight = NameWeight(name);
         total += nameWeight;
         if (evidence is not null)
         {

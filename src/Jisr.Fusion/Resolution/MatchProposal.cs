@@ -37,10 +37,10 @@ public sealed record ResolutionOptions
     /// <summary>Proposals below this score are dropped.</summary>
     public double Threshold { get; init; } = 0.5;
 
-    /// <summary>How many names the name index returns per name of a record.</summary>
-    public int NameCandidates { get; init; } = 25;
+    /// <summary>A name block (one name key and year) larger than this is not searched: the name alone decides nothing there.</summary>
+    public int MaxNameBlock { get; init; } = 500;
 
-    /// <summary>Name-index candidates below this name score are not considered.</summary>
+    /// <summary>Name candidates below this name score are not considered (unless they share an identifier).</summary>
     public double MinNameScore { get; init; } = 0.7;
 
     /// <summary>An identifier shared by more records than this (a switchboard, a shared family phone) blocks nothing.</summary>
