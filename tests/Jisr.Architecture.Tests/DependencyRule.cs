@@ -6,7 +6,7 @@ namespace Jisr.Architecture.Tests;
 /// <summary>
 /// The dependency rule of the architecture brief, as data: which of our assemblies each may reference, and which
 /// outside assemblies and types it must never touch. Dependencies point inward: Domain depends on nothing of ours;
-/// Policy and Matching on Domain only; Storage and Exchange never on Server or the command line; Server and the
+/// Policy and Matching on Domain only; Fusion on Domain and Matching; Storage and Exchange never on Server or the command line; Server and the
 /// command line on the rest. The Server reaches the database only through Storage's stores and services, so it
 /// never references EF Core or the database context.
 /// </summary>
@@ -30,6 +30,7 @@ public static class DependencyRule
         ["Jisr.Domain"] = ["Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "Npgsql"],
         ["Jisr.Policy"] = ["Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "Npgsql"],
         ["Jisr.Matching"] = ["Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "Npgsql"],
+        ["Jisr.Fusion"] = ["Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "Npgsql", "Microsoft.Data.Sqlite", "System.Net.Http"],
         ["Jisr.Server"] = ["Microsoft.EntityFrameworkCore", "Npgsql", "Microsoft.Data.Sqlite"],
     };
 

@@ -2,7 +2,7 @@ namespace Jisr.Architecture.Tests;
 
 public class DependencyRuleTests
 {
-    private static readonly string[] OurAssemblies = ["Jisr.Domain", "Jisr.Policy", "Jisr.Matching", "Jisr.Storage", "Jisr.Exchange", "Jisr.Server", "jisr"];
+    private static readonly string[] OurAssemblies = ["Jisr.Domain", "Jisr.Policy", "Jisr.Matching", "Jisr.Fusion", "Jisr.Storage", "Jisr.Exchange", "Jisr.Server", "jisr"];
 
     private static List<DependencyRule.AssemblyUse> Built() =>
         [.. OurAssemblies.Select(name => DependencyRule.Read(Path.Combine(AppContext.BaseDirectory, name + ".dll")))];

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using Jisr.Fusion.Graph;
+using Jisr.Fusion.Resolution;
+using Jisr.Fusion.Synthetic;
+
+namespace Jisr.Bench.Fusion;
+
+/// <summary>
+/// Fusion figures: cross-reference of N persons against N (synthetic world records split in two), neighbourhood
+/// depth 2 around degree-500 entities in a graph of a million links, and community detection on that graph.
+/// </summary>
+internal static class FusionBench
+{
+    public static void Run(string[] args)
+    {
+        var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [100_000];
+        foreach (var size in sizes.Where(s => s > 0))
+        {
+            Xref(size);
+        }
+
+        GraphFigures(links: 1_000_000);
+    }
+
+    private static void Xref(int perSide)
+    {
+        var watch = Stopwatch.StartNew();
+
+        // About two records a person: a world of `perSide` persons gives enough records for both sides.
+        var world = SyntheticWorld.Generate(new WorldOptions { Persons = perSide + (perSide / 10), Seed = 42 });
+        var probes = new List<PersonRecord>(perSide);
+        var targets = new List<PersonRecord>(perSide);
+        for (var i = 0; i < world.Records.Count && (probes.Count < perSide || targets.Count < perSide); i++)
+        {
+            (i % 2 == 0 && probes.Count < perSide ? probes : targets.Count < perSide ? targets : probes).Add(world.Records[i]);
+        }
+
+        var generated = watch.Elapsed.TotalSeconds;
+        GC.Collect();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        watch.Restart();
+        var hits = EntityResolver.CrossReference(probes, targets);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var managed = (GC.GetTotalMemory(forceFullCollection: false) - before) / (1024.0 * 1024.0);
+        var right = hits.Count(h => world.TruthOfRecord[SyntheticWorld.RecordIndex(h.A)] == world.TruthOfRecord[SyntheticWorld.RecordIndex(h.B)]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"xref {probes.Count} x {targets.Count}: {seconds:F1} s ({probes.Count / seconds:F0} probes/s, {Environment.ProcessorCount} cores), {hits.Count} hits ({(double)right / Math.Max(1, hits.Count):P1} true), world generated in {generated:F1} s, managed +{managed:F0} MB, process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB"));
+    }
+
+    private static void GraphFigures(int links)
+    {
+        // Communities of 40 entities (nine links in ten inside), plus 100 hubs of degree 500 spread over the graph.
+        var random = new Random(9);
+        var nodes = links / 4;
+        var list = new List<EntityLink>(links);
+        const int hubs = 100;
+        for (var h = 0; h < hubs; h++)
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                list.Add(new EntityLink($"hub{h}", $"e{random.Next(nodes)}", "called"));
+            }
+        }
+
+        while (list.Count < links)
+        {
+            var a = random.Next(nodes);
+            var b = random.NextDouble() < 0.9 ? (a / 40 * 40) + random.Next(40) : random.Next(nodes);
+            list.Add(new EntityLink($"e{a}", $"e{b}", "called"));
+        }
+
+        var watch = Stopwatch.StartNew();
+        var graph = LinkGraph.Build(list);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"graph: {graph.NodeCount} entities, {graph.EdgeCount} links ({graph.SelfLinksIgnored} self-links dropped, {graph.DuplicatesMerged} merged) built in {watch.Elapsed.TotalSeconds:F1} s"));
+
+        var latencies = new List<double>();
+        var sizes = new List<int>();
+        for (var round = 0; round < 10; round++)
+        {
+            for (var h = 0; h < hubs; h++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var around = graph.Neighbourhood($"hub{h}", 2, maxNodes: 50_000);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                sizes.Add(around.Distances.Count);
+            }
+        }
+
+        latencies.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"neighbourhood depth 2 around degree-500 entities ({latencies.Count} queries, {sizes.Average():F0} entities and their links each): p50 {latencies[latencies.Count / 2]:F2} ms, p99 {latencies[(int)(latencies.Count * 0.99)]:F2} ms, max {latencies[^1]:F2} ms"));
+
+        watch.Restart();
+        var communities = Louvain.Detect(graph);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"communities (Louvain): {communities.Count} in {watch.Elapsed.TotalSeconds:F1} s, modularity {communities.Modularity:F3}, {communities.Levels} levels"));
+
+        watch.Restart();
+        var components = graph.ConnectedComponents();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"connected components (QuikGraph): {components.Count} in {watch.Elapsed.TotalSeconds:F1} s"));
+
+        watch.Restart();
+        var betweenness = Centrality.Betweenness(graph, samples: 64);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"betweenness (64 sampled sources): {watch.Elapsed.TotalSeconds:F1} s, top entity {betweenness.MaxBy(kv => kv.Value).Key}; process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB"));
+    }
+}
