@@ -5,6 +5,8 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- api   [--seconds 10] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- audit [--entries 1000000] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- matching [NAMES]   (default 1000000)
+//   dotnet run --project bench/Jisr.Bench -c Release -- names-quality [TSV...]   (per-kind accuracy at the threshold vs the one-letter baseline)
+//   dotnet run --project bench/Jisr.Bench -c Release -- name-weights tests/data/names/wikidata_name_tokens_top3000.tsv > src/Jisr.Matching/Names/name-weights.tsv
 //   dotnet run --project bench/Jisr.Bench -c Release -- probe PATH-TO-SQLITE-DB   (where a record read spends its time)
 //   dotnet run --project bench/Jisr.Bench -c Release -- stix [OBJECTS]   (STIX bundle import into SQLite, default 100000)
 switch (args.FirstOrDefault())
@@ -27,6 +29,12 @@ switch (args.FirstOrDefault())
         }
 
         return 0;
+    case "names-quality":
+        QualityReport.Run(args[1..]);
+        return 0;
+    case "name-weights" when args.Length == 2:
+        QualityReport.WriteWeights(args[1], Console.Out);
+        return 0;
     case "stix":
         await Jisr.Bench.Exchange.StixImportBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
         return 0;
@@ -34,6 +42,6 @@ switch (args.FirstOrDefault())
         await ReadPathProbe.RunAsync(args[1]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS]");
+        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | names-quality [TSV...] | name-weights COUNTS-TSV | probe SQLITE-PATH | stix [OBJECTS]");
         return 2;
 }

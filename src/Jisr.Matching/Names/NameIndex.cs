@@ -219,13 +219,18 @@ internal static class BlockingKeys
         }
     }
 
-    /// <summary>A part whose skeleton has ث (T) is filed under its t and its s readings (Othmane, Osman).</summary>
+    /// <summary>
+    /// A part whose skeleton has ث (T) is filed under its t and its s readings (Othmane, Osman); one with ذ ض ظ (D)
+    /// under its d and its z readings (Dhakir, Zakir).
+    /// </summary>
     private static void AddCoarse(List<(int Part, ulong Coarse)> variants, int part, string skeleton)
     {
-        variants.Add((part, Coarse(skeleton.Replace('T', 't'))));
-        if (skeleton.Contains('T', StringComparison.Ordinal))
+        foreach (var t in skeleton.Contains('T', StringComparison.Ordinal) ? "ts" : "t")
         {
-            variants.Add((part, Coarse(skeleton.Replace('T', 's'))));
+            foreach (var d in skeleton.Contains('D', StringComparison.Ordinal) ? "dz" : "d")
+            {
+                variants.Add((part, Coarse(skeleton.Replace('T', t).Replace('D', d))));
+            }
         }
     }
 
