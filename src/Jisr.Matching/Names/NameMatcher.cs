@@ -24,6 +24,73 @@ public static class NameMatcher
     /// <summary>Whether a score calls a match (<see cref="MatchThreshold"/>).</summary>
     public static bool IsMatch(double score) => score >= MatchThreshold;
 
+    /// <summary>
+    /// Whether a query names only part of a person: fewer than two name parts besides initials (Bouzid, بوزيد,
+    /// "Smail B."). Such a query can list who carries the part, never decide a match.
+    /// </summary>
+    public static bool IsPartial(string? name) => IsPartial(NameParser.Parse(name));
+
+    public static bool IsPartial(IReadOnlyList<NameToken> name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var parts = 0;
+        foreach (var token in name)
+        {
+            parts += token.IsInitial ? 0 : 1;
+        }
+
+        return parts < 2;
+    }
+
+    /// <summary>
+    /// How well <paramref name="candidate"/> carries the parts of a partial <paramref name="query"/>, in [0, 1]: 0
+    /// when a part or an initial has no counterpart; otherwise the parts' similarity weighted by their frequency
+    /// weight (exact before variant, rare parts before common ones).
+    /// </summary>
+    public static double Carried(IReadOnlyList<NameToken> query, IReadOnlyList<NameToken> candidate)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(candidate);
+        double carried = 0, weights = 0;
+        var used = 0UL;
+        for (var i = 0; i < Math.Min(query.Count, 8); i++)
+        {
+            var best = 0.0;
+            var bestAt = -1;
+            for (var j = 0; j < Math.Min(candidate.Count, 64); j++)
+            {
+                if ((used & (1UL << j)) != 0)
+                {
+                    continue;
+                }
+
+                var similarity = TokenSimilarity.Of(query[i], candidate[j]);
+                if (similarity > best)
+                {
+                    (best, bestAt) = (similarity, j);
+                }
+            }
+
+            if (bestAt < 0 || best < (query[i].IsInitial ? 0.8 : CarriedPart))
+            {
+                return 0;
+            }
+
+            used |= 1UL << bestAt;
+            if (!query[i].IsInitial)
+            {
+                carried += best * candidate[bestAt].Weight;
+                weights += candidate[bestAt].Weight;
+            }
+        }
+
+        // Rare parts first: the weight itself counts, not only the share.
+        return weights > 0 ? (carried / weights * 0.5) + (0.5 * Math.Min(1, carried)) : 0;
+    }
+
+    /// <summary>The part similarity from which a candidate carries a partial query's part (Bouzid, Bouzide, بوزيد).</summary>
+    private const double CarriedPart = 0.8;
+
     /// <summary>How little a kunya (Abu X) the other name lacks counts against it: an alias form, not a contradiction.</summary>
     private const double MissingKunyaFactor = 0.1;
 

@@ -112,7 +112,7 @@ public static class NameParser
             }
 
             // Ahmad Jan, Adam Khan, Akhund Zada, Noor Zai: one part that a shorter spelling writes without its suffix.
-            var isPersianSuffix = arabic ? PersianSuffixArabic.Contains(word) : PersianSuffixLatin.Contains(word);
+            var isPersianSuffix = IsPersianSuffix(word);
             if (isPersianSuffix && merged.Count > 0 && !IsJoining(merged[^1]) && kinds[^1] == NamePartKind.Name)
             {
                 bare[^1] ??= merged[^1];
@@ -169,17 +169,43 @@ public static class NameParser
     /// </summary>
     private static List<string> WithoutTitles(List<string> words)
     {
+        if (!words.Exists(Titles.Contains))
+        {
+            return words; // the common case, without a copy
+        }
+
         // Akhund Zada is a name part (Akhundzada), not the title Akhund.
-        var kept = words.Where((w, i) => !Titles.Contains(w) || (i + 1 < words.Count && (PersianSuffixLatin.Contains(words[i + 1]) || PersianSuffixArabic.Contains(words[i + 1])))).ToList();
+        var kept = new List<string>(words.Count);
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!Titles.Contains(words[i]) || (i + 1 < words.Count && IsPersianSuffix(words[i + 1])))
+            {
+                kept.Add(words[i]);
+            }
+        }
+
         return kept.Count > 0 ? kept : words;
     }
+
+    private static bool IsPersianSuffix(string word) => Array.IndexOf(PersianSuffixLatin, word) >= 0 || Array.IndexOf(PersianSuffixArabic, word) >= 0;
 
     /// <summary>Noorzai, Barakzai, Sulaiman Khel, نورزی: a tribe's name ends in -zai or -khel after a stem of three letters or more.</summary>
     private static bool IsTribal(string word)
     {
-        string[] endings = IsArabic(word) ? ["زي", "خيل"] : ["zai", "zay", "khel", "khail"];
-        return endings.Any(e => word.Length >= e.Length + 3 && word.EndsWith(e, StringComparison.Ordinal));
+        foreach (var ending in IsArabic(word) ? TribalArabic : TribalLatin)
+        {
+            if (word.Length >= ending.Length + 3 && word.EndsWith(ending, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
+
+    private static readonly string[] TribalLatin = ["zai", "zay", "khel", "khail"];
+
+    private static readonly string[] TribalArabic = ["زي", "خيل"];
 
     /// <summary>
     /// A Persian or Pashto suffix written into the word (Walijan, Akhundzada, Noorzai, نورزی), or the second half of
@@ -193,15 +219,20 @@ public static class NameParser
             return null; // Abdullah is not Abd
         }
 
-        foreach (var suffix in arabic ? PersianSuffixArabic.Concat(FusedCompoundArabic) : PersianSuffixLatin.Concat(FusedCompoundLatin))
-        {
-            if (word.Length >= suffix.Length + 3 && word.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                return word[..^suffix.Length];
-            }
-        }
+        return Stem(word, arabic ? PersianSuffixArabic : PersianSuffixLatin) ?? Stem(word, arabic ? FusedCompoundArabic : FusedCompoundLatin);
 
-        return null;
+        static string? Stem(string word, string[] suffixes)
+        {
+            foreach (var suffix in suffixes)
+            {
+                if (word.Length >= suffix.Length + 3 && word.EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    return word[..^suffix.Length];
+                }
+            }
+
+            return null;
+        }
     }
 
     /// <summary>
