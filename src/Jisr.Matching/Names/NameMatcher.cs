@@ -134,7 +134,8 @@ public static class NameMatcher
             return new MatchExplanation(0, [], [], "one of the names has no readable part");
         }
 
-        var (shorter, longer) = a.Count <= b.Count ? (a, b) : (b, a);
+        // The same orientation whichever name comes first, so the score is symmetric even where long names are cut.
+        var (shorter, longer) = a.Count < b.Count || (a.Count == b.Count && Precedes(a, b)) ? (a, b) : (b, a);
         var n = Math.Min(shorter.Count, 6);
         var m = Math.Min(longer.Count, 8);
         Span<double> sims = stackalloc double[n * m];
@@ -163,7 +164,7 @@ public static class NameMatcher
             longerCredit[best[i]] = credit;
             shortExplained += x.Weight * credit;
             shortTotal += Missing(x, credit);
-            evidence += credit * (x.Weight + y.Weight) / 2;
+            evidence += x.IsInitial || y.IsInitial ? 0 : credit * (x.Weight + y.Weight) / 2; // an initial identifies nobody
         }
 
         double longExplained = 0, longTotal = 0;
@@ -197,6 +198,20 @@ public static class NameMatcher
         var unmatched = longer.Where((_, j) => !used.Contains(j)).Select(t => t.Original).ToList();
         var summary = $"{parts.Count(p => p.Similarity >= 0.8)} of {parts.Count} parts match" + (unmatched.Count > 0 ? $"; extra parts: {string.Join(", ", unmatched)}" : string.Empty);
         return new MatchExplanation(score, parts, unmatched, summary);
+    }
+
+    private static bool Precedes(IReadOnlyList<NameToken> a, IReadOnlyList<NameToken> b)
+    {
+        for (var i = 0; i < a.Count; i++)
+        {
+            var order = string.CompareOrdinal(a[i].Original, b[i].Original);
+            if (order != 0)
+            {
+                return order < 0;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>How much of a part a similarity explains: nothing below a spelling that could be another name, all of it for a sure match.</summary>
