@@ -23,7 +23,6 @@ public sealed class PersonNameIndex : IDisposable
 
     private readonly PersonNames _names;
     private readonly EntityCache _entities;
-    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _build = new(1, 1);
     private readonly Lock _lock = new();
     private Snapshot? _snapshot;
@@ -32,11 +31,10 @@ public sealed class PersonNameIndex : IDisposable
     private long _lastSync;
     private int _syncing;
 
-    public PersonNameIndex(PersonNames names, EntityCache entities, TimeProvider time)
+    public PersonNameIndex(PersonNames names, EntityCache entities)
     {
         _names = names;
         _entities = entities;
-        _time = time;
         _entities.Forgotten += Remove;
     }
 
@@ -169,8 +167,9 @@ public sealed class PersonNameIndex : IDisposable
     /// <summary>At most once per <see cref="SyncInterval"/>, in the background: compares the stored persons with what the index holds.</summary>
     private void SyncSoon()
     {
-        var now = _time.GetTimestamp();
-        if (_time.GetElapsedTime(Interlocked.Read(ref _lastSync), now) < SyncInterval || Interlocked.CompareExchange(ref _syncing, 1, 0) != 0)
+        // Wall time of the process, not the node's (possibly adjusted) domain clock: this is an operational interval.
+        var now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _lastSync) < (long)SyncInterval.TotalMilliseconds || Interlocked.CompareExchange(ref _syncing, 1, 0) != 0)
         {
             return;
         }
