@@ -6,6 +6,8 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- audit [--entries 1000000] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- matching [NAMES]   (default 1000000)
 //   dotnet run --project bench/Jisr.Bench -c Release -- fusion [PERSONS-PER-SIDE...]   (xref N x N, default 100000; then the 1,000,000-link graph)
+//   dotnet run --project bench/Jisr.Bench -c Release -- names-quality [TSV...]   (per-kind accuracy at the threshold vs the one-letter baseline)
+//   dotnet run --project bench/Jisr.Bench -c Release -- name-weights tests/data/names/wikidata_name_tokens_top3000.tsv > src/Jisr.Matching/Names/name-weights.tsv
 //   dotnet run --project bench/Jisr.Bench -c Release -- probe PATH-TO-SQLITE-DB   (where a record read spends its time)
 //   dotnet run --project bench/Jisr.Bench -c Release -- stix [OBJECTS]   (STIX bundle import into SQLite, default 100000)
 //   dotnet run --project bench/Jisr.Bench -c Release -- federation [RELEASES] [BACKLOG]   (two nodes over HTTPS; default 200, 10000)
@@ -33,6 +35,12 @@ switch (args.FirstOrDefault())
     case "fusion":
         Jisr.Bench.Fusion.FusionBench.Run(args[1..]);
         return 0;
+    case "names-quality":
+        QualityReport.Run(args[1..]);
+        return 0;
+    case "name-weights" when args.Length == 2:
+        QualityReport.WriteWeights(args[1], Console.Out);
+        return 0;
     case "stix":
         await Jisr.Bench.Exchange.StixImportBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
         return 0;
@@ -48,6 +56,6 @@ switch (args.FirstOrDefault())
         await ReadPathProbe.RunAsync(args[1]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS] | federation [RELEASES] [BACKLOG] | taxii [OBJECTS] | fusion [PERSONS-PER-SIDE...]");
+        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS] | federation [RELEASES] [BACKLOG] | taxii [OBJECTS] | fusion [PERSONS-PER-SIDE...] | names-quality [TSV...] | name-weights COUNTS-TSV");
         return 2;
 }

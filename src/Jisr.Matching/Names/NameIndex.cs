@@ -56,7 +56,8 @@ public sealed class NameIndex<TId>
             tokens.Add(Compact(parsed));
             keys.Clear();
             BlockingKeys.Of(parsed, keys);
-            foreach (var key in keys)
+            BlockingKeys.OfParts(parsed, keys);
+            foreach (var key in keys.Distinct())
             {
                 pairs.Add((key, entry));
             }
@@ -138,6 +139,48 @@ public sealed class NameIndex<TId>
         return results;
     }
 
+    /// <summary>
+    /// For a partial query (<see cref="NameMatcher.IsPartial(string?)"/>: one name part, perhaps with initials, such
+    /// as a family name alone or a given name and a family initial): the indexed names that carry that part in any
+    /// script, best first: the closer the part (exact before variant) and the rarer, the higher, then by score.
+    /// Scores are <see cref="NameMatcher.Score(string?, string?)"/>; callers must not call them a match.
+    /// </summary>
+    public IReadOnlyList<NameCandidate<TId>> QueryPartial(string? name, int k)
+    {
+        var parsed = NameParser.Parse(name);
+        var parts = parsed.Where(t => !t.IsInitial).ToList();
+        if (parts.Count == 0 || k <= 0)
+        {
+            return [];
+        }
+
+        var keys = new List<ulong>(8);
+        BlockingKeys.OfParts(parts, keys);
+        var seen = new HashSet<int>();
+        foreach (var key in keys.Distinct())
+        {
+            var at = Array.BinarySearch(_keys, key);
+            for (var p = at >= 0 ? _offsets[at] : 0; at >= 0 && p < _offsets[at + 1] && seen.Count < MaxCandidates; p++)
+            {
+                seen.Add(_postings[p]);
+            }
+        }
+
+        var query = Compact(parsed);
+        var ranked = new List<(int Entry, double Carried, double Score)>();
+        foreach (var entry in seen)
+        {
+            var carried = NameMatcher.Carried(query, _tokens[entry]);
+            if (carried > 0)
+            {
+                ranked.Add((entry, carried, NameMatcher.Score(query, _tokens[entry])));
+            }
+        }
+
+        return [.. ranked.OrderByDescending(r => r.Carried).ThenByDescending(r => r.Score).Take(k)
+            .Select(r => new NameCandidate<TId>(_ids[r.Entry], _names[r.Entry], r.Score))];
+    }
+
     /// <summary>Whether the entry <paramref name="id"/> is among the candidates <paramref name="name"/> reaches through the blocking keys (before the cap).</summary>
     public bool Contains(string? name, TId id)
     {
@@ -201,7 +244,7 @@ internal static class BlockingKeys
         {
             foreach (var (_, coarse) in variants)
             {
-                keys.Add(Mix(coarse, 0x9E3779B97F4A7C15UL));
+                keys.Add(Mix(coarse, PartSalt));
             }
 
             return;
@@ -219,13 +262,18 @@ internal static class BlockingKeys
         }
     }
 
-    /// <summary>A part whose skeleton has ث (T) is filed under its t and its s readings (Othmane, Osman).</summary>
+    /// <summary>
+    /// A part whose skeleton has ث (T) is filed under its t and its s readings (Othmane, Osman); one with ذ ض ظ (D)
+    /// under its d and its z readings (Dhakir, Zakir).
+    /// </summary>
     private static void AddCoarse(List<(int Part, ulong Coarse)> variants, int part, string skeleton)
     {
-        variants.Add((part, Coarse(skeleton.Replace('T', 't'))));
-        if (skeleton.Contains('T', StringComparison.Ordinal))
+        foreach (var t in skeleton.Contains('T', StringComparison.Ordinal) ? "ts" : "t")
         {
-            variants.Add((part, Coarse(skeleton.Replace('T', 's'))));
+            foreach (var d in skeleton.Contains('D', StringComparison.Ordinal) ? "dz" : "d")
+            {
+                variants.Add((part, Coarse(skeleton.Replace('T', t).Replace('D', d))));
+            }
         }
     }
 
@@ -261,6 +309,33 @@ internal static class BlockingKeys
 
         return value;
     }
+
+    /// <summary>One key per part (and its bare and alternative readings): what a partial query looks up.</summary>
+    public static void OfParts(IReadOnlyList<NameToken> tokens, List<ulong> keys)
+    {
+        var variants = new List<(int Part, ulong Coarse)>(4);
+        for (var i = 0; i < Math.Min(tokens.Count, MaxParts * 2); i++)
+        {
+            if (tokens[i].IsInitial)
+            {
+                continue;
+            }
+
+            variants.Clear();
+            AddCoarse(variants, i, tokens[i].Skeleton);
+            if (tokens[i].BareSkeleton is { } bare)
+            {
+                AddCoarse(variants, i, bare);
+            }
+
+            foreach (var (_, coarse) in variants)
+            {
+                keys.Add(Mix(coarse, PartSalt));
+            }
+        }
+    }
+
+    private const ulong PartSalt = 0x9E3779B97F4A7C15UL;
 
     private static ulong Mix(ulong a, ulong b) => unchecked(Finish((a * 0xBF58476D1CE4E5B9UL) ^ (b + 0x94D049BB133111EBUL + (a << 6) + (a >> 2))));
 

@@ -13,20 +13,55 @@ public static class NameParser
 {
     public const int MaxNameLength = 512;
 
+    private const double InitialWeight = 0.5;
+
     /// <summary>Marks where two parts were joined in a Latin token (abd·latif), so no digraph forms across it (d + j is not dj).</summary>
     public const char Joint = '\u00B7';
 
-    private static readonly HashSet<string> Articles = new(StringComparer.Ordinal) { "al", "el", "ul", "al'", "el'", "ad", "ed", "ar", "er", "as", "es", "at", "et", "az", "ez", "an", "en", "ash", "esh", "d", "l", "la", "le", "de", "del", "da", "dos", "das" };
+    private static readonly HashSet<string> Articles = new(StringComparer.Ordinal) { "al", "el", "ul", "ur", "u", "ud", "us", "uz", "al'", "el'", "ad", "ed", "ar", "er", "as", "es", "at", "et", "az", "ez", "an", "en", "ash", "esh", "d", "l", "la", "le", "de", "del", "da", "dos", "das" };
 
     /// <summary>Particles that belong to the next part of the name: written joined or apart, they are one part.</summary>
     private static readonly HashSet<string> JoiningLatin = new(StringComparer.Ordinal) { "ben", "bin", "ibn", "bent", "bint", "ould", "ait", "ayt", "bou", "bu", "abou", "abu", "abo", "abd", "abdel", "abdul", "abdal", "abdou", "abdu", "abdoul", "abdelal", "oum", "umm", "sidi", "moulay", "mulay", "lalla", "ag", "ag'" };
 
-    private static readonly HashSet<string> JoiningArabic = new(StringComparer.Ordinal) { "بن", "ابن", "بنت", "ولد", "ايت", "بو", "ابو", "عبد", "ام", "سيدي", "مولاي", "للا" };
+    private static readonly HashSet<string> JoiningArabic = new(StringComparer.Ordinal) { "بن", "ابن", "بنت", "ولد", "ايت", "بو", "ابو", "عبد", "ام", "سيدي", "مولاي", "للا", "اغ" };
 
     /// <summary>Second halves of compounds such as Nour ed-Dine, Salah ad-Din, Saif al-Islam: joined to the part before.</summary>
-    private static readonly HashSet<string> CompoundSuffixLatin = new(StringComparer.Ordinal) { "din", "dine", "deen", "dinne", "eddine", "eddin", "addin", "uddin", "eddyne", "islam", "allah", "ellah", "llah", "ullah", "ollah" };
+    private static readonly HashSet<string> CompoundSuffixLatin = new(StringComparer.Ordinal) { "din", "dine", "deen", "dinne", "eddine", "eddin", "addin", "uddin", "eddyne", "islam", "allah", "ellah", "llah", "ullah", "ollah", "ulla", "ulah", "illah" };
 
     private static readonly HashSet<string> CompoundSuffixArabic = new(StringComparer.Ordinal) { "دين", "الدين", "اسلام", "الاسلام", "الله", "لله" };
+
+    /// <summary>Persian and Pashto suffixes of a name part (son of, of the tribe, dear, lord), written joined or apart.</summary>
+    private static readonly string[] PersianSuffixLatin = ["zadeh", "zada", "zade", "zai", "zay", "khan", "khel", "jan"];
+
+    private static readonly string[] PersianSuffixArabic = ["زاده", "زي", "خان", "خيل", "جان"];
+
+    /// <summary>Second halves of compounds written into one word (Nasiruddin, Hidayatullah, خيرالله).</summary>
+    private static readonly string[] FusedCompoundLatin = ["uddin", "eddine", "eddin", "addin", "uddeen", "ullah", "ollah", "allah", "ulla"];
+
+    private static readonly string[] FusedCompoundArabic = ["الدين", "الله"];
+
+    /// <summary>"father of / mother of": a kunya, a name form of its own.</summary>
+    private static readonly HashSet<string> Kunya = new(StringComparer.Ordinal) { "abou", "abu", "abo", "oum", "umm", "ابو", "ام" };
+
+    /// <summary>
+    /// Titles, ranks, honorifics and list fillers in Latin (English, French) and Arabic script, as folded words.
+    /// Kept out: words that are also common names (Hafiz, Sayyid, Agha, Mir, Akhund).
+    /// </summary>
+    private static readonly HashSet<string> Titles = new(StringComparer.Ordinal)
+    {
+        "dr", "doctor", "docteur", "prof", "professor", "professeur",
+        "haji", "hajji", "hadji", "hadj", "hajj", "haj", "alhaj", "alhaji", "alhajj", "elhadj",
+        "mullah", "mulla", "mulah", "mollah", "molla", "molah", "mola", "mawlana", "maulana", "moulana",
+        "maulavi", "maulvi", "mawlawi", "mawlavi", "moulavi", "moulvi", "maulawi", "mowlawi", "molvi",
+        "sheikh", "shaykh", "shaikh", "sheik", "cheikh", "chaikh", "shekh",
+        "qari", "qary", "imam", "mufti", "ustad", "ustadh", "ustaz", "sahib", "saheb", "akhund", "akhoond", "akhun",
+        "general", "gen", "colonel", "col", "lieutenant", "lt", "major", "maj", "captain", "capt", "capitaine", "commandant", "brigadier", "brig",
+        "mr", "mrs", "ms", "mme", "mlle", "monsieur", "madame",
+        "dit", "alias", "aka", "fnu", "mnu", "lnu", "na", "nee", "ne", "born", "in",
+        "الحاج", "حاج", "حاجي", "الحاجي", "ملا", "الملا", "مولوي", "المولوي", "مولانا", "الشيخ", "شيخ", "قاري", "القاري", "امام", "الامام",
+        "الدكتور", "دكتور", "د", "المفتي", "مفتي", "استاد", "استاذ", "الاستاذ", "صاحب", "اخوند",
+        "العقيد", "عقيد", "اللواء", "لواء", "العميد", "الفريق", "المقدم", "مقدم", "الرائد", "النقيب", "جنرال", "الجنرال",
+    };
 
     public static IReadOnlyList<NameToken> Parse(string? name)
     {
@@ -36,9 +71,10 @@ public static class NameParser
         }
 
         var text = UnicodeText.WithoutLoneSurrogates(name.Length > MaxNameLength ? name[..MaxNameLength] : name);
-        var words = SplitWords(text);
+        var words = WithoutTitles(SplitWords(text));
         var merged = new List<string>();
         var bare = new List<string?>();
+        var kinds = new List<NamePartKind>();
         for (var i = 0; i < words.Count; i++)
         {
             var word = words[i];
@@ -65,20 +101,42 @@ public static class NameParser
             var isSuffix = arabic ? CompoundSuffixArabic.Contains(words[i]) || CompoundSuffixArabic.Contains(word) : CompoundSuffixLatin.Contains(word);
             if (isSuffix && merged.Count > 0)
             {
+                // Nasir ud-Din, Hidayat Ullah: an alias often keeps only the first half (Naseer, Hidayat).
+                if (kinds[^1] == NamePartKind.Name && !merged[^1].StartsWith("abd", StringComparison.Ordinal) && !merged[^1].StartsWith("عبد", StringComparison.Ordinal))
+                {
+                    bare[^1] ??= merged[^1];
+                }
+
                 merged[^1] += arabic ? word : Joint + SuffixCore(word);
+                continue;
+            }
+
+            // Ahmad Jan, Adam Khan, Akhund Zada, Noor Zai: one part that a shorter spelling writes without its suffix.
+            var isPersianSuffix = IsPersianSuffix(word);
+            if (isPersianSuffix && merged.Count > 0 && !IsJoining(merged[^1]) && kinds[^1] == NamePartKind.Name)
+            {
+                bare[^1] ??= merged[^1];
+                merged[^1] += (arabic ? string.Empty : Joint.ToString()) + word;
+                if (word is "zai" or "zay" or "khel" or "زي" or "خيل")
+                {
+                    kinds[^1] = NamePartKind.Tribe;
+                }
+
                 continue;
             }
 
             if (merged.Count > 0 && IsJoining(merged[^1]) && !IsJoining(word))
             {
-                bare[^1] = Patronymic.Contains(merged[^1]) ? word : null;
-                merged[^1] = JoinedPrefix(merged[^1]) + (IsArabic(word) ? string.Empty : Joint.ToString()) + word;
+                var particle = merged[^1];
+                bare[^1] = Patronymic.Contains(particle) || Kunya.Contains(particle) ? word : null;
+                kinds[^1] = Patronymic.Contains(particle) ? NamePartKind.Patronymic : Kunya.Contains(particle) ? NamePartKind.Kunya : NamePartKind.Name;
+                merged[^1] = JoinedPrefix(particle) + (IsArabic(word) ? string.Empty : Joint.ToString()) + word;
                 continue;
             }
 
             merged.Add(word);
-
-            bare.Add(arabic ? null : WithoutFusedArticle(word));
+            kinds.Add(IsTribal(word) ? NamePartKind.Tribe : NamePartKind.Name);
+            bare.Add(arabic ? WithoutPersianSuffix(word) : WithoutFusedArticle(word) ?? WithoutPersianSuffix(word));
         }
 
         var tokens = new List<NameToken>(merged.Count);
@@ -93,11 +151,88 @@ public static class NameParser
             }
 
             var spelling = arabic ? part : Skeletons.LatinSpelling(part);
-            var bareSkeleton = bare[k] is { } b ? (arabic ? Skeletons.OfArabic(b) : Skeletons.OfLatin(b)) : null;
-            tokens.Add(new NameToken(part, spelling, skeleton, arabic, !arabic && part.Length == 1, bareSkeleton));
+            var bareSkeleton = bare[k] is { } b ? (IsArabic(b) ? Skeletons.OfArabic(b) : Skeletons.OfLatin(b)) : null;
+
+            // A father's name or a kunya identifies as much as the name in it (ben Mohamed, Abu Mohammed are common).
+            // An initial stands for many names: half the weight of a part.
+            var initial = !arabic && part.Length == 1;
+            var weight = initial ? InitialWeight : kinds[k] != NamePartKind.Name && bareSkeleton is not null ? NameFrequencies.WeightOf(bareSkeleton) : NameFrequencies.WeightOf(skeleton);
+            tokens.Add(new NameToken(part, spelling, skeleton, arabic, initial, bareSkeleton) { Weight = weight, Kind = kinds[k] });
         }
 
         return tokens;
+    }
+
+    /// <summary>
+    /// Titles, honorifics and fillers (Dr., Haji, Mullah, Maulavi, Sheikh, Qari, General, الحاج, ملا; "dit", "FNU")
+    /// are not name parts: they are left out, unless the name has nothing else.
+    /// </summary>
+    private static List<string> WithoutTitles(List<string> words)
+    {
+        if (!words.Exists(Titles.Contains))
+        {
+            return words; // the common case, without a copy
+        }
+
+        // Akhund Zada is a name part (Akhundzada), not the title Akhund.
+        var kept = new List<string>(words.Count);
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!Titles.Contains(words[i]) || (i + 1 < words.Count && IsPersianSuffix(words[i + 1])))
+            {
+                kept.Add(words[i]);
+            }
+        }
+
+        return kept.Count > 0 ? kept : words;
+    }
+
+    private static bool IsPersianSuffix(string word) => Array.IndexOf(PersianSuffixLatin, word) >= 0 || Array.IndexOf(PersianSuffixArabic, word) >= 0;
+
+    /// <summary>Noorzai, Barakzai, Sulaiman Khel, نورزی: a tribe's name ends in -zai or -khel after a stem of three letters or more.</summary>
+    private static bool IsTribal(string word)
+    {
+        foreach (var ending in IsArabic(word) ? TribalArabic : TribalLatin)
+        {
+            if (word.Length >= ending.Length + 3 && word.EndsWith(ending, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] TribalLatin = ["zai", "zay", "khel", "khail"];
+
+    private static readonly string[] TribalArabic = ["زي", "خيل"];
+
+    /// <summary>
+    /// A Persian or Pashto suffix written into the word (Walijan, Akhundzada, Noorzai, نورزی), or the second half of
+    /// a compound (Nasiruddin, Hidayatullah, نصيرالدين): the stem, or null.
+    /// </summary>
+    private static string? WithoutPersianSuffix(string word)
+    {
+        var arabic = IsArabic(word);
+        if (word.StartsWith(arabic ? "عبد" : "abd", StringComparison.Ordinal))
+        {
+            return null; // Abdullah is not Abd
+        }
+
+        return Stem(word, arabic ? PersianSuffixArabic : PersianSuffixLatin) ?? Stem(word, arabic ? FusedCompoundArabic : FusedCompoundLatin);
+
+        static string? Stem(string word, string[] suffixes)
+        {
+            foreach (var suffix in suffixes)
+            {
+                if (word.Length >= suffix.Length + 3 && word.EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    return word[..^suffix.Length];
+                }
+            }
+
+            return null;
+        }
     }
 
     /// <summary>
@@ -121,7 +256,7 @@ public static class NameParser
     }
 
     /// <summary>"son of / daughter of": a father's name that one service writes with the particle and another without.</summary>
-    private static readonly HashSet<string> Patronymic = new(StringComparer.Ordinal) { "ben", "bin", "ibn", "bent", "bint", "ould", "بن", "ابن", "بنت", "ولد" };
+    private static readonly HashSet<string> Patronymic = new(StringComparer.Ordinal) { "ben", "bin", "ibn", "bent", "bint", "ould", "ag", "بن", "ابن", "بنت", "ولد", "اغ" };
 
 
     private static bool IsJoining(string word) => JoiningLatin.Contains(word) || JoiningArabic.Contains(word);
@@ -241,7 +376,16 @@ public static class NameParser
         {
             if (current.Length > 0)
             {
-                words.Add(current.ToString());
+                var word = current.ToString();
+
+                // محمدعبد البصير: "Abd" run into the name before it belongs to the name after it.
+                if (word.Length >= 6 && word.EndsWith("عبد", StringComparison.Ordinal))
+                {
+                    words.Add(word[..^3]);
+                    word = "عبد";
+                }
+
+                words.Add(word);
                 current.Clear();
             }
         }
@@ -282,8 +426,26 @@ public static class NameParser
                 return '\u0647'; // ta marbuta; Urdu heh goal, teh marbuta goal, heh doachashmee; Kurdish ae
             case 0x06A9 or 0x06AA:
                 return '\u0643';
-            case 0x06AF:
-                return '\u0643'; // Persian gaf
+            case 0x06AF or 0x06AB or 0x06AD or 0x06B3 or 0x06B1:
+                return '\u06AF'; // Persian and Pashto gaf, Maghrebi gaf: g, its own letter
+            case 0x067C:
+                return '\u062A'; // Pashto tteh
+            case 0x0689:
+                return '\u062F'; // Pashto ddal
+            case 0x0693:
+                return '\u0631'; // Pashto rreh
+            case 0x0696 or 0x0681:
+                return '\u0632'; // Pashto rzheh, dze
+            case 0x069A:
+                return '\u0634'; // Pashto xin
+            case 0x0685:
+                return '\u0633'; // Pashto tse
+            case 0x06BC:
+                return '\u0646'; // Pashto rnoon
+            case 0x06D0 or 0x06CD or 0x06CE:
+                return '\u064A'; // Pashto e, ey; Kurdish yeh
+            case 0x06C0:
+                return '\u0647'; // heh with yeh above (Persian ezafe)
             case 0x067E:
                 return '\u0628'; // Persian pe
             case 0x0686:

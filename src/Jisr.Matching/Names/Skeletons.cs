@@ -6,7 +6,7 @@ namespace Jisr.Matching.Names;
 /// Consonant skeletons in one alphabet for both scripts. Arabic script writes consonants and long vowels; Latin
 /// transliterations add short vowels and disagree on how to write sounds (ou/u/w, ch/sh, kh, gh, dj/j/g, q/k). The
 /// skeleton keeps what all of them share: the consonants, each in one letter, doubles collapsed.
-/// Letters: b t T j h x d r z s S f k l m n g (T = tha, g = ghain), nothing for vowels, semivowels, ayn and hamza.
+/// Letters: b t T j h x d D r z s S f k l m n g (T = tha, D = dhal, dad and za, g = ghain), nothing for vowels, semivowels, ayn and hamza.
 /// </summary>
 public static class Skeletons
 {
@@ -24,14 +24,16 @@ public static class Skeletons
                 '\u062C' => 'j', // ج
                 '\u062D' => 'h', // ح
                 '\u062E' => 'x', // خ
-                '\u062F' or '\u0630' or '\u0636' => 'd', // د ذ ض
+                '\u062F' => 'd', // د
+                '\u0630' or '\u0636' or '\u0638' => 'D', // ذ ض ظ: written d or dh in Arabic, z in Persian and Urdu (Zia, Zakir)
                 '\u0631' => 'r', // ر
-                '\u0632' or '\u0638' => 'z', // ز ظ
+                '\u0632' => 'z', // ز
                 '\u0633' or '\u0635' => 's', // س ص
                 '\u0634' => 'S', // ش
                 '\u063A' => 'g', // غ
                 '\u0641' => 'f', // ف
                 '\u0642' or '\u0643' => 'k', // ق ك
+                '\u06AF' => 'j', // گ: written g, as Latin g is read
                 '\u0644' => 'l', // ل
                 '\u0645' => 'm', // م
                 '\u0646' => 'n', // ن
@@ -78,7 +80,7 @@ public static class Skeletons
                     Append(builder, 'd');
                     i++;
                     continue;
-                case 'd' when next == 'j' || next == 'z':
+                case 'd' when next == 'j': // dz is d + z in Persian and Pashto names (Ahmadzai, Akhundzada)
                     Append(builder, 'j');
                     i++;
                     continue;

@@ -205,11 +205,14 @@ internal static class Levenshtein
             ('t', 'd') or ('d', 't') => 0.5,
             ('T', 't') or ('t', 'T') => 0.2, // ث: Othmane / Otmane
             ('T', 's') or ('s', 'T') => 0.3, // ث: Othmane / Osman
+            ('D', 'd') or ('d', 'D') => 0.15, // ذ ض ظ: Dhakir, Dahir
+            ('D', 'z') or ('z', 'D') => 0.25, // ذ ض ظ in Persian and Urdu: Zakir, Zia, Nazim
             ('k', 'x') or ('x', 'k') => 0.4,
             ('h', 'x') or ('x', 'h') => 0.4,
             ('g', 'j') or ('j', 'g') => 0.4,
             ('g', 'r') or ('r', 'g') => 0.5, // غ written r in Maghrebi spellings (Rhali)
             ('g', 'k') or ('k', 'g') => 0.5,
+            ('j', 'k') or ('k', 'j') => 0.5, // g for ق (Gasmi), gaf written with kaf (كل, Gul)
             ('j', 'z') or ('z', 'j') => 0.5,
             ('S', 'j') or ('j', 'S') => 0.6,
             ('d', 'z') or ('z', 'd') => 0.5,

@@ -11,7 +11,7 @@ public static class PersonEndpoints
     {
         api.MapGroup("/persons").WithTags("Persons")
             .MapGet("/match", MatchAsync).WithName("MatchPersons").RequirePurpose()
-            .ListsItems<PersonMatchResponse>("Find persons by name in any script", "Persons you may see whose names match (محمد بن أحمد العلمي / MOHAMED EL ALAMI / Muhammad Ahmad Al-Alami), best first, each with a score in [0,1] and the part-by-part reasons.")
+            .ListsItems<PersonMatchResponse>("Find persons by name in any script", "Persons you may see whose names match (محمد بن أحمد العلمي / MOHAMED EL ALAMI / Muhammad Ahmad Al-Alami), best first, each with a score in [0,1], the part-by-part reasons and the decision: `match` at or above the one threshold (0.74), `possible` below it. A partial name (a family name alone, or a given name and an initial) lists the persons carrying that part, rare and exact first, always `possible`.")
             .QueryParameter("name", "The name to match, in Arabic or Latin script.", required: true);
         return api;
     }
@@ -25,6 +25,7 @@ public static class PersonEndpoints
             Math.Round(m.Score, 4),
             m.MatchedName,
             m.Explanation.Summary,
-            [.. m.Explanation.Parts.Select(p => new PersonMatchPart(p.A, p.B, Math.Round(p.Similarity, 4), p.How))]))]);
+            [.. m.Explanation.Parts.Select(p => new PersonMatchPart(p.A, p.B, Math.Round(p.Similarity, 4), p.How))],
+            m.Decision))]);
     }
 }

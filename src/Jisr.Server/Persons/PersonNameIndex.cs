@@ -7,82 +7,260 @@ namespace Jisr.Server.Persons;
 
 /// <summary>
 /// The node's candidate index over every person name it holds, whatever agency holds it: it only proposes
-/// candidates, and the caller's policy filter decides which of them the caller sees. Built from the database on first
-/// use; persons created through this node's API are added as they are stored, and the index is rebuilt once the
-/// additions grow large. Persons written by another process (the CLI) appear after the node restarts.
+/// candidates, and the caller's policy filter decides which of them the caller sees. One index per holding agency,
+/// each asked for its own best candidates, so a large agency's names cannot push a small agency's out of the
+/// candidates before the policy filter runs. Built from the database on first use; persons created through this node
+/// are added as they are stored, persons deleted (the retention purge) leave at once, and persons written by another
+/// process of the same database (the CLI, a second node) are picked up by a background check at most
+/// <see cref="SyncInterval"/> after a query.
 /// </summary>
-public sealed class PersonNameIndex(PersonNames names)
+public sealed class PersonNameIndex : IDisposable
 {
+    /// <summary>How often a query may trigger the cheap check for persons written by another process.</summary>
+    public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
+
     private const int RebuildAfter = 20_000;
 
+    private readonly PersonNames _names;
+    private readonly EntityCache _entities;
     private readonly SemaphoreSlim _build = new(1, 1);
-    private readonly Lock _additionsLock = new();
-    private NameIndex<EntityId>? _index;
-    private List<(EntityId Id, string Name, IReadOnlyList<NameToken> Tokens)> _additions = [];
+    private readonly Lock _lock = new();
+    private Snapshot? _snapshot;
+    private List<Addition> _additions = [];
+    private HashSet<EntityId> _removed = [];
+    private long _lastSync;
+    private int _syncing;
 
-    /// <summary>Candidate person ids with the best-matching name and its score, best first (at most <paramref name="k"/>).</summary>
-    public async Task<IReadOnlyList<NameCandidate<EntityId>>> CandidatesAsync(string name, int k, CancellationToken cancellationToken)
+    public PersonNameIndex(PersonNames names, EntityCache entities)
     {
-        var index = _index ?? await BuildAsync(cancellationToken);
-        var found = index.Query(name, k).ToList();
-        List<(EntityId Id, string Name, IReadOnlyList<NameToken> Tokens)> additions;
-        lock (_additionsLock)
+        _names = names;
+        _entities = entities;
+        _entities.Forgotten += Remove;
+    }
+
+    /// <summary>
+    /// Candidate person ids with the best-matching name and its score, best first: each agency's best
+    /// <paramref name="k"/> (so at most <paramref name="k"/> times the number of holding agencies).
+    /// </summary>
+    public Task<IReadOnlyList<NameCandidate<EntityId>>> CandidatesAsync(string name, int k, CancellationToken cancellationToken) =>
+        QueryAsync(name, k, partial: false, cancellationToken);
+
+    /// <summary>For a partial query (one part, perhaps with initials): the persons carrying that part in any script, ranked (see <see cref="NameIndex{TId}.QueryPartial"/>).</summary>
+    public Task<IReadOnlyList<NameCandidate<EntityId>>> PartialCandidatesAsync(string name, int k, CancellationToken cancellationToken) =>
+        QueryAsync(name, k, partial: true, cancellationToken);
+
+    /// <summary>Adds the names of persons just stored through this node.</summary>
+    public void Add(IEnumerable<Entity> entities)
+    {
+        var persons = entities.OfType<Person>().ToList();
+        if (persons.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_snapshot is null)
+            {
+                return; // not built yet: the build will read them from the database
+            }
+
+            AddLocked(new HeldPersons([.. persons.SelectMany(p => p.Names.Select(n => new HeldPersonName(p.Id, p.AgencyId, n.Text, p.CreatedAt)))], [.. persons.Select(p => p.Id)], persons.Max(p => p.CreatedAt)));
+        }
+    }
+
+    /// <summary>Drops deleted persons: they leave every answer at once.</summary>
+    public void Remove(IReadOnlyCollection<EntityId> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        lock (_lock)
+        {
+            var removed = new HashSet<EntityId>(_removed);
+            removed.UnionWith(ids);
+            _removed = removed;
+            if (_snapshot is { } snapshot)
+            {
+                // They were counted when stored; the database no longer counts them.
+                var gone = ids.Count(id => snapshot.Known.Contains(id) || snapshot.Added.Contains(id));
+                _snapshot = snapshot with { Persons = snapshot.Persons - gone };
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _entities.Forgotten -= Remove;
+        _build.Dispose();
+    }
+
+    private async Task<IReadOnlyList<NameCandidate<EntityId>>> QueryAsync(string name, int k, bool partial, CancellationToken cancellationToken)
+    {
+        var snapshot = _snapshot ?? await BuildAsync(cancellationToken);
+        SyncSoon();
+        List<Addition> additions;
+        HashSet<EntityId> removed;
+        lock (_lock)
         {
             additions = _additions;
+            removed = _removed;
+        }
+
+        var found = new List<NameCandidate<EntityId>>();
+        foreach (var index in snapshot.ByAgency.Values)
+        {
+            found.AddRange(partial ? index.QueryPartial(name, k) : index.Query(name, k));
         }
 
         if (additions.Count > 0)
         {
             var query = NameParser.Parse(name);
-            found.AddRange(additions.Select(a => new NameCandidate<EntityId>(a.Id, a.Name, NameMatcher.Score(query, a.Tokens))));
-        }
-
-        // One line per person: the best of its names.
-        return [.. found.GroupBy(c => c.Id).Select(g => g.MaxBy(c => c.Score)!).OrderByDescending(c => c.Score).Take(k)];
-    }
-
-    /// <summary>Adds the names of persons just stored through this node.</summary>
-    public void Add(IEnumerable<Entity> entities)
-    {
-        var persons = entities.OfType<Person>().SelectMany(p => p.Names.Select(n => (p.Id, n.Text, NameParser.Parse(n.Text)))).ToList();
-        if (persons.Count == 0 || _index is null)
-        {
-            return; // not built yet: the build will read them from the database
-        }
-
-        lock (_additionsLock)
-        {
-            _additions = [.. _additions, .. persons];
-            if (_additions.Count > RebuildAfter)
+            foreach (var addition in additions)
             {
-                _index = null; // the next query rebuilds from the database, additions included
-                _additions = [];
+                if (!partial)
+                {
+                    found.Add(new NameCandidate<EntityId>(addition.Id, addition.Name, NameMatcher.Score(query, addition.Tokens)));
+                }
+                else if (NameMatcher.Carried(query, addition.Tokens) > 0)
+                {
+                    found.Add(new NameCandidate<EntityId>(addition.Id, addition.Name, NameMatcher.Score(query, addition.Tokens)));
+                }
             }
         }
+
+        // One line per person: the best of its names; deleted persons never.
+        var best = found.Where(c => !removed.Contains(c.Id)).GroupBy(c => c.Id).Select(g => g.MaxBy(c => c.Score)!);
+        if (partial)
+        {
+            var query = NameParser.Parse(name);
+            return [.. best.OrderByDescending(c => NameMatcher.Carried(query, NameParser.Parse(c.Name))).ThenByDescending(c => c.Score)];
+        }
+
+        return [.. best.OrderByDescending(c => c.Score)];
     }
 
-    private async Task<NameIndex<EntityId>> BuildAsync(CancellationToken cancellationToken)
+    private void AddLocked(HeldPersons held)
+    {
+        var snapshot = _snapshot!;
+        var fresh = held.Persons.Where(id => !snapshot.Known.Contains(id) && !snapshot.Added.Contains(id)).ToHashSet();
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        _additions = [.. _additions, .. held.Names.Where(n => fresh.Contains(n.PersonId)).Select(n => new Addition(n.PersonId, n.AgencyId, n.Name, NameParser.Parse(n.Name)))];
+        var added = new HashSet<EntityId>(snapshot.Added);
+        added.UnionWith(fresh);
+        _snapshot = snapshot with { Added = added, Persons = snapshot.Persons + fresh.Count, Latest = Later(snapshot.Latest, held.Latest) };
+        if (_additions.Count > RebuildAfter)
+        {
+            _snapshot = null; // the next query rebuilds from the database, additions included
+            _additions = [];
+        }
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    /// <summary>The same instant as stored: databases keep microseconds (PostgreSQL) where .NET keeps ticks.</summary>
+    private static bool SameInstant(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null || b is null ? a == b : (a.Value - b.Value).Duration() < TimeSpan.FromMilliseconds(1);
+
+    /// <summary>At most once per <see cref="SyncInterval"/>, in the background: compares the stored persons with what the index holds.</summary>
+    private void SyncSoon()
+    {
+        // Wall time of the process, not the node's (possibly adjusted) domain clock: this is an operational interval.
+        var now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _lastSync) < (long)SyncInterval.TotalMilliseconds || Interlocked.CompareExchange(ref _syncing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastSync, now);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await SyncAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A failed check is retried by a later query; the index keeps answering from what it holds.
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _syncing, 0);
+            }
+        });
+    }
+
+    private async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        var (count, latest) = await _names.FingerprintAsync(cancellationToken);
+        var snapshot = _snapshot;
+        if (snapshot is null || (count == snapshot.Persons && SameInstant(latest, snapshot.Latest)))
+        {
+            return;
+        }
+
+        if (latest is { } stored && (snapshot.Latest is null || (stored > snapshot.Latest && !SameInstant(stored, snapshot.Latest))))
+        {
+            // Persons another process stored: add them (those stored at the instant of the latest known are read again and skipped).
+            var written = await _names.CreatedSinceAsync(snapshot.Latest?.AddMilliseconds(-1), cancellationToken);
+            lock (_lock)
+            {
+                if (_snapshot is not null)
+                {
+                    AddLocked(written);
+                }
+            }
+        }
+
+        if (_snapshot is { } now && now.Persons != count)
+        {
+            // Deleted by another process, or counts that no longer agree: rebuild from the database.
+            await BuildAsync(cancellationToken, force: true);
+        }
+    }
+
+    private async Task<Snapshot> BuildAsync(CancellationToken cancellationToken, bool force = false)
     {
         await _build.WaitAsync(cancellationToken);
         try
         {
-            if (_index is { } built)
+            if (!force && _snapshot is { } built)
             {
                 return built;
             }
 
-            var index = NameIndex<EntityId>.Build(await names.AllAsync(cancellationToken));
-            lock (_additionsLock)
+            HashSet<EntityId> removedBefore;
+            lock (_lock)
             {
-                _additions = [];
-                _index = index;
+                removedBefore = _removed;
             }
 
-            return index;
+            var held = await _names.AllHeldAsync(cancellationToken);
+            var byAgency = held.Names.GroupBy(n => n.AgencyId).ToDictionary(g => g.Key, g => NameIndex<EntityId>.Build(g.Select(n => (n.PersonId, n.Name))));
+            var known = held.Persons.ToHashSet();
+            var snapshot = new Snapshot(byAgency, known, [], known.Count, held.Latest);
+            lock (_lock)
+            {
+                // Removals that came in while the build read the database still apply.
+                var removed = new HashSet<EntityId>(_removed);
+                removed.ExceptWith(removedBefore);
+                _removed = removed;
+                _additions = [];
+                _snapshot = snapshot with { Persons = snapshot.Persons - removed.Count(known.Contains) };
+            }
+
+            return _snapshot;
         }
         finally
         {
             _build.Release();
         }
     }
+
+    /// <summary>What the index holds: the built indexes and the ids in them, the persons added since, how many persons and the latest stored.</summary>
+    private sealed record Snapshot(Dictionary<AgencyId, NameIndex<EntityId>> ByAgency, HashSet<EntityId> Known, HashSet<EntityId> Added, int Persons, DateTimeOffset? Latest);
+
+    private sealed record Addition(EntityId Id, AgencyId AgencyId, string Name, IReadOnlyList<NameToken> Tokens);
 }

@@ -15,13 +15,22 @@ public sealed class EntityCache
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 200_000 });
 
+    /// <summary>Raised with the ids of deleted entities, so other in-memory copies (the person name index) drop them too.</summary>
+    public event Action<IReadOnlyCollection<EntityId>>? Forgotten;
+
     /// <summary>Drops entities that were deleted (the retention purge), so no copy outlives them in memory.</summary>
     public void Forget(IEnumerable<EntityId> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        foreach (var id in ids)
+        var forgotten = ids.ToList();
+        foreach (var id in forgotten)
         {
             _cache.Remove(id);
+        }
+
+        if (forgotten.Count > 0)
+        {
+            Forgotten?.Invoke(forgotten);
         }
     }
 
