@@ -8,6 +8,7 @@ using Jisr.Server.Endpoints;
 using Jisr.Server.Errors;
 using Jisr.Server.Operations;
 using Jisr.Server.Taxii;
+using Jisr.Server.Web;
 using Jisr.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -60,6 +61,7 @@ public static class JisrNode
         services.AddHostedService<RetentionPurgeService>();
         services.AddNodeHealth();
         services.AddNodeTelemetry();
+        services.AddJisrWeb();
         services.AddHsts(o =>
         {
             o.MaxAge = TimeSpan.FromDays(365);
@@ -159,6 +161,7 @@ public static class JisrNode
         api.MapDeclassificationEndpoints();
         api.MapAccountEndpoints();
         app.MapTaxiiEndpoints();
+        app.MapJisrWeb();
         return app;
     }
 
