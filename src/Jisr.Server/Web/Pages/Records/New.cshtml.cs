@@ -146,7 +146,8 @@ public sealed class RecordForm
         {
             Kind = Kind,
             Title = Title,
-            Body = Body,
+            // Browsers send a textarea's line breaks as CR LF: the record keeps the line breaks the person typed.
+            Body = Body?.ReplaceLineEndings("\n"),
             Language = Language,
             LegalBasis = LegalBasis,
             Purpose = Purpose,
