@@ -108,15 +108,16 @@ public sealed class WebWorld : IAsyncLifetime
     /// <summary>Signs in through the sign-in page, with the authenticator's code where the account has a second factor.</summary>
     public static async Task SignInAsync(IPage page, TestUser user)
     {
+        // By the fields' ids, so that it signs in whatever the browser's language.
         await page.GotoAsync("/sign-in");
-        await page.GetByLabel("User name").FillAsync(user.UserName);
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.Locator("#UserName").FillAsync(user.UserName);
+        await page.Locator("#Password").FillAsync(Password);
         if (user.SecondFactorKey is { } key)
         {
-            await page.GetByLabel("Authenticator code").FillAsync(Totp.Code(key));
+            await page.Locator("#Code").FillAsync(Totp.Code(key));
         }
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.Locator("main form button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
     }
 

@@ -10,6 +10,8 @@ document.addEventListener('DOMContentLoaded', function () {
     container: container,
     elements: elements,
     wheelSensitivity: 0.3,
+    maxZoom: 1.5,
+    minZoom: 0.2,
     layout: { name: 'concentric', concentric: function (n) { return n.data('centre') ? 2 : 1; }, levelWidth: function () { return 1; }, padding: 30 },
     style: [
       { selector: 'node', style: { 'label': 'data(label)', 'background-color': '#0a5a8a', 'color': '#1b1f24', 'font-family': 'Noto Sans Arabic, sans-serif',
