@@ -31,6 +31,8 @@ public sealed class WebWorld : IAsyncLifetime
 
     public TestUser PartnerAnalyst { get; private set; } = null!;
 
+    public TestUser Admin { get; private set; } = null!;
+
     public Guid PartnerCopy { get; private set; }
 
     public Guid PartnerUnreleased { get; private set; }
@@ -49,7 +51,8 @@ public sealed class WebWorld : IAsyncLifetime
         var partner = await Node.AddAgencyAsync("TN-DGSN", "TN");
         Analyst = await Node.AddUserAsync(own, "analyst.ma", [Role.Analyst], Classification.Secret, Password);
         Reviewer = await Node.AddUserAsync(own, "dpo.ma", [Role.LegalReviewer], Classification.Secret, Password);
-        var ownAdmin = await Node.AddUserAsync(own, "admin.ma", [Role.Administrator]);
+        var ownAdmin = await Node.AddUserAsync(own, "admin.ma", [Role.Administrator], Classification.Secret, Password);
+        Admin = ownAdmin;
         PartnerAnalyst = await Node.AddUserAsync(partner, "analyst.tn", [Role.Analyst]);
         var partnerAdmin = await Node.AddUserAsync(partner, "admin.tn", [Role.Administrator]);
 
