@@ -14,7 +14,7 @@ namespace Jisr.Server.Web.Pages.Records;
 /// One record as the caller may read it (the read is audited by the store, found or not): marking, grading, text,
 /// entities and links, where a received copy came from, and its release history; and the form to release it.
 /// </summary>
-public sealed class DetailsModel(RecordService records, ReleaseService releases, AgencyDirectory agencies, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
+public sealed class DetailsModel(RecordService records, ReleaseService releases, ConsentService consents, AgencyDirectory agencies, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
 {
     public Record Record { get; private set; } = null!;
 
@@ -31,6 +31,12 @@ public sealed class DetailsModel(RecordService records, ReleaseService releases,
 
     [BindProperty]
     public string? ReleaseNote { get; set; }
+
+    [BindProperty]
+    public string? ConsentAgency { get; set; }
+
+    [BindProperty]
+    public string? ConsentNote { get; set; }
 
     /// <summary>Shown after a release request: released at once, or waiting for a second person.</summary>
     [TempData]
@@ -57,6 +63,27 @@ public sealed class DetailsModel(RecordService records, ReleaseService releases,
         catch (DomainValidationException error)
         {
             AddValidationError(error, field => field == "agency" ? nameof(ReleaseAgency) : string.Empty);
+            return await LoadAsync(id, cancellationToken) is { } refused ? Refused(refused) : Page();
+        }
+    }
+
+    /// <summary>A received copy goes on to a third agency only with its originator's consent: this asks for it.</summary>
+    public async Task<IActionResult> OnPostConsentAsync(Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await consents.RequestAsync(Caller, id, new ConsentRequestBody(ConsentAgency?.Trim(), string.IsNullOrWhiteSpace(ConsentNote) ? null : ConsentNote), cancellationToken);
+            if (outcome.Refusal is { } refusal)
+            {
+                return Refused(refusal);
+            }
+
+            Message = T["Consents.Asked"];
+            return LocalRedirect($"/records/{id}");
+        }
+        catch (DomainValidationException error)
+        {
+            AddValidationError(error, field => field == "agency" ? nameof(ConsentAgency) : string.Empty);
             return await LoadAsync(id, cancellationToken) is { } refused ? Refused(refused) : Page();
         }
     }
