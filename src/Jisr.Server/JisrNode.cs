@@ -8,6 +8,7 @@ using Jisr.Server.Endpoints;
 using Jisr.Server.Errors;
 using Jisr.Server.Operations;
 using Jisr.Server.Taxii;
+using Jisr.Server.Web;
 using Jisr.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -79,6 +80,7 @@ public static class JisrNode
         services.AddHostedService<RetentionPurgeService>();
         services.AddNodeHealth();
         services.AddNodeTelemetry();
+        services.AddJisrWeb();
         services.AddHsts(o =>
         {
             o.MaxAge = TimeSpan.FromDays(365);
@@ -180,6 +182,7 @@ public static class JisrNode
         api.MapFederationEndpoints();
         app.MapTaxiiEndpoints();
         app.MapFederationPeerEndpoints();
+        app.MapJisrWeb();
         return app;
     }
 

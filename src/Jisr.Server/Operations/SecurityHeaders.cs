@@ -19,7 +19,8 @@ public static class SecurityHeaders
                 headers.CacheControl = "no-store";
             }
 
-            if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+            // The web interface's pages set their own (Web/WebInterface.cs); every other HTML answer gets this one.
+            if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true && !headers.ContainsKey("Content-Security-Policy"))
             {
                 headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
             }

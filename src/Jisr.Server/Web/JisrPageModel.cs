@@ -1,0 +1,46 @@
+using Jisr.Domain.Common;
+using Jisr.Policy;
+using Jisr.Server.Application;
+using Jisr.Server.Auth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.Localization;
+
+namespace Jisr.Server.Web;
+
+/// <summary>
+/// What every page of the interface shares: the signed-in caller as the policy sees them, the interface's texts,
+/// and one way to show a service's refusal (the same 404/403/409 as the API, as a page a person can read).
+/// </summary>
+public abstract class JisrPageModel(IStringLocalizer<SharedResource> texts) : PageModel
+{
+    protected IStringLocalizer<SharedResource> T { get; } = texts;
+
+    protected Principal Caller => ClaimsMapping.FromClaims(User);
+
+    /// <summary>The refusal as a page with its status: not found (also for what the caller may not see), denied with the policy's reason, or not in a state that allows it.</summary>
+    protected IActionResult Refused(Refusal refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        var (status, title) = refusal.Kind switch
+        {
+            RefusalKind.NotFound => (StatusCodes.Status404NotFound, T["Refused.NotFound"].Value),
+            RefusalKind.Forbidden => (StatusCodes.Status403Forbidden, T["Refused.Forbidden"].Value),
+            RefusalKind.Conflict => (StatusCodes.Status409Conflict, T["Refused.Conflict"].Value),
+        };
+        var view = new ViewDataDictionary<RefusalView>(MetadataProvider, ModelState) { Model = new RefusalView(title, refusal.Kind == RefusalKind.NotFound ? null : refusal.Detail) };
+        view["Title"] = title;
+        return new ViewResult { ViewName = "Refused", ViewData = view, StatusCode = status };
+    }
+
+    /// <summary>A domain validation failure shown beside its field (<paramref name="fieldOf"/> maps the service's field name to the form's).</summary>
+    protected void AddValidationError(DomainValidationException error, Func<string, string>? fieldOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var field = fieldOf?.Invoke(error.Field) ?? string.Empty;
+        ModelState.AddModelError(field, $"{T["Validation.Invalid"]} ({error.Field}: {error.Reason})");
+    }
+}
+
+public sealed record RefusalView(string Title, string? Detail);

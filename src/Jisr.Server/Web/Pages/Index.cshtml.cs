@@ -1,0 +1,47 @@
+using Jisr.Domain.Notices;
+using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
+using Jisr.Server.Application;
+using Microsoft.Extensions.Localization;
+
+namespace Jisr.Server.Web.Pages;
+
+/// <summary>
+/// What waits for the caller (releases to approve, consents to decide, notices held, records due for review) and the
+/// latest records: their agency's own and copies received from partners. Each list comes from the service the API
+/// uses, so it holds only what the policy lets the caller see.
+/// </summary>
+public sealed class IndexModel(
+    RecordService records, ReleaseService releases, ConsentService consents, NoticeService notices, ReviewService reviews, AgencyDirectory agencies,
+    IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
+{
+    private const int Recent = 10;
+
+    public IReadOnlyList<Release> ReleasesWaiting { get; private set; } = [];
+
+    public IReadOnlyList<ConsentRequest> ConsentsWaiting { get; private set; } = [];
+
+    public IReadOnlyList<Notice> NoticesHeld { get; private set; } = [];
+
+    /// <summary>Null when the caller does not review records (the queue is the legal reviewers').</summary>
+    public IReadOnlyList<Record>? DueForReview { get; private set; }
+
+    public IReadOnlyList<RecordRow> OwnRecords { get; private set; } = [];
+
+    public IReadOnlyList<RecordRow> PartnerCopies { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var caller = Caller;
+        ReleasesWaiting = await releases.ListAsync(caller, Release.StatusNames[ReleaseStatus.AwaitingApproval], null, cancellationToken);
+        ConsentsWaiting = [.. (await consents.ListAsync(caller, cancellationToken)).Where(c => c.Status == ConsentStatus.Pending && c.OriginatorAgencyId == caller.AgencyId)];
+        NoticesHeld = [.. (await notices.ListAsync(caller, cancellationToken)).Where(n => n.Status == NoticeStatus.HeldForReview)];
+        var queue = await reviews.QueueAsync(caller, null, Recent, cancellationToken);
+        DueForReview = queue.Value?.Items;
+
+        var latest = await records.ListAsync(caller, null, 50, cancellationToken);
+        var rows = await RecordRow.ForAsync(latest.Items, agencies, cancellationToken);
+        OwnRecords = [.. rows.Where(r => r.Record.Provenance is null).Take(Recent)];
+        PartnerCopies = [.. rows.Where(r => r.Record.Provenance is not null).Take(Recent)];
+    }
+}

@@ -1,0 +1,54 @@
+using Jisr.Domain.Common;
+using Jisr.Server.Application;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+
+namespace Jisr.Server.Web.Pages.Persons;
+
+/// <summary>
+/// Name search in any script: the same <see cref="PersonMatchService"/> as the API (candidates from the name index,
+/// only persons the caller may see, the matcher's part-by-part explanation), with a declared purpose that is audited.
+/// </summary>
+public sealed class IndexModel(PersonMatchService matches, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Name { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Purpose { get; set; }
+
+    public PersonMatches? Found { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (Name is null && Purpose is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            ModelState.AddModelError(nameof(Name), T["Validation.Required"]);
+        }
+
+        var purpose = Purpose?.Trim() ?? string.Empty;
+        if (Jisr.Server.Endpoints.Purpose.WhyNotValid(purpose) is not null)
+        {
+            ModelState.AddModelError(nameof(Purpose), T["Search.PurposeRequired"]);
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return;
+        }
+
+        try
+        {
+            Found = await matches.MatchAsync(Caller, Name, null, purpose, cancellationToken);
+        }
+        catch (DomainValidationException error)
+        {
+            AddValidationError(error, field => field == "name" ? nameof(Name) : string.Empty);
+        }
+    }
+}

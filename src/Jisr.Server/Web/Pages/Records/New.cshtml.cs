@@ -1,0 +1,190 @@
+using System.ComponentModel.DataAnnotations;
+using Jisr.Domain.Common;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Server.Application;
+using Jisr.Server.Contracts;
+using Jisr.Storage.Records;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Localization;
+
+namespace Jisr.Server.Web.Pages.Records;
+
+/// <summary>
+/// A new record, optionally with one person it is about, created by <see cref="RecordService.CreateAsync"/> (the
+/// policy decides, the store audits). Each form carries a one-time key: submitting the same form twice (a double
+/// click, a reload after a slow answer) creates one record and shows it.
+/// </summary>
+public sealed class NewModel(RecordService records, IMemoryCache submissions, TimeProvider time, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
+{
+    public const int MaxNames = 20;
+
+    [BindProperty]
+    public RecordForm Form { get; set; } = new();
+
+    public IActionResult OnGet()
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        Form = new RecordForm
+        {
+            SubmissionKey = Guid.NewGuid(),
+            ReviewDate = today.AddYears(1),
+            RetentionUntil = today.AddYears(5),
+        };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var caller = Caller;
+        var request = Form.ToRequest();
+
+        // The first submission of this form creates the record; any later one (even while the first is still running) waits for it and gets the same record.
+        var key = $"jisr.web.new-record:{caller.UserId.Value}:{Form.SubmissionKey}";
+        var once = submissions.GetOrCreate(key, entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1);
+            return new Lazy<Task<Outcome<RecordDetails>>>(() => records.CreateAsync(caller, request, CancellationToken.None));
+        })!;
+
+        Outcome<RecordDetails> outcome;
+        try
+        {
+            outcome = await once.Value;
+        }
+        catch (DomainValidationException error)
+        {
+            // Refused input is not a submission: the corrected form may be sent with the same key.
+            submissions.Remove(key);
+            AddValidationError(error, RecordForm.FieldOf);
+            return Page();
+        }
+
+        if (outcome.Refusal is { } refusal)
+        {
+            submissions.Remove(key);
+            return Refused(refusal);
+        }
+
+        return LocalRedirect($"/records/{outcome.Value!.Record.Id.Value}");
+    }
+}
+
+/// <summary>The new-record form; its field names are the form's, <see cref="FieldOf"/> maps the service's to them.</summary>
+public sealed class RecordForm
+{
+    public Guid SubmissionKey { get; set; }
+
+    [Required(ErrorMessage = "Validation.Required")]
+    [StringLength(Record.MaxTitleLength, ErrorMessage = "Validation.TooLong")]
+    public string? Title { get; set; }
+
+    [Required(ErrorMessage = "Validation.Required")]
+    [StringLength(Record.MaxBodyLength, ErrorMessage = "Validation.TooLong")]
+    public string? Body { get; set; }
+
+    [Required(ErrorMessage = "Validation.Required")]
+    public string Language { get; set; } = "ar";
+
+    [Required(ErrorMessage = "Validation.Required")]
+    public string Kind { get; set; } = "intelligence-report";
+
+    [Required(ErrorMessage = "Validation.Required")]
+    [StringLength(1000, ErrorMessage = "Validation.TooLong")]
+    public string? LegalBasis { get; set; }
+
+    [Required(ErrorMessage = "Validation.Required")]
+    [StringLength(1000, ErrorMessage = "Validation.TooLong")]
+    public string? Purpose { get; set; }
+
+    [Required(ErrorMessage = "Validation.Required")]
+    public DateOnly? ReviewDate { get; set; }
+
+    [Required(ErrorMessage = "Validation.Required")]
+    public DateOnly? RetentionUntil { get; set; }
+
+    public string Classification { get; set; } = "RESTRICTED";
+
+    public string Tlp { get; set; } = "AMBER";
+
+    public string Handling { get; set; } = "H0";
+
+    [StringLength(Marking.MaxHandlingNoteLength, ErrorMessage = "Validation.TooLong")]
+    public string? HandlingNote { get; set; }
+
+    public string Reliability { get; set; } = "B";
+
+    public string Credibility { get; set; } = "2";
+
+    public List<string> ThreatDomains { get; set; } = [];
+
+    /// <summary>The person the record is about: one name a line, in any script.</summary>
+    [StringLength(4000, ErrorMessage = "Validation.TooLong")]
+    public string? PersonNames { get; set; }
+
+    [StringLength(10, ErrorMessage = "Validation.TooLong")]
+    public string? PersonDateOfBirth { get; set; }
+
+    [StringLength(2, ErrorMessage = "Validation.TooLong")]
+    public string? PersonNationality { get; set; }
+
+    public RecordRequest ToRequest()
+    {
+        var names = (PersonNames ?? string.Empty).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length > NewModel.MaxNames)
+        {
+            throw new DomainValidationException("entities[0].names", $"at most {NewModel.MaxNames} names");
+        }
+
+        return new RecordRequest
+        {
+            Kind = Kind,
+            Title = Title,
+            // Browsers send a textarea's line breaks as CR LF: the record keeps the line breaks the person typed.
+            Body = Body?.ReplaceLineEndings("\n"),
+            Language = Language,
+            LegalBasis = LegalBasis,
+            Purpose = Purpose,
+            ReviewDate = ReviewDate,
+            RetentionUntil = RetentionUntil is { } until ? new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+            Marking = new MarkingDto(Classification, Tlp, Handling, string.IsNullOrWhiteSpace(HandlingNote) ? null : HandlingNote),
+            SourceGrading = Reliability + Credibility,
+            ThreatDomains = ThreatDomains,
+            Entities = names.Length == 0
+                ? []
+                : [new EntityRequest
+                {
+                    Ref = "person",
+                    Type = "person",
+                    Names = names,
+                    DateOfBirth = string.IsNullOrWhiteSpace(PersonDateOfBirth) ? null : PersonDateOfBirth.Trim(),
+                    Nationalities = string.IsNullOrWhiteSpace(PersonNationality) ? null : [PersonNationality.Trim().ToUpperInvariant()],
+                }],
+        };
+    }
+
+    /// <summary>The form field a service's validation error belongs beside.</summary>
+    public static string FieldOf(string field) => field switch
+    {
+        "title" => "Form.Title",
+        "body" => "Form.Body",
+        "language" => "Form.Language",
+        "legalBasis" => "Form.LegalBasis",
+        "purpose" => "Form.Purpose",
+        "reviewDate" => "Form.ReviewDate",
+        "retentionUntil" => "Form.RetentionUntil",
+        "sourceGrading" => "Form.Reliability",
+        _ when field.StartsWith("marking", StringComparison.Ordinal) => "Form.Classification",
+        _ when field.StartsWith("threatDomains", StringComparison.Ordinal) => "Form.ThreatDomains",
+        _ when field.EndsWith("dateOfBirth", StringComparison.Ordinal) => "Form.PersonDateOfBirth",
+        _ when field.EndsWith("nationalities[0]", StringComparison.Ordinal) => "Form.PersonNationality",
+        _ when field.StartsWith("entities", StringComparison.Ordinal) => "Form.PersonNames",
+        _ => string.Empty,
+    };
+}

@@ -1,0 +1,63 @@
+using Jisr.Domain.Agencies;
+using Jisr.Domain.Common;
+using Jisr.Domain.Sharing;
+using Jisr.Server.Application;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+
+namespace Jisr.Server.Web.Pages.Sharing;
+
+/// <summary>Consent requests under the third-party rule: asked by a holder of a copy, granted or refused by the originator (<see cref="ConsentService"/>).</summary>
+public sealed class ConsentsModel(ConsentService consents, AgencyDirectory agencies, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
+{
+    public IReadOnlyList<ConsentRequest> Consents { get; private set; } = [];
+
+    public IReadOnlyDictionary<AgencyId, string> Codes { get; private set; } = new Dictionary<AgencyId, string>();
+
+    [BindProperty]
+    public string? Reason { get; set; }
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    public Task<IActionResult> OnPostGrantAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, grant: true, cancellationToken);
+
+    public Task<IActionResult> OnPostRefuseAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, grant: false, cancellationToken);
+
+    private async Task<IActionResult> DecideAsync(Guid id, bool grant, CancellationToken cancellationToken)
+    {
+        Outcome<ConsentRequest> outcome;
+        try
+        {
+            outcome = await consents.DecideAsync(Caller, id, grant, string.IsNullOrWhiteSpace(Reason) ? null : Reason, cancellationToken);
+        }
+        catch (DomainValidationException error)
+        {
+            AddValidationError(error);
+            await LoadAsync(cancellationToken);
+            return Page();
+        }
+
+        if (outcome.Refusal is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        Message = grant ? T["Consents.Granted"] : T["Consents.RefusedDone"];
+        return LocalRedirect("/consents");
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Consents = [.. (await consents.ListAsync(Caller, cancellationToken)).OrderBy(c => c.Status == ConsentStatus.Pending ? 0 : 1).ThenByDescending(c => c.RequestedAt)];
+        var codes = new Dictionary<AgencyId, string>();
+        foreach (var agency in Consents.SelectMany(c => new[] { c.OriginatorAgencyId, c.RequesterAgencyId, c.TargetAgencyId }).Distinct())
+        {
+            codes[agency] = (await agencies.GetAsync(agency, cancellationToken)).Code;
+        }
+
+        Codes = codes;
+    }
+}

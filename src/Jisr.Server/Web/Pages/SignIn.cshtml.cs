@@ -1,0 +1,90 @@
+using Jisr.Domain.Common;
+using Jisr.Server.Application;
+using Jisr.Server.Auth;
+using Jisr.Server.Contracts;
+using Jisr.Storage.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+
+namespace Jisr.Server.Web.Pages;
+
+/// <summary>
+/// Sign-in with the account's password and, where the account has a second factor, the authenticator's code: the
+/// same <see cref="OwnAccountService.SignInAsync"/> as the API (throttle and audit), then a new session cookie.
+/// </summary>
+public sealed class SignInModel(OwnAccountService account, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
+{
+    [BindProperty]
+    public string? UserName { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    [BindProperty]
+    public string? Code { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(UserName))
+        {
+            ModelState.AddModelError(nameof(UserName), T["Validation.Required"]);
+        }
+
+        if (string.IsNullOrEmpty(Password))
+        {
+            ModelState.AddModelError(nameof(Password), T["Validation.Required"]);
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        Jisr.Storage.Accounts.SignInResult result;
+        try
+        {
+            result = await account.SignInAsync(new LoginRequest(UserName, Password, string.IsNullOrWhiteSpace(Code) ? null : Code.Trim()), cancellationToken);
+        }
+        catch (DomainValidationException error)
+        {
+            AddValidationError(error);
+            return Page();
+        }
+
+        Password = null;
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Succeeded:
+                // A new cookie for a new session: whatever session cookie the browser had before is replaced (no fixation).
+                await HttpContext.SignInAsync(
+                    CookieAuthenticationDefaults.AuthenticationScheme,
+                    ClaimsMapping.ToClaims(result.Principal!, CookieAuthenticationDefaults.AuthenticationScheme, result.SessionStamp));
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) && !ReturnUrl!.StartsWith("/sign-in", StringComparison.Ordinal) ? ReturnUrl : "/");
+            case SignInOutcome.SecondFactorRequired:
+                ModelState.AddModelError(nameof(Code), T["SignIn.CodeRequired"]);
+                break;
+            case SignInOutcome.SecondFactorNotSetUp:
+                ModelState.AddModelError(string.Empty, T["SignIn.SecondFactorNotSetUp"]);
+                break;
+            case SignInOutcome.TooManyAttempts:
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                ModelState.AddModelError(string.Empty, T["SignIn.TooMany"]);
+                break;
+            default:
+                // One message for an unknown name, a wrong password or a wrong code: no hint which user names exist.
+                ModelState.AddModelError(string.Empty, T["SignIn.Failed"]);
+                break;
+        }
+
+        return Page();
+    }
+}

@@ -1,0 +1,21 @@
+using Jisr.Domain.Records;
+using Jisr.Server.Contracts;
+
+namespace Jisr.Server.Web;
+
+/// <summary>A record in a list, with where it comes from (originator, and for a partner's copy who released it).</summary>
+public sealed record RecordRow(Record Record, RecordOrigin Origin)
+{
+    public static async Task<List<RecordRow>> ForAsync(IEnumerable<Record> records, AgencyDirectory agencies, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(agencies);
+        var rows = new List<RecordRow>();
+        foreach (var record in records)
+        {
+            rows.Add(new RecordRow(record, await agencies.OriginOfAsync(record, cancellationToken)));
+        }
+
+        return rows;
+    }
+}
