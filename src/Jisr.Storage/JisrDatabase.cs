@@ -100,8 +100,36 @@ public static class JisrDatabase
     }
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+        options.UseNpgsql(WithPostgresDefaults(connectionString), o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+
+    /// <summary>
+    /// The node's PostgreSQL connection settings where the operator's connection string does not set them (docs/postgresql.md):
+    /// <list type="bullet">
+    /// <item><c>Max Auto Prepare</c> 64 (Npgsql prepares a statement on the server once it has run twice on a connection,
+    /// so the hot queries are parsed and planned once per pooled connection instead of on every request);</item>
+    /// <item><c>No Reset On Close</c> (a pooled connection is not reset with a round of RESET/DISCARD statements on
+    /// every return to the pool, which would also drop its prepared statements). Safe because the node keeps no session
+    /// state: its only lock, the audit chain's, is transaction-scoped.</item>
+    /// </list>
+    /// </summary>
+    internal static string WithPostgresDefaults(string connectionString)
+    {
+        // Npgsql's own builder reports every keyword it knows as present: what the operator wrote is read with the plain one.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
 
     /// <summary>
     /// Per-connection SQLite settings (they do not persist in the file). Connections are pooled, so the settings

@@ -1,31 +1,38 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Users;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Jisr.Testing;
 
 namespace Jisr.Bench.Api;
 
 /// <summary>
-/// Records created per second through the API (1 and 16 clients) and GET /api/v1/records/{id} throughput and
-/// latency (16 clients; small records, then records of 8 persons and 8 links), over real HTTP on loopback, against
-/// SQLite and (when given) PostgreSQL.
+/// The node's throughput over real HTTP, as an agency runs it: <c>jisr serve</c> in its own process with 1 core and
+/// with every core (figures and their ratio), wrk as the load generator (16 connections). Record writes (1 and 16
+/// clients), <c>GET /api/v1/me</c> (the ceiling: token authentication, no database) and, as ratios to that ceiling,
+/// record reads (small records, and records of 8 persons and 8 links), the list and full-text search over
+/// <see cref="BenchOptions.Records"/> records (Latin and Arabic, rare and common words). On PostgreSQL (when given) the
+/// same with one node process, then record writes and reads with two node processes on one database.
 /// </summary>
 internal static class ApiBench
 {
-    private const int Concurrency = 16;
+    private const int Connections = 16;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static async Task RunAsync(BenchOptions options)
     {
-        await RunProviderAsync("sqlite", options);
+        var jisr = options.Jisr ?? FindJisr();
+        var all = Environment.ProcessorCount;
+        var cores = options.Cores.Select(c => c == "all" ? all : Math.Min(all, int.Parse(c, CultureInfo.InvariantCulture))).Distinct().Order().ToArray();
+        await Wrk.EnsureInstalledAsync();
+        Console.WriteLine($"node: {jisr}; machine: {all} cores; wrk {Connections} connections, {options.Seconds} s a figure");
+        await RunProviderAsync("sqlite", jisr, cores, options);
         if (options.Postgres is not null)
         {
             Environment.SetEnvironmentVariable(TestDatabase.PostgresVariable, options.Postgres);
-            await RunProviderAsync("postgres", options);
+            await RunProviderAsync("postgres", jisr, [all], options);
+            await RunPostgresScaleOutAsync(jisr, all, options);
         }
         else
         {
@@ -33,126 +40,243 @@ internal static class ApiBench
         }
     }
 
-    private static async Task RunProviderAsync(string provider, BenchOptions options)
+    private static async Task RunProviderAsync(string provider, string jisr, int[] coreCounts, BenchOptions options)
     {
-        await using var node = await TestNode.StartAsync(provider);
-        var agency = await node.AddAgencyAsync("BENCH");
-        var user = await node.AddUserAsync(agency, "bench.writer", [Role.Analyst], Classification.Secret);
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-        using var client = new HttpClient(handler) { BaseAddress = node.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
-        var body = RecordRequests.Valid().ToJsonString();
-        var ids = new ConcurrentBag<string>();
-
-        // Warm up JIT, pools and caches.
-        await WriteForAsync(client, body, ids, 4, TimeSpan.FromSeconds(2));
-        var duration = TimeSpan.FromSeconds(options.Seconds);
-
-        var single = await WriteForAsync(client, body, ids, 1, duration);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: record writes, 1 client:   {single.PerSecond,8:F0} records/s (p50 {single.P50:F2} ms, p99 {single.P99:F2} ms, {single.Count} requests)"));
-        var parallel = await WriteForAsync(client, body, ids, Concurrency, duration);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: record writes, 16 clients: {parallel.PerSecond,8:F0} records/s (p50 {parallel.P50:F2} ms, p99 {parallel.P99:F2} ms, {parallel.Count} requests)"));
-
-        var known = ids.ToArray();
-        var reads = await RunForAsync(Concurrency, duration, async random =>
+        var byCores = new Dictionary<int, Dictionary<string, WrkFigures>>();
+        foreach (var cores in coreCounts)
         {
-            using var response = await client.GetAsync($"/api/v1/records/{known[random.Next(known.Length)]}");
-            await response.Content.ReadAsByteArrayAsync();
-            return response.StatusCode == HttpStatusCode.OK;
-        });
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: GET /api/v1/records/{{id}}, 16 clients: {reads.PerSecond,8:F0} reads/s, p50 {reads.P50:F2} ms, p99 {reads.P99:F2} ms ({reads.Count} requests)"));
-        await WrkReadsAsync(provider, "GET /api/v1/records/{id}", node.BaseAddress, user.Token, known, options.Seconds);
+            await using var setup = await Setup.CreateAsync(provider, jisr);
+            await using var node = await NodeProcess.StartAsync(jisr, setup.Db, cores, setup.Directory);
+            var label = $"{provider}, {cores} core{(cores == 1 ? "" : "s")}";
+
+            // The largest core count also measures list and search over many records (seeding them takes a while).
+            var records = cores == coreCounts[^1] && provider == "sqlite" ? options.Records : 0;
+            byCores[cores] = await MeasureAsync(label, node.BaseAddress, setup.Token, cores, records, options.Seconds);
+        }
+
+        if (byCores.Count > 1)
+        {
+            var (low, high) = (byCores.Keys.Min(), byCores.Keys.Max());
+            foreach (var name in byCores[low].Keys.Intersect(byCores[high].Keys))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{provider}: {name}: {high} cores / {low} core = x{byCores[high][name].PerSecond / byCores[low][name].PerSecond:F2}"));
+            }
+        }
+    }
+
+    /// <summary>The figures of one node; every read figure also as a share of that node's own <c>/api/v1/me</c>.</summary>
+    private static async Task<Dictionary<string, WrkFigures>> MeasureAsync(string label, Uri node, string token, int cores, int records, int seconds)
+    {
+        // wrk gets the cores the node does not have (on a machine with one core more than the node: one wrk thread).
+        var spare = Environment.ProcessorCount - cores;
+        var wrkCpus = spare > 0 ? $"{cores}-{Environment.ProcessorCount - 1}" : null;
+        var wrkThreads = spare > 0 ? Math.Min(2, spare) : 2;
+        var figures = new Dictionary<string, WrkFigures>();
+        var vocabulary = Vocabulary.Create();
+        var small = RecordRequests.Valid(title: "__TITLE__", body: "__TEXT__").ToJsonString();
+        var networkRequest = RecordRequests.Network(title: "__TITLE__");
+        networkRequest["body"] = "__TEXT__";
+        var network = networkRequest.ToJsonString();
+
+        Task<WrkFigures> Load(string script, int connections = Connections, int? duration = null) =>
+            Wrk.RunAsync(node, script, connections, duration ?? seconds, wrkCpus, connections == 1 ? 1 : wrkThreads);
+
+        void Print(string name, WrkFigures result, WrkFigures? ceiling = null)
+        {
+            figures[name] = result;
+            var share = ceiling is null ? "" : string.Create(CultureInfo.InvariantCulture, $"  = {100 * result.PerSecond / ceiling.PerSecond,5:F1}% of /api/v1/me");
+            Console.WriteLine($"{label}: {name,-42} {result}{share}");
+        }
+
+        await Load(Wrk.PostScript(token, small, vocabulary.Latin, vocabulary.Arabic, 0), duration: 2); // warm up JIT, pools, caches
+        Print("record writes, 1 connection", await Load(Wrk.PostScript(token, small, vocabulary.Latin, vocabulary.Arabic, 0), connections: 1));
+        Print("record writes, 16 connections", await Load(Wrk.PostScript(token, small, vocabulary.Latin, vocabulary.Arabic, 0)));
+        var ids = await NewestIdsAsync(node, token, 5000);
+        var reads = Wrk.GetScript(token, [.. ids.Select(id => $"/api/v1/records/{id}")]);
+        await Load(reads, duration: 2); // warm up the read path (tiered JIT)
+        var me = await Load(Wrk.GetScript(token, ["/api/v1/me"]));
+        Print("GET /api/v1/me (the ceiling)", me);
+        Print("GET /api/v1/records/{id}", await Load(reads), me);
 
         // Records the size of real reports (8 persons, 8 links): the read returns one row per (link, mention) pair.
-        var networkBody = RecordRequests.Network().ToJsonString();
-        var networks = new ConcurrentBag<string>();
-        await WriteForAsync(client, networkBody, networks, Concurrency, TimeSpan.FromSeconds(2));
-        await WrkReadsAsync(provider, "GET /api/v1/records/{id} of 8 persons and 8 links", node.BaseAddress, user.Token, [.. networks], options.Seconds);
+        var written = await Load(Wrk.PostScript(token, network, vocabulary.Latin, vocabulary.Arabic, 0), duration: 2);
+        var networks = await NewestIdsAsync(node, token, (int)Math.Min(written.Requests, 2000));
+        Print("GET /api/v1/records/{id}, 8 persons + 8 links", await Load(Wrk.GetScript(token, [.. networks.Select(id => $"/api/v1/records/{id}")])), me);
+
+        if (records > 0)
+        {
+            var count = await CountAsync(node, token);
+            if (count < records)
+            {
+                var threads = 2;
+                var seeded = await Wrk.RunAsync(node, Wrk.PostScript(token, small, vocabulary.Latin, vocabulary.Arabic, (records - count + (Connections * threads)) / threads), Connections, 3600, wrkCpus, threads);
+                var total = await CountAsync(node, token);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: seeded {seeded.Requests} records ({seeded.PerSecond:F0}/s) to {total} in all"));
+            }
+
+            Print("GET /api/v1/records (first page of 50)", await Load(Wrk.GetScript(token, ["/api/v1/records"])), me);
+            var random = new Random(7);
+            string Search(IReadOnlyList<string> words) => $"/api/v1/records/search?q={Uri.EscapeDataString(words[random.Next(words.Count)])}";
+            Print("search, rare Latin word (~100 records)", await Load(Wrk.GetScript(token, [.. Enumerable.Range(0, 500).Select(_ => Search(vocabulary.Latin))])), me);
+            Print("search, rare Arabic word (~100 records)", await Load(Wrk.GetScript(token, [.. Enumerable.Range(0, 500).Select(_ => Search(vocabulary.Arabic))])), me);
+            Print("search, Latin word in every record", await Load(Wrk.GetScript(token, [$"/api/v1/records/search?q={Uri.EscapeDataString("Tanger")}"])), me);
+            Print("search, Arabic word in every record", await Load(Wrk.GetScript(token, [$"/api/v1/records/search?q={Uri.EscapeDataString("الإدريسي")}"])), me);
+        }
+
+        return figures;
     }
 
     /// <summary>
-    /// The same read load from wrk (a C load generator), when installed: the in-process .NET client above shares
-    /// the two cores with the node and costs it a large part of its CPU, so wrk shows what the node itself serves.
+    /// Two node processes on one PostgreSQL database (the way an agency scales a node out): record writes and reads with
+    /// 16 connections split between them, against one process with all 16.
     /// </summary>
-    private static async Task WrkReadsAsync(string provider, string label, Uri baseAddress, string token, string[] ids, int seconds)
+    private static async Task RunPostgresScaleOutAsync(string jisr, int cores, BenchOptions options)
     {
-        var wrk = new[] { "/usr/bin/wrk", "/usr/local/bin/wrk" }.FirstOrDefault(File.Exists);
-        if (wrk is null)
+        await using var setup = await Setup.CreateAsync("postgres", jisr);
+        await using var first = await NodeProcess.StartAsync(jisr, setup.Db, cores, setup.Directory);
+        await using var second = await NodeProcess.StartAsync(jisr, setup.Db, cores, setup.Directory);
+        var vocabulary = Vocabulary.Create();
+        var small = RecordRequests.Valid(title: "__TITLE__", body: "__TEXT__").ToJsonString();
+        var post = Wrk.PostScript(setup.Token, small, vocabulary.Latin, vocabulary.Arabic, 0);
+        await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, post, 8, 2, null, 1), Wrk.RunAsync(second.BaseAddress, post, 8, 2, null, 1));
+        var one = await Wrk.RunAsync(first.BaseAddress, post, Connections, options.Seconds, null);
+        var two = WrkFigures.Sum(await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, post, 8, options.Seconds, null, 1), Wrk.RunAsync(second.BaseAddress, post, 8, options.Seconds, null, 1)));
+        Console.WriteLine($"postgres, 1 node process:  record writes, 16 connections {one}");
+        Console.WriteLine($"postgres, 2 node processes: record writes, 16 connections {two}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"postgres: record writes, 16 connections: 2 processes / 1 process = x{two.PerSecond / one.PerSecond:F2}"));
+
+        List<string> ids;
+        try
         {
-            Console.WriteLine($"{provider}: wrk not installed (apt-get install wrk) - skipped the wrk read figure");
+            ids = await NewestIdsAsync(first.BaseAddress, setup.Token, 5000);
+        }
+        catch (HttpRequestException failed)
+        {
+            Console.WriteLine($"postgres, 2 node processes: the list failed after the two-process writes ({failed.Message}); see {first.Log} and {second.Log}");
             return;
         }
 
-        var script = Path.GetTempFileName();
-        var paths = string.Join(",", ids.Take(5000).Select(id => $"\"/api/v1/records/{id}\""));
-        await File.WriteAllTextAsync(script, $$"""
-            local paths = { {{paths}} }
-            local counter = 0
-            request = function()
-              counter = counter + 1
-              return wrk.format("GET", paths[(counter % #paths) + 1], { ["Authorization"] = "Bearer {{token}}" })
-            end
-            """);
-        var info = new ProcessStartInfo(wrk) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-t2", "-c16", $"-d{seconds}s", "--latency", "-s", script, baseAddress.ToString().TrimEnd('/') })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        File.Delete(script);
-        string Field(string prefix) => output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Trim() ?? "?";
-        var non2xx = Field("Non-2xx or 3xx responses:");
-        Console.WriteLine($"{provider}: {label}, 16 connections (wrk): {Field("Requests/sec:")} reads/s, p50 {Field("50%")}, p99 {Field("99%")}{(non2xx == "?" ? "" : $", {non2xx} non-2xx responses")}");
+        var get = Wrk.GetScript(setup.Token, [.. ids.Select(id => $"/api/v1/records/{id}")]);
+        var readsOne = await Wrk.RunAsync(first.BaseAddress, get, Connections, options.Seconds, null);
+        var readsTwo = WrkFigures.Sum(await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, get, 8, options.Seconds, null, 1), Wrk.RunAsync(second.BaseAddress, get, 8, options.Seconds, null, 1)));
+        Console.WriteLine($"postgres, 1 node process:  GET /api/v1/records/{{id}}          {readsOne}");
+        Console.WriteLine($"postgres, 2 node processes: GET /api/v1/records/{{id}}          {readsTwo}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"postgres: record reads: 2 processes / 1 process = x{readsTwo.PerSecond / readsOne.PerSecond:F2}"));
     }
 
-    private static Task<Figures> WriteForAsync(HttpClient client, string body, ConcurrentBag<string> ids, int clients, TimeSpan duration) =>
-        RunForAsync(clients, duration, async _ =>
-        {
-            using var content = new StringContent(body, Encoding.UTF8, "application/json");
-            using var response = await client.PostAsync("/api/v1/records", content);
-            if (response.StatusCode != HttpStatusCode.Created)
-            {
-                return false;
-            }
-
-            ids.Add(response.Headers.Location!.ToString().Split('/')[^1]);
-            return true;
-        });
-
-    private static async Task<Figures> RunForAsync(int clients, TimeSpan duration, Func<Random, Task<bool>> request)
+    /// <summary>The ids of the newest records the bench user sees (newest first, through the list).</summary>
+    private static async Task<List<string>> NewestIdsAsync(Uri node, string token, int count)
     {
-        var latencies = new ConcurrentBag<double>();
-        var failures = 0;
-        var stopwatch = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, clients).Select(seed => Task.Run(async () =>
+        using var client = Client(node, token);
+        var ids = new List<string>();
+        string? cursor = null;
+        while (ids.Count < count)
         {
-            var random = new Random(seed);
-            while (stopwatch.Elapsed < duration)
+            var page = await client.GetFromJsonAsync<PageOfIds>($"/api/v1/records?limit=200{(cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")}", Json)
+                ?? throw new InvalidOperationException("empty list answer");
+            ids.AddRange(page.Items.Select(i => i.Id));
+            cursor = page.Next;
+            if (cursor is null)
             {
-                var started = Stopwatch.GetTimestamp();
-                var ok = await request(random);
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (!ok)
-                {
-                    Interlocked.Increment(ref failures);
-                }
+                break;
             }
-        }));
-        await Task.WhenAll(workers);
-        var elapsed = stopwatch.Elapsed.TotalSeconds;
-        if (failures > 0)
-        {
-            throw new InvalidOperationException($"{failures} requests failed during the benchmark");
         }
 
-        var sorted = latencies.Order().ToArray();
-        return new Figures(sorted.Length, sorted.Length / elapsed, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
+        return ids.Count > count ? ids[..count] : ids;
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+    /// <summary>How many records the bench user sees (paging through the whole list: slow, used only before seeding and after).</summary>
+    private static async Task<int> CountAsync(Uri node, string token) => (await NewestIdsAsync(node, token, int.MaxValue)).Count;
 
-    private sealed record Figures(int Count, double PerSecond, double P50, double P99);
+    private static HttpClient Client(Uri node, string token)
+    {
+        var client = new HttpClient { BaseAddress = node, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>jisr.dll of this source tree's Release build (src/Jisr.Cli), found upwards from the bench.</summary>
+    private static string FindJisr()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "src", "Jisr.Cli", "bin", "Release", "net10.0", "jisr.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("no src/Jisr.Cli/bin/Release/net10.0/jisr.dll above the bench: build Release, or pass --jisr PATH");
+    }
+
+    private sealed record PageOfIds(List<IdOnly> Items, string? Next);
+
+    private sealed record IdOnly(string Id);
+
+    /// <summary>A fresh database with an agency and an analyst with SECRET clearance, set up with the node's own CLI, and the analyst's API token.</summary>
+    private sealed class Setup : IAsyncDisposable
+    {
+        private readonly TestDatabase _database;
+
+        private Setup(TestDatabase database, string db, string directory, string token)
+        {
+            _database = database;
+            Db = db;
+            Directory = directory;
+            Token = token;
+        }
+
+        public string Directory { get; }
+
+        /// <summary>The database as <c>--db</c> takes it.</summary>
+        public string Db { get; }
+
+        public string Token { get; }
+
+        public static async Task<Setup> CreateAsync(string provider, string jisr)
+        {
+            var database = await TestDatabase.CreateAsync(provider, migrate: false);
+            var directory = System.IO.Directory.CreateTempSubdirectory("jisr-bench-").FullName;
+            var db = $"{provider}:{database.Location.Target}";
+            await NodeProcess.CliAsync(jisr, directory, "agency", "add", "--db", db, "--code", "BENCH", "--name", "Bench agency", "--country", "MA");
+            await NodeProcess.CliAsync(jisr, directory, "user", "add", "--db", db, "--agency", "BENCH", "--user", "bench.writer", "--role", "analyst", "--clearance", "SECRET");
+            var token = (await NodeProcess.CliAsync(jisr, directory, "token", "create", "--db", db, "--user", "bench.writer", "--name", "bench")).Split('\n')[^1].Trim();
+            return new Setup(database, db, directory, token);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _database.DisposeAsync();
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+}
+
+/// <summary>
+/// Made-up words for record texts: 2,000 Latin and 2,000 Arabic, two of each per record, so that each word is in about
+/// one record in 500 (a selective search); no Arabic word starts with the article, so search folds none of them.
+/// </summary>
+internal sealed record Vocabulary(IReadOnlyList<string> Latin, IReadOnlyList<string> Arabic)
+{
+    public static Vocabulary Create()
+    {
+        var random = new Random(2026);
+        static IReadOnlyList<string> Words(Random random, Func<Random, string> word)
+        {
+            var words = new HashSet<string>(StringComparer.Ordinal);
+            while (words.Count < 2000)
+            {
+                words.Add(word(random));
+            }
+
+            return [.. words.Order(StringComparer.Ordinal)];
+        }
+
+        const string consonants = "bdfgklmnprstvz", vowels = "aeiou", arabic = "بتثجحخدذرزسشصضطظعغفقكمنهي";
+        var latin = Words(random, r => string.Concat(Enumerable.Range(0, 3).Select(_ => $"{consonants[r.Next(consonants.Length)]}{vowels[r.Next(vowels.Length)]}")));
+        var arabicWords = Words(random, r => string.Concat(Enumerable.Range(0, 4).Select(_ => arabic[r.Next(arabic.Length)])));
+        return new Vocabulary(latin, arabicWords);
+    }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Jisr.Server.Auth;
+using System.Security.Claims;
 
 namespace Jisr.Server.Operations;
 
@@ -29,7 +29,8 @@ public static partial class RequestLog
             finally
             {
                 var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
-                var user = context.User.Identity?.IsAuthenticated == true ? ClaimsMapping.FromClaims(context.User).UserId.Value.ToString("D") : "-";
+                // The user id as the claim holds it (ClaimsMapping writes it in "D" form): building the whole principal cost more than the line.
+                var user = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? "-" : "-";
                 Served(logger, context.Request.Method, route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds, user, Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
             }
         });

@@ -22,14 +22,28 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     public async Task<RecordDetails?> ReadAsync(Principal principal, RecordId id, CancellationToken cancellationToken, string action = AuditActions.RecordRead, string? purpose = null)
     {
         var record = await CompiledReads.RecordByIdAsync(db, id, principal, time.GetUtcNow(), cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, action, id, record is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, purpose));
+
+        // The entities and recipients are fetched while the audit entry waits for its group commit (the entry does not
+        // depend on them); the answer still goes out only once the entry is durable.
+        var audited = audit.AppendAsync(CallerEvents.For(principal, action, id, record is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, purpose));
         if (record is null)
         {
+            await audited;
             return null;
         }
 
-        var entities = await entityCache.MentionedByReadableRecordAsync(record.Mentions.Select(m => m.EntityId), ids => CompiledReads.MentionedEntities(db, ids), cancellationToken);
-        var recipients = record.Marking.Tlp == Domain.Markings.Tlp.Red ? await CompiledReads.RecipientsOf(db, id, cancellationToken) : [];
+        List<Entity> entities;
+        IReadOnlyList<Guid> recipients;
+        try
+        {
+            entities = await entityCache.MentionedByReadableRecordAsync(record.Mentions.Select(m => m.EntityId), ids => CompiledReads.MentionedEntities(db, ids), cancellationToken);
+            recipients = record.Marking.Tlp == Domain.Markings.Tlp.Red ? await CompiledReads.RecipientsOf(db, id, cancellationToken) : [];
+        }
+        finally
+        {
+            await audited;
+        }
+
         return new RecordDetails(record, entities, recipients);
     }
 
