@@ -55,8 +55,8 @@ internal static class Wrk
 
     /// <summary>
     /// POSTs records: <paramref name="body"/> with "__TITLE__" and "__TEXT__" replaced by random words of the two
-    /// vocabularies (so that search has words of every frequency); each thread stops after <paramref name="perThread"/>
-    /// answers (0: at the end of the run).
+    /// vocabularies (so that search has words of every frequency); each thread stops sending after <paramref name="perThread"/>
+    /// answers (0: never; wrk still waits out its -d duration).
     /// </summary>
     public static string PostScript(string token, string body, IReadOnlyList<string> latin, IReadOnlyList<string> arabic, int perThread)
     {
