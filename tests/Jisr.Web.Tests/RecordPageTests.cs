@@ -250,6 +250,41 @@ public sealed class RecordPageTests(WebWorld world)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_session_that_ends_in_the_middle_of_a_form_loses_nothing_of_what_was_written()
+    {
+        var page = await world.NewPageAsync();
+        await WebWorld.SignInAsync(page, world.Analyst);
+        await page.GotoAsync("/records/new");
+        const string title = "تقرير كُتب قبل انتهاء الجلسة";
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync(title);
+        await page.GetByLabel("Text", new() { Exact = true }).FillAsync("نص طويل كتبه المحلل.");
+        await page.GetByLabel("Terrorism", new() { Exact = true }).CheckAsync();
+
+        // The session ends (here: its cookie is gone) before the form is sent.
+        await page.Context.ClearCookiesAsync(new() { Name = "jisr.session" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/sign-in"));
+        await page.Locator("#UserName").FillAsync(world.Analyst.UserName);
+        await page.Locator("#Password").FillAsync(WebWorld.Password);
+        await page.Locator("main form button[type=submit]").ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/records/new$"));
+        await Assertions.Expect(page.Locator("#restored")).ToBeVisibleAsync();
+        Assert.Equal(title, await page.GetByLabel("Title", new() { Exact = true }).InputValueAsync());
+        Assert.Equal("نص طويل كتبه المحلل.", await page.GetByLabel("Text", new() { Exact = true }).InputValueAsync());
+        Assert.True(await page.GetByLabel("Terrorism", new() { Exact = true }).IsCheckedAsync());
+
+        // Sent again, it goes through; the next blank form starts empty.
+        await page.GetByLabel("Legal basis").FillAsync("Loi 03-03");
+        await page.GetByLabel("Purpose", new() { Exact = true }).FillAsync("Prévention");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        await page.GotoAsync("/records/new");
+        Assert.Equal(string.Empty, await page.GetByLabel("Title", new() { Exact = true }).InputValueAsync());
+        await page.Context.CloseAsync();
+    }
+
     private static IFormData FormOf(IAPIRequestContext request, params (string Name, string Value)[] fields)
     {
         var form = request.CreateFormData();
