@@ -82,6 +82,30 @@ public sealed class LanguageAndAccessibilityTests(WebWorld world)
     }
 
     [Fact]
+    public async Task The_legal_reviewers_and_administrators_pages_have_no_serious_accessibility_violation()
+    {
+        var failures = new List<string>();
+        foreach (var (user, paths) in new[] { (world.Reviewer, new[] { "/review", "/audit", "/consents" }), (world.Admin, new[] { "/admin", "/agreements", "/account" }) })
+        {
+            var page = await world.NewPageAsync("ar-MA");
+            await WebWorld.SignInAsync(page, user);
+            foreach (var path in paths)
+            {
+                var response = await page.GotoAsync(path);
+                Assert.Equal(200, response!.Status);
+                var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+                failures.AddRange(result.Violations.Where(v => v.Impact is "serious" or "critical")
+                    .Select(v => $"{path}: {v.Id} {v.Help}: {string.Join("; ", v.Nodes.Take(3).Select(n => n.Html))}"));
+                await WebWorld.ScreenshotAsync(page, path.Trim('/') + "-ar");
+            }
+
+            await page.Context.CloseAsync();
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
     public async Task On_a_390_pixel_phone_the_pages_fit_the_screen_and_the_keyboard_reaches_everything_with_a_visible_focus()
     {
         var page = await world.NewPageAsync("ar-MA", 390, 844);

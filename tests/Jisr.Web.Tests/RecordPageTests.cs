@@ -188,11 +188,11 @@ public sealed class RecordPageTests(WebWorld world)
         await page.GetByLabel("Purpose", new() { Exact = true }).FillAsync("Prévention");
         await page.GetByLabel("Cybercrime").CheckAsync();
 
-        // The form as the browser would send it (with its token and one-time key), sent twice at once, then a third time.
+        // The form as the browser would send it (with its token and one-time key), sent four times at once, then once more.
         var fields = await page.EvaluateAsync<Dictionary<string, string>>(
             "() => Object.fromEntries(new FormData(document.querySelector('main form')))");
         var send = () => page.Context.APIRequest.PostAsync("/records/new", new APIRequestContextOptions { Form = FormOf(page.Context.APIRequest, [.. fields.Select(f => (f.Key, f.Value))]), MaxRedirects = 0 });
-        var answers = await Task.WhenAll(send(), send());
+        var answers = await Task.WhenAll(send(), send(), send(), send());
         var third = await send();
         Assert.True(answers[0].Status == 302, $"{answers[0].Status}: {await answers[0].TextAsync()}");
         var locations = answers.Append(third).Select(a => a.Headers["location"]).ToList();
@@ -220,6 +220,68 @@ public sealed class RecordPageTests(WebWorld world)
 
         var audit = await world.Reviewer.Client.GetFromJsonAsync<JsonArray>("/api/v1/audit?action=search");
         Assert.Contains(audit!, e => e!.ToJsonString().Contains("2026/114, port de Rad", StringComparison.Ordinal));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_author_edits_a_record_keeping_its_person_and_a_lowered_marking_waits_for_a_legal_reviewer()
+    {
+        var page = await world.NewPageAsync();
+        await WebWorld.SignInAsync(page, world.Analyst);
+        var id = await CreateAsync(page, "Rapport initial " + Guid.NewGuid().ToString("N")[..6], "Texte initial.", "CONFIDENTIAL", "Karim Tazi\nكريم التازي");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit the record" }).ClickAsync();
+        Assert.Equal("CONFIDENTIAL", await page.GetByLabel("Classification").InputValueAsync());
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync("Rapport complété");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the changes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Rapport complété");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Karim Tazi" })).ToBeVisibleAsync();
+
+        // Lowering the marking is a declassification: held for a legal reviewer, the record unchanged meanwhile.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit the record" }).ClickAsync();
+        await page.GetByLabel("Classification").SelectOptionAsync("RESTRICTED");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the changes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("waits for a legal reviewer");
+        await Assertions.Expect(page.Locator(".banner")).ToContainTextAsync("CONFIDENTIAL");
+        var read = await world.Analyst.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{id}");
+        Assert.Equal("CONFIDENTIAL", read!["marking"]!["classification"]!.GetValue<string>());
+        Assert.Single(read["entities"]!.AsArray());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_session_that_ends_in_the_middle_of_a_form_loses_nothing_of_what_was_written()
+    {
+        var page = await world.NewPageAsync();
+        await WebWorld.SignInAsync(page, world.Analyst);
+        await page.GotoAsync("/records/new");
+        const string title = "تقرير كُتب قبل انتهاء الجلسة";
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync(title);
+        await page.GetByLabel("Text", new() { Exact = true }).FillAsync("نص طويل كتبه المحلل.");
+        await page.GetByLabel("Terrorism", new() { Exact = true }).CheckAsync();
+
+        // The session ends (here: its cookie is gone) before the form is sent.
+        await page.Context.ClearCookiesAsync(new() { Name = "jisr.session" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/sign-in"));
+        await page.Locator("#UserName").FillAsync(world.Analyst.UserName);
+        await page.Locator("#Password").FillAsync(WebWorld.Password);
+        await page.Locator("main form button[type=submit]").ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/records/new$"));
+        await Assertions.Expect(page.Locator("#restored")).ToBeVisibleAsync();
+        Assert.Equal(title, await page.GetByLabel("Title", new() { Exact = true }).InputValueAsync());
+        Assert.Equal("نص طويل كتبه المحلل.", await page.GetByLabel("Text", new() { Exact = true }).InputValueAsync());
+        Assert.True(await page.GetByLabel("Terrorism", new() { Exact = true }).IsCheckedAsync());
+
+        // Sent again, it goes through; the next blank form starts empty.
+        await page.GetByLabel("Legal basis").FillAsync("Loi 03-03");
+        await page.GetByLabel("Purpose", new() { Exact = true }).FillAsync("Prévention");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        await page.GotoAsync("/records/new");
+        Assert.Equal(string.Empty, await page.GetByLabel("Title", new() { Exact = true }).InputValueAsync());
         await page.Context.CloseAsync();
     }
 

@@ -14,6 +14,10 @@ public static class Display
 
     public static string Date(DateOnly date) => date.ToString("d", CultureInfo.CurrentCulture);
 
+    /// <summary>Items joined with the language's comma (Arabic writes "،").</summary>
+    public static string List(IEnumerable<string> items) =>
+        string.Join(CultureInfo.CurrentUICulture.TextInfo.IsRightToLeft ? "، " : ", ", items);
+
     public static string Number(int value) => value.ToString("N0", CultureInfo.CurrentCulture);
 
     public static string Classification(this IStringLocalizer t, Classification value) => t[$"Classification.{Marking.ClassificationNames[value]}"];

@@ -8,3 +8,41 @@ document.addEventListener('submit', function (event) {
   form.dataset.submitted = 'true';
   form.querySelectorAll('button[type=submit]').forEach(function (b) { b.setAttribute('aria-disabled', 'true'); });
 });
+
+// A session that ends while a form is being filled (expiry, sign-out elsewhere) sends the browser to the sign-in page,
+// and the POST is lost. So the fields (never passwords, tokens or one-time keys) are kept in this tab's sessionStorage
+// when a form is sent, and put back once the person is back on the same page after signing in; any other page
+// reached after sending (the form went through) forgets them.
+(function () {
+  var key = 'jisr.pending-form';
+  var skip = function (field) {
+    return !field.name || field.type === 'password' || field.type === 'hidden' || field.type === 'submit' || field.name === '__RequestVerificationToken';
+  };
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if ((form.method || '').toLowerCase() !== 'post' || form.dataset.keep !== 'true') { return; }
+    var values = [];
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (skip(field)) { return; }
+      values.push({ name: field.name, value: field.value, checked: field.checked, type: field.type });
+    });
+    try { sessionStorage.setItem(key, JSON.stringify({ path: location.pathname, values: values })); } catch (e) { /* storage full or off: nothing kept */ }
+  }, true);
+  document.addEventListener('DOMContentLoaded', function () {
+    var saved;
+    try { saved = JSON.parse(sessionStorage.getItem(key) || 'null'); } catch (e) { saved = null; }
+    if (!saved || location.pathname === '/sign-in') { return; }
+    sessionStorage.removeItem(key);
+    var form = document.querySelector('form[data-keep="true"]');
+    if (saved.path !== location.pathname || !form) { return; }
+    saved.values.forEach(function (v) {
+      var fields = form.querySelectorAll('[name="' + CSS.escape(v.name) + '"]');
+      Array.prototype.forEach.call(fields, function (field) {
+        if (v.type === 'checkbox' || v.type === 'radio') { if (field.value === v.value) { field.checked = v.checked; } }
+        else { field.value = v.value; }
+      });
+    });
+    var notice = document.getElementById('restored');
+    if (notice) { notice.hidden = false; }
+  });
+})();

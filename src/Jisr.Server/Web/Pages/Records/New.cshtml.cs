@@ -20,6 +20,8 @@ public sealed class NewModel(RecordService records, IMemoryCache submissions, Ti
 {
     public const int MaxNames = 20;
 
+    private static readonly Lock SubmissionGate = new();
+
     [BindProperty]
     public RecordForm Form { get; set; } = new();
 
@@ -47,11 +49,16 @@ public sealed class NewModel(RecordService records, IMemoryCache submissions, Ti
 
         // The first submission of this form creates the record; any later one (even while the first is still running) waits for it and gets the same record.
         var key = $"jisr.web.new-record:{caller.UserId.Value}:{Form.SubmissionKey}";
-        var once = submissions.GetOrCreate(key, entry =>
+        // GetOrCreate may run its factory twice for two requests at the same moment: the lock makes one of them win.
+        Lazy<Task<Outcome<RecordDetails>>> once;
+        lock (SubmissionGate)
         {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1);
-            return new Lazy<Task<Outcome<RecordDetails>>>(() => records.CreateAsync(caller, request, CancellationToken.None));
-        })!;
+            once = submissions.GetOrCreate(key, entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1);
+                return new Lazy<Task<Outcome<RecordDetails>>>(() => records.CreateAsync(caller, request, CancellationToken.None));
+            })!;
+        }
 
         Outcome<RecordDetails> outcome;
         try
@@ -166,6 +173,31 @@ public sealed class RecordForm
                     DateOfBirth = string.IsNullOrWhiteSpace(PersonDateOfBirth) ? null : PersonDateOfBirth.Trim(),
                     Nationalities = string.IsNullOrWhiteSpace(PersonNationality) ? null : [PersonNationality.Trim().ToUpperInvariant()],
                 }],
+        };
+    }
+
+    /// <summary>A record's present content in the form (marking, grading and dates as the form writes them).</summary>
+    public static RecordForm From(Record record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new RecordForm
+        {
+            SubmissionKey = Guid.NewGuid(),
+            Title = record.Title,
+            Body = record.Body,
+            Language = record.Language,
+            Kind = RecordVocabulary.Kinds[record.Kind],
+            LegalBasis = record.LegalBasis,
+            Purpose = record.Purpose,
+            ReviewDate = record.ReviewDate,
+            RetentionUntil = DateOnly.FromDateTime(record.RetentionUntil.UtcDateTime),
+            Classification = Marking.ClassificationNames[record.Marking.Classification],
+            Tlp = Marking.TlpNames[record.Marking.Tlp],
+            Handling = Marking.HandlingNames[record.Marking.Handling],
+            HandlingNote = record.Marking.HandlingNote,
+            Reliability = record.SourceGrading.Reliability.ToString(),
+            Credibility = record.SourceGrading.Credibility.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ThreatDomains = [.. record.ThreatDomains.Select(d => RecordVocabulary.ThreatDomains[d])],
         };
     }
 

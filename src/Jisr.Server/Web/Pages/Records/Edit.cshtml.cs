@@ -1,0 +1,86 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Records;
+using Jisr.Server.Application;
+using Jisr.Server.Contracts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+
+namespace Jisr.Server.Web.Pages.Records;
+
+/// <summary>
+/// Changes a record's content through <see cref="RecordService.UpdateAsync"/>: the policy decides (the author, or an
+/// editor cleared for both markings), and a change that lowers the marking is held for a legal reviewer instead.
+/// The entities and links the record asserts are kept as they are (sent back by id).
+/// </summary>
+public sealed class EditModel(RecordService records, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
+{
+    [BindProperty]
+    public RecordForm Form { get; set; } = new();
+
+    public string Title { get; private set; } = string.Empty;
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var read = await records.ReadAsync(Caller, id, cancellationToken);
+        if (read.Refusal is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        Form = RecordForm.From(read.Value!.Record);
+        Title = read.Value.Record.Title;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var caller = Caller;
+        var read = await records.ReadAsync(caller, id, cancellationToken);
+        if (read.Refusal is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        var details = read.Value!;
+        Title = details.Record.Title;
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        if (details.Recipients.Count > 0)
+        {
+            // A TLP:RED record names its recipients by user name; the form does not show them, so it does not change them either.
+            return Refused(Refusal.Conflict(T["Edit.RecipientsViaApi"]));
+        }
+
+        var request = Form.ToRequest() with
+        {
+            Entities = [.. details.Entities.Select(e => new EntityRequest { Id = e.Id.Value })],
+            Links = [.. details.Record.Links.Select(l => new LinkRequest(
+                l.FromEntityId.Value.ToString(), l.ToEntityId.Value.ToString(), EntityVocabulary.LinkTypes[l.Type], l.ValidFrom?.ToString(), l.ValidTo?.ToString()))],
+        };
+        Outcome<RecordChange> outcome;
+        try
+        {
+            outcome = await records.UpdateAsync(caller, id, request, cancellationToken);
+        }
+        catch (DomainValidationException error)
+        {
+            AddValidationError(error, RecordForm.FieldOf);
+            return Page();
+        }
+
+        if (outcome.Refusal is { } refused)
+        {
+            return Refused(refused);
+        }
+
+        Message = outcome.Value!.Held is not null ? T["Edit.Held"] : T["Edit.Saved"];
+        return LocalRedirect($"/records/{id}");
+    }
+}
