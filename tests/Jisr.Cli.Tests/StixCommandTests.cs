@@ -82,6 +82,66 @@ public sealed class StixCommandTests
         Assert.Equal(0, await context.Entities.CountAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ReImport_OfTheSameObjects_ChangesNothing_ANewerVersionJoinsTheSameEntity_AnOlderOneIsIgnored(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var db = Db(database);
+        Assert.Equal(0, (await Jisr.RunAsync("agency", "add", "--db", db, "--code", "ES-PART", "--name", "Partner", "--country", "ES")).ExitCode);
+        var folder = Directory.CreateTempSubdirectory("jisr-stix-").FullName;
+        var original = Path.Combine(AppContext.BaseDirectory, "data", "stix", "examples", "cti-documentation", "apt1.json");
+        string[] import = ["stix", "import", "--db", db, "--agency", "ES-PART"];
+
+        var first = await Jisr.RunAsync([.. import, original]);
+        Assert.True(first.ExitCode == 0, first.Error);
+        var before = await CountsAsync(database);
+        var again = await Jisr.RunAsync([.. import, original]);
+        var afterAgain = await CountsAsync(database);
+
+        // A newer version of an object that became an entity, in a bundle of its own.
+        (string StixId, string Json, Guid Entity) mapped;
+        await using (var context = database.Open())
+        {
+            var row = await context.StixObjects.Where(o => o.EntityId != null).OrderBy(o => o.Sequence).FirstAsync();
+            mapped = (row.StixId, row.Json, row.EntityId!.Value.Value);
+        }
+
+        var newer = JsonNode.Parse(mapped.Json)!.AsObject();
+        newer["modified"] = "2030-01-01T00:00:00.000Z";
+        newer["description"] = "the sender revised this object";
+        var newerFile = Path.Combine(folder, "newer.json");
+        await File.WriteAllTextAsync(newerFile, new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid():D}", ["objects"] = new JsonArray(newer) }.ToJsonString());
+        var revised = await Jisr.RunAsync([.. import, newerFile]);
+        var afterNewer = await CountsAsync(database);
+        var older = await Jisr.RunAsync([.. import, original]);
+        var afterOlder = await CountsAsync(database);
+
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Contains("already held (unchanged)", again.Output, StringComparison.Ordinal);
+        Assert.Equal(before, afterAgain);
+        Assert.True(revised.ExitCode == 0, revised.Error);
+        Assert.Equal(before with { Objects = before.Objects + 1 }, afterNewer);
+        await using (var context = database.Open())
+        {
+            var versions = await context.StixObjects.Where(o => o.StixId == mapped.StixId).OrderBy(o => o.Sequence).ToListAsync();
+            Assert.Equal(2, versions.Count);
+            Assert.Equal("2030-01-01T00:00:00.000Z", versions[1].Modified);
+            Assert.All(versions, v => Assert.Equal(mapped.Entity, v.EntityId!.Value.Value));
+        }
+
+        Assert.True(older.ExitCode == 0, older.Error);
+        Assert.Equal(afterNewer, afterOlder);
+    }
+
+    private sealed record Counts(int Objects, int Records, int Entities);
+
+    private static async Task<Counts> CountsAsync(TestDatabase database)
+    {
+        await using var context = database.Open();
+        return new Counts(await context.StixObjects.CountAsync(), await context.Records.CountAsync(), await context.Entities.CountAsync());
+    }
+
     [Fact]
     public async Task Import_OfAFileOverTheLimit_IsRefusedWithTheLimit()
     {

@@ -145,6 +145,29 @@ public sealed class SyncPullCommandTests
     }
 
     [Fact]
+    public async Task AServerThatNoLongerTakesTheSavedCursor_IsPagedAgainFromAddedAfter_WithoutImportingAnythingTwice()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        var agency = await AddAgencyAsync(database);
+        using var fake = new FakeTaxiiServer { DropOnRequest = 3 };
+        fake.Add(5);
+        string[] pull = ["sync", "pull", "--db", Db(database), "--agency", agency, "--from", fake.ApiRoot, "--collection", FakeTaxiiServer.Collection, "--token", "secret-token", "--limit", "2"];
+
+        var stopped = await Jisr.RunAsync(pull); // two pages in, the cursor of the third saved
+        fake.DropOnRequest = null;
+        fake.Epoch++; // the server restarted: the saved cursor means nothing to it now
+        var resumed = await Jisr.RunAsync(pull);
+
+        Assert.Equal(1, stopped.ExitCode);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.StartsWith("the server refused the saved cursor: paging again from the start", resumed.OutputLines[0], StringComparison.Ordinal);
+        Assert.Contains(fake.Requests, r => r.Query.Contains("next=", StringComparison.Ordinal) && !r.Query.Contains("added_after", StringComparison.Ordinal));
+        await using var context = database.Open();
+        Assert.Equal(5, await context.StixObjects.CountAsync(o => o.Type == "indicator"));
+        Assert.Equal(5, await context.StixObjects.Where(o => o.Type == "indicator").Select(o => o.StixId).Distinct().CountAsync());
+    }
+
+    [Fact]
     public async Task AServerThatDropsTheConnectionHalfWay_StopsWithOneLine_AndTheNextRunResumesAtThatPage()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
@@ -278,6 +301,9 @@ public sealed class SyncPullCommandTests
 
         public int? DropOnRequest { get; set; }
 
+        /// <summary>Cursors carry this; a restart changes it, and the server answers 400 to the cursors it gave before.</summary>
+        public int Epoch { get; set; }
+
         public byte[]? FixedBody { get; init; }
 
         public string? RequiredAuthorization { get; init; }
@@ -353,8 +379,15 @@ public sealed class SyncPullCommandTests
                 }
 
                 var query = System.Web.HttpUtility.ParseQueryString(request.Url.Query);
+                if (query["next"] is { } cursor && !cursor.StartsWith($"{Epoch}.", StringComparison.Ordinal))
+                {
+                    response.StatusCode = 400;
+                    response.Close(Encoding.UTF8.GetBytes("""{"title":"Bad Request","description":"next: not a token this server gave","http_status":"400"}"""), willBlock: false);
+                    continue;
+                }
+
                 var limit = int.Parse(query["limit"] ?? "100", System.Globalization.CultureInfo.InvariantCulture);
-                var from = query["next"] is { } next ? int.Parse(next, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                var from = query["next"] is { } next ? int.Parse(next[(next.IndexOf('.', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture) : 0;
                 var after = query["added_after"] is { } a ? DateTimeOffset.Parse(a, System.Globalization.CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
                 var matching = Objects.Where(o => DateTimeOffset.Parse(o.DateAdded, System.Globalization.CultureInfo.InvariantCulture) > after).ToList();
                 var page = matching.Skip(from).Take(limit).ToList();
@@ -362,7 +395,7 @@ public sealed class SyncPullCommandTests
                 var envelope = new JsonObject { ["more"] = more, ["objects"] = new JsonArray([.. page.Select(p => p.Stix.DeepClone())]) };
                 if (more)
                 {
-                    envelope["next"] = (from + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    envelope["next"] = $"{Epoch}.{(from + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture)}";
                 }
 
                 if (page.Count > 0)

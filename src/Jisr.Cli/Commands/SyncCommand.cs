@@ -130,15 +130,33 @@ internal static class SyncCommand
         var objectsUrl = new Uri(request.Root, $"collections/{Uri.EscapeDataString(request.Collection)}/objects/");
         var exchange = scope.ServiceProvider.GetRequiredService<StixExchangeService>();
         long total = 0;
+        var cursorRefused = false;
         var unit = new JsonArray(); // objects of pages not yet imported: a page referring to objects on later pages waits for them
         while (true)
         {
             var page = await FetchAsync(http, objectsUrl, position, request.Limit, cancellationToken);
+            if (page is null)
+            {
+                if (cursorRefused)
+                {
+                    throw new CommandException("pull stopped: the server refused a cursor it had just given; nothing of that page imported");
+                }
+
+                cursorRefused = true;
+                // The server no longer takes the saved cursor (it restarted, or its cursors expire): page again from the
+                // saved added_after. What came in already is recognised by id and version and not imported twice.
+                Console.WriteLine($"the server refused the saved cursor: paging again from {(position.AddedAfter is { } since ? $"added_after {since}" : "the start")}; objects already held are skipped");
+                position.Next = null;
+                unit = [];
+                continue;
+            }
+
             foreach (var item in page.Objects)
             {
                 unit.Add(item?.DeepClone());
             }
 
+            cursorRefused = false;
             var done = Advance(position, page); // in memory only: saved with the unit's import
             if (unit.Count > 0)
             {
@@ -240,7 +258,7 @@ internal static class SyncCommand
         || a > b
         || (a == b && string.CompareOrdinal(candidate, current) > 0);
 
-    private static async Task<Page> FetchAsync(HttpClient http, Uri objectsUrl, TaxiiSyncPosition position, int limit, CancellationToken cancellationToken)
+    private static async Task<Page?> FetchAsync(HttpClient http, Uri objectsUrl, TaxiiSyncPosition position, int limit, CancellationToken cancellationToken)
     {
         var query = new StringBuilder("?limit=").Append(limit.ToString(CultureInfo.InvariantCulture));
         if (position.AddedAfter is { } addedAfter)
@@ -258,6 +276,11 @@ internal static class SyncCommand
         {
             using var response = await http.GetAsync(new Uri(objectsUrl + query.ToString()), HttpCompletionOption.ResponseContentRead, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.BadRequest && position.Next is not null)
+            {
+                return null; // the cursor, not the request: the caller pages again without it
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new CommandException($"pull stopped: {where} answered {(int)response.StatusCode} {response.ReasonPhrase}{ErrorDetail(body)}; nothing of that page imported");

@@ -66,5 +66,8 @@ public sealed class StixExchangeService(StixObjectStore store, TimeProvider time
         public ValueTask AddRecordAsync(Record record, IReadOnlyList<string> entityTexts, CancellationToken cancellationToken) => session.AddRecordAsync(record, entityTexts, cancellationToken);
 
         public Task<IReadOnlySet<string>> KnownIdsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken) => session.KnownIdsAsync(stixIds, cancellationToken);
+
+        public async Task<IReadOnlyList<HeldStixVersion>> HeldVersionsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken) =>
+            [.. (await session.HeldVersionsAsync(stixIds, cancellationToken)).Select(h => new HeldStixVersion(h.StixId, h.Modified, h.RecordId, h.EntityId))];
     }
 }

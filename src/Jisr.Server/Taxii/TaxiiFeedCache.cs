@@ -33,6 +33,7 @@ public sealed class TaxiiFeedCache(TimeProvider time)
 
         var objects = await build();
         TaxiiQuery.InOrder(objects);
+        now = time.GetUtcNow(); // the entry's life starts when it is ready: a big collection can take longer to build than MaxAge
         _entries[key] = new Entry(stamp, now, objects);
         foreach (var stale in _entries.Where(e => now - e.Value.BuiltAt >= MaxAge || now < e.Value.BuiltAt).Select(e => e.Key).ToList())
         {

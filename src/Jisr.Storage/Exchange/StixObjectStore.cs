@@ -118,6 +118,7 @@ public sealed class StixImportSession : IAsyncDisposable
     private bool _entitiesQueued;
     private int _pending;
     private bool _committed;
+    private bool? _heldAny;
 
     internal StixImportSession(JisrDbContext db, AuditLog audit, Principal principal, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction)
     {
@@ -173,6 +174,33 @@ public sealed class StixImportSession : IAsyncDisposable
         }
 
         return known;
+    }
+
+    /// <summary>
+    /// The versions of these ids the agency already holds, with what each became. An agency that held no STIX object
+    /// when the import began is answered without a query (what this import writes, the importer knows itself).
+    /// </summary>
+    public async Task<IReadOnlyList<(string StixId, string? Modified, RecordId? RecordId, EntityId? EntityId)>> HeldVersionsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stixIds);
+        _heldAny ??= await _db.StixObjects.AnyAsync(o => o.AgencyId == _principal.AgencyId, cancellationToken);
+        if (_heldAny == false || stixIds.Count == 0)
+        {
+            return [];
+        }
+
+        var held = new List<(string, string?, RecordId?, EntityId?)>();
+        foreach (var chunk in stixIds.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            held.AddRange(await _db.StixObjects.AsNoTracking()
+                .Where(o => o.AgencyId == _principal.AgencyId && chunk.Contains(o.StixId) && o.Json.Length > 0)
+                .Select(o => new { o.StixId, o.Modified, o.RecordId, o.EntityId })
+                .AsAsyncEnumerable()
+                .Select(o => (o.StixId, o.Modified, o.RecordId, o.EntityId))
+                .ToListAsync(cancellationToken));
+        }
+
+        return held;
     }
 
     /// <summary>

@@ -20,8 +20,11 @@ public sealed record StixImportResult(IReadOnlyList<StixRefusal> Refusals, int O
 {
     public bool Succeeded => Refusals.Count == 0;
 
+    /// <summary>Objects the agency already held in that version or a newer one: nothing written for them.</summary>
+    public int AlreadyHeld { get; init; }
+
     public override string ToString() =>
-        $"{Objects} objects: {Records} records, {Entities} entities, {Links} links; {KeptAsReceived} kept as received only";
+        $"{Objects} objects: {Records} records, {Entities} entities, {Links} links; {KeptAsReceived} kept as received only" + (AlreadyHeld > 0 ? $"; {AlreadyHeld} already held (unchanged)" : "");
 }
 
 /// <summary>
@@ -52,6 +55,8 @@ public sealed class StixImporter
     private int _objects;
     private int _records;
     private int _kept;
+    private int _alreadyHeld;
+    private Dictionary<string, List<HeldStixVersion>> _held = new(StringComparer.Ordinal);
 
     public StixImporter(Principal principal, IStixImportSink sink, StixImportOptions options, DateTimeOffset now)
     {
@@ -128,7 +133,9 @@ public sealed class StixImporter
         {
             await foreach (var pending in window.Reader.ReadAllAsync(cancellationToken))
             {
-                foreach (var item in await pending)
+                var items = await pending;
+                await LookUpHeldAsync(items, cancellationToken);
+                foreach (var item in items)
                 {
                     using (item.Document)
                     {
@@ -170,7 +177,52 @@ public sealed class StixImporter
     }
 
     private StixImportResult Result(IReadOnlyList<StixRefusal> refusals) =>
-        new(refusals, _objects, _records, _entityInfo.Count, _links.Count, _kept);
+        new(refusals, _objects, _records, _entityInfo.Count, _links.Count, _kept) { AlreadyHeld = _alreadyHeld };
+
+    /// <summary>What the agency already holds of a chunk's ids (not those this bundle brought: <see cref="_seen"/> has them), one query per chunk.</summary>
+    private async Task LookUpHeldAsync(Checked[] items, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>(items.Length);
+        foreach (var item in items)
+        {
+            if (item.Document.RootElement.ValueKind == JsonValueKind.Object && StixObjectValidator.Text(item.Document.RootElement, "id") is { } id && !_seen.ContainsKey(id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        _held = ids.Count == 0
+            ? new Dictionary<string, List<HeldStixVersion>>(StringComparer.Ordinal)
+            : (await _sink.HeldVersionsAsync(ids, cancellationToken)).GroupBy(h => h.StixId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// An object the agency already holds a version of (an earlier import or pull). The same version or an older one
+    /// changes nothing (STIX: the newest version of an id is the object; an older one arriving late is ignored). A newer
+    /// one is kept as a further version of the same record or entity, never as a second one: it returns what the held
+    /// version became, to map the new row to. Either way, later objects of the bundle that refer to the id reach that
+    /// record or entity.
+    /// </summary>
+    private (bool Skip, RecordId? Record, EntityId? Entity) Held(string id, string? modified)
+    {
+        if (!_held.TryGetValue(id, out var versions))
+        {
+            return (false, null, null);
+        }
+
+        var newest = versions.Aggregate((a, b) => Newer(b.Modified, a.Modified) ? b : a);
+        var mapped = versions.FirstOrDefault(v => v.EntityId is not null || v.RecordId is not null) ?? newest;
+        if (mapped.EntityId is { } entity)
+        {
+            _entityOf.Set(id, entity);
+        }
+
+        return (!Newer(modified, newest.Modified), mapped.RecordId, mapped.EntityId);
+    }
+
+    /// <summary>Whether <paramref name="candidate"/> is a later <c>modified</c> than <paramref name="current"/> (no version counts as the earliest).</summary>
+    private static bool Newer(string? candidate, string? current) =>
+        candidate is not null && (current is null || (StixTimestamp.TryParse(candidate, out _) && StixTimestamp.TryParse(current, out _) ? StixTimestamp.Compare(candidate, current) > 0 : string.CompareOrdinal(candidate, current) > 0));
 
     /// <summary>One object read and validated, with its exact text and a hash of it (to tell a repeat from a conflict).</summary>
     private sealed record Checked(JsonDocument Document, IReadOnlyList<StixRefusal> Problems, string Raw, UInt128 Hash);
@@ -272,6 +324,19 @@ public sealed class StixImporter
         }
 
         var received = ReceivedStixObject.Create(_principal.AgencyId, id, type, modified, raw, StixObjectValidator.Text(item, "created_by_ref"), _source, _now);
+        if (firstVersion && Held(id, modified) is var (skip, heldRecord, heldEntity) && (skip || heldRecord is not null || heldEntity is not null))
+        {
+            if (skip)
+            {
+                _alreadyHeld++;
+                return;
+            }
+
+            received.MappedTo(heldRecord, heldEntity); // a newer version of what the agency holds: the same record or entity
+            await _sink.AddObjectAsync(received, cancellationToken);
+            return;
+        }
+
         var tlp = StixMarkings.TlpOf(item) ?? _options.DefaultTlp;
         switch (type)
         {
@@ -542,7 +607,7 @@ public sealed class StixImporter
 
         foreach (var (record, row, entities) in records)
         {
-            await _sink.AddRecordAsync(record, [.. entities.SelectMany(e => _entityInfo[e].Texts)], cancellationToken);
+            await _sink.AddRecordAsync(record, [.. entities.SelectMany(e => _entityInfo.TryGetValue(e, out var info) ? info.Texts : [])], cancellationToken);
             await _sink.AddObjectAsync(row!, cancellationToken);
             _records++;
         }
@@ -593,9 +658,9 @@ public sealed class StixImporter
             if (mentioned.Add(id))
             {
                 entities.Add(id);
-                if (_entityInfo[id].Tlp > tlp)
+                if (_entityInfo.TryGetValue(id, out var info) && info.Tlp > tlp)
                 {
-                    tlp = _entityInfo[id].Tlp;
+                    tlp = info.Tlp;
                 }
             }
         }
