@@ -110,4 +110,23 @@ public static partial class AccessPolicy
             ? PolicyDecision.Allow
             : PolicyDecision.NotVisible;
     }
+
+    /// <summary>A peer node asking consent here: for a copy its own agency holds, of a record an agency of this node originated.</summary>
+    public static PolicyDecision CanPeerRequestConsent(IReadOnlySet<AgencyId> peerAgencies, ConsentRequest consent, bool originatorIsOwnAgency)
+    {
+        ArgumentNullException.ThrowIfNull(peerAgencies);
+        ArgumentNullException.ThrowIfNull(consent);
+        return peerAgencies.Contains(consent.RequesterAgencyId) && originatorIsOwnAgency
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny("the requester is not hosted by the sending node, or the originator not by this one");
+    }
+
+    /// <summary>A peer node deciding a consent request asked here: only for the originator, which it must host.</summary>
+    public static PolicyDecision CanPeerDecideConsent(IReadOnlySet<AgencyId> peerAgencies, AgencyId byAgency, ConsentRequest? consent)
+    {
+        ArgumentNullException.ThrowIfNull(peerAgencies);
+        return consent is not null && peerAgencies.Contains(byAgency) && consent.OriginatorAgencyId == byAgency
+            ? PolicyDecision.Allow
+            : PolicyDecision.NotVisible;
+    }
 }

@@ -170,6 +170,12 @@ public sealed class AgreementFederationTests : IAsyncLifetime
 
         await using var db = _spain.Node.Database.Open();
         Assert.Equal(Enumerable.Range(1, 5).Select(i => (long)i), await db.Set<InboxMessage>().OrderBy(m => m.ReceivedAt).Select(m => m.Sequence).ToListAsync());
+        Assert.Equal(5, await db.Agreements.CountAsync());
+
+        // Both audit chains are intact after the outage, the retries and the catch-up.
+        await using var moroccoDb = _morocco.Node.Database.Open();
+        Assert.True((await AuditVerifier.VerifyAsync(moroccoDb)).IsIntact);
+        Assert.True((await AuditVerifier.VerifyAsync(db)).IsIntact);
     }
 
     private async Task<Guid> ProposeAsync()

@@ -94,6 +94,29 @@ public sealed class ConsentRequest
         };
     }
 
+    /// <summary>
+    /// The originator's copy of a consent request made on the requester's node (same id): the originator's reviewers
+    /// decide it here, and the decision travels back.
+    /// </summary>
+    public static ConsentRequest Received(
+        ConsentId id, RecordId recordId, RecordId originalRecordId, AgencyId originatorAgencyId, AgencyId requesterAgencyId, AgencyId targetAgencyId, UserId requestedBy, DateTimeOffset requestedAt, string? note)
+    {
+        Guard.That(targetAgencyId != originatorAgencyId && targetAgencyId != requesterAgencyId && requesterAgencyId != originatorAgencyId, "agency", "the originator, the requester and the third agency must be three agencies");
+        return new ConsentRequest
+        {
+            Id = id,
+            RecordId = recordId,
+            OriginalRecordId = originalRecordId,
+            OriginatorAgencyId = originatorAgencyId,
+            RequesterAgencyId = requesterAgencyId,
+            TargetAgencyId = targetAgencyId,
+            RequestedBy = requestedBy,
+            RequestedAt = Instants.Normalize(requestedAt),
+            Note = Guard.OptionalText(note, "note", MaxTextLength),
+            Status = ConsentStatus.Pending,
+        };
+    }
+
     public void Grant(UserId userId, string? reason, DateTimeOffset now) =>
         Decide(Transitions.Next(Status, ConsentAction.Grant), userId, Guard.OptionalText(reason, "reason", MaxTextLength), now);
 

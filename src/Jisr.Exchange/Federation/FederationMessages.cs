@@ -15,7 +15,13 @@ public static class FederationMessageTypes
     /// <summary><see cref="ReleaseRecallMessage"/>: the releasing agency recalled a release; the copy is removed.</summary>
     public const string ReleaseRecall = "release.recall";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall };
+    /// <summary><see cref="ConsentRequestMessage"/>: a partner holding a copy asks the originator's consent to pass it on.</summary>
+    public const string ConsentRequest = "consent.request";
+
+    /// <summary><see cref="ConsentDecisionMessage"/>: the originator's reviewers granted or refused it.</summary>
+    public const string ConsentDecision = "consent.decision";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision };
 }
 
 /// <summary>The terms of an agreement, the same on both nodes (same id); names as in the API (threat domains, markings).</summary>
@@ -56,6 +62,13 @@ public sealed record ReleaseDelivery(
 
 /// <summary>A recall: the release, the copy it made on the recipient's node, who recalled it and why.</summary>
 public sealed record ReleaseRecallMessage(Guid ReleaseId, Guid CopyRecordId, Guid ByAgencyId, Guid ByUserId, string? Reason, DateTimeOffset At);
+
+/// <summary>A consent request as made on the requester's node: the copy, the originator's record, the three agencies.</summary>
+public sealed record ConsentRequestMessage(
+    Guid ConsentId, Guid RecordId, Guid OriginalRecordId, Guid OriginatorAgencyId, Guid RequesterAgencyId, Guid TargetAgencyId, Guid RequestedBy, DateTimeOffset RequestedAt, string? Note);
+
+/// <summary>The originator's decision on a consent request.</summary>
+public sealed record ConsentDecisionMessage(Guid ConsentId, bool Granted, Guid ByAgencyId, Guid ByUserId, string? Reason, DateTimeOffset At);
 
 /// <summary>What a node says about itself at <c>/federation/v1/node</c>: its key and the agencies it hosts.</summary>
 public sealed record NodeDescription(string Fingerprint, string PublicKey, IReadOnlyList<NodeAgency> Agencies);

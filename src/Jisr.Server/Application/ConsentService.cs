@@ -12,7 +12,7 @@ namespace Jisr.Server.Application;
 /// The third-party rule: a received record passes on to a third agency only after its originator grants consent.
 /// The holder asks; the originator's legal reviewers or liaison officers grant or refuse.
 /// </summary>
-public sealed class ConsentService(ReleaseStore store, RecordStore records, AgencyNames names, TimeProvider time)
+public sealed class ConsentService(ReleaseStore store, RecordStore records, AgencyNames names, Federation.FederationOutbox outbox, TimeProvider time)
 {
     public Task<List<ConsentRequest>> ListAsync(Principal caller, CancellationToken cancellationToken) =>
         store.ListConsentsAsync(caller, cancellationToken);
@@ -38,7 +38,17 @@ public sealed class ConsentService(ReleaseStore store, RecordStore records, Agen
             return Refusal.Conflict("consent to pass this record on to that agency is already requested or granted");
         }
 
-        await store.AddConsentAsync(caller, consent, cancellationToken);
+        // An originator hosted by a peer node decides there: the request travels with its creation.
+        var sent = await outbox.StageForAsync(
+            consent.OriginatorAgencyId,
+            Exchange.Federation.FederationMessageTypes.ConsentRequest,
+            new Exchange.Federation.ConsentRequestMessage(
+                consent.Id.Value, consent.RecordId.Value, consent.OriginalRecordId.Value, consent.OriginatorAgencyId.Value, consent.RequesterAgencyId.Value,
+                consent.TargetAgencyId.Value, consent.RequestedBy.Value, consent.RequestedAt, consent.Note),
+            Actor(caller),
+            cancellationToken);
+        await store.AddConsentAsync(caller, consent, sent is null ? [] : [sent], cancellationToken);
+        Notify(sent);
         return consent;
     }
 
@@ -60,6 +70,27 @@ public sealed class ConsentService(ReleaseStore store, RecordStore records, Agen
                     consent.Refuse(caller.UserId, reason, now);
                 }
             },
-            consent => store.SaveConsentAsync(caller, consent, grant ? AuditActions.ConsentGrant : AuditActions.ConsentRefuse, cancellationToken));
+            async consent =>
+            {
+                // A requester hosted by a peer node learns the decision with its commit.
+                var sent = await outbox.StageForAsync(
+                    consent.RequesterAgencyId,
+                    Exchange.Federation.FederationMessageTypes.ConsentDecision,
+                    new Exchange.Federation.ConsentDecisionMessage(consent.Id.Value, grant, caller.AgencyId.Value, caller.UserId.Value, reason, now),
+                    Actor(caller),
+                    cancellationToken);
+                await store.SaveConsentAsync(caller, consent, grant ? AuditActions.ConsentGrant : AuditActions.ConsentRefuse, sent is null ? [] : [sent], cancellationToken);
+                Notify(sent);
+            });
+    }
+
+    private static AuditEvent Actor(Principal caller) => new("", caller.UserId, caller.UserName, caller.AgencyId);
+
+    private void Notify(AuditEvent? sent)
+    {
+        if (sent is not null)
+        {
+            outbox.Notify();
+        }
     }
 }

@@ -179,6 +179,40 @@ public sealed class FederationReceiver(FederationStore store, NodeIdentity ident
                 ];
             }
 
+            case FederationMessageTypes.ConsentRequest:
+            {
+                var asked = FederationJson.Read<ConsentRequestMessage>(envelope.Payload);
+                var consent = ConsentRequest.Received(
+                    new ConsentId(asked.ConsentId), new RecordId(asked.RecordId), new RecordId(asked.OriginalRecordId), new AgencyId(asked.OriginatorAgencyId),
+                    new AgencyId(asked.RequesterAgencyId), new AgencyId(asked.TargetAgencyId), new UserId(asked.RequestedBy), asked.RequestedAt, asked.Note);
+                Decide(AccessPolicy.CanPeerRequestConsent(peerAgencies, consent, await store.IsOwnAgencyAsync(consent.OriginatorAgencyId, cancellationToken)));
+                if (await store.FindConsentAsync(consent.Id, cancellationToken) is not null)
+                {
+                    throw new DomainStateException($"consent request {consent.Id} exists here already");
+                }
+
+                store.AddConsent(consent);
+                return [ConsentEvent(AuditActions.ConsentRequest, sender, consent.OriginatorAgencyId, consent)];
+            }
+
+            case FederationMessageTypes.ConsentDecision:
+            {
+                var decided = FederationJson.Read<ConsentDecisionMessage>(envelope.Payload);
+                var by = new AgencyId(decided.ByAgencyId);
+                var consent = await store.FindConsentAsync(new ConsentId(decided.ConsentId), cancellationToken);
+                Decide(AccessPolicy.CanPeerDecideConsent(peerAgencies, by, consent));
+                if (decided.Granted)
+                {
+                    consent!.Grant(new UserId(decided.ByUserId), decided.Reason, now);
+                }
+                else
+                {
+                    consent!.Refuse(new UserId(decided.ByUserId), decided.Reason, now);
+                }
+
+                return [ConsentEvent(decided.Granted ? AuditActions.ConsentGrant : AuditActions.ConsentRefuse, sender, consent.RequesterAgencyId, consent)];
+            }
+
             default:
                 throw new PeerRefusal($"this node does not know the message type '{envelope.Type}'");
         }
@@ -241,6 +275,10 @@ public sealed class FederationReceiver(FederationStore store, NodeIdentity ident
     private static AuditEvent ReceivedEvent(FederationEnvelope envelope, string sender, string outcome, string? reason) =>
         new(AuditActions.FederationReceive, ActorName: sender, TargetType: AuditTargets.FederationMessage, TargetId: envelope.Id.ToString("D"), Outcome: outcome,
             Detail: $"type={envelope.Type} sequence={envelope.Sequence} sha256={envelope.PayloadDigest} {reason}".TrimEnd());
+
+    private static AuditEvent ConsentEvent(string action, string sender, AgencyId agency, ConsentRequest consent) =>
+        new(action, ActorName: sender, AgencyId: agency, TargetType: AuditTargets.Consent, TargetId: consent.Id.ToString(),
+            Detail: $"record {consent.RecordId:D} (original {consent.OriginalRecordId:D}); to agency {consent.TargetAgencyId:D}; status={ConsentRequest.StatusNames[consent.Status]}; from={sender}");
 
     private static AuditEvent AgreementEvent(string action, string sender, AgencyId by, SharingAgreement agreement) =>
         new(action, ActorName: sender, AgencyId: by, TargetType: AuditTargets.Agreement, TargetId: agreement.Id.ToString("D"),

@@ -259,6 +259,12 @@ public sealed class FederationStore(JisrDbContext db, AuditLog audit, NodeIdenti
         return db.Entities.AsNoTracking().Where(e => ids.Contains(e.Id)).ToListAsync(cancellationToken);
     }
 
+    /// <summary>A tracked consent request by id: for applying a peer's decision (the policy decides first).</summary>
+    public Task<ConsentRequest?> FindConsentAsync(ConsentId id, CancellationToken cancellationToken) =>
+        db.ConsentRequests.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+
+    public void AddConsent(ConsentRequest consent) => db.ConsentRequests.Add(consent);
+
     /// <summary>A tracked record by id, whoever holds it: for applying a peer's recall (the policy decides first).</summary>
     public Task<Domain.Records.Record?> FindRecordAsync(RecordId id, CancellationToken cancellationToken) =>
         db.Records.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);

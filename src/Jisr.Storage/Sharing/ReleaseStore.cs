@@ -154,14 +154,22 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
     public Task<bool> ConsentOpenOrGrantedAsync(RecordId recordId, AgencyId targetAgencyId, CancellationToken cancellationToken) =>
         db.ConsentRequests.AnyAsync(c => c.RecordId == recordId && c.TargetAgencyId == targetAgencyId && c.Status != ConsentStatus.Refused, cancellationToken);
 
-    public async Task AddConsentAsync(Principal principal, ConsentRequest consent, CancellationToken cancellationToken)
+    public Task AddConsentAsync(Principal principal, ConsentRequest consent, CancellationToken cancellationToken) =>
+        AddConsentAsync(principal, consent, [], cancellationToken);
+
+    /// <summary>Adds a consent request; <paramref name="alsoAudited"/> carries a message to the originator's node, committed with it.</summary>
+    public async Task AddConsentAsync(Principal principal, ConsentRequest consent, IReadOnlyList<AuditEvent> alsoAudited, CancellationToken cancellationToken)
     {
         db.ConsentRequests.Add(consent);
-        await SaveUniqueAsync(ConsentEvents(principal, AuditActions.ConsentRequest, consent), "ConsentRequests", "consent to pass this record on to that agency is already requested or granted", cancellationToken);
+        await SaveUniqueAsync([.. ConsentEvents(principal, AuditActions.ConsentRequest, consent), .. alsoAudited], "ConsentRequests", "consent to pass this record on to that agency is already requested or granted", cancellationToken);
     }
 
     public Task SaveConsentAsync(Principal principal, ConsentRequest consent, string action, CancellationToken cancellationToken) =>
-        audit.SaveWithAuditAsync(db, ConsentEvents(principal, action, consent), cancellationToken);
+        SaveConsentAsync(principal, consent, action, [], cancellationToken);
+
+    /// <summary>Saves a decision; <paramref name="alsoAudited"/> carries a message to the requester's node, committed with it.</summary>
+    public Task SaveConsentAsync(Principal principal, ConsentRequest consent, string action, IReadOnlyList<AuditEvent> alsoAudited, CancellationToken cancellationToken) =>
+        audit.SaveWithAuditAsync(db, [.. ConsentEvents(principal, action, consent), .. alsoAudited], cancellationToken);
 
     /// <summary>
     /// Saves a new release or consent request. The endpoint checks for an open one first; a concurrent request that

@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Jisr.Testing;
+
+namespace Jisr.Federation.Tests;
+
+/// <summary>
+/// A partner whose clock is 10 minutes behind sees the sender's messages as coming from the future: it refuses them
+/// with a reason that says so (beyond the 5-minute tolerance), the sender keeps them pending and retries, and once the
+/// clocks agree again delivery resumes where it stopped, nothing lost.
+/// </summary>
+public sealed class ClockSkewTests
+{
+    [Fact]
+    public async Task APartnerClockTenMinutesOff_RefusesWithAClearReason_AndDeliveryResumesOnceFixed()
+    {
+        var spainClock = new AdjustableClock(DateTimeOffset.UtcNow.AddMinutes(-10));
+        await using var morocco = await AgencyNode.StartAsync("MA-DGST", "MA");
+        await using var spain = await AgencyNode.StartAsync("ES-CNP", "ES", spainClock);
+        await morocco.PeerWithAsync(spain);
+        await spain.PeerWithAsync(morocco);
+
+        var proposed = await morocco.Administrator.Client.PostAsJsonAsync("/api/v1/agreements", new
+        {
+            partner = "ES-CNP",
+            threatDomains = new[] { "terrorism" },
+            highestClassification = "RESTRICTED",
+            handlingCodes = new[] { "H1" },
+            validFrom = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1)),
+            validUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1),
+        });
+        var id = (await proposed.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+
+        await Eventually.HoldsAsync(
+            async () => (await morocco.MessagesAsync()).Any(m => m!["lastError"]?.GetValue<string>().Contains("ahead of this node's clock", StringComparison.Ordinal) == true),
+            "the partner refuses the message as made in its future");
+        Assert.All(await morocco.MessagesAsync(), m => Assert.Equal("pending", m!["status"]!.GetValue<string>()));
+        Assert.Null(await spain.AgreementAsync(id));
+
+        spainClock.Advance(TimeSpan.FromMinutes(10));
+        await Eventually.HoldsAsync(async () => await spain.AgreementAsync(id) is not null, "delivery resumes once the clocks agree", seconds: 60);
+        Assert.All(await morocco.MessagesAsync(), m => Assert.Equal("delivered", m!["status"]!.GetValue<string>()));
+    }
+}
