@@ -234,6 +234,7 @@ public static class EntityResolver
         }
 
         var results = new ConcurrentBag<List<MatchProposal>>();
+        var cut = Math.Log(options.Threshold / (1 - options.Threshold));
         var done = 0;
         if (probes.Items.Length == 0)
         {
@@ -273,6 +274,13 @@ public static class EntityResolver
                         if (sameSet ? t <= p : target.Record.Id == probe.Record.Id)
                         {
                             // Within one set each pair once (lower index as A); never a record with itself.
+                            continue;
+                        }
+
+                        // Names weigh at most +1 (all parts agree): when everything else already sinks the pair below the
+                        // threshold, the names need not be compared at all (most namesakes of another year end here).
+                        if (Logit(probe, target, 1.0, similar, withNameParts: false) + MaxNamePartWeight < cut)
+                        {
                             continue;
                         }
 
