@@ -69,8 +69,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     /// <summary>The readable records whose search text holds every token (a prefix match on each), before paging.</summary>
     internal static IQueryable<Record> Matching(JisrDbContext db, Principal principal, TimeProvider time, IReadOnlyList<string> tokens)
     {
-        var matches = db.MatchSearchText(tokens);
-        return db.ReadableRecords(principal, time).Where(r => matches.Contains(r.Id));
+        return db.WhereSearchTextMatches(db.ReadableRecords(principal, time), tokens);
     }
 
     /// <summary>Stores a new record with its new entities; the record, its entities, its search text and its audit entry commit together.</summary>
