@@ -9,6 +9,7 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- names-quality [TSV...]   (per-kind accuracy at the threshold vs the one-letter baseline)
 //   dotnet run --project bench/Jisr.Bench -c Release -- name-weights tests/data/names/wikidata_name_tokens_top3000.tsv > src/Jisr.Matching/Names/name-weights.tsv
 //   dotnet run --project bench/Jisr.Bench -c Release -- probe PATH-TO-SQLITE-DB   (where a record read spends its time)
+//   dotnet run --project bench/Jisr.Bench -c Release -- listsearch [--records 100000] [--sqlite PATH] [--postgres CONNECTION-STRING] [--no-plans]   (list and search SQL, plans, ms per query)
 //   dotnet run --project bench/Jisr.Bench -c Release -- stix [OBJECTS]   (STIX bundle import into SQLite, default 100000)
 //   dotnet run --project bench/Jisr.Bench -c Release -- federation [RELEASES] [BACKLOG]   (two nodes over HTTPS; default 200, 10000)
 //   dotnet run --project bench/Jisr.Bench -c Release -- taxii [OBJECTS]  (jisr sync pull between two nodes on loopback, default 100000)
@@ -51,6 +52,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "taxii":
         await Jisr.Bench.Exchange.TaxiiPullBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+        return 0;
+    case "listsearch":
+        await Jisr.Bench.Records.ListSearchProbe.RunAsync(args[1..]);
         return 0;
     case "probe" when args.Length == 2:
         await ReadPathProbe.RunAsync(args[1]);

@@ -69,11 +69,13 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>
-    /// Ids of the records whose search text holds every token (as a prefix). Tokens come from
-    /// <see cref="Records.SearchText.Tokens"/>; the query is passed as a parameter, never spliced into SQL.
-    /// Callers compose it with the policy filter; on its own it decides nothing about visibility.
+    /// <paramref name="records"/> narrowed to those whose search text holds every token (as a prefix). Tokens come from
+    /// <see cref="Records.SearchText.Tokens"/>; the query is passed as a parameter, never spliced into SQL. Callers
+    /// start from the policy filter; this narrows it and decides nothing about visibility. It is a condition on the
+    /// record's own row (its sequence or its search vector), not a list of ids, so the engine can walk the records
+    /// newest first and stop once a page is full when a word is common, or start from the text index when it is rare.
     /// </summary>
-    public abstract IQueryable<RecordId> MatchSearchText(IReadOnlyList<string> foldedTokens);
+    public abstract IQueryable<Record> WhereSearchTextMatches(IQueryable<Record> records, IReadOnlyList<string> foldedTokens);
 
     /// <summary>Typed ids are stored as their Guid (<see cref="Configurations.TypedIdConversions"/>): registered once, for every property of an id type.</summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

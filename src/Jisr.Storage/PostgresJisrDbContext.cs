@@ -1,6 +1,5 @@
 using Jisr.Domain.Common;
 using Jisr.Domain.Records;
-using Jisr.Storage.Records;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
 
@@ -17,18 +16,18 @@ public sealed class PostgresJisrDbContext : JisrDbContext
     }
 
     /// <summary>tsquery: every token must occur, each as a prefix ('tok':*); quotes are doubled, so no token is read as syntax.</summary>
-    public override IQueryable<RecordId> MatchSearchText(IReadOnlyList<string> foldedTokens)
+    public override IQueryable<Record> WhereSearchTextMatches(IQueryable<Record> records, IReadOnlyList<string> foldedTokens)
     {
         var query = string.Join(" & ", foldedTokens.Select(t => $"'{t.Replace("'", "''", StringComparison.Ordinal)}':*"));
-        return Set<SearchHit>()
-            .FromSqlInterpolated($"SELECT \"Id\" AS \"RecordId\" FROM \"Records\" WHERE \"SearchVector\" @@ to_tsquery('simple', {query})")
-            .Select(h => h.RecordId);
+
+        // A condition on the row itself: the planner picks the GIN index for a rare word and the newest-first index
+        // (checking the vector per row until the page is full) for a common one.
+        return records.Where(r => EF.Property<NpgsqlTsVector>(r, SearchVectorColumn).Matches(EF.Functions.ToTsQuery("simple", query)));
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
-        builder.Entity<SearchHit>().HasNoKey().ToView(null);
         builder.Entity<Record>(record =>
         {
             record.Property<NpgsqlTsVector>(SearchVectorColumn)

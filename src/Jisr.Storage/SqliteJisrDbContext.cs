@@ -1,4 +1,5 @@
-using Jisr.Domain.Common;
+using Jisr.Domain.Records;
+using Jisr.Storage.Configurations;
 using Jisr.Storage.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -14,12 +15,16 @@ public sealed class SqliteJisrDbContext : JisrDbContext
     }
 
     /// <summary>FTS5 query: every token must occur, each as a prefix ("tok"*); quotes are doubled, so no token is read as syntax.</summary>
-    public override IQueryable<RecordId> MatchSearchText(IReadOnlyList<string> foldedTokens)
+    public override IQueryable<Record> WhereSearchTextMatches(IQueryable<Record> records, IReadOnlyList<string> foldedTokens)
     {
         var query = string.Join(' ', foldedTokens.Select(t => $"\"{t.Replace("\"", "\"\"", StringComparison.Ordinal)}\"*"));
-        return Set<SearchHit>()
-            .FromSqlInterpolated($"SELECT RecordId FROM RecordSearch WHERE RecordSearch MATCH {query}")
-            .Select(h => h.RecordId);
+
+        // The FTS rowid is the record's sequence (its rowid): matching on it lets SQLite probe the records by primary
+        // key in sequence order, where matching on the record id went through a second index and a sort.
+        var matches = Set<SearchHit>()
+            .FromSqlInterpolated($"SELECT rowid AS Sequence FROM RecordSearch WHERE RecordSearch MATCH {query}")
+            .Select(h => h.Sequence);
+        return records.Where(r => matches.Contains(EF.Property<long>(r, RecordConfiguration.SequenceColumn)));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -192,7 +192,7 @@ public sealed class SyncPullCommandTests
         Assert.Contains("run the same command again to resume", error, StringComparison.Ordinal);
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.Equal(["pulled 1 objects (total 1)", $"OK pulled 1 objects from {FakeTaxiiServer.Collection}"], resumed.OutputLines);
-        Assert.Contains("next=4", fake.Requests[^1].Query, StringComparison.Ordinal); // the saved cursor
+        Assert.Contains("next=0.4", fake.Requests[^1].Query, StringComparison.Ordinal); // the saved cursor (epoch 0, position 4)
         await using var after = database.Open();
         Assert.Equal(5, await after.StixObjects.CountAsync(o => o.Type == "indicator"));
         Assert.Equal(5, await after.StixObjects.Where(o => o.Type == "indicator").Select(o => o.StixId).Distinct().CountAsync());

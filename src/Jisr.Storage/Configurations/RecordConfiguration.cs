@@ -52,6 +52,11 @@ internal sealed class RecordConfiguration : IEntityTypeConfiguration<Record>
         builder.Property(r => r.Provenance).HasConversion(JsonConversions.Provenance).HasMaxLength(1000);
         builder.HasOne(r => r.ReleasedUnder).WithMany().HasForeignKey(r => r.ReleasedUnderAgreementId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => new { r.HolderAgencyId, r.CreatedAt });
+
+        // Lists and searches read an agency's records newest first (by sequence, the keyset): this index gives that
+        // order, so the engine walks it backwards and checks the rest of the read rule row by row until the page is
+        // full, instead of filtering and sorting every record the agency holds.
+        builder.HasIndex(nameof(Record.HolderAgencyId), SequenceColumn);
         builder.HasIndex(r => r.RetentionUntil);
         builder.HasIndex(r => r.ReviewDate);
     }

@@ -6,6 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Storage.Records;
 
+/// <summary>A record with its insertion sequence (the keyset of record pages).</summary>
+internal sealed record SequencedRecord(Record Record, long Sequence);
+
 /// <summary>One page of a list: the items and the cursor of the next page (null on the last page).</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
 
@@ -21,19 +24,24 @@ public static class Paging
     internal static async Task<Page<Record>> NewestFirstAsync(IQueryable<Record> query, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var size = Math.Clamp(limit, 1, MaxPageSize);
+        var rows = await NewestFirstQuery(query, cursor, size).ToListAsync(cancellationToken);
+        var next = rows.Count > size ? rows[size - 1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
+        return new Page<Record>([.. rows.Take(size).Select(r => r.Record)], next);
+    }
+
+    /// <summary>The query of one page of <see cref="NewestFirstAsync"/> (one row more than <paramref name="size"/>, to know whether a next page exists).</summary>
+    internal static IQueryable<SequencedRecord> NewestFirstQuery(IQueryable<Record> query, string? cursor, int size)
+    {
         if (!string.IsNullOrEmpty(cursor))
         {
             var after = ParseCursor(cursor);
             query = query.Where(r => EF.Property<long>(r, RecordConfiguration.SequenceColumn) < after);
         }
 
-        var rows = await query
+        return query
             .OrderByDescending(r => EF.Property<long>(r, RecordConfiguration.SequenceColumn))
-            .Select(r => new { Record = r, Sequence = EF.Property<long>(r, RecordConfiguration.SequenceColumn) })
-            .Take(size + 1)
-            .ToListAsync(cancellationToken);
-        var next = rows.Count > size ? rows[size - 1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
-        return new Page<Record>([.. rows.Take(size).Select(r => r.Record)], next);
+            .Select(r => new SequencedRecord(r, EF.Property<long>(r, RecordConfiguration.SequenceColumn)))
+            .Take(size + 1);
     }
 
     /// <summary>Items in the order of <paramref name="query"/>, skipping as many as <paramref name="cursor"/> says.</summary>

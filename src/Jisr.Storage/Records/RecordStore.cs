@@ -59,12 +59,17 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     public async Task<Page<Record>> SearchAsync(Principal principal, string query, string purpose, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var tokens = SearchText.Tokens(query);
-        var matches = db.MatchSearchText(tokens);
         var page = tokens.Count == 0
             ? new Page<Record>([], null)
-            : await Paging.NewestFirstAsync(db.ReadableRecords(principal, time).Where(r => matches.Contains(r.Id)), cursor, limit, cancellationToken);
+            : await Paging.NewestFirstAsync(Matching(db, principal, time, tokens), cursor, limit, cancellationToken);
         await audit.AppendAsync(CallerEvents.For(principal, AuditActions.Search, null, AuditOutcomes.Success, purpose, $"q={query}; {page.Items.Count} results"));
         return page;
+    }
+
+    /// <summary>The readable records whose search text holds every token (a prefix match on each), before paging.</summary>
+    internal static IQueryable<Record> Matching(JisrDbContext db, Principal principal, TimeProvider time, IReadOnlyList<string> tokens)
+    {
+        return db.WhereSearchTextMatches(db.ReadableRecords(principal, time), tokens);
     }
 
     /// <summary>Stores a new record with its new entities; the record, its entities, its search text and its audit entry commit together.</summary>

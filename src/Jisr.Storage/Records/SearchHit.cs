@@ -1,9 +1,10 @@
-using Jisr.Domain.Common;
-
 namespace Jisr.Storage.Records;
 
-/// <summary>One row of a raw full-text match: the id of a matching record (policy is applied afterwards, in the same query).</summary>
+/// <summary>
+/// One row of a raw full-text match on SQLite: the FTS row id of a matching record, which is the record's insertion
+/// sequence (the triggers that keep the index write it so). Policy is applied afterwards, in the same query.
+/// </summary>
 public sealed class SearchHit
 {
-    public RecordId RecordId { get; set; }
+    public long Sequence { get; set; }
 }

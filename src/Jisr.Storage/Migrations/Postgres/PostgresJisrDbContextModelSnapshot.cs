@@ -485,6 +485,8 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     b.HasIndex("HolderAgencyId", "CreatedAt");
 
+                    b.HasIndex("HolderAgencyId", "Sequence");
+
                     b.ToTable("Records", (string)null);
                 });
 
@@ -1200,16 +1202,6 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.HasKey("Job");
 
                     b.ToTable("JobLeases", (string)null);
-                });
-
-            modelBuilder.Entity("Jisr.Storage.Records.SearchHit", b =>
-                {
-                    b.Property<Guid>("RecordId")
-                        .HasColumnType("uuid");
-
-                    b.ToTable((string)null);
-
-                    b.ToView(null, (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

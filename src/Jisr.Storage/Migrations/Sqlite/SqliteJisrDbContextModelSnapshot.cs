@@ -466,6 +466,8 @@ namespace Jisr.Storage.Migrations.Sqlite
 
                     b.HasIndex("HolderAgencyId", "CreatedAt");
 
+                    b.HasIndex("HolderAgencyId", "Sequence");
+
                     b.ToTable("Records", (string)null);
                 });
 
@@ -1185,8 +1187,8 @@ namespace Jisr.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Jisr.Storage.Records.SearchHit", b =>
                 {
-                    b.Property<Guid>("RecordId")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
 
                     b.ToTable((string)null);
 
