@@ -26,7 +26,7 @@ public sealed class FederationCrashTests : IDisposable
     [Fact]
     public async Task ASenderKilledMidBurst_DeliversEveryCommittedReleaseExactlyOnce_AfterItsRestart()
     {
-        Environment.SetEnvironmentVariable(NodeKey.PassphraseVariable, Passphrase);
+        Jisr.NodeKeyPassphrase.Value = Passphrase;
         Process? sender = null;
         try
         {
@@ -119,7 +119,7 @@ public sealed class FederationCrashTests : IDisposable
         }
         finally
         {
-            Environment.SetEnvironmentVariable(NodeKey.PassphraseVariable, null);
+            Jisr.NodeKeyPassphrase.Value = null;
             if (sender is { HasExited: false })
             {
                 sender.Kill(entireProcessTree: true);

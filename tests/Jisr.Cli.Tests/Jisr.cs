@@ -9,6 +9,13 @@ internal static class Jisr
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "jisr.dll");
 
+    /// <summary>
+    /// The node key passphrase that the commands started from the current test (and only those) get in
+    /// <c>JISR_NODE_KEY_PASSPHRASE</c>. Never the process's own environment: tests run in parallel, and a passphrase one
+    /// test sets must not reach the nodes another test starts.
+    /// </summary>
+    public static readonly AsyncLocal<string?> NodeKeyPassphrase = new();
+
     public sealed record Result(int ExitCode, string Output, string Error)
     {
         public string[] OutputLines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -44,6 +51,15 @@ internal static class Jisr
         }
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        if (NodeKeyPassphrase.Value is { } passphrase)
+        {
+            info.Environment[Storage.Federation.NodeKey.PassphraseVariable] = passphrase;
+        }
+        else
+        {
+            info.Environment.Remove(Storage.Federation.NodeKey.PassphraseVariable);
+        }
+
         return Process.Start(info) ?? throw new InvalidOperationException("could not start jisr");
     }
 

@@ -65,15 +65,15 @@ public sealed class NodePeerCommandTests : IDisposable
 
     private static async Task<Jisr.Result> WithPassphraseAsync(string passphrase, params string[] args)
     {
-        // The child process inherits the variable; this collection runs alone, so no other test sees it.
-        Environment.SetEnvironmentVariable("JISR_NODE_KEY_PASSPHRASE", passphrase);
+        // Only the child process gets the passphrase (see Jisr.NodeKeyPassphrase).
+        Jisr.NodeKeyPassphrase.Value = passphrase;
         try
         {
             return await Jisr.RunAsync(args);
         }
         finally
         {
-            Environment.SetEnvironmentVariable("JISR_NODE_KEY_PASSPHRASE", null);
+            Jisr.NodeKeyPassphrase.Value = null;
         }
     }
 }

@@ -34,6 +34,40 @@ public abstract class JisrPageModel(IStringLocalizer<SharedResource> texts) : Pa
         return new ViewResult { ViewName = "Refused", ViewData = view, StatusCode = status };
     }
 
+    /// <summary>
+    /// A decision on an item of a list page (approve, refuse, clear, suspend...) taken by a service: a validation error
+    /// shows the list again with the message, a refusal its page, and success runs <paramref name="done"/> (which sets
+    /// the page's message) and goes back to the list <paramref name="list"/>.
+    /// </summary>
+    protected async Task<IActionResult> DecideAsync<TItem>(Func<Task<Outcome<TItem>>> decide, Func<Task> reload, Action done, string list)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        ArgumentNullException.ThrowIfNull(reload);
+        ArgumentNullException.ThrowIfNull(done);
+        Outcome<TItem> outcome;
+        try
+        {
+            outcome = await decide();
+        }
+        catch (DomainValidationException error)
+        {
+            AddValidationError(error);
+            await reload();
+            return Page();
+        }
+
+        if (outcome.Refusal is { } refusal)
+        {
+            return Refused(refusal);
+        }
+
+        done();
+        return LocalRedirect(list);
+    }
+
+    /// <summary>A free-text reason as the services take it: blank means none.</summary>
+    protected static string? ReasonOrNone(string? reason) => string.IsNullOrWhiteSpace(reason) ? null : reason;
+
     /// <summary>A domain validation failure shown beside its field (<paramref name="fieldOf"/> maps the service's field name to the form's).</summary>
     protected void AddValidationError(DomainValidationException error, Func<string, string>? fieldOf = null)
     {

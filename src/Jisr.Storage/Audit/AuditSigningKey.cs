@@ -30,46 +30,19 @@ public sealed class AuditSigningKey : IDisposable
     public AuditPublicKey PublicKey { get; }
 
     /// <summary>The key file a node uses when none is given: <c>PATH.audit-key</c> for <c>sqlite:PATH</c>, else <c>./jisr.audit-key</c>.</summary>
-    public static string DefaultPath(DatabaseLocation location)
-    {
-        ArgumentNullException.ThrowIfNull(location);
-        return location.Provider == DatabaseProvider.Sqlite
-            ? System.IO.Path.GetFullPath(location.Target + FileSuffix)
-            : System.IO.Path.GetFullPath(PostgresDefaultFile);
-    }
+    public static string DefaultPath(DatabaseLocation location) => PrivateKeyFile.DefaultPath(location, FileSuffix);
 
     /// <summary>Loads the key, creating it (mode 0600) if the file does not exist yet. Refuses a file others may read.</summary>
     public static AuditSigningKey LoadOrCreate(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path))
-        {
-            Create(path);
-        }
-
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new InvalidOperationException($"the audit key {path} may be read or changed by other users: chmod 600 it");
-        }
-
-        var key = ECDsa.Create();
-        try
-        {
-            key.ImportFromPem(File.ReadAllText(path));
-        }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
-        {
-            key.Dispose();
-            throw new InvalidOperationException($"the audit key {path} is not an ECDSA private key in PEM form", ex);
-        }
-
-        if (key.KeySize != 256)
-        {
-            key.Dispose();
-            throw new InvalidOperationException($"the audit key {path} is not a P-256 key");
-        }
-
+        var key = PrivateKeyFile.LoadOrCreate(
+            path,
+            "the audit key",
+            created => created.ExportPkcs8PrivateKeyPem(),
+            (loaded, pem) => loaded.ImportFromPem(pem),
+            "is not an ECDSA private key in PEM form");
         return new AuditSigningKey(key, path);
     }
 
@@ -85,37 +58,6 @@ public sealed class AuditSigningKey : IDisposable
     {
         _key.Dispose();
         PublicKey.Dispose();
-    }
-
-    /// <summary>Writes a new key to a private temporary file and moves it in place; if another process won the race, its key stays.</summary>
-    private static void Create(string path)
-    {
-        var directory = System.IO.Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
-        {
-            writer.Write(key.ExportPkcs8PrivateKeyPem());
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        try
-        {
-            File.Move(temporary, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporary);
-        }
     }
 }
 

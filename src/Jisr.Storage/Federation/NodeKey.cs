@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Jisr.Domain.Common;
 
 namespace Jisr.Storage.Federation;
@@ -42,13 +41,7 @@ public sealed class NodeKey : IDisposable
     public string Fingerprint { get; }
 
     /// <summary>The key file for a database when none is given: <c>PATH.node-key</c> for <c>sqlite:PATH</c>, else <c>./jisr.node-key</c>.</summary>
-    public static string DefaultPath(DatabaseLocation location)
-    {
-        ArgumentNullException.ThrowIfNull(location);
-        return location.Provider == DatabaseProvider.Sqlite
-            ? System.IO.Path.GetFullPath(location.Target + FileSuffix)
-            : System.IO.Path.GetFullPath(PostgresDefaultFile);
-    }
+    public static string DefaultPath(DatabaseLocation location) => PrivateKeyFile.DefaultPath(location, FileSuffix);
 
     /// <summary>Loads the key with <paramref name="passphrase"/>, creating it (mode 0600) if the file does not exist yet.</summary>
     public static NodeKey LoadOrCreate(string path, string passphrase)
@@ -56,68 +49,16 @@ public sealed class NodeKey : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Guard.That(!string.IsNullOrEmpty(passphrase) && passphrase.Length >= 12, PassphraseVariable, "the node key's passphrase must have at least 12 characters");
         path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path))
-        {
-            Create(path, passphrase);
-        }
-
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new InvalidOperationException($"the node key {path} may be read or changed by other users: chmod 600 it");
-        }
-
-        var key = ECDsa.Create();
-        try
-        {
-            key.ImportFromEncryptedPem(File.ReadAllText(path), passphrase);
-        }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
-        {
-            key.Dispose();
-            throw new InvalidOperationException($"the node key {path} cannot be opened: wrong passphrase in {PassphraseVariable}, or not an encrypted ECDSA key", ex);
-        }
-
-        if (key.KeySize != 256)
-        {
-            key.Dispose();
-            throw new InvalidOperationException($"the node key {path} is not a P-256 key");
-        }
-
+        var key = PrivateKeyFile.LoadOrCreate(
+            path,
+            "the node key",
+            created => created.ExportEncryptedPkcs8PrivateKeyPem(passphrase.AsSpan(), Encryption),
+            (loaded, pem) => loaded.ImportFromEncryptedPem(pem, passphrase),
+            $"cannot be opened: wrong passphrase in {PassphraseVariable}, or not an encrypted ECDSA key");
         return new NodeKey(key, path);
     }
 
     public void Dispose() => Key.Dispose();
-
-    /// <summary>Writes a new key to a private temporary file and moves it in place; if another process won the race, its key stays.</summary>
-    private static void Create(string path, string passphrase)
-    {
-        var directory = System.IO.Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
-        {
-            writer.Write(key.ExportEncryptedPkcs8PrivateKeyPem(passphrase.AsSpan(), Encryption));
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        try
-        {
-            File.Move(temporary, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporary);
-        }
-    }
 }
 
 /// <summary>The node's federation key if federation is set up (a passphrase given), else none: federation then answers that it is off.</summary>

@@ -30,28 +30,12 @@ public sealed class IndexModel(NoticeService notices, AgencyDirectory agencies, 
 
     public Task<IActionResult> OnPostRefuseAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, NoticeChange.Refuse, cancellationToken);
 
-    private async Task<IActionResult> DecideAsync(Guid id, NoticeChange change, CancellationToken cancellationToken)
-    {
-        Outcome<Notice> outcome;
-        try
-        {
-            outcome = await notices.ChangeStatusAsync(Caller, id, change, string.IsNullOrWhiteSpace(Reason) ? null : Reason, cancellationToken);
-        }
-        catch (DomainValidationException error)
-        {
-            AddValidationError(error);
-            await LoadAsync(cancellationToken);
-            return Page();
-        }
-
-        if (outcome.Refusal is { } refusal)
-        {
-            return Refused(refusal);
-        }
-
-        Message = change == NoticeChange.Clear ? T["Notices.Cleared"] : T["Notices.RefusedDone"];
-        return LocalRedirect("/notices");
-    }
+    private Task<IActionResult> DecideAsync(Guid id, NoticeChange change, CancellationToken cancellationToken) =>
+        DecideAsync(
+            () => notices.ChangeStatusAsync(Caller, id, change, ReasonOrNone(Reason), cancellationToken),
+            () => LoadAsync(cancellationToken),
+            () => Message = change == NoticeChange.Clear ? T["Notices.Cleared"] : T["Notices.RefusedDone"],
+            "/notices");
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

@@ -27,28 +27,12 @@ public sealed class IndexModel(ReleaseService releases, RecordService records, A
 
     public Task<IActionResult> OnPostRefuseAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, approve: false, cancellationToken);
 
-    private async Task<IActionResult> DecideAsync(Guid id, bool approve, CancellationToken cancellationToken)
-    {
-        Outcome<Release> outcome;
-        try
-        {
-            outcome = await releases.DecideAsync(Caller, id, approve, string.IsNullOrWhiteSpace(Reason) ? null : Reason, cancellationToken);
-        }
-        catch (DomainValidationException error)
-        {
-            AddValidationError(error);
-            await LoadAsync(cancellationToken);
-            return Page();
-        }
-
-        if (outcome.Refusal is { } refusal)
-        {
-            return Refused(refusal);
-        }
-
-        Message = approve ? T["Release.Approved"] : T["Release.Refused"];
-        return LocalRedirect("/releases");
-    }
+    private Task<IActionResult> DecideAsync(Guid id, bool approve, CancellationToken cancellationToken) =>
+        DecideAsync(
+            () => releases.DecideAsync(Caller, id, approve, ReasonOrNone(Reason), cancellationToken),
+            () => LoadAsync(cancellationToken),
+            () => Message = approve ? T["Release.Approved"] : T["Release.Refused"],
+            "/releases");
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

@@ -85,25 +85,11 @@ public sealed class AgreementsModel(AgreementService agreements, AgencyDirectory
             return BadRequest();
         }
 
-        Outcome<SharingAgreement> outcome;
-        try
-        {
-            outcome = await agreements.ChangeAsync(Caller, id, change, string.IsNullOrWhiteSpace(Reason) ? null : Reason, cancellationToken);
-        }
-        catch (DomainValidationException error)
-        {
-            AddValidationError(error);
-            await LoadAsync(cancellationToken);
-            return Page();
-        }
-
-        if (outcome.Refusal is { } refusal)
-        {
-            return Refused(refusal);
-        }
-
-        Message = T["Agreements.Changed"];
-        return LocalRedirect("/agreements");
+        return await DecideAsync(
+            () => agreements.ChangeAsync(Caller, id, change, ReasonOrNone(Reason), cancellationToken),
+            () => LoadAsync(cancellationToken),
+            () => Message = T["Agreements.Changed"],
+            "/agreements");
     }
 
     /// <summary>The actions the agreement's state allows (the policy then decides who may take them).</summary>

@@ -26,28 +26,12 @@ public sealed class ConsentsModel(ConsentService consents, AgencyDirectory agenc
 
     public Task<IActionResult> OnPostRefuseAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, grant: false, cancellationToken);
 
-    private async Task<IActionResult> DecideAsync(Guid id, bool grant, CancellationToken cancellationToken)
-    {
-        Outcome<ConsentRequest> outcome;
-        try
-        {
-            outcome = await consents.DecideAsync(Caller, id, grant, string.IsNullOrWhiteSpace(Reason) ? null : Reason, cancellationToken);
-        }
-        catch (DomainValidationException error)
-        {
-            AddValidationError(error);
-            await LoadAsync(cancellationToken);
-            return Page();
-        }
-
-        if (outcome.Refusal is { } refusal)
-        {
-            return Refused(refusal);
-        }
-
-        Message = grant ? T["Consents.Granted"] : T["Consents.RefusedDone"];
-        return LocalRedirect("/consents");
-    }
+    private Task<IActionResult> DecideAsync(Guid id, bool grant, CancellationToken cancellationToken) =>
+        DecideAsync(
+            () => consents.DecideAsync(Caller, id, grant, ReasonOrNone(Reason), cancellationToken),
+            () => LoadAsync(cancellationToken),
+            () => Message = grant ? T["Consents.Granted"] : T["Consents.RefusedDone"],
+            "/consents");
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
