@@ -2,6 +2,7 @@ using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Matching.Names;
 using Jisr.Storage.Records;
+using Microsoft.Extensions.Logging;
 
 namespace Jisr.Server.Persons;
 
@@ -14,7 +15,7 @@ namespace Jisr.Server.Persons;
 /// process of the same database (the CLI, a second node) are picked up by a background check at most
 /// <see cref="SyncInterval"/> after a query.
 /// </summary>
-public sealed class PersonNameIndex : IDisposable
+public sealed partial class PersonNameIndex : IDisposable
 {
     /// <summary>How often a query may trigger the cheap check for persons written by another process.</summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
@@ -23,6 +24,7 @@ public sealed class PersonNameIndex : IDisposable
 
     private readonly PersonNames _names;
     private readonly EntityCache _entities;
+    private readonly ILogger<PersonNameIndex> _logger;
     private readonly SemaphoreSlim _build = new(1, 1);
     private readonly Lock _lock = new();
     private Snapshot? _snapshot;
@@ -31,10 +33,11 @@ public sealed class PersonNameIndex : IDisposable
     private long _lastSync;
     private int _syncing;
 
-    public PersonNameIndex(PersonNames names, EntityCache entities)
+    public PersonNameIndex(PersonNames names, EntityCache entities, ILogger<PersonNameIndex> logger)
     {
         _names = names;
         _entities = entities;
+        _logger = logger;
         _entities.Forgotten += Remove;
     }
 
@@ -184,6 +187,7 @@ public sealed class PersonNameIndex : IDisposable
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // A failed check is retried by a later query; the index keeps answering from what it holds.
+                LogSyncFailed(_logger, e);
             }
             finally
             {
@@ -263,4 +267,7 @@ public sealed class PersonNameIndex : IDisposable
     private sealed record Snapshot(Dictionary<AgencyId, NameIndex<EntityId>> ByAgency, HashSet<EntityId> Known, HashSet<EntityId> Added, int Persons, DateTimeOffset? Latest);
 
     private sealed record Addition(EntityId Id, AgencyId AgencyId, string Name, IReadOnlyList<NameToken> Tokens);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The check for persons written by another process failed; the name index answers from what it holds and checks again on a later query")]
+    private static partial void LogSyncFailed(ILogger logger, Exception exception);
 }
