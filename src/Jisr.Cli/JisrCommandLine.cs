@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Jisr.Cli.Commands;
 using Jisr.Domain.Common;
 

@@ -1,7 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Users;
-
 namespace Jisr.Policy;
 
 /// <summary>Who administers accounts and agencies, and what an administrator may grant.</summary>

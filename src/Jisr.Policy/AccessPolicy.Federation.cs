@@ -1,6 +1,4 @@
-using Jisr.Domain.Common;
 using Jisr.Domain.Sharing;
-using Jisr.Domain.Users;
 
 namespace Jisr.Policy;
 

@@ -1,11 +1,8 @@
 using System.Linq.Expressions;
-using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
-using Jisr.Domain.Markings;
 using Jisr.Domain.Notices;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
-using Jisr.Domain.Users;
 
 namespace Jisr.Policy;
 

@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using Jisr.Domain.Common;
 
 namespace Jisr.Policy;
 

@@ -1,5 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
 

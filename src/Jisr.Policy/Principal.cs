@@ -1,7 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Users;
-
 namespace Jisr.Policy;
 
 /// <summary>Who is asking: the signed-in user, the agency they act for, their roles and clearance.</summary>

@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using Jisr.Domain.Common;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Accounts;
-
 namespace Jisr.Server;
 
 /// <summary>Agency id → agency (code, name), for responses. Agencies are few and rarely added, so they are kept in memory.</summary>

@@ -1,17 +1,10 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Auth;
 using Jisr.Server.Endpoints;
-using Jisr.Server.Errors;
 using Jisr.Server.Operations;
 using Jisr.Server.Taxii;
 using Jisr.Server.Web;
-using Jisr.Storage;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Jisr.Domain.Common;
-using Jisr.Storage;
 
 namespace Jisr.Server;
 

@@ -1,5 +1,3 @@
-using Jisr.Storage;
-using Jisr.Storage.Records;
 using Microsoft.Extensions.Hosting;
 
 namespace Jisr.Server;

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage;
 
 /// <summary>Whether the node's database can serve: reachable, and every migration of this build applied.</summary>

@@ -1,13 +1,5 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Records;
-using Jisr.Storage.Accounts;
-using Jisr.Storage.Audit;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Storage;
 

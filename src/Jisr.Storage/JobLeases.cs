@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage;
 
 /// <summary>Who runs a node-wide background job until when (one row per job).</summary>

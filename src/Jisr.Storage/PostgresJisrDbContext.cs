@@ -1,6 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
-using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
 
 namespace Jisr.Storage;

@@ -1,8 +1,4 @@
-using Jisr.Domain.Records;
 using Jisr.Storage.Configurations;
-using Jisr.Storage.Records;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Jisr.Storage;
 

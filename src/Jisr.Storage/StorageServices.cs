@@ -1,8 +1,4 @@
-using Jisr.Storage.Accounts;
-using Jisr.Storage.Audit;
-using Jisr.Storage.Records;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Jisr.Storage;
 using Jisr.Storage.Audit;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using Jisr.Storage;
 using Jisr.Storage.Audit;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Cli.Commands;
 

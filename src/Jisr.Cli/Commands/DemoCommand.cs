@@ -1,7 +1,5 @@
-using System.CommandLine;
 using Jisr.Domain.Users;
 using Jisr.Storage.Seeding;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Cli.Commands;
 

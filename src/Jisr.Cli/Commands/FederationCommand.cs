@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -9,11 +8,8 @@ using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 using Jisr.Server;
 using Jisr.Server.Federation;
-using Jisr.Storage;
-using Jisr.Storage.Accounts;
 using Jisr.Storage.Federation;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Jisr.Cli.Commands;

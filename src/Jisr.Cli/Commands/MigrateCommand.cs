@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Jisr.Storage;
-
 namespace Jisr.Cli.Commands;
 
 /// <summary><c>jisr migrate</c>: create the database or bring its schema up to date.</summary>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Jisr.Exchange.Misp;
 
 namespace Jisr.Cli.Commands;

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Jisr.Storage.Federation;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Cli.Commands;
 

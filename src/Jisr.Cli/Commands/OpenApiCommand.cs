@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Jisr.Server;
-using Jisr.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Jisr.Cli.Commands;

@@ -1,10 +1,7 @@
-using System.CommandLine;
 using Jisr.Server;
 using Jisr.Server.Operations;
-using Jisr.Storage;
 using Jisr.Storage.Audit;
 using Jisr.Storage.Seeding;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Jisr.Cli.Commands;

@@ -1,11 +1,7 @@
-using System.CommandLine;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
 using Jisr.Exchange.Stix.Import;
 using Jisr.Server.Application;
-using Jisr.Storage;
-using Jisr.Storage.Accounts;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Cli.Commands;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -6,10 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jisr.Exchange.Stix.Import;
 using Jisr.Server.Application;
-using Jisr.Storage;
 using Jisr.Storage.Exchange;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Cli.Commands;
 

@@ -1,7 +1,4 @@
-using System.CommandLine;
 using Jisr.Domain.Common;
-using Jisr.Storage.Accounts;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Cli.Commands;
 

@@ -1,8 +1,5 @@
-using System.CommandLine;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
-using Jisr.Storage.Accounts;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Jisr.Cli.Commands;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Jisr.Domain.Common;
 
 namespace Jisr.Domain.Agencies;
 

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Jisr.Domain.Common;
 
 /// <summary>Precondition checks that raise <see cref="DomainValidationException"/> naming the field.</summary>

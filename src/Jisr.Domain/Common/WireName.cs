@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace Jisr.Domain.Common;
 
 /// <summary>

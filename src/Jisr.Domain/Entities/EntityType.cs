@@ -1,5 +1,3 @@
-using Jisr.Domain.Common;
-
 namespace Jisr.Domain.Entities;
 
 public enum EntityType

@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.RegularExpressions;
-using Jisr.Domain.Common;
 
 namespace Jisr.Domain.Entities;
 

@@ -1,5 +1,3 @@
-using Jisr.Domain.Common;
-
 namespace Jisr.Domain.Markings;
 
 /// <summary>National-style classification, in ascending order of sensitivity (the order matters for comparisons).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Jisr.Domain.Common;
-
 namespace Jisr.Domain.Markings;
 
 /// <summary>

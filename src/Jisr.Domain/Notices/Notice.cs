@@ -1,7 +1,3 @@
-using System.Collections.Frozen;
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
-
 namespace Jisr.Domain.Notices;
 
 /// <summary>Notice colours, as in international police cooperation.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Frozen;
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-
 namespace Jisr.Domain.Records;
 
 public enum DeclassificationStatus

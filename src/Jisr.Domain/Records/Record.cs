@@ -1,6 +1,4 @@
-using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
-using Jisr.Domain.Markings;
 using Jisr.Domain.Sharing;
 
 namespace Jisr.Domain.Records;

@@ -1,6 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-
 namespace Jisr.Domain.Records;
 
 /// <summary>The editable content of a record, validated as a whole before it touches a <see cref="Record"/>.</summary>

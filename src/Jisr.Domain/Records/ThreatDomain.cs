@@ -1,5 +1,3 @@
-using Jisr.Domain.Common;
-
 namespace Jisr.Domain.Records;
 
 public enum ThreatDomain

@@ -1,6 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
-
 namespace Jisr.Domain.Sharing;
 
 public enum ConsentStatus

@@ -1,7 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-
 namespace Jisr.Domain.Sharing;
 
 public enum ReleaseStatus

@@ -1,7 +1,4 @@
 using System.Linq.Expressions;
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
 
 namespace Jisr.Domain.Sharing;
 

@@ -1,6 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-
 namespace Jisr.Domain.Users;
 
 public enum AccessGrantStatus

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Jisr.Exchange.Federation;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Exchange;
-using Jisr.Domain.Records;
 using Jisr.Exchange.Stix.Import;
 using Jisr.Policy;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
 using Jisr.Exchange.Stix;
 using Jisr.Exchange.Stix.Mapping;
 using Jisr.Exchange.Stix.Validation;

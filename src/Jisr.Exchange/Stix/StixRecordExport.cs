@@ -1,12 +1,5 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
 
 namespace Jisr.Exchange.Stix;
 

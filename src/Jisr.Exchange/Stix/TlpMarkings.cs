@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Jisr.Domain.Markings;
-
 namespace Jisr.Exchange.Stix;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Jisr.Exchange.Taxii;
 
 /// <summary>One version of one STIX object in a TAXII collection, with the moment the collection got it.</summary>

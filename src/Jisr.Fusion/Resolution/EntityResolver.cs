@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Fusion.Identifiers;
 using Jisr.Matching.Names;

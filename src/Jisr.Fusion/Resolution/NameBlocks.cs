@@ -1,4 +1,3 @@
-using Jisr.Domain.Common;
 using Jisr.Matching.Names;
 
 namespace Jisr.Fusion.Resolution;

@@ -1,4 +1,3 @@
-using Jisr.Domain.Common;
 using Jisr.Domain.Entities;
 using Jisr.Fusion.Identifiers;
 

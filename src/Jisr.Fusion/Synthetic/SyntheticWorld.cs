@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Jisr.Domain.Common;
 using Gender = Jisr.Domain.Entities.Gender;
 using Jisr.Fusion.Identifiers;
 using Jisr.Fusion.Resolution;

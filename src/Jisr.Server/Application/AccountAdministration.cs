@@ -1,13 +1,3 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Users;
-using Jisr.Policy;
-using Jisr.Domain.Common;
-using Jisr.Server.Auth;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Accounts;
-using Jisr.Storage.Audit;
-
 namespace Jisr.Server.Application;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Storage.Accounts;
-
 namespace Jisr.Server.Application;
 
 /// <summary>Agencies and users named in requests by code and user name, resolved once here with a message that says which one is wrong.</summary>

@@ -1,14 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Jisr.Domain.Sharing;
-using Jisr.Exchange.Federation;
-using Jisr.Policy;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Accounts;
-using Jisr.Storage.Audit;
-using Jisr.Storage.Sharing;
-
 namespace Jisr.Server.Application;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Jisr.Policy;
-using Jisr.Storage.Audit;
-
 namespace Jisr.Server.Application;
 
 /// <summary>The agency's audit trail, for its legal reviewers and administrators: who searched for what and why, who read a record. Reading it is itself audited.</summary>

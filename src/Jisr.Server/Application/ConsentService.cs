@@ -1,11 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Sharing;
-using Jisr.Policy;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Records;
-using Jisr.Storage.Sharing;
-using Jisr.Storage.Audit;
-
 namespace Jisr.Server.Application;
 
 /// <summary>

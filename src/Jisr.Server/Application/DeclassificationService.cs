@@ -1,10 +1,3 @@
-using System.Text.Json;
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
-using Jisr.Policy;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Records;
-
 namespace Jisr.Server.Application;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Records;
-using Jisr.Policy;
-using Jisr.Storage.Records;
-
 namespace Jisr.Server.Application;
 
 /// <summary>

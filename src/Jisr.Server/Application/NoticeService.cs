@@ -1,15 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Notices;
-using Jisr.Domain.Records;
-using Jisr.Domain.Sharing;
-using Jisr.Policy;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Accounts;
-using Jisr.Storage.Audit;
 using Jisr.Storage.Notices;
-using Jisr.Storage.Records;
-using Jisr.Storage.Sharing;
 
 namespace Jisr.Server.Application;
 

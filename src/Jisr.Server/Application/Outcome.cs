@@ -1,5 +1,3 @@
-using Jisr.Policy;
-
 namespace Jisr.Server.Application;
 
 public enum RefusalKind

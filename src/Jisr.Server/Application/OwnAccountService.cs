@@ -1,10 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Policy;
-using Jisr.Server.Auth;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Accounts;
-using Jisr.Storage.Audit;
-
 namespace Jisr.Server.Application;
 
 /// <summary>

@@ -1,9 +1,5 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
 using Jisr.Matching.Names;
-using Jisr.Policy;
 using Jisr.Server.Persons;
-using Jisr.Storage.Records;
 
 namespace Jisr.Server.Application;
 

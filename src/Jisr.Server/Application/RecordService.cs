@@ -1,11 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
-using Jisr.Exchange.Stix;
-using Jisr.Policy;
-using Jisr.Server.Contracts;
 using Jisr.Server.Persons;
-using Jisr.Storage.Audit;
-using Jisr.Storage.Records;
 
 namespace Jisr.Server.Application;
 

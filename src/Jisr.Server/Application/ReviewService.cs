@@ -1,9 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
-using Jisr.Policy;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Records;
-
 namespace Jisr.Server.Application;
 
 /// <summary>What a legal reviewer decided on a record due for review.</summary>

@@ -1,14 +1,6 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
 using Jisr.Domain.Exchange;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Jisr.Domain.Users;
-using Jisr.Exchange.Stix;
 using Jisr.Exchange.Stix.Export;
 using Jisr.Exchange.Stix.Import;
-using Jisr.Policy;
 using Jisr.Storage.Exchange;
 
 namespace Jisr.Server.Application;

@@ -1,7 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Policy;
-using Jisr.Storage.Records;
-
 namespace Jisr.Server.Application;
 
 /// <summary>

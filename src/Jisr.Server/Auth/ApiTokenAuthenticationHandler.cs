@@ -1,6 +1,4 @@
 using System.Text.Encodings.Web;
-using Jisr.Storage.Accounts;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,4 @@
-using System.Globalization;
 using System.Security.Claims;
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Users;
-using Jisr.Policy;
 
 namespace Jisr.Server.Auth;
 

@@ -1,6 +1,4 @@
-using Jisr.Server.Errors;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace Jisr.Server.Auth;
 

@@ -1,5 +1,3 @@
-using Jisr.Storage.Audit;
-
 namespace Jisr.Server.Auth;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Jisr.Storage.Accounts;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-
 namespace Jisr.Server.Auth;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
-using Jisr.Server.Errors;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Jisr.Server.Auth;

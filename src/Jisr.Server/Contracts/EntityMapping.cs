@@ -1,6 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-
 namespace Jisr.Server.Contracts;
 
 /// <summary>Entity requests to domain entities and domain entities to responses; the only place that knows both shapes.</summary>

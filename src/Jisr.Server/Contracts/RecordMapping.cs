@@ -1,9 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Jisr.Policy;
-
 namespace Jisr.Server.Contracts;
 
 /// <summary>What a record request asks for, validated: the content, the entities (new and existing) and the links.</summary>

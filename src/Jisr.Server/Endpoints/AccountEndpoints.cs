@@ -1,16 +1,3 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Users;
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Auth;
-using Jisr.Server.Contracts;
-using Jisr.Server.Errors;
-using Jisr.Storage.Accounts;
-using Jisr.Storage.Audit;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-
 namespace Jisr.Server.Endpoints;
 
 /// <summary>

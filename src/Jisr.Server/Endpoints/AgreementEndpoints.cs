@@ -1,11 +1,3 @@
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Jisr.Domain.Sharing;
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-using Jisr.Server.Errors;
-
 namespace Jisr.Server.Endpoints;
 
 /// <summary><c>/api/v1/agreements</c>: sharing agreements between this agency and a partner (see <see cref="AgreementService"/>).</summary>

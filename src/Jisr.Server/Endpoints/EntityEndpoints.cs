@@ -1,9 +1,3 @@
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-using Jisr.Server.Errors;
-using Jisr.Storage.Records;
-
 namespace Jisr.Server.Endpoints;
 
 /// <summary><c>/api/v1/entities</c>: the entities the caller may see, and the records that mention one (see <see cref="EntityService"/>).</summary>

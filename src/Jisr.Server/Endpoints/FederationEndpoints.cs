@@ -1,7 +1,3 @@
-using Jisr.Exchange.Federation;
-using Jisr.Policy;
-using Jisr.Server.Contracts;
-using Jisr.Server.Errors;
 using Jisr.Server.Federation;
 
 namespace Jisr.Server.Endpoints;

@@ -1,10 +1,3 @@
-using Jisr.Domain.Notices;
-using Jisr.Domain.Records;
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-using Jisr.Server.Errors;
-
 namespace Jisr.Server.Endpoints;
 
 /// <summary><c>/api/v1/notices</c>: typed alerts about a person or an event, issued to selected partner agencies (see <see cref="NoticeService"/>).</summary>

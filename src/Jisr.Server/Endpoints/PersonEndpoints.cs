@@ -1,7 +1,3 @@
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-
 namespace Jisr.Server.Endpoints;
 
 /// <summary><c>/api/v1/persons/match</c>: persons whose names match a name in any script, among those the caller may see, with reasons (see <see cref="PersonMatchService"/>).</summary>

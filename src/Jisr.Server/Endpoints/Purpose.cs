@@ -1,5 +1,3 @@
-using Jisr.Server.Errors;
-
 namespace Jisr.Server.Endpoints;
 
 /// <summary>

@@ -1,11 +1,3 @@
-using Jisr.Domain.Records;
-using Jisr.Exchange.Stix;
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-using Jisr.Server.Errors;
-using Jisr.Storage.Records;
-
 namespace Jisr.Server.Endpoints;
 
 /// <summary><c>/api/v1/records</c>: list, search, read, export, create, replace, delete (see <see cref="RecordService"/>; every query goes through <see cref="RecordStore"/>, which applies the policy filter).</summary>

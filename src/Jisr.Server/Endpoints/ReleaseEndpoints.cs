@@ -1,9 +1,3 @@
-using Jisr.Domain.Sharing;
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-using Jisr.Server.Errors;
-
 namespace Jisr.Server.Endpoints;
 
 /// <summary>

@@ -1,11 +1,5 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-using Jisr.Server.Errors;
-using Jisr.Storage.Records;
 
 namespace Jisr.Server.Endpoints;
 

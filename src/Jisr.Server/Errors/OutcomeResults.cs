@@ -1,5 +1,3 @@
-using Jisr.Server.Application;
-
 namespace Jisr.Server.Errors;
 
 /// <summary>Turns an application service's <see cref="Outcome{T}"/> into the HTTP answer: the one mapping of refusals to 404, 403 and 409.</summary>

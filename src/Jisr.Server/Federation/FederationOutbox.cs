@@ -1,13 +1,4 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
-using Jisr.Domain.Sharing;
 using Jisr.Exchange.Stix.Export;
-using Jisr.Policy;
-using Jisr.Storage.Sharing;
-using Jisr.Exchange.Federation;
-using Jisr.Storage.Audit;
-using Jisr.Storage.Federation;
 
 namespace Jisr.Server.Federation;
 

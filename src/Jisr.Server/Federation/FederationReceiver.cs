@@ -1,12 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Jisr.Domain.Sharing;
-using Jisr.Exchange.Federation;
-using Jisr.Policy;
-using Jisr.Storage.Audit;
-using Jisr.Storage.Federation;
-
 namespace Jisr.Server.Federation;
 
 /// <summary>

@@ -1,12 +1,3 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Exchange.Federation;
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Audit;
-using Jisr.Storage.Federation;
-
 namespace Jisr.Server.Federation;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Jisr.Exchange.Federation;
-using Jisr.Storage.Federation;
 
 namespace Jisr.Server.Federation;
 

@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Jisr.Exchange.Federation;
-using Jisr.Storage.Federation;
 
 namespace Jisr.Server.Federation;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Jisr.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Jisr.Storage.Audit;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;

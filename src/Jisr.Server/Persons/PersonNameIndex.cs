@@ -1,7 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
 using Jisr.Matching.Names;
-using Jisr.Storage.Records;
 using Microsoft.Extensions.Logging;
 
 namespace Jisr.Server.Persons;

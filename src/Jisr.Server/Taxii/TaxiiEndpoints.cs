@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jisr.Exchange.Taxii;
-using Jisr.Policy;
 using Microsoft.Net.Http.Headers;
 
 namespace Jisr.Server.Taxii;

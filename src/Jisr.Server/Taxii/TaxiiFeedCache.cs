@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Jisr.Exchange.Taxii;
 
 namespace Jisr.Server.Taxii;

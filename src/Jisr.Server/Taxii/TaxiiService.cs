@@ -1,18 +1,10 @@
-using System.Collections.Concurrent;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jisr.Domain.Common;
 using Jisr.Domain.Exchange;
-using Jisr.Domain.Sharing;
-using Jisr.Exchange.Stix;
 using Jisr.Exchange.Stix.Export;
 using Jisr.Exchange.Stix.Import;
 using Jisr.Exchange.Taxii;
-using Jisr.Policy;
-using Jisr.Server.Application;
 using Jisr.Storage.Exchange;
-using Jisr.Storage.Sharing;
 
 namespace Jisr.Server.Taxii;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Microsoft.Extensions.Localization;
-
 namespace Jisr.Server.Web;
 
 /// <summary>How values are shown: in the user's language and culture, names of markings and vocabularies from the resources.</summary>

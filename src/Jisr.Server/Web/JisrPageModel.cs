@@ -1,11 +1,6 @@
-using Jisr.Domain.Common;
-using Jisr.Policy;
-using Jisr.Server.Application;
-using Jisr.Server.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web;
 

@@ -1,6 +1,3 @@
-using Jisr.Domain.Records;
-using Jisr.Server.Contracts;
-
 namespace Jisr.Server.Web;
 
 /// <summary>A record in a list, with where it comes from (originator, and for a partner's copy who released it).</summary>

@@ -1,10 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Users;
-using Jisr.Storage.Audit;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Accounts;
 
 /// <summary>

@@ -1,12 +1,3 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Users;
-using Jisr.Policy;
-using Jisr.Storage.Audit;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Accounts;
 
 public enum SignInOutcome

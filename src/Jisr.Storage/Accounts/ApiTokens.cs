@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Accounts;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Users;
-using Microsoft.AspNetCore.Identity;
-
 namespace Jisr.Storage.Accounts;
 
 /// <summary>A person who signs in to this node, acting for one agency with one or more roles and a clearance.</summary>

@@ -1,4 +1,3 @@
-using Jisr.Domain.Common;
 namespace Jisr.Storage.Audit;
 
 /// <summary>

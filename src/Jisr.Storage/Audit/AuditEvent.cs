@@ -1,6 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Policy;
-
 namespace Jisr.Storage.Audit;
 
 /// <summary>What is to be written to the audit log; <see cref="AuditLog"/> gives it its place and hash in the chain.</summary>

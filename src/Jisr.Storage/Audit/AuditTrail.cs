@@ -1,7 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Policy;
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Audit;
 
 /// <summary>

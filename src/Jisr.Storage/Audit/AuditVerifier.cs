@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Audit;
 
 /// <summary>Outcome of walking the chain: how many entries were checked, the first broken one if any, and the checkpoints checked.</summary>

@@ -1,10 +1,3 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Users;
-using Jisr.Storage.Accounts;
-using Jisr.Storage.Audit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Jisr.Storage.Configurations;
 
 internal sealed class AgencyConfiguration : IEntityTypeConfiguration<Agency>

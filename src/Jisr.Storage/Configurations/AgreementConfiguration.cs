@@ -1,10 +1,3 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Jisr.Domain.Sharing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Jisr.Storage.Configurations;
 
 internal sealed class AgreementConfiguration : IEntityTypeConfiguration<SharingAgreement>

@@ -1,9 +1,3 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Jisr.Storage.Configurations;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Entities;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Jisr.Storage.Configurations;
 
 /// <summary>All entity types share one table (TPH), told apart by the EntityType column; type-specific attributes are nullable columns.</summary>

@@ -1,8 +1,5 @@
 using System.Text.Json;
-using Jisr.Domain.Common;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Jisr.Storage.Configurations;
 

@@ -1,8 +1,5 @@
 using System.Text.Json;
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Jisr.Storage.Configurations;
 

@@ -1,8 +1,4 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Entities;
 using Jisr.Domain.Notices;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Jisr.Storage.Configurations;
 

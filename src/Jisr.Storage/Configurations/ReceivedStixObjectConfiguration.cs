@@ -1,7 +1,4 @@
-using Jisr.Domain.Agencies;
 using Jisr.Domain.Exchange;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Jisr.Storage.Configurations;
 

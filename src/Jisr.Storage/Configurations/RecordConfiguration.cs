@@ -1,9 +1,3 @@
-using Jisr.Domain.Entities;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Jisr.Storage.Configurations;
 
 internal sealed class RecordConfiguration : IEntityTypeConfiguration<Record>

@@ -1,9 +1,3 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Domain.Sharing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Jisr.Storage.Configurations;
 
 /// <summary>

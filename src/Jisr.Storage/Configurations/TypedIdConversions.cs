@@ -1,7 +1,4 @@
 using System.Linq.Expressions;
-using Jisr.Domain.Common;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Jisr.Storage.Configurations;
 

@@ -1,11 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
 using Jisr.Domain.Exchange;
-using Jisr.Domain.Records;
-using Jisr.Policy;
-using Jisr.Storage.Audit;
-using Jisr.Storage.Records;
-using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Storage.Exchange;
 

@@ -1,9 +1,3 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Domain.Sharing;
-using Jisr.Storage.Audit;
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Federation;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using Jisr.Domain.Common;
-
 namespace Jisr.Storage.Federation;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using Jisr.Domain.Common;
 using Jisr.Domain.Notices;
-using Jisr.Policy;
-using Jisr.Storage.Audit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Storage.Notices;
 

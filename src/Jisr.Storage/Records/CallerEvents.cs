@@ -1,7 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Policy;
-using Jisr.Storage.Audit;
-
 namespace Jisr.Storage.Records;
 
 /// <summary>The audit events the record, entity, graph, review and subject-access stores write for a caller.</summary>

@@ -1,11 +1,5 @@
 using System.Linq.Expressions;
 using System.Reflection;
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Jisr.Policy;
-using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Storage.Records;
 

@@ -1,6 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Policy;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Jisr.Storage.Records;

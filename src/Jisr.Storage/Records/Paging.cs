@@ -1,8 +1,5 @@
 using System.Globalization;
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
 using Jisr.Storage.Configurations;
-using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Storage.Records;
 

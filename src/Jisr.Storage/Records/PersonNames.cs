@@ -1,7 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Records;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Jisr.Domain.Entities;
-using Jisr.Domain.Records;
-using Jisr.Policy;
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Records;
 
 /// <summary>

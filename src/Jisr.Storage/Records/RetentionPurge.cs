@@ -1,7 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Storage.Audit;
 using Jisr.Storage.Configurations;
-using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Storage.Records;
 

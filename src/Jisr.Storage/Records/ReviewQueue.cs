@@ -1,7 +1,3 @@
-using Jisr.Domain.Records;
-using Jisr.Policy;
-using Jisr.Storage.Audit;
-
 namespace Jisr.Storage.Records;
 
 /// <summary>

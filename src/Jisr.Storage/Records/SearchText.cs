@@ -1,6 +1,3 @@
-using System.Text;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Records;
 using Jisr.Domain.Text;
 
 namespace Jisr.Storage.Records;

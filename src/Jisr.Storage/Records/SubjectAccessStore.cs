@@ -1,10 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Records;
-using Jisr.Policy;
-using Jisr.Storage.Audit;
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Records;
 
 /// <summary>

@@ -1,12 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Jisr.Domain.Users;
 using static Jisr.Storage.Seeding.DemoVocabulary;
 
 namespace Jisr.Storage.Seeding;

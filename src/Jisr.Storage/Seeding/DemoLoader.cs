@@ -1,15 +1,5 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Markings;
 using Jisr.Domain.Notices;
-using Jisr.Domain.Records;
-using Jisr.Domain.Sharing;
-using Jisr.Domain.Users;
-using Jisr.Storage.Accounts;
-using Jisr.Storage.Audit;
 
-using Jisr.Storage.Records;
-using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Storage.Seeding;
 

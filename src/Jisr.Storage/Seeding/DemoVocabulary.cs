@@ -1,5 +1,3 @@
-using Jisr.Domain.Records;
-
 namespace Jisr.Storage.Seeding;
 
 /// <summary>

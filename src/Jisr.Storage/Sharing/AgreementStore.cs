@@ -1,9 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Sharing;
-using Jisr.Policy;
-using Jisr.Storage.Audit;
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Sharing;
 
 /// <summary>Sharing agreements: every query starts from what the caller's agency may see; every change is audited with it.</summary>

@@ -1,11 +1,3 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
-using Jisr.Domain.Sharing;
-using Jisr.Policy;
-using Jisr.Storage.Audit;
-using Jisr.Storage.Records;
-using Microsoft.EntityFrameworkCore;
-
 namespace Jisr.Storage.Sharing;
 
 /// <summary>

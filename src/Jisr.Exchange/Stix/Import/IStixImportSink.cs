@@ -1,7 +1,3 @@
-using Jisr.Domain.Entities;
-using Jisr.Domain.Exchange;
-using Jisr.Domain.Records;
-
 namespace Jisr.Exchange.Stix.Import;
 
 /// <summary>

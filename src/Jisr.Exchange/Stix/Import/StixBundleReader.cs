@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Jisr.Exchange.Stix.Import;
 
 /// <summary>A bundle that cannot be read at all (not JSON, truncated, too big, not a bundle): nothing of it is imported.</summary>

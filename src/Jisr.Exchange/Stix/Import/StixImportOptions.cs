@@ -1,6 +1,3 @@
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-
 namespace Jisr.Exchange.Stix.Import;
 
 /// <summary>What an import assumes where a foreign bundle says nothing (no Jisr extension), and its limits.</summary>

@@ -1,14 +1,5 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Threading.Channels;
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Exchange;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
 using Jisr.Exchange.Stix.Mapping;
 using Jisr.Exchange.Stix.Validation;
 using Jisr.Policy;

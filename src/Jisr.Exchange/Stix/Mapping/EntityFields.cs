@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-
 namespace Jisr.Exchange.Stix.Mapping;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Jisr.Domain.Markings;
-
 namespace Jisr.Exchange.Stix.Mapping;
 
 /// <summary>Reading TLP from an object's <c>object_marking_refs</c>: the TLP 2.0 definitions, and TLP 1.0's (WHITE read as CLEAR).</summary>

@@ -1,10 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Jisr.Exchange.Stix.Validation;
 

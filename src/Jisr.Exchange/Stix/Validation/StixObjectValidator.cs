@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-
 namespace Jisr.Exchange.Stix.Validation;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-
 namespace Jisr.Exchange.Stix.Validation;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
 using Json.Schema;
 
 namespace Jisr.Exchange.Stix.Validation;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Jisr.Exchange.Stix.Validation;
 
 /// <summary>

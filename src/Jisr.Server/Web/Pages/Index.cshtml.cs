@@ -1,9 +1,3 @@
-using Jisr.Domain.Notices;
-using Jisr.Domain.Records;
-using Jisr.Domain.Sharing;
-using Jisr.Server.Application;
-using Microsoft.Extensions.Localization;
-
 namespace Jisr.Server.Web.Pages;
 
 /// <summary>

@@ -1,12 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Server.Application;
-using Jisr.Server.Auth;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Accounts;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages;
 

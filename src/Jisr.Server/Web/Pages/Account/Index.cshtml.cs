@@ -1,9 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Accounts;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Account;
 

@@ -1,8 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Server.Application;
-using Jisr.Storage.Audit;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Legal;
 

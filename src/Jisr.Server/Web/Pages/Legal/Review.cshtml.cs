@@ -1,9 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Legal;
 

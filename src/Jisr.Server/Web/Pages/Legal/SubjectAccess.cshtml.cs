@@ -1,10 +1,4 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Domain.Records;
-using Jisr.Server.Application;
-using Jisr.Storage.Records;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Legal;
 

@@ -1,10 +1,4 @@
-using System.Text.Json;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Records;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Persons;
 

@@ -1,7 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Server.Application;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Persons;
 

@@ -1,12 +1,4 @@
-using Jisr.Domain.Common;
-using Jisr.Domain.Entities;
-using Jisr.Domain.Records;
-using Jisr.Domain.Sharing;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Records;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Records;
 

@@ -1,6 +1,4 @@
-using Jisr.Server.Application;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Records;
 

@@ -1,13 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Jisr.Domain.Common;
-using Jisr.Domain.Markings;
-using Jisr.Domain.Records;
-using Jisr.Server.Application;
-using Jisr.Server.Contracts;
-using Jisr.Storage.Records;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Records;
 

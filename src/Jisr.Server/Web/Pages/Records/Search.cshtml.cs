@@ -1,8 +1,5 @@
-using Jisr.Domain.Common;
-using Jisr.Server.Application;
 using Jisr.Server.Endpoints;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Records;
 

@@ -1,9 +1,4 @@
-using Jisr.Domain.Agencies;
-using Jisr.Domain.Common;
-using Jisr.Domain.Sharing;
-using Jisr.Server.Application;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 
 namespace Jisr.Server.Web.Pages.Sharing;
 
