@@ -52,7 +52,7 @@ public sealed class TypedIdTests
         Assert.False(new AgencyId(guid).Equals(new UserId(guid)));
         Assert.False(((object)new RecordId(guid)).Equals(new EntityId(guid)));
         Assert.False(typeof(AgencyId).IsAssignableFrom(typeof(UserId)));
-        Assert.Equal(new AgencyId(guid), AgencyId.Parse(guid.ToString()));
+        Assert.Equal(new AgencyId(guid), TypedId.Parse<AgencyId>(guid.ToString()));
     }
 
     [Theory]
@@ -69,21 +69,24 @@ public sealed class TypedIdTests
         Assert.Equal(guid.ToString("D"), text);
         Assert.Equal($"{guid:D}", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{id}"));
         Assert.Equal(guid.ToString("N"), ((IFormattable)id).ToString("N", null));
-        Assert.Equal(id, type.GetMethod("Parse", [typeof(string)])!.Invoke(null, [text]));
-        Assert.Equal(id, type.GetMethod("Parse", [typeof(string)])!.Invoke(null, [text.ToUpperInvariant()]));
+        Assert.Equal(id, ParseAs(type, text));
+        Assert.Equal(id, ParseAs(type, text.ToUpperInvariant()));
     }
+
+    private static object ParseAs(Type kind, string text) =>
+        typeof(TypedId).GetMethod(nameof(TypedId.Parse))!.MakeGenericMethod(kind).Invoke(null, [text])!;
 
     [Fact]
     public void TryParse_AcceptsGuids_AndRefusesEverythingElse()
     {
         var guid = Guid.CreateVersion7(Now);
 
-        Assert.True(RecordId.TryParse(guid.ToString("D"), out var parsed));
+        Assert.True(TypedId.TryParse<RecordId>(guid.ToString("D"), out var parsed));
         Assert.Equal(new RecordId(guid), parsed);
-        Assert.False(RecordId.TryParse("not-an-id", out _));
-        Assert.False(RecordId.TryParse(null, out _));
-        Assert.False(RecordId.TryParse(string.Empty, out _));
-        Assert.Throws<FormatException>(() => UserId.Parse("12345"));
+        Assert.False(TypedId.TryParse<RecordId>("not-an-id", out _));
+        Assert.False(TypedId.TryParse<RecordId>(null, out _));
+        Assert.False(TypedId.TryParse<RecordId>(string.Empty, out _));
+        Assert.Throws<FormatException>(() => TypedId.Parse<UserId>("12345"));
     }
 
     [Fact]
@@ -108,8 +111,9 @@ public sealed class TypedIdTests
         var later = ReleaseId.New(Now.AddMilliseconds(5));
         var same = new ReleaseId(earlier.Value);
 
-        Assert.True(earlier < later && later > earlier && earlier <= same && same >= earlier && !(later <= earlier));
-        Assert.Equal(earlier.Value.CompareTo(later.Value), earlier.CompareTo(later));
+        var order = Comparer<ReleaseId>.Default;
+        Assert.True(order.Compare(earlier, later) < 0 && order.Compare(later, earlier) > 0 && order.Compare(earlier, same) == 0);
+        Assert.Equal(earlier.Value.CompareTo(later.Value), order.Compare(earlier, later));
         Assert.Equal([earlier, later], new[] { later, earlier }.Order());
     }
 

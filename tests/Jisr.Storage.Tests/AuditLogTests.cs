@@ -121,7 +121,7 @@ public sealed class AuditLogTests
 
         await using var db = world.Database.Open();
         var entry = await db.AuditLog.SingleAsync(e => e.Action == "record.create");
-        Assert.Equal(record.Id.ToString("D"), entry.TargetId);
+        Assert.Equal(record.Id.ToString(), entry.TargetId);
         Assert.Equal(world.Police.Id, entry.AgencyId);
     }
 

@@ -98,7 +98,7 @@ public static class StixRecordExport
             ["object_refs"] = refs,
             ["lang"] = record.Language,
             ["labels"] = new JsonArray([.. record.ThreatDomains.Select(d => (JsonNode)RecordVocabulary.ThreatDomains[d])]),
-            ["x_jisr_record_id"] = record.Id.ToString("D"),
+            ["x_jisr_record_id"] = record.Id.ToString(),
             ["x_jisr_kind"] = RecordVocabulary.Kinds[record.Kind],
             ["x_jisr_legal_basis"] = record.LegalBasis,
             ["x_jisr_purpose"] = record.Purpose,
@@ -119,13 +119,13 @@ public static class StixRecordExport
         {
             properties["x_jisr_provenance"] = new JsonObject
             {
-                ["release_id"] = p.ReleaseId.ToString("D"),
-                ["releasing_agency_id"] = p.ReleasingAgencyId.ToString("D"),
-                ["released_by_user_id"] = p.ReleasedByUserId.ToString("D"),
+                ["release_id"] = p.ReleaseId.ToString(),
+                ["releasing_agency_id"] = p.ReleasingAgencyId.ToString(),
+                ["released_by_user_id"] = p.ReleasedByUserId.ToString(),
                 ["released_at"] = Timestamp(p.ReleasedAt),
-                ["agreement_id"] = record.ReleasedUnderAgreementId?.ToString("D"),
-                ["original_record_id"] = p.OriginalRecordId.ToString("D"),
-                ["source_record_id"] = p.SourceRecordId.ToString("D"),
+                ["agreement_id"] = record.ReleasedUnderAgreementId?.ToString(),
+                ["original_record_id"] = p.OriginalRecordId.ToString(),
+                ["source_record_id"] = p.SourceRecordId.ToString(),
             };
         }
 

@@ -16,9 +16,9 @@ public static class ClaimsMapping
         ArgumentNullException.ThrowIfNull(principal);
         var claims = new List<Claim>
         {
-            new(ClaimTypes.NameIdentifier, principal.UserId.ToString("D")),
+            new(ClaimTypes.NameIdentifier, principal.UserId.ToString()),
             new(ClaimTypes.Name, principal.UserName),
-            new(AgencyIdClaim, principal.AgencyId.ToString("D")),
+            new(AgencyIdClaim, principal.AgencyId.ToString()),
             new(AgencyCodeClaim, principal.AgencyCode),
             new(ClearanceClaim, ((int)principal.Clearance).ToString(CultureInfo.InvariantCulture)),
         };
@@ -38,7 +38,7 @@ public static class ClaimsMapping
     public static (UserId User, string Stamp)? SessionOf(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return user.FindFirst(SessionStampClaim)?.Value is { } stamp && UserId.TryParse(user.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var id)
+        return user.FindFirst(SessionStampClaim)?.Value is { } stamp && TypedId.TryParse<UserId>(user.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var id)
             ? (id, stamp)
             : null;
     }
@@ -54,9 +54,9 @@ public static class ClaimsMapping
 
         var roles = user.FindAll(ClaimTypes.Role).Select(c => Roles.Names.Parse(c.Value, "roles")).ToHashSet();
         return new Principal(
-            UserId.Parse(Required(user, ClaimTypes.NameIdentifier)),
+            TypedId.Parse<UserId>(Required(user, ClaimTypes.NameIdentifier)),
             Required(user, ClaimTypes.Name),
-            AgencyId.Parse(Required(user, AgencyIdClaim)),
+            TypedId.Parse<AgencyId>(Required(user, AgencyIdClaim)),
             Required(user, AgencyCodeClaim),
             roles,
             EnumNumbers.Parse<Classification>(Required(user, ClearanceClaim), "clearance"));

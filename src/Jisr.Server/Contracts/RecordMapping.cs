@@ -168,7 +168,7 @@ public static class RecordMapping
             return entity.Id;
         }
 
-        return EntityId.TryParse(reference, out var id) && all.Any(e => e.Id == id)
+        return TypedId.TryParse<EntityId>(reference, out var id) && all.Any(e => e.Id == id)
             ? id
             : throw new DomainValidationException(field, $"'{reference}' is neither a ref nor the id of one of the record's entities");
     }

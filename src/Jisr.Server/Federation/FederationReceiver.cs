@@ -272,7 +272,7 @@ public sealed class FederationReceiver(FederationStore store, NodeIdentity ident
             Detail: $"record {consent.RecordId:D} (original {consent.OriginalRecordId:D}); to agency {consent.TargetAgencyId:D}; status={ConsentRequest.StatusNames[consent.Status]}; from={sender}");
 
     private static AuditEvent AgreementEvent(string action, string sender, AgencyId by, SharingAgreement agreement) =>
-        new(action, ActorName: sender, AgencyId: by, TargetType: AuditTargets.Agreement, TargetId: agreement.Id.ToString("D"),
+        new(action, ActorName: sender, AgencyId: by, TargetType: AuditTargets.Agreement, TargetId: agreement.Id.ToString(),
             Detail: $"status={SharingAgreement.StatusNames[agreement.Status]} from={sender}");
 }
 

@@ -241,7 +241,7 @@ public sealed partial class AccountService(JisrDbContext db, UserManager<JisrUse
         ArgumentNullException.ThrowIfNull(by);
         var issued = ApiTokens.Issue(userId.Value, tokenName, time.GetUtcNow(), expiresAt);
         db.ApiTokens.Add(issued.Token);
-        await audit.SaveWithAuditAsync(db, by with { Action = AuditActions.TokenCreate, TargetType = AuditTargets.User, TargetId = userId.ToString("D"), Detail = issued.Token.Name }, cancellationToken);
+        await audit.SaveWithAuditAsync(db, by with { Action = AuditActions.TokenCreate, TargetType = AuditTargets.User, TargetId = userId.ToString(), Detail = issued.Token.Name }, cancellationToken);
         return issued;
     }
 

@@ -21,9 +21,9 @@ public static class AuditHasher
         buffer.Write(previousHash);
         WriteInt64(buffer, entry.Sequence);
         WriteInt64(buffer, entry.At.UtcTicks);
-        WriteString(buffer, entry.ActorUserId?.ToString("D"));
+        WriteString(buffer, entry.ActorUserId?.ToString());
         WriteString(buffer, entry.ActorName);
-        WriteString(buffer, entry.AgencyId?.ToString("D"));
+        WriteString(buffer, entry.AgencyId?.ToString());
         WriteString(buffer, entry.Action);
         WriteString(buffer, entry.TargetType);
         WriteString(buffer, entry.TargetId);

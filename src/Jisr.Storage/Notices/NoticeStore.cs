@@ -37,6 +37,6 @@ public sealed class NoticeStore(JisrDbContext db, AuditLog audit, TimeProvider t
         db.Notices.Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal, time.GetUtcNow(), db.Agreements));
 
     private static AuditEvent Event(Principal principal, string action, Notice notice) =>
-        new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Notice, notice.Id.ToString("D"),
+        new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Notice, notice.Id.ToString(),
             Detail: $"status={Notice.Statuses[notice.Status]}" + (notice.ScreeningFlags.Count > 0 ? $"; flags: {string.Join(", ", notice.ScreeningFlags)}" : string.Empty));
 }

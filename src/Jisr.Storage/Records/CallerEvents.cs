@@ -7,7 +7,7 @@ internal static class CallerEvents
     public static AuditEvent For(Principal principal, string action, RecordId? recordId, string outcome, string? purpose = null, string? detail = null, string? targetType = null, string? targetId = null) =>
         new(action, principal.UserId, principal.UserName, principal.AgencyId,
             TargetType: targetType ?? (recordId is null ? null : AuditTargets.Record),
-            TargetId: targetId ?? recordId?.ToString("D"),
+            TargetId: targetId ?? recordId?.ToString(),
             Purpose: purpose,
             Outcome: outcome,
             Detail: detail);

@@ -32,7 +32,7 @@ public sealed class DeclassificationStore(JisrDbContext db, AuditLog audit, Time
     {
         var found = await Shown(principal).FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
         await audit.AppendAsync(CallerEvents.For(principal, AuditActions.DeclassificationRead, null, found is null ? AuditOutcomes.NotFound : AuditOutcomes.Success,
-            targetType: AuditTargets.Declassification, targetId: id.ToString("D")));
+            targetType: AuditTargets.Declassification, targetId: id.ToString()));
         return found;
     }
 
@@ -70,5 +70,5 @@ public sealed class DeclassificationStore(JisrDbContext db, AuditLog audit, Time
             detail: $"record {declassification.RecordId:D} version {declassification.RecordVersion}; {declassification.CurrentMarking} -> {declassification.ProposedMarking}"
                     + (declassification.WidensRecipients ? "; adds TLP:RED recipients" : string.Empty)
                     + $"; status={Declassification.Statuses[declassification.Status]}",
-            targetType: AuditTargets.Declassification, targetId: declassification.Id.ToString("D"));
+            targetType: AuditTargets.Declassification, targetId: declassification.Id.ToString());
 }

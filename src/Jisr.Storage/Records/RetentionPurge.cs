@@ -74,7 +74,7 @@ public sealed class RetentionPurge(JisrDbContext db, AuditLog audit, EntityCache
                 .ToListAsync(cancellationToken);
             db.Records.RemoveRange(expired);
             db.Entities.RemoveRange(orphans);
-            var events = expired.Select(r => new AuditEvent(AuditActions.RecordPurge, ActorName: "retention-purge", AgencyId: r.OriginatorAgencyId, TargetType: AuditTargets.Record, TargetId: r.Id.ToString("D"))).ToList();
+            var events = expired.Select(r => new AuditEvent(AuditActions.RecordPurge, ActorName: "retention-purge", AgencyId: r.OriginatorAgencyId, TargetType: AuditTargets.Record, TargetId: r.Id.ToString())).ToList();
             events.Add(new AuditEvent(AuditActions.RetentionPurge, ActorName: "retention-purge", Detail: $"{expired.Count} records, {orphans.Count} entities no longer mentioned"));
             await audit.SaveWithAuditAsync(db, events, cancellationToken);
             entityCache.Forget(orphans.Select(e => e.Id));

@@ -57,6 +57,6 @@ public sealed class AgreementStore(JisrDbContext db, AuditLog audit)
     }
 
     private static AuditEvent Event(Principal principal, string action, SharingAgreement agreement) =>
-        new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Agreement, agreement.Id.ToString("D"),
+        new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Agreement, agreement.Id.ToString(),
             Detail: $"status={SharingAgreement.StatusNames[agreement.Status]}");
 }

@@ -201,7 +201,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
             Event(principal, AuditActions.ReleaseDeliver, release, $"copy {copy.Id:D}"),
 
             // The recipient's own trail shows what it received, from whom, under which agreement.
-            new AuditEvent(AuditActions.ReleaseReceive, principal.UserId, principal.UserName, release.RecipientAgencyId, AuditTargets.Record, copy.Id.ToString("D"),
+            new AuditEvent(AuditActions.ReleaseReceive, principal.UserId, principal.UserName, release.RecipientAgencyId, AuditTargets.Record, copy.Id.ToString(),
                 Detail: $"release {release.Id:D}; from agency {release.ReleasingAgencyId:D}; agreement {release.AgreementId:D}"),
         ];
     }
@@ -210,7 +210,7 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         AccessPolicy.ShownConsents(principal, time.GetUtcNow(), db.Records, db.Agreements);
 
     private static AuditEvent Event(Principal principal, string action, Release release, string? detail = null) =>
-        new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Release, release.Id.ToString("D"),
+        new(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Release, release.Id.ToString(),
             Detail: $"record {release.RecordId:D}; to agency {release.RecipientAgencyId:D}; status={Release.StatusNames[release.Status]}" + (detail is null ? string.Empty : $"; {detail}"));
 
     /// <summary>Consent decisions concern two agencies: each one's trail records them.</summary>
@@ -220,8 +220,8 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
         var other = principal.AgencyId == consent.OriginatorAgencyId ? consent.RequesterAgencyId : consent.OriginatorAgencyId;
         return
         [
-            new AuditEvent(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Consent, consent.Id.ToString("D"), Detail: detail),
-            new AuditEvent(action, principal.UserId, principal.UserName, other, AuditTargets.Consent, consent.Id.ToString("D"), Detail: detail),
+            new AuditEvent(action, principal.UserId, principal.UserName, principal.AgencyId, AuditTargets.Consent, consent.Id.ToString(), Detail: detail),
+            new AuditEvent(action, principal.UserId, principal.UserName, other, AuditTargets.Consent, consent.Id.ToString(), Detail: detail),
         ];
     }
 }

@@ -152,7 +152,7 @@ public static class StixAgencyExport
         var m = record.Marking;
         var fields = new JsonObject
         {
-            ["record_id"] = record.Id.ToString("D"),
+            ["record_id"] = record.Id.ToString(),
             ["kind"] = RecordVocabulary.Kinds[record.Kind],
             ["language"] = record.Language,
             ["classification"] = Marking.ClassificationNames[m.Classification],
