@@ -120,35 +120,15 @@ public sealed class SharingAgreement
         UserId proposedBy,
         DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(threatDomains);
-        ArgumentNullException.ThrowIfNull(handlingCodes);
-        Guard.That(partnerAgencyId != proposerAgencyId, "partner", "an agreement needs two different agencies: an agency cannot make one with itself");
-        Guard.That(threatDomains.Count > 0 && threatDomains.All(Enum.IsDefined), "threatDomains", "at least one known threat domain is required");
-        Guard.That(handlingCodes.Count > 0 && handlingCodes.All(Enum.IsDefined), "handlingCodes", "at least one known handling code is required");
-        Guard.That(Enum.IsDefined(highestClassification), "highestClassification", "is not a known classification");
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        Guard.That(validFrom >= today, "validFrom", "cannot be in the past: an agreement cannot be back-dated");
-        Guard.That(validUntil > validFrom, "validUntil", "must be after validFrom");
-        var agreement = new SharingAgreement
-        {
-            Id = AgreementId.New(now),
-            ProposerAgencyId = proposerAgencyId,
-            PartnerAgencyId = partnerAgencyId,
-            HighestClassification = highestClassification,
-            ValidFrom = validFrom,
-            ValidUntil = validUntil,
-            Status = AgreementStatus.Proposed,
-            ProposedBy = proposedBy,
-            ProposedAt = Instants.Normalize(now),
-        };
-        agreement._threatDomains = [.. threatDomains.Distinct().Order()];
-        agreement._handlingCodes = [.. handlingCodes.Distinct().Order()];
+        var agreement = Received(
+            AgreementId.New(now), proposerAgencyId, partnerAgencyId, threatDomains, highestClassification, handlingCodes, validFrom, validUntil, proposedBy, now);
+        Guard.That(validFrom >= DateOnly.FromDateTime(now.UtcDateTime), "validFrom", "cannot be in the past: an agreement cannot be back-dated");
         return agreement;
     }
 
     /// <summary>
-    /// The copy of an agreement proposed on a peer node, with the id and terms it has there (a proposal is checked by
-    /// the same rules as a local one, except the date: it may arrive after its first valid day).
+    /// The copy of an agreement proposed on a peer node, with the id and terms it has there; also the checks a local
+    /// proposal shares (a received one may arrive after its first valid day, so only <see cref="Propose"/> checks the date).
     /// </summary>
     public static SharingAgreement Received(
         AgreementId id,
@@ -164,7 +144,7 @@ public sealed class SharingAgreement
     {
         ArgumentNullException.ThrowIfNull(threatDomains);
         ArgumentNullException.ThrowIfNull(handlingCodes);
-        Guard.That(partnerAgencyId != proposerAgencyId, "partner", "an agreement needs two different agencies");
+        Guard.That(partnerAgencyId != proposerAgencyId, "partner", "an agreement needs two different agencies: an agency cannot make one with itself");
         Guard.That(threatDomains.Count > 0 && threatDomains.All(Enum.IsDefined), "threatDomains", "at least one known threat domain is required");
         Guard.That(handlingCodes.Count > 0 && handlingCodes.All(Enum.IsDefined), "handlingCodes", "at least one known handling code is required");
         Guard.That(Enum.IsDefined(highestClassification), "highestClassification", "is not a known classification");

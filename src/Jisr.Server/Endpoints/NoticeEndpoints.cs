@@ -17,20 +17,24 @@ public static class NoticeEndpoints
             service.UpdateAsync(caller, id, request, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("UpdateNotice")
             .ChangesItem<NoticeResponse>("Change a notice", "It passes the neutrality screen again.")
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
-        notices.MapPost("/{id:guid}/cancel", (Guid id, StatusChangeRequest request, Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeStatusAsync(caller, id, NoticeChange.Cancel, request.Reason, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("CancelNotice")
-            .ChangesItem<NoticeResponse>("Cancel a notice", "The issuer, with a reason; recipients see the cancellation.")
-            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
-        notices.MapPost("/{id:guid}/clear", (Guid id, StatusChangeRequest request, Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeStatusAsync(caller, id, NoticeChange.Clear, request.Reason, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("ClearNotice")
-            .ChangesItem<NoticeResponse>("Clear a held notice", "The issuer's legal reviewers, with a reason: the notice is issued.")
-            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
-        notices.MapPost("/{id:guid}/refuse", (Guid id, StatusChangeRequest request, Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken ct) =>
-            service.ChangeStatusAsync(caller, id, NoticeChange.Refuse, request.Reason, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName("RefuseNotice")
-            .ChangesItem<NoticeResponse>("Refuse a held notice", "The issuer's legal reviewers, with a reason: the notice is not issued.")
-            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+        foreach (var (path, change, summary, description) in StatusChanges)
+        {
+            notices.MapPost($"/{{id:guid}}/{path}", (Guid id, StatusChangeRequest request, Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken ct) =>
+                service.ChangeStatusAsync(caller, id, change, request.Reason, ct).OkAsync(n => ToResponseAsync(n, caller, agencies, ct))).WithName($"{change}Notice")
+                .ChangesItem<NoticeResponse>(summary, description)
+                .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+        }
+
         return api;
     }
+
+    /// <summary>The status changes a notice has, each its own operation: path, change, summary, description.</summary>
+    private static readonly (string Path, NoticeChange Change, string Summary, string Description)[] StatusChanges =
+    [
+        ("cancel", NoticeChange.Cancel, "Cancel a notice", "The issuer, with a reason; recipients see the cancellation."),
+        ("clear", NoticeChange.Clear, "Clear a held notice", "The issuer's legal reviewers, with a reason: the notice is issued."),
+        ("refuse", NoticeChange.Refuse, "Refuse a held notice", "The issuer's legal reviewers, with a reason: the notice is not issued."),
+    ];
 
     private static Task<IEnumerable<NoticeResponse>> ListAsync(Principal caller, NoticeService service, AgencyDirectory agencies, CancellationToken cancellationToken) =>
         service.ListAsync(caller, cancellationToken).EachAsync(notice => ToResponseAsync(notice, caller, agencies, cancellationToken));

@@ -9,13 +9,7 @@ internal sealed class AgreementConfiguration : IEntityTypeConfiguration<SharingA
         builder.Property(a => a.Id).ValueGeneratedNever();
         builder.HasOne<Agency>().WithMany().HasForeignKey(a => a.ProposerAgencyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Agency>().WithMany().HasForeignKey(a => a.PartnerAgencyId).OnDelete(DeleteBehavior.Restrict);
-        builder.Property(a => a.ThreatDomains)
-            .HasField("_threatDomains")
-            .UsePropertyAccessMode(PropertyAccessMode.Field)
-            .HasConversion(
-                v => string.Join(',', v.Select(d => RecordVocabulary.ThreatDomains[d])),
-                s => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => RecordVocabulary.ThreatDomains.Parse(n, "threatDomains")).ToArray(),
-                JsonConversions.ListComparer<ThreatDomain>());
+        builder.Property(a => a.ThreatDomains).StoredAsThreatDomainNames();
         builder.Property(a => a.HandlingCodes)
             .HasField("_handlingCodes")
             .UsePropertyAccessMode(PropertyAccessMode.Field)

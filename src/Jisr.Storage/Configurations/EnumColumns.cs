@@ -11,6 +11,19 @@ namespace Jisr.Storage.Configurations;
 /// </summary>
 internal static class EnumColumns
 {
+    /// <summary>
+    /// A list of threat domains kept in its <c>_threatDomains</c> field and stored as their wire names joined by commas
+    /// (records and agreements alike), each name read back through the vocabulary.
+    /// </summary>
+    public static PropertyBuilder<IReadOnlyList<ThreatDomain>> StoredAsThreatDomainNames(this PropertyBuilder<IReadOnlyList<ThreatDomain>> property) =>
+        property
+            .HasField("_threatDomains")
+            .UsePropertyAccessMode(PropertyAccessMode.Field)
+            .HasConversion(
+                v => string.Join(',', v.Select(d => RecordVocabulary.ThreatDomains[d])),
+                s => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => RecordVocabulary.ThreatDomains.Parse(n, "threatDomains")).ToArray(),
+                JsonConversions.ListComparer<ThreatDomain>());
+
     public static void CheckOnRead(ModelBuilder builder)
     {
         foreach (var entityType in builder.Model.GetEntityTypes())

@@ -27,13 +27,7 @@ internal sealed class RecordConfiguration : IEntityTypeConfiguration<Record>
         });
         // A change is saved only over the version it was made on (a lost race is a 409); approvals bind to it too.
         builder.Property(r => r.Version).IsConcurrencyToken();
-        builder.Property(r => r.ThreatDomains)
-            .HasField("_threatDomains")
-            .UsePropertyAccessMode(PropertyAccessMode.Field)
-            .HasConversion(
-                v => string.Join(',', v.Select(d => RecordVocabulary.ThreatDomains[d])),
-                s => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => RecordVocabulary.ThreatDomains.Parse(n, "threatDomains")).ToArray(),
-                JsonConversions.ListComparer<ThreatDomain>());
+        builder.Property(r => r.ThreatDomains).StoredAsThreatDomainNames();
         builder.Property<string>(JisrDbContext.SearchTextColumn).IsRequired();
         builder.HasMany(r => r.Mentions).WithOne().HasForeignKey(m => m.RecordId).HasPrincipalKey(r => r.Id).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(r => r.Links).WithOne().HasForeignKey(l => l.RecordId).HasPrincipalKey(r => r.Id).OnDelete(DeleteBehavior.Cascade);
