@@ -5,37 +5,30 @@ public sealed record RecordContent
 {
     private RecordContent()
     {
-        Title = string.Empty;
-        Body = string.Empty;
-        Language = string.Empty;
-        LegalBasis = string.Empty;
-        Purpose = string.Empty;
-        Marking = null!;
-        SourceGrading = null!;
-        ThreatDomains = [];
     }
 
     public RecordKind Kind { get; private init; }
 
-    public string Title { get; private init; }
+    public string Title { get; private init; } = string.Empty;
 
-    public string Body { get; private init; }
+    public string Body { get; private init; } = string.Empty;
 
-    public string Language { get; private init; }
+    public string Language { get; private init; } = string.Empty;
 
-    public string LegalBasis { get; private init; }
+    public string LegalBasis { get; private init; } = string.Empty;
 
-    public string Purpose { get; private init; }
+    public string Purpose { get; private init; } = string.Empty;
 
     public DateTimeOffset RetentionUntil { get; private init; }
 
     public DateOnly ReviewDate { get; private init; }
 
-    public Marking Marking { get; private init; }
+    // Always set by Create: no placeholder marking or grade that could pass for a real one.
+    public Marking Marking { get; private init; } = null!;
 
-    public SourceGrading SourceGrading { get; private init; }
+    public SourceGrading SourceGrading { get; private init; } = null!;
 
-    public IReadOnlyList<ThreatDomain> ThreatDomains { get; private init; }
+    public IReadOnlyList<ThreatDomain> ThreatDomains { get; private init; } = [];
 
     public static RecordContent Create(
         RecordKind kind,
