@@ -103,6 +103,10 @@ internal sealed class NodeProcess : IAsyncDisposable
             {
                 // not listening yet
             }
+            catch (TaskCanceledException)
+            {
+                // listening, but not answering within the client's timeout yet (a loaded machine)
+            }
 
             if (deadline.Elapsed > TimeSpan.FromMinutes(3))
             {
