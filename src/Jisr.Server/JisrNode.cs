@@ -31,7 +31,13 @@ public static class JisrNode
             certificate = Federation.NodeCertificate.Create(identity.Key, (options.Clock ?? TimeProvider.System).GetUtcNow());
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(JisrNode).Assembly.GetName().Name });
+        // Configuration is read once at start: reloading on change would watch the content root (the working directory,
+        // where jisr.db and its write-ahead log usually are) and wake a watcher thread on every database write and log line.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(JisrNode).Assembly.GetName().Name,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.WebHost.UseUrls(options.Urls);
         if (certificate is not null)
         {

@@ -51,7 +51,7 @@ internal static class ApiBench
 
             // The largest core count also measures list and search over many records (seeding them takes a while).
             var records = cores == coreCounts[^1] && provider == "sqlite" ? options.Records : 0;
-            byCores[cores] = await MeasureAsync(label, node.BaseAddress, setup.Token, cores, records, options.Seconds);
+            byCores[cores] = await MeasureAsync(label, node, setup.Token, cores, records, options.Seconds);
         }
 
         if (byCores.Count > 1)
@@ -66,8 +66,9 @@ internal static class ApiBench
     }
 
     /// <summary>The figures of one node; every read figure also as a share of that node's own <c>/api/v1/me</c>.</summary>
-    private static async Task<Dictionary<string, WrkFigures>> MeasureAsync(string label, Uri node, string token, int cores, int records, int seconds)
+    private static async Task<Dictionary<string, WrkFigures>> MeasureAsync(string label, NodeProcess process, string token, int cores, int records, int seconds)
     {
+        var node = process.BaseAddress;
         // wrk gets the cores the node does not have (on a machine with one core more than the node: one wrk thread).
         var spare = Environment.ProcessorCount - cores;
         var wrkCpus = spare > 0 ? $"{cores}-{Environment.ProcessorCount - 1}" : null;
@@ -80,7 +81,7 @@ internal static class ApiBench
         var network = networkRequest.ToJsonString();
 
         Task<WrkFigures> Load(string script, int connections = Connections, int? duration = null) =>
-            Wrk.RunAsync(node, script, connections, duration ?? seconds, wrkCpus, connections == 1 ? 1 : wrkThreads);
+            MeasuredAsync([process], () => Wrk.RunAsync(node, script, connections, duration ?? seconds, wrkCpus, connections == 1 ? 1 : wrkThreads));
 
         void Print(string name, WrkFigures result, WrkFigures? ceiling = null)
         {
@@ -146,8 +147,8 @@ internal static class ApiBench
         var small = RecordRequests.Valid(title: "__TITLE__", body: "__TEXT__").ToJsonString();
         var post = Wrk.PostScript(setup.Token, small, vocabulary.Latin, vocabulary.Arabic, 0);
         await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, post, 8, 2, null, 1), Wrk.RunAsync(second.BaseAddress, post, 8, 2, null, 1));
-        var one = await Wrk.RunAsync(first.BaseAddress, post, Connections, options.Seconds, null);
-        var two = WrkFigures.Sum(await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, post, 8, options.Seconds, null, 1), Wrk.RunAsync(second.BaseAddress, post, 8, options.Seconds, null, 1)));
+        var one = await MeasuredAsync([first, second], () => Wrk.RunAsync(first.BaseAddress, post, Connections, options.Seconds, null));
+        var two = await MeasuredAsync([first, second], async () => WrkFigures.Sum(await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, post, 8, options.Seconds, null, 1), Wrk.RunAsync(second.BaseAddress, post, 8, options.Seconds, null, 1))));
         Console.WriteLine($"postgres, 1 node process:  record writes, 16 connections {one}");
         Console.WriteLine($"postgres, 2 node processes: record writes, 16 connections {two}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"postgres: record writes, 16 connections: 2 processes / 1 process = x{two.PerSecond / one.PerSecond:F2}"));
@@ -164,11 +165,20 @@ internal static class ApiBench
         }
 
         var get = Wrk.GetScript(setup.Token, [.. ids.Select(id => $"/api/v1/records/{id}")]);
-        var readsOne = await Wrk.RunAsync(first.BaseAddress, get, Connections, options.Seconds, null);
-        var readsTwo = WrkFigures.Sum(await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, get, 8, options.Seconds, null, 1), Wrk.RunAsync(second.BaseAddress, get, 8, options.Seconds, null, 1)));
+        var readsOne = await MeasuredAsync([first, second], () => Wrk.RunAsync(first.BaseAddress, get, Connections, options.Seconds, null));
+        var readsTwo = await MeasuredAsync([first, second], async () => WrkFigures.Sum(await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, get, 8, options.Seconds, null, 1), Wrk.RunAsync(second.BaseAddress, get, 8, options.Seconds, null, 1))));
         Console.WriteLine($"postgres, 1 node process:  GET /api/v1/records/{{id}}          {readsOne}");
         Console.WriteLine($"postgres, 2 node processes: GET /api/v1/records/{{id}}          {readsTwo}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"postgres: record reads: 2 processes / 1 process = x{readsTwo.PerSecond / readsOne.PerSecond:F2}"));
+    }
+
+    /// <summary>Runs a load and adds the CPU time the node processes spent meanwhile, per request served.</summary>
+    private static async Task<WrkFigures> MeasuredAsync(IReadOnlyList<NodeProcess> nodes, Func<Task<WrkFigures>> load)
+    {
+        var before = nodes.Aggregate(TimeSpan.Zero, (sum, n) => sum + n.CpuTime());
+        var figures = await load();
+        var after = nodes.Aggregate(TimeSpan.Zero, (sum, n) => sum + n.CpuTime());
+        return figures.WithCpu(after - before);
     }
 
     /// <summary>The ids of the newest records the bench user sees (newest first, through the list).</summary>

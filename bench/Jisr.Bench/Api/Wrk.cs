@@ -4,15 +4,52 @@ using System.Text;
 
 namespace Jisr.Bench.Api;
 
-/// <summary>What wrk measured: requests per second over the run, latency percentiles, answers that were not 2xx.</summary>
+/// <summary>
+/// What wrk measured: requests per second over the run, latency percentiles, answers that were not 2xx; and, when the
+/// node's CPU time was taken around the run, the node's CPU microseconds per request (what a build costs per request,
+/// whatever else the machine is doing) and the load average when the run ended.
+/// </summary>
 internal sealed record WrkFigures(double PerSecond, double P50Ms, double P99Ms, long Requests, long Failed)
 {
+    /// <summary>Node CPU time (all its processes) divided by the requests served; NaN when not measured.</summary>
+    public double CpuMicrosecondsPerRequest { get; init; } = double.NaN;
+
+    /// <summary>The machine's 1-minute load average at the end of the run; NaN when not read.</summary>
+    public double LoadAverage { get; init; } = double.NaN;
+
     /// <summary>Two loads run at the same time (one per node process) taken as one: rates add, latencies are the worse.</summary>
     public static WrkFigures Sum(IReadOnlyList<WrkFigures> parts) =>
         new(parts.Sum(p => p.PerSecond), parts.Max(p => p.P50Ms), parts.Max(p => p.P99Ms), parts.Sum(p => p.Requests), parts.Sum(p => p.Failed));
 
+    /// <summary>These figures with the node CPU time <paramref name="cpu"/> spent serving them.</summary>
+    public WrkFigures WithCpu(TimeSpan cpu) => this with
+    {
+        CpuMicrosecondsPerRequest = Requests > 0 ? cpu.TotalMicroseconds / Requests : double.NaN,
+        LoadAverage = ReadLoadAverage(),
+    };
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{PerSecond,8:F0}/s  p50 {P50Ms,6:F2} ms  p99 {P99Ms,6:F2} ms  ({Requests} requests{(Failed > 0 ? $", {Failed} not 2xx" : "")})");
+        $"{PerSecond,8:F0}/s  p50 {P50Ms,6:F2} ms  p99 {P99Ms,6:F2} ms{Cpu()}  ({Requests} requests{(Failed > 0 ? $", {Failed} not 2xx" : "")}{Load()})");
+
+    private string Cpu() => double.IsNaN(CpuMicrosecondsPerRequest) ? "" : string.Create(CultureInfo.InvariantCulture, $"  cpu {CpuMicrosecondsPerRequest,6:F0} us/req");
+
+    private string Load() => double.IsNaN(LoadAverage) ? "" : string.Create(CultureInfo.InvariantCulture, $", load {LoadAverage:F1}");
+
+    private static double ReadLoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return double.NaN;
+        }
+    }
 }
 
 /// <summary>

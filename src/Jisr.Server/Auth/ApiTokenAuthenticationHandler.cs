@@ -7,13 +7,14 @@ namespace Jisr.Server.Auth;
 /// <summary>
 /// Authenticates <c>Authorization: Bearer jisr_…</c> with a personal API token, or <c>Authorization: Basic</c> with a user
 /// name and one of that user's API tokens as the password (for TAXII clients; never an account's password). The principal behind a token is
-/// cached for a short time so reads stay fast; revoking through this node drops the cache entry at once.
+/// cached for a short time so reads stay fast; revoking through this node drops the cache entry at once. The account
+/// service (a database context and Identity's user manager) is resolved only when the cache does not know the token:
+/// most requests never need it.
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    AccountService accounts,
     TokenCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -42,6 +43,7 @@ public sealed class ApiTokenAuthenticationHandler(
         var hash = ApiTokens.Hash(presented);
         if (!cache.TryGet(hash, out var principal))
         {
+            var accounts = Context.RequestServices.GetRequiredService<AccountService>();
             var token = await accounts.FindActiveTokenAsync(presented, Context.RequestAborted);
             principal = token is null ? null : await accounts.PrincipalForAsync(token.UserId, Context.RequestAborted);
             if (principal is null)

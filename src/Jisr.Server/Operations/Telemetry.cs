@@ -22,7 +22,10 @@ public static class Telemetry
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("jisr-node"))
             .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
+                // ASP.NET Core's own meters, named rather than through AddAspNetCoreInstrumentation: that also adds the
+                // routing meter (a counter on every request that says nothing an operator asks for) and a middleware
+                // around every request; request rates and latencies by route come from the hosting meter alone.
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting")
                 .AddRuntimeInstrumentation()
                 .AddMeter(MeterName)
                 .AddPrometheusExporter());

@@ -74,7 +74,9 @@ public static class WebInterface
     public static WebApplication MapJisrWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseRequestLocalization();
+        // Only pages speak a language: the API, TAXII, health and metrics answer the same whatever the caller's
+        // Accept-Language, and skip the culture lookup.
+        app.UseWhen(context => IsPage(context.Request), pages => pages.UseRequestLocalization());
         app.Use((context, next) =>
         {
             if (IsPage(context.Request))
