@@ -5,6 +5,7 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- api   [--seconds 10] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- audit [--entries 1000000] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- matching [NAMES]   (default 1000000)
+//   dotnet run --project bench/Jisr.Bench -c Release -- person-match [--persons 1000000] [--seconds 20] [--connections 16]   (GET /api/v1/persons/match end to end, wrk)
 //   dotnet run --project bench/Jisr.Bench -c Release -- fusion [PERSONS-PER-SIDE...]   (xref N x N, default 100000; then the 1,000,000-link graph)
 //   dotnet run --project bench/Jisr.Bench -c Release -- names-quality [TSV...]   (per-kind accuracy at the threshold vs the one-letter baseline)
 //   dotnet run --project bench/Jisr.Bench -c Release -- name-weights tests/data/names/wikidata_name_tokens_top3000.tsv > src/Jisr.Matching/Names/name-weights.tsv
@@ -18,6 +19,9 @@ switch (args.FirstOrDefault())
 {
     case "api":
         await ApiBench.RunAsync(BenchOptions.Parse(args[1..]));
+        return 0;
+    case "person-match":
+        await PersonMatchBench.RunAsync(args[1..]);
         return 0;
     case "audit":
         await AuditBench.RunAsync(BenchOptions.Parse(args[1..]));

@@ -26,6 +26,9 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public int Cores { get; }
 
+    /// <summary>The node's process id (taskset runs dotnet in its own process), to read its CPU time.</summary>
+    public int ProcessId => _process.Id;
+
     public string Log { get; }
 
     /// <summary>The CPU list of the first <paramref name="cores"/> cores, as taskset takes it ("0" or "0-3").</summary>
@@ -112,6 +115,10 @@ internal sealed class NodeProcess : IAsyncDisposable
             catch (HttpRequestException)
             {
                 // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // listening, but busy starting (a large database on a loaded machine): ask again
             }
 
             if (deadline.Elapsed > TimeSpan.FromMinutes(3))
