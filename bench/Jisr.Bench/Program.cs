@@ -5,9 +5,11 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- api   [--seconds 10] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- audit [--entries 1000000] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- matching [NAMES]   (default 1000000)
+//   dotnet run --project bench/Jisr.Bench -c Release -- person-match [--persons 1000000] [--seconds 20] [--connections 16]   (GET /api/v1/persons/match end to end, wrk)
 //   dotnet run --project bench/Jisr.Bench -c Release -- fusion [PERSONS-PER-SIDE...]   (xref N x N, default 100000; then the 1,000,000-link graph)
 //   dotnet run --project bench/Jisr.Bench -c Release -- names-quality [TSV...]   (per-kind accuracy at the threshold vs the one-letter baseline)
 //   dotnet run --project bench/Jisr.Bench -c Release -- name-weights tests/data/names/wikidata_name_tokens_top3000.tsv > src/Jisr.Matching/Names/name-weights.tsv
+//   dotnet run --project bench/Jisr.Bench -c Release -- name-scores tests/data/names/dev.tsv tests/data/names/un-dev.tsv > tests/data/names/scores-reference.tsv   (the score-equality reference)
 //   dotnet run --project bench/Jisr.Bench -c Release -- probe PATH-TO-SQLITE-DB   (where a record read spends its time)
 //   dotnet run --project bench/Jisr.Bench -c Release -- listsearch [--records 100000] [--sqlite PATH] [--postgres CONNECTION-STRING] [--no-plans]   (list and search SQL, plans, ms per query)
 //   dotnet run --project bench/Jisr.Bench -c Release -- stix [OBJECTS]   (STIX bundle import into SQLite, default 100000)
@@ -17,6 +19,9 @@ switch (args.FirstOrDefault())
 {
     case "api":
         await ApiBench.RunAsync(BenchOptions.Parse(args[1..]));
+        return 0;
+    case "person-match":
+        await PersonMatchBench.RunAsync(args[1..]);
         return 0;
     case "audit":
         await AuditBench.RunAsync(BenchOptions.Parse(args[1..]));
@@ -38,6 +43,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "names-quality":
         QualityReport.Run(args[1..]);
+        return 0;
+    case "name-scores" when args.Length > 1:
+        MatchingBench.WriteScores(args[1..], Console.Out);
         return 0;
     case "name-weights" when args.Length == 2:
         QualityReport.WriteWeights(args[1], Console.Out);

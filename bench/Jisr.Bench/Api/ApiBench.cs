@@ -213,7 +213,7 @@ internal static class ApiBench
     }
 
     /// <summary>jisr.dll of this source tree's Release build (src/Jisr.Cli), found upwards from the bench.</summary>
-    private static string FindJisr()
+    internal static string FindJisr()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -26,6 +26,9 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public int Cores { get; }
 
+    /// <summary>The node's process id (taskset runs dotnet in its own process), to read its CPU time.</summary>
+    public int ProcessId => _process.Id;
+
     public string Log { get; }
 
     /// <summary>
@@ -105,7 +108,7 @@ internal sealed class NodeProcess : IAsyncDisposable
             }
             catch (TaskCanceledException)
             {
-                // listening, but not answering within the client's timeout yet (a loaded machine)
+                // listening, but busy starting (a large database on a loaded machine): ask again
             }
 
             if (deadline.Elapsed > TimeSpan.FromMinutes(3))

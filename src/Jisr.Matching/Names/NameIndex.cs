@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 
 namespace Jisr.Matching.Names;
 
@@ -9,6 +11,12 @@ public sealed record NameCandidate<TId>(TId Id, string Name, double Score);
 /// skeletons (order-free, so "FAMILY Given" meets "Given Family"); a query scores only the names that share a key
 /// with it, then returns the best <c>k</c>. Built once, then safe for concurrent queries.
 /// </summary>
+/// <remarks>
+/// Name parts repeat across a million names (a few thousand distinct parts), so each distinct part is stored once and
+/// names are runs of part numbers. A query computes the similarity of its parts to each distinct part it meets once,
+/// and scores every candidate from those (<see cref="NameMatcher.ScoreKnown"/>: the same score to the last bit as
+/// scoring the two names directly); its working arrays are reused from query to query, so a query allocates little.
+/// </remarks>
 public sealed class NameIndex<TId>
 {
     /// <summary>Beyond this many candidates a query stops collecting, most selective keys first.</summary>
@@ -16,16 +24,23 @@ public sealed class NameIndex<TId>
 
     private readonly TId[] _ids;
     private readonly string[] _names;
-    private readonly NameToken[][] _tokens;
+
+    /// <summary>Every distinct part once; a name is the run <c>_parts[_starts[e].._starts[e + 1]]</c> of part numbers.</summary>
+    private readonly NameToken[] _table;
+    private readonly int[] _starts;
+    private readonly int[] _parts;
     private readonly ulong[] _keys;
     private readonly int[] _offsets;
     private readonly int[] _postings;
+    private readonly ConcurrentBag<QueryScratch> _scratch = [];
 
-    private NameIndex(TId[] ids, string[] names, NameToken[][] tokens, ulong[] keys, int[] offsets, int[] postings)
+    private NameIndex(TId[] ids, string[] names, NameToken[] table, int[] starts, int[] parts, ulong[] keys, int[] offsets, int[] postings)
     {
         _ids = ids;
         _names = names;
-        _tokens = tokens;
+        _table = table;
+        _starts = starts;
+        _parts = parts;
         _keys = keys;
         _offsets = offsets;
         _postings = postings;
@@ -39,7 +54,10 @@ public sealed class NameIndex<TId>
         ArgumentNullException.ThrowIfNull(entries);
         var ids = new List<TId>();
         var names = new List<string>();
-        var tokens = new List<NameToken[]>();
+        var numbers = new Dictionary<NameToken, int>();
+        var table = new List<NameToken>();
+        var starts = new List<int> { 0 };
+        var parts = new List<int>();
         var pairs = new List<(ulong Key, int Entry)>();
         var keys = new List<ulong>(16);
         foreach (var (id, name) in entries)
@@ -53,7 +71,19 @@ public sealed class NameIndex<TId>
             var entry = ids.Count;
             ids.Add(id);
             names.Add(name);
-            tokens.Add(Compact(parsed));
+            foreach (var token in Compact(parsed))
+            {
+                if (!numbers.TryGetValue(token, out var number))
+                {
+                    number = table.Count;
+                    numbers.Add(token, number);
+                    table.Add(token);
+                }
+
+                parts.Add(number);
+            }
+
+            starts.Add(parts.Count);
             keys.Clear();
             BlockingKeys.Of(parsed, keys);
             BlockingKeys.OfParts(parsed, keys);
@@ -82,10 +112,13 @@ public sealed class NameIndex<TId>
         }
 
         offsets.Add(sorted.Length);
-        return new NameIndex<TId>([.. ids], [.. names], [.. tokens], [.. distinct], [.. offsets], postings);
+        return new NameIndex<TId>([.. ids], [.. names], [.. table], [.. starts], [.. parts], [.. distinct], [.. offsets], postings);
     }
 
-    /// <summary>The best <paramref name="k"/> indexed names for <paramref name="name"/>, best first; empty for an unreadable name.</summary>
+    /// <summary>
+    /// The best <paramref name="k"/> indexed names for <paramref name="name"/>, best first (equal scores in the order
+    /// the names were given to <see cref="Build"/>); empty for an unreadable name.
+    /// </summary>
     public IReadOnlyList<NameCandidate<TId>> Query(string? name, int k)
     {
         var parsed = NameParser.Parse(name);
@@ -94,6 +127,40 @@ public sealed class NameIndex<TId>
             return [];
         }
 
+        var scratch = Rent();
+        try
+        {
+            var candidates = Collect(parsed, scratch);
+            var query = Compact(parsed);
+            var top = new TopScores(Math.Min(k, candidates.Length));
+            Span<double> known = stackalloc double[NameMatcher.MaxLongerParts * NameMatcher.QueryParts];
+            foreach (var entry in candidates)
+            {
+                var score = ScoreOf(query, entry, scratch, known);
+                top.Offer(score, entry);
+            }
+
+            var ranked = top.Ranked();
+            var results = new List<NameCandidate<TId>>(ranked.Length);
+            foreach (var (score, entry) in ranked)
+            {
+                results.Add(new NameCandidate<TId>(_ids[entry], _names[entry], score));
+            }
+
+            return results;
+        }
+        finally
+        {
+            _scratch.Add(scratch);
+        }
+    }
+
+    /// <summary>
+    /// The names the blocking keys of <paramref name="parsed"/> reach, most selective keys first, at most
+    /// <see cref="MaxCandidates"/>, each once.
+    /// </summary>
+    private ReadOnlySpan<int> Collect(IReadOnlyList<NameToken> parsed, QueryScratch scratch)
+    {
         var keys = new List<ulong>(16);
         BlockingKeys.Of(parsed, keys);
         var ranges = new List<(int Start, int End)>(keys.Count);
@@ -108,35 +175,100 @@ public sealed class NameIndex<TId>
 
         // Most selective keys first, so the cap cuts the least informative candidates.
         ranges.Sort((x, y) => (x.End - x.Start).CompareTo(y.End - y.Start));
-        var seen = new HashSet<int>();
+        var mark = scratch.NextMark();
+        var found = 0;
         foreach (var (start, end) in ranges)
         {
-            for (var p = start; p < end && seen.Count < MaxCandidates; p++)
+            for (var p = start; p < end && found < MaxCandidates; p++)
             {
-                seen.Add(_postings[p]);
+                var entry = _postings[p];
+                if (scratch.Marks[entry] != mark)
+                {
+                    scratch.Marks[entry] = mark;
+                    scratch.Candidates[found++] = entry;
+                }
             }
         }
 
-        var query = Compact(parsed);
-        var best = new PriorityQueue<int, double>(k + 1);
-        foreach (var entry in seen)
+        return scratch.Candidates.AsSpan(0, found);
+    }
+
+    /// <summary>The score of one indexed name, from the similarities of the query's parts to each of its parts (computed once per query, part and order).</summary>
+    private double ScoreOf(NameToken[] query, int entry, QueryScratch scratch, Span<double> known)
+    {
+        var start = _starts[entry];
+        var length = _starts[entry + 1] - start;
+        var tokens = scratch.Tokens(length);
+        for (var j = 0; j < length; j++)
         {
-            var score = NameMatcher.Score(query, _tokens[entry]);
-            best.Enqueue(entry, score);
-            if (best.Count > k)
+            tokens[j] = _table[_parts[start + j]];
+        }
+
+        var candidate = tokens.AsSpan(0, length);
+        var queryShorter = NameMatcher.IsShorter(query, candidate);
+        var (marks, similarities) = queryShorter ? (scratch.KnownAfter, scratch.After) : (scratch.KnownBefore, scratch.Before);
+        var queryParts = Math.Min(query.Length, NameMatcher.QueryParts);
+        for (var j = 0; j < Math.Min(length, NameMatcher.MaxLongerParts); j++)
+        {
+            var number = _parts[start + j];
+            var row = number * NameMatcher.QueryParts;
+            if (marks[number] != scratch.Mark)
             {
-                best.Dequeue();
+                for (var i = 0; i < queryParts; i++)
+                {
+                    similarities[row + i] = queryShorter ? TokenSimilarity.Of(query[i], candidate[j]) : TokenSimilarity.Of(candidate[j], query[i]);
+                }
+
+                marks[number] = scratch.Mark;
             }
+
+            similarities.AsSpan(row, NameMatcher.QueryParts).CopyTo(known.Slice(j * NameMatcher.QueryParts, NameMatcher.QueryParts));
         }
 
-        var results = new List<NameCandidate<TId>>(best.Count);
-        while (best.TryDequeue(out var entry, out var score))
+        return NameMatcher.ScoreKnown(query, candidate, known, queryShorter);
+    }
+
+    private QueryScratch Rent() => _scratch.TryTake(out var scratch) ? scratch : new QueryScratch(_ids.Length, _table.Length);
+
+    /// <summary>
+    /// One query's working arrays, reused: marks of the names already collected and of the parts whose similarities
+    /// are known (a number per query, so nothing is cleared between queries), the candidates, the similarities with
+    /// the query's part first (<see cref="After"/>: the query is the shorter name) and second (<see cref="Before"/>).
+    /// </summary>
+    private sealed class QueryScratch(int names, int parts)
+    {
+        public readonly int[] Marks = new int[names];
+        public readonly int[] KnownAfter = new int[parts];
+        public readonly int[] KnownBefore = new int[parts];
+        public readonly double[] After = new double[parts * NameMatcher.QueryParts];
+        public readonly double[] Before = new double[parts * NameMatcher.QueryParts];
+        public readonly int[] Candidates = new int[Math.Min(names, MaxCandidates)];
+        private NameToken[] _tokens = new NameToken[16];
+
+        public int Mark { get; private set; }
+
+        public int NextMark()
         {
-            results.Add(new NameCandidate<TId>(_ids[entry], _names[entry], score));
+            if (Mark == int.MaxValue)
+            {
+                Array.Clear(Marks);
+                Array.Clear(KnownAfter);
+                Array.Clear(KnownBefore);
+                Mark = 0;
+            }
+
+            return ++Mark;
         }
 
-        results.Reverse();
-        return results;
+        public NameToken[] Tokens(int length)
+        {
+            if (_tokens.Length < length)
+            {
+                _tokens = new NameToken[Math.Max(length, _tokens.Length * 2)];
+            }
+
+            return _tokens;
+        }
     }
 
     /// <summary>
@@ -170,10 +302,11 @@ public sealed class NameIndex<TId>
         var ranked = new List<(int Entry, double Carried, double Score)>();
         foreach (var entry in seen)
         {
-            var carried = NameMatcher.Carried(query, _tokens[entry]);
+            var tokens = TokensOf(entry);
+            var carried = NameMatcher.Carried(query, tokens);
             if (carried > 0)
             {
-                ranked.Add((entry, carried, NameMatcher.Score(query, _tokens[entry])));
+                ranked.Add((entry, carried, NameMatcher.Score(query, tokens)));
             }
         }
 
@@ -207,6 +340,17 @@ public sealed class NameIndex<TId>
         return false;
     }
 
+    private NameToken[] TokensOf(int entry)
+    {
+        var tokens = new NameToken[_starts[entry + 1] - _starts[entry]];
+        for (var j = 0; j < tokens.Length; j++)
+        {
+            tokens[j] = _table[_parts[_starts[entry] + j]];
+        }
+
+        return tokens;
+    }
+
     /// <summary>Drops what scoring does not need, so a million names stay within memory.</summary>
     private static NameToken[] Compact(IReadOnlyList<NameToken> tokens)
     {
@@ -218,6 +362,86 @@ public sealed class NameIndex<TId>
         }
 
         return compact;
+    }
+}
+
+/// <summary>
+/// The best scores offered, kept in a min-heap of at most <c>k</c>: the worst kept is the first replaced. Equal
+/// scores keep the earlier name (lower number), so the answer does not depend on the order candidates are scored in.
+/// </summary>
+internal struct TopScores(int k)
+{
+    private readonly (double Score, int Entry)[] _heap = new (double, int)[k];
+    private int _count;
+
+    public void Offer(double score, int entry)
+    {
+        if (_heap.Length == 0)
+        {
+            return;
+        }
+
+        if (_count < _heap.Length)
+        {
+            _heap[_count] = (score, entry);
+            Up(_count++);
+        }
+        else if (Worse(_heap[0], (score, entry)))
+        {
+            _heap[0] = (score, entry);
+            Down(0);
+        }
+    }
+
+    /// <summary>Best first.</summary>
+    public readonly (double Score, int Entry)[] Ranked()
+    {
+        var ranked = _heap.AsSpan(0, _count).ToArray();
+        Array.Sort(ranked, (x, y) => Worse(x, y) ? 1 : Worse(y, x) ? -1 : 0);
+        return ranked;
+    }
+
+    private static bool Worse((double Score, int Entry) x, (double Score, int Entry) y) => x.Score < y.Score || (x.Score == y.Score && x.Entry > y.Entry);
+
+    private readonly void Up(int at)
+    {
+        while (at > 0)
+        {
+            var parent = (at - 1) / 2;
+            if (!Worse(_heap[at], _heap[parent]))
+            {
+                return;
+            }
+
+            (_heap[at], _heap[parent]) = (_heap[parent], _heap[at]);
+            at = parent;
+        }
+    }
+
+    private readonly void Down(int at)
+    {
+        while (true)
+        {
+            var worst = at;
+            var left = (2 * at) + 1;
+            if (left < _count && Worse(_heap[left], _heap[worst]))
+            {
+                worst = left;
+            }
+
+            if (left + 1 < _count && Worse(_heap[left + 1], _heap[worst]))
+            {
+                worst = left + 1;
+            }
+
+            if (worst == at)
+            {
+                return;
+            }
+
+            (_heap[at], _heap[worst]) = (_heap[worst], _heap[at]);
+            at = worst;
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Jisr.Matching.Names;
 
 /// <summary>How one part of a name was matched to a part of the other.</summary>
@@ -116,28 +118,28 @@ public static class NameMatcher
 
     public static double Score(string? a, string? b) => Score(NameParser.Parse(a), NameParser.Parse(b));
 
-    public static double Score(IReadOnlyList<NameToken> a, IReadOnlyList<NameToken> b) => Compare(a, b, explain: false).Score;
-
-    public static MatchExplanation Explain(string? a, string? b) => Compare(NameParser.Parse(a), NameParser.Parse(b), explain: true);
-
-    /// <summary>
-    /// The score weighs evidence: each side's weighted share of parts the other side explains (its coverage), and
-    /// how much identity the matched parts carry (their frequency weights). The better-covered side must be covered
-    /// almost entirely (a part it has and the other lacks is another person's name), the other side may have parts
-    /// an alias leaves out, at a cost that shrinks as the matched parts grow rare: "Adam" within "Adam Khan Achekzai"
-    /// scores well, "Mohammed" within "Mohammed Zahid" does not.
-    /// </summary>
-    private static MatchExplanation Compare(IReadOnlyList<NameToken> a, IReadOnlyList<NameToken> b, bool explain)
+    public static double Score(IReadOnlyList<NameToken> a, IReadOnlyList<NameToken> b)
     {
-        if (a.Count == 0 || b.Count == 0)
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Score(AsSpan(a), AsSpan(b));
+    }
+
+    public static MatchExplanation Explain(string? a, string? b) => Compare(NameParser.Parse(a), NameParser.Parse(b));
+
+    /// <summary>The score alone, without allocating: the part similarities in a stack matrix, then <see cref="Evaluate"/>.</summary>
+    internal static double Score(ReadOnlySpan<NameToken> a, ReadOnlySpan<NameToken> b)
+    {
+        if (a.Length == 0 || b.Length == 0)
         {
-            return new MatchExplanation(0, [], [], "one of the names has no readable part");
+            return 0;
         }
 
-        // The same orientation whichever name comes first, so the score is symmetric even where long names are cut.
-        var (shorter, longer) = a.Count < b.Count || (a.Count == b.Count && Precedes(a, b)) ? (a, b) : (b, a);
-        var n = Math.Min(shorter.Count, 6);
-        var m = Math.Min(longer.Count, 8);
+        var aShorter = IsShorter(a, b);
+        var shorter = aShorter ? a : b;
+        var longer = aShorter ? b : a;
+        var n = Math.Min(shorter.Length, MaxShorterParts);
+        var m = Math.Min(longer.Length, MaxLongerParts);
         Span<double> sims = stackalloc double[n * m];
         for (var i = 0; i < n; i++)
         {
@@ -147,8 +149,71 @@ public static class NameMatcher
             }
         }
 
-        // Best one-to-one assignment of the shorter name's parts (names have few parts: exhaustive search is cheap).
         Span<int> best = stackalloc int[n];
+        return Evaluate(shorter, longer, n, m, sims, best);
+    }
+
+    /// <summary>
+    /// The score of a query against an indexed name whose part similarities are already known: <paramref name="known"/>
+    /// holds, for each of the candidate's first <see cref="MaxLongerParts"/> parts, <see cref="QueryParts"/> values, the
+    /// similarity to each of the query's first parts, taken in the order the score takes them (<see cref="IsShorter"/>:
+    /// <see cref="TokenSimilarity.Of"/> is not quite symmetric). The same
+    /// arithmetic as <see cref="Score(ReadOnlySpan{NameToken}, ReadOnlySpan{NameToken})"/>, so the same score to the
+    /// last bit.
+    /// </summary>
+    internal static double ScoreKnown(ReadOnlySpan<NameToken> query, ReadOnlySpan<NameToken> candidate, ReadOnlySpan<double> known, bool queryShorter)
+    {
+        if (query.Length == 0 || candidate.Length == 0)
+        {
+            return 0;
+        }
+
+        var shorter = queryShorter ? query : candidate;
+        var longer = queryShorter ? candidate : query;
+        var n = Math.Min(shorter.Length, MaxShorterParts);
+        var m = Math.Min(longer.Length, MaxLongerParts);
+        Span<double> sims = stackalloc double[n * m];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < m; j++)
+            {
+                sims[(i * m) + j] = queryShorter ? known[(j * QueryParts) + i] : known[(i * QueryParts) + j];
+            }
+        }
+
+        Span<int> best = stackalloc int[n];
+        return Evaluate(shorter, longer, n, m, sims, best);
+    }
+
+    /// <summary>How many parts of the shorter name, and of the longer, the score looks at.</summary>
+    internal const int MaxShorterParts = 6;
+
+    internal const int MaxLongerParts = 8;
+
+    /// <summary>How many of a query's parts can take part in a score (it may be the longer name).</summary>
+    internal const int QueryParts = MaxLongerParts;
+
+    private static ReadOnlySpan<NameToken> AsSpan(IReadOnlyList<NameToken> tokens) => tokens switch
+    {
+        NameToken[] array => array,
+        List<NameToken> list => CollectionsMarshal.AsSpan(list),
+        _ => tokens.ToArray(),
+    };
+
+    /// <summary>Whether <paramref name="a"/> is taken as the shorter name: the same orientation whichever name comes first, so the score is symmetric even where long names are cut.</summary>
+    internal static bool IsShorter(ReadOnlySpan<NameToken> a, ReadOnlySpan<NameToken> b) =>
+        a.Length < b.Length || (a.Length == b.Length && Precedes(a, b));
+
+    /// <summary>
+    /// The score weighs evidence: each side's weighted share of parts the other side explains (its coverage), and
+    /// how much identity the matched parts carry (their frequency weights). The better-covered side must be covered
+    /// almost entirely (a part it has and the other lacks is another person's name), the other side may have parts
+    /// an alias leaves out, at a cost that shrinks as the matched parts grow rare: "Adam" within "Adam Khan Achekzai"
+    /// scores well, "Mohammed" within "Mohammed Zahid" does not.
+    /// </summary>
+    private static double Evaluate(ReadOnlySpan<NameToken> shorter, ReadOnlySpan<NameToken> longer, int n, int m, ReadOnlySpan<double> sims, Span<int> best)
+    {
+        // Best one-to-one assignment of the shorter name's parts (names have few parts: exhaustive search is cheap).
         Span<int> current = stackalloc int[n];
         var bestValue = -1.0;
         Assign(sims, n, m, 0, 0, current, best, ref bestValue, 0.0);
@@ -179,12 +244,34 @@ public static class NameMatcher
         var (high, low) = shortCoverage >= longCoverage ? (shortCoverage, longCoverage) : (longCoverage, shortCoverage);
         var confidence = Math.Pow(evidence / (evidence + EvidencePrior), EvidencePower);
         var score = high * (low + ((1 - low) * confidence));
-        score = Math.Clamp(double.IsFinite(score) ? Math.Pow(Math.Max(score, 0), ScalePower) : 0, 0, 1);
-        if (!explain)
+        return Math.Clamp(double.IsFinite(score) ? Math.Pow(Math.Max(score, 0), ScalePower) : 0, 0, 1);
+    }
+
+    private static MatchExplanation Compare(IReadOnlyList<NameToken> a, IReadOnlyList<NameToken> b)
+    {
+        if (a.Count == 0 || b.Count == 0)
         {
-            return new MatchExplanation(score, [], [], string.Empty);
+            return new MatchExplanation(0, [], [], "one of the names has no readable part");
         }
 
+        var first = AsSpan(a);
+        var second = AsSpan(b);
+        var firstShorter = IsShorter(first, second);
+        var shorter = firstShorter ? first : second;
+        var longer = firstShorter ? second : first;
+        var n = Math.Min(shorter.Length, MaxShorterParts);
+        var m = Math.Min(longer.Length, MaxLongerParts);
+        Span<double> sims = stackalloc double[n * m];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < m; j++)
+            {
+                sims[(i * m) + j] = TokenSimilarity.Of(shorter[i], longer[j]);
+            }
+        }
+
+        Span<int> best = stackalloc int[n];
+        var score = Evaluate(shorter, longer, n, m, sims, best);
         var parts = new List<PartMatch>(n);
         var used = new HashSet<int>();
         for (var i = 0; i < n; i++)
@@ -195,14 +282,22 @@ public static class NameMatcher
             parts.Add(new PartMatch(x.Original, y.Original, sims[(i * m) + best[i]], TokenSimilarity.Describe(x, y)));
         }
 
-        var unmatched = longer.Where((_, j) => !used.Contains(j)).Select(t => t.Original).ToList();
+        var unmatched = new List<string>();
+        for (var j = 0; j < longer.Length; j++)
+        {
+            if (!used.Contains(j))
+            {
+                unmatched.Add(longer[j].Original);
+            }
+        }
+
         var summary = $"{parts.Count(p => p.Similarity >= 0.8)} of {parts.Count} parts match" + (unmatched.Count > 0 ? $"; extra parts: {string.Join(", ", unmatched)}" : string.Empty);
         return new MatchExplanation(score, parts, unmatched, summary);
     }
 
-    private static bool Precedes(IReadOnlyList<NameToken> a, IReadOnlyList<NameToken> b)
+    private static bool Precedes(ReadOnlySpan<NameToken> a, ReadOnlySpan<NameToken> b)
     {
-        for (var i = 0; i < a.Count; i++)
+        for (var i = 0; i < a.Length; i++)
         {
             var order = string.CompareOrdinal(a[i].Original, b[i].Original);
             if (order != 0)
@@ -224,7 +319,7 @@ public static class NameMatcher
     private static double Missing(NameToken part, double credit) =>
         (part.Weight * credit) + ((1 - credit) * (part.Kind == NamePartKind.Kunya ? MissingKunyaFactor : part.Kind == NamePartKind.Tribe ? MissingTribeFactor : 1));
 
-    private static void Assign(Span<double> sims, int n, int m, int row, int usedMask, Span<int> current, Span<int> best, ref double bestValue, double value)
+    private static void Assign(ReadOnlySpan<double> sims, int n, int m, int row, int usedMask, Span<int> current, Span<int> best, ref double bestValue, double value)
     {
         if (row == n)
         {

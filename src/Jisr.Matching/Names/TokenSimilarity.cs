@@ -41,15 +41,16 @@ internal static class TokenSimilarity
             return 1;
         }
 
-        static bool Vowel(char c) => "aeiouy".Contains(c, StringComparison.Ordinal);
-
-        // A French final e is silent: Othmane ends like Osman.
-        static string Sounded(string w) => w.Length > 3 && w[^1] == 'e' && !Vowel(w[^2]) ? w[..^1] : w;
-        a = Sounded(a);
-        b = Sounded(b);
-        var factor = Vowel(a[0]) == Vowel(b[0]) ? 1.0 : 0.9;
-        return Vowel(a[^1]) == Vowel(b[^1]) || a[^1] == 'h' || b[^1] == 'h' ? factor : factor * 0.9;
+        var lastA = SoundedLast(a);
+        var lastB = SoundedLast(b);
+        var factor = IsVowel(a[0]) == IsVowel(b[0]) ? 1.0 : 0.9;
+        return IsVowel(lastA) == IsVowel(lastB) || lastA == 'h' || lastB == 'h' ? factor : factor * 0.9;
     }
+
+    /// <summary>The last sounded letter: a French final e is silent (Othmane ends like Osman).</summary>
+    private static char SoundedLast(string w) => w.Length > 3 && w[^1] == 'e' && !IsVowel(w[^2]) ? w[^2] : w[^1];
+
+    private static bool IsVowel(char c) => c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y';
 
     private static double Frame(NameToken arabic, NameToken latin)
     {
@@ -62,7 +63,7 @@ internal static class TokenSimilarity
 
         var factor = 1.0;
         var arabicOpensWithVowel = text[0] is '\u0627' or '\u0639';
-        var latinOpensWithVowel = "aeiou".Contains(word[0], StringComparison.Ordinal) && !(word.StartsWith("ou", StringComparison.Ordinal) && word.Length > 2 && "aeiy".Contains(word[2], StringComparison.Ordinal));
+        var latinOpensWithVowel = word[0] is 'a' or 'e' or 'i' or 'o' or 'u' && !(word.StartsWith("ou", StringComparison.Ordinal) && word.Length > 2 && word[2] is 'a' or 'e' or 'i' or 'y');
         if (arabicOpensWithVowel != latinOpensWithVowel)
         {
             factor *= 0.9;
@@ -70,7 +71,7 @@ internal static class TokenSimilarity
 
         var last = text[^1];
         var arabicClosesWithVowel = last is '\u0627' or '\u064A' or '\u0648' or '\u0647';
-        var latinClosesWithVowel = "aeiouy".Contains(word[^1], StringComparison.Ordinal) || word.EndsWith("ah", StringComparison.Ordinal);
+        var latinClosesWithVowel = IsVowel(word[^1]) || word.EndsWith("ah", StringComparison.Ordinal);
         if (arabicClosesWithVowel != latinClosesWithVowel)
         {
             factor *= 0.9;
@@ -114,7 +115,7 @@ internal static class TokenSimilarity
     }
 }
 
-/// <summary>Edit distances for short strings.</summary>
+/// <summary>Edit distances for short strings, on the stack: two rows, swapped rather than copied.</summary>
 internal static class Levenshtein
 {
     public static double Similarity(string a, string b)
@@ -129,69 +130,118 @@ internal static class Levenshtein
 
     public static int Distance(string a, string b)
     {
-        if (a.Length > 64 || b.Length > 64)
-        {
-            a = a.Length > 64 ? a[..64] : a;
-            b = b.Length > 64 ? b[..64] : b;
-        }
-
-        Span<int> previous = stackalloc int[b.Length + 1];
-        Span<int> current = stackalloc int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
+        var x = a.AsSpan(0, Math.Min(a.Length, 64));
+        var y = b.AsSpan(0, Math.Min(b.Length, 64));
+        Span<int> previous = stackalloc int[y.Length + 1];
+        Span<int> current = stackalloc int[y.Length + 1];
+        for (var j = 0; j <= y.Length; j++)
         {
             previous[j] = j;
         }
 
-        for (var i = 1; i <= a.Length; i++)
+        for (var i = 1; i <= x.Length; i++)
         {
             current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
+            var xi = x[i - 1];
+            for (var j = 1; j <= y.Length; j++)
             {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                var cost = xi == y[j - 1] ? 0 : 1;
                 current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
             }
 
-            current.CopyTo(previous);
+            var swap = previous;
+            previous = current;
+            current = swap;
         }
 
-        return previous[b.Length];
+        return previous[y.Length];
     }
 
     /// <summary>Edit distance over skeleton letters where sounds that transliterations confuse cost less to swap.</summary>
     public static double WeightedDistance(string a, string b)
     {
-        if (a.Length > 32 || b.Length > 32)
+        var x = a.AsSpan(0, Math.Min(a.Length, 32));
+        var y = b.AsSpan(0, Math.Min(b.Length, 32));
+        Span<double> previous = stackalloc double[y.Length + 1];
+        Span<double> current = stackalloc double[y.Length + 1];
+        for (var j = 0; j <= y.Length; j++)
         {
-            a = a.Length > 32 ? a[..32] : a;
-            b = b.Length > 32 ? b[..32] : b;
+            previous[j] = j * Indel(j > 0 ? y[j - 1] : ' ');
         }
 
-        Span<double> previous = stackalloc double[b.Length + 1];
-        Span<double> current = stackalloc double[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
+        for (var i = 1; i <= x.Length; i++)
         {
-            previous[j] = j * Indel(j > 0 ? b[j - 1] : ' ');
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = previous[0] + Indel(a[i - 1]);
-            for (var j = 1; j <= b.Length; j++)
+            var xi = x[i - 1];
+            var deleteX = Indel(xi);
+            current[0] = previous[0] + deleteX;
+            for (var j = 1; j <= y.Length; j++)
             {
-                var substitute = previous[j - 1] + Substitution(a[i - 1], b[j - 1]);
-                current[j] = Math.Min(Math.Min(current[j - 1] + Indel(b[j - 1]), previous[j] + Indel(a[i - 1])), substitute);
+                var yj = y[j - 1];
+                var substitute = previous[j - 1] + Substitution(xi, yj);
+                current[j] = Math.Min(Math.Min(current[j - 1] + Indel(yj), previous[j] + deleteX), substitute);
             }
 
-            current.CopyTo(previous);
+            var swap = previous;
+            previous = current;
+            current = swap;
         }
 
-        return previous[b.Length];
+        return previous[y.Length];
     }
 
     /// <summary>h is often dropped or added (Mohamed/Mohammed is fine; Ahmed/Amed, Brahim/Ibrahim).</summary>
     private static double Indel(char c) => c == 'h' ? 0.6 : 1;
 
+    /// <summary>Skeleton letters (a to z, T, D, S) numbered for <see cref="Costs"/>; anything else shares the last number.</summary>
+    private const int Letters = 32;
+
+    private static readonly byte[] Codes = BuildCodes();
+
+    /// <summary><see cref="SubstitutionOf"/> for every pair of skeleton letters, looked up instead of matched.</summary>
+    private static readonly double[] Costs = BuildCosts();
+
     private static double Substitution(char x, char y)
+    {
+        if (x == y)
+        {
+            return 0;
+        }
+
+        return x < 128 && y < 128 ? Costs[(Codes[x] * Letters) + Codes[y]] : 1;
+    }
+
+    private static byte[] BuildCodes()
+    {
+        var codes = new byte[128];
+        Array.Fill(codes, (byte)(Letters - 1));
+        for (var c = 'a'; c <= 'z'; c++)
+        {
+            codes[c] = (byte)(c - 'a');
+        }
+
+        (codes['T'], codes['D'], codes['S']) = (26, 27, 28);
+        return codes;
+    }
+
+    private static double[] BuildCosts()
+    {
+        var costs = new double[Letters * Letters];
+        Array.Fill(costs, 1.0);
+        for (var x = (char)0; x < 128; x++)
+        {
+            for (var y = (char)0; y < 128; y++)
+            {
+                if (Codes[x] != Letters - 1 && Codes[y] != Letters - 1)
+                {
+                    costs[(Codes[x] * Letters) + Codes[y]] = SubstitutionOf(x, y);
+                }
+            }
+        }
+
+        return costs;
+    }
+
+    private static double SubstitutionOf(char x, char y)
     {
         if (x == y)
         {

@@ -31,7 +31,7 @@ public sealed class PersonMatchService(EntityStore store, PersonNameIndex index)
         var candidates = partial
             ? await index.PartialCandidatesAsync(query, wanted, cancellationToken)
             : await index.CandidatesAsync(query, wanted, cancellationToken);
-        var visible = await store.ReadablePersonsAsync(caller, [.. candidates.Select(c => c.Id)], query, purpose, cancellationToken);
+        var visible = await store.FirstReadablePersonsAsync(caller, [.. candidates.Select(c => c.Id)], size, query, purpose, cancellationToken);
         return new PersonMatches(query, [.. candidates
             .Where(c => visible.ContainsKey(c.Id))
             .Take(size)

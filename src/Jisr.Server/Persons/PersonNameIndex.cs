@@ -10,12 +10,22 @@ namespace Jisr.Server.Persons;
 /// candidates before the policy filter runs. Built from the database on first use; persons created through this node
 /// are added as they are stored, persons deleted (the retention purge) leave at once, and persons written by another
 /// process of the same database (the CLI, a second node) are picked up by a background check at most
-/// <see cref="SyncInterval"/> after a query.
+/// <see cref="SyncInterval"/> after a query, or longer on a large database (see <see cref="SyncCostFactor"/>).
 /// </summary>
 public sealed partial class PersonNameIndex : IDisposable
 {
     /// <summary>How often a query may trigger the cheap check for persons written by another process.</summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two checks, however much a check costs.</summary>
+    public static readonly TimeSpan MaxSyncInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The wait between checks is at least this many times what the last check took: the check counts every stored
+    /// person, which over a million persons costs a tenth of a second of CPU and, once a second, most of what the node
+    /// spends answering matches; so the check takes at most about 5% of a core.
+    /// </summary>
+    private const int SyncCostFactor = 20;
 
     private const int RebuildAfter = 20_000;
 
@@ -28,6 +38,7 @@ public sealed partial class PersonNameIndex : IDisposable
     private List<Addition> _additions = [];
     private HashSet<EntityId> _removed = [];
     private long _lastSync;
+    private long _syncEveryMs = (long)SyncInterval.TotalMilliseconds;
     private int _syncing;
 
     public PersonNameIndex(PersonNames names, EntityCache entities, ILogger<PersonNameIndex> logger)
@@ -164,12 +175,12 @@ public sealed partial class PersonNameIndex : IDisposable
     private static bool SameInstant(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null || b is null ? a == b : (a.Value - b.Value).Duration() < TimeSpan.FromMilliseconds(1);
 
-    /// <summary>At most once per <see cref="SyncInterval"/>, in the background: compares the stored persons with what the index holds.</summary>
+    /// <summary>At most once per <see cref="SyncInterval"/> (longer when the check is costly), in the background: compares the stored persons with what the index holds.</summary>
     private void SyncSoon()
     {
         // Wall time of the process, not the node's (possibly adjusted) domain clock: this is an operational interval.
         var now = Environment.TickCount64;
-        if (now - Interlocked.Read(ref _lastSync) < (long)SyncInterval.TotalMilliseconds || Interlocked.CompareExchange(ref _syncing, 1, 0) != 0)
+        if (now - Interlocked.Read(ref _lastSync) < Interlocked.Read(ref _syncEveryMs) || Interlocked.CompareExchange(ref _syncing, 1, 0) != 0)
         {
             return;
         }
@@ -195,7 +206,10 @@ public sealed partial class PersonNameIndex : IDisposable
 
     private async Task SyncAsync(CancellationToken cancellationToken)
     {
+        var started = Environment.TickCount64;
         var (count, latest) = await _names.FingerprintAsync(cancellationToken);
+        var every = Math.Clamp((Environment.TickCount64 - started) * SyncCostFactor, (long)SyncInterval.TotalMilliseconds, (long)MaxSyncInterval.TotalMilliseconds);
+        Interlocked.Exchange(ref _syncEveryMs, every);
         var snapshot = _snapshot;
         if (snapshot is null || (count == snapshot.Persons && SameInstant(latest, snapshot.Latest)))
         {

@@ -44,6 +44,35 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider t
             ? []
             : await db.ReadableEntities(principal, time).Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
 
+    /// <summary>
+    /// The first <paramref name="wanted"/> persons of <paramref name="ranked"/> (best first) that the caller may read,
+    /// with any others the check met on the way: the ids are checked in growing slices (twice what is wanted, then four
+    /// times more each round) until enough are found, so a node with one large agency does not load two hundred persons to
+    /// answer ten. The first <paramref name="wanted"/> readable ones are exactly those a check of every id would give.
+    /// The name search and its purpose are audited once, with how many readable candidates were checked.
+    /// </summary>
+    public async Task<Dictionary<EntityId, Person>> FirstReadablePersonsAsync(Principal principal, IReadOnlyList<EntityId> ranked, int wanted, string query, string purpose, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ranked);
+        var persons = new Dictionary<EntityId, Person>();
+        var checkedIds = 0;
+        var slice = Math.Max(2 * wanted, 16);
+        while (checkedIds < ranked.Count && persons.Count < wanted)
+        {
+            var ids = ranked.Skip(checkedIds).Take(slice).ToList();
+            checkedIds += ids.Count;
+            foreach (var person in await db.ReadableEntities(principal, time).OfType<Person>().Where(p => ids.Contains(p.Id)).ToListAsync(cancellationToken))
+            {
+                persons[person.Id] = person;
+            }
+
+            slice *= 4;
+        }
+
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.PersonMatch, null, AuditOutcomes.Success, purpose, $"name={query}; {persons.Count} visible candidates"));
+        return persons;
+    }
+
     /// <summary>The persons among <paramref name="ids"/> the caller may read; the name search and its purpose are audited.</summary>
     public async Task<Dictionary<EntityId, Person>> ReadablePersonsAsync(Principal principal, IReadOnlyCollection<EntityId> ids, string query, string purpose, CancellationToken cancellationToken)
     {

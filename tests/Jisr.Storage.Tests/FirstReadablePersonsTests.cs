@@ -1,0 +1,49 @@
+using Jisr.Domain.Entities;
+using Jisr.Domain.Markings;
+using Jisr.Testing;
+
+namespace Jisr.Storage.Tests;
+
+/// <summary>
+/// The person match reads only as many candidates as it needs: checked in growing slices, the first readable persons
+/// of a ranked list are exactly those a check of every id gives, whatever hidden persons (another agency's, above the
+/// caller's clearance) are mixed in and wherever, and the search is audited once.
+/// </summary>
+public sealed class FirstReadablePersonsTests
+{
+    [Fact]
+    public async Task FirstReadable_AreThoseACheckOfEveryIdGives_InRandomMixes()
+    {
+        await using var world = await StorageWorld.CreateAsync("sqlite");
+        var now = DateTimeOffset.UtcNow;
+        var visible = Enumerable.Range(0, 40).Select(i => Person.Create(world.Police.Id, [PersonName.Create($"Karim Visible {i}")], null, null, Gender.Male, [], [], now)).ToList();
+        var secret = Enumerable.Range(0, 40).Select(i => Person.Create(world.Police.Id, [PersonName.Create($"Samir Secret {i}")], null, null, Gender.Male, [], [], now)).ToList();
+        var foreign = Enumerable.Range(0, 40).Select(i => Person.Create(world.Intelligence.Id, [PersonName.Create($"Nadia Foreign {i}")], null, null, Gender.Female, [], [], now)).ToList();
+        await world.AddRecordAsync(world.Police, "rapport", [.. visible]);
+        await world.AddRecordAsync(world.Police, "rapport secret", [.. secret], Classification.Secret);
+        await world.AddRecordAsync(world.Intelligence, "rapport étranger", [.. foreign]);
+        var analyst = world.AnalystOf(world.Police, Classification.Restricted);
+        var all = visible.Concat(secret).Concat(foreign).Select(p => p.Id).ToList();
+        var readable = visible.Select(p => p.Id).ToHashSet();
+        var random = new Random(11);
+
+        for (var round = 0; round < 12; round++)
+        {
+            // A ranking where hidden persons may fill the first places, and the wanted number may exceed what is readable.
+            var ranked = all.OrderBy(_ => random.Next()).Take(random.Next(1, all.Count + 1)).ToList();
+            var wanted = random.Next(1, 50);
+            await using var db = world.Database.Open();
+
+            var found = await world.Entities(db).FirstReadablePersonsAsync(analyst, ranked, wanted, "karim", "test", CancellationToken.None);
+
+            var expected = ranked.Where(readable.Contains).Take(wanted).ToList();
+            Assert.Equal(expected, ranked.Where(found.ContainsKey).Take(wanted));
+            Assert.All(found.Keys, id => Assert.Contains(id, readable));
+        }
+
+        await using (var db = world.Database.Open())
+        {
+            Assert.Equal(12, db.AuditLog.Count(e => e.Action == "person.match"));
+        }
+    }
+}
