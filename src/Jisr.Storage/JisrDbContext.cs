@@ -54,6 +54,9 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
     /// <summary>Where each <c>jisr sync pull</c> stands with a TAXII collection (per agency, source and collection).</summary>
     public DbSet<Exchange.TaxiiSyncPosition> TaxiiSyncPositions => Set<Exchange.TaxiiSyncPosition>();
 
+    /// <summary>Status resources of TAXII POSTs (kept 30 days).</summary>
+    public DbSet<Exchange.TaxiiStatus> TaxiiStatuses => Set<Exchange.TaxiiStatus>();
+
     /// <summary>
     /// The node's data-protection key ring (session cookies, antiforgery tokens): kept with the node's data, so sessions
     /// survive a restart, every process of one node (one database) shares it, and another node's cookies mean nothing here.

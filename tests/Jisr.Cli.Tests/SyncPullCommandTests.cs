@@ -11,7 +11,10 @@ namespace Jisr.Cli.Tests;
 /// <summary><c>jisr sync pull</c> end to end: the real command against a second real node, and against a fake TAXII server.</summary>
 public sealed class SyncPullCommandTests
 {
-    private static string Db(TestDatabase database) => $"sqlite:{database.Location.Target}";
+    public static IEnumerable<object[]> Providers => TestDatabase.Providers;
+
+    private static string Db(TestDatabase database) =>
+        database.Location.Provider == Storage.DatabaseProvider.Sqlite ? $"sqlite:{database.Location.Target}" : $"postgres:{database.Location.Target}";
 
     private static async Task<string> AddAgencyAsync(TestDatabase database, string code = "ES-PART")
     {
@@ -87,10 +90,11 @@ public sealed class SyncPullCommandTests
         }
     }
 
-    [Fact]
-    public async Task SecondRun_AsksWithAddedAfter_AndPullsOnlyWhatWasAddedSince_TokenFromTheEnvironment()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task SecondRun_AsksWithAddedAfter_AndPullsOnlyWhatWasAddedSince_TokenFromTheEnvironment(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateAsync(provider);
         var agency = await AddAgencyAsync(database);
         using var fake = new FakeTaxiiServer();
         fake.Add(3);
@@ -144,10 +148,11 @@ public sealed class SyncPullCommandTests
         Assert.DoesNotContain("s3cret", pulled.Output + pulled.Error + withoutPassword.Output + withoutPassword.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AServerThatNoLongerTakesTheSavedCursor_IsPagedAgainFromAddedAfter_WithoutImportingAnythingTwice()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task AServerThatNoLongerTakesTheSavedCursor_IsPagedAgainFromAddedAfter_WithoutImportingAnythingTwice(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateAsync(provider);
         var agency = await AddAgencyAsync(database);
         using var fake = new FakeTaxiiServer { DropOnRequest = 3 };
         fake.Add(5);
@@ -167,10 +172,11 @@ public sealed class SyncPullCommandTests
         Assert.Equal(5, await context.StixObjects.Where(o => o.Type == "indicator").Select(o => o.StixId).Distinct().CountAsync());
     }
 
-    [Fact]
-    public async Task AServerThatDropsTheConnectionHalfWay_StopsWithOneLine_AndTheNextRunResumesAtThatPage()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task AServerThatDropsTheConnectionHalfWay_StopsWithOneLine_AndTheNextRunResumesAtThatPage(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateAsync(provider);
         var agency = await AddAgencyAsync(database);
         using var fake = new FakeTaxiiServer { DropOnRequest = 3 };
         fake.Add(5);
@@ -198,10 +204,11 @@ public sealed class SyncPullCommandTests
         Assert.Equal(5, await after.StixObjects.Where(o => o.Type == "indicator").Select(o => o.StixId).Distinct().CountAsync());
     }
 
-    [Fact]
-    public async Task ARefusedPage_StopsNamingTheObjectAndTheRule_KeepsThePositionBeforeIt_AndARerunResumesThere()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ARefusedPage_StopsNamingTheObjectAndTheRule_KeepsThePositionBeforeIt_AndARerunResumesThere(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateAsync(provider);
         var agency = await AddAgencyAsync(database);
         using var fake = new FakeTaxiiServer();
         fake.Add(3);

@@ -21,7 +21,6 @@ public static class ApplicationServices
         services.AddScoped<NoticeService>();
         services.AddScoped<StixExchangeService>();
         services.AddScoped<Taxii.TaxiiService>();
-        services.AddSingleton<Taxii.TaxiiStatusStore>();
         services.AddSingleton<Taxii.TaxiiFeedCache>();
         return services;
     }

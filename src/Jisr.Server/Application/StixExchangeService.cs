@@ -61,5 +61,11 @@ public sealed class StixExchangeService(StixObjectStore store, TimeProvider time
 
         public async Task<IReadOnlyList<HeldStixVersion>> HeldVersionsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken) =>
             [.. (await session.HeldVersionsAsync(stixIds, cancellationToken)).Select(h => new HeldStixVersion(h.StixId, h.Modified, h.RecordId, h.EntityId))];
+
+        public Task<Record?> HeldRecordAsync(RecordId recordId, CancellationToken cancellationToken) => session.HeldRecordAsync(recordId, cancellationToken);
+
+        public async ValueTask UpdateRecordAsync(Record record, string detail, CancellationToken cancellationToken) => await session.UpdateRecordAsync(record, detail, cancellationToken);
+
+        public Task<bool> ReviseEntityAsync(EntityId entityId, Entity newer, CancellationToken cancellationToken) => session.ReviseEntityAsync(entityId, newer, cancellationToken);
     }
 }

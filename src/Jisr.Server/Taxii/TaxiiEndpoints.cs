@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Jisr.Exchange.Taxii;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace Jisr.Server.Taxii;
@@ -202,6 +203,12 @@ public static class TaxiiEndpoints
             return Error(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"an envelope is at most {MaxContentLength} bytes");
         }
 
+        // A body sent without a Content-Length (chunked) is held to the same limit while it is read.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = MaxContentLength;
+        }
+
         JsonNode? envelope;
         try
         {
@@ -210,6 +217,10 @@ public static class TaxiiEndpoints
         catch (JsonException e)
         {
             return Error(StatusCodes.Status422UnprocessableEntity, "ProcessingError", $"the body is not JSON: {e.Message.Split('.')[0]}");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"an envelope is at most {MaxContentLength} bytes");
         }
 
         if (envelope is not JsonObject { } root || root["objects"] is not JsonArray objects || root.ContainsKey("type"))

@@ -19,7 +19,7 @@ public sealed record TaxiiCollection(Guid Id, string Title, string Description, 
 /// <see cref="AccessPolicy.CanServeOverTaxii"/>, record by record; the objects are the STIX export's mapping of those
 /// records. Every read is audited, found or not.
 /// </summary>
-public sealed class TaxiiService(StixObjectStore store, AgreementStore agreements, AgencyDirectory agencies, StixExchangeService exchange, TaxiiStatusStore statuses, TaxiiFeedCache cache, TimeProvider time)
+public sealed class TaxiiService(StixObjectStore store, AgreementStore agreements, AgencyDirectory agencies, StixExchangeService exchange, TaxiiFeedCache cache, TimeProvider time)
 {
     /// <summary>The caller's agency's own collection id: stable, derived from the agency's id.</summary>
     public static Guid OwnCollectionId(AgencyId agencyId) => StixIds.UuidV5(agencyId.Value, "taxii-own-collection");
@@ -91,9 +91,10 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
                 : unreadable ?? "not imported: an envelope is imported all or nothing, and another object of it was refused"));
         }
 
+        var statusId = Guid.NewGuid();
         var status = new JsonObject
         {
-            ["id"] = Guid.NewGuid().ToString("D"),
+            ["id"] = statusId.ToString("D"),
             ["status"] = "complete",
             ["request_timestamp"] = TaxiiTime.Format(requestTime),
             ["total_count"] = ids.Count,
@@ -104,13 +105,14 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
             ["pending_count"] = 0,
             ["pendings"] = new JsonArray(),
         };
-        statuses.Add(principal.AgencyId, status);
+        await store.SaveTaxiiStatusAsync(principal.AgencyId, statusId, status.ToJsonString(), CancellationToken.None); // the import is in: its status must be too
         return status;
     }
 
     public async Task<JsonObject?> StatusAsync(Principal principal, Guid id)
     {
-        var status = statuses.Find(principal.AgencyId, id);
+        var json = await store.TaxiiStatusAsync(principal.AgencyId, id, CancellationToken.None);
+        var status = json is null ? null : JsonNode.Parse(json)!.AsObject();
         await store.AuditTaxiiReadAsync(principal, null, status is not null, $"status {id:D}");
         return status;
     }
@@ -206,31 +208,4 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
         await Task.CompletedTask;
         yield break;
     }
-}
-
-/// <summary>
-/// Status resources of TAXII posts, per agency, kept in memory (an import is finished when the POST answers, so a status
-/// is always complete; it is lost when the node restarts). At most 10,000 are kept, oldest dropped first.
-/// </summary>
-public sealed class TaxiiStatusStore
-{
-    private const int Capacity = 10_000;
-    private readonly ConcurrentDictionary<Guid, (AgencyId Agency, JsonObject Status)> _statuses = new();
-    private readonly ConcurrentQueue<Guid> _order = new();
-
-    public void Add(AgencyId agencyId, JsonObject status)
-    {
-        ArgumentNullException.ThrowIfNull(status);
-        var id = Guid.Parse(status["id"]!.GetValue<string>());
-        _statuses[id] = (agencyId, status.DeepClone().AsObject());
-        _order.Enqueue(id);
-        while (_order.Count > Capacity && _order.TryDequeue(out var old))
-        {
-            _statuses.TryRemove(old, out _);
-        }
-    }
-
-    /// <summary>The status if it belongs to the caller's agency; another agency's and a missing one look the same.</summary>
-    public JsonObject? Find(AgencyId agencyId, Guid id) =>
-        _statuses.TryGetValue(id, out var entry) && entry.Agency == agencyId ? entry.Status.DeepClone().AsObject() : null;
 }

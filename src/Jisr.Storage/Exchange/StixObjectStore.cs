@@ -88,6 +88,21 @@ public sealed class StixObjectStore(JisrDbContext db, AuditLog audit, TimeProvid
     public IAsyncEnumerable<ReceivedStixObject> ReceivedAsync(AgencyId agencyId) =>
         db.StixObjects.AsNoTracking().Where(o => o.AgencyId == agencyId).OrderBy(o => o.Sequence).AsAsyncEnumerable();
 
+    /// <summary>Keeps the status resource of a TAXII POST to the agency's collection (and drops those past <see cref="TaxiiStatus.KeptFor"/>).</summary>
+    public async Task SaveTaxiiStatusAsync(AgencyId agencyId, Guid id, string json, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var expired = now - TaxiiStatus.KeptFor;
+        await db.TaxiiStatuses.Where(s => s.CreatedAt < expired).ExecuteDeleteAsync(cancellationToken);
+        db.TaxiiStatuses.Add(new TaxiiStatus { Id = id, AgencyId = agencyId.Value, CreatedAt = now, Json = json });
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>A TAXII status of the agency (another agency's and a missing one are the same null).</summary>
+    public Task<string?> TaxiiStatusAsync(AgencyId agencyId, Guid id, CancellationToken cancellationToken) =>
+        db.TaxiiStatuses.AsNoTracking().Where(s => s.Id == id && s.AgencyId == agencyId.Value).Select(s => s.Json).FirstOrDefaultAsync(cancellationToken);
+
     /// <summary>A TAXII read (collections, objects, manifest, versions, status), found or not, in the caller's agency's trail.</summary>
     public Task AuditTaxiiReadAsync(Principal principal, string? collectionId, bool found, string detail) =>
         audit.AppendAsync(AuditEvent.Read(principal, AuditActions.TaxiiRead, collectionId is null ? null : AuditTargets.TaxiiCollection, collectionId, found, detail));
@@ -194,6 +209,75 @@ public sealed class StixImportSession : IAsyncDisposable
         }
 
         return held;
+    }
+
+    /// <summary>A record the agency holds, tracked with what a change reads and replaces (mentions, links, recipients); null when gone.</summary>
+    public async Task<Record?> HeldRecordAsync(RecordId recordId, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken); // what it will mention may still be queued
+        return await _db.Records
+            .Include(r => r.Mentions)
+            .Include(r => r.Links)
+            .Include(r => r.Recipients)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(r => r.Id == recordId && r.HolderAgencyId == _principal.AgencyId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves a record from <see cref="HeldRecordAsync"/> that the import changed (its search text made again from the
+    /// entities it now mentions), with its audit entry, inside the import's transaction.
+    /// </summary>
+    public async Task UpdateRecordAsync(Record record, string detail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await WriteRowsAsync(cancellationToken); // entities it now mentions, queued since
+        var ids = record.Mentions.Select(m => m.EntityId).ToList();
+        var entities = new List<Entity>(ids.Count);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            entities.AddRange(await _db.Entities.AsNoTracking().Where(e => chunk.Contains(e.Id)).ToListAsync(cancellationToken));
+        }
+
+        _db.ChangeTracker.DetectChanges(); // the session turned automatic detection off
+        _db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.Of(record, entities);
+        _events.Add(CallerEvents.For(_principal, AuditActions.RecordUpdate, record.Id, AuditOutcomes.Success, detail: detail));
+        await _db.SaveChangesAsync(cancellationToken);
+        _db.ChangeTracker.Clear();
+    }
+
+    /// <summary>
+    /// Gives an entity of the agency the content of <paramref name="newer"/> (an entity of the same type made from a
+    /// newer version of its STIX object): every column but its id, agency and creation time. False when the entity is
+    /// gone or of another type.
+    /// </summary>
+    public async Task<bool> ReviseEntityAsync(EntityId entityId, Entity newer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(newer);
+        await FlushAsync(cancellationToken); // it may have been written by this import and still be queued
+        var held = await _db.Entities.FirstOrDefaultAsync(e => e.Id == entityId && e.AgencyId == _principal.AgencyId, cancellationToken);
+        if (held is null || held.GetType() != newer.GetType())
+        {
+            _db.ChangeTracker.Clear();
+            return false;
+        }
+
+        var target = _db.Entry(held);
+        var source = _db.Entry(newer); // not tracked: read only
+        foreach (var property in target.Properties)
+        {
+            var name = property.Metadata.Name;
+            if (property.Metadata.IsShadowProperty() || property.Metadata.IsKey() || property.Metadata.IsForeignKey() || name == nameof(Entity.CreatedAt))
+            {
+                continue;
+            }
+
+            property.CurrentValue = source.Property(name).CurrentValue;
+        }
+
+        _db.ChangeTracker.DetectChanges();
+        await _db.SaveChangesAsync(cancellationToken);
+        _db.ChangeTracker.Clear();
+        return true;
     }
 
     /// <summary>

@@ -22,6 +22,23 @@ public interface IStixImportSink
     /// </summary>
     Task<IReadOnlyList<HeldStixVersion>> HeldVersionsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<HeldStixVersion>>([]);
+
+    /// <summary>
+    /// A record the agency holds, with its mentions, links and recipients, for a newer version of the STIX object it
+    /// came as to revise (null when it is gone). A sink that keeps nothing between imports holds none.
+    /// </summary>
+    Task<Record?> HeldRecordAsync(RecordId recordId, CancellationToken cancellationToken) => Task.FromResult<Record?>(null);
+
+    /// <summary>Saves a record from <see cref="HeldRecordAsync"/> that the import changed, with its audit entry (<paramref name="detail"/>).</summary>
+    ValueTask UpdateRecordAsync(Record record, string detail, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this sink holds no records to revise");
+
+    /// <summary>
+    /// Gives an entity of the agency (held, or written earlier in this import) the content of <paramref name="newer"/>,
+    /// a new entity of the same type made from a newer version of its STIX object; the entity keeps its id, agency and
+    /// creation time. False when it cannot: the entity is gone or of another type (it then stays as it was).
+    /// </summary>
+    Task<bool> ReviseEntityAsync(EntityId entityId, Entity newer, CancellationToken cancellationToken) => Task.FromResult(false);
 }
 
 /// <summary>A version of a STIX object the agency already holds: its <c>modified</c> (null for an object without one) and what it became.</summary>

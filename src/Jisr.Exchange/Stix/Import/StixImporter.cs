@@ -14,8 +14,12 @@ public sealed record StixImportResult(IReadOnlyList<StixRefusal> Refusals, int O
     /// <summary>Objects the agency already held in that version or a newer one: nothing written for them.</summary>
     public int AlreadyHeld { get; init; }
 
+    /// <summary>Records and entities the agency held whose content a newer version of their STIX object replaced.</summary>
+    public int Revised { get; init; }
+
     public override string ToString() =>
-        $"{Objects} objects: {Records} records, {Entities} entities, {Links} links; {KeptAsReceived} kept as received only" + (AlreadyHeld > 0 ? $"; {AlreadyHeld} already held (unchanged)" : "");
+        $"{Objects} objects: {Records} records, {Entities} entities, {Links} links; {KeptAsReceived} kept as received only"
+        + (AlreadyHeld > 0 ? $"; {AlreadyHeld} already held (unchanged)" : "") + (Revised > 0 ? $"; {Revised} held records or entities revised" : "");
 }
 
 /// <summary>
@@ -42,11 +46,14 @@ public sealed class StixImporter
     private readonly Dictionary<EntityId, (string[] Texts, Tlp Tlp)> _entityInfo = [];
     private readonly List<PendingLink> _links = [];
     private readonly List<PendingContainer> _containers = [];
+    private readonly Dictionary<string, PendingContainer> _containerById = new(StringComparer.Ordinal);
+    private readonly List<PendingContainer> _revisions = [];
     private string _source = "stix:bundle";
     private int _objects;
     private int _records;
     private int _kept;
     private int _alreadyHeld;
+    private int _revised;
     private Dictionary<string, List<HeldStixVersion>> _held = new(StringComparer.Ordinal);
 
     public StixImporter(Principal principal, IStixImportSink sink, StixImportOptions options, DateTimeOffset now)
@@ -60,13 +67,31 @@ public sealed class StixImporter
         _entityOf = new StixIdMap<EntityId>(types);
     }
 
-    /// <summary>What the id index keeps per object: its version (a hash of <c>modified</c>; 0 when it has none) and a hash of its exact text.</summary>
-    private readonly record struct Seen(ulong Modified, UInt128 Hash);
+    /// <summary>
+    /// What the id index keeps per object: the version its mapping reflects (a hash of <c>modified</c>; 0 when it has
+    /// none), a hash of that version's exact text, and its <c>modified</c> in ticks (to tell a newer version).
+    /// </summary>
+    private readonly record struct Seen(ulong Modified, UInt128 Hash, long Ticks);
 
     private sealed record PendingLink(string StixId, string From, string To, LinkType Type, PartialDate? ValidFrom, PartialDate? ValidTo, Tlp Tlp);
 
-    /// <summary>A report, note or grouping waiting for the end: its exact text as UTF-8 (its object_refs are read from it then).</summary>
-    private sealed record PendingContainer(string StixId, string Type, string? Modified, byte[] Utf8, string? CreatedByRef);
+    /// <summary>
+    /// A report, note or grouping waiting for the end: each version of it this bundle brought, as exact UTF-8 text
+    /// (its object_refs are read from the newest then); <see cref="Held"/> is the record an earlier import made of it.
+    /// </summary>
+    private sealed class PendingContainer(string stixId, string type, RecordId? held)
+    {
+        public string StixId { get; } = stixId;
+
+        public string Type { get; } = type;
+
+        public RecordId? Held { get; } = held;
+
+        public List<(long Ticks, string? Modified, byte[] Utf8, string? CreatedByRef)> Versions { get; } = [];
+
+        /// <summary>The version the record's content comes from: the newest (the first of equals).</summary>
+        public (long Ticks, string? Modified, byte[] Utf8, string? CreatedByRef) Newest => Versions.MaxBy(v => v.Ticks);
+    }
 
     private bool Writing => _refusals.Count == 0;
 
@@ -168,7 +193,7 @@ public sealed class StixImporter
     }
 
     private StixImportResult Result(IReadOnlyList<StixRefusal> refusals) =>
-        new(refusals, _objects, _records, _entityInfo.Count, _links.Count, _kept) { AlreadyHeld = _alreadyHeld };
+        new(refusals, _objects, _records, _entityInfo.Count, _links.Count, _kept) { AlreadyHeld = _alreadyHeld, Revised = _revised };
 
     /// <summary>What the agency already holds of a chunk's ids (not those this bundle brought: <see cref="_seen"/> has them), one query per chunk.</summary>
     private async Task LookUpHeldAsync(Checked[] items, CancellationToken cancellationToken)
@@ -194,11 +219,11 @@ public sealed class StixImporter
     /// version became, to map the new row to. Either way, later objects of the bundle that refer to the id reach that
     /// record or entity.
     /// </summary>
-    private (bool Skip, RecordId? Record, EntityId? Entity) Held(string id, string? modified)
+    private (bool Held, bool Skip, RecordId? Record, EntityId? Entity, string? Newest) Held(string id, string? modified)
     {
         if (!_held.TryGetValue(id, out var versions))
         {
-            return (false, null, null);
+            return (false, false, null, null, null);
         }
 
         var newest = versions.Aggregate((a, b) => Newer(b.Modified, a.Modified) ? b : a);
@@ -208,7 +233,7 @@ public sealed class StixImporter
             _entityOf.Set(id, entity);
         }
 
-        return (!Newer(modified, newest.Modified), mapped.RecordId, mapped.EntityId);
+        return (true, !Newer(modified, newest.Modified), mapped.RecordId, mapped.EntityId, newest.Modified);
     }
 
     /// <summary>Whether <paramref name="candidate"/> is a later <c>modified</c> than <paramref name="current"/> (no version counts as the earliest).</summary>
@@ -289,7 +314,9 @@ public sealed class StixImporter
         var modified = StixObjectValidator.Text(item, "modified");
         var version = VersionHash(modified);
         var hash = @checked.Hash;
+        var ticks = TicksOf(modified);
         var firstVersion = !_seen.TryGetValue(id, out var earlier);
+        var newerInBundle = false;
         if (!firstVersion)
         {
             if (earlier.Modified == version)
@@ -301,10 +328,17 @@ public sealed class StixImporter
 
                 return; // the same object twice: kept once
             }
+
+            // Another version of an object this bundle brought: what it became follows the newest one.
+            if (ticks > earlier.Ticks)
+            {
+                _seen.Set(id, new Seen(version, hash, ticks));
+                newerInBundle = true;
+            }
         }
         else
         {
-            _seen.Set(id, new Seen(version, hash));
+            _seen.Set(id, new Seen(version, hash, ticks));
             _unresolved.Remove(id);
         }
 
@@ -315,37 +349,96 @@ public sealed class StixImporter
         }
 
         var received = ReceivedStixObject.Create(_principal.AgencyId, id, type, modified, raw, StixObjectValidator.Text(item, "created_by_ref"), _source, _now);
-        if (firstVersion && Held(id, modified) is var (skip, heldRecord, heldEntity) && (skip || heldRecord is not null || heldEntity is not null))
+        var tlp = StixMarkings.TlpOf(item) ?? _options.DefaultTlp;
+        if (firstVersion && Held(id, modified) is (true, var skip, var heldRecord, var heldEntity, var heldNewest))
         {
             if (skip)
             {
+                // Versions later in the bundle must be newer than what is held, not only than this one, to revise it.
+                _seen.Set(id, new Seen(version, hash, Math.Max(ticks, TicksOf(heldNewest))));
                 _alreadyHeld++;
                 return;
             }
 
-            received.MappedTo(heldRecord, heldEntity); // a newer version of what the agency holds: the same record or entity
+            // A newer version of what the agency holds: the same record or entity (never a second one), given the
+            // newer version's content.
+            if (heldRecord is { } record && type is "report" or "note" or "grouping")
+            {
+                var revision = new PendingContainer(id, type, record);
+                revision.Versions.Add((ticks, modified, Utf8(item), received.CreatedByRef));
+                _containerById[id] = revision;
+                _revisions.Add(revision);
+                return; // its row is written with the revised record, at the end
+            }
+
+            received.MappedTo(heldRecord, heldEntity);
+            if (heldEntity is { } entity)
+            {
+                if (await ReviseEntityAsync(id, type, item, entity, tlp, cancellationToken))
+                {
+                    _revised++;
+                }
+            }
+            else
+            {
+                _kept++; // a relationship, sighting...: kept as a further version (links are not revised)
+            }
+
             await _sink.AddObjectAsync(received, cancellationToken);
             return;
         }
 
-        var tlp = StixMarkings.TlpOf(item) ?? _options.DefaultTlp;
+        if (!firstVersion)
+        {
+            // A further version of an object this bundle brought (or revised): kept, and what the object became
+            // takes the content of the newest version.
+            if (_containerById.TryGetValue(id, out var container))
+            {
+                container.Versions.Add((ticks, modified, Utf8(item), received.CreatedByRef));
+                return; // written with its record at the end
+            }
+
+            if (_entityOf.TryGetValue(id, out var entity))
+            {
+                received.MappedTo(null, entity);
+                if (newerInBundle)
+                {
+                    _ = await ReviseEntityAsync(id, type, item, entity, tlp, cancellationToken);
+                }
+            }
+            else if (type == "relationship" && newerInBundle)
+            {
+                MapRelationship(id, item, tlp); // the last one added per id is the link made
+            }
+            else
+            {
+                _kept++;
+            }
+
+            await _sink.AddObjectAsync(received, cancellationToken);
+            return;
+        }
+
         switch (type)
         {
-            case "report" or "note" or "grouping" when firstVersion:
-                _containers.Add(new PendingContainer(id, type, modified, JsonMarshal.GetRawUtf8Value(item).ToArray(), received.CreatedByRef));
+            case "report" or "note" or "grouping":
+                var pending = new PendingContainer(id, type, null);
+                pending.Versions.Add((ticks, modified, Utf8(item), received.CreatedByRef));
+                _containerById[id] = pending;
+                _containers.Add(pending);
                 return; // its row is written with its record, at the end
-            case "relationship" when firstVersion:
+            case "relationship":
                 MapRelationship(id, item, tlp);
                 break;
             default:
-                if (firstVersion && MapEntity(id, type, item) is { } entity)
+                if (MapEntity(id, type, item) is { } entity)
                 {
                     await _sink.AddEntityAsync(entity, cancellationToken);
                     _entityOf.Set(id, entity.Id);
                     _entityInfo[entity.Id] = (TextsOf(entity), tlp);
                     received.MappedTo(null, entity.Id);
                 }
-                else if (type != "relationship")
+                else
                 {
                     _kept++;
                 }
@@ -354,6 +447,31 @@ public sealed class StixImporter
         }
 
         await _sink.AddObjectAsync(received, cancellationToken);
+    }
+
+    private static byte[] Utf8(JsonElement item) => JsonMarshal.GetRawUtf8Value(item).ToArray();
+
+    /// <summary>A <c>modified</c> in ticks, to order versions (long.MinValue when it has none: the earliest).</summary>
+    private static long TicksOf(string? modified) =>
+        modified is not null && StixTimestamp.TryParse(modified, out var at) ? at.UtcTicks : long.MinValue;
+
+    /// <summary>
+    /// Gives an entity (held, or made earlier in this bundle) the content of a newer version of its STIX object. A
+    /// version that names no entity Jisr can describe, or one of another type, leaves the entity as it was.
+    /// </summary>
+    private async Task<bool> ReviseEntityAsync(string id, string type, JsonElement item, EntityId entity, Tlp tlp, CancellationToken cancellationToken)
+    {
+        if (MapEntity(id, type, item) is not { } newer || !await _sink.ReviseEntityAsync(entity, newer, cancellationToken))
+        {
+            return false;
+        }
+
+        if (_entityInfo.ContainsKey(entity))
+        {
+            _entityInfo[entity] = (TextsOf(newer), tlp);
+        }
+
+        return true;
     }
 
     private Entity? MapEntity(string id, string type, JsonElement item)
@@ -526,19 +644,37 @@ public sealed class StixImporter
 
     private async Task RecordsAsync(string bundleId, CancellationToken cancellationToken)
     {
+        // A relationship this bundle brought in several versions is the link its newest version says (added last).
+        var linksById = new Dictionary<string, PendingLink>(StringComparer.Ordinal);
+        foreach (var link in _links)
+        {
+            linksById[link.StixId] = link;
+        }
+
+        if (linksById.Count < _links.Count)
+        {
+            var newest = linksById.Values.ToHashSet();
+            _links.RemoveAll(l => !newest.Contains(l));
+        }
+
+        await ResolveHeldEntitiesAsync(cancellationToken);
         var claimed = new HashSet<EntityId>();
         var claimedLinks = new HashSet<string>(StringComparer.Ordinal);
-        var linksById = _links.GroupBy(l => l.StixId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var records = new List<(Record Record, ReceivedStixObject? Row, List<EntityId> Entities)>();
+        foreach (var revision in _revisions)
+        {
+            await ReviseRecordAsync(revision, linksById, claimed, claimedLinks, cancellationToken);
+        }
+
+        var records = new List<(Record Record, PendingContainer Container, List<EntityId> Entities)>();
         foreach (var container in _containers)
         {
-            using var document = JsonDocument.Parse(container.Utf8);
+            var newest = container.Newest;
+            using var document = JsonDocument.Parse(newest.Utf8);
             var item = document.RootElement;
-            var json = item.GetRawText();
             RecordContent content;
             try
             {
-                content = ContentOf(container, item);
+                content = ContentOf(container.StixId, container.Type, newest.CreatedByRef, item, null);
             }
             catch (DomainValidationException invalid)
             {
@@ -553,30 +689,11 @@ public sealed class StixImporter
                 continue;
             }
 
-            var entities = new List<EntityId>();
-            var drafts = new List<LinkDraft>();
-            var refs = item.TryGetProperty("object_refs", out var list) && list.ValueKind == JsonValueKind.Array
-                ? list.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!).ToList()
-                : [];
-            foreach (var target in refs)
-            {
-                if (_entityOf.TryGetValue(target, out var entityId))
-                {
-                    entities.Add(entityId);
-                }
-                else if (linksById.TryGetValue(target, out var link) && Draft(link) is { } draft)
-                {
-                    drafts.Add(draft);
-                    entities.Add(draft.FromEntityId);
-                    entities.Add(draft.ToEntityId);
-                    claimedLinks.Add(link.StixId);
-                }
-            }
-
+            var (entities, drafts) = Assertions(item, linksById, claimedLinks);
             var record = Record.Create(_principal.AgencyId, _principal.UserId, content, _now);
             try
             {
-                record.SetAssertions([.. entities.Distinct()], drafts);
+                record.SetAssertions(entities, drafts);
             }
             catch (DomainValidationException invalid)
             {
@@ -585,23 +702,146 @@ public sealed class StixImporter
             }
 
             claimed.UnionWith(entities);
-            var row = ReceivedStixObject.Create(_principal.AgencyId, container.StixId, container.Type, container.Modified, json, container.CreatedByRef, _source, _now);
-            row.MappedTo(record.Id, null);
-            records.Add((record, row, [.. entities.Distinct()]));
+            records.Add((record, container, entities));
         }
 
-        records.AddRange(BundleRecords(bundleId, claimed, claimedLinks));
+        var bundleRecords = BundleRecords(bundleId, claimed, claimedLinks);
         if (!Writing)
         {
             return;
         }
 
-        foreach (var (record, row, entities) in records)
+        foreach (var (record, container, entities) in records)
+        {
+            await _sink.AddRecordAsync(record, [.. entities.SelectMany(e => _entityInfo.TryGetValue(e, out var info) ? info.Texts : [])], cancellationToken);
+            await AddVersionsAsync(container, record.Id, cancellationToken);
+            _records++;
+        }
+
+        foreach (var (record, row, entities) in bundleRecords)
         {
             await _sink.AddRecordAsync(record, [.. entities.SelectMany(e => _entityInfo.TryGetValue(e, out var info) ? info.Texts : [])], cancellationToken);
             await _sink.AddObjectAsync(row!, cancellationToken);
             _records++;
         }
+    }
+
+    /// <summary>The rows of every version of a report, note or grouping, mapped to the record it became.</summary>
+    private async Task AddVersionsAsync(PendingContainer container, RecordId record, CancellationToken cancellationToken)
+    {
+        foreach (var version in container.Versions)
+        {
+            var row = ReceivedStixObject.Create(_principal.AgencyId, container.StixId, container.Type, version.Modified, Encoding.UTF8.GetString(version.Utf8), version.CreatedByRef, _source, _now);
+            row.MappedTo(record, null);
+            await _sink.AddObjectAsync(row, cancellationToken);
+        }
+    }
+
+    /// <summary>The entities and links a report's object_refs name: entities directly, and both ends of each relationship it names.</summary>
+    private (List<EntityId> Entities, List<LinkDraft> Links) Assertions(JsonElement item, Dictionary<string, PendingLink> linksById, HashSet<string> claimedLinks)
+    {
+        var entities = new List<EntityId>();
+        var drafts = new List<LinkDraft>();
+        foreach (var target in ObjectRefs(item))
+        {
+            if (_entityOf.TryGetValue(target, out var entityId))
+            {
+                entities.Add(entityId);
+            }
+            else if (linksById.TryGetValue(target, out var link) && Draft(link) is { } draft)
+            {
+                drafts.Add(draft);
+                entities.Add(draft.FromEntityId);
+                entities.Add(draft.ToEntityId);
+                claimedLinks.Add(link.StixId);
+            }
+        }
+
+        return ([.. entities.Distinct()], drafts);
+    }
+
+    private static IEnumerable<string> ObjectRefs(JsonElement item) =>
+        item.TryGetProperty("object_refs", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!)
+            : [];
+
+    /// <summary>
+    /// Entities the agency holds from earlier imports that a report of this bundle names without bringing them again
+    /// (a revised report, a feed's later page): looked up once for all reports, so the record mentions them too.
+    /// </summary>
+    private async Task ResolveHeldEntitiesAsync(CancellationToken cancellationToken)
+    {
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var container in _containers.Concat(_revisions))
+        {
+            using var document = JsonDocument.Parse(container.Newest.Utf8);
+            missing.UnionWith(ObjectRefs(document.RootElement).Where(r => !_entityOf.ContainsKey(r) && !_seen.ContainsKey(r)));
+        }
+
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var held in await _sink.HeldVersionsAsync(missing, cancellationToken))
+        {
+            if (held.EntityId is { } entity)
+            {
+                _entityOf.Set(held.StixId, entity);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A newer version of a report the agency holds: the record it became takes the new version's content (the policy's
+    /// <see cref="AccessPolicy.CanUpdate"/> as for any change) and mentions what the new version names besides what it
+    /// mentioned (what an earlier version asserted is not withdrawn). A version that would lower the record's marking
+    /// leaves the marking as it is: lowering one is a declassification, for a legal reviewer.
+    /// </summary>
+    private async Task ReviseRecordAsync(PendingContainer revision, Dictionary<string, PendingLink> linksById, HashSet<EntityId> claimed, HashSet<string> claimedLinks, CancellationToken cancellationToken)
+    {
+        var newest = revision.Newest;
+        using var document = JsonDocument.Parse(newest.Utf8);
+        var item = document.RootElement;
+        var (entities, drafts) = Assertions(item, linksById, claimedLinks);
+        claimed.UnionWith(entities);
+        if (!Writing)
+        {
+            return;
+        }
+
+        var record = await _sink.HeldRecordAsync(revision.Held!.Value, cancellationToken);
+        if (record is null)
+        {
+            _refusals.Add(new StixRefusal(revision.StixId, "record", $"the record {revision.Held.Value} an earlier version became is not held by {_principal.AgencyCode} any more"));
+            return;
+        }
+
+        try
+        {
+            var content = ContentOf(revision.StixId, revision.Type, newest.CreatedByRef, item, record);
+            var decision = AccessPolicy.CanUpdate(_principal, record, content, _now);
+            if (!decision.IsAllowed)
+            {
+                _refusals.Add(new StixRefusal(revision.StixId, "policy", decision.Reason ?? "not allowed"));
+                return;
+            }
+
+            var kept = record.Links.Select(l => LinkDraft.Create(l.FromEntityId, l.ToEntityId, l.Type, l.ValidFrom, l.ValidTo, _now));
+            record.Update(content, _now);
+            record.SetAssertions(
+                [.. record.Mentions.Select(m => m.EntityId).Concat(entities).Distinct()],
+                [.. kept.Concat(drafts).DistinctBy(d => (d.FromEntityId, d.ToEntityId, d.Type, d.ValidFrom, d.ValidTo))]);
+        }
+        catch (DomainValidationException invalid)
+        {
+            _refusals.Add(new StixRefusal(revision.StixId, "record", invalid.Message));
+            return;
+        }
+
+        await _sink.UpdateRecordAsync(record, $"revised by STIX {revision.StixId} version {newest.Modified ?? "(none)"}", cancellationToken);
+        await AddVersionsAsync(revision, record.Id, cancellationToken);
+        _revised++;
     }
 
     /// <summary>Entities and links no report claims go into records of the bundle, within a record's limits.</summary>
@@ -711,7 +951,7 @@ public sealed class StixImporter
     }
 
     /// <summary>A record's content: from the Jisr extension when the report has it, else from STIX's own properties and the options.</summary>
-    private RecordContent ContentOf(PendingContainer container, JsonElement item)
+    private RecordContent ContentOf(string stixId, string type, string? createdByRef, JsonElement item, Record? revising)
     {
         string? S(string name) => StixObjectValidator.Text(item, name);
         if (JisrProperties(item) is { } jisr && jisr.TryGetProperty("record", out var r))
@@ -729,7 +969,7 @@ public sealed class StixImporter
                 R("purpose"),
                 StixTimestamp.TryParse(R("retention_until") ?? string.Empty, out var until) ? until : throw new DomainValidationException("retention_until", "is not a timestamp"),
                 DateOnly.TryParseExact(R("review_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var review) ? review : throw new DomainValidationException("review_date", "is not a date"),
-                Marking.Parse(R("classification"), R("tlp"), R("handling"), R("handling_note")),
+                Kept(revising, Marking.Parse(R("classification"), R("tlp"), R("handling"), R("handling_note"))),
                 SourceGrading.Parse(R("source_grading"), "source_grading"),
                 domains);
         }
@@ -740,21 +980,25 @@ public sealed class StixImporter
         var threatDomains = labels.Select(x => RecordVocabulary.ThreatDomains.TryParse(x, out var td) ? (ThreatDomain?)td : null).OfType<ThreatDomain>().ToList();
         var grading = labels.Select(AdmiraltyOf).FirstOrDefault(g => g is not null) ?? _options.DefaultGrading;
         var body = S("description") ?? S("content") ?? string.Empty;
-        var title = S("name") ?? S("abstract") ?? (body.Length > 0 ? body : $"{container.Type} {container.StixId}");
+        var title = S("name") ?? S("abstract") ?? (body.Length > 0 ? body : $"{type} {stixId}");
         var lang = S("lang") is { Length: 2 or 3 } code && code.All(char.IsAsciiLetter) ? code : "en";
         return RecordContent.Create(
-            container.Type == "note" ? RecordKind.FieldReport : RecordKind.IntelligenceReport,
+            type == "note" ? RecordKind.FieldReport : RecordKind.IntelligenceReport,
             Clip(title.ReplaceLineEndings(" "), Record.MaxTitleLength),
             Clip(body, Record.MaxBodyLength),
             lang,
-            Clip($"received in STIX from {container.CreatedByRef ?? "an unnamed sender"} ({_source})", 500),
+            Clip($"received in STIX from {createdByRef ?? "an unnamed sender"} ({_source})", 500),
             _options.Purpose,
-            _now + _options.Retention,
-            DateOnly.FromDateTime((_now + _options.Review).UtcDateTime),
-            Marking.Create(_options.DefaultClassification, StixMarkings.TlpOf(item) ?? _options.DefaultTlp, HandlingCode.H0),
+            revising?.RetentionUntil ?? _now + _options.Retention, // a revision keeps the record's retention and review
+            revising?.ReviewDate ?? DateOnly.FromDateTime((_now + _options.Review).UtcDateTime),
+            Kept(revising, Marking.Create(_options.DefaultClassification, StixMarkings.TlpOf(item) ?? _options.DefaultTlp, HandlingCode.H0)),
             grading,
             threatDomains.Count > 0 ? threatDomains : [_options.DefaultThreatDomain]);
     }
+
+    /// <summary>A revision never lowers a record's marking (that is a declassification, for a legal reviewer): it keeps the record's one then.</summary>
+    private static Marking Kept(Record? revising, Marking marking) =>
+        revising is not null && AccessPolicy.IsLowered(revising.Marking, marking) ? revising.Marking : marking;
 
     /// <summary>An Admiralty grade from a label such as "admiralty:B2" (how MISP's admiralty-scale tags travel).</summary>
     private static SourceGrading? AdmiraltyOf(string label) =>
