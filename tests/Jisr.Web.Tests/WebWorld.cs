@@ -33,6 +33,9 @@ public sealed class WebWorld : IAsyncLifetime
 
     public TestUser Admin { get; private set; } = null!;
 
+    /// <summary>A second administrator of the analyst's agency, for grants that need two.</summary>
+    public TestUser SecondAdmin { get; private set; } = null!;
+
     public Guid PartnerCopy { get; private set; }
 
     public Guid PartnerUnreleased { get; private set; }
@@ -53,6 +56,7 @@ public sealed class WebWorld : IAsyncLifetime
         Reviewer = await Node.AddUserAsync(own, "dpo.ma", [Role.LegalReviewer], Classification.Secret, Password);
         var ownAdmin = await Node.AddUserAsync(own, "admin.ma", [Role.Administrator], Classification.Secret, Password);
         Admin = ownAdmin;
+        SecondAdmin = await Node.AddUserAsync(own, "admin2.ma", [Role.Administrator], Classification.Secret, Password);
         PartnerAnalyst = await Node.AddUserAsync(partner, "analyst.tn", [Role.Analyst]);
         var partnerAdmin = await Node.AddUserAsync(partner, "admin.tn", [Role.Administrator]);
 
