@@ -102,7 +102,7 @@ public sealed class PersonAndNoticeTests(WebWorld world)
 
         // The analyst may not clear their own agency's held notice: only a legal reviewer may.
         await notice.GetByRole(AriaRole.Button, new() { Name = "Clear and issue" }).ClickAsync();
-        Assert.Equal("Not allowed", await page.Locator("h1").TextContentAsync());
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Not allowed");
         await page.Context.CloseAsync();
 
         var reviewer = await world.NewPageAsync();

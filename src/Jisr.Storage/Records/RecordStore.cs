@@ -75,12 +75,20 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     public async Task CreateAsync(Principal principal, Record record, IReadOnlyList<Entity> newEntities, IReadOnlyList<Entity> allEntities, CancellationToken cancellationToken)
     {
         var searchText = SearchText.Of(record, allEntities);
-        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success), batch =>
+        try
         {
-            batch.Entities.AddRange(newEntities);
-            batch.Records.Add(record);
-            batch.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = searchText;
-        });
+            await audit.AppendAsync(CallerEvents.For(principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success), batch =>
+            {
+                batch.Entities.AddRange(newEntities);
+                batch.Records.Add(record);
+                batch.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = searchText;
+            });
+        }
+        catch (DbUpdateException error) when (StorageErrors.IsUniqueViolation(error, "Records"))
+        {
+            // Only a record created with a chosen id can meet one already stored (the same form sent twice).
+            throw new DomainStateException($"record {record.Id} exists already", error);
+        }
     }
 
     /// <summary>
