@@ -85,7 +85,7 @@ public sealed class LanguageAndAccessibilityTests(WebWorld world)
     public async Task The_legal_reviewers_and_administrators_pages_have_no_serious_accessibility_violation()
     {
         var failures = new List<string>();
-        foreach (var (user, paths) in new[] { (world.Reviewer, new[] { "/review", "/audit", "/consents" }), (world.Admin, new[] { "/admin", "/agreements", "/account" }) })
+        foreach (var (user, paths) in new[] { (world.Reviewer, new[] { "/review", "/declassifications", "/audit", "/consents" }), (world.Admin, new[] { "/admin", "/admin/grants", "/agreements", "/account" }) })
         {
             var page = await world.NewPageAsync("ar-MA");
             await WebWorld.SignInAsync(page, user);

@@ -102,6 +102,7 @@ public sealed class LegalAndAdminTests(WebWorld world)
         await page.GotoAsync("/account");
         await page.GetByLabel("Token name").FillAsync("script de synchronisation");
         await page.GetByRole(AriaRole.Button, new() { Name = "Issue the token" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#issued-token")).Not.ToBeEmptyAsync();
         var secret = (await page.Locator("#issued-token").TextContentAsync())!;
 
         using var client = world.Node.CreateClient(secret);

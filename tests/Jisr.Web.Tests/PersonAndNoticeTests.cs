@@ -28,6 +28,14 @@ public sealed class PersonAndNoticeTests(WebWorld world)
         Assert.True(await candidate.Locator("details tbody tr").CountAsync() >= 3, "one explained row per matched part");
         await WebWorld.ScreenshotAsync(page, "persons-en");
 
+        // In French, each part says how it matched in French; the compared skeletons stay as they are.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "fr");
+        candidate = page.Locator("ol.candidates > li").First;
+        await candidate.Locator("summary").ClickAsync();
+        await Assertions.Expect(candidate.Locator("details tbody")).ToContainTextAsync("translittération (");
+        await Assertions.Expect(candidate.Locator("details tbody")).Not.ToContainTextAsync("transliteration");
+
         await candidate.GetByRole(AriaRole.Link).ClickAsync();
         await Assertions.Expect(page.Locator("section[aria-labelledby=mentions] table")).ToContainTextAsync(title);
 
@@ -55,6 +63,7 @@ public sealed class PersonAndNoticeTests(WebWorld world)
         await WebWorld.SignInAsync(page, world.Analyst);
         await page.GotoAsync($"/persons/{person}");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("يوسف الإدريسي");
+        await Assertions.Expect(page.Locator("section[aria-labelledby=identity] dt", new() { HasText = "Passport" })).ToBeVisibleAsync();
         await page.GetByLabel("Purpose of this search").FillAsync("Enquête 2026/114");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show the graph" }).ClickAsync();
 
@@ -89,11 +98,11 @@ public sealed class PersonAndNoticeTests(WebWorld world)
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Held: the neutrality screen");
         var notice = page.Locator("article", new() { HasText = title });
         await Assertions.Expect(notice.Locator(".status")).ToHaveTextAsync("held for review");
-        await Assertions.Expect(notice.Locator(".findings")).ToContainTextAsync("political");
+        await Assertions.Expect(notice.Locator(".findings")).ToContainTextAsync("Political character: “opposant politique”");
 
         // The analyst may not clear their own agency's held notice: only a legal reviewer may.
         await notice.GetByRole(AriaRole.Button, new() { Name = "Clear and issue" }).ClickAsync();
-        Assert.Equal("Not allowed", await page.Locator("h1").TextContentAsync());
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Not allowed");
         await page.Context.CloseAsync();
 
         var reviewer = await world.NewPageAsync();
@@ -106,6 +115,12 @@ public sealed class PersonAndNoticeTests(WebWorld world)
         await held.GetByRole(AriaRole.Button, new() { Name = "Clear and issue" }).ClickAsync();
         await Assertions.Expect(reviewer.GetByRole(AriaRole.Status)).ToHaveTextAsync("Cleared: the notice is issued.");
         await Assertions.Expect(reviewer.Locator("article", new() { HasText = title }).Locator(".status")).ToHaveTextAsync("issued");
+
+        // The findings read in Arabic too, with the phrase the screen found as it was found.
+        await reviewer.GetByRole(AriaRole.Button, new() { Name = "العربية" }).ClickAsync();
+        var arabic = reviewer.Locator("article", new() { HasText = title }).Locator(".findings li").First;
+        await Assertions.Expect(arabic).ToHaveTextAsync("طابع سياسي: «opposant politique»");
+        Assert.Null(await arabic.GetAttributeAsync("lang"));
         await reviewer.Context.CloseAsync();
     }
 }

@@ -81,7 +81,7 @@ public sealed class RecordPageTests(WebWorld world)
         Assert.Equal(404, hidden!.Status);
         var missing = await page.GotoAsync($"/records/{Guid.NewGuid()}");
         Assert.Equal(404, missing!.Status);
-        Assert.Equal("Not found (or not visible to you)", await page.Locator("h1").TextContentAsync());
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Not found (or not visible to you)");
         Assert.DoesNotContain(WebWorld.PartnerUnreleasedTitle, await page.ContentAsync(), StringComparison.Ordinal);
         await page.Context.CloseAsync();
     }
@@ -101,7 +101,7 @@ public sealed class RecordPageTests(WebWorld world)
         // The author may not approve their own release: the policy's reason is shown.
         await page.GotoAsync("/releases");
         await page.Locator("tr", new() { HasText = title }).GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-        Assert.Equal("Not allowed", await page.Locator("h1").TextContentAsync());
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Not allowed");
         await page.Context.CloseAsync();
 
         var partnerBefore = await world.PartnerAnalyst.Client.GetFromJsonAsync<JsonObject>("/api/v1/records?limit=200");
@@ -205,6 +205,49 @@ public sealed class RecordPageTests(WebWorld world)
     }
 
     [Fact]
+    public async Task The_same_form_sent_again_to_a_second_node_over_the_same_database_creates_no_second_record()
+    {
+        var page = await world.NewPageAsync();
+        await WebWorld.SignInAsync(page, world.Analyst);
+        var title = "deux nœuds " + Guid.NewGuid().ToString("N")[..8];
+        await page.GotoAsync("/records/new");
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync(title);
+        await page.GetByLabel("Text", new() { Exact = true }).FillAsync("Envoyé deux fois, à deux nœuds.");
+        await page.GetByLabel("Legal basis").FillAsync("Code de procédure pénale");
+        await page.GetByLabel("Purpose", new() { Exact = true }).FillAsync("Prévention");
+        await page.GetByLabel("Migrant smuggling").CheckAsync();
+        var fields = await page.EvaluateAsync<Dictionary<string, string>>(
+            "() => Object.fromEntries(new FormData(document.querySelector('main form')))");
+
+        // Sent to this node, then the very same form (token, key, session cookie) to another node over the same
+        // database, which has never seen it: the second answers with the first one's record.
+        var send = (string address) => page.Context.APIRequest.PostAsync(address, new APIRequestContextOptions { Form = FormOf(page.Context.APIRequest, [.. fields.Select(f => (f.Key, f.Value))]), MaxRedirects = 0 });
+        var first = await send("/records/new");
+        Assert.Equal(302, first.Status);
+        var app = await world.StartSecondNodeAsync();
+        try
+        {
+            var again = await send(new Uri(new Uri(app.Urls.First()), "/records/new").ToString());
+            Assert.Equal(302, again.Status);
+            Assert.Equal(first.Headers["location"], again.Headers["location"]);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        var mine = await world.Analyst.Client.GetFromJsonAsync<JsonObject>("/api/v1/records?limit=200");
+        var created = Assert.Single(mine!["items"]!.AsArray(), r => r!["title"]!.GetValue<string>() == title);
+        Assert.EndsWith(created!["id"]!.GetValue<Guid>().ToString(), first.Headers["location"], StringComparison.Ordinal);
+
+        // Another form of the same person is another record.
+        await page.GotoAsync("/records/new");
+        Assert.NotEqual(fields["Form.SubmissionKey"], await page.Locator("input[name='Form.SubmissionKey']").InputValueAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_search_needs_a_purpose_and_finds_what_the_analyst_may_read()
     {
         var page = await world.NewPageAsync();
@@ -231,7 +274,7 @@ public sealed class RecordPageTests(WebWorld world)
         var id = await CreateAsync(page, "Rapport initial " + Guid.NewGuid().ToString("N")[..6], "Texte initial.", "CONFIDENTIAL", "Karim Tazi\nكريم التازي");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Edit the record" }).ClickAsync();
-        Assert.Equal("CONFIDENTIAL", await page.GetByLabel("Classification").InputValueAsync());
+        await Assertions.Expect(page.GetByLabel("Classification")).ToHaveValueAsync("CONFIDENTIAL");
         await page.GetByLabel("Title", new() { Exact = true }).FillAsync("Rapport complété");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the changes" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
@@ -271,9 +314,9 @@ public sealed class RecordPageTests(WebWorld world)
 
         await page.WaitForURLAsync(new Regex("/records/new$"));
         await Assertions.Expect(page.Locator("#restored")).ToBeVisibleAsync();
-        Assert.Equal(title, await page.GetByLabel("Title", new() { Exact = true }).InputValueAsync());
-        Assert.Equal("نص طويل كتبه المحلل.", await page.GetByLabel("Text", new() { Exact = true }).InputValueAsync());
-        Assert.True(await page.GetByLabel("Terrorism", new() { Exact = true }).IsCheckedAsync());
+        await Assertions.Expect(page.GetByLabel("Title", new() { Exact = true })).ToHaveValueAsync(title);
+        await Assertions.Expect(page.GetByLabel("Text", new() { Exact = true })).ToHaveValueAsync("نص طويل كتبه المحلل.");
+        await Assertions.Expect(page.GetByLabel("Terrorism", new() { Exact = true })).ToBeCheckedAsync();
 
         // Sent again, it goes through; the next blank form starts empty.
         await page.GetByLabel("Legal basis").FillAsync("Loi 03-03");
@@ -281,7 +324,7 @@ public sealed class RecordPageTests(WebWorld world)
         await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
         await page.GotoAsync("/records/new");
-        Assert.Equal(string.Empty, await page.GetByLabel("Title", new() { Exact = true }).InputValueAsync());
+        await Assertions.Expect(page.GetByLabel("Title", new() { Exact = true })).ToHaveValueAsync(string.Empty);
         await page.Context.CloseAsync();
     }
 

@@ -18,7 +18,7 @@ public sealed class SignInTests(WebWorld world)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
         await page.WaitForURLAsync(new Regex("/records$"));
-        Assert.Equal("Records", await page.Locator("h1").TextContentAsync());
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Records");
         await page.Context.CloseAsync();
     }
 

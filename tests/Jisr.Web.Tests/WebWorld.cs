@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 using Jisr.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace Jisr.Web.Tests;
@@ -19,6 +20,9 @@ public sealed class WebWorld : IAsyncLifetime
     public const string Password = "Correct-horse-battery-9";
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    /// <summary>The longest any single wait of a browser test lasts before it fails.</summary>
+    public const float WaitLimitMs = 20_000;
+
     private IPlaywright _playwright = null!;
 
     public TestNode Node { get; private set; } = null!;
@@ -32,6 +36,9 @@ public sealed class WebWorld : IAsyncLifetime
     public TestUser PartnerAnalyst { get; private set; } = null!;
 
     public TestUser Admin { get; private set; } = null!;
+
+    /// <summary>A second administrator of the analyst's agency, for grants that need two.</summary>
+    public TestUser SecondAdmin { get; private set; } = null!;
 
     public Guid PartnerCopy { get; private set; }
 
@@ -53,6 +60,7 @@ public sealed class WebWorld : IAsyncLifetime
         Reviewer = await Node.AddUserAsync(own, "dpo.ma", [Role.LegalReviewer], Classification.Secret, Password);
         var ownAdmin = await Node.AddUserAsync(own, "admin.ma", [Role.Administrator], Classification.Secret, Password);
         Admin = ownAdmin;
+        SecondAdmin = await Node.AddUserAsync(own, "admin2.ma", [Role.Administrator], Classification.Secret, Password);
         PartnerAnalyst = await Node.AddUserAsync(partner, "analyst.tn", [Role.Analyst]);
         var partnerAdmin = await Node.AddUserAsync(partner, "admin.tn", [Role.Administrator]);
 
@@ -76,6 +84,7 @@ public sealed class WebWorld : IAsyncLifetime
         PartnerCopy = (await release.Content.ReadFromJsonAsync<JsonObject>())!["copy"]!.GetValue<Guid>();
         PartnerUnreleased = await CreateAsync(PartnerAnalyst, PartnerUnreleasedTitle);
 
+        Assertions.SetDefaultExpectTimeout(WaitLimitMs);
         Directory.CreateDirectory(Screenshots);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -95,6 +104,16 @@ public sealed class WebWorld : IAsyncLifetime
         await Node.DisposeAsync();
     }
 
+    /// <summary>
+    /// A second node over this world's database (its own memory, caches and background work, as a second process
+    /// behind a load balancer or the same node after a restart would have); the data-protection key ring is in the
+    /// database, so a browser's session and form tokens hold on both.
+    /// </summary>
+    public async Task<Microsoft.AspNetCore.Builder.WebApplication> StartSecondNodeAsync() =>
+        await Jisr.Server.JisrNode.StartAsync(
+            new Jisr.Server.NodeOptions(Node.Database.Location, "http://127.0.0.1:0"),
+            builder => builder.Logging.AddFilter("Jisr.Requests", LogLevel.Warning));
+
     /// <summary>A fresh browser context (its own cookies) at a laptop's screen size, English unless told.</summary>
     public async Task<IPage> NewPageAsync(string locale = "en-GB", int width = 1366, int height = 768)
     {
@@ -104,7 +123,11 @@ public sealed class WebWorld : IAsyncLifetime
             Locale = locale,
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
-        context.SetDefaultTimeout(15_000);
+        // One wait for everything on a machine shared by many builds: actions and web-first assertions alike (the
+        // assertions' own default is 5 s). Tests wait for what they need explicitly (an address, a text, a value),
+        // never for a fixed time, so this is only the bound of a wait, not a delay.
+        context.SetDefaultTimeout(WaitLimitMs);
+        context.SetDefaultNavigationTimeout(WaitLimitMs);
         return await context.NewPageAsync();
     }
 

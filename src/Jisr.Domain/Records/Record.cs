@@ -98,11 +98,12 @@ public sealed class Record
     /// <summary>For a TLP:RED record, the users (besides the author) who may see it; empty otherwise.</summary>
     public IReadOnlyList<RecordRecipient> Recipients => _recipients;
 
-    public static Record Create(AgencyId originatorAgencyId, UserId authorUserId, RecordContent content, DateTimeOffset now)
+    /// <summary>A new record; <paramref name="id"/> is given where the caller must know it beforehand (a form sent once, whichever node gets it).</summary>
+    public static Record Create(AgencyId originatorAgencyId, UserId authorUserId, RecordContent content, DateTimeOffset now, RecordId? id = null)
     {
         var record = new Record
         {
-            Id = RecordId.New(now),
+            Id = id ?? RecordId.New(now),
             OriginatorAgencyId = originatorAgencyId,
             HolderAgencyId = originatorAgencyId,
             AuthorUserId = authorUserId,

@@ -13,6 +13,10 @@ public sealed class RecordService(RecordStore records, DeclassificationStore dec
     public Task<Page<Record>> ListAsync(Principal caller, string? cursor, int limit, CancellationToken cancellationToken) =>
         records.ListAsync(caller, cursor, limit, cancellationToken);
 
+    /// <summary>The list narrowed by <paramref name="filter"/> (after the read rule, so it never shows more).</summary>
+    public Task<Page<Record>> ListAsync(Principal caller, RecordFilter filter, string? cursor, int limit, CancellationToken cancellationToken) =>
+        records.ListAsync(caller, filter, cursor, limit, cancellationToken);
+
     /// <summary>Full-text search within what the caller may read; every search declares its <paramref name="purpose"/>, kept in the audit log.</summary>
     public Task<Page<Record>> SearchAsync(Principal caller, string? query, string purpose, string? cursor, int limit, CancellationToken cancellationToken)
     {
@@ -53,7 +57,28 @@ public sealed class RecordService(RecordStore records, DeclassificationStore dec
         return StixRecordExport.Serialize(StixRecordExport.Bundle(details.Record, originator, details.Entities));
     }
 
-    public async Task<Outcome<RecordDetails>> CreateAsync(Principal caller, RecordRequest request, CancellationToken cancellationToken)
+    public Task<Outcome<RecordDetails>> CreateAsync(Principal caller, RecordRequest request, CancellationToken cancellationToken) =>
+        CreateAsync(caller, request, null, cancellationToken);
+
+    /// <summary>
+    /// Creates the record under <paramref name="id"/>, once: when a record with that id exists already (the same
+    /// request sent again, to this node or another over the same database, before or after a restart), the answer is
+    /// that record as the caller may read it, and nothing new is stored. The caller derives the id from something only
+    /// it knows (see the web interface's form keys), so it cannot name another's record.
+    /// </summary>
+    public async Task<Outcome<RecordDetails>> CreateOnceAsync(Principal caller, RecordRequest request, Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CreateAsync(caller, request, new RecordId(id), cancellationToken);
+        }
+        catch (DomainStateException)
+        {
+            return await ReadAsync(caller, id, cancellationToken);
+        }
+    }
+
+    private async Task<Outcome<RecordDetails>> CreateAsync(Principal caller, RecordRequest request, RecordId? id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = time.GetUtcNow();
@@ -64,7 +89,7 @@ public sealed class RecordService(RecordStore records, DeclassificationStore dec
         }
 
         var assertions = await AssertionsAsync(caller, request, content, now, cancellationToken);
-        var record = Record.Create(caller.AgencyId, caller.UserId, content, now);
+        var record = Record.Create(caller.AgencyId, caller.UserId, content, now, id);
         record.SetAssertions(assertions.AllEntities, assertions.Links);
         record.SetRecipients(await RecipientsAsync(caller, request));
         await records.CreateAsync(caller, record, assertions.NewEntities, assertions.AllEntities, cancellationToken);

@@ -33,6 +33,14 @@ public static class WebInterface
     public static IServiceCollection AddJisrWeb(this IServiceCollection services)
     {
         services.AddLocalization();
+
+        // Pages write Arabic and accented Latin as they are (HTML's special characters are still escaped): the
+        // default encoder would turn every Arabic letter into an 8-byte character reference.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+
+        // A form field may carry what the node accepts in a request (a long report pasted whole): the field's own
+        // limit is then checked beside it, with the text kept, instead of the form failing to read (the default is 4 MB).
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.ValueLengthLimit = (int)NodeOptions.MaxRequestBodyBytes);
         services.AddRazorPages(o =>
             {
                 o.RootDirectory = "/Web/Pages";

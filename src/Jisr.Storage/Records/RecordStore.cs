@@ -41,10 +41,16 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     }
 
     /// <summary>Newest first; <paramref name="cursor"/> is the <see cref="Page{T}.Next"/> of the previous page.</summary>
-    public async Task<Page<Record>> ListAsync(Principal principal, string? cursor, int limit, CancellationToken cancellationToken)
+    public Task<Page<Record>> ListAsync(Principal principal, string? cursor, int limit, CancellationToken cancellationToken) =>
+        ListAsync(principal, RecordFilter.None, cursor, limit, cancellationToken);
+
+    /// <summary>The readable records <paramref name="filter"/> keeps, newest first; the audit entry names the filter.</summary>
+    public async Task<Page<Record>> ListAsync(Principal principal, RecordFilter filter, string? cursor, int limit, CancellationToken cancellationToken)
     {
-        var page = await Paging.NewestFirstAsync(db.ReadableRecords(principal, time), cursor, limit, cancellationToken);
-        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.RecordList, null, AuditOutcomes.Success, detail: $"{page.Items.Count} records"));
+        ArgumentNullException.ThrowIfNull(filter);
+        var page = await Paging.NewestFirstAsync(filter.Apply(db.ReadableRecords(principal, time)), cursor, limit, cancellationToken);
+        var detail = filter.IsEmpty ? $"{page.Items.Count} records" : $"{page.Items.Count} records; {filter}";
+        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.RecordList, null, AuditOutcomes.Success, detail: detail));
         return page;
     }
 
@@ -69,12 +75,20 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     public async Task CreateAsync(Principal principal, Record record, IReadOnlyList<Entity> newEntities, IReadOnlyList<Entity> allEntities, CancellationToken cancellationToken)
     {
         var searchText = SearchText.Of(record, allEntities);
-        await audit.AppendAsync(CallerEvents.For(principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success), batch =>
+        try
         {
-            batch.Entities.AddRange(newEntities);
-            batch.Records.Add(record);
-            batch.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = searchText;
-        });
+            await audit.AppendAsync(CallerEvents.For(principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success), batch =>
+            {
+                batch.Entities.AddRange(newEntities);
+                batch.Records.Add(record);
+                batch.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = searchText;
+            });
+        }
+        catch (DbUpdateException error) when (StorageErrors.IsUniqueViolation(error, "Records"))
+        {
+            // Only a record created with a chosen id can meet one already stored (the same form sent twice).
+            throw new DomainStateException($"record {record.Id} exists already", error);
+        }
     }
 
     /// <summary>

@@ -1,5 +1,27 @@
 // Jisr web interface: the little behaviour pages need, loaded as a file (the CSP forbids inline scripts).
 'use strict';
+// A text longer than its field takes (data-max-length, the record's limit) is refused before sending, with the
+// message beside the field and the text left in place: sending megabytes only to have them refused helps no one.
+// Counted as the server counts (line breaks as one character).
+document.addEventListener('submit', function (event) {
+  var form = event.target;
+  var tooLong = null;
+  form.querySelectorAll('textarea[data-max-length]').forEach(function (field) {
+    var max = parseInt(field.dataset.maxLength, 10);
+    var error = document.getElementById((field.getAttribute('aria-describedby') || '').split(' ').pop());
+    var over = field.value.replace(/\r\n/g, '\n').length > max;
+    field.classList.toggle('input-validation-error', over);
+    if (over) { field.setAttribute('aria-invalid', 'true'); } else { field.removeAttribute('aria-invalid'); }
+    if (error) { error.textContent = over ? field.dataset.tooLong : ''; }
+    if (over && !tooLong) { tooLong = field; }
+  });
+  if (tooLong) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    tooLong.focus();
+  }
+}, true);
+
 document.addEventListener('submit', function (event) {
   // One click, one submission: a second click while the first is on its way does nothing (the server also refuses
   // a form's second submission by its one-time key).

@@ -5,9 +5,11 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Jisr.Server.Web.Pages.Records;
 
 /// <summary>
-/// A new record, optionally with one person it is about, created by <see cref="RecordService.CreateAsync"/> (the
-/// policy decides, the store audits). Each form carries a one-time key: submitting the same form twice (a double
-/// click, a reload after a slow answer) creates one record and shows it.
+/// A new record, optionally with one person it is about, created by <see cref="RecordService.CreateOnceAsync"/> (the
+/// policy decides, the store audits). Each form carries a one-time key, from which the record's id is derived
+/// (<see cref="FormKeys"/>): submitting the same form twice (a double click, a reload after a slow answer, a retry
+/// after a restart or through another node) creates one record and shows it. Submissions of one form that arrive at
+/// the same moment on this node also wait for the first one here, instead of meeting in the database.
 /// </summary>
 public sealed class NewModel(RecordService records, IMemoryCache submissions, TimeProvider time, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
 {
@@ -40,8 +42,12 @@ public sealed class NewModel(RecordService records, IMemoryCache submissions, Ti
         var caller = Caller;
         var request = Form.ToRequest();
 
+        // A form without its key (hand-made) still creates its record, once per submission.
+        var formKey = Form.SubmissionKey == Guid.Empty ? Guid.NewGuid() : Form.SubmissionKey;
+        var id = FormKeys.RecordIdFor(caller.UserId, formKey);
+
         // The first submission of this form creates the record; any later one (even while the first is still running) waits for it and gets the same record.
-        var key = $"jisr.web.new-record:{caller.UserId.Value}:{Form.SubmissionKey}";
+        var key = $"jisr.web.new-record:{id}";
         // GetOrCreate may run its factory twice for two requests at the same moment: the lock makes one of them win.
         Lazy<Task<Outcome<RecordDetails>>> once;
         lock (SubmissionGate)
@@ -49,7 +55,7 @@ public sealed class NewModel(RecordService records, IMemoryCache submissions, Ti
             once = submissions.GetOrCreate(key, entry =>
             {
                 entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1);
-                return new Lazy<Task<Outcome<RecordDetails>>>(() => records.CreateAsync(caller, request, CancellationToken.None));
+                return new Lazy<Task<Outcome<RecordDetails>>>(() => records.CreateOnceAsync(caller, request, id, CancellationToken.None));
             })!;
         }
 
@@ -86,7 +92,7 @@ public sealed class RecordForm
     public string? Title { get; set; }
 
     [Required(ErrorMessage = "Validation.Required")]
-    [StringLength(Record.MaxBodyLength, ErrorMessage = "Validation.TooLong")]
+    [TextLimit(Record.MaxBodyLength)]
     public string? Body { get; set; }
 
     [Required(ErrorMessage = "Validation.Required")]
