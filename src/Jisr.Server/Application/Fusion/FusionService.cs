@@ -196,10 +196,14 @@ public sealed class FusionService(FusionStore store)
     }
 }
 
-/// <summary>What one caller may see, as the resolver reads it, and the way back from its ids to the persons.</summary>
-internal sealed class FusionWorld
+/// <summary>
+/// What one caller may see, as the resolver reads it, and the way back from its ids to the persons. Persons and links
+/// are put in one order (ids as strings, ordinal) whatever order the database returned them in, so an answer depends
+/// only on what the caller may read: the same on SQLite and PostgreSQL, and reproducible by a reference model.
+/// </summary>
+public sealed class FusionWorld
 {
-    public required List<PersonRecord> Records { get; init; }
+    public required IReadOnlyList<PersonRecord> Records { get; init; }
 
     public required List<FusionLink> Links { get; init; }
 
@@ -217,8 +221,8 @@ internal sealed class FusionWorld
         var shown = judgements.ToDictionary(j => new RecordPair(j.FirstEntityId.ToString(), j.SecondEntityId.ToString()));
         return new FusionWorld
         {
-            Records = [.. persons.Persons.Select(ToRecord)],
-            Links = [.. links.Select(l => new FusionLink(l.FromEntityId.ToString(), l.ToEntityId.ToString(), EntityVocabulary.LinkTypes[l.Type]))],
+            Records = [.. persons.Persons.Select(ToRecord).OrderBy(r => r.Id, StringComparer.Ordinal)],
+            Links = ToLinks(links),
             Decisions = shown.ToDictionary(kv => kv.Key, kv => kv.Value.Decision == MatchDecision.Confirmed ? Judgement.Confirmed : Judgement.Rejected),
             Persons = byId,
             Judgements = shown,
@@ -228,6 +232,12 @@ internal sealed class FusionWorld
 
     public FusionProposal Proposal(MatchProposal proposal) => new(
         Persons[proposal.A], Persons[proposal.B], proposal.Score, proposal.Evidence, Judgements.GetValueOrDefault(new RecordPair(proposal.A, proposal.B)));
+
+    /// <summary>Links as the core reads them, in the one order (from, to, type, then the link's id).</summary>
+    public static List<FusionLink> ToLinks(IEnumerable<Link> links) =>
+        [.. links.OrderBy(l => l.FromEntityId.ToString(), StringComparer.Ordinal).ThenBy(l => l.ToEntityId.ToString(), StringComparer.Ordinal)
+            .ThenBy(l => l.Type).ThenBy(l => l.Id.ToString(), StringComparer.Ordinal)
+            .Select(l => new FusionLink(l.FromEntityId.ToString(), l.ToEntityId.ToString(), EntityVocabulary.LinkTypes[l.Type]))];
 
     /// <summary>A person entity as resolution reads it: names as written, identifiers normalised and checked.</summary>
     public static PersonRecord ToRecord(Person person) => new(

@@ -1,7 +1,6 @@
 using Jisr.Fusion.Graph;
 using Jisr.Storage.Fusion;
 using FusionGraph = Jisr.Fusion.Graph.LinkGraph;
-using FusionLink = Jisr.Fusion.Resolution.EntityLink;
 
 namespace Jisr.Server.Application.Fusion;
 
@@ -127,13 +126,20 @@ public sealed class GraphService(FusionStore store)
     {
         var entities = await store.ReadableEntitiesAsync(caller, cancellationToken);
         var links = await store.ReadableLinksAsync(caller, cancellationToken);
-        var byId = entities.ToDictionary(e => e.Id.ToString(), StringComparer.Ordinal);
+        var (graph, byId) = Build(entities, links);
+        return new ReadableGraph(graph, byId);
+    }
 
-        // Every link joins two entities its (readable) record mentions, so both ends are readable; the filter is a
-        // second lock on that door, not the first.
-        var visible = links.Where(l => byId.ContainsKey(l.FromEntityId.ToString()) && byId.ContainsKey(l.ToEntityId.ToString()))
-            .Select(l => new FusionLink(l.FromEntityId.ToString(), l.ToEntityId.ToString(), EntityVocabulary.LinkTypes[l.Type]));
-        return new ReadableGraph(FusionGraph.Build(visible, byId.Keys), byId);
+    /// <summary>
+    /// The graph over <paramref name="entities"/> and the links between them, in one order whatever the database's
+    /// (see <see cref="FusionWorld"/>). A link with an end outside <paramref name="entities"/> is left out: every link
+    /// joins two entities its (readable) record mentions, so this is a second lock on that door, not the first.
+    /// </summary>
+    public static (FusionGraph Graph, Dictionary<string, Entity> Entities) Build(IEnumerable<Entity> entities, IEnumerable<Link> links)
+    {
+        var byId = entities.OrderBy(e => e.Id.ToString(), StringComparer.Ordinal).ToDictionary(e => e.Id.ToString(), StringComparer.Ordinal);
+        var visible = FusionWorld.ToLinks(links.Where(l => byId.ContainsKey(l.FromEntityId.ToString()) && byId.ContainsKey(l.ToEntityId.ToString())));
+        return (FusionGraph.Build(visible, byId.Keys), byId);
     }
 
     private sealed record ReadableGraph(FusionGraph Graph, Dictionary<string, Entity> Entities)
