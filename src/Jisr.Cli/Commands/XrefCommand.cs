@@ -48,7 +48,7 @@ internal static class XrefCommand
             await using var scope = services.CreateAsyncScope();
             var found = await StixCommand.FindAgencyAsync(scope.ServiceProvider, parsed.GetValue(agency)!, cancellationToken);
             var caller = new Principal(new UserId(Guid.Empty), $"jisr-cli@{found.Code}", found.Id, found.Code, new HashSet<Role> { Role.Analyst }, Classification.Secret);
-            var lastShown = -1;
+            var lastShown = -10;
             var progress = new Reporter(p =>
             {
                 var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
