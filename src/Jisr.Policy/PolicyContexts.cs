@@ -32,3 +32,6 @@ public sealed record DeclassificationShownContext(AgencyId Agency, Classificatio
 
 /// <summary>The inputs of <see cref="AccessPolicy.ConsentShownRule"/>: the caller's agency, and the records the caller may read.</summary>
 public sealed record ConsentShownContext(AgencyId Agency, IQueryable<Record> ReadableRecords);
+
+/// <summary>The inputs of <see cref="AccessPolicy.JudgementShownRule"/>: the caller's agency, and the entities the caller may read.</summary>
+public sealed record JudgementShownContext(AgencyId Agency, IQueryable<Jisr.Domain.Entities.Entity> ReadableEntities);

@@ -171,6 +171,8 @@ public static class JisrNode
         api.MapRecordEndpoints();
         api.MapEntityEndpoints();
         api.MapPersonEndpoints();
+        api.MapFusionEndpoints();
+        api.MapGraphEndpoints();
         api.MapAgreementEndpoints();
         api.MapReviewEndpoints();
         api.MapSubjectAccessEndpoints();

@@ -42,6 +42,8 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
 
     public DbSet<Declassification> Declassifications => Set<Declassification>();
 
+    public DbSet<MatchJudgement> MatchJudgements => Set<MatchJudgement>();
+
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();

@@ -47,6 +47,7 @@ public static class StorageServices
         services.AddScoped<Sharing.AgreementStore>();
         services.AddScoped<Sharing.ReleaseStore>();
         services.AddScoped<Notices.NoticeStore>();
+        services.AddScoped<Fusion.FusionStore>();
         services.AddScoped<Exchange.StixObjectStore>();
         services.AddDataProtection().SetApplicationName("jisr").PersistKeysToDbContext<JisrDbContext>();
         services.AddIdentityCore<JisrUser>(options =>

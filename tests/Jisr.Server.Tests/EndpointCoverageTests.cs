@@ -48,6 +48,13 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
     [InlineData("/api/v1/persons/{id:guid}/subject-access")]
     [InlineData("/api/v1/entities/{id:guid}/neighbours")]
     [InlineData("/api/v1/records/{id:guid}/stix")]
+    [InlineData("/api/v1/fusion/proposals")]
+    [InlineData("/api/v1/fusion/xref")]
+    [InlineData("/api/v1/graph/neighbourhood/{id:guid}")]
+    [InlineData("/api/v1/graph/path")]
+    [InlineData("/api/v1/graph/cells")]
+    [InlineData("/api/v1/graph/brokers")]
+    [InlineData("/api/v1/graph/export")]
     public void EverySearchEndpoint_RequiresADeclaredPurpose(string route)
     {
         var endpoint = Assert.Single(Endpoints, e => "/" + e.RoutePattern.RawText!.TrimStart('/') == route);

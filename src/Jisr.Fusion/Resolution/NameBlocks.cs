@@ -27,42 +27,95 @@ internal sealed class NameBlocks
 
     public static NameBlocks Build(IReadOnlyList<IReadOnlyList<NameToken>[]> names, IReadOnlyList<PartialDate?> dates)
     {
-        var pairs = new List<(ulong Key, int Entry)>();
-        var keys = new List<ulong>(16);
-        for (var i = 0; i < names.Count; i++)
+        // Each record's keys on all cores, then one sort of (key, entry) as two flat arrays: a sort with a comparison
+        // delegate over tuples took most of the build for a million persons.
+        var perRecord = new ulong[names.Count][];
+        Parallel.For(0, names.Count, i =>
         {
-            keys.Clear();
-            foreach (var name in names[i])
+            var keys = KeysOf(names[i]);
+            var year = dates[i] is { } d ? (ulong)d.Year : UnknownYear;
+            var mixed = new ulong[keys.Count * 2];
+            for (var k = 0; k < keys.Count; k++)
             {
-                PairKeys(name, keys);
+                mixed[2 * k] = Mix(keys[k], year);
+                mixed[(2 * k) + 1] = Mix(keys[k], AnyYear);
             }
 
-            var year = dates[i] is { } d ? (ulong)d.Year : UnknownYear;
-            foreach (var key in keys.Distinct())
+            perRecord[i] = mixed;
+        });
+
+        var total = perRecord.Sum(k => (long)k.Length);
+        var sortedKeys = new ulong[total];
+        var postings = new int[total];
+        var at = 0;
+        for (var i = 0; i < perRecord.Length; i++)
+        {
+            foreach (var key in perRecord[i])
             {
-                pairs.Add((Mix(key, year), i));
-                pairs.Add((Mix(key, AnyYear), i));
+                sortedKeys[at] = key;
+                postings[at++] = i;
             }
         }
 
-        var sorted = pairs.ToArray();
-        Array.Sort(sorted, (x, y) => x.Key != y.Key ? x.Key.CompareTo(y.Key) : x.Entry.CompareTo(y.Entry));
+        Array.Sort(sortedKeys, postings);
         var distinct = new List<ulong>();
         var offsets = new List<int>();
-        var postings = new int[sorted.Length];
-        for (var i = 0; i < sorted.Length; i++)
+        for (var i = 0; i < sortedKeys.Length; i++)
         {
-            if (i == 0 || sorted[i].Key != sorted[i - 1].Key)
+            if (i == 0 || sortedKeys[i] != sortedKeys[i - 1])
             {
-                distinct.Add(sorted[i].Key);
+                // The sort is not stable: each block's entries back in record order, so candidates come in one order.
+                if (offsets.Count > 0)
+                {
+                    Array.Sort(postings, offsets[^1], i - offsets[^1]);
+                }
+
+                distinct.Add(sortedKeys[i]);
                 offsets.Add(i);
             }
-
-            postings[i] = sorted[i].Entry;
         }
 
-        offsets.Add(sorted.Length);
+        if (offsets.Count > 0)
+        {
+            Array.Sort(postings, offsets[^1], sortedKeys.Length - offsets[^1]);
+        }
+
+        offsets.Add(sortedKeys.Length);
         return new NameBlocks([.. distinct], [.. offsets], postings);
+    }
+
+    [ThreadStatic]
+    private static List<ulong>? _scratchKeys;
+
+    [ThreadStatic]
+    private static List<(int Part, ulong Coarse)>? _scratchVariants;
+
+    /// <summary>The distinct pair keys of a record's names, in a list reused by the calling thread (read it before the next call).</summary>
+    private static List<ulong> KeysOf(IReadOnlyList<NameToken>[] names)
+    {
+        var keys = _scratchKeys ??= new List<ulong>(32);
+        keys.Clear();
+        foreach (var name in names)
+        {
+            PairKeys(name, keys);
+        }
+
+        if (keys.Count > 1)
+        {
+            keys.Sort();
+            var kept = 1;
+            for (var i = 1; i < keys.Count; i++)
+            {
+                if (keys[i] != keys[kept - 1])
+                {
+                    keys[kept++] = keys[i];
+                }
+            }
+
+            keys.RemoveRange(kept, keys.Count - kept);
+        }
+
+        return keys;
     }
 
     /// <summary>
@@ -71,14 +124,9 @@ internal sealed class NameBlocks
     /// </summary>
     public void Candidates(IReadOnlyList<NameToken>[] names, PartialDate? date, int maxBlock, List<int> into, out int namesakes)
     {
-        var keys = new List<ulong>(16);
-        foreach (var name in names)
-        {
-            PairKeys(name, keys);
-        }
-
+        var keys = KeysOf(names);
         namesakes = int.MaxValue;
-        foreach (var key in keys.Distinct())
+        foreach (var key in keys)
         {
             var any = Range(Mix(key, AnyYear));
             namesakes = Math.Min(namesakes, any.End - any.Start);
@@ -93,8 +141,9 @@ internal sealed class NameBlocks
                 continue;
             }
 
-            foreach (var year in new[] { (ulong)date.Year, (ulong)date.Year - 1, (ulong)date.Year + 1, UnknownYear })
+            for (var y = 0; y < 4; y++)
             {
+                var year = y switch { 0 => (ulong)date.Year, 1 => (ulong)date.Year - 1, 2 => (ulong)date.Year + 1, _ => UnknownYear };
                 var block = Range(Mix(key, year));
                 if (block.End - block.Start <= maxBlock)
                 {
@@ -126,7 +175,8 @@ internal sealed class NameBlocks
     /// <summary>Order-free keys for every pair of parts (and one for a one-part name), each part under its skeleton and its bare form.</summary>
     private static void PairKeys(IReadOnlyList<NameToken> tokens, List<ulong> keys)
     {
-        var variants = new List<(int Part, ulong Coarse)>(12);
+        var variants = _scratchVariants ??= new List<(int Part, ulong Coarse)>(12);
+        variants.Clear();
         var count = Math.Min(tokens.Count, 5);
         for (var i = 0; i < count; i++)
         {
@@ -139,7 +189,11 @@ internal sealed class NameBlocks
 
         if (count == 1)
         {
-            keys.AddRange(variants.Select(v => Mix(v.Coarse, 0x9E3779B97F4A7C15UL)));
+            foreach (var (_, coarse) in variants)
+            {
+                keys.Add(Mix(coarse, 0x9E3779B97F4A7C15UL));
+            }
+
             return;
         }
 

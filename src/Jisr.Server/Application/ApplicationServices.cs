@@ -14,6 +14,9 @@ public static class ApplicationServices
         services.AddScoped<AuditTrailService>();
         services.AddScoped<EntityService>();
         services.AddScoped<PersonMatchService>();
+        services.AddScoped<Fusion.FusionService>();
+        services.AddScoped<Fusion.GraphService>();
+        services.AddSingleton<Fusion.XrefJobs>();
         services.AddScoped<SubjectAccessService>();
         services.AddScoped<AgreementService>();
         services.AddScoped<ReleaseService>();

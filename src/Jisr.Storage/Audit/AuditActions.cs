@@ -94,6 +94,26 @@ public static class AuditActions
 
     /// <summary>A message from a peer: applied, a duplicate acknowledged again, or refused with the reason.</summary>
     public const string FederationReceive = "federation.receive";
+
+    /// <summary>Entity resolution over what the caller may read (detail: counts); purpose declared.</summary>
+    public const string FusionProposals = "fusion.proposals";
+
+    /// <summary>A cross-reference of the agency's persons against what it may read (detail: against, counts).</summary>
+    public const string FusionXref = "fusion.xref";
+
+    /// <summary>An analyst confirmed or rejected a proposed match (target: the first entity; detail: the pair and the decision).</summary>
+    public const string FusionJudge = "fusion.judge";
+
+    public const string FusionJudgementList = "fusion.judgement.list";
+
+    /// <summary>A person shown as one with every entity confirmed to be them, and the records behind each.</summary>
+    public const string FusionPerson = "fusion.person";
+
+    public const string GraphNeighbourhood = "graph.neighbourhood";
+    public const string GraphPath = "graph.path";
+    public const string GraphCells = "graph.cells";
+    public const string GraphBrokers = "graph.brokers";
+    public const string GraphExport = "graph.export";
 }
 
 /// <summary>How an audited action ended.</summary>
@@ -133,4 +153,5 @@ public static class AuditTargets
     public const string TaxiiCollection = "taxii-collection";
     public const string Peer = "federation-peer";
     public const string FederationMessage = "federation-message";
+    public const string MatchJudgement = "match-judgement";
 }

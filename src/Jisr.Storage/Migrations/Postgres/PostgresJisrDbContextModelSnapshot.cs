@@ -91,6 +91,47 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.UseTphMappingStrategy();
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Entities.MatchJudgement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Decision")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("FirstEntityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("JudgedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("JudgedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("SecondEntityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecondEntityId");
+
+                    b.HasIndex("AgencyId", "FirstEntityId", "SecondEntityId")
+                        .IsUnique();
+
+                    b.ToTable("MatchJudgements", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Domain.Exchange.ReceivedStixObject", b =>
                 {
                     b.Property<long>("Sequence")
@@ -1572,6 +1613,15 @@ namespace Jisr.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Jisr.Domain.Entities.Entity", b =>
+                {
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Entities.MatchJudgement", b =>
                 {
                     b.HasOne("Jisr.Domain.Agencies.Agency", null)
                         .WithMany()

@@ -85,6 +85,47 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.UseTphMappingStrategy();
                 });
 
+            modelBuilder.Entity("Jisr.Domain.Entities.MatchJudgement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Decision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FirstEntityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("JudgedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("JudgedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SecondEntityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecondEntityId");
+
+                    b.HasIndex("AgencyId", "FirstEntityId", "SecondEntityId")
+                        .IsUnique();
+
+                    b.ToTable("MatchJudgements", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Domain.Exchange.ReceivedStixObject", b =>
                 {
                     b.Property<long>("Sequence")
@@ -1557,6 +1598,15 @@ namespace Jisr.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Jisr.Domain.Entities.Entity", b =>
+                {
+                    b.HasOne("Jisr.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Jisr.Domain.Entities.MatchJudgement", b =>
                 {
                     b.HasOne("Jisr.Domain.Agencies.Agency", null)
                         .WithMany()

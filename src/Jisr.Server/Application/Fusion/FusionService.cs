@@ -1,0 +1,266 @@
+using Jisr.Fusion.Identifiers;
+using Jisr.Fusion.Resolution;
+using Jisr.Storage.Fusion;
+using FusionGraph = Jisr.Fusion.Graph.LinkGraph;
+using FusionLink = Jisr.Fusion.Resolution.EntityLink;
+
+namespace Jisr.Server.Application.Fusion;
+
+/// <summary>
+/// Entity resolution, cross-reference and judgements over what the caller may read. Everything the pure core
+/// (<see cref="EntityResolver"/>) sees comes from <see cref="FusionStore"/>, which reads only the persons, links and
+/// judgements the caller may see: so a proposal, a hit or an explanation (a name, a neighbour, a count of look-alikes)
+/// can only be built from what the caller may read. The policy decides who may run them and who may judge; every
+/// run is audited with its declared purpose.
+/// </summary>
+public sealed class FusionService(FusionStore store)
+{
+    public const string AgainstPartners = "partners";
+    public const string AgainstAll = "all-own";
+
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 10_000;
+
+    /// <summary>Proposed matches among the persons the caller may read, best first; confirmed pairs included, rejected ones never.</summary>
+    public async Task<Outcome<FusionProposals>> ProposalsAsync(Principal caller, double? minScore, int? limit, string purpose, CancellationToken cancellationToken)
+    {
+        if (Refusal.Of(AccessPolicy.CanResolveEntities(caller), "entity resolution") is { } refused)
+        {
+            return refused;
+        }
+
+        var threshold = Threshold(minScore);
+        var size = Size(limit);
+        var world = await LoadAsync(caller, cancellationToken);
+        var proposals = EntityResolver.Resolve(world.Records, world.Links, world.Decisions, new ResolutionOptions { Threshold = threshold });
+        var ranked = proposals.OrderByDescending(p => p.Score).ThenBy(p => p.A, StringComparer.Ordinal).ThenBy(p => p.B, StringComparer.Ordinal).ToList();
+        await store.AuditReadAsync(caller, AuditActions.FusionProposals, AuditOutcomes.Success, purpose, $"{world.Records.Count} persons; {ranked.Count} proposals at {threshold:0.00}");
+        return new FusionProposals([.. ranked.Take(size).Select(p => world.Proposal(p))], ranked.Count);
+    }
+
+    /// <summary>
+    /// Cross-reference: the persons the caller's agency asserted itself against the persons it may read that came from
+    /// partners (<see cref="AgainstPartners"/>), or against all it may read, its own included (<see cref="AgainstAll"/>).
+    /// Ranked best first for each probe. <paramref name="progress"/> gets the probes done so far.
+    /// </summary>
+    public async Task<Outcome<XrefResult>> XrefAsync(
+        Principal caller, string? against, double? minScore, string purpose, IProgress<XrefProgress>? progress, CancellationToken cancellationToken)
+    {
+        var scope = ParseAgainst(against);
+        if (Refusal.Of(AccessPolicy.CanResolveEntities(caller), "cross-reference") is { } refused)
+        {
+            return refused;
+        }
+
+        var threshold = Threshold(minScore);
+        var world = await LoadAsync(caller, cancellationToken);
+        var probes = world.Records.Where(r => world.Own.Contains(EntityId.Parse(r.Id))).ToList();
+        var targets = scope == AgainstAll ? world.Records : world.Records.Where(r => !world.Own.Contains(EntityId.Parse(r.Id))).ToList();
+        progress?.Report(new XrefProgress(0, probes.Count));
+        var hits = EntityResolver.CrossReference(
+            probes, targets, world.Links, world.Decisions, new ResolutionOptions { Threshold = threshold },
+            progress is null ? null : new SynchronousProgress(done => progress.Report(new XrefProgress(done, probes.Count))));
+
+        // Own against own finds each pair from both sides: keep it once.
+        var kept = hits.Where(h => !(world.Own.Contains(EntityId.Parse(h.B)) && string.CompareOrdinal(h.A, h.B) > 0))
+            .OrderByDescending(h => h.Score).ThenBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.B, StringComparer.Ordinal).ToList();
+        progress?.Report(new XrefProgress(probes.Count, probes.Count));
+        await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {probes.Count} x {targets.Count} persons; {kept.Count} hits at {threshold:0.00}");
+        return new XrefResult(scope, probes.Count, targets.Count, [.. kept.Select(world.Proposal)]);
+    }
+
+    /// <summary>
+    /// The caller's cross-reference job. Its hits were what the caller could read when it ran: read now, a hit on a
+    /// person they may no longer read (a partner's copy recalled, an agreement suspended) is left out.
+    /// </summary>
+    public async Task<Outcome<XrefJob>> XrefJobAsync(Principal caller, XrefJobs jobs, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var job = jobs.Find(caller, id);
+        await store.AuditReadAsync(caller, AuditActions.FusionXref, job is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, null, $"job {id}: {job?.Status ?? "not found"}");
+        return job is null ? Refusal.NotFound($"cross-reference {id}") : job;
+    }
+
+    /// <summary>The hits of a finished job whose two persons the caller may read now.</summary>
+    public async Task<IReadOnlyList<FusionProposal>> StillReadableAsync(Principal caller, IReadOnlyList<FusionProposal> hits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        var readable = await store.ReadableEntitiesByIdAsync(caller, [.. hits.SelectMany(h => new[] { h.A.Id, h.B.Id }).Distinct()], cancellationToken);
+        return [.. hits.Where(h => readable.ContainsKey(h.A.Id) && readable.ContainsKey(h.B.Id))];
+    }
+
+    /// <summary>An analyst confirms or rejects that two persons they may read are one; later runs respect it.</summary>
+    public async Task<Outcome<MatchJudgement>> JudgeAsync(Principal caller, Guid a, Guid b, string? decision, string? note, int? version, CancellationToken cancellationToken)
+    {
+        var parsed = decision?.Trim().ToLowerInvariant() switch
+        {
+            "confirmed" or "confirm" => MatchDecision.Confirmed,
+            "rejected" or "reject" => MatchDecision.Rejected,
+            _ => throw new DomainValidationException("decision", "must be \"confirmed\" (one person) or \"rejected\" (two people)"),
+        };
+        if (a == b)
+        {
+            throw new DomainValidationException("b", "a person cannot be judged against itself: give two different persons");
+        }
+
+        var found = await store.ReadableEntitiesByIdAsync(caller, [new EntityId(a), new EntityId(b)], cancellationToken);
+        var what = $"person {(found.ContainsKey(new EntityId(a)) ? b : a)}";
+        if (Refusal.Of(AccessPolicy.CanJudgeMatch(caller, found.GetValueOrDefault(new EntityId(a)), found.GetValueOrDefault(new EntityId(b))), what) is { } refused)
+        {
+            return refused;
+        }
+
+        return await store.JudgeAsync(caller, new EntityId(a), new EntityId(b), parsed, note, version, cancellationToken);
+    }
+
+    /// <summary>The judgements the caller is shown (their agency's, on persons they may read both of).</summary>
+    public async Task<IReadOnlyList<MatchJudgement>> JudgementsAsync(Principal caller, CancellationToken cancellationToken)
+    {
+        var shown = await store.ShownJudgementsAsync(caller, cancellationToken);
+        await store.AuditReadAsync(caller, AuditActions.FusionJudgementList, AuditOutcomes.Success, null, $"{shown.Count} judgements");
+        return shown;
+    }
+
+    /// <summary>
+    /// A person as one: the entity, every entity their agency confirmed to be the same person (directly or through
+    /// others) that the caller may read, and the records the caller may read behind each.
+    /// </summary>
+    public async Task<Outcome<ResolvedPerson>> PersonAsync(Principal caller, Guid id, CancellationToken cancellationToken)
+    {
+        var entityId = new EntityId(id);
+        var start = await store.ReadableEntitiesByIdAsync(caller, [entityId], cancellationToken);
+        if (!start.TryGetValue(entityId, out var entity) || entity is not Person)
+        {
+            await store.AuditReadAsync(caller, AuditActions.FusionPerson, AuditOutcomes.NotFound, null, null, entityId);
+            return Refusal.NotFound($"person {id}");
+        }
+
+        var confirmed = (await store.ShownJudgementsAsync(caller, cancellationToken)).Where(j => j.Decision == MatchDecision.Confirmed).ToList();
+        var group = new HashSet<EntityId> { entityId };
+        var queue = new Queue<EntityId>([entityId]);
+        while (queue.TryDequeue(out var at))
+        {
+            foreach (var j in confirmed.Where(j => j.FirstEntityId == at || j.SecondEntityId == at))
+            {
+                var other = j.FirstEntityId == at ? j.SecondEntityId : j.FirstEntityId;
+                if (group.Add(other))
+                {
+                    queue.Enqueue(other);
+                }
+            }
+        }
+
+        var persons = await store.ReadableEntitiesByIdAsync(caller, group, cancellationToken);
+        var records = await store.ReadableRecordsMentioningAsync(caller, [.. persons.Keys], cancellationToken);
+        await store.AuditReadAsync(caller, AuditActions.FusionPerson, AuditOutcomes.Success, null, $"{persons.Count} entities, {records.Values.Sum(r => r.Count)} records", entityId);
+        return new ResolvedPerson(
+            (Person)entity,
+            [.. persons.Values.OfType<Person>().OrderBy(p => p.Id == entityId ? 0 : 1).ThenBy(p => p.Id)
+                .Select(p => new ResolvedPart(p, records.GetValueOrDefault(p.Id) ?? [], confirmed.FirstOrDefault(j => (j.FirstEntityId == p.Id || j.SecondEntityId == p.Id) && group.Contains(j.FirstEntityId) && group.Contains(j.SecondEntityId))))]);
+    }
+
+    /// <summary>The persons, links and judgements the caller may see, in the core's terms.</summary>
+    private async Task<FusionWorld> LoadAsync(Principal caller, CancellationToken cancellationToken)
+    {
+        var persons = await store.ReadablePersonsAsync(caller, cancellationToken);
+        var links = await store.ReadableLinksAsync(caller, cancellationToken);
+        var judgements = await store.ShownJudgementsAsync(caller, cancellationToken);
+        return FusionWorld.Of(persons, links, judgements);
+    }
+
+    public static string ParseAgainst(string? against) => against?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or AgainstPartners => AgainstPartners,
+        AgainstAll or "all" => AgainstAll,
+        _ => throw new DomainValidationException("against", $"must be \"{AgainstPartners}\" (what partners released to you) or \"{AgainstAll}\" (everything you may read, your own included)"),
+    };
+
+    private static double Threshold(double? minScore) => minScore switch
+    {
+        null => new ResolutionOptions().Threshold,
+        > 0 and < 1 => minScore.Value,
+        _ => throw new DomainValidationException("minScore", "must be between 0 and 1, exclusive (e.g. 0.5)"),
+    };
+
+    private static int Size(int? limit) => limit switch
+    {
+        null => DefaultLimit,
+        >= 1 and <= MaxLimit => limit.Value,
+        _ => throw new DomainValidationException("limit", $"must be between 1 and {MaxLimit}"),
+    };
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, late and out of order).</summary>
+    private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}
+
+/// <summary>
+/// What one caller may see, as the resolver reads it, and the way back from its ids to the persons. Persons and links
+/// are put in one order (ids as strings, ordinal) whatever order the database returned them in, so an answer depends
+/// only on what the caller may read: the same on SQLite and PostgreSQL, and reproducible by a reference model.
+/// </summary>
+public sealed class FusionWorld
+{
+    public required IReadOnlyList<PersonRecord> Records { get; init; }
+
+    public required List<FusionLink> Links { get; init; }
+
+    public required Dictionary<RecordPair, Judgement> Decisions { get; init; }
+
+    public required Dictionary<string, Person> Persons { get; init; }
+
+    public required Dictionary<RecordPair, MatchJudgement> Judgements { get; init; }
+
+    public required IReadOnlySet<EntityId> Own { get; init; }
+
+    public static FusionWorld Of(FusionPersons persons, IReadOnlyList<Link> links, IReadOnlyList<MatchJudgement> judgements)
+    {
+        var byId = persons.Persons.ToDictionary(p => p.Id.ToString(), StringComparer.Ordinal);
+        var shown = judgements.ToDictionary(j => new RecordPair(j.FirstEntityId.ToString(), j.SecondEntityId.ToString()));
+        return new FusionWorld
+        {
+            Records = [.. persons.Persons.Select(ToRecord).OrderBy(r => r.Id, StringComparer.Ordinal)],
+            Links = ToLinks(links),
+            Decisions = shown.ToDictionary(kv => kv.Key, kv => kv.Value.Decision == MatchDecision.Confirmed ? Judgement.Confirmed : Judgement.Rejected),
+            Persons = byId,
+            Judgements = shown,
+            Own = persons.Own,
+        };
+    }
+
+    public FusionProposal Proposal(MatchProposal proposal) => new(
+        Persons[proposal.A], Persons[proposal.B], proposal.Score, proposal.Evidence, Judgements.GetValueOrDefault(new RecordPair(proposal.A, proposal.B)));
+
+    /// <summary>Links as the core reads them, in the one order (from, to, type, then the link's id).</summary>
+    public static List<FusionLink> ToLinks(IEnumerable<Link> links) =>
+        [.. links.OrderBy(l => l.FromEntityId.ToString(), StringComparer.Ordinal).ThenBy(l => l.ToEntityId.ToString(), StringComparer.Ordinal)
+            .ThenBy(l => l.Type).ThenBy(l => l.Id.ToString(), StringComparer.Ordinal)
+            .Select(l => new FusionLink(l.FromEntityId.ToString(), l.ToEntityId.ToString(), EntityVocabulary.LinkTypes[l.Type]))];
+
+    /// <summary>A person entity as resolution reads it: names as written, identifiers normalised and checked.</summary>
+    public static PersonRecord ToRecord(Person person) => new(
+        person.Id.ToString(),
+        person.AgencyId.ToString(),
+        [.. person.Names.Select(n => n.Text)],
+        person.DateOfBirth,
+        person.Nationalities,
+        [.. person.Identifiers.Select(i => Identifier.ParseKind(i.Kind) is { } kind ? IdentifierNormaliser.Normalise(kind, i.Value, i.Country) : null).OfType<Identifier>()],
+        person.Gender);
+}
+
+/// <summary>A proposed match between two persons the caller may read: score, evidence and the agency's judgement if any.</summary>
+public sealed record FusionProposal(Person A, Person B, double Score, IReadOnlyList<Evidence> Evidence, MatchJudgement? Judgement);
+
+/// <summary>Proposals best first (at most the limit asked) and how many there were in all.</summary>
+public sealed record FusionProposals(IReadOnlyList<FusionProposal> Items, int Total);
+
+public sealed record XrefResult(string Against, int Probes, int Targets, IReadOnlyList<FusionProposal> Hits);
+
+public readonly record struct XrefProgress(int Done, int Total);
+
+/// <summary>One person as the agency resolved them: each entity confirmed to be them, with its records and the judgement that joined it.</summary>
+public sealed record ResolvedPerson(Person Person, IReadOnlyList<ResolvedPart> Parts);
+
+public sealed record ResolvedPart(Person Person, IReadOnlyList<Record> Records, MatchJudgement? JoinedBy);

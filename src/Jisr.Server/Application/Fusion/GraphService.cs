@@ -1,0 +1,163 @@
+using Jisr.Fusion.Graph;
+using Jisr.Storage.Fusion;
+using FusionGraph = Jisr.Fusion.Graph.LinkGraph;
+
+namespace Jisr.Server.Application.Fusion;
+
+/// <summary>
+/// The link graph's analytics over what the caller may read: neighbourhood to depth k, shortest path, cells (Louvain
+/// communities), brokers (betweenness and degree) and exports (GraphML, JSON). The graph is built from the links of
+/// the records the caller may read and the entities they may read (<see cref="FusionStore"/>), so no answer can hold
+/// an entity the caller may not see, not even as a count. Each query carries a declared purpose, kept in the audit log.
+/// </summary>
+public sealed class GraphService(FusionStore store)
+{
+    public const int MaxDepth = 4;
+    public const int MaxNodes = 5_000;
+    public const int MaxBrokers = 100;
+
+    public async Task<Outcome<GraphView>> NeighbourhoodAsync(Principal caller, Guid id, int? depth, string purpose, CancellationToken cancellationToken)
+    {
+        var steps = depth ?? 2;
+        if (steps is < 1 or > MaxDepth)
+        {
+            throw new DomainValidationException("depth", $"must be between 1 and {MaxDepth}");
+        }
+
+        var graph = await LoadAsync(caller, cancellationToken);
+        var centre = id.ToString("D");
+        if (!graph.Entities.ContainsKey(centre))
+        {
+            await store.AuditReadAsync(caller, AuditActions.GraphNeighbourhood, AuditOutcomes.NotFound, purpose, null, new EntityId(id));
+            return Refusal.NotFound($"entity {id}");
+        }
+
+        var around = graph.Graph.Neighbourhood(centre, steps, MaxNodes);
+        await store.AuditReadAsync(caller, AuditActions.GraphNeighbourhood, AuditOutcomes.Success, purpose, $"depth {steps}: {around.Distances.Count} entities, {around.Edges.Count} links", new EntityId(id));
+        return graph.View(around.Distances.Keys, around.Edges, around.Distances, around.Truncated ? around.Omitted : 0);
+    }
+
+    /// <summary>A shortest chain of links between two entities the caller may read (empty when none within eight links).</summary>
+    public async Task<Outcome<GraphView>> PathAsync(Principal caller, Guid from, Guid to, string purpose, CancellationToken cancellationToken)
+    {
+        var graph = await LoadAsync(caller, cancellationToken);
+        foreach (var end in new[] { from, to })
+        {
+            if (!graph.Entities.ContainsKey(end.ToString("D")))
+            {
+                await store.AuditReadAsync(caller, AuditActions.GraphPath, AuditOutcomes.NotFound, purpose, $"{from} to {to}", new EntityId(end));
+                return Refusal.NotFound($"entity {end}");
+            }
+        }
+
+        var path = graph.Graph.ShortestPath(from.ToString("D"), to.ToString("D")) ?? [];
+        var edges = path.Zip(path.Skip(1)).Select(p => graph.Edge(p.First, p.Second)).ToList();
+        await store.AuditReadAsync(caller, AuditActions.GraphPath, AuditOutcomes.Success, purpose, $"{from} to {to}: {(path.Count == 0 ? "no path" : $"{path.Count - 1} links")}", new EntityId(from));
+        return graph.View(path, edges, path.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i), 0);
+    }
+
+    /// <summary>Proposed cells: communities (Louvain) of at least <paramref name="minSize"/> entities, largest first, with modularity.</summary>
+    public async Task<GraphCells> CellsAsync(Principal caller, int? minSize, string purpose, CancellationToken cancellationToken)
+    {
+        var size = minSize ?? 3;
+        if (size is < 2 or > 1000)
+        {
+            throw new DomainValidationException("minSize", "must be between 2 and 1000");
+        }
+
+        var graph = await LoadAsync(caller, cancellationToken);
+        var communities = Louvain.Detect(graph.Graph);
+        var groups = communities.Groups(size);
+        await store.AuditReadAsync(caller, AuditActions.GraphCells, AuditOutcomes.Success, purpose, $"{graph.Graph.NodeCount} entities: {groups.Count} cells of {size}+");
+        var of = communities.CommunityOf;
+        var inside = graph.Graph.Edges().Where(e => of[e.A] == of[e.B]).ToLookup(e => of[e.A]);
+        return new GraphCells(communities.Modularity, [.. groups.Select(g => graph.View(g, inside[of[g[0]]], null, 0))]);
+    }
+
+    /// <summary>The entities that lie most on shortest paths between others (betweenness), with their degree: brokers and couriers.</summary>
+    public async Task<IReadOnlyList<GraphBroker>> BrokersAsync(Principal caller, int? top, string purpose, CancellationToken cancellationToken)
+    {
+        var count = top ?? 10;
+        if (count is < 1 or > MaxBrokers)
+        {
+            throw new DomainValidationException("top", $"must be between 1 and {MaxBrokers}");
+        }
+
+        var graph = await LoadAsync(caller, cancellationToken);
+        var betweenness = Centrality.Betweenness(graph.Graph);
+        var brokers = betweenness.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(count)
+            .Select(kv => new GraphBroker(graph.Entities[kv.Key], Math.Round(kv.Value, 4), graph.Graph.Degree(kv.Key))).ToList();
+        await store.AuditReadAsync(caller, AuditActions.GraphBrokers, AuditOutcomes.Success, purpose, $"{graph.Graph.NodeCount} entities: top {brokers.Count}");
+        return brokers;
+    }
+
+    /// <summary>The whole graph the caller may read as GraphML (Gephi) or JSON (the web UI), with labels, types and cells.</summary>
+    public async Task<Outcome<GraphFile>> ExportAsync(Principal caller, string? format, string purpose, CancellationToken cancellationToken)
+    {
+        var kind = format?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "graphml" => "graphml",
+            "json" => "json",
+            _ => throw new DomainValidationException("format", "must be \"graphml\" (Gephi, yEd, Cytoscape) or \"json\""),
+        };
+        if (Refusal.Of(AccessPolicy.CanExportGraph(caller), "graph export") is { } refused)
+        {
+            return refused;
+        }
+
+        var graph = await LoadAsync(caller, cancellationToken);
+        var attributes = new NodeAttributes(graph.Entities.ToDictionary(kv => kv.Key, kv => kv.Value.Label), Louvain.Detect(graph.Graph).CommunityOf);
+        var output = new MemoryStream();
+        if (kind == "json")
+        {
+            GraphExport.WriteJson(graph.Graph, output, attributes);
+        }
+        else
+        {
+            await using var writer = new StreamWriter(output, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            GraphExport.WriteGraphMl(graph.Graph, writer, attributes);
+        }
+
+        await store.AuditReadAsync(caller, AuditActions.GraphExport, AuditOutcomes.Success, purpose, $"{kind}: {graph.Graph.NodeCount} entities, {graph.Graph.EdgeCount} links, {output.Length} bytes");
+        return new GraphFile(kind == "json" ? "application/json" : "application/graphml+xml", $"jisr-graph.{kind}", output.ToArray());
+    }
+
+    private async Task<ReadableGraph> LoadAsync(Principal caller, CancellationToken cancellationToken)
+    {
+        var entities = await store.ReadableEntitiesAsync(caller, cancellationToken);
+        var links = await store.ReadableLinksAsync(caller, cancellationToken);
+        var (graph, byId) = Build(entities, links);
+        return new ReadableGraph(graph, byId);
+    }
+
+    /// <summary>
+    /// The graph over <paramref name="entities"/> and the links between them, in one order whatever the database's
+    /// (see <see cref="FusionWorld"/>). A link with an end outside <paramref name="entities"/> is left out: every link
+    /// joins two entities its (readable) record mentions, so this is a second lock on that door, not the first.
+    /// </summary>
+    public static (FusionGraph Graph, Dictionary<string, Entity> Entities) Build(IEnumerable<Entity> entities, IEnumerable<Link> links)
+    {
+        var byId = entities.OrderBy(e => e.Id.ToString(), StringComparer.Ordinal).ToDictionary(e => e.Id.ToString(), StringComparer.Ordinal);
+        var visible = FusionWorld.ToLinks(links.Where(l => byId.ContainsKey(l.FromEntityId.ToString()) && byId.ContainsKey(l.ToEntityId.ToString())));
+        return (FusionGraph.Build(visible, byId.Keys), byId);
+    }
+
+    private sealed record ReadableGraph(FusionGraph Graph, Dictionary<string, Entity> Entities)
+    {
+        public GraphEdge Edge(string a, string b) => Graph.Neighbourhood(a, 1).Edges.First(e => (e.A == a && e.B == b) || (e.A == b && e.B == a));
+
+        public GraphView View(IEnumerable<string> nodes, IEnumerable<GraphEdge> edges, IReadOnlyDictionary<string, int>? distances, int omitted) =>
+            new([.. nodes.Select(n => new GraphNode(Entities[n], distances?.GetValueOrDefault(n)))], [.. edges], omitted);
+    }
+}
+
+/// <summary>Entities (each with its distance from the centre or position on the path, where that means something) and the links among them.</summary>
+public sealed record GraphView(IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Links, int Omitted);
+
+public sealed record GraphNode(Entity Entity, int? Distance);
+
+public sealed record GraphCells(double Modularity, IReadOnlyList<GraphView> Cells);
+
+public sealed record GraphBroker(Entity Entity, double Betweenness, int Degree);
+
+public sealed record GraphFile(string ContentType, string FileName, byte[] Content);

@@ -1,0 +1,110 @@
+namespace Jisr.Storage.Fusion;
+
+/// <summary>
+/// What entity resolution, cross-reference and the link graph's analytics work on, read for one caller: the persons
+/// and entities they may read (<see cref="ReadableSets"/>), the links of the records they may read, and their agency's
+/// judgements on pairs they may see both sides of. Nothing else is fetched, so nothing the caller may not see can
+/// reach a proposal, a hit, a path or a cell. Judgements are written here with their audit entry in one transaction.
+/// </summary>
+public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider time)
+{
+    /// <summary>
+    /// The persons the caller may read, and which of them their agency asserted itself (mentioned by a readable record
+    /// the agency originated, as against one only in copies partners released to it).
+    /// </summary>
+    public async Task<FusionPersons> ReadablePersonsAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var persons = await db.ReadableEntities(principal, time).OfType<Person>().OrderBy(p => p.Id).ToListAsync(cancellationToken);
+        var ownRecords = db.ReadableRecords(principal, time).Where(r => r.OriginatorAgencyId == principal.AgencyId);
+        var own = await db.Mentions.AsNoTracking()
+            .Where(m => ownRecords.Any(r => r.Id == m.RecordId))
+            .Select(m => m.EntityId).Distinct().ToListAsync(cancellationToken);
+        return new FusionPersons(persons, own.ToHashSet());
+    }
+
+    /// <summary>The entities among <paramref name="ids"/> the caller may read (unknown and hidden ids are simply absent).</summary>
+    public async Task<Dictionary<EntityId, Entity>> ReadableEntitiesByIdAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? [] : await db.ReadableEntities(principal, time).Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+
+    /// <summary>Every entity the caller may read (graph nodes and their labels).</summary>
+    public Task<List<Entity>> ReadableEntitiesAsync(Principal principal, CancellationToken cancellationToken) =>
+        db.ReadableEntities(principal, time).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+
+    /// <summary>The links asserted by records the caller may read (both ends are then readable: a link joins entities its record mentions).</summary>
+    public Task<List<Link>> ReadableLinksAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var readable = db.ReadableRecords(principal, time);
+        return db.Links.AsNoTracking().Where(l => readable.Any(r => r.Id == l.RecordId)).OrderBy(l => l.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The ids of the records the caller may read that mention each of <paramref name="entityIds"/>, newest first.</summary>
+    public async Task<Dictionary<EntityId, List<Record>>> ReadableRecordsMentioningAsync(Principal principal, IReadOnlyCollection<EntityId> entityIds, CancellationToken cancellationToken)
+    {
+        var readable = db.ReadableRecords(principal, time);
+        var rows = await db.Mentions.AsNoTracking()
+            .Where(m => entityIds.Contains(m.EntityId))
+            .Join(readable, m => m.RecordId, r => r.Id, (m, r) => new { m.EntityId, Record = r })
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(x => x.EntityId).ToDictionary(g => g.Key, g => g.Select(x => x.Record).OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).ToList());
+    }
+
+    /// <summary>The judgements the caller is shown: their agency's, on pairs whose two persons they may read (<see cref="AccessPolicy.JudgementShownRule"/>).</summary>
+    public Task<List<MatchJudgement>> ShownJudgementsAsync(Principal principal, CancellationToken cancellationToken) =>
+        db.MatchJudgements.AsNoTracking()
+            .Where(AccessPolicy.ShownJudgements(principal, db.ReadableEntities(principal, time)))
+            .OrderBy(j => j.JudgedAt).ThenBy(j => j.Id)
+            .ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Stores the caller's decision on the pair (the caller checked <see cref="AccessPolicy.CanJudgeMatch"/>): a new
+    /// judgement, or a new decision on their agency's judgement of that pair, with its audit entry in one transaction.
+    /// With <paramref name="expectedVersion"/> the change applies only to the judgement the analyst saw; two analysts
+    /// judging one pair at once: the second gets a conflict (409) and the audit log keeps both attempts' outcome.
+    /// </summary>
+    public async Task<MatchJudgement> JudgeAsync(
+        Principal principal, EntityId a, EntityId b, MatchDecision decision, string? note, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var now = time.GetUtcNow();
+        var (first, second) = MatchJudgement.Order(a, b);
+        var judgement = await db.MatchJudgements.FirstOrDefaultAsync(
+            j => j.AgencyId == principal.AgencyId && j.FirstEntityId == first && j.SecondEntityId == second, cancellationToken);
+        if (expectedVersion is { } expected && (judgement?.Version ?? 0) != expected)
+        {
+            throw new DomainStateException(judgement is null
+                ? $"this pair has no judgement yet (version 0), not version {expected}: reload it and decide again"
+                : $"this pair was judged again since you looked ({judgement.Decision.ToString().ToLowerInvariant()}, version {judgement.Version}, at {judgement.JudgedAt:u}): reload it and decide again");
+        }
+
+        if (judgement is null)
+        {
+            judgement = MatchJudgement.Create(principal.AgencyId, a, b, decision, principal.UserId, note, now);
+            db.MatchJudgements.Add(judgement);
+        }
+        else
+        {
+            judgement.Decide(decision, principal.UserId, note, now);
+        }
+
+        var detail = $"{first} {second} {decision.ToString().ToLowerInvariant()} (version {judgement.Version})";
+        try
+        {
+            await audit.SaveWithAuditAsync(db, CallerEvents.For(principal, AuditActions.FusionJudge, null, AuditOutcomes.Success, detail: detail, targetType: AuditTargets.MatchJudgement, targetId: judgement.Id.ToString("D")), cancellationToken);
+        }
+        catch (DbUpdateException exception) when (StorageErrors.IsUniqueViolation(exception, "MatchJudgements"))
+        {
+            db.ChangeTracker.Clear();
+            throw new DomainStateException("another analyst judged this pair at the same moment: reload it and decide again");
+        }
+
+        return judgement;
+    }
+
+    /// <summary>Appends the audit entry of a fusion or graph read (group-committed, like every read).</summary>
+    public Task AuditReadAsync(Principal principal, string action, string outcome, string? purpose, string? detail, EntityId? about = null) =>
+        audit.AppendAsync(CallerEvents.For(principal, action, null, outcome, purpose, detail, about is null ? null : AuditTargets.Entity, about?.ToString()));
+}
+
+/// <summary>The persons a caller may read, and the ids of those their own agency asserted.</summary>
+public sealed record FusionPersons(IReadOnlyList<Person> Persons, IReadOnlySet<EntityId> Own);
