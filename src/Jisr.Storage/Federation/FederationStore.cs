@@ -5,7 +5,7 @@ namespace Jisr.Storage.Federation;
 /// caller's own audited save, so it is written in the same transaction as the change that causes it; what is
 /// received is applied, recorded in the inbox and audited in one transaction too.
 /// </summary>
-public sealed class FederationStore(JisrDbContext db, AuditLog audit, NodeIdentity identity, TimeProvider time)
+public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, NodeIdentity identity, TimeProvider time)
 {
     /// <summary>The shortest and longest waits between delivery attempts (doubling in between).</summary>
     public static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
