@@ -62,15 +62,16 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             return new ReceiveResult(StatusCodes.Status200OK, again, null);
         }
 
-        switch (EnvelopeCheck.Order(envelope.Sequence, peer.LastSequenceIn, before is not null))
+        var lastIn = await store.LastSequenceInAsync(peer.Id, cancellationToken);
+        switch (EnvelopeCheck.Order(envelope.Sequence, lastIn, before is not null))
         {
             case SequenceVerdict.Replay:
             case SequenceVerdict.Duplicate:
                 return await RefuseAsync(key, envelope, sender, StatusCodes.Status409Conflict,
-                    $"sequence {envelope.Sequence} was used already (this node has applied up to {peer.LastSequenceIn}): a replay");
+                    $"sequence {envelope.Sequence} was used already (this node has applied up to {lastIn}): a replay");
             case SequenceVerdict.Gap:
                 return await RefuseAsync(key, envelope, sender, StatusCodes.Status409Conflict,
-                    $"out of order: this node expects sequence {peer.LastSequenceIn + 1} from this peer, not {envelope.Sequence}");
+                    $"out of order: this node expects sequence {lastIn + 1} from this peer, not {envelope.Sequence}");
             case SequenceVerdict.Next:
                 break;
         }

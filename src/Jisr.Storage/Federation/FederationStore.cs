@@ -282,14 +282,21 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         await db.Agencies.AnyAsync(a => a.Id == id, cancellationToken) && !await db.Set<RemoteAgency>().AnyAsync(r => r.AgencyId == id, cancellationToken);
 
     /// <summary>
-    /// Records an applied message in the inbox with the acknowledgement signed for it, moves the peer's sequence on, and
-    /// commits it with whatever the message changed (staged on this context) and the audit events, in one transaction.
+    /// The sequence of the last message from <paramref name="peerId"/> taken here (applied or rejected): the inbox's
+    /// highest, unique per peer, so two processes can never both take the same sequence, and receiving never writes the
+    /// peer row that senders update (they would conflict on its concurrency token).
+    /// </summary>
+    public async Task<long> LastSequenceInAsync(Guid peerId, CancellationToken cancellationToken) =>
+        await db.Set<InboxMessage>().Where(m => m.PeerId == peerId).MaxAsync(m => (long?)m.Sequence, cancellationToken) ?? 0;
+
+    /// <summary>
+    /// Records an applied message in the inbox with the acknowledgement signed for it (which moves the peer's sequence
+    /// on) and commits it with whatever the message changed (staged on this context) and the audit events, in one transaction.
     /// </summary>
     public Task SaveReceivedAsync(FederationPeer peer, InboxMessage received, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(received);
-        peer.LastSequenceIn = received.Sequence;
         received.PeerId = peer.Id;
         received.ReceivedAt = time.GetUtcNow();
         db.Add(received);
