@@ -24,7 +24,10 @@ public static class FederationMessageTypes
     /// <summary><see cref="NoticeStateMessage"/>: a notice issued, updated, withheld again or cancelled by an agency of the sender.</summary>
     public const string NoticeState = "notice.state";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState };
+    /// <summary><see cref="KeyRotationMessage"/>: the sender's new key, announced under its old one; later messages come under the new one.</summary>
+    public const string KeyRotate = "node.key-rotate";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate };
 }
 
 /// <summary>The terms of an agreement, the same on both nodes (same id); names as in the API (threat domains, markings).</summary>

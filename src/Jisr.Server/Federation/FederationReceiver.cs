@@ -43,6 +43,13 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
         var now = time.GetUtcNow();
         var sender = $"node:{FederationStore.ShortId(envelope.Sender)}";
         var peer = await store.FindPeerByFingerprintAsync(envelope.Sender, cancellationToken);
+        if (peer is null && await store.FindReceivedAsync(envelope.Id, cancellationToken) is { } taken && taken.PayloadDigest == envelope.PayloadDigest && taken.Sequence == envelope.Sequence)
+        {
+            // Sent again under a key the peer has since rotated (its acknowledgement was lost): the same message, taken before.
+            await store.AuditAsync(ReceivedEvent(envelope, sender, AuditOutcomes.Duplicate, "acknowledged again (sent under the peer's previous key)"));
+            return new ReceiveResult(StatusCodes.Status200OK, FederationAck.Create(key.Key, envelope, FederationAck.Duplicate, "received before: nothing changed", now), null);
+        }
+
         if (peer is null || peer.Status != PeerStatuses.Active)
         {
             return await RefuseAsync(key, envelope, sender, StatusCodes.Status403Forbidden,
@@ -204,6 +211,9 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
 
                 return [ConsentEvent(decided.Granted ? AuditActions.ConsentGrant : AuditActions.ConsentRefuse, sender, consent.RequesterAgencyId, consent)];
             }
+
+            case FederationMessageTypes.KeyRotate:
+                return await ReceiveKeyRotationAsync(envelope, sender, cancellationToken);
 
             case FederationMessageTypes.NoticeState:
                 return await ReceiveNoticeAsync(FederationJson.Read<NoticeStateMessage>(envelope.Payload), sender, peerAgencies, now, cancellationToken);
