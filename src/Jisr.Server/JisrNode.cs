@@ -67,6 +67,7 @@ public static class JisrNode
         services.AddSingleton<Federation.OutboxSignal>();
         services.AddSingleton<Federation.ReceiveGate>();
         services.AddScoped<Federation.FederationOutbox>();
+        services.AddScoped<Federation.NoticeFederation>();
         services.AddScoped<Federation.FederationReceiver>();
         services.AddScoped<Federation.FederationService>();
         services.AddHostedService<Federation.OutboxDelivery>();

@@ -72,6 +72,9 @@ public sealed class TestNode : IAsyncDisposable
         return node;
     }
 
+    /// <summary>What a federated node was started with (its database, key and audit key files), for work done while it is stopped.</summary>
+    public NodeOptions? Options => _options;
+
     /// <summary>Stops the node (as a crash or maintenance would, in-flight work cancelled); <see cref="StartAgainAsync"/> brings it back.</summary>
     public async Task StopAsync()
     {

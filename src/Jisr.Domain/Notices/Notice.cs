@@ -155,6 +155,57 @@ public sealed class Notice
         return notice;
     }
 
+    /// <summary>
+    /// The copy of a notice issued by an agency of a peer node to agencies of this node: same id, issuer, colour and
+    /// author; its subject is the person or event as received, kept here. Its state follows <see cref="ApplyReceived"/>.
+    /// </summary>
+    public static Notice Received(
+        NoticeId id, AgencyId issuerAgencyId, UserId authorUserId, NoticeColor color, EntityId subjectEntityId, IReadOnlyCollection<AgencyId> recipientAgencyIds, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(recipientAgencyIds);
+        Guard.That(recipientAgencyIds.Count > 0, "recipientAgencyIds", "a received notice names at least one recipient agency of this node");
+        Guard.That(!recipientAgencyIds.Contains(issuerAgencyId), "recipientAgencyIds", "the issuing agency is not a recipient of its own notice");
+        var notice = new Notice
+        {
+            Id = id,
+            IssuerAgencyId = issuerAgencyId,
+            AuthorUserId = authorUserId,
+            Color = Colors.Require(color, "color"),
+            SubjectEntityId = subjectEntityId,
+            CreatedAt = Instants.Normalize(createdAt),
+            UpdatedAt = Instants.Normalize(createdAt),
+            Status = NoticeStatus.Issued,
+        };
+        notice._recipients = [.. recipientAgencyIds.Distinct().Select(a => new NoticeRecipient(notice.Id, a))];
+        return notice;
+    }
+
+    /// <summary>
+    /// The state the issuing node sent: issued with its (screened) text, cancelled with the reason, or withheld
+    /// (held, refused or withdrawn on the issuer's node: hidden here, its new text never sent, so the last issued text
+    /// stays). A cancelled notice is final here as there; the screening flags stay on the issuer's node.
+    /// </summary>
+    public void ApplyReceived(NoticeStatus status, string? title, string? summary, string? offence, ThreatDomain threatDomain, string? reason, DateTimeOffset updatedAt)
+    {
+        if (Status is NoticeStatus.Cancelled or NoticeStatus.Refused or NoticeStatus.Withdrawn)
+        {
+            throw new DomainStateException($"a {Statuses[Status]} notice cannot change");
+        }
+
+        if (status == NoticeStatus.Issued)
+        {
+            Guard.That(Enum.IsDefined(threatDomain), "threatDomain", "is not a known threat domain");
+            Title = Guard.Text(title, "title", Record.MaxTitleLength);
+            Summary = Guard.Text(summary, "summary", MaxTextLength);
+            Offence = Guard.Text(offence, "offence", 300);
+            ThreatDomain = threatDomain;
+        }
+
+        Status = status;
+        DecisionReason = reason is null ? null : Guard.Text(reason, "reason", 1000);
+        UpdatedAt = Instants.Normalize(updatedAt);
+    }
+
     /// <summary>Changes the text; the neutrality screen runs again, so an update can send an issued notice back to review.</summary>
     public void Update(string? title, string? summary, string? offence, ThreatDomain threatDomain, IReadOnlyList<string> screeningFlags, DateTimeOffset now)
     {

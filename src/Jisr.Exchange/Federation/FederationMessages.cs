@@ -21,7 +21,13 @@ public static class FederationMessageTypes
     /// <summary><see cref="ConsentDecisionMessage"/>: the originator's reviewers granted or refused it.</summary>
     public const string ConsentDecision = "consent.decision";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision };
+    /// <summary><see cref="NoticeStateMessage"/>: a notice issued, updated, withheld again or cancelled by an agency of the sender.</summary>
+    public const string NoticeState = "notice.state";
+
+    /// <summary><see cref="KeyRotationMessage"/>: the sender's new key, announced under its old one; later messages come under the new one.</summary>
+    public const string KeyRotate = "node.key-rotate";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate };
 }
 
 /// <summary>The terms of an agreement, the same on both nodes (same id); names as in the API (threat domains, markings).</summary>
@@ -74,3 +80,27 @@ public sealed record ConsentDecisionMessage(Guid ConsentId, bool Granted, Guid B
 public sealed record NodeDescription(string Fingerprint, string PublicKey, IReadOnlyList<NodeAgency> Agencies);
 
 public sealed record NodeAgency(Guid Id, string Code, string Name, string Country);
+
+/// <summary>
+/// A notice as its recipients on the receiving node may see it, sent each time that changes: issued (or updated while
+/// issued), cancelled, or withheld again because an update sent it back to the neutrality screen. A withheld notice's
+/// text never travels: <paramref name="Title"/>, <paramref name="Summary"/>, <paramref name="Offence"/> and
+/// <paramref name="Subject"/> are null, and the receiver only hides what it holds. <paramref name="RecipientAgencyIds"/>
+/// names the recipients hosted by the receiving node only (which other agencies got it is not theirs to know);
+/// <paramref name="Subject"/> is the person or event as Jisr's extension describes an entity (type and every field).
+/// </summary>
+public sealed record NoticeStateMessage(
+    Guid NoticeId,
+    Guid IssuerAgencyId,
+    Guid AuthorUserId,
+    string Color,
+    string ThreatDomain,
+    string Status,
+    IReadOnlyList<Guid> RecipientAgencyIds,
+    System.Text.Json.Nodes.JsonObject? Subject,
+    string? Title,
+    string? Summary,
+    string? Offence,
+    string? DecisionReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);

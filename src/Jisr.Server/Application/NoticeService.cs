@@ -7,7 +7,7 @@ namespace Jisr.Server.Application;
 /// the neutrality screen; a flagged one is held until the issuer's legal reviewer clears or refuses it. Recipients
 /// see a notice once issued, and see its cancellation.
 /// </summary>
-public sealed class NoticeService(NoticeStore store, EntityStore entities, AgreementStore agreements, AccountService accounts, TimeProvider time)
+public sealed class NoticeService(NoticeStore store, EntityStore entities, AgreementStore agreements, AccountService accounts, Federation.NoticeFederation federation, TimeProvider time)
 {
     public Task<List<Notice>> ListAsync(Principal caller, CancellationToken cancellationToken) => store.ListAsync(caller, cancellationToken);
 
@@ -49,7 +49,10 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
         var notice = Notice.Create(
             caller.AgencyId, caller.UserId, color, subjectId, request.Title, request.Summary, request.Offence, domain, recipientIds,
             NeutralityScreen.Screen(domain, request.Offence, request.Title, request.Summary), now);
-        await store.AddAsync(caller, notice, cancellationToken);
+        // Recipients hosted by peer nodes get it as a message committed with it (unless the screen holds it).
+        var sent = await federation.StageAsync(caller, notice, null, cancellationToken);
+        await store.AddAsync(caller, notice, sent, cancellationToken);
+        Notify(sent);
         return notice;
     }
 
@@ -62,19 +65,23 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
         ArgumentNullException.ThrowIfNull(request);
         var now = time.GetUtcNow();
         var inForce = await agreements.InForceAsync(caller, AccessPolicy.Today(now), cancellationToken);
+        var found = await store.FindAsync(caller, new NoticeId(id), cancellationToken);
+        var before = found?.Status;
         return await Change.ApplyAsync(
-            await store.FindAsync(caller, new NoticeId(id), cancellationToken),
+            found,
             $"notice {id}",
             n => AccessPolicy.CanChangeNotice(caller, n, NoticeChange.Update),
             n => Update(n, request, inForce, caller, now),
-            n => store.SaveAsync(caller, n, AuditActions.NoticeUpdate, cancellationToken));
+            async n => Notify(await SaveAsync(caller, n, AuditActions.NoticeUpdate, before, cancellationToken)));
     }
 
     public async Task<Outcome<Notice>> ChangeStatusAsync(Principal caller, Guid id, NoticeChange change, string? reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var found = await store.FindAsync(caller, new NoticeId(id), cancellationToken);
+        var before = found?.Status;
         return await Change.ApplyAsync(
-            await store.FindAsync(caller, new NoticeId(id), cancellationToken),
+            found,
             $"notice {id}",
             n => AccessPolicy.CanChangeNotice(caller, n, change),
             n =>
@@ -87,12 +94,28 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
                     case NoticeChange.Update: throw new ArgumentOutOfRangeException(nameof(change), change, "an update carries a whole notice: use UpdateAsync");
                 }
             },
-            n => store.SaveAsync(caller, n, change switch
+            async n => Notify(await SaveAsync(caller, n, change switch
             {
                 NoticeChange.Cancel => AuditActions.NoticeCancel,
                 NoticeChange.Clear => AuditActions.NoticeClear,
                 _ => AuditActions.NoticeRefuse,
-            }, cancellationToken));
+            }, before, cancellationToken)));
+    }
+
+    /// <summary>Saves a change with the messages that tell recipients on peer nodes (staged in the same transaction).</summary>
+    private async Task<List<AuditEvent>> SaveAsync(Principal caller, Notice notice, string action, NoticeStatus? before, CancellationToken cancellationToken)
+    {
+        var sent = await federation.StageAsync(caller, notice, before, cancellationToken);
+        await store.SaveAsync(caller, notice, action, sent, cancellationToken);
+        return sent;
+    }
+
+    private void Notify(List<AuditEvent> sent)
+    {
+        if (sent.Count > 0)
+        {
+            federation.Notify();
+        }
     }
 
     /// <summary>The subject: a person or an event the caller may read and that their agency describes itself (the partner-entity rule).</summary>

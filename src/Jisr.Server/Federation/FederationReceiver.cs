@@ -6,7 +6,7 @@ namespace Jisr.Server.Federation;
 /// its effect, its inbox row and its audit entries commit in one transaction; a duplicate changes nothing and is
 /// acknowledged again; every refusal is audited.
 /// </summary>
-public sealed class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate)
+public sealed partial class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate)
 {
     public async Task<ReceiveResult> ReceiveAsync(string body, CancellationToken cancellationToken)
     {
@@ -43,6 +43,13 @@ public sealed class FederationReceiver(FederationStore store, NodeIdentity ident
         var now = time.GetUtcNow();
         var sender = $"node:{FederationStore.ShortId(envelope.Sender)}";
         var peer = await store.FindPeerByFingerprintAsync(envelope.Sender, cancellationToken);
+        if (peer is null && await store.FindReceivedAsync(envelope.Id, cancellationToken) is { } taken && taken.PayloadDigest == envelope.PayloadDigest && taken.Sequence == envelope.Sequence)
+        {
+            // Sent again under a key the peer has since rotated (its acknowledgement was lost): the same message, taken before.
+            await store.AuditAsync(ReceivedEvent(envelope, sender, AuditOutcomes.Duplicate, "acknowledged again (sent under the peer's previous key)"));
+            return new ReceiveResult(StatusCodes.Status200OK, FederationAck.Create(key.Key, envelope, FederationAck.Duplicate, "received before: nothing changed", now), null);
+        }
+
         if (peer is null || peer.Status != PeerStatuses.Active)
         {
             return await RefuseAsync(key, envelope, sender, StatusCodes.Status403Forbidden,
@@ -62,15 +69,16 @@ public sealed class FederationReceiver(FederationStore store, NodeIdentity ident
             return new ReceiveResult(StatusCodes.Status200OK, again, null);
         }
 
-        switch (EnvelopeCheck.Order(envelope.Sequence, peer.LastSequenceIn, before is not null))
+        var lastIn = await store.LastSequenceInAsync(peer.Id, cancellationToken);
+        switch (EnvelopeCheck.Order(envelope.Sequence, lastIn, before is not null))
         {
             case SequenceVerdict.Replay:
             case SequenceVerdict.Duplicate:
                 return await RefuseAsync(key, envelope, sender, StatusCodes.Status409Conflict,
-                    $"sequence {envelope.Sequence} was used already (this node has applied up to {peer.LastSequenceIn}): a replay");
+                    $"sequence {envelope.Sequence} was used already (this node has applied up to {lastIn}): a replay");
             case SequenceVerdict.Gap:
                 return await RefuseAsync(key, envelope, sender, StatusCodes.Status409Conflict,
-                    $"out of order: this node expects sequence {peer.LastSequenceIn + 1} from this peer, not {envelope.Sequence}");
+                    $"out of order: this node expects sequence {lastIn + 1} from this peer, not {envelope.Sequence}");
             case SequenceVerdict.Next:
                 break;
         }
@@ -203,6 +211,12 @@ public sealed class FederationReceiver(FederationStore store, NodeIdentity ident
 
                 return [ConsentEvent(decided.Granted ? AuditActions.ConsentGrant : AuditActions.ConsentRefuse, sender, consent.RequesterAgencyId, consent)];
             }
+
+            case FederationMessageTypes.KeyRotate:
+                return await ReceiveKeyRotationAsync(envelope, sender, cancellationToken);
+
+            case FederationMessageTypes.NoticeState:
+                return await ReceiveNoticeAsync(FederationJson.Read<NoticeStateMessage>(envelope.Payload), sender, peerAgencies, now, cancellationToken);
 
             default:
                 throw new PeerRefusal($"this node does not know the message type '{envelope.Type}'");

@@ -99,7 +99,7 @@ public sealed class FederationService(FederationStore store, PeerChannel channel
     private async Task<PeerResponse> ToResponseAsync(FederationPeer peer, CancellationToken cancellationToken)
     {
         var agencies = await store.AgencyCodesOfPeerAsync(peer.Id, cancellationToken);
-        return new PeerResponse(peer.Id, FederationStore.ShortId(peer.Fingerprint), peer.Url, peer.Fingerprint, peer.Status, agencies, peer.AddedAt, peer.RevokedAt, peer.LastSequenceOut, peer.LastSequenceIn);
+        return new PeerResponse(peer.Id, FederationStore.ShortId(peer.Fingerprint), peer.Url, peer.Fingerprint, peer.Status, agencies, peer.AddedAt, peer.RevokedAt, peer.LastSequenceOut, await store.LastSequenceInAsync(peer.Id, cancellationToken));
     }
 
     private static AuditEvent Actor(Principal caller) => new("", caller.UserId, caller.UserName, caller.AgencyId);

@@ -83,6 +83,8 @@ public static class AuditActions
     public const string NodeInit = "federation.node.init";
     public const string PeerAdd = "federation.peer.add";
     public const string PeerRevoke = "federation.peer.revoke";
+    public const string PeerKeyRotate = "federation.peer.key-rotate";
+    public const string NodeKeyRotate = "federation.node.key-rotate";
     public const string PeerList = "federation.peer.list";
     public const string FederationMessageList = "federation.message.list";
 

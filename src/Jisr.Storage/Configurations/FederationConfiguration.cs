@@ -15,8 +15,9 @@ internal sealed class FederationPeerConfiguration : IEntityTypeConfiguration<Fed
         builder.HasIndex(p => p.Fingerprint).IsUnique();
 
         // Two writers staging messages to one peer at once: one wins, the other retries, never two messages with one sequence.
+        // What is received from the peer never writes this row (the inbox holds the sequence applied, unique per peer),
+        // so receiving never conflicts with sending.
         builder.Property(p => p.LastSequenceOut).IsConcurrencyToken();
-        builder.Property(p => p.LastSequenceIn).IsConcurrencyToken();
     }
 }
 

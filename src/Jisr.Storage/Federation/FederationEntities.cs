@@ -44,8 +44,6 @@ public sealed class FederationPeer
     /// <summary>The sequence of the last message written to this peer's outbox.</summary>
     public long LastSequenceOut { get; set; }
 
-    /// <summary>The sequence of the last message from this peer applied here.</summary>
-    public long LastSequenceIn { get; set; }
 }
 
 /// <summary>An agency hosted by a peer node: its <see cref="Domain.Agencies.Agency"/> row here has the id it has there.</summary>

@@ -5,7 +5,7 @@ namespace Jisr.Storage.Federation;
 /// caller's own audited save, so it is written in the same transaction as the change that causes it; what is
 /// received is applied, recorded in the inbox and audited in one transaction too.
 /// </summary>
-public sealed class FederationStore(JisrDbContext db, AuditLog audit, NodeIdentity identity, TimeProvider time)
+public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, NodeIdentity identity, TimeProvider time)
 {
     /// <summary>The shortest and longest waits between delivery attempts (doubling in between).</summary>
     public static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
@@ -282,14 +282,21 @@ public sealed class FederationStore(JisrDbContext db, AuditLog audit, NodeIdenti
         await db.Agencies.AnyAsync(a => a.Id == id, cancellationToken) && !await db.Set<RemoteAgency>().AnyAsync(r => r.AgencyId == id, cancellationToken);
 
     /// <summary>
-    /// Records an applied message in the inbox with the acknowledgement signed for it, moves the peer's sequence on, and
-    /// commits it with whatever the message changed (staged on this context) and the audit events, in one transaction.
+    /// The sequence of the last message from <paramref name="peerId"/> taken here (applied or rejected): the inbox's
+    /// highest, unique per peer, so two processes can never both take the same sequence, and receiving never writes the
+    /// peer row that senders update (they would conflict on its concurrency token).
+    /// </summary>
+    public async Task<long> LastSequenceInAsync(Guid peerId, CancellationToken cancellationToken) =>
+        await db.Set<InboxMessage>().Where(m => m.PeerId == peerId).MaxAsync(m => (long?)m.Sequence, cancellationToken) ?? 0;
+
+    /// <summary>
+    /// Records an applied message in the inbox with the acknowledgement signed for it (which moves the peer's sequence
+    /// on) and commits it with whatever the message changed (staged on this context) and the audit events, in one transaction.
     /// </summary>
     public Task SaveReceivedAsync(FederationPeer peer, InboxMessage received, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(peer);
         ArgumentNullException.ThrowIfNull(received);
-        peer.LastSequenceIn = received.Sequence;
         received.PeerId = peer.Id;
         received.ReceivedAt = time.GetUtcNow();
         db.Add(received);

@@ -55,6 +55,30 @@ public sealed class NodeKey : IDisposable
         return new NodeKey(key, path);
     }
 
+    /// <summary>
+    /// A new key for a rotation, written beside the current one (<c>PATH.next</c>, 0600, the same passphrase) until
+    /// <see cref="Promote"/> puts it in place. Refused while a <c>.next</c> file is there: an earlier rotation did not finish.
+    /// </summary>
+    public static NodeKey CreateNext(string path, string passphrase)
+    {
+        var next = System.IO.Path.GetFullPath(path) + ".next";
+        if (File.Exists(next))
+        {
+            throw new DomainStateException($"{next} exists: an earlier key rotation was interrupted after its new key was made. If the node's messages announce it (federation.node.key-rotate in the audit log), move it over {path}; else delete it");
+        }
+
+        return LoadOrCreate(next, passphrase);
+    }
+
+    /// <summary>Puts <paramref name="next"/> in place of <paramref name="current"/>'s file; the old key is kept beside it as <c>PATH.retired-NODEID</c>.</summary>
+    public static void Promote(NodeKey current, NodeKey next)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(next);
+        File.Move(current.Path, $"{current.Path}.retired-{current.Fingerprint[..16]}");
+        File.Move(next.Path, current.Path);
+    }
+
     public void Dispose() => Key.Dispose();
 }
 

@@ -24,14 +24,19 @@ public sealed class NoticeStore(JisrDbContext db, AuditLog audit, TimeProvider t
     public Task<Notice?> FindAsync(Principal principal, NoticeId id, CancellationToken cancellationToken) =>
         Visible(principal).FirstOrDefaultAsync(n => n.Id == id, cancellationToken);
 
-    public async Task AddAsync(Principal principal, Notice notice, CancellationToken cancellationToken)
+    public Task AddAsync(Principal principal, Notice notice, CancellationToken cancellationToken) => AddAsync(principal, notice, [], cancellationToken);
+
+    /// <summary>Adds the notice, committed with <paramref name="alsoAudited"/> (messages to peer nodes staged on this context).</summary>
+    public async Task AddAsync(Principal principal, Notice notice, IReadOnlyList<AuditEvent> alsoAudited, CancellationToken cancellationToken)
     {
         db.Notices.Add(notice);
-        await audit.SaveWithAuditAsync(db, Event(principal, AuditActions.NoticeCreate, notice), cancellationToken);
+        await audit.SaveWithAuditAsync(db, [Event(principal, AuditActions.NoticeCreate, notice), .. alsoAudited], cancellationToken);
     }
 
-    public Task SaveAsync(Principal principal, Notice notice, string action, CancellationToken cancellationToken) =>
-        audit.SaveWithAuditAsync(db, Event(principal, action, notice), cancellationToken);
+    public Task SaveAsync(Principal principal, Notice notice, string action, CancellationToken cancellationToken) => SaveAsync(principal, notice, action, [], cancellationToken);
+
+    public Task SaveAsync(Principal principal, Notice notice, string action, IReadOnlyList<AuditEvent> alsoAudited, CancellationToken cancellationToken) =>
+        audit.SaveWithAuditAsync(db, [Event(principal, action, notice), .. alsoAudited], cancellationToken);
 
     private IQueryable<Notice> Visible(Principal principal) =>
         db.Notices.Include(n => n.Recipients).Where(AccessPolicy.VisibleNotices(principal, time.GetUtcNow(), db.Agreements));

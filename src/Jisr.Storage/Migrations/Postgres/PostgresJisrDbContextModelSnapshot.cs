@@ -1101,10 +1101,6 @@ namespace Jisr.Storage.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long>("LastSequenceIn")
-                        .IsConcurrencyToken()
-                        .HasColumnType("bigint");
-
                     b.Property<long>("LastSequenceOut")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");

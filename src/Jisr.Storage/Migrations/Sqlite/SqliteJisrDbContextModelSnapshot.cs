@@ -1082,10 +1082,6 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("LastSequenceIn")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("LastSequenceOut")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
