@@ -56,6 +56,7 @@ switch (args.FirstOrDefault())
         return 0;
     case "hitfilter":
         Jisr.Bench.Exchange.HitFilterBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+        Jisr.Bench.Exchange.HitFilterBench.RunDistinct(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
         return 0;
     case "listsearch":
         await Jisr.Bench.Records.ListSearchProbe.RunAsync(args[1..]);

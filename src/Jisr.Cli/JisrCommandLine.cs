@@ -28,6 +28,7 @@ public static class JisrCommandLine
             NodeCommand.Create(),
             PeerCommand.Create(),
             FederationCommand.Create(),
+            HitCommand.Create(),
         };
 
         var parsed = root.Parse(args);

@@ -64,6 +64,7 @@ public static class JisrNode
         services.AddScoped<Federation.FederationReceiver>();
         services.AddScoped<Federation.FederationService>();
         services.AddHostedService<Federation.OutboxDelivery>();
+        HitCheck.HitCheckServices.AddHitCheck(services, options.HitFilters);
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
         services.AddSingleton<TokenCache>();
@@ -173,6 +174,7 @@ public static class JisrNode
         api.MapDeclassificationEndpoints();
         api.MapAccountEndpoints();
         api.MapFederationEndpoints();
+        api.MapHitCheckEndpoints();
         app.MapTaxiiEndpoints();
         app.MapFederationPeerEndpoints();
         app.MapJisrWeb();

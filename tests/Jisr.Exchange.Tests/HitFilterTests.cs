@@ -145,9 +145,11 @@ public sealed class HitFilterTests
         var ab = a.DeriveRawSecretAgreement(b.PublicKey);
         var ba = b.DeriveRawSecretAgreement(a.PublicKey);
 
-        Assert.Equal(HitKey.Derive(ab, Agreement, 3).Check, HitKey.Derive(ba, Agreement, 3).Check);
-        Assert.NotEqual(HitKey.Derive(ab, Agreement, 3).Check, HitKey.Derive(ab, Agreement, 4).Check);
-        Assert.NotEqual(HitKey.Derive(ab, Agreement, 3).Check, HitKey.Derive(ab, Guid.NewGuid(), 3).Check);
+        byte[] salt = [1, 2, 3, 4];
+        Assert.Equal(HitKey.Derive(ab, Agreement, 3, salt).Check, HitKey.Derive(ba, Agreement, 3, salt).Check);
+        Assert.NotEqual(HitKey.Derive(ab, Agreement, 3, salt).Check, HitKey.Derive(ab, Agreement, 4, salt).Check);
+        Assert.NotEqual(HitKey.Derive(ab, Agreement, 3, salt).Check, HitKey.Derive(ab, Guid.NewGuid(), 3, salt).Check);
+        Assert.NotEqual(HitKey.Derive(ab, Agreement, 3, salt).Check, HitKey.Derive(ab, Agreement, 3, [1, 2, 3, 5]).Check);
     }
 
     [Fact]

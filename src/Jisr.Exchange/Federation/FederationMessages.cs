@@ -21,7 +21,10 @@ public static class FederationMessageTypes
     /// <summary><see cref="ConsentDecisionMessage"/>: the originator's reviewers granted or refused it.</summary>
     public const string ConsentDecision = "consent.decision";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision };
+    /// <summary><see cref="HitCheck.HitFilterMessage"/>: the owner agency's hit/no-hit filter for one agreement.</summary>
+    public const string HitFilterPublish = HitCheck.HitFilterMessage.Type;
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, HitFilterPublish };
 }
 
 /// <summary>The terms of an agreement, the same on both nodes (same id); names as in the API (threat domains, markings).</summary>

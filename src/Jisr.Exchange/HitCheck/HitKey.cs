@@ -34,13 +34,14 @@ public sealed class HitKey
     public ulong Check { get; }
 
     /// <summary>
-    /// The key of an agreement's filters for one epoch: HKDF-SHA256 of the two nodes' ECDH secret, salted with the
-    /// agreement id, with the epoch in the info. Both nodes derive it from their own private key and the other's
-    /// public key; it never travels.
+    /// The key of one filter: HKDF-SHA256 of the two nodes' ECDH secret, salted with the agreement id, with the epoch
+    /// and the filter's own random salt (sent with it) in the info. Both nodes derive it from their own private key and
+    /// the other's public key; it never travels. A fresh salt per published filter means every rebuild has a key of
+    /// its own: bytes of an older filter say nothing about a newer one.
     /// </summary>
-    public static HitKey Derive(ReadOnlySpan<byte> sharedSecret, Guid agreementId, int epoch)
+    public static HitKey Derive(ReadOnlySpan<byte> sharedSecret, Guid agreementId, int epoch, ReadOnlySpan<byte> salt)
     {
-        var info = Encoding.ASCII.GetBytes($"jisr hit-check filter key v1 epoch {epoch.ToString(CultureInfo.InvariantCulture)}");
+        var info = Encoding.ASCII.GetBytes($"jisr hit-check filter key v1 epoch {epoch.ToString(CultureInfo.InvariantCulture)} salt {Convert.ToHexStringLower(salt)}");
         Span<byte> key = stackalloc byte[Length];
         HKDF.DeriveKey(HashAlgorithmName.SHA256, sharedSecret, key, agreementId.ToByteArray(), info);
         return new HitKey(key);

@@ -6,7 +6,7 @@ namespace Jisr.Server.Federation;
 /// its effect, its inbox row and its audit entries commit in one transaction; a duplicate changes nothing and is
 /// acknowledged again; every refusal is audited.
 /// </summary>
-public sealed class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate)
+public sealed class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate, HitCheck.HitFilterReception hitFilters)
 {
     public async Task<ReceiveResult> ReceiveAsync(string body, CancellationToken cancellationToken)
     {
@@ -203,6 +203,9 @@ public sealed class FederationReceiver(FederationStore store, NodeIdentity ident
 
                 return [ConsentEvent(decided.Granted ? AuditActions.ConsentGrant : AuditActions.ConsentRefuse, sender, consent.RequesterAgencyId, consent)];
             }
+
+            case FederationMessageTypes.HitFilterPublish:
+                return await hitFilters.ApplyAsync(envelope, sender, peerAgencies, now, cancellationToken);
 
             default:
                 throw new PeerRefusal($"this node does not know the message type '{envelope.Type}'");

@@ -94,6 +94,15 @@ public static class AuditActions
 
     /// <summary>A message from a peer: applied, a duplicate acknowledged again, or refused with the reason.</summary>
     public const string FederationReceive = "federation.receive";
+
+    /// <summary>A name or identifier checked against partners' hit/no-hit filters (purpose, query, partners that answered hit).</summary>
+    public const string HitCheck = "hit.check";
+
+    /// <summary>This node's filter for one agreement published to the partner (detail: epoch, keys, records described).</summary>
+    public const string HitFilterPublish = "hit.filter.publish";
+
+    /// <summary>A partner's filter taken (refused ones are audited as federation.receive with the reason).</summary>
+    public const string HitFilterReceive = "hit.filter.receive";
 }
 
 /// <summary>How an audited action ended.</summary>
@@ -133,4 +142,5 @@ public static class AuditTargets
     public const string TaxiiCollection = "taxii-collection";
     public const string Peer = "federation-peer";
     public const string FederationMessage = "federation-message";
+    public const string HitFilter = "hit-filter";
 }
