@@ -108,7 +108,7 @@ internal static class HitFilterBench
     public static void RunDistinct(int entries)
     {
         var random = new Random(5);
-        string Part() => string.Concat(Enumerable.Range(0, 3).Select(_ => "bdfklmnrstz"[random.Next(11)].ToString() + "aiu"[random.Next(3)]));
+        string Part() => string.Concat(Enumerable.Range(0, 5).Select(_ => "bdfklmnrstz"[random.Next(11)].ToString() + "aiu"[random.Next(3)]));
         var names = Enumerable.Range(0, entries).Select(_ => $"{Part()} {Part()} {Part()}").ToList();
         var key = new HitKey(RandomNumberGenerator.GetBytes(32));
         var process = Process.GetCurrentProcess();
