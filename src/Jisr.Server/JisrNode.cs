@@ -71,6 +71,7 @@ public static class JisrNode
         services.AddScoped<Federation.FederationReceiver>();
         services.AddScoped<Federation.FederationService>();
         services.AddHostedService<Federation.OutboxDelivery>();
+        HitCheck.HitCheckServices.AddHitCheck(services, options.HitFilters);
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
         services.AddSingleton<TokenCache>();
@@ -182,6 +183,7 @@ public static class JisrNode
         api.MapDeclassificationEndpoints();
         api.MapAccountEndpoints();
         api.MapFederationEndpoints();
+        api.MapHitCheckEndpoints();
         app.MapTaxiiEndpoints();
         app.MapFederationPeerEndpoints();
         app.MapJisrWeb();

@@ -23,6 +23,9 @@ public sealed record NodeOptions(DatabaseLocation Database, string Urls)
 
     public string? CertificatePassword { get; init; }
 
+    /// <summary>How often hit/no-hit filters are rebuilt and published; null for the default (5 minutes).</summary>
+    public HitCheck.HitFilterOptions? HitFilters { get; init; }
+
     /// <summary>
     /// Checks the options before anything starts, so a mistake is one clear line rather than a failure at the first
     /// request; returns the loaded certificate, if any.

@@ -18,6 +18,7 @@ public static class StorageServices
             ? Federation.NodeKey.LoadOrCreate(nodeKey.KeyPath ?? Federation.NodeKey.DefaultPath(location), passphrase)
             : null));
         services.AddScoped<Federation.FederationStore>();
+        services.AddScoped<HitCheck.HitFilterStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(location);
         services.AddJisrDatabase(location);

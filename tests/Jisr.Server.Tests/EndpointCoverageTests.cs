@@ -306,6 +306,8 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         ["POST /api/v1/agencies"] = "a code, a name and a country: registers a new agency",
         ["POST /api/v1/users"] = "a user name, roles and a clearance: a user of the caller's own agency",
         ["POST /api/v1/agreements"] = "names the partner agency by code, as a proposal must, and none of its items",
+        ["POST /api/v1/hits/check"] = "a name or an identifier to check against filters partners published to the caller's agency; names no item",
+        ["POST /api/v1/hits/filters/publish"] = "no body: publishes this node's filters",
         ["POST /api/v1/records/{id:guid}/consents"] = "names the third agency by code, as a consent request must; the record is the path's",
         ["DELETE /api/v1/tokens/{id:guid}"] = PathIdOnly,
         ["DELETE /api/v1/records/{id:guid}"] = PathIdOnly,

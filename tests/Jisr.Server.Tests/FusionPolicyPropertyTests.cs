@@ -278,10 +278,10 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
                 }
                 while (job["status"]!.GetValue<string>() == "running");
 
-                var probes = world.Records.Where(r => own.Contains(EntityId.Parse(r.Id))).ToList();
-                var targets = against == FusionService.AgainstAll ? world.Records : [.. world.Records.Where(r => !own.Contains(EntityId.Parse(r.Id)))];
+                var probes = world.Records.Where(r => own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
+                var targets = against == FusionService.AgainstAll ? world.Records : [.. world.Records.Where(r => !own.Contains(TypedId.Parse<EntityId>(r.Id)))];
                 var expected = EntityResolver.CrossReference(probes, targets, world.Links, world.Decisions)
-                    .Where(h => !(own.Contains(EntityId.Parse(h.B)) && string.CompareOrdinal(h.A, h.B) > 0))
+                    .Where(h => !(own.Contains(TypedId.Parse<EntityId>(h.B)) && string.CompareOrdinal(h.A, h.B) > 0))
                     .OrderByDescending(h => h.Score).ThenBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.B, StringComparer.Ordinal)
                     .Select(p => $"{p.A} {p.B} {p.Score} {p.Explanation}").ToList();
                 var got = job["hits"]!.AsArray().Select(p => $"{p!["a"]!["id"]} {p["b"]!["id"]} {p["score"]!.GetValue<double>()} {p["explanation"]}").ToList();
@@ -366,7 +366,7 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
 
                 foreach (var part in resolved.Json!["parts"]!.AsArray())
                 {
-                    var id = EntityId.Parse(part!["entity"]!["id"]!.GetValue<string>());
+                    var id = TypedId.Parse<EntityId>(part!["entity"]!["id"]!.GetValue<string>());
                     var recordIds = part["records"]!.AsArray().Select(r => r!["id"]!.GetValue<Guid>()).ToHashSet();
                     var expectedRecords = readableRecords.Where(r => r.Mentions.Any(m => m.EntityId == id)).Select(r => r.Id.Value).ToHashSet();
                     Expect(group.Remove(id) && recordIds.SetEquals(expectedRecords), u, $"person {person.Id}: part {id}");

@@ -27,7 +27,10 @@ public static class FederationMessageTypes
     /// <summary><see cref="KeyRotationMessage"/>: the sender's new key, announced under its old one; later messages come under the new one.</summary>
     public const string KeyRotate = "node.key-rotate";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate };
+    /// <summary><see cref="HitCheck.HitFilterMessage"/>: the owner agency's hit/no-hit filter for one agreement.</summary>
+    public const string HitFilterPublish = HitCheck.HitFilterMessage.Type;
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate, HitFilterPublish };
 }
 
 /// <summary>The terms of an agreement, the same on both nodes (same id); names as in the API (threat domains, markings).</summary>

@@ -448,7 +448,7 @@ internal struct TopScores(int k)
 /// <summary>Blocking keys: for every pair of name parts, their coarse skeletons in sorted order; a one-part name gets a key of its own.</summary>
 internal static class BlockingKeys
 {
-    private const int MaxParts = 5;
+    internal const int MaxParts = 5;
 
     public static void Of(IReadOnlyList<NameToken> tokens, List<ulong> keys)
     {
@@ -490,19 +490,19 @@ internal static class BlockingKeys
     /// A part whose skeleton has ث (T) is filed under its t and its s readings (Othmane, Osman); one with ذ ض ظ (D)
     /// under its d and its z readings (Dhakir, Zakir).
     /// </summary>
-    private static void AddCoarse(List<(int Part, ulong Coarse)> variants, int part, string skeleton)
+    internal static void AddCoarse(List<(int Part, ulong Coarse)> variants, int part, string skeleton, int consonants = 3)
     {
         foreach (var t in skeleton.Contains('T', StringComparison.Ordinal) ? "ts" : "t")
         {
             foreach (var d in skeleton.Contains('D', StringComparison.Ordinal) ? "dz" : "d")
             {
-                variants.Add((part, Coarse(skeleton.Replace('T', t).Replace('D', d))));
+                variants.Add((part, Coarse(skeleton.Replace('T', t).Replace('D', d), consonants)));
             }
         }
     }
 
-    /// <summary>The first three consonants of the part, with sounds transliterations confuse merged into one class.</summary>
-    private static ulong Coarse(string skeleton)
+    /// <summary>The first <paramref name="consonants"/> consonants of the part (three for the index), with sounds transliterations confuse merged into one class.</summary>
+    private static ulong Coarse(string skeleton, int consonants = 3)
     {
         ulong value = 1;
         var taken = 0;
@@ -525,7 +525,7 @@ internal static class BlockingKeys
 
             value = unchecked((value * 131) + cls);
             previous = cls;
-            if (++taken == 3)
+            if (++taken == consonants)
             {
                 break;
             }
@@ -559,9 +559,9 @@ internal static class BlockingKeys
         }
     }
 
-    private const ulong PartSalt = 0x9E3779B97F4A7C15UL;
+    internal const ulong PartSalt = 0x9E3779B97F4A7C15UL;
 
-    private static ulong Mix(ulong a, ulong b) => unchecked(Finish((a * 0xBF58476D1CE4E5B9UL) ^ (b + 0x94D049BB133111EBUL + (a << 6) + (a >> 2))));
+    internal static ulong Mix(ulong a, ulong b) => unchecked(Finish((a * 0xBF58476D1CE4E5B9UL) ^ (b + 0x94D049BB133111EBUL + (a << 6) + (a >> 2))));
 
     private static ulong Finish(ulong h) => unchecked((h ^ (h >> 31)) * 0x9E3779B97F4A7C15UL);
 }

@@ -116,6 +116,14 @@ public static class AuditActions
     public const string GraphCells = "graph.cells";
     public const string GraphBrokers = "graph.brokers";
     public const string GraphExport = "graph.export";
+    /// <summary>A name or identifier checked against partners' hit/no-hit filters (purpose, query, partners that answered hit).</summary>
+    public const string HitCheck = "hit.check";
+
+    /// <summary>This node's filter for one agreement published to the partner (detail: epoch, keys, records described).</summary>
+    public const string HitFilterPublish = "hit.filter.publish";
+
+    /// <summary>A partner's filter taken (refused ones are audited as federation.receive with the reason).</summary>
+    public const string HitFilterReceive = "hit.filter.receive";
 }
 
 /// <summary>How an audited action ended.</summary>
@@ -156,4 +164,5 @@ public static class AuditTargets
     public const string Peer = "federation-peer";
     public const string FederationMessage = "federation-message";
     public const string MatchJudgement = "match-judgement";
+    public const string HitFilter = "hit-filter";
 }

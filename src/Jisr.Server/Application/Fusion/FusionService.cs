@@ -54,15 +54,15 @@ public sealed class FusionService(FusionStore store)
 
         var threshold = Threshold(minScore);
         var world = await LoadAsync(caller, cancellationToken);
-        var probes = world.Records.Where(r => world.Own.Contains(EntityId.Parse(r.Id))).ToList();
-        var targets = scope == AgainstAll ? world.Records : world.Records.Where(r => !world.Own.Contains(EntityId.Parse(r.Id))).ToList();
+        var probes = world.Records.Where(r => world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
+        var targets = scope == AgainstAll ? world.Records : world.Records.Where(r => !world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         progress?.Report(new XrefProgress(0, probes.Count));
         var hits = EntityResolver.CrossReference(
             probes, targets, world.Links, world.Decisions, new ResolutionOptions { Threshold = threshold },
             progress is null ? null : new SynchronousProgress(done => progress.Report(new XrefProgress(done, probes.Count))));
 
         // Own against own finds each pair from both sides: keep it once.
-        var kept = hits.Where(h => !(world.Own.Contains(EntityId.Parse(h.B)) && string.CompareOrdinal(h.A, h.B) > 0))
+        var kept = hits.Where(h => !(world.Own.Contains(TypedId.Parse<EntityId>(h.B)) && string.CompareOrdinal(h.A, h.B) > 0))
             .OrderByDescending(h => h.Score).ThenBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.B, StringComparer.Ordinal).ToList();
         progress?.Report(new XrefProgress(probes.Count, probes.Count));
         await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {probes.Count} x {targets.Count} persons; {kept.Count} hits at {threshold:0.00}");

@@ -1244,6 +1244,84 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.ToTable("FederationRemoteAgencies", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Storage.HitCheck.PublishedHitFilter", b =>
+                {
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OwnerAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentDigest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("KeyCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AgreementId", "OwnerAgencyId");
+
+                    b.ToTable("HitFiltersPublished", (string)null);
+                });
+
+            modelBuilder.Entity("Jisr.Storage.HitCheck.ReceivedHitFilter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("BuiltAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Filter")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("KeyCount")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OwnerAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RecipientAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecipientAgencyId");
+
+                    b.HasIndex("AgreementId", "OwnerAgencyId")
+                        .IsUnique();
+
+                    b.ToTable("HitFiltersReceived", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Storage.JobLease", b =>
                 {
                     b.Property<string>("Job")

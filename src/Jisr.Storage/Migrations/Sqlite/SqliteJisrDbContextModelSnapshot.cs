@@ -1225,6 +1225,84 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.ToTable("FederationRemoteAgencies", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Storage.HitCheck.PublishedHitFilter", b =>
+                {
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentDigest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("KeyCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AgreementId", "OwnerAgencyId");
+
+                    b.ToTable("HitFiltersPublished", (string)null);
+                });
+
+            modelBuilder.Entity("Jisr.Storage.HitCheck.ReceivedHitFilter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BuiltAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Filter")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("KeyCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PeerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RecipientAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecipientAgencyId");
+
+                    b.HasIndex("AgreementId", "OwnerAgencyId")
+                        .IsUnique();
+
+                    b.ToTable("HitFiltersReceived", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Storage.JobLease", b =>
                 {
                     b.Property<string>("Job")

@@ -1,0 +1,100 @@
+using Jisr.Exchange.HitCheck;
+using Jisr.Storage.HitCheck;
+
+namespace Jisr.Server.HitCheck;
+
+/// <summary>
+/// Checks a name or an identifier against the filters partners published to the caller's agency, on this node: no
+/// request leaves it. The answer is no-hit, or hit with each partner agency to ask and the parts of the query that
+/// produced it. Only filters of agreements in force, of a current epoch and received since the agreement was last
+/// resumed count. Every check is audited with its purpose, found or not.
+/// </summary>
+public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, ReceivedFilterCache cache, TimeProvider time)
+{
+    public async Task<Outcome<HitCheckResponse>> CheckAsync(Principal caller, HitCheckRequest request, string purpose, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        if (Refusal.Of(AccessPolicy.CanCheckHits(caller), "hit check") is { } refused)
+        {
+            return refused;
+        }
+
+        var query = Query(request.Name, request.Identifier);
+        return await CheckAsync(new AuditEvent(AuditActions.HitCheck, caller.UserId, caller.UserName, caller.AgencyId), [caller.AgencyId], query, purpose, cancellationToken);
+    }
+
+    /// <summary>The query of a request: exactly one of a name and an identifier (<c>KIND:VALUE</c>).</summary>
+    public static HitQuery Query(string? name, string? identifier) => (string.IsNullOrWhiteSpace(name), string.IsNullOrWhiteSpace(identifier)) switch
+    {
+        (false, true) => HitQuery.ForName(name),
+        (true, false) => HitQuery.ForIdentifier(identifier),
+        _ => throw new DomainValidationException("name", "give either a name or an identifier (KIND:VALUE), not both and not neither"),
+    };
+
+    /// <summary>Checks for <paramref name="recipients"/> (the caller's agency; the command line checks for every agency of the node), audited as <paramref name="actor"/>.</summary>
+    public async Task<HitCheckResponse> CheckAsync(AuditEvent actor, IReadOnlyList<AgencyId> recipients, HitQuery query, string purpose, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(recipients);
+        ArgumentNullException.ThrowIfNull(query);
+        var now = time.GetUtcNow();
+        var usable = new List<ReceivedHitFilter>();
+        foreach (var recipient in recipients)
+        {
+            foreach (var (filter, agreement) in await filters.ReceivedForAsync(recipient, cancellationToken))
+            {
+                // Suspended or ended: no hit at once. Resumed: only a filter received since counts (a new key).
+                if (agreement.IsInForce(AccessPolicy.Today(now)) && HitKeyRing.IsCurrent(filter.Epoch, now)
+                    && (agreement.StatusChangedAt is null || filter.ReceivedAt >= agreement.StatusChangedAt))
+                {
+                    usable.Add(filter);
+                }
+            }
+        }
+
+        var hits = new List<(ReceivedHitFilter Filter, IReadOnlyList<string> Parts)>();
+        var live = usable.Select(f => f.Id).ToList();
+        foreach (var received in usable)
+        {
+            var peer = await filters.FindPeerAsync(received.PeerId, cancellationToken);
+            if (peer is null || peer.Status != PeerStatuses.Active)
+            {
+                continue;
+            }
+
+            var filter = cache.Find(received.Id);
+            if (filter is null)
+            {
+                filter = HitFilter.Read(await filters.FilterBytesAsync(received.Id, cancellationToken) ?? []);
+                cache.Keep(received.Id, filter, live);
+            }
+
+            var parts = query.Check(keys.KeyFor(peer, received.AgreementId, received.Epoch, received.Salt), filter);
+            if (parts.Count > 0)
+            {
+                hits.Add((received, parts));
+            }
+        }
+
+        var agencies = (await filters.AgenciesAsync([.. hits.Select(h => new AgencyId(h.Filter.OwnerAgencyId))], cancellationToken)).ToDictionary(a => a.Id.Value);
+        var response = new HitCheckResponse(
+            hits.Count > 0 ? "hit" : "no-hit",
+            query.Kind,
+            usable.Count,
+            [.. hits.Select(h => new HitResponse(
+                h.Filter.OwnerAgencyId,
+                agencies.TryGetValue(h.Filter.OwnerAgencyId, out var a) ? a.Code : "?",
+                agencies.TryGetValue(h.Filter.OwnerAgencyId, out var b) ? b.Name : "?",
+                h.Filter.AgreementId,
+                h.Parts))]);
+        await filters.AuditAsync(actor with
+        {
+            Action = AuditActions.HitCheck,
+            TargetType = AuditTargets.HitFilter,
+            Purpose = purpose,
+            Detail = $"{query.Kind} '{query.Text}': {response.Result}; {usable.Count} partner filters checked" + (hits.Count > 0 ? $"; hit at {string.Join(", ", response.Hits.Select(h => h.AgencyCode))}" : string.Empty),
+        });
+        return response;
+    }
+}

@@ -1,0 +1,32 @@
+using Jisr.Exchange.HitCheck;
+using Jisr.Matching.Names;
+
+namespace Jisr.Exchange.Tests;
+
+/// <summary>
+/// The dev sets' same-person pairs, one name held by one node and the other checked by its partner, each pair on its
+/// own (another pair's name of the same person must not help): a hit needs a keyed name key in common.
+/// </summary>
+public sealed class HitRecallTests
+{
+    [Theory]
+    [InlineData("dev.tsv", 0.98)]
+    [InlineData("un-dev.tsv", 0.84)] // measured 0.914 and 0.842: below the 0.98, see docs/hit-check.md
+    public void SamePersonPairs_HitAcrossScriptsAndSpellings_BothWays(string file, double floor)
+    {
+        var pairs = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "data", "names", file)).Skip(1)
+            .Select(l => l.Split('\t')).Where(c => c[2] == "1").Select(c => (A: c[0], B: c[1])).ToList();
+        var key = new HitKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        using var hasher = key.CreateHasher();
+        HashSet<ulong> Held(string name) => [.. NameMatchKeys.ForFiling(name).Keys.Select(k => hasher.Name(k.Key))];
+        bool Hits(string query, string held) => NameMatchKeys.ForQuery(query).Keys.Any(k => Held(held).Contains(hasher.Name(k.Key)));
+
+        var aToB = pairs.Count(p => Hits(p.A, p.B)) / (double)pairs.Count;
+        var bToA = pairs.Count(p => Hits(p.B, p.A)) / (double)pairs.Count;
+
+        // dev.tsv: transliterations; un-dev.tsv also pairs a full name with a short alias ("Haji Ahmad Jan"), which
+        // shares one part of the full name only and is not found from it (see docs/hit-check.md).
+        Assert.True(aToB >= floor && bToA >= floor, $"recall A->B {aToB:F4}, B->A {bToA:F4} over {pairs.Count} pairs");
+        Assert.False(Hits("Youssef El Idrissi", "Karim Benali"));
+    }
+}
