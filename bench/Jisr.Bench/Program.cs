@@ -4,7 +4,7 @@ using Jisr.Bench.Matching;
 // Benchmarks that print figures. Run with:
 //   dotnet run --project bench/Jisr.Bench -c Release -- api   [--seconds 10] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- audit [--entries 1000000] [--postgres CONNECTION-STRING]
-//   dotnet run --project bench/Jisr.Bench -c Release -- matching [NAMES]   (default 1000000)
+//   dotnet run --project bench/Jisr.Bench -c Release -- matching [NAMES]   (default 1000000; 0: the pair scoring figures only)
 //   dotnet run --project bench/Jisr.Bench -c Release -- person-match [--persons 1000000] [--seconds 20] [--connections 16]   (GET /api/v1/persons/match end to end, wrk)
 //   dotnet run --project bench/Jisr.Bench -c Release -- fusion [PERSONS-PER-SIDE...]   (xref N x N, default 100000; then the 1,000,000-link graph)
 //   dotnet run --project bench/Jisr.Bench -c Release -- names-quality [TSV...]   (per-kind accuracy at the threshold vs the one-letter baseline)

@@ -218,6 +218,13 @@ internal static class PersonMatchBench
         Console.WriteLine($"GET /api/v1/persons/match, {queries.Count} distinct names, {connections} connections, node on {cores} cores: {figures}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  node CPU {nodeCpu:F1} s in {seconds} s: {figures.Requests / nodeCpu:F0} requests per node CPU-second ({1000 * nodeCpu / figures.Requests:F2} ms CPU a request); load average before {load}, after {CpuClock.LoadAverage()}"));
+
+        // The node's floor for an authenticated request (token check, no database, no audit), measured the same way.
+        var meBefore = NodeCpuSeconds(node.ProcessId);
+        var me = await Wrk.RunAsync(node.BaseAddress, Wrk.GetScript(token, ["/api/v1/me"]), connections, seconds / 2, null);
+        var meCpu = NodeCpuSeconds(node.ProcessId) - meBefore;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"GET /api/v1/me (the floor): {me}; {me.Requests / meCpu:F0} requests per node CPU-second ({1000 * meCpu / me.Requests:F2} ms CPU a request); load average {CpuClock.LoadAverage()}"));
     }
 
     /// <summary>User plus system CPU time of a process, from /proc/PID/stat (clock ticks, 100 a second on Linux).</summary>

@@ -43,10 +43,19 @@ internal static class MatchingBench
             }
         });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  (checksum {checksum:F0})"));
+        if (names == 0)
+        {
+            return; // pair figures only
+        }
 
         void Measure(string label, Action round)
         {
-            round(); // warm up (tiered JIT)
+            // Warm up for two seconds: on a loaded machine the tier-1 JIT runs late, and the first figure would pay for it.
+            for (var warm = Stopwatch.StartNew(); warm.Elapsed < TimeSpan.FromSeconds(2);)
+            {
+                round();
+            }
+
             var cpu = CpuClock.Thread();
             var timer = Stopwatch.StartNew();
             var rounds = 0;
