@@ -294,6 +294,49 @@ public sealed class RecordPageTests(WebWorld world)
     }
 
     [Fact]
+    public async Task A_tlp_red_record_names_its_recipients_in_the_form_and_adding_one_waits_for_a_legal_reviewer()
+    {
+        var page = await world.NewPageAsync();
+        await WebWorld.SignInAsync(page, world.Analyst);
+        var title = "Source rouge " + Guid.NewGuid().ToString("N")[..6];
+        await page.GotoAsync("/records/new");
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync(title);
+        await page.GetByLabel("Text", new() { Exact = true }).FillAsync("Diffusion nominative.");
+        await page.GetByLabel("TLP", new() { Exact = true }).SelectOptionAsync("RED");
+        await page.GetByLabel("Recipients (TLP:RED only)").FillAsync("admin.ma\nadmin2.ma");
+        await page.GetByLabel("Legal basis").FillAsync("Code de procédure pénale");
+        await page.GetByLabel("Purpose", new() { Exact = true }).FillAsync("Prévention");
+        await page.GetByLabel("Terrorism", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        var id = Guid.Parse(page.Url[^36..]);
+        Assert.Equal(2, await RecipientCountAsync(id));
+
+        // The form shows them by name; taking one away is saved at once.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit the record" }).ClickAsync();
+        var recipients = page.GetByLabel("Recipients (TLP:RED only)");
+        await Assertions.Expect(recipients).ToHaveValueAsync("admin.ma\nadmin2.ma");
+        await recipients.FillAsync("admin.ma");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the changes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+        Assert.Equal(1, await RecipientCountAsync(id));
+
+        // Adding a reader widens who may see it: held for a legal reviewer, the record unchanged meanwhile.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit the record" }).ClickAsync();
+        await page.GetByLabel("Recipients (TLP:RED only)").FillAsync("admin.ma\ndpo.ma");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the changes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("waits for a legal reviewer");
+        Assert.Equal(1, await RecipientCountAsync(id));
+
+        // A name that is not a user of the agency is said beside the field.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit the record" }).ClickAsync();
+        await page.GetByLabel("Recipients (TLP:RED only)").FillAsync("analyst.tn");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the changes" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#recipients-error")).ToContainTextAsync("analyst.tn");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_session_that_ends_in_the_middle_of_a_form_loses_nothing_of_what_was_written()
     {
         var page = await world.NewPageAsync();
@@ -327,6 +370,9 @@ public sealed class RecordPageTests(WebWorld world)
         await Assertions.Expect(page.GetByLabel("Title", new() { Exact = true })).ToHaveValueAsync(string.Empty);
         await page.Context.CloseAsync();
     }
+
+    private async Task<int> RecipientCountAsync(Guid record) =>
+        (await world.Analyst.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{record}"))!["recipients"]!.AsArray().Count;
 
     private static IFormData FormOf(IAPIRequestContext request, params (string Name, string Value)[] fields)
     {

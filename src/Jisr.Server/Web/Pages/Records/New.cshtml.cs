@@ -124,6 +124,10 @@ public sealed class RecordForm
     [StringLength(Marking.MaxHandlingNoteLength, ErrorMessage = "Validation.TooLong")]
     public string? HandlingNote { get; set; }
 
+    /// <summary>For a TLP:RED record, the users of the agency who may read it besides the author: one user name a line.</summary>
+    [StringLength(4000, ErrorMessage = "Validation.TooLong")]
+    public string? Recipients { get; set; }
+
     public string Reliability { get; set; } = "B";
 
     public string Credibility { get; set; } = "2";
@@ -162,6 +166,7 @@ public sealed class RecordForm
             Marking = new MarkingDto(Classification, Tlp, Handling, string.IsNullOrWhiteSpace(HandlingNote) ? null : HandlingNote),
             SourceGrading = Reliability + Credibility,
             ThreatDomains = ThreatDomains,
+            Recipients = Lines(Recipients) is { Length: > 0 } recipients ? recipients : null,
             Entities = names.Length == 0
                 ? []
                 : [new EntityRequest
@@ -174,6 +179,8 @@ public sealed class RecordForm
                 }],
         };
     }
+
+    private static string[] Lines(string? text) => (text ?? string.Empty).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>A record's present content in the form (marking, grading and dates as the form writes them).</summary>
     public static RecordForm From(Record record)
@@ -213,6 +220,7 @@ public sealed class RecordForm
         "sourceGrading" => "Form.Reliability",
         _ when field.StartsWith("marking", StringComparison.Ordinal) => "Form.Classification",
         _ when field.StartsWith("threatDomains", StringComparison.Ordinal) => "Form.ThreatDomains",
+        _ when field.StartsWith("recipients", StringComparison.Ordinal) => "Form.Recipients",
         _ when field.EndsWith("dateOfBirth", StringComparison.Ordinal) => "Form.PersonDateOfBirth",
         _ when field.EndsWith("nationalities[0]", StringComparison.Ordinal) => "Form.PersonNationality",
         _ when field.StartsWith("entities", StringComparison.Ordinal) => "Form.PersonNames",
