@@ -59,6 +59,52 @@ public sealed class RecordPageTests(WebWorld world)
     }
 
     [Fact]
+    public async Task A_record_written_in_the_browser_holds_other_entities_linked_to_its_person()
+    {
+        var page = await world.NewPageAsync();
+        await WebWorld.SignInAsync(page, world.Analyst);
+        var title = "Société écran à Casablanca " + Guid.NewGuid().ToString("N")[..6];
+        await page.GotoAsync("/records/new");
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync(title);
+        await page.GetByLabel("Text", new() { Exact = true }).FillAsync("Transferts vers une société de transport.");
+        await page.GetByLabel("Legal basis").FillAsync("Loi 43-05");
+        await page.GetByLabel("Purpose", new() { Exact = true }).FillAsync("Blanchiment");
+        await page.GetByLabel("Organised crime").CheckAsync();
+        await page.GetByLabel("Names").FillAsync("Hamid Berrada\nحميد برادة");
+        await page.GetByLabel("Nationality").FillAsync("MA");
+        await page.GetByLabel("Passport number").FillAsync("ZX998877");
+        await page.GetByLabel("Entity 1: type").SelectOptionAsync("organisation");
+        await page.GetByLabel("Entity 1: name or number").FillAsync("شركة النور للنقل");
+        await page.GetByLabel("Entity 1: country (two letters)").FillAsync("MA");
+        await page.GetByLabel("Entity 1: link to the person").SelectOptionAsync("member-of");
+        await page.GetByLabel("Entity 2: type").SelectOptionAsync("vehicle");
+        await page.GetByLabel("Entity 2: name or number").FillAsync("12345-A-6");
+        await page.GetByLabel("Entity 2: link to the person").SelectOptionAsync("owns");
+        await page.GetByLabel("Entity 3: type").SelectOptionAsync("phone");
+        await page.GetByLabel("Entity 3: name or number").FillAsync("+212 6 00 11 22 33");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+
+        var entities = page.Locator("section[aria-labelledby=entities]");
+        await Assertions.Expect(entities).ToContainTextAsync("Organisation: شركة النور للنقل");
+        await Assertions.Expect(entities).ToContainTextAsync("12345-A-6");
+        await Assertions.Expect(entities).ToContainTextAsync("Phone:");
+        await Assertions.Expect(entities).ToContainTextAsync("member of");
+        await Assertions.Expect(entities).ToContainTextAsync("owns");
+
+        var read = await world.Analyst.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{page.Url[^36..]}");
+        Assert.Equal(["organisation", "person", "phone", "vehicle"], read!["entities"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(2, read["links"]!.AsArray().Count);
+
+        // The person's passport is on their page, its kind in the reader's language.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Hamid Berrada" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section[aria-labelledby=identity]")).ToContainTextAsync("ZX998877");
+        await page.GetByRole(AriaRole.Button, new() { Name = "العربية" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section[aria-labelledby=identity] dt", new() { HasText = "جواز السفر" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_partners_released_copy_shows_its_provenance_and_an_unreleased_record_stays_invisible()
     {
         var page = await world.NewPageAsync();
@@ -294,6 +340,49 @@ public sealed class RecordPageTests(WebWorld world)
     }
 
     [Fact]
+    public async Task A_tlp_red_record_names_its_recipients_in_the_form_and_adding_one_waits_for_a_legal_reviewer()
+    {
+        var page = await world.NewPageAsync();
+        await WebWorld.SignInAsync(page, world.Analyst);
+        var title = "Source rouge " + Guid.NewGuid().ToString("N")[..6];
+        await page.GotoAsync("/records/new");
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync(title);
+        await page.GetByLabel("Text", new() { Exact = true }).FillAsync("Diffusion nominative.");
+        await page.GetByLabel("TLP", new() { Exact = true }).SelectOptionAsync("RED");
+        await page.GetByLabel("Recipients (TLP:RED only)").FillAsync("admin.ma\nadmin2.ma");
+        await page.GetByLabel("Legal basis").FillAsync("Code de procédure pénale");
+        await page.GetByLabel("Purpose", new() { Exact = true }).FillAsync("Prévention");
+        await page.GetByLabel("Terrorism", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        var id = Guid.Parse(page.Url[^36..]);
+        Assert.Equal(2, await RecipientCountAsync(id));
+
+        // The form shows them by name; taking one away is saved at once.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit the record" }).ClickAsync();
+        var recipients = page.GetByLabel("Recipients (TLP:RED only)");
+        await Assertions.Expect(recipients).ToHaveValueAsync("admin.ma\nadmin2.ma");
+        await recipients.FillAsync("admin.ma");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the changes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+        Assert.Equal(1, await RecipientCountAsync(id));
+
+        // Adding a reader widens who may see it: held for a legal reviewer, the record unchanged meanwhile.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit the record" }).ClickAsync();
+        await page.GetByLabel("Recipients (TLP:RED only)").FillAsync("admin.ma\ndpo.ma");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the changes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("waits for a legal reviewer");
+        Assert.Equal(1, await RecipientCountAsync(id));
+
+        // A name that is not a user of the agency is said beside the field.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit the record" }).ClickAsync();
+        await page.GetByLabel("Recipients (TLP:RED only)").FillAsync("analyst.tn");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the changes" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#recipients-error")).ToContainTextAsync("analyst.tn");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_session_that_ends_in_the_middle_of_a_form_loses_nothing_of_what_was_written()
     {
         var page = await world.NewPageAsync();
@@ -327,6 +416,9 @@ public sealed class RecordPageTests(WebWorld world)
         await Assertions.Expect(page.GetByLabel("Title", new() { Exact = true })).ToHaveValueAsync(string.Empty);
         await page.Context.CloseAsync();
     }
+
+    private async Task<int> RecipientCountAsync(Guid record) =>
+        (await world.Analyst.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{record}"))!["recipients"]!.AsArray().Count;
 
     private static IFormData FormOf(IAPIRequestContext request, params (string Name, string Value)[] fields)
     {

@@ -5,9 +5,10 @@ namespace Jisr.Server.Web.Pages.Records;
 /// <summary>
 /// Changes a record's content through <see cref="RecordService.UpdateAsync"/>: the policy decides (the author, or an
 /// editor cleared for both markings), and a change that lowers the marking is held for a legal reviewer instead.
-/// The entities and links the record asserts are kept as they are (sent back by id).
+/// The entities and links the record asserts are kept as they are (sent back by id). A TLP:RED record's recipients
+/// are shown by user name and changed with the rest; adding one is held for a legal reviewer like a lowered marking.
 /// </summary>
-public sealed class EditModel(RecordService records, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
+public sealed class EditModel(RecordService records, AccountService accounts, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
 {
     [BindProperty]
     public RecordForm Form { get; set; } = new();
@@ -27,6 +28,13 @@ public sealed class EditModel(RecordService records, IStringLocalizer<SharedReso
 
         Form = RecordForm.From(read.Value!.Record);
         Title = read.Value.Record.Title;
+        if (read.Value.Recipients.Count > 0)
+        {
+            // The recipients are users of the caller's agency (the policy lets no one else name them): their names from its user list.
+            var names = (await accounts.ReadUsersAsync(Caller, cancellationToken)).ToDictionary(u => u.Id, u => u.UserName);
+            Form.Recipients = string.Join('\n', read.Value.Recipients.Select(id => names.GetValueOrDefault(id) ?? id.ToString()));
+        }
+
         return Page();
     }
 
@@ -44,12 +52,6 @@ public sealed class EditModel(RecordService records, IStringLocalizer<SharedReso
         if (!ModelState.IsValid)
         {
             return Page();
-        }
-
-        if (details.Recipients.Count > 0)
-        {
-            // A TLP:RED record names its recipients by user name; the form does not show them, so it does not change them either.
-            return Refused(Refusal.Conflict(T["Edit.RecipientsViaApi"]));
         }
 
         var request = Form.ToRequest() with

@@ -124,6 +124,10 @@ public sealed class RecordForm
     [StringLength(Marking.MaxHandlingNoteLength, ErrorMessage = "Validation.TooLong")]
     public string? HandlingNote { get; set; }
 
+    /// <summary>For a TLP:RED record, the users of the agency who may read it besides the author: one user name a line.</summary>
+    [StringLength(4000, ErrorMessage = "Validation.TooLong")]
+    public string? Recipients { get; set; }
+
     public string Reliability { get; set; } = "B";
 
     public string Credibility { get; set; } = "2";
@@ -140,6 +144,15 @@ public sealed class RecordForm
     [StringLength(2, ErrorMessage = "Validation.TooLong")]
     public string? PersonNationality { get; set; }
 
+    [StringLength(100, ErrorMessage = "Validation.TooLong")]
+    public string? PersonPassport { get; set; }
+
+    /// <summary>The entity types the form offers beside the person, each named by one value (the API takes more).</summary>
+    public static readonly IReadOnlyList<string> OtherTypes = ["organisation", "location", "vehicle", "phone", "email", "vessel"];
+
+    /// <summary>Up to three other entities the record asserts, each optionally linked to the person.</summary>
+    public List<OtherEntityForm> Others { get; set; } = [new(), new(), new()];
+
     public RecordRequest ToRequest()
     {
         var names = (PersonNames ?? string.Empty).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -147,6 +160,8 @@ public sealed class RecordForm
         {
             throw new DomainValidationException("entities[0].names", $"at most {NewModel.MaxNames} names");
         }
+
+        var others = OtherEntities(withPerson: names.Length > 0);
 
         return new RecordRequest
         {
@@ -162,18 +177,37 @@ public sealed class RecordForm
             Marking = new MarkingDto(Classification, Tlp, Handling, string.IsNullOrWhiteSpace(HandlingNote) ? null : HandlingNote),
             SourceGrading = Reliability + Credibility,
             ThreatDomains = ThreatDomains,
-            Entities = names.Length == 0
-                ? []
-                : [new EntityRequest
-                {
-                    Ref = "person",
-                    Type = "person",
-                    Names = names,
-                    DateOfBirth = string.IsNullOrWhiteSpace(PersonDateOfBirth) ? null : PersonDateOfBirth.Trim(),
-                    Nationalities = string.IsNullOrWhiteSpace(PersonNationality) ? null : [PersonNationality.Trim().ToUpperInvariant()],
-                }],
+            Recipients = Lines(Recipients) is { Length: > 0 } recipients ? recipients : null,
+            Entities = [.. Person(names), .. others.Select(o => o.Entity)],
+            Links = [.. others.Where(o => o.Link is not null).Select(o => new LinkRequest("person", o.Entity.Ref, o.Link))],
         };
     }
+
+    private IEnumerable<EntityRequest> Person(string[] names)
+    {
+        if (names.Length == 0)
+        {
+            yield break;
+        }
+
+        yield return new EntityRequest
+        {
+            Ref = "person",
+            Type = "person",
+            Names = names,
+            DateOfBirth = string.IsNullOrWhiteSpace(PersonDateOfBirth) ? null : PersonDateOfBirth.Trim(),
+            Nationalities = string.IsNullOrWhiteSpace(PersonNationality) ? null : [PersonNationality.Trim().ToUpperInvariant()],
+            Identifiers = string.IsNullOrWhiteSpace(PersonPassport) ? null : [new IdentifierDto("passport", PersonPassport.Trim(), string.IsNullOrWhiteSpace(PersonNationality) ? null : PersonNationality.Trim().ToUpperInvariant())],
+        };
+    }
+
+    /// <summary>The other entities' rows that hold a value, as the API takes them (a link needs the person).</summary>
+    private List<(EntityRequest Entity, string? Link)> OtherEntities(bool withPerson) =>
+        [.. (Others ?? []).Select((o, i) => (Row: o, Index: i))
+            .Where(r => !string.IsNullOrWhiteSpace(r.Row.Value))
+            .Select(r => (r.Row.ToRequest($"other{r.Index + 1}"), withPerson && !string.IsNullOrEmpty(r.Row.Link) ? r.Row.Link : null))];
+
+    private static string[] Lines(string? text) => (text ?? string.Empty).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>A record's present content in the form (marking, grading and dates as the form writes them).</summary>
     public static RecordForm From(Record record)
@@ -213,9 +247,40 @@ public sealed class RecordForm
         "sourceGrading" => "Form.Reliability",
         _ when field.StartsWith("marking", StringComparison.Ordinal) => "Form.Classification",
         _ when field.StartsWith("threatDomains", StringComparison.Ordinal) => "Form.ThreatDomains",
+        _ when field.StartsWith("recipients", StringComparison.Ordinal) => "Form.Recipients",
         _ when field.EndsWith("dateOfBirth", StringComparison.Ordinal) => "Form.PersonDateOfBirth",
         _ when field.EndsWith("nationalities[0]", StringComparison.Ordinal) => "Form.PersonNationality",
         _ when field.StartsWith("entities", StringComparison.Ordinal) => "Form.PersonNames",
         _ => string.Empty,
     };
+}
+
+/// <summary>One other entity of the new-record form: its type, the one value that names it, a country, a link to the person.</summary>
+public sealed class OtherEntityForm
+{
+    public string Type { get; set; } = "organisation";
+
+    [StringLength(500, ErrorMessage = "Validation.TooLong")]
+    public string? Value { get; set; }
+
+    [StringLength(2, ErrorMessage = "Validation.TooLong")]
+    public string? Country { get; set; }
+
+    public string? Link { get; set; }
+
+    /// <summary>The entity as the API takes it: the value goes to the attribute that names an entity of this type.</summary>
+    public EntityRequest ToRequest(string reference)
+    {
+        var value = Value?.Trim();
+        var country = string.IsNullOrWhiteSpace(Country) ? null : Country.Trim().ToUpperInvariant();
+        var entity = new EntityRequest { Ref = reference, Type = Type };
+        return Type switch
+        {
+            "phone" => entity with { Number = value },
+            "email" => entity with { Address = value },
+            "vehicle" => entity with { Registration = value, Country = country },
+            "vessel" => entity with { Name = value, Flag = country },
+            _ => entity with { Name = value, Country = country },
+        };
+    }
 }
