@@ -60,6 +60,34 @@ public abstract class JisrPageModel(IStringLocalizer<SharedResource> texts) : Pa
         return LocalRedirect(list);
     }
 
+    /// <summary>
+    /// The declared purpose trimmed, as the API takes it from X-Jisr-Purpose; null, with the message beside the form's
+    /// Purpose field, when it is blank or not acceptable (the same check as the API's).
+    /// </summary>
+    protected string? DeclaredPurpose(string? purpose)
+    {
+        var trimmed = purpose?.Trim() ?? string.Empty;
+        if (Endpoints.Purpose.WhyNotValid(trimmed) is null)
+        {
+            return trimmed;
+        }
+
+        ModelState.AddModelError("Purpose", T["Search.PurposeRequired"]);
+        return null;
+    }
+
+    /// <summary>A search form's required text: false, with the message beside <paramref name="field"/>, when it is blank.</summary>
+    protected bool Required(string? value, string field)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            return true;
+        }
+
+        ModelState.AddModelError(field, T["Validation.Required"]);
+        return false;
+    }
+
     /// <summary>A free-text reason as the services take it: blank means none.</summary>
     protected static string? ReasonOrNone(string? reason) => string.IsNullOrWhiteSpace(reason) ? null : reason;
 

@@ -7,35 +7,20 @@ namespace Jisr.Server.Web.Pages.Legal;
 /// marking now and the one proposed, and is approved (the change is applied) or refused with a reason, through
 /// <see cref="DeclassificationService"/>, where the policy decides who may (a legal reviewer who did not ask for it).
 /// </summary>
-public sealed class DeclassificationsModel(DeclassificationService declassifications, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
+public sealed class DeclassificationsModel(DeclassificationService declassifications, IStringLocalizer<SharedResource> texts)
+    : SecondPersonPageModel<Declassification>(texts, "/declassifications", "Declassifications.Approved", "Declassifications.RefusedDone")
 {
     public IReadOnlyList<Declassification> Pending { get; private set; } = [];
 
     public IReadOnlyList<Declassification> Decided { get; private set; } = [];
 
-    [BindProperty]
-    public string? Reason { get; set; }
-
-    [TempData]
-    public string? Message { get; set; }
-
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
-
-    public Task<IActionResult> OnPostApproveAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, approve: true, cancellationToken);
-
-    public Task<IActionResult> OnPostRefuseAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, approve: false, cancellationToken);
-
     /// <summary>The title the change proposes (the record's own is read on its page, with its own audit entry).</summary>
     public static string ProposedTitle(Declassification declassification) => DeclassificationService.Proposed(declassification).Title ?? string.Empty;
 
-    private Task<IActionResult> DecideAsync(Guid id, bool approve, CancellationToken cancellationToken) =>
-        DecideAsync(
-            () => declassifications.DecideAsync(Caller, id, approve, ReasonOrNone(Reason), cancellationToken),
-            () => LoadAsync(cancellationToken),
-            () => Message = approve ? T["Declassifications.Approved"] : T["Declassifications.RefusedDone"],
-            "/declassifications");
+    protected override Task<Outcome<Declassification>> DecideItemAsync(Guid id, bool approve, string? reason, CancellationToken cancellationToken) =>
+        declassifications.DecideAsync(Caller, id, approve, reason, cancellationToken);
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    protected override async Task LoadAsync(CancellationToken cancellationToken)
     {
         var all = await declassifications.ListAsync(Caller, null, null, cancellationToken);
         Pending = [.. all.Where(d => d.Status == DeclassificationStatus.Pending).OrderBy(d => d.RequestedAt)];

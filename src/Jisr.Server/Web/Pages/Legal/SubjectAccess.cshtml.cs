@@ -26,10 +26,8 @@ public sealed class SubjectAccessModel(SubjectAccessService subjectAccess, Recor
             return Page();
         }
 
-        var purpose = Purpose.Trim();
-        if (Jisr.Server.Endpoints.Purpose.WhyNotValid(purpose) is not null)
+        if (DeclaredPurpose(Purpose) is not { } purpose)
         {
-            ModelState.AddModelError(nameof(Purpose), T["Search.PurposeRequired"]);
             return Page();
         }
 

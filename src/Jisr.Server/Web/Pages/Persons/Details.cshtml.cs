@@ -40,10 +40,8 @@ public sealed class DetailsModel(EntityService entities, AgencyDirectory agencie
 
         if (Purpose is not null)
         {
-            var purpose = Purpose.Trim();
-            if (Jisr.Server.Endpoints.Purpose.WhyNotValid(purpose) is not null)
+            if (DeclaredPurpose(Purpose) is not { } purpose)
             {
-                ModelState.AddModelError(nameof(Purpose), T["Search.PurposeRequired"]);
                 return Page();
             }
 

@@ -23,18 +23,8 @@ public sealed class IndexModel(PersonMatchService matches, IStringLocalizer<Shar
             return;
         }
 
-        if (string.IsNullOrWhiteSpace(Name))
-        {
-            ModelState.AddModelError(nameof(Name), T["Validation.Required"]);
-        }
-
-        var purpose = Purpose?.Trim() ?? string.Empty;
-        if (Jisr.Server.Endpoints.Purpose.WhyNotValid(purpose) is not null)
-        {
-            ModelState.AddModelError(nameof(Purpose), T["Search.PurposeRequired"]);
-        }
-
-        if (!ModelState.IsValid)
+        var named = Required(Name, nameof(Name));
+        if (DeclaredPurpose(Purpose) is not { } purpose || !named)
         {
             return;
         }

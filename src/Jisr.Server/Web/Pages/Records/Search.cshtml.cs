@@ -26,18 +26,8 @@ public sealed class SearchModel(RecordService records, AgencyDirectory agencies,
             return;
         }
 
-        if (string.IsNullOrWhiteSpace(Q))
-        {
-            ModelState.AddModelError(nameof(Q), T["Validation.Required"]);
-        }
-
-        var purpose = Purpose?.Trim() ?? string.Empty;
-        if (Jisr.Server.Endpoints.Purpose.WhyNotValid(purpose) is not null)
-        {
-            ModelState.AddModelError(nameof(Purpose), T["Search.PurposeRequired"]);
-        }
-
-        if (!ModelState.IsValid)
+        var named = Required(Q, nameof(Q));
+        if (DeclaredPurpose(Purpose) is not { } purpose || !named)
         {
             return;
         }

@@ -6,30 +6,15 @@ namespace Jisr.Server.Web.Pages.Releases;
 /// The agency's releases, those awaiting a second person's approval first, with approve and refuse: the four-eyes
 /// rule itself (not the author, a legal reviewer cleared for the record) is <c>AccessPolicy.CanDecideRelease</c>'s.
 /// </summary>
-public sealed class IndexModel(ReleaseService releases, RecordService records, AgencyDirectory agencies, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
+public sealed class IndexModel(ReleaseService releases, RecordService records, AgencyDirectory agencies, IStringLocalizer<SharedResource> texts)
+    : SecondPersonPageModel<Release>(texts, "/releases", "Release.Approved", "Release.Refused")
 {
     public IReadOnlyList<ReleaseRow> Rows { get; private set; } = [];
 
-    [BindProperty]
-    public string? Reason { get; set; }
+    protected override Task<Outcome<Release>> DecideItemAsync(Guid id, bool approve, string? reason, CancellationToken cancellationToken) =>
+        releases.DecideAsync(Caller, id, approve, reason, cancellationToken);
 
-    [TempData]
-    public string? Message { get; set; }
-
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
-
-    public Task<IActionResult> OnPostApproveAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, approve: true, cancellationToken);
-
-    public Task<IActionResult> OnPostRefuseAsync(Guid id, CancellationToken cancellationToken) => DecideAsync(id, approve: false, cancellationToken);
-
-    private Task<IActionResult> DecideAsync(Guid id, bool approve, CancellationToken cancellationToken) =>
-        DecideAsync(
-            () => releases.DecideAsync(Caller, id, approve, ReasonOrNone(Reason), cancellationToken),
-            () => LoadAsync(cancellationToken),
-            () => Message = approve ? T["Release.Approved"] : T["Release.Refused"],
-            "/releases");
-
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    protected override async Task LoadAsync(CancellationToken cancellationToken)
     {
         var caller = Caller;
         var all = await releases.ListAsync(caller, null, null, cancellationToken);
