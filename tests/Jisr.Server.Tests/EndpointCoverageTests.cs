@@ -120,6 +120,8 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
             ["/api/v1/entities/"] = person,
             ["/api/v1/persons/"] = person,
             ["/api/v1/users/"] = reader.Id.ToString("D"),
+            ["/api/v1/fusion/"] = person,
+            ["/api/v1/graph/"] = person,
         };
 
         async Task<int> EntriesAsync()
@@ -141,7 +143,8 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
             foreach (var id in new[] { existing, Guid.NewGuid().ToString("D") }.Distinct())
             {
                 var path = route.Replace("{id:guid}", id, StringComparison.Ordinal);
-                using var request = new HttpRequestMessage(HttpMethod.Get, path + "?q=Idrissi&name=Youssef%20El%20Idrissi");
+                // Searches take q or name; a graph path names its two ends (from, to) in the query.
+                using var request = new HttpRequestMessage(HttpMethod.Get, path + $"?q=Idrissi&name=Youssef%20El%20Idrissi&from={id}&to={id}");
                 request.Headers.Add(Purpose.Header, "audit coverage test");
                 var before = await EntriesAsync();
                 var response = await reader.Client.SendAsync(request);
@@ -291,7 +294,18 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         ["POST /api/v1/records/{id:guid}/releases"] = new(OwnItem.Record, ReleaseCalls),
         ["POST /api/v1/notices"] = new(null, NoticeCalls),
         ["PUT /api/v1/notices/{id:guid}"] = new(OwnItem.Notice, NoticeCalls),
+        ["POST /api/v1/fusion/judgements"] = new(null, JudgementCalls),
     };
+
+    /// <summary>
+    /// A judgement names two persons: one the caller reads through a partner's release copy (judging it is the point of
+    /// cross-agency resolution) and one of a third agency the caller may not read, which is "not found", by its id.
+    /// </summary>
+    private static IEnumerable<ForeignIdCall> JudgementCalls(BodyIdWorld w) =>
+    [
+        new(w.UnseenPerson.ToString("D"), new JsonObject { ["a"] = w.SharedPerson, ["b"] = w.UnseenPerson, ["decision"] = "confirmed" }),
+        new(w.UnseenPerson.ToString("D"), new JsonObject { ["a"] = w.UnseenPerson, ["b"] = w.SharedPerson, ["decision"] = "rejected" }),
+    ];
 
     private const string PathIdOnly = "no id in the body (a reason, a decision, dates): the path's {id} is EveryItemEndpoint_RefusesAnotherAgencysItems's to check";
 
@@ -308,6 +322,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         ["POST /api/v1/agreements"] = "names the partner agency by code, as a proposal must, and none of its items",
         ["POST /api/v1/hits/check"] = "a name or an identifier to check against filters partners published to the caller's agency; names no item",
         ["POST /api/v1/hits/filters/publish"] = "no body: publishes this node's filters",
+        ["POST /api/v1/fusion/xref"] = "what to compare with (partners' copies or all) and a score: names no item",
         ["POST /api/v1/records/{id:guid}/consents"] = "names the third agency by code, as a consent request must; the record is the path's",
         ["DELETE /api/v1/tokens/{id:guid}"] = PathIdOnly,
         ["DELETE /api/v1/records/{id:guid}"] = PathIdOnly,

@@ -44,10 +44,11 @@ public sealed class FusionApiTests
     private static Task<HttpResponseMessage> JudgeAsync(TestUser user, Guid a, Guid b, string decision, int? version = null) =>
         user.Client.PostAsJsonAsync("/api/v1/fusion/judgements", new { a, b, decision, version, note = "checked the passport scans" });
 
-    [Fact]
-    public async Task Judgements_AreStoredAudited_RespectedByProposals_AndShowOnePerson()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Judgements_AreStoredAudited_RespectedByProposals_AndShowOnePerson(string provider)
     {
-        await using var node = await TestNode.StartAsync();
+        await using var node = await TestNode.StartAsync(provider);
         var police = await node.AddAgencyAsync("MA-POL");
         var intelligence = await node.AddAgencyAsync("MA-INT");
         var analyst = await node.AddUserAsync(police, "analyst.pol", [Role.Analyst]);
@@ -105,10 +106,11 @@ public sealed class FusionApiTests
         Assert.True(await db.AuditLog.AnyAsync(e => e.Action == "fusion.proposals" && e.Purpose == "case 2026/114"));
     }
 
-    [Fact]
-    public async Task AnalystsJudgingOnePairAtOnce_StoreOneJudgement_AndTheOthersGet409()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AnalystsJudgingOnePairAtOnce_StoreOneJudgement_AndTheOthersGet409(string provider)
     {
-        await using var node = await TestNode.StartAsync();
+        await using var node = await TestNode.StartAsync(provider);
         var police = await node.AddAgencyAsync("MA-POL");
         var analysts = new List<TestUser>();
         for (var i = 0; i < 6; i++)
