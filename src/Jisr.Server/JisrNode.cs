@@ -62,9 +62,11 @@ public static class JisrNode
         services.AddSingleton<Federation.ReceiveGate>();
         services.AddScoped<Federation.FederationOutbox>();
         services.AddScoped<Federation.NoticeFederation>();
+        services.AddScoped<Federation.CheckpointExchange>();
         services.AddScoped<Federation.FederationReceiver>();
         services.AddScoped<Federation.FederationService>();
         services.AddHostedService<Federation.OutboxDelivery>();
+        services.AddHostedService<Federation.CheckpointGossip>();
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
         services.AddSingleton<TokenCache>();

@@ -27,7 +27,10 @@ public static class FederationMessageTypes
     /// <summary><see cref="KeyRotationMessage"/>: the sender's new key, announced under its old one; later messages come under the new one.</summary>
     public const string KeyRotate = "node.key-rotate";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate };
+    /// <summary><see cref="AuditCheckpointMessage"/>: the sender's latest signed audit checkpoint, for the peer to keep.</summary>
+    public const string AuditCheckpoint = "audit.checkpoint";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate, AuditCheckpoint };
 }
 
 /// <summary>The terms of an agreement, the same on both nodes (same id); names as in the API (threat domains, markings).</summary>
@@ -104,3 +107,10 @@ public sealed record NoticeStateMessage(
     string? DecisionReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// A signed audit checkpoint of the sender ("entry <paramref name="Sequence"/> of my audit chain has hash
+/// <paramref name="EntryHash"/>", signed by its audit key, <paramref name="PublicKey"/> in PEM): the peer keeps it, so the
+/// sender cannot later rewrite what it logged up to there without the peer's copy showing it.
+/// </summary>
+public sealed record AuditCheckpointMessage(long Sequence, string EntryHash, DateTimeOffset At, string KeyId, string Signature, string PublicKey);
