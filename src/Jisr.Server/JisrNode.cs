@@ -68,10 +68,12 @@ public static class JisrNode
         services.AddSingleton<Federation.ReceiveGate>();
         services.AddScoped<Federation.FederationOutbox>();
         services.AddScoped<Federation.NoticeFederation>();
+        services.AddScoped<Federation.CheckpointExchange>();
         services.AddScoped<Federation.FederationReceiver>();
         services.AddScoped<Federation.FederationService>();
         services.AddHostedService<Federation.OutboxDelivery>();
         HitCheck.HitCheckServices.AddHitCheck(services, options.HitFilters);
+        services.AddHostedService<Federation.CheckpointGossip>();
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
         services.AddSingleton<TokenCache>();

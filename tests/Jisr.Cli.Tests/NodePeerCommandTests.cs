@@ -58,6 +58,31 @@ public sealed class NodePeerCommandTests : IDisposable
         Assert.Contains("is a peer already", again.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NodeRotateKey_PutsANewKeyInPlace_KeepsTheOldOne_AndRefusesAnInterruptedRotation()
+    {
+        var missing = await WithPassphraseAsync(Passphrase, "node", "rotate-key", "--db", Db);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("run 'jisr node init' first", missing.Error, StringComparison.Ordinal);
+
+        var old = Line(await WithPassphraseAsync(Passphrase, "node", "init", "--db", Db), "fingerprint");
+        var rotated = await WithPassphraseAsync(Passphrase, "node", "rotate-key", "--db", Db);
+        Assert.Equal(0, rotated.ExitCode);
+        Assert.Equal(old, Line(rotated, "old"));
+        var fresh = Line(rotated, "fingerprint");
+        Assert.NotEqual(old, fresh);
+        Assert.Equal(fresh, Line(await WithPassphraseAsync(Passphrase, "node", "show", "--db", Db), "fingerprint"));
+        var keyFile = Path.Combine(_directory.FullName, "jisr.db.node-key");
+        Assert.True(File.Exists($"{keyFile}.retired-{old[..16]}"), "the old key is kept beside the new one");
+
+        // A new key left by an interrupted rotation stops the next one with what to do.
+        await File.WriteAllTextAsync($"{keyFile}.next", "left over");
+        var interrupted = await WithPassphraseAsync(Passphrase, "node", "rotate-key", "--db", Db);
+        Assert.Equal(1, interrupted.ExitCode);
+        Assert.Contains("interrupted", interrupted.Error, StringComparison.Ordinal);
+        Assert.Equal(fresh, Line(await WithPassphraseAsync(Passphrase, "node", "show", "--db", Db), "fingerprint"));
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 
     private static string Line(Jisr.Result result, string key) =>

@@ -1,4 +1,5 @@
 using Jisr.Server.Federation;
+using Jisr.Storage.Federation;
 
 namespace Jisr.Cli.Commands;
 
@@ -26,6 +27,50 @@ internal static class PeerCommand
             Console.WriteLine($"OK peer {peer.NodeId} {peer.Url} agencies {string.Join(',', peer.Agencies)}");
             return 0;
         });
-        return new Command("peer", "Manage partner nodes") { add };
+        return new Command("peer", "Manage partner nodes") { add, Checkpoints() };
+    }
+
+    /// <summary>
+    /// <c>jisr peer checkpoints --db DB --peer NODE --out FILE</c>: the signed audit checkpoints a peer sent here, as a
+    /// file <c>jisr audit verify --checkpoints FILE</c> reads against that peer's own database.
+    /// </summary>
+    private static Command Checkpoints()
+    {
+        var db = CommonOptions.Database();
+        var auditKey = CommonOptions.AuditKey();
+        var nodeKey = CommonOptions.NodeKey();
+        var peerId = new Option<string>("--peer") { Description = "The peer's node id or fingerprint", Required = true };
+        var output = new Option<string>("--out") { Description = "File to write the peer's checkpoints and audit key to (a new file)", Required = true };
+        var command = new Command("checkpoints", "Export the signed audit checkpoints a peer sent here, to check its audit chain with 'jisr audit verify --checkpoints'") { db, auditKey, nodeKey, peerId, output };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var services = await CommonOptions.OpenStorageAsync(parsed.GetValue(db)!, parsed.GetValue(auditKey), cancellationToken, parsed.GetValue(nodeKey));
+            await using var scope = services.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<FederationStore>();
+            var wanted = (parsed.GetValue(peerId) ?? "").Replace(":", "", StringComparison.Ordinal).ToLowerInvariant();
+            var peer = (await store.ListPeersAsync(cancellationToken)).FirstOrDefault(p => wanted.Length >= 16 && p.Fingerprint.StartsWith(wanted, StringComparison.Ordinal))
+                ?? throw new CommandException($"--peer: no peer with node id or fingerprint '{parsed.GetValue(peerId)}' (see GET /api/v1/federation/peers)");
+            var (pem, checkpoints) = await CheckpointExchange.ReceivedFromAsync(store, peer.Id, cancellationToken);
+            if (pem is null)
+            {
+                throw new CommandException($"node {FederationStore.ShortId(peer.Fingerprint)} has sent no audit checkpoint yet");
+            }
+
+            var path = parsed.GetValue(output)!;
+            if (File.Exists(path))
+            {
+                throw new CommandException($"--out: {path} exists already; give a new file");
+            }
+
+            using var key = Storage.Audit.AuditPublicKey.FromPem(pem);
+            foreach (var checkpoint in checkpoints)
+            {
+                Storage.Audit.AuditCheckpointFile.Append(path, key, checkpoint);
+            }
+
+            Console.WriteLine($"OK {checkpoints.Count} checkpoints of node {FederationStore.ShortId(peer.Fingerprint)}, the last at entry {checkpoints[^1].Sequence}, in {path}");
+            return 0;
+        });
+        return command;
     }
 }

@@ -30,7 +30,10 @@ public static class FederationMessageTypes
     /// <summary><see cref="HitCheck.HitFilterMessage"/>: the owner agency's hit/no-hit filter for one agreement.</summary>
     public const string HitFilterPublish = HitCheck.HitFilterMessage.Type;
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate, HitFilterPublish };
+    /// <summary><see cref="AuditCheckpointMessage"/>: the sender's latest signed audit checkpoint, for the peer to keep.</summary>
+    public const string AuditCheckpoint = "audit.checkpoint";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate, HitFilterPublish, AuditCheckpoint };
 }
 
 /// <summary>The terms of an agreement, the same on both nodes (same id); names as in the API (threat domains, markings).</summary>
@@ -107,3 +110,10 @@ public sealed record NoticeStateMessage(
     string? DecisionReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// A signed audit checkpoint of the sender ("entry <paramref name="Sequence"/> of my audit chain has hash
+/// <paramref name="EntryHash"/>", signed by its audit key, <paramref name="PublicKey"/> in PEM): the peer keeps it, so the
+/// sender cannot later rewrite what it logged up to there without the peer's copy showing it.
+/// </summary>
+public sealed record AuditCheckpointMessage(long Sequence, string EntryHash, DateTimeOffset At, string KeyId, string Signature, string PublicKey);

@@ -212,6 +212,9 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
                 return [ConsentEvent(decided.Granted ? AuditActions.ConsentGrant : AuditActions.ConsentRefuse, sender, consent.RequesterAgencyId, consent)];
             }
 
+            case FederationMessageTypes.AuditCheckpoint:
+                return await ReceiveCheckpointAsync(envelope, sender, cancellationToken);
+
             case FederationMessageTypes.KeyRotate:
                 return await ReceiveKeyRotationAsync(envelope, sender, cancellationToken);
 

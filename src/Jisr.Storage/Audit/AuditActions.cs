@@ -84,6 +84,7 @@ public static class AuditActions
     public const string PeerAdd = "federation.peer.add";
     public const string PeerRevoke = "federation.peer.revoke";
     public const string PeerKeyRotate = "federation.peer.key-rotate";
+    public const string PeerCheckpoint = "federation.peer.checkpoint";
     public const string NodeKeyRotate = "federation.node.key-rotate";
     public const string PeerList = "federation.peer.list";
     public const string FederationMessageList = "federation.message.list";

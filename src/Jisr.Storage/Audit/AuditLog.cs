@@ -64,6 +64,9 @@ public sealed partial class AuditLog : IAsyncDisposable
     /// <summary>Whether this process appended entries that no checkpoint covers yet.</summary>
     private bool _unsigned;
 
+    /// <summary>The public half of the key that signs checkpoints (null when none signs them): what peers check them with.</summary>
+    public AuditPublicKey? CheckpointKey => _checkpoints?.Key.PublicKey;
+
     public AuditLog(Func<JisrDbContext> openContext, TimeProvider time, AuditCheckpointPolicy? checkpoints = null, ILogger<AuditLog>? logger = null, int queueCapacity = DefaultQueueCapacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
