@@ -87,6 +87,7 @@ internal static class StixImportBench
         writer.WriteStartArray("objects");
         var written = 0;
         var group = 0;
+        string? previous = null;
         while (written < objects)
         {
             var refs = new List<string>();
@@ -163,13 +164,16 @@ internal static class StixImportBench
             writer.WriteString("name", $"Rapport {group}");
             writer.WriteString("published", at);
             writer.WriteStartArray("object_refs");
-            foreach (var r in refs.DefaultIfEmpty("identity--0b6f2a44-7c1d-4e39-a8f5-2e9d4c6b1a37"))
+            // A last group with no room for objects (OBJECTS = 99n + 1) refers to the previous group's last object: every
+            // reference must resolve in the bundle.
+            foreach (var r in refs.DefaultIfEmpty(previous ?? "identity--0b6f2a44-7c1d-4e39-a8f5-2e9d4c6b1a37"))
             {
                 writer.WriteStringValue(r);
             }
 
             writer.WriteEndArray();
             writer.WriteEndObject();
+            previous = refs.Count > 0 ? refs[^1] : previous;
             written++;
             group++;
             if (writer.BytesPending > 1 << 20)

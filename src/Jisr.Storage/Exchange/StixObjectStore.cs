@@ -164,8 +164,13 @@ public sealed class StixImportSession : IAsyncDisposable
             await FlushAsync(cancellationToken); // the entities it mentions first (after the records before it)
         }
 
-        _db.Records.Add(record);
+        // Only the record goes through the change tracker (Entry().State tracks the record alone, not its collections);
+        // its mentions and links, as many rows as the entities it names, are written with the prepared INSERTs right
+        // after it is saved (FlushAsync saves tracked rows first, then the queue).
+        _db.Entry(record).State = EntityState.Added;
         _db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.OfTexts(record, entityTexts);
+        _rows.AddRange(record.Mentions);
+        _rows.AddRange(record.Links);
         _events.Add(CallerEvents.For(_principal, AuditActions.RecordCreate, record.Id, AuditOutcomes.Success, detail: "imported"));
         await CountAsync(cancellationToken, 1 + record.Mentions.Count + record.Links.Count); // its mentions and links are rows too
     }
@@ -338,9 +343,10 @@ public sealed class StixImportSession : IAsyncDisposable
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        // Everything tracked here was added or marked changed explicitly: no DetectChanges, which would also find a
+        // record's mentions and links again through its collections and insert them a second time.
         if (_db.ChangeTracker.HasChanges())
         {
-            _db.ChangeTracker.DetectChanges();
             await _db.SaveChangesAsync(cancellationToken);
             _db.ChangeTracker.Clear();
         }

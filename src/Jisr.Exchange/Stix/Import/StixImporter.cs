@@ -145,6 +145,7 @@ public sealed class StixImporter
                 }
             },
             CancellationToken.None);
+        string? sourceBundle = null;
         try
         {
             await foreach (var pending in window.Reader.ReadAllAsync(cancellationToken))
@@ -155,7 +156,12 @@ public sealed class StixImporter
                 {
                     using (item.Document)
                     {
-                        _source = $"{_options.SourceKind}:{reader.BundleId ?? "bundle"}";
+                        if (!ReferenceEquals(sourceBundle, reader.BundleId))
+                        {
+                            sourceBundle = reader.BundleId; // known once the reader passes the bundle's id: one string, not one per object
+                            _source = $"{_options.SourceKind}:{sourceBundle ?? "bundle"}";
+                        }
+
                         await ObjectAsync(item, cancellationToken);
                     }
                 }
