@@ -193,16 +193,7 @@ public static class StixRecordExport
     /// <summary>A STIX domain or relationship object with the common properties.</summary>
     private static JsonObject Sdo(string type, Guid jisrId, DateTimeOffset created, DateTimeOffset modified, string author, JsonArray markings, JsonObject properties)
     {
-        var sdo = new JsonObject
-        {
-            ["type"] = type,
-            ["spec_version"] = "2.1",
-            ["id"] = StixIds.For(type, jisrId),
-            ["created"] = Timestamp(created),
-            ["modified"] = Timestamp(modified < created ? created : modified),
-            ["created_by_ref"] = author,
-            ["object_marking_refs"] = markings,
-        };
+        var sdo = Export.StixCommon.Sdo(type, jisrId, created, modified, author, markings);
         foreach (var (key, value) in properties.ToList())
         {
             properties.Remove(key);
@@ -267,8 +258,7 @@ public static class StixRecordExport
         return properties;
     }
 
-    private static string Timestamp(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Timestamp(DateTimeOffset instant) => Export.StixCommon.Timestamp(instant);
 
-    private static string Timestamp(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00.000Z";
+    private static string Timestamp(DateOnly day) => Export.StixCommon.Timestamp(day);
 }

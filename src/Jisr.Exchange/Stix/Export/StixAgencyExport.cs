@@ -282,19 +282,10 @@ public static class StixAgencyExport
         return StixPattern.Check(pattern) is null ? pattern : throw new InvalidOperationException($"made an invalid pattern: {pattern}");
     }
 
-    private static JsonObject Sdo(string type, Guid jisrId, DateTimeOffset created, DateTimeOffset modified, string author, Tlp tlp) => new()
-    {
-        ["type"] = type,
-        ["spec_version"] = "2.1",
-        ["id"] = StixIds.For(type, jisrId),
-        ["created"] = Timestamp(created),
-        ["modified"] = Timestamp(modified < created ? created : modified),
-        ["created_by_ref"] = author,
-        ["object_marking_refs"] = new JsonArray(TlpMarkings.IdOf(tlp)),
-    };
+    private static JsonObject Sdo(string type, Guid jisrId, DateTimeOffset created, DateTimeOffset modified, string author, Tlp tlp) =>
+        StixCommon.Sdo(type, jisrId, created, modified, author, new JsonArray(TlpMarkings.IdOf(tlp)));
 
-    private static string Timestamp(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Timestamp(DateTimeOffset instant) => StixCommon.Timestamp(instant);
 
-    private static string Timestamp(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00.000Z";
+    private static string Timestamp(DateOnly day) => StixCommon.Timestamp(day);
 }
