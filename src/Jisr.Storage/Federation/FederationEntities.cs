@@ -54,8 +54,11 @@ public sealed class RemoteAgency
     public Guid PeerId { get; set; }
 }
 
-/// <summary>A message to a peer, signed and written in the transaction of the change that causes it; delivered by the outbox service.</summary>
-public sealed class OutboxMessage
+/// <summary>
+/// What an outbox and an inbox row share: one signed envelope in a peer's ordered sequence. Not an entity of its own
+/// (EF Core maps its properties into each row's table; there is no inheritance mapping).
+/// </summary>
+public abstract class SignedMessageRow
 {
     public Guid Id { get; set; }
 
@@ -65,11 +68,15 @@ public sealed class OutboxMessage
 
     public string Type { get; set; } = "";
 
-    /// <summary>The signed envelope as JSON, sent as is on every attempt.</summary>
+    /// <summary>The signed envelope as JSON, as received, or as sent on every attempt.</summary>
     public string Envelope { get; set; } = "";
 
     public string PayloadDigest { get; set; } = "";
+}
 
+/// <summary>A message to a peer, signed and written in the transaction of the change that causes it; delivered by the outbox service.</summary>
+public sealed class OutboxMessage : SignedMessageRow
+{
     public DateTimeOffset CreatedAt { get; set; }
 
     public string Status { get; set; } = DeliveryStatuses.Pending;
@@ -88,20 +95,8 @@ public sealed class OutboxMessage
 }
 
 /// <summary>A message from a peer, kept as received (signed envelope) with the acknowledgement this node signed for it.</summary>
-public sealed class InboxMessage
+public sealed class InboxMessage : SignedMessageRow
 {
-    public Guid Id { get; set; }
-
-    public Guid PeerId { get; set; }
-
-    public long Sequence { get; set; }
-
-    public string Type { get; set; } = "";
-
-    public string Envelope { get; set; } = "";
-
-    public string PayloadDigest { get; set; } = "";
-
     public DateTimeOffset ReceivedAt { get; set; }
 
     public string Acknowledgement { get; set; } = "";
