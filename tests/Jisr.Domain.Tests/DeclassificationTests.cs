@@ -114,7 +114,7 @@ public sealed class DeclassificationTests
     {
         var record = NewRecord();
         var partner = new AgencyId(Guid.NewGuid());
-        var agreement = SharingAgreement.Propose(Agency, partner, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], DateOnly.FromDateTime(Now.UtcDateTime), DateOnly.FromDateTime(Now.UtcDateTime).AddYears(1), Author, Now);
+        var agreement = SharingAgreement.Propose(new SharingTerms(Agency, partner, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], DateOnly.FromDateTime(Now.UtcDateTime), DateOnly.FromDateTime(Now.UtcDateTime).AddYears(1)), Author, Now);
         var release = Release.Request(record, partner, agreement, Author, [], null, needsSecondPerson: true, Now);
         Assert.Throws<DomainStateException>(() => release.Supersede(record, Author, Now));
 
@@ -153,7 +153,7 @@ public sealed class DeclassificationTests
         Assert.Equal((Classification.Confidential, Tlp.AmberStrict), (record.PeakClassification, record.PeakTlp));
 
         var partner = new AgencyId(Guid.NewGuid());
-        var agreement = SharingAgreement.Propose(Agency, partner, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], DateOnly.FromDateTime(Now.UtcDateTime), DateOnly.FromDateTime(Now.UtcDateTime).AddYears(1), Author, Now);
+        var agreement = SharingAgreement.Propose(new SharingTerms(Agency, partner, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], DateOnly.FromDateTime(Now.UtcDateTime), DateOnly.FromDateTime(Now.UtcDateTime).AddYears(1)), Author, Now);
         agreement.Accept(Author, Now);
         var release = Release.Request(record, partner, agreement, Author, [], null, needsSecondPerson: true, Now);
         release.Approve(record, new UserId(Guid.NewGuid()), null, Now);

@@ -12,8 +12,8 @@ public sealed class SharingAgreementTests
     private static readonly AgencyId Partner = new(Guid.NewGuid());
 
     private static SharingAgreement Propose(DateOnly? from = null, DateOnly? until = null) =>
-        SharingAgreement.Propose(Proposer, Partner, [ThreatDomain.Terrorism], Classification.Confidential, [HandlingCode.H0],
-            from ?? new DateOnly(2026, 12, 1), until ?? new DateOnly(2027, 12, 1), new UserId(Guid.NewGuid()), Now);
+        SharingAgreement.Propose(new SharingTerms(Proposer, Partner, [ThreatDomain.Terrorism], Classification.Confidential, [HandlingCode.H0],
+            from ?? new DateOnly(2026, 12, 1), until ?? new DateOnly(2027, 12, 1)), new UserId(Guid.NewGuid()), Now);
 
     [Fact]
     public void IsInForce_OnlyOnceAcceptedAndWithinItsDates()
@@ -45,7 +45,7 @@ public sealed class SharingAgreementTests
     public void Propose_WithItself_BackDated_OrInvertedDates_IsRefused()
     {
         Assert.Equal("partner", Assert.Throws<DomainValidationException>(() =>
-            SharingAgreement.Propose(Proposer, Proposer, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], new DateOnly(2027, 1, 1), new DateOnly(2028, 1, 1), new UserId(Guid.NewGuid()), Now)).Field);
+            SharingAgreement.Propose(new SharingTerms(Proposer, Proposer, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], new DateOnly(2027, 1, 1), new DateOnly(2028, 1, 1)), new UserId(Guid.NewGuid()), Now)).Field);
         Assert.Equal("validFrom", Assert.Throws<DomainValidationException>(() => Propose(from: new DateOnly(2026, 11, 1))).Field);
         Assert.Equal("validUntil", Assert.Throws<DomainValidationException>(() => Propose(until: new DateOnly(2026, 11, 30))).Field);
     }

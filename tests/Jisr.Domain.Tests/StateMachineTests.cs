@@ -105,7 +105,7 @@ public sealed class StateMachineTests
     // Agreements: the table, and past the validity period only ending.
     private static SharingAgreement AgreementIn(AgreementStatus status)
     {
-        var agreement = SharingAgreement.Propose(A, B, [ThreatDomain.Terrorism], Classification.Confidential, [HandlingCode.H0], From, Until, Someone, Now);
+        var agreement = SharingAgreement.Propose(new SharingTerms(A, B, [ThreatDomain.Terrorism], Classification.Confidential, [HandlingCode.H0], From, Until), Someone, Now);
         switch (status)
         {
             case AgreementStatus.InForce: agreement.Accept(Someone, Now); break;
@@ -170,7 +170,7 @@ public sealed class StateMachineTests
 
     private static SharingAgreement InForceAgreement()
     {
-        var agreement = SharingAgreement.Propose(A, B, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], DateOnly.FromDateTime(Now.UtcDateTime), Until, Someone, Now);
+        var agreement = SharingAgreement.Propose(new SharingTerms(A, B, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], DateOnly.FromDateTime(Now.UtcDateTime), Until), Someone, Now);
         agreement.Accept(Someone, Now);
         return agreement;
     }

@@ -269,7 +269,7 @@ public sealed class AccessPolicyTests
     {
         var proposer = new AgencyId(Guid.NewGuid());
         var partner = new AgencyId(Guid.NewGuid());
-        var agreement = SharingAgreement.Propose(proposer, partner, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], new DateOnly(2027, 1, 1), new DateOnly(2028, 1, 1), new UserId(Guid.NewGuid()), Now);
+        var agreement = SharingAgreement.Propose(new SharingTerms(proposer, partner, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H0], new DateOnly(2027, 1, 1), new DateOnly(2028, 1, 1)), new UserId(Guid.NewGuid()), Now);
         var proposerAdmin = User(proposer, Classification.Secret, Role.Administrator);
         var partnerAdmin = User(partner, Classification.Secret, Role.Administrator);
         var partnerAnalyst = User(partner, Classification.Secret, Role.Analyst);

@@ -444,7 +444,7 @@ public sealed class ChangePolicyPropertyTests(ITestOutputHelper output)
         var at = new DateTimeOffset(from.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var domains = Enum.GetValues<ThreatDomain>().Where(_ => random.Next(2) == 0).DefaultIfEmpty(ThreatDomain.Terrorism).ToArray();
         var handling = Enum.GetValues<HandlingCode>().Where(_ => random.Next(3) != 0).DefaultIfEmpty(HandlingCode.H0).ToArray();
-        var agreement = SharingAgreement.Propose(a, b, domains, (Classification)random.Next(4), handling, from, until, new UserId(Guid.NewGuid()), at);
+        var agreement = SharingAgreement.Propose(new SharingTerms(a, b, domains, (Classification)random.Next(4), handling, from, until), new UserId(Guid.NewGuid()), at);
         if (state != 0)
         {
             agreement.Accept(new UserId(Guid.NewGuid()), at);

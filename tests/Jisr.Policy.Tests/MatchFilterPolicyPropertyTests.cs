@@ -30,11 +30,11 @@ public sealed class MatchFilterPolicyPropertyTests
         {
             var (proposer, partner) = random.Next(5) switch { 0 => (Partner, Third), 1 => (Partner, Us), _ => (Us, Partner) };
             var agreement = SharingAgreement.Propose(
-                proposer, partner,
+                new SharingTerms(proposer, partner,
                 [.. domains.Where(_ => random.Next(3) == 0).DefaultIfEmpty(ThreatDomain.DrugTrafficking)],
                 (Classification)random.Next(4),
                 [.. handlings.Where(_ => random.Next(2) == 0).DefaultIfEmpty(HandlingCode.H1)],
-                today.AddDays(-random.Next(5, 20)), today.AddDays(random.Next(-3, 300)), new UserId(Guid.NewGuid()), Now.AddDays(-30));
+                today.AddDays(-random.Next(5, 20)), today.AddDays(random.Next(-3, 300))), new UserId(Guid.NewGuid()), Now.AddDays(-30));
             switch (random.Next(4))
             {
                 case 0: break; // proposed only

@@ -18,7 +18,7 @@ public sealed class TaxiiPolicyTests
     private static SharingAgreement Agreement(Classification highest = Classification.Confidential, AgreementStatus status = AgreementStatus.InForce)
     {
         var today = DateOnly.FromDateTime(Now.UtcDateTime);
-        var agreement = SharingAgreement.Propose(Us, Partner, [ThreatDomain.DrugTrafficking], highest, [HandlingCode.H0, HandlingCode.H1], today.AddDays(-10), today.AddDays(300), new UserId(Guid.NewGuid()), Now.AddDays(-11));
+        var agreement = SharingAgreement.Propose(new SharingTerms(Us, Partner, [ThreatDomain.DrugTrafficking], highest, [HandlingCode.H0, HandlingCode.H1], today.AddDays(-10), today.AddDays(300)), new UserId(Guid.NewGuid()), Now.AddDays(-11));
         if (status != AgreementStatus.Proposed)
         {
             agreement.Accept(new UserId(Guid.NewGuid()), Now.AddDays(-11));
@@ -70,7 +70,7 @@ public sealed class TaxiiPolicyTests
     public void AReleaseCopy_IsNeverServed_EvenToItsHoldersPartner()
     {
         var source = NewRecord(agency: Partner);
-        var toUs = SharingAgreement.Propose(Partner, Us, [ThreatDomain.DrugTrafficking], Classification.Secret, [HandlingCode.H0, HandlingCode.H1], DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-10), DateOnly.FromDateTime(Now.UtcDateTime).AddDays(300), new UserId(Guid.NewGuid()), Now.AddDays(-11));
+        var toUs = SharingAgreement.Propose(new SharingTerms(Partner, Us, [ThreatDomain.DrugTrafficking], Classification.Secret, [HandlingCode.H0, HandlingCode.H1], DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-10), DateOnly.FromDateTime(Now.UtcDateTime).AddDays(300)), new UserId(Guid.NewGuid()), Now.AddDays(-11));
         toUs.Accept(new UserId(Guid.NewGuid()), Now.AddDays(-11));
         var release = Release.Request(source, Us, toUs, new UserId(Guid.NewGuid()), [], null, false, Now);
         var copy = Record.CreateReleaseCopy(source, release, toUs, Now);

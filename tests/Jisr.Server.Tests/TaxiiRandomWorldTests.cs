@@ -253,8 +253,8 @@ public sealed class TaxiiRandomWorldTests(ITestOutputHelper output)
         var proposedAt = new DateTimeOffset(from.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var domains = Enum.GetValues<ThreatDomain>();
         var agreement = SharingAgreement.Propose(
-            a, b, [.. domains.Where(_ => random.Next(2) == 0).DefaultIfEmpty(domains[0])], (Classification)random.Next(4),
-            [.. Enum.GetValues<HandlingCode>().Where(_ => random.Next(3) != 0).DefaultIfEmpty(HandlingCode.H0)], from, until, new UserId(Guid.NewGuid()), proposedAt);
+            new SharingTerms(a, b, [.. domains.Where(_ => random.Next(2) == 0).DefaultIfEmpty(domains[0])], (Classification)random.Next(4),
+            [.. Enum.GetValues<HandlingCode>().Where(_ => random.Next(3) != 0).DefaultIfEmpty(HandlingCode.H0)], from, until), new UserId(Guid.NewGuid()), proposedAt);
         if (state != State.Proposed)
         {
             agreement.Accept(new UserId(Guid.NewGuid()), proposedAt);

@@ -78,7 +78,7 @@ public sealed class ChangeStorageTests
         var now = DateTimeOffset.UtcNow;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var third = Agency.Create("FR-THIRD", "Third", "FR", now);
-        var agreement = SharingAgreement.Propose(world.Police.Id, world.Intelligence.Id, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H2], today, today.AddYears(1), new UserId(Guid.NewGuid()), now);
+        var agreement = SharingAgreement.Propose(new SharingTerms(world.Police.Id, world.Intelligence.Id, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H2], today, today.AddYears(1)), new UserId(Guid.NewGuid()), now);
         agreement.Accept(new UserId(Guid.NewGuid()), now);
         var record = await world.AddRecordAsync(world.Police, "shared report", classification: Classification.Confidential);
         ConsentRequest consent;

@@ -25,8 +25,8 @@ public sealed class SharingStorageTests
         var now = DateTimeOffset.UtcNow;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var agreement = SharingAgreement.Propose(
-            world.Police.Id, world.Intelligence.Id, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H2],
-            today, today.AddYears(1), new UserId(Guid.NewGuid()), now);
+            new SharingTerms(world.Police.Id, world.Intelligence.Id, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H2],
+            today, today.AddYears(1)), new UserId(Guid.NewGuid()), now);
         agreement.Accept(new UserId(Guid.NewGuid()), now);
         await using var db = world.Database.Open();
         db.Agreements.Add(agreement);

@@ -21,7 +21,7 @@ public static class RandomAgreements
             _ => (today.AddDays(-random.Next(2, 700)), today.AddDays(random.Next(2, 700))),
         };
         var proposedAt = new DateTimeOffset(from.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var agreement = SharingAgreement.Propose(a, b, Enum.GetValues<ThreatDomain>(), Classification.Secret, Enum.GetValues<HandlingCode>(), from, until, new UserId(Guid.NewGuid()), proposedAt);
+        var agreement = SharingAgreement.Propose(new SharingTerms(a, b, Enum.GetValues<ThreatDomain>(), Classification.Secret, Enum.GetValues<HandlingCode>(), from, until), new UserId(Guid.NewGuid()), proposedAt);
         if (state != 0)
         {
             agreement.Accept(new UserId(Guid.NewGuid()), proposedAt);

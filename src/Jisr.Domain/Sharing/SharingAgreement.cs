@@ -109,20 +109,10 @@ public sealed class SharingAgreement
     /// <summary>The agency that suspended it, while it is suspended: the one that may resume it (null before this was kept).</summary>
     public AgencyId? SuspendedBy { get; private set; }
 
-    public static SharingAgreement Propose(
-        AgencyId proposerAgencyId,
-        AgencyId partnerAgencyId,
-        IReadOnlyCollection<ThreatDomain> threatDomains,
-        Classification highestClassification,
-        IReadOnlyCollection<HandlingCode> handlingCodes,
-        DateOnly validFrom,
-        DateOnly validUntil,
-        UserId proposedBy,
-        DateTimeOffset now)
+    public static SharingAgreement Propose(SharingTerms terms, UserId proposedBy, DateTimeOffset now)
     {
-        var agreement = Received(
-            AgreementId.New(now), proposerAgencyId, partnerAgencyId, threatDomains, highestClassification, handlingCodes, validFrom, validUntil, proposedBy, now);
-        Guard.That(validFrom >= DateOnly.FromDateTime(now.UtcDateTime), "validFrom", "cannot be in the past: an agreement cannot be back-dated");
+        var agreement = Received(AgreementId.New(now), terms, proposedBy, now);
+        Guard.That(terms.ValidFrom >= DateOnly.FromDateTime(now.UtcDateTime), "validFrom", "cannot be in the past: an agreement cannot be back-dated");
         return agreement;
     }
 
@@ -130,39 +120,30 @@ public sealed class SharingAgreement
     /// The copy of an agreement proposed on a peer node, with the id and terms it has there; also the checks a local
     /// proposal shares (a received one may arrive after its first valid day, so only <see cref="Propose"/> checks the date).
     /// </summary>
-    public static SharingAgreement Received(
-        AgreementId id,
-        AgencyId proposerAgencyId,
-        AgencyId partnerAgencyId,
-        IReadOnlyCollection<ThreatDomain> threatDomains,
-        Classification highestClassification,
-        IReadOnlyCollection<HandlingCode> handlingCodes,
-        DateOnly validFrom,
-        DateOnly validUntil,
-        UserId proposedBy,
-        DateTimeOffset proposedAt)
+    public static SharingAgreement Received(AgreementId id, SharingTerms terms, UserId proposedBy, DateTimeOffset proposedAt)
     {
-        ArgumentNullException.ThrowIfNull(threatDomains);
-        ArgumentNullException.ThrowIfNull(handlingCodes);
-        Guard.That(partnerAgencyId != proposerAgencyId, "partner", "an agreement needs two different agencies: an agency cannot make one with itself");
-        Guard.That(threatDomains.Count > 0 && threatDomains.All(Enum.IsDefined), "threatDomains", "at least one known threat domain is required");
-        Guard.That(handlingCodes.Count > 0 && handlingCodes.All(Enum.IsDefined), "handlingCodes", "at least one known handling code is required");
-        Guard.That(Enum.IsDefined(highestClassification), "highestClassification", "is not a known classification");
-        Guard.That(validUntil > validFrom, "validUntil", "must be after validFrom");
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(terms.ThreatDomains);
+        ArgumentNullException.ThrowIfNull(terms.HandlingCodes);
+        Guard.That(terms.PartnerAgencyId != terms.ProposerAgencyId, "partner", "an agreement needs two different agencies: an agency cannot make one with itself");
+        Guard.That(terms.ThreatDomains.Count > 0 && terms.ThreatDomains.All(Enum.IsDefined), "threatDomains", "at least one known threat domain is required");
+        Guard.That(terms.HandlingCodes.Count > 0 && terms.HandlingCodes.All(Enum.IsDefined), "handlingCodes", "at least one known handling code is required");
+        Guard.That(Enum.IsDefined(terms.HighestClassification), "highestClassification", "is not a known classification");
+        Guard.That(terms.ValidUntil > terms.ValidFrom, "validUntil", "must be after validFrom");
         var agreement = new SharingAgreement
         {
             Id = id,
-            ProposerAgencyId = proposerAgencyId,
-            PartnerAgencyId = partnerAgencyId,
-            HighestClassification = highestClassification,
-            ValidFrom = validFrom,
-            ValidUntil = validUntil,
+            ProposerAgencyId = terms.ProposerAgencyId,
+            PartnerAgencyId = terms.PartnerAgencyId,
+            HighestClassification = terms.HighestClassification,
+            ValidFrom = terms.ValidFrom,
+            ValidUntil = terms.ValidUntil,
             Status = AgreementStatus.Proposed,
             ProposedBy = proposedBy,
             ProposedAt = Instants.Normalize(proposedAt),
         };
-        agreement._threatDomains = [.. threatDomains.Distinct().Order()];
-        agreement._handlingCodes = [.. handlingCodes.Distinct().Order()];
+        agreement._threatDomains = [.. terms.ThreatDomains.Distinct().Order()];
+        agreement._handlingCodes = [.. terms.HandlingCodes.Distinct().Order()];
         return agreement;
     }
 

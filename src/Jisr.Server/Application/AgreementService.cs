@@ -24,13 +24,14 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
         var partner = await accounts.FindAgencyAsync(partnerCode, cancellationToken)
             ?? throw new DomainValidationException("partner", $"no agency {partnerCode} is registered on this node");
         var agreement = SharingAgreement.Propose(
-            caller.AgencyId,
-            partner.Id,
-            [.. (request.ThreatDomains ?? []).Select((d, i) => RecordVocabulary.ThreatDomains.Parse(d, $"threatDomains[{i}]"))],
-            Marking.ClassificationNames.Parse(request.HighestClassification, "highestClassification"),
-            [.. (request.HandlingCodes ?? []).Select((h, i) => Marking.HandlingNames.Parse(h, $"handlingCodes[{i}]"))],
-            request.ValidFrom ?? throw new DomainValidationException("validFrom", "is required (a date such as 2027-01-01)"),
-            request.ValidUntil ?? throw new DomainValidationException("validUntil", "is required (a date such as 2028-01-01)"),
+            new SharingTerms(
+                caller.AgencyId,
+                partner.Id,
+                [.. (request.ThreatDomains ?? []).Select((d, i) => RecordVocabulary.ThreatDomains.Parse(d, $"threatDomains[{i}]"))],
+                Marking.ClassificationNames.Parse(request.HighestClassification, "highestClassification"),
+                [.. (request.HandlingCodes ?? []).Select((h, i) => Marking.HandlingNames.Parse(h, $"handlingCodes[{i}]"))],
+                request.ValidFrom ?? throw new DomainValidationException("validFrom", "is required (a date such as 2027-01-01)"),
+                request.ValidUntil ?? throw new DomainValidationException("validUntil", "is required (a date such as 2028-01-01)")),
             caller.UserId,
             time.GetUtcNow());
         // A partner hosted by a peer node gets the proposal as a message committed with it.

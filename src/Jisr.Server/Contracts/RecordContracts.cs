@@ -42,7 +42,7 @@ public sealed record RecordRequest
 /// An entity in a record request. Either <see cref="Id"/> (an existing entity of your agency) or
 /// <see cref="Type"/> with the attributes of that type. <see cref="Ref"/> is a name local to the request for links.
 /// </summary>
-public sealed record EntityRequest
+public sealed record EntityRequest : EntityAttributes
 {
     public string? Ref { get; init; }
 
@@ -53,6 +53,25 @@ public sealed record EntityRequest
     // person
     public IReadOnlyList<string>? Names { get; init; }
 
+    // organisation, location, vessel, event
+    public string? Name { get; init; }
+
+    // email, crypto wallet
+    public string? Address { get; init; }
+
+    // vehicle
+    public string? Registration { get; init; }
+
+    // bank account
+    public string? Iban { get; init; }
+}
+
+/// <summary>
+/// The attributes an entity of each type may have, the same in a request and in a response (absent ones are omitted).
+/// </summary>
+public abstract record EntityAttributes
+{
+    // person
     public string? DateOfBirth { get; init; }
 
     public string? PlaceOfBirth { get; init; }
@@ -63,9 +82,7 @@ public sealed record EntityRequest
 
     public IReadOnlyList<IdentifierDto>? Identifiers { get; init; }
 
-    // organisation, location, vessel, event
-    public string? Name { get; init; }
-
+    // organisation, location, vessel
     public IReadOnlyList<string>? Aliases { get; init; }
 
     public string? Country { get; init; }
@@ -76,9 +93,6 @@ public sealed record EntityRequest
 
     // phone, document
     public string? Number { get; init; }
-
-    // email, crypto wallet
-    public string? Address { get; init; }
 
     // online account
     public string? Platform { get; init; }
@@ -95,8 +109,6 @@ public sealed record EntityRequest
     public DateOnly? ExpiresOn { get; init; }
 
     // vehicle
-    public string? Registration { get; init; }
-
     public string? Make { get; init; }
 
     public string? Model { get; init; }
@@ -111,8 +123,6 @@ public sealed record EntityRequest
     public string? Flag { get; init; }
 
     // bank account
-    public string? Iban { get; init; }
-
     public string? Bic { get; init; }
 
     public string? Holder { get; init; }
@@ -187,7 +197,7 @@ public sealed record RecordResponse(
 public sealed record LinkResponse(Guid Id, Guid Record, Guid From, Guid To, string Type, string? ValidFrom, string? ValidTo);
 
 /// <summary>An entity with the attributes of its type (absent attributes are omitted).</summary>
-public sealed record EntityResponse
+public sealed record EntityResponse : EntityAttributes
 {
     public required Guid Id { get; init; }
 
@@ -198,60 +208,6 @@ public sealed record EntityResponse
     public string? Key { get; init; }
 
     public IReadOnlyList<NameResponse>? Names { get; init; }
-
-    public string? DateOfBirth { get; init; }
-
-    public string? PlaceOfBirth { get; init; }
-
-    public string? Gender { get; init; }
-
-    public IReadOnlyList<string>? Nationalities { get; init; }
-
-    public IReadOnlyList<IdentifierDto>? Identifiers { get; init; }
-
-    public IReadOnlyList<string>? Aliases { get; init; }
-
-    public string? Country { get; init; }
-
-    public double? Latitude { get; init; }
-
-    public double? Longitude { get; init; }
-
-    public string? Platform { get; init; }
-
-    public string? Handle { get; init; }
-
-    public string? Url { get; init; }
-
-    public string? DocumentKind { get; init; }
-
-    public string? Number { get; init; }
-
-    public string? IssuingCountry { get; init; }
-
-    public DateOnly? ExpiresOn { get; init; }
-
-    public string? Make { get; init; }
-
-    public string? Model { get; init; }
-
-    public string? Colour { get; init; }
-
-    public string? Imo { get; init; }
-
-    public string? Mmsi { get; init; }
-
-    public string? Flag { get; init; }
-
-    public string? Bic { get; init; }
-
-    public string? Holder { get; init; }
-
-    public string? Currency { get; init; }
-
-    public string? OccurredOn { get; init; }
-
-    public string? Place { get; init; }
 }
 
 public sealed record NameResponse(string Text, string Script);

@@ -124,13 +124,14 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
                 var terms = FederationJson.Read<AgreementTerms>(envelope.Payload);
                 var agreement = SharingAgreement.Received(
                     new AgreementId(terms.Id),
-                    new AgencyId(terms.ProposerAgencyId),
-                    new AgencyId(terms.PartnerAgencyId),
-                    [.. terms.ThreatDomains.Select((d, i) => RecordVocabulary.ThreatDomains.Parse(d, $"threatDomains[{i}]"))],
-                    Marking.ClassificationNames.Parse(terms.HighestClassification, "highestClassification"),
-                    [.. terms.HandlingCodes.Select((h, i) => Marking.HandlingNames.Parse(h, $"handlingCodes[{i}]"))],
-                    terms.ValidFrom,
-                    terms.ValidUntil,
+                    new SharingTerms(
+                        new AgencyId(terms.ProposerAgencyId),
+                        new AgencyId(terms.PartnerAgencyId),
+                        [.. terms.ThreatDomains.Select((d, i) => RecordVocabulary.ThreatDomains.Parse(d, $"threatDomains[{i}]"))],
+                        Marking.ClassificationNames.Parse(terms.HighestClassification, "highestClassification"),
+                        [.. terms.HandlingCodes.Select((h, i) => Marking.HandlingNames.Parse(h, $"handlingCodes[{i}]"))],
+                        terms.ValidFrom,
+                        terms.ValidUntil),
                     new UserId(terms.ProposedBy),
                     terms.ProposedAt);
                 Decide(AccessPolicy.CanPeerProposeAgreement(peerAgencies, agreement, await store.IsOwnAgencyAsync(agreement.PartnerAgencyId, cancellationToken)));

@@ -85,8 +85,8 @@ public sealed class DemoLoader(JisrDbContext db, AccountService accounts, AuditL
         foreach (var (proposer, partner, domains, highest) in Partnerships)
         {
             var agreement = SharingAgreement.Propose(
-                agencyIds[proposer], agencyIds[partner], domains, highest, [HandlingCode.H0, HandlingCode.H1, HandlingCode.H2],
-                today, today.AddYears(3), DemoDataSet.UserId($"admin.{proposer.Split('-')[1].ToLowerInvariant()}"), now);
+                new SharingTerms(agencyIds[proposer], agencyIds[partner], domains, highest, [HandlingCode.H0, HandlingCode.H1, HandlingCode.H2],
+                today, today.AddYears(3)), DemoDataSet.UserId($"admin.{proposer.Split('-')[1].ToLowerInvariant()}"), now);
             agreement.Accept(DemoDataSet.UserId($"admin.{partner.Split('-')[1].ToLowerInvariant()}"), now);
             db.Agreements.Add(agreement);
         }
