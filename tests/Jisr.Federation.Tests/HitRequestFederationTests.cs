@@ -16,7 +16,7 @@ namespace Jisr.Federation.Tests;
 /// (at once, or through four-eyes) or a refusal, the answer travels back (<c>hitrequest.reply</c>) and the request's state
 /// follows on both nodes, every step audited on both; a flood of requests is rate-limited, kept and shown to the owner.
 /// </summary>
-public sealed class HitRequestFederationTests : IAsyncLifetime
+public abstract class HitRequestFederationTestsBase(string provider) : IAsyncLifetime
 {
     private const string PurposeHeader = "X-Jisr-Purpose";
     private const string Purpose = "enquête 2026/114";
@@ -31,8 +31,8 @@ public sealed class HitRequestFederationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _morocco = await AgencyNode.StartAsync("MA-DGST", "MA");
-        _spain = await AgencyNode.StartAsync("ES-CNP", "ES", _spainClock);
+        _morocco = await AgencyNode.StartAsync("MA-DGST", "MA", provider: provider);
+        _spain = await AgencyNode.StartAsync("ES-CNP", "ES", _spainClock, provider);
         await _morocco.PeerWithAsync(_spain);
         await _spain.PeerWithAsync(_morocco);
         _analyst = await _morocco.Node.AddUserAsync(_morocco.Agency, "analyst.ma", [Role.Analyst]);
@@ -284,3 +284,9 @@ public sealed class HitRequestFederationTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>Both nodes on SQLite.</summary>
+public sealed class HitRequestFederationTests() : HitRequestFederationTestsBase("sqlite");
+
+/// <summary>Both nodes on PostgreSQL: the request table, its queries (rate count, tally, releases decided) on the other engine.</summary>
+public sealed class HitRequestFederationPostgresTests() : HitRequestFederationTestsBase("postgres");
