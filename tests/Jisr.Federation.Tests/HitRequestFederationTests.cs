@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Jisr.Domain.Users;
+using Jisr.Exchange.HitCheck;
+using Jisr.Server.Federation;
 using Jisr.Server.HitCheck;
+using Jisr.Storage;
 using Jisr.Storage.Audit;
 using Jisr.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -189,6 +192,47 @@ public abstract class HitRequestFederationTestsBase(string provider) : IAsyncLif
         Assert.Equal(3, (await _analyst.Client.GetFromJsonAsync<JsonArray>("/api/v1/hits/requests?status=open"))!.Count);
         await using var spainDb = _spain.Node.Database.Open();
         Assert.Equal(2, await spainDb.AuditLog.CountAsync(e => e.Action == AuditActions.HitRequestReceive && e.Outcome == AuditOutcomes.Refused && e.Detail!.Contains("over the rate")));
+    }
+
+    [Fact]
+    public async Task ForgedMalformedAndStrayMessages_AreRefusedWithTheReason_AuditedOnBothNodes_AndKeepNothing()
+    {
+        var now = DateTimeOffset.UtcNow;
+        HitRequestMessage Request(Guid requester, Guid owner, Guid agreement, string handling = "H1") =>
+            new(Guid.NewGuid(), agreement, requester, owner, Guid.NewGuid(), "analyst.es", "name", "Youssef El Idrissi", ["ysf + drs"], Purpose, "art. 5", handling, "routine", now);
+        var spain = _spain.Agency.Id.Value;
+        var morocco = _morocco.Agency.Id.Value;
+        await SendFromSpainAsync(HitRequestMessage.Type, Request(Guid.NewGuid(), morocco, _agreement)); // a requester ES-CNP's node does not host
+        await SendFromSpainAsync(HitRequestMessage.Type, Request(spain, morocco, Guid.NewGuid())); // an agreement unknown there
+        await SendFromSpainAsync(HitRequestMessage.Type, Request(spain, morocco, _agreement, handling: "H9")); // malformed
+        await SendFromSpainAsync(HitReplyMessage.Type, new HitReplyMessage(Guid.NewGuid(), "refused", null, null, spain, null, "liaison.es", "no", false, now)); // an answer to nothing
+
+        await Eventually.HoldsAsync(
+            async () => (await _spain.MessagesAsync()).Count(m => m!["type"]!.GetValue<string>().StartsWith("hitrequest.", StringComparison.Ordinal) && m["status"]!.GetValue<string>() == "rejected") == 4,
+            () => $"four messages rejected by MA-DGST: {_spain.MessagesAsync().GetAwaiter().GetResult().ToJsonString()}",
+            seconds: 60);
+        await using (var moroccoDb = _morocco.Node.Database.Open())
+        {
+            var refusals = await moroccoDb.AuditLog.Where(e => e.Action == AuditActions.FederationReceive && e.Outcome == AuditOutcomes.Refused).Select(e => e.Detail!).ToListAsync();
+            Assert.True(refusals.Any(d => d.Contains("requester is not hosted by the sending node", StringComparison.Ordinal)), string.Join("\n", refusals));
+            Assert.True(refusals.Any(d => d.Contains("no agreement between the requester and the owner", StringComparison.Ordinal)), string.Join("\n", refusals));
+            Assert.True(refusals.Any(d => d.Contains("handling", StringComparison.Ordinal)), string.Join("\n", refusals));
+            Assert.True(refusals.Any(d => d.Contains("no such hit request here", StringComparison.Ordinal)), string.Join("\n", refusals));
+            Assert.False(await moroccoDb.Set<Jisr.Domain.Sharing.HitRequest>().AnyAsync());
+        }
+
+        await using var spainDb = _spain.Node.Database.Open();
+        Assert.True(await spainDb.AuditLog.CountAsync(e => e.Action == AuditActions.FederationDelivered && e.Detail!.Contains("hitrequest.")) >= 4);
+    }
+
+    /// <summary>A message written by ES-CNP's node through its outbox exactly as its services would, but with what the test gives.</summary>
+    private async Task SendFromSpainAsync<T>(string type, T message)
+    {
+        await using var scope = _spain.Node.App.Services.CreateAsyncScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<FederationOutbox>();
+        var staged = await outbox.StageForAsync(_morocco.Agency.Id, type, message, new AuditEvent("", ActorName: "test"), CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<AuditLog>().SaveWithAuditAsync(scope.ServiceProvider.GetRequiredService<JisrDbContext>(), [staged!], CancellationToken.None);
+        outbox.Notify();
     }
 
     private async Task<Guid> HoldAsync(string classification, string person)
