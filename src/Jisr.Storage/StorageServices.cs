@@ -19,6 +19,7 @@ public static class StorageServices
             : null));
         services.AddScoped<Federation.FederationStore>();
         services.AddScoped<HitCheck.HitFilterStore>();
+        services.AddScoped<HitCheck.HitRequestStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(location);
         services.AddJisrDatabase(location);

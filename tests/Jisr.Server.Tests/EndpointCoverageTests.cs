@@ -322,6 +322,8 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         ["POST /api/v1/agreements"] = "names the partner agency by code, as a proposal must, and none of its items",
         ["POST /api/v1/hits/check"] = "a name or an identifier to check against filters partners published to the caller's agency; names no item",
         ["POST /api/v1/hits/filters/publish"] = "no body: publishes this node's filters",
+        ["POST /api/v1/hits/requests"] = "names the partner agency by code and the query; an agreement named counts only if the caller's agency is party to it and the query hits there (else 403 naming the agreement)",
+        ["POST /api/v1/hits/requests/{id:guid}/reply"] = "the record to release is read through the release path as the caller (another agency's record: 404) and only by the owner's liaison officers; the path's {id} is EveryItemEndpoint_RefusesAnotherAgencysItems's to check",
         ["POST /api/v1/fusion/xref"] = "what to compare with (partners' copies or all) and a score: names no item",
         ["POST /api/v1/records/{id:guid}/consents"] = "names the third agency by code, as a consent request must; the record is the path's",
         ["DELETE /api/v1/tokens/{id:guid}"] = PathIdOnly,

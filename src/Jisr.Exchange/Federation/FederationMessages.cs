@@ -30,10 +30,16 @@ public static class FederationMessageTypes
     /// <summary><see cref="HitCheck.HitFilterMessage"/>: the owner agency's hit/no-hit filter for one agreement.</summary>
     public const string HitFilterPublish = HitCheck.HitFilterMessage.Type;
 
+    /// <summary><see cref="HitCheck.HitRequestMessage"/>: after a hit, a formal request to the owner agency (purpose, legal basis, handling, urgency).</summary>
+    public const string HitRequestOpen = HitCheck.HitRequestMessage.Type;
+
+    /// <summary><see cref="HitCheck.HitReplyMessage"/>: the owner's answer to a hit request: a release (pending or made) or a refusal.</summary>
+    public const string HitRequestReply = HitCheck.HitReplyMessage.Type;
+
     /// <summary><see cref="AuditCheckpointMessage"/>: the sender's latest signed audit checkpoint, for the peer to keep.</summary>
     public const string AuditCheckpoint = "audit.checkpoint";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate, HitFilterPublish, AuditCheckpoint };
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate, HitFilterPublish, HitRequestOpen, HitRequestReply, AuditCheckpoint };
 }
 
 /// <summary>The terms of an agreement, the same on both nodes (same id); names as in the API (threat domains, markings).</summary>

@@ -20,6 +20,7 @@ public static class HitCheckEndpoints
             .Describe("Rebuild and send this node's filters now", "Node administrators. Filters are rebuilt every 5 minutes anyway; this sends those whose holdings, key epoch or agreement changed at once.")
             .Produces<HitFilterPublishResponse>()
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+        api.MapHitRequestEndpoints();
         return api;
     }
 }

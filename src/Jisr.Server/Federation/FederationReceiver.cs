@@ -6,7 +6,7 @@ namespace Jisr.Server.Federation;
 /// its effect, its inbox row and its audit entries commit in one transaction; a duplicate changes nothing and is
 /// acknowledged again; every refusal is audited.
 /// </summary>
-public sealed partial class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate, HitCheck.HitFilterReception hitFilters)
+public sealed partial class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate, HitCheck.HitFilterReception hitFilters, HitCheck.HitRequestReception hitRequests)
 {
     public async Task<ReceiveResult> ReceiveAsync(string body, CancellationToken cancellationToken)
     {
@@ -223,6 +223,10 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
                 return await ReceiveNoticeAsync(FederationJson.Read<NoticeStateMessage>(envelope.Payload), sender, peerAgencies, now, cancellationToken);
             case FederationMessageTypes.HitFilterPublish:
                 return await hitFilters.ApplyAsync(envelope, sender, peerAgencies, now, cancellationToken);
+            case FederationMessageTypes.HitRequestOpen:
+                return await hitRequests.OpenAsync(envelope, sender, peerAgencies, now, cancellationToken);
+            case FederationMessageTypes.HitRequestReply:
+                return await hitRequests.ReplyAsync(envelope, sender, peerAgencies, now, cancellationToken);
 
             default:
                 throw new PeerRefusal($"this node does not know the message type '{envelope.Type}'");

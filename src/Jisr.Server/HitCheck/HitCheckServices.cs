@@ -12,6 +12,10 @@ public static class HitCheckServices
         services.AddScoped<HitFilterReception>();
         services.AddScoped<HitCheckService>();
         services.AddHostedService<HitFilterRefresh>();
+        services.AddSingleton<HitRequestOptions>();
+        services.AddScoped<HitRequestService>();
+        services.AddScoped<HitRequestReception>();
+        services.AddHostedService<HitRequestUpkeep>();
         return services;
     }
 }

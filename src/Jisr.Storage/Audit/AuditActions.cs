@@ -125,6 +125,21 @@ public static class AuditActions
 
     /// <summary>A partner's filter taken (refused ones are audited as federation.receive with the reason).</summary>
     public const string HitFilterReceive = "hit.filter.receive";
+
+    /// <summary>After a hit, a formal request sent to the owner agency (purpose, legal basis, handling, urgency).</summary>
+    public const string HitRequestOpen = "hit.request.open";
+
+    /// <summary>A partner's hit request taken here: the owner agency is told who asked and why (refused for rate: outcome refused).</summary>
+    public const string HitRequestReceive = "hit.request.receive";
+
+    /// <summary>The owner's liaison officer answered: a release (pending or made) or a refusal; on the requester's node, the answer taken.</summary>
+    public const string HitRequestReply = "hit.request.reply";
+
+    /// <summary>A reminder: an unanswered hit request reached half its time, its deadline, or another half-span past it.</summary>
+    public const string HitRequestRemind = "hit.request.remind";
+
+    public const string HitRequestRead = "hit.request.read";
+    public const string HitRequestList = "hit.request.list";
 }
 
 /// <summary>How an audited action ended.</summary>
@@ -166,4 +181,5 @@ public static class AuditTargets
     public const string FederationMessage = "federation-message";
     public const string MatchJudgement = "match-judgement";
     public const string HitFilter = "hit-filter";
+    public const string HitRequest = "hit-request";
 }

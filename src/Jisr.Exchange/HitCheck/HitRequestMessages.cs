@@ -1,0 +1,45 @@
+namespace Jisr.Exchange.HitCheck;
+
+/// <summary>
+/// <c>hitrequest.open</c>: after a hit, the requester agency's formal request to the owner agency: the query and the
+/// parts of it that hit, who asks, why (purpose) and on what legal basis, the handling code and urgency. The owner's
+/// node keeps it under the same id and tells the owner agency.
+/// </summary>
+public sealed record HitRequestMessage(
+    Guid RequestId,
+    Guid AgreementId,
+    Guid RequesterAgencyId,
+    Guid OwnerAgencyId,
+    Guid RequestedBy,
+    string RequestedByName,
+    string QueryKind,
+    string Query,
+    IReadOnlyList<string> HitParts,
+    string Purpose,
+    string LegalBasis,
+    string Handling,
+    string Urgency,
+    DateTimeOffset RequestedAt)
+{
+    public const string Type = "hitrequest.open";
+}
+
+/// <summary>
+/// <c>hitrequest.reply</c>: the owner's answer. <paramref name="Status"/> is <c>release-pending</c> (a release awaits its
+/// second person), <c>released</c> (with the release and the copy it made on the requester's node) or <c>refused</c>
+/// (with the reason; <paramref name="RateLimited"/> when the owner's node refused it for the requester's rate).
+/// </summary>
+public sealed record HitReplyMessage(
+    Guid RequestId,
+    string Status,
+    Guid? ReleaseId,
+    Guid? CopyRecordId,
+    Guid OwnerAgencyId,
+    Guid? ByUserId,
+    string ByName,
+    string? Reason,
+    bool RateLimited,
+    DateTimeOffset At)
+{
+    public const string Type = "hitrequest.reply";
+}

@@ -1,0 +1,79 @@
+using Jisr.Exchange.HitCheck;
+using Jisr.Server.Federation;
+using Jisr.Storage.HitCheck;
+
+namespace Jisr.Server.HitCheck;
+
+/// <summary>
+/// Hit requests and answers arriving from a peer. A request: the policy's peer rule, then the flood guard (per peer
+/// and agreement, by this node's clock): over the rate it is kept, refused for rate (the owner sees the flood) and the
+/// refusal is sent back by the upkeep; otherwise it is kept open and the owner agency is told who asked and why. An
+/// answer: only from the node hosting the owner, for a request asked from here. Anything else is refused with the reason.
+/// </summary>
+public sealed class HitRequestReception(HitRequestStore requests, FederationStore federation, HitRequestOptions options)
+{
+    public async Task<List<AuditEvent>> OpenAsync(FederationEnvelope envelope, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var message = FederationJson.Read<HitRequestMessage>(envelope.Payload!);
+        var request = HitRequest.Received(
+            message.RequestId, new AgreementId(message.AgreementId), new AgencyId(message.RequesterAgencyId), new AgencyId(message.OwnerAgencyId), new UserId(message.RequestedBy),
+            message.RequestedByName, message.QueryKind, message.Query, message.HitParts ?? [], message.Purpose, message.LegalBasis,
+            Marking.HandlingNames.Parse(message.Handling, "handling"), HitRequest.UrgencyNames.Parse(message.Urgency, "urgency"), message.RequestedAt, now);
+        var agreement = await federation.FindAgreementAsync(request.AgreementId, cancellationToken);
+        Refuse(AccessPolicy.CanPeerOpenHitRequest(peerAgencies, request, await federation.IsOwnAgencyAsync(request.OwnerAgencyId, cancellationToken), agreement, now));
+        if (await requests.ExistsAsync(request.Id, cancellationToken))
+        {
+            throw new DomainStateException($"hit request {request.Id:D} exists here already");
+        }
+
+        var recent = await requests.CountReceivedSinceAsync(request.AgreementId, request.RequesterAgencyId, now - options.RateWindow, cancellationToken);
+        var rate = AccessPolicy.WithinHitRequestRate(recent, options.RateLimit, options.RateWindow);
+        var received = new AuditEvent("", ActorName: sender, Purpose: request.Purpose);
+        if (!rate.IsAllowed)
+        {
+            request.RefuseOverRate(rate.Reason!, now);
+            requests.StageReceived(request);
+            return [HitRequestService.Event(AuditActions.HitRequestReceive, received with { Outcome = AuditOutcomes.Refused }, request.OwnerAgencyId, request, $"from={sender}")];
+        }
+
+        requests.StageReceived(request);
+        return [HitRequestService.Event(AuditActions.HitRequestReceive, received, request.OwnerAgencyId, request, $"from={sender}")];
+    }
+
+    public async Task<List<AuditEvent>> ReplyAsync(FederationEnvelope envelope, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var reply = FederationJson.Read<HitReplyMessage>(envelope.Payload!);
+        var request = await requests.FindAsync(reply.RequestId, cancellationToken);
+        Refuse(AccessPolicy.CanPeerReplyToHitRequest(peerAgencies, new AgencyId(reply.OwnerAgencyId), request));
+        var by = reply.ByUserId is { } user ? new UserId(user) : (UserId?)null;
+        switch (HitRequest.StatusNames.Parse(reply.Status, "status"))
+        {
+            case HitRequestStatus.ReleasePending:
+                request!.AwaitRelease(new ReleaseId(reply.ReleaseId ?? throw new DomainValidationException("releaseId", "a pending release names it")), by ?? default, reply.ByName, reply.Reason, now);
+                break;
+            case HitRequestStatus.Released:
+                request!.Release(new ReleaseId(reply.ReleaseId ?? throw new DomainValidationException("releaseId", "a release names it")), reply.CopyRecordId is { } copy ? new RecordId(copy) : null, by ?? default, reply.ByName, reply.Reason, now);
+                break;
+            case HitRequestStatus.Refused when reply.RateLimited:
+                request!.RefuseOverRate(reply.Reason ?? "over the partner's rate", now);
+                break;
+            case HitRequestStatus.Refused:
+                request!.Refuse(by, reply.ByName, reply.Reason, now);
+                break;
+            default:
+                throw new DomainValidationException("status", "an answer is release-pending, released or refused");
+        }
+
+        return [HitRequestService.Event(AuditActions.HitRequestReply, new AuditEvent("", ActorName: sender), request.RequesterAgencyId, request, $"answer taken; from={sender}")];
+    }
+
+    private static void Refuse(PolicyDecision decision)
+    {
+        if (!decision.IsAllowed)
+        {
+            throw new PeerRefusal(decision.Outcome == PolicyOutcome.NotVisible ? "no such hit request here, or the sending node does not host its owner" : decision.Reason ?? "not allowed");
+        }
+    }
+}

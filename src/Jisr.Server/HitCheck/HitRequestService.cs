@@ -1,0 +1,306 @@
+using Jisr.Exchange.HitCheck;
+using Jisr.Storage.HitCheck;
+
+namespace Jisr.Server.HitCheck;
+
+/// <summary>
+/// Formal requests after a hit, on both sides. The requester opens one only for a query that hits the owner's filter
+/// now (checked again here, audited as a check); it travels as a signed <c>hitrequest.open</c> message committed with it.
+/// The owner's liaison officer answers with a release (the release path, four-eyes included) or a refusal; the answer
+/// travels back as <c>hitrequest.reply</c>. Every decision is the policy's; every step is audited on the node where it happens.
+/// </summary>
+public sealed class HitRequestService(
+    HitRequestStore store, HitCheckService checks, HitFilterStore filters, FederationStore federation, Federation.FederationOutbox outbox, ReleaseService releases, AgencyNames names, TimeProvider time)
+{
+    public const string NodeActor = "node:hit-requests";
+
+    public async Task<Outcome<HitRequestResponse>> OpenAsync(Principal caller, HitRequestBody body, string purpose, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(body);
+        if (Refusal.Of(AccessPolicy.CanCheckHits(caller), "hit request") is { } refused)
+        {
+            return refused;
+        }
+
+        var query = HitCheckService.Query(body.Name, body.Identifier);
+        var owner = await names.PartnerAsync(body.Agency, caller.AgencyId, "agency", cancellationToken);
+        var handling = Marking.HandlingNames.Parse(Domain.Common.Guard.Text(body.Handling, "handling", 8), "handling");
+        var urgency = string.IsNullOrWhiteSpace(body.Urgency) ? HitRequestUrgency.Routine : HitRequest.UrgencyNames.Parse(body.Urgency, "urgency");
+        var legalBasis = Domain.Common.Guard.Text(body.LegalBasis, "legalBasis", 500);
+
+        // A request follows a hit: the query is checked again against the owner's filter as it is here now.
+        var actor = new AuditEvent(AuditActions.HitCheck, caller.UserId, caller.UserName, caller.AgencyId);
+        var check = await checks.CheckAsync(actor, [caller.AgencyId], query, purpose, cancellationToken);
+        var hit = check.Hits.FirstOrDefault(h => h.AgencyId == owner.Value && (body.Agreement is null || h.AgreementId == body.Agreement));
+        var agreementId = new AgreementId(hit?.AgreementId ?? body.Agreement ?? Guid.Empty);
+        var agreement = await federation.FindAgreementAsync(agreementId, cancellationToken);
+        if (agreement is null && hit is null)
+        {
+            agreement = (await filters.ReceivedForAsync(caller.AgencyId, cancellationToken)).Select(f => f.Agreement).FirstOrDefault(a => a.IsParty(owner));
+        }
+
+        var now = time.GetUtcNow();
+        if (Refusal.Of(AccessPolicy.CanOpenHitRequest(caller, owner, agreement, hit is not null, now), "hit request") is { } denied)
+        {
+            return denied;
+        }
+
+        var request = HitRequest.Open(agreement!.Id, caller.AgencyId, owner, caller.UserId, caller.UserName, query.Kind, query.Text, hit!.Parts, purpose, legalBasis, handling, urgency, now);
+        var message = new HitRequestMessage(
+            request.Id, request.AgreementId.Value, request.RequesterAgencyId.Value, request.OwnerAgencyId.Value, request.RequestedBy.Value, request.RequestedByName,
+            request.QueryKind, request.Query, hit.Parts, request.Purpose, request.LegalBasis, Marking.HandlingNames[request.Handling], HitRequest.UrgencyNames[request.Urgency], request.RequestedAt);
+        var staged = await outbox.StageForAsync(owner, HitRequestMessage.Type, message, Actor(caller), cancellationToken);
+        if (staged is null)
+        {
+            return Refusal.Conflict("that agency is hosted on this node: hit requests go to partners on other nodes");
+        }
+
+        await store.AddAsync(request, [Event(AuditActions.HitRequestOpen, Actor(caller), caller.AgencyId, request, $"to agency {owner.Value:D}") with { Purpose = purpose }, staged], cancellationToken);
+        outbox.Notify();
+        return await ResponseAsync(caller.AgencyId, request, now, cancellationToken);
+    }
+
+    public async Task<List<HitRequestResponse>> ListAsync(Principal caller, string? status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        HitRequestStatus? wanted = string.IsNullOrWhiteSpace(status) ? null : HitRequest.StatusNames.Parse(status, "status");
+        var now = time.GetUtcNow();
+        var list = new List<HitRequestResponse>();
+        foreach (var request in await store.ListAsync(caller, wanted, cancellationToken))
+        {
+            list.Add(await ResponseAsync(caller.AgencyId, request, now, cancellationToken));
+        }
+
+        return list;
+    }
+
+    public async Task<Outcome<HitRequestResponse>> ReadAsync(Principal caller, Guid id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return await store.ReadAsync(caller, id, cancellationToken) is { } request
+            ? await ResponseAsync(caller.AgencyId, request, time.GetUtcNow(), cancellationToken)
+            : Refusal.NotFound($"hit request {id}");
+    }
+
+    /// <summary>What partners asked the caller's agency, per requester and agreement (liaison officers, legal reviewers, administrators).</summary>
+    public async Task<Outcome<List<HitRequestTallyResponse>>> TallyAsync(Principal caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!(caller.Has(Role.LiaisonOfficer) || caller.Has(Role.LegalReviewer) || caller.Has(Role.Administrator)))
+        {
+            return Refusal.Forbidden("only liaison officers, legal reviewers and administrators see what partners asked their agency");
+        }
+
+        var tallies = await store.TallyForOwnerAsync(caller, time.GetUtcNow(), cancellationToken);
+        var agencies = await AgenciesAsync(tallies.Select(t => t.RequesterAgencyId), cancellationToken);
+        return tallies.Select(t => new HitRequestTallyResponse(
+            Agency(agencies, t.RequesterAgencyId), t.AgreementId.Value, t.Total, t.LastDay, t.Open, t.ReleasePending, t.Released, t.Refused, t.RateLimited, t.Overdue, t.LastAt)).ToList();
+    }
+
+    /// <summary>
+    /// The owner's liaison officer answers: a release of <see cref="HitReplyBody.Record"/> to the requester under the
+    /// request's agreement (released at once, or awaiting its second person), or a refusal with a reason.
+    /// </summary>
+    public async Task<Outcome<HitRequestResponse>> ReplyAsync(Principal caller, Guid id, HitReplyBody body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(body);
+        var request = await store.FindAsync(caller, id, cancellationToken);
+        if (request is null)
+        {
+            return Refusal.NotFound($"hit request {id}");
+        }
+
+        if (Refusal.Of(AccessPolicy.CanAnswerHitRequest(caller, request), $"hit request {id}") is { } refused)
+        {
+            return refused;
+        }
+
+        var release = Domain.Common.Guard.Text(body.Decision, "decision", 16) switch
+        {
+            "release" => true,
+            "refuse" => false,
+            _ => throw new DomainValidationException("decision", "must be 'release' or 'refuse'"),
+        };
+        if (!HitRequest.Transitions.Allows(request.Status, release ? HitRequestAction.Release : HitRequestAction.Refuse) || request.Status != HitRequestStatus.Open)
+        {
+            return Refusal.Conflict($"this hit request is {HitRequest.StatusNames[request.Status]}: it was answered already");
+        }
+
+        var now = time.GetUtcNow();
+        if (!release)
+        {
+            request.Refuse(caller.UserId, caller.UserName, body.Reason, now);
+        }
+        else
+        {
+            if (body.Record is not { } recordId)
+            {
+                throw new DomainValidationException("record", "give the record to release to the requester (or refuse with a reason)");
+            }
+
+            var requester = (await filters.AgenciesAsync([request.RequesterAgencyId], cancellationToken)).FirstOrDefault()
+                ?? throw new DomainStateException("the requester agency is not known on this node");
+            var made = await releases.RequestAsync(
+                caller, recordId, new ReleaseRequest(requester.Code, request.AgreementId.Value, null, $"answer to hit request {request.Id:D}" + (string.IsNullOrWhiteSpace(body.Reason) ? string.Empty : $": {body.Reason}")), cancellationToken);
+            if (made.Refusal is { } notReleased)
+            {
+                return notReleased;
+            }
+
+            var made2 = made.Value!;
+            if (made2.Status == ReleaseStatus.AwaitingApproval)
+            {
+                request.AwaitRelease(made2.Id, caller.UserId, caller.UserName, body.Reason, now);
+            }
+            else
+            {
+                request.Release(made2.Id, made2.CopyRecordId, caller.UserId, caller.UserName, body.Reason, now);
+            }
+        }
+
+        await SendAnswerAsync(request, Actor(caller), cancellationToken);
+        return await ResponseAsync(caller.AgencyId, request, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// The node's upkeep on the owner side: answers whose release was decided by its second person since, refusals for
+    /// rate not sent yet, and reminders that fell due. Returns how many requests it changed.
+    /// </summary>
+    public async Task<int> UpkeepAsync(CancellationToken cancellationToken)
+    {
+        var node = new AuditEvent("", ActorName: NodeActor);
+        var now = time.GetUtcNow();
+        var changed = 0;
+        foreach (var (request, release) in await store.ReleasesDecidedAsync(cancellationToken))
+        {
+            if (release.Status is ReleaseStatus.Released or ReleaseStatus.Recalled)
+            {
+                request.Release(release.Id, release.CopyRecordId, release.DecidedBy ?? request.DecidedBy ?? release.RequestedBy, request.DecidedByName ?? NodeActor, null, now);
+            }
+            else
+            {
+                request.Refuse(release.DecidedBy, "second person", $"the release was refused by its second person: {release.DecisionReason}", now);
+            }
+
+            await SendAnswerAsync(request, node, cancellationToken);
+            changed++;
+        }
+
+        foreach (var request in await store.AnswersOwedAsync(cancellationToken))
+        {
+            await SendAnswerAsync(request, node, cancellationToken);
+            changed++;
+        }
+
+        foreach (var request in (await store.OpenOwnedHereAsync(cancellationToken)).Where(r => r.ReminderDue(now)))
+        {
+            request.Remind(now);
+            await store.SaveAsync(
+                [Event(AuditActions.HitRequestRemind, node, request.OwnerAgencyId, request, $"reminder {request.Reminders}: answer due {request.Deadline:u}" + (request.IsOverdue(now) ? " (overdue)" : string.Empty))],
+                cancellationToken);
+            changed++;
+        }
+
+        return changed;
+    }
+
+    /// <summary>Stages the answer for the requester's node and saves it with its audit entries, in one transaction.</summary>
+    private async Task SendAnswerAsync(HitRequest request, AuditEvent actor, CancellationToken cancellationToken)
+    {
+        var reply = new HitReplyMessage(
+            request.Id, HitRequest.StatusNames[request.Status], request.ReleaseId?.Value, request.CopyRecordId?.Value, request.OwnerAgencyId.Value,
+            request.DecidedBy?.Value, request.DecidedByName ?? NodeActor, request.Reason, request.RateLimited, request.DecidedAt ?? time.GetUtcNow());
+        var staged = await outbox.StageForAsync(request.RequesterAgencyId, HitReplyMessage.Type, reply, actor, cancellationToken);
+        request.MarkAnswerSent();
+        await store.SaveAsync(
+            [Event(AuditActions.HitRequestReply, actor, request.OwnerAgencyId, request, $"to agency {request.RequesterAgencyId.Value:D}"), .. staged is null ? Array.Empty<AuditEvent>() : [staged]],
+            cancellationToken);
+        if (staged is not null)
+        {
+            outbox.Notify();
+        }
+    }
+
+    internal static AuditEvent Event(string action, AuditEvent actor, AgencyId agency, HitRequest request, string? detail) => actor with
+    {
+        Action = action,
+        AgencyId = agency,
+        TargetType = AuditTargets.HitRequest,
+        TargetId = request.Id.ToString("D"),
+        Detail = $"agreement {request.AgreementId.Value:D}; requester {request.RequesterAgencyId.Value:D} ({request.RequestedByName}); owner {request.OwnerAgencyId.Value:D}; "
+            + $"{request.QueryKind}; purpose={request.Purpose}; legal basis={request.LegalBasis}; {Marking.HandlingNames[request.Handling]}; {HitRequest.UrgencyNames[request.Urgency]}; "
+            + $"status={HitRequest.StatusNames[request.Status]}" + (request.Reason is null ? string.Empty : $"; reason={request.Reason}") + (request.ReleaseId is { } r ? $"; release {r.Value:D}" : string.Empty)
+            + (detail is null ? string.Empty : $"; {detail}"),
+    };
+
+    private static AuditEvent Actor(Principal caller) => new("", caller.UserId, caller.UserName, caller.AgencyId);
+
+    private async Task<HitRequestResponse> ResponseAsync(AgencyId viewer, HitRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var agencies = await AgenciesAsync([request.RequesterAgencyId, request.OwnerAgencyId], cancellationToken);
+        return new HitRequestResponse(
+            request.Id, request.RequesterAgencyId == viewer ? "sent" : "received", HitRequest.StatusNames[request.Status], request.AgreementId.Value,
+            Agency(agencies, request.RequesterAgencyId), Agency(agencies, request.OwnerAgencyId), request.RequestedByName, request.QueryKind, request.Query,
+            request.HitParts.Length == 0 ? [] : request.HitParts.Split("; "), request.Purpose, request.LegalBasis, Marking.HandlingNames[request.Handling],
+            HitRequest.UrgencyNames[request.Urgency], request.RequestedAt, request.Deadline, request.IsOverdue(now), request.Reminders,
+            request.Status == HitRequestStatus.Open ? request.NextReminderAt : null, request.RateLimited, request.DecidedByName, request.DecidedAt, request.Reason,
+            request.ReleaseId?.Value, request.CopyRecordId?.Value);
+    }
+
+    private async Task<Dictionary<AgencyId, Agency>> AgenciesAsync(IEnumerable<AgencyId> ids, CancellationToken cancellationToken) =>
+        (await filters.AgenciesAsync([.. ids.Distinct()], cancellationToken)).ToDictionary(a => a.Id);
+
+    private static HitRequestAgency Agency(Dictionary<AgencyId, Agency> agencies, AgencyId id) =>
+        agencies.TryGetValue(id, out var a) ? new HitRequestAgency(id.Value, a.Code, a.Name) : new HitRequestAgency(id.Value, "?", "?");
+}
+
+/// <summary>The owner side's limits and upkeep.</summary>
+public sealed class HitRequestOptions
+{
+    /// <summary>At most this many hit requests from a partner's node under one agreement within <see cref="RateWindow"/> (default 30 an hour).</summary>
+    public int RateLimit { get; set; } = 30;
+
+    public TimeSpan RateWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often answers owed, releases decided and reminders due are looked for (default 30 s).</summary>
+    public TimeSpan UpkeepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Runs <see cref="HitRequestService.UpkeepAsync"/> every <see cref="HitRequestOptions.UpkeepInterval"/> while federation is set up.</summary>
+public sealed partial class HitRequestUpkeep(IServiceScopeFactory scopes, NodeIdentity identity, HitRequestOptions options, TimeProvider time, ILogger<HitRequestUpkeep> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (identity.Key is null)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var changed = await scope.ServiceProvider.GetRequiredService<HitRequestService>().UpkeepAsync(stoppingToken);
+                if (changed > 0)
+                {
+                    Changed(log, changed);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Failed(log, ex);
+            }
+
+            await Task.Delay(options.UpkeepInterval, time, stoppingToken);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "hit requests: {Count} answered, sent or reminded")]
+    private static partial void Changed(ILogger logger, int count);
+
+    [LoggerMessage(LogLevel.Warning, "hit request upkeep failed; retried at the next interval")]
+    private static partial void Failed(ILogger logger, Exception exception);
+}
