@@ -10,15 +10,26 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
 {
     public async Task<ReceiveResult> ReceiveAsync(string body, CancellationToken cancellationToken)
     {
+        // One message at a time in this process: the sequence check and the write that moves it on must not interleave.
+        await gate.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReceiveOneLockedAsync(body, cancellationToken);
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    /// <summary>Reads one envelope and takes it (the caller holds the receive gate).</summary>
+    private async Task<ReceiveResult> ReceiveOneLockedAsync(string body, CancellationToken cancellationToken)
+    {
         var key = identity.Require();
         FederationEnvelope envelope;
         try
         {
-            envelope = FederationJson.Read<FederationEnvelope>(body);
-            if (envelope.Type is null || envelope.Sender is null || envelope.Recipient is null || envelope.PayloadDigest is null || envelope.Payload is null || envelope.Signature is null)
-            {
-                throw new FormatException("the envelope lacks a field: type, sender, recipient, payloadDigest, payload and signature are required");
-            }
+            envelope = ReadEnvelope(body);
         }
         catch (FormatException ex)
         {
@@ -26,16 +37,18 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             return new ReceiveResult(StatusCodes.Status400BadRequest, null, ex.Message);
         }
 
-        // One message at a time in this process: the sequence check and the write that moves it on must not interleave.
-        await gate.Lock.WaitAsync(cancellationToken);
-        try
+        return await ReceiveLockedAsync(key, envelope, body, cancellationToken);
+    }
+
+    private static FederationEnvelope ReadEnvelope(string body)
+    {
+        var envelope = FederationJson.Read<FederationEnvelope>(body);
+        if (envelope.Type is null || envelope.Sender is null || envelope.Recipient is null || envelope.PayloadDigest is null || envelope.Payload is null || envelope.Signature is null)
         {
-            return await ReceiveLockedAsync(key, envelope, body, cancellationToken);
+            throw new FormatException("the envelope lacks a field: type, sender, recipient, payloadDigest, payload and signature are required");
         }
-        finally
-        {
-            gate.Lock.Release();
-        }
+
+        return envelope;
     }
 
     private async Task<ReceiveResult> ReceiveLockedAsync(NodeKey key, FederationEnvelope envelope, string body, CancellationToken cancellationToken)
