@@ -257,6 +257,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
         var (received, entities) = await ReleaseBundle.ReadAsync(delivery, importer, now, cancellationToken);
         Decide(AccessPolicy.CanPeerDeliverRelease(peerAgencies, new AgencyId(delivery.ReleasingAgencyId), recipientId, recipientIsOwn, agreement, received, now));
         var copyId = new RecordId(delivery.CopyRecordId);
+        var recipients = await RecipientsAsync(delivery, recipientId, cancellationToken);
         if (await store.RecordExistsAsync(copyId, cancellationToken))
         {
             throw new DomainStateException($"record {copyId} exists here already");
@@ -271,7 +272,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             delivery.CreatedAt,
             new ReleaseProvenance(new ReleaseId(delivery.ReleaseId), new RecordId(delivery.OriginalRecordId), new RecordId(delivery.SourceRecordId), new AgencyId(delivery.ReleasingAgencyId), new UserId(delivery.ReleasedBy), delivery.ReleasedAt),
             agreement,
-            [.. delivery.RecipientUserIds.Select(u => new UserId(u))],
+            recipients,
             now);
         store.AddReceivedCopy(copy, entities);
         return
@@ -279,6 +280,29 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             new AuditEvent(AuditActions.ReleaseReceive, ActorName: sender, AgencyId: recipientId, TargetType: AuditTargets.Record, TargetId: copyId.ToString(),
                 Detail: $"release {delivery.ReleaseId:D}; from agency {delivery.ReleasingAgencyId:D}; agreement {delivery.AgreementId:D}; from={sender}"),
         ];
+    }
+
+    /// <summary>
+    /// The copy's named recipients (TLP:RED): the releasing node names users of the recipient agency by user name,
+    /// since it does not know them; they are resolved here, among that agency's users only. A name that is none of
+    /// them refuses the release (the answer does not say which, so a partner cannot probe user names one by one).
+    /// </summary>
+    private async Task<List<UserId>> RecipientsAsync(ReleaseDelivery delivery, AgencyId recipientId, CancellationToken cancellationToken)
+    {
+        if (delivery.RecipientUserIds.Count > 0)
+        {
+            throw new PeerRefusal("a release from another node names its recipients by user name: user ids of another node mean nothing here");
+        }
+
+        if (delivery.RecipientUserNames is not { Count: > 0 } names)
+        {
+            return [];
+        }
+
+        var (users, unknown) = await store.UsersOfAgencyAsync(recipientId, names, cancellationToken);
+        return unknown == 0
+            ? users
+            : throw new PeerRefusal($"{unknown} of the {names.Count} named recipients are not users of the recipient agency on this node");
     }
 
     private static void Decide(PolicyDecision decision)
