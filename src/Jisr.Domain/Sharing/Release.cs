@@ -62,6 +62,8 @@ public sealed class Release
 
     private IReadOnlyList<UserId> _recipientUserIds = [];
 
+    private IReadOnlyList<string> _recipientUserNames = [];
+
     private Release()
     {
     }
@@ -105,6 +107,12 @@ public sealed class Release
     /// <summary>For a TLP:RED record: the users of the recipient agency who may see the copy.</summary>
     public IReadOnlyList<UserId> RecipientUserIds => _recipientUserIds;
 
+    /// <summary>
+    /// For a TLP:RED record released to an agency of another node: the user names there who may see the copy. This
+    /// node does not know that agency's users, so the names travel and the recipient's node resolves them.
+    /// </summary>
+    public IReadOnlyList<string> RecipientUserNames => _recipientUserNames;
+
     public UserId? RecalledBy { get; private set; }
 
     public DateTimeOffset? RecalledAt { get; private set; }
@@ -119,23 +127,26 @@ public sealed class Release
         IReadOnlyCollection<UserId> recipientUserIds,
         string? note,
         bool needsSecondPerson,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlyCollection<string>? remoteRecipientNames = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(agreement);
         ArgumentNullException.ThrowIfNull(recipientUserIds);
+        remoteRecipientNames ??= [];
+        Guard.That(recipientUserIds.Count == 0 || remoteRecipientNames.Count == 0, "recipients", "recipients are users of this node or user names of another node's agency, not both");
         Guard.That(recipientAgencyId != record.HolderAgencyId, "agency", "a record cannot be released to the agency that already holds it");
         Guard.That(
             agreement.IsParty(record.HolderAgencyId) && agreement.Counterpart(record.HolderAgencyId) == recipientAgencyId,
             "agreement",
             "is not an agreement between the releasing and the recipient agency");
         Guard.That(
-            record.Marking.Tlp == Tlp.Red ? recipientUserIds.Count > 0 : recipientUserIds.Count == 0,
+            record.Marking.Tlp == Tlp.Red ? recipientUserIds.Count + remoteRecipientNames.Count > 0 : recipientUserIds.Count + remoteRecipientNames.Count == 0,
             "recipients",
             record.Marking.Tlp == Tlp.Red
                 ? "a TLP:RED record is released to named people: list the recipient agency's users who may see it"
                 : "only TLP:RED releases name recipients; any other record goes to the agency as a whole");
-        Guard.That(recipientUserIds.Count <= 200, "recipients", "at most 200 recipients");
+        Guard.That(recipientUserIds.Count + remoteRecipientNames.Count <= 200, "recipients", "at most 200 recipients");
         var release = new Release
         {
             Id = ReleaseId.New(now),
@@ -151,6 +162,7 @@ public sealed class Release
             Status = needsSecondPerson ? ReleaseStatus.AwaitingApproval : ReleaseStatus.Released,
         };
         release._recipientUserIds = [.. recipientUserIds.Distinct()];
+        release._recipientUserNames = [.. remoteRecipientNames.Distinct(StringComparer.Ordinal)];
         return release;
     }
 

@@ -76,7 +76,8 @@ public sealed record ReleaseDelivery(
     Guid ReleasedBy,
     DateTimeOffset ReleasedAt,
     IReadOnlyList<Guid> RecipientUserIds,
-    System.Text.Json.Nodes.JsonObject Bundle);
+    System.Text.Json.Nodes.JsonObject Bundle,
+    IReadOnlyList<string>? RecipientUserNames = null);
 
 /// <summary>A recall: the release, the copy it made on the recipient's node, who recalled it and why.</summary>
 public sealed record ReleaseRecallMessage(Guid ReleaseId, Guid CopyRecordId, Guid ByAgencyId, Guid ByUserId, string? Reason, DateTimeOffset At);

@@ -43,8 +43,11 @@ public sealed class ReleaseService(ReleaseStore store, RecordStore records, Agre
             return Refusal.Conflict($"this record is already released (or awaiting approval) to {(await agencies.GetAsync(recipient, cancellationToken)).Code}");
         }
 
-        var recipientUsers = await names.UsersOfAsync(request.Recipients, recipient, "recipients", "the recipient agency");
-        var release = Release.Request(record, recipient, agreement!, caller.UserId, recipientUsers, request.Note, AccessPolicy.ReleaseNeedsSecondPerson(record), now);
+        // An agency of another node: its users are known there only, so the names travel and are resolved there.
+        var remoteRecipient = await outbox.IsRemoteAsync(recipient, cancellationToken);
+        List<UserId> recipientUsers = remoteRecipient ? [] : await names.UsersOfAsync(request.Recipients, recipient, "recipients", "the recipient agency");
+        List<string> remoteNames = remoteRecipient ? RemoteUserNames(request.Recipients) : [];
+        var release = Release.Request(record, recipient, agreement!, caller.UserId, recipientUsers, request.Note, AccessPolicy.ReleaseNeedsSecondPerson(record), now, remoteNames);
 
         // A request for an older version can never be approved: asking again for the record as it is closes it.
         var stale = await store.FindStaleAsync(record, recipient, cancellationToken);
@@ -128,6 +131,10 @@ public sealed class ReleaseService(ReleaseStore store, RecordStore records, Agre
                 }
             });
     }
+
+    /// <summary>User names of another node's agency, checked for form only (that node says whether each is one of its users).</summary>
+    private static List<string> RemoteUserNames(IReadOnlyList<string?>? names) =>
+        [.. (names ?? []).Select((name, i) => Guard.Text(name, $"recipients[{i}]", AccountService.MaxUserNameLength))];
 
     /// <summary>A release to an agency of a peer node: the bundle staged for that node (null for an agency of this node).</summary>
     private async Task<RemoteDelivery?> RemoteAsync(Principal caller, Release release, Domain.Records.Record record, DateTimeOffset now, CancellationToken cancellationToken)

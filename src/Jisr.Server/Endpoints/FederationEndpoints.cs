@@ -37,7 +37,7 @@ public static class FederationEndpoints
         return api;
     }
 
-    /// <summary>The node-to-node routes: the node's description (its key and agencies) and the message inbox.</summary>
+    /// <summary>The node-to-node routes: the node's description (its key and agencies) and the message inbox (one message, or a batch).</summary>
     public static void MapFederationPeerEndpoints(this IEndpointRouteBuilder app)
     {
         var peers = app.MapGroup("/federation/v1").AllowAnonymous().ExcludeFromDescription();
@@ -49,6 +49,14 @@ public static class FederationEndpoints
             return result.Ack is { } ack
                 ? Results.Json(ack, FederationJson.Options, statusCode: result.StatusCode)
                 : Results.Problem(result.Problem, statusCode: result.StatusCode, title: "The message cannot be read");
+        });
+        peers.MapPost("/messages/batch", async (HttpRequest request, FederationReceiver receiver, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var result = await receiver.ReceiveBatchAsync(await reader.ReadToEndAsync(ct), ct);
+            return result.Acks is { } acks
+                ? Results.Json(acks, FederationJson.Options, statusCode: result.StatusCode)
+                : Results.Problem(result.Problem, statusCode: result.StatusCode, title: "The batch cannot be read");
         });
     }
 }

@@ -60,7 +60,8 @@ public sealed class FederationOutbox(FederationStore store, NodeIdentity identit
             release.RequestedBy.Value,
             now,
             [.. release.RecipientUserIds.Select(u => u.Value)],
-            await BundleAsync(source, originator, entities, cancellationToken));
+            await BundleAsync(source, originator, entities, cancellationToken),
+            release.RecipientUserNames);
         var sent = await StageForAsync(release.RecipientAgencyId, FederationMessageTypes.ReleaseDeliver, delivery, new AuditEvent("", caller.UserId, caller.UserName, caller.AgencyId), cancellationToken);
         return new RemoteDelivery(copyId, [sent!]);
     }
@@ -78,6 +79,10 @@ public sealed class FederationOutbox(FederationStore store, NodeIdentity identit
             cancellationToken);
         return System.Text.Json.Nodes.JsonNode.Parse(buffer.ToArray())!.AsObject();
     }
+
+    /// <summary>Whether <paramref name="agencyId"/> is hosted by a peer node (its users are known there, not here).</summary>
+    public async Task<bool> IsRemoteAsync(AgencyId agencyId, CancellationToken cancellationToken) =>
+        await store.PeerOfAgencyAsync(agencyId, cancellationToken) is not null;
 
     /// <summary>Wakes the delivery service (call after the save that committed staged messages).</summary>
     public void Notify() => signal.Notify();

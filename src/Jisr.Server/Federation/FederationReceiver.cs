@@ -10,15 +10,26 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
 {
     public async Task<ReceiveResult> ReceiveAsync(string body, CancellationToken cancellationToken)
     {
+        // One message at a time in this process: the sequence check and the write that moves it on must not interleave.
+        await gate.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReceiveOneLockedAsync(body, cancellationToken);
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    /// <summary>Reads one envelope and takes it (the caller holds the receive gate).</summary>
+    private async Task<ReceiveResult> ReceiveOneLockedAsync(string body, CancellationToken cancellationToken)
+    {
         var key = identity.Require();
         FederationEnvelope envelope;
         try
         {
-            envelope = FederationJson.Read<FederationEnvelope>(body);
-            if (envelope.Type is null || envelope.Sender is null || envelope.Recipient is null || envelope.PayloadDigest is null || envelope.Payload is null || envelope.Signature is null)
-            {
-                throw new FormatException("the envelope lacks a field: type, sender, recipient, payloadDigest, payload and signature are required");
-            }
+            envelope = ReadEnvelope(body);
         }
         catch (FormatException ex)
         {
@@ -26,16 +37,18 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             return new ReceiveResult(StatusCodes.Status400BadRequest, null, ex.Message);
         }
 
-        // One message at a time in this process: the sequence check and the write that moves it on must not interleave.
-        await gate.Lock.WaitAsync(cancellationToken);
-        try
+        return await ReceiveLockedAsync(key, envelope, body, cancellationToken);
+    }
+
+    private static FederationEnvelope ReadEnvelope(string body)
+    {
+        var envelope = FederationJson.Read<FederationEnvelope>(body);
+        if (envelope.Type is null || envelope.Sender is null || envelope.Recipient is null || envelope.PayloadDigest is null || envelope.Payload is null || envelope.Signature is null)
         {
-            return await ReceiveLockedAsync(key, envelope, body, cancellationToken);
+            throw new FormatException("the envelope lacks a field: type, sender, recipient, payloadDigest, payload and signature are required");
         }
-        finally
-        {
-            gate.Lock.Release();
-        }
+
+        return envelope;
     }
 
     private async Task<ReceiveResult> ReceiveLockedAsync(NodeKey key, FederationEnvelope envelope, string body, CancellationToken cancellationToken)
@@ -249,6 +262,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
         var (received, entities) = await ReleaseBundle.ReadAsync(delivery, importer, now, cancellationToken);
         Decide(AccessPolicy.CanPeerDeliverRelease(peerAgencies, new AgencyId(delivery.ReleasingAgencyId), recipientId, recipientIsOwn, agreement, received, now));
         var copyId = new RecordId(delivery.CopyRecordId);
+        var recipients = await RecipientsAsync(delivery, recipientId, cancellationToken);
         if (await store.RecordExistsAsync(copyId, cancellationToken))
         {
             throw new DomainStateException($"record {copyId} exists here already");
@@ -263,7 +277,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             delivery.CreatedAt,
             new ReleaseProvenance(new ReleaseId(delivery.ReleaseId), new RecordId(delivery.OriginalRecordId), new RecordId(delivery.SourceRecordId), new AgencyId(delivery.ReleasingAgencyId), new UserId(delivery.ReleasedBy), delivery.ReleasedAt),
             agreement,
-            [.. delivery.RecipientUserIds.Select(u => new UserId(u))],
+            recipients,
             now);
         store.AddReceivedCopy(copy, entities);
         return
@@ -271,6 +285,29 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             new AuditEvent(AuditActions.ReleaseReceive, ActorName: sender, AgencyId: recipientId, TargetType: AuditTargets.Record, TargetId: copyId.ToString(),
                 Detail: $"release {delivery.ReleaseId:D}; from agency {delivery.ReleasingAgencyId:D}; agreement {delivery.AgreementId:D}; from={sender}"),
         ];
+    }
+
+    /// <summary>
+    /// The copy's named recipients (TLP:RED): the releasing node names users of the recipient agency by user name,
+    /// since it does not know them; they are resolved here, among that agency's users only. A name that is none of
+    /// them refuses the release (the answer does not say which, so a partner cannot probe user names one by one).
+    /// </summary>
+    private async Task<List<UserId>> RecipientsAsync(ReleaseDelivery delivery, AgencyId recipientId, CancellationToken cancellationToken)
+    {
+        if (delivery.RecipientUserIds.Count > 0)
+        {
+            throw new PeerRefusal("a release from another node names its recipients by user name: user ids of another node mean nothing here");
+        }
+
+        if (delivery.RecipientUserNames is not { Count: > 0 } names)
+        {
+            return [];
+        }
+
+        var (users, unknown) = await store.UsersOfAgencyAsync(recipientId, names, cancellationToken);
+        return unknown == 0
+            ? users
+            : throw new PeerRefusal($"{unknown} of the {names.Count} named recipients are not users of the recipient agency on this node");
     }
 
     private static void Decide(PolicyDecision decision)

@@ -5,8 +5,9 @@ using System.Text;
 namespace Jisr.Server.Federation;
 
 /// <summary>
-/// Delivers the outbox: for each active peer, its pending messages in sequence order, one after the other, until one
-/// fails; a failure waits with exponential back-off (<see cref="FederationStore.FirstRetry"/> doubling up to
+/// Delivers the outbox: for each active peer, its pending messages in sequence order, in batches of up to
+/// <see cref="FederationBatch.MaxMessages"/> signed messages per request (a message that failed before goes alone),
+/// until one fails; a failure waits with exponential back-off (<see cref="FederationStore.FirstRetry"/> doubling up to
 /// <see cref="FederationStore.LongestRetry"/>) and nothing after it is sent before it (per-peer order). Delivery is
 /// at least once: the receiver's inbox makes a second copy harmless. Each answer must be an acknowledgement signed with
 /// the peer's pinned key; it is kept as proof.
@@ -14,7 +15,7 @@ namespace Jisr.Server.Federation;
 public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChannel channel, OutboxSignal signal, NodeIdentity identity, TimeProvider time, ILogger<OutboxDelivery> logger)
     : BackgroundService
 {
-    private const int BatchPerPeer = 200;
+    private const int BatchPerPeer = 500;
 
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
 
@@ -78,34 +79,94 @@ public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChan
         }
     }
 
-    /// <summary>Sends in order until one fails; true when the whole batch went (more may wait).</summary>
+    /// <summary>Sends in order, batch by batch, until one fails; true when all of them went (more may wait).</summary>
     private async Task<bool> DeliverToPeerAsync(FederationPeer peer, List<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<FederationStore>();
         using var peerKey = ECDsa.Create();
         peerKey.ImportSubjectPublicKeyInfo(peer.PublicKey, out _);
-        foreach (var message in messages)
+        var peerName = FederationStore.ShortId(peer.Fingerprint);
+        var next = 0;
+        while (next < messages.Count)
         {
-            PeerAnswer answer;
+            var batch = NextBatch(messages, next);
+            List<PeerAnswer> answers;
             try
             {
-                answer = await SendAsync(peer, peerKey, message, cancellationToken);
+                answers = batch.Count == 1
+                    ? [await SendAsync(peer, peerKey, batch[0], cancellationToken)]
+                    : await SendBatchAsync(peer, peerKey, batch, cancellationToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or PeerException or FormatException && !cancellationToken.IsCancellationRequested)
             {
-                await store.RecordFailureAsync(message.Id, ex is HttpRequestException http ? $"{http.Message} {http.InnerException?.Message}".TrimEnd() : ex.Message, cancellationToken);
+                await store.RecordFailureAsync(batch[0].Id, ex is HttpRequestException http ? $"{http.Message} {http.InnerException?.Message}".TrimEnd() : ex.Message, cancellationToken);
                 return false;
             }
 
-            await store.RecordAnswerAsync(message, answer, FederationStore.ShortId(peer.Fingerprint), cancellationToken);
-            if (!answer.Delivered && !answer.Final)
+            await store.RecordAnswersAsync([.. answers.Select((a, i) => (batch[i], a))], peerName, cancellationToken);
+            if (answers.Count < batch.Count || answers.Any(a => !a.Delivered && !a.Final))
             {
                 return false;
             }
+
+            next += batch.Count;
         }
 
         return messages.Count == BatchPerPeer;
+    }
+
+    /// <summary>
+    /// The next messages to send together: up to <see cref="FederationBatch.MaxMessages"/> and
+    /// <see cref="FederationBatch.MaxCharacters"/>; a message that failed before goes alone, so one the peer cannot
+    /// take is retried by itself and does not hold back a whole batch over and over.
+    /// </summary>
+    private static List<OutboxMessage> NextBatch(List<OutboxMessage> messages, int from)
+    {
+        var batch = new List<OutboxMessage> { messages[from] };
+        if (messages[from].Attempts > 0)
+        {
+            return batch;
+        }
+
+        var characters = messages[from].Envelope.Length;
+        for (var i = from + 1; i < messages.Count && batch.Count < FederationBatch.MaxMessages; i++)
+        {
+            characters += messages[i].Envelope.Length;
+            if (messages[i].Attempts > 0 || characters > FederationBatch.MaxCharacters)
+            {
+                break;
+            }
+
+            batch.Add(messages[i]);
+        }
+
+        return batch;
+    }
+
+    /// <summary>Sends several messages in one request; the answers, in order, each checked like a single one's.</summary>
+    private async Task<List<PeerAnswer>> SendBatchAsync(FederationPeer peer, ECDsa peerKey, List<OutboxMessage> batch, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(FederationJson.Write(new FederationBatch([.. batch.Select(m => m.Envelope)])), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await channel.For(peer.Fingerprint).PostAsync(new Uri(new Uri(peer.Url), PeerChannel.BatchPath), content, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        FederationBatchAck answer;
+        try
+        {
+            answer = FederationJson.Read<FederationBatchAck>(body);
+        }
+        catch (FormatException)
+        {
+            throw new PeerException($"the peer answered the batch {(int)response.StatusCode} without signed acknowledgements");
+        }
+
+        if (answer.Acknowledgements is null || answer.Acknowledgements.Count == 0 || answer.Acknowledgements.Count > batch.Count)
+        {
+            throw new PeerException($"the peer answered a batch of {batch.Count} with {answer.Acknowledgements?.Count ?? 0} acknowledgements");
+        }
+
+        return [.. answer.Acknowledgements.Select((ack, i) => Checked(peer, peerKey, batch[i], ack, FederationJson.Write(ack)))];
     }
 
     private async Task<PeerAnswer> SendAsync(FederationPeer peer, ECDsa peerKey, OutboxMessage message, CancellationToken cancellationToken)
@@ -124,12 +185,18 @@ public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChan
             throw new PeerException($"the peer answered {(int)response.StatusCode} without a signed acknowledgement");
         }
 
-        if (ack.MessageId != message.Id || ack.PayloadDigest != message.PayloadDigest || ack.Receiver != peer.Fingerprint || !ack.IsSignedBy(peerKey))
+        return Checked(peer, peerKey, message, ack, body);
+    }
+
+    /// <summary>An acknowledgement kept only when the peer's pinned key signed it for this very message.</summary>
+    private static PeerAnswer Checked(FederationPeer peer, ECDsa peerKey, OutboxMessage message, FederationAck ack, string json)
+    {
+        if (ack is null || ack.MessageId != message.Id || ack.PayloadDigest != message.PayloadDigest || ack.Receiver != peer.Fingerprint || !ack.IsSignedBy(peerKey))
         {
             throw new PeerException("the peer's acknowledgement is not signed by its pinned key for this message");
         }
 
-        return new PeerAnswer(ack.Delivered, ack.Status == FederationAck.Rejected, ack.Status, ack.Reason, body);
+        return new PeerAnswer(ack.Delivered, ack.Status == FederationAck.Rejected, ack.Status, ack.Reason, json);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A federation delivery round failed; retrying")]

@@ -11,6 +11,7 @@ namespace Jisr.Server.Federation;
 public sealed class PeerChannel : IDisposable
 {
     public const string MessagesPath = "federation/v1/messages";
+    public const string BatchPath = "federation/v1/messages/batch";
     public const string NodePath = "federation/v1/node";
 
     private readonly ConcurrentDictionary<string, HttpClient> _clients = new();

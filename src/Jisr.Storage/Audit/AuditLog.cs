@@ -179,6 +179,77 @@ public sealed partial class AuditLog : IAsyncDisposable
         SaveWithAuditAsync(db, [auditEvent], cancellationToken);
 
     /// <summary>
+    /// Several units of change in one transaction: <paramref name="nextUnit"/> stages one unit on <paramref name="db"/>
+    /// and returns its audit events (null when there are no more); each unit is flushed with its entries before the
+    /// next is staged, so a later unit reads what an earlier one wrote, and all commit at once (one commit instead of
+    /// one per unit). If anything fails nothing is written and the context is cleared. The chain's lock is held
+    /// throughout, so <paramref name="nextUnit"/> must not append to this log itself; returns the number of units.
+    /// </summary>
+    public async Task<int> SaveEachWithAuditAsync(JisrDbContext db, Func<CancellationToken, Task<IReadOnlyList<AuditEvent>?>> nextUnit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(nextUnit);
+        if (db.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException("units saved together take their own transaction");
+        }
+
+        await _chainLock.WaitAsync(cancellationToken);
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Database.AutoSavepointsEnabled = false;
+            var head = await LockAndLoadHeadAsync(db, cancellationToken);
+            AuditCheckpoint? checkpoint = null;
+            var units = 0;
+            while (await nextUnit(cancellationToken) is { } events)
+            {
+                if (events.Count == 0)
+                {
+                    throw new InvalidOperationException("every unit of change carries at least one audit event");
+                }
+
+                var entries = Chain(head, events);
+                db.AuditLog.AddRange(entries);
+                if (checkpoint is null && await CheckpointDueAsync(db, entries[^1].Sequence, cancellationToken))
+                {
+                    checkpoint = _checkpoints!.Key.Sign(entries[^1].Sequence, entries[^1].Hash, Now());
+                    db.AuditCheckpoints.Add(checkpoint);
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                head = new ChainHead(entries[^1].Sequence, entries[^1].Hash);
+                units++;
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            if (units > 0)
+            {
+                _unsigned = checkpoint is null || checkpoint.Sequence != head.Sequence;
+                _lastCheckpoint = checkpoint?.Sequence ?? _lastCheckpoint;
+            }
+
+            return units;
+        }
+        catch (Exception failure)
+        {
+            db.ChangeTracker.Clear();
+            if (failure is DbUpdateConcurrencyException)
+            {
+                throw new Domain.Common.DomainStateException("someone else changed this at the same moment; reload it and try again", failure);
+            }
+
+            throw;
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+            _chainLock.Release();
+        }
+    }
+
+    /// <summary>
     /// Signs a checkpoint for the chain's current head now (or returns the one this key signed for it already);
     /// null when the log is empty. Needs a <see cref="AuditCheckpointPolicy"/>.
     /// </summary>

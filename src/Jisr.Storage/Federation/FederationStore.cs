@@ -179,42 +179,8 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
     }
 
     /// <summary>Records the peer's signed acknowledgement of a message (or its refusal), audited with the message's digest.</summary>
-    public async Task RecordAnswerAsync(OutboxMessage message, PeerAnswer ack, string peerName, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(ack);
-        var tracked = await db.Set<OutboxMessage>().FirstAsync(m => m.Id == message.Id, cancellationToken);
-        var now = time.GetUtcNow();
-        tracked.Attempts++;
-        tracked.Acknowledgement = ack.Json;
-        if (ack.Delivered)
-        {
-            tracked.Status = DeliveryStatuses.Delivered;
-            tracked.DeliveredAt = now;
-            tracked.LastError = null;
-        }
-        else
-        {
-            tracked.LastError = Clip($"refused by the peer: {ack.Reason}");
-            tracked.NextAttemptAt = now + Backoff(tracked.Attempts);
-            if (ack.Final)
-            {
-                tracked.Status = DeliveryStatuses.Rejected;
-            }
-            else if (tracked.CreatedAt + MessageLifetime < now)
-            {
-                tracked.Status = DeliveryStatuses.Abandoned;
-            }
-        }
-
-        await audit.SaveWithAuditAsync(db, new AuditEvent(
-            AuditActions.FederationDelivered,
-            ActorName: $"node:{peerName}",
-            TargetType: AuditTargets.FederationMessage,
-            TargetId: message.Id.ToString("D"),
-            Outcome: ack.Delivered ? AuditOutcomes.Success : AuditOutcomes.Refused,
-            Detail: $"type={message.Type} sequence={message.Sequence} sha256={message.PayloadDigest} ack={ack.Status} {ack.Reason}".TrimEnd()), cancellationToken);
-    }
+    public Task RecordAnswerAsync(OutboxMessage message, PeerAnswer ack, string peerName, CancellationToken cancellationToken) =>
+        RecordAnswersAsync([(message, ack)], peerName, cancellationToken);
 
     /// <summary>A failed attempt (network, TLS, a peer that did not answer with a signed acknowledgement): retried after a back-off, not audited.</summary>
     public async Task RecordFailureAsync(Guid messageId, string error, CancellationToken cancellationToken)

@@ -755,6 +755,12 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RecipientUserNames")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
+
                     b.Property<Guid>("RecordId")
                         .HasColumnType("TEXT");
 

@@ -1,0 +1,78 @@
+namespace Jisr.Storage.Federation;
+
+/// <summary>Batched delivery: a peer's answers to several messages, and several received messages, each in one transaction.</summary>
+public sealed partial class FederationStore
+{
+    /// <summary>
+    /// Records the peer's signed acknowledgements (or refusals) of several messages, each audited with its message's
+    /// digest, in one transaction.
+    /// </summary>
+    public async Task RecordAnswersAsync(IReadOnlyList<(OutboxMessage Message, PeerAnswer Answer)> answers, string peerName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var ids = answers.Select(a => a.Message.Id).ToList();
+        var tracked = await db.Set<OutboxMessage>().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
+        var now = time.GetUtcNow();
+        var events = new List<AuditEvent>(answers.Count);
+        foreach (var (message, ack) in answers)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+            ArgumentNullException.ThrowIfNull(ack);
+            var row = tracked[message.Id];
+            row.Attempts++;
+            row.Acknowledgement = ack.Json;
+            if (ack.Delivered)
+            {
+                row.Status = DeliveryStatuses.Delivered;
+                row.DeliveredAt = now;
+                row.LastError = null;
+            }
+            else
+            {
+                row.LastError = Clip($"refused by the peer: {ack.Reason}");
+                row.NextAttemptAt = now + Backoff(row.Attempts);
+                if (ack.Final)
+                {
+                    row.Status = DeliveryStatuses.Rejected;
+                }
+                else if (row.CreatedAt + MessageLifetime < now)
+                {
+                    row.Status = DeliveryStatuses.Abandoned;
+                }
+            }
+
+            events.Add(new AuditEvent(
+                AuditActions.FederationDelivered,
+                ActorName: $"node:{peerName}",
+                TargetType: AuditTargets.FederationMessage,
+                TargetId: message.Id.ToString("D"),
+                Outcome: ack.Delivered ? AuditOutcomes.Success : AuditOutcomes.Refused,
+                Detail: $"type={message.Type} sequence={message.Sequence} sha256={message.PayloadDigest} ack={ack.Status} {ack.Reason}".TrimEnd()));
+        }
+
+        await audit.SaveWithAuditAsync(db, events, cancellationToken);
+    }
+
+    /// <summary>
+    /// Received messages (their rows name their peer) applied and recorded in one transaction: <paramref name="next"/>
+    /// stages what one message changes on this store and returns its inbox row (with the acknowledgement signed for it)
+    /// and audit events, or null when the run ends; each is flushed before the next is staged, so a message reads what
+    /// the one before it wrote. Nothing is written if anything fails. <paramref name="next"/> must not audit on its own.
+    /// Returns how many messages were recorded.
+    /// </summary>
+    public Task<int> SaveReceivedEachAsync(Func<CancellationToken, Task<(InboxMessage Row, IReadOnlyList<AuditEvent> Events)?>> next, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return audit.SaveEachWithAuditAsync(db, async ct =>
+        {
+            if (await next(ct) is not { } unit)
+            {
+                return null;
+            }
+
+            unit.Row.ReceivedAt = time.GetUtcNow();
+            db.Add(unit.Row);
+            return unit.Events;
+        }, cancellationToken);
+    }
+}
