@@ -55,6 +55,7 @@ public static class JisrNode
         });
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        Operations.BatchedConsoleLoggerProvider.Replace(builder.Logging); // one write per batch of lines, not one per request
 
         // The key ring sits in the node's database without a key-encryption key: whoever can read the database can read
         // everything in it anyway. Said once in the README, not as a warning on every start.

@@ -85,6 +85,7 @@ public static class JisrDatabase
 
     internal static void ConfigureSqlite(DbContextOptionsBuilder options, string path)
     {
+        SqliteProcessSettings.EnsureApplied();
         var connection = new SqliteConnectionStringBuilder
         {
             DataSource = path,

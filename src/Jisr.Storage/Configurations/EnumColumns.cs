@@ -20,9 +20,17 @@ internal static class EnumColumns
             .HasField("_threatDomains")
             .UsePropertyAccessMode(PropertyAccessMode.Field)
             .HasConversion(
-                v => string.Join(',', v.Select(d => RecordVocabulary.ThreatDomains[d])),
-                s => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => RecordVocabulary.ThreatDomains.Parse(n, "threatDomains")).ToArray(),
+                v => ThreatDomainNames(v),
+                s => ThreatDomainsOf(s),
                 JsonConversions.ListComparer<ThreatDomain>());
+
+    // Method calls, not lambdas inside the conversion: EF Core inlines a conversion into the compiled shaper, where a
+    // nested lambda (the one Select takes) would become a new delegate on every row read.
+    private static string ThreatDomainNames(IReadOnlyList<ThreatDomain> domains) =>
+        string.Join(',', domains.Select(d => RecordVocabulary.ThreatDomains[d]));
+
+    private static ThreatDomain[] ThreatDomainsOf(string names) =>
+        Array.ConvertAll(names.Split(',', StringSplitOptions.RemoveEmptyEntries), n => RecordVocabulary.ThreatDomains.Parse(n, "threatDomains"));
 
     public static void CheckOnRead(ModelBuilder builder)
     {
