@@ -81,6 +81,7 @@ public static class JisrNode
         services.AddJisrApplication();
         services.AddSingleton<AgencyDirectory>();
         services.AddSingleton<Persons.PersonNameIndex>();
+        services.AddHostedService<Persons.PersonNameIndexWarmup>();
         services.AddHostedService<RetentionPurgeService>();
         services.AddNodeHealth();
         services.AddNodeTelemetry();

@@ -448,7 +448,7 @@ public static class EntityResolver
         }
 
         var (textA, textB) = (a.NameTexts[best.I], b.NameTexts[best.J]);
-        var explained = NameMatcher.Explain(textA, textB);
+        var explained = NameMatcher.Explain(a.Names[best.I], b.Names[best.J]); // parsed once, when the records were prepared
         var (countA, countB) = (a.Names[best.I].Count, b.Names[best.J].Count);
         var matched = explained.Parts.Count(p => p.Similarity >= 0.8);
         if (countA >= 3 && countB >= 3)

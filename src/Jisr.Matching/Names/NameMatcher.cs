@@ -127,6 +127,14 @@ public static class NameMatcher
 
     public static MatchExplanation Explain(string? a, string? b) => Compare(NameParser.Parse(a), NameParser.Parse(b));
 
+    /// <summary>The explanation of two names already parsed (<see cref="NameParser.Parse"/>): the same as explaining their texts.</summary>
+    public static MatchExplanation Explain(IReadOnlyList<NameToken> a, IReadOnlyList<NameToken> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Compare(a, b);
+    }
+
     /// <summary>The score alone, without allocating: the part similarities in a stack matrix, then <see cref="Evaluate"/>.</summary>
     internal static double Score(ReadOnlySpan<NameToken> a, ReadOnlySpan<NameToken> b)
     {
@@ -141,14 +149,7 @@ public static class NameMatcher
         var n = Math.Min(shorter.Length, MaxShorterParts);
         var m = Math.Min(longer.Length, MaxLongerParts);
         Span<double> sims = stackalloc double[n * m];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < m; j++)
-            {
-                sims[(i * m) + j] = TokenSimilarity.Of(shorter[i], longer[j]);
-            }
-        }
-
+        Similarities(shorter, longer, n, m, sims);
         Span<int> best = stackalloc int[n];
         return Evaluate(shorter, longer, n, m, sims, best);
     }
@@ -183,6 +184,18 @@ public static class NameMatcher
 
         Span<int> best = stackalloc int[n];
         return Evaluate(shorter, longer, n, m, sims, best);
+    }
+
+    /// <summary>The similarity of each of the shorter name's first <paramref name="n"/> parts to each of the longer's first <paramref name="m"/>, row by row.</summary>
+    private static void Similarities(ReadOnlySpan<NameToken> shorter, ReadOnlySpan<NameToken> longer, int n, int m, Span<double> sims)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < m; j++)
+            {
+                sims[(i * m) + j] = TokenSimilarity.Of(shorter[i], longer[j]);
+            }
+        }
     }
 
     /// <summary>How many parts of the shorter name, and of the longer, the score looks at.</summary>
@@ -262,14 +275,7 @@ public static class NameMatcher
         var n = Math.Min(shorter.Length, MaxShorterParts);
         var m = Math.Min(longer.Length, MaxLongerParts);
         Span<double> sims = stackalloc double[n * m];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < m; j++)
-            {
-                sims[(i * m) + j] = TokenSimilarity.Of(shorter[i], longer[j]);
-            }
-        }
-
+        Similarities(shorter, longer, n, m, sims);
         Span<int> best = stackalloc int[n];
         var score = Evaluate(shorter, longer, n, m, sims, best);
         var parts = new List<PartMatch>(n);

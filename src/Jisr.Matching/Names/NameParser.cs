@@ -9,7 +9,7 @@ namespace Jisr.Matching.Names;
 /// drops the article (al-, el-, ال), joins compounds (Abd + divine name, Nour + ed-Dine, ben/bou/abou/ould + name)
 /// and computes each part's consonant skeleton. Never throws: anything unreadable yields no tokens.
 /// </summary>
-public static class NameParser
+public static partial class NameParser
 {
     public const int MaxNameLength = 512;
 
@@ -71,35 +71,29 @@ public static class NameParser
         }
 
         var text = UnicodeText.WithoutLoneSurrogates(name.Length > MaxNameLength ? name[..MaxNameLength] : name);
-        var words = WithoutTitles(SplitWords(text));
-        var merged = new List<string>();
-        var bare = new List<string?>();
-        var kinds = new List<NamePartKind>();
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Clear();
+        SplitWords(text, scratch);
+        var words = WithoutTitles(scratch.Words, scratch.Kept);
+        var merged = scratch.Merged;
+        var bare = scratch.Bare;
+        var kinds = scratch.Kinds;
+        var plain = scratch.Plain;
         for (var i = 0; i < words.Count; i++)
         {
-            var word = words[i];
-            var arabic = IsArabic(word);
-            if (!arabic && Articles.Contains(word) && words.Count > 1)
+            var facts = words[i];
+            if (facts.Article && words.Count > 1)
             {
                 continue; // "El Alami", "Al-Alami", "Abd al-Latif": the article carries no identity
             }
 
-            if (arabic)
-            {
-                word = StripArabicArticle(word);
-            }
-            else
-            {
-                word = StripLatinCompoundArticle(word);
-            }
-
+            var word = facts.Stripped;
             if (word.Length == 0)
             {
                 continue;
             }
 
-            var isSuffix = arabic ? CompoundSuffixArabic.Contains(words[i]) || CompoundSuffixArabic.Contains(word) : CompoundSuffixLatin.Contains(word);
-            if (isSuffix && merged.Count > 0)
+            if (facts.CompoundSuffix && merged.Count > 0)
             {
                 // Nasir ud-Din, Hidayat Ullah: an alias often keeps only the first half (Naseer, Hidayat).
                 if (kinds[^1] == NamePartKind.Name && !merged[^1].StartsWith("abd", StringComparison.Ordinal) && !merged[^1].StartsWith("عبد", StringComparison.Ordinal))
@@ -107,78 +101,108 @@ public static class NameParser
                     bare[^1] ??= merged[^1];
                 }
 
-                merged[^1] += arabic ? word : Joint + SuffixCore(word);
+                merged[^1] += facts.CompoundJoin;
+                plain[^1] = null;
                 continue;
             }
 
             // Ahmad Jan, Adam Khan, Akhund Zada, Noor Zai: one part that a shorter spelling writes without its suffix.
-            var isPersianSuffix = IsPersianSuffix(word);
-            if (isPersianSuffix && merged.Count > 0 && !IsJoining(merged[^1]) && kinds[^1] == NamePartKind.Name)
+            if (facts.PersianSuffix && merged.Count > 0 && !IsJoining(merged[^1]) && kinds[^1] == NamePartKind.Name)
             {
                 bare[^1] ??= merged[^1];
-                merged[^1] += (arabic ? string.Empty : Joint.ToString()) + word;
+                merged[^1] += facts.PersianJoin;
                 if (word is "zai" or "zay" or "khel" or "زي" or "خيل")
                 {
                     kinds[^1] = NamePartKind.Tribe;
                 }
 
+                plain[^1] = null;
                 continue;
             }
 
-            if (merged.Count > 0 && IsJoining(merged[^1]) && !IsJoining(word))
+            if (merged.Count > 0 && IsJoining(merged[^1]) && !facts.Joining)
             {
                 var particle = merged[^1];
                 bare[^1] = Patronymic.Contains(particle) || Kunya.Contains(particle) ? word : null;
                 kinds[^1] = Patronymic.Contains(particle) ? NamePartKind.Patronymic : Kunya.Contains(particle) ? NamePartKind.Kunya : NamePartKind.Name;
-                merged[^1] = JoinedPrefix(particle) + (IsArabic(word) ? string.Empty : Joint.ToString()) + word;
+                merged[^1] = JoinedPrefix(particle) + (facts.Arabic ? string.Empty : Joint.ToString()) + word;
+                plain[^1] = null;
                 continue;
             }
 
             merged.Add(word);
-            kinds.Add(IsTribal(word) ? NamePartKind.Tribe : NamePartKind.Name);
-            bare.Add(arabic ? WithoutPersianSuffix(word) : WithoutFusedArticle(word) ?? WithoutPersianSuffix(word));
+            kinds.Add(facts.Kind);
+            bare.Add(facts.Bare);
+            plain.Add(facts.Token);
         }
 
-        var tokens = new List<NameToken>(merged.Count);
+        var tokens = new NameToken[merged.Count];
+        var count = 0;
         for (var k = 0; k < merged.Count; k++)
         {
-            var part = merged[k];
-            var arabic = IsArabic(part);
-            var skeleton = arabic ? Skeletons.OfArabic(part) : Skeletons.OfLatin(part);
-            if (skeleton.Length == 0 && part.Length == 0)
+            // A part as written alone is known from its word; a joined one (ben Ali, Nour ed-Dine) from the cache of parts.
+            if ((plain[k] ?? TokenOf(merged[k], bare[k], kinds[k])) is { } token)
             {
-                continue;
+                tokens[count++] = token;
             }
-
-            var spelling = arabic ? part : Skeletons.LatinSpelling(part);
-            var bareSkeleton = bare[k] is { } b ? (IsArabic(b) ? Skeletons.OfArabic(b) : Skeletons.OfLatin(b)) : null;
-
-            // A father's name or a kunya identifies as much as the name in it (ben Mohamed, Abu Mohammed are common).
-            // An initial stands for many names: half the weight of a part.
-            var initial = !arabic && part.Length == 1;
-            var weight = initial ? InitialWeight : kinds[k] != NamePartKind.Name && bareSkeleton is not null ? NameFrequencies.WeightOf(bareSkeleton) : NameFrequencies.WeightOf(skeleton);
-            tokens.Add(new NameToken(part, spelling, skeleton, arabic, initial, bareSkeleton) { Weight = weight, Kind = kinds[k] });
         }
 
-        return tokens;
+        return count == tokens.Length ? tokens : tokens[..count];
+    }
+
+    /// <summary>The token of a part, from the cache when it was made before (parts repeat across names far more than names do).</summary>
+    private static NameToken? TokenOf(string part, string? bare, NamePartKind kind)
+    {
+        var key = (part, bare, kind);
+        if (Tokens.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var token = MakeToken(part, bare, kind);
+        if (token is not null && Volatile.Read(ref s_tokensCached) < MaxCachedParts && Tokens.TryAdd(key, token))
+        {
+            Interlocked.Increment(ref s_tokensCached);
+        }
+
+        return token;
+    }
+
+    /// <summary>A part's comparable forms: its skeleton, its spelling, its bare skeleton and its frequency weight (null when nothing is left of it).</summary>
+    private static NameToken? MakeToken(string part, string? bare, NamePartKind kind)
+    {
+        var arabic = IsArabic(part);
+        var skeleton = arabic ? Skeletons.OfArabic(part) : Skeletons.OfLatin(part);
+        if (skeleton.Length == 0 && part.Length == 0)
+        {
+            return null;
+        }
+
+        var spelling = arabic ? part : Skeletons.LatinSpelling(part);
+        var bareSkeleton = bare is { } b ? (IsArabic(b) ? Skeletons.OfArabic(b) : Skeletons.OfLatin(b)) : null;
+
+        // A father's name or a kunya identifies as much as the name in it (ben Mohamed, Abu Mohammed are common).
+        // An initial stands for many names: half the weight of a part.
+        var initial = !arabic && part.Length == 1;
+        var weight = initial ? InitialWeight : kind != NamePartKind.Name && bareSkeleton is not null ? NameFrequencies.WeightOf(bareSkeleton) : NameFrequencies.WeightOf(skeleton);
+        return new NameToken(part, spelling, skeleton, arabic, initial, bareSkeleton) { Weight = weight, Kind = kind };
     }
 
     /// <summary>
     /// Titles, honorifics and fillers (Dr., Haji, Mullah, Maulavi, Sheikh, Qari, General, الحاج, ملا; "dit", "FNU")
     /// are not name parts: they are left out, unless the name has nothing else.
     /// </summary>
-    private static List<string> WithoutTitles(List<string> words)
+    private static List<WordFacts> WithoutTitles(List<WordFacts> words, List<WordFacts> kept)
     {
-        if (!words.Exists(Titles.Contains))
+        if (!words.Exists(w => w.Title))
         {
             return words; // the common case, without a copy
         }
 
         // Akhund Zada is a name part (Akhundzada), not the title Akhund.
-        var kept = new List<string>(words.Count);
         for (var i = 0; i < words.Count; i++)
         {
-            if (!Titles.Contains(words[i]) || (i + 1 < words.Count && IsPersianSuffix(words[i + 1])))
+            if (!words[i].Title || (i + 1 < words.Count && words[i + 1].PersianSuffixAsWritten))
             {
                 kept.Add(words[i]);
             }
@@ -340,56 +364,95 @@ public static class NameParser
         return false;
     }
 
-    /// <summary>Folds the text and cuts it into words; Latin words are lower-case ASCII, Arabic words folded Arabic letters.</summary>
-    private static List<string> SplitWords(string text)
+    /// <summary>
+    /// Folds the text and cuts it into words; Latin words are lower-case ASCII, Arabic words folded Arabic letters.
+    /// ASCII text is its own compatibility decomposition, so it is folded as it is, through a table; each word's
+    /// facts come from the cache of words (<see cref="FactsOf"/>), so a word seen before allocates nothing.
+    /// </summary>
+    private static void SplitWords(string text, Scratch scratch)
     {
-        var words = new List<string>();
-        var current = new StringBuilder();
-        var decomposed = text.Normalize(NormalizationForm.FormKD);
-        foreach (var rune in decomposed.EnumerateRunes())
+        var ascii = Ascii.IsValid(text);
+        var source = ascii || IsDecomposed(text) ? text : text.Normalize(NormalizationForm.FormKD);
+        var buffer = scratch.Buffer(source.Length);
+        var length = 0;
+        if (ascii)
         {
-            var folded = Fold(rune);
+            foreach (var c in source)
+            {
+                Step(AsciiFolds[c], buffer, ref length, scratch.Words);
+            }
+        }
+        else
+        {
+            foreach (var rune in source.EnumerateRunes())
+            {
+                Step(Fold(rune), buffer, ref length, scratch.Words);
+            }
+        }
+
+        Flush(buffer, ref length, scratch.Words);
+
+        static void Step(char folded, char[] buffer, ref int length, List<WordFacts> words)
+        {
             if (folded == '\0')
             {
-                continue;
+                return;
             }
 
             if (folded == ' ')
             {
-                Flush();
-                continue;
+                Flush(buffer, ref length, words);
+                return;
             }
 
             // A switch of script inside a word splits it ("Mohamedمحمد").
-            if (current.Length > 0 && (folded >= '\u0600') != (current[^1] >= '\u0600'))
+            if (length > 0 && (folded >= '\u0600') != (buffer[length - 1] >= '\u0600'))
             {
-                Flush();
+                Flush(buffer, ref length, words);
             }
 
-            current.Append(folded);
+            buffer[length++] = folded;
         }
 
-        Flush();
-        return words;
-
-        void Flush()
+        static void Flush(char[] buffer, ref int length, List<WordFacts> words)
         {
-            if (current.Length > 0)
+            if (length > 0)
             {
-                var word = current.ToString();
+                ReadOnlySpan<char> word = buffer.AsSpan(0, length);
 
                 // محمدعبد البصير: "Abd" run into the name before it belongs to the name after it.
                 if (word.Length >= 6 && word.EndsWith("عبد", StringComparison.Ordinal))
                 {
-                    words.Add(word[..^3]);
+                    words.Add(FactsOf(word[..^3]));
                     word = "عبد";
                 }
 
-                words.Add(word);
-                current.Clear();
+                words.Add(FactsOf(word));
+                length = 0;
             }
         }
     }
+
+    /// <summary>
+    /// Whether the text is already its own compatibility decomposition as far as folding can tell: ASCII and the
+    /// Arabic and Persian letters that have no decomposition. Arabic vowel marks may stand in another order than the
+    /// canonical one, as folding drops them all.
+    /// </summary>
+    private static bool IsDecomposed(string text)
+    {
+        foreach (var c in text)
+        {
+            if (!(c < '\u0080' || c is '\u0621' or (>= '\u0627' and <= '\u063A') or (>= '\u0640' and <= '\u0652') or '\u067E' or '\u0686' or '\u0698' or '\u06A9' or '\u06AF' or '\u06CC'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>ASCII characters folded (<see cref="Fold"/> of each).</summary>
+    private static readonly char[] AsciiFolds = [.. Enumerable.Range(0, 128).Select(c => Fold(new Rune(c)))];
 
     /// <summary>One character of a name, folded; '\0' drops it, ' ' separates words.</summary>
     private static char Fold(Rune rune)

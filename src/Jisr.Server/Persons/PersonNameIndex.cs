@@ -98,6 +98,12 @@ public sealed partial class PersonNameIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Builds the index now if it is not built (at the node's start, so the first person query does not pay for it);
+    /// persons stored while it builds are picked up by the background check.
+    /// </summary>
+    public async Task WarmAsync(CancellationToken cancellationToken) => await BuildAsync(cancellationToken);
+
     public void Dispose()
     {
         _entities.Forgotten -= Remove;
