@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -128,10 +129,26 @@ internal static class SyncCommand
         var exchange = scope.ServiceProvider.GetRequiredService<StixExchangeService>();
         long total = 0;
         var cursorRefused = false;
-        var unit = new JsonArray(); // objects of pages not yet imported: a page referring to objects on later pages waits for them
+        var unit = new List<byte[]>(); // objects of pages not yet imported (exact text): a page referring to objects on later pages waits for them
+        // The next page is asked for while this one is imported (the cursor is known before the import): the server's
+        // and the network's time overlap the import's instead of adding to it.
+        Task<Page?>? prefetch = null;
+        HashSet<string>? awaited = null; // ids a refused unit refers to, that later pages should bring
+        (string? AddedAfter, string? Next) prefetched = default;
         while (true)
         {
-            var page = await FetchAsync(http, objectsUrl, position, request.Limit, cancellationToken);
+            Page? page;
+            if (prefetch is not null && prefetched == (position.AddedAfter, position.Next))
+            {
+                page = await prefetch;
+            }
+            else
+            {
+                Forget(prefetch);
+                page = await FetchAsync(http, objectsUrl, position.AddedAfter, position.Next, request.Limit, cancellationToken);
+            }
+
+            prefetch = null;
             if (page is null)
             {
                 if (cursorRefused)
@@ -145,20 +162,28 @@ internal static class SyncCommand
                 Console.WriteLine($"the server refused the saved cursor: paging again from {(position.AddedAfter is { } since ? $"added_after {since}" : "the start")}; objects already held are skipped");
                 position.Next = null;
                 unit = [];
+                awaited = null;
                 continue;
             }
 
-            foreach (var item in page.Objects)
-            {
-                unit.Add(item?.DeepClone());
-            }
-
+            unit.AddRange(page.Objects);
+            awaited?.ExceptWith(page.Ids);
             cursorRefused = false;
             var done = Advance(position, page); // in memory only: saved with the unit's import
+            if (!done)
+            {
+                prefetched = (position.AddedAfter, position.Next);
+                prefetch = FetchAsync(http, objectsUrl, prefetched.AddedAfter, prefetched.Next, request.Limit, cancellationToken);
+            }
+
+            if (unit.Count > 0 && !done && awaited is { Count: > 0 } && unit.Count < MaxUnitObjects)
+            {
+                continue; // what the refused unit refers to has not come yet: importing it again now would only fail again
+            }
+
             if (unit.Count > 0)
             {
-                var bundle = new JsonObject { ["type"] = "bundle", ["id"] = $"bundle--{Guid.NewGuid():D}", ["objects"] = unit };
-                using var stream = new MemoryStream(Encoding.UTF8.GetBytes(bundle.ToJsonString()));
+                using var stream = Bundle(unit);
                 var imported = unit.Count;
                 var result = await exchange.ImportAsync(StixExchangeService.SystemWriter(found), stream, options, cancellationToken, session =>
                 {
@@ -166,15 +191,19 @@ internal static class SyncCommand
                     position.UpdatedAt = time.GetUtcNow();
                     session.SavePosition(position, saved); // the page and the position after it commit together
                 });
-                bundle.Remove("objects");
                 if (!result.Succeeded)
                 {
                     if (!done && unit.Count < MaxUnitObjects && result.Refusals.All(r => r.Rule == "reference"))
                     {
-                        continue; // what it refers to may come on the next page: the two go in together
+                        // What it refers to may come on a later page: the pages up to the one that brings it all go in
+                        // together, imported once (not again with every page, which made a pull quadratic).
+                        awaited = [.. result.MissingReferences];
+                        Console.WriteLine($"held back {unit.Count} objects: they refer to {awaited.Count} objects not received yet; paging on");
+                        continue;
                     }
 
                     // The saved position is not moved: a re-run asks for these pages again.
+                    Forget(prefetch);
                     throw new CommandException(
                         $"pull stopped after {total} objects: {unit.Count} objects refused, nothing of them imported ({result.Refusals.Count} refusal(s)), first: {result.Refusals[0]}");
                 }
@@ -186,6 +215,7 @@ internal static class SyncCommand
             }
 
             saved = true;
+            awaited = null;
             total += unit.Count;
             Console.WriteLine($"pulled {unit.Count} objects (total {total})");
             unit = [];
@@ -216,7 +246,34 @@ internal static class SyncCommand
         await context.SaveChangesAsync(cancellationToken);
     }
 
-    private sealed record Page(JsonArray Objects, bool More, string? Next, string? DateAddedLast);
+    private sealed record Page(List<byte[]> Objects, List<string> Ids, bool More, string? Next, string? DateAddedLast);
+
+    /// <summary>A bundle of the objects as they came (their exact bytes, not parsed again into a tree and written back).</summary>
+    private static MemoryStream Bundle(List<byte[]> objects)
+    {
+        var stream = new MemoryStream(objects.Sum(o => o.Length + 1) + 128);
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "bundle");
+            writer.WriteString("id", $"bundle--{Guid.NewGuid():D}");
+            writer.WriteStartArray("objects");
+            foreach (var item in objects)
+            {
+                writer.WriteRawValue(item, skipInputValidation: true); // each was read as one complete JSON value
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
+
+    /// <summary>A page asked for ahead that will not be used: its failure (if any) is observed, not raised.</summary>
+    private static void Forget(Task<Page?>? prefetch) =>
+        prefetch?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>Moves the position past an imported page; true when the pull is complete.</summary>
     private static bool Advance(TaxiiSyncPosition position, Page page)
@@ -255,15 +312,15 @@ internal static class SyncCommand
         || a > b
         || (a == b && string.CompareOrdinal(candidate, current) > 0);
 
-    private static async Task<Page?> FetchAsync(HttpClient http, Uri objectsUrl, TaxiiSyncPosition position, int limit, CancellationToken cancellationToken)
+    private static async Task<Page?> FetchAsync(HttpClient http, Uri objectsUrl, string? addedAfter, string? next, int limit, CancellationToken cancellationToken)
     {
         var query = new StringBuilder("?limit=").Append(limit.ToString(CultureInfo.InvariantCulture));
-        if (position.AddedAfter is { } addedAfter)
+        if (addedAfter is not null)
         {
             query.Append("&added_after=").Append(Uri.EscapeDataString(addedAfter));
         }
 
-        if (position.Next is { } next)
+        if (next is not null)
         {
             query.Append("&next=").Append(Uri.EscapeDataString(next));
         }
@@ -273,7 +330,7 @@ internal static class SyncCommand
         {
             using var response = await http.GetAsync(new Uri(objectsUrl + query.ToString()), HttpCompletionOption.ResponseContentRead, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            if (response.StatusCode == System.Net.HttpStatusCode.BadRequest && position.Next is not null)
+            if (response.StatusCode == System.Net.HttpStatusCode.BadRequest && next is not null)
             {
                 return null; // the cursor, not the request: the caller pages again without it
             }
@@ -283,21 +340,36 @@ internal static class SyncCommand
                 throw new CommandException($"pull stopped: {where} answered {(int)response.StatusCode} {response.ReasonPhrase}{ErrorDetail(body)}; nothing of that page imported");
             }
 
-            if (JsonNode.Parse(body) is not JsonObject envelope)
+            using var document = JsonDocument.Parse(body);
+            var envelope = document.RootElement;
+            if (envelope.ValueKind != JsonValueKind.Object)
             {
                 throw new CommandException($"pull stopped: {where} did not answer with a TAXII envelope");
             }
 
-            var objects = envelope["objects"] switch
+            var objects = new List<byte[]>();
+            var ids = new List<string>();
+            if (envelope.TryGetProperty("objects", out var array) && array.ValueKind != JsonValueKind.Null)
             {
-                null => [],
-                JsonArray array => array,
-                _ => throw new CommandException($"pull stopped: {where}: 'objects' is not an array"),
-            };
-            var more = envelope["more"] is JsonValue m && m.TryGetValue<bool>(out var flag) && flag;
-            var cursor = envelope["next"] is JsonValue n && n.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+                if (array.ValueKind != JsonValueKind.Array)
+                {
+                    throw new CommandException($"pull stopped: {where}: 'objects' is not an array");
+                }
+
+                foreach (var item in array.EnumerateArray())
+                {
+                    objects.Add(JsonMarshal.GetRawUtf8Value(item).ToArray());
+                    if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+                    {
+                        ids.Add(id.GetString()!);
+                    }
+                }
+            }
+
+            var more = envelope.TryGetProperty("more", out var m) && m.ValueKind == JsonValueKind.True;
+            var cursor = envelope.TryGetProperty("next", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() is { Length: > 0 } text ? text : null;
             var lastAdded = response.Headers.TryGetValues("X-TAXII-Date-Added-Last", out var values) ? values.FirstOrDefault() : null;
-            return new Page(objects, more, cursor, lastAdded);
+            return new Page(objects, ids, more, cursor, lastAdded);
         }
         catch (HttpRequestException failed)
         {

@@ -67,5 +67,11 @@ public sealed class StixExchangeService(StixObjectStore store, TimeProvider time
         public async ValueTask UpdateRecordAsync(Record record, string detail, CancellationToken cancellationToken) => await session.UpdateRecordAsync(record, detail, cancellationToken);
 
         public Task<bool> ReviseEntityAsync(EntityId entityId, Entity newer, CancellationToken cancellationToken) => session.ReviseEntityAsync(entityId, newer, cancellationToken);
+
+        public async Task<IReadOnlyList<HeldStixText>> HeldTextsAsync(string stixId, CancellationToken cancellationToken) =>
+            [.. (await session.HeldTextsAsync(stixId, cancellationToken)).Select(h => new HeldStixText(h.Modified, h.Json))];
+
+        public Task<IReadOnlyList<RecordId>> RecordsWithLinkAsync(EntityId from, EntityId to, LinkType type, CancellationToken cancellationToken) =>
+            session.RecordsWithLinkAsync(from, to, type, cancellationToken);
     }
 }

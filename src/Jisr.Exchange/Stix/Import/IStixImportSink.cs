@@ -39,7 +39,21 @@ public interface IStixImportSink
     /// creation time. False when it cannot: the entity is gone or of another type (it then stays as it was).
     /// </summary>
     Task<bool> ReviseEntityAsync(EntityId entityId, Entity newer, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <summary>
+    /// The exact text of each version of a STIX object the agency held before this import (what a newer version
+    /// replaces: the object_refs it withdraws, the link a relationship made). A sink that keeps nothing holds none.
+    /// </summary>
+    Task<IReadOnlyList<HeldStixText>> HeldTextsAsync(string stixId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HeldStixText>>([]);
+
+    /// <summary>The agency's records that assert a link of this type between these two entities (a relationship's newer version revises it).</summary>
+    Task<IReadOnlyList<RecordId>> RecordsWithLinkAsync(EntityId from, EntityId to, LinkType type, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RecordId>>([]);
 }
+
+/// <summary>A held version's <c>modified</c> (null when it has none) and exact JSON text.</summary>
+public sealed record HeldStixText(string? Modified, string Json);
 
 /// <summary>A version of a STIX object the agency already holds: its <c>modified</c> (null for an object without one) and what it became.</summary>
 public sealed record HeldStixVersion(string StixId, string? Modified, Jisr.Domain.Common.RecordId? RecordId, Jisr.Domain.Common.EntityId? EntityId);

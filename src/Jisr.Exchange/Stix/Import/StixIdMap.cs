@@ -13,8 +13,13 @@ internal sealed class StixIdMap<TValue>
     private readonly Dictionary<Key, TValue> _compact = [];
     private readonly Dictionary<string, TValue> _other = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _types;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _typesBySpan;
 
-    public StixIdMap(Dictionary<string, int> types) => _types = types;
+    public StixIdMap(Dictionary<string, int> types)
+    {
+        _types = types;
+        _typesBySpan = types.GetAlternateLookup<ReadOnlySpan<char>>(); // a lookup allocates no string for the type
+    }
 
     public int Count => _compact.Count + _other.Count;
 
@@ -65,8 +70,7 @@ internal sealed class StixIdMap<TValue>
             return false;
         }
 
-        var type = id[..cut];
-        if (!_types.TryGetValue(type, out var number))
+        if (!_typesBySpan.TryGetValue(id.AsSpan(0, cut), out var number))
         {
             if (!add)
             {
@@ -75,7 +79,7 @@ internal sealed class StixIdMap<TValue>
             }
 
             number = _types.Count;
-            _types[type] = number;
+            _types[id[..cut]] = number;
         }
 
         key = new Key(number, guid);

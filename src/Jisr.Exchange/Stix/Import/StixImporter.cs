@@ -17,6 +17,9 @@ public sealed record StixImportResult(IReadOnlyList<StixRefusal> Refusals, int O
     /// <summary>Records and entities the agency held whose content a newer version of their STIX object replaced.</summary>
     public int Revised { get; init; }
 
+    /// <summary>Ids the bundle refers to that are neither in it nor held (each also a "reference" refusal): what a later TAXII page may bring.</summary>
+    public IReadOnlyList<string> MissingReferences { get; init; } = [];
+
     public override string ToString() =>
         $"{Objects} objects: {Records} records, {Entities} entities, {Links} links; {KeptAsReceived} kept as received only"
         + (AlreadyHeld > 0 ? $"; {AlreadyHeld} already held (unchanged)" : "") + (Revised > 0 ? $"; {Revised} held records or entities revised" : "");
@@ -48,6 +51,8 @@ public sealed class StixImporter
     private readonly List<PendingContainer> _containers = [];
     private readonly Dictionary<string, PendingContainer> _containerById = new(StringComparer.Ordinal);
     private readonly List<PendingContainer> _revisions = [];
+    private readonly Dictionary<string, (long Ticks, byte[] Utf8, string? Modified, string? Previous)> _relationshipRevisions = new(StringComparer.Ordinal);
+    private readonly List<string> _missing = [];
     private string _source = "stix:bundle";
     private int _objects;
     private int _records;
@@ -86,6 +91,9 @@ public sealed class StixImporter
         public string Type { get; } = type;
 
         public RecordId? Held { get; } = held;
+
+        /// <summary>The text of the newest version held before this import (a revision withdraws what it named and the new one does not).</summary>
+        public string? Previous { get; init; }
 
         public List<(long Ticks, string? Modified, byte[] Utf8, string? CreatedByRef)> Versions { get; } = [];
 
@@ -199,7 +207,7 @@ public sealed class StixImporter
     }
 
     private StixImportResult Result(IReadOnlyList<StixRefusal> refusals) =>
-        new(refusals, _objects, _records, _entityInfo.Count, _links.Count, _kept) { AlreadyHeld = _alreadyHeld, Revised = _revised };
+        new(refusals, _objects, _records, _entityInfo.Count, _links.Count, _kept) { AlreadyHeld = _alreadyHeld, Revised = _revised, MissingReferences = _missing };
 
     /// <summary>What the agency already holds of a chunk's ids (not those this bundle brought: <see cref="_seen"/> has them), one query per chunk.</summary>
     private async Task LookUpHeldAsync(Checked[] items, CancellationToken cancellationToken)
@@ -370,11 +378,19 @@ public sealed class StixImporter
             // newer version's content.
             if (heldRecord is { } record && type is "report" or "note" or "grouping")
             {
-                var revision = new PendingContainer(id, type, record);
+                var revision = new PendingContainer(id, type, record) { Previous = await HeldTextAsync(id, cancellationToken) };
                 revision.Versions.Add((ticks, modified, Utf8(item), received.CreatedByRef));
                 _containerById[id] = revision;
                 _revisions.Add(revision);
                 return; // its row is written with the revised record, at the end
+            }
+
+            if (heldRecord is null && heldEntity is null && type == "relationship")
+            {
+                // The link the held version made is revised at the end, when every entity it may now join is known.
+                _relationshipRevisions[id] = (ticks, Utf8(item), modified, await HeldTextAsync(id, cancellationToken));
+                await _sink.AddObjectAsync(received, cancellationToken);
+                return;
             }
 
             received.MappedTo(heldRecord, heldEntity);
@@ -410,6 +426,13 @@ public sealed class StixImporter
                 if (newerInBundle)
                 {
                     _ = await ReviseEntityAsync(id, type, item, entity, tlp, cancellationToken);
+                }
+            }
+            else if (_relationshipRevisions.TryGetValue(id, out var pendingRevision))
+            {
+                if (newerInBundle)
+                {
+                    _relationshipRevisions[id] = (ticks, Utf8(item), modified, pendingRevision.Previous);
                 }
             }
             else if (type == "relationship" && newerInBundle)
@@ -552,11 +575,24 @@ public sealed class StixImporter
 
     private void MapRelationship(string id, JsonElement item, Tlp tlp)
     {
+        if (LinkOf(id, item, tlp, refuse: true) is { } link)
+        {
+            _links.Add(link);
+        }
+    }
+
+    /// <summary>The link a relationship names (null when Jisr has no link type for it: it stays as received; or when its extension is invalid).</summary>
+    private PendingLink? LinkOf(string id, JsonElement item, Tlp tlp, bool refuse)
+    {
         if (!EntityVocabulary.LinkTypes.TryParse(StixObjectValidator.Text(item, "relationship_type"), out var linkType)
             || StixObjectValidator.Text(item, "source_ref") is not { } from || StixObjectValidator.Text(item, "target_ref") is not { } to)
         {
-            _kept++;
-            return; // a relationship Jisr has no link type for stays as received
+            if (refuse)
+            {
+                _kept++;
+            }
+
+            return null; // a relationship Jisr has no link type for stays as received
         }
 
         PartialDate? validFrom = null, validTo = null;
@@ -575,11 +611,15 @@ public sealed class StixImporter
         }
         catch (DomainValidationException invalid)
         {
-            _refusals.Add(new StixRefusal(id, "jisr-extension", $"link {invalid.Message}"));
-            return;
+            if (refuse)
+            {
+                _refusals.Add(new StixRefusal(id, "jisr-extension", $"link {invalid.Message}"));
+            }
+
+            return null;
         }
 
-        _links.Add(new PendingLink(id, from, to, linkType, validFrom, validTo, tlp));
+        return new PendingLink(id, from, to, linkType, validFrom, validTo, tlp);
     }
 
     private static PartialDate? Day(string? timestamp) =>
@@ -643,6 +683,7 @@ public sealed class StixImporter
         var known = await _sink.KnownIdsAsync(missing, cancellationToken);
         foreach (var target in missing.Where(m => !known.Contains(m)).Order(StringComparer.Ordinal))
         {
+            _missing.Add(target);
             var referrer = _unresolved[target].Split('|');
             _refusals.Add(new StixRefusal(referrer[0], "reference", $"{referrer[1]} refers to {target}, which is neither in the bundle nor held by {_principal.AgencyCode}"));
         }
@@ -671,7 +712,13 @@ public sealed class StixImporter
             await ReviseRecordAsync(revision, linksById, claimed, claimedLinks, cancellationToken);
         }
 
-        var records = new List<(Record Record, PendingContainer Container, List<EntityId> Entities)>();
+        foreach (var (id, revision) in _relationshipRevisions)
+        {
+            await ReviseLinkAsync(id, revision.Utf8, revision.Modified, revision.Previous, cancellationToken);
+        }
+
+        // Each record is written as soon as it is made (not all kept for the end: a bundle's records mention most of its
+        // entities, one row each). A refusal later still leaves nothing: the caller commits only when there is none.
         foreach (var container in _containers)
         {
             var newest = container.Newest;
@@ -708,20 +755,18 @@ public sealed class StixImporter
             }
 
             claimed.UnionWith(entities);
-            records.Add((record, container, entities));
+            if (Writing)
+            {
+                await _sink.AddRecordAsync(record, [.. entities.SelectMany(e => _entityInfo.TryGetValue(e, out var info) ? info.Texts : [])], cancellationToken);
+                await AddVersionsAsync(container, record.Id, cancellationToken);
+                _records++;
+            }
         }
 
         var bundleRecords = BundleRecords(bundleId, claimed, claimedLinks);
         if (!Writing)
         {
             return;
-        }
-
-        foreach (var (record, container, entities) in records)
-        {
-            await _sink.AddRecordAsync(record, [.. entities.SelectMany(e => _entityInfo.TryGetValue(e, out var info) ? info.Texts : [])], cancellationToken);
-            await AddVersionsAsync(container, record.Id, cancellationToken);
-            _records++;
         }
 
         foreach (var (record, row, entities) in bundleRecords)
@@ -833,11 +878,20 @@ public sealed class StixImporter
                 return;
             }
 
-            var kept = record.Links.Select(l => LinkDraft.Create(l.FromEntityId, l.ToEntityId, l.Type, l.ValidFrom, l.ValidTo, _now));
+            // STIX: the newer version is the object. What the held version named and this one does not is withdrawn
+            // (the entities, and the links of the relationships, it named); what the record has from elsewhere stays.
+            var (withdrawnEntities, withdrawnLinks) = await WithdrawnAsync(revision.Previous, item, cancellationToken);
+            withdrawnEntities.ExceptWith(entities);
+            var links = record.Links
+                .Where(l => !withdrawnLinks.Contains((l.FromEntityId, l.ToEntityId, l.Type)))
+                .Select(l => LinkDraft.Create(l.FromEntityId, l.ToEntityId, l.Type, l.ValidFrom, l.ValidTo, _now))
+                .Concat(drafts)
+                .DistinctBy(d => (d.FromEntityId, d.ToEntityId, d.Type, d.ValidFrom, d.ValidTo))
+                .ToList();
             record.Update(content, _now);
             record.SetAssertions(
-                [.. record.Mentions.Select(m => m.EntityId).Concat(entities).Distinct()],
-                [.. kept.Concat(drafts).DistinctBy(d => (d.FromEntityId, d.ToEntityId, d.Type, d.ValidFrom, d.ValidTo))]);
+                [.. record.Mentions.Select(m => m.EntityId).Where(e => !withdrawnEntities.Contains(e)).Concat(entities).Concat(links.SelectMany(l => new[] { l.FromEntityId, l.ToEntityId })).Distinct()],
+                links);
         }
         catch (DomainValidationException invalid)
         {
@@ -848,6 +902,163 @@ public sealed class StixImporter
         await _sink.UpdateRecordAsync(record, $"revised by STIX {revision.StixId} version {newest.Modified ?? "(none)"}", cancellationToken);
         await AddVersionsAsync(revision, record.Id, cancellationToken);
         _revised++;
+    }
+
+    /// <summary>
+    /// What a held version of a report, note or grouping named that the newer one does not: entities it named directly
+    /// or as ends of a relationship it named, and those relationships' links.
+    /// </summary>
+    private async Task<(HashSet<EntityId> Entities, HashSet<(EntityId, EntityId, LinkType)> Links)> WithdrawnAsync(string? previous, JsonElement newest, CancellationToken cancellationToken)
+    {
+        var entities = new HashSet<EntityId>();
+        var links = new HashSet<(EntityId, EntityId, LinkType)>();
+        if (previous is null)
+        {
+            return (entities, links);
+        }
+
+        using var document = JsonDocument.Parse(previous);
+        var named = ObjectRefs(newest).ToHashSet(StringComparer.Ordinal);
+        foreach (var target in ObjectRefs(document.RootElement).Where(r => !named.Contains(r)).Distinct(StringComparer.Ordinal).ToList())
+        {
+            if (target.StartsWith("relationship--", StringComparison.Ordinal))
+            {
+                if (await HeldLinkAsync(target, cancellationToken) is { } link)
+                {
+                    links.Add((link.FromEntityId, link.ToEntityId, link.Type));
+                    entities.Add(link.FromEntityId);
+                    entities.Add(link.ToEntityId);
+                }
+            }
+            else if (await EntityOfAsync(target, cancellationToken) is { } entity)
+            {
+                entities.Add(entity);
+            }
+        }
+
+        return (entities, links);
+    }
+
+    /// <summary>The link the held version of a relationship made (null when it made none).</summary>
+    private async Task<LinkDraft?> HeldLinkAsync(string relationshipId, CancellationToken cancellationToken)
+    {
+        // A relationship this bundle also revises: its rows may be written by now, so what was held is what it replaced.
+        var text = _relationshipRevisions.TryGetValue(relationshipId, out var revision) ? revision.Previous : await HeldTextAsync(relationshipId, cancellationToken);
+        return text is null ? null : await LinkOfTextAsync(relationshipId, text, cancellationToken);
+    }
+
+    private async Task<LinkDraft?> LinkOfTextAsync(string relationshipId, string text, CancellationToken cancellationToken)
+    {
+        using var document = JsonDocument.Parse(text);
+        return LinkOf(relationshipId, document.RootElement, Tlp.Clear, refuse: false) is { } link ? await DraftAsync(link, cancellationToken) : null;
+    }
+
+    /// <summary>The text of the newest version of an id the agency held before this import (null when it held none).</summary>
+    private async Task<string?> HeldTextAsync(string stixId, CancellationToken cancellationToken)
+    {
+        var versions = await _sink.HeldTextsAsync(stixId, cancellationToken);
+        return versions.Count == 0 ? null : versions.Aggregate((a, b) => Newer(b.Modified, a.Modified) ? b : a).Json;
+    }
+
+    /// <summary>The entity a STIX id became, in this bundle or held from an earlier import.</summary>
+    private async Task<EntityId?> EntityOfAsync(string stixId, CancellationToken cancellationToken)
+    {
+        if (_entityOf.TryGetValue(stixId, out var entity))
+        {
+            return entity;
+        }
+
+        foreach (var held in await _sink.HeldVersionsAsync([stixId], cancellationToken))
+        {
+            if (held.EntityId is { } found)
+            {
+                _entityOf.Set(stixId, found);
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<LinkDraft?> DraftAsync(PendingLink link, CancellationToken cancellationToken)
+    {
+        if (await EntityOfAsync(link.From, cancellationToken) is not { } from || await EntityOfAsync(link.To, cancellationToken) is not { } to || from == to)
+        {
+            return null;
+        }
+
+        try
+        {
+            return LinkDraft.Create(from, to, link.Type, link.ValidFrom, link.ValidTo, _now);
+        }
+        catch (DomainValidationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A newer version of a relationship the agency holds: every record of the agency that asserts the link the held
+    /// version made has it replaced by the link the newer version makes (none when Jisr has no link type for it), as
+    /// any change of a record: <see cref="AccessPolicy.CanUpdate"/>, an audit entry, search text made again. The
+    /// records keep mentioning the entities the old link joined (they may name them for other reasons).
+    /// </summary>
+    private async Task ReviseLinkAsync(string id, byte[] utf8, string? modified, string? previous, CancellationToken cancellationToken)
+    {
+        if (!Writing || previous is null || await LinkOfTextAsync(id, previous, cancellationToken) is not { } old)
+        {
+            _kept++; // the held version made no link: the newer one is kept as received
+            return;
+        }
+
+        using var document = JsonDocument.Parse(utf8);
+        var item = document.RootElement;
+        var newer = LinkOf(id, item, StixMarkings.TlpOf(item) ?? _options.DefaultTlp, refuse: false) is { } link ? await DraftAsync(link, cancellationToken) : null;
+        var changed = false;
+        foreach (var recordId in await _sink.RecordsWithLinkAsync(old.FromEntityId, old.ToEntityId, old.Type, cancellationToken))
+        {
+            var record = await _sink.HeldRecordAsync(recordId, cancellationToken);
+            if (record is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                var unchanged = RecordContent.Create(record.Kind, record.Title, record.Body, record.Language, record.LegalBasis, record.Purpose, record.RetentionUntil, record.ReviewDate, record.Marking, record.SourceGrading, [.. record.ThreatDomains]);
+                var decision = AccessPolicy.CanUpdate(_principal, record, unchanged, _now);
+                if (!decision.IsAllowed)
+                {
+                    _refusals.Add(new StixRefusal(id, "policy", decision.Reason ?? "not allowed"));
+                    return;
+                }
+
+                var links = record.Links
+                    .Where(l => (l.FromEntityId, l.ToEntityId, l.Type) != (old.FromEntityId, old.ToEntityId, old.Type))
+                    .Select(l => LinkDraft.Create(l.FromEntityId, l.ToEntityId, l.Type, l.ValidFrom, l.ValidTo, _now))
+                    .Concat(newer is null ? [] : [newer])
+                    .DistinctBy(d => (d.FromEntityId, d.ToEntityId, d.Type, d.ValidFrom, d.ValidTo))
+                    .ToList();
+                record.SetAssertions([.. record.Mentions.Select(m => m.EntityId).Concat(newer is null ? [] : [newer.FromEntityId, newer.ToEntityId]).Distinct()], links);
+            }
+            catch (DomainValidationException invalid)
+            {
+                _refusals.Add(new StixRefusal(id, "record", invalid.Message));
+                return;
+            }
+
+            await _sink.UpdateRecordAsync(record, $"link revised by STIX {id} version {modified ?? "(none)"}", cancellationToken);
+            changed = true;
+        }
+
+        if (changed)
+        {
+            _revised++;
+        }
+        else
+        {
+            _kept++;
+        }
     }
 
     /// <summary>Entities and links no report claims go into records of the bundle, within a record's limits.</summary>
