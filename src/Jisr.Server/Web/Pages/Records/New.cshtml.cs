@@ -268,6 +268,9 @@ public sealed class OtherEntityForm
 
     public string? Link { get; set; }
 
+    /// <summary>On the edit form, the record's entity the link goes from (the new-record form links to its person).</summary>
+    public Guid? LinkTo { get; set; }
+
     /// <summary>The entity as the API takes it: the value goes to the attribute that names an entity of this type.</summary>
     public EntityRequest ToRequest(string reference)
     {
