@@ -99,11 +99,11 @@ public sealed class EditModel(RecordService records, AccountService accounts, IS
     /// <summary>The record's fields as on the new-record form; an entity's error beside its row, a link's in the summary.</summary>
     private static string FieldOf(string field, List<string> entityFields)
     {
-        var match = System.Text.RegularExpressions.Regex.Match(field, @"^entities\[(\d+)\]");
+        var match = System.Text.RegularExpressions.Regex.Match(field, @"^entities\[(\d+)\](?:\.(.*))?$");
         if (match.Success)
         {
             var index = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            return index < entityFields.Count ? entityFields[index] : string.Empty;
+            return index < entityFields.Count ? RecordAssertionsForm.FieldOf(entityFields[index], match.Groups[2].Value) : string.Empty;
         }
 
         return field.StartsWith("links", StringComparison.Ordinal) ? string.Empty : RecordForm.FieldOf(field);

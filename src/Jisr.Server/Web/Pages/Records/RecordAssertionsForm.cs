@@ -34,7 +34,7 @@ public sealed class RecordAssertionsForm
     }
 
     /// <summary>
-    /// The request's entities and links, and for each request entity the form field its errors belong beside. Rows
+    /// The request's entities and links, and for each request entity the form row its errors belong in (see <see cref="FieldOf"/>). Rows
     /// whose ids are not the record's are ignored; links to an entity taken out go with it.
     /// </summary>
     public (List<EntityRequest> Entities, List<LinkRequest> Links, List<string> Fields) Apply(RecordDetails details)
@@ -54,7 +54,7 @@ public sealed class RecordAssertionsForm
                 continue;
             }
 
-            fields.Add(index < 0 ? string.Empty : $"Assertions.Entities[{index}].Names");
+            fields.Add(index < 0 ? string.Empty : $"Assertions.Entities[{index}]");
             var names = Lines(row?.Names);
             entities.Add(entity is Person person && row?.Names is not null && !names.SequenceEqual(person.Names.Select(n => n.Text))
                 // A person's names changed: a new person with the new names and everything else the old one had,
@@ -90,7 +90,7 @@ public sealed class RecordAssertionsForm
 
             var reference = $"added{i + 1}";
             entities.Add(row.ToRequest(reference));
-            fields.Add($"Assertions.Added[{i}].Value");
+            fields.Add($"Assertions.Added[{i}]");
             if (row.LinkTo is { } to && !string.IsNullOrEmpty(row.Link))
             {
                 links.Add(new LinkRequest(to.ToString(), reference, row.Link));
@@ -99,6 +99,12 @@ public sealed class RecordAssertionsForm
 
         return (entities, links, fields);
     }
+
+    /// <summary>The field beside which an error on a request entity's attribute stands, given the entity's row.</summary>
+    public static string FieldOf(string row, string attribute) =>
+        row.Length == 0 ? string.Empty
+        : row.StartsWith("Assertions.Added", StringComparison.Ordinal) ? $"{row}.{OtherEntityForm.FieldOf(attribute)}"
+        : $"{row}.{nameof(AssertedEntityRow.Names)}";
 
     private static EntityRequest Renamed(Person person, string[] names) => new()
     {
