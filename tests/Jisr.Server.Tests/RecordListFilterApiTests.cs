@@ -78,6 +78,15 @@ public sealed class RecordListFilterApiTests : IAsyncLifetime
         Assert.Contains(parameter, problem!.ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_refusal_carries_its_stable_code_beside_the_english_detail()
+    {
+        var response = await _analyst.Client.GetAsync("/api/v1/records?classification=TRES-SECRET");
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("not-one-of", problem["code"]!.GetValue<string>());
+        Assert.StartsWith("classification: 'TRES-SECRET' is not one of", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private async Task CreateAsync(TestUser user, string title, string domain, string classification)
     {
         var request = RecordRequests.Valid(title, classification: classification);

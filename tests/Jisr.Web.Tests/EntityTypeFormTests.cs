@@ -37,13 +37,17 @@ public sealed class EntityTypeFormTests(WebWorld world)
         await create.ClickAsync();
 
         // A wrong IBAN (its check digits) is said beside the first row's value, which is kept as typed.
-        await Assertions.Expect(page.Locator("#other-0-error")).ToContainTextAsync("Cette valeur n'est pas acceptée");
+        // The reason is said in French too, by its code, with the value as typed (no English inside the message).
+        var ibanError = page.Locator("#other-0-error");
+        await Assertions.Expect(ibanError).ToContainTextAsync("Cette valeur n'est pas acceptée");
+        await Assertions.Expect(ibanError).ToContainTextAsync("« FR76 3000 6000 0112 3456 7890 180 » n'est pas un IBAN valide");
+        Assert.DoesNotContain("not a valid", await ibanError.InnerTextAsync(), StringComparison.Ordinal);
         await Assertions.Expect(page.GetByLabel("Entité 1 : nom ou numéro")).ToHaveValueAsync("FR76 3000 6000 0112 3456 7890 180");
         await page.GetByLabel("Entité 1 : nom ou numéro").FillAsync("FR76 3000 6000 0112 3456 7890 189");
         await create.ClickAsync();
 
         // A wallet without its currency: beside the row's second field.
-        await Assertions.Expect(page.Locator("#other-1-detail-error")).ToContainTextAsync("Cette valeur n'est pas acceptée");
+        await Assertions.Expect(page.Locator("#other-1-detail-error")).ToContainTextAsync("Cette valeur n'est pas acceptée (entities[2].currency: est obligatoire)");
         await Assertions.Expect(page.Locator("#other-0-error")).ToBeEmptyAsync();
         await page.GetByLabel("Entité 2 : devise, plateforme ou titulaire").FillAsync("btc");
         await create.ClickAsync();
