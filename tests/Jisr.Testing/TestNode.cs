@@ -92,11 +92,11 @@ public sealed class TestNode : IAsyncDisposable
     /// A node over a fresh database; <paramref name="clock"/> replaces the system clock everywhere in it. Request log
     /// lines are left out (thousands per test class, read by no one) unless <paramref name="configure"/> adds a logger.
     /// </summary>
-    public static async Task<TestNode> StartAsync(string provider = "sqlite", TimeProvider? clock = null, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<TestNode> StartAsync(string provider = "sqlite", TimeProvider? clock = null, Action<WebApplicationBuilder>? configure = null, Jisr.Server.Auth.SignInLimits? signInLimits = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var app = await JisrNode.StartAsync(
-            new NodeOptions(database.Location, "http://127.0.0.1:0"),
+            new NodeOptions(database.Location, "http://127.0.0.1:0") { SignInLimits = signInLimits },
             builder =>
             {
                 if (clock is not null)

@@ -17,8 +17,13 @@ public sealed class GrantAndDeclassificationTests(WebWorld world)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
 
+        // "What waits for me" on the home page, before: the second administrator's count, and the asker's own.
+        var second = await world.NewPageAsync();
+        await WebWorld.SignInAsync(second, world.SecondAdmin);
+        var waitingBefore = await WaitingAsync(second, "w-grants");
         var page = await world.NewPageAsync();
         await WebWorld.SignInAsync(page, world.Admin);
+        var askerBefore = await WaitingAsync(page, "w-grants");
         await page.GotoAsync("/admin/grants");
         await page.GetByLabel("User", new() { Exact = true }).SelectOptionAsync(id.ToString());
         await page.GetByLabel("liaison officer").CheckAsync();
@@ -33,16 +38,21 @@ public sealed class GrantAndDeclassificationTests(WebWorld world)
         Assert.DoesNotContain("administrator", await RolesAsync(id));
         await grant.GetByRole(AriaRole.Button, new() { Name = $"Approve {name}" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Not allowed");
+        await page.GotoAsync("/");
+        Assert.Equal(askerBefore, await WaitingAsync(page, "w-grants"));
         await page.Context.CloseAsync();
 
-        var second = await world.NewPageAsync();
-        await WebWorld.SignInAsync(second, world.SecondAdmin);
-        await second.GotoAsync("/admin/grants");
+        // It waits for the second administrator, who follows the home page's link to it.
+        await second.GotoAsync("/");
+        Assert.Equal(waitingBefore + 1, await WaitingAsync(second, "w-grants"));
+        await second.GetByRole(AriaRole.Link, new() { Name = "See the grants" }).ClickAsync();
         await WebWorld.ScreenshotAsync(second, "grants-en");
         await second.GetByRole(AriaRole.Button, new() { Name = $"Approve {name}" }).ClickAsync();
         await Assertions.Expect(second.GetByRole(AriaRole.Status)).ToHaveTextAsync("Approved: the account has the new access.");
         await Assertions.Expect(second.Locator("section[aria-labelledby=decided] tr", new() { HasText = name })).ToContainTextAsync("approved");
         await Assertions.Expect(second.Locator("article.grant", new() { HasText = name })).ToHaveCountAsync(0);
+        await second.GotoAsync("/");
+        Assert.Equal(waitingBefore, await WaitingAsync(second, "w-grants"));
         await second.Context.CloseAsync();
         Assert.Contains("administrator", await RolesAsync(id));
     }
@@ -56,6 +66,7 @@ public sealed class GrantAndDeclassificationTests(WebWorld world)
         // An analyst sees the list but the policy keeps the decision to legal reviewers.
         var analyst = await world.NewPageAsync();
         await WebWorld.SignInAsync(analyst, world.Analyst);
+        await Assertions.Expect(analyst.Locator("#w-declassifications")).ToHaveCountAsync(0);
         await analyst.GotoAsync("/declassifications");
         await analyst.Locator("article", new() { HasText = approved.Title }).GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Assertions.Expect(analyst.Locator("h1")).ToHaveTextAsync("Not allowed");
@@ -63,7 +74,9 @@ public sealed class GrantAndDeclassificationTests(WebWorld world)
 
         var page = await world.NewPageAsync("fr-FR");
         await WebWorld.SignInAsync(page, world.Reviewer);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Déclassements" }).ClickAsync();
+        var waiting = await WaitingAsync(page, "w-declassifications");
+        Assert.True(waiting >= 2, $"the two held declassifications wait for the legal reviewer (home says {waiting})");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Voir les déclassements" }).ClickAsync();
         var first = page.Locator("article", new() { HasText = approved.Title });
         await Assertions.Expect(first.Locator(".banner").First).ToContainTextAsync("CONFIDENTIEL");
         await Assertions.Expect(first.Locator(".banner").Last).ToContainTextAsync("DIFFUSION RESTREINTE");
@@ -77,6 +90,8 @@ public sealed class GrantAndDeclassificationTests(WebWorld world)
         await second.GetByRole(AriaRole.Button, new() { Name = "Refuser" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Refusé");
         await Assertions.Expect(page.Locator("table tr", new() { HasText = refused.Title })).ToContainTextAsync("La source reste exposée");
+        await page.GotoAsync("/");
+        Assert.Equal(waiting - 2, await WaitingAsync(page, "w-declassifications"));
         await page.Context.CloseAsync();
 
         Assert.Equal("RESTRICTED", await ClassificationAsync(approved.Id));
@@ -96,6 +111,14 @@ public sealed class GrantAndDeclassificationTests(WebWorld world)
         var lowered = await world.Analyst.Client.PutAsJsonAsync($"/api/v1/records/{id}", request);
         Assert.Equal(HttpStatusCode.Accepted, lowered.StatusCode);
         return (id, title);
+    }
+
+    /// <summary>The count of one "what waits for me" panel of the home page the browser shows.</summary>
+    private static async Task<int> WaitingAsync(IPage page, string panel)
+    {
+        var count = page.Locator($"section[aria-labelledby={panel}] .count");
+        await Assertions.Expect(count).ToBeVisibleAsync();
+        return int.Parse(await count.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task<string> ClassificationAsync(Guid record) =>

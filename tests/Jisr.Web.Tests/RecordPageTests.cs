@@ -72,7 +72,7 @@ public sealed class RecordPageTests(WebWorld world)
         await page.GetByLabel("Organised crime").CheckAsync();
         await page.GetByLabel("Names").FillAsync("Hamid Berrada\nحميد برادة");
         await page.GetByLabel("Nationality").FillAsync("MA");
-        await page.GetByLabel("Passport number").FillAsync("ZX998877");
+        await page.GetByLabel("Identifier number").FillAsync("ZX998877");
         await page.GetByLabel("Entity 1: type").SelectOptionAsync("organisation");
         await page.GetByLabel("Entity 1: name or number").FillAsync("شركة النور للنقل");
         await page.GetByLabel("Entity 1: country (two letters)").FillAsync("MA");

@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Jisr.Testing;
 using Microsoft.Playwright;
 
 namespace Jisr.Web.Tests;
@@ -89,6 +91,49 @@ public sealed class SignInTests(WebWorld world)
 
         // No inline script at all in the page: every script is a file of the node's own.
         Assert.Equal(0, await page.Locator("script:not([src])").CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_shares_the_API_logins_per_client_limit_and_refuses_in_the_users_language()
+    {
+        // A node of its own with three attempts a minute per address (the world's node has a generous limit).
+        await using var node = await TestNode.StartAsync(signInLimits: new Jisr.Server.Auth.SignInLimits { PerClient = 3 });
+        var agency = await node.AddAgencyAsync("MA-DGST");
+        var analyst = await node.AddUserAsync(agency, "analyst.limit", [Jisr.Domain.Users.Role.Analyst], password: WebWorld.Password);
+        var page = await world.NewPageAsync("fr-FR", node: node.BaseAddress);
+
+        // Showing the form does not count: only the posts do.
+        for (var i = 0; i < 5; i++)
+        {
+            await page.GotoAsync("/sign-in?returnUrl=%2Frecords");
+        }
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await page.Locator("#UserName").FillAsync(analyst.UserName);
+            await page.Locator("#Password").FillAsync("not-the-password");
+            await page.Locator("main form button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Échec de la connexion");
+        }
+
+        // The third attempt of the minute is spent on the API's login from the same address: the same limiter.
+        using var api = new HttpClient { BaseAddress = node.BaseAddress };
+        var login = await api.PostAsJsonAsync("/api/v1/auth/login", new { userName = "someone.else", password = "x" });
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, login.StatusCode);
+
+        // The fourth, with the right password, is refused on the page, in French, with the return address kept.
+        await page.Locator("#UserName").FillAsync(analyst.UserName);
+        await page.Locator("#Password").FillAsync(WebWorld.Password);
+        await page.Locator("main form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Trop de tentatives : attendez quelques minutes puis réessayez.");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "fr");
+        Assert.Equal("/records", await page.Locator("#ReturnUrl").InputValueAsync());
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "jisr.session");
+
+        // And the API's login answers 429 for that address now, as before.
+        var refused = await api.PostAsJsonAsync("/api/v1/auth/login", new { userName = analyst.UserName, password = WebWorld.Password });
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, refused.StatusCode);
         await page.Context.CloseAsync();
     }
 }

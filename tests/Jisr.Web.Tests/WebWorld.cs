@@ -54,9 +54,15 @@ public sealed class WebWorld : IAsyncLifetime
     /// <summary>Screenshots land here, under the test output.</summary>
     public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>
+    /// Every browser test signs in from 127.0.0.1, many times a minute: the per-client limit is raised here (the
+    /// per-account failure limit is kept). <see cref="SignInTests"/> proves the default-sized limit on a node of its own.
+    /// </summary>
+    public static readonly Jisr.Server.Auth.SignInLimits GenerousLimits = new() { PerClient = 10_000 };
+
     public async Task InitializeAsync()
     {
-        Node = await TestNode.StartAsync();
+        Node = await TestNode.StartAsync(signInLimits: GenerousLimits);
         var own = await Node.AddAgencyAsync("MA-DGSN");
         var partner = await Node.AddAgencyAsync("TN-DGSN", "TN");
         Analyst = await Node.AddUserAsync(own, "analyst.ma", [Role.Analyst], Classification.Secret, Password);
@@ -114,15 +120,15 @@ public sealed class WebWorld : IAsyncLifetime
     /// </summary>
     public async Task<Microsoft.AspNetCore.Builder.WebApplication> StartSecondNodeAsync() =>
         await Jisr.Server.JisrNode.StartAsync(
-            new Jisr.Server.NodeOptions(Node.Database.Location, "http://127.0.0.1:0"),
+            new Jisr.Server.NodeOptions(Node.Database.Location, "http://127.0.0.1:0") { SignInLimits = GenerousLimits },
             builder => builder.Logging.AddFilter("Jisr.Requests", LogLevel.Warning));
 
     /// <summary>A fresh browser context (its own cookies) at a laptop's screen size, English unless told.</summary>
-    public async Task<IPage> NewPageAsync(string locale = "en-GB", int width = 1366, int height = 768)
+    public async Task<IPage> NewPageAsync(string locale = "en-GB", int width = 1366, int height = 768, Uri? node = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Node.BaseAddress.ToString(),
+            BaseURL = (node ?? Node.BaseAddress).ToString(),
             Locale = locale,
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });

@@ -8,7 +8,7 @@ public static class CountryCode
         var text = value?.Trim().ToUpperInvariant();
         var ok = text is { Length: 2 } && char.IsAsciiLetterUpper(text[0]) && char.IsAsciiLetterUpper(text[1]);
         ok |= allowInternational && text == "INT";
-        Guard.That(ok, field, $"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. MA, FR, ES)");
+        Guard.That(ok, field, ValidationCodes.NotACountry, $"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. MA, FR, ES)", value ?? string.Empty);
         return text!;
     }
 }

@@ -37,7 +37,20 @@ public sealed class DomainValidationException : Exception
     /// <summary>What is wrong with it, without the field name.</summary>
     public string Reason { get; }
 
+    /// <summary>
+    /// What is wrong, as a stable code (<see cref="ValidationCodes"/>) an interface translates, with <see cref="Arguments"/>
+    /// for its placeholders; null where the reason has no code yet (then only <see cref="Reason"/>, in English, says it).
+    /// </summary>
+    public string? Code { get; private init; }
+
+    /// <summary>The values the coded reason names (the value refused, a limit), in the order of its placeholders.</summary>
+    public IReadOnlyList<object> Arguments { get; private init; } = [];
+
+    /// <summary>An error with a stable <paramref name="code"/>; <paramref name="reason"/> is its English wording (the API's detail).</summary>
+    public static DomainValidationException Coded(string field, string code, string reason, params object[] arguments) =>
+        new(field, reason) { Code = code, Arguments = arguments };
+
     /// <summary>The same error, with the field placed under <paramref name="prefix"/> (e.g. <c>entities[2]</c>).</summary>
     public DomainValidationException Under(string prefix) =>
-        new(string.IsNullOrEmpty(prefix) ? Field : $"{prefix}.{Field}", Reason);
+        new(string.IsNullOrEmpty(prefix) ? Field : $"{prefix}.{Field}", Reason) { Code = Code, Arguments = Arguments };
 }

@@ -10,7 +10,7 @@ public static class Guard
         {
             if (required)
             {
-                throw new DomainValidationException(field, "is required");
+                throw DomainValidationException.Coded(field, ValidationCodes.Required, "is required");
             }
 
             return string.Empty;
@@ -19,26 +19,26 @@ public static class Guard
         if (value.Length > maxLength * 4)
         {
             // Reject absurd inputs before normalising them.
-            throw new DomainValidationException(field, $"must be at most {maxLength} characters");
+            throw DomainValidationException.Coded(field, ValidationCodes.TooLong, $"must be at most {maxLength} characters", maxLength);
         }
 
         if (!IsWellFormed(value))
         {
-            throw new DomainValidationException(field, "contains invalid Unicode (unpaired surrogate)");
+            throw DomainValidationException.Coded(field, ValidationCodes.InvalidUnicode, "contains invalid Unicode (unpaired surrogate)");
         }
 
         foreach (var c in value)
         {
             if (c == '\0' || (char.IsControl(c) && c != '\n' && c != '\r' && c != '\t'))
             {
-                throw new DomainValidationException(field, "contains control characters");
+                throw DomainValidationException.Coded(field, ValidationCodes.ControlCharacters, "contains control characters");
             }
         }
 
         var normalized = value.Trim().Normalize(NormalizationForm.FormC);
         if (normalized.Length > maxLength)
         {
-            throw new DomainValidationException(field, $"must be at most {maxLength} characters");
+            throw DomainValidationException.Coded(field, ValidationCodes.TooLong, $"must be at most {maxLength} characters", maxLength);
         }
 
         return normalized;
@@ -55,6 +55,15 @@ public static class Guard
         if (!condition)
         {
             throw new DomainValidationException(field, message);
+        }
+    }
+
+    /// <summary>As <see cref="That(bool, string, string)"/>, with a stable code an interface translates (see <see cref="ValidationCodes"/>).</summary>
+    public static void That(bool condition, string field, string code, string message, params object[] arguments)
+    {
+        if (!condition)
+        {
+            throw DomainValidationException.Coded(field, code, message, arguments);
         }
     }
 

@@ -30,12 +30,12 @@ public sealed record PartialDate : IWireText<PartialDate>
 
     public static PartialDate Create(int year, int? month = null, int? day = null, string field = "date")
     {
-        Guard.That(year is >= 1800 and <= 9999, field, "year must be between 1800 and 9999");
-        Guard.That(month is null or (>= 1 and <= 12), field, "month must be between 1 and 12");
+        Guard.That(year is >= 1800 and <= 9999, field, ValidationCodes.DateRange, "year must be between 1800 and 9999");
+        Guard.That(month is null or (>= 1 and <= 12), field, ValidationCodes.DateRange, "month must be between 1 and 12");
         Guard.That(day is null || month is not null, field, "a day needs a month");
         if (day is not null)
         {
-            Guard.That(day >= 1 && day <= DateTime.DaysInMonth(year, month!.Value), field, "day does not exist in that month");
+            Guard.That(day >= 1 && day <= DateTime.DaysInMonth(year, month!.Value), field, ValidationCodes.DateRange, "day does not exist in that month");
         }
 
         return new PartialDate(year, month, day);
@@ -44,9 +44,9 @@ public sealed record PartialDate : IWireText<PartialDate>
     /// <summary>Parses YYYY, YYYY-MM or YYYY-MM-DD.</summary>
     public static PartialDate Parse(string? text, string field = "date")
     {
-        Guard.That(!string.IsNullOrWhiteSpace(text), field, "is required (YYYY, YYYY-MM or YYYY-MM-DD)");
+        Guard.That(!string.IsNullOrWhiteSpace(text), field, ValidationCodes.Required, "is required (YYYY, YYYY-MM or YYYY-MM-DD)");
         var parts = text!.Trim().Split('-');
-        Guard.That(parts.Length is >= 1 and <= 3, field, $"'{text}' is not YYYY, YYYY-MM or YYYY-MM-DD");
+        Guard.That(parts.Length is >= 1 and <= 3, field, ValidationCodes.NotADate, $"'{text}' is not YYYY, YYYY-MM or YYYY-MM-DD", text!);
         int[] lengths = [4, 2, 2];
         var numbers = new int[parts.Length];
         for (var i = 0; i < parts.Length; i++)
@@ -54,7 +54,9 @@ public sealed record PartialDate : IWireText<PartialDate>
             Guard.That(
                 parts[i].Length == lengths[i] && int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i]),
                 field,
-                $"'{text}' is not YYYY, YYYY-MM or YYYY-MM-DD");
+                ValidationCodes.NotADate,
+                $"'{text}' is not YYYY, YYYY-MM or YYYY-MM-DD",
+                text!);
         }
 
         return Create(numbers[0], parts.Length > 1 ? numbers[1] : null, parts.Length > 2 ? numbers[2] : null, field);

@@ -44,9 +44,10 @@ public sealed class WireNames<TEnum>
             return value;
         }
 
-        throw new DomainValidationException(
-            field,
-            name is null ? $"is required (one of: {string.Join(", ", All)})" : $"'{Shorten(name)}' is not one of: {string.Join(", ", All)}");
+        var all = string.Join(", ", All);
+        throw name is null
+            ? DomainValidationException.Coded(field, ValidationCodes.RequiredOneOf, $"is required (one of: {all})", all)
+            : DomainValidationException.Coded(field, ValidationCodes.NotOneOf, $"'{Shorten(name)}' is not one of: {all}", Shorten(name), all);
     }
 
     private static string Shorten(string name) => name.Length <= 40 ? name : string.Concat(name.AsSpan(0, 40), "…");

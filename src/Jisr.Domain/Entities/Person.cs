@@ -33,7 +33,7 @@ public sealed record PersonName
     public static PersonName Create(string? text, string field = "text")
     {
         var value = Guard.Text(text, field, MaxLength);
-        Guard.That(value.Any(char.IsLetter), field, "must contain at least one letter");
+        Guard.That(value.Any(char.IsLetter), field, ValidationCodes.NameNeedsLetter, "must contain at least one letter");
         return new PersonName(value, DetectScript(value));
     }
 
@@ -140,13 +140,13 @@ public sealed class Person : Entity
         IReadOnlyList<PersonIdentifier> identifiers,
         DateTimeOffset now)
     {
-        Guard.That(names.Count > 0, "names", "a person needs at least one name");
+        Guard.That(names.Count > 0, "names", ValidationCodes.PersonNeedsName, "a person needs at least one name");
         Guard.That(names.Count <= 50, "names", "at most 50 names");
         Guard.That(nationalities.Count <= 10, "nationalities", "at most 10 nationalities");
         Guard.That(identifiers.Count <= 50, "identifiers", "at most 50 identifiers");
         if (dateOfBirth is { } dob)
         {
-            Guard.That(dob.Earliest <= DateOnly.FromDateTime(now.UtcDateTime), "dateOfBirth", "cannot be in the future");
+            Guard.That(dob.Earliest <= DateOnly.FromDateTime(now.UtcDateTime), "dateOfBirth", ValidationCodes.InFuture, "cannot be in the future");
         }
 
         var person = new Person(agencyId, now)

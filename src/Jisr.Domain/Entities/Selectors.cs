@@ -32,13 +32,13 @@ public sealed class PhoneNumber : Entity
             {
                 digits.Append((char)('0' + (c - '\u0660')));
             }
-            else
+            else if (c is not (' ' or '-' or '.' or '(' or ')' or '+' or '/'))
             {
-                Guard.That(c is ' ' or '-' or '.' or '(' or ')' or '+' or '/', "number", $"'{c}' is not allowed in a phone number");
+                throw DomainValidationException.Coded("number", ValidationCodes.PhoneCharacter, $"'{c}' is not allowed in a phone number", c.ToString());
             }
         }
 
-        Guard.That(digits.Length is >= 6 and <= 15, "number", "must have 6 to 15 digits");
+        Guard.That(digits.Length is >= 6 and <= 15, "number", ValidationCodes.PhoneDigits, "must have 6 to 15 digits");
         var international = text.StartsWith('+') || text.StartsWith("00", StringComparison.Ordinal);
         var key = international ? "+" + digits.ToString().TrimStart('0') : digits.ToString();
         return new PhoneNumber(agencyId, now) { Label = text, Key = key };
@@ -63,7 +63,7 @@ public sealed partial class EmailAddress : Entity
     public static EmailAddress Create(AgencyId agencyId, string? address, DateTimeOffset now)
     {
         var text = Guard.Text(address, "address", 254);
-        Guard.That(EmailPattern().IsMatch(text), "address", $"'{text}' is not an e-mail address");
+        Guard.That(EmailPattern().IsMatch(text), "address", ValidationCodes.NotAnEmail, $"'{text}' is not an e-mail address", text);
         return new EmailAddress(agencyId, now) { Label = text, Key = text.ToLowerInvariant() };
     }
 
@@ -103,10 +103,12 @@ public sealed class OnlineAccount : Entity
             Guard.That(
                 Uri.TryCreate(urlText, UriKind.Absolute, out u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps),
                 "url",
-                $"'{urlText}' is not an http(s) address");
+                ValidationCodes.NotAUrl,
+                $"'{urlText}' is not an http(s) address",
+                urlText);
         }
 
-        Guard.That(h is not null || u is not null, "handle", "an online account needs a handle or a url");
+        Guard.That(h is not null || u is not null, "handle", ValidationCodes.HandleOrUrl, "an online account needs a handle or a url");
         return new OnlineAccount(agencyId, now)
         {
             Platform = p,
@@ -301,9 +303,9 @@ public sealed class BankAccount : Entity
     public static BankAccount Create(AgencyId agencyId, string? iban, string? bic, string? holder, DateTimeOffset now)
     {
         var compact = new string([.. Guard.Text(iban, "iban", 50).Where(c => !char.IsWhiteSpace(c))]).ToUpperInvariant();
-        Guard.That(IsValidIban(compact), "iban", $"'{iban}' is not a valid IBAN (country, check digits, account; mod-97 must hold)");
+        Guard.That(IsValidIban(compact), "iban", ValidationCodes.NotAnIban, $"'{iban}' is not a valid IBAN (country, check digits, account; mod-97 must hold)", iban ?? string.Empty);
         var bicText = Guard.OptionalText(bic, "bic", 11)?.ToUpperInvariant();
-        Guard.That(bicText is null || (bicText.Length is 8 or 11 && bicText.All(char.IsAsciiLetterOrDigit)), "bic", "must be 8 or 11 letters and digits");
+        Guard.That(bicText is null || (bicText.Length is 8 or 11 && bicText.All(char.IsAsciiLetterOrDigit)), "bic", ValidationCodes.NotABic, "must be 8 or 11 letters and digits");
         return new BankAccount(agencyId, now)
         {
             Key = compact,
@@ -354,9 +356,9 @@ public sealed class CryptoWallet : Entity
     public static CryptoWallet Create(AgencyId agencyId, string? currency, string? address, DateTimeOffset now)
     {
         var c = Guard.Text(currency, "currency", 10).ToUpperInvariant();
-        Guard.That(c.All(char.IsAsciiLetterOrDigit), "currency", "must be a ticker such as BTC, ETH or USDT");
+        Guard.That(c.All(char.IsAsciiLetterOrDigit), "currency", ValidationCodes.CurrencyTicker, "must be a ticker such as BTC, ETH or USDT");
         var a = Guard.Text(address, "address", 128);
-        Guard.That(a.Length >= 20 && a.All(char.IsAsciiLetterOrDigit), "address", "must be 20-128 letters and digits");
+        Guard.That(a.Length >= 20 && a.All(char.IsAsciiLetterOrDigit), "address", ValidationCodes.WalletAddress, "must be 20-128 letters and digits");
         return new CryptoWallet(agencyId, now) { Currency = c, Label = a, Key = $"{c}:{a}" };
     }
 }

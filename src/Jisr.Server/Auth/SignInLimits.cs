@@ -24,9 +24,13 @@ public sealed record SignInLimits
     public void AddClientPolicy(RateLimiterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.AddPolicy(ClientPolicy, context => RateLimitPartition.GetSlidingWindowLimiter(
-            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new SlidingWindowRateLimiterOptions { PermitLimit = PerClient, Window = Window, SegmentsPerWindow = 6, QueueLimit = 0 }));
+        // Only attempts count: the web sign-in page is under this policy too, and showing its form (GET) tries nothing.
+        // The API's login and the page's form share each client's partition, so switching between them gains nothing.
+        options.AddPolicy(ClientPolicy, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+            ? RateLimitPartition.GetNoLimiter("showing the form")
+            : RateLimitPartition.GetSlidingWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new SlidingWindowRateLimiterOptions { PermitLimit = PerClient, Window = Window, SegmentsPerWindow = 6, QueueLimit = 0 }));
         options.OnRejected = (rejected, cancellationToken) =>
             new ValueTask(TooManyAttempts(Window).ExecuteAsync(rejected.HttpContext));
     }

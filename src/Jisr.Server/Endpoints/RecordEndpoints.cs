@@ -9,7 +9,15 @@ public static class RecordEndpoints
     {
         var records = api.MapGroup("/records").WithTags("Records");
         records.MapGet("/", ListAsync).WithName("ListRecords")
-            .ListsItems<PageResponse<RecordSummary>>("List the records you may see", "Newest first, a page at a time.")
+            .ListsItems<PageResponse<RecordSummary>>(
+                "List the records you may see",
+                "Newest first, a page at a time, optionally narrowed by threat domain, classification, originator and creation dates "
+                + "(applied after the read rule, so a filter never shows more; the filter is kept in the list's audit entry). A filter value that does not parse answers 400.")
+            .QueryParameter("threatDomain", "Only records of this threat domain (e.g. terrorism, drug-trafficking).")
+            .QueryParameter("classification", "Only records of exactly this classification (UNCLASSIFIED, RESTRICTED, CONFIDENTIAL or SECRET).")
+            .QueryParameter("originator", "Only records originated by the agency with this code (copies received from it included).")
+            .QueryParameter("createdFrom", "Only records created on or after this UTC day (YYYY-MM-DD).")
+            .QueryParameter("createdTo", "Only records created on or before this UTC day (YYYY-MM-DD).")
             .Problems(StatusCodes.Status400BadRequest);
         records.MapGet("/search", SearchAsync).WithName("SearchRecords").RequirePurpose()
             .ListsItems<PageResponse<RecordSummary>>("Search records by full text", "Arabic-aware: vowel marks, tatweel, alef forms, ta marbuta, the article ال, Latin accents and case are folded. Audited with the declared purpose.")
@@ -40,8 +48,12 @@ public static class RecordEndpoints
     }
 
     private static async Task<PageResponse<RecordSummary>> ListAsync(
-        Principal caller, RecordService service, AgencyDirectory agencies, string? cursor, int? limit, CancellationToken cancellationToken) =>
-        await ToSummariesAsync(await service.ListAsync(caller, cursor, limit ?? DefaultPageSize, cancellationToken), agencies, cancellationToken);
+        Principal caller, RecordService service, AgencyDirectory agencies, AccountService accounts, string? cursor, int? limit,
+        string? threatDomain, string? classification, string? originator, string? createdFrom, string? createdTo, CancellationToken cancellationToken)
+    {
+        var filter = await RecordFilterQuery.ParseAsync(accounts, threatDomain, classification, originator, createdFrom, createdTo, cancellationToken);
+        return await ToSummariesAsync(await service.ListAsync(caller, filter, cursor, limit ?? DefaultPageSize, cancellationToken), agencies, cancellationToken);
+    }
 
     private static async Task<PageResponse<RecordSummary>> SearchAsync(
         HttpContext context, Principal caller, RecordService service, AgencyDirectory agencies, string? q, string? cursor, int? limit, CancellationToken cancellationToken) =>

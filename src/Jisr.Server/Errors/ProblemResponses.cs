@@ -10,11 +10,13 @@ namespace Jisr.Server.Errors;
 /// </summary>
 public static partial class ProblemResponses
 {
-    public static IResult Validation(string field, string reason) =>
+    /// <summary>400 naming the field; <paramref name="code"/>, where the reason has one, lets a client say it in its own language.</summary>
+    public static IResult Validation(string field, string reason, string? code = null) =>
         Results.ValidationProblem(
             new Dictionary<string, string[]> { [field] = [reason] },
             detail: $"{field}: {reason}",
-            title: "The request is not valid");
+            title: "The request is not valid",
+            extensions: code is null ? null : new Dictionary<string, object?> { ["code"] = code });
 
     public static IResult BadRequest(string detail) =>
         Results.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
@@ -34,7 +36,7 @@ public static partial class ProblemResponses
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var result = exception switch
         {
-            DomainValidationException invalid => Validation(invalid.Field, invalid.Reason),
+            DomainValidationException invalid => Validation(invalid.Field, invalid.Reason, invalid.Code),
             DomainStateException conflict => Conflict(conflict.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Results.Problem(
                 detail: $"The request body is larger than this node accepts ({NodeOptions.MaxRequestBodyBytes / (1024 * 1024)} MB). Send less data per request.",

@@ -96,7 +96,7 @@ public abstract class JisrPageModel(IStringLocalizer<SharedResource> texts) : Pa
     {
         ArgumentNullException.ThrowIfNull(error);
         var field = fieldOf?.Invoke(error.Field) ?? string.Empty;
-        ModelState.AddModelError(field, $"{T["Validation.Invalid"]} ({error.Field}: {error.Reason})");
+        ModelState.AddModelError(field, $"{T["Validation.Invalid"]} ({error.Field}: {ValidationReasons.Of(T, error)})");
     }
 }
 

@@ -75,6 +75,36 @@ public static class WebInterface
             };
             o.Events.OnRedirectToAccessDenied = context => apiDenied(context);
         });
+
+        // The sign-in page is under the API login's per-client limit; a refused attempt comes back to the page with the
+        // message in the user's language (after a redirect, as the limiter refuses before the page runs), not a 429 body.
+        services.PostConfigure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o =>
+        {
+            var apiRejected = o.OnRejected;
+            o.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var context = rejected.HttpContext;
+                if (!IsPage(context.Request))
+                {
+                    if (apiRejected is not null)
+                    {
+                        await apiRejected(rejected, cancellationToken);
+                    }
+
+                    return;
+                }
+
+                string? returnUrl = null;
+                if (context.Request.HasFormContentType)
+                {
+                    var form = await context.Request.ReadFormAsync(cancellationToken);
+                    returnUrl = form.TryGetValue("ReturnUrl", out var value) ? value.ToString() : null;
+                }
+
+                context.Response.StatusCode = StatusCodes.Status303SeeOther;
+                context.Response.Headers.Location = Pages.SignInModel.TooManyAddress(returnUrl);
+            };
+        });
         return services;
     }
 

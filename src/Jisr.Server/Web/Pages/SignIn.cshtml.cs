@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Jisr.Server.Web.Pages;
 
@@ -6,6 +7,11 @@ namespace Jisr.Server.Web.Pages;
 /// Sign-in with the account's password and, where the account has a second factor, the authenticator's code: the
 /// same <see cref="OwnAccountService.SignInAsync"/> as the API (throttle and audit), then a new session cookie.
 /// </summary>
+/// <remarks>
+/// Posting the form goes through the API login's per-client limiter (<see cref="SignInLimits.ClientPolicy"/>, the same
+/// partition per address, the same numbers); showing the form does not count.
+/// </remarks>
+[EnableRateLimiting(SignInLimits.ClientPolicy)]
 public sealed class SignInModel(OwnAccountService account, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
 {
     [BindProperty]
@@ -20,8 +26,20 @@ public sealed class SignInModel(OwnAccountService account, IStringLocalizer<Shar
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Set when the per-client limiter refused the last attempt (see <see cref="TooManyAddress"/>).</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool TooMany { get; set; }
+
+    /// <summary>Where a refused attempt is sent: this page, with the message and the same return address.</summary>
+    public static string TooManyAddress(string? returnUrl) =>
+        "/sign-in?tooMany=true" + (string.IsNullOrEmpty(returnUrl) ? string.Empty : "&returnUrl=" + Uri.EscapeDataString(returnUrl));
+
     public void OnGet()
     {
+        if (TooMany)
+        {
+            ModelState.AddModelError(string.Empty, T["SignIn.TooMany"]);
+        }
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)

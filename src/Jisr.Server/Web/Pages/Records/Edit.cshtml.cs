@@ -5,7 +5,8 @@ namespace Jisr.Server.Web.Pages.Records;
 /// <summary>
 /// Changes a record's content through <see cref="RecordService.UpdateAsync"/>: the policy decides (the author, or an
 /// editor cleared for both markings), and a change that lowers the marking is held for a legal reviewer instead.
-/// The entities and links the record asserts are kept as they are (sent back by id). A TLP:RED record's recipients
+/// The entities and links the record asserts are edited too (<see cref="RecordAssertionsForm"/>): taken out, a person
+/// renamed, a link retyped or taken out, new entities added and linked. A TLP:RED record's recipients
 /// are shown by user name and changed with the rest; adding one is held for a legal reviewer like a lowered marking.
 /// </summary>
 public sealed class EditModel(RecordService records, AccountService accounts, IStringLocalizer<SharedResource> texts) : JisrPageModel(texts)
@@ -13,7 +14,18 @@ public sealed class EditModel(RecordService records, AccountService accounts, IS
     [BindProperty]
     public RecordForm Form { get; set; } = new();
 
+    [BindProperty]
+    public RecordAssertionsForm Assertions { get; set; } = new();
+
     public string Title { get; private set; } = string.Empty;
+
+    /// <summary>The record's entities as the store holds them now, for their labels and types beside the rows.</summary>
+    public IReadOnlyDictionary<Guid, Entity> Current { get; private set; } = new Dictionary<Guid, Entity>();
+
+    /// <summary>The record's links as the store holds them now.</summary>
+    public IReadOnlyDictionary<Guid, Link> CurrentLinks { get; private set; } = new Dictionary<Guid, Link>();
+
+    public string EntityLabel(Guid id) => Current.TryGetValue(id, out var entity) ? entity.Label : id.ToString();
 
     [TempData]
     public string? Message { get; set; }
@@ -27,7 +39,8 @@ public sealed class EditModel(RecordService records, AccountService accounts, IS
         }
 
         Form = RecordForm.From(read.Value!.Record);
-        Title = read.Value.Record.Title;
+        Assertions = RecordAssertionsForm.From(read.Value);
+        Show(read.Value);
         if (read.Value.Recipients.Count > 0)
         {
             // The recipients are users of the caller's agency (the policy lets no one else name them): their names from its user list.
@@ -48,18 +61,14 @@ public sealed class EditModel(RecordService records, AccountService accounts, IS
         }
 
         var details = read.Value!;
-        Title = details.Record.Title;
+        Show(details);
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
-        var request = Form.ToRequest() with
-        {
-            Entities = [.. details.Entities.Select(e => new EntityRequest { Id = e.Id.Value })],
-            Links = [.. details.Record.Links.Select(l => new LinkRequest(
-                l.FromEntityId.Value.ToString(), l.ToEntityId.Value.ToString(), EntityVocabulary.LinkTypes[l.Type], l.ValidFrom?.ToString(), l.ValidTo?.ToString()))],
-        };
+        var (entities, links, fields) = Assertions.Apply(details);
+        var request = Form.ToRequest() with { Entities = entities, Links = links };
         Outcome<RecordChange> outcome;
         try
         {
@@ -67,7 +76,7 @@ public sealed class EditModel(RecordService records, AccountService accounts, IS
         }
         catch (DomainValidationException error)
         {
-            AddValidationError(error, RecordForm.FieldOf);
+            AddValidationError(error, field => FieldOf(field, fields));
             return Page();
         }
 
@@ -78,5 +87,25 @@ public sealed class EditModel(RecordService records, AccountService accounts, IS
 
         Message = outcome.Value!.Held is not null ? T["Edit.Held"] : T["Edit.Saved"];
         return LocalRedirect($"/records/{id}");
+    }
+
+    private void Show(RecordDetails details)
+    {
+        Title = details.Record.Title;
+        Current = details.Entities.ToDictionary(e => e.Id.Value);
+        CurrentLinks = details.Record.Links.ToDictionary(l => l.Id);
+    }
+
+    /// <summary>The record's fields as on the new-record form; an entity's error beside its row, a link's in the summary.</summary>
+    private static string FieldOf(string field, List<string> entityFields)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(field, @"^entities\[(\d+)\](?:\.(.*))?$");
+        if (match.Success)
+        {
+            var index = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            return index < entityFields.Count ? RecordAssertionsForm.FieldOf(entityFields[index], match.Groups[2].Value) : string.Empty;
+        }
+
+        return field.StartsWith("links", StringComparison.Ordinal) ? string.Empty : RecordForm.FieldOf(field);
     }
 }

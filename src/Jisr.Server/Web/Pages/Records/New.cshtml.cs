@@ -68,7 +68,7 @@ public sealed class NewModel(RecordService records, IMemoryCache submissions, Ti
         {
             // Refused input is not a submission: the corrected form may be sent with the same key.
             submissions.Remove(key);
-            AddValidationError(error, RecordForm.FieldOf);
+            AddValidationError(error, Form.FieldOfNew);
             return Page();
         }
 
@@ -144,11 +144,17 @@ public sealed class RecordForm
     [StringLength(2, ErrorMessage = "Validation.TooLong")]
     public string? PersonNationality { get; set; }
 
+    /// <summary>The kind of the person's identifier (<see cref="IdentifierKinds"/>), a passport unless chosen.</summary>
+    public string PersonIdentifierKind { get; set; } = "passport";
+
     [StringLength(100, ErrorMessage = "Validation.TooLong")]
     public string? PersonPassport { get; set; }
 
+    /// <summary>The identifier kinds the form offers (each translated as <c>IdentifierKind.*</c>); the API takes any kind.</summary>
+    public static readonly IReadOnlyList<string> IdentifierKinds = ["passport", "national-id", "id-card", "residence-permit", "driving-licence", "visa", "tax-number", "other"];
+
     /// <summary>The entity types the form offers beside the person, each named by one value (the API takes more).</summary>
-    public static readonly IReadOnlyList<string> OtherTypes = ["organisation", "location", "vehicle", "phone", "email", "vessel"];
+    public static readonly IReadOnlyList<string> OtherTypes = ["organisation", "location", "vehicle", "vessel", "phone", "email", "bank-account", "crypto-wallet", "online-account"];
 
     /// <summary>Up to three other entities the record asserts, each optionally linked to the person.</summary>
     public List<OtherEntityForm> Others { get; set; } = [new(), new(), new()];
@@ -197,7 +203,10 @@ public sealed class RecordForm
             Names = names,
             DateOfBirth = string.IsNullOrWhiteSpace(PersonDateOfBirth) ? null : PersonDateOfBirth.Trim(),
             Nationalities = string.IsNullOrWhiteSpace(PersonNationality) ? null : [PersonNationality.Trim().ToUpperInvariant()],
-            Identifiers = string.IsNullOrWhiteSpace(PersonPassport) ? null : [new IdentifierDto("passport", PersonPassport.Trim(), string.IsNullOrWhiteSpace(PersonNationality) ? null : PersonNationality.Trim().ToUpperInvariant())],
+            Identifiers = string.IsNullOrWhiteSpace(PersonPassport) ? null : [new IdentifierDto(
+                IdentifierKinds.Contains(PersonIdentifierKind) ? PersonIdentifierKind : "other",
+                PersonPassport.Trim(),
+                string.IsNullOrWhiteSpace(PersonNationality) ? null : PersonNationality.Trim().ToUpperInvariant())],
         };
     }
 
@@ -234,6 +243,31 @@ public sealed class RecordForm
         };
     }
 
+    /// <summary>
+    /// The form field a service's validation error belongs beside, on the new-record form: the request's entities are
+    /// the person (when named) and then the other rows that hold a value, in the order <see cref="ToRequest"/> builds them.
+    /// </summary>
+    public string FieldOfNew(string field)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(field, @"^entities\[(\d+)\](?:\.(.*))?$");
+        if (!match.Success)
+        {
+            return FieldOf(field);
+        }
+
+        var index = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var attribute = match.Groups[2].Value;
+        var withPerson = Lines(PersonNames).Length > 0;
+        if (withPerson && index == 0)
+        {
+            return attribute.StartsWith("identifiers", StringComparison.Ordinal) ? "Form.PersonPassport" : FieldOf(field);
+        }
+
+        var rows = (Others ?? []).Select((o, i) => (Row: o, Index: i)).Where(r => !string.IsNullOrWhiteSpace(r.Row.Value)).ToList();
+        var row = index - (withPerson ? 1 : 0);
+        return row >= 0 && row < rows.Count ? $"Form.Others[{rows[row].Index}].{OtherEntityForm.FieldOf(attribute)}" : string.Empty;
+    }
+
     /// <summary>The form field a service's validation error belongs beside.</summary>
     public static string FieldOf(string field) => field switch
     {
@@ -268,16 +302,40 @@ public sealed class OtherEntityForm
 
     public string? Link { get; set; }
 
+    /// <summary>The second value some types need: a wallet's currency, an online account's platform, a bank account's holder.</summary>
+    [StringLength(200, ErrorMessage = "Validation.TooLong")]
+    public string? Detail { get; set; }
+
+    /// <summary>The types whose <see cref="Detail"/> the form asks for, and what it holds there.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DetailOf = new Dictionary<string, string>
+    {
+        ["crypto-wallet"] = "currency",
+        ["online-account"] = "platform",
+        ["bank-account"] = "holder",
+    };
+
+    /// <summary>The row's field an error on the entity's attribute belongs beside.</summary>
+    public static string FieldOf(string attribute) => attribute is "currency" or "platform" or "holder" ? nameof(Detail) : nameof(Value);
+
+    /// <summary>On the edit form, the record's entity the link goes from (the new-record form links to its person).</summary>
+    public Guid? LinkTo { get; set; }
+
     /// <summary>The entity as the API takes it: the value goes to the attribute that names an entity of this type.</summary>
     public EntityRequest ToRequest(string reference)
     {
         var value = Value?.Trim();
         var country = string.IsNullOrWhiteSpace(Country) ? null : Country.Trim().ToUpperInvariant();
+        var detail = string.IsNullOrWhiteSpace(Detail) ? null : Detail.Trim();
         var entity = new EntityRequest { Ref = reference, Type = Type };
         return Type switch
         {
             "phone" => entity with { Number = value },
             "email" => entity with { Address = value },
+            "bank-account" => entity with { Iban = value, Holder = detail },
+            "crypto-wallet" => entity with { Address = value, Currency = detail },
+
+            // An account is named by its address when one is given, by its handle otherwise.
+            "online-account" => Uri.TryCreate(value, UriKind.Absolute, out _) ? entity with { Url = value, Platform = detail } : entity with { Handle = value, Platform = detail },
             "vehicle" => entity with { Registration = value, Country = country },
             "vessel" => entity with { Name = value, Flag = country },
             _ => entity with { Name = value, Country = country },

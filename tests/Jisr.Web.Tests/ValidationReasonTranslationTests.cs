@@ -1,0 +1,53 @@
+using System.Reflection;
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Markings;
+using Jisr.Server.Web;
+
+namespace Jisr.Web.Tests;
+
+/// <summary>Service refusals carry stable codes; every code has its reason in the three languages, used inside the pages' messages.</summary>
+public sealed partial class TranslationTests
+{
+    [Fact]
+    public void Every_validation_code_has_its_reason_in_the_resource_files()
+    {
+        var english = Texts("SharedResource.resx");
+        var codes = typeof(ValidationCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!).ToList();
+        Assert.True(codes.Count >= 20);
+        Assert.Equal(codes.Count, codes.Distinct(StringComparer.Ordinal).Count());
+        Assert.Empty(codes.Where(c => !english.ContainsKey($"Reason.{c}")).Select(c => $"no text for Reason.{c}"));
+    }
+
+    public static TheoryData<string, Action, string> Refusals => new()
+    {
+        { "fr", () => Guard.Text(new string('x', 30), "title", 10), "10" },
+        { "ar", () => Guard.Text(new string('x', 30), "title", 10), "10" },
+        { "fr", () => Guard.Text("  ", "title", 10), string.Empty },
+        { "ar", () => BankAccount.Create(new AgencyId(Guid.NewGuid()), "FR76 3000 6000 0112 3456 7890 180", null, null, DateTimeOffset.UtcNow), "FR76 3000 6000 0112 3456 7890 180" },
+        { "fr", () => CryptoWallet.Create(new AgencyId(Guid.NewGuid()), "BTC", "short", DateTimeOffset.UtcNow), string.Empty },
+        { "ar", () => CountryCode.Parse("Maroc", "country"), "Maroc" },
+        { "fr", () => PartialDate.Parse("12/03/1985", "dateOfBirth"), "12/03/1985" },
+        { "ar", () => Marking.ClassificationNames.Parse("TRES-SECRET", "classification"), "TRES-SECRET" },
+        { "fr", () => EmailAddress.Create(new AgencyId(Guid.NewGuid()), "pas une adresse", DateTimeOffset.UtcNow), "pas une adresse" },
+        { "ar", () => PhoneNumber.Create(new AgencyId(Guid.NewGuid()), "+212 6x", DateTimeOffset.UtcNow), "x" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void A_coded_refusal_is_said_in_the_readers_language_with_the_value_it_names(string language, Action refuse, string named)
+    {
+        var error = Assert.Throws<DomainValidationException>(refuse);
+        Assert.NotNull(error.Code);
+        var t = Localizer();
+        using var _ = InCulture(language);
+        var shown = ValidationReasons.Of(t, error);
+        Assert.NotEqual(error.Reason, shown);
+        Assert.Contains(named, shown, StringComparison.Ordinal);
+
+        // The code survives placing the field under its entity, as record requests do.
+        var nested = error.Under("entities[2]");
+        Assert.Equal((error.Code, error.Arguments), (nested.Code, nested.Arguments));
+        Assert.Equal(shown, ValidationReasons.Of(t, nested));
+    }
+}
