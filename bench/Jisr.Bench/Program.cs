@@ -6,7 +6,8 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- audit [--entries 1000000] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- matching [NAMES]   (default 1000000; 0: the pair scoring figures only)
 //   dotnet run --project bench/Jisr.Bench -c Release -- person-match [--persons 1000000] [--seconds 20] [--connections 16]   (GET /api/v1/persons/match end to end, wrk)
-//   dotnet run --project bench/Jisr.Bench -c Release -- fusion [PERSONS-PER-SIDE...]   (xref N x N, default 100000; then the 1,000,000-link graph)
+//   dotnet run --project bench/Jisr.Bench -c Release -- fusion [PERSONS-PER-SIDE...] [--xref-only] [--incremental]   (xref N x N, default 100000; then the 1,000,000-link graph)
+//   dotnet run --project bench/Jisr.Bench -c Release -- graph-cache [RECORDS]   (graph queries through the API, cache miss against hit; default 200 records of 20 persons)
 //   dotnet run --project bench/Jisr.Bench -c Release -- names-quality [TSV...]   (per-kind accuracy at the threshold vs the one-letter baseline)
 //   dotnet run --project bench/Jisr.Bench -c Release -- name-weights tests/data/names/wikidata_name_tokens_top3000.tsv > src/Jisr.Matching/Names/name-weights.tsv
 //   dotnet run --project bench/Jisr.Bench -c Release -- name-scores tests/data/names/dev.tsv tests/data/names/un-dev.tsv > tests/data/names/scores-reference.tsv   (the score-equality reference)
@@ -41,6 +42,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "fusion":
         Jisr.Bench.Fusion.FusionBench.Run(args[1..]);
+        return 0;
+    case "graph-cache":
+        await Jisr.Bench.Fusion.GraphCacheBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
         return 0;
     case "names-quality":
         QualityReport.Run(args[1..]);

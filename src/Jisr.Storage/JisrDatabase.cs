@@ -95,12 +95,13 @@ public static class JisrDatabase
         };
         // One statement per query (split queries were measured slower under load: more SQLite prepares).
         options.UseSqlite(connection.ToString(), o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
-            .AddInterceptors(SqlitePragmas.Instance)
+            .AddInterceptors(SqlitePragmas.Instance).AddInterceptors(DataChanges.Interceptors)
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(WithPostgresDefaults(connectionString), o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+            .AddInterceptors(DataChanges.Interceptors)
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 
     /// <summary>

@@ -44,6 +44,11 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
 
     public DbSet<MatchJudgement> MatchJudgements => Set<MatchJudgement>();
 
+    /// <summary>Cross-reference jobs (kept a day after they finish) and where each agency's last run stands.</summary>
+    public DbSet<Fusion.XrefJobRow> XrefJobs => Set<Fusion.XrefJobRow>();
+
+    public DbSet<Fusion.XrefWatermark> XrefWatermarks => Set<Fusion.XrefWatermark>();
+
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();

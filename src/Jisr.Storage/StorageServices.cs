@@ -50,6 +50,7 @@ public static class StorageServices
         services.AddScoped<Sharing.ReleaseStore>();
         services.AddScoped<Notices.NoticeStore>();
         services.AddScoped<Fusion.FusionStore>();
+        services.AddScoped<Fusion.XrefJobStore>();
         services.AddScoped<Exchange.StixObjectStore>();
         services.AddDataProtection().SetApplicationName("jisr").PersistKeysToDbContext<JisrDbContext>();
         services.AddIdentityCore<JisrUser>(options =>

@@ -12,7 +12,7 @@ namespace Jisr.Fusion.Resolution;
 /// nationality, shared identifiers and shared neighbours as a sum of log-odds, and every proposal carries that evidence.
 /// Pure: it sees only the records it is given, which the caller filtered for the requesting user.
 /// </summary>
-public static class EntityResolver
+public static partial class EntityResolver
 {
     /// <summary>Name score from which a difference is a spelling slip rather than another name.</summary>
     private const double SameNameScore = 0.85;

@@ -84,6 +84,9 @@ internal sealed class NameBlocks
         return new NameBlocks([.. distinct], [.. offsets], postings);
     }
 
+    /// <summary>A record's name keys without the year (a copy): every block it is filed in is one of these with some year.</summary>
+    public static ulong[] YearlessKeysOf(IReadOnlyList<NameToken>[] names) => [.. KeysOf(names)];
+
     [ThreadStatic]
     private static List<ulong>? _scratchKeys;
 

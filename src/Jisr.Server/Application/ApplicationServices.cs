@@ -17,6 +17,7 @@ public static class ApplicationServices
         services.AddScoped<Fusion.FusionService>();
         services.AddScoped<Fusion.GraphService>();
         services.AddSingleton<Fusion.XrefJobs>();
+        services.AddSingleton<Fusion.GraphCache>();
         services.AddScoped<SubjectAccessService>();
         services.AddScoped<AgreementService>();
         services.AddScoped<ReleaseService>();

@@ -20,9 +20,11 @@ public sealed record XrefRequest(string? Against, double? MinScore);
 
 /// <summary>
 /// A cross-reference job: <c>status</c> is <c>running</c>, <c>done</c> or <c>failed</c>; <c>done</c> of <c>total</c> probes;
-/// when done, the hits best first (your agency's persons as <c>a</c>, what they were compared with as <c>b</c>).
+/// when done, the hits best first (your agency's persons as <c>a</c>, what they were compared with as <c>b</c>), and
+/// <c>compared</c>: how many probes this run compared (the others had nothing new since your agency's last run of the
+/// same scope and threshold, and kept their hits). Jobs are stored: they outlive a restart of the node.
 /// </summary>
-public sealed record XrefJobResponse(Guid Id, string Status, string Against, int Done, int Total, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int? Probes, int? Targets, IReadOnlyList<ProposalResponse>? Hits, string? Error);
+public sealed record XrefJobResponse(Guid Id, string Status, string Against, int Done, int Total, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int? Probes, int? Targets, IReadOnlyList<ProposalResponse>? Hits, string? Error, int? Compared = null);
 
 /// <summary>A person as your agency resolved them: every entity confirmed to be them (the one asked for first), each with the records behind it.</summary>
 public sealed record ResolvedPersonResponse(EntityResponse Person, IReadOnlyList<ResolvedPartResponse> Parts);

@@ -64,30 +64,25 @@ public static class FusionEndpoints
             return new ResolvedPersonResponse(EntityMapping.ToResponse(person.Person), parts);
         });
 
-    private static Task<IResult> StartXrefAsync(HttpContext context, XrefRequest? request, Principal caller, XrefJobs jobs)
+    private static async Task<IResult> StartXrefAsync(HttpContext context, XrefRequest? request, Principal caller, XrefJobs jobs, CancellationToken cancellationToken)
     {
-        var outcome = jobs.Start(caller, request?.Against, request?.MinScore, Purpose.Of(context));
-        return Task.FromResult(outcome.Refusal is { } refused
+        var outcome = await jobs.StartAsync(caller, request?.Against, request?.MinScore, Purpose.Of(context), cancellationToken);
+        return outcome.Refusal is { } refused
             ? refused.ToProblem()
-            : Results.Accepted($"/api/v1/fusion/xref/{outcome.Value!.Id}", ToResponse(outcome.Value, null)));
+            : Results.Accepted($"/api/v1/fusion/xref/{outcome.Value!.Id}", ToResponse(new XrefJobView(outcome.Value, null)));
     }
 
-    private static async Task<IResult> XrefJobAsync(Guid id, Principal caller, FusionService service, XrefJobs jobs, CancellationToken cancellationToken)
+    private static Task<IResult> XrefJobAsync(Guid id, Principal caller, FusionService service, CancellationToken cancellationToken) =>
+        service.XrefJobAsync(caller, id, cancellationToken).OkAsync(view => Task.FromResult(ToResponse(view)));
+
+    public static XrefJobResponse ToResponse(XrefJobView view)
     {
-        var outcome = await service.XrefJobAsync(caller, jobs, id, cancellationToken);
-        if (outcome.Refusal is { } refused)
-        {
-            return refused.ToProblem();
-        }
-
-        var job = outcome.Value!;
-        var hits = job.Result is { } result ? await service.StillReadableAsync(caller, result.Hits, cancellationToken) : null;
-        return Results.Ok(ToResponse(job, hits));
+        ArgumentNullException.ThrowIfNull(view);
+        var job = view.Job;
+        return new(
+            job.Id, job.Status, job.Against, job.Progress, job.Total, job.StartedAt, job.FinishedAt, job.Probes, job.Targets,
+            view.Hits is null ? null : [.. view.Hits.Select(ToResponse)], job.Error, job.Compared);
     }
-
-    public static XrefJobResponse ToResponse(XrefJob job, IReadOnlyList<FusionProposal>? hits) => new(
-        job.Id, job.Status, job.Against, job.Done, job.Total, job.StartedAt, job.FinishedAt, job.Result?.Probes, job.Result?.Targets,
-        hits is null ? null : [.. hits.Select(ToResponse)], job.Error);
 
     public static ProposalResponse ToResponse(FusionProposal proposal) => new(
         EntityMapping.ToResponse(proposal.A),

@@ -180,6 +180,7 @@ public static class AuditTargets
     public const string Peer = "federation-peer";
     public const string FederationMessage = "federation-message";
     public const string MatchJudgement = "match-judgement";
+    public const string XrefJob = "xref-job";
     public const string HitFilter = "hit-filter";
     public const string HitRequest = "hit-request";
 }

@@ -31,6 +31,13 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     public Task<List<Entity>> ReadableEntitiesAsync(Principal principal, CancellationToken cancellationToken) =>
         db.ReadableEntities(principal, time).OrderBy(e => e.Id).ToListAsync(cancellationToken);
 
+    /// <summary>The version of records, entities and links in this database as this process changed them (<see cref="DataChanges"/>).</summary>
+    public long DataVersion => DataChanges.VersionOf(db);
+
+    /// <summary>The ids of every entity the caller may read (what decides which graph they are shown), in no order.</summary>
+    public Task<List<EntityId>> ReadableEntityIdsAsync(Principal principal, CancellationToken cancellationToken) =>
+        db.ReadableEntities(principal, time).Select(e => e.Id).ToListAsync(cancellationToken);
+
     /// <summary>The links asserted by records the caller may read (both ends are then readable: a link joins entities its record mentions).</summary>
     public Task<List<Link>> ReadableLinksAsync(Principal principal, CancellationToken cancellationToken)
     {

@@ -1,5 +1,7 @@
 using Jisr.Fusion.Identifiers;
 using Jisr.Fusion.Resolution;
+using System.Globalization;
+using System.Text.Json;
 using Jisr.Storage.Fusion;
 using FusionGraph = Jisr.Fusion.Graph.LinkGraph;
 using FusionLink = Jisr.Fusion.Resolution.EntityLink;
@@ -13,7 +15,7 @@ namespace Jisr.Server.Application.Fusion;
 /// can only be built from what the caller may read. The policy decides who may run them and who may judge; every
 /// run is audited with its declared purpose.
 /// </summary>
-public sealed class FusionService(FusionStore store)
+public sealed class FusionService(FusionStore store, XrefJobStore jobs)
 {
     public const string AgainstPartners = "partners";
     public const string AgainstAll = "all-own";
@@ -57,36 +59,55 @@ public sealed class FusionService(FusionStore store)
         var probes = world.Records.Where(r => world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         var targets = scope == AgainstAll ? world.Records : world.Records.Where(r => !world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         progress?.Report(new XrefProgress(0, probes.Count));
-        var hits = EntityResolver.CrossReference(
-            probes, targets, world.Links, world.Decisions, new ResolutionOptions { Threshold = threshold },
+
+        // Incremental: the agency's last run of this scope and threshold is the base (the core compares only what
+        // changed since, and answers exactly what a full run would for this caller); this run's state is the next base.
+        var watermark = string.Create(CultureInfo.InvariantCulture, $"{scope};{threshold:R}");
+        var previous = XrefState.FromBytes(await jobs.WatermarkAsync(caller.AgencyId, watermark, cancellationToken));
+        var run = EntityResolver.CrossReferenceIncremental(
+            probes, targets, world.Links, world.Decisions, new ResolutionOptions { Threshold = threshold }, previous,
             progress is null ? null : new SynchronousProgress(done => progress.Report(new XrefProgress(done, probes.Count))));
+        await jobs.SaveWatermarkAsync(caller.AgencyId, watermark, run.State.ToBytes(), cancellationToken);
+        var hits = run.Hits;
 
         // Own against own finds each pair from both sides: keep it once.
         var kept = hits.Where(h => !(world.Own.Contains(TypedId.Parse<EntityId>(h.B)) && string.CompareOrdinal(h.A, h.B) > 0))
             .OrderByDescending(h => h.Score).ThenBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.B, StringComparer.Ordinal).ToList();
         progress?.Report(new XrefProgress(probes.Count, probes.Count));
-        await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {probes.Count} x {targets.Count} persons; {kept.Count} hits at {threshold:0.00}");
-        return new XrefResult(scope, probes.Count, targets.Count, [.. kept.Select(world.Proposal)]);
+        await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {probes.Count} x {targets.Count} persons ({run.Compared} compared, the rest unchanged since the last run); {kept.Count} hits at {threshold:0.00}");
+        return new XrefResult(scope, probes.Count, targets.Count, [.. kept.Select(world.Proposal)], run.Compared);
     }
 
     /// <summary>
     /// The caller's cross-reference job. Its hits were what the caller could read when it ran: read now, a hit on a
-    /// person they may no longer read (a partner's copy recalled, an agreement suspended) is left out.
+    /// person they may no longer read (a partner's copy recalled, an agreement suspended) is left out, and the persons
+    /// and judgements shown are today's.
     /// </summary>
-    public async Task<Outcome<XrefJob>> XrefJobAsync(Principal caller, XrefJobs jobs, Guid id, CancellationToken cancellationToken)
+    public async Task<Outcome<XrefJobView>> XrefJobAsync(Principal caller, Guid id, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(jobs);
-        var job = jobs.Find(caller, id);
+        var job = await jobs.FindAsync(caller, id, cancellationToken);
         await store.AuditReadAsync(caller, AuditActions.FusionXref, job is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, null, $"job {id}: {job?.Status ?? "not found"}");
-        return job is null ? Refusal.NotFound($"cross-reference {id}") : job;
-    }
+        if (job is null)
+        {
+            return Refusal.NotFound($"cross-reference {id}");
+        }
 
-    /// <summary>The hits of a finished job whose two persons the caller may read now.</summary>
-    public async Task<IReadOnlyList<FusionProposal>> StillReadableAsync(Principal caller, IReadOnlyList<FusionProposal> hits, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(hits);
-        var readable = await store.ReadableEntitiesByIdAsync(caller, [.. hits.SelectMany(h => new[] { h.A.Id, h.B.Id }).Distinct()], cancellationToken);
-        return [.. hits.Where(h => readable.ContainsKey(h.A.Id) && readable.ContainsKey(h.B.Id))];
+        if (job.HitsJson is null)
+        {
+            return new XrefJobView(job, null);
+        }
+
+        var stored = JsonSerializer.Deserialize<List<StoredHit>>(job.HitsJson, StoredHit.Json) ?? [];
+        var readable = await store.ReadableEntitiesByIdAsync(caller, [.. stored.SelectMany(h => new[] { new EntityId(h.A), new EntityId(h.B) }).Distinct()], cancellationToken);
+        var judgements = (await store.ShownJudgementsAsync(caller, cancellationToken))
+            .ToDictionary(j => new RecordPair(j.FirstEntityId.ToString(), j.SecondEntityId.ToString()));
+        var hits = stored
+            .Where(h => readable.GetValueOrDefault(new EntityId(h.A)) is Person && readable.GetValueOrDefault(new EntityId(h.B)) is Person)
+            .Select(h => new FusionProposal(
+                (Person)readable[new EntityId(h.A)], (Person)readable[new EntityId(h.B)], h.Score, h.Evidence,
+                judgements.GetValueOrDefault(new RecordPair(new EntityId(h.A).ToString(), new EntityId(h.B).ToString()))))
+            .ToList();
+        return new XrefJobView(job, hits);
     }
 
     /// <summary>An analyst confirms or rejects that two persons they may read are one; later runs respect it.</summary>
@@ -256,7 +277,10 @@ public sealed record FusionProposal(Person A, Person B, double Score, IReadOnlyL
 /// <summary>Proposals best first (at most the limit asked) and how many there were in all.</summary>
 public sealed record FusionProposals(IReadOnlyList<FusionProposal> Items, int Total);
 
-public sealed record XrefResult(string Against, int Probes, int Targets, IReadOnlyList<FusionProposal> Hits);
+public sealed record XrefResult(string Against, int Probes, int Targets, IReadOnlyList<FusionProposal> Hits, int Compared);
+
+/// <summary>A job as its owner sees it: where it stands, and when done the hits whose two persons they may read now.</summary>
+public sealed record XrefJobView(XrefJobRow Job, IReadOnlyList<FusionProposal>? Hits);
 
 public readonly record struct XrefProgress(int Done, int Total);
 

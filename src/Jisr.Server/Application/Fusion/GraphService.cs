@@ -9,8 +9,9 @@ namespace Jisr.Server.Application.Fusion;
 /// communities), brokers (betweenness and degree) and exports (GraphML, JSON). The graph is built from the links of
 /// the records the caller may read and the entities they may read (<see cref="FusionStore"/>), so no answer can hold
 /// an entity the caller may not see, not even as a count. Each query carries a declared purpose, kept in the audit log.
+/// Graphs and their cells and betweenness are kept in <see cref="GraphCache"/>, keyed by exactly what the caller may read.
 /// </summary>
-public sealed class GraphService(FusionStore store)
+public sealed class GraphService(FusionStore store, GraphCache cache)
 {
     public const int MaxDepth = 4;
     public const int MaxNodes = 5_000;
@@ -66,7 +67,7 @@ public sealed class GraphService(FusionStore store)
         }
 
         var graph = await LoadAsync(caller, cancellationToken);
-        var communities = Louvain.Detect(graph.Graph);
+        var communities = graph.Cached.Communities;
         var groups = communities.Groups(size);
         await store.AuditReadAsync(caller, AuditActions.GraphCells, AuditOutcomes.Success, purpose, $"{graph.Graph.NodeCount} entities: {groups.Count} cells of {size}+");
         var of = communities.CommunityOf;
@@ -84,7 +85,7 @@ public sealed class GraphService(FusionStore store)
         }
 
         var graph = await LoadAsync(caller, cancellationToken);
-        var betweenness = Centrality.Betweenness(graph.Graph);
+        var betweenness = graph.Cached.Betweenness;
         var brokers = betweenness.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(count)
             .Select(kv => new GraphBroker(graph.Entities[kv.Key], Math.Round(kv.Value, 4), graph.Graph.Degree(kv.Key))).ToList();
         await store.AuditReadAsync(caller, AuditActions.GraphBrokers, AuditOutcomes.Success, purpose, $"{graph.Graph.NodeCount} entities: top {brokers.Count}");
@@ -106,7 +107,7 @@ public sealed class GraphService(FusionStore store)
         }
 
         var graph = await LoadAsync(caller, cancellationToken);
-        var attributes = new NodeAttributes(graph.Entities.ToDictionary(kv => kv.Key, kv => kv.Value.Label), Louvain.Detect(graph.Graph).CommunityOf);
+        var attributes = new NodeAttributes(graph.Entities.ToDictionary(kv => kv.Key, kv => kv.Value.Label), graph.Cached.Communities.CommunityOf);
         var output = new MemoryStream();
         if (kind == "json")
         {
@@ -122,12 +123,24 @@ public sealed class GraphService(FusionStore store)
         return new GraphFile(kind == "json" ? "application/json" : "application/graphml+xml", $"jisr-graph.{kind}", output.ToArray());
     }
 
+    /// <summary>
+    /// The graph the caller may read, from the cache when one was built over exactly the same entities and links at
+    /// the same data version. The version is read before the data, so a write committed later is always a newer key.
+    /// </summary>
     private async Task<ReadableGraph> LoadAsync(Principal caller, CancellationToken cancellationToken)
     {
-        var entities = await store.ReadableEntitiesAsync(caller, cancellationToken);
+        var version = store.DataVersion;
+        var ids = await store.ReadableEntityIdsAsync(caller, cancellationToken);
         var links = await store.ReadableLinksAsync(caller, cancellationToken);
-        var (graph, byId) = Build(entities, links);
-        return new ReadableGraph(graph, byId);
+        var cached = await cache.GetOrBuildAsync(GraphCache.KeyOf(version, ids, links), async () =>
+        {
+            // Only what the key names: an entity that became readable since its ids were read is not let in under it.
+            var named = ids.Select(id => id.ToString()).ToHashSet(StringComparer.Ordinal);
+            var entities = (await store.ReadableEntitiesAsync(caller, cancellationToken)).Where(e => named.Contains(e.Id.ToString()));
+            var (graph, byId) = Build(entities, links);
+            return new CachedGraph(graph, byId);
+        });
+        return new ReadableGraph(cached);
     }
 
     /// <summary>
@@ -142,8 +155,12 @@ public sealed class GraphService(FusionStore store)
         return (FusionGraph.Build(visible, byId.Keys), byId);
     }
 
-    private sealed record ReadableGraph(FusionGraph Graph, Dictionary<string, Entity> Entities)
+    private sealed record ReadableGraph(CachedGraph Cached)
     {
+        public FusionGraph Graph => Cached.Graph;
+
+        public Dictionary<string, Entity> Entities => Cached.Entities;
+
         public GraphEdge Edge(string a, string b) => Graph.Neighbourhood(a, 1).Edges.First(e => (e.A == a && e.B == b) || (e.A == b && e.B == a));
 
         public GraphView View(IEnumerable<string> nodes, IEnumerable<GraphEdge> edges, IReadOnlyDictionary<string, int>? distances, int omitted) =>

@@ -1,20 +1,24 @@
+using System.Text.Json;
+using Jisr.Fusion.Resolution;
+using Jisr.Storage.Fusion;
 using Microsoft.Extensions.Logging;
 
 namespace Jisr.Server.Application.Fusion;
 
 /// <summary>
-/// Cross-reference jobs of this node process: started by one request, run in the background in a scope of their own,
-/// watched (progress, then the hits) by the user who started them, and by no one else: another user's job id is
-/// "not found". One running job per user; finished jobs are kept an hour. Jobs live in memory: a restart forgets them,
-/// and the user starts again (the run itself is audited when it ends).
+/// Cross-reference jobs: started by one request, stored (<see cref="XrefJobStore"/>), run in the background in a
+/// scope of their own, renewed while they run and finished with their hits in the database, so a job, its progress
+/// and its result outlive a restart of the node (or are read through another process of it). Only the user who
+/// started a job sees it: another user's job id is "not found". One running job per user (409). A job whose process
+/// stopped is shown failed, with what to do, once its renewals stop.
 /// </summary>
-public sealed class XrefJobs(IServiceScopeFactory scopes, TimeProvider time, ILogger<XrefJobs> log)
+public sealed class XrefJobs(IServiceScopeFactory scopes, ILogger<XrefJobs> log)
 {
-    private static readonly TimeSpan KeepFinished = TimeSpan.FromHours(1);
-    private readonly ConcurrentDictionary<Guid, XrefJob> _jobs = new();
+    /// <summary>How often a running job's progress is written (and the job renewed).</summary>
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
 
     /// <summary>Starts a job after the policy's and the input's checks (so those answer at once, not later in the job).</summary>
-    public Outcome<XrefJob> Start(Principal caller, string? against, double? minScore, string purpose)
+    public async Task<Outcome<XrefJobRow>> StartAsync(Principal caller, string? against, double? minScore, string purpose, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var scope = FusionService.ParseAgainst(against);
@@ -28,90 +32,119 @@ public sealed class XrefJobs(IServiceScopeFactory scopes, TimeProvider time, ILo
             return refused;
         }
 
-        var now = time.GetUtcNow();
-        foreach (var old in _jobs.Values.Where(j => j.FinishedAt is { } at && now - at > KeepFinished))
+        await using var services = scopes.CreateAsyncScope();
+        var store = services.ServiceProvider.GetRequiredService<XrefJobStore>();
+        var job = await store.StartAsync(caller, scope, minScore, purpose, cancellationToken);
+        if (job is null)
         {
-            _jobs.TryRemove(old.Id, out _);
+            var running = await store.RunningAsync(caller, cancellationToken);
+            return Refusal.Conflict($"your cross-reference {running?.Id} is still running ({running?.Progress} of {running?.Total} persons): wait for it to finish");
         }
 
-        if (_jobs.Values.FirstOrDefault(j => j.Owner == caller.UserId && j.FinishedAt is null) is { } running)
-        {
-            return Refusal.Conflict($"your cross-reference {running.Id} is still running ({running.Done} of {running.Total} persons): wait for it to finish");
-        }
-
-        var job = new XrefJob(Guid.CreateVersion7(now), caller.UserId, scope, now);
-        _jobs[job.Id] = job;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await using var services = scopes.CreateAsyncScope();
-                var service = services.ServiceProvider.GetRequiredService<FusionService>();
-                var outcome = await service.XrefAsync(caller, scope, minScore, purpose, new JobProgress(job), CancellationToken.None);
-                job.Finish(outcome.Value, outcome.Refusal?.Detail, time.GetUtcNow());
-            }
-            catch (Exception failure)
-            {
-                log.LogError(failure, "cross-reference job {Job} failed", job.Id);
-                job.Finish(null, "the cross-reference failed on the node; the node's log says why", time.GetUtcNow());
-            }
-        });
+        _ = Task.Run(() => RunAsync(caller, job, minScore, purpose));
         return job;
     }
 
-    /// <summary>The caller's own job, or null (unknown, expired, or another user's: the same answer).</summary>
-    public XrefJob? Find(Principal caller, Guid id) =>
-        _jobs.TryGetValue(id, out var job) && job.Owner == caller.UserId ? job : null;
-
-    private sealed class JobProgress(XrefJob job) : IProgress<XrefProgress>
+    private async Task RunAsync(Principal caller, XrefJobRow job, double? minScore, string purpose)
     {
-        public void Report(XrefProgress value) => job.Report(value);
+        var progress = new LatestProgress();
+        using var stop = new CancellationTokenSource();
+        var renewals = RenewAsync(job.Id, progress, stop.Token);
+        string? hits = null;
+        XrefResult? result = null;
+        string? error = null;
+        try
+        {
+            await using var services = scopes.CreateAsyncScope();
+            var service = services.ServiceProvider.GetRequiredService<FusionService>();
+            var outcome = await service.XrefAsync(caller, job.Against, minScore, purpose, progress, CancellationToken.None);
+            result = outcome.Value;
+            error = outcome.Refusal?.Detail;
+            hits = result is null ? null : JsonSerializer.Serialize(result.Hits.Select(StoredHit.Of).ToList(), StoredHit.Json);
+        }
+        catch (Exception failure)
+        {
+            log.LogError(failure, "cross-reference job {Job} failed", job.Id);
+            error = "the cross-reference failed on the node; the node's log says why";
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await renewals;
+        }
+
+        try
+        {
+            await using var services = scopes.CreateAsyncScope();
+            await services.ServiceProvider.GetRequiredService<XrefJobStore>()
+                .FinishAsync(job.Id, hits, result?.Probes, result?.Targets, result?.Compared, result is null ? error ?? "the cross-reference failed" : null, CancellationToken.None);
+        }
+        catch (Exception failure)
+        {
+            // The job stays running until its renewals are missed, then reads as interrupted.
+            log.LogError(failure, "cross-reference job {Job} could not be stored as finished", job.Id);
+        }
+    }
+
+    private async Task RenewAsync(Guid id, LatestProgress progress, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(Heartbeat);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    await using var services = scopes.CreateAsyncScope();
+                    var (done, total) = progress.Latest;
+                    await services.ServiceProvider.GetRequiredService<XrefJobStore>().ReportAsync(id, done, total, stop);
+                }
+                catch (Exception failure) when (failure is not OperationCanceledException)
+                {
+                    log.LogWarning(failure, "cross-reference job {Job}: progress not stored this time", id);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended.
+        }
+    }
+
+    /// <summary>The latest progress, read by the renewals (the run reports from many threads).</summary>
+    private sealed class LatestProgress : IProgress<XrefProgress>
+    {
+        private long _packed;
+
+        public (int Done, int Total) Latest
+        {
+            get
+            {
+                var packed = Interlocked.Read(ref _packed);
+                return ((int)(packed >> 32), (int)packed);
+            }
+        }
+
+        public void Report(XrefProgress value)
+        {
+            while (true)
+            {
+                var seen = Interlocked.Read(ref _packed);
+                var done = Math.Max((int)(seen >> 32), value.Done);
+                var next = ((long)done << 32) | (uint)value.Total;
+                if (Interlocked.CompareExchange(ref _packed, next, seen) == seen)
+                {
+                    return;
+                }
+            }
+        }
     }
 }
 
-/// <summary>One cross-reference job: its progress while it runs, then its result or why it failed.</summary>
-public sealed class XrefJob(Guid id, UserId owner, string against, DateTimeOffset startedAt)
+/// <summary>A hit as a finished job keeps it: the two entity ids, the score and the evidence (the persons are read again when shown).</summary>
+public sealed record StoredHit(Guid A, Guid B, double Score, IReadOnlyList<Evidence> Evidence)
 {
-    private readonly Lock _lock = new();
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public Guid Id { get; } = id;
-
-    public UserId Owner { get; } = owner;
-
-    public string Against { get; } = against;
-
-    public DateTimeOffset StartedAt { get; } = startedAt;
-
-    public int Done { get; private set; }
-
-    public int Total { get; private set; }
-
-    public DateTimeOffset? FinishedAt { get; private set; }
-
-    public XrefResult? Result { get; private set; }
-
-    public string? Error { get; private set; }
-
-    public string Status => FinishedAt is null ? "running" : Error is null ? "done" : "failed";
-
-    internal void Report(XrefProgress progress)
-    {
-        lock (_lock)
-        {
-            Total = progress.Total;
-            Done = Math.Max(Done, progress.Done);
-        }
-    }
-
-    internal void Finish(XrefResult? result, string? error, DateTimeOffset at)
-    {
-        lock (_lock)
-        {
-            Result = result;
-            Error = result is null ? error ?? "the cross-reference failed" : null;
-            Done = result?.Probes ?? Done;
-            Total = result?.Probes ?? Total;
-            FinishedAt = at;
-        }
-    }
+    public static StoredHit Of(FusionProposal hit) => new(hit.A.Id.Value, hit.B.Id.Value, hit.Score, hit.Evidence);
 }

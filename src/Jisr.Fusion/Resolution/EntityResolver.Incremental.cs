@@ -1,0 +1,196 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Jisr.Fusion.Resolution;
+
+/// <summary>
+/// Incremental cross-reference: a run remembers, for every probe and target, a fingerprint of everything scoring
+/// reads of it (names, date of birth, nationalities, identifiers, gender, its neighbours as the resolver sees them,
+/// and for a probe the judgements on its pairs) and the keys it is blocked under. The next run compares only the
+/// probes whose hits could differ: the new or changed probes, those that had a hit on a target that changed or went,
+/// and those sharing a name or identifier key with a target that came, changed or went (the old version's keys too:
+/// such a target could change a probe's candidates, its block sizes or how common its name is). Every other probe
+/// keeps its hits. The answer is exactly what a full run would give (a property test checks it), whatever run the
+/// state came from: a probe is kept only when nothing its hits depend on differs.
+/// </summary>
+public static partial class EntityResolver
+{
+    /// <summary>
+    /// <see cref="CrossReference"/> that reuses <paramref name="previous"/> (null: a full run). The hits come in the
+    /// same order as <see cref="CrossReference"/>'s; the returned state is the base of the next run.
+    /// </summary>
+    public static XrefRun CrossReferenceIncremental(
+        IReadOnlyList<PersonRecord> probes,
+        IReadOnlyList<PersonRecord> targets,
+        IReadOnlyList<EntityLink>? links,
+        IReadOnlyDictionary<RecordPair, Judgement>? judgements,
+        ResolutionOptions? options,
+        XrefState? previous,
+        IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+        ArgumentNullException.ThrowIfNull(targets);
+        options ??= new ResolutionOptions();
+        var preparedTargets = Prepare(targets, links);
+        var preparedProbes = Prepare(probes, links);
+        var judged = JudgementsById(judgements);
+        var probeMarks = Marks(preparedProbes, judged);
+        var targetMarks = Marks(preparedTargets, null);
+        var settings = SettingsOf(options);
+
+        if (previous is null || previous.Settings != settings)
+        {
+            var all = Match(preparedProbes, preparedTargets, sameSet: false, judgements, options, progress);
+            return new XrefRun(all, new XrefState(settings, probeMarks, targetMarks, all), probes.Count);
+        }
+
+        // Targets that came, changed or went, and every key their old and new versions are blocked under.
+        var dirtyTargets = new HashSet<string>(StringComparer.Ordinal);
+        var dirtyKeys = new HashSet<ulong>();
+        foreach (var (id, mark) in targetMarks)
+        {
+            if (!previous.Targets.TryGetValue(id, out var old) || old.Fingerprint != mark.Fingerprint)
+            {
+                dirtyTargets.Add(id);
+                dirtyKeys.UnionWith(mark.Keys);
+                if (old is not null)
+                {
+                    dirtyKeys.UnionWith(old.Keys);
+                }
+            }
+        }
+
+        foreach (var (id, old) in previous.Targets)
+        {
+            if (!targetMarks.ContainsKey(id))
+            {
+                dirtyTargets.Add(id);
+                dirtyKeys.UnionWith(old.Keys);
+            }
+        }
+
+        var hitOnDirty = previous.Hits.Where(h => dirtyTargets.Contains(h.B)).Select(h => h.A).ToHashSet(StringComparer.Ordinal);
+        var affected = new List<int>();
+        for (var i = 0; i < preparedProbes.Items.Length; i++)
+        {
+            var id = preparedProbes.Items[i].Record.Id;
+            var mark = probeMarks[id];
+            if (!previous.Probes.TryGetValue(id, out var old) || old.Fingerprint != mark.Fingerprint
+                || hitOnDirty.Contains(id) || mark.Keys.Any(dirtyKeys.Contains))
+            {
+                affected.Add(i);
+            }
+        }
+
+        var subset = new Prepared
+        {
+            Items = [.. affected.Select(i => preparedProbes.Items[i])],
+            ById = affected.Select((i, at) => (preparedProbes.Items[i].Record.Id, at)).GroupBy(x => x.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().at, StringComparer.Ordinal),
+        };
+        var fresh = Match(subset, preparedTargets, sameSet: false, judgements, options, progress);
+
+        var recomputed = subset.ById.Keys.ToHashSet(StringComparer.Ordinal);
+        var merged = previous.Hits.Where(h => probeMarks.ContainsKey(h.A) && !recomputed.Contains(h.A)).Concat(fresh).ToList();
+        merged.Sort(HitOrder);
+        return new XrefRun(merged, new XrefState(settings, probeMarks, targetMarks, merged), affected.Count);
+    }
+
+    /// <summary>The order of <see cref="CrossReference"/>'s hits: by probe, best first, then by target.</summary>
+    private static int HitOrder(MatchProposal x, MatchProposal y) =>
+        string.CompareOrdinal(x.A, y.A) is var c and not 0 ? c : y.Score.CompareTo(x.Score) is var s and not 0 ? s : string.CompareOrdinal(x.B, y.B);
+
+    /// <summary>The options that decide hits: a state made under others is not reused.</summary>
+    private static string SettingsOf(ResolutionOptions options) => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"v1;{options.Threshold:R};{options.MaxNameBlock};{options.MinNameScore:R};{options.MaxIdentifierBlock}");
+
+    private static Dictionary<string, List<string>> JudgementsById(IReadOnlyDictionary<RecordPair, Judgement>? judgements)
+    {
+        var byId = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (pair, judgement) in judgements ?? new Dictionary<RecordPair, Judgement>())
+        {
+            var text = $"{pair.First}\u001f{pair.Second}\u001f{judgement}";
+            Add(pair.First, text);
+            Add(pair.Second, text);
+        }
+
+        foreach (var list in byId.Values)
+        {
+            list.Sort(StringComparer.Ordinal);
+        }
+
+        return byId;
+
+        void Add(string id, string text)
+        {
+            if (!byId.TryGetValue(id, out var list))
+            {
+                byId[id] = list = [];
+            }
+
+            list.Add(text);
+        }
+    }
+
+    private static Dictionary<string, XrefMark> Marks(Prepared prepared, Dictionary<string, List<string>>? judged)
+    {
+        var marks = new XrefMark[prepared.Items.Length];
+        Parallel.For(0, prepared.Items.Length, i =>
+        {
+            var item = prepared.Items[i];
+            var keys = new HashSet<ulong>(NameBlocks.YearlessKeysOf(item.Names));
+            foreach (var key in item.Keys)
+            {
+                keys.Add(StableHash(key));
+            }
+
+            marks[i] = new XrefMark(Fingerprint(item, judged?.GetValueOrDefault(item.Record.Id)), [.. keys.Order()]);
+        });
+
+        var byId = new Dictionary<string, XrefMark>(prepared.Items.Length, StringComparer.Ordinal);
+        for (var i = 0; i < marks.Length; i++)
+        {
+            byId.TryAdd(prepared.Items[i].Record.Id, marks[i]);
+        }
+
+        return byId;
+    }
+
+    /// <summary>SHA-256 (first 8 bytes) of everything scoring reads of a record: a change there changes the fingerprint.</summary>
+    private static ulong Fingerprint(PreparedRecord item, List<string>? judgements)
+    {
+        var r = item.Record;
+        var text = new StringBuilder(256);
+        void Field(string? value) => text.Append(value).Append('\u001e');
+        Field(r.Id);
+        Field(r.Agency);
+        Field(string.Join('\u001f', r.Names));
+        Field(r.DateOfBirth?.ToString());
+        Field(string.Join('\u001f', r.Nationalities));
+        Field(string.Join('\u001f', r.Identifiers.Select(x => $"{x.Kind}\u001d{x.Written}\u001d{x.Normalised}\u001d{x.Country}\u001d{x.Problem}")));
+        Field(r.Gender.ToString());
+        Field(string.Join('\u001f', item.Neighbours));
+        Field(judgements is null ? null : string.Join('\u001f', judgements));
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), hash);
+        return BitConverter.ToUInt64(hash);
+    }
+
+    /// <summary>FNV-1a: the same in every process (string.GetHashCode is not); a collision only costs a recomputation.</summary>
+    private static ulong StableHash(string text)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in text)
+        {
+            h = unchecked((h ^ c) * 1099511628211UL);
+        }
+
+        return h;
+    }
+}
+
+/// <summary>The hits of a run, the state the next run starts from, and how many probes this one compared.</summary>
+public sealed record XrefRun(IReadOnlyList<MatchProposal> Hits, XrefState State, int Compared);
+
+/// <summary>What a run saw of one record: the fingerprint of what scoring reads, and the keys it is blocked under.</summary>
+public sealed record XrefMark(ulong Fingerprint, ulong[] Keys);

@@ -1,0 +1,134 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace Jisr.Fusion.Resolution;
+
+/// <summary>
+/// What an incremental cross-reference starts from: the options it ran under, a mark for every probe and target it
+/// saw, and its hits. Written as bytes (versioned, compressed) for the caller to keep between runs; bytes that are not
+/// a state of this version read as null (a full run follows), never as a wrong state.
+/// </summary>
+public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefMark> probes, IReadOnlyDictionary<string, XrefMark> targets, IReadOnlyList<MatchProposal> hits)
+{
+    private const string Magic = "JXS1";
+
+    public string Settings { get; } = settings;
+
+    public IReadOnlyDictionary<string, XrefMark> Probes { get; } = probes;
+
+    public IReadOnlyDictionary<string, XrefMark> Targets { get; } = targets;
+
+    public IReadOnlyList<MatchProposal> Hits { get; } = hits;
+
+    public byte[] ToBytes()
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new BrotliStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var w = new BinaryWriter(zip, Encoding.UTF8))
+        {
+            w.Write(Magic);
+            w.Write(Settings);
+            WriteMarks(w, Probes);
+            WriteMarks(w, Targets);
+            w.Write(Hits.Count);
+            foreach (var hit in Hits)
+            {
+                w.Write(hit.A);
+                w.Write(hit.B);
+                w.Write(hit.Score);
+                w.Write(hit.Evidence.Count);
+                foreach (var e in hit.Evidence)
+                {
+                    w.Write(e.Kind);
+                    w.Write(e.Detail);
+                    w.Write(e.Weight);
+                }
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The state in <paramref name="bytes"/>, or null when they are not one (another version, cut short, damaged).</summary>
+    public static XrefState? FromBytes(byte[]? bytes)
+    {
+        if (bytes is null || bytes.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var zip = new BrotliStream(new MemoryStream(bytes), CompressionMode.Decompress);
+            using var r = new BinaryReader(zip, Encoding.UTF8);
+            if (r.ReadString() != Magic)
+            {
+                return null;
+            }
+
+            var settings = r.ReadString();
+            var probes = ReadMarks(r);
+            var targets = ReadMarks(r);
+            var hits = new MatchProposal[Count(r)];
+            for (var i = 0; i < hits.Length; i++)
+            {
+                var (a, b, score) = (r.ReadString(), r.ReadString(), r.ReadDouble());
+                var evidence = new Evidence[Count(r)];
+                for (var e = 0; e < evidence.Length; e++)
+                {
+                    evidence[e] = new Evidence(r.ReadString(), r.ReadString(), r.ReadDouble());
+                }
+
+                hits[i] = new MatchProposal(a, b, score, evidence);
+            }
+
+            return new XrefState(settings, probes, targets, hits);
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteMarks(BinaryWriter w, IReadOnlyDictionary<string, XrefMark> marks)
+    {
+        w.Write(marks.Count);
+        foreach (var (id, mark) in marks)
+        {
+            w.Write(id);
+            w.Write(mark.Fingerprint);
+            w.Write(mark.Keys.Length);
+            foreach (var key in mark.Keys)
+            {
+                w.Write(key);
+            }
+        }
+    }
+
+    private static Dictionary<string, XrefMark> ReadMarks(BinaryReader r)
+    {
+        var count = Count(r);
+        var marks = new Dictionary<string, XrefMark>(count, StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            var id = r.ReadString();
+            var fingerprint = r.ReadUInt64();
+            var keys = new ulong[Count(r)];
+            for (var k = 0; k < keys.Length; k++)
+            {
+                keys[k] = r.ReadUInt64();
+            }
+
+            marks[id] = new XrefMark(fingerprint, keys);
+        }
+
+        return marks;
+    }
+
+    /// <summary>A count as written; a negative or absurd one is damage, not a reason to allocate gigabytes.</summary>
+    private static int Count(BinaryReader r)
+    {
+        var count = r.ReadInt32();
+        return count is >= 0 and <= 100_000_000 ? count : throw new InvalidDataException("bad count");
+    }
+}
