@@ -57,7 +57,7 @@ public sealed class HitRequestPolicyPropertyTests
             var a = Agencies[random.Next(3)];
             var b = Agencies[random.Next(3)];
             var agreement = a == b ? null : SharingAgreement.Propose(
-                a, b, [ThreatDomain.DrugTrafficking], Classification.Confidential, [HandlingCode.H1], today.AddDays(-10), today.AddDays(random.Next(-3, 30)), new UserId(Guid.NewGuid()), Now.AddDays(-30));
+                new SharingTerms(a, b, [ThreatDomain.DrugTrafficking], Classification.Confidential, [HandlingCode.H1], today.AddDays(-10), today.AddDays(random.Next(-3, 30))), new UserId(Guid.NewGuid()), Now.AddDays(-30));
             var inForce = false;
             if (agreement is not null && random.Next(4) > 0)
             {
