@@ -31,6 +31,8 @@ public sealed partial class TranslationTests
         { "ar", () => Marking.ClassificationNames.Parse("TRES-SECRET", "classification"), "TRES-SECRET" },
         { "fr", () => EmailAddress.Create(new AgencyId(Guid.NewGuid()), "pas une adresse", DateTimeOffset.UtcNow), "pas une adresse" },
         { "ar", () => PhoneNumber.Create(new AgencyId(Guid.NewGuid()), "+212 6x", DateTimeOffset.UtcNow), "x" },
+        { "fr", () => SourceGrading.Parse("Z9"), "Z" },
+        { "ar", () => Marking.Parse("RESTRICTED", "AMBER", "H3"), string.Empty },
     };
 
     [Theory]

@@ -56,4 +56,29 @@ public static class ValidationCodes
     public const string PersonNeedsName = "person-needs-name";
 
     public const string NameNeedsLetter = "name-needs-letter";
+
+    public const string LinkSameEntity = "link-same-entity";
+
+    /// <summary>A link's end, or a reference, that is not one of the record's entities.</summary>
+    public const string NotARecordEntity = "not-a-record-entity";
+
+    public const string ThreatDomainRequired = "threat-domain-required";
+
+    /// <summary>{0}: the value given.</summary>
+    public const string NotALanguage = "not-a-language";
+
+    /// <summary>{0}: the value given (a grade, or the letter or digit of one).</summary>
+    public const string NotAGrade = "not-a-grade";
+
+    public const string RecipientsOnlyRed = "recipients-only-red";
+
+    public const string MustBeFuture = "must-be-future";
+
+    public const string ReviewAfterToday = "review-after-today";
+
+    public const string ReviewBeforeRetention = "review-before-retention";
+
+    public const string HandlingNoteRequired = "handling-note-required";
+
+    public const string HandlingNoteOnlyH3 = "handling-note-only-h3";
 }

@@ -64,11 +64,11 @@ public sealed record Marking
         HandlingNote = Guard.OptionalText(handlingNote, "handlingNote", MaxHandlingNoteLength);
         if (handling == HandlingCode.H3)
         {
-            Guard.That(HandlingNote is not null, "handlingNote", "is required with handling code H3 (write the restriction out)");
+            Guard.That(HandlingNote is not null, "handlingNote", ValidationCodes.HandlingNoteRequired, "is required with handling code H3 (write the restriction out)");
         }
         else
         {
-            Guard.That(HandlingNote is null, "handlingNote", "is only allowed with handling code H3");
+            Guard.That(HandlingNote is null, "handlingNote", ValidationCodes.HandlingNoteOnlyH3, "is only allowed with handling code H3");
         }
     }
 

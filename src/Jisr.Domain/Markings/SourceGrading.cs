@@ -31,8 +31,15 @@ public sealed record SourceGrading : IWireText<SourceGrading>
     public static SourceGrading Create(char reliability, int credibility, string field = "sourceGrading")
     {
         var upper = char.ToUpperInvariant(reliability);
-        Guard.That(upper is >= 'A' and <= 'F', field, "source reliability must be a letter A-F");
-        Guard.That(credibility is >= 1 and <= HighestCredibility, field, "information credibility must be a digit 1-6");
+        if (upper is not (>= 'A' and <= 'F'))
+        {
+            throw DomainValidationException.Coded(field, ValidationCodes.NotAGrade, "source reliability must be a letter A-F", upper.ToString());
+        }
+
+        if (credibility is < 1 or > HighestCredibility)
+        {
+            throw DomainValidationException.Coded(field, ValidationCodes.NotAGrade, "information credibility must be a digit 1-6", credibility.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         return Grades[((upper - 'A') * HighestCredibility) + credibility - 1];
     }
 
@@ -40,7 +47,7 @@ public sealed record SourceGrading : IWireText<SourceGrading>
     public static SourceGrading Parse(string? text, string field = "sourceGrading")
     {
         var code = text?.Trim();
-        Guard.That(code is { Length: 2 } && char.IsAsciiDigit(code[1]), field, $"'{text}' is not an Admiralty grade (letter A-F then digit 1-6, e.g. B2)");
+        Guard.That(code is { Length: 2 } && char.IsAsciiDigit(code[1]), field, ValidationCodes.NotAGrade, $"'{text}' is not an Admiralty grade (letter A-F then digit 1-6, e.g. B2)", text ?? string.Empty);
         return Create(code![0], code[1] - '0', field);
     }
 

@@ -26,10 +26,10 @@ public sealed record LinkDraft
 
     public static LinkDraft Create(EntityId fromEntityId, EntityId toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo, DateTimeOffset now)
     {
-        Guard.That(fromEntityId != toEntityId, "to", "a link must join two different entities");
+        Guard.That(fromEntityId != toEntityId, "to", ValidationCodes.LinkSameEntity, "a link must join two different entities");
         Guard.That(Enum.IsDefined(type), "type", "is not a known link type");
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        Guard.That(validFrom is null || validFrom.Earliest <= today, "validFrom", "cannot be in the future");
+        Guard.That(validFrom is null || validFrom.Earliest <= today, "validFrom", ValidationCodes.InFuture, "cannot be in the future");
         Guard.That(
             validFrom is null || validTo is null || validFrom.Earliest <= validTo.Earliest,
             "validTo",

@@ -253,8 +253,8 @@ public sealed class Record
         for (var i = 0; i < links.Count; i++)
         {
             var link = links[i];
-            Guard.That(mentioned.Contains(link.FromEntityId), $"links[{i}].from", "must be one of the record's entities");
-            Guard.That(mentioned.Contains(link.ToEntityId), $"links[{i}].to", "must be one of the record's entities");
+            Guard.That(mentioned.Contains(link.FromEntityId), $"links[{i}].from", ValidationCodes.NotARecordEntity, "must be one of the record's entities");
+            Guard.That(mentioned.Contains(link.ToEntityId), $"links[{i}].to", ValidationCodes.NotARecordEntity, "must be one of the record's entities");
         }
 
         // Keep the mention objects that stay, so a store tracking them sees only what really changed.
@@ -271,7 +271,7 @@ public sealed class Record
     public void SetRecipients(IReadOnlyCollection<UserId> userIds)
     {
         ArgumentNullException.ThrowIfNull(userIds);
-        Guard.That(userIds.Count == 0 || Marking.Tlp == Tlp.Red, "recipients", "only TLP:RED records have named recipients");
+        Guard.That(userIds.Count == 0 || Marking.Tlp == Tlp.Red, "recipients", ValidationCodes.RecipientsOnlyRed, "only TLP:RED records have named recipients");
         Guard.That(userIds.Count <= 200, "recipients", "at most 200 recipients");
         var wanted = userIds.Where(u => u != AuthorUserId).ToHashSet();
         var kept = _recipients.Where(r => wanted.Contains(new UserId(r.UserId))).ToList();
@@ -292,9 +292,9 @@ public sealed class Record
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var retention = retentionUntil is { } r ? Instants.Normalize(r) : RetentionUntil;
-        Guard.That(retention > now, "retentionUntil", "must be in the future");
-        Guard.That(nextReview > today, "reviewDate", "the next review must be after today");
-        Guard.That(nextReview <= DateOnly.FromDateTime(retention.UtcDateTime), "reviewDate", "must not be after retentionUntil");
+        Guard.That(retention > now, "retentionUntil", ValidationCodes.MustBeFuture, "must be in the future");
+        Guard.That(nextReview > today, "reviewDate", ValidationCodes.ReviewAfterToday, "the next review must be after today");
+        Guard.That(nextReview <= DateOnly.FromDateTime(retention.UtcDateTime), "reviewDate", ValidationCodes.ReviewBeforeRetention, "must not be after retentionUntil");
         ReviewDate = nextReview;
         RetentionUntil = retention;
         UpdatedAt = Instants.Normalize(now);
@@ -303,8 +303,8 @@ public sealed class Record
 
     private void Apply(RecordContent content, DateTimeOffset now)
     {
-        Guard.That(content.RetentionUntil > now, "retentionUntil", "must be in the future");
-        Guard.That(content.ReviewDate <= DateOnly.FromDateTime(content.RetentionUntil.UtcDateTime), "reviewDate", "must not be after retentionUntil");
+        Guard.That(content.RetentionUntil > now, "retentionUntil", ValidationCodes.MustBeFuture, "must be in the future");
+        Guard.That(content.ReviewDate <= DateOnly.FromDateTime(content.RetentionUntil.UtcDateTime), "reviewDate", ValidationCodes.ReviewBeforeRetention, "must not be after retentionUntil");
         Kind = content.Kind;
         Title = content.Title;
         Body = content.Body;

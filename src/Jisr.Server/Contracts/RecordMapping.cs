@@ -170,6 +170,6 @@ public static class RecordMapping
 
         return TypedId.TryParse<EntityId>(reference, out var id) && all.Any(e => e.Id == id)
             ? id
-            : throw new DomainValidationException(field, $"'{reference}' is neither a ref nor the id of one of the record's entities");
+            : throw DomainValidationException.Coded(field, ValidationCodes.NotARecordEntity, $"'{reference}' is neither a ref nor the id of one of the record's entities");
     }
 }
