@@ -90,9 +90,6 @@ internal sealed class NameBlocks
     [ThreadStatic]
     private static List<ulong>? _scratchKeys;
 
-    [ThreadStatic]
-    private static List<(int Part, ulong Coarse)>? _scratchVariants;
-
     /// <summary>The distinct pair keys of a record's names, in a list reused by the calling thread (read it before the next call).</summary>
     private static List<ulong> KeysOf(IReadOnlyList<NameToken>[] names)
     {
@@ -175,87 +172,8 @@ internal sealed class NameBlocks
         return at < 0 ? (0, 0) : (_offsets[at], _offsets[at + 1]);
     }
 
-    /// <summary>Order-free keys for every pair of parts (and one for a one-part name), each part under its skeleton and its bare form.</summary>
-    private static void PairKeys(IReadOnlyList<NameToken> tokens, List<ulong> keys)
-    {
-        var variants = _scratchVariants ??= new List<(int Part, ulong Coarse)>(12);
-        variants.Clear();
-        var count = Math.Min(tokens.Count, 5);
-        for (var i = 0; i < count; i++)
-        {
-            AddCoarse(variants, i, tokens[i].Skeleton);
-            if (tokens[i].BareSkeleton is { } bare)
-            {
-                AddCoarse(variants, i, bare);
-            }
-        }
+    /// <summary>Order-free keys for every pair of parts (and one for a one-part name): the name index's keys (<see cref="BlockingKeys"/>).</summary>
+    private static void PairKeys(IReadOnlyList<NameToken> tokens, List<ulong> keys) => BlockingKeys.Of(tokens, keys);
 
-        if (count == 1)
-        {
-            foreach (var (_, coarse) in variants)
-            {
-                keys.Add(Mix(coarse, 0x9E3779B97F4A7C15UL));
-            }
-
-            return;
-        }
-
-        foreach (var (i, x) in variants)
-        {
-            foreach (var (j, y) in variants)
-            {
-                if (j > i)
-                {
-                    keys.Add(x <= y ? Mix(x, y) : Mix(y, x));
-                }
-            }
-        }
-    }
-
-    /// <summary>ث is read t or s (Othmane, Osman): such a part is filed under both.</summary>
-    private static void AddCoarse(List<(int Part, ulong Coarse)> variants, int part, string skeleton)
-    {
-        variants.Add((part, Coarse(skeleton.Replace('T', 't'))));
-        if (skeleton.Contains('T', StringComparison.Ordinal))
-        {
-            variants.Add((part, Coarse(skeleton.Replace('T', 's'))));
-        }
-    }
-
-    /// <summary>The first three consonants, with the sounds transliterations confuse merged into one class.</summary>
-    private static ulong Coarse(string skeleton)
-    {
-        ulong value = 1;
-        var taken = 0;
-        var previous = '\0';
-        foreach (var c in skeleton)
-        {
-            var cls = c switch
-            {
-                'S' or 'z' => 's',
-                'd' => 't',
-                'x' or 'g' or 'j' or 'q' => 'k',
-                'h' => '\0',
-                'b' => 'f',
-                _ => c,
-            };
-            if (cls == '\0' || cls == previous)
-            {
-                continue;
-            }
-
-            value = unchecked((value * 131) + cls);
-            previous = cls;
-            if (++taken == 3)
-            {
-                break;
-            }
-        }
-
-        return value;
-    }
-
-    private static ulong Mix(ulong a, ulong b) => unchecked(Finish((a * 0xBF58476D1CE4E5B9UL) ^ (b + 0x94D049BB133111EBUL + (a << 6) + (a >> 2))));
-
-    private static ulong Finish(ulong h) => unchecked((h ^ (h >> 31)) * 0x9E3779B97F4A7C15UL);
+    private static ulong Mix(ulong a, ulong b) => BlockingKeys.Mix(a, b);
 }

@@ -58,7 +58,8 @@ public sealed class NameIndex<TId>
         var table = new List<NameToken>();
         var starts = new List<int> { 0 };
         var parts = new List<int>();
-        var pairs = new List<(ulong Key, int Entry)>();
+        var pairKeys = new List<ulong>();
+        var pairEntries = new List<int>();
         var keys = new List<ulong>(16);
         foreach (var (id, name) in entries)
         {
@@ -89,26 +90,38 @@ public sealed class NameIndex<TId>
             BlockingKeys.OfParts(parsed, keys);
             foreach (var key in keys.Distinct())
             {
-                pairs.Add((key, entry));
+                pairKeys.Add(key);
+                pairEntries.Add(entry);
             }
         }
 
-        // Postings as one sorted array (compressed sparse rows): compact, and a key lookup is one binary search.
-        var sorted = pairs.ToArray();
-        pairs.Clear();
-        Array.Sort(sorted, (x, y) => x.Key != y.Key ? x.Key.CompareTo(y.Key) : x.Entry.CompareTo(y.Entry));
+        // Postings as one sorted array (compressed sparse rows): compact, and a key lookup is one binary search. Sorted by
+        // key as two flat arrays (a comparison delegate over tuples took most of the build for a million names), then each
+        // key's names back in the order given, which the candidate cap depends on.
+        var sorted = pairKeys.ToArray();
+        var postings = pairEntries.ToArray();
+        pairKeys.Clear();
+        pairEntries.Clear();
+        Array.Sort(sorted, postings);
         var distinct = new List<ulong>();
         var offsets = new List<int>();
-        var postings = new int[sorted.Length];
         for (var i = 0; i < sorted.Length; i++)
         {
-            if (i == 0 || sorted[i].Key != sorted[i - 1].Key)
+            if (i == 0 || sorted[i] != sorted[i - 1])
             {
-                distinct.Add(sorted[i].Key);
+                if (i > 0)
+                {
+                    postings.AsSpan(offsets[^1], i - offsets[^1]).Sort();
+                }
+
+                distinct.Add(sorted[i]);
                 offsets.Add(i);
             }
+        }
 
-            postings[i] = sorted[i].Entry;
+        if (sorted.Length > 0)
+        {
+            postings.AsSpan(offsets[^1]).Sort();
         }
 
         offsets.Add(sorted.Length);
@@ -445,15 +458,26 @@ internal struct TopScores(int k)
     }
 }
 
-/// <summary>Blocking keys: for every pair of name parts, their coarse skeletons in sorted order; a one-part name gets a key of its own.</summary>
-internal static class BlockingKeys
+/// <summary>
+/// Blocking keys: for every pair of name parts, their coarse skeletons in sorted order; a one-part name gets a key of
+/// its own. The name index and entity resolution's blocks (<c>Jisr.Fusion</c>) file names under the same keys.
+/// </summary>
+public static class BlockingKeys
 {
     internal const int MaxParts = 5;
 
+    [ThreadStatic]
+    private static List<(int Part, ulong Coarse)>? t_variants;
+
+    /// <summary>Adds the keys of a parsed name's first parts to <paramref name="keys"/> (a key may repeat).</summary>
     public static void Of(IReadOnlyList<NameToken> tokens, List<ulong> keys)
     {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(keys);
+
         // A part with a patronymic particle (بن يوسف, Ben Youssef) is filed both with and without it.
-        var variants = new List<(int Part, ulong Coarse)>(MaxParts * 2);
+        var variants = t_variants ??= new List<(int Part, ulong Coarse)>(MaxParts * 2);
+        variants.Clear();
         var count = Math.Min(tokens.Count, MaxParts);
         for (var i = 0; i < count; i++)
         {
@@ -561,7 +585,8 @@ internal static class BlockingKeys
 
     internal const ulong PartSalt = 0x9E3779B97F4A7C15UL;
 
-    internal static ulong Mix(ulong a, ulong b) => unchecked(Finish((a * 0xBF58476D1CE4E5B9UL) ^ (b + 0x94D049BB133111EBUL + (a << 6) + (a >> 2))));
+    /// <summary>One key from two (order matters).</summary>
+    public static ulong Mix(ulong a, ulong b) => unchecked(Finish((a * 0xBF58476D1CE4E5B9UL) ^ (b + 0x94D049BB133111EBUL + (a << 6) + (a >> 2))));
 
     private static ulong Finish(ulong h) => unchecked((h ^ (h >> 31)) * 0x9E3779B97F4A7C15UL);
 }

@@ -7,7 +7,8 @@ namespace Jisr.Server.Persons;
 /// The node's candidate index over every person name it holds, whatever agency holds it: it only proposes
 /// candidates, and the caller's policy filter decides which of them the caller sees. One index per holding agency,
 /// each asked for its own best candidates, so a large agency's names cannot push a small agency's out of the
-/// candidates before the policy filter runs. Built from the database on first use; persons created through this node
+/// candidates before the policy filter runs. Built from the database as the node starts (PersonNameIndexWarmup), or on
+/// first use if that failed; persons created through this node
 /// are added as they are stored, persons deleted (the retention purge) leave at once, and persons written by another
 /// process of the same database (the CLI, a second node) are picked up by a background check at most
 /// <see cref="SyncInterval"/> after a query, or longer on a large database (see <see cref="SyncCostFactor"/>).

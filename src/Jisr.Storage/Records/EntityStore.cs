@@ -61,7 +61,9 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider t
         {
             var ids = ranked.Skip(checkedIds).Take(slice).ToList();
             checkedIds += ids.Count;
-            foreach (var person in await db.ReadableEntities(principal, time).OfType<Person>().Where(p => ids.Contains(p.Id)).ToListAsync(cancellationToken))
+            // One array parameter, not one parameter per id: the SQL is then the same for every slice, so EF Core generates
+            // it once instead of on every person match (a profile showed it regenerated, under EF's lock, per request).
+            foreach (var person in await db.ReadableEntities(principal, time).OfType<Person>().Where(p => EF.Parameter(ids).Contains(p.Id)).ToListAsync(cancellationToken))
             {
                 persons[person.Id] = person;
             }
