@@ -128,42 +128,15 @@ public sealed class Record
             throw new DomainStateException("a release copy is made only for a released release of this record under its agreement");
         }
 
-        var copy = new Record
-        {
-            Id = RecordId.New(now),
-            Kind = source.Kind,
-            OriginatorAgencyId = source.OriginatorAgencyId,
-            HolderAgencyId = release.RecipientAgencyId,
-            AuthorUserId = source.AuthorUserId,
-            CreatedAt = source.CreatedAt,
-            UpdatedAt = Instants.Normalize(now),
-            Title = source.Title,
-            Body = source.Body,
-            Language = source.Language,
-            LegalBasis = source.LegalBasis,
-            Purpose = source.Purpose,
-            RetentionUntil = source.RetentionUntil,
-            ReviewDate = source.ReviewDate,
-            Marking = source.Marking,
-            SourceGrading = source.SourceGrading,
-            Version = 1,
-            PeakClassification = source.Marking.Classification,
-            PeakTlp = source.Marking.Tlp,
-            ReleasedUnderAgreementId = agreement.Id,
-            ReleasedUnder = agreement,
-            Provenance = new ReleaseProvenance(
-                release.Id,
-                source.Provenance?.OriginalRecordId ?? source.Id,
-                source.Id,
-                release.ReleasingAgencyId,
-                release.RequestedBy,
-                Instants.Normalize(now)),
-        };
-        copy._threatDomains = source._threatDomains;
-        copy._mentions = [.. source._mentions.Select(m => new RecordMention(copy.Id, m.EntityId))];
-        copy._links = [.. source._links.Select(l => new Link(copy.Id, l))];
-        copy._recipients = [.. release.RecipientUserIds.Select(u => new RecordRecipient(copy.Id, u.Value))];
-
+        var provenance = new ReleaseProvenance(
+            release.Id,
+            source.Provenance?.OriginalRecordId ?? source.Id,
+            source.Id,
+            release.ReleasingAgencyId,
+            release.RequestedBy,
+            Instants.Normalize(now));
+        var copy = CopyOf(
+            source, RecordId.New(now), source.OriginatorAgencyId, release.RecipientAgencyId, source.AuthorUserId, source.CreatedAt, provenance, agreement, release.RecipientUserIds, now);
         source.ReleasedNow();
         return copy;
     }
@@ -197,34 +170,64 @@ public sealed class Record
         ArgumentNullException.ThrowIfNull(provenance);
         ArgumentNullException.ThrowIfNull(agreement);
         ArgumentNullException.ThrowIfNull(recipientUserIds);
+        return CopyOf(
+            received,
+            copyId,
+            originatorAgencyId,
+            recipientAgencyId,
+            authorUserId,
+            createdAt,
+            provenance with { ReleasedAt = Instants.Normalize(provenance.ReleasedAt) },
+            agreement,
+            recipientUserIds,
+            now);
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="content"/>'s content, markings, grading, threat domains, entities and links, held by
+    /// <paramref name="holderAgencyId"/> under <paramref name="agreement"/> with its provenance: what a release copy and
+    /// a received copy have in common.
+    /// </summary>
+    private static Record CopyOf(
+        Record content,
+        RecordId id,
+        AgencyId originatorAgencyId,
+        AgencyId holderAgencyId,
+        UserId authorUserId,
+        DateTimeOffset createdAt,
+        ReleaseProvenance provenance,
+        SharingAgreement agreement,
+        IEnumerable<UserId> recipientUserIds,
+        DateTimeOffset now)
+    {
         var copy = new Record
         {
-            Id = copyId,
-            Kind = received.Kind,
+            Id = id,
+            Kind = content.Kind,
             OriginatorAgencyId = originatorAgencyId,
-            HolderAgencyId = recipientAgencyId,
+            HolderAgencyId = holderAgencyId,
             AuthorUserId = authorUserId,
             CreatedAt = Instants.Normalize(createdAt),
             UpdatedAt = Instants.Normalize(now),
-            Title = received.Title,
-            Body = received.Body,
-            Language = received.Language,
-            LegalBasis = received.LegalBasis,
-            Purpose = received.Purpose,
-            RetentionUntil = received.RetentionUntil,
-            ReviewDate = received.ReviewDate,
-            Marking = received.Marking,
-            SourceGrading = received.SourceGrading,
+            Title = content.Title,
+            Body = content.Body,
+            Language = content.Language,
+            LegalBasis = content.LegalBasis,
+            Purpose = content.Purpose,
+            RetentionUntil = content.RetentionUntil,
+            ReviewDate = content.ReviewDate,
+            Marking = content.Marking,
+            SourceGrading = content.SourceGrading,
             Version = 1,
-            PeakClassification = received.Marking.Classification,
-            PeakTlp = received.Marking.Tlp,
+            PeakClassification = content.Marking.Classification,
+            PeakTlp = content.Marking.Tlp,
             ReleasedUnderAgreementId = agreement.Id,
             ReleasedUnder = agreement,
-            Provenance = provenance with { ReleasedAt = Instants.Normalize(provenance.ReleasedAt) },
+            Provenance = provenance,
         };
-        copy._threatDomains = received._threatDomains;
-        copy._mentions = [.. received._mentions.Select(m => new RecordMention(copy.Id, m.EntityId))];
-        copy._links = [.. received._links.Select(l => new Link(copy.Id, l))];
+        copy._threatDomains = content._threatDomains;
+        copy._mentions = [.. content._mentions.Select(m => new RecordMention(copy.Id, m.EntityId))];
+        copy._links = [.. content._links.Select(l => new Link(copy.Id, l))];
         copy._recipients = [.. recipientUserIds.Select(u => new RecordRecipient(copy.Id, u.Value))];
         return copy;
     }
