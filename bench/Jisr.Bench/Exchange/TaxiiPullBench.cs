@@ -41,9 +41,11 @@ internal static class TaxiiPullBench
             }
 
             var collection = await CollectionAsync(nodeA);
+            var serverCpu = CpuSeconds(server.Id);
             var clock = Stopwatch.StartNew();
             var pull = await RunAsync(clock, ["sync", "pull", "--db", Db(nodeB), "--agency", "FR-DGSI", "--from", $"{baseAddress}taxii2/api/", "--collection", collection, "--token", token, "--limit", "1000"]);
             clock.Stop();
+            serverCpu = CpuSeconds(server.Id) - serverCpu;
             Check(pull);
             // The server's share: the same pages asked for again by a bare HTTP client (no import).
             using var http = new HttpClient { BaseAddress = new Uri(baseAddress) };
@@ -65,7 +67,7 @@ internal static class TaxiiPullBench
             await using var context = nodeB.Open();
             var pulled = await context.StixObjects.CountAsync(o => o.Json.Length > 0);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"taxii pull (two nodes on loopback, sqlite, pages of 1000): {pulled} objects in {clock.Elapsed.TotalSeconds:F1} s = {pulled / clock.Elapsed.TotalSeconds:F0} objects/s ({Environment.ProcessorCount} cores, load {LoadAverage()}); {pull.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]}; the same {pages} pages served again to a bare client in {serverClock.Elapsed.TotalSeconds:F1} s"));
+                $"taxii pull (two nodes on loopback, sqlite, pages of 1000): {pulled} objects in {clock.Elapsed.TotalSeconds:F1} s = {pulled / clock.Elapsed.TotalSeconds:F0} objects/s ({Environment.ProcessorCount} cores, load {LoadAverage()}); CPU: client {pull.CpuSeconds:F1} s, server {serverCpu:F1} s; {pull.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]}; the same {pages} pages served again to a bare client in {serverClock.Elapsed.TotalSeconds:F1} s"));
         }
         finally
         {
@@ -145,9 +147,12 @@ internal static class TaxiiPullBench
     }
 
     /// <summary>Runs jisr; with a clock, echoes each line it prints with the time it came (where the time goes).</summary>
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(Stopwatch? clock, string[] args)
+    private static async Task<(int ExitCode, string Output, string Error, double CpuSeconds)> RunAsync(Stopwatch? clock, string[] args)
     {
         using var process = Start(args);
+        // The process's CPU time, sampled until it exits (its /proc entry goes with it): the last 50 ms may be missed.
+        var cpu = 0.0;
+        using var sampler = new Timer(_ => cpu = Math.Max(cpu, CpuSeconds(process.Id)), null, 0, 50);
         var output = Task.Run(async () =>
         {
             var lines = new System.Text.StringBuilder();
@@ -164,10 +169,25 @@ internal static class TaxiiPullBench
         });
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await error);
+        return (process.ExitCode, await output, await error, cpu);
     }
 
-    private static void Check((int ExitCode, string Output, string Error) run)
+    /// <summary>User and system CPU seconds of a running process, from /proc (0 when it is gone or not on Linux).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // clock ticks of 1/100 s
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static void Check((int ExitCode, string Output, string Error, double CpuSeconds) run)
     {
         if (run.ExitCode != 0)
         {

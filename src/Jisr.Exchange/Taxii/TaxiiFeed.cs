@@ -11,17 +11,30 @@ public static class TaxiiFeed
     public static List<TaxiiObject> FromBundle(JsonObject bundle, DateTimeOffset openedAt, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        var items = bundle["objects"]!.AsArray().OfType<JsonObject>().ToList();
+        return FromBundle(Encoding.UTF8.GetBytes(bundle.ToJsonString()), openedAt, now);
+    }
+
+    /// <summary>
+    /// The same from the bundle's bytes as the export wrote them: each object is served as its exact text, read with one
+    /// <see cref="JsonDocument"/> (no tree of nodes for the whole collection, no object written out again).
+    /// </summary>
+    public static List<TaxiiObject> FromBundle(ReadOnlyMemory<byte> utf8, DateTimeOffset openedAt, DateTimeOffset now)
+    {
+        using var document = JsonDocument.Parse(utf8);
+        var items = document.RootElement.TryGetProperty("objects", out var objects) && objects.ValueKind == JsonValueKind.Array
+            ? objects.EnumerateArray().Where(item => item.ValueKind == JsonValueKind.Object).ToList()
+            : [];
         var added = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        string VersionOf(JsonObject item) => item["modified"]?.GetValue<string>() ?? item["created"]?.GetValue<string>() ?? TaxiiTime.Format(now);
+        static string? Text(JsonElement item, string name) => item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        string VersionOf(JsonElement item) => Text(item, "modified") ?? Text(item, "created") ?? TaxiiTime.Format(now);
         void Raise(string id, DateTimeOffset at) => added[id] = added.TryGetValue(id, out var known) && known >= at ? known : at;
         foreach (var item in items)
         {
             var at = TaxiiTime.Parse(VersionOf(item)) ?? now;
-            Raise(item["id"]!.GetValue<string>(), at);
-            if (item["type"]?.GetValue<string>() == "report" && item["object_refs"] is JsonArray refs)
+            Raise(Text(item, "id")!, at);
+            if (Text(item, "type") == "report" && item.TryGetProperty("object_refs", out var refs) && refs.ValueKind == JsonValueKind.Array)
             {
-                foreach (var reference in refs.Select(r => r?.GetValue<string>()).OfType<string>())
+                foreach (var reference in refs.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!))
                 {
                     Raise(reference, at);
                 }
@@ -32,9 +45,9 @@ public static class TaxiiFeed
         [
             .. items.Select(item =>
             {
-                var id = item["id"]!.GetValue<string>();
+                var id = Text(item, "id")!;
                 var at = added[id] < openedAt ? openedAt : added[id];
-                return new TaxiiObject(id, item["type"]!.GetValue<string>(), VersionOf(item), item["spec_version"]?.GetValue<string>() ?? "2.1", at, item.ToJsonString());
+                return new TaxiiObject(id, Text(item, "type")!, VersionOf(item), Text(item, "spec_version") ?? "2.1", at, item.GetRawText());
             }),
         ];
     }

@@ -166,11 +166,10 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
         var entities = await store.EntitiesAsync(records.SelectMany(r => r.Mentions.Select(m => m.EntityId)), cancellationToken);
         using var output = new MemoryStream();
         await StixAgencyExport.WriteAsync(output, new StixExportInput(agency, records, entities, new Dictionary<Guid, string>(), NothingReceived()), cancellationToken);
-        var bundle = JsonNode.Parse(output.ToArray())!.AsObject();
 
         // The feed opened when the agreement came into force: accepted, valid from, or resumed after a suspension.
         var openedAt = new[] { agreement.AcceptedAt ?? agreement.ProposedAt, agreement.StatusChangedAt ?? agreement.ProposedAt, new DateTimeOffset(agreement.ValidFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) }.Max();
-        return TaxiiFeed.FromBundle(bundle, openedAt, now);
+        return TaxiiFeed.FromBundle(output.GetBuffer().AsMemory(0, (int)output.Length), openedAt, now);
     }
 
     private async Task<List<TaxiiObject>> ReceivedAsync(AgencyId agencyId, CancellationToken cancellationToken)
