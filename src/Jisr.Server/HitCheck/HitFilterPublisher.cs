@@ -103,35 +103,18 @@ public sealed class HitFilterOptions
 }
 
 /// <summary>Rebuilds and publishes the filters every <see cref="HitFilterOptions.RebuildInterval"/> while federation is set up.</summary>
-public sealed partial class HitFilterRefresh(IServiceScopeFactory scopes, NodeIdentity identity, HitFilterOptions options, TimeProvider time, ILogger<HitFilterRefresh> log) : BackgroundService
+public sealed partial class HitFilterRefresh(IServiceScopeFactory scopes, NodeIdentity identity, HitFilterOptions options, TimeProvider time, ILogger<HitFilterRefresh> log)
+    : FederationRounds(scopes, identity, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (identity.Key is null)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => options.RebuildInterval;
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var sent = await scope.ServiceProvider.GetRequiredService<HitFilterPublisher>()
-                    .PublishAsync(new AuditEvent(AuditActions.HitFilterPublish, ActorName: "node:hit-filters"), stoppingToken);
-                if (sent > 0)
-                {
-                    Published(log, sent);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Failed(log, ex);
-            }
+    protected override Task<int> RunRoundAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<HitFilterPublisher>()
+            .PublishAsync(new AuditEvent(AuditActions.HitFilterPublish, ActorName: "node:hit-filters"), cancellationToken);
 
-            await Task.Delay(options.RebuildInterval, time, stoppingToken);
-        }
-    }
+    protected override void LogDone(int count) => Published(log, count);
+
+    protected override void LogFailed(Exception exception) => Failed(log, exception);
 
     [LoggerMessage(LogLevel.Information, "hit/no-hit filters published: {Count}")]
     private static partial void Published(ILogger logger, int count);

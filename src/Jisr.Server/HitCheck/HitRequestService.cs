@@ -1,4 +1,5 @@
 using Jisr.Exchange.HitCheck;
+using Jisr.Server.Federation;
 using Jisr.Storage.HitCheck;
 
 namespace Jisr.Server.HitCheck;
@@ -269,34 +270,17 @@ public sealed class HitRequestOptions
 }
 
 /// <summary>Runs <see cref="HitRequestService.UpkeepAsync"/> every <see cref="HitRequestOptions.UpkeepInterval"/> while federation is set up.</summary>
-public sealed partial class HitRequestUpkeep(IServiceScopeFactory scopes, NodeIdentity identity, HitRequestOptions options, TimeProvider time, ILogger<HitRequestUpkeep> log) : BackgroundService
+public sealed partial class HitRequestUpkeep(IServiceScopeFactory scopes, NodeIdentity identity, HitRequestOptions options, TimeProvider time, ILogger<HitRequestUpkeep> log)
+    : FederationRounds(scopes, identity, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (identity.Key is null)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => options.UpkeepInterval;
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var changed = await scope.ServiceProvider.GetRequiredService<HitRequestService>().UpkeepAsync(stoppingToken);
-                if (changed > 0)
-                {
-                    Changed(log, changed);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Failed(log, ex);
-            }
+    protected override Task<int> RunRoundAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<HitRequestService>().UpkeepAsync(cancellationToken);
 
-            await Task.Delay(options.UpkeepInterval, time, stoppingToken);
-        }
-    }
+    protected override void LogDone(int count) => Changed(log, count);
+
+    protected override void LogFailed(Exception exception) => Failed(log, exception);
 
     [LoggerMessage(LogLevel.Information, "hit requests: {Count} answered, sent or reminded")]
     private static partial void Changed(ILogger logger, int count);
