@@ -45,6 +45,24 @@ public sealed class BatchedConsoleLoggerTests
     }
 
     [Fact]
+    public void ALongLine_AnExceptionsStack_IsWritten_AndTheNextLineToo()
+    {
+        using var services = Services(formatter: null);
+        var stdout = new SharedStream();
+        var provider = new BatchedConsoleLoggerProvider(services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), services.GetServices<ConsoleFormatter>(), stdout, new SharedStream());
+        var logger = provider.CreateLogger("Jisr.Requests");
+        var failure = new InvalidOperationException(new string('s', 10_000));
+
+        logger.LogError(failure, "the long one");
+        logger.LogInformation("the short one");
+        provider.Dispose();
+
+        var text = stdout.Text();
+        Assert.Contains(new string('s', 10_000), text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf("the long one", StringComparison.Ordinal) < text.IndexOf("the short one", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ManyThreads_LoseNoLine_AndEachThreadsLinesKeepTheirOrder()
     {
         using var services = Services(formatter: ConsoleFormatterNames.Json);

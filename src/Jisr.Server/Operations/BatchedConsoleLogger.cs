@@ -124,7 +124,9 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
             full = _out.Length + _err.Length >= MaxBufferedChars;
         }
 
-        // A rare long line (an exception's stack) must not keep its memory on this thread for good.
+        // A rare long line (an exception's stack) must not keep its memory on this thread for good (emptied first:
+        // a capacity below the length would throw, in the middle of whatever request was logging).
+        line.Clear();
         if (line.Capacity > 4096)
         {
             line.Capacity = 1024;
