@@ -8,9 +8,9 @@ namespace Jisr.Fusion.Resolution;
 /// reads of it (names, date of birth, nationalities, identifiers, gender, its neighbours as the resolver sees them,
 /// and for a probe the judgements on its pairs) and the keys it is blocked under. The next run compares only the
 /// probes whose hits could differ: the new or changed probes, those that had a hit on a target that changed or went,
-/// and those sharing a name or identifier key with a target that came, changed or went (the old version's keys too:
-/// such a target could change a probe's candidates, its block sizes or how common its name is). Every other probe
-/// keeps its hits. The answer is exactly what a full run would give (a property test checks it), whatever run the
+/// those that read a name or identifier block such a target is or was filed in (their candidates or a block's size may
+/// differ), and those whose name became more or less common among the targets (their prior). Every other probe keeps
+/// its hits. The answer is exactly what a full run would give (a property test checks it), whatever run the
 /// state came from: a probe is kept only when nothing its hits depend on differs.
 /// </summary>
 public static partial class EntityResolver
@@ -34,8 +34,9 @@ public static partial class EntityResolver
         var preparedTargets = Prepare(targets, links);
         var preparedProbes = Prepare(probes, links);
         var judged = JudgementsById(judgements);
-        var probeMarks = Marks(preparedProbes, judged);
-        var targetMarks = Marks(preparedTargets, null);
+        preparedTargets.Blocks ??= NameBlocks.Build([.. preparedTargets.Items.Select(r => r.Names)], [.. preparedTargets.Items.Select(r => r.Record.DateOfBirth)]);
+        var probeMarks = Marks(preparedProbes, judged, preparedTargets.Blocks);
+        var targetMarks = Marks(preparedTargets, null, null);
         var settings = SettingsOf(options);
 
         if (previous is null || previous.Settings != settings)
@@ -75,7 +76,7 @@ public static partial class EntityResolver
         {
             var id = preparedProbes.Items[i].Record.Id;
             var mark = probeMarks[id];
-            if (!previous.Probes.TryGetValue(id, out var old) || old.Fingerprint != mark.Fingerprint
+            if (!previous.Probes.TryGetValue(id, out var old) || old.Fingerprint != mark.Fingerprint || old.Namesakes != mark.Namesakes
                 || hitOnDirty.Contains(id) || mark.Keys.Any(dirtyKeys.Contains))
             {
                 affected.Add(i);
@@ -132,19 +133,24 @@ public static partial class EntityResolver
         }
     }
 
-    private static Dictionary<string, XrefMark> Marks(Prepared prepared, Dictionary<string, List<string>>? judged)
+    /// <summary>
+    /// Probes (<paramref name="targets"/> given): the blocks they read and how common their name is among the targets;
+    /// targets: the blocks they are filed in. Identifier keys on both sides.
+    /// </summary>
+    private static Dictionary<string, XrefMark> Marks(Prepared prepared, Dictionary<string, List<string>>? judged, NameBlocks? targets)
     {
         var marks = new XrefMark[prepared.Items.Length];
         Parallel.For(0, prepared.Items.Length, i =>
         {
             var item = prepared.Items[i];
-            var keys = new HashSet<ulong>(NameBlocks.YearlessKeysOf(item.Names));
+            var date = item.Record.DateOfBirth;
+            var keys = new HashSet<ulong>(targets is null ? NameBlocks.FiledKeys(item.Names, date) : NameBlocks.ReadKeys(item.Names, date));
             foreach (var key in item.Keys)
             {
                 keys.Add(StableHash(key));
             }
 
-            marks[i] = new XrefMark(Fingerprint(item, judged?.GetValueOrDefault(item.Record.Id)), [.. keys.Order()]);
+            marks[i] = new XrefMark(Fingerprint(item, judged?.GetValueOrDefault(item.Record.Id)), [.. keys.Order()], targets?.Namesakes(item.Names) ?? 0);
         });
 
         var byId = new Dictionary<string, XrefMark>(prepared.Items.Length, StringComparer.Ordinal);
@@ -192,5 +198,8 @@ public static partial class EntityResolver
 /// <summary>The hits of a run, the state the next run starts from, and how many probes this one compared.</summary>
 public sealed record XrefRun(IReadOnlyList<MatchProposal> Hits, XrefState State, int Compared);
 
-/// <summary>What a run saw of one record: the fingerprint of what scoring reads, and the keys it is blocked under.</summary>
-public sealed record XrefMark(ulong Fingerprint, ulong[] Keys);
+/// <summary>
+/// What a run saw of one record: the fingerprint of what scoring reads, the blocks it reads (a probe) or is filed in
+/// (a target), and for a probe how many targets bore a like name (its prior).
+/// </summary>
+public sealed record XrefMark(ulong Fingerprint, ulong[] Keys, int Namesakes = 0);

@@ -84,8 +84,30 @@ internal sealed class NameBlocks
         return new NameBlocks([.. distinct], [.. offsets], postings);
     }
 
-    /// <summary>A record's name keys without the year (a copy): every block it is filed in is one of these with some year.</summary>
-    public static ulong[] YearlessKeysOf(IReadOnlyList<NameToken>[] names) => [.. KeysOf(names)];
+    /// <summary>The blocks a record is filed in as a target (exactly those <see cref="Build"/> files it under).</summary>
+    public static ulong[] FiledKeys(IReadOnlyList<NameToken>[] names, PartialDate? date)
+    {
+        var year = date is { } d ? (ulong)d.Year : UnknownYear;
+        return [.. KeysOf(names).SelectMany(k => new[] { Mix(k, year), Mix(k, AnyYear) })];
+    }
+
+    /// <summary>The blocks <see cref="Candidates"/> reads for a probe (how common its name is aside: see <see cref="Namesakes"/>).</summary>
+    public static ulong[] ReadKeys(IReadOnlyList<NameToken>[] names, PartialDate? date) => date is null
+        ? [.. KeysOf(names).Select(k => Mix(k, AnyYear))]
+        : [.. KeysOf(names).SelectMany(k => new[] { Mix(k, (ulong)date.Year), Mix(k, (ulong)date.Year - 1), Mix(k, (ulong)date.Year + 1), Mix(k, UnknownYear) })];
+
+    /// <summary>The <c>namesakes</c> <see cref="Candidates"/> gives for these names.</summary>
+    public int Namesakes(IReadOnlyList<NameToken>[] names)
+    {
+        var namesakes = int.MaxValue;
+        foreach (var key in KeysOf(names))
+        {
+            var any = Range(Mix(key, AnyYear));
+            namesakes = Math.Min(namesakes, any.End - any.Start);
+        }
+
+        return namesakes == int.MaxValue ? 0 : namesakes;
+    }
 
     [ThreadStatic]
     private static List<ulong>? _scratchKeys;

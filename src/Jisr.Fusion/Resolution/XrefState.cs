@@ -10,7 +10,7 @@ namespace Jisr.Fusion.Resolution;
 /// </summary>
 public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefMark> probes, IReadOnlyDictionary<string, XrefMark> targets, IReadOnlyList<MatchProposal> hits)
 {
-    private const string Magic = "JXS1";
+    private const string Magic = "JXS2";
 
     public string Settings { get; } = settings;
 
@@ -97,6 +97,7 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
         {
             w.Write(id);
             w.Write(mark.Fingerprint);
+            w.Write(mark.Namesakes);
             w.Write(mark.Keys.Length);
             foreach (var key in mark.Keys)
             {
@@ -113,13 +114,14 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
         {
             var id = r.ReadString();
             var fingerprint = r.ReadUInt64();
+            var namesakes = r.ReadInt32();
             var keys = new ulong[Count(r)];
             for (var k = 0; k < keys.Length; k++)
             {
                 keys[k] = r.ReadUInt64();
             }
 
-            marks[id] = new XrefMark(fingerprint, keys);
+            marks[id] = new XrefMark(fingerprint, keys, namesakes);
         }
 
         return marks;
