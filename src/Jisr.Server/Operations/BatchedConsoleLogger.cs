@@ -127,6 +127,7 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
         // A rare long line (an exception's stack) must not keep its memory on this thread for good.
         if (line.Capacity > 4096)
         {
+            line.Clear(); // appended above; a capacity below the length throws (and took the error handler down with it)
             line.Capacity = 1024;
         }
 
