@@ -19,7 +19,7 @@ namespace Jisr.Federation.Tests;
 /// (at once, or through four-eyes) or a refusal, the answer travels back (<c>hitrequest.reply</c>) and the request's state
 /// follows on both nodes, every step audited on both; a flood of requests is rate-limited, kept and shown to the owner.
 /// </summary>
-public abstract class HitRequestFederationTestsBase(string provider) : IAsyncLifetime
+public abstract partial class HitRequestFederationTestsBase(string provider) : IAsyncLifetime
 {
     private const string PurposeHeader = "X-Jisr-Purpose";
     private const string Purpose = "enquête 2026/114";

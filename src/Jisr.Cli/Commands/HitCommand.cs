@@ -21,7 +21,7 @@ internal static class HitCommand
         var name = new Option<string?>("--name") { Description = "A name in Arabic or Latin script, any transliteration" };
         var identifier = new Option<string?>("--identifier") { Description = "KIND:VALUE, e.g. phone:+212612345678, iban:MA64..., passport:MA:AB1234567" };
         var purpose = new Option<string>("--purpose") { Description = "Why you check (kept in the audit log)", Required = true };
-        var check = new Command("check", "Check a name or an identifier against partners' hit/no-hit filters on this node (nothing is sent)") { db, auditKey, nodeKey, name, identifier, purpose };
+        var check = new Command("check", "Check a name or an identifier against partners' hit/no-hit filters on this node (the query is never sent; a partner hit is told it had one)") { db, auditKey, nodeKey, name, identifier, purpose };
         check.SetAction(async (parsed, cancellationToken) =>
         {
             var declared = parsed.GetValue(purpose)!.Trim();
@@ -41,6 +41,8 @@ internal static class HitCommand
             {
                 s.AddSingleton<HitKeyRing>();
                 s.AddSingleton<ReceivedFilterCache>();
+                s.AddSingleton<Jisr.Server.Federation.OutboxSignal>();
+                s.AddScoped<Jisr.Server.Federation.FederationOutbox>();
                 s.AddScoped<HitCheckService>();
             });
             await using var scope = services.CreateAsyncScope();

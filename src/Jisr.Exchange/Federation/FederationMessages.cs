@@ -36,10 +36,13 @@ public static class FederationMessageTypes
     /// <summary><see cref="HitCheck.HitReplyMessage"/>: the owner's answer to a hit request: a release (pending or made) or a refusal.</summary>
     public const string HitRequestReply = HitCheck.HitReplyMessage.Type;
 
+    /// <summary><see cref="HitCheck.HitNoticeMessage"/>: a check hit the owner agency's filter (who, when, under which agreement; never the query).</summary>
+    public const string HitNotice = HitCheck.HitNoticeMessage.Type;
+
     /// <summary><see cref="AuditCheckpointMessage"/>: the sender's latest signed audit checkpoint, for the peer to keep.</summary>
     public const string AuditCheckpoint = "audit.checkpoint";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate, HitFilterPublish, HitRequestOpen, HitRequestReply, AuditCheckpoint };
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { AgreementPropose, AgreementChange, ReleaseDeliver, ReleaseRecall, ConsentRequest, ConsentDecision, NoticeState, KeyRotate, HitFilterPublish, HitRequestOpen, HitRequestReply, HitNotice, AuditCheckpoint };
 }
 
 /// <summary>The terms of an agreement, the same on both nodes (same id); names as in the API (threat domains, markings).</summary>

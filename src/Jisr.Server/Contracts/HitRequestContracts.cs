@@ -47,6 +47,17 @@ public sealed record HitRequestResponse(
     Guid? Release,
     Guid? CopyRecord);
 
-/// <summary>What one requester agency asked the caller's agency under one agreement: all, the last day's, by state, refused for rate, overdue.</summary>
+/// <summary>
+/// What one requester agency asked the caller's agency under one agreement: all, the last day's, by state, refused for
+/// rate, overdue; and <c>hits</c>: how many of its checks hit the caller agency's filter (hit notices, with or
+/// without a request), <c>hitsLastDay</c> the last day's. <c>lastAt</c>: the latest request or hit notice.
+/// </summary>
 public sealed record HitRequestTallyResponse(
-    HitRequestAgency Requester, Guid AgreementId, int Total, int LastDay, int Open, int ReleasePending, int Released, int Refused, int RateLimited, int Overdue, DateTimeOffset LastAt);
+    HitRequestAgency Requester, Guid AgreementId, int Total, int LastDay, int Open, int ReleasePending, int Released, int Refused, int RateLimited, int Overdue, DateTimeOffset LastAt,
+    int Hits, int HitsLastDay);
+
+/// <summary>
+/// A hit notice: a check by <c>requester</c> hit the caller agency's filter under the agreement, at <c>checkedAt</c>
+/// (the requester node's clock), with <c>keysHit</c> of the query's keys. The query itself never leaves the requester's node.
+/// </summary>
+public sealed record HitNoticeResponse(Guid Id, HitRequestAgency Requester, Guid AgreementId, int KeysHit, DateTimeOffset CheckedAt, DateTimeOffset ReceivedAt);

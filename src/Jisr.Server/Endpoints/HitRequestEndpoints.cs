@@ -25,7 +25,7 @@ public static class HitRequestEndpoints
             .QueryParameter("status", "Only requests in this state: open, release-pending, released or refused.")
             .Problems(StatusCodes.Status400BadRequest);
         requests.MapGet("/tally", (Principal caller, HitRequestService service, CancellationToken ct) => service.TallyAsync(caller, ct).OkAsync(t => Task.FromResult(t))).WithName("TallyHitRequests")
-            .Describe("Count what partners asked your agency", "Per requester agency and agreement: all requests, the last day's, by state, those refused for the partner's rate (a flood) and the overdue ones. Liaison officers, legal reviewers and administrators.")
+            .Describe("Count what partners asked your agency", "Per requester agency and agreement: all requests, the last day's, by state, those refused for the partner's rate (a flood) and the overdue ones; and `hits`: how many of the partner's checks hit your agency's filter (hit notices, with or without a request). Liaison officers, legal reviewers and administrators.")
             .Produces<List<HitRequestTallyResponse>>()
             .Problems(StatusCodes.Status403Forbidden);
         requests.MapGet("/{id:guid}", (Guid id, Principal caller, HitRequestService service, CancellationToken ct) => service.ReadAsync(caller, id, ct).OkAsync(r => Task.FromResult(r)))
@@ -36,6 +36,13 @@ public static class HitRequestEndpoints
                 "Answer a hit request: release a record or refuse",
                 "The owner agency's liaison officers. `release` releases the record to the requester under the request's agreement through the release path (a marking that needs a second person waits for a legal reviewer: the request is then `release-pending`, and the answer follows the approval or refusal); `refuse` needs a reason. The answer travels back as a signed `hitrequest.reply` message.")
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
+        api.MapGet("/hits/notices", (Principal caller, HitRequestService service, CancellationToken ct) => service.NoticesAsync(caller, ct).OkAsync(n => Task.FromResult(n))).WithTags("Hit/no-hit")
+            .WithName("ListHitNotices")
+            .Describe(
+                "List the hits partners' checks found on your agency's data",
+                "Every check on a partner's node that hit your agency's filter is notified here (signed `hit.notice`): which agency, when, under which agreement, and how many of the query's keys hit; never the query. Newest first, at most 500. Liaison officers, legal reviewers and administrators.")
+            .Produces<List<HitNoticeResponse>>()
+            .Problems(StatusCodes.Status403Forbidden);
         return api;
     }
 }

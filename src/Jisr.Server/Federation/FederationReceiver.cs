@@ -240,6 +240,8 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
                 return await hitRequests.OpenAsync(envelope, sender, peerAgencies, now, cancellationToken);
             case FederationMessageTypes.HitRequestReply:
                 return await hitRequests.ReplyAsync(envelope, sender, peerAgencies, now, cancellationToken);
+            case FederationMessageTypes.HitNotice:
+                return await hitRequests.NoticeAsync(envelope, sender, peerAgencies, now, cancellationToken);
 
             default:
                 throw new PeerRefusal($"this node does not know the message type '{envelope.Type}'");

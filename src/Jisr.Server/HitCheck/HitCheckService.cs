@@ -7,9 +7,11 @@ namespace Jisr.Server.HitCheck;
 /// Checks a name or an identifier against the filters partners published to the caller's agency, on this node: no
 /// request leaves it. The answer is no-hit, or hit with each partner agency to ask and the parts of the query that
 /// produced it. Only filters of agreements in force, of a current epoch and received since the agreement was last
-/// resumed count. Every check is audited with its purpose, found or not.
+/// resumed count. Every check is audited with its purpose, found or not. Each partner whose filter a check hit is sent
+/// a signed <c>hit.notice</c> (who had the hit, when, under which agreement, how many keys hit; never the query),
+/// committed with the check's audit entry: the data owner always knows that someone found a hit on its data.
 /// </summary>
-public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, ReceivedFilterCache cache, TimeProvider time)
+public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, ReceivedFilterCache cache, Federation.FederationOutbox outbox, TimeProvider time)
 {
     public async Task<Outcome<HitCheckResponse>> CheckAsync(Principal caller, HitCheckRequest request, string purpose, CancellationToken cancellationToken)
     {
@@ -32,8 +34,12 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
         _ => throw new DomainValidationException("name", "give either a name or an identifier (KIND:VALUE), not both and not neither"),
     };
 
-    /// <summary>Checks for <paramref name="recipients"/> (the caller's agency; the command line checks for every agency of the node), audited as <paramref name="actor"/>.</summary>
-    public async Task<HitCheckResponse> CheckAsync(AuditEvent actor, IReadOnlyList<AgencyId> recipients, HitQuery query, string purpose, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks for <paramref name="recipients"/> (the caller's agency; the command line checks for every agency of the
+    /// node), audited as <paramref name="actor"/>. <paramref name="notifyOwners"/>: send each partner hit a notice
+    /// (not when the check precedes a hit request, which tells the owner itself).
+    /// </summary>
+    public async Task<HitCheckResponse> CheckAsync(AuditEvent actor, IReadOnlyList<AgencyId> recipients, HitQuery query, string purpose, CancellationToken cancellationToken, bool notifyOwners = true)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(recipients);
@@ -88,13 +94,36 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
                 agencies.TryGetValue(h.Filter.OwnerAgencyId, out var b) ? b.Name : "?",
                 h.Filter.AgreementId,
                 h.Parts))]);
-        await filters.AuditAsync(actor with
+        var events = new List<AuditEvent>
         {
-            Action = AuditActions.HitCheck,
-            TargetType = AuditTargets.HitFilter,
-            Purpose = purpose,
-            Detail = $"{query.Kind} '{query.Text}': {response.Result}; {usable.Count} partner filters checked" + (hits.Count > 0 ? $"; hit at {string.Join(", ", response.Hits.Select(h => h.AgencyCode))}" : string.Empty),
-        });
+            actor with
+            {
+                Action = AuditActions.HitCheck,
+                TargetType = AuditTargets.HitFilter,
+                Purpose = purpose,
+                Detail = $"{query.Kind} '{query.Text}': {response.Result}; {usable.Count} partner filters checked" + (hits.Count > 0 ? $"; hit at {string.Join(", ", response.Hits.Select(h => h.AgencyCode))}" : string.Empty),
+            },
+        };
+        foreach (var (filter, parts) in notifyOwners ? hits : [])
+        {
+            // Who had the hit, when, under which agreement and how many keys: nothing of the query leaves this node.
+            var notice = new HitNoticeMessage(Guid.CreateVersion7(now), filter.AgreementId, filter.RecipientAgencyId, filter.OwnerAgencyId, parts.Count, now);
+            if (await outbox.StageForAsync(new AgencyId(filter.OwnerAgencyId), HitNoticeMessage.Type, notice, actor with { Action = "" }, cancellationToken) is { } staged)
+            {
+                events.Add(staged);
+            }
+        }
+
+        if (events.Count == 1)
+        {
+            await filters.AuditAsync(events[0]);
+        }
+        else
+        {
+            await filters.SaveAsync(events, cancellationToken);
+            outbox.Notify();
+        }
+
         return response;
     }
 }

@@ -69,6 +69,46 @@ public sealed class HitRequestReception(HitRequestStore requests, FederationStor
         return [HitRequestService.Event(AuditActions.HitRequestReply, new AuditEvent("", ActorName: sender), request.RequesterAgencyId, request, $"answer taken; from={sender}")];
     }
 
+    /// <summary>
+    /// A peer's check hit the filter of an agency of this node: kept (once per notice id) and audited for the owner
+    /// agency, if the policy allows it (requester hosted by the sender, agreement between the two in force here).
+    /// </summary>
+    public async Task<List<AuditEvent>> NoticeAsync(FederationEnvelope envelope, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var message = FederationJson.Read<HitNoticeMessage>(envelope.Payload!);
+        var requester = new AgencyId(message.RequesterAgencyId);
+        var owner = new AgencyId(message.OwnerAgencyId);
+        var agreement = await federation.FindAgreementAsync(new AgreementId(message.AgreementId), cancellationToken);
+        Refuse(AccessPolicy.CanPeerNoticeHit(peerAgencies, requester, owner, await federation.IsOwnAgencyAsync(owner, cancellationToken), agreement, now));
+        if (message.KeysHit is < 1 or > 64)
+        {
+            throw new DomainValidationException("keysHit", "a hit notice counts 1 to 64 keys that hit");
+        }
+
+        if (await requests.NoticeExistsAsync(message.NoticeId, cancellationToken))
+        {
+            throw new DomainStateException($"hit notice {message.NoticeId:D} exists here already");
+        }
+
+        requests.StageNotice(new HitNotice
+        {
+            Id = message.NoticeId,
+            AgreementId = message.AgreementId,
+            RequesterAgencyId = message.RequesterAgencyId,
+            OwnerAgencyId = message.OwnerAgencyId,
+            KeysHit = message.KeysHit,
+            CheckedAt = message.CheckedAt,
+            ReceivedAt = now,
+            MessageId = envelope.Id,
+        });
+        return
+        [
+            new AuditEvent(AuditActions.HitNoticeReceive, ActorName: sender, AgencyId: owner, TargetType: AuditTargets.HitNotice, TargetId: message.NoticeId.ToString("D"),
+                Detail: $"a check by agency {message.RequesterAgencyId:D} hit this agency's filter at {message.CheckedAt:u}; agreement {message.AgreementId:D}; {message.KeysHit} keys hit; from={sender}"),
+        ];
+    }
+
     private static void Refuse(PolicyDecision decision)
     {
         if (!decision.IsAllowed)

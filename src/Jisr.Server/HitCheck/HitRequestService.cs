@@ -32,7 +32,7 @@ public sealed class HitRequestService(
 
         // A request follows a hit: the query is checked again against the owner's filter as it is here now.
         var actor = new AuditEvent(AuditActions.HitCheck, caller.UserId, caller.UserName, caller.AgencyId);
-        var check = await checks.CheckAsync(actor, [caller.AgencyId], query, purpose, cancellationToken);
+        var check = await checks.CheckAsync(actor, [caller.AgencyId], query, purpose, cancellationToken, notifyOwners: false);
         var hit = check.Hits.FirstOrDefault(h => h.AgencyId == owner.Value && (body.Agreement is null || h.AgreementId == body.Agreement));
         var agreementId = new AgreementId(hit?.AgreementId ?? body.Agreement ?? Guid.Empty);
         var agreement = await federation.FindAgreementAsync(agreementId, cancellationToken);
@@ -93,10 +93,37 @@ public sealed class HitRequestService(
             return Refusal.Forbidden("only liaison officers, legal reviewers and administrators see what partners asked their agency");
         }
 
-        var tallies = await store.TallyForOwnerAsync(caller, time.GetUtcNow(), cancellationToken);
-        var agencies = await AgenciesAsync(tallies.Select(t => t.RequesterAgencyId), cancellationToken);
-        return tallies.Select(t => new HitRequestTallyResponse(
-            Agency(agencies, t.RequesterAgencyId), t.AgreementId.Value, t.Total, t.LastDay, t.Open, t.ReleasePending, t.Released, t.Refused, t.RateLimited, t.Overdue, t.LastAt)).ToList();
+        var now = time.GetUtcNow();
+        var tallies = (await store.TallyForOwnerAsync(caller, now, cancellationToken)).ToDictionary(t => (t.RequesterAgencyId, t.AgreementId));
+        var notices = (await store.NoticeTallyForOwnerAsync(caller, now, cancellationToken)).ToDictionary(n => (n.RequesterAgencyId, n.AgreementId));
+        var pairs = tallies.Keys.Union(notices.Keys).ToList();
+        var agencies = await AgenciesAsync(pairs.Select(p => p.RequesterAgencyId), cancellationToken);
+        return pairs.Select(p =>
+            {
+                var t = tallies.GetValueOrDefault(p) ?? new HitRequestTally(p.RequesterAgencyId, p.AgreementId, 0, 0, 0, 0, 0, 0, 0, 0, DateTimeOffset.MinValue);
+                var n = notices.GetValueOrDefault(p) ?? new HitNoticeTally(p.RequesterAgencyId, p.AgreementId, 0, 0, DateTimeOffset.MinValue);
+                return new HitRequestTallyResponse(
+                    Agency(agencies, p.RequesterAgencyId), p.AgreementId.Value, t.Total, t.LastDay, t.Open, t.ReleasePending, t.Released, t.Refused, t.RateLimited, t.Overdue,
+                    t.LastAt > n.LastAt ? t.LastAt : n.LastAt, n.Hits, n.LastDay);
+            })
+            .OrderByDescending(t => t.LastDay + t.HitsLastDay).ThenByDescending(t => t.Total + t.Hits).ToList();
+    }
+
+    /// <summary>
+    /// The hit notices of the caller's agency, newest first: which partner's checks hit its filter, when, under which
+    /// agreement (liaison officers, legal reviewers, administrators; never the query, which stays with the partner).
+    /// </summary>
+    public async Task<Outcome<List<HitNoticeResponse>>> NoticesAsync(Principal caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (Refusal.Of(AccessPolicy.CanSeeHitNotices(caller), "hit notices") is { } refused)
+        {
+            return refused;
+        }
+
+        var notices = await store.NoticesForOwnerAsync(caller, cancellationToken);
+        var agencies = await AgenciesAsync(notices.Select(n => new AgencyId(n.RequesterAgencyId)), cancellationToken);
+        return notices.Select(n => new HitNoticeResponse(n.Id, Agency(agencies, new AgencyId(n.RequesterAgencyId)), n.AgreementId, n.KeysHit, n.CheckedAt, n.ReceivedAt)).ToList();
     }
 
     /// <summary>

@@ -138,6 +138,12 @@ public static class AuditActions
     /// <summary>A reminder: an unanswered hit request reached half its time, its deadline, or another half-span past it.</summary>
     public const string HitRequestRemind = "hit.request.remind";
 
+    /// <summary>On the owner's node: a partner's check hit the owner agency's filter (who, when, agreement, keys hit; never the query).</summary>
+    public const string HitNoticeReceive = "hit.notice.receive";
+
+    /// <summary>The owner agency's hit notices listed.</summary>
+    public const string HitNoticeList = "hit.notice.list";
+
     public const string HitRequestRead = "hit.request.read";
     public const string HitRequestList = "hit.request.list";
 }
@@ -183,4 +189,5 @@ public static class AuditTargets
     public const string XrefJob = "xref-job";
     public const string HitFilter = "hit-filter";
     public const string HitRequest = "hit-request";
+    public const string HitNotice = "hit-notice";
 }

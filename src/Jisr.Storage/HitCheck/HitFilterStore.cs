@@ -159,4 +159,7 @@ public sealed class HitFilterStore(JisrDbContext db, AuditLog audit)
 
     /// <summary>Audits a check (found or not: the entry records the query kind and text, the purpose and how many partners answered hit).</summary>
     public Task AuditAsync(AuditEvent auditEvent) => audit.AppendAsync(auditEvent);
+
+    /// <summary>Commits what was staged on this context (hit notices in the outbox) with <paramref name="events"/>, in one transaction.</summary>
+    public Task SaveAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken) => audit.SaveWithAuditAsync(db, events, cancellationToken);
 }

@@ -6,7 +6,7 @@ namespace Jisr.Storage.HitCheck;
 /// Hit requests on both nodes: what the caller may see (<see cref="AccessPolicy.ShownHitRequests"/>), every read and
 /// change audited with the change, received requests staged on the receiver's context (committed with the inbox row).
 /// </summary>
-public sealed class HitRequestStore(JisrDbContext db, AuditLog audit)
+public sealed partial class HitRequestStore(JisrDbContext db, AuditLog audit)
 {
     public const int MaxListSize = 500;
 

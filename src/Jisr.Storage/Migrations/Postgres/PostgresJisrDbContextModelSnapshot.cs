@@ -1457,6 +1457,39 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.ToTable("XrefWatermarks", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Storage.HitCheck.HitNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("KeysHit")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OwnerAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RequesterAgencyId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerAgencyId", "ReceivedAt");
+
+                    b.ToTable("HitNotices", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Storage.HitCheck.PublishedHitFilter", b =>
                 {
                     b.Property<Guid>("AgreementId")

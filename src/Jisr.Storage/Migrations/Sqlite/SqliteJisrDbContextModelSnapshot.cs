@@ -1438,6 +1438,39 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.ToTable("XrefWatermarks", (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Storage.HitCheck.HitNotice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("KeysHit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RequesterAgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerAgencyId", "ReceivedAt");
+
+                    b.ToTable("HitNotices", (string)null);
+                });
+
             modelBuilder.Entity("Jisr.Storage.HitCheck.PublishedHitFilter", b =>
                 {
                     b.Property<Guid>("AgreementId")
