@@ -129,7 +129,6 @@ public sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExte
         line.Clear();
         if (line.Capacity > 4096)
         {
-            line.Clear(); // appended above; a capacity below the length throws (and took the error handler down with it)
             line.Capacity = 1024;
         }
 
