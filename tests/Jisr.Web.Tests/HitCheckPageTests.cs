@@ -6,6 +6,7 @@ using Jisr.Domain.Sharing;
 using Jisr.Domain.Users;
 using Jisr.Storage.Audit;
 using Jisr.Storage.HitCheck;
+using Jisr.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -78,31 +79,19 @@ public sealed class HitCheckPageTests(WebWorld world)
         await page.GetByLabel("الغرض من هذا الفحص").FillAsync("تحقيق 2026/118");
         await page.GetByRole(AriaRole.Button, new() { Name = "تحقق", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".hit-result")).ToHaveTextAsync("لا تطابق");
-        await WebWorld.ScreenshotAsync(page, "hit-check-ar");
+        await WebWorld.ScreenshotAsync(page, "hit-check-no-hit-ar");
         await page.Context.CloseAsync();
     }
 
     [Fact]
     public async Task The_owners_liaison_officer_sees_who_asked_and_why_and_refuses_with_a_reason_others_of_the_agency_do_not_see_it()
     {
-        var own = world.Analyst.Agency;
         var partner = world.PartnerAnalyst.Agency;
-        var liaison = await world.Node.AddUserAsync(own, "liaison." + Guid.NewGuid().ToString("N")[..6], [Role.LiaisonOfficer], Classification.Secret, WebWorld.Password);
-        var agreements = await world.Admin.Client.GetFromJsonAsync<JsonArray>("/api/v1/agreements");
-        var agreement = agreements!.First(a => a!["partner"]!["code"]!.GetValue<string>() == partner.Code && a["status"]!.GetValue<string>() == "in-force")!["id"]!.GetValue<Guid>();
+        var liaison = await world.Node.AddUserAsync(world.Analyst.Agency, "liaison." + Guid.NewGuid().ToString("N")[..6], [Role.LiaisonOfficer], Classification.Secret, WebWorld.Password);
 
         // Received as the federation receiver keeps one; routine (14 days), asked 20 days ago: overdue.
         var purpose = "Filière de cannabis Radès-Tanger " + Guid.NewGuid().ToString("N")[..6];
-        var id = Guid.NewGuid();
-        var asked = DateTimeOffset.UtcNow.AddDays(-20);
-        await using (var scope = world.Node.App.Services.CreateAsyncScope())
-        {
-            var request = HitRequest.Received(
-                id, new AgreementId(agreement), partner.Id, own.Id, new UserId(world.PartnerAnalyst.Id), "analyst.tn", "name", "Youssef El Idrissi", ["ysf + drs"],
-                purpose, "Convention bilatérale 2019, art. 4", HandlingCode.H0, HitRequestUrgency.Routine, asked, DateTimeOffset.UtcNow);
-            await scope.ServiceProvider.GetRequiredService<HitRequestStore>().AddAsync(
-                request, [new AuditEvent(AuditActions.HitRequestReceive, ActorName: "test:peer", AgencyId: own.Id, TargetType: AuditTargets.HitRequest, TargetId: id.ToString("D"))], CancellationToken.None);
-        }
+        var id = await ReceiveAsync(purpose, DateTimeOffset.UtcNow.AddDays(-20));
 
         var page = await world.NewPageAsync();
         await WebWorld.SignInAsync(page, liaison);
@@ -153,5 +142,54 @@ public sealed class HitCheckPageTests(WebWorld world)
         Assert.Equal(0, await analystPage.Locator($"article[data-id='{id}']").CountAsync());
         await analystPage.Context.CloseAsync();
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_liaison_officer_answers_with_a_record_released_through_the_release_path()
+    {
+        var liaison = await world.Node.AddUserAsync(world.Analyst.Agency, "liaison." + Guid.NewGuid().ToString("N")[..6], [Role.LiaisonOfficer], Classification.Secret, WebWorld.Password);
+        var record = RecordRequests.Valid("Passeur identifié au port de Tanger Med", "Un passeur connu sous le nom de Youssef El Idrissi.");
+        record["marking"] = new JsonObject { ["classification"] = "RESTRICTED", ["tlp"] = "AMBER", ["handling"] = "H0" };
+        var created = await liaison.Client.PostAsJsonAsync("/api/v1/records", record);
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var recordId = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var id = await ReceiveAsync("Enquête conjointe " + Guid.NewGuid().ToString("N")[..6], DateTimeOffset.UtcNow);
+
+        var page = await world.NewPageAsync();
+        await WebWorld.SignInAsync(page, liaison);
+        await page.GotoAsync("/hits/requests?status=open");
+        var item = page.Locator($"article[data-id='{id}']");
+        await Assertions.Expect(item.Locator(".deadline")).Not.ToContainTextAsync("overdue");
+        await item.GetByLabel("Release a record").CheckAsync();
+        await item.GetByLabel("Record to release (identifier)").FillAsync(recordId.ToString());
+        await item.GetByRole(AriaRole.Button, new() { Name = "Send the answer" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Record released to the requester.");
+        await Assertions.Expect(page.Locator($"article[data-id='{id}'] .status")).ToHaveTextAsync("released");
+
+        // The release path made the release: a release of that record to the requester, with a copy, named in the answer.
+        var answered = await liaison.Client.GetFromJsonAsync<JsonObject>($"/api/v1/hits/requests/{id}");
+        Assert.Equal("released", answered!["status"]!.GetValue<string>());
+        var releases = await liaison.Client.GetFromJsonAsync<JsonArray>($"/api/v1/releases?record={recordId}");
+        var release = Assert.Single(releases!)!;
+        Assert.Equal(answered["release"]!.GetValue<Guid>(), release["id"]!.GetValue<Guid>());
+        Assert.Equal(answered["copyRecord"]!.GetValue<Guid>(), release["copy"]!.GetValue<Guid>());
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>A request from the partner agency to the analyst's, kept as the federation receiver keeps one it takes.</summary>
+    private async Task<Guid> ReceiveAsync(string purpose, DateTimeOffset asked)
+    {
+        var own = world.Analyst.Agency;
+        var partner = world.PartnerAnalyst.Agency;
+        var agreements = await world.Admin.Client.GetFromJsonAsync<JsonArray>("/api/v1/agreements");
+        var agreement = agreements!.First(a => a!["partner"]!["code"]!.GetValue<string>() == partner.Code && a["status"]!.GetValue<string>() == "in-force")!["id"]!.GetValue<Guid>();
+        var id = Guid.NewGuid();
+        await using var scope = world.Node.App.Services.CreateAsyncScope();
+        var request = HitRequest.Received(
+            id, new AgreementId(agreement), partner.Id, own.Id, new UserId(world.PartnerAnalyst.Id), "analyst.tn", "name", "Youssef El Idrissi", ["ysf + drs"],
+            purpose, "Convention bilatérale 2019, art. 4", HandlingCode.H0, HitRequestUrgency.Routine, asked, DateTimeOffset.UtcNow);
+        await scope.ServiceProvider.GetRequiredService<HitRequestStore>().AddAsync(
+            request, [new AuditEvent(AuditActions.HitRequestReceive, ActorName: "test:peer", AgencyId: own.Id, TargetType: AuditTargets.HitRequest, TargetId: id.ToString("D"))], CancellationToken.None);
+        return id;
     }
 }
