@@ -13,9 +13,9 @@ using Microsoft.Playwright;
 namespace Jisr.Web.Tests;
 
 /// <summary>
-/// The hit check and hit request pages. The web world is one node, so no partner filter reaches it (a hit needs a
-/// partner on another node: <c>tests/Jisr.Federation.Tests</c> proves hits end to end): the check here answers no-hit,
-/// and the request pages are shown with a request received the way the federation receiver keeps one.
+/// The hit check and hit request pages on the web world's single node: no partner filter reaches it, so the check
+/// answers no-hit here (<see cref="HitCheckFederatedPageTests"/> shows a hit between two nodes), and the request pages
+/// are shown with requests received the way the federation receiver keeps them.
 /// </summary>
 [Collection(WebCollection.Name)]
 public sealed class HitCheckPageTests(WebWorld world)
