@@ -17,6 +17,8 @@ public sealed class LanguageAndAccessibilityTests(WebWorld world)
         ("/persons", "persons", new() { ["en"] = "Persons", ["fr"] = "Personnes", ["ar"] = "الأشخاص" }),
         ("/releases", "releases", new() { ["en"] = "Releases", ["fr"] = "Communications", ["ar"] = "الإرسالات" }),
         ("/notices", "notices", new() { ["en"] = "Notices", ["fr"] = "Notices", ["ar"] = "النشرات" }),
+        ("/hits", "hit-check", new() { ["en"] = "Check a name or an identifier with partners", ["fr"] = "Vérifier un nom ou un identifiant auprès des partenaires", ["ar"] = "التحقق من اسم أو معرّف لدى الشركاء" }),
+        ("/hits/requests", "hit-requests", new() { ["en"] = "Hit requests", ["fr"] = "Demandes après concordance", ["ar"] = "طلبات ما بعد التطابق" }),
     ];
 
     [Fact]
