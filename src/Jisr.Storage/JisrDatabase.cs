@@ -86,18 +86,19 @@ public static class JisrDatabase
     internal static void ConfigureSqlite(DbContextOptionsBuilder options, string path)
     {
         SqliteProcessSettings.EnsureApplied();
-        var connection = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        };
         // One statement per query (split queries were measured slower under load: more SQLite prepares).
-        options.UseSqlite(connection.ToString(), o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+        options.UseSqlite(SqliteConnectionString(path), o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
             .AddInterceptors(SqlitePragmas.Instance).AddInterceptors(DataChanges.Interceptors)
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
+
+    internal static string SqliteConnectionString(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(WithPostgresDefaults(connectionString), o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))

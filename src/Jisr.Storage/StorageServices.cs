@@ -35,6 +35,11 @@ public static class StorageServices
             audit.QueueCapacity));
         services.AddScoped<JobLeases>();
         services.AddScoped<RecordStore>();
+        if (location.Provider == DatabaseProvider.Sqlite)
+        {
+            services.AddSingleton(_ => new SqliteReadLanes(location));
+        }
+
         services.AddScoped<DeclassificationStore>();
         services.AddScoped<EntityStore>();
         services.AddScoped<LinkGraph>();

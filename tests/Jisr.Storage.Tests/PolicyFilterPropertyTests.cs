@@ -51,6 +51,9 @@ public sealed class PolicyFilterPropertyTests
 
         await using var audit = new Audit.AuditLog(database.Open, TimeProvider.System);
         var entityCache = new EntityCache(); // shared by every principal, as on a node
+
+        // On SQLite single reads go through read lanes as on a node (kept statements, two lanes so both are reused).
+        using var lanes = database.Provider == DatabaseProvider.Sqlite ? new SqliteReadLanes(database.Location, maxLanes: 2) : null;
         var pairs = 0;
         for (var u = 0; u < 30; u++)
         {
@@ -59,7 +62,7 @@ public sealed class PolicyFilterPropertyTests
             var expected = records.Where(r => r.OriginatorAgencyId == principal.AgencyId && (int)r.Marking.Classification <= (int)principal.Clearance)
                 .Select(r => r.Id).ToHashSet();
             await using var db = database.Open();
-            var store = new RecordStore(db, audit, entityCache, TimeProvider.System);
+            var store = new RecordStore(db, audit, entityCache, TimeProvider.System, lanes);
 
             var listed = new HashSet<RecordId>();
             string? cursor = null;

@@ -6,7 +6,7 @@ namespace Jisr.Storage.Records;
 /// the caller (<see cref="ReadableSets"/>), so nothing the caller may not see is ever fetched; every read, write and
 /// search leaves an audit entry. Entities, the link graph, the review queue and subject access have their own stores.
 /// </summary>
-public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache entityCache, TimeProvider time)
+public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache entityCache, TimeProvider time, SqliteReadLanes? lanes = null)
 {
     /// <summary>
     /// A record with what it asserts, or null when it does not exist or the caller may not see it (the two are
@@ -14,7 +14,10 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     /// </summary>
     public async Task<RecordDetails?> ReadAsync(Principal principal, RecordId id, CancellationToken cancellationToken, string action = AuditActions.RecordRead, string? purpose = null)
     {
-        var record = await CompiledReads.RecordByIdAsync(db, id, principal, time.GetUtcNow(), cancellationToken);
+        var now = time.GetUtcNow();
+        var record = lanes is null
+            ? await CompiledReads.RecordByIdAsync(db, id, principal, now, cancellationToken)
+            : await lanes.RunAsync(db, lane => CompiledReads.RecordByIdAsync(lane, id, principal, now, cancellationToken));
 
         // The entities and recipients are fetched while the audit entry waits for its group commit (the entry does not
         // depend on them); the answer still goes out only once the entry is durable.

@@ -1,0 +1,80 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Markings;
+using Jisr.Domain.Records;
+using Jisr.Domain.Sharing;
+using Jisr.Storage.Records;
+using Jisr.Storage.Sharing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jisr.Storage.Tests;
+
+/// <summary>
+/// Record reads on SQLite lanes (connections kept open with their statements prepared): only the query's plan is kept,
+/// so a change that hides a record (an agreement suspended, its retention ended) takes effect on the very next read
+/// through the same lane and the same kept statement.
+/// </summary>
+public sealed class SqliteReadLanesTests
+{
+    [Fact]
+    public async Task ASuspendedAgreement_HidesTheCopy_OnTheVeryNextReadThroughTheSameKeptStatement()
+    {
+        await using var world = await StorageWorld.CreateAsync("sqlite");
+        using var lanes = new SqliteReadLanes(world.Database.Location, maxLanes: 1);
+        var now = DateTimeOffset.UtcNow;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var agreement = SharingAgreement.Propose(
+            new SharingTerms(world.Police.Id, world.Intelligence.Id, [ThreatDomain.Terrorism], Classification.Secret, [HandlingCode.H2], today, today.AddYears(1)),
+            new UserId(Guid.NewGuid()), now);
+        agreement.Accept(new UserId(Guid.NewGuid()), now);
+        var record = await world.AddRecordAsync(world.Police, "shared report", classification: Classification.Confidential);
+        RecordId copyId;
+        await using (var db = world.Database.Open())
+        {
+            db.Agreements.Add(agreement);
+            await db.SaveChangesAsync();
+            var principal = world.AnalystOf(world.Police);
+            var source = await world.Store(db).FindForUpdateAsync(principal, record.Id, CancellationToken.None);
+            var release = Release.Request(source!, world.Intelligence.Id, agreement, principal.UserId, [], null, needsSecondPerson: false, now);
+            await new ReleaseStore(db, world.Audit, TimeProvider.System).RequestAsync(principal, release, source!, agreement, CancellationToken.None);
+            copyId = release.CopyRecordId!.Value;
+        }
+
+        var partner = world.AnalystOf(world.Intelligence);
+        async Task<bool> PartnerReadsAsync()
+        {
+            await using var db = world.Database.Open();
+            return await new RecordStore(db, world.Audit, world.EntityCache, TimeProvider.System, lanes).ReadAsync(partner, copyId, CancellationToken.None) is not null;
+        }
+
+        async Task ChangeAgreementAsync(Action<SharingAgreement> change)
+        {
+            await using var db = world.Database.Open();
+            change(await db.Agreements.SingleAsync(a => a.Id == agreement.Id));
+            await db.SaveChangesAsync();
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await PartnerReadsAsync());
+        }
+
+        Assert.Equal(1, lanes.OpenLanes); // every read went through the one lane, its statement kept
+
+        await ChangeAgreementAsync(a => a.Suspend(world.Police.Id, "partner under review", DateTimeOffset.UtcNow));
+        Assert.False(await PartnerReadsAsync());
+
+        await ChangeAgreementAsync(a => a.Resume("review done", DateTimeOffset.UtcNow));
+        Assert.True(await PartnerReadsAsync());
+
+        // Other inputs of the rule on the same kept statement: the reader's clearance, then the copy's retention.
+        await using (var db = world.Database.Open())
+        {
+            Assert.Null(await new RecordStore(db, world.Audit, world.EntityCache, TimeProvider.System, lanes)
+                .ReadAsync(world.AnalystOf(world.Intelligence, Classification.Restricted), copyId, CancellationToken.None));
+            await db.Records.Where(r => r.Id == copyId).ExecuteUpdateAsync(s => s.SetProperty(r => r.RetentionUntil, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        }
+
+        Assert.False(await PartnerReadsAsync());
+        Assert.Equal(1, lanes.OpenLanes);
+    }
+}
