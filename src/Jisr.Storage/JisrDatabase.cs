@@ -88,7 +88,7 @@ public static class JisrDatabase
         SqliteProcessSettings.EnsureApplied();
         // One statement per query (split queries were measured slower under load: more SQLite prepares).
         options.UseSqlite(SqliteConnectionString(path), o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
-            .AddInterceptors(SqlitePragmas.Instance).AddInterceptors(DataChanges.Interceptors)
+            .AddInterceptors(SqlitePragmas.Instance, Records.SqliteReadLanes.KeptStatements.Instance).AddInterceptors(DataChanges.Interceptors)
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 

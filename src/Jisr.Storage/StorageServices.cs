@@ -37,7 +37,7 @@ public static class StorageServices
         services.AddScoped<RecordStore>();
         if (location.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddSingleton(_ => new SqliteReadLanes(location));
+            services.AddSingleton(sp => new SqliteReadLanes(location, sp.GetRequiredService<DbContextOptions<SqliteJisrDbContext>>()));
         }
 
         services.AddScoped<DeclassificationStore>();

@@ -77,4 +77,41 @@ public sealed class SqliteReadLanesTests
         Assert.False(await PartnerReadsAsync());
         Assert.Equal(1, lanes.OpenLanes);
     }
+
+    [Fact]
+    public async Task ReadsOnLanesAndOnRequestContexts_RunOneCompiledQuery_InAnyOrder()
+    {
+        await using var world = await StorageWorld.CreateAsync("sqlite");
+        using var lanes = new SqliteReadLanes(world.Database.Location, maxLanes: 1);
+        using var noLane = new SqliteReadLanes(world.Database.Location, maxLanes: 0); // every read falls back
+        var police = world.AnalystOf(world.Police);
+        var record = await world.AddRecordAsync(world.Police, "read on both paths");
+        foreach (var through in new[] { noLane, lanes, null, lanes, noLane })
+        {
+            await using var db = world.Database.Open();
+            Assert.NotNull(await new RecordStore(db, world.Audit, world.EntityCache, TimeProvider.System, through).ReadAsync(police, record.Id, CancellationToken.None));
+        }
+
+        Assert.Equal(1, lanes.OpenLanes);
+        Assert.Equal(0, noLane.OpenLanes);
+    }
+
+    [Fact]
+    public async Task LanesWhoseContextsHaveAnotherModel_LeaveTheReadsToTheRequestContexts()
+    {
+        await using var world = await StorageWorld.CreateAsync("sqlite");
+
+        // A node's contexts use the application's memory cache, so EF Core builds them a model of their own.
+        var other = new DbContextOptionsBuilder<SqliteJisrDbContext>();
+        JisrDatabase.ConfigureSqlite(other, world.Database.Location.Target);
+        using var cache = new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions());
+        using var lanes = new SqliteReadLanes(world.Database.Location, other.UseMemoryCache(cache).Options, maxLanes: 1);
+        var police = world.AnalystOf(world.Police);
+        var record = await world.AddRecordAsync(world.Police, "read on the request context");
+        for (var i = 0; i < 2; i++)
+        {
+            await using var db = world.Database.Open();
+            Assert.NotNull(await new RecordStore(db, world.Audit, world.EntityCache, TimeProvider.System, lanes).ReadAsync(police, record.Id, CancellationToken.None));
+        }
+    }
 }

@@ -23,7 +23,14 @@ public sealed class SqliteReadLanes : IDisposable
     private int _lanes;
     private bool _disposed;
 
-    public SqliteReadLanes(DatabaseLocation location, int? maxLanes = null)
+    /// <param name="location">The SQLite database.</param>
+    /// <param name="options">
+    /// The options of the contexts whose reads the lanes take over (a node's pooled contexts): a compiled query runs only
+    /// with the model it was compiled for, and EF Core gives contexts of differently built options different models.
+    /// Without them, the options of <see cref="JisrDatabase.Open"/>.
+    /// </param>
+    /// <param name="maxLanes">At most this many lanes (connections kept open); by default twice the cores, at least 4.</param>
+    public SqliteReadLanes(DatabaseLocation location, DbContextOptions<SqliteJisrDbContext>? options = null, int? maxLanes = null)
     {
         ArgumentNullException.ThrowIfNull(location);
         if (location.Provider != DatabaseProvider.Sqlite)
@@ -31,12 +38,14 @@ public sealed class SqliteReadLanes : IDisposable
             throw new ArgumentException("read lanes are for SQLite databases", nameof(location));
         }
 
-        // The same options as every other SQLite context (hence the same model, so the compiled query is compiled
-        // once for both), plus the interceptor that keeps statements.
-        var builder = new DbContextOptionsBuilder<SqliteJisrDbContext>();
-        JisrDatabase.ConfigureSqlite(builder, location.Target);
-        builder.AddInterceptors(KeptStatements.Instance);
-        _options = builder.Options;
+        if (options is null)
+        {
+            var builder = new DbContextOptionsBuilder<SqliteJisrDbContext>();
+            JisrDatabase.ConfigureSqlite(builder, location.Target);
+            options = builder.Options;
+        }
+
+        _options = options;
         _connectionString = JisrDatabase.SqliteConnectionString(location.Target);
         _maxLanes = maxLanes ?? Math.Max(4, 2 * Environment.ProcessorCount);
     }
@@ -53,6 +62,13 @@ public sealed class SqliteReadLanes : IDisposable
         ArgumentNullException.ThrowIfNull(fallback);
         ArgumentNullException.ThrowIfNull(read);
         var lane = fallback.Database.CurrentTransaction is null ? Rent() : null;
+        if (lane is not null && !ReferenceEquals(lane.Db.Model, fallback.Model))
+        {
+            // Options built another way (see the constructor): the compiled query would refuse one of the two models.
+            Return(lane, healthy: true);
+            lane = null;
+        }
+
         if (lane is null)
         {
             return await read(fallback);
@@ -171,11 +187,11 @@ public sealed class SqliteReadLanes : IDisposable
     }
 
     /// <summary>
-    /// On a lane's connection, hands EF Core the command kept for the same SQL (its statements already prepared)
+    /// On every SQLite context (so that lanes share the model of the others); acts on lanes' connections only. On a lane's connection, hands EF Core the command kept for the same SQL (its statements already prepared)
     /// instead of the new one, and keeps it from being disposed after its reader. Commands on other connections, in a
     /// transaction, or whose SQL is already running on the lane, pass through untouched.
     /// </summary>
-    private sealed class KeptStatements : DbCommandInterceptor
+    internal sealed class KeptStatements : DbCommandInterceptor
     {
         public static readonly KeptStatements Instance = new();
 
