@@ -14,9 +14,10 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- probe PATH-TO-SQLITE-DB   (where a record read spends its time)
 //   dotnet run --project bench/Jisr.Bench -c Release -- listsearch [--records 100000] [--sqlite PATH] [--postgres CONNECTION-STRING] [--no-plans]   (list and search SQL, plans, ms per query)
 //   dotnet run --project bench/Jisr.Bench -c Release -- stix [OBJECTS]   (STIX bundle import into SQLite, default 100000)
+//   dotnet run --project bench/Jisr.Bench -c Release -- stix-cli [OBJECTS] [--jisr PATH]   (the same through the built jisr process: its runtime settings, start-up included)
 //   dotnet run --project bench/Jisr.Bench -c Release -- federation [RELEASES] [BACKLOG]   (two nodes over HTTPS; default 200, 10000)
 //   dotnet run --project bench/Jisr.Bench -c Release -- hitfilter [ENTRIES]   (hit/no-hit filter build, size, false positives, checks against five filters; default 1000000)
-//   dotnet run --project bench/Jisr.Bench -c Release -- taxii [OBJECTS]  (jisr sync pull between two nodes on loopback, default 100000)
+//   dotnet run --project bench/Jisr.Bench -c Release -- taxii [OBJECTS] [LIMIT]  (jisr sync pull between two nodes on loopback, default 100000; LIMIT: --limit of the pull, default the client's)
 switch (args.FirstOrDefault())
 {
     case "api":
@@ -58,13 +59,18 @@ switch (args.FirstOrDefault())
     case "stix":
         await Jisr.Bench.Exchange.StixImportBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
         return 0;
+    case "stix-cli":
+        await Jisr.Bench.Exchange.StixCliImportBench.RunAsync(args[1..]);
+        return 0;
     case "federation":
         await Jisr.Bench.Federation.FederationBench.RunAsync(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200,
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
         return 0;
     case "taxii":
-        await Jisr.Bench.Exchange.TaxiiPullBench.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+        await Jisr.Bench.Exchange.TaxiiPullBench.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000,
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : null);
         return 0;
     case "hitfilter":
         Jisr.Bench.Exchange.HitFilterBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
@@ -77,6 +83,6 @@ switch (args.FirstOrDefault())
         await ReadPathProbe.RunAsync(args[1]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS] | federation [RELEASES] [BACKLOG] | taxii [OBJECTS] | hitfilter [ENTRIES] | fusion [PERSONS-PER-SIDE...] | names-quality [TSV...] | name-weights COUNTS-TSV");
+        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS] | stix-cli [OBJECTS] [--jisr PATH] | federation [RELEASES] [BACKLOG] | taxii [OBJECTS] [LIMIT] | hitfilter [ENTRIES] | fusion [PERSONS-PER-SIDE...] | names-quality [TSV...] | name-weights COUNTS-TSV");
         return 2;
 }

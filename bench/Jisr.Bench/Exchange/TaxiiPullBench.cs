@@ -18,13 +18,13 @@ namespace Jisr.Bench.Exchange;
 /// <summary>
 /// <c>jisr sync pull</c> between two real nodes on loopback: node A (<c>jisr serve</c>, SQLite) serves MA-DGST's
 /// collection for FR-DGSI (the demo agreement) holding about OBJECTS objects; node B (another SQLite database) pulls it
-/// with the real command, in pages of 1,000. Prints the time and objects per second of the pull alone.
+/// with the real command (pages of its default size, or LIMIT). Prints the time and objects per second of the pull alone.
 /// </summary>
 internal static class TaxiiPullBench
 {
     private static readonly string Jisr = Path.Combine(AppContext.BaseDirectory, "jisr.dll");
 
-    public static async Task RunAsync(int objects)
+    public static async Task RunAsync(int objects, int? limit)
     {
         await using var nodeA = await TestDatabase.CreateAsync("sqlite");
         await using var nodeB = await TestDatabase.CreateAsync("sqlite");
@@ -43,7 +43,8 @@ internal static class TaxiiPullBench
             var collection = await CollectionAsync(nodeA);
             var serverCpu = CpuSeconds(server.Id);
             var clock = Stopwatch.StartNew();
-            var pull = await RunAsync(clock, ["sync", "pull", "--db", Db(nodeB), "--agency", "FR-DGSI", "--from", $"{baseAddress}taxii2/api/", "--collection", collection, "--token", token, "--limit", "1000"]);
+            string[] pullArgs = ["sync", "pull", "--db", Db(nodeB), "--agency", "FR-DGSI", "--from", $"{baseAddress}taxii2/api/", "--collection", collection, "--token", token];
+            var pull = await RunAsync(clock, limit is { } l ? [.. pullArgs, "--limit", l.ToString(CultureInfo.InvariantCulture)] : pullArgs);
             clock.Stop();
             serverCpu = CpuSeconds(server.Id) - serverCpu;
             Check(pull);
@@ -53,10 +54,11 @@ internal static class TaxiiPullBench
             http.DefaultRequestHeaders.Accept.ParseAdd("application/taxii+json;version=2.1");
             var serverClock = Stopwatch.StartNew();
             var pages = 0;
+            var pageSize = limit ?? global::Jisr.Exchange.Taxii.TaxiiFilter.MaxPageSize;
             string? next = null;
             do
             {
-                using var response = await http.GetAsync($"taxii2/api/collections/{collection}/objects/?limit=1000{(next is null ? "" : "&next=" + Uri.EscapeDataString(next))}");
+                using var response = await http.GetAsync($"taxii2/api/collections/{collection}/objects/?limit={pageSize}{(next is null ? "" : "&next=" + Uri.EscapeDataString(next))}");
                 response.EnsureSuccessStatusCode();
                 var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
                 next = body["more"]?.GetValue<bool>() == true ? body["next"]?.GetValue<string>() : null;
@@ -67,7 +69,7 @@ internal static class TaxiiPullBench
             await using var context = nodeB.Open();
             var pulled = await context.StixObjects.CountAsync(o => o.Json.Length > 0);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"taxii pull (two nodes on loopback, sqlite, pages of 1000): {pulled} objects in {clock.Elapsed.TotalSeconds:F1} s = {pulled / clock.Elapsed.TotalSeconds:F0} objects/s ({Environment.ProcessorCount} cores, load {LoadAverage()}); CPU: client {pull.CpuSeconds:F1} s, server {serverCpu:F1} s; {pull.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]}; the same {pages} pages served again to a bare client in {serverClock.Elapsed.TotalSeconds:F1} s"));
+                $"taxii pull (two nodes on loopback, sqlite, pages of {(limit is { } size ? size.ToString(CultureInfo.InvariantCulture) : "the client's default")}): {pulled} objects in {clock.Elapsed.TotalSeconds:F1} s = {pulled / clock.Elapsed.TotalSeconds:F0} objects/s ({Environment.ProcessorCount} cores, load {LoadAverage()}); CPU: client {pull.CpuSeconds:F1} s, server {serverCpu:F1} s; {pull.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]}; the same {pages} pages served again to a bare client in {serverClock.Elapsed.TotalSeconds:F1} s"));
         }
         finally
         {

@@ -34,7 +34,7 @@ internal static class SyncCommand
         var collection = new Option<string>("--collection") { Description = "Collection id", Required = true };
         var token = new Option<string?>("--token") { Description = $"API token sent as 'Authorization: Bearer' (or set {TokenVariable}); never printed" };
         var user = new Option<string?>("--user") { Description = $"User name for HTTP Basic authentication (MISP, OpenCTI, a Jisr node: user name and API token); the password is read from {PasswordVariable}, never from the command line" };
-        var limit = new Option<int>("--limit") { Description = "Objects asked for per page", DefaultValueFactory = _ => 1000 };
+        var limit = new Option<int>("--limit") { Description = "Objects asked for per page (a server may send fewer)", DefaultValueFactory = _ => 5000 };
         var options = StixCommand.ImportOptions();
         var pull = new Command("pull", "Pull a TAXII 2.1 collection into the agency: incremental (added_after) and resumable, one page = one all-or-nothing import")
         {
