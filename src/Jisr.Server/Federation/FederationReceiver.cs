@@ -6,7 +6,7 @@ namespace Jisr.Server.Federation;
 /// its effect, its inbox row and its audit entries commit in one transaction; a duplicate changes nothing and is
 /// acknowledged again; every refusal is audited.
 /// </summary>
-public sealed partial class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate, HitCheck.HitFilterReception hitFilters, HitCheck.HitRequestReception hitRequests)
+public sealed partial class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate, HitCheck.HitFilterReception hitFilters, HitCheck.HitRequestReception hitRequests, PeerReachability reachability)
 {
     public async Task<ReceiveResult> ReceiveAsync(string body, CancellationToken cancellationToken)
     {
@@ -74,6 +74,8 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             return await RefuseAsync(key, envelope, sender, StatusCodes.Status403Forbidden, reason);
         }
 
+        // Signed by the peer's pinned key: it is up, whatever this message asks (a backlog for it need not wait out its back-off).
+        reachability.Heard(peer.Fingerprint);
         var before = await store.FindReceivedAsync(envelope.Id, cancellationToken);
         if (before is not null && before.PeerId == peer.Id && before.PayloadDigest == envelope.PayloadDigest && before.Sequence == envelope.Sequence)
         {

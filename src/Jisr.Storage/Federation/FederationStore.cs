@@ -153,7 +153,11 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
     }
 
     /// <summary>For each active peer, its pending messages in sequence order, if the first of them is due.</summary>
-    public async Task<List<(FederationPeer Peer, List<OutboxMessage> Messages)>> DueAsync(DateTimeOffset now, int perPeer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each active peer's first <paramref name="perPeer"/> pending messages, for the peers whose first one is due, or
+    /// for which <paramref name="backNow"/> (fingerprint, attempts of the first) lifts the back-off: the peer is back.
+    /// </summary>
+    public async Task<List<(FederationPeer Peer, List<OutboxMessage> Messages)>> DueAsync(DateTimeOffset now, int perPeer, Func<string, int, bool> backNow, CancellationToken cancellationToken)
     {
         var due = new List<(FederationPeer, List<OutboxMessage>)>();
         foreach (var peer in await db.Set<FederationPeer>().AsNoTracking().Where(p => p.Status == PeerStatuses.Active).ToListAsync(cancellationToken))
@@ -161,7 +165,7 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
             var pending = await db.Set<OutboxMessage>().AsNoTracking()
                 .Where(m => m.PeerId == peer.Id && m.Status == DeliveryStatuses.Pending)
                 .OrderBy(m => m.Sequence).Take(perPeer).ToListAsync(cancellationToken);
-            if (pending.Count > 0 && pending[0].NextAttemptAt <= now)
+            if (pending.Count > 0 && (pending[0].NextAttemptAt <= now || backNow(peer.Fingerprint, pending[0].Attempts)))
             {
                 due.Add((peer, pending));
             }
