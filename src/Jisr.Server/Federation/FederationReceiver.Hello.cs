@@ -23,8 +23,7 @@ public sealed partial class FederationReceiver
         }
 
         var peer = await store.FindPeerByFingerprintAsync(envelope.Sender, cancellationToken);
-        var why = peer is null ? "the sending node is not a peer of this node"
-            : peer.Status != PeerStatuses.Active ? "the sending node's peering was revoked here"
+        var why = peer is null || peer.Status != PeerStatuses.Active ? FederationStore.NotActiveReason(peer)
             : EnvelopeCheck.WhyRefused(envelope, key.Fingerprint, peer.Fingerprint, peer.PublicKey, time.GetUtcNow());
         if (why is not null)
         {

@@ -65,8 +65,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
 
         if (peer is null || peer.Status != PeerStatuses.Active)
         {
-            return await RefuseAsync(key, envelope, sender, StatusCodes.Status403Forbidden,
-                peer is null ? "the sending node is not a peer of this node" : "the sending node's peering was revoked here");
+            return await RefuseAsync(key, envelope, sender, StatusCodes.Status403Forbidden, FederationStore.NotActiveReason(peer));
         }
 
         if (EnvelopeCheck.WhyRefused(envelope, key.Fingerprint, peer.Fingerprint, peer.PublicKey, now) is { } reason)
@@ -178,7 +177,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             }
 
             case FederationMessageTypes.ReleaseDeliver:
-                return await ReceiveReleaseAsync(FederationJson.Read<ReleaseDelivery>(envelope.Payload), sender, peerAgencies, now, cancellationToken);
+                return await ReceiveReleaseAsync(FederationJson.Read<ReleaseDelivery>(envelope.Payload), envelope.Sender, sender, peerAgencies, now, cancellationToken);
 
             case FederationMessageTypes.ReleaseRecall:
             {
@@ -201,6 +200,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
                     new ConsentId(asked.ConsentId), new RecordId(asked.RecordId), new RecordId(asked.OriginalRecordId), new AgencyId(asked.OriginatorAgencyId),
                     new AgencyId(asked.RequesterAgencyId), new AgencyId(asked.TargetAgencyId), new UserId(asked.RequestedBy), asked.RequestedAt, asked.Note);
                 Decide(AccessPolicy.CanPeerRequestConsent(peerAgencies, consent, await store.IsOwnAgencyAsync(consent.OriginatorAgencyId, cancellationToken)));
+                await KnowTargetAsync(asked, cancellationToken);
                 if (await store.FindConsentAsync(consent.Id, cancellationToken) is not null)
                 {
                     throw new DomainStateException($"consent request {consent.Id} exists here already");
@@ -255,12 +255,13 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
     /// (cleared to the agreement's highest classification, so nothing above it gets in), checked by the policy, and
     /// kept as a read-only copy with the id, provenance and agreement the releasing node gave it.
     /// </summary>
-    private async Task<List<AuditEvent>> ReceiveReleaseAsync(ReleaseDelivery delivery, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<AuditEvent>> ReceiveReleaseAsync(ReleaseDelivery delivery, string senderNode, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var recipientId = new AgencyId(delivery.RecipientAgencyId);
         var agreement = await store.FindAgreementAsync(new AgreementId(delivery.AgreementId), cancellationToken);
         var recipientIsOwn = await store.IsOwnAgencyAsync(recipientId, cancellationToken);
         Decide(AccessPolicy.CanPeerDeliverRelease(peerAgencies, new AgencyId(delivery.ReleasingAgencyId), recipientId, recipientIsOwn, agreement, null, now));
+        var onward = await OnwardAsync(delivery, senderNode, peerAgencies, cancellationToken);
 
         var importer = new Principal(new UserId(delivery.ReleasedBy), sender, recipientId, "", new HashSet<Domain.Users.Role> { Domain.Users.Role.Analyst }, agreement!.HighestClassification);
         var (received, entities) = await ReleaseBundle.ReadAsync(delivery, importer, now, cancellationToken);
@@ -287,7 +288,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
         return
         [
             new AuditEvent(AuditActions.ReleaseReceive, ActorName: sender, AgencyId: recipientId, TargetType: AuditTargets.Record, TargetId: copyId.ToString(),
-                Detail: $"release {delivery.ReleaseId:D}; from agency {delivery.ReleasingAgencyId:D}; agreement {delivery.AgreementId:D}; from={sender}"),
+                Detail: $"release {delivery.ReleaseId:D}; from agency {delivery.ReleasingAgencyId:D}; agreement {delivery.AgreementId:D}; from={sender}{onward}"),
         ];
     }
 

@@ -61,6 +61,12 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         Guard.That(fingerprint != identity.Require().Fingerprint, "fingerprint", "that is this node's own fingerprint: a node is not its own peer");
         if (await FindPeerByFingerprintAsync(fingerprint, cancellationToken) is { } known)
         {
+            // The caller checked that the key it was given hashes to the fingerprint: the same key the relayed node proved.
+            if (known.Status == PeerStatuses.Relayed)
+            {
+                return await AdoptRelayedAsync(by, known, url, publicKey, agencies, cancellationToken);
+            }
+
             throw new DomainStateException($"node {ShortId(fingerprint)} is a peer already ({known.Status}, {known.Url})");
         }
 
@@ -126,7 +132,9 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         ArgumentNullException.ThrowIfNull(seal);
         if (peer.Status != PeerStatuses.Active)
         {
-            throw new DomainStateException($"the node hosting this agency ({ShortId(peer.Fingerprint)}) is a revoked peer: nothing can be sent to it");
+            throw new DomainStateException(peer.Status == PeerStatuses.Relayed
+                ? $"the node hosting this agency ({ShortId(peer.Fingerprint)}) is not a peer of this node (known only as the originator of copies a peer passed on): a node administrator must peer with it first"
+                : $"the node hosting this agency ({ShortId(peer.Fingerprint)}) is a revoked peer: nothing can be sent to it");
         }
 
         var now = time.GetUtcNow();
