@@ -67,12 +67,14 @@ public static class JisrNode
         services.AddSingleton<Federation.PeerChannel>();
         services.AddSingleton<Federation.OutboxSignal>();
         services.AddSingleton<Federation.ReceiveGate>();
+        services.AddSingleton<Federation.PeerReachability>();
         services.AddScoped<Federation.FederationOutbox>();
         services.AddScoped<Federation.NoticeFederation>();
         services.AddScoped<Federation.CheckpointExchange>();
         services.AddScoped<Federation.FederationReceiver>();
         services.AddScoped<Federation.FederationService>();
         services.AddHostedService<Federation.OutboxDelivery>();
+        services.AddHostedService<Federation.PeerHelloService>();
         HitCheck.HitCheckServices.AddHitCheck(services, options.HitFilters);
         services.AddHostedService<Federation.CheckpointGossip>();
         services.AddMemoryCache();

@@ -244,6 +244,58 @@ public sealed class FederatedRandomWorldPropertyTests(ITestOutputHelper output)
                 });
             }
 
+            // TLP:RED releases under agreements in force, mostly to another node's agency: the original names the
+            // agency's reviewer (the second person must read what they approve) and some readers; the release names some
+            // of the recipient agency's readers by user name (only names travel to another node). In the model only those
+            // named read the copy; no administrator, reviewer or colleague of theirs does (checked below for everyone).
+            var redCopies = 0;
+            var redAcrossNodes = 0;
+            foreach (var holder in agencies)
+            {
+                var under = agreements.Where(a => (a.Proposer == holder || a.Partner == holder) && a.InForce(today)).ToList();
+                if (under.Count == 0)
+                {
+                    continue;
+                }
+
+                var agreement = under[random.Next(under.Count)];
+                var recipient = agreement.Proposer == holder ? agreement.Partner : agreement.Proposer;
+                var classification = (Classification)random.Next((int)agreement.Highest + 1);
+                var handling = agreement.Handling[random.Next(agreement.Handling.Length)];
+                var domain = agreement.Domains[random.Next(agreement.Domains.Length)];
+                var namedHere = holder.Readers.Where(_ => random.Next(2) == 0).Select(u => u.User).Append(holder.Reviewer).ToList();
+                var request = RecordRequests.Valid(title: $"{WorldToken} {holder.Agency.Code} red", classification: Marking.ClassificationNames[classification]);
+                request["marking"] = new JsonObject { ["classification"] = Marking.ClassificationNames[classification], ["tlp"] = "RED", ["handling"] = Marking.HandlingNames[handling] };
+                if (handling == HandlingCode.H3)
+                {
+                    request["marking"]!["handlingNote"] = "for the named officers only";
+                }
+
+                request["threatDomains"] = new JsonArray(domain);
+                request["recipients"] = new JsonArray([.. namedHere.Select(u => (JsonNode)u.UserName)]);
+                var created = await holder.Writer.Client.PostAsJsonAsync("/api/v1/records", request);
+                Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+                var original = new ModelRecord((await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>(), holder, holder.Writer.Id, classification, Tlp.Red, handling, domain, namedHere.Select(u => u.Id).ToHashSet(), null);
+                records.Add(original);
+
+                var namedThere = recipient.Readers.Where(_ => random.Next(2) == 0).DefaultIfEmpty(recipient.Readers[0]).ToList();
+                var requested = await holder.Writer.Client.PostAsJsonAsync($"/api/v1/records/{original.Id}/releases", new { agency = recipient.Agency.Code, recipients = namedThere.Select(u => u.User.UserName).ToArray() });
+                Assert.True(requested.StatusCode is HttpStatusCode.Created or HttpStatusCode.Accepted, await requested.Content.ReadAsStringAsync());
+                var release = (await requested.Content.ReadFromJsonAsync<JsonObject>())!;
+                Assert.Equal("awaiting-approval", release["status"]!.GetValue<string>());
+                var approved = await holder.Reviewer.Client.PostAsJsonAsync($"/api/v1/releases/{release["id"]}/approve", new { reason = "checked" });
+                Assert.True(approved.StatusCode == HttpStatusCode.OK, await approved.Content.ReadAsStringAsync());
+                records.Add(original with
+                {
+                    Id = (await approved.Content.ReadFromJsonAsync<JsonObject>())!["copy"]!.GetValue<Guid>(),
+                    Holder = recipient,
+                    Named = namedThere.Select(u => u.User.Id).ToHashSet(),
+                    ReleasedUnder = agreement,
+                });
+                redCopies++;
+                redAcrossNodes += recipient.Node != holder.Node ? 1 : 0;
+            }
+
             await DeliveredAsync(nodes, "the releases");
 
             // Notices from each agency to a partner whose agreement in force covers the domain.
@@ -356,6 +408,24 @@ public sealed class FederatedRandomWorldPropertyTests(ITestOutputHelper output)
                 }
             });
 
+            // No TLP:RED record reaches anyone it does not name: every account of the world (administrators, reviewers and
+            // node operators too, whatever their roles) other than its author and named recipients gets 404 for it.
+            var everyone = agencies.SelectMany(a => new[] { a.Admin, a.Writer, a.Reviewer }.Concat(a.Readers.Select(u => u.User))).Concat(operators).ToList();
+            var redChecked = 0;
+            foreach (var r in records.Where(r => r.Tlp == Tlp.Red))
+            {
+                foreach (var account in everyone.Where(a => a.Id != r.Author && !r.Named.Contains(a.Id)))
+                {
+                    var read = await account.Client.GetAsync($"/api/v1/records/{r.Id}");
+                    if (read.StatusCode != HttpStatusCode.NotFound)
+                    {
+                        failures.Enqueue($"TLP:RED record {r.Id} held by {r.Holder.Agency.Code} answered {(int)read.StatusCode} to {account.UserName}, whom it does not name");
+                    }
+
+                    redChecked++;
+                }
+            }
+
             // Both nodes of every agreement hold it in the same state (expiry aside, which each node judges by its clock).
             foreach (var agreement in agreements)
             {
@@ -378,10 +448,11 @@ public sealed class FederatedRandomWorldPropertyTests(ITestOutputHelper output)
             }
 
             output.WriteLine($"world built and delivered in {built.TotalSeconds:0.0} s, checked in {(phases.Elapsed - built).TotalSeconds:0.0} s");
-            output.WriteLine($"{agencies.Count} agencies on {nodes.Count} nodes, {users.Count} users, {agreements.Count} agreements ({string.Join(", ", agreements.GroupBy(a => a.Status).Select(g => $"{g.Count()} {g.Key}"))}, {agreements.Count(a => a.ValidUntil < later)} expiring), {records.Count} records ({records.Count(r => r.ReleasedUnder is not null)} copies; {refusedByApi} releases refused), {notices.Count} notices; {checkedPairs} (user, record) pairs on read, list and search, {visiblePairs} visible ({visibleCopies} through copies)");
+            output.WriteLine($"{agencies.Count} agencies on {nodes.Count} nodes, {users.Count} users, {agreements.Count} agreements ({string.Join(", ", agreements.GroupBy(a => a.Status).Select(g => $"{g.Count()} {g.Key}"))}, {agreements.Count(a => a.ValidUntil < later)} expiring), {records.Count} records ({records.Count(r => r.ReleasedUnder is not null)} copies; {refusedByApi} releases refused), {notices.Count} notices; {checkedPairs} (user, record) pairs on read, list and search, {visiblePairs} visible ({visibleCopies} through copies); {redCopies} TLP:RED copies, {redChecked} reads of TLP:RED records by accounts they do not name");
             Assert.True(failures.IsEmpty, $"{failures.Count} disagreements, e.g.:\n{string.Join("\n", failures.Take(10))}");
             Assert.Empty(rejected);
             Assert.True(visibleCopies > 0, "the world must have copies visible on partner nodes");
+            Assert.True(redAcrossNodes > 0, $"the world must have TLP:RED copies on another node than their original ({redCopies} TLP:RED copies)");
             Assert.Contains(records, r => r.ReleasedUnder is { } a && !a.InForce(later));
             Assert.True(allowedByApi > 0 && refusedByApi > 0, $"releases allowed {allowedByApi}, refused {refusedByApi}: the world must have both");
             Assert.InRange(visiblePairs, 1, checkedPairs / 2);

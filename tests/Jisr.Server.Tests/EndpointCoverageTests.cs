@@ -20,7 +20,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
 {
     private static readonly HashSet<string> Anonymous =
         ["/health", "/health/live", "/health/ready", "/metrics", "/openapi/{documentName}.json", "/api/v1/auth/login",
-         "/federation/v1/node", "/federation/v1/messages", "/federation/v1/messages/batch", "/assets/{**path}", "/sign-in", "/language"];
+         "/federation/v1/node", "/federation/v1/messages", "/federation/v1/messages/batch", "/federation/v1/hello", "/assets/{**path}", "/sign-in", "/language"];
 
     private IReadOnlyList<RouteEndpoint> AllEndpoints =>
         [.. fixture.Node.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()];
@@ -354,6 +354,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
         ["POST /api/v1/federation/peers/{id:guid}/revoke"] = PathIdOnly,
         ["POST /federation/v1/messages"] = "a message signed by a peer node, not a user's request: the peer rules of the policy decide what it may change (FederationReceiver)",
         ["POST /federation/v1/messages/batch"] = "messages signed by a peer node, each checked as if it came alone (FederationReceiver)",
+        ["POST /federation/v1/hello"] = "a peer node's signed \"I am up\", checked like a message: it only lifts the retry back-off of what waits for that peer (FederationReceiver)",
         ["POST /taxii2/api/collections/{id:guid}/objects"] = "a STIX envelope imported into the caller's own agency: the importer resolves its references only within the envelope, among what that agency received, or to the published TLP definitions; the path's collection is one open to the caller",
     };
 

@@ -80,17 +80,26 @@ public sealed record ReleaseDelivery(
     DateTimeOffset ReleasedAt,
     IReadOnlyList<Guid> RecipientUserIds,
     System.Text.Json.Nodes.JsonObject Bundle,
-    IReadOnlyList<string>? RecipientUserNames = null);
+    IReadOnlyList<string>? RecipientUserNames = null,
+    OnwardConsent? Onward = null);
 
 /// <summary>A recall: the release, the copy it made on the recipient's node, who recalled it and why.</summary>
 public sealed record ReleaseRecallMessage(Guid ReleaseId, Guid CopyRecordId, Guid ByAgencyId, Guid ByUserId, string? Reason, DateTimeOffset At);
 
-/// <summary>A consent request as made on the requester's node: the copy, the originator's record, the three agencies.</summary>
+/// <summary>
+/// A consent request as made on the requester's node: the copy, the originator's record, the three agencies; when the
+/// third agency is hosted by a node the originator's node may not be peered with, <paramref name="Target"/> describes it.
+/// </summary>
 public sealed record ConsentRequestMessage(
-    Guid ConsentId, Guid RecordId, Guid OriginalRecordId, Guid OriginatorAgencyId, Guid RequesterAgencyId, Guid TargetAgencyId, Guid RequestedBy, DateTimeOffset RequestedAt, string? Note);
+    Guid ConsentId, Guid RecordId, Guid OriginalRecordId, Guid OriginatorAgencyId, Guid RequesterAgencyId, Guid TargetAgencyId, Guid RequestedBy, DateTimeOffset RequestedAt, string? Note,
+    RelayedAgency? Target = null);
 
-/// <summary>The originator's decision on a consent request.</summary>
-public sealed record ConsentDecisionMessage(Guid ConsentId, bool Granted, Guid ByAgencyId, Guid ByUserId, string? Reason, DateTimeOffset At);
+/// <summary>
+/// The originator's decision on a consent request, with what it is about (the original record, the requester and the
+/// third agency), so that the signed decision alone proves the consent to a third node (<see cref="OnwardConsent"/>).
+/// </summary>
+public sealed record ConsentDecisionMessage(
+    Guid ConsentId, bool Granted, Guid ByAgencyId, Guid ByUserId, string? Reason, DateTimeOffset At, Guid? OriginalRecordId = null, Guid? RequesterAgencyId = null, Guid? TargetAgencyId = null);
 
 /// <summary>What a node says about itself at <c>/federation/v1/node</c>: its key and the agencies it hosts.</summary>
 public sealed record NodeDescription(string Fingerprint, string PublicKey, IReadOnlyList<NodeAgency> Agencies);

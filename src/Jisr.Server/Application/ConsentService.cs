@@ -36,7 +36,8 @@ public sealed class ConsentService(ReleaseStore store, RecordStore records, Agen
             Exchange.Federation.FederationMessageTypes.ConsentRequest,
             new Exchange.Federation.ConsentRequestMessage(
                 consent.Id.Value, consent.RecordId.Value, consent.OriginalRecordId.Value, consent.OriginatorAgencyId.Value, consent.RequesterAgencyId.Value,
-                consent.TargetAgencyId.Value, consent.RequestedBy.Value, consent.RequestedAt, consent.Note),
+                consent.TargetAgencyId.Value, consent.RequestedBy.Value, consent.RequestedAt, consent.Note,
+                await outbox.RelayedTargetAsync(consent.TargetAgencyId, consent.OriginatorAgencyId, cancellationToken)),
             Actor(caller),
             cancellationToken);
         await store.AddConsentAsync(caller, consent, sent is null ? [] : [sent], cancellationToken);
@@ -68,7 +69,8 @@ public sealed class ConsentService(ReleaseStore store, RecordStore records, Agen
                 var sent = await outbox.StageForAsync(
                     consent.RequesterAgencyId,
                     Exchange.Federation.FederationMessageTypes.ConsentDecision,
-                    new Exchange.Federation.ConsentDecisionMessage(consent.Id.Value, grant, caller.AgencyId.Value, caller.UserId.Value, reason, now),
+                    new Exchange.Federation.ConsentDecisionMessage(
+                        consent.Id.Value, grant, caller.AgencyId.Value, caller.UserId.Value, reason, now, consent.OriginalRecordId.Value, consent.RequesterAgencyId.Value, consent.TargetAgencyId.Value),
                     Actor(caller),
                     cancellationToken);
                 await store.SaveConsentAsync(caller, consent, grant ? AuditActions.ConsentGrant : AuditActions.ConsentRefuse, sent is null ? [] : [sent], cancellationToken);

@@ -58,5 +58,11 @@ public static class FederationEndpoints
                 ? Results.Json(acks, FederationJson.Options, statusCode: result.StatusCode)
                 : Results.Problem(result.Problem, statusCode: result.StatusCode, title: "The batch cannot be read");
         });
+        peers.MapPost("/hello", async (HttpRequest request, FederationReceiver receiver, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var (status, problem) = await receiver.ReceiveHelloAsync(await reader.ReadToEndAsync(ct), ct);
+            return problem is null ? Results.StatusCode(status) : Results.Problem(problem, statusCode: status, title: "The hello is refused");
+        });
     }
 }

@@ -61,9 +61,28 @@ public sealed class FederationOutbox(FederationStore store, NodeIdentity identit
             now,
             [.. release.RecipientUserIds.Select(u => u.Value)],
             await BundleAsync(source, originator, entities, cancellationToken),
-            release.RecipientUserNames);
+            release.RecipientUserNames,
+            await OnwardConsentAsync(release, source, originator, cancellationToken));
         var sent = await StageForAsync(release.RecipientAgencyId, FederationMessageTypes.ReleaseDeliver, delivery, new AuditEvent("", caller.UserId, caller.UserName, caller.AgencyId), cancellationToken);
         return new RemoteDelivery(copyId, [sent!]);
+    }
+
+    /// <summary>
+    /// For a copy received from another node and passed on: the originator node's signed grant, as it came, with
+    /// that node's pinned key, so that a third node not peered with the originator checks the consent itself (null when
+    /// the releasing agency is the originator, or the originator is hosted here).
+    /// </summary>
+    private async Task<OnwardConsent?> OnwardConsentAsync(Release release, Record source, Agency originator, CancellationToken cancellationToken)
+    {
+        if (source.OriginatorAgencyId == release.ReleasingAgencyId || await store.PeerOfAgencyAsync(source.OriginatorAgencyId, cancellationToken) is not { } origin)
+        {
+            return null;
+        }
+
+        var decision = await store.ConsentDecisionEnvelopeAsync(origin.Id, source.Id, release.RecipientAgencyId, FederationMessageTypes.ConsentDecision, cancellationToken);
+        return decision is null
+            ? null
+            : new OnwardConsent(new NodeAgency(originator.Id.Value, originator.Code, originator.Name, originator.Country), Convert.ToBase64String(origin.PublicKey), decision);
     }
 
     /// <summary>
@@ -78,6 +97,21 @@ public sealed class FederationOutbox(FederationStore store, NodeIdentity identit
             new StixExportInput(originator, [source], entities.ToDictionary(e => e.Id), new Dictionary<Guid, string>(), AsyncEnumerable.Empty<Domain.Exchange.ReceivedStixObject>()),
             cancellationToken);
         return System.Text.Json.Nodes.JsonNode.Parse(buffer.ToArray())!.AsObject();
+    }
+
+    /// <summary>
+    /// The third agency of a consent request, described for the originator's node when another peer node hosts it
+    /// (the originator's node may not be peered with that one); null when the originator's node knows it anyway.
+    /// </summary>
+    public async Task<RelayedAgency?> RelayedTargetAsync(AgencyId target, AgencyId originator, CancellationToken cancellationToken)
+    {
+        var host = await store.PeerOfAgencyAsync(target, cancellationToken);
+        if (host is null || host.Id == (await store.PeerOfAgencyAsync(originator, cancellationToken))?.Id || await store.AgencyAsync(target, cancellationToken) is not { } agency)
+        {
+            return null;
+        }
+
+        return new RelayedAgency(new NodeAgency(agency.Id.Value, agency.Code, agency.Name, agency.Country), Convert.ToBase64String(host.PublicKey));
     }
 
     /// <summary>Whether <paramref name="agencyId"/> is hosted by a peer node (its users are known there, not here).</summary>

@@ -150,6 +150,11 @@ public sealed partial class FederationReceiver
             };
             return (row, (IReadOnlyList<AuditEvent>)events);
         }, cancellationToken);
+        if (peer is not null && taken.Count > 0)
+        {
+            reachability.Heard(peer.Fingerprint);
+        }
+
         acks.AddRange(taken);
         return taken.Count;
     }

@@ -6,7 +6,7 @@ namespace Jisr.Server.Federation;
 /// its effect, its inbox row and its audit entries commit in one transaction; a duplicate changes nothing and is
 /// acknowledged again; every refusal is audited.
 /// </summary>
-public sealed partial class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate, HitCheck.HitFilterReception hitFilters, HitCheck.HitRequestReception hitRequests)
+public sealed partial class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate, HitCheck.HitFilterReception hitFilters, HitCheck.HitRequestReception hitRequests, PeerReachability reachability)
 {
     public async Task<ReceiveResult> ReceiveAsync(string body, CancellationToken cancellationToken)
     {
@@ -65,8 +65,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
 
         if (peer is null || peer.Status != PeerStatuses.Active)
         {
-            return await RefuseAsync(key, envelope, sender, StatusCodes.Status403Forbidden,
-                peer is null ? "the sending node is not a peer of this node" : "the sending node's peering was revoked here");
+            return await RefuseAsync(key, envelope, sender, StatusCodes.Status403Forbidden, FederationStore.NotActiveReason(peer));
         }
 
         if (EnvelopeCheck.WhyRefused(envelope, key.Fingerprint, peer.Fingerprint, peer.PublicKey, now) is { } reason)
@@ -74,6 +73,8 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             return await RefuseAsync(key, envelope, sender, StatusCodes.Status403Forbidden, reason);
         }
 
+        // Signed by the peer's pinned key: it is up, whatever this message asks (a backlog for it need not wait out its back-off).
+        reachability.Heard(peer.Fingerprint);
         var before = await store.FindReceivedAsync(envelope.Id, cancellationToken);
         if (before is not null && before.PeerId == peer.Id && before.PayloadDigest == envelope.PayloadDigest && before.Sequence == envelope.Sequence)
         {
@@ -176,7 +177,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             }
 
             case FederationMessageTypes.ReleaseDeliver:
-                return await ReceiveReleaseAsync(FederationJson.Read<ReleaseDelivery>(envelope.Payload), sender, peerAgencies, now, cancellationToken);
+                return await ReceiveReleaseAsync(FederationJson.Read<ReleaseDelivery>(envelope.Payload), envelope.Sender, sender, peerAgencies, now, cancellationToken);
 
             case FederationMessageTypes.ReleaseRecall:
             {
@@ -199,6 +200,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
                     new ConsentId(asked.ConsentId), new RecordId(asked.RecordId), new RecordId(asked.OriginalRecordId), new AgencyId(asked.OriginatorAgencyId),
                     new AgencyId(asked.RequesterAgencyId), new AgencyId(asked.TargetAgencyId), new UserId(asked.RequestedBy), asked.RequestedAt, asked.Note);
                 Decide(AccessPolicy.CanPeerRequestConsent(peerAgencies, consent, await store.IsOwnAgencyAsync(consent.OriginatorAgencyId, cancellationToken)));
+                await KnowTargetAsync(asked, cancellationToken);
                 if (await store.FindConsentAsync(consent.Id, cancellationToken) is not null)
                 {
                     throw new DomainStateException($"consent request {consent.Id} exists here already");
@@ -253,12 +255,13 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
     /// (cleared to the agreement's highest classification, so nothing above it gets in), checked by the policy, and
     /// kept as a read-only copy with the id, provenance and agreement the releasing node gave it.
     /// </summary>
-    private async Task<List<AuditEvent>> ReceiveReleaseAsync(ReleaseDelivery delivery, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<AuditEvent>> ReceiveReleaseAsync(ReleaseDelivery delivery, string senderNode, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var recipientId = new AgencyId(delivery.RecipientAgencyId);
         var agreement = await store.FindAgreementAsync(new AgreementId(delivery.AgreementId), cancellationToken);
         var recipientIsOwn = await store.IsOwnAgencyAsync(recipientId, cancellationToken);
         Decide(AccessPolicy.CanPeerDeliverRelease(peerAgencies, new AgencyId(delivery.ReleasingAgencyId), recipientId, recipientIsOwn, agreement, null, now));
+        var onward = await OnwardAsync(delivery, senderNode, peerAgencies, cancellationToken);
 
         var importer = new Principal(new UserId(delivery.ReleasedBy), sender, recipientId, "", new HashSet<Domain.Users.Role> { Domain.Users.Role.Analyst }, agreement!.HighestClassification);
         var (received, entities) = await ReleaseBundle.ReadAsync(delivery, importer, now, cancellationToken);
@@ -285,7 +288,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
         return
         [
             new AuditEvent(AuditActions.ReleaseReceive, ActorName: sender, AgencyId: recipientId, TargetType: AuditTargets.Record, TargetId: copyId.ToString(),
-                Detail: $"release {delivery.ReleaseId:D}; from agency {delivery.ReleasingAgencyId:D}; agreement {delivery.AgreementId:D}; from={sender}"),
+                Detail: $"release {delivery.ReleaseId:D}; from agency {delivery.ReleasingAgencyId:D}; agreement {delivery.AgreementId:D}; from={sender}{onward}"),
         ];
     }
 

@@ -8,11 +8,12 @@ namespace Jisr.Server.Federation;
 /// Delivers the outbox: for each active peer, its pending messages in sequence order, in batches of up to
 /// <see cref="FederationBatch.MaxMessages"/> signed messages per request (a message that failed before goes alone),
 /// until one fails; a failure waits with exponential back-off (<see cref="FederationStore.FirstRetry"/> doubling up to
-/// <see cref="FederationStore.LongestRetry"/>) and nothing after it is sent before it (per-peer order). Delivery is
+/// <see cref="FederationStore.LongestRetry"/>) and nothing after it is sent before it (per-peer order), unless the
+/// peer, found unreachable, has since been heard from (<see cref="PeerReachability"/>): then it goes at once. Delivery is
 /// at least once: the receiver's inbox makes a second copy harmless. Each answer must be an acknowledgement signed with
 /// the peer's pinned key; it is kept as proof.
 /// </summary>
-public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChannel channel, OutboxSignal signal, NodeIdentity identity, TimeProvider time, ILogger<OutboxDelivery> logger)
+public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChannel channel, OutboxSignal signal, PeerReachability reachability, NodeIdentity identity, TimeProvider time, ILogger<OutboxDelivery> logger)
     : BackgroundService
 {
     private const int BatchPerPeer = 500;
@@ -62,7 +63,7 @@ public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChan
         List<(FederationPeer Peer, List<OutboxMessage> Messages)> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            due = await scope.ServiceProvider.GetRequiredService<FederationStore>().DueAsync(time.GetUtcNow(), BatchPerPeer, cancellationToken);
+            due = await scope.ServiceProvider.GetRequiredService<FederationStore>().DueAsync(time.GetUtcNow(), BatchPerPeer, reachability.BackNow, cancellationToken);
         }
 
         var full = await Task.WhenAll(due.Select(d => DeliverToPeerAsync(d.Peer, d.Messages, cancellationToken)));
@@ -100,10 +101,12 @@ public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChan
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or PeerException or FormatException && !cancellationToken.IsCancellationRequested)
             {
+                reachability.Unreachable(peer.Fingerprint);
                 await store.RecordFailureAsync(batch[0].Id, ex is HttpRequestException http ? $"{http.Message} {http.InnerException?.Message}".TrimEnd() : ex.Message, cancellationToken);
                 return false;
             }
 
+            reachability.Reached(peer.Fingerprint);
             await store.RecordAnswersAsync([.. answers.Select((a, i) => (batch[i], a))], peerName, cancellationToken);
             if (answers.Count < batch.Count || answers.Any(a => !a.Delivered && !a.Final))
             {

@@ -13,6 +13,7 @@ public sealed class PeerChannel : IDisposable
     public const string MessagesPath = "federation/v1/messages";
     public const string BatchPath = "federation/v1/messages/batch";
     public const string NodePath = "federation/v1/node";
+    public const string HelloPath = "federation/v1/hello";
 
     private readonly ConcurrentDictionary<string, HttpClient> _clients = new();
 

@@ -4,6 +4,9 @@ public static class PeerStatuses
 {
     public const string Active = "active";
     public const string Revoked = "revoked";
+
+    /// <summary>Not a peer: the node of an originator whose copies a peer passed on here (see FederationStore.Relayed).</summary>
+    public const string Relayed = "relayed";
 }
 
 public static class DeliveryStatuses

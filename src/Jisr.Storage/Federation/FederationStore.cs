@@ -61,6 +61,12 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         Guard.That(fingerprint != identity.Require().Fingerprint, "fingerprint", "that is this node's own fingerprint: a node is not its own peer");
         if (await FindPeerByFingerprintAsync(fingerprint, cancellationToken) is { } known)
         {
+            // The caller checked that the key it was given hashes to the fingerprint: the same key the relayed node proved.
+            if (known.Status == PeerStatuses.Relayed)
+            {
+                return await AdoptRelayedAsync(by, known, url, publicKey, agencies, cancellationToken);
+            }
+
             throw new DomainStateException($"node {ShortId(fingerprint)} is a peer already ({known.Status}, {known.Url})");
         }
 
@@ -126,7 +132,9 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         ArgumentNullException.ThrowIfNull(seal);
         if (peer.Status != PeerStatuses.Active)
         {
-            throw new DomainStateException($"the node hosting this agency ({ShortId(peer.Fingerprint)}) is a revoked peer: nothing can be sent to it");
+            throw new DomainStateException(peer.Status == PeerStatuses.Relayed
+                ? $"the node hosting this agency ({ShortId(peer.Fingerprint)}) is not a peer of this node (known only as the originator of copies a peer passed on): a node administrator must peer with it first"
+                : $"the node hosting this agency ({ShortId(peer.Fingerprint)}) is a revoked peer: nothing can be sent to it");
         }
 
         var now = time.GetUtcNow();
@@ -153,7 +161,11 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
     }
 
     /// <summary>For each active peer, its pending messages in sequence order, if the first of them is due.</summary>
-    public async Task<List<(FederationPeer Peer, List<OutboxMessage> Messages)>> DueAsync(DateTimeOffset now, int perPeer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each active peer's first <paramref name="perPeer"/> pending messages, for the peers whose first one is due, or
+    /// for which <paramref name="backNow"/> (fingerprint, attempts of the first) lifts the back-off: the peer is back.
+    /// </summary>
+    public async Task<List<(FederationPeer Peer, List<OutboxMessage> Messages)>> DueAsync(DateTimeOffset now, int perPeer, Func<string, int, bool> backNow, CancellationToken cancellationToken)
     {
         var due = new List<(FederationPeer, List<OutboxMessage>)>();
         foreach (var peer in await db.Set<FederationPeer>().AsNoTracking().Where(p => p.Status == PeerStatuses.Active).ToListAsync(cancellationToken))
@@ -161,7 +173,7 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
             var pending = await db.Set<OutboxMessage>().AsNoTracking()
                 .Where(m => m.PeerId == peer.Id && m.Status == DeliveryStatuses.Pending)
                 .OrderBy(m => m.Sequence).Take(perPeer).ToListAsync(cancellationToken);
-            if (pending.Count > 0 && pending[0].NextAttemptAt <= now)
+            if (pending.Count > 0 && (pending[0].NextAttemptAt <= now || backNow(peer.Fingerprint, pending[0].Attempts)))
             {
                 due.Add((peer, pending));
             }
