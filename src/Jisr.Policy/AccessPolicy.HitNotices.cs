@@ -34,4 +34,14 @@ public static partial class AccessPolicy
             ? PolicyDecision.Allow
             : PolicyDecision.Deny("only liaison officers, legal reviewers and administrators see who had hits on their agency's data");
     }
+
+    /// <summary>
+    /// The notice flood guard: at most <paramref name="limit"/> hit notices from one partner agency under one agreement
+    /// are kept as rows of their own within <paramref name="window"/>; further hits are not lost but counted on the
+    /// latest one (coalesced), so a partner that checks in a loop cannot bury the owner's list or fill its disk.
+    /// </summary>
+    public static PolicyDecision WithinHitNoticeRate(int keptInWindow, int limit, TimeSpan window) =>
+        keptInWindow < limit
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny($"over the notice rate: {keptInWindow} hit notices under this agreement from that agency in the last {window.TotalMinutes:0} minutes (at most {limit}); counted on the latest");
 }

@@ -37,6 +37,19 @@ public static partial class AccessPolicy
     }
 
     /// <summary>
+    /// Whether <paramref name="principal"/> has a list of hit requests at all (the page, its menu entry): those who check
+    /// hits (their own requests), and liaison officers, legal reviewers and administrators (their agency's, both ways).
+    /// Which requests each one sees is <see cref="ShownHitRequests"/>.
+    /// </summary>
+    public static PolicyDecision CanSeeHitRequests(Principal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return CanCheckHits(principal).IsAllowed || principal.Has(Role.LiaisonOfficer) || principal.Has(Role.LegalReviewer) || principal.Has(Role.Administrator)
+            ? PolicyDecision.Allow
+            : PolicyDecision.Deny("only those who check hits, liaison officers, legal reviewers and administrators see hit requests");
+    }
+
+    /// <summary>
     /// The hit requests <paramref name="principal"/> sees. The asking side: the user who asked, and the agency's liaison
     /// officers, legal reviewers and administrators (the query says whom the agency is interested in). The owner side:
     /// its liaison officers, legal reviewers and administrators, for every request (the owner always knows who asked and why).

@@ -15,7 +15,7 @@ namespace Jisr.Cli.Tests;
 /// one on its database, as an operator would): hit with the partner to ask, no-hit, and bad input as one line.
 /// </summary>
 [Collection("node key passphrase")]
-public sealed class HitCheckCommandTests : IAsyncLifetime
+public sealed partial class HitCheckCommandTests : IAsyncLifetime
 {
     private TestNode _morocco = null!;
     private TestNode _spain = null!;
@@ -31,6 +31,8 @@ public sealed class HitCheckCommandTests : IAsyncLifetime
         var maAdmin = await _morocco.AddUserAsync(ma, "ma.admin", [Role.Administrator]);
         var esAdmin = await _spain.AddUserAsync(es, "es.admin", [Role.Administrator]);
         var esAnalyst = await _spain.AddUserAsync(es, "es.analyst", [Role.Analyst]);
+        _maAnalyst = await _morocco.AddUserAsync(ma, "ma.analyst", [Role.Analyst]);
+        _esLiaison = await _spain.AddUserAsync(es, "es.liaison", [Role.LiaisonOfficer]);
         Assert.True((await maOperator.Client.PostAsJsonAsync("/api/v1/federation/peers", new { url = _spain.BaseAddress.ToString(), fingerprint = _spain.Fingerprint })).IsSuccessStatusCode);
         Assert.True((await esOperator.Client.PostAsJsonAsync("/api/v1/federation/peers", new { url = _morocco.BaseAddress.ToString(), fingerprint = _morocco.Fingerprint })).IsSuccessStatusCode);
         var proposed = await maAdmin.Client.PostAsJsonAsync("/api/v1/agreements", new
@@ -84,13 +86,16 @@ public sealed class HitCheckCommandTests : IAsyncLifetime
         Assert.Equal(3, await db.AuditLog.CountAsync(e => e.Action == AuditActions.HitCheck && e.ActorName == "jisr-cli"));
     }
 
-    private async Task<Jisr.Result> CheckAsync(params string[] args)
+    private Task<Jisr.Result> CheckAsync(params string[] args) => HitAsync(_morocco, "check", args);
+
+    /// <summary><c>jisr hit VERB</c> beside <paramref name="node"/>, on its database, with its keys.</summary>
+    private static async Task<Jisr.Result> HitAsync(TestNode node, string verb, params string[] args)
     {
-        var keyPath = _morocco.App.Services.GetRequiredService<NodeIdentity>().Key!.Path;
+        var keyPath = node.App.Services.GetRequiredService<NodeIdentity>().Key!.Path;
         Jisr.NodeKeyPassphrase.Value = TestNode.NodeKeyPassphrase;
         try
         {
-            return await Jisr.RunAsync(["hit", "check", "--db", _morocco.Database.Location.ToString(), "--node-key", keyPath, "--audit-key", Path.Combine(Path.GetDirectoryName(keyPath)!, "audit-key"), .. args]);
+            return await Jisr.RunAsync(["hit", verb, "--db", node.Database.Location.ToString(), "--audit-key", Path.Combine(Path.GetDirectoryName(keyPath)!, "audit-key"), .. verb == "list" ? Array.Empty<string>() : ["--node-key", keyPath], .. args]);
         }
         finally
         {

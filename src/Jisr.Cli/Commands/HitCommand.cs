@@ -61,6 +61,6 @@ internal static class HitCommand
 
             return 0;
         });
-        return new Command("hit", "Hit/no-hit checks against partners' filters") { check };
+        return new Command("hit", "Hit/no-hit checks against partners' filters, and the formal requests that follow a hit") { check, HitRequestCommands.Request(), HitRequestCommands.List(), HitRequestCommands.Reply() };
     }
 }

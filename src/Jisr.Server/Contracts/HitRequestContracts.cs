@@ -59,5 +59,7 @@ public sealed record HitRequestTallyResponse(
 /// <summary>
 /// A hit notice: a check by <c>requester</c> hit the caller agency's filter under the agreement, at <c>checkedAt</c>
 /// (the requester node's clock), with <c>keysHit</c> of the query's keys. The query itself never leaves the requester's node.
+/// <c>hits</c>: how many hits the row stands for (more than 1 when that partner's hits came over the notice rate and were
+/// counted here), the last at <c>lastReceivedAt</c>.
 /// </summary>
-public sealed record HitNoticeResponse(Guid Id, HitRequestAgency Requester, Guid AgreementId, int KeysHit, DateTimeOffset CheckedAt, DateTimeOffset ReceivedAt);
+public sealed record HitNoticeResponse(Guid Id, HitRequestAgency Requester, Guid AgreementId, int KeysHit, DateTimeOffset CheckedAt, DateTimeOffset ReceivedAt, int Hits, DateTimeOffset LastReceivedAt);

@@ -96,21 +96,48 @@ public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore f
 public sealed class HitFilterOptions
 {
     /// <summary>
-    /// How often filters are rebuilt: a record added, released, reclassified or purged is reflected in the partner's
-    /// filter within this interval plus delivery (default 5 minutes).
+    /// How often filters are rebuilt whatever changed (default 5 minutes): changes this process did not make (another
+    /// process writing to the same database), a key epoch turning, an agreement's terms.
     /// </summary>
     public TimeSpan RebuildInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often this node looks for a committed change to records, entities or links, or to the agreements in force
+    /// (default 2 s). A change rebuilds at once the filters whose holdings it changed (a record added, changed,
+    /// reclassified, deleted or withdrawn, a name updated): the partner's filter follows within this interval, the
+    /// rebuild and delivery; an unchanged filter is not sent again.
+    /// </summary>
+    public TimeSpan ChangePoll { get; set; } = TimeSpan.FromSeconds(2);
 }
 
-/// <summary>Rebuilds and publishes the filters every <see cref="HitFilterOptions.RebuildInterval"/> while federation is set up.</summary>
+/// <summary>
+/// Rebuilds and publishes the filters when records, entities, links or the agreements in force changed (looked for every
+/// <see cref="HitFilterOptions.ChangePoll"/>), and every <see cref="HitFilterOptions.RebuildInterval"/> anyway, while
+/// federation is set up.
+/// </summary>
 public sealed partial class HitFilterRefresh(IServiceScopeFactory scopes, NodeIdentity identity, HitFilterOptions options, TimeProvider time, ILogger<HitFilterRefresh> log)
     : FederationRounds(scopes, identity, time)
 {
-    protected override TimeSpan Interval => options.RebuildInterval;
+    private string? _built;
+    private DateTimeOffset _builtAt = DateTimeOffset.MinValue;
 
-    protected override Task<int> RunRoundAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetRequiredService<HitFilterPublisher>()
+    protected override TimeSpan Interval => options.ChangePoll < options.RebuildInterval ? options.ChangePoll : options.RebuildInterval;
+
+    protected override async Task<int> RunRoundAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        // Read before building: a change committed while the filters are built is seen by the next round.
+        var stamp = await services.GetRequiredService<HitFilterStore>().ChangeStampAsync(cancellationToken);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (stamp == _built && now - _builtAt < options.RebuildInterval)
+        {
+            return 0;
+        }
+
+        var sent = await services.GetRequiredService<HitFilterPublisher>()
             .PublishAsync(new AuditEvent(AuditActions.HitFilterPublish, ActorName: "node:hit-filters"), cancellationToken);
+        (_built, _builtAt) = (stamp, now);
+        return sent;
+    }
 
     protected override void LogDone(int count) => Published(log, count);
 

@@ -8,7 +8,8 @@ namespace Jisr.Server.HitCheck;
 /// Hit requests and answers arriving from a peer. A request: the policy's peer rule, then the flood guard (per peer
 /// and agreement, by this node's clock): over the rate it is kept, refused for rate (the owner sees the flood) and the
 /// refusal is sent back by the upkeep; otherwise it is kept open and the owner agency is told who asked and why. An
-/// answer: only from the node hosting the owner, for a request asked from here. Anything else is refused with the reason.
+/// answer: only from the node hosting the owner, for a request asked from here. A hit notice: kept, or over the notice
+/// rate counted on the latest one. Anything else is refused with the reason.
 /// </summary>
 public sealed class HitRequestReception(HitRequestStore requests, FederationStore federation, HitRequestOptions options)
 {
@@ -89,6 +90,21 @@ public sealed class HitRequestReception(HitRequestStore requests, FederationStor
         if (await requests.NoticeExistsAsync(message.NoticeId, cancellationToken))
         {
             throw new DomainStateException($"hit notice {message.NoticeId:D} exists here already");
+        }
+
+        // The flood guard: over the notice rate the hit is counted on the latest notice of that partner and agreement,
+        // so the owner still knows of every hit but a partner checking in a loop adds no rows.
+        var kept = await requests.CountNoticesSinceAsync(message.AgreementId, message.RequesterAgencyId, message.OwnerAgencyId, now - options.NoticeWindow, cancellationToken);
+        var rate = AccessPolicy.WithinHitNoticeRate(kept, options.NoticeLimit, options.NoticeWindow);
+        if (!rate.IsAllowed && await requests.LatestNoticeAsync(message.AgreementId, message.RequesterAgencyId, message.OwnerAgencyId, cancellationToken) is { } latest)
+        {
+            latest.Hits++;
+            latest.LastReceivedAt = now;
+            return
+            [
+                new AuditEvent(AuditActions.HitNoticeReceive, ActorName: sender, AgencyId: owner, TargetType: AuditTargets.HitNotice, TargetId: latest.Id.ToString("D"), Outcome: AuditOutcomes.Refused,
+                    Detail: $"a check by agency {message.RequesterAgencyId:D} hit this agency's filter at {message.CheckedAt:u}; agreement {message.AgreementId:D}; {message.KeysHit} keys hit; notice {message.NoticeId:D} counted on notice {latest.Id:D} ({latest.Hits} hits): {rate.Reason}; from={sender}"),
+            ];
         }
 
         requests.StageNotice(new HitNotice

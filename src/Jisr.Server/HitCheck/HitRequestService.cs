@@ -15,6 +15,13 @@ public sealed class HitRequestService(
 {
     public const string NodeActor = "node:hit-requests";
 
+    /// <summary>
+    /// How the note of a release made to answer a request begins (then the request's id): the release and the request
+    /// commit in two transactions, and a release whose request does not record it yet is found by it and taken as the
+    /// answer (<see cref="RecoverAnswersAsync"/>), so a stop between the two loses no answer and makes no second release.
+    /// </summary>
+    public const string AnswerNotePrefix = "answer to hit request ";
+
     public async Task<Outcome<HitRequestResponse>> OpenAsync(Principal caller, HitRequestBody body, string purpose, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -62,13 +69,15 @@ public sealed class HitRequestService(
         return await ResponseAsync(caller.AgencyId, request, now, cancellationToken);
     }
 
-    public async Task<List<HitRequestResponse>> ListAsync(Principal caller, string? status, CancellationToken cancellationToken)
+    /// <summary>The requests the caller sees, newest first, a page of <paramref name="limit"/> (default and most 500) after <paramref name="offset"/>.</summary>
+    public async Task<List<HitRequestResponse>> ListAsync(Principal caller, string? status, CancellationToken cancellationToken, int? offset = null, int? limit = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         HitRequestStatus? wanted = string.IsNullOrWhiteSpace(status) ? null : HitRequest.StatusNames.Parse(status, "status");
+        var (skip, take) = Page(offset, limit);
         var now = time.GetUtcNow();
         var list = new List<HitRequestResponse>();
-        foreach (var request in await store.ListAsync(caller, wanted, cancellationToken))
+        foreach (var request in await store.ListAsync(caller, wanted, skip, take, cancellationToken))
         {
             list.Add(await ResponseAsync(caller.AgencyId, request, now, cancellationToken));
         }
@@ -113,7 +122,7 @@ public sealed class HitRequestService(
     /// The hit notices of the caller's agency, newest first: which partner's checks hit its filter, when, under which
     /// agreement (liaison officers, legal reviewers, administrators; never the query, which stays with the partner).
     /// </summary>
-    public async Task<Outcome<List<HitNoticeResponse>>> NoticesAsync(Principal caller, CancellationToken cancellationToken)
+    public async Task<Outcome<List<HitNoticeResponse>>> NoticesAsync(Principal caller, CancellationToken cancellationToken, int? offset = null, int? limit = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (Refusal.Of(AccessPolicy.CanSeeHitNotices(caller), "hit notices") is { } refused)
@@ -121,9 +130,26 @@ public sealed class HitRequestService(
             return refused;
         }
 
-        var notices = await store.NoticesForOwnerAsync(caller, cancellationToken);
+        var (skip, take) = Page(offset, limit);
+        var notices = await store.NoticesForOwnerAsync(caller, skip, take, cancellationToken);
         var agencies = await AgenciesAsync(notices.Select(n => new AgencyId(n.RequesterAgencyId)), cancellationToken);
-        return notices.Select(n => new HitNoticeResponse(n.Id, Agency(agencies, new AgencyId(n.RequesterAgencyId)), n.AgreementId, n.KeysHit, n.CheckedAt, n.ReceivedAt)).ToList();
+        return notices.Select(n => new HitNoticeResponse(n.Id, Agency(agencies, new AgencyId(n.RequesterAgencyId)), n.AgreementId, n.KeysHit, n.CheckedAt, n.ReceivedAt, n.Hits, n.LastReceivedAt ?? n.ReceivedAt)).ToList();
+    }
+
+    /// <summary>A page's bounds: <c>offset</c> 0 or more, <c>limit</c> 1 to 500 (500 when not given).</summary>
+    private static (int Offset, int Limit) Page(int? offset, int? limit)
+    {
+        if (offset is < 0)
+        {
+            throw new DomainValidationException("offset", "must be 0 or more: how many of the newest to skip");
+        }
+
+        if (limit is < 1 or > HitRequestStore.MaxListSize)
+        {
+            throw new DomainValidationException("limit", $"must be 1 to {HitRequestStore.MaxListSize}");
+        }
+
+        return (offset ?? 0, limit ?? HitRequestStore.MaxListSize);
     }
 
     /// <summary>
@@ -143,6 +169,12 @@ public sealed class HitRequestService(
         if (Refusal.Of(AccessPolicy.CanAnswerHitRequest(caller, request), $"hit request {id}") is { } refused)
         {
             return refused;
+        }
+
+        // An answer whose release committed but whose request did not (the node stopped between the two): taken now.
+        if (request.Status == HitRequestStatus.Open && await RecoverAnswersAsync([request], Actor(caller), cancellationToken) > 0)
+        {
+            return Refusal.Conflict($"this hit request was answered already with release {request.ReleaseId?.Value:D}");
         }
 
         var release = Domain.Common.Guard.Text(body.Decision, "decision", 16) switch
@@ -171,7 +203,7 @@ public sealed class HitRequestService(
             var requester = (await filters.AgenciesAsync([request.RequesterAgencyId], cancellationToken)).FirstOrDefault()
                 ?? throw new DomainStateException("the requester agency is not known on this node");
             var made = await releases.RequestAsync(
-                caller, recordId, new ReleaseRequest(requester.Code, request.AgreementId.Value, null, $"answer to hit request {request.Id:D}" + (string.IsNullOrWhiteSpace(body.Reason) ? string.Empty : $": {body.Reason}")), cancellationToken);
+                caller, recordId, new ReleaseRequest(requester.Code, request.AgreementId.Value, null, $"{AnswerNotePrefix}{request.Id:D}" + (string.IsNullOrWhiteSpace(body.Reason) ? string.Empty : $": {body.Reason}")), cancellationToken);
             if (made.Refusal is { } notReleased)
             {
                 return notReleased;
@@ -200,7 +232,7 @@ public sealed class HitRequestService(
     {
         var node = new AuditEvent("", ActorName: NodeActor);
         var now = time.GetUtcNow();
-        var changed = 0;
+        var changed = await RecoverAnswersAsync(await store.OpenOwnedHereAsync(cancellationToken), node, cancellationToken);
         foreach (var (request, release) in await store.ReleasesDecidedAsync(cancellationToken))
         {
             if (release.Status is ReleaseStatus.Released or ReleaseStatus.Recalled)
@@ -234,8 +266,40 @@ public sealed class HitRequestService(
         return changed;
     }
 
+    /// <summary>
+    /// Takes as the answer of each open request a release made for it that it does not record (the node stopped
+    /// after the release's commit and before the request's): the request follows the release's state and the answer
+    /// is sent, audited as recovered. Returns how many it took.
+    /// </summary>
+    private async Task<int> RecoverAnswersAsync(IReadOnlyList<HitRequest> open, AuditEvent actor, CancellationToken cancellationToken)
+    {
+        var recovered = 0;
+        var now = time.GetUtcNow();
+        foreach (var (request, release, byName) in await store.UnrecordedAnswerReleasesAsync([.. open.Where(r => r.Status == HitRequestStatus.Open)], AnswerNotePrefix, cancellationToken))
+        {
+            var reason = release.Note!.Length > AnswerNotePrefix.Length + 38 ? release.Note[(AnswerNotePrefix.Length + 38)..] : null;
+            switch (release.Status)
+            {
+                case ReleaseStatus.AwaitingApproval:
+                    request.AwaitRelease(release.Id, release.RequestedBy, byName, reason, now);
+                    break;
+                case ReleaseStatus.Released or ReleaseStatus.Recalled:
+                    request.Release(release.Id, release.CopyRecordId, release.RequestedBy, byName, reason, now);
+                    break;
+                default:
+                    request.Refuse(release.DecidedBy, "second person", $"the release was refused by its second person: {release.DecisionReason}", now);
+                    break;
+            }
+
+            await SendAnswerAsync(request, actor, cancellationToken, $"recovered: release {release.Id.Value:D} was made for it before the node stopped");
+            recovered++;
+        }
+
+        return recovered;
+    }
+
     /// <summary>Stages the answer for the requester's node and saves it with its audit entries, in one transaction.</summary>
-    private async Task SendAnswerAsync(HitRequest request, AuditEvent actor, CancellationToken cancellationToken)
+    private async Task SendAnswerAsync(HitRequest request, AuditEvent actor, CancellationToken cancellationToken, string? detail = null)
     {
         var reply = new HitReplyMessage(
             request.Id, HitRequest.StatusNames[request.Status], request.ReleaseId?.Value, request.CopyRecordId?.Value, request.OwnerAgencyId.Value,
@@ -243,7 +307,7 @@ public sealed class HitRequestService(
         var staged = await outbox.StageForAsync(request.RequesterAgencyId, HitReplyMessage.Type, reply, actor, cancellationToken);
         request.MarkAnswerSent();
         await store.SaveAsync(
-            [Event(AuditActions.HitRequestReply, actor, request.OwnerAgencyId, request, $"to agency {request.RequesterAgencyId.Value:D}"), .. staged is null ? Array.Empty<AuditEvent>() : [staged]],
+            [Event(AuditActions.HitRequestReply, actor, request.OwnerAgencyId, request, $"to agency {request.RequesterAgencyId.Value:D}" + (detail is null ? string.Empty : $"; {detail}")), .. staged is null ? Array.Empty<AuditEvent>() : [staged]],
             cancellationToken);
         if (staged is not null)
         {
@@ -291,6 +355,14 @@ public sealed class HitRequestOptions
     public int RateLimit { get; set; } = 30;
 
     public TimeSpan RateWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// At most this many hit notices from one partner agency under one agreement are kept as rows within
+    /// <see cref="NoticeWindow"/> (default 20 a minute); further hits are counted on the latest one.
+    /// </summary>
+    public int NoticeLimit { get; set; } = 20;
+
+    public TimeSpan NoticeWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often answers owed, releases decided and reminders due are looked for (default 30 s).</summary>
     public TimeSpan UpkeepInterval { get; set; } = TimeSpan.FromSeconds(30);

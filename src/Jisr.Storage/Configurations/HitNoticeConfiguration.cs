@@ -10,5 +10,7 @@ internal sealed class HitNoticeConfiguration : IEntityTypeConfiguration<HitNotic
         builder.HasKey(n => n.Id);
         builder.Property(n => n.Id).ValueGeneratedNever();
         builder.HasIndex(n => new { n.OwnerAgencyId, n.ReceivedAt });
+        builder.HasIndex(n => new { n.AgreementId, n.RequesterAgencyId, n.OwnerAgencyId, n.ReceivedAt });
+        builder.Property(n => n.Hits).HasDefaultValue(1);
     }
 }

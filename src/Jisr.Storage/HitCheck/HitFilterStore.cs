@@ -83,6 +83,18 @@ public sealed class HitFilterStore(JisrDbContext db, AuditLog audit)
         return new MatchFilterHoldings(contributing.Count, names, identifiers);
     }
 
+    /// <summary>
+    /// What the filters depend on, cheaply: the count of committed changes to records, entities and links made by this
+    /// process (<see cref="DataChanges"/>) and the agreements in force with when their state last changed. Equal stamps:
+    /// nothing a filter describes changed here since.
+    /// </summary>
+    public async Task<string> ChangeStampAsync(CancellationToken cancellationToken)
+    {
+        var agreements = await db.Agreements.AsNoTracking().Where(a => a.Status == AgreementStatus.InForce)
+            .Select(a => new { a.Id, a.StatusChangedAt }).ToListAsync(cancellationToken);
+        return string.Join(';', agreements.Select(a => $"{a.Id.Value:N}@{a.StatusChangedAt?.UtcTicks}").Order(StringComparer.Ordinal).Prepend(DataChanges.VersionOf(db).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     public Task<PublishedHitFilter?> FindPublishedAsync(AgreementId agreement, AgencyId owner, CancellationToken cancellationToken) =>
         db.Set<PublishedHitFilter>().FirstOrDefaultAsync(p => p.AgreementId == agreement.Value && p.OwnerAgencyId == owner.Value, cancellationToken);
 

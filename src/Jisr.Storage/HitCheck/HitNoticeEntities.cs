@@ -25,6 +25,15 @@ public sealed class HitNotice
 
     /// <summary>The federation message that carried it (its signed envelope is in the inbox).</summary>
     public Guid MessageId { get; set; }
+
+    /// <summary>
+    /// How many hits this row stands for: 1, or more when hits from the same partner under the same agreement came
+    /// over the notice rate and were counted here (<see cref="AccessPolicy.WithinHitNoticeRate"/>).
+    /// </summary>
+    public int Hits { get; set; } = 1;
+
+    /// <summary>When the last hit counted on this row arrived (null: only the first).</summary>
+    public DateTimeOffset? LastReceivedAt { get; set; }
 }
 
 /// <summary>The hit notices one requester agency's checks produced on the owner agency's data under one agreement.</summary>

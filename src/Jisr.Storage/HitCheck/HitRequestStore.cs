@@ -10,7 +10,8 @@ public sealed partial class HitRequestStore(JisrDbContext db, AuditLog audit)
 {
     public const int MaxListSize = 500;
 
-    public async Task<List<HitRequest>> ListAsync(Principal principal, HitRequestStatus? status, CancellationToken cancellationToken)
+    /// <summary>The requests the caller sees, newest first, <paramref name="limit"/> (at most <see cref="MaxListSize"/>) after the first <paramref name="offset"/>; audited as a list.</summary>
+    public async Task<List<HitRequest>> ListAsync(Principal principal, HitRequestStatus? status, int offset, int limit, CancellationToken cancellationToken)
     {
         var query = db.Set<HitRequest>().AsNoTracking().Where(AccessPolicy.ShownHitRequests(principal));
         if (status is { } wanted)
@@ -18,8 +19,8 @@ public sealed partial class HitRequestStore(JisrDbContext db, AuditLog audit)
             query = query.Where(r => r.Status == wanted);
         }
 
-        var requests = await query.OrderByDescending(r => r.RequestedAt).Take(MaxListSize).ToListAsync(cancellationToken);
-        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.HitRequestList, detail: $"{requests.Count} hit requests"));
+        var requests = await query.OrderByDescending(r => r.RequestedAt).ThenByDescending(r => r.Id).Skip(offset).Take(Math.Clamp(limit, 1, MaxListSize)).ToListAsync(cancellationToken);
+        await audit.AppendAsync(AuditEvent.Read(principal, AuditActions.HitRequestList, detail: $"{requests.Count} hit requests from {offset}"));
         return requests;
     }
 
@@ -73,6 +74,42 @@ public sealed partial class HitRequestStore(JisrDbContext db, AuditLog audit)
         var ids = pending.Select(r => r.ReleaseId!.Value).ToList();
         var releases = await db.Releases.AsNoTracking().Where(r => ids.Contains(r.Id) && r.Status != ReleaseStatus.AwaitingApproval).ToDictionaryAsync(r => r.Id, cancellationToken);
         return [.. pending.Where(r => releases.ContainsKey(r.ReleaseId!.Value)).Select(r => (r, releases[r.ReleaseId!.Value]))];
+    }
+
+    /// <summary>
+    /// Releases made to answer <paramref name="open"/> requests (their note begins with <paramref name="notePrefix"/>
+    /// and the request's id, from the owner agency to the requester under the request's agreement) that the request
+    /// does not record yet: the node stopped between the release's commit and the request's. The newest per request,
+    /// with the name of the user who made it.
+    /// </summary>
+    public async Task<List<(HitRequest Request, Release Release, string ByName)>> UnrecordedAnswerReleasesAsync(IReadOnlyList<HitRequest> open, string notePrefix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        if (open.Count == 0)
+        {
+            return [];
+        }
+
+        var requesters = open.Select(r => r.RequesterAgencyId).Distinct().ToList();
+        var since = open.Min(r => r.ReceivedAt ?? r.RequestedAt);
+        var releases = await db.Releases.AsNoTracking()
+            .Where(r => requesters.Contains(r.RecipientAgencyId) && r.RequestedAt >= since && r.Note != null && r.Note.StartsWith(notePrefix))
+            .ToListAsync(cancellationToken);
+        var found = new List<(HitRequest, Release)>();
+        foreach (var request in open)
+        {
+            var note = notePrefix + request.Id.ToString("D");
+            if (releases.Where(r => r.Note!.StartsWith(note, StringComparison.Ordinal) && r.RecipientAgencyId == request.RequesterAgencyId
+                    && r.ReleasingAgencyId == request.OwnerAgencyId && r.AgreementId == request.AgreementId)
+                .OrderByDescending(r => r.RequestedAt).FirstOrDefault() is { } release)
+            {
+                found.Add((request, release));
+            }
+        }
+
+        var userIds = found.Select(f => f.Item2.RequestedBy.Value).Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName ?? "", cancellationToken);
+        return [.. found.Select(f => (f.Item1, f.Item2, names.GetValueOrDefault(f.Item2.RequestedBy.Value) ?? "?"))];
     }
 
     /// <summary>Refusals for rate made on arrival whose answer is not sent yet.</summary>

@@ -1468,8 +1468,16 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("CheckedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Hits")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1);
+
                     b.Property<int>("KeysHit")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastReceivedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uuid");
@@ -1486,6 +1494,8 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("OwnerAgencyId", "ReceivedAt");
+
+                    b.HasIndex("AgreementId", "RequesterAgencyId", "OwnerAgencyId", "ReceivedAt");
 
                     b.ToTable("HitNotices", (string)null);
                 });

@@ -1449,7 +1449,15 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.Property<long>("CheckedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Hits")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
                     b.Property<int>("KeysHit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastReceivedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("MessageId")
@@ -1467,6 +1475,8 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("OwnerAgencyId", "ReceivedAt");
+
+                    b.HasIndex("AgreementId", "RequesterAgencyId", "OwnerAgencyId", "ReceivedAt");
 
                     b.ToTable("HitNotices", (string)null);
                 });

@@ -14,6 +14,16 @@ public sealed class RequestsModel(HitRequestService requests, IStringLocalizer<S
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
 
+    /// <summary>How many of the newest are skipped (the page shown: a multiple of <see cref="PageSize"/>).</summary>
+    [BindProperty(SupportsGet = true)]
+    public int Offset { get; set; }
+
+    /// <summary>Requests per page.</summary>
+    public const int PageSize = 50;
+
+    /// <summary>Whether older requests follow this page.</summary>
+    public bool HasMore { get; private set; }
+
     /// <summary>The answer: <c>release</c> or <c>refuse</c>.</summary>
     [BindProperty]
     public string? Decision { get; set; }
@@ -40,6 +50,16 @@ public sealed class RequestsModel(HitRequestService requests, IStringLocalizer<S
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        if (Refusal.Of(AccessPolicy.CanSeeHitRequests(Caller), "hit requests") is { } refused)
+        {
+            return Refused(refused);
+        }
+
+        if (Offset < 0)
+        {
+            Offset = 0;
+        }
+
         if (Status is not null && !States.Contains(Status, StringComparer.Ordinal))
         {
             ModelState.AddModelError(string.Empty, T["Validation.Invalid"]);
@@ -52,6 +72,11 @@ public sealed class RequestsModel(HitRequestService requests, IStringLocalizer<S
 
     public async Task<IActionResult> OnPostReplyAsync(Guid id, CancellationToken cancellationToken)
     {
+        if (Refusal.Of(AccessPolicy.CanSeeHitRequests(Caller), "hit requests") is { } refused)
+        {
+            return Refused(refused);
+        }
+
         Answering = id;
         Guid? record = null;
         if (Decision == "release")
@@ -104,5 +129,15 @@ public sealed class RequestsModel(HitRequestService requests, IStringLocalizer<S
         return LocalRedirect("/hits/requests");
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken) => Rows = await requests.ListAsync(Caller, Status, cancellationToken);
+    /// <summary>The link to the page <paramref name="offset"/>, keeping the state filter.</summary>
+    public string PageLink(int offset) =>
+        "/hits/requests?" + string.Join('&', new[] { Status is null ? null : $"Status={Uri.EscapeDataString(Status)}", offset > 0 ? $"Offset={offset}" : null }.OfType<string>());
+
+    /// <summary>One page, and one more row to know whether another page follows.</summary>
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var rows = await requests.ListAsync(Caller, Status, cancellationToken, Offset, PageSize + 1);
+        HasMore = rows.Count > PageSize;
+        Rows = HasMore ? rows.GetRange(0, PageSize) : rows;
+    }
 }
