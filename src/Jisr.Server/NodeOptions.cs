@@ -33,14 +33,14 @@ public sealed record NodeOptions(DatabaseLocation Database, string Urls)
     public X509Certificate2? Validate(TimeProvider? time = null)
     {
         var urls = Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Guard.That(urls.Length > 0, "--urls", "give at least one address, e.g. http://127.0.0.1:5080");
+        Guard.That(urls.Length > 0, "--urls", ValidationCodes.Required, "give at least one address, e.g. http://127.0.0.1:5080");
         foreach (var url in urls)
         {
             Guard.That(
                 Uri.TryCreate(url.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
-                "--urls",
-                $"'{url}' is not an http:// or https:// address");
-            Guard.That(uri!.Scheme == "http" || CertificatePath is not null || NodeKey.Passphrase is { Length: > 0 }, "--urls", $"'{url}' is https: give the node its certificate with --certificate, or set JISR_NODE_KEY_PASSPHRASE to serve one made with the node's federation key");
+                "--urls", ValidationCodes.NotAUrl,
+                $"'{url}' is not an http:// or https:// address", url);
+            Guard.That(uri!.Scheme == "http" || CertificatePath is not null || NodeKey.Passphrase is { Length: > 0 }, "--urls", ValidationCodes.HttpsNeedsCertificate, $"'{url}' is https: give the node its certificate with --certificate, or set JISR_NODE_KEY_PASSPHRASE to serve one made with the node's federation key", url);
         }
 
         if (CertificatePath is null)
@@ -48,17 +48,17 @@ public sealed record NodeOptions(DatabaseLocation Database, string Urls)
             return null;
         }
 
-        Guard.That(File.Exists(CertificatePath), "--certificate", $"there is no file {CertificatePath}");
+        Guard.That(File.Exists(CertificatePath), "--certificate", ValidationCodes.NoSuchFile, $"there is no file {CertificatePath}", CertificatePath!);
         try
         {
             var certificate = X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, CertificatePassword);
-            Guard.That(certificate.HasPrivateKey, "--certificate", "the file holds no private key: export the certificate with its key (.pfx)");
-            Guard.That(certificate.NotAfter.ToUniversalTime() > (time ?? TimeProvider.System).GetUtcNow().UtcDateTime, "--certificate", $"the certificate expired on {certificate.NotAfter:yyyy-MM-dd}");
+            Guard.That(certificate.HasPrivateKey, "--certificate", ValidationCodes.CertificateWithoutKey, "the file holds no private key: export the certificate with its key (.pfx)");
+            Guard.That(certificate.NotAfter.ToUniversalTime() > (time ?? TimeProvider.System).GetUtcNow().UtcDateTime, "--certificate", ValidationCodes.CertificateExpired, $"the certificate expired on {certificate.NotAfter:yyyy-MM-dd}", certificate.NotAfter.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             return certificate;
         }
         catch (CryptographicException)
         {
-            throw new DomainValidationException("--certificate", "cannot be read: not a PKCS#12 (.pfx) file, or the password (JISR_CERTIFICATE_PASSWORD) is wrong");
+            throw DomainValidationException.Coded("--certificate", ValidationCodes.CertificateUnreadable, "cannot be read: not a PKCS#12 (.pfx) file, or the password (JISR_CERTIFICATE_PASSWORD) is wrong");
         }
     }
 

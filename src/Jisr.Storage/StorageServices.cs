@@ -7,6 +7,9 @@ namespace Jisr.Storage;
 
 public static class StorageServices
 {
+    /// <summary>The shortest password an account takes (length is the one rule: long passphrases beat character classes).</summary>
+    public const int MinimumPasswordLength = 12;
+
     /// <summary>Everything a node or a CLI command needs to use the database: the context, accounts (Identity), the audit log and the stores.</summary>
     public static IServiceCollection AddJisrStorage(this IServiceCollection services, DatabaseLocation location, AuditOptions? audit = null, NodeKeyOptions? nodeKey = null)
     {
@@ -60,7 +63,7 @@ public static class StorageServices
         services.AddDataProtection().SetApplicationName("jisr").PersistKeysToDbContext<JisrDbContext>();
         services.AddIdentityCore<JisrUser>(options =>
             {
-                options.Password.RequiredLength = 12;
+                options.Password.RequiredLength = MinimumPasswordLength;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequireUppercase = false;
                 options.Password.RequireLowercase = false;

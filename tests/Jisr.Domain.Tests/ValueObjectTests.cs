@@ -155,10 +155,11 @@ public sealed class ValueObjectTests
     [Fact]
     public void DomainValidationException_Under_PrefixesTheField()
     {
-        var error = new DomainValidationException("names[0]", "is required").Under("entities[2]");
+        var error = DomainValidationException.Coded("names[0]", ValidationCodes.Required, "is required").Under("entities[2]");
 
         Assert.Equal("entities[2].names[0]", error.Field);
         Assert.Equal("is required", error.Reason);
+        Assert.Equal(ValidationCodes.Required, error.Code);
         Assert.Equal(Encoding.UTF8.GetBytes("entities[2].names[0]: is required"), Encoding.UTF8.GetBytes(error.Message));
     }
 }

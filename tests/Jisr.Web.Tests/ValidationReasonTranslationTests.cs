@@ -14,9 +14,20 @@ public sealed partial class TranslationTests
     {
         var english = Texts("SharedResource.resx");
         var codes = typeof(ValidationCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!).ToList();
-        Assert.True(codes.Count >= 20);
+        Assert.True(codes.Count >= 90);
         Assert.Equal(codes.Count, codes.Distinct(StringComparer.Ordinal).Count());
-        Assert.Empty(codes.Where(c => !english.ContainsKey($"Reason.{c}")).Select(c => $"no text for Reason.{c}"));
+        Assert.Empty(codes.Where(c => !english.ContainsKey($"Reason.{c}")).Select(c => $"no English text for Reason.{c}"));
+
+        // French and Arabic: each code has its own wording (not the English copied), with the same placeholders.
+        foreach (var language in new[] { "fr", "ar" })
+        {
+            var other = Texts($"SharedResource.{language}.resx");
+            Assert.Empty(codes.Where(c => !other.ContainsKey($"Reason.{c}")).Select(c => $"no {language} text for Reason.{c}"));
+            Assert.Empty(codes.Where(c => other[$"Reason.{c}"] == english[$"Reason.{c}"] || string.IsNullOrWhiteSpace(other[$"Reason.{c}"]))
+                .Select(c => $"Reason.{c} in {language} is the English text"));
+            Assert.Empty(codes.Where(c => !Placeholders(other[$"Reason.{c}"]).SetEquals(Placeholders(english[$"Reason.{c}"])))
+                .Select(c => $"Reason.{c} in {language} has other placeholders than in English"));
+        }
     }
 
     public static TheoryData<string, Action, string> Refusals => new()
@@ -33,6 +44,12 @@ public sealed partial class TranslationTests
         { "ar", () => PhoneNumber.Create(new AgencyId(Guid.NewGuid()), "+212 6x", DateTimeOffset.UtcNow), "x" },
         { "fr", () => SourceGrading.Parse("Z9"), "Z" },
         { "ar", () => Marking.Parse("RESTRICTED", "AMBER", "H3"), string.Empty },
+        { "fr", () => Organisation.Create(new AgencyId(Guid.NewGuid()), "Transports Rif", [.. Enumerable.Range(0, 51).Select(i => $"alias {i}")], null, DateTimeOffset.UtcNow), "50" },
+        { "ar", () => Location.Create(new AgencyId(Guid.NewGuid()), "Tanger", "MA", 95, 5, DateTimeOffset.UtcNow), "90" },
+        { "fr", () => Vessel.Create(new AgencyId(Guid.NewGuid()), "Rif Star", "1234568", null, null, DateTimeOffset.UtcNow), "1234568" },
+        { "ar", () => Jisr.Domain.Agencies.Agency.Create("m a", "Agency", "MA", DateTimeOffset.UtcNow), "m a" },
+        { "fr", () => PartialDate.Create(1990, null, 12, "dateOfBirth"), string.Empty },
+        { "ar", () => EnumNumbers.Parse<Classification>(9, "clearance"), "9" },
     };
 
     [Theory]

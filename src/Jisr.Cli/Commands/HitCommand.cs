@@ -27,7 +27,7 @@ internal static class HitCommand
             var declared = parsed.GetValue(purpose)!.Trim();
             if (Purpose.WhyNotValid(declared) is { } why)
             {
-                throw new DomainValidationException("--purpose", why.Replace($"(header {Purpose.Header})", "(--purpose)", StringComparison.Ordinal));
+                throw DomainValidationException.Coded("--purpose", ValidationCodes.PurposeRequired, why.Replace($"(header {Purpose.Header})", "(--purpose)", StringComparison.Ordinal));
             }
 
             var query = HitCheckService.Query(parsed.GetValue(name), parsed.GetValue(identifier));

@@ -51,7 +51,7 @@ public sealed partial class Agency
     public static string NormalizeCode(string? code, string field = "code")
     {
         var text = code?.Trim().ToUpperInvariant();
-        Guard.That(text is not null && CodePattern().IsMatch(text), field, $"'{code}' is not an agency code (2-32 letters, digits or hyphens, e.g. MA-DGSN)");
+        Guard.That(text is not null && CodePattern().IsMatch(text), field, ValidationCodes.NotAnAgencyCode, $"'{code}' is not an agency code (2-32 letters, digits or hyphens, e.g. MA-DGSN)", code ?? string.Empty);
         return text!;
     }
 

@@ -7,7 +7,8 @@ namespace Jisr.Domain.Common;
 /// </summary>
 public sealed class DomainValidationException : Exception
 {
-    public DomainValidationException(string field, string message)
+    // Private: every refusal is made with Coded (a code an interface translates); a test scans src/ for any other.
+    private DomainValidationException(string field, string message)
         : base($"{field}: {message}")
     {
         Field = field;

@@ -13,14 +13,14 @@ public static class EnumNumbers
         where TEnum : struct, Enum =>
         Known<TEnum>.ByNumber.TryGetValue(number, out var value)
             ? value
-            : throw new DomainValidationException(field, $"{number} is not a known {typeof(TEnum).Name} (known: {Known<TEnum>.Listing})");
+            : throw DomainValidationException.Coded(field, ValidationCodes.NotOneOf, $"{number} is not a known {typeof(TEnum).Name} (known: {Known<TEnum>.Listing})", number, Known<TEnum>.Listing);
 
     /// <summary>Parses the decimal text of the number, e.g. "2".</summary>
     public static TEnum Parse<TEnum>(string? text, string field)
         where TEnum : struct, Enum =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
             ? Parse<TEnum>(number, field)
-            : throw new DomainValidationException(field, $"'{text}' is not the number of a {typeof(TEnum).Name} (known: {Known<TEnum>.Listing})");
+            : throw DomainValidationException.Coded(field, ValidationCodes.NotOneOf, $"'{text}' is not the number of a {typeof(TEnum).Name} (known: {Known<TEnum>.Listing})", text ?? string.Empty, Known<TEnum>.Listing);
 
     private static class Known<TEnum>
         where TEnum : struct, Enum

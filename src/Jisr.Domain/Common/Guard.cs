@@ -50,15 +50,11 @@ public static class Guard
         return text.Length == 0 ? null : text;
     }
 
-    public static void That(bool condition, string field, string message)
-    {
-        if (!condition)
-        {
-            throw new DomainValidationException(field, message);
-        }
-    }
-
-    /// <summary>As <see cref="That(bool, string, string)"/>, with a stable code an interface translates (see <see cref="ValidationCodes"/>).</summary>
+    /// <summary>
+    /// Throws a <see cref="DomainValidationException"/> unless <paramref name="condition"/> holds: <paramref name="code"/>
+    /// (a <see cref="ValidationCodes"/> constant) is what an interface translates, <paramref name="message"/> the English
+    /// wording (the API's detail). There is no overload without a code: every refusal can be said in the reader's language.
+    /// </summary>
     public static void That(bool condition, string field, string code, string message, params object[] arguments)
     {
         if (!condition)
@@ -66,7 +62,6 @@ public static class Guard
             throw DomainValidationException.Coded(field, code, message, arguments);
         }
     }
-
 
     private static bool IsWellFormed(string value)
     {

@@ -32,7 +32,7 @@ public sealed record PartialDate : IWireText<PartialDate>
     {
         Guard.That(year is >= 1800 and <= 9999, field, ValidationCodes.DateRange, "year must be between 1800 and 9999");
         Guard.That(month is null or (>= 1 and <= 12), field, ValidationCodes.DateRange, "month must be between 1 and 12");
-        Guard.That(day is null || month is not null, field, "a day needs a month");
+        Guard.That(day is null || month is not null, field, ValidationCodes.DayNeedsMonth, "a day needs a month");
         if (day is not null)
         {
             Guard.That(day >= 1 && day <= DateTime.DaysInMonth(year, month!.Value), field, ValidationCodes.DateRange, "day does not exist in that month");

@@ -29,7 +29,7 @@ public sealed class WireNames<TEnum>
 
     /// <summary>Refuses a value this table has no name for: an enum typed in code can still hold any number, e.g. <c>(NoticeColor)42</c>.</summary>
     public TEnum Require(TEnum value, string field) =>
-        _toWire.ContainsKey(value) ? value : throw new DomainValidationException(field, $"{value} is not one of: {string.Join(", ", All)}");
+        _toWire.ContainsKey(value) ? value : throw DomainValidationException.Coded(field, ValidationCodes.NotOneOf, $"{value} is not one of: {string.Join(", ", All)}", value, string.Join(", ", All));
 
     public bool TryParse(string? name, out TEnum value)
     {

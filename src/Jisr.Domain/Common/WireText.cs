@@ -22,7 +22,7 @@ public sealed class WireTextJsonConverter<T> : JsonConverter<T>
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.String
             ? T.Parse(reader.GetString(), Field)
-            : throw new DomainValidationException(Field, $"must be written as a string, not as JSON {reader.TokenType}");
+            : throw DomainValidationException.Coded(Field, ValidationCodes.NotAString, $"must be written as a string, not as JSON {reader.TokenType}");
 
     public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
     {

@@ -47,8 +47,8 @@ public sealed class MatchJudgement
 
     public static MatchJudgement Create(AgencyId agencyId, EntityId a, EntityId b, MatchDecision decision, UserId judgedBy, string? note, DateTimeOffset now)
     {
-        Guard.That(a != b, "b", "a person cannot be judged against itself");
-        Guard.That(Enum.IsDefined(decision), "decision", "must be confirmed or rejected");
+        Guard.That(a != b, "b", ValidationCodes.SamePerson, "a person cannot be judged against itself");
+        Guard.That(Enum.IsDefined(decision), "decision", ValidationCodes.MustBeOneOf, "must be confirmed or rejected", "confirmed, rejected");
         var (first, second) = Order(a, b);
         return new MatchJudgement
         {
@@ -67,7 +67,7 @@ public sealed class MatchJudgement
     /// <summary>A new decision on the same pair (the same one again is allowed: it records who looked last).</summary>
     public void Decide(MatchDecision decision, UserId judgedBy, string? note, DateTimeOffset now)
     {
-        Guard.That(Enum.IsDefined(decision), "decision", "must be confirmed or rejected");
+        Guard.That(Enum.IsDefined(decision), "decision", ValidationCodes.MustBeOneOf, "must be confirmed or rejected", "confirmed, rejected");
         Decision = decision;
         JudgedBy = judgedBy;
         JudgedAt = Instants.Normalize(now);

@@ -23,7 +23,7 @@ public sealed class Organisation : Entity
 
     public static Organisation Create(AgencyId agencyId, string? name, IReadOnlyList<string> aliases, string? country, DateTimeOffset now)
     {
-        Guard.That(aliases.Count <= 50, "aliases", "at most 50 aliases");
+        Guard.That(aliases.Count <= 50, "aliases", ValidationCodes.TooMany, "at most 50 aliases", 50);
         var organisation = new Organisation(agencyId, now)
         {
             Label = Guard.Text(name, "name", MaxLabelLength),
@@ -58,9 +58,9 @@ public sealed class Location : Entity
 
     public static Location Create(AgencyId agencyId, string? name, string? country, double? latitude, double? longitude, DateTimeOffset now)
     {
-        Guard.That(latitude is null == longitude is null, "latitude", "latitude and longitude go together");
-        Guard.That(latitude is null or (>= -90 and <= 90), "latitude", "must be between -90 and 90");
-        Guard.That(longitude is null or (>= -180 and <= 180), "longitude", "must be between -180 and 180");
+        Guard.That(latitude is null == longitude is null, "latitude", ValidationCodes.CoordinatesTogether, "latitude and longitude go together");
+        Guard.That(latitude is null or (>= -90 and <= 90), "latitude", ValidationCodes.OutOfRange, "must be between -90 and 90", -90, 90);
+        Guard.That(longitude is null or (>= -180 and <= 180), "longitude", ValidationCodes.OutOfRange, "must be between -180 and 180", -180, 180);
         return new Location(agencyId, now)
         {
             Label = Guard.Text(name, "name", MaxLabelLength),
@@ -95,7 +95,7 @@ public sealed class Event : Entity
     {
         if (occurredOn is { } date)
         {
-            Guard.That(date.Earliest <= DateOnly.FromDateTime(now.UtcDateTime), "occurredOn", "cannot be in the future");
+            Guard.That(date.Earliest <= DateOnly.FromDateTime(now.UtcDateTime), "occurredOn", ValidationCodes.InFuture, "cannot be in the future");
         }
 
         return new Event(agencyId, now)

@@ -141,9 +141,9 @@ public sealed class Person : Entity
         DateTimeOffset now)
     {
         Guard.That(names.Count > 0, "names", ValidationCodes.PersonNeedsName, "a person needs at least one name");
-        Guard.That(names.Count <= 50, "names", "at most 50 names");
-        Guard.That(nationalities.Count <= 10, "nationalities", "at most 10 nationalities");
-        Guard.That(identifiers.Count <= 50, "identifiers", "at most 50 identifiers");
+        Guard.That(names.Count <= 50, "names", ValidationCodes.TooMany, "at most 50 names", 50);
+        Guard.That(nationalities.Count <= 10, "nationalities", ValidationCodes.TooMany, "at most 10 nationalities", 10);
+        Guard.That(identifiers.Count <= 50, "identifiers", ValidationCodes.TooMany, "at most 50 identifiers", 50);
         if (dateOfBirth is { } dob)
         {
             Guard.That(dob.Earliest <= DateOnly.FromDateTime(now.UtcDateTime), "dateOfBirth", ValidationCodes.InFuture, "cannot be in the future");

@@ -248,11 +248,11 @@ public sealed class Vessel : Entity
         if (imoText is not null)
         {
             imoText = imoText.StartsWith("IMO", StringComparison.OrdinalIgnoreCase) ? imoText[3..].Trim() : imoText;
-            Guard.That(IsValidImo(imoText), "imo", $"'{imo}' is not a valid IMO number (7 digits with check digit)");
+            Guard.That(IsValidImo(imoText), "imo", ValidationCodes.NotAnImo, $"'{imo}' is not a valid IMO number (7 digits with check digit)", imo ?? string.Empty);
         }
 
         var mmsiText = Guard.OptionalText(mmsi, "mmsi", 20);
-        Guard.That(mmsiText is null || (mmsiText.Length == 9 && mmsiText.All(char.IsAsciiDigit)), "mmsi", "must be 9 digits");
+        Guard.That(mmsiText is null || (mmsiText.Length == 9 && mmsiText.All(char.IsAsciiDigit)), "mmsi", ValidationCodes.Digits, "must be 9 digits", 9);
         return new Vessel(agencyId, now)
         {
             Label = Guard.Text(name, "name", MaxLabelLength),

@@ -138,9 +138,9 @@ public sealed class Notice
         DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(recipientAgencyIds);
-        Guard.That(subjectEntityId != default, "subject", "a notice needs a subject: a person or an event");
-        Guard.That(recipientAgencyIds.Count > 0, "recipients", "a notice needs at least one recipient agency");
-        Guard.That(!recipientAgencyIds.Contains(issuerAgencyId), "recipients", "the issuing agency is not a recipient of its own notice");
+        Guard.That(subjectEntityId != default, "subject", ValidationCodes.NoticeSubject, "a notice needs a subject: a person or an event");
+        Guard.That(recipientAgencyIds.Count > 0, "recipients", ValidationCodes.RecipientRequired, "a notice needs at least one recipient agency");
+        Guard.That(!recipientAgencyIds.Contains(issuerAgencyId), "recipients", ValidationCodes.IssuerNotRecipient, "the issuing agency is not a recipient of its own notice");
         var notice = new Notice
         {
             Id = NoticeId.New(now),
@@ -163,8 +163,8 @@ public sealed class Notice
         NoticeId id, AgencyId issuerAgencyId, UserId authorUserId, NoticeColor color, EntityId subjectEntityId, IReadOnlyCollection<AgencyId> recipientAgencyIds, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(recipientAgencyIds);
-        Guard.That(recipientAgencyIds.Count > 0, "recipientAgencyIds", "a received notice names at least one recipient agency of this node");
-        Guard.That(!recipientAgencyIds.Contains(issuerAgencyId), "recipientAgencyIds", "the issuing agency is not a recipient of its own notice");
+        Guard.That(recipientAgencyIds.Count > 0, "recipientAgencyIds", ValidationCodes.RecipientRequired, "a received notice names at least one recipient agency of this node");
+        Guard.That(!recipientAgencyIds.Contains(issuerAgencyId), "recipientAgencyIds", ValidationCodes.IssuerNotRecipient, "the issuing agency is not a recipient of its own notice");
         var notice = new Notice
         {
             Id = id,
@@ -194,7 +194,7 @@ public sealed class Notice
 
         if (status == NoticeStatus.Issued)
         {
-            Guard.That(Enum.IsDefined(threatDomain), "threatDomain", "is not a known threat domain");
+            Guard.That(Enum.IsDefined(threatDomain), "threatDomain", ValidationCodes.UnknownValue, "is not a known threat domain");
             Title = Guard.Text(title, "title", Record.MaxTitleLength);
             Summary = Guard.Text(summary, "summary", MaxTextLength);
             Offence = Guard.Text(offence, "offence", 300);
@@ -247,7 +247,7 @@ public sealed class Notice
     private void Apply(string? title, string? summary, string? offence, ThreatDomain threatDomain, IReadOnlyList<string> screeningFlags, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(screeningFlags);
-        Guard.That(Enum.IsDefined(threatDomain), "threatDomain", "is not a known threat domain");
+        Guard.That(Enum.IsDefined(threatDomain), "threatDomain", ValidationCodes.UnknownValue, "is not a known threat domain");
         Title = Guard.Text(title, "title", Record.MaxTitleLength);
         Summary = Guard.Text(summary, "summary", MaxTextLength);
         Offence = Guard.Text(offence, "offence", 300);

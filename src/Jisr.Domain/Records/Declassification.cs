@@ -84,7 +84,7 @@ public sealed class Declassification
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(proposedMarking);
-        Guard.That(!string.IsNullOrEmpty(proposedChange) && proposedChange.Length <= MaxProposedChangeLength, "record", "the proposed change is empty or too large");
+        Guard.That(!string.IsNullOrEmpty(proposedChange) && proposedChange.Length <= MaxProposedChangeLength, "record", ValidationCodes.ChangeTooLarge, "the proposed change is empty or too large");
         return new Declassification
         {
             Id = DeclassificationId.New(now),

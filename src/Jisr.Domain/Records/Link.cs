@@ -27,12 +27,12 @@ public sealed record LinkDraft
     public static LinkDraft Create(EntityId fromEntityId, EntityId toEntityId, LinkType type, PartialDate? validFrom, PartialDate? validTo, DateTimeOffset now)
     {
         Guard.That(fromEntityId != toEntityId, "to", ValidationCodes.LinkSameEntity, "a link must join two different entities");
-        Guard.That(Enum.IsDefined(type), "type", "is not a known link type");
+        Guard.That(Enum.IsDefined(type), "type", ValidationCodes.UnknownValue, "is not a known link type");
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         Guard.That(validFrom is null || validFrom.Earliest <= today, "validFrom", ValidationCodes.InFuture, "cannot be in the future");
         Guard.That(
             validFrom is null || validTo is null || validFrom.Earliest <= validTo.Earliest,
-            "validTo",
+            "validTo", ValidationCodes.EndBeforeStart,
             "must not be before validFrom");
         return new LinkDraft(fromEntityId, toEntityId, type, validFrom, validTo);
     }

@@ -251,8 +251,8 @@ public sealed class Record
         ArgumentNullException.ThrowIfNull(entityIds);
         ArgumentNullException.ThrowIfNull(links);
         var mentioned = entityIds.ToHashSet();
-        Guard.That(mentioned.Count <= MaxMentions, "entities", $"at most {MaxMentions} entities per record");
-        Guard.That(links.Count <= MaxLinks, "links", $"at most {MaxLinks} links per record");
+        Guard.That(mentioned.Count <= MaxMentions, "entities", ValidationCodes.TooMany, $"at most {MaxMentions} entities per record", MaxMentions);
+        Guard.That(links.Count <= MaxLinks, "links", ValidationCodes.TooMany, $"at most {MaxLinks} links per record", MaxLinks);
         for (var i = 0; i < links.Count; i++)
         {
             var link = links[i];
@@ -275,7 +275,7 @@ public sealed class Record
     {
         ArgumentNullException.ThrowIfNull(userIds);
         Guard.That(userIds.Count == 0 || Marking.Tlp == Tlp.Red, "recipients", ValidationCodes.RecipientsOnlyRed, "only TLP:RED records have named recipients");
-        Guard.That(userIds.Count <= 200, "recipients", "at most 200 recipients");
+        Guard.That(userIds.Count <= 200, "recipients", ValidationCodes.TooMany, "at most 200 recipients", 200);
         var wanted = userIds.Where(u => u != AuthorUserId).ToHashSet();
         var kept = _recipients.Where(r => wanted.Contains(new UserId(r.UserId))).ToList();
         _recipients = [.. kept, .. wanted.Except(kept.Select(r => new UserId(r.UserId))).Select(u => new RecordRecipient(Id, u.Value))];

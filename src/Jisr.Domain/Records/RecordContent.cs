@@ -45,10 +45,10 @@ public sealed record RecordContent
     {
         ArgumentNullException.ThrowIfNull(marking);
         ArgumentNullException.ThrowIfNull(threatDomains);
-        Guard.That(Enum.IsDefined(kind), "kind", "is not a known record kind");
+        Guard.That(Enum.IsDefined(kind), "kind", ValidationCodes.UnknownValue, "is not a known record kind");
         Guard.That(threatDomains.Count > 0, "threatDomains", ValidationCodes.ThreatDomainRequired, "at least one threat domain is required");
-        Guard.That(threatDomains.All(Enum.IsDefined), "threatDomains", "contains an unknown threat domain");
-        var grading = sourceGrading ?? throw new DomainValidationException("sourceGrading", "is required (e.g. B2)");
+        Guard.That(threatDomains.All(Enum.IsDefined), "threatDomains", ValidationCodes.UnknownValue, "contains an unknown threat domain");
+        var grading = sourceGrading ?? throw DomainValidationException.Coded("sourceGrading", ValidationCodes.Required, "is required (e.g. B2)");
         var lang = Guard.Text(language, "language", 8).ToLowerInvariant();
         Guard.That(lang.Length is 2 or 3 && lang.All(char.IsAsciiLetterLower), "language", ValidationCodes.NotALanguage, $"'{language}' is not an ISO 639 language code (e.g. ar, fr, en)", language ?? string.Empty);
         return new RecordContent

@@ -74,8 +74,8 @@ public sealed class ConsentRequest
             throw new DomainStateException("your agency is this record's originator: it needs no one's consent to release it");
         }
 
-        Guard.That(targetAgencyId != copy.OriginatorAgencyId, "agency", "is the record's originator, which already holds it");
-        Guard.That(targetAgencyId != copy.HolderAgencyId, "agency", "is your own agency");
+        Guard.That(targetAgencyId != copy.OriginatorAgencyId, "agency", ValidationCodes.OriginatorHolds, "is the record's originator, which already holds it");
+        Guard.That(targetAgencyId != copy.HolderAgencyId, "agency", ValidationCodes.OwnAgency, "is your own agency");
         return new ConsentRequest
         {
             Id = ConsentId.New(now),
@@ -98,7 +98,7 @@ public sealed class ConsentRequest
     public static ConsentRequest Received(
         ConsentId id, RecordId recordId, RecordId originalRecordId, AgencyId originatorAgencyId, AgencyId requesterAgencyId, AgencyId targetAgencyId, UserId requestedBy, DateTimeOffset requestedAt, string? note)
     {
-        Guard.That(targetAgencyId != originatorAgencyId && targetAgencyId != requesterAgencyId && requesterAgencyId != originatorAgencyId, "agency", "the originator, the requester and the third agency must be three agencies");
+        Guard.That(targetAgencyId != originatorAgencyId && targetAgencyId != requesterAgencyId && requesterAgencyId != originatorAgencyId, "agency", ValidationCodes.ThreeAgencies, "the originator, the requester and the third agency must be three agencies");
         return new ConsentRequest
         {
             Id = id,

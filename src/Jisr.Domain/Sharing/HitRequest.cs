@@ -148,7 +148,7 @@ public sealed class HitRequest
         IReadOnlyList<string> hitParts, string? purpose, string? legalBasis, HandlingCode handling, HitRequestUrgency urgency, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(hitParts);
-        Guard.That(requesterAgencyId != ownerAgencyId, "agency", "is your own agency: a hit request goes to a partner");
+        Guard.That(requesterAgencyId != ownerAgencyId, "agency", ValidationCodes.OwnAgency, "is your own agency: a hit request goes to a partner");
         var at = Instants.Normalize(now);
         return new HitRequest
         {
@@ -177,7 +177,7 @@ public sealed class HitRequest
         IReadOnlyList<string> hitParts, string purpose, string legalBasis, HandlingCode handling, HitRequestUrgency urgency, DateTimeOffset requestedAt, DateTimeOffset now)
     {
         var request = Open(agreementId, requesterAgencyId, ownerAgencyId, requestedBy, requestedByName, queryKind, query, hitParts, purpose, legalBasis, handling, urgency, requestedAt);
-        Guard.That(id != Guid.Empty, "id", "is empty");
+        Guard.That(id != Guid.Empty, "id", ValidationCodes.Required, "is empty");
         request.Id = id;
         request.ReceivedAt = Instants.Normalize(now);
         return request;

@@ -134,19 +134,19 @@ public sealed class Release
         ArgumentNullException.ThrowIfNull(agreement);
         ArgumentNullException.ThrowIfNull(recipientUserIds);
         remoteRecipientNames ??= [];
-        Guard.That(recipientUserIds.Count == 0 || remoteRecipientNames.Count == 0, "recipients", "recipients are users of this node or user names of another node's agency, not both");
-        Guard.That(recipientAgencyId != record.HolderAgencyId, "agency", "a record cannot be released to the agency that already holds it");
+        Guard.That(recipientUserIds.Count == 0 || remoteRecipientNames.Count == 0, "recipients", ValidationCodes.RecipientsLocalOrRemote, "recipients are users of this node or user names of another node's agency, not both");
+        Guard.That(recipientAgencyId != record.HolderAgencyId, "agency", ValidationCodes.AlreadyHolds, "a record cannot be released to the agency that already holds it");
         Guard.That(
             agreement.IsParty(record.HolderAgencyId) && agreement.Counterpart(record.HolderAgencyId) == recipientAgencyId,
-            "agreement",
+            "agreement", ValidationCodes.AgreementParties,
             "is not an agreement between the releasing and the recipient agency");
         Guard.That(
             record.Marking.Tlp == Tlp.Red ? recipientUserIds.Count + remoteRecipientNames.Count > 0 : recipientUserIds.Count + remoteRecipientNames.Count == 0,
-            "recipients",
+            "recipients", record.Marking.Tlp == Tlp.Red ? ValidationCodes.RedNeedsRecipients : ValidationCodes.RecipientsOnlyRed,
             record.Marking.Tlp == Tlp.Red
                 ? "a TLP:RED record is released to named people: list the recipient agency's users who may see it"
                 : "only TLP:RED releases name recipients; any other record goes to the agency as a whole");
-        Guard.That(recipientUserIds.Count + remoteRecipientNames.Count <= 200, "recipients", "at most 200 recipients");
+        Guard.That(recipientUserIds.Count + remoteRecipientNames.Count <= 200, "recipients", ValidationCodes.TooMany, "at most 200 recipients", 200);
         var release = new Release
         {
             Id = ReleaseId.New(now),

@@ -112,7 +112,7 @@ public sealed class SharingAgreement
     public static SharingAgreement Propose(SharingTerms terms, UserId proposedBy, DateTimeOffset now)
     {
         var agreement = Received(AgreementId.New(now), terms, proposedBy, now);
-        Guard.That(terms.ValidFrom >= DateOnly.FromDateTime(now.UtcDateTime), "validFrom", "cannot be in the past: an agreement cannot be back-dated");
+        Guard.That(terms.ValidFrom >= DateOnly.FromDateTime(now.UtcDateTime), "validFrom", ValidationCodes.BackDated, "cannot be in the past: an agreement cannot be back-dated");
         return agreement;
     }
 
@@ -125,11 +125,11 @@ public sealed class SharingAgreement
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(terms.ThreatDomains);
         ArgumentNullException.ThrowIfNull(terms.HandlingCodes);
-        Guard.That(terms.PartnerAgencyId != terms.ProposerAgencyId, "partner", "an agreement needs two different agencies: an agency cannot make one with itself");
-        Guard.That(terms.ThreatDomains.Count > 0 && terms.ThreatDomains.All(Enum.IsDefined), "threatDomains", "at least one known threat domain is required");
-        Guard.That(terms.HandlingCodes.Count > 0 && terms.HandlingCodes.All(Enum.IsDefined), "handlingCodes", "at least one known handling code is required");
-        Guard.That(Enum.IsDefined(terms.HighestClassification), "highestClassification", "is not a known classification");
-        Guard.That(terms.ValidUntil > terms.ValidFrom, "validUntil", "must be after validFrom");
+        Guard.That(terms.PartnerAgencyId != terms.ProposerAgencyId, "partner", ValidationCodes.AgreementSameAgency, "an agreement needs two different agencies: an agency cannot make one with itself");
+        Guard.That(terms.ThreatDomains.Count > 0 && terms.ThreatDomains.All(Enum.IsDefined), "threatDomains", ValidationCodes.ThreatDomainRequired, "at least one known threat domain is required");
+        Guard.That(terms.HandlingCodes.Count > 0 && terms.HandlingCodes.All(Enum.IsDefined), "handlingCodes", ValidationCodes.HandlingCodeRequired, "at least one known handling code is required");
+        Guard.That(Enum.IsDefined(terms.HighestClassification), "highestClassification", ValidationCodes.UnknownValue, "is not a known classification");
+        Guard.That(terms.ValidUntil > terms.ValidFrom, "validUntil", ValidationCodes.EndBeforeStart, "must be after validFrom");
         var agreement = new SharingAgreement
         {
             Id = id,

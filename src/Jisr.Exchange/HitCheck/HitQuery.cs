@@ -38,13 +38,13 @@ public sealed class HitQuery
     {
         if (name is null || name.Length > NameParser.MaxNameLength)
         {
-            throw new DomainValidationException("name", $"give a name of 1 to {NameParser.MaxNameLength} characters");
+            throw DomainValidationException.Coded("name", ValidationCodes.LengthBetween, $"give a name of 1 to {NameParser.MaxNameLength} characters", 1, NameParser.MaxNameLength);
         }
 
         var (parts, keys) = NameMatchKeys.ForQuery(name);
         if (keys.Count == 0)
         {
-            throw new DomainValidationException("name", "has no readable name part: give a person's or organisation's name in Arabic or Latin script");
+            throw DomainValidationException.Coded("name", ValidationCodes.NameUnreadable, "has no readable name part: give a person's or organisation's name in Arabic or Latin script");
         }
 
         return new HitQuery("name", name.Trim(), [.. keys.Select(k => k.Key)], [.. keys.Select(k => k.PartA == k.PartB ? parts[k.PartA].Original : $"{parts[k.PartA].Original} + {parts[k.PartB].Original}")], null);
@@ -58,7 +58,7 @@ public sealed class HitQuery
         var kind = colon > 0 ? Identifier.ParseKind(text[..colon]) : null;
         if (kind is null)
         {
-            throw new DomainValidationException("identifier", $"'{Shorten(text)}' is not KIND:VALUE with a known kind ({string.Join(", ", Enum.GetValues<IdentifierKind>().Select(Identifier.Wire))})");
+            throw DomainValidationException.Coded("identifier", ValidationCodes.NotKindValue, $"'{Shorten(text)}' is not KIND:VALUE with a known kind ({string.Join(", ", Enum.GetValues<IdentifierKind>().Select(Identifier.Wire))})", Shorten(text), string.Join(", ", Enum.GetValues<IdentifierKind>().Select(Identifier.Wire)));
         }
 
         // Documents and plates carry their issuing country first: passport:MA:AB1234567.
@@ -69,7 +69,7 @@ public sealed class HitQuery
             var second = value.IndexOf(':', StringComparison.Ordinal);
             if (second != 2)
             {
-                throw new DomainValidationException("identifier", $"give the issuing country before the number: {Identifier.Wire(kind.Value)}:CC:NUMBER (CC = ISO 3166-1 alpha-2, e.g. {Identifier.Wire(kind.Value)}:MA:{Shorten(value)})");
+                throw DomainValidationException.Coded("identifier", ValidationCodes.IdentifierNeedsCountry, $"give the issuing country before the number: {Identifier.Wire(kind.Value)}:CC:NUMBER (CC = ISO 3166-1 alpha-2, e.g. {Identifier.Wire(kind.Value)}:MA:{Shorten(value)})", Identifier.Wire(kind.Value));
             }
 
             country = value[..2];
@@ -78,7 +78,7 @@ public sealed class HitQuery
 
         var identifier = IdentifierNormaliser.Normalise(kind.Value, value, country);
         var key = HitFilter.IdentifierKey(identifier)
-            ?? throw new DomainValidationException("identifier", $"{Identifier.Wire(kind.Value)} '{Shorten(value)}' {identifier.Problem}");
+            ?? throw DomainValidationException.Coded("identifier", ValidationCodes.IdentifierInvalid, $"{Identifier.Wire(kind.Value)} '{Shorten(value)}' {identifier.Problem}", Identifier.Wire(kind.Value), Shorten(value), identifier.Problem ?? string.Empty);
         return new HitQuery("identifier", key, [], [], key);
     }
 

@@ -8,8 +8,8 @@ public sealed class AgencyNames(AccountService accounts)
     {
         var agencyCode = Guard.Text(code, field, 32);
         var agency = await accounts.FindAgencyAsync(agencyCode, cancellationToken)
-            ?? throw new DomainValidationException(field, $"no agency '{agencyCode}' is registered on this node");
-        Guard.That(agency.Id != callerAgencyId, field, "is your own agency: records are released to partner agencies");
+            ?? throw DomainValidationException.Coded(field, ValidationCodes.NoSuchAgency, $"no agency '{agencyCode}' is registered on this node", agencyCode ?? string.Empty);
+        Guard.That(agency.Id != callerAgencyId, field, ValidationCodes.OwnAgency, "is your own agency: records are released to partner agencies");
         return agency.Id;
     }
 
@@ -24,7 +24,7 @@ public sealed class AgencyNames(AccountService accounts)
             var user = await accounts.FindUserAsync(name);
             if (user is null || user.AgencyId != agencyId)
             {
-                throw new DomainValidationException($"{field}[{i}]", $"no user '{name}' in {whose}");
+                throw DomainValidationException.Coded($"{field}[{i}]", ValidationCodes.NoSuchUser, $"no user '{name}' in {whose}", name);
             }
 
             ids.Add(new UserId(user.Id));

@@ -22,7 +22,7 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
 
         var partnerCode = Guard.Text(request.Partner, "partner", 32);
         var partner = await accounts.FindAgencyAsync(partnerCode, cancellationToken)
-            ?? throw new DomainValidationException("partner", $"no agency {partnerCode} is registered on this node");
+            ?? throw DomainValidationException.Coded("partner", ValidationCodes.NoSuchAgency, $"no agency {partnerCode} is registered on this node", partnerCode ?? string.Empty);
         var agreement = SharingAgreement.Propose(
             new SharingTerms(
                 caller.AgencyId,
@@ -30,8 +30,8 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
                 [.. (request.ThreatDomains ?? []).Select((d, i) => RecordVocabulary.ThreatDomains.Parse(d, $"threatDomains[{i}]"))],
                 Marking.ClassificationNames.Parse(request.HighestClassification, "highestClassification"),
                 [.. (request.HandlingCodes ?? []).Select((h, i) => Marking.HandlingNames.Parse(h, $"handlingCodes[{i}]"))],
-                request.ValidFrom ?? throw new DomainValidationException("validFrom", "is required (a date such as 2027-01-01)"),
-                request.ValidUntil ?? throw new DomainValidationException("validUntil", "is required (a date such as 2028-01-01)")),
+                request.ValidFrom ?? throw DomainValidationException.Coded("validFrom", ValidationCodes.Required, "is required (a date such as 2027-01-01)"),
+                request.ValidUntil ?? throw DomainValidationException.Coded("validUntil", ValidationCodes.Required, "is required (a date such as 2028-01-01)")),
             caller.UserId,
             time.GetUtcNow());
         // A partner hosted by a peer node gets the proposal as a message committed with it.

@@ -33,16 +33,16 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
             // "All partners" is resolved now: the agencies whose agreement in force with the issuer covers the threat domain.
             recipientIds.AddRange(inForce.Select(a => a.Counterpart(caller.AgencyId)).Distinct()
                 .Where(partner => AccessPolicy.CanSendNotice(caller.AgencyId, partner, domain, inForce, now).IsAllowed));
-            Guard.That(recipientIds.Count > 0, "allPartners", $"no partner agency has an agreement in force with yours that covers {RecordVocabulary.ThreatDomains[domain]}");
+            Guard.That(recipientIds.Count > 0, "allPartners", ValidationCodes.NoPartnerCovers, $"no partner agency has an agreement in force with yours that covers {RecordVocabulary.ThreatDomains[domain]}", RecordVocabulary.ThreatDomains[domain]);
         }
 
         var codes = request.Recipients ?? [];
         for (var i = 0; i < codes.Count; i++)
         {
             var agency = await accounts.FindAgencyAsync(codes[i] ?? string.Empty, cancellationToken)
-                ?? throw new DomainValidationException($"recipients[{i}]", $"no agency '{codes[i]}' is registered on this node");
+                ?? throw DomainValidationException.Coded($"recipients[{i}]", ValidationCodes.NoSuchAgency, $"no agency '{codes[i]}' is registered on this node", codes[i] ?? string.Empty);
             var sendable = AccessPolicy.CanSendNotice(caller.AgencyId, agency.Id, domain, inForce, now);
-            Guard.That(sendable.IsAllowed, $"recipients[{i}]", $"{agency.Code} {sendable.Reason}");
+            Guard.That(sendable.IsAllowed, $"recipients[{i}]", ValidationCodes.RecipientNotPartner, $"{agency.Code} {sendable.Reason}", agency.Code);
             recipientIds.Add(agency.Id);
         }
 
@@ -122,15 +122,15 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
     private async Task<EntityId> SubjectAsync(Principal caller, Guid? requested, CancellationToken cancellationToken)
     {
         const string Expected = "must be the id of a person or an event of your agency";
-        var subjectId = requested is { } given ? new EntityId(given) : throw new DomainValidationException("subject", "a notice needs a subject: the id of a person or an event of your agency");
+        var subjectId = requested is { } given ? new EntityId(given) : throw DomainValidationException.Coded("subject", ValidationCodes.NoticeSubject, "a notice needs a subject: the id of a person or an event of your agency");
         var subjects = await entities.ReadableByIdAsync(caller, [subjectId], cancellationToken);
         if (!subjects.TryGetValue(subjectId, out var subject) || subject.Type is not (EntityType.Person or EntityType.Event))
         {
-            throw new DomainValidationException("subject", Expected);
+            throw DomainValidationException.Coded("subject", ValidationCodes.NoticeSubject, Expected);
         }
 
         var referable = AccessPolicy.CanReferToEntity(caller.AgencyId, subject);
-        Guard.That(referable.IsAllowed, "subject", referable.Reason ?? Expected);
+        Guard.That(referable.IsAllowed, "subject", referable.Reason is null ? ValidationCodes.NoticeSubject : ValidationCodes.PartnerEntity, referable.Reason ?? Expected);
         return subjectId;
     }
 
@@ -140,15 +140,15 @@ public sealed class NoticeService(NoticeStore store, EntityStore entities, Agree
         if (request.Color is not null)
         {
             var color = Notice.Colors.Parse(request.Color, "color");
-            Guard.That(color == notice.Color, "color", $"a {Notice.Colors[notice.Color]} notice cannot become {Notice.Colors[color]}; cancel it and issue a new notice");
+            Guard.That(color == notice.Color, "color", ValidationCodes.NoticeColourFixed, $"a {Notice.Colors[notice.Color]} notice cannot become {Notice.Colors[color]}; cancel it and issue a new notice");
         }
 
-        Guard.That(request.Subject is null || request.Subject == notice.SubjectEntityId.Value, "subject", "a notice's subject cannot change; cancel it and issue a new notice about the other person or event");
+        Guard.That(request.Subject is null || request.Subject == notice.SubjectEntityId.Value, "subject", ValidationCodes.NoticeSubjectFixed, "a notice's subject cannot change; cancel it and issue a new notice about the other person or event");
         var domain = RecordVocabulary.ThreatDomains.Parse(request.ThreatDomain, "threatDomain");
         foreach (var recipient in notice.Recipients)
         {
             var sendable = AccessPolicy.CanSendNotice(caller.AgencyId, recipient.AgencyId, domain, inForce, now);
-            Guard.That(sendable.IsAllowed, "threatDomain", $"a recipient of this notice {sendable.Reason}; cancel it and issue a new one to the partners that may receive it");
+            Guard.That(sendable.IsAllowed, "threatDomain", ValidationCodes.NoticeRecipientDomain, $"a recipient of this notice {sendable.Reason}; cancel it and issue a new one to the partners that may receive it");
         }
 
         notice.Update(request.Title, request.Summary, request.Offence, domain, NeutralityScreen.Screen(domain, request.Offence, request.Title, request.Summary), now);

@@ -20,12 +20,12 @@ public sealed class OwnAccountService(AccountService accounts, TokenCache cache,
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.UserName))
         {
-            throw new DomainValidationException("userName", "is required");
+            throw DomainValidationException.Coded("userName", ValidationCodes.Required, "is required");
         }
 
         if (string.IsNullOrEmpty(request.Password))
         {
-            throw new DomainValidationException("password", "is required");
+            throw DomainValidationException.Coded("password", ValidationCodes.Required, "is required");
         }
 
         if (!throttle.MayTry(request.UserName))
@@ -58,7 +58,7 @@ public sealed class OwnAccountService(AccountService accounts, TokenCache cache,
         var user = await OwnAccountAsync(caller, cancellationToken);
         if (!await accounts.ConfirmSecondFactorAsync(user, code, By(caller), cancellationToken))
         {
-            throw new DomainValidationException("code", "does not match the key: check the time on your device and enter the current 6-digit code");
+            throw DomainValidationException.Coded("code", ValidationCodes.CodeMismatch, "does not match the key: check the time on your device and enter the current 6-digit code");
         }
     }
 
@@ -78,7 +78,7 @@ public sealed class OwnAccountService(AccountService accounts, TokenCache cache,
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
         var name = Guard.Text(request.Name ?? "api", "name", MaxTokenNameLength);
-        Guard.That(request.ExpiresAt is null || request.ExpiresAt > time.GetUtcNow(), "expiresAt", "must be in the future");
+        Guard.That(request.ExpiresAt is null || request.ExpiresAt > time.GetUtcNow(), "expiresAt", ValidationCodes.MustBeFuture, "must be in the future");
         return accounts.IssueTokenAsync(
             caller.UserId, name, request.ExpiresAt, new AuditEvent(AuditActions.TokenCreate, caller.UserId, caller.UserName, caller.AgencyId), cancellationToken);
     }

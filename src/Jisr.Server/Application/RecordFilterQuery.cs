@@ -25,12 +25,12 @@ public static class RecordFilterQuery
         if (!string.IsNullOrWhiteSpace(originator))
         {
             var agency = await accounts.FindAgencyAsync(originator.Trim(), cancellationToken)
-                         ?? throw new DomainValidationException("originator", $"no agency has the code '{originator.Trim()}'");
+                         ?? throw DomainValidationException.Coded("originator", ValidationCodes.NoSuchAgency, $"no agency has the code '{originator.Trim()}'", originator.Trim());
             filter = filter with { Originator = agency.Id };
         }
 
         filter = filter with { CreatedFrom = Date(createdFrom, "createdFrom"), CreatedTo = Date(createdTo, "createdTo") };
-        Guard.That(filter.CreatedFrom is not { } from || filter.CreatedTo is not { } to || from <= to, "createdTo", "is before createdFrom");
+        Guard.That(filter.CreatedFrom is not { } from || filter.CreatedTo is not { } to || from <= to, "createdTo", ValidationCodes.EndBeforeStart, "is before createdFrom");
         return filter;
     }
 
@@ -43,6 +43,6 @@ public static class RecordFilterQuery
 
         return DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? date
-            : throw new DomainValidationException(field, $"'{text.Trim()}' is not a date: give it as YYYY-MM-DD (a whole UTC day)");
+            : throw DomainValidationException.Coded(field, ValidationCodes.NotADate, $"'{text.Trim()}' is not a date: give it as YYYY-MM-DD (a whole UTC day)", text.Trim());
     }
 }

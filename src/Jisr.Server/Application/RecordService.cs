@@ -22,7 +22,7 @@ public sealed class RecordService(RecordStore records, DeclassificationStore dec
     {
         if (string.IsNullOrWhiteSpace(query))
         {
-            throw new DomainValidationException("q", "is required: the words to search for");
+            throw DomainValidationException.Coded("q", ValidationCodes.Required, "is required: the words to search for");
         }
 
         return records.SearchAsync(caller, query, Declared(purpose), cursor, limit, cancellationToken);
@@ -170,7 +170,7 @@ public sealed class RecordService(RecordStore records, DeclassificationStore dec
     /// <summary>Searches and exports say why they are made; the endpoints' purpose filter answers 400 before a request without one gets here.</summary>
     private static string Declared(string purpose)
     {
-        Guard.That(!string.IsNullOrWhiteSpace(purpose), "purpose", "is required: say why you are searching or exporting");
+        Guard.That(!string.IsNullOrWhiteSpace(purpose), "purpose", ValidationCodes.PurposeRequired, "is required: say why you are searching or exporting");
         return purpose;
     }
 

@@ -66,14 +66,14 @@ public sealed class ReviewService(ReviewQueue queue, RecordStore records, TimePr
         {
             case "extend":
                 record.ExtendReview(
-                    request.ReviewDate ?? throw new DomainValidationException("reviewDate", "is required to extend (the date of the next review)"),
+                    request.ReviewDate ?? throw DomainValidationException.Coded("reviewDate", ValidationCodes.Required, "is required to extend (the date of the next review)"),
                     request.RetentionUntil,
                     now);
                 return (reason, ReviewDecision.Extend);
             case "delete":
                 return (reason, ReviewDecision.Delete);
             default:
-                throw new DomainValidationException("decision", "must be 'extend' or 'delete'");
+                throw DomainValidationException.Coded("decision", ValidationCodes.MustBeOneOf, "must be 'extend' or 'delete'", "extend, delete");
         }
     }
 }

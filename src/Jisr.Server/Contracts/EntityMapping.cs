@@ -29,7 +29,7 @@ public static class EntityMapping
         var allowed = AllowedAttributes[type];
         foreach (var (name, isSet) in SetAttributes(request))
         {
-            Guard.That(!isSet || allowed.Contains(name), name, $"is not an attribute of a {EntityVocabulary.Types[type]} (it has: {string.Join(", ", allowed)})");
+            Guard.That(!isSet || allowed.Contains(name), name, ValidationCodes.NotAnAttribute, $"is not an attribute of a {EntityVocabulary.Types[type]} (it has: {string.Join(", ", allowed)})", EntityVocabulary.Types[type], string.Join(", ", allowed));
         }
 
         return type switch

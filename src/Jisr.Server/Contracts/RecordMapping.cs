@@ -10,7 +10,7 @@ public static class RecordMapping
     public static RecordContent ToContent(RecordRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var marking = request.Marking ?? throw new DomainValidationException("marking", "is required: {\"classification\", \"tlp\", \"handling\"}");
+        var marking = request.Marking ?? throw DomainValidationException.Coded("marking", ValidationCodes.Required, "is required: {\"classification\", \"tlp\", \"handling\"}");
         var markingValue = Nested("marking", () => Marking.Parse(marking.Classification, marking.Tlp, marking.Handling, marking.HandlingNote));
         return RecordContent.Create(
             RecordVocabulary.Kinds.Parse(request.Kind, "kind"),
@@ -19,8 +19,8 @@ public static class RecordMapping
             request.Language,
             request.LegalBasis,
             request.Purpose,
-            request.RetentionUntil ?? throw new DomainValidationException("retentionUntil", "is required (a UTC date-time such as 2030-01-31T00:00:00Z)"),
-            request.ReviewDate ?? throw new DomainValidationException("reviewDate", "is required (a date such as 2027-06-30)"),
+            request.RetentionUntil ?? throw DomainValidationException.Coded("retentionUntil", ValidationCodes.Required, "is required (a UTC date-time such as 2030-01-31T00:00:00Z)"),
+            request.ReviewDate ?? throw DomainValidationException.Coded("reviewDate", ValidationCodes.Required, "is required (a date such as 2027-06-30)"),
             markingValue,
             SourceGrading.Parse(request.SourceGrading, "sourceGrading"),
             [.. (request.ThreatDomains ?? []).Select((d, i) => RecordVocabulary.ThreatDomains.Parse(d, $"threatDomains[{i}]"))]);
@@ -35,20 +35,20 @@ public static class RecordMapping
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(existing);
         var requested = request.Entities ?? [];
-        Guard.That(requested.Count <= MaxEntitiesPerRequest, "entities", $"at most {MaxEntitiesPerRequest} entities per record");
+        Guard.That(requested.Count <= MaxEntitiesPerRequest, "entities", ValidationCodes.TooMany, $"at most {MaxEntitiesPerRequest} entities per record", MaxEntitiesPerRequest);
         var newEntities = new List<Entity>();
         var all = new List<Entity>();
         var byRef = new Dictionary<string, Entity>(StringComparer.Ordinal);
         for (var i = 0; i < requested.Count; i++)
         {
-            var item = requested[i] ?? throw new DomainValidationException($"entities[{i}]", "must be an object");
+            var item = requested[i] ?? throw DomainValidationException.Coded($"entities[{i}]", ValidationCodes.NotAnObject, "must be an object");
             Entity entity;
             if (item.Id is { } id)
             {
-                Guard.That(item.Type is null, $"entities[{i}].type", "give either an existing entity's id or a new entity's type, not both");
-                entity = existing.TryGetValue(new EntityId(id), out var found) ? found : throw new DomainValidationException($"entities[{i}].id", "is not an entity you can refer to");
+                Guard.That(item.Type is null, $"entities[{i}].type", ValidationCodes.IdOrType, "give either an existing entity's id or a new entity's type, not both");
+                entity = existing.TryGetValue(new EntityId(id), out var found) ? found : throw DomainValidationException.Coded($"entities[{i}].id", ValidationCodes.PartnerEntity, "is not an entity you can refer to");
                 var referable = AccessPolicy.CanReferToEntity(agencyId, entity);
-                Guard.That(referable.IsAllowed, $"entities[{i}].id", referable.Reason ?? "cannot be referred to");
+                Guard.That(referable.IsAllowed, $"entities[{i}].id", ValidationCodes.PartnerEntity, referable.Reason ?? "cannot be referred to");
             }
             else
             {
@@ -58,8 +58,8 @@ public static class RecordMapping
 
             if (item.Ref is { } reference)
             {
-                Guard.That(reference.Length is > 0 and <= 64, $"entities[{i}].ref", "must be 1-64 characters");
-                Guard.That(byRef.TryAdd(reference, entity), $"entities[{i}].ref", $"'{reference}' is used twice");
+                Guard.That(reference.Length is > 0 and <= 64, $"entities[{i}].ref", ValidationCodes.LengthBetween, "must be 1-64 characters", 1, 64);
+                Guard.That(byRef.TryAdd(reference, entity), $"entities[{i}].ref", ValidationCodes.UsedTwice, $"'{reference}' is used twice", reference);
             }
 
             if (!all.Contains(entity))
@@ -162,7 +162,7 @@ public static class RecordMapping
 
     private static EntityId Resolve(string? reference, string field, Dictionary<string, Entity> byRef, List<Entity> all)
     {
-        Guard.That(!string.IsNullOrEmpty(reference), field, "is required: an entity's ref in this request, or the id of one of the record's entities");
+        Guard.That(!string.IsNullOrEmpty(reference), field, ValidationCodes.Required, "is required: an entity's ref in this request, or the id of one of the record's entities");
         if (byRef.TryGetValue(reference!, out var entity))
         {
             return entity.Id;

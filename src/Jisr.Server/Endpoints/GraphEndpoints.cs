@@ -58,7 +58,7 @@ public static class GraphEndpoints
             .AnswerAsync(file => Task.FromResult(Results.File(file.Content, file.ContentType, file.FileName)));
 
     private static Guid Id(string? value, string field) =>
-        Guid.TryParse(value, out var id) ? id : throw new DomainValidationException(field, "must be an entity id (a GUID)");
+        Guid.TryParse(value, out var id) ? id : throw DomainValidationException.Coded(field, ValidationCodes.NotAnId, "must be an entity id (a GUID)");
 
     private static GraphResponse ToResponse(GraphView view) => new(
         [.. view.Nodes.Select(n => new GraphNodeResponse(EntityMapping.ToResponse(n.Entity), n.Distance))],

@@ -40,7 +40,7 @@ public sealed partial class FederationReceiver
 
             using var fields = JsonDocument.Parse(state.Subject.ToJsonString());
             var subject = EntityFields.ToEntity(fields.RootElement, issuer, now);
-            Guard.That(subject.Type is EntityType.Person or EntityType.Event, "subject", "a notice is about a person or an event");
+            Guard.That(subject.Type is EntityType.Person or EntityType.Event, "subject", ValidationCodes.NoticeSubject, "a notice is about a person or an event");
             held = Notice.Received(id, issuer, new UserId(state.AuthorUserId), Notice.Colors.Parse(state.Color, "color"), subject.Id, recipients, state.CreatedAt);
             held.ApplyReceived(status, state.Title, state.Summary, state.Offence, domain, state.DecisionReason, state.UpdatedAt);
             store.AddReceivedNotice(held, subject);

@@ -49,8 +49,8 @@ public sealed class FederationService(FederationStore store, PeerChannel channel
     {
         identity.Require();
         var pinned = NodeFingerprint.Normalize(fingerprint)
-            ?? throw new DomainValidationException("fingerprint", "is not a node fingerprint: 64 hexadecimal digits (SHA-256 of the peer's public key, as 'jisr node show' prints it)");
-        Guard.That(Uri.TryCreate(url, UriKind.Absolute, out var address) && address.Scheme == Uri.UriSchemeHttps, "url", $"'{url}' is not an https:// address: nodes talk over HTTPS only");
+            ?? throw DomainValidationException.Coded("fingerprint", ValidationCodes.NotAFingerprint, "is not a node fingerprint: 64 hexadecimal digits (SHA-256 of the peer's public key, as 'jisr node show' prints it)");
+        Guard.That(Uri.TryCreate(url, UriKind.Absolute, out var address) && address.Scheme == Uri.UriSchemeHttps, "url", ValidationCodes.NotHttps, $"'{url}' is not an https:// address: nodes talk over HTTPS only", url ?? string.Empty);
         NodeDescription description;
         try
         {
@@ -58,7 +58,7 @@ public sealed class FederationService(FederationStore store, PeerChannel channel
         }
         catch (PeerException ex)
         {
-            throw new DomainValidationException("url", ex.Message);
+            throw DomainValidationException.Coded("url", ValidationCodes.PeerUnreachable, ex.Message, ex.Message);
         }
 
         var now = time.GetUtcNow();

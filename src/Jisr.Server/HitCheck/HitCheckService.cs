@@ -31,7 +31,7 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
     {
         (false, true) => HitQuery.ForName(name),
         (true, false) => HitQuery.ForIdentifier(identifier),
-        _ => throw new DomainValidationException("name", "give either a name or an identifier (KIND:VALUE), not both and not neither"),
+        _ => throw DomainValidationException.Coded("name", ValidationCodes.NameOrIdentifier, "give either a name or an identifier (KIND:VALUE), not both and not neither"),
     };
 
     /// <summary>

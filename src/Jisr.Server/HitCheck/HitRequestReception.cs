@@ -52,10 +52,10 @@ public sealed class HitRequestReception(HitRequestStore requests, FederationStor
         switch (HitRequest.StatusNames.Parse(reply.Status, "status"))
         {
             case HitRequestStatus.ReleasePending:
-                request!.AwaitRelease(new ReleaseId(reply.ReleaseId ?? throw new DomainValidationException("releaseId", "a pending release names it")), by ?? default, reply.ByName, reply.Reason, now);
+                request!.AwaitRelease(new ReleaseId(reply.ReleaseId ?? throw DomainValidationException.Coded("releaseId", ValidationCodes.Required, "a pending release names it")), by ?? default, reply.ByName, reply.Reason, now);
                 break;
             case HitRequestStatus.Released:
-                request!.Release(new ReleaseId(reply.ReleaseId ?? throw new DomainValidationException("releaseId", "a release names it")), reply.CopyRecordId is { } copy ? new RecordId(copy) : null, by ?? default, reply.ByName, reply.Reason, now);
+                request!.Release(new ReleaseId(reply.ReleaseId ?? throw DomainValidationException.Coded("releaseId", ValidationCodes.Required, "a release names it")), reply.CopyRecordId is { } copy ? new RecordId(copy) : null, by ?? default, reply.ByName, reply.Reason, now);
                 break;
             case HitRequestStatus.Refused when reply.RateLimited:
                 request!.RefuseOverRate(reply.Reason ?? "over the partner's rate", now);
@@ -64,7 +64,7 @@ public sealed class HitRequestReception(HitRequestStore requests, FederationStor
                 request!.Refuse(by, reply.ByName, reply.Reason, now);
                 break;
             default:
-                throw new DomainValidationException("status", "an answer is release-pending, released or refused");
+                throw DomainValidationException.Coded("status", ValidationCodes.MustBeOneOf, "an answer is release-pending, released or refused", "release-pending, released, refused");
         }
 
         return [HitRequestService.Event(AuditActions.HitRequestReply, new AuditEvent("", ActorName: sender), request.RequesterAgencyId, request, $"answer taken; from={sender}")];
@@ -84,7 +84,7 @@ public sealed class HitRequestReception(HitRequestStore requests, FederationStor
         Refuse(AccessPolicy.CanPeerNoticeHit(peerAgencies, requester, owner, await federation.IsOwnAgencyAsync(owner, cancellationToken), agreement, now));
         if (message.KeysHit is < 1 or > 64)
         {
-            throw new DomainValidationException("keysHit", "a hit notice counts 1 to 64 keys that hit");
+            throw DomainValidationException.Coded("keysHit", ValidationCodes.OutOfRange, "a hit notice counts 1 to 64 keys that hit", 1, 64);
         }
 
         if (await requests.NoticeExistsAsync(message.NoticeId, cancellationToken))

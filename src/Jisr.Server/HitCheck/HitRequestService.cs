@@ -181,7 +181,7 @@ public sealed class HitRequestService(
         {
             "release" => true,
             "refuse" => false,
-            _ => throw new DomainValidationException("decision", "must be 'release' or 'refuse'"),
+            _ => throw DomainValidationException.Coded("decision", ValidationCodes.MustBeOneOf, "must be 'release' or 'refuse'", "release, refuse"),
         };
         if (!HitRequest.Transitions.Allows(request.Status, release ? HitRequestAction.Release : HitRequestAction.Refuse) || request.Status != HitRequestStatus.Open)
         {
@@ -197,7 +197,7 @@ public sealed class HitRequestService(
         {
             if (body.Record is not { } recordId)
             {
-                throw new DomainValidationException("record", "give the record to release to the requester (or refuse with a reason)");
+                throw DomainValidationException.Coded("record", ValidationCodes.Required, "give the record to release to the requester (or refuse with a reason)");
             }
 
             var requester = (await filters.AgenciesAsync([request.RequesterAgencyId], cancellationToken)).FirstOrDefault()

@@ -159,7 +159,7 @@ public sealed partial class AccountService
     {
         if (!result.Succeeded)
         {
-            throw new DomainValidationException("password", result.Errors.First().Description);
+            throw IdentityRefusal.Of("password", result.Errors.First());
         }
     }
 }

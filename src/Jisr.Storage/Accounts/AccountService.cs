@@ -43,7 +43,7 @@ public sealed partial class AccountService(JisrDbContext db, UserManager<JisrUse
         ArgumentNullException.ThrowIfNull(agency);
         if (await db.Agencies.AnyAsync(a => a.Code == agency.Code, cancellationToken))
         {
-            throw new DomainValidationException("code", $"an agency with code {agency.Code} exists already");
+            throw DomainValidationException.Coded("code", ValidationCodes.AgencyCodeTaken, $"an agency with code {agency.Code} exists already", agency.Code);
         }
 
         db.Agencies.Add(agency);
@@ -80,9 +80,9 @@ public sealed partial class AccountService(JisrDbContext db, UserManager<JisrUse
     {
         ArgumentNullException.ThrowIfNull(by);
         var name = Guard.Text(userName, "userName", MaxUserNameLength).ToLowerInvariant();
-        Guard.That(roles.Count > 0, "roles", $"at least one role is required (one of: {string.Join(", ", Roles.Names.All)})");
-        Guard.That(Enum.IsDefined(clearance), "clearance", "is not a known classification");
-        Guard.That(await db.Agencies.AnyAsync(a => a.Id == agencyId, cancellationToken), "agency", "is not a known agency");
+        Guard.That(roles.Count > 0, "roles", ValidationCodes.RequiredOneOf, $"at least one role is required (one of: {string.Join(", ", Roles.Names.All)})", string.Join(", ", Roles.Names.All));
+        Guard.That(Enum.IsDefined(clearance), "clearance", ValidationCodes.UnknownValue, "is not a known classification");
+        Guard.That(await db.Agencies.AnyAsync(a => a.Id == agencyId, cancellationToken), "agency", ValidationCodes.UnknownValue, "is not a known agency");
         var now = time.GetUtcNow();
         var user = new JisrUser
         {
@@ -107,7 +107,7 @@ public sealed partial class AccountService(JisrDbContext db, UserManager<JisrUse
             }
 
             var field = error.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "userName";
-            throw new DomainValidationException(field, error.Description);
+            throw IdentityRefusal.Of(field, error);
         }
 
         try

@@ -17,7 +17,7 @@ public sealed partial class FederationStore
     public async Task ReplacePeerKeyAsync(FederationPeer peer, string fingerprint, byte[] publicKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        Guard.That(fingerprint != identity.Require().Fingerprint, "newFingerprint", "the peer announces this node's own key");
+        Guard.That(fingerprint != identity.Require().Fingerprint, "newFingerprint", ValidationCodes.OwnNode, "the peer announces this node's own key");
         if (await db.Set<FederationPeer>().AnyAsync(p => p.Fingerprint == fingerprint && p.Id != peer.Id, cancellationToken))
         {
             throw new DomainStateException($"the new key {ShortId(fingerprint)} is pinned for another peer already");

@@ -58,7 +58,7 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         ArgumentNullException.ThrowIfNull(by);
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(agencies);
-        Guard.That(fingerprint != identity.Require().Fingerprint, "fingerprint", "that is this node's own fingerprint: a node is not its own peer");
+        Guard.That(fingerprint != identity.Require().Fingerprint, "fingerprint", ValidationCodes.OwnNode, "that is this node's own fingerprint: a node is not its own peer");
         if (await FindPeerByFingerprintAsync(fingerprint, cancellationToken) is { } known)
         {
             // The caller checked that the key it was given hashes to the fingerprint: the same key the relayed node proved.
@@ -76,7 +76,7 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         foreach (var agency in agencies)
         {
             var existing = await db.Agencies.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agency.Id || a.Code == agency.Code, cancellationToken);
-            Guard.That(existing is null, "agencies", $"the peer hosts agency {agency.Code}, but an agency {existing?.Code} ({existing?.Id}) is known here already: codes and ids must be unique across peered nodes");
+            Guard.That(existing is null, "agencies", ValidationCodes.AgencyClash, $"the peer hosts agency {agency.Code}, but an agency {existing?.Code} ({existing?.Id}) is known here already: codes and ids must be unique across peered nodes", agency.Code);
             db.Agencies.Add(agency);
             db.Add(new RemoteAgency { AgencyId = agency.Id, PeerId = peer.Id });
         }

@@ -44,7 +44,7 @@ public sealed class NodeKey : IDisposable
     public static NodeKey LoadOrCreate(string path, string passphrase)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Guard.That(!string.IsNullOrEmpty(passphrase) && passphrase.Length >= 12, PassphraseVariable, "the node key's passphrase must have at least 12 characters");
+        Guard.That(!string.IsNullOrEmpty(passphrase) && passphrase.Length >= 12, PassphraseVariable, ValidationCodes.TooShort, "the node key's passphrase must have at least 12 characters", 12);
         path = System.IO.Path.GetFullPath(path);
         var key = PrivateKeyFile.LoadOrCreate(
             path,

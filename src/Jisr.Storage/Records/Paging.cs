@@ -59,6 +59,6 @@ public static class Paging
 
         return long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 0
             ? value
-            : throw new DomainValidationException("cursor", $"'{cursor}' is not a cursor this server issued; pass the 'next' value of the previous page");
+            : throw DomainValidationException.Coded("cursor", ValidationCodes.NotACursor, $"'{cursor}' is not a cursor this server issued; pass the 'next' value of the previous page", cursor);
     }
 }

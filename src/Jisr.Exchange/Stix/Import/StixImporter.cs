@@ -1184,8 +1184,8 @@ public sealed class StixImporter
                 R("language"),
                 R("legal_basis"),
                 R("purpose"),
-                StixTimestamp.TryParse(R("retention_until") ?? string.Empty, out var until) ? until : throw new DomainValidationException("retention_until", "is not a timestamp"),
-                DateOnly.TryParseExact(R("review_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var review) ? review : throw new DomainValidationException("review_date", "is not a date"),
+                StixTimestamp.TryParse(R("retention_until") ?? string.Empty, out var until) ? until : throw DomainValidationException.Coded("retention_until", ValidationCodes.NotATimestamp, "is not a timestamp", R("retention_until") ?? string.Empty),
+                DateOnly.TryParseExact(R("review_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var review) ? review : throw DomainValidationException.Coded("review_date", ValidationCodes.NotADate, "is not a date", R("review_date") ?? string.Empty),
                 Kept(revising, Marking.Parse(R("classification"), R("tlp"), R("handling"), R("handling_note"))),
                 SourceGrading.Parse(R("source_grading"), "source_grading"),
                 domains);

@@ -131,7 +131,7 @@ public static class EntityFields
             EntityType.BankAccount => BankAccount.Create(agencyId, S("iban"), S("bic"), S("holder"), now),
             EntityType.CryptoWallet => CryptoWallet.Create(agencyId, S("currency"), S("address"), now),
             EntityType.Event => Event.Create(agencyId, S("name"), S("occurred_on") is { } on ? PartialDate.Parse(on, "occurredOn") : null, S("place"), now),
-            _ => throw new DomainValidationException("entity.type", "is not a known entity type"),
+            _ => throw DomainValidationException.Coded("entity.type", ValidationCodes.UnknownValue, "is not a known entity type"),
         };
     }
 

@@ -117,11 +117,11 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         {
             "confirmed" or "confirm" => MatchDecision.Confirmed,
             "rejected" or "reject" => MatchDecision.Rejected,
-            _ => throw new DomainValidationException("decision", "must be \"confirmed\" (one person) or \"rejected\" (two people)"),
+            _ => throw DomainValidationException.Coded("decision", ValidationCodes.MustBeOneOf, "must be \"confirmed\" (one person) or \"rejected\" (two people)", "confirmed, rejected"),
         };
         if (a == b)
         {
-            throw new DomainValidationException("b", "a person cannot be judged against itself: give two different persons");
+            throw DomainValidationException.Coded("b", ValidationCodes.SamePerson, "a person cannot be judged against itself: give two different persons");
         }
 
         var found = await store.ReadableEntitiesByIdAsync(caller, [new EntityId(a), new EntityId(b)], cancellationToken);
@@ -193,21 +193,21 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
     {
         null or "" or AgainstPartners => AgainstPartners,
         AgainstAll or "all" => AgainstAll,
-        _ => throw new DomainValidationException("against", $"must be \"{AgainstPartners}\" (what partners released to you) or \"{AgainstAll}\" (everything you may read, your own included)"),
+        _ => throw DomainValidationException.Coded("against", ValidationCodes.MustBeOneOf, $"must be \"{AgainstPartners}\" (what partners released to you) or \"{AgainstAll}\" (everything you may read, your own included)", $"{AgainstPartners}, {AgainstAll}"),
     };
 
     private static double Threshold(double? minScore) => minScore switch
     {
         null => new ResolutionOptions().Threshold,
         > 0 and < 1 => minScore.Value,
-        _ => throw new DomainValidationException("minScore", "must be between 0 and 1, exclusive (e.g. 0.5)"),
+        _ => throw DomainValidationException.Coded("minScore", ValidationCodes.BetweenExclusive, "must be between 0 and 1, exclusive (e.g. 0.5)", 0, 1),
     };
 
     private static int Size(int? limit) => limit switch
     {
         null => DefaultLimit,
         >= 1 and <= MaxLimit => limit.Value,
-        _ => throw new DomainValidationException("limit", $"must be between 1 and {MaxLimit}"),
+        _ => throw DomainValidationException.Coded("limit", ValidationCodes.OutOfRange, $"must be between 1 and {MaxLimit}", 1, MaxLimit),
     };
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, late and out of order).</summary>

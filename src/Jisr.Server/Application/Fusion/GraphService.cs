@@ -22,7 +22,7 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
         var steps = depth ?? 2;
         if (steps is < 1 or > MaxDepth)
         {
-            throw new DomainValidationException("depth", $"must be between 1 and {MaxDepth}");
+            throw DomainValidationException.Coded("depth", ValidationCodes.OutOfRange, $"must be between 1 and {MaxDepth}", 1, MaxDepth);
         }
 
         var graph = await LoadAsync(caller, cancellationToken);
@@ -63,7 +63,7 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
         var size = minSize ?? 3;
         if (size is < 2 or > 1000)
         {
-            throw new DomainValidationException("minSize", "must be between 2 and 1000");
+            throw DomainValidationException.Coded("minSize", ValidationCodes.OutOfRange, "must be between 2 and 1000", 2, 1000);
         }
 
         var graph = await LoadAsync(caller, cancellationToken);
@@ -81,7 +81,7 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
         var count = top ?? 10;
         if (count is < 1 or > MaxBrokers)
         {
-            throw new DomainValidationException("top", $"must be between 1 and {MaxBrokers}");
+            throw DomainValidationException.Coded("top", ValidationCodes.OutOfRange, $"must be between 1 and {MaxBrokers}", 1, MaxBrokers);
         }
 
         var graph = await LoadAsync(caller, cancellationToken);
@@ -99,7 +99,7 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
         {
             null or "" or "graphml" => "graphml",
             "json" => "json",
-            _ => throw new DomainValidationException("format", "must be \"graphml\" (Gephi, yEd, Cytoscape) or \"json\""),
+            _ => throw DomainValidationException.Coded("format", ValidationCodes.MustBeOneOf, "must be \"graphml\" (Gephi, yEd, Cytoscape) or \"json\"", "graphml, json"),
         };
         if (Refusal.Of(AccessPolicy.CanExportGraph(caller), "graph export") is { } refused)
         {

@@ -24,7 +24,7 @@ public sealed class XrefJobs(IServiceScopeFactory scopes, ILogger<XrefJobs> log)
         var scope = FusionService.ParseAgainst(against);
         if (minScore is { } score && score is <= 0 or >= 1)
         {
-            throw new DomainValidationException("minScore", "must be between 0 and 1, exclusive (e.g. 0.5)");
+            throw DomainValidationException.Coded("minScore", ValidationCodes.BetweenExclusive, "must be between 0 and 1, exclusive (e.g. 0.5)", 0, 1);
         }
 
         if (Refusal.Of(AccessPolicy.CanResolveEntities(caller), "cross-reference") is { } refused)

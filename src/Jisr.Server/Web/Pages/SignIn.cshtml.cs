@@ -86,8 +86,10 @@ public sealed class SignInModel(OwnAccountService account, IStringLocalizer<Shar
                 ModelState.AddModelError(string.Empty, T["SignIn.SecondFactorNotSetUp"]);
                 break;
             case SignInOutcome.TooManyAttempts:
+                // The account name's failures, not this client's: said apart from the per-client refusal, with the
+                // wait. An unknown name is held alike, so the message tells nobody whether the account exists.
                 Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                ModelState.AddModelError(string.Empty, T["SignIn.TooMany"]);
+                ModelState.AddModelError(string.Empty, T["SignIn.AccountLocked", Display.Number((int)Math.Ceiling(account.SignInWindow.TotalMinutes))]);
                 break;
             default:
                 // One message for an unknown name, a wrong password or a wrong code: no hint which user names exist.

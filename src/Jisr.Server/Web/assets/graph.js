@@ -1,4 +1,4 @@
-// The person page's neighbour graph: cytoscape (served by the node, from npm at build time) draws the elements the
+// The person page's neighbour graph and an entity's network page: cytoscape (served by the node, from npm at build time) draws the elements the
 // page put in #graph's data-graph attribute. Labels are drawn on a canvas, never parsed as HTML.
 'use strict';
 document.addEventListener('DOMContentLoaded', function () {
@@ -23,9 +23,12 @@ document.addEventListener('DOMContentLoaded', function () {
     ]
   });
   if (rtl) { container.setAttribute('dir', 'rtl'); }
-  // Opening a neighbour goes to its page when it is a person.
+  // Opening a neighbour goes to its page: the page put its address in href (the person page, or another entity's network).
   window.jisrGraph.on('tap', 'node', function (event) {
     var node = event.target;
-    if (!node.data('centre') && node.data('person')) { window.location.assign('/persons/' + encodeURIComponent(node.id())); }
+    var href = node.data('href');
+    if (node.data('centre')) { return; }
+    if (typeof href === 'string' && href.charAt(0) === '/') { window.location.assign(href); }
+    else if (node.data('person')) { window.location.assign('/persons/' + encodeURIComponent(node.id())); }
   });
 });

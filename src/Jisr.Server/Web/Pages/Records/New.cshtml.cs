@@ -164,7 +164,7 @@ public sealed class RecordForm
         var names = (PersonNames ?? string.Empty).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length > NewModel.MaxNames)
         {
-            throw new DomainValidationException("entities[0].names", $"at most {NewModel.MaxNames} names");
+            throw DomainValidationException.Coded("entities[0].names", ValidationCodes.TooMany, $"at most {NewModel.MaxNames} names", NewModel.MaxNames);
         }
 
         var others = OtherEntities(withPerson: names.Length > 0);

@@ -3,7 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace Jisr.Server.Web.Pages.Records;
 
 /// <summary>
-/// The edit form's part for what a record asserts: its entities (kept, taken out, or, for a person, renamed), its links
+/// The edit form's part for what a record asserts: its entities (kept, taken out, a person renamed, another entity's
+/// attributes changed in place: <see cref="EntityFields"/>), its links
 /// (kept, retyped or taken out) and new entities linked to any entity of the record. <see cref="Apply"/> turns it into
 /// the API's entities and links, starting from what the store holds now (never from ids the browser sends back), so
 /// the same <see cref="RecordService.UpdateAsync"/>, policy and audit decide.
@@ -28,6 +29,7 @@ public sealed class RecordAssertionsForm
             {
                 Id = e.Id.Value,
                 Names = e is Person person ? string.Join('\n', person.Names.Select(n => n.Text)) : null,
+                Attributes = EntityFields.Values(e),
             })],
             Links = [.. details.Record.Links.Select(l => new AssertedLinkRow { Id = l.Id, Type = EntityVocabulary.LinkTypes[l.Type] })],
         };
@@ -60,7 +62,8 @@ public sealed class RecordAssertionsForm
                 // A person's names changed: a new person with the new names and everything else the old one had,
                 // asserted in its place (its ref is the old id, so the links that named the old one follow it).
                 ? Renamed(person, names)
-                : new EntityRequest { Id = entity.Id.Value });
+                // Another entity's attributes changed: the same, with the form's values (EntityFields).
+                : EntityFields.Changed(entity, row?.Attributes) ?? new EntityRequest { Id = entity.Id.Value });
         }
 
         var links = new List<LinkRequest>();
@@ -104,7 +107,11 @@ public sealed class RecordAssertionsForm
     public static string FieldOf(string row, string attribute) =>
         row.Length == 0 ? string.Empty
         : row.StartsWith("Assertions.Added", StringComparison.Ordinal) ? $"{row}.{OtherEntityForm.FieldOf(attribute)}"
+        : EntityFields.All.Contains(attribute) ? AttributeField(row, attribute)
         : $"{row}.{nameof(AssertedEntityRow.Names)}";
+
+    /// <summary>The form field of an existing entity's attribute (its input's name, and the key its error is kept under).</summary>
+    public static string AttributeField(string row, string attribute) => $"{row}.{nameof(AssertedEntityRow.Attributes)}[{attribute}]";
 
     private static EntityRequest Renamed(Person person, string[] names) => new()
     {
@@ -121,7 +128,7 @@ public sealed class RecordAssertionsForm
     private static string[] Lines(string? text) => (text ?? string.Empty).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }
 
-/// <summary>One of the record's entities in the edit form: take it out, or (a person) change its names.</summary>
+/// <summary>One of the record's entities in the edit form: take it out, or change its names (a person) or its attributes (another type).</summary>
 public sealed class AssertedEntityRow
 {
     public Guid Id { get; set; }
@@ -131,6 +138,9 @@ public sealed class AssertedEntityRow
     /// <summary>A person's names, one a line; null for other types.</summary>
     [StringLength(4000, ErrorMessage = "Validation.TooLong")]
     public string? Names { get; set; }
+
+    /// <summary>Another type's attributes by name (<see cref="EntityFields.Values"/>); null for a person.</summary>
+    public Dictionary<string, string?>? Attributes { get; set; }
 }
 
 /// <summary>One of the record's links in the edit form: change its type, or take it out.</summary>
