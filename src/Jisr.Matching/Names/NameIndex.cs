@@ -132,9 +132,19 @@ public sealed class NameIndex<TId>
     /// The best <paramref name="k"/> indexed names for <paramref name="name"/>, best first (equal scores in the order
     /// the names were given to <see cref="Build"/>); empty for an unreadable name.
     /// </summary>
-    public IReadOnlyList<NameCandidate<TId>> Query(string? name, int k)
+    public IReadOnlyList<NameCandidate<TId>> Query(string? name, int k) => Query(NameParser.Parse(name), k);
+
+    /// <summary>The same for a name already parsed (<see cref="NameParser.Parse"/>): a caller asking several indexes parses it once.</summary>
+    public IReadOnlyList<NameCandidate<TId>> Query(IReadOnlyList<NameToken> parsed, int k) => Query(parsed, k, prune: true);
+
+    /// <summary>
+    /// With <paramref name="prune"/>, a candidate whose score bound (<see cref="NameMatcher.UpperBoundKnown"/>) is below
+    /// the <paramref name="k"/>th best score so far is not scored: the answer is the same (tested against the query
+    /// without pruning), only cheaper.
+    /// </summary>
+    internal IReadOnlyList<NameCandidate<TId>> Query(IReadOnlyList<NameToken> parsed, int k, bool prune)
     {
-        var parsed = NameParser.Parse(name);
+        ArgumentNullException.ThrowIfNull(parsed);
         if (parsed.Count == 0 || k <= 0)
         {
             return [];
@@ -149,8 +159,13 @@ public sealed class NameIndex<TId>
             Span<double> known = stackalloc double[NameMatcher.MaxLongerParts * NameMatcher.QueryParts];
             foreach (var entry in candidates)
             {
-                var score = ScoreOf(query, entry, scratch, known);
-                top.Offer(score, entry);
+                var queryShorter = KnownOf(query, entry, scratch, known, out var candidate);
+                if (prune && top.IsFull && NameMatcher.UpperBoundKnown(query, candidate, known, queryShorter) + PruneMargin < top.WorstScore)
+                {
+                    continue; // cannot enter the top k: its score is at most the bound
+                }
+
+                top.Offer(NameMatcher.ScoreKnown(query, candidate, known, queryShorter), entry);
             }
 
             var ranked = top.Ranked();
@@ -206,8 +221,17 @@ public sealed class NameIndex<TId>
         return scratch.Candidates.AsSpan(0, found);
     }
 
-    /// <summary>The score of one indexed name, from the similarities of the query's parts to each of its parts (computed once per query, part and order).</summary>
-    private double ScoreOf(NameToken[] query, int entry, QueryScratch scratch, Span<double> known)
+    /// <summary>
+    /// How far below the kept scores a bound must be for a candidate to be skipped: the bound is computed with other
+    /// sums than the score, so rounding could put it a few units in the last place under a score it bounds.
+    /// </summary>
+    private const double PruneMargin = 1e-9;
+
+    /// <summary>
+    /// Fills <paramref name="known"/> with the similarities of the query's parts to each part of one indexed name
+    /// (computed once per query, part and order) and gives the name's parts; returns whether the query is the shorter name.
+    /// </summary>
+    private bool KnownOf(NameToken[] query, int entry, QueryScratch scratch, Span<double> known, out ReadOnlySpan<NameToken> name)
     {
         var start = _starts[entry];
         var length = _starts[entry + 1] - start;
@@ -238,7 +262,8 @@ public sealed class NameIndex<TId>
             similarities.AsSpan(row, NameMatcher.QueryParts).CopyTo(known.Slice(j * NameMatcher.QueryParts, NameMatcher.QueryParts));
         }
 
-        return NameMatcher.ScoreKnown(query, candidate, known, queryShorter);
+        name = candidate;
+        return queryShorter;
     }
 
     private QueryScratch Rent() => _scratch.TryTake(out var scratch) ? scratch : new QueryScratch(_ids.Length, _table.Length);
@@ -290,9 +315,12 @@ public sealed class NameIndex<TId>
     /// script, best first: the closer the part (exact before variant) and the rarer, the higher, then by score.
     /// Scores are <see cref="NameMatcher.Score(string?, string?)"/>; callers must not call them a match.
     /// </summary>
-    public IReadOnlyList<NameCandidate<TId>> QueryPartial(string? name, int k)
+    public IReadOnlyList<NameCandidate<TId>> QueryPartial(string? name, int k) => QueryPartial(NameParser.Parse(name), k);
+
+    /// <summary>The same for a name already parsed (<see cref="NameParser.Parse"/>).</summary>
+    public IReadOnlyList<NameCandidate<TId>> QueryPartial(IReadOnlyList<NameToken> parsed, int k)
     {
-        var parsed = NameParser.Parse(name);
+        ArgumentNullException.ThrowIfNull(parsed);
         var parts = parsed.Where(t => !t.IsInitial).ToList();
         if (parts.Count == 0 || k <= 0)
         {
@@ -386,6 +414,12 @@ internal struct TopScores(int k)
 {
     private readonly (double Score, int Entry)[] _heap = new (double, int)[k];
     private int _count;
+
+    /// <summary>Whether k scores are kept, so a score must beat <see cref="WorstScore"/> to enter.</summary>
+    public readonly bool IsFull => _count == _heap.Length && _count > 0;
+
+    /// <summary>The lowest score kept.</summary>
+    public readonly double WorstScore => _heap[0].Score;
 
     public void Offer(double score, int entry)
     {

@@ -186,6 +186,62 @@ public static class NameMatcher
         return Evaluate(shorter, longer, n, m, sims, best);
     }
 
+    /// <summary>
+    /// A bound the score of <see cref="ScoreKnown"/> (same arguments) cannot exceed, without the assignment search: each
+    /// part takes the best credit any counterpart gives it (the score grows with every credit, and a one-to-one
+    /// assignment can only give less), and the identity evidence of each of the shorter name's parts is its best over
+    /// all counterparts. The index skips scoring a candidate whose bound is below the scores it already keeps.
+    /// </summary>
+    internal static double UpperBoundKnown(ReadOnlySpan<NameToken> query, ReadOnlySpan<NameToken> candidate, ReadOnlySpan<double> known, bool queryShorter)
+    {
+        if (query.Length == 0 || candidate.Length == 0)
+        {
+            return 0;
+        }
+
+        var shorter = queryShorter ? query : candidate;
+        var longer = queryShorter ? candidate : query;
+        var n = Math.Min(shorter.Length, MaxShorterParts);
+        var m = Math.Min(longer.Length, MaxLongerParts);
+        Span<double> longerCredit = stackalloc double[m];
+        longerCredit.Clear();
+        double shortExplained = 0, shortTotal = 0, evidence = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var x = shorter[i];
+            double rowCredit = 0, rowEvidence = 0;
+            for (var j = 0; j < m; j++)
+            {
+                var credit = Credit(queryShorter ? known[(j * QueryParts) + i] : known[(i * QueryParts) + j]);
+                rowCredit = Math.Max(rowCredit, credit);
+                longerCredit[j] = Math.Max(longerCredit[j], credit);
+                var y = longer[j];
+                if (!x.IsInitial && !y.IsInitial)
+                {
+                    rowEvidence = Math.Max(rowEvidence, credit * (x.Weight + y.Weight) / 2);
+                }
+            }
+
+            shortExplained += x.Weight * rowCredit;
+            shortTotal += Missing(x, rowCredit);
+            evidence += rowEvidence;
+        }
+
+        double longExplained = 0, longTotal = 0;
+        for (var j = 0; j < m; j++)
+        {
+            longExplained += longer[j].Weight * longerCredit[j];
+            longTotal += Missing(longer[j], longerCredit[j]);
+        }
+
+        var shortCoverage = shortTotal > 0 ? shortExplained / shortTotal : 0;
+        var longCoverage = longTotal > 0 ? longExplained / longTotal : 0;
+        var (high, low) = shortCoverage >= longCoverage ? (shortCoverage, longCoverage) : (longCoverage, shortCoverage);
+        var confidence = Math.Pow(evidence / (evidence + EvidencePrior), EvidencePower);
+        var score = high * (low + ((1 - low) * confidence));
+        return double.IsFinite(score) ? Math.Min(1, Math.Pow(Math.Max(score, 0), ScalePower)) : 1;
+    }
+
     /// <summary>The similarity of each of the shorter name's first <paramref name="n"/> parts to each of the longer's first <paramref name="m"/>, row by row.</summary>
     private static void Similarities(ReadOnlySpan<NameToken> shorter, ReadOnlySpan<NameToken> longer, int n, int m, Span<double> sims)
     {

@@ -1,26 +1,28 @@
-using System.Collections.Concurrent;
-
 namespace Jisr.Matching.Names;
 
 /// <summary>
 /// What makes parsing cheap: names are few thousand distinct words in many combinations, so what the parser knows of
 /// a folded word (its script, whether it is a title, an article, a particle or a suffix, the word without its
 /// article, its bare form and its token when it stands alone) is worked out once per word, and the token of a joined
-/// part (ben Ali, Nour ed-Dine) once per part. Both caches are shared by all threads and bounded; past the bound a
-/// new word is worked out each time, with the same result.
+/// part (ben Ali, Nour ed-Dine) once per part. Both caches are shared by all threads and bounded, keeping the words
+/// and parts in use (<see cref="BoundedCache{TKey, TValue}"/>): a flood of distinct names neither grows them without end
+/// nor crowds out the common words; a word not cached is worked out again, with the same result.
 /// </summary>
 public static partial class NameParser
 {
-    /// <summary>How many distinct words, and distinct joined parts, the caches keep (a few hundred bytes each).</summary>
-    private const int MaxCachedWords = 200_000;
+    /// <summary>
+    /// How many distinct words, and distinct joined parts, each generation of the caches keeps (a few hundred bytes each;
+    /// the caches hold at most two generations).
+    /// </summary>
+    internal const int MaxCachedWords = 100_000;
 
-    private const int MaxCachedParts = 200_000;
+    internal const int MaxCachedParts = 100_000;
 
-    private static readonly ConcurrentDictionary<string, WordFacts> Words = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, WordFacts>.AlternateLookup<ReadOnlySpan<char>> WordsBySpan = Words.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly ConcurrentDictionary<(string Part, string? Bare, NamePartKind Kind), NameToken> Tokens = new();
-    private static int s_wordsCached;
-    private static int s_tokensCached;
+    private static readonly BoundedCache<string, WordFacts> Words = new(MaxCachedWords, StringComparer.Ordinal);
+    private static readonly BoundedCache<(string Part, string? Bare, NamePartKind Kind), NameToken> Tokens = new(MaxCachedParts);
+
+    /// <summary>How many words and joined parts the caches hold now (for the test that they stay bounded).</summary>
+    internal static (int Words, int Parts) CachedCounts => (Words.Count, Tokens.Count);
 
     [ThreadStatic]
     private static Scratch? t_scratch;
@@ -28,17 +30,13 @@ public static partial class NameParser
     /// <summary>The facts of a folded word, from the cache (the word's text is allocated only the first time it is met).</summary>
     private static WordFacts FactsOf(ReadOnlySpan<char> word)
     {
-        if (WordsBySpan.TryGetValue(word, out var known))
+        if (Words.TryGetValue(word, out var known))
         {
             return known;
         }
 
         var facts = new WordFacts(word.ToString());
-        if (Volatile.Read(ref s_wordsCached) < MaxCachedWords && Words.TryAdd(facts.Text, facts))
-        {
-            Interlocked.Increment(ref s_wordsCached);
-        }
-
+        Words.Add(facts.Text, facts);
         return facts;
     }
 

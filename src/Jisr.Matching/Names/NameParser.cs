@@ -160,9 +160,9 @@ public static partial class NameParser
         }
 
         var token = MakeToken(part, bare, kind);
-        if (token is not null && Volatile.Read(ref s_tokensCached) < MaxCachedParts && Tokens.TryAdd(key, token))
+        if (token is not null)
         {
-            Interlocked.Increment(ref s_tokensCached);
+            Tokens.Add(key, token);
         }
 
         return token;

@@ -26,7 +26,8 @@ public sealed class PersonMatchService(EntityStore store, PersonNameIndex index)
     {
         var query = Guard.Text(name, "name", Person.MaxNameQueryLength);
         var size = Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
-        var partial = NameMatcher.IsPartial(query);
+        var parsed = NameParser.Parse(query); // once: the decision and every explanation use it
+        var partial = NameMatcher.IsPartial(parsed);
         var wanted = Math.Min(MaxCandidates, size * CandidatesPerMatch);
         var candidates = partial
             ? await index.PartialCandidatesAsync(query, wanted, cancellationToken)
@@ -35,7 +36,7 @@ public sealed class PersonMatchService(EntityStore store, PersonNameIndex index)
         return new PersonMatches(query, [.. candidates
             .Where(c => visible.ContainsKey(c.Id))
             .Take(size)
-            .Select(c => new PersonMatchFound(visible[c.Id], c.Score, c.Name, NameMatcher.Explain(query, c.Name), !partial && NameMatcher.IsMatch(c.Score) ? Match : Possible))]);
+            .Select(c => new PersonMatchFound(visible[c.Id], c.Score, c.Name, NameMatcher.Explain(parsed, NameParser.Parse(c.Name)), !partial && NameMatcher.IsMatch(c.Score) ? Match : Possible))]);
     }
 }
 

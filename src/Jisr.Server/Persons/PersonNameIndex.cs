@@ -126,15 +126,15 @@ public sealed partial class PersonNameIndex : IDisposable
             removed = _removed;
         }
 
+        var query = NameParser.Parse(name); // once for every agency's index
         var found = new List<NameCandidate<EntityId>>();
         foreach (var index in snapshot.ByAgency.Values)
         {
-            found.AddRange(partial ? index.QueryPartial(name, k) : index.Query(name, k));
+            found.AddRange(partial ? index.QueryPartial(query, k) : index.Query(query, k));
         }
 
         if (additions.Count > 0)
         {
-            var query = NameParser.Parse(name);
             foreach (var addition in additions)
             {
                 if (!partial)
@@ -152,7 +152,6 @@ public sealed partial class PersonNameIndex : IDisposable
         var best = found.Where(c => !removed.Contains(c.Id)).GroupBy(c => c.Id).Select(g => g.MaxBy(c => c.Score)!);
         if (partial)
         {
-            var query = NameParser.Parse(name);
             return [.. best.OrderByDescending(c => NameMatcher.Carried(query, NameParser.Parse(c.Name))).ThenByDescending(c => c.Score)];
         }
 
