@@ -28,6 +28,9 @@ public static partial class EntityResolver
         public readonly bool HasNationality;
         public readonly bool HasNeighbours;
 
+        /// <summary>How many valid documents, phones and IBANs the record holds (each pair of them adds at most +3); 255: that many or more, no bound.</summary>
+        public readonly byte Compared;
+
         /// <summary>One bit per nationality (case-insensitive hash): no common bit, no common nationality.</summary>
         public readonly ulong Nationalities;
 
@@ -65,6 +68,7 @@ public static partial class EntityResolver
                 if (identifier.Normalised is not null && ComparedForTypos(identifier.Kind))
                 {
                     Documents |= Bit(DocumentHash(identifier.Kind, identifier.Country));
+                    Compared = (byte)Math.Min(byte.MaxValue, Compared + 1);
                 }
             }
         }
@@ -90,7 +94,10 @@ public static partial class EntityResolver
         var date = a.Year == 0 || b.Year == 0 ? 0 : DateWeight(a.Year, a.Month, a.Day, b.Year, b.Month, b.Day).Weight;
         var nationality = !a.HasNationality || !b.HasNationality ? 0 : (a.Nationalities & b.Nationalities) != 0 ? 0.5 : -1.5;
         var gender = a.Gender == Gender.Unknown || b.Gender == Gender.Unknown ? 0 : a.Gender == b.Gender ? 0.3 : -5.0;
-        var identifiers = (a.Keys & b.Keys) != 0 || (a.Documents & b.Documents) != 0 ? IdentifierEvidence(ra, rb, null) : 0;
+        // Without a shared key, identifiers add at most +3 per pair of one kind and country (one character apart).
+        var identifiers = (a.Keys & b.Keys) != 0 ? IdentifierEvidence(ra, rb, null)
+            : (a.Documents & b.Documents) != 0 ? (a.Compared == byte.MaxValue || b.Compared == byte.MaxValue ? double.PositiveInfinity : 3.0 * a.Compared * b.Compared)
+            : 0;
         var neighbours = a.HasNeighbours && b.HasNeighbours ? 3.0 : 0;
         return prior + 0.0 + 0 + date + nationality + gender + identifiers + neighbours;
     }
