@@ -1,4 +1,5 @@
 using Jisr.Domain.Common;
+using Jisr.Fusion.Identifiers;
 using Jisr.Fusion.Resolution;
 using Jisr.Fusion.Synthetic;
 using Xunit.Abstractions;
@@ -15,11 +16,16 @@ public sealed class IncrementalXrefTests(ITestOutputHelper output)
     private const string Own = "MA-DGST";
 
     [Theory]
-    [InlineData(3, false)]
-    [InlineData(17, false)]
-    [InlineData(41, true)]
-    public void Incremental_after_changes_equals_a_full_run(int seed, bool againstAll)
+    [InlineData(3, false, false)]
+    [InlineData(17, false, false)]
+    [InlineData(41, true, false)]
+    [InlineData(59, false, true)]
+    [InlineData(73, true, true)]
+    public void Incremental_after_changes_equals_a_full_run(int seed, bool againstAll, bool smallBlocks)
     {
+        // Small block caps: blocks over the cap are skipped, so a recalled copy can bring a block back under it and
+        // give probes candidates they never scored (the rule that compares such probes in full is needed only then).
+        var options = smallBlocks ? new ResolutionOptions { MaxNameBlock = 4, MaxIdentifierBlock = 1 } : null;
         var world = SyntheticWorld.Generate(new WorldOptions { Persons = 600, Seed = seed });
         var random = new Random(seed);
         var records = world.Records.ToDictionary(r => r.Id, StringComparer.Ordinal);
@@ -44,8 +50,8 @@ public sealed class IncrementalXrefTests(ITestOutputHelper output)
             var shownLinks = links.Where(l => visible.Contains(l.From) && visible.Contains(l.To)).ToList();
             var shownJudgements = judgements.Where(j => visible.Contains(j.Key.First) && visible.Contains(j.Key.Second)).ToDictionary();
 
-            var full = EntityResolver.CrossReference(probes, targets, shownLinks, shownJudgements);
-            var run = EntityResolver.CrossReferenceIncremental(probes, targets, shownLinks, shownJudgements, null, XrefState.FromBytes(state?.ToBytes()));
+            var full = EntityResolver.CrossReference(probes, targets, shownLinks, shownJudgements, options);
+            var run = EntityResolver.CrossReferenceIncremental(probes, targets, shownLinks, shownJudgements, options, XrefState.FromBytes(state?.ToBytes()));
 
             Assert.Equal(Dump(full), Dump(run.Hits));
             compared.Add(run.Compared);
@@ -79,6 +85,29 @@ public sealed class IncrementalXrefTests(ITestOutputHelper output)
         Assert.Null(XrefState.FromBytes(bytes[..(bytes.Length / 2)]));
         Assert.Null(XrefState.FromBytes([1, 2, 3, 4, 5]));
         Assert.Null(XrefState.FromBytes([]));
+    }
+
+    [Fact]
+    public void A_recalled_copy_that_brings_a_block_under_its_cap_gives_the_hits_of_a_full_run()
+    {
+        // Two partner copies share the probe's phone: over the identifier block cap of 1, the phone finds nobody.
+        // When one is recalled, the block is under the cap again and the other, unchanged, becomes a hit: the probe
+        // must be compared with every candidate, not only with the targets that changed and its previous hits.
+        var options = new ResolutionOptions { MaxIdentifierBlock = 1 };
+        var phone = new Identifier(IdentifierKind.Phone, "+212661234567", "+212661234567", null, null);
+        var born = PartialDate.Create(1985, 4, 12);
+        PersonRecord Record(string id, string agency, string name) => new(id, agency, [name], born, ["MA"], [phone]);
+        var probes = new[] { Record("p1", Own, "Karim Tazi") };
+        var kept = Record("t1", "ES-CNP", "Omar Fassi");
+        var recalled = Record("t2", "FR-DGSI", "Hamid Zerouali");
+
+        var first = EntityResolver.CrossReferenceIncremental(probes, [kept, recalled], null, null, options, null);
+        Assert.Empty(first.Hits);
+
+        var full = EntityResolver.CrossReference(probes, [kept], null, null, options);
+        var next = EntityResolver.CrossReferenceIncremental(probes, [kept], null, null, options, XrefState.FromBytes(first.State.ToBytes()));
+        Assert.Equal("p1 t1", Assert.Single(full).A + " " + full[0].B);
+        Assert.Equal(Dump(full), Dump(next.Hits));
     }
 
     private static void Change(Random random, Dictionary<string, PersonRecord> records, HashSet<string> visible, List<EntityLink> links, Dictionary<RecordPair, Judgement> judgements, XrefState previous)

@@ -87,7 +87,7 @@ internal static class FusionBench
         var fullCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var same = full.Count == next.Hits.Count && full.Zip(next.Hits).All(p => p.First.A == p.Second.A && p.First.B == p.Second.B && p.First.Score == p.Second.Score);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"xref (incremental, {arriving} targets arrived, {changed.Count / 200} probes changed): {next.Compared} of {changed.Count} probes compared, {seconds:F1} s wall, {cpuSeconds:F1} s CPU (state read included); the same full run {watch.Elapsed.TotalSeconds:F1} s wall, {fullCpu:F1} s CPU; hits equal: {same}"));
+            $"xref (incremental, {arriving} targets arrived, {changed.Count / 200} probes changed): {next.Compared} of {changed.Count} probes compared ({next.ComparedInFull} against every candidate, the rest against changed targets and their previous hits), {seconds:F1} s wall, {cpuSeconds:F1} s CPU (state read included); the same full run {watch.Elapsed.TotalSeconds:F1} s wall, {fullCpu:F1} s CPU; hits equal: {same}"));
     }
 
     private static void GraphFigures(int links)

@@ -42,12 +42,15 @@ public static partial class EntityResolver
         if (previous is null || previous.Settings != settings)
         {
             var all = Match(preparedProbes, preparedTargets, sameSet: false, judgements, options, progress);
-            return new XrefRun(all, new XrefState(settings, probeMarks, targetMarks, all), probes.Count);
+            return new XrefRun(all, new XrefState(settings, probeMarks, targetMarks, all), probes.Count, probes.Count);
         }
 
         // Targets that came, changed or went, and every key their old and new versions are blocked under.
+        // Keys a target left (it went, or is no longer filed there) are blocks that shrank: a probe reading one may
+        // gain candidates it never scored, so it is compared in full.
         var dirtyTargets = new HashSet<string>(StringComparer.Ordinal);
         var dirtyKeys = new HashSet<ulong>();
+        var shrunkKeys = new HashSet<ulong>();
         foreach (var (id, mark) in targetMarks)
         {
             if (!previous.Targets.TryGetValue(id, out var old) || old.Fingerprint != mark.Fingerprint)
@@ -57,6 +60,7 @@ public static partial class EntityResolver
                 if (old is not null)
                 {
                     dirtyKeys.UnionWith(old.Keys);
+                    shrunkKeys.UnionWith(old.Keys.Except(mark.Keys));
                 }
             }
         }
@@ -67,33 +71,64 @@ public static partial class EntityResolver
             {
                 dirtyTargets.Add(id);
                 dirtyKeys.UnionWith(old.Keys);
+                shrunkKeys.UnionWith(old.Keys);
             }
         }
 
         var hitOnDirty = previous.Hits.Where(h => dirtyTargets.Contains(h.B)).Select(h => h.A).ToHashSet(StringComparer.Ordinal);
+        // A probe is compared in full when it is new or changed, when its name became rarer (a higher prior may lift a
+        // pair it passed over) or when a block it reads shrank. A probe that only read a block a changed target is or
+        // was filed in, had a hit on one, or whose name became more common, scores just those targets and its
+        // previous hits: every other candidate is a pair it scored before, below the threshold, and a lower or equal
+        // prior keeps it there (growing blocks can only drop candidates, never add an unchanged one).
         var affected = new List<int>();
+        var only = new List<HashSet<int>?>();
+        var previousHits = previous.Hits.ToLookup(h => h.A, StringComparer.Ordinal);
         for (var i = 0; i < preparedProbes.Items.Length; i++)
         {
             var id = preparedProbes.Items[i].Record.Id;
             var mark = probeMarks[id];
-            if (!previous.Probes.TryGetValue(id, out var old) || old.Fingerprint != mark.Fingerprint || old.Namesakes != mark.Namesakes
-                || hitOnDirty.Contains(id) || mark.Keys.Any(dirtyKeys.Contains))
+            if (!previous.Probes.TryGetValue(id, out var old) || old.Fingerprint != mark.Fingerprint || mark.Namesakes < old.Namesakes
+                || mark.Keys.Any(shrunkKeys.Contains))
             {
                 affected.Add(i);
+                only.Add(null);
             }
+            else if (old.Namesakes != mark.Namesakes || hitOnDirty.Contains(id) || mark.Keys.Any(dirtyKeys.Contains))
+            {
+                affected.Add(i);
+                var hitTargets = new HashSet<int>();
+                foreach (var hit in previousHits[id])
+                {
+                    if (preparedTargets.ById.TryGetValue(hit.B, out var t))
+                    {
+                        hitTargets.Add(t);
+                    }
+                }
+
+                only.Add(hitTargets);
+            }
+        }
+
+        var dirty = new bool[preparedTargets.Items.Length];
+        for (var t = 0; t < dirty.Length; t++)
+        {
+            dirty[t] = dirtyTargets.Contains(preparedTargets.Items[t].Record.Id);
         }
 
         var subset = new Prepared
         {
             Items = [.. affected.Select(i => preparedProbes.Items[i])],
+            Facts = [.. affected.Select(i => preparedProbes.Facts[i])],
             ById = affected.Select((i, at) => (preparedProbes.Items[i].Record.Id, at)).GroupBy(x => x.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().at, StringComparer.Ordinal),
         };
-        var fresh = Match(subset, preparedTargets, sameSet: false, judgements, options, progress);
+        var fresh = Match(subset, preparedTargets, sameSet: false, judgements, options, progress, new IncrementalScope(dirty, [.. only]));
+        var scored = only.Count(o => o is null);
 
         var recomputed = subset.ById.Keys.ToHashSet(StringComparer.Ordinal);
         var merged = previous.Hits.Where(h => probeMarks.ContainsKey(h.A) && !recomputed.Contains(h.A)).Concat(fresh).ToList();
         merged.Sort(HitOrder);
-        return new XrefRun(merged, new XrefState(settings, probeMarks, targetMarks, merged), affected.Count);
+        return new XrefRun(merged, new XrefState(settings, probeMarks, targetMarks, merged), affected.Count, scored);
     }
 
     /// <summary>The order of <see cref="CrossReference"/>'s hits: by probe, best first, then by target.</summary>
@@ -196,7 +231,8 @@ public static partial class EntityResolver
 }
 
 /// <summary>The hits of a run, the state the next run starts from, and how many probes this one compared.</summary>
-public sealed record XrefRun(IReadOnlyList<MatchProposal> Hits, XrefState State, int Compared);
+/// <remarks><see cref="ComparedInFull"/>: of those, how many against every candidate (the others only against the targets that changed and their previous hits).</remarks>
+public sealed record XrefRun(IReadOnlyList<MatchProposal> Hits, XrefState State, int Compared, int ComparedInFull = -1);
 
 /// <summary>
 /// What a run saw of one record: the fingerprint of what scoring reads, the blocks it reads (a probe) or is filed in

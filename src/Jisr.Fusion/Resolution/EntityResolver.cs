@@ -125,6 +125,9 @@ public static partial class EntityResolver
     {
         public required PreparedRecord[] Items { get; init; }
 
+        /// <summary>Each item's <see cref="PreparedRecord.Facts"/>, flat: the candidate filter reads only these.</summary>
+        public required Facts[] Facts { get; init; }
+
         public required Dictionary<string, int> ById { get; init; }
 
         public NameBlocks? Blocks { get; set; }
@@ -143,7 +146,12 @@ public static partial class EntityResolver
 
         public required string[] Keys { get; init; }
 
+        /// <summary>Each identifier's <see cref="Identifier.Key"/>, index for index (the property builds a new string per call).</summary>
+        public required string?[] IdentifierKeys { get; init; }
+
         public required string[] Neighbours { get; init; }
+
+        public required Facts Facts { get; init; }
     }
 
     private static Prepared Prepare(IReadOnlyList<PersonRecord> records, IReadOnlyList<EntityLink>? links)
@@ -192,16 +200,21 @@ public static partial class EntityResolver
         {
             var r = records[i];
             var parsed = r.Names.Select(n => (Text: n, Tokens: NameParser.Parse(n))).Where(x => x.Tokens.Count > 0).ToArray();
+            var identifierKeys = r.Identifiers.Select(x => x.Key).ToArray();
+            string[] keys = [.. identifierKeys.OfType<string>().Distinct(StringComparer.Ordinal)];
+            string[] near = neighbours[i] is { } n ? [.. n.Distinct(StringComparer.Ordinal)] : [];
             items[i] = new PreparedRecord
             {
                 Record = r,
                 Names = [.. parsed.Select(x => x.Tokens)],
                 NameTexts = [.. parsed.Select(x => x.Text)],
-                Keys = [.. r.Identifiers.Select(x => x.Key).OfType<string>().Distinct(StringComparer.Ordinal)],
-                Neighbours = neighbours[i] is { } n ? [.. n.Distinct(StringComparer.Ordinal)] : [],
+                Keys = keys,
+                IdentifierKeys = identifierKeys,
+                Neighbours = near,
+                Facts = new Facts(r, keys, near.Length > 0),
             };
         });
-        return new Prepared { Items = items, ById = byId };
+        return new Prepared { Items = items, Facts = [.. items.Select(x => x.Facts)], ById = byId };
     }
 
     private static List<MatchProposal> Match(
@@ -210,7 +223,8 @@ public static partial class EntityResolver
         bool sameSet,
         IReadOnlyDictionary<RecordPair, Judgement>? judgements,
         ResolutionOptions options,
-        IProgress<int>? progress)
+        IProgress<int>? progress,
+        IncrementalScope? scope = null)
     {
         targets.Blocks ??= NameBlocks.Build([.. targets.Items.Select(r => r.Names)], [.. targets.Items.Select(r => r.Record.DateOfBirth)]);
         if (targets.ByKey is null)
@@ -241,16 +255,20 @@ public static partial class EntityResolver
         }
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount };
+        var targetFacts = targets.Facts;
         Parallel.ForEach(
             System.Collections.Concurrent.Partitioner.Create(0, probes.Items.Length, 256),
             parallel,
-            () => new List<MatchProposal>(),
-            (range, _, local) =>
+            () => new MatchWorker(targets.Items.Length),
+            (range, _, worker) =>
             {
-                var candidates = new HashSet<int>();
-                var named = new List<int>();
+                var named = worker.Named;
+                var seen = worker.Seen;
                 for (var p = range.Item1; p < range.Item2; p++)
                 {
+                    // A new stamp per probe marks the targets already taken (a set cleared per probe cost more).
+                    var stamp = worker.NextStamp();
+                    var candidates = worker.Candidates;
                     candidates.Clear();
                     named.Clear();
                     var probe = probes.Items[p];
@@ -258,27 +276,53 @@ public static partial class EntityResolver
                     {
                         if (targets.ByKey.TryGetValue(key, out var block) && block.Length <= options.MaxIdentifierBlock)
                         {
-                            candidates.UnionWith(block);
+                            foreach (var t in block)
+                            {
+                                if (seen[t] != stamp)
+                                {
+                                    seen[t] = stamp;
+                                    candidates.Add(t);
+                                }
+                            }
                         }
                     }
 
                     targets.Blocks.Candidates(probe.Names, probe.Record.DateOfBirth, options.MaxNameBlock, named, out var namesakes);
-                    candidates.UnionWith(named);
+                    foreach (var t in named)
+                    {
+                        if (seen[t] != stamp)
+                        {
+                            seen[t] = stamp;
+                            candidates.Add(t);
+                        }
+                    }
 
                     // How common the name is: its namesakes among the targets, the probe itself not counted.
                     var similar = Math.Max(1, sameSet ? namesakes - 1 : namesakes);
+                    var prior = Math.Log(RecordsPerPerson / similar);
+                    var only = scope?.OnlyTargets[p];
+                    ref readonly var probeFacts = ref probes.Facts[p];
                     foreach (var t in candidates)
                     {
-                        var target = targets.Items[t];
-                        if (sameSet ? t <= p : target.Record.Id == probe.Record.Id)
+                        ref readonly var facts = ref targetFacts[t];
+                        if (sameSet ? t <= p : facts.IdHash == probeFacts.IdHash && targets.Items[t].Record.Id == probe.Record.Id)
                         {
                             // Within one set each pair once (lower index as A); never a record with itself.
                             continue;
                         }
 
+                        if (only is not null && !scope!.DirtyTargets[t] && !only.Contains(t))
+                        {
+                            // Incremental: nothing this pair's outcome depends on changed but the prior, which only fell.
+                            continue;
+                        }
+
                         // Names weigh at most +1 (all parts agree): when everything else already sinks the pair below the
                         // threshold, the names need not be compared at all (most namesakes of another year end here).
-                        if (Logit(probe, target, 1.0, similar, withNameParts: false) + MaxNamePartWeight < cut)
+                        // The flat facts decide first; the records are read only for the pairs they cannot rule out.
+                        var target = targets.Items[t];
+                        if (UpperBound(prior, probeFacts, facts, probe, target) + MaxNamePartWeight < cut
+                            || Logit(probe, target, 1.0, similar, withNameParts: false) + MaxNamePartWeight < cut)
                         {
                             continue;
                         }
@@ -292,7 +336,7 @@ public static partial class EntityResolver
                         var proposal = Decide(probe, target, nameScore, similar, judgements, options.Threshold);
                         if (proposal is not null)
                         {
-                            local.Add(proposal);
+                            worker.Found.Add(proposal);
                         }
                     }
                 }
@@ -302,9 +346,9 @@ public static partial class EntityResolver
                     progress.Report(Interlocked.Add(ref done, range.Item2 - range.Item1));
                 }
 
-                return local;
+                return worker;
             },
-            results.Add);
+            worker => results.Add(worker.Found));
 
         // Confirmed pairs are proposed even when no blocking would find them any more (an analyst's word stands).
         var all = results.SelectMany(r => r).ToList();
@@ -546,38 +590,45 @@ public static partial class EntityResolver
         Same,
     }
 
-    private static (double Weight, DateReason Reason) DateWeight(PartialDate a, PartialDate b)
+    private static (double Weight, DateReason Reason) DateWeight(PartialDate a, PartialDate b) =>
+        DateWeight(a.Year, a.Month ?? 0, a.Day ?? 0, b.Year, b.Month ?? 0, b.Day ?? 0);
+
+    /// <summary>
+    /// Two dates of birth as numbers, 0 for an unknown month or day (valid ones never are 0, so equality and "is
+    /// unknown" read as they do on the nullable parts); the candidate filter reads dates this way from flat facts.
+    /// </summary>
+    private static (double Weight, DateReason Reason) DateWeight(int aYear, int aMonth, int aDay, int bYear, int bMonth, int bDay)
     {
-        if (a.Year != b.Year)
+        if (aYear != bYear)
         {
             // One year apart is a common clerical slip: with day and month agreeing it still points to one person
             // (few share a birthday), with less known it counts a little against; more than a year is another person.
-            var oneYear = Math.Abs(a.Year - b.Year) == 1;
-            return oneYear && a.Day is not null && b.Day is not null && a.Month == b.Month && a.Day == b.Day
+            var oneYear = Math.Abs(aYear - bYear) == 1;
+            return oneYear && aDay != 0 && bDay != 0 && aMonth == bMonth && aDay == bDay
                 ? (1.5, DateReason.SlipOfAYear)
-                : oneYear && (a.Month is null || b.Month is null || (a.Month == b.Month && (a.Day is null || b.Day is null)))
+                : oneYear && (aMonth == 0 || bMonth == 0 || (aMonth == bMonth && (aDay == 0 || bDay == 0)))
                     ? (-1.0, DateReason.OneYearApart)
                     : (-6.0, DateReason.Conflict);
         }
 
-        if (a.Month is null || b.Month is null)
+        if (aMonth == 0 || bMonth == 0)
         {
             return (2.5, DateReason.SameYear);
         }
 
-        if (a.Month != b.Month)
+        if (aMonth != bMonth)
         {
             // Day and month swapped (05/12 against 12/05), also when one side knows only the month.
-            var swapped = (a.Day == b.Month && (b.Day is null || b.Day == a.Month)) || (b.Day == a.Month && (a.Day is null || a.Day == b.Month));
-            return swapped ? (a.Day is not null && b.Day is not null ? 1.5 : 0.5, DateReason.Swapped) : (-5.0, DateReason.Conflict);
+            var swapped = (aDay == bMonth && (bDay == 0 || bDay == aMonth)) || (bDay == aMonth && (aDay == 0 || aDay == bMonth));
+            return swapped ? (aDay != 0 && bDay != 0 ? 1.5 : 0.5, DateReason.Swapped) : (-5.0, DateReason.Conflict);
         }
 
-        if (a.Day is null || b.Day is null)
+        if (aDay == 0 || bDay == 0)
         {
             return (3.5, DateReason.SameMonth);
         }
 
-        return a.Day != b.Day ? (-3.0, DateReason.OtherDay) : (6.0, DateReason.Same);
+        return aDay != bDay ? (-3.0, DateReason.OtherDay) : (6.0, DateReason.Same);
     }
 
     private static double NationalityEvidence(IReadOnlyList<string> a, IReadOnlyList<string> b, List<Evidence>? evidence)
@@ -642,9 +693,10 @@ public static partial class EntityResolver
                 continue;
             }
 
-            foreach (var y in b.Record.Identifiers)
+            for (var j = 0; j < b.Record.Identifiers.Count; j++)
             {
-                if (y.Kind != x.Kind || y.Normalised is null || y.Country != x.Country || y.Normalised == x.Normalised || Array.IndexOf(a.Keys, y.Key) >= 0)
+                var y = b.Record.Identifiers[j];
+                if (y.Kind != x.Kind || y.Normalised is null || y.Country != x.Country || y.Normalised == x.Normalised || Array.IndexOf(a.Keys, b.IdentifierKeys[j]) >= 0)
                 {
                     continue;
                 }

@@ -1,0 +1,23 @@
+namespace Jisr.Fusion.Tests;
+
+/// <summary>
+/// Speed work must not move a hit: on three random worlds (cross-reference against partners, against everything with
+/// links and judgements, with a low threshold and small block caps, and resolution within one set) the resolver gives
+/// exactly the hits, scores (to the last bit) and evidence recorded in <c>data/xref-reference.tsv</c> by the resolver
+/// before the candidate filter on flat facts, the stamped candidate sets and the narrowed incremental runs.
+/// </summary>
+public sealed class XrefEqualityTests
+{
+    [Fact]
+    public void Hits_scores_and_evidence_are_the_recorded_ones()
+    {
+        var expected = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "xref-reference.tsv"));
+        var actual = XrefReferenceWorlds.Lines().ToArray();
+
+        Assert.True(expected.Length > 10_000, $"{expected.Length} reference hits");
+        var missing = expected.Except(actual).Take(3).ToList();
+        var extra = actual.Except(expected).Take(3).ToList();
+        Assert.True(missing.Count == 0 && extra.Count == 0, $"missing: {string.Join(" | ", missing)}; unexpected: {string.Join(" | ", extra)}");
+        Assert.Equal(expected, actual); // the order too
+    }
+}
