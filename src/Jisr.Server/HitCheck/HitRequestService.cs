@@ -139,15 +139,8 @@ public sealed class HitRequestService(
     /// <summary>A page's bounds: <c>offset</c> 0 or more, <c>limit</c> 1 to 500 (500 when not given).</summary>
     private static (int Offset, int Limit) Page(int? offset, int? limit)
     {
-        if (offset is < 0)
-        {
-            throw new DomainValidationException("offset", "must be 0 or more: how many of the newest to skip");
-        }
-
-        if (limit is < 1 or > HitRequestStore.MaxListSize)
-        {
-            throw new DomainValidationException("limit", $"must be 1 to {HitRequestStore.MaxListSize}");
-        }
+        Guard.That(offset is null or >= 0, "offset", ValidationCodes.OutOfRange, "must be 0 or more: how many of the newest to skip", 0, int.MaxValue);
+        Guard.That(limit is null or (>= 1 and <= HitRequestStore.MaxListSize), "limit", ValidationCodes.OutOfRange, $"must be 1 to {HitRequestStore.MaxListSize}", 1, HitRequestStore.MaxListSize);
 
         return (offset ?? 0, limit ?? HitRequestStore.MaxListSize);
     }

@@ -90,10 +90,7 @@ public sealed partial class FederationStore
         var relayed = await AgenciesOfPeerAsync(known.Id, cancellationToken);
         foreach (var agency in agencies.Where(a => !relayed.Contains(a.Id)))
         {
-            var existing = await db.Agencies.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agency.Id || a.Code == agency.Code, cancellationToken);
-            Guard.That(existing is null, "agencies", $"the peer hosts agency {agency.Code}, but an agency {existing?.Code} ({existing?.Id}) is known here already: codes and ids must be unique across peered nodes");
-            db.Agencies.Add(agency);
-            db.Add(new RemoteAgency { AgencyId = agency.Id, PeerId = known.Id });
+            await AddRemoteAgencyAsync(known.Id, agency, cancellationToken);
         }
 
         await audit.SaveWithAuditAsync(db, by with

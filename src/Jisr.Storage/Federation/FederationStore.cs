@@ -75,10 +75,7 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         db.Add(peer);
         foreach (var agency in agencies)
         {
-            var existing = await db.Agencies.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agency.Id || a.Code == agency.Code, cancellationToken);
-            Guard.That(existing is null, "agencies", ValidationCodes.AgencyClash, $"the peer hosts agency {agency.Code}, but an agency {existing?.Code} ({existing?.Id}) is known here already: codes and ids must be unique across peered nodes", agency.Code);
-            db.Agencies.Add(agency);
-            db.Add(new RemoteAgency { AgencyId = agency.Id, PeerId = peer.Id });
+            await AddRemoteAgencyAsync(peer.Id, agency, cancellationToken);
         }
 
         await audit.SaveWithAuditAsync(db, by with
@@ -89,6 +86,15 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
             Detail = $"url={url} agencies={string.Join(',', agencies.Select(a => a.Code))}",
         }, cancellationToken);
         return peer;
+    }
+
+    /// <summary>Adds an agency hosted by a peer; its code and id must be new here (unique across peered nodes).</summary>
+    private async Task AddRemoteAgencyAsync(Guid peerId, Agency agency, CancellationToken cancellationToken)
+    {
+        var existing = await db.Agencies.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agency.Id || a.Code == agency.Code, cancellationToken);
+        Guard.That(existing is null, "agencies", ValidationCodes.AgencyClash, $"the peer hosts agency {agency.Code}, but an agency {existing?.Code} ({existing?.Id}) is known here already: codes and ids must be unique across peered nodes", agency.Code);
+        db.Agencies.Add(agency);
+        db.Add(new RemoteAgency { AgencyId = agency.Id, PeerId = peerId });
     }
 
     /// <summary>Revokes a peer: nothing more is sent to it or accepted from it; its pending messages are abandoned. Audited.</summary>
