@@ -120,12 +120,9 @@ public sealed partial class AuditLog : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(events);
 
-        // One writer at a time in this process, so this process's writers queue here rather than on the database lock.
-        await _chainLock.WaitAsync(cancellationToken);
         List<AuditEntry> entries = [];
         AuditCheckpoint? checkpoint = null;
-        var savepoints = db.Database.AutoSavepointsEnabled;
-        try
+        await UnderChainLockAsync(db, async savepoints =>
         {
             await using var transaction = await BeginChainTransactionAsync(db, cancellationToken);
 
@@ -147,8 +144,9 @@ public sealed partial class AuditLog : IAsyncDisposable
 
             _unsigned = checkpoint is null;
             _lastCheckpoint = checkpoint?.Sequence ?? _lastCheckpoint;
-        }
-        catch (Exception failure)
+            return entries.Count;
+        },
+        undo: () =>
         {
             foreach (var entry in entries)
             {
@@ -159,20 +157,7 @@ public sealed partial class AuditLog : IAsyncDisposable
             {
                 db.Entry(checkpoint).State = EntityState.Detached;
             }
-
-            // A lost optimistic-concurrency race is the caller's conflict (409), told in words, not EF Core's exception.
-            if (failure is DbUpdateConcurrencyException)
-            {
-                throw new Domain.Common.DomainStateException("someone else changed this at the same moment; reload it and try again", failure);
-            }
-
-            throw;
-        }
-        finally
-        {
-            db.Database.AutoSavepointsEnabled = savepoints;
-            _chainLock.Release();
-        }
+        }, cancellationToken);
     }
 
     public Task SaveWithAuditAsync(JisrDbContext db, AuditEvent auditEvent, CancellationToken cancellationToken = default) =>
@@ -194,9 +179,7 @@ public sealed partial class AuditLog : IAsyncDisposable
             throw new InvalidOperationException("units saved together take their own transaction");
         }
 
-        await _chainLock.WaitAsync(cancellationToken);
-        var savepoints = db.Database.AutoSavepointsEnabled;
-        try
+        return await UnderChainLockAsync(db, async _ =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.Database.AutoSavepointsEnabled = false;
@@ -231,10 +214,27 @@ public sealed partial class AuditLog : IAsyncDisposable
             }
 
             return units;
+        },
+        undo: db.ChangeTracker.Clear, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one save of the chain holding the chain's lock (one writer at a time in this process, so this process's
+    /// writers queue here rather than on the database lock). <paramref name="save"/> gets the context's savepoint
+    /// setting, restored afterwards; on any failure <paramref name="undo"/> takes the staged entries back out, and a
+    /// lost optimistic-concurrency race becomes the caller's conflict (409), told in words, not EF Core's exception.
+    /// </summary>
+    private async Task<T> UnderChainLockAsync<T>(JisrDbContext db, Func<bool, Task<T>> save, Action undo, CancellationToken cancellationToken)
+    {
+        await _chainLock.WaitAsync(cancellationToken);
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        try
+        {
+            return await save(savepoints);
         }
         catch (Exception failure)
         {
-            db.ChangeTracker.Clear();
+            undo();
             if (failure is DbUpdateConcurrencyException)
             {
                 throw new Domain.Common.DomainStateException("someone else changed this at the same moment; reload it and try again", failure);
