@@ -60,6 +60,18 @@ public sealed class SqliteReadLanesTests
 
         Assert.Equal(1, lanes.OpenLanes); // every read went through the one lane, its statement kept
 
+        // Between reads the lane holds no read snapshot: a full checkpoint of the write-ahead log is not blocked by it.
+        await using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={world.Database.Location.Target}"))
+        {
+            await other.OpenAsync();
+            await using var checkpoint = other.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await using var result = await checkpoint.ExecuteReaderAsync();
+            Assert.True(await result.ReadAsync());
+            Assert.Equal(0L, result.GetInt64(0)); // 1 would mean a reader kept the checkpoint from finishing
+            Assert.NotEqual(-1L, result.GetInt64(1)); // -1: not in WAL mode, and the check would prove nothing
+        }
+
         await ChangeAgreementAsync(a => a.Suspend(world.Police.Id, "partner under review", DateTimeOffset.UtcNow));
         Assert.False(await PartnerReadsAsync());
 
