@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Jisr.Domain.Users;
 using Jisr.Testing;
 using Microsoft.Playwright;
@@ -39,6 +41,7 @@ public sealed class EntityEditAndNetworkTests(WebWorld world)
         var ibanError = page.Locator("[id$='-iban-error']");
         await Assertions.Expect(ibanError).ToContainTextAsync("« FR00 1234 » n'est pas un IBAN valide");
         await Assertions.Expect(page.GetByLabel("IBAN de " + Iban)).ToHaveValueAsync("FR00 1234");
+        await NoSeriousAxeViolationAsync(page);
         var unchanged = await ReadAsync(id);
         Assert.Equal(EntityId(record, "organisation"), EntityId(unchanged, "organisation"));
 
@@ -113,6 +116,8 @@ public sealed class EntityEditAndNetworkTests(WebWorld world)
         // Cytoscape drew the same entities and links.
         await page.WaitForFunctionAsync("() => window.jisrGraph && window.jisrGraph.nodes().length === 5");
         Assert.Equal(4, await page.EvaluateAsync<int>("() => window.jisrGraph.edges().length"));
+        await WebWorld.ScreenshotAsync(page, "network-en");
+        await NoSeriousAxeViolationAsync(page);
 
         // One link out from the organisation reaches the person only.
         await page.GetByLabel("Links out from it").SelectOptionAsync("1");
@@ -158,6 +163,12 @@ public sealed class EntityEditAndNetworkTests(WebWorld world)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var record = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
         return (record["id"]!.GetValue<Guid>(), record);
+    }
+
+    private static async Task NoSeriousAxeViolationAsync(IPage page)
+    {
+        var axe = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}: {string.Join("; ", v.Nodes.Take(3).Select(n => n.Html))}"));
     }
 
     private async Task<JsonObject> ReadAsync(Guid id) => (await world.Analyst.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{id}"))!;

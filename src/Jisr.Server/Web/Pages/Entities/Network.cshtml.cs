@@ -82,6 +82,7 @@ public sealed class NetworkModel(EntityService entities, GraphService graph, ISt
                 label = n.Entity.Label,
                 type = T[$"EntityType.{EntityVocabulary.Types[n.Entity.Type]}"].Value,
                 centre = n.Entity.Id.Value == centre,
+                level = GraphService.MaxDepth + 1 - (n.Distance ?? GraphService.MaxDepth),
                 href = PageOf(n.Entity),
             },
         });
@@ -93,6 +94,7 @@ public sealed class NetworkModel(EntityService entities, GraphService graph, ISt
                 source = l.A,
                 target = l.B,
                 label = string.Join(", ", l.Types.Select(t => T[$"LinkType.{t}"].Value)),
+                undirected = true,
             },
         });
         return JsonSerializer.Serialize(new { nodes, edges });
