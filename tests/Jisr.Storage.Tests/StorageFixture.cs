@@ -47,7 +47,7 @@ public sealed class StorageWorld : IAsyncDisposable
 
     public RecordStore Store(JisrDbContext db) => new(db, Audit, EntityCache, TimeProvider.System);
 
-    public EntityStore Entities(JisrDbContext db) => new(db, Audit, EntityCache, TimeProvider.System);
+    public EntityStore Entities(JisrDbContext db) => new(db, Audit, TimeProvider.System);
 
     public LinkGraph Graph(JisrDbContext db) => new(db, Audit, TimeProvider.System);
 

@@ -5,7 +5,7 @@ namespace Jisr.Storage.Records;
 /// entities a new record refers to, the subject of a notice, the candidates of a name match). Each query starts from
 /// the entities the caller may read (<see cref="ReadableSets"/>); reads and name searches leave an audit entry.
 /// </summary>
-public sealed class EntityStore(JisrDbContext db, AuditLog audit, EntityCache cache, TimeProvider time)
+public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider time)
 {
     public async Task<Entity?> ReadAsync(Principal principal, EntityId id, CancellationToken cancellationToken)
     {
@@ -61,15 +61,11 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, EntityCache ca
         {
             var ids = ranked.Skip(checkedIds).Take(slice).ToList();
             checkedIds += ids.Count;
-            // The policy decides on ids alone; the persons themselves come from memory, each read from the database
-            // once (entities never change once stored), not materialised again on every match.
-            var readable = await PersonReads.ReadablePersonIdsAsync(db, ids, principal, time, cancellationToken);
-            foreach (var entity in await cache.MentionedByReadableRecordAsync(readable, found => PersonReads.PersonsById(db, found), cancellationToken))
+            // One array parameter, not one parameter per id: the SQL is then the same for every slice, so EF Core generates
+            // it once instead of on every person match (a profile showed it regenerated, under EF's lock, per request).
+            foreach (var person in await db.ReadableEntities(principal, time).OfType<Person>().Where(p => EF.Parameter(ids).Contains(p.Id)).ToListAsync(cancellationToken))
             {
-                if (entity is Person person)
-                {
-                    persons[person.Id] = person;
-                }
+                persons[person.Id] = person;
             }
 
             slice *= 4;
