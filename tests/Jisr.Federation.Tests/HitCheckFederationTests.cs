@@ -102,7 +102,9 @@ public sealed class HitCheckFederationTests : IAsyncLifetime
         // Resumed: the old filter stays unused; a new one (a new key) is published and hits again.
         Assert.Equal(HttpStatusCode.OK, (await _spain.Administrator.Client.PostAsJsonAsync($"/api/v1/agreements/{_agreement}/resume", new { reason = "done" })).StatusCode);
         await Eventually.HoldsAsync(async () => (await _morocco.AgreementAsync(_agreement))!["status"]!.GetValue<string>() == "in-force", "the resumption reaches MA-DGST");
-        Assert.Equal(0, (await CheckAsync(new { name = "Youssef El Idrissi" }))["filtersChecked"]!.GetValue<int>());
+        // (The node republishes by itself on the resumption within seconds, so the new filter may be there already.)
+        var resumed = await CheckAsync(new { name = "Youssef El Idrissi" });
+        Assert.True(resumed["filtersChecked"]!.GetValue<int>() == 0 || await ReceivedSinceResumptionAsync(), resumed.ToJsonString());
         await PublishAndWaitAsync(1, after: 1);
         Assert.Equal("hit", (await CheckAsync(new { name = "Youssef El Idrissi" }))["result"]!.GetValue<string>());
     }
@@ -137,7 +139,7 @@ public sealed class HitCheckFederationTests : IAsyncLifetime
     [Fact]
     public async Task BadFilters_AreRefusedWithTheReason_AndAuditedOnBothNodes()
     {
-        await HoldAsync(_spanishAnalyst, "RESTRICTED", ["Youssef El Idrissi"]);
+        // ES-CNP holds nothing yet: its node publishes by itself within seconds of a record, and only forged filters are sent here.
         var good = HitFilter.Build(new HitKey(new byte[32]), _agreement, HitFilterMessage.EpochOf(DateTimeOffset.UtcNow), ["Youssef El Idrissi"], []).ToBytes();
         var salt = Convert.ToBase64String(new byte[16]);
         var epoch = HitFilterMessage.EpochOf(DateTimeOffset.UtcNow);
@@ -169,6 +171,7 @@ public sealed class HitCheckFederationTests : IAsyncLifetime
         var peers = await _morocco.Operator.Client.GetFromJsonAsync<JsonArray>("/api/v1/federation/peers");
         var spainPeer = peers!.Single()!["id"]!.GetValue<Guid>();
         Assert.Equal(HttpStatusCode.OK, (await _morocco.Operator.Client.PostAsync($"/api/v1/federation/peers/{spainPeer}/revoke", null)).StatusCode);
+        await HoldAsync(_spanishAnalyst, "RESTRICTED", ["Youssef El Idrissi"]);
         await Publish(_spain);
         await Eventually.HoldsAsync(
             async () => (await _spain.MessagesAsync()).Any(m => m!["type"]!.GetValue<string>() == HitFilterMessage.Type && m["status"]!.GetValue<string>() == "pending" && m["lastError"]?.GetValue<string>() is { } e && e.Contains("revoked", StringComparison.Ordinal)),
@@ -202,17 +205,43 @@ public sealed class HitCheckFederationTests : IAsyncLifetime
     }
 
     /// <summary>ES-CNP publishes now; waits until MA-DGST has taken <paramref name="count"/> more filters than <paramref name="after"/>.</summary>
+    /// <summary>
+    /// Publishes now and waits until MA-DGST took <paramref name="after"/> + <paramref name="count"/> filters. The node
+    /// also publishes by itself within seconds of a change, so the call may find nothing left to send.
+    /// </summary>
     private async Task PublishAndWaitAsync(int count, int after = 0)
     {
-        Assert.Equal(count, await Publish(_spain));
+        Assert.InRange(await Publish(_spain), 0, count);
         await Eventually.HoldsAsync(
             async () =>
             {
                 await using var db = _morocco.Node.Database.Open();
-                return await db.AuditLog.CountAsync(e => e.Action == AuditActions.HitFilterReceive) >= after + count;
+                return await db.AuditLog.CountAsync(e => e.Action == AuditActions.HitFilterReceive) >= after + count && await FilterTakenAsync(_spain, _morocco, _agreement);
             },
             () => $"MA-DGST takes the filter; ES-CNP's messages: {_spain.MessagesAsync().GetAwaiter().GetResult().ToJsonString()}",
             seconds: 60);
+    }
+
+    /// <summary>
+    /// Whether every filter <paramref name="from"/> published was taken (acknowledged) and <paramref name="to"/> holds one
+    /// under the agreement: the last one published is there, not an older one still on its way. (Publication times do
+    /// not tell: a test node's clock may stand still.)
+    /// </summary>
+    internal static async Task<bool> FilterTakenAsync(AgencyNode from, AgencyNode to, Guid agreement)
+    {
+        await using var fromDb = from.Node.Database.Open();
+        var filters = await fromDb.Set<Jisr.Storage.Federation.OutboxMessage>().AsNoTracking().Where(m => m.Type == HitFilterMessage.Type).Select(m => m.Status).ToListAsync();
+        await using var toDb = to.Node.Database.Open();
+        return filters.Count > 0 && filters.All(s => s == Jisr.Storage.Federation.DeliveryStatuses.Delivered)
+            && await toDb.Set<Jisr.Storage.HitCheck.ReceivedHitFilter>().AsNoTracking().AnyAsync(f => f.AgreementId == agreement);
+    }
+
+    /// <summary>Whether MA-DGST took a filter after the agreement's last change of state.</summary>
+    private async Task<bool> ReceivedSinceResumptionAsync()
+    {
+        await using var db = _morocco.Node.Database.Open();
+        var changed = (await db.Agreements.AsNoTracking().FirstAsync(a => a.Id == new Jisr.Domain.Common.AgreementId(_agreement))).StatusChangedAt;
+        return (await db.Set<Jisr.Storage.HitCheck.ReceivedHitFilter>().AsNoTracking().Where(f => f.AgreementId == _agreement).Select(f => f.ReceivedAt).ToListAsync()).Any(r => r >= changed);
     }
 
     /// <summary>A record of <paramref name="user"/>'s agency naming these persons (and the request's usual passport and phone).</summary>

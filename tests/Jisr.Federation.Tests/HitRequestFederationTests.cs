@@ -257,7 +257,7 @@ public abstract partial class HitRequestFederationTestsBase(string provider) : I
             async () =>
             {
                 await using var db = _morocco.Node.Database.Open();
-                return await db.AuditLog.AnyAsync(e => e.Action == AuditActions.HitFilterReceive);
+                return await db.AuditLog.AnyAsync(e => e.Action == AuditActions.HitFilterReceive) && await HitCheckFederationTests.FilterTakenAsync(_spain, _morocco, _agreement);
             },
             "MA-DGST takes ES-CNP's filter",
             seconds: 60);

@@ -23,7 +23,7 @@ public sealed class TaxiiObjectsTextTests(NodeFixture fixture) : IClassFixture<N
         var second = $"x-partner-note--{Guid.NewGuid():D}";
         // As a partner may write them: spaces after colons, Arabic and accented letters unescaped, '<' and '&' raw.
         var firstText = $$"""{"type": "indicator", "spec_version": "2.1", "id": "{{first}}", "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z", "name": "نطاق خبيث – réseau <a&b>", "pattern": "[domain-name:value = 'example.com']", "pattern_type": "stix", "valid_from": "2024-01-01T00:00:00Z"}""";
-        var secondText = $$"""{"type": "x-partner-note", "spec_version": "2.1", "id": "{{second}}", "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z", "x_text": "ملاحظة", "x_nested": {"list": [1, 2.50, true, null]}}""";
+        var secondText = $$$"""{"type": "x-partner-note", "spec_version": "2.1", "id": "{{{second}}}", "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z", "x_text": "ملاحظة", "x_nested": {"list": [1, 2.50, true, null]}}""";
         var bundle = $$"""{"type": "bundle", "id": "bundle--{{Guid.NewGuid():D}}", "objects": [{{firstText}}, {{secondText}}]}""";
 
         using (var scope = fixture.Node.App.Services.CreateScope())

@@ -45,6 +45,27 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
         ArgumentNullException.ThrowIfNull(recipients);
         ArgumentNullException.ThrowIfNull(query);
         var now = time.GetUtcNow();
+
+        // A filter replaced by a newer one between the list and its bytes (filters follow the partner's changes within
+        // seconds): read the list again, so the check runs against the filters as they are now.
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await MatchAsync(recipients, query, now, cancellationToken) is { } found)
+            {
+                return await AnswerAsync(actor, query, purpose, found.Usable, found.Hits, now, notifyOwners, cancellationToken);
+            }
+
+            if (attempt == 3)
+            {
+                throw new DomainStateException("the partners' filters are being replaced; check again in a moment");
+            }
+        }
+    }
+
+    /// <summary>The usable filters and those the query hits; null when one of them was replaced meanwhile.</summary>
+    private async Task<(List<ReceivedHitFilter> Usable, List<(ReceivedHitFilter Filter, IReadOnlyList<string> Parts)> Hits)?> MatchAsync(
+        IReadOnlyList<AgencyId> recipients, HitQuery query, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var usable = new List<ReceivedHitFilter>();
         foreach (var recipient in recipients)
         {
@@ -72,7 +93,12 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
             var filter = cache.Find(received.Id);
             if (filter is null)
             {
-                filter = HitFilter.Read(await filters.FilterBytesAsync(received.Id, cancellationToken) ?? []);
+                if (await filters.FilterBytesAsync(received.Id, cancellationToken) is not { } bytes)
+                {
+                    return null;
+                }
+
+                filter = HitFilter.Read(bytes);
                 cache.Keep(received.Id, filter, live);
             }
 
@@ -83,6 +109,12 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
             }
         }
 
+        return (usable, hits);
+    }
+
+    private async Task<HitCheckResponse> AnswerAsync(
+        AuditEvent actor, HitQuery query, string purpose, List<ReceivedHitFilter> usable, List<(ReceivedHitFilter Filter, IReadOnlyList<string> Parts)> hits, DateTimeOffset now, bool notifyOwners, CancellationToken cancellationToken)
+    {
         var agencies = (await filters.AgenciesAsync([.. hits.Select(h => new AgencyId(h.Filter.OwnerAgencyId))], cancellationToken)).ToDictionary(a => a.Id.Value);
         var response = new HitCheckResponse(
             hits.Count > 0 ? "hit" : "no-hit",

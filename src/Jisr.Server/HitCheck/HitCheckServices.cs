@@ -8,6 +8,7 @@ public static class HitCheckServices
         services.AddSingleton(options ?? new HitFilterOptions());
         services.AddSingleton<HitKeyRing>();
         services.AddSingleton<ReceivedFilterCache>();
+        services.AddSingleton<HitFilterPublishGate>();
         services.AddScoped<HitFilterPublisher>();
         services.AddScoped<HitFilterReception>();
         services.AddScoped<HitCheckService>();

@@ -14,7 +14,7 @@ namespace Jisr.Server.HitCheck;
 /// in one transaction. Nothing is sent when neither the holdings nor the epoch changed and the agreement was not
 /// resumed since the last one.
 /// </summary>
-public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore federation, FederationOutbox outbox, HitKeyRing keys, TimeProvider time)
+public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore federation, FederationOutbox outbox, HitKeyRing keys, HitFilterPublishGate gate, TimeProvider time)
 {
     /// <summary>Publishes what changed now, for a node administrator.</summary>
     public async Task<Outcome<HitFilterPublishResponse>> PublishAsync(Principal caller, CancellationToken cancellationToken)
@@ -28,10 +28,23 @@ public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore f
         return new HitFilterPublishResponse(await PublishAsync(new AuditEvent(AuditActions.HitFilterPublish, caller.UserId, caller.UserName, caller.AgencyId), cancellationToken));
     }
 
-    /// <summary>Publishes what changed; returns the number of filters sent.</summary>
+    /// <summary>Publishes what changed; returns the number of filters sent. One round at a time in this process (the loop and an administrator's call would both send).</summary>
     public async Task<int> PublishAsync(AuditEvent actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        await gate.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            return await PublishChangedAsync(actor, cancellationToken);
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    private async Task<int> PublishChangedAsync(AuditEvent actor, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var sent = 0;
         foreach (var (agreement, owner, partner) in await filters.AgreementsToPublishAsync(now, cancellationToken))
@@ -44,6 +57,13 @@ public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore f
             var epoch = HitFilterMessage.EpochOf(now);
             var digest = Digest(names, identifierKeys);
             var published = await filters.FindPublishedAsync(agreement.Id, owner, cancellationToken);
+
+            // Nothing held and nothing published before: nothing to tell (an agency whose last record goes publishes its empty filter).
+            if (published is null && names.Count == 0 && identifierKeys.Count == 0)
+            {
+                continue;
+            }
+
             if (published is not null && published.Epoch == epoch && published.ContentDigest == digest
                 && (agreement.StatusChangedAt is null || published.PublishedAt >= agreement.StatusChangedAt))
             {
@@ -90,6 +110,14 @@ public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore f
             .Concat(identifierKeys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', keys))));
     }
+}
+
+/// <summary>One publishing round at a time per node process.</summary>
+public sealed class HitFilterPublishGate : IDisposable
+{
+    public SemaphoreSlim Lock { get; } = new(1, 1);
+
+    public void Dispose() => Lock.Dispose();
 }
 
 /// <summary>Options of the filter rebuild loop.</summary>
