@@ -164,26 +164,24 @@ public static class NameMatcher
     /// </summary>
     internal static double ScoreKnown(ReadOnlySpan<NameToken> query, ReadOnlySpan<NameToken> candidate, ReadOnlySpan<double> known, bool queryShorter)
     {
-        if (query.Length == 0 || candidate.Length == 0)
+        var pair = new KnownPair(query, candidate, known, queryShorter);
+        if (pair.IsEmpty)
         {
             return 0;
         }
 
-        var shorter = queryShorter ? query : candidate;
-        var longer = queryShorter ? candidate : query;
-        var n = Math.Min(shorter.Length, MaxShorterParts);
-        var m = Math.Min(longer.Length, MaxLongerParts);
+        var (n, m) = (pair.N, pair.M);
         Span<double> sims = stackalloc double[n * m];
         for (var i = 0; i < n; i++)
         {
             for (var j = 0; j < m; j++)
             {
-                sims[(i * m) + j] = queryShorter ? known[(j * QueryParts) + i] : known[(i * QueryParts) + j];
+                sims[(i * m) + j] = pair.Similarity(i, j);
             }
         }
 
         Span<int> best = stackalloc int[n];
-        return Evaluate(shorter, longer, n, m, sims, best);
+        return Evaluate(pair.Shorter, pair.Longer, n, m, sims, best);
     }
 
     /// <summary>
@@ -194,15 +192,15 @@ public static class NameMatcher
     /// </summary>
     internal static double UpperBoundKnown(ReadOnlySpan<NameToken> query, ReadOnlySpan<NameToken> candidate, ReadOnlySpan<double> known, bool queryShorter)
     {
-        if (query.Length == 0 || candidate.Length == 0)
+        var pair = new KnownPair(query, candidate, known, queryShorter);
+        if (pair.IsEmpty)
         {
             return 0;
         }
 
-        var shorter = queryShorter ? query : candidate;
-        var longer = queryShorter ? candidate : query;
-        var n = Math.Min(shorter.Length, MaxShorterParts);
-        var m = Math.Min(longer.Length, MaxLongerParts);
+        var shorter = pair.Shorter;
+        var longer = pair.Longer;
+        var (n, m) = (pair.N, pair.M);
         Span<double> longerCredit = stackalloc double[m];
         longerCredit.Clear();
         double shortExplained = 0, shortTotal = 0, evidence = 0;
@@ -212,7 +210,7 @@ public static class NameMatcher
             double rowCredit = 0, rowEvidence = 0;
             for (var j = 0; j < m; j++)
             {
-                var credit = Credit(queryShorter ? known[(j * QueryParts) + i] : known[(i * QueryParts) + j]);
+                var credit = Credit(pair.Similarity(i, j));
                 rowCredit = Math.Max(rowCredit, credit);
                 longerCredit[j] = Math.Max(longerCredit[j], credit);
                 var y = longer[j];
@@ -240,6 +238,40 @@ public static class NameMatcher
         var confidence = Math.Pow(evidence / (evidence + EvidencePrior), EvidencePower);
         var score = high * (low + ((1 - low) * confidence));
         return double.IsFinite(score) ? Math.Min(1, Math.Pow(Math.Max(score, 0), ScalePower)) : 1;
+    }
+
+    /// <summary>
+    /// A query and an indexed name in the order the score takes them (shorter, longer), how many parts of each it looks
+    /// at, and their known part similarities (laid out by query part, see <see cref="ScoreKnown"/>).
+    /// </summary>
+    private readonly ref struct KnownPair
+    {
+        private readonly ReadOnlySpan<double> _known;
+        private readonly bool _queryShorter;
+
+        public KnownPair(ReadOnlySpan<NameToken> query, ReadOnlySpan<NameToken> candidate, ReadOnlySpan<double> known, bool queryShorter)
+        {
+            _known = known;
+            _queryShorter = queryShorter;
+            IsEmpty = query.Length == 0 || candidate.Length == 0;
+            Shorter = queryShorter ? query : candidate;
+            Longer = queryShorter ? candidate : query;
+            N = Math.Min(Shorter.Length, MaxShorterParts);
+            M = Math.Min(Longer.Length, MaxLongerParts);
+        }
+
+        public bool IsEmpty { get; }
+
+        public ReadOnlySpan<NameToken> Shorter { get; }
+
+        public ReadOnlySpan<NameToken> Longer { get; }
+
+        public int N { get; }
+
+        public int M { get; }
+
+        /// <summary>The similarity of the shorter name's part <paramref name="i"/> to the longer's part <paramref name="j"/>.</summary>
+        public double Similarity(int i, int j) => _queryShorter ? _known[(j * QueryParts) + i] : _known[(i * QueryParts) + j];
     }
 
     /// <summary>The similarity of each of the shorter name's first <paramref name="n"/> parts to each of the longer's first <paramref name="m"/>, row by row.</summary>
