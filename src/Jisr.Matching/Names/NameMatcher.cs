@@ -225,6 +225,17 @@ public static class NameMatcher
             evidence += rowEvidence;
         }
 
+        var score = Combine(longer, m, longerCredit, shortExplained, shortTotal, evidence);
+        return double.IsFinite(score) ? Math.Min(1, Math.Pow(Math.Max(score, 0), ScalePower)) : 1;
+    }
+
+    /// <summary>
+    /// The raw score (before scaling) from the shorter side's explained weight and total, the credit each of the longer
+    /// side's first <paramref name="m"/> parts got, and the identity evidence: the better-covered side's coverage,
+    /// raised by the other's as far as the evidence allows.
+    /// </summary>
+    private static double Combine(ReadOnlySpan<NameToken> longer, int m, ReadOnlySpan<double> longerCredit, double shortExplained, double shortTotal, double evidence)
+    {
         double longExplained = 0, longTotal = 0;
         for (var j = 0; j < m; j++)
         {
@@ -236,8 +247,7 @@ public static class NameMatcher
         var longCoverage = longTotal > 0 ? longExplained / longTotal : 0;
         var (high, low) = shortCoverage >= longCoverage ? (shortCoverage, longCoverage) : (longCoverage, shortCoverage);
         var confidence = Math.Pow(evidence / (evidence + EvidencePrior), EvidencePower);
-        var score = high * (low + ((1 - low) * confidence));
-        return double.IsFinite(score) ? Math.Min(1, Math.Pow(Math.Max(score, 0), ScalePower)) : 1;
+        return high * (low + ((1 - low) * confidence));
     }
 
     /// <summary>
@@ -333,18 +343,7 @@ public static class NameMatcher
             evidence += x.IsInitial || y.IsInitial ? 0 : credit * (x.Weight + y.Weight) / 2; // an initial identifies nobody
         }
 
-        double longExplained = 0, longTotal = 0;
-        for (var j = 0; j < m; j++)
-        {
-            longExplained += longer[j].Weight * longerCredit[j];
-            longTotal += Missing(longer[j], longerCredit[j]);
-        }
-
-        var shortCoverage = shortTotal > 0 ? shortExplained / shortTotal : 0;
-        var longCoverage = longTotal > 0 ? longExplained / longTotal : 0;
-        var (high, low) = shortCoverage >= longCoverage ? (shortCoverage, longCoverage) : (longCoverage, shortCoverage);
-        var confidence = Math.Pow(evidence / (evidence + EvidencePrior), EvidencePower);
-        var score = high * (low + ((1 - low) * confidence));
+        var score = Combine(longer, m, longerCredit, shortExplained, shortTotal, evidence);
         return Math.Clamp(double.IsFinite(score) ? Math.Pow(Math.Max(score, 0), ScalePower) : 0, 0, 1);
     }
 
