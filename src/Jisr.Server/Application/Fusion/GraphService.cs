@@ -10,6 +10,7 @@ namespace Jisr.Server.Application.Fusion;
 /// the records the caller may read and the entities they may read (<see cref="FusionStore"/>), so no answer can hold
 /// an entity the caller may not see, not even as a count. Each query carries a declared purpose, kept in the audit log.
 /// Graphs and their cells and betweenness are kept in <see cref="GraphCache"/>, keyed by exactly what the caller may read.
+/// A neighbourhood reads only the rings it reaches from the database and never loads, hashes or caches the whole graph.
 /// </summary>
 public sealed class GraphService(FusionStore store, GraphCache cache)
 {
