@@ -14,7 +14,9 @@ using Jisr.Server.Application.Fusion;
 using Jisr.Storage;
 using Jisr.Storage.Fusion;
 using Jisr.Storage.Records;
+using Jisr.Policy;
 using Jisr.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using Record = Jisr.Domain.Records.Record;
 
@@ -325,6 +327,35 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
                 }
             }
 
+            // The neighbourhood read ring by ring from the database is the one over the whole graph, in the same order,
+            // truncation included: every depth, caps from one entity to more than the world holds, centres hidden or not.
+            var principal = new Principal(new UserId(u.User.Id), u.User.UserName, u.User.Agency.Id, u.User.Agency.Code, u.Roles.ToHashSet(), u.Clearance);
+            await using (var scope = node.App.Services.CreateAsyncScope())
+            {
+                var service = scope.ServiceProvider.GetRequiredService<GraphService>();
+                int[] caps = [1, 2, 3, 5, 8, 13, 30, GraphService.MaxNodes];
+                for (var k = 0; k < 16; k++)
+                {
+                    var centre = k % 4 == 0 || readable.Count == 0 ? all[random.Next(all.Count)] : readable.ElementAt(random.Next(readable.Count));
+                    var (depth, cap) = (random.Next(1, GraphService.MaxDepth + 1), caps[random.Next(caps.Length)]);
+                    var got = await service.NeighbourhoodOfAsync(principal, centre, depth, cap, ct);
+                    Expect(got.HasValue == readable.Contains(centre), u, $"ring neighbourhood of {centre}: found {got.HasValue}");
+                    if (got is (var around, var entitiesShown))
+                    {
+                        var expected = graph.Neighbourhood(centre.ToString(), depth, cap);
+                        static string Edges(Neighbourhood n) => string.Join('|', n.Edges.Select(e => $"{e.A} {e.B} {e.Weight} {string.Join(',', e.Types)}"));
+                        Expect(
+                            expected.Distances.SequenceEqual(around.Distances) && Edges(expected) == Edges(around)
+                            && (expected.Truncated, expected.Omitted) == (around.Truncated, around.Omitted) && around.Distances.Keys.All(entitiesShown.ContainsKey),
+                            u,
+                            $"ring neighbourhood of {centre}, depth {depth}, cap {cap}: {around.Distances.Count} entities, {around.Edges.Count} links, {around.Omitted} omitted against {expected.Distances.Count}, {expected.Edges.Count}, {expected.Omitted}");
+                        Count("ring neighbourhoods", 1);
+                        Count("ring neighbourhoods truncated", expected.Truncated ? 1 : 0);
+                        Count("ring neighbourhood entities", around.Distances.Count);
+                    }
+                }
+            }
+
             var cells = await GetAsync(client, "/api/v1/graph/cells?minSize=3", ct);
             var expectedCells = Louvain.Detect(graph).Groups(3).Select(g => string.Join(' ', g)).ToList();
             var gotCells = cells.Json!["cells"]!.AsArray().Select(c => string.Join(' ', c!["nodes"]!.AsArray().Select(n => n!["entity"]!["id"]!.GetValue<string>()))).ToList();
@@ -385,7 +416,7 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
         Assert.True(failures.IsEmpty, $"{failures.Count} disagreements, e.g.:\n{string.Join("\n", failures.Take(10))}");
 
         // The world must exercise what it claims to: proposals, hits from partners, cells, confirmed persons, refusals.
-        Assert.True(counts.GetValueOrDefault("proposals") > 0 && counts.GetValueOrDefault($"xref hits ({FusionService.AgainstPartners})") > 0 && counts.GetValueOrDefault("cells") > 0);
+        Assert.True(counts.GetValueOrDefault("proposals") > 0 && counts.GetValueOrDefault($"xref hits ({FusionService.AgainstPartners})") > 0 && counts.GetValueOrDefault("cells") > 0 && counts.GetValueOrDefault("ring neighbourhoods truncated") > 0);
         Assert.Contains(judgements, j => j.Decision == MatchDecision.Confirmed);
         Assert.True(refusals > 0);
         Assert.Contains(records, r => r.Provenance is not null && !AllowsSharingOn(agreementById[r.ReleasedUnderAgreementId!.Value], today));

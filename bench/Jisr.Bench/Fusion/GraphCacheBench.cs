@@ -12,7 +12,8 @@ namespace Jisr.Bench.Fusion;
 /// <summary>
 /// What the graph cache saves per request, through the API of a node in this process (SQLite): RECORDS records of 20
 /// linked persons each; then rounds of one write (a new key: not measured) followed by the same query twice, a miss
-/// and a hit. CPU is the process's (node and client together, the same client work in both).
+/// and a hit. CPU is the process's (node and client together, the same client work in both). The neighbourhood no
+/// longer goes through the cache (it reads only its rings from the database): its miss and hit are the same path.
 /// </summary>
 internal static class GraphCacheBench
 {

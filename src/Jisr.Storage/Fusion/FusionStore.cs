@@ -45,6 +45,87 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         return db.Links.AsNoTracking().Where(l => readable.Any(r => r.Id == l.RecordId)).OrderBy(l => l.Id).ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The part of the caller's link graph within <paramref name="depth"/> steps of <paramref name="centre"/>, read from
+    /// the database one ring at a time (the links of readable records touching the last ring, then the readable
+    /// entities at their other ends), so a query costs what it reaches, not the whole graph. Expansion stops early once
+    /// more than <paramref name="maxNodes"/> entities are reached, where <c>LinkGraph.Neighbourhood</c> stops too.
+    /// Every link touching an entity of an inner ring is here; the entities of the outermost ring are not expanded, so
+    /// the links among them are fetched separately (<see cref="ReadableLinksAmongAsync"/>). Null when the centre is not readable.
+    /// </summary>
+    public async Task<GraphSlice?> ReadableNeighbourhoodAsync(Principal principal, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var entities = await ReadableEntitiesAmongAsync(principal, [centre], cancellationToken);
+        if (entities.Count == 0)
+        {
+            return null;
+        }
+
+        var links = new Dictionary<Guid, Link>();
+        List<EntityId> ring = [centre];
+        for (var d = 1; d <= depth && ring.Count > 0 && entities.Count <= maxNodes; d++)
+        {
+            var touching = await ReadableLinksTouchingAsync(principal, ring, cancellationToken);
+            var ends = new HashSet<EntityId>();
+            foreach (var link in touching)
+            {
+                links.TryAdd(link.Id, link);
+                if (!entities.ContainsKey(link.FromEntityId))
+                {
+                    ends.Add(link.FromEntityId);
+                }
+
+                if (!entities.ContainsKey(link.ToEntityId))
+                {
+                    ends.Add(link.ToEntityId);
+                }
+            }
+
+            var found = await ReadableEntitiesAmongAsync(principal, ends, cancellationToken);
+            foreach (var (id, entity) in found)
+            {
+                entities[id] = entity;
+            }
+
+            ring = [.. found.Keys];
+        }
+
+        return new GraphSlice(entities, [.. links.Values], ring);
+    }
+
+    /// <summary>The entities among <paramref name="ids"/> the caller may read, the ids sent as one parameter however many (a ring may hold thousands).</summary>
+    private async Task<Dictionary<EntityId, Entity>> ReadableEntitiesAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var list = ids.ToList();
+        return await db.ReadableEntities(principal, time).Where(e => EF.Parameter(list).Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+    }
+
+    /// <summary>The links of records the caller may read with either end among <paramref name="ids"/>.</summary>
+    public Task<List<Link>> ReadableLinksTouchingAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
+    {
+        var readable = db.ReadableRecords(principal, time);
+        var list = ids.ToList();
+        return db.Links.AsNoTracking()
+            .Where(l => EF.Parameter(list).Contains(l.FromEntityId) || EF.Parameter(list).Contains(l.ToEntityId))
+            .Where(l => readable.Any(r => r.Id == l.RecordId)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The links of records the caller may read with both ends among <paramref name="ids"/>.</summary>
+    public Task<List<Link>> ReadableLinksAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
+    {
+        var readable = db.ReadableRecords(principal, time);
+        var list = ids.ToList();
+        return db.Links.AsNoTracking()
+            .Where(l => EF.Parameter(list).Contains(l.FromEntityId) && EF.Parameter(list).Contains(l.ToEntityId))
+            .Where(l => readable.Any(r => r.Id == l.RecordId)).ToListAsync(cancellationToken);
+    }
+
     /// <summary>The ids of the records the caller may read that mention each of <paramref name="entityIds"/>, newest first.</summary>
     public async Task<Dictionary<EntityId, List<Record>>> ReadableRecordsMentioningAsync(Principal principal, IReadOnlyCollection<EntityId> entityIds, CancellationToken cancellationToken)
     {
@@ -115,3 +196,9 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
 /// <summary>The persons a caller may read, and the ids of those their own agency asserted.</summary>
 public sealed record FusionPersons(IReadOnlyList<Person> Persons, IReadOnlySet<EntityId> Own);
+
+/// <summary>
+/// Readable entities around a centre and the readable links touching all but the outermost ring
+/// (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>); <see cref="OuterRing"/> is that ring, not expanded.
+/// </summary>
+public sealed record GraphSlice(Dictionary<EntityId, Entity> Entities, List<Link> Links, IReadOnlyList<EntityId> OuterRing);

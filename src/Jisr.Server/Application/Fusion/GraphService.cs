@@ -10,6 +10,7 @@ namespace Jisr.Server.Application.Fusion;
 /// the records the caller may read and the entities they may read (<see cref="FusionStore"/>), so no answer can hold
 /// an entity the caller may not see, not even as a count. Each query carries a declared purpose, kept in the audit log.
 /// Graphs and their cells and betweenness are kept in <see cref="GraphCache"/>, keyed by exactly what the caller may read.
+/// A neighbourhood reads only the rings it reaches from the database and never loads, hashes or caches the whole graph.
 /// </summary>
 public sealed class GraphService(FusionStore store, GraphCache cache)
 {
@@ -25,17 +26,45 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
             throw DomainValidationException.Coded("depth", ValidationCodes.OutOfRange, $"must be between 1 and {MaxDepth}", 1, MaxDepth);
         }
 
-        var graph = await LoadAsync(caller, cancellationToken);
-        var centre = id.ToString("D");
-        if (!graph.Entities.ContainsKey(centre))
+        if (await NeighbourhoodOfAsync(caller, new EntityId(id), steps, MaxNodes, cancellationToken) is not (var around, var entities))
         {
             await store.AuditReadAsync(caller, AuditActions.GraphNeighbourhood, AuditOutcomes.NotFound, purpose, null, new EntityId(id));
             return Refusal.NotFound($"entity {id}");
         }
 
-        var around = graph.Graph.Neighbourhood(centre, steps, MaxNodes);
         await store.AuditReadAsync(caller, AuditActions.GraphNeighbourhood, AuditOutcomes.Success, purpose, $"depth {steps}: {around.Distances.Count} entities, {around.Edges.Count} links", new EntityId(id));
-        return graph.View(around.Distances.Keys, around.Edges, around.Distances, around.Truncated ? around.Omitted : 0);
+        return new GraphView([.. around.Distances.Keys.Select(n => new GraphNode(entities[n], around.Distances[n]))], [.. around.Edges], around.Truncated ? around.Omitted : 0);
+    }
+
+    /// <summary>
+    /// The neighbourhood of <paramref name="centre"/> in the caller's graph, equal to <see cref="FusionGraph.Neighbourhood"/>
+    /// over the whole graph (<see cref="Build"/>) but built from the rings the database returns
+    /// (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>): every inner-ring entity has all its links there, so the
+    /// search meets the same neighbours in the same order (nodes and links are ordered by id, whatever subset); the
+    /// outermost ring is not searched from, so the links among its reached entities are fetched last and added.
+    /// Null when the centre is not readable.
+    /// </summary>
+    public async Task<(Neighbourhood Around, Dictionary<string, Entity> Entities)?> NeighbourhoodOfAsync(Principal caller, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
+    {
+        if (await store.ReadableNeighbourhoodAsync(caller, centre, depth, maxNodes, cancellationToken) is not { } slice)
+        {
+            return null;
+        }
+
+        var (graph, entities) = Build(slice.Entities.Values, slice.Links);
+        var around = graph.Neighbourhood(centre.ToString(), depth, maxNodes);
+        var outer = slice.OuterRing.Where(id => around.Distances.ContainsKey(id.ToString())).ToList();
+        if (outer.Count > 1)
+        {
+            var among = await store.ReadableLinksAmongAsync(caller, outer, cancellationToken);
+            if (among.Count > 0)
+            {
+                (graph, entities) = Build(slice.Entities.Values, slice.Links.Concat(among).DistinctBy(l => l.Id));
+                around = graph.Neighbourhood(centre.ToString(), depth, maxNodes);
+            }
+        }
+
+        return (around, entities);
     }
 
     /// <summary>A shortest chain of links between two entities the caller may read (empty when none within eight links).</summary>
