@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
 using Jisr.Storage;
@@ -66,6 +68,11 @@ public sealed class HitNoticePageTests(WebWorld world)
         await Assertions.Expect(newest.Locator(".hits")).ToContainTextAsync("3 concordances, la dernière le");
         await Assertions.Expect(newest.Locator(".keys-hit")).ToHaveTextAsync("2");
         Assert.Equal(0, await page.Locator($"tr[data-id='{notices[50].Id}']").CountAsync());
+
+        // Both tables with their headers, in French: no serious accessibility violation.
+        var axe = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}: {string.Join("; ", v.Nodes.Take(3).Select(n => n.Html))}"));
+        await WebWorld.ScreenshotAsync(page, "hit-notices-fr");
         await page.GetByRole(AriaRole.Link, new() { Name = "Page suivante" }).ClickAsync();
         await Assertions.Expect(page.Locator($"tr[data-id='{notices[50].Id}']")).ToHaveCountAsync(1);
         Assert.Equal(0, await page.Locator($"tr[data-id='{notices[0].Id}']").CountAsync());
