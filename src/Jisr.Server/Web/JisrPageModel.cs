@@ -14,17 +14,20 @@ public abstract class JisrPageModel(IStringLocalizer<SharedResource> texts) : Pa
 
     protected Principal Caller => ClaimsMapping.FromClaims(User);
 
-    /// <summary>The refusal as a page with its status: not found (also for what the caller may not see), denied with the policy's reason, or not in a state that allows it.</summary>
+    /// <summary>The refusal as a page with its status: not found (also for what the caller may not see), denied (a translated explanation, the policy's English reason beneath), or not in a state that allows it.</summary>
     protected IActionResult Refused(Refusal refusal)
     {
         ArgumentNullException.ThrowIfNull(refusal);
-        var (status, title) = refusal.Kind switch
+        var (status, title, explanation) = refusal.Kind switch
         {
-            RefusalKind.NotFound => (StatusCodes.Status404NotFound, T["Refused.NotFound"].Value),
-            RefusalKind.Forbidden => (StatusCodes.Status403Forbidden, T["Refused.Forbidden"].Value),
-            RefusalKind.Conflict => (StatusCodes.Status409Conflict, T["Refused.Conflict"].Value),
+            RefusalKind.NotFound => (StatusCodes.Status404NotFound, T["Refused.NotFound"].Value, T["Refused.NotFoundWhy"].Value),
+            RefusalKind.Forbidden => (StatusCodes.Status403Forbidden, T["Refused.Forbidden"].Value, T["Refused.ForbiddenWhy"].Value),
+            RefusalKind.Conflict => (StatusCodes.Status409Conflict, T["Refused.Conflict"].Value, T["Refused.ConflictWhy"].Value),
         };
-        var view = new ViewDataDictionary<RefusalView>(MetadataProvider, ModelState) { Model = new RefusalView(title, refusal.Kind == RefusalKind.NotFound ? null : refusal.Detail) };
+
+        // The policy's reason is English free text: the page leads with a message in the user's language and keeps
+        // the reason below it, marked as English, for whoever must explain or contest the refusal.
+        var view = new ViewDataDictionary<RefusalView>(MetadataProvider, ModelState) { Model = new RefusalView(title, explanation, refusal.Kind == RefusalKind.NotFound ? null : refusal.Detail) };
         view["Title"] = title;
         return new ViewResult { ViewName = "Refused", ViewData = view, StatusCode = status };
     }
@@ -100,4 +103,5 @@ public abstract class JisrPageModel(IStringLocalizer<SharedResource> texts) : Pa
     }
 }
 
-public sealed record RefusalView(string Title, string? Detail);
+/// <summary>A refusal as a page: its title and explanation in the user's language, and the service's reason in English (none for "not found").</summary>
+public sealed record RefusalView(string Title, string Explanation, string? Detail);
