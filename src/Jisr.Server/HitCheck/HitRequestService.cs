@@ -97,9 +97,9 @@ public sealed class HitRequestService(
     public async Task<Outcome<List<HitRequestTallyResponse>>> TallyAsync(Principal caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!(caller.Has(Role.LiaisonOfficer) || caller.Has(Role.LegalReviewer) || caller.Has(Role.Administrator)))
+        if (Refusal.Of(AccessPolicy.CanSeeHitNotices(caller), "hit request tally") is { } refused)
         {
-            return Refusal.Forbidden("only liaison officers, legal reviewers and administrators see what partners asked their agency");
+            return refused;
         }
 
         var now = time.GetUtcNow();
