@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Jisr.Storage.Federation;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -128,7 +129,8 @@ public sealed partial class AuditLog : IAsyncDisposable
 
             // A failed save rolls the whole transaction back: a savepoint before it would be one more round trip for nothing.
             db.Database.AutoSavepointsEnabled = transaction is null && savepoints;
-            entries = Chain(await LockAndLoadHeadAsync(db, cancellationToken), events);
+            var head = await LockAndLoadHeadAsync(db, cancellationToken);
+            entries = Chain(head, await OutboxSequencing.AssignAsync(db, events, cancellationToken));
             db.AuditLog.AddRange(entries);
             if (await CheckpointDueAsync(db, entries[^1].Sequence, cancellationToken))
             {
@@ -193,7 +195,7 @@ public sealed partial class AuditLog : IAsyncDisposable
                     throw new InvalidOperationException("every unit of change carries at least one audit event");
                 }
 
-                var entries = Chain(head, events);
+                var entries = Chain(head, await OutboxSequencing.AssignAsync(db, events, cancellationToken));
                 db.AuditLog.AddRange(entries);
                 if (checkpoint is null && await CheckpointDueAsync(db, entries[^1].Sequence, cancellationToken))
                 {

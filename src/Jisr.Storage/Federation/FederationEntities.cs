@@ -95,6 +95,9 @@ public sealed class OutboxMessage : SignedMessageRow
 
     /// <summary>The peer's signed acknowledgement as JSON (proof of delivery).</summary>
     public string? Acknowledgement { get; set; }
+
+    /// <summary>While staged (unsaved): how to seal it for another sequence. Internal, so not mapped by EF Core.</summary>
+    internal StagedSeal? Staged { get; set; }
 }
 
 /// <summary>A message from a peer, kept as received (signed envelope) with the acknowledgement this node signed for it.</summary>

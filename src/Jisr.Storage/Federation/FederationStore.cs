@@ -128,7 +128,8 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
 
     /// <summary>
     /// Adds a message to <paramref name="peer"/> (tracked) to the outbox on this context, unsaved, with the next
-    /// sequence; <paramref name="seal"/> makes the signed envelope for that sequence. Returns the audit event the
+    /// sequence; <paramref name="seal"/> makes the signed envelope for that sequence (again at save time, should the
+    /// sequence move because another transaction sent to the peer since it was loaded). Returns the audit event the
     /// caller's save must carry (type, sequence, payload digest), so the message commits with the change causing it.
     /// </summary>
     public AuditEvent Stage(FederationPeer peer, string type, AuditEvent actor, Func<long, DateTimeOffset, SealedMessage> seal)
@@ -144,6 +145,11 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         }
 
         var now = time.GetUtcNow();
+        var peerName = ShortId(peer.Fingerprint);
+        string Detail(long sequence, SealedMessage sealedMessage) => $"type={type} peer={peerName} sequence={sequence} sha256={sealedMessage.PayloadDigest}";
+
+        // Numbered from the counter as loaded; the audited save renumbers (and re-seals) it if another transaction
+        // sent to this peer in between (see OutboxSequencing).
         peer.LastSequenceOut++;
         var message = seal(peer.LastSequenceOut, now);
         db.Add(new OutboxMessage
@@ -156,13 +162,14 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
             PayloadDigest = message.PayloadDigest,
             CreatedAt = now,
             NextAttemptAt = now,
+            Staged = new StagedSeal(seal, Detail),
         });
         return actor with
         {
             Action = AuditActions.FederationSend,
             TargetType = AuditTargets.FederationMessage,
             TargetId = message.Id.ToString("D"),
-            Detail = $"type={type} peer={ShortId(peer.Fingerprint)} sequence={peer.LastSequenceOut} sha256={message.PayloadDigest}",
+            Detail = Detail(peer.LastSequenceOut, message),
         };
     }
 
