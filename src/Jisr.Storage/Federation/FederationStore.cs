@@ -173,7 +173,6 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         };
     }
 
-    /// <summary>For each active peer, its pending messages in sequence order, if the first of them is due.</summary>
     /// <summary>
     /// Each active peer's first <paramref name="perPeer"/> pending messages, for the peers whose first one is due, or
     /// for which <paramref name="backNow"/> (fingerprint, attempts of the first) lifts the back-off: the peer is back.
