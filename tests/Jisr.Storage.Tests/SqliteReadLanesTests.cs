@@ -1,4 +1,5 @@
 using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
 using Jisr.Domain.Sharing;
@@ -106,6 +107,39 @@ public sealed class SqliteReadLanesTests
 
         Assert.Equal(1, lanes.OpenLanes);
         Assert.Equal(0, noLane.OpenLanes);
+    }
+
+    [Fact]
+    public async Task ARecordOfManyPersonsAndLinks_ReadOnALaneInSteps_IsTheRecordTheSingleStatementReads()
+    {
+        await using var world = await StorageWorld.CreateAsync("sqlite");
+        using var lanes = new SqliteReadLanes(world.Database.Location, maxLanes: 1);
+        using var noLane = new SqliteReadLanes(world.Database.Location, maxLanes: 0);
+        var now = DateTimeOffset.UtcNow;
+        var police = world.AnalystOf(world.Police);
+        List<Entity> persons = [.. Enumerable.Range(0, 8).Select(i => (Entity)Person.Create(world.Police.Id, [PersonName.Create($"Person {i} El Idrissi")], null, null, Gender.Male, [], [], now))];
+        var record = Jisr.Domain.Records.Record.Create(world.Police.Id, police.UserId, StorageWorld.Content("eight persons in a ring"), now);
+        record.SetAssertions(persons, [.. persons.Select((p, i) => LinkDraft.Create(p.Id, persons[(i + 1) % persons.Count].Id, LinkType.AssociateOf, PartialDate.Parse("2024"), null, now))]);
+        await using (var db = world.Database.Open())
+        {
+            await world.Store(db).CreateAsync(police, record, persons, persons, CancellationToken.None);
+        }
+
+        async Task<RecordDetails> ReadAsync(SqliteReadLanes through)
+        {
+            await using var db = world.Database.Open();
+            return (await new RecordStore(db, world.Audit, world.EntityCache, TimeProvider.System, through).ReadAsync(police, record.Id, CancellationToken.None))!;
+        }
+
+        var single = await ReadAsync(noLane);
+        var inSteps = await ReadAsync(lanes);
+        Assert.Equal(1, lanes.OpenLanes); // the read ran on the lane
+        Assert.Equal(8, single.Record.Links.Count);
+        Assert.Equal(8, single.Record.Mentions.Count);
+        Assert.Equal(single.Record.Links.Select(l => (l.Id, l.FromEntityId, l.ToEntityId, l.Type)).Order(), inSteps.Record.Links.Select(l => (l.Id, l.FromEntityId, l.ToEntityId, l.Type)).Order());
+        Assert.Equal(single.Record.Mentions.Select(m => m.EntityId).Order(), inSteps.Record.Mentions.Select(m => m.EntityId).Order());
+        Assert.Equal(single.Entities.Select(e => e.Id).Order(), inSteps.Entities.Select(e => e.Id).Order());
+        Assert.Equal(single.Record.Title, inSteps.Record.Title);
     }
 
     [Fact]

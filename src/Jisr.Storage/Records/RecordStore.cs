@@ -17,7 +17,9 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         var now = time.GetUtcNow();
         var record = lanes is null
             ? await CompiledReads.RecordByIdAsync(db, id, principal, now, cancellationToken)
-            : await lanes.RunAsync(db, lane => CompiledReads.RecordByIdAsync(lane, id, principal, now, cancellationToken));
+            : await lanes.RunAsync(db, lane => lane is SqliteJisrDbContext sqlite && !ReferenceEquals(lane, db)
+                ? CompiledReads.RecordByIdInStepsAsync(sqlite, id, principal, now, cancellationToken)
+                : CompiledReads.RecordByIdAsync(lane, id, principal, now, cancellationToken));
 
         // The entities and recipients are fetched while the audit entry waits for its group commit (the entry does not
         // depend on them); the answer still goes out only once the entry is durable.

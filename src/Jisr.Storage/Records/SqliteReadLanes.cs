@@ -77,9 +77,23 @@ public sealed class SqliteReadLanes : IDisposable
         var healthy = false;
         try
         {
-            var result = await read(lane.Db);
-            healthy = true;
-            return result;
+            // One read transaction (deferred: it takes no write lock) for the read's statements, so a read in several
+            // statements sees one snapshot of the database, as a single statement does.
+            await using (var snapshot = lane.Connection.BeginTransaction(deferred: true))
+            {
+                lane.Db.Database.UseTransaction(snapshot);
+                try
+                {
+                    var result = await read(lane.Db);
+                    await snapshot.CommitAsync();
+                    healthy = true;
+                    return result;
+                }
+                finally
+                {
+                    lane.Db.Database.UseTransaction(null);
+                }
+            }
         }
         finally
         {
@@ -154,9 +168,15 @@ public sealed class SqliteReadLanes : IDisposable
 
     private sealed class Lane : IDisposable
     {
-        private Lane(SqliteJisrDbContext db) => Db = db;
+        private Lane(SqliteJisrDbContext db, SqliteConnection connection)
+        {
+            Db = db;
+            Connection = connection;
+        }
 
         public SqliteJisrDbContext Db { get; }
+
+        public SqliteConnection Connection { get; }
 
         public static Lane Open(DbContextOptions<SqliteJisrDbContext> options, string connectionString)
         {
@@ -167,7 +187,7 @@ public sealed class SqliteReadLanes : IDisposable
                 db.Database.SetDbConnection(connection, contextOwnsConnection: true);
                 db.Database.OpenConnection(); // opened by the caller's hand: EF Core leaves it open between queries
                 KeptStatements.Track(connection);
-                return new Lane(db);
+                return new Lane(db, connection);
             }
             catch
             {
@@ -188,8 +208,8 @@ public sealed class SqliteReadLanes : IDisposable
 
     /// <summary>
     /// On every SQLite context (so that lanes share the model of the others); acts on lanes' connections only. On a lane's connection, hands EF Core the command kept for the same SQL (its statements already prepared)
-    /// instead of the new one, and keeps it from being disposed after its reader. Commands on other connections, in a
-    /// transaction, or whose SQL is already running on the lane, pass through untouched.
+    /// instead of the new one, in the lane's read transaction, and keeps it from being disposed after its reader.
+    /// Commands on other connections, or whose SQL is already running on the lane, pass through untouched.
     /// </summary>
     internal sealed class KeptStatements : DbCommandInterceptor
     {
@@ -205,7 +225,7 @@ public sealed class SqliteReadLanes : IDisposable
         public static void Forget(DbConnection connection) => Lanes.Remove(connection);
 
         public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result) =>
-            result is SqliteCommand { Connection: { } connection, Transaction: null } fresh && Lanes.TryGetValue(connection, out var statements)
+            result is SqliteCommand { Connection: { } connection } fresh && Lanes.TryGetValue(connection, out var statements)
                 ? statements.Take(fresh)
                 : result;
 
@@ -274,6 +294,7 @@ public sealed class SqliteReadLanes : IDisposable
                 }
 
                 kept.CommandTimeout = fresh.CommandTimeout;
+                kept.Transaction = fresh.Transaction; // the lane's read transaction
                 kept.Parameters.Clear();
                 foreach (SqliteParameter parameter in fresh.Parameters)
                 {
@@ -293,6 +314,7 @@ public sealed class SqliteReadLanes : IDisposable
                 }
 
                 command.Parameters.Clear();
+                command.Transaction = null;
                 return true;
             }
 
