@@ -15,34 +15,40 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     public async Task<RecordDetails?> ReadAsync(Principal principal, RecordId id, CancellationToken cancellationToken, string action = AuditActions.RecordRead, string? purpose = null)
     {
         var now = time.GetUtcNow();
-        var record = lanes is null
-            ? await CompiledReads.RecordByIdAsync(db, id, principal, now, cancellationToken)
-            : await lanes.RunAsync(db, lane => lane is SqliteJisrDbContext sqlite && !ReferenceEquals(lane, db)
-                ? CompiledReads.RecordByIdInStepsAsync(sqlite, id, principal, now, cancellationToken)
-                : CompiledReads.RecordByIdAsync(lane, id, principal, now, cancellationToken));
+        Task? audited = null;
 
-        // The entities and recipients are fetched while the audit entry waits for its group commit (the entry does not
-        // depend on them); the answer still goes out only once the entry is durable.
-        var audited = audit.AppendAsync(CallerEvents.For(principal, action, id, record is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, purpose));
-        if (record is null)
+        // On a SQLite read lane the record, its entities and its recipients are read in the lane's one read transaction,
+        // each on a kept statement; otherwise (no lane free, PostgreSQL) on the request's context.
+        async Task<RecordDetails?> ReadOnAsync(JisrDbContext on)
         {
-            await audited;
-            return null;
+            var record = on is SqliteJisrDbContext lane && !ReferenceEquals(on, db)
+                ? await CompiledReads.RecordByIdInStepsAsync(lane, id, principal, now, cancellationToken)
+                : await CompiledReads.RecordByIdAsync(on, id, principal, now, cancellationToken);
+
+            // The entities and recipients are fetched while the audit entry waits for its group commit (the entry does
+            // not depend on them); the answer still goes out only once the entry is durable.
+            audited = audit.AppendAsync(CallerEvents.For(principal, action, id, record is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, purpose));
+            if (record is null)
+            {
+                return null;
+            }
+
+            var entities = await entityCache.MentionedByReadableRecordAsync(record.Mentions.Select(m => m.EntityId), ids => CompiledReads.MentionedEntities(on, ids), cancellationToken);
+            IReadOnlyList<Guid> recipients = record.Marking.Tlp == Domain.Markings.Tlp.Red ? await CompiledReads.RecipientsOf(on, id, cancellationToken) : [];
+            return new RecordDetails(record, entities, recipients);
         }
 
-        List<Entity> entities;
-        IReadOnlyList<Guid> recipients;
         try
         {
-            entities = await entityCache.MentionedByReadableRecordAsync(record.Mentions.Select(m => m.EntityId), ids => CompiledReads.MentionedEntities(db, ids), cancellationToken);
-            recipients = record.Marking.Tlp == Domain.Markings.Tlp.Red ? await CompiledReads.RecipientsOf(db, id, cancellationToken) : [];
+            return lanes is null ? await ReadOnAsync(db) : await lanes.RunAsync(db, ReadOnAsync);
         }
         finally
         {
-            await audited;
+            if (audited is not null)
+            {
+                await audited;
+            }
         }
-
-        return new RecordDetails(record, entities, recipients);
     }
 
     /// <summary>Newest first; <paramref name="cursor"/> is the <see cref="Page{T}.Next"/> of the previous page.</summary>
