@@ -11,7 +11,7 @@ public sealed class HitRecallTests
 {
     [Theory]
     [InlineData("dev.tsv", 0.98)]
-    [InlineData("un-dev.tsv", 0.84)] // measured 0.914 and 0.842: below the 0.98, see docs/hit-check.md
+    [InlineData("un-dev.tsv", 0.93)] // measured 0.938 both ways: below the 0.98, see docs/hit-check.md
     public void SamePersonPairs_HitAcrossScriptsAndSpellings_BothWays(string file, double floor)
     {
         var pairs = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "data", "names", file)).Skip(1)
