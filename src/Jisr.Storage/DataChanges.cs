@@ -10,9 +10,9 @@ namespace Jisr.Storage;
 /// bumped after the save commits, so an answer computed from data read before a change is never stored under the
 /// version that follows it.
 /// </summary>
-public static class DataChanges
+public static partial class DataChanges
 {
-    private static readonly ConditionalWeakTable<DbContext, StrongBox<bool>> Pending = [];
+    private static readonly ConditionalWeakTable<DbContext, PendingChange> Pending = [];
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, StrongBox<long>> Versions = new(StringComparer.Ordinal);
 
     /// <summary>The version of the data in the database <paramref name="db"/> is connected to.</summary>
@@ -30,7 +30,13 @@ public static class DataChanges
         if (context is not null && Pending.TryGetValue(context, out var data) && data.Value)
         {
             data.Value = false;
-            Interlocked.Increment(ref Versions.GetOrAdd(context.Database.GetConnectionString() ?? "", _ => new StrongBox<long>()).Value);
+            var database = context.Database.GetConnectionString() ?? "";
+            var counter = Versions.GetOrAdd(database, _ => new StrongBox<long>());
+            lock (counter)
+            {
+                // The journal entry and the version it ends at are written together, so a reader never sees one without the other.
+                Journal(database, Interlocked.Increment(ref counter.Value), data.TakeTouched());
+            }
         }
     }
 
@@ -58,6 +64,7 @@ public static class DataChanges
             if (context is not null && Pending.TryGetValue(context, out var data))
             {
                 data.Value = false;
+                data.TakeTouched();
             }
         }
     }
@@ -103,15 +110,29 @@ public static class DataChanges
                 return;
             }
 
-            var data = context.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
-                && e.Entity is Entity or Link or Record);
-            if (Pending.TryGetValue(context, out var pending))
+            var pending = Pending.GetValue(context, _ => new PendingChange());
+            foreach (var entry in context.ChangeTracker.Entries())
             {
-                pending.Value |= data;
-            }
-            else
-            {
-                Pending.AddOrUpdate(context, new StrongBox<bool>(data));
+                if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+                {
+                    continue;
+                }
+
+                switch (entry.Entity)
+                {
+                    case Record record:
+                        pending.Touch(record.Id);
+                        break;
+                    case RecordMention mention:
+                        pending.Touch(mention.RecordId);
+                        break;
+                    case Entity entity:
+                        pending.Touch(entity.Id);
+                        break;
+                    case Link:
+                        pending.Value = true;
+                        break;
+                }
             }
         }
     }

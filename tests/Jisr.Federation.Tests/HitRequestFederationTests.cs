@@ -235,9 +235,14 @@ public abstract partial class HitRequestFederationTestsBase(string provider) : I
         outbox.Notify();
     }
 
-    private async Task<Guid> HoldAsync(string classification, string person)
+    private async Task<Guid> HoldAsync(string classification, string person, params string[] threatDomains)
     {
         var record = RecordRequests.Valid(title: "Suivi", classification: classification);
+        if (threatDomains.Length > 0)
+        {
+            record["threatDomains"] = new JsonArray([.. threatDomains.Select(d => JsonValue.Create(d))]);
+        }
+
         record["entities"] = new JsonArray(new JsonObject
         {
             ["ref"] = "x", ["type"] = "person", ["names"] = new JsonArray(person),

@@ -48,7 +48,7 @@ internal static class HitFilterBench
             falseHits += filter.Filter.Contains((ulong)random.NextInt64() ^ ((ulong)random.NextInt64() << 32)) ? 1 : 0;
         }
 
-        Console.WriteLine(Inv($"false-positive rate: {falseHits} of {tries:N0} random keys = {falseHits / (double)tries:E2} per key (stated {BinaryFuseFilter.FalsePositiveRate:E2}; a name query has 1 to 16 keys, so <= {16 * BinaryFuseFilter.FalsePositiveRate:E2} per query)"));
+        Console.WriteLine(Inv($"false-positive rate: {falseHits} of {tries:N0} random keys = {falseHits / (double)tries:E2} per key (stated {BinaryFuseFilter.FalsePositiveRate:E2}; a name query looks up about 4 to 10 keys, at most 40: `hitkeys`, so about {10 * BinaryFuseFilter.FalsePositiveRate:E2} per query, {40 * BinaryFuseFilter.FalsePositiveRate:E2} at worst)"));
 
         // Five partners' filters: distinct copies in memory, each under its own agreement key.
         var filters = keys.Select(_ => HitFilter.Read(bytes)).ToArray();

@@ -1,4 +1,5 @@
 using Jisr.Bench.Matching;
+using Jisr.Exchange.HitCheck;
 using Jisr.Matching.Names;
 using static System.FormattableString;
 
@@ -6,21 +7,25 @@ namespace Jisr.Bench.Exchange;
 
 /// <summary>
 /// Hit/no-hit name keys on the dev sets, each pair on its own: the recall of same-person pairs (one name filed, the other
-/// checked, keys in common) and how many different-person pairs hit, for the keys as built and for variants that file
-/// held names under more part keys. Run: <c>dotnet run --project bench/Jisr.Bench -c Release -- hitkeys [TSV...]</c>.
+/// checked, keys in common) and the false hits, i.e. the different-person pairs that hit (a request sent for nothing),
+/// for the keys as built (<see cref="NameKeyScope.AsBuilt"/>) and for the other scopes of part keys, with how many keys a
+/// query looks up (each has a 2^-24 chance of a filter error). Run: <c>dotnet run --project bench/Jisr.Bench -c Release -- hitkeys [TSV...]</c>.
 /// </summary>
 internal static class HitKeyRecallBench
 {
     public static void Run(IReadOnlyList<string> files)
     {
         var data = NameData.Locate();
-        var variants = new (string Name, Func<string, HashSet<ulong>> Filing)[]
+        var scopes = new (string Name, NameKeyScope Scope)[]
         {
-            ("as built: part pairs (one-part names by their part)", n => [.. NameMatchKeys.ForFiling(n).Keys.Select(k => k.Key)]),
-            ("+ the last part alone", n => [.. NameMatchKeys.ForFiling(n).Keys.Select(k => k.Key), .. Part(NameParser.Parse(n).LastOrDefault())]),
-            ("+ rare parts alone (frequency weight 1)", n => [.. NameMatchKeys.ForFiling(n).Keys.Select(k => k.Key), .. NameParser.Parse(n).Where(t => t.Weight >= 1).SelectMany(Part)]),
-            ("+ parts of weight >= 0.6 alone", n => [.. NameMatchKeys.ForFiling(n).Keys.Select(k => k.Key), .. NameParser.Parse(n).Where(t => t.Weight >= 0.6).SelectMany(Part)]),
-            ("+ every part alone", n => [.. NameMatchKeys.ForQuery(n).Keys.Select(k => k.Key)]),
+            ("key scheme 1: part pairs, one-part names by their part", NameKeyScope.PairsOnly),
+            ("+ one-part names meet any name with the part", new(0, int.MaxValue, double.PositiveInfinity)),
+            ("+ the same, part weight >= 0.4", new(0.4, int.MaxValue, double.PositiveInfinity)),
+            ("+ two-part vs 4+ parts, part weight >= 0.4 (as built, scheme 2)", NameKeyScope.AsBuilt),
+            ("+ two-part vs 4+ parts, part weight >= 0.6", new(0.4, 4, 0.6)),
+            ("+ two-part vs 3+ parts, part weight >= 0.4", new(0.4, 3, 0.4)),
+            ("+ two-part vs 2+ parts, part weight >= 0.4", new(0.4, 2, 0.4)),
+            ("+ two-part vs 2+ parts, any part", new(0, 2, 0)),
         };
         foreach (var file in files.Count > 0 ? files : ["dev.tsv", "un-dev.tsv"])
         {
@@ -28,23 +33,22 @@ internal static class HitKeyRecallBench
             var same = pairs.Where(p => p.Label).ToList();
             var different = pairs.Where(p => !p.Label).ToList();
             Console.WriteLine(Invariant($"## {Path.GetFileName(file)} ({same.Count} same-person, {different.Count} different-person pairs)"));
-            Console.WriteLine("| held names filed under | recall A->B | recall B->A | different-person hits A->B | B->A |");
-            Console.WriteLine("|---|---:|---:|---:|---:|");
-            foreach (var (name, filing) in variants)
+            Console.WriteLine("| held names filed under | recall A->B | recall B->A | false hits A->B | B->A | query keys mean / max |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var (name, scope) in scopes)
             {
                 bool Hits(string query, string held)
                 {
-                    var keys = filing(held);
-                    return NameMatchKeys.ForQuery(query).Keys.Any(k => keys.Contains(k.Key));
+                    var keys = NameMatchKeys.ForFiling(held, scope).Keys.Select(k => k.Key).ToHashSet();
+                    return NameMatchKeys.ForQuery(query, scope).Keys.Any(k => keys.Contains(k.Key));
                 }
 
                 double Rate(List<LabelledPair> set, bool aToB) => set.Count(p => aToB ? Hits(p.A, p.B) : Hits(p.B, p.A)) / (double)Math.Max(1, set.Count);
-                Console.WriteLine(Invariant($"| {name} | {Rate(same, true):F4} | {Rate(same, false):F4} | {Rate(different, true):F4} | {Rate(different, false):F4} |"));
+                var queryKeys = pairs.SelectMany(p => new[] { p.A, p.B }).Select(n => NameMatchKeys.ForQuery(n, scope).Keys.Count).ToList();
+                Console.WriteLine(Invariant($"| {name} | {Rate(same, true):F4} | {Rate(same, false):F4} | {Rate(different, true):F4} | {Rate(different, false):F4} | {queryKeys.Average():F1} / {queryKeys.Max()} |"));
             }
         }
-    }
 
-    /// <summary>The part keys of one part, as a one-part name is filed.</summary>
-    private static IEnumerable<ulong> Part(NameToken? part) =>
-        part is null || part.IsInitial ? [] : NameMatchKeys.ForQuery(part.Original).Keys.Where(k => k.PartA == k.PartB).Select(k => k.Key);
+        Console.WriteLine(Invariant($"filter error per key looked up: {BinaryFuseFilter.FalsePositiveRate:E2}"));
+    }
 }

@@ -16,7 +16,7 @@ public sealed class HitFilter
     public const byte FormatVersion = 1;
 
     /// <summary>How keys are made (<see cref="NameMatchKeys"/> and <see cref="HitFilter.IdentifierKey"/>, keyed by <see cref="HitKey.Hasher"/>): both nodes must make them alike.</summary>
-    public const byte KeyScheme = 1;
+    public const byte KeyScheme = 2;
 
     /// <summary>Magic "JHF" + version, flags, agreement, epoch, key check, seed, segment length and count, key count.</summary>
     public const int HeaderLength = 4 + 4 + 16 + 4 + 8 + 8 + 4 + 4 + 4;

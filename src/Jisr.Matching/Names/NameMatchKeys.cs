@@ -13,39 +13,114 @@ public readonly record struct NameMatchKey(ulong Key, int PartA, int PartB);
 /// particles aside: "Haji Khairullah") is filed under that part alone. The keys are keyed again (HMAC) before they
 /// leave a node.
 /// </summary>
+/// <remarks>
+/// Aliases share one part with the full name ("Haji Ahmad Jan" / AHMED JAN AKHUNDZADA WAZIR, "Noor Ahmad" / AHMAD ZIA
+/// AGHA), and a pair key cannot meet them. A part alone meets them, but also every different person who carries the
+/// part, so parts alone are filed under <i>scoped</i> keys, each meant for one shape of the other name:
+/// <list type="bullet">
+/// <item>a one-part name meets any name carrying its part, both ways (a held one-part name by its part key; a held
+/// longer name by its parts under <see cref="InNameSalt"/>, which only a one-part query looks up), except a longer name
+/// through one of the few dozen commonest parts (Mohammed, Ali, John: weight below
+/// <see cref="NameKeyScope.OnePartWeight"/>), which alone would meet nearly every name;</item>
+/// <item>a two-part name meets a name of at least <see cref="NameKeyScope.LongName"/> parts carrying one of its parts that weighs at
+/// least <see cref="NameKeyScope.AliasPartWeight"/> (<see cref="NameFrequencies"/>: not one of the few commonest parts, Mohammed,
+/// Ali, John), both ways (<see cref="InLongNameSalt"/>, <see cref="InTwoPartNameSalt"/>); never another two- or
+/// three-part name, where a shared part is mostly a shared given or family name (measured: <c>bench hitkeys</c>).</item>
+/// </list>
+/// A pooled filter cannot require "k of the query's keys from one held name" (the keys of different names mix), so
+/// each key stands alone and the scope is in the key itself.
+/// </remarks>
 public static class NameMatchKeys
 {
     /// <summary>All consonants count (the index's blocking keys use the first three).</summary>
     private const int Consonants = int.MaxValue;
 
-    /// <summary>The keys a held name is filed under: its part pairs, or its one part's key; none for an unreadable name.</summary>
-    public static (IReadOnlyList<NameToken> Parts, IReadOnlyList<NameMatchKey> Keys) ForFiling(string? name)
+    /// <summary>A part of a longer held name, for one-part queries.</summary>
+    private const ulong InNameSalt = 0xD1B54A32D192ED03UL;
+
+    /// <summary>A part of a held name of <see cref="NameKeyScope.LongName"/> parts or more, for two-part queries.</summary>
+    private const ulong InLongNameSalt = 0xAEF17502108EF2D9UL;
+
+    /// <summary>A part of a held two-part name, for queries of <see cref="NameKeyScope.LongName"/> parts or more.</summary>
+    private const ulong InTwoPartNameSalt = 0x6A09E667F3BCC909UL;
+
+    /// <summary>
+    /// The keys a held name is filed under: its part pairs, or its one part's key; its parts for one-part queries; its
+    /// less common parts for the aliases of the other shape (see the remarks); none for an unreadable name.
+    /// </summary>
+    public static (IReadOnlyList<NameToken> Parts, IReadOnlyList<NameMatchKey> Keys) ForFiling(string? name) => ForFiling(name, NameKeyScope.AsBuilt);
+
+    /// <summary><see cref="ForFiling(string?)"/> with other scoped part keys: for measuring the alternatives (<c>bench hitkeys</c>).</summary>
+    internal static (IReadOnlyList<NameToken> Parts, IReadOnlyList<NameMatchKey> Keys) ForFiling(string? name, NameKeyScope scope)
     {
         var parts = NameParser.Parse(name);
-        var keys = new List<NameMatchKey>(8);
-        if (NameMatcher.IsPartial(parts))
+        var keys = new List<NameMatchKey>(12);
+        var count = PartCount(parts);
+        if (count < 2)
         {
-            AddPartKeys(parts, keys);
+            AddPartKeys(parts, keys, BlockingKeys.PartSalt, 0);
+            return (parts, keys);
         }
-        else
+
+        AddPairKeys(parts, keys);
+        AddPartKeys(parts, keys, InNameSalt, scope.OnePartWeight);
+
+        if (count == 2)
         {
-            AddPairKeys(parts, keys);
+            AddPartKeys(parts, keys, InTwoPartNameSalt, scope.AliasPartWeight);
+        }
+
+        if (count >= scope.LongName)
+        {
+            AddPartKeys(parts, keys, InLongNameSalt, scope.AliasPartWeight);
         }
 
         return (parts, keys);
     }
 
     /// <summary>
-    /// The keys a query looks up: its part pairs, and each part alone (which meets only names filed under one part,
-    /// never a longer name that happens to carry the part).
+    /// The keys a query looks up: its part pairs; each part alone, which meets names held as that one part; and the
+    /// scoped part keys of its shape: a one-part query meets any held name carrying the part, a two-part query a held
+    /// long name carrying one of its less common parts, a long query a held two-part name so (see the remarks).
     /// </summary>
-    public static (IReadOnlyList<NameToken> Parts, IReadOnlyList<NameMatchKey> Keys) ForQuery(string? name)
+    public static (IReadOnlyList<NameToken> Parts, IReadOnlyList<NameMatchKey> Keys) ForQuery(string? name) => ForQuery(name, NameKeyScope.AsBuilt);
+
+    /// <summary><see cref="ForQuery(string?)"/> with other scoped part keys: for measuring the alternatives (<c>bench hitkeys</c>).</summary>
+    internal static (IReadOnlyList<NameToken> Parts, IReadOnlyList<NameMatchKey> Keys) ForQuery(string? name, NameKeyScope scope)
     {
         var parts = NameParser.Parse(name);
-        var keys = new List<NameMatchKey>(12);
+        var keys = new List<NameMatchKey>(16);
+        var count = PartCount(parts);
         AddPairKeys(parts, keys);
-        AddPartKeys(parts, keys);
+        AddPartKeys(parts, keys, BlockingKeys.PartSalt, 0);
+        if (count == 1)
+        {
+            AddPartKeys(parts, keys, InNameSalt, scope.OnePartWeight);
+        }
+
+        if (count == 2)
+        {
+            AddPartKeys(parts, keys, InLongNameSalt, scope.AliasPartWeight);
+        }
+
+        if (count >= scope.LongName)
+        {
+            AddPartKeys(parts, keys, InTwoPartNameSalt, scope.AliasPartWeight);
+        }
+
         return (parts, keys);
+    }
+
+    /// <summary>The parts that are not initials (as <see cref="NameMatcher.IsPartial(IReadOnlyList{NameToken})"/> counts them).</summary>
+    private static int PartCount(IReadOnlyList<NameToken> parts)
+    {
+        var count = 0;
+        foreach (var part in parts)
+        {
+            count += part.IsInitial ? 0 : 1;
+        }
+
+        return count;
     }
 
     private static void AddPairKeys(IReadOnlyList<NameToken> parts, List<NameMatchKey> keys)
@@ -68,12 +143,12 @@ public static class NameMatchKeys
         }
     }
 
-    private static void AddPartKeys(IReadOnlyList<NameToken> parts, List<NameMatchKey> keys)
+    private static void AddPartKeys(IReadOnlyList<NameToken> parts, List<NameMatchKey> keys, ulong salt, double minimumWeight)
     {
         var variants = new List<(int Part, ulong Coarse)>(4);
         for (var i = 0; i < Math.Min(parts.Count, BlockingKeys.MaxParts); i++)
         {
-            if (parts[i].IsInitial)
+            if (parts[i].IsInitial || parts[i].Weight < minimumWeight)
             {
                 continue;
             }
@@ -82,7 +157,7 @@ public static class NameMatchKeys
             AddVariants(variants, i, parts[i]);
             foreach (var (_, coarse) in variants)
             {
-                Add(keys, new NameMatchKey(BlockingKeys.Mix(coarse, BlockingKeys.PartSalt), i, i));
+                Add(keys, new NameMatchKey(BlockingKeys.Mix(coarse, salt), i, i));
             }
         }
     }
@@ -108,4 +183,22 @@ public static class NameMatchKeys
 
         keys.Add(key);
     }
+}
+
+/// <summary>
+/// Which scoped part keys names get (see <see cref="NameMatchKeys"/>): one-part names meeting any name carrying their
+/// part when it weighs <see cref="OnePartWeight"/> or more; two-part names meeting names of <see cref="LongName"/> parts
+/// or more through a part of weight <see cref="AliasPartWeight"/> or more (infinite weight, <see cref="int.MaxValue"/>
+/// parts: never).
+/// </summary>
+internal readonly record struct NameKeyScope(double OnePartWeight, int LongName, double AliasPartWeight)
+{
+    /// <summary>
+    /// What nodes file and look up (key scheme 2): chosen on <c>dev.tsv</c> as the widest scope that keeps its
+    /// different-person hits near the pair keys' own (0.035 -> 0.047; two-part aliases against three-part names: 0.31).
+    /// </summary>
+    public static NameKeyScope AsBuilt { get; } = new(0.4, 4, 0.4);
+
+    /// <summary>Key scheme 1: part pairs, and one-part names by their part only.</summary>
+    public static NameKeyScope PairsOnly { get; } = new(double.PositiveInfinity, int.MaxValue, double.PositiveInfinity);
 }

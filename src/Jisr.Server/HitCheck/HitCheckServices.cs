@@ -9,6 +9,7 @@ public static class HitCheckServices
         services.AddSingleton<HitKeyRing>();
         services.AddSingleton<ReceivedFilterCache>();
         services.AddSingleton<HitFilterPublishGate>();
+        services.AddSingleton<HitFilterBuilds>();
         services.AddScoped<HitFilterPublisher>();
         services.AddScoped<HitFilterReception>();
         services.AddScoped<HitCheckService>();

@@ -12,9 +12,11 @@ namespace Jisr.Server.HitCheck;
 /// peer, the names and identifiers the agency holds within the agreement (<see cref="AccessPolicy.CanContributeToMatchFilter"/>),
 /// keyed with a fresh key, sent as a signed <c>hitfilter.publish</c> message through the outbox, with its audit entries,
 /// in one transaction. Nothing is sent when neither the holdings nor the epoch changed and the agreement was not
-/// resumed since the last one.
+/// resumed since the last one. Told what changed, it rebuilds only the filters the change touched: those that described
+/// a touched record, or that a touched record may now go into; the holdings of one owner are read once for all its
+/// agreements being rebuilt.
 /// </summary>
-public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore federation, FederationOutbox outbox, HitKeyRing keys, HitFilterPublishGate gate, TimeProvider time)
+public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore federation, FederationOutbox outbox, HitKeyRing keys, HitFilterPublishGate gate, HitFilterBuilds builds, TimeProvider time)
 {
     /// <summary>Publishes what changed now, for a node administrator.</summary>
     public async Task<Outcome<HitFilterPublishResponse>> PublishAsync(Principal caller, CancellationToken cancellationToken)
@@ -28,14 +30,20 @@ public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore f
         return new HitFilterPublishResponse(await PublishAsync(new AuditEvent(AuditActions.HitFilterPublish, caller.UserId, caller.UserName, caller.AgencyId), cancellationToken));
     }
 
-    /// <summary>Publishes what changed; returns the number of filters sent. One round at a time in this process (the loop and an administrator's call would both send).</summary>
-    public async Task<int> PublishAsync(AuditEvent actor, CancellationToken cancellationToken)
+    /// <summary>Rebuilds every filter and publishes what changed; returns the number of filters sent.</summary>
+    public Task<int> PublishAsync(AuditEvent actor, CancellationToken cancellationToken) => PublishAsync(actor, null, cancellationToken);
+
+    /// <summary>
+    /// Rebuilds the filters <paramref name="touched"/> touched (all when <c>null</c>) and publishes what changed; returns
+    /// the number of filters sent. One round at a time in this process (the loop and an administrator's call would both send).
+    /// </summary>
+    public async Task<int> PublishAsync(AuditEvent actor, TouchedData? touched, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         await gate.Lock.WaitAsync(cancellationToken);
         try
         {
-            return await PublishChangedAsync(actor, cancellationToken);
+            return await PublishChangedAsync(actor, touched, cancellationToken);
         }
         finally
         {
@@ -43,56 +51,30 @@ public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore f
         }
     }
 
-    private async Task<int> PublishChangedAsync(AuditEvent actor, CancellationToken cancellationToken)
+    private async Task<int> PublishChangedAsync(AuditEvent actor, TouchedData? touched, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var sent = 0;
+        var epoch = HitFilterMessage.EpochOf(now);
+        var (current, touchedIds) = touched is null ? ([], []) : await filters.TouchedRecordsAsync(touched, cancellationToken);
+        var due = new List<(SharingAgreement Agreement, AgencyId Owner, AgencyId Partner, PublishedHitFilter? Published)>();
         foreach (var (agreement, owner, partner) in await filters.AgreementsToPublishAsync(now, cancellationToken))
         {
-            var holdings = await filters.HoldingsAsync(owner, agreement, now, cancellationToken);
-            var identifierKeys = holdings.Identifiers
-                .Select(i => Identifier.ParseKind(i.Kind) is { } kind ? HitFilter.IdentifierKey(IdentifierNormaliser.Normalise(kind, i.Value, i.Country)) : null)
-                .OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-            var names = holdings.Names.Distinct(StringComparer.Ordinal).ToList();
-            var epoch = HitFilterMessage.EpochOf(now);
-            var digest = Digest(names, identifierKeys);
             var published = await filters.FindPublishedAsync(agreement.Id, owner, cancellationToken);
-
-            // Nothing held and nothing published before: nothing to tell (an agency whose last record goes publishes its empty filter).
-            if (published is null && names.Count == 0 && identifierKeys.Count == 0)
+            var stale = published is null || published.Epoch != epoch || (agreement.StatusChangedAt is not null && published.PublishedAt < agreement.StatusChangedAt);
+            if (touched is null || stale || Touches(agreement, owner, current, touchedIds, now))
             {
-                continue;
+                due.Add((agreement, owner, partner, published));
             }
+        }
 
-            if (published is not null && published.Epoch == epoch && published.ContentDigest == digest
-                && (agreement.StatusChangedAt is null || published.PublishedAt >= agreement.StatusChangedAt))
+        var sent = 0;
+        foreach (var byOwner in due.GroupBy(d => d.Owner))
+        {
+            var held = await filters.HoldingsAsync(byOwner.Key, [.. byOwner.Select(d => d.Agreement)], now, cancellationToken);
+            foreach (var (agreement, owner, partner, published) in byOwner)
             {
-                continue;
+                sent += await PublishOneAsync(actor, agreement, owner, partner, published, held[agreement.Id], now, epoch, cancellationToken) ? 1 : 0;
             }
-
-            var peer = await federation.PeerOfAgencyAsync(partner, cancellationToken);
-            if (peer is null)
-            {
-                continue;
-            }
-
-            var salt = RandomNumberGenerator.GetBytes(16);
-            var filter = HitFilter.Build(keys.KeyFor(peer, agreement.Id.Value, epoch, salt), agreement.Id.Value, epoch, names, identifierKeys);
-            var bytes = filter.ToBytes();
-            var message = new HitFilterMessage(agreement.Id.Value, owner.Value, partner.Value, epoch, Convert.ToBase64String(salt), now, Convert.ToBase64String(bytes));
-            var by = actor with { AgencyId = owner };
-            var staged = await outbox.StageForAsync(partner, HitFilterMessage.Type, message, by, cancellationToken);
-            var publish = by with
-            {
-                Action = AuditActions.HitFilterPublish, TargetType = AuditTargets.Agreement, TargetId = agreement.Id.ToString(),
-                Detail = $"to agency {partner.Value:D}; epoch {epoch}; {holdings.Records} records, {names.Count} names, {identifierKeys.Count} identifiers, {filter.Filter.KeyCount} keys, {bytes.Length} bytes",
-            };
-            await filters.SavePublishedAsync(
-                published,
-                new PublishedHitFilter { AgreementId = agreement.Id.Value, OwnerAgencyId = owner.Value, Epoch = epoch, ContentDigest = digest, KeyCount = filter.Filter.KeyCount, PublishedAt = now },
-                staged is null ? [publish] : [publish, staged],
-                cancellationToken);
-            sent++;
         }
 
         if (sent > 0)
@@ -101,6 +83,63 @@ public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore f
         }
 
         return sent;
+    }
+
+    /// <summary>
+    /// Whether a change to <paramref name="touchedIds"/> (<paramref name="current"/>: those that still exist, as they are
+    /// now) touches <paramref name="owner"/>'s filter under <paramref name="agreement"/>: the last build described one of
+    /// them (it may have been deleted, reclassified out or renamed), or one may go into it now. A filter this process
+    /// has not built yet is rebuilt.
+    /// </summary>
+    private bool Touches(SharingAgreement agreement, AgencyId owner, List<Domain.Records.Record> current, HashSet<RecordId> touchedIds, DateTimeOffset now) =>
+        !builds.TryGetDescribed(agreement.Id, owner, out var described)
+        || touchedIds.Overlaps(described)
+        || current.Exists(r => AccessPolicy.CanContributeToMatchFilter(r, owner, agreement, now));
+
+    /// <summary>Builds one filter from its holdings and sends it when it differs from the one published; true when sent.</summary>
+    private async Task<bool> PublishOneAsync(
+        AuditEvent actor, SharingAgreement agreement, AgencyId owner, AgencyId partner, PublishedHitFilter? published, MatchFilterHoldings holdings, DateTimeOffset now, int epoch, CancellationToken cancellationToken)
+    {
+        var identifierKeys = holdings.Identifiers
+            .Select(i => Identifier.ParseKind(i.Kind) is { } kind ? HitFilter.IdentifierKey(IdentifierNormaliser.Normalise(kind, i.Value, i.Country)) : null)
+            .OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var names = holdings.Names.Distinct(StringComparer.Ordinal).ToList();
+        var digest = Digest(names, identifierKeys);
+
+        // Nothing held and nothing published before: nothing to tell (an agency whose last record goes publishes its empty filter).
+        var unchanged = (published is null && names.Count == 0 && identifierKeys.Count == 0)
+            || (published is not null && published.Epoch == epoch && published.ContentDigest == digest
+                && (agreement.StatusChangedAt is null || published.PublishedAt >= agreement.StatusChangedAt));
+        var peer = unchanged ? null : await federation.PeerOfAgencyAsync(partner, cancellationToken);
+        if (peer is null)
+        {
+            // What the partner has (or nothing) is what these holdings describe, unless its peer is gone: then the next round retries.
+            if (unchanged)
+            {
+                builds.Built(agreement.Id, owner, holdings.RecordIds);
+            }
+
+            return false;
+        }
+
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var filter = HitFilter.Build(keys.KeyFor(peer, agreement.Id.Value, epoch, salt), agreement.Id.Value, epoch, names, identifierKeys);
+        var bytes = filter.ToBytes();
+        var message = new HitFilterMessage(agreement.Id.Value, owner.Value, partner.Value, epoch, Convert.ToBase64String(salt), now, Convert.ToBase64String(bytes));
+        var by = actor with { AgencyId = owner };
+        var staged = await outbox.StageForAsync(partner, HitFilterMessage.Type, message, by, cancellationToken);
+        var publish = by with
+        {
+            Action = AuditActions.HitFilterPublish, TargetType = AuditTargets.Agreement, TargetId = agreement.Id.ToString(),
+            Detail = $"to agency {partner.Value:D}; epoch {epoch}; {holdings.Records} records, {names.Count} names, {identifierKeys.Count} identifiers, {filter.Filter.KeyCount} keys, {bytes.Length} bytes",
+        };
+        await filters.SavePublishedAsync(
+            published,
+            new PublishedHitFilter { AgreementId = agreement.Id.Value, OwnerAgencyId = owner.Value, Epoch = epoch, ContentDigest = digest, KeyCount = filter.Filter.KeyCount, PublishedAt = now },
+            staged is null ? [publish] : [publish, staged],
+            cancellationToken);
+        builds.Built(agreement.Id, owner, holdings.RecordIds);
+        return true;
     }
 
     /// <summary>SHA-256 over the unkeyed keys, sorted: equal holdings, equal digest, whatever the order records come in.</summary>
@@ -148,22 +187,29 @@ public sealed partial class HitFilterRefresh(IServiceScopeFactory scopes, NodeId
 {
     private string? _built;
     private DateTimeOffset _builtAt = DateTimeOffset.MinValue;
+    private long _seen = -1;
 
     protected override TimeSpan Interval => options.ChangePoll < options.RebuildInterval ? options.ChangePoll : options.RebuildInterval;
 
     protected override async Task<int> RunRoundAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         // Read before building: a change committed while the filters are built is seen by the next round.
-        var stamp = await services.GetRequiredService<HitFilterStore>().ChangeStampAsync(cancellationToken);
+        var store = services.GetRequiredService<HitFilterStore>();
+        var stamp = await store.ChangeStampAsync(cancellationToken);
+        var (version, touched) = store.ChangesSince(_seen);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (stamp == _built && now - _builtAt < options.RebuildInterval)
+        var whole = now - _builtAt >= options.RebuildInterval || touched is null;
+        if (stamp == _built && !whole)
         {
             return 0;
         }
 
+        // Every interval (and when the journal lost track) all filters are rebuilt; in between, only those a change touched.
         var sent = await services.GetRequiredService<HitFilterPublisher>()
-            .PublishAsync(new AuditEvent(AuditActions.HitFilterPublish, ActorName: "node:hit-filters"), cancellationToken);
-        (_built, _builtAt) = (stamp, now);
+            .PublishAsync(new AuditEvent(AuditActions.HitFilterPublish, ActorName: "node:hit-filters"), whole ? null : touched, cancellationToken);
+        (_built, _seen) = (stamp, version);
+        _builtAt = whole ? now : _builtAt;
+        services.GetRequiredService<HitFilterBuilds>().ChangesSeen = version;
         return sent;
     }
 

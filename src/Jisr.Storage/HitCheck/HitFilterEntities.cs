@@ -52,4 +52,8 @@ public sealed class PublishedHitFilter
 }
 
 /// <summary>What an agency holds that an agreement's filter may describe: names, and identifiers as written (kind, value, country).</summary>
-public sealed record MatchFilterHoldings(int Records, IReadOnlyList<string> Names, IReadOnlyList<(string Kind, string Value, string? Country)> Identifiers);
+public sealed record MatchFilterHoldings(int Records, IReadOnlyList<string> Names, IReadOnlyList<(string Kind, string Value, string? Country)> Identifiers)
+{
+    /// <summary>The records whose entities these are: a later change to one of them touches this filter.</summary>
+    public IReadOnlySet<RecordId> RecordIds { get; init; } = new HashSet<RecordId>();
+}

@@ -35,52 +35,106 @@ public sealed class HitFilterStore(JisrDbContext db, AuditLog audit)
 
     /// <summary>
     /// The names and identifiers of the entities mentioned by <paramref name="owner"/>'s records that may go into its
-    /// filter under <paramref name="agreement"/> (<see cref="AccessPolicy.CanContributeToMatchFilter"/>).
+    /// filter under each of <paramref name="agreements"/> (<see cref="AccessPolicy.CanContributeToMatchFilter"/>), with
+    /// the records behind each: the owner's records and their entities are read once for all the agreements.
     /// </summary>
-    public async Task<MatchFilterHoldings> HoldingsAsync(AgencyId owner, SharingAgreement agreement, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<Dictionary<AgreementId, MatchFilterHoldings>> HoldingsAsync(AgencyId owner, IReadOnlyList<SharingAgreement> agreements, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(agreement);
+        ArgumentNullException.ThrowIfNull(agreements);
+        var result = new Dictionary<AgreementId, MatchFilterHoldings>();
+        if (agreements.Count == 0)
+        {
+            return result;
+        }
+
         var records = await db.Records.AsNoTracking().Include(r => r.Mentions)
             .Where(r => r.HolderAgencyId == owner && r.OriginatorAgencyId == owner)
             .ToListAsync(cancellationToken);
-        var contributing = records.Where(r => AccessPolicy.CanContributeToMatchFilter(r, owner, agreement, now)).ToList();
-        var entityIds = contributing.SelectMany(r => r.Mentions.Select(m => m.EntityId)).Distinct().ToList();
-        var names = new List<string>();
-        var identifiers = new List<(string, string, string?)>();
+        var contributing = agreements.ToDictionary(a => a.Id, a => records.Where(r => AccessPolicy.CanContributeToMatchFilter(r, owner, a, now)).ToList());
+        var entityIds = contributing.Values.SelectMany(rs => rs.SelectMany(r => r.Mentions.Select(m => m.EntityId))).Distinct().ToList();
+        var entities = new Dictionary<EntityId, (List<string> Names, List<(string, string, string?)> Identifiers)>();
         foreach (var chunk in entityIds.Chunk(500))
         {
             foreach (var entity in await db.Entities.AsNoTracking().Where(e => chunk.Contains(e.Id)).ToListAsync(cancellationToken))
             {
-                switch (entity)
-                {
-                    case Person person:
-                        names.AddRange(person.Names.Select(n => n.Text));
-                        identifiers.AddRange(person.Identifiers.Select(i => (i.Kind, i.Value, i.Country)));
-                        break;
-                    case Organisation organisation:
-                        names.Add(organisation.Name);
-                        names.AddRange(organisation.Aliases);
-                        break;
-                    case PhoneNumber phone:
-                        identifiers.Add(("phone", phone.Number, null));
-                        break;
-                    case EmailAddress email:
-                        identifiers.Add(("email", email.Address, null));
-                        break;
-                    case BankAccount account:
-                        identifiers.Add(("iban", account.Iban, null));
-                        break;
-                    case IdentityDocument document:
-                        identifiers.Add((document.DocumentKind == DocumentKind.Passport ? "passport" : "identity-card", document.Number, document.IssuingCountry));
-                        break;
-                    case CryptoWallet wallet:
-                        identifiers.Add((wallet.Currency, wallet.Address, null));
-                        break;
-                }
+                entities[entity.Id] = Describe(entity);
             }
         }
 
-        return new MatchFilterHoldings(contributing.Count, names, identifiers);
+        foreach (var (agreement, held) in contributing)
+        {
+            var names = new List<string>();
+            var identifiers = new List<(string, string, string?)>();
+            foreach (var id in held.SelectMany(r => r.Mentions.Select(m => m.EntityId)).Distinct())
+            {
+                if (entities.TryGetValue(id, out var entity))
+                {
+                    names.AddRange(entity.Names);
+                    identifiers.AddRange(entity.Identifiers);
+                }
+            }
+
+            result[agreement] = new MatchFilterHoldings(held.Count, names, identifiers) { RecordIds = held.Select(r => r.Id).ToHashSet() };
+        }
+
+        return result;
+    }
+
+    /// <summary>What an entity puts into a filter: its names (persons, organisations and their aliases) and identifiers.</summary>
+    private static (List<string> Names, List<(string, string, string?)> Identifiers) Describe(Entity entity)
+    {
+        var names = new List<string>();
+        var identifiers = new List<(string, string, string?)>();
+        switch (entity)
+        {
+            case Person person:
+                names.AddRange(person.Names.Select(n => n.Text));
+                identifiers.AddRange(person.Identifiers.Select(i => (i.Kind, i.Value, i.Country)));
+                break;
+            case Organisation organisation:
+                names.Add(organisation.Name);
+                names.AddRange(organisation.Aliases);
+                break;
+            case PhoneNumber phone:
+                identifiers.Add(("phone", phone.Number, null));
+                break;
+            case EmailAddress email:
+                identifiers.Add(("email", email.Address, null));
+                break;
+            case BankAccount account:
+                identifiers.Add(("iban", account.Iban, null));
+                break;
+            case IdentityDocument document:
+                identifiers.Add((document.DocumentKind == DocumentKind.Passport ? "passport" : "identity-card", document.Number, document.IssuingCountry));
+                break;
+            case CryptoWallet wallet:
+                identifiers.Add((wallet.Currency, wallet.Address, null));
+                break;
+        }
+
+        return (names, identifiers);
+    }
+
+    /// <summary>
+    /// The records some changes touched as they are now (<paramref name="touched"/>'s records that still exist, and the
+    /// records that mention its entities), and the ids of all of them, deleted ones included.
+    /// </summary>
+    public async Task<(List<Domain.Records.Record> Current, HashSet<RecordId> Ids)> TouchedRecordsAsync(TouchedData touched, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(touched);
+        var ids = touched.Records.ToHashSet();
+        foreach (var chunk in touched.Entities.Chunk(500))
+        {
+            ids.UnionWith(await db.Set<RecordMention>().AsNoTracking().Where(m => chunk.Contains(m.EntityId)).Select(m => m.RecordId).Distinct().ToListAsync(cancellationToken));
+        }
+
+        var current = new List<Domain.Records.Record>();
+        foreach (var chunk in ids.Chunk(500))
+        {
+            current.AddRange(await db.Records.AsNoTracking().Where(r => chunk.Contains(r.Id)).ToListAsync(cancellationToken));
+        }
+
+        return (current, ids);
     }
 
     /// <summary>
@@ -94,6 +148,9 @@ public sealed class HitFilterStore(JisrDbContext db, AuditLog audit)
             .Select(a => new { a.Id, a.StatusChangedAt }).ToListAsync(cancellationToken);
         return string.Join(';', agreements.Select(a => $"{a.Id.Value:N}@{a.StatusChangedAt?.UtcTicks}").Order(StringComparer.Ordinal).Prepend(DataChanges.VersionOf(db).ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
+
+    /// <summary>The version of this process's committed data changes now, and which records and entities they touched after <paramref name="since"/> (<c>null</c>: not known, redo everything).</summary>
+    public (long Version, TouchedData? Touched) ChangesSince(long since) => DataChanges.Since(db, since);
 
     public Task<PublishedHitFilter?> FindPublishedAsync(AgreementId agreement, AgencyId owner, CancellationToken cancellationToken) =>
         db.Set<PublishedHitFilter>().FirstOrDefaultAsync(p => p.AgreementId == agreement.Value && p.OwnerAgencyId == owner.Value, cancellationToken);
