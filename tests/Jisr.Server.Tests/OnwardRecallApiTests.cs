@@ -13,7 +13,7 @@ namespace Jisr.Server.Tests;
 /// <summary>
 /// One node hosting three agencies (a hub): the originator's recall removes its partner's copy and also what the
 /// partner passed on of it with its consent, in the same transaction (the onward release recalled, audited); the copies
-/// of another record stay.
+/// of another record stay; an onward release still awaiting approval is refused.
 /// </summary>
 public sealed class OnwardRecallApiTests
 {
@@ -58,7 +58,23 @@ public sealed class OnwardRecallApiTests
         Assert.Equal(HttpStatusCode.OK, (await analystEs.Client.GetAsync($"/api/v1/records/{copies[1].Copy}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await analystFr.Client.GetAsync($"/api/v1/records/{onward[1].Copy}")).StatusCode);
 
+        // A CONFIDENTIAL record: each release waits for a second person. ES-HUB's onward release of its copy is still
+        // waiting when MA-HUB recalls: it is refused, so no approval can send a copy that no longer exists.
+        var confidential = (await (await analystMa.Client.PostAsJsonAsync("/api/v1/records", RecordRequests.Valid(title: "Saisie au port", classification: "CONFIDENTIAL")))
+            .Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var waiting = (await (await analystMa.Client.PostAsJsonAsync($"/api/v1/records/{confidential}/releases", new { agency = "ES-HUB" })).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var approved = await reviewerMa.Client.PostAsJsonAsync($"/api/v1/releases/{waiting}/approve", new { reason = "vu" });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var confidentialCopy = (await approved.Content.ReadFromJsonAsync<JsonObject>())!["copy"]!.GetValue<Guid>();
+        var asked = (await (await analystEs.Client.PostAsJsonAsync($"/api/v1/records/{confidentialCopy}/consents", new { agency = "FR-HUB" })).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.OK, (await reviewerMa.Client.PostAsJsonAsync($"/api/v1/consents/{asked}/grant", new { reason = "accordé" })).StatusCode);
+        var pending = (await (await analystEs.Client.PostAsJsonAsync($"/api/v1/records/{confidentialCopy}/releases", new { agency = "FR-HUB" })).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("awaiting-approval", pending["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await reviewerMa.Client.PostAsJsonAsync($"/api/v1/releases/{waiting}/recall", new { reason = "erreur" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await analystEs.Client.GetAsync($"/api/v1/records/{confidentialCopy}")).StatusCode);
+
         await using var db = node.Database.Open();
+        Assert.Equal(ReleaseStatus.Refused, (await db.Releases.AsNoTracking().SingleAsync(r => r.Id == new ReleaseId(pending["id"]!.GetValue<Guid>()))).Status);
         var recalled = await db.Releases.AsNoTracking().SingleAsync(r => r.Id == new ReleaseId(onward[0].Release));
         Assert.Equal(ReleaseStatus.Recalled, recalled.Status);
         Assert.Contains(copies[0].Release.ToString("D"), recalled.RecallReason, StringComparison.Ordinal);
