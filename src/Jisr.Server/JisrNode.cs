@@ -72,6 +72,7 @@ public static class JisrNode
         services.AddScoped<Federation.NoticeFederation>();
         services.AddScoped<Federation.CheckpointExchange>();
         services.AddScoped<Federation.FederationReceiver>();
+        services.AddScoped<Federation.OnwardRecall>();
         services.AddScoped<Federation.FederationService>();
         services.AddHostedService<Federation.OutboxDelivery>();
         services.AddHostedService<Federation.PeerHelloService>();

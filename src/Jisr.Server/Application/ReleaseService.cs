@@ -4,7 +4,7 @@ namespace Jisr.Server.Application;
 /// Releasing a record to a partner agency under a sharing agreement in force; sensitive markings wait for a second
 /// person (four-eyes), who approves or refuses. Every decision is the policy's.
 /// </summary>
-public sealed class ReleaseService(ReleaseStore store, RecordStore records, AgreementStore agreements, AgencyNames names, AgencyDirectory agencies, Federation.FederationOutbox outbox, TimeProvider time)
+public sealed class ReleaseService(ReleaseStore store, RecordStore records, AgreementStore agreements, AgencyNames names, AgencyDirectory agencies, Federation.FederationOutbox outbox, TimeProvider time, Federation.OnwardRecall onwardRecall)
 {
     public Task<List<Release>> ListAsync(Principal caller, string? status, Guid? record, CancellationToken cancellationToken)
     {
@@ -124,8 +124,12 @@ public sealed class ReleaseService(ReleaseStore store, RecordStore records, Agre
                     new Exchange.Federation.ReleaseRecallMessage(release.Id.Value, release.CopyRecordId?.Value ?? Guid.Empty, caller.AgencyId.Value, caller.UserId.Value, reason, now),
                     new Storage.Audit.AuditEvent("", caller.UserId, caller.UserName, caller.AgencyId),
                     cancellationToken);
-                await store.RecallAsync(caller, release, sent is null ? [] : [sent], cancellationToken);
-                if (sent is not null)
+                // A copy held here goes in this transaction: what its holder released of it goes too (OnwardRecall).
+                List<Storage.Audit.AuditEvent> also = sent is not null ? [sent]
+                    : release.CopyRecordId is { } copy ? await onwardRecall.FollowAsync(copy, release.Id.Value, caller.UserId, new Storage.Audit.AuditEvent("", caller.UserId, caller.UserName), reason, now, cancellationToken)
+                    : [];
+                await store.RecallAsync(caller, release, also, cancellationToken);
+                if (also.Count > 0)
                 {
                     outbox.Notify();
                 }

@@ -9,7 +9,7 @@ namespace Jisr.Server.Federation;
 public sealed partial class FederationReceiver
 {
     /// <summary>Types that change how later messages are checked, or that apply through another store: never in a run.</summary>
-    private static readonly HashSet<string> AloneTypes = new(StringComparer.Ordinal) { FederationMessageTypes.KeyRotate, FederationMessageTypes.HitFilterPublish };
+    private static readonly HashSet<string> AloneTypes = new(StringComparer.Ordinal) { FederationMessageTypes.KeyRotate, FederationMessageTypes.HitFilterPublish, FederationMessageTypes.ReleaseRecall };
 
     public async Task<BatchReceiveResult> ReceiveBatchAsync(string body, CancellationToken cancellationToken)
     {

@@ -67,7 +67,10 @@ public sealed partial class FederationReceiver
         else
         {
             var host = await store.PeerOfAgencyAsync(originator, cancellationToken);
-            why = proof.WhyNotProof(delivery, senderNode, host?.Fingerprint, out signer);
+            // A revoked node's word is taken neither from it nor through a peer: revoking a relayed node stops its copies.
+            why = host?.Status == PeerStatuses.Revoked
+                ? $"the originator's node {FederationStore.ShortId(host.Fingerprint)} was revoked here: its consent is not taken, even passed on by a peer"
+                : proof.WhyNotProof(delivery, senderNode, host?.Fingerprint, out signer);
             if (why is null && host is null)
             {
                 why = await store.RelayAgencyAsync(

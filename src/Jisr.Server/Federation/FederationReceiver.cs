@@ -6,7 +6,7 @@ namespace Jisr.Server.Federation;
 /// its effect, its inbox row and its audit entries commit in one transaction; a duplicate changes nothing and is
 /// acknowledged again; every refusal is audited.
 /// </summary>
-public sealed partial class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate, HitCheck.HitFilterReception hitFilters, HitCheck.HitRequestReception hitRequests, PeerReachability reachability)
+public sealed partial class FederationReceiver(FederationStore store, NodeIdentity identity, TimeProvider time, ReceiveGate gate, HitCheck.HitFilterReception hitFilters, HitCheck.HitRequestReception hitRequests, PeerReachability reachability, OnwardRecall onwardRecall)
 {
     public async Task<ReceiveResult> ReceiveAsync(string body, CancellationToken cancellationToken)
     {
@@ -186,10 +186,12 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
                 var by = new AgencyId(recall.ByAgencyId);
                 Decide(AccessPolicy.CanPeerRecallRelease(peerAgencies, by, new ReleaseId(recall.ReleaseId), copy));
                 store.RemoveRecord(copy!);
+                var onward = await onwardRecall.FollowAsync(copy!.Id, recall.ReleaseId, new UserId(recall.ByUserId), new AuditEvent("", ActorName: sender), recall.Reason, now, cancellationToken);
                 return
                 [
                     new AuditEvent(AuditActions.ReleaseRecall, ActorName: sender, AgencyId: copy!.HolderAgencyId, TargetType: AuditTargets.Record, TargetId: copy.Id.ToString(),
                         Detail: $"release {recall.ReleaseId:D} recalled by agency {recall.ByAgencyId:D}: the copy is removed; reason={recall.Reason}; from={sender}"),
+                    .. onward,
                 ];
             }
 
