@@ -129,6 +129,7 @@ public sealed partial class AuditLog : IAsyncDisposable
 
             // A failed save rolls the whole transaction back: a savepoint before it would be one more round trip for nothing.
             db.Database.AutoSavepointsEnabled = transaction is null && savepoints;
+            using var detected = DetectChangesOnce(db);
             var head = await LockAndLoadHeadAsync(db, cancellationToken);
             entries = Chain(head, await OutboxSequencing.AssignAsync(db, events, cancellationToken));
             db.AuditLog.AddRange(entries);
@@ -195,6 +196,7 @@ public sealed partial class AuditLog : IAsyncDisposable
                     throw new InvalidOperationException("every unit of change carries at least one audit event");
                 }
 
+                using var detected = DetectChangesOnce(db);
                 var entries = Chain(head, await OutboxSequencing.AssignAsync(db, events, cancellationToken));
                 db.AuditLog.AddRange(entries);
                 if (checkpoint is null && await CheckpointDueAsync(db, entries[^1].Sequence, cancellationToken))
@@ -323,6 +325,31 @@ public sealed partial class AuditLog : IAsyncDisposable
 
         _chainLock.Dispose();
         _checkpoints?.Key.Dispose();
+    }
+
+    /// <summary>
+    /// Finds the context's changes once, then stops EF Core from scanning every tracked object again until disposed:
+    /// without it the scan runs three times a save (the outbox renumbering and the change counter list the tracked
+    /// entries, and SaveChanges looks again). Everything staged after this (audit entries, a checkpoint, re-sealed
+    /// outbox messages) goes through the context's own Add and entry API, which track it without a scan.
+    /// A caller that turned the scan off itself (a bulk import) keeps it off: its changes go through the entry API.
+    /// </summary>
+    private static AutoDetectPause DetectChangesOnce(JisrDbContext db)
+    {
+        var tracker = db.ChangeTracker;
+        var enabled = tracker.AutoDetectChangesEnabled;
+        if (enabled)
+        {
+            tracker.DetectChanges();
+            tracker.AutoDetectChangesEnabled = false;
+        }
+
+        return new AutoDetectPause(tracker, enabled);
+    }
+
+    private readonly record struct AutoDetectPause(Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker Tracker, bool Enabled) : IDisposable
+    {
+        public void Dispose() => Tracker.AutoDetectChangesEnabled = Enabled;
     }
 
     /// <summary>
