@@ -200,12 +200,17 @@ public sealed class SqliteReadLanes : IDisposable
 
         private static readonly ConditionalWeakTable<DbConnection, Statements> Lanes = new();
 
-        public static void Track(DbConnection connection) => Lanes.AddOrUpdate(connection, new Statements());
+        /// <summary>
+        /// Keeps the statements run on <paramref name="connection"/>; with <paramref name="inTransactions"/> also those run
+        /// in its transactions (the audit group commit's connection, which writes one batch at a time).
+        /// </summary>
+        public static void Track(DbConnection connection, bool inTransactions = false) => Lanes.AddOrUpdate(connection, new Statements(inTransactions));
 
         public static void Forget(DbConnection connection) => Lanes.Remove(connection);
 
         public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result) =>
-            result is SqliteCommand { Connection: { } connection, Transaction: null } fresh && Lanes.TryGetValue(connection, out var statements)
+            result is SqliteCommand { Connection: { } connection } fresh && Lanes.TryGetValue(connection, out var statements)
+                && (fresh.Transaction is null || statements.InTransactions)
                 ? statements.Take(fresh)
                 : result;
 
@@ -247,9 +252,11 @@ public sealed class SqliteReadLanes : IDisposable
             }
         }
 
-        /// <summary>One lane's kept commands; a lane serves one read at a time, so no lock.</summary>
-        private sealed class Statements
+        /// <summary>One lane's kept commands; a lane serves one read (or one audit batch) at a time, so no lock.</summary>
+        private sealed class Statements(bool inTransactions)
         {
+            public bool InTransactions { get; } = inTransactions;
+
             private readonly Dictionary<string, SqliteCommand> _byText = new(StringComparer.Ordinal);
             private readonly HashSet<DbCommand> _running = [];
 
@@ -274,6 +281,7 @@ public sealed class SqliteReadLanes : IDisposable
                 }
 
                 kept.CommandTimeout = fresh.CommandTimeout;
+                kept.Transaction = fresh.Transaction;
                 kept.Parameters.Clear();
                 foreach (SqliteParameter parameter in fresh.Parameters)
                 {
