@@ -198,6 +198,9 @@ public sealed class SqliteReadLanes : IDisposable
         /// <summary>Distinct statements kept per lane: the lane runs a handful of query shapes.</summary>
         private const int Capacity = 16;
 
+        /// <summary>The longest write command kept (a batch of a few records with their entities and audit entries).</summary>
+        private const int MaxKeptWriteText = 64 * 1024;
+
         private static readonly ConditionalWeakTable<DbConnection, Statements> Lanes = new();
 
         /// <summary>
@@ -265,7 +268,8 @@ public sealed class SqliteReadLanes : IDisposable
                 var text = fresh.CommandText;
                 if (!_byText.TryGetValue(text, out var kept))
                 {
-                    if (_byText.Count >= Capacity)
+                    // A large audit batch is one command of many inserts, each a prepared statement: not worth keeping.
+                    if (_byText.Count >= Capacity || (InTransactions && text.Length > MaxKeptWriteText))
                     {
                         return fresh;
                     }
