@@ -113,6 +113,32 @@ public sealed class AuditLogTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task SaveWithAudit_AChangeMadeOnlyOnATrackedObject_IsStoredCountedAndChained(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        var created = await world.AddRecordAsync(world.Police, "before");
+
+        await using (var db = world.Database.Open())
+        {
+            var record = await db.Records.SingleAsync(r => r.Id == created.Id);
+            var version = DataChanges.VersionOf(db);
+
+            // A plain property change: no Update() call and no entry API, so only a scan of the tracked objects finds it.
+            record.Update(StorageWorld.Content("after"), DateTimeOffset.UtcNow);
+            await world.Audit.SaveWithAuditAsync(db, new AuditEvent("record.update", TargetType: "record", TargetId: created.Id.ToString()));
+
+            Assert.True(db.ChangeTracker.AutoDetectChangesEnabled);
+            Assert.Equal(version + 1, DataChanges.VersionOf(db));
+        }
+
+        await using var check = world.Database.Open();
+        Assert.Equal("after", (await check.Records.SingleAsync(r => r.Id == created.Id)).Title);
+        Assert.Equal(["record.create", "record.update"], await check.AuditLog.OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync());
+        Assert.True((await AuditVerifier.VerifyAsync(check)).IsIntact);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Writes_AreAuditedInTheSameTransaction(string provider)
     {
         await using var world = await StorageWorld.CreateAsync(provider);

@@ -65,6 +65,12 @@ public sealed partial class AuditLog : IAsyncDisposable
     /// <summary>Whether this process appended entries that no checkpoint covers yet.</summary>
     private bool _unsigned;
 
+    /// <summary>The group commit's kept context (SQLite), see <see cref="KeptWriterAsync"/>; touched by the writer loop only.</summary>
+    private JisrDbContext? _writerDb;
+
+    /// <summary>Set once the writer found its engine keeps no context between batches.</summary>
+    private bool _writerNotKept;
+
     /// <summary>The public half of the key that signs checkpoints (null when none signs them): what peers check them with.</summary>
     public AuditPublicKey? CheckpointKey => _checkpoints?.Key.PublicKey;
 
@@ -129,6 +135,7 @@ public sealed partial class AuditLog : IAsyncDisposable
 
             // A failed save rolls the whole transaction back: a savepoint before it would be one more round trip for nothing.
             db.Database.AutoSavepointsEnabled = transaction is null && savepoints;
+            using var detected = DetectChangesOnce(db);
             var head = await LockAndLoadHeadAsync(db, cancellationToken);
             entries = Chain(head, await OutboxSequencing.AssignAsync(db, events, cancellationToken));
             db.AuditLog.AddRange(entries);
@@ -195,6 +202,7 @@ public sealed partial class AuditLog : IAsyncDisposable
                     throw new InvalidOperationException("every unit of change carries at least one audit event");
                 }
 
+                using var detected = DetectChangesOnce(db);
                 var entries = Chain(head, await OutboxSequencing.AssignAsync(db, events, cancellationToken));
                 db.AuditLog.AddRange(entries);
                 if (checkpoint is null && await CheckpointDueAsync(db, entries[^1].Sequence, cancellationToken))
@@ -307,6 +315,7 @@ public sealed partial class AuditLog : IAsyncDisposable
         await timed;
         _pending.Writer.TryComplete();
         await _writer;
+        await CloseKeptWriterAsync();
         if (_checkpoints is not null && _unsigned)
         {
             try
@@ -323,6 +332,31 @@ public sealed partial class AuditLog : IAsyncDisposable
 
         _chainLock.Dispose();
         _checkpoints?.Key.Dispose();
+    }
+
+    /// <summary>
+    /// Finds the context's changes once, then stops EF Core from scanning every tracked object again until disposed:
+    /// without it the scan runs three times a save (the outbox renumbering and the change counter list the tracked
+    /// entries, and SaveChanges looks again). Everything staged after this (audit entries, a checkpoint, re-sealed
+    /// outbox messages) goes through the context's own Add and entry API, which track it without a scan.
+    /// A caller that turned the scan off itself (a bulk import) keeps it off: its changes go through the entry API.
+    /// </summary>
+    private static AutoDetectPause DetectChangesOnce(JisrDbContext db)
+    {
+        var tracker = db.ChangeTracker;
+        var enabled = tracker.AutoDetectChangesEnabled;
+        if (enabled)
+        {
+            tracker.DetectChanges();
+            tracker.AutoDetectChangesEnabled = false;
+        }
+
+        return new AutoDetectPause(tracker, enabled);
+    }
+
+    private readonly record struct AutoDetectPause(Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker Tracker, bool Enabled) : IDisposable
+    {
+        public void Dispose() => Tracker.AutoDetectChangesEnabled = Enabled;
     }
 
     /// <summary>
@@ -462,13 +496,83 @@ public sealed partial class AuditLog : IAsyncDisposable
 
     private async Task SaveBatchAsync(IReadOnlyList<PendingEntry> batch)
     {
-        await using var db = _openContext();
-        foreach (var item in batch)
+        var kept = await KeptWriterAsync();
+        var db = kept ?? _openContext();
+        var saved = false;
+        try
         {
-            item.AddNew?.Invoke(db);
+            foreach (var item in batch)
+            {
+                item.AddNew?.Invoke(db);
+            }
+
+            await SaveWithAuditAsync(db, [.. batch.Select(p => p.Event)]);
+            saved = true;
+        }
+        finally
+        {
+            if (kept is null)
+            {
+                await db.DisposeAsync();
+            }
+            else if (saved)
+            {
+                db.ChangeTracker.Clear();
+            }
+            else
+            {
+                await CloseKeptWriterAsync(); // the next batch starts on a fresh connection
+            }
+        }
+    }
+
+    /// <summary>
+    /// SQLite: the group commit's context, kept between batches with its connection open, so the statements of a batch
+    /// (EF Core's inserts for a batch of the same shape) are prepared once and reused (<see cref="Records.SqliteReadLanes"/>'s
+    /// kept statements), not compiled again for every commit. Its statements are reset after each batch, so it holds no
+    /// lock and no snapshot between batches. Null on PostgreSQL (Npgsql prepares on its pooled connections).
+    /// Used only by the writer loop, one batch at a time.
+    /// </summary>
+    private async Task<JisrDbContext?> KeptWriterAsync()
+    {
+        if (_writerDb is not null || _writerNotKept)
+        {
+            return _writerDb;
         }
 
-        await SaveWithAuditAsync(db, [.. batch.Select(p => p.Event)]);
+        var db = _openContext();
+        if (db is not SqliteJisrDbContext)
+        {
+            _writerNotKept = true;
+            await db.DisposeAsync();
+            return null;
+        }
+
+        try
+        {
+            await db.Database.OpenConnectionAsync(); // opened by hand: EF Core leaves it open between batches
+            Records.SqliteReadLanes.KeptStatements.Track(db.Database.GetDbConnection(), inTransactions: true);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+
+        return _writerDb = db;
+    }
+
+    private async Task CloseKeptWriterAsync()
+    {
+        if (_writerDb is not { } db)
+        {
+            return;
+        }
+
+        _writerDb = null;
+        Records.SqliteReadLanes.KeptStatements.Forget(db.Database.GetDbConnection());
+        await db.Database.CloseConnectionAsync(); // finalizes the kept statements with the connection
+        await db.DisposeAsync();
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Audit entries could not be stored ({Count} in the batch); their requests fail")]

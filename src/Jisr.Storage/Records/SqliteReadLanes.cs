@@ -218,9 +218,17 @@ public sealed class SqliteReadLanes : IDisposable
         /// <summary>Distinct statements kept per lane: the lane runs a handful of query shapes.</summary>
         private const int Capacity = 16;
 
+        /// <summary>The longest write command kept (a batch of a few records with their entities and audit entries).</summary>
+        private const int MaxKeptWriteText = 64 * 1024;
+
         private static readonly ConditionalWeakTable<DbConnection, Statements> Lanes = new();
 
-        public static void Track(DbConnection connection) => Lanes.AddOrUpdate(connection, new Statements());
+        /// <summary>
+        /// Keeps the statements run on <paramref name="connection"/> (a lane's, in its read transaction); with
+        /// <paramref name="inTransactions"/> the audit group commit's connection, whose write commands are kept only up to
+        /// <see cref="MaxKeptWriteText"/>.
+        /// </summary>
+        public static void Track(DbConnection connection, bool inTransactions = false) => Lanes.AddOrUpdate(connection, new Statements(inTransactions));
 
         public static void Forget(DbConnection connection) => Lanes.Remove(connection);
 
@@ -267,9 +275,11 @@ public sealed class SqliteReadLanes : IDisposable
             }
         }
 
-        /// <summary>One lane's kept commands; a lane serves one read at a time, so no lock.</summary>
-        private sealed class Statements
+        /// <summary>One lane's kept commands; a lane serves one read (or one audit batch) at a time, so no lock.</summary>
+        private sealed class Statements(bool inTransactions)
         {
+            public bool InTransactions { get; } = inTransactions;
+
             private readonly Dictionary<string, SqliteCommand> _byText = new(StringComparer.Ordinal);
             private readonly HashSet<DbCommand> _running = [];
 
@@ -278,7 +288,8 @@ public sealed class SqliteReadLanes : IDisposable
                 var text = fresh.CommandText;
                 if (!_byText.TryGetValue(text, out var kept))
                 {
-                    if (_byText.Count >= Capacity)
+                    // A large audit batch is one command of many inserts, each a prepared statement: not worth keeping.
+                    if (_byText.Count >= Capacity || (InTransactions && text.Length > MaxKeptWriteText))
                     {
                         return fresh;
                     }
@@ -294,7 +305,7 @@ public sealed class SqliteReadLanes : IDisposable
                 }
 
                 kept.CommandTimeout = fresh.CommandTimeout;
-                kept.Transaction = fresh.Transaction; // the lane's read transaction
+                kept.Transaction = fresh.Transaction; // the lane's read transaction or the audit writer's
                 kept.Parameters.Clear();
                 foreach (SqliteParameter parameter in fresh.Parameters)
                 {
