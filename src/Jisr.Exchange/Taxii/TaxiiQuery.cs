@@ -91,56 +91,17 @@ public static class TaxiiQuery
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(filter);
+        if (objects is TaxiiObjectSet set)
+        {
+            return Select(set, filter, maxPageSize);
+        }
+
         var selected = new List<TaxiiObject>();
         foreach (var versions in objects
-            .Where(o => filter.Ids is null || filter.Ids.Contains(o.Id))
-            .Where(o => filter.Types is null || filter.Types.Contains(o.Type))
+            .Where(o => Matches(o, filter))
             .GroupBy(o => o.Id, StringComparer.Ordinal))
         {
-            var latestSpec = filter.SpecVersions is null ? versions.Max(x => x.SpecVersion) : null;
-            var bySpec = filter.SpecVersions is null
-                ? versions.Where(v => v.SpecVersion == latestSpec).ToList()
-                : [.. versions.Where(v => filter.SpecVersions.Contains(v.SpecVersion))];
-            if (bySpec.Count == 0)
-            {
-                continue;
-            }
-
-            // Most objects have one version: nothing to order (parsing every version's timestamp was most of a page's cost).
-            var ordered = bySpec.Count == 1 ? bySpec : bySpec.OrderBy(v => TaxiiTime.Parse(v.Version) ?? v.DateAdded).ThenBy(v => v.Version, StringComparer.Ordinal).ToList();
-            if (ordered.Count == 1)
-            {
-                var only = ordered[0];
-                if (filter.Versions.Any(v => v is "all" or "first" or "last" || TaxiiTime.Parse(v) == TaxiiTime.Parse(only.Version)) && (filter.AddedAfter is null || only.DateAdded > filter.AddedAfter))
-                {
-                    selected.Add(only);
-                }
-
-                continue;
-            }
-
-            var chosen = new HashSet<TaxiiObject>(ReferenceEqualityComparer.Instance); // by reference: hashing a record hashes its whole JSON
-            foreach (var version in filter.Versions)
-            {
-                switch (version)
-                {
-                    case "all":
-                        chosen.UnionWith(ordered);
-                        break;
-                    case "first":
-                        chosen.Add(ordered[0]);
-                        break;
-                    case "last":
-                        chosen.Add(ordered[^1]);
-                        break;
-                    default:
-                        var at = TaxiiTime.Parse(version);
-                        chosen.UnionWith(ordered.Where(v => TaxiiTime.Parse(v.Version) == at));
-                        break;
-                }
-            }
-
-            selected.AddRange(chosen.Where(v => filter.AddedAfter is null || v.DateAdded > filter.AddedAfter));
+            selected.AddRange(Chosen(versions.ToList(), filter).Where(v => filter.AddedAfter is null || v.DateAdded > filter.AddedAfter));
         }
 
         if (!IsInOrder(selected))
@@ -171,6 +132,125 @@ public static class TaxiiQuery
         return new TaxiiPage(page, more, more ? Encode(page[^1], fingerprint) : null);
     }
 
+    /// <summary>
+    /// A page of a kept collection (<see cref="TaxiiObjectSet"/>): the page after <c>next</c> is found by binary search
+    /// and read forward until it is full and one more object is known to follow, deciding each object from its own id's
+    /// versions only. Same answer as grouping the whole collection (a test compares both), at the cost of a page, not
+    /// of the collection, on every request.
+    /// </summary>
+    private static TaxiiPage Select(TaxiiObjectSet set, TaxiiFilter filter, int maxPageSize)
+    {
+        var fingerprint = filter.Fingerprint();
+        var from = 0;
+        if (filter.Next is { } next)
+        {
+            var (after, boundTo) = Decode(next);
+            if (boundTo != fingerprint)
+            {
+                throw new TaxiiQueryException("next: the token was made for other filters; repeat the first request");
+            }
+
+            from = set.FirstAfter(after, Compare);
+        }
+
+        var size = Math.Min(filter.Limit ?? maxPageSize, maxPageSize);
+        var page = new List<TaxiiObject>(Math.Min(size, 1024));
+        var more = false;
+        Dictionary<int, HashSet<TaxiiObject>>? chosenByGroup = null; // ids with several versions: decided once per request
+        foreach (var position in filter.Ids is null ? Enumerable.Range(from, Math.Max(0, set.Count - from)) : set.PositionsOf(filter.Ids, from))
+        {
+            var item = set[position];
+            if (!Matches(item, filter) || (filter.AddedAfter is not null && item.DateAdded <= filter.AddedAfter))
+            {
+                continue;
+            }
+
+            var group = set.GroupAt(position);
+            bool chosen;
+            if (group.Length == 1)
+            {
+                chosen = Chosen([item], filter).Count == 1;
+            }
+            else
+            {
+                chosenByGroup ??= [];
+                var key = set.GroupNumberAt(position);
+                if (!chosenByGroup.TryGetValue(key, out var versions))
+                {
+                    versions = new HashSet<TaxiiObject>(Chosen([.. group.Select(p => set[p]).Where(o => Matches(o, filter))], filter), ReferenceEqualityComparer.Instance);
+                    chosenByGroup[key] = versions;
+                }
+
+                chosen = versions.Contains(item);
+            }
+
+            if (!chosen)
+            {
+                continue;
+            }
+
+            if (page.Count == size)
+            {
+                more = true;
+                break;
+            }
+
+            page.Add(item);
+        }
+
+        return new TaxiiPage(page, more, more ? Encode(page[^1], fingerprint) : null);
+    }
+
+    private static bool Matches(TaxiiObject item, TaxiiFilter filter) =>
+        (filter.Ids is null || filter.Ids.Contains(item.Id)) && (filter.Types is null || filter.Types.Contains(item.Type));
+
+    /// <summary>
+    /// Which versions of one object the filter chooses (<c>match[spec_version]</c>, then <c>match[version]</c>), before
+    /// <c>added_after</c>: the same rule for a whole collection and for a kept one read page by page.
+    /// </summary>
+    private static List<TaxiiObject> Chosen(List<TaxiiObject> versions, TaxiiFilter filter)
+    {
+        var latestSpec = filter.SpecVersions is null ? versions.Max(x => x.SpecVersion) : null;
+        var bySpec = filter.SpecVersions is null
+            ? versions.Where(v => v.SpecVersion == latestSpec).ToList()
+            : [.. versions.Where(v => filter.SpecVersions.Contains(v.SpecVersion))];
+        if (bySpec.Count == 0)
+        {
+            return bySpec;
+        }
+
+        // Most objects have one version: nothing to order (parsing every version's timestamp was most of a page's cost).
+        if (bySpec.Count == 1)
+        {
+            var only = bySpec[0];
+            return filter.Versions.Any(v => v is "all" or "first" or "last" || TaxiiTime.Parse(v) == TaxiiTime.Parse(only.Version)) ? bySpec : [];
+        }
+
+        var ordered = bySpec.OrderBy(v => TaxiiTime.Parse(v.Version) ?? v.DateAdded).ThenBy(v => v.Version, StringComparer.Ordinal).ToList();
+        var chosen = new HashSet<TaxiiObject>(ReferenceEqualityComparer.Instance); // by reference: hashing a record hashes its whole JSON
+        foreach (var version in filter.Versions)
+        {
+            switch (version)
+            {
+                case "all":
+                    chosen.UnionWith(ordered);
+                    break;
+                case "first":
+                    chosen.Add(ordered[0]);
+                    break;
+                case "last":
+                    chosen.Add(ordered[^1]);
+                    break;
+                default:
+                    var at = TaxiiTime.Parse(version);
+                    chosen.UnionWith(ordered.Where(v => TaxiiTime.Parse(v.Version) == at));
+                    break;
+            }
+        }
+
+        return [.. chosen];
+    }
+
     /// <summary>Puts a collection's objects in the order pages give them (date added, id, version), once.</summary>
     public static void InOrder(List<TaxiiObject> objects)
     {
@@ -191,7 +271,7 @@ public static class TaxiiQuery
         return true;
     }
 
-    private static int Compare(TaxiiObject a, TaxiiObject b)
+    internal static int Compare(TaxiiObject a, TaxiiObject b)
     {
         var byDate = a.DateAdded.CompareTo(b.DateAdded);
         if (byDate != 0)

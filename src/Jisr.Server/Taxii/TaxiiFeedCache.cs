@@ -18,10 +18,10 @@ public sealed class TaxiiFeedCache(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    private sealed record Entry(string Stamp, DateTimeOffset BuiltAt, List<TaxiiObject> Objects);
+    private sealed record Entry(string Stamp, DateTimeOffset BuiltAt, TaxiiObjectSet Objects);
 
     /// <summary>The cached objects for <paramref name="key"/> if built under the same stamp less than <see cref="MaxAge"/> ago, else built now.</summary>
-    public async Task<List<TaxiiObject>> GetAsync(string key, string stamp, Func<Task<List<TaxiiObject>>> build)
+    public async Task<TaxiiObjectSet> GetAsync(string key, string stamp, Func<Task<List<TaxiiObject>>> build)
     {
         ArgumentNullException.ThrowIfNull(build);
         var now = time.GetUtcNow();
@@ -30,8 +30,7 @@ public sealed class TaxiiFeedCache(TimeProvider time)
             return entry.Objects;
         }
 
-        var objects = await build();
-        TaxiiQuery.InOrder(objects);
+        var objects = new TaxiiObjectSet(await build()); // in page order, indexed by id: a page costs a page
         now = time.GetUtcNow(); // the entry's life starts when it is ready: a big collection can take longer to build than MaxAge
         _entries[key] = new Entry(stamp, now, objects);
         foreach (var stale in _entries.Where(e => now - e.Value.BuiltAt >= MaxAge || now < e.Value.BuiltAt).Select(e => e.Key).ToList())

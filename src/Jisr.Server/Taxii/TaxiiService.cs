@@ -39,7 +39,7 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
     }
 
     /// <summary>Every object version of a collection the caller may read (see <see cref="CollectionAsync"/>).</summary>
-    public async Task<List<TaxiiObject>> ObjectsAsync(Principal principal, TaxiiCollection collection, CancellationToken cancellationToken)
+    public async Task<TaxiiObjectSet> ObjectsAsync(Principal principal, TaxiiCollection collection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collection);
         // Paging asks for the same collection again and again: it is computed once while nothing it depends on changes.

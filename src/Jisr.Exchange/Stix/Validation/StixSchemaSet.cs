@@ -14,11 +14,32 @@ public static class StixSchemaSet
     private const string Prefix = "stix-schemas/";
 
     private static readonly Lazy<Dictionary<string, string>> Texts = new(ReadTexts);
-    private static readonly Lazy<Dictionary<string, JsonSchema>> Loaded = new(Load);
     private static readonly Lazy<Dictionary<string, CompiledSchema>> Compiled = new(() => CompiledSchema.CompileAll(Texts.Value, new Uri(Base)));
 
-    private static readonly EvaluationOptions Fast = new() { OutputFormat = OutputFormat.Flag };
-    private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List };
+    /// <summary>
+    /// JsonSchema.Net's options live apart: creating one runs that library's start-up (its meta-schemas, ~570 methods to
+    /// compile), which a bundle whose objects all conform never needs (a fixed cost of every <c>jisr stix import</c>).
+    /// </summary>
+    private static class Reference
+    {
+        public static readonly EvaluationOptions Fast = new() { OutputFormat = OutputFormat.Flag };
+        public static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List };
+
+        public static readonly Lazy<Dictionary<string, JsonSchema>> Loaded = new(Load);
+
+        private static Dictionary<string, JsonSchema> Load()
+        {
+            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+            var byPath = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
+            foreach (var (relative, original) in Texts.Value)
+            {
+                var text = relative == "common/properties.json" ? WithoutFailingBranches(original) : original;
+                byPath[relative] = JsonSchema.FromText(text, options, new Uri(Base + relative));
+            }
+
+            return byPath;
+        }
+    }
 
     /// <summary>The schema path for a type ("identity" → sdos/identity.json); custom types use the core schemas.</summary>
     public static string PathFor(string type, bool isObservable)
@@ -51,7 +72,14 @@ public static class StixSchemaSet
             return [];
         }
 
-        var results = Loaded.Value[schemaPath].Evaluate(instance, Detailed);
+        return Messages(instance, schemaPath);
+    }
+
+    /// <summary>What is wrong, in JsonSchema.Net's words; a method apart so that compiling <see cref="Validate"/> loads nothing of that library.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static List<string> Messages(JsonElement instance, string schemaPath)
+    {
+        var results = Reference.Loaded.Value[schemaPath].Evaluate(instance, Reference.Detailed);
         var errors = (results.Details ?? [])
             .Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}"))
@@ -89,7 +117,7 @@ public static class StixSchemaSet
     }
 
     /// <summary>The verdict of JsonSchema.Net alone, a general evaluator the compiled schemas are tested against.</summary>
-    internal static bool HoldsByReference(JsonElement instance, string schemaPath) => Loaded.Value[schemaPath].Evaluate(instance, Fast).IsValid;
+    internal static bool HoldsByReference(JsonElement instance, string schemaPath) => Reference.Loaded.Value[schemaPath].Evaluate(instance, Reference.Fast).IsValid;
 
     /// <summary>The verdict of the compiled schemas alone.</summary>
     internal static bool HoldsCompiled(JsonElement instance, string schemaPath) => Compiled.Value[schemaPath].Holds(instance);
@@ -106,19 +134,6 @@ public static class StixSchemaSet
             using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"missing resource {name}");
             using var reader = new StreamReader(stream);
             byPath[name[Prefix.Length..].Replace('\\', '/')] = reader.ReadToEnd();
-        }
-
-        return byPath;
-    }
-
-    private static Dictionary<string, JsonSchema> Load()
-    {
-        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
-        var byPath = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
-        foreach (var (relative, original) in Texts.Value)
-        {
-            var text = relative == "common/properties.json" ? WithoutFailingBranches(original) : original;
-            byPath[relative] = JsonSchema.FromText(text, options, new Uri(Base + relative));
         }
 
         return byPath;
