@@ -101,12 +101,9 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
         var slice = await store.ReadablePathSliceAsync(caller, from, to, MaxPathLength, cancellationToken);
         var (graph, entities) = Build(slice.Entities.Values, slice.Links);
         var path = graph.ShortestPath(from.Id.ToString(), to.Id.ToString(), MaxPathLength) ?? [];
-        var edges = path.Zip(path.Skip(1)).Select(p => EdgeBetween(graph, p.First, p.Second)).ToList();
+        var edges = path.Zip(path.Skip(1)).Select(p => graph.Edge(p.First, p.Second)!).ToList();
         return (path, edges, entities);
     }
-
-    private static GraphEdge EdgeBetween(FusionGraph graph, string a, string b) =>
-        graph.Neighbourhood(a, 1).Edges.First(e => (e.A == a && e.B == b) || (e.A == b && e.B == a));
 
     /// <summary>Proposed cells: communities (Louvain) of at least <paramref name="minSize"/> entities, largest first, with modularity.</summary>
     public async Task<GraphCells> CellsAsync(Principal caller, int? minSize, string purpose, CancellationToken cancellationToken)
