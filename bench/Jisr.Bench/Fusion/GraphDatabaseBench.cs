@@ -28,7 +28,8 @@ namespace Jisr.Bench.Fusion;
 /// each read ring by ring from the database under the caller's readable filters: first through <see cref="GraphService"/>
 /// (the store reads and the graph work, no HTTP), then through the API (token, purpose, audit, JSON). CPU is the
 /// process's (node and client together), measured around each sequential query.
-/// Run: <c>graph-db [LINKS] [--postgres] [--rounds N]</c>.
+/// With <c>--whole</c>, then brokers, cells and the JSON export (whole-graph analyses, cached per caller) three times each.
+/// Run: <c>graph-db [LINKS] [--postgres] [--rounds N] [--whole]</c>.
 /// </summary>
 internal static class GraphDatabaseBench
 {
@@ -38,12 +39,13 @@ internal static class GraphDatabaseBench
 
     public static async Task RunAsync(string[] args)
     {
-        var (links, provider, rounds) = (1_000_000, "sqlite", 5);
+        var (links, provider, rounds, whole) = (1_000_000, "sqlite", 5, false);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--postgres": provider = "postgres"; break;
+                case "--whole": whole = true; break;
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: links = int.Parse(args[i], CultureInfo.InvariantCulture); break;
             }
@@ -99,6 +101,30 @@ internal static class GraphDatabaseBench
             response.EnsureSuccessStatusCode();
             _ = await response.Content.ReadFromJsonAsync<JsonObject>();
         });
+        if (whole)
+        {
+            // Cells, brokers and exports work on the whole graph the caller may read: the first request builds it (and
+            // its betweenness or cells), later ones read every readable entity id and link again to find it in the cache.
+            var slow = node.CreateClient(analyst.Token);
+            slow.Timeout = TimeSpan.FromMinutes(30);
+            slow.DefaultRequestHeaders.Add("X-Jisr-Purpose", "graph database bench");
+            foreach (var query in new[] { "/api/v1/graph/brokers?top=10", "/api/v1/graph/cells?minSize=3", "/api/v1/graph/export?format=json" })
+            {
+                var figures = new List<string>();
+                for (var round = 0; round < 3; round++)
+                {
+                    var started = Process.GetCurrentProcess().TotalProcessorTime;
+                    var clock = Stopwatch.StartNew();
+                    using var response = await slow.GetAsync(new Uri(query, UriKind.Relative));
+                    response.EnsureSuccessStatusCode();
+                    var bytes = (await response.Content.ReadAsByteArrayAsync()).Length;
+                    figures.Add(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F1} s wall / {(Process.GetCurrentProcess().TotalProcessorTime - started).TotalSeconds:F1} s CPU ({bytes} bytes)"));
+                }
+
+                Console.WriteLine($"GET {query} (whole graph), three in a row: {string.Join("; ", figures)}; load average {CpuClock.LoadAverage()}");
+            }
+        }
+
         Console.WriteLine($"load average {CpuClock.LoadAverage()}; process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
     }
 
