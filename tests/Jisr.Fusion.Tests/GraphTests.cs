@@ -107,6 +107,12 @@ public class GraphTests(ITestOutputHelper output)
         Assert.True(around.Truncated);
         Assert.Equal(99_001, around.Omitted); // the hub's neighbours beyond the first 999; the search stops there
         Assert.Equal(["n5", "hub", "n1", "far"], graph.ShortestPath("n5", "far"));
+        // A path's link to a hub's 100,000th neighbour is found (a depth-1 neighbourhood stops at its cap first).
+        var edge = graph.Edge("n99999", "hub")!;
+        Assert.Equal(("hub", "n99999", 1), (edge.A, edge.B, edge.Weight));
+        Assert.Equal(["called"], edge.Types);
+        Assert.Equal(edge.A, graph.Edge("hub", "n99999")!.A);
+        Assert.Null(graph.Edge("n5", "far"));
         Assert.Equal("hub", Centrality.Betweenness(graph).MaxBy(kv => kv.Value).Key);
     }
 

@@ -354,6 +354,24 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
                         Count("ring neighbourhood entities", around.Distances.Count);
                     }
                 }
+
+                // A shortest path searched ring by ring from both ends in the database is the whole graph's, link by link.
+                var readableList = readable.ToList();
+                for (var k = 0; k < 16 && readableList.Count > 0; k++)
+                {
+                    var (from, to) = (readableList[random.Next(readableList.Count)], readableList[random.Next(readableList.Count)]);
+                    var (path, pathLinks, pathEntities) = await service.PathOfAsync(principal, entities[from], entities[to], ct);
+                    var expected = graph.ShortestPath(from.ToString(), to.ToString(), GraphService.MaxPathLength) ?? [];
+                    var expectedLinks = expected.Zip(expected.Skip(1)).Select(step => graph.Neighbourhood(step.First, 1).Edges.First(e => (e.A, e.B) == (step.First, step.Second) || (e.A, e.B) == (step.Second, step.First)));
+                    static string Links(IEnumerable<GraphEdge> edges) => string.Join('|', edges.Select(e => $"{e.A} {e.B} {e.Weight} {string.Join(',', e.Types)}"));
+                    Expect(
+                        expected.SequenceEqual(path) && Links(expectedLinks) == Links(pathLinks) && path.All(pathEntities.ContainsKey) && pathEntities.Keys.All(id => readable.Contains(TypedId.Parse<EntityId>(id))),
+                        u,
+                        $"ring path {from} to {to}: {string.Join(' ', path)} against {string.Join(' ', expected)}");
+                    Count("ring paths", 1);
+                    Count("ring path links", Math.Max(0, path.Count - 1));
+                    Count("ring paths of 3+ links", path.Count > 3 ? 1 : 0);
+                }
             }
 
             var cells = await GetAsync(client, "/api/v1/graph/cells?minSize=3", ct);
@@ -416,7 +434,8 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
         Assert.True(failures.IsEmpty, $"{failures.Count} disagreements, e.g.:\n{string.Join("\n", failures.Take(10))}");
 
         // The world must exercise what it claims to: proposals, hits from partners, cells, confirmed persons, refusals.
-        Assert.True(counts.GetValueOrDefault("proposals") > 0 && counts.GetValueOrDefault($"xref hits ({FusionService.AgainstPartners})") > 0 && counts.GetValueOrDefault("cells") > 0 && counts.GetValueOrDefault("ring neighbourhoods truncated") > 0);
+        Assert.True(counts.GetValueOrDefault("proposals") > 0 && counts.GetValueOrDefault($"xref hits ({FusionService.AgainstPartners})") > 0 && counts.GetValueOrDefault("cells") > 0 && counts.GetValueOrDefault("ring neighbourhoods truncated") > 0
+            && counts.GetValueOrDefault("ring paths of 3+ links") > 0);
         Assert.Contains(judgements, j => j.Decision == MatchDecision.Confirmed);
         Assert.True(refusals > 0);
         Assert.Contains(records, r => r.Provenance is not null && !AllowsSharingOn(agreementById[r.ReleasedUnderAgreementId!.Value], today));

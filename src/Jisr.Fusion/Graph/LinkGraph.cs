@@ -332,6 +332,30 @@ public sealed class LinkGraph
         return null;
     }
 
+    /// <summary>
+    /// The link between <paramref name="a"/> and <paramref name="b"/> as <see cref="Neighbourhood"/> gives it (the end
+    /// added first as <c>A</c>), or null when they are not linked; found in <paramref name="a"/>'s own links, so a hub's
+    /// link is there however many others it has (a depth-1 neighbourhood would stop at its cap).
+    /// </summary>
+    public GraphEdge? Edge(string a, string b)
+    {
+        if (!_index.TryGetValue(a, out var i) || !_index.TryGetValue(b, out var j))
+        {
+            return null;
+        }
+
+        var (low, high) = (Math.Min(i, j), Math.Max(i, j));
+        for (var e = _offsets[low]; e < _offsets[low + 1]; e++)
+        {
+            if (_targets[e] == high)
+            {
+                return new GraphEdge(_ids[low], _ids[high], _weights[e], _typeTable[_typeSets[e]]);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The connected components, largest first (QuikGraph's union of depth-first searches).</summary>
     public IReadOnlyList<IReadOnlyList<string>> ConnectedComponents()
     {

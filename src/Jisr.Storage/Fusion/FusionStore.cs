@@ -94,6 +94,76 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         return new GraphSlice(entities, [.. links.Values], ring);
     }
 
+    /// <summary>
+    /// The part of the caller's link graph a shortest path between <paramref name="from"/> and <paramref name="to"/>
+    /// (both readable, distinct) is searched in, read from the database one ring at a time: the same search as
+    /// <c>LinkGraph.ShortestPath</c>, from both ends, each step expanding the smaller frontier (the links of readable
+    /// records touching it, then the readable entities at their other ends), stopping once the two searches meet, a
+    /// frontier runs dry or <paramref name="maxLength"/> steps are taken. Every expanded entity has all its readable
+    /// links here, so that search run on this slice expands the same entities in the same order and finds the same path.
+    /// </summary>
+    public async Task<GraphSlice> ReadablePathSliceAsync(Principal principal, Entity from, Entity to, int maxLength, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var entities = new Dictionary<EntityId, Entity> { [from.Id] = from, [to.Id] = to };
+        var links = new Dictionary<Guid, Link>();
+        var hidden = new HashSet<EntityId>();
+        HashSet<EntityId> seenFrom = [from.Id], seenTo = [to.Id];
+        List<EntityId> frontFrom = [from.Id], frontTo = [to.Id];
+        for (var step = 0; step < maxLength && frontFrom.Count > 0 && frontTo.Count > 0 && from.Id != to.Id; step++)
+        {
+            var expandFrom = frontFrom.Count <= frontTo.Count;
+            var (front, mine, theirs) = expandFrom ? (frontFrom, seenFrom, seenTo) : (frontTo, seenTo, seenFrom);
+            var ends = new HashSet<EntityId>();
+            foreach (var link in await ReadableLinksTouchingAsync(principal, front, cancellationToken))
+            {
+                links.TryAdd(link.Id, link);
+                foreach (var end in new[] { link.FromEntityId, link.ToEntityId })
+                {
+                    if (!mine.Contains(end) && !hidden.Contains(end))
+                    {
+                        ends.Add(end);
+                    }
+                }
+            }
+
+            // Only readable ends join the search, as only they are nodes of the caller's graph.
+            var unknown = ends.Where(id => !entities.ContainsKey(id)).ToList();
+            var found = await ReadableEntitiesAmongAsync(principal, unknown, cancellationToken);
+            foreach (var id in unknown)
+            {
+                if (found.TryGetValue(id, out var entity))
+                {
+                    entities[id] = entity;
+                }
+                else
+                {
+                    hidden.Add(id);
+                }
+            }
+
+            var next = ends.Where(entities.ContainsKey).ToList();
+            mine.UnionWith(next);
+            if (next.Any(theirs.Contains))
+            {
+                break;
+            }
+
+            if (expandFrom)
+            {
+                frontFrom = next;
+            }
+            else
+            {
+                frontTo = next;
+            }
+        }
+
+        return new GraphSlice(entities, [.. links.Values], []);
+    }
+
     /// <summary>The entities among <paramref name="ids"/> the caller may read, the ids sent as one parameter however many (a ring may hold thousands).</summary>
     private async Task<Dictionary<EntityId, Entity>> ReadableEntitiesAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
     {

@@ -10,13 +10,16 @@ namespace Jisr.Server.Application.Fusion;
 /// the records the caller may read and the entities they may read (<see cref="FusionStore"/>), so no answer can hold
 /// an entity the caller may not see, not even as a count. Each query carries a declared purpose, kept in the audit log.
 /// Graphs and their cells and betweenness are kept in <see cref="GraphCache"/>, keyed by exactly what the caller may read.
-/// A neighbourhood reads only the rings it reaches from the database and never loads, hashes or caches the whole graph.
+/// A neighbourhood and a path read only the rings they reach from the database and never load, hash or cache the whole graph.
 /// </summary>
 public sealed class GraphService(FusionStore store, GraphCache cache)
 {
     public const int MaxDepth = 4;
     public const int MaxNodes = 5_000;
     public const int MaxBrokers = 100;
+
+    /// <summary>The longest chain of links a path search follows.</summary>
+    public const int MaxPathLength = 8;
 
     public async Task<Outcome<GraphView>> NeighbourhoodAsync(Principal caller, Guid id, int? depth, string purpose, CancellationToken cancellationToken)
     {
@@ -70,20 +73,36 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
     /// <summary>A shortest chain of links between two entities the caller may read (empty when none within eight links).</summary>
     public async Task<Outcome<GraphView>> PathAsync(Principal caller, Guid from, Guid to, string purpose, CancellationToken cancellationToken)
     {
-        var graph = await LoadAsync(caller, cancellationToken);
-        foreach (var end in new[] { from, to })
+        var (start, end) = (new EntityId(from), new EntityId(to));
+        var ends = await store.ReadableEntitiesByIdAsync(caller, [start, end], cancellationToken);
+        foreach (var id in new[] { from, to })
         {
-            if (!graph.Entities.ContainsKey(end.ToString("D")))
+            if (!ends.ContainsKey(new EntityId(id)))
             {
-                await store.AuditReadAsync(caller, AuditActions.GraphPath, AuditOutcomes.NotFound, purpose, $"{from} to {to}", new EntityId(end));
-                return Refusal.NotFound($"entity {end}");
+                await store.AuditReadAsync(caller, AuditActions.GraphPath, AuditOutcomes.NotFound, purpose, $"{from} to {to}", new EntityId(id));
+                return Refusal.NotFound($"entity {id}");
             }
         }
 
-        var path = graph.Graph.ShortestPath(from.ToString("D"), to.ToString("D")) ?? [];
-        var edges = path.Zip(path.Skip(1)).Select(p => graph.Edge(p.First, p.Second)).ToList();
-        await store.AuditReadAsync(caller, AuditActions.GraphPath, AuditOutcomes.Success, purpose, $"{from} to {to}: {(path.Count == 0 ? "no path" : $"{path.Count - 1} links")}", new EntityId(from));
-        return graph.View(path, edges, path.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i), 0);
+        var (path, edges, entities) = await PathOfAsync(caller, ends[start], ends[end], cancellationToken);
+        await store.AuditReadAsync(caller, AuditActions.GraphPath, AuditOutcomes.Success, purpose, $"{from} to {to}: {(path.Count == 0 ? "no path" : $"{path.Count - 1} links")}", start);
+        return new GraphView([.. path.Select((n, i) => new GraphNode(entities[n], i))], edges, 0);
+    }
+
+    /// <summary>
+    /// The shortest path between two readable entities, equal to <see cref="FusionGraph.ShortestPath"/> over the whole
+    /// graph (<see cref="Build"/>) but searched on the slice the database returns ring by ring from both ends
+    /// (<see cref="FusionStore.ReadablePathSliceAsync"/>): each entity the search expands has all its links there, and
+    /// links are ordered by their ends' ids whatever the subset, so the search meets the same entities in the same order.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Path, IReadOnlyList<GraphEdge> Links, Dictionary<string, Entity> Entities)> PathOfAsync(
+        Principal caller, Entity from, Entity to, CancellationToken cancellationToken)
+    {
+        var slice = await store.ReadablePathSliceAsync(caller, from, to, MaxPathLength, cancellationToken);
+        var (graph, entities) = Build(slice.Entities.Values, slice.Links);
+        var path = graph.ShortestPath(from.Id.ToString(), to.Id.ToString(), MaxPathLength) ?? [];
+        var edges = path.Zip(path.Skip(1)).Select(p => graph.Edge(p.First, p.Second)!).ToList();
+        return (path, edges, entities);
     }
 
     /// <summary>Proposed cells: communities (Louvain) of at least <paramref name="minSize"/> entities, largest first, with modularity.</summary>
@@ -189,8 +208,6 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
         public FusionGraph Graph => Cached.Graph;
 
         public Dictionary<string, Entity> Entities => Cached.Entities;
-
-        public GraphEdge Edge(string a, string b) => Graph.Neighbourhood(a, 1).Edges.First(e => (e.A == a && e.B == b) || (e.A == b && e.B == a));
 
         public GraphView View(IEnumerable<string> nodes, IEnumerable<GraphEdge> edges, IReadOnlyDictionary<string, int>? distances, int omitted) =>
             new([.. nodes.Select(n => new GraphNode(Entities[n], distances?.GetValueOrDefault(n)))], [.. edges], omitted);
