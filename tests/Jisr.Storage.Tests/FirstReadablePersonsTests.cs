@@ -8,8 +8,10 @@ namespace Jisr.Storage.Tests;
 /// <summary>
 /// The person match reads only as many candidates as it needs: checked in growing slices, the first readable persons
 /// of a ranked list are exactly those a check of every id gives, whatever hidden persons (another agency's, above the
-/// caller's clearance) are mixed in and wherever, and the search is audited once. On SQLite also through read lanes
-/// (as on a node: kept statements, reused by every slice size and caller), which must not change the answer.
+/// caller's clearance) are mixed in and wherever, and the search is audited once. The candidate read is a compiled
+/// query with the policy's rules spliced in: each round also compares it with the policy's LINQ filter that every other
+/// entity read uses. On SQLite also through read lanes (as on a node: kept statements, reused by every slice size and
+/// caller), which must not change the answer.
 /// </summary>
 public sealed class FirstReadablePersonsTests
 {
@@ -52,6 +54,11 @@ public sealed class FirstReadablePersonsTests
             var expected = ranked.Where(allowed.Contains).Take(wanted).ToList();
             Assert.Equal(expected, ranked.Where(found.ContainsKey).Take(wanted));
             Assert.All(found.Keys, id => Assert.Contains(id, allowed));
+
+            // The compiled candidate read keeps exactly what the policy's LINQ filter (every other entity read) keeps.
+            var viaFilter = await entities.ReadableByIdAsync(caller, ranked, CancellationToken.None);
+            Assert.Equal(ranked.Where(viaFilter.ContainsKey).Take(wanted), ranked.Where(found.ContainsKey).Take(wanted));
+            Assert.All(found.Keys, id => Assert.True(viaFilter.ContainsKey(id)));
         }
 
         if (lanes is not null)

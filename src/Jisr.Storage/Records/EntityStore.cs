@@ -80,14 +80,17 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider t
         return persons;
     }
 
-    /// <summary>
-    /// The persons among <paramref name="ids"/> that <paramref name="principal"/> may read, on <paramref name="context"/>.
-    /// One array parameter, not one parameter per id: the SQL is then the same for every slice, so EF Core generates it
-    /// once instead of on every person match (a profile showed it regenerated, under EF's lock, per request), and a
-    /// lane keeps one prepared statement for it.
-    /// </summary>
-    private Task<List<Person>> ReadablePersonsAmongAsync(JisrDbContext context, Principal principal, List<EntityId> ids, CancellationToken cancellationToken) =>
-        context.ReadableEntities(principal, time).OfType<Person>().Where(p => EF.Parameter(ids).Contains(p.Id)).ToListAsync(cancellationToken);
+    /// <summary>The persons among <paramref name="ids"/> that <paramref name="principal"/> may read, on <paramref name="context"/> (a compiled query).</summary>
+    private async Task<List<Person>> ReadablePersonsAmongAsync(JisrDbContext context, Principal principal, List<EntityId> ids, CancellationToken cancellationToken)
+    {
+        var persons = new List<Person>(ids.Count);
+        await foreach (var person in CompiledPersonReads.ReadableAmong(context, principal, ids, time.GetUtcNow()).WithCancellation(cancellationToken))
+        {
+            persons.Add(person);
+        }
+
+        return persons;
+    }
 
     /// <summary>The persons among <paramref name="ids"/> the caller may read; the name search and its purpose are audited.</summary>
     public async Task<Dictionary<EntityId, Person>> ReadablePersonsAsync(Principal principal, IReadOnlyCollection<EntityId> ids, string query, string purpose, CancellationToken cancellationToken)
