@@ -6,8 +6,7 @@ namespace Jisr.Matching.Tests;
 /// The index skips scoring a candidate whose score bound (<see cref="NameMatcher.UpperBoundKnown"/>) is below the k
 /// scores it already keeps. That is only sound if the bound is never below the score, and it must not change an answer:
 /// the pruned query gives the same names, order and scores (to the last bit) as the query that scores every candidate,
-/// on the labelled pairs of both development sets and on random names made of real name parts in both scripts. The same
-/// holds of the cheaper bound (<see cref="NameMatcher.PartsBound"/>) the index orders candidates by and stops at.
+/// on the labelled pairs of both development sets and on random names made of real name parts in both scripts.
 /// </summary>
 public sealed class PruningTests
 {
@@ -27,7 +26,6 @@ public sealed class PruningTests
         var names = Labelled.Concat(RandomNames(random, 3_000)).Select(n => NameParser.Parse(n).ToArray()).Where(n => n.Length > 0).ToArray();
         var checkedPairs = 0;
         var tight = 0;
-        var partsTight = 0;
         Span<double> known = stackalloc double[NameMatcher.MaxLongerParts * NameMatcher.QueryParts];
         for (var p = 0; p < 60_000; p++)
         {
@@ -40,11 +38,6 @@ public sealed class PruningTests
             var score = NameMatcher.ScoreKnown(a, b, known, queryShorter);
             var bound = NameMatcher.UpperBoundKnown(a, b, known, queryShorter);
             Assert.True(bound >= score, $"{string.Join(' ', a.Select(t => t.Original))} / {string.Join(' ', b.Select(t => t.Original))}: bound {bound:R} below score {score:R}");
-
-            // The cheap bound the index orders candidates by and stops at must bound the score too (with no rounding margin).
-            var partsBound = NameMatcher.PartsBoundKnown(a, b, known, queryShorter);
-            Assert.True(partsBound >= score, $"{string.Join(' ', a.Select(t => t.Original))} / {string.Join(' ', b.Select(t => t.Original))}: parts bound {partsBound:R} below score {score:R}");
-            partsTight += partsBound < 0.5 && score < 0.5 ? 1 : 0;
             Assert.Equal(BitConverter.DoubleToInt64Bits(NameMatcher.Score(a, b)), BitConverter.DoubleToInt64Bits(score));
             checkedPairs++;
             tight += bound < 0.5 && score < 0.5 ? 1 : 0;
@@ -52,7 +45,6 @@ public sealed class PruningTests
 
         // A bound of 1 everywhere would pass the check above and prune nothing: most unrelated pairs must be bounded low.
         Assert.True(tight > checkedPairs / 4, $"only {tight} of {checkedPairs} pairs bounded below 0.5");
-        Assert.True(partsTight > checkedPairs / 5, $"only {partsTight} of {checkedPairs} pairs bounded below 0.5 by the parts bound");
     }
 
     [Fact]
@@ -66,7 +58,7 @@ public sealed class PruningTests
         foreach (var query in queries)
         {
             var parsed = NameParser.Parse(query);
-            foreach (var k in new[] { 1, 10, 50, 200 })
+            foreach (var k in new[] { 1, 10, 200 })
             {
                 var pruned = index.Query(parsed, k, prune: true);
                 var full = index.Query(parsed, k, prune: false);

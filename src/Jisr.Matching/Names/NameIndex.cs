@@ -138,12 +138,9 @@ public sealed class NameIndex<TId>
     public IReadOnlyList<NameCandidate<TId>> Query(IReadOnlyList<NameToken> parsed, int k) => Query(parsed, k, prune: true);
 
     /// <summary>
-    /// With <paramref name="prune"/>, candidates are taken in the order of a cheap bound on their score (from each
-    /// distinct part's bound, <see cref="NameMatcher.PartsBound"/>, known once per query), and the query stops at the
-    /// first whose bound is below the <paramref name="k"/>th best score so far: every later one is lower still, so
-    /// most candidates are never gathered nor scored. A candidate that passes is skipped still when its tighter bound
-    /// (<see cref="NameMatcher.UpperBoundKnown"/>) is below. The answer is the same (tested against the query without
-    /// pruning): the kept scores do not depend on the order candidates are offered in.
+    /// With <paramref name="prune"/>, a candidate whose score bound (<see cref="NameMatcher.UpperBoundKnown"/>) is below
+    /// the <paramref name="k"/>th best score so far is not scored: the answer is the same (tested against the query
+    /// without pruning), only cheaper.
     /// </summary>
     internal IReadOnlyList<NameCandidate<TId>> Query(IReadOnlyList<NameToken> parsed, int k, bool prune)
     {
@@ -160,26 +157,8 @@ public sealed class NameIndex<TId>
             var query = Compact(parsed);
             var top = new TopScores(Math.Min(k, candidates.Length));
             Span<double> known = stackalloc double[NameMatcher.MaxLongerParts * NameMatcher.QueryParts];
-            var ordered = prune && candidates.Length > k;
-            var bounds = scratch.Bounds.AsSpan(0, ordered ? candidates.Length : 0);
-            if (ordered)
+            foreach (var entry in candidates)
             {
-                for (var c = 0; c < candidates.Length; c++)
-                {
-                    bounds[c] = -BoundOf(query, candidates[c], scratch); // negated: the sort puts the highest bound first
-                }
-
-                bounds.Sort(candidates);
-            }
-
-            for (var c = 0; c < candidates.Length; c++)
-            {
-                var entry = candidates[c];
-                if (ordered && top.IsFull && -bounds[c] + PruneMargin < top.WorstScore)
-                {
-                    break; // neither this candidate nor any later one (lower bounds) can enter the top k
-                }
-
                 var queryShorter = KnownOf(query, entry, scratch, known, out var candidate);
                 if (prune && top.IsFull && NameMatcher.UpperBoundKnown(query, candidate, known, queryShorter) + PruneMargin < top.WorstScore)
                 {
@@ -208,21 +187,13 @@ public sealed class NameIndex<TId>
     /// The names the blocking keys of <paramref name="parsed"/> reach, most selective keys first, at most
     /// <see cref="MaxCandidates"/>, each once.
     /// </summary>
-    private Span<int> Collect(IReadOnlyList<NameToken> parsed, QueryScratch scratch)
+    private ReadOnlySpan<int> Collect(IReadOnlyList<NameToken> parsed, QueryScratch scratch)
     {
-        var keys = scratch.Keys;
-        keys.Clear();
+        var keys = new List<ulong>(16);
         BlockingKeys.Of(parsed, keys);
-        var ranges = scratch.Ranges;
-        ranges.Clear();
-        for (var k = 0; k < keys.Count; k++)
+        var ranges = new List<(int Start, int End)>(keys.Count);
+        foreach (var key in keys.Distinct())
         {
-            var key = keys[k];
-            if (keys.IndexOf(key, 0, k) >= 0)
-            {
-                continue; // each key once, in first-seen order (the cap depends on the order of equal-sized ranges)
-            }
-
             var at = Array.BinarySearch(_keys, key);
             if (at >= 0)
             {
@@ -272,81 +243,27 @@ public sealed class NameIndex<TId>
 
         var candidate = tokens.AsSpan(0, length);
         var queryShorter = NameMatcher.IsShorter(query, candidate);
+        var (marks, similarities) = queryShorter ? (scratch.KnownAfter, scratch.After) : (scratch.KnownBefore, scratch.Before);
+        var queryParts = Math.Min(query.Length, NameMatcher.QueryParts);
         for (var j = 0; j < Math.Min(length, NameMatcher.MaxLongerParts); j++)
         {
-            SimilaritiesOf(query, _parts[start + j], queryShorter, scratch).CopyTo(known.Slice(j * NameMatcher.QueryParts, NameMatcher.QueryParts));
+            var number = _parts[start + j];
+            var row = number * NameMatcher.QueryParts;
+            if (marks[number] != scratch.Mark)
+            {
+                for (var i = 0; i < queryParts; i++)
+                {
+                    similarities[row + i] = queryShorter ? TokenSimilarity.Of(query[i], candidate[j]) : TokenSimilarity.Of(candidate[j], query[i]);
+                }
+
+                marks[number] = scratch.Mark;
+            }
+
+            similarities.AsSpan(row, NameMatcher.QueryParts).CopyTo(known.Slice(j * NameMatcher.QueryParts, NameMatcher.QueryParts));
         }
 
         name = candidate;
         return queryShorter;
-    }
-
-    /// <summary>The similarities of the query's parts to the distinct part <paramref name="number"/> in one order, computed on first use in a query.</summary>
-    private Span<double> SimilaritiesOf(NameToken[] query, int number, bool queryShorter, QueryScratch scratch)
-    {
-        var (marks, similarities) = queryShorter ? (scratch.KnownAfter, scratch.After) : (scratch.KnownBefore, scratch.Before);
-        var row = similarities.AsSpan(number * NameMatcher.QueryParts, NameMatcher.QueryParts);
-        if (marks[number] != scratch.Mark)
-        {
-            var part = _table[number];
-            for (var i = 0; i < Math.Min(query.Length, NameMatcher.QueryParts); i++)
-            {
-                row[i] = queryShorter ? TokenSimilarity.Of(query[i], part) : TokenSimilarity.Of(part, query[i]);
-            }
-
-            marks[number] = scratch.Mark;
-        }
-
-        return row;
-    }
-
-    /// <summary>
-    /// The cheap bound on an indexed name's score (<see cref="NameMatcher.PartsBoundKnown"/>, the same sums in the same
-    /// order): the sum of its parts' bounds, each computed once per query and order, without gathering the name.
-    /// </summary>
-    private double BoundOf(NameToken[] query, int entry, QueryScratch scratch)
-    {
-        var start = _starts[entry];
-        var length = _starts[entry + 1] - start;
-        var queryShorter = QueryShorter(query, start, length);
-        var (marks, parts) = queryShorter ? (scratch.BoundAfter, scratch.PartBoundsAfter) : (scratch.BoundBefore, scratch.PartBoundsBefore);
-        double explained = 0, total = 0, evidence = 0;
-        for (var j = 0; j < NameMatcher.CandidateParts(length, queryShorter); j++)
-        {
-            var number = _parts[start + j];
-            if (marks[number] != scratch.Mark)
-            {
-                parts[number] = NameMatcher.BoundOfPart(query, _table[number], SimilaritiesOf(query, number, queryShorter, scratch), queryShorter);
-                marks[number] = scratch.Mark;
-            }
-
-            var part = parts[number];
-            explained += part.Explained;
-            total += part.Total;
-            evidence += part.Evidence;
-        }
-
-        return NameMatcher.PartsBound(explained, total, evidence);
-    }
-
-    /// <summary><see cref="NameMatcher.IsShorter"/> of the query and the indexed name at <paramref name="start"/>, read in place.</summary>
-    private bool QueryShorter(NameToken[] query, int start, int length)
-    {
-        if (query.Length != length)
-        {
-            return query.Length < length;
-        }
-
-        for (var i = 0; i < length; i++)
-        {
-            var order = string.CompareOrdinal(query[i].Original, _table[_parts[start + i]].Original);
-            if (order != 0)
-            {
-                return order < 0;
-            }
-        }
-
-        return true;
     }
 
     private QueryScratch Rent() => _scratch.TryTake(out var scratch) ? scratch : new QueryScratch(_ids.Length, _table.Length);
@@ -364,13 +281,6 @@ public sealed class NameIndex<TId>
         public readonly double[] After = new double[parts * NameMatcher.QueryParts];
         public readonly double[] Before = new double[parts * NameMatcher.QueryParts];
         public readonly int[] Candidates = new int[Math.Min(names, MaxCandidates)];
-        public readonly double[] Bounds = new double[Math.Min(names, MaxCandidates)];
-        public readonly int[] BoundAfter = new int[parts];
-        public readonly int[] BoundBefore = new int[parts];
-        public readonly PartBound[] PartBoundsAfter = new PartBound[parts];
-        public readonly PartBound[] PartBoundsBefore = new PartBound[parts];
-        public readonly List<ulong> Keys = new(16);
-        public readonly List<(int Start, int End)> Ranges = new(16);
         private NameToken[] _tokens = new NameToken[16];
 
         public int Mark { get; private set; }
@@ -382,8 +292,6 @@ public sealed class NameIndex<TId>
                 Array.Clear(Marks);
                 Array.Clear(KnownAfter);
                 Array.Clear(KnownBefore);
-                Array.Clear(BoundAfter);
-                Array.Clear(BoundBefore);
                 Mark = 0;
             }
 

@@ -230,68 +230,6 @@ public static class NameMatcher
     }
 
     /// <summary>
-    /// What one part of an indexed name can give any score it takes part in, from its similarities to the query's parts
-    /// (<paramref name="similarities"/>: one per query part, in score order, see <see cref="ScoreKnown"/>): its credit
-    /// at best, its explained weight and share of its side's total at that credit, and the most identity evidence it
-    /// can bring. The index computes it once per query for each distinct part it meets (<see cref="PartsBound"/>).
-    /// </summary>
-    internal static PartBound BoundOfPart(ReadOnlySpan<NameToken> query, NameToken part, ReadOnlySpan<double> similarities, bool queryShorter)
-    {
-        // The query parts a score looks at: its first n as the shorter name, its first m as the longer.
-        var parts = Math.Min(query.Length, queryShorter ? MaxShorterParts : MaxLongerParts);
-        double credit = 0, evidence = 0;
-        for (var i = 0; i < parts; i++)
-        {
-            var c = Credit(similarities[i]);
-            credit = Math.Max(credit, c);
-            if (!part.IsInitial && !query[i].IsInitial)
-            {
-                evidence = Math.Max(evidence, c * (query[i].Weight + part.Weight) / 2);
-            }
-        }
-
-        return new PartBound(part.Weight * credit, Missing(part, credit), evidence);
-    }
-
-    /// <summary>
-    /// A bound on <see cref="ScoreKnown"/> from the candidate's part bounds alone (<see cref="BoundOfPart"/>, summed over
-    /// the parts the score looks at), cheaper than <see cref="UpperBoundKnown"/> and looser: every query part is taken
-    /// as fully explained, each candidate part at its best credit, and the evidence as the sum of each candidate part's
-    /// best (an assignment is one-to-one, so no part brings evidence twice). The score grows with every credit and with
-    /// the evidence, so it cannot exceed this.
-    /// </summary>
-    internal static double PartsBound(double explained, double total, double evidence)
-    {
-        var coverage = total > 0 ? explained / total : 0;
-        var confidence = Math.Pow(evidence / (evidence + EvidencePrior), EvidencePower);
-        var score = coverage + ((1 - coverage) * confidence);
-        return double.IsFinite(score) ? Math.Min(1, Math.Pow(Math.Max(score, 0), ScalePower)) : 1;
-    }
-
-    /// <summary>How many of the candidate's parts the score looks at: its first m as the longer name, its first n as the shorter.</summary>
-    internal static int CandidateParts(int candidateLength, bool queryShorter) => Math.Min(candidateLength, queryShorter ? MaxLongerParts : MaxShorterParts);
-
-    /// <summary><see cref="PartsBound"/> for a pair, from the similarities laid out as for <see cref="ScoreKnown"/> (what the tests check the index's bound by).</summary>
-    internal static double PartsBoundKnown(ReadOnlySpan<NameToken> query, ReadOnlySpan<NameToken> candidate, ReadOnlySpan<double> known, bool queryShorter)
-    {
-        if (query.Length == 0 || candidate.Length == 0)
-        {
-            return 0;
-        }
-
-        double explained = 0, total = 0, evidence = 0;
-        for (var j = 0; j < CandidateParts(candidate.Length, queryShorter); j++)
-        {
-            var part = BoundOfPart(query, candidate[j], known.Slice(j * QueryParts, QueryParts), queryShorter);
-            explained += part.Explained;
-            total += part.Total;
-            evidence += part.Evidence;
-        }
-
-        return PartsBound(explained, total, evidence);
-    }
-
-    /// <summary>
     /// The raw score (before scaling) from the shorter side's explained weight and total, the credit each of the longer
     /// side's first <paramref name="m"/> parts got, and the identity evidence: the better-covered side's coverage,
     /// raised by the other's as far as the evidence allows.
@@ -503,5 +441,3 @@ public static class NameMatcher
     }
 }
 
-/// <summary>What one indexed name part can give a score at most (<see cref="NameMatcher.BoundOfPart"/>).</summary>
-internal readonly record struct PartBound(double Explained, double Total, double Evidence);
