@@ -39,28 +39,11 @@ internal static class CompiledPersonReads
             Marker(nameof(RecordRule)),
             AccessPolicy.RecordReadRule);
 
-    /// <summary>
-    /// A compiled query translates its parameters, not member reads on them: where the record rule reads the Guid of the
-    /// caller's user id, the query takes that Guid as a parameter of its own (as <see cref="CompiledReads"/> does).
-    /// </summary>
-    private static Expression<TDelegate> WithUserKey<TDelegate>(Expression<TDelegate> query)
-    {
-        var userId = query.Parameters.Single(p => p.Name == "userId");
-        var userKey = query.Parameters.Single(p => p.Name == "userKey");
-        return (Expression<TDelegate>)new UserKeyOf(userId, userKey).Visit(query);
-    }
-
-    private sealed class UserKeyOf(ParameterExpression userId, ParameterExpression userKey) : ExpressionVisitor
-    {
-        protected override Expression VisitMember(MemberExpression node) =>
-            node.Expression == userId && node.Member.Name == nameof(UserId.Value) ? userKey : base.VisitMember(node);
-    }
-
     private static class For<TContext>
         where TContext : JisrDbContext
     {
         public static readonly Func<TContext, List<EntityId>, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, IAsyncEnumerable<Person>> ReadableAmong =
-            EF.CompileAsyncQuery(WithUserKey(WithPolicy(
+            EF.CompileAsyncQuery(UserKeyParameter.Substitute(WithPolicy(
                 (Expression<Func<TContext, List<EntityId>, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, IQueryable<Person>>>)((db, ids, agencyId, clearance, userId, userKey, now, today) =>
                     db.Entities.AsNoTracking()
                         .Where(e => EntityRule(e, new EntityReadContext(db.Mentions, db.Records.Where(r => RecordRule(r, new ReadContext(db.Agreements, agencyId, clearance, userId, now, today))))))

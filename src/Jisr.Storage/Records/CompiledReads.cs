@@ -49,29 +49,11 @@ internal static class CompiledReads
     private static MethodInfo Marker(string name) =>
         typeof(CompiledReads).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    /// <summary>
-    /// A compiled query translates its parameters, not member reads on them: where the rule reads the Guid of the
-    /// caller's user id (<c>userId.Value</c>, compared with a recipient row's user key, see <see cref="RecordRecipient"/>),
-    /// the query takes that Guid as a parameter of its own (<c>userKey</c>).
-    /// </summary>
-    private static Expression<TDelegate> WithUserKey<TDelegate>(Expression<TDelegate> query)
-    {
-        var userId = query.Parameters.Single(p => p.Name == "userId");
-        var userKey = query.Parameters.Single(p => p.Name == "userKey");
-        return (Expression<TDelegate>)new UserKeyOf(userId, userKey).Visit(query);
-    }
-
-    private sealed class UserKeyOf(ParameterExpression userId, ParameterExpression userKey) : ExpressionVisitor
-    {
-        protected override Expression VisitMember(MemberExpression node) =>
-            node.Expression == userId && node.Member.Name == nameof(UserId.Value) ? userKey : base.VisitMember(node);
-    }
-
     private static class For<TContext>
         where TContext : JisrDbContext
     {
         public static readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Task<Record?>> RecordById =
-            EF.CompileAsyncQuery(WithUserKey(PolicyExpressions.Inline(
+            EF.CompileAsyncQuery(UserKeyParameter.Substitute(PolicyExpressions.Inline(
                 (Expression<Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, userKey, now, today, cancellationToken) =>
                     db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions)
                         .FirstOrDefault(r => r.Id == id && RecordRule(r, new ReadContext(db.Agreements, agencyId, clearance, userId, now, today)))),
@@ -79,7 +61,7 @@ internal static class CompiledReads
                 AccessPolicy.RecordReadRule)));
 
         public static readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Task<Record?>> RecordByIdInSteps =
-            EF.CompileAsyncQuery(WithUserKey(PolicyExpressions.Inline(
+            EF.CompileAsyncQuery(UserKeyParameter.Substitute(PolicyExpressions.Inline(
                 (Expression<Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, userKey, now, today, cancellationToken) =>
                     db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions).AsSplitQuery()
                         .FirstOrDefault(r => r.Id == id && RecordRule(r, new ReadContext(db.Agreements, agencyId, clearance, userId, now, today)))),
