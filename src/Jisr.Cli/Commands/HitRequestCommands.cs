@@ -133,6 +133,7 @@ internal static class HitRequestCommands
             s.AddScoped<HitRequestService>();
             s.AddScoped<AgencyNames>();
             s.AddSingleton<Jisr.Server.AgencyDirectory>();
+            s.AddScoped<OnwardRecall>(); // ReleaseService needs it: a recall follows onward copies
             s.AddScoped<ReleaseService>();
         });
 
