@@ -551,7 +551,7 @@ public sealed partial class AuditLog : IAsyncDisposable
         try
         {
             await db.Database.OpenConnectionAsync(); // opened by hand: EF Core leaves it open between batches
-            Records.SqliteReadLanes.KeptStatements.Track(db.Database.GetDbConnection(), inTransactions: true);
+            Records.SqliteReadLanes.KeptStatements.Track(db.Database.GetDbConnection(), auditWriter: true);
         }
         catch
         {

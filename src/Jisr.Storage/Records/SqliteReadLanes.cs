@@ -225,10 +225,10 @@ public sealed class SqliteReadLanes : IDisposable
 
         /// <summary>
         /// Keeps the statements run on <paramref name="connection"/> (a lane's, in its read transaction); with
-        /// <paramref name="inTransactions"/> the audit group commit's connection, whose write commands are kept only up to
+        /// <paramref name="auditWriter"/> the audit group commit's connection, whose write commands are kept only up to
         /// <see cref="MaxKeptWriteText"/>.
         /// </summary>
-        public static void Track(DbConnection connection, bool inTransactions = false) => Lanes.AddOrUpdate(connection, new Statements(inTransactions));
+        public static void Track(DbConnection connection, bool auditWriter = false) => Lanes.AddOrUpdate(connection, new Statements(auditWriter));
 
         public static void Forget(DbConnection connection) => Lanes.Remove(connection);
 
@@ -276,9 +276,9 @@ public sealed class SqliteReadLanes : IDisposable
         }
 
         /// <summary>One lane's kept commands; a lane serves one read (or one audit batch) at a time, so no lock.</summary>
-        private sealed class Statements(bool inTransactions)
+        private sealed class Statements(bool auditWriter)
         {
-            public bool InTransactions { get; } = inTransactions;
+            public bool AuditWriter { get; } = auditWriter;
 
             private readonly Dictionary<string, SqliteCommand> _byText = new(StringComparer.Ordinal);
             private readonly HashSet<DbCommand> _running = [];
@@ -289,7 +289,7 @@ public sealed class SqliteReadLanes : IDisposable
                 if (!_byText.TryGetValue(text, out var kept))
                 {
                     // A large audit batch is one command of many inserts, each a prepared statement: not worth keeping.
-                    if (_byText.Count >= Capacity || (InTransactions && text.Length > MaxKeptWriteText))
+                    if (_byText.Count >= Capacity || (AuditWriter && text.Length > MaxKeptWriteText))
                     {
                         return fresh;
                     }
