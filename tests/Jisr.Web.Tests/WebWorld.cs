@@ -153,7 +153,10 @@ public sealed class WebWorld : IAsyncLifetime
         }
 
         await page.Locator("main form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        // Waits for the new address to commit and the signed-in header to show, not for the page's load event: on a
+        // loaded machine Playwright's load-state wait once missed a load that had already fired (CI, stop 23).
+        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator("header .session .who")).ToBeVisibleAsync();
     }
 
     public static async Task ScreenshotAsync(IPage page, string name) =>
