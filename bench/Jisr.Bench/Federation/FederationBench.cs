@@ -96,6 +96,13 @@ internal static class FederationBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"backlog: {backlog} messages written in {write.Elapsed.TotalSeconds:F1} s while the partner was down"));
         // Both nodes run in this process: its CPU time over the drain is both nodes' (this loop's polling is a few queries).
         var self = Process.GetCurrentProcess();
+
+        // While B is down, A's delivery waits on the back-off of the first message in line: it should cost next to nothing.
+        var idleBefore = self.TotalProcessorTime;
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        self.Refresh();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"partner down, backlog waiting: {(self.TotalProcessorTime - idleBefore).TotalSeconds:F2} CPU-s in 5 s for both nodes (delivery waiting on its back-off); load average {LoadAverage()}"));
         var cpuBefore = self.TotalProcessorTime;
         var loadBefore = LoadAverage();
         var drain = Stopwatch.StartNew();

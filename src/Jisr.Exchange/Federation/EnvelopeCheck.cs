@@ -16,8 +16,21 @@ public static class EnvelopeCheck
     /// <summary>Null when the envelope passes, else the reason it is refused (said to the sender and audited).</summary>
     public static string? WhyRefused(FederationEnvelope envelope, string receiver, string pinnedSender, byte[] senderPublicKey, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(senderPublicKey);
+        using var key = ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(senderPublicKey, out _);
+        return WhyRefused(envelope, receiver, pinnedSender, senderPublicKey, key, now);
+    }
+
+    /// <summary>
+    /// As <see cref="WhyRefused(FederationEnvelope, string, string, byte[], DateTimeOffset)"/>, with the pinned key
+    /// imported once already as <paramref name="senderKey"/> (a batch checks many envelopes of one peer).
+    /// </summary>
+    public static string? WhyRefused(FederationEnvelope envelope, string receiver, string pinnedSender, byte[] senderPublicKey, ECDsa senderKey, DateTimeOffset now)
+    {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(senderPublicKey);
+        ArgumentNullException.ThrowIfNull(senderKey);
         if (envelope.Recipient != receiver)
         {
             return $"the message is addressed to node {NodeFingerprint.ShortId(envelope.Recipient)}, not to this node ({NodeFingerprint.ShortId(receiver)})";
@@ -33,13 +46,9 @@ public static class EnvelopeCheck
             return "the payload does not match its digest: it was changed after signing";
         }
 
-        using (var key = ECDsa.Create())
+        if (!envelope.IsSignedBy(senderKey))
         {
-            key.ImportSubjectPublicKeyInfo(senderPublicKey, out _);
-            if (!envelope.IsSignedBy(key))
-            {
-                return "the signature does not verify with the peer's pinned key";
-            }
+            return "the signature does not verify with the peer's pinned key";
         }
 
         if (envelope.Created > now + ClockTolerance)

@@ -100,12 +100,20 @@ public sealed record FederationAck(
 
     public bool Delivered => Status is Accepted or Duplicate;
 
-    public static FederationAck Create(ECDsa receiverKey, FederationEnvelope message, string status, string? reason, DateTimeOffset at)
+    public static FederationAck Create(ECDsa receiverKey, FederationEnvelope message, string status, string? reason, DateTimeOffset at) =>
+        Create(receiverKey, NodeFingerprint.Of(receiverKey), message, status, reason, at);
+
+    /// <summary>
+    /// As <see cref="Create(ECDsa, FederationEnvelope, string, string?, DateTimeOffset)"/>, with the receiver's fingerprint
+    /// known already (a batch signs many acknowledgements: exporting the public key for each one costs more than the signature).
+    /// </summary>
+    public static FederationAck Create(ECDsa receiverKey, string receiverFingerprint, FederationEnvelope message, string status, string? reason, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(receiverKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(receiverFingerprint);
         ArgumentNullException.ThrowIfNull(message);
         at = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
-        var unsigned = new FederationAck(message.Id, message.PayloadDigest, NodeFingerprint.Of(receiverKey), status, reason, at, "");
+        var unsigned = new FederationAck(message.Id, message.PayloadDigest, receiverFingerprint, status, reason, at, "");
         return unsigned with { Signature = Convert.ToBase64String(receiverKey.SignData(unsigned.SignedContent(), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)) };
     }
 

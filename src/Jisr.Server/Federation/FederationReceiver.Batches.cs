@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Jisr.Server.Federation;
 
 /// <summary>
@@ -71,6 +73,7 @@ public sealed partial class FederationReceiver
     private async Task<int> ReceiveRunAsync(NodeKey key, IReadOnlyList<string> messages, int start, List<FederationAck> acks, CancellationToken cancellationToken)
     {
         FederationPeer? peer = null;
+        using var peerKey = ECDsa.Create(); // the pinned key, imported once for the run's envelopes
         IReadOnlySet<AgencyId> peerAgencies = new HashSet<AgencyId>();
         long lastIn = 0;
         var taken = new List<FederationAck>();
@@ -108,10 +111,11 @@ public sealed partial class FederationReceiver
 
                 lastIn = await store.LastSequenceInAsync(peer.Id, ct);
                 peerAgencies = await store.AgenciesOfPeerAsync(peer.Id, ct);
+                peerKey.ImportSubjectPublicKeyInfo(peer.PublicKey, out _);
             }
 
             if (envelope.Sequence != lastIn + 1
-                || EnvelopeCheck.WhyRefused(envelope, key.Fingerprint, peer.Fingerprint, peer.PublicKey, now) is not null
+                || EnvelopeCheck.WhyRefused(envelope, key.Fingerprint, peer.Fingerprint, peer.PublicKey, peerKey, now) is not null
                 || await store.FindReceivedAsync(envelope.Id, ct) is not null)
             {
                 return null; // duplicates, replays, gaps and refusals go the single way, which answers and audits them
@@ -123,7 +127,7 @@ public sealed partial class FederationReceiver
             try
             {
                 events = await ApplyAsync(envelope, sender, peerAgencies, now, ct);
-                ack = FederationAck.Create(key.Key, envelope, FederationAck.Accepted, null, now);
+                ack = FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Accepted, null, now);
                 events.Add(ReceivedEvent(envelope, sender, AuditOutcomes.Success, null));
             }
             catch (Exception ex) when (ex is DomainValidationException or DomainStateException or FormatException or PeerRefusal)
@@ -132,7 +136,7 @@ public sealed partial class FederationReceiver
                 // dropped; those before it are flushed already.
                 store.Discard();
                 var why = ex is DomainValidationException invalid ? $"{invalid.Field}: {invalid.Reason}" : ex.Message;
-                ack = FederationAck.Create(key.Key, envelope, FederationAck.Rejected, why, now);
+                ack = FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Rejected, why, now);
                 events = [ReceivedEvent(envelope, sender, AuditOutcomes.Refused, why)];
             }
 

@@ -60,7 +60,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
         {
             // Sent again under a key the peer has since rotated (its acknowledgement was lost): the same message, taken before.
             await store.AuditAsync(ReceivedEvent(envelope, sender, AuditOutcomes.Duplicate, "acknowledged again (sent under the peer's previous key)"));
-            return new ReceiveResult(StatusCodes.Status200OK, FederationAck.Create(key.Key, envelope, FederationAck.Duplicate, "received before: nothing changed", now), null);
+            return new ReceiveResult(StatusCodes.Status200OK, FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Duplicate, "received before: nothing changed", now), null);
         }
 
         if (peer is null || peer.Status != PeerStatuses.Active)
@@ -78,7 +78,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
         var before = await store.FindReceivedAsync(envelope.Id, cancellationToken);
         if (before is not null && before.PeerId == peer.Id && before.PayloadDigest == envelope.PayloadDigest && before.Sequence == envelope.Sequence)
         {
-            var again = FederationAck.Create(key.Key, envelope, FederationAck.Duplicate, "received before: nothing changed", now);
+            var again = FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Duplicate, "received before: nothing changed", now);
             await store.AuditAsync(ReceivedEvent(envelope, sender, AuditOutcomes.Duplicate, "acknowledged again"));
             return new ReceiveResult(StatusCodes.Status200OK, again, null);
         }
@@ -103,7 +103,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
         try
         {
             events = await ApplyAsync(envelope, sender, peerAgencies, now, cancellationToken);
-            ack = FederationAck.Create(key.Key, envelope, FederationAck.Accepted, null, now);
+            ack = FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Accepted, null, now);
             events.Add(ReceivedEvent(envelope, sender, AuditOutcomes.Success, null));
         }
         catch (Exception ex) when (ex is DomainValidationException or DomainStateException or FormatException or PeerRefusal)
@@ -112,7 +112,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
             store.Discard();
             peer = (await store.FindPeerAsync(peer.Id, cancellationToken))!;
             var why = ex is DomainValidationException invalid ? $"{invalid.Field}: {invalid.Reason}" : ex.Message;
-            ack = FederationAck.Create(key.Key, envelope, FederationAck.Rejected, why, now);
+            ack = FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Rejected, why, now);
             events = [ReceivedEvent(envelope, sender, AuditOutcomes.Refused, why)];
         }
 
@@ -328,7 +328,7 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
     private async Task<ReceiveResult> RefuseAsync(NodeKey key, FederationEnvelope envelope, string sender, int status, string reason)
     {
         await store.AuditAsync(ReceivedEvent(envelope, sender, AuditOutcomes.Refused, reason));
-        return new ReceiveResult(status, FederationAck.Create(key.Key, envelope, FederationAck.Refused, reason, time.GetUtcNow()), reason);
+        return new ReceiveResult(status, FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Refused, reason, time.GetUtcNow()), reason);
     }
 
     private static AuditEvent ReceivedEvent(FederationEnvelope envelope, string sender, string outcome, string? reason) =>

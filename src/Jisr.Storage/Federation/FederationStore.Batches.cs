@@ -63,8 +63,17 @@ public sealed partial class FederationStore
     public Task<int> SaveReceivedEachAsync(Func<CancellationToken, Task<(InboxMessage Row, IReadOnlyList<AuditEvent> Events)?>> next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
+        var flushed = false;
         return audit.SaveEachWithAuditAsync(db, async ct =>
         {
+            if (flushed)
+            {
+                // What earlier messages wrote is flushed (the transaction holds it, later reads see it): tracking it
+                // too would make every later flush scan it again, a cost growing with the square of the batch.
+                db.ChangeTracker.Clear();
+            }
+
+            flushed = true;
             if (await next(ct) is not { } unit)
             {
                 return null;

@@ -176,16 +176,23 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
     /// <summary>
     /// Each active peer's first <paramref name="perPeer"/> pending messages, for the peers whose first one is due, or
     /// for which <paramref name="backNow"/> (fingerprint, attempts of the first) lifts the back-off: the peer is back.
+    /// The first is read alone before the rest, so a peer in back-off costs one indexed read, not a batch of envelopes.
     /// </summary>
     public async Task<List<(FederationPeer Peer, List<OutboxMessage> Messages)>> DueAsync(DateTimeOffset now, int perPeer, Func<string, int, bool> backNow, CancellationToken cancellationToken)
     {
         var due = new List<(FederationPeer, List<OutboxMessage>)>();
         foreach (var peer in await db.Set<FederationPeer>().AsNoTracking().Where(p => p.Status == PeerStatuses.Active).ToListAsync(cancellationToken))
         {
+            var first = await FirstPendingAsync(peer.Id, cancellationToken);
+            if (first is null || (first.NextAttemptAt > now && !backNow(peer.Fingerprint, first.Attempts)))
+            {
+                continue;
+            }
+
             var pending = await db.Set<OutboxMessage>().AsNoTracking()
                 .Where(m => m.PeerId == peer.Id && m.Status == DeliveryStatuses.Pending)
                 .OrderBy(m => m.Sequence).Take(perPeer).ToListAsync(cancellationToken);
-            if (pending.Count > 0 && (pending[0].NextAttemptAt <= now || backNow(peer.Fingerprint, pending[0].Attempts)))
+            if (pending.Count > 0)
             {
                 due.Add((peer, pending));
             }
@@ -194,13 +201,32 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         return due;
     }
 
-    /// <summary>When the next pending message falls due, or null when none waits.</summary>
+    /// <summary>
+    /// When the next pending message falls due, or null when none waits: the earliest first-in-line of the active peers
+    /// (per-peer order keeps every message behind the first one waiting for it, whatever its own time says; counting
+    /// theirs made a peer in back-off look due at once, and delivery spun while the peer was down).
+    /// </summary>
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
-        var times = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.Status == DeliveryStatuses.Pending)
-            .Select(m => m.NextAttemptAt).ToListAsync(cancellationToken);
-        return times.Count == 0 ? null : times.Min();
+        DateTimeOffset? next = null;
+        foreach (var peerId in await db.Set<FederationPeer>().AsNoTracking().Where(p => p.Status == PeerStatuses.Active).Select(p => p.Id).ToListAsync(cancellationToken))
+        {
+            if (await FirstPendingAsync(peerId, cancellationToken) is { } first && (next is null || first.NextAttemptAt < next))
+            {
+                next = first.NextAttemptAt;
+            }
+        }
+
+        return next;
     }
+
+    /// <summary>A peer's first pending message (when it is due and how often it was tried), without its envelope.</summary>
+    private async Task<PendingHead?> FirstPendingAsync(Guid peerId, CancellationToken cancellationToken) =>
+        await db.Set<OutboxMessage>().AsNoTracking()
+            .Where(m => m.PeerId == peerId && m.Status == DeliveryStatuses.Pending)
+            .OrderBy(m => m.Sequence).Select(m => new PendingHead(m.NextAttemptAt, m.Attempts)).FirstOrDefaultAsync(cancellationToken);
+
+    private sealed record PendingHead(DateTimeOffset NextAttemptAt, int Attempts);
 
     /// <summary>Records the peer's signed acknowledgement of a message (or its refusal), audited with the message's digest.</summary>
     public Task RecordAnswerAsync(OutboxMessage message, PeerAnswer ack, string peerName, CancellationToken cancellationToken) =>
@@ -227,11 +253,11 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
     }
 
     public Task<InboxMessage?> FindReceivedAsync(Guid id, CancellationToken cancellationToken) =>
-        db.Set<InboxMessage>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        CompiledFederationReads.ReceivedAsync(db, id, cancellationToken);
 
     /// <summary>A tracked agreement by id, whoever its parties are: for applying a peer's message (the policy decides first).</summary>
     public Task<SharingAgreement?> FindAgreementAsync(AgreementId id, CancellationToken cancellationToken) =>
-        db.Agreements.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        CompiledFederationReads.AgreementAsync(db, id, cancellationToken);
 
     public void AddAgreement(SharingAgreement agreement) => db.Agreements.Add(agreement);
 
@@ -268,8 +294,8 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         db.Entry(copy).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = Records.SearchText.Of(copy, entities);
     }
 
-    public async Task<bool> IsOwnAgencyAsync(AgencyId id, CancellationToken cancellationToken) =>
-        await db.Agencies.AnyAsync(a => a.Id == id, cancellationToken) && !await db.Set<RemoteAgency>().AnyAsync(r => r.AgencyId == id, cancellationToken);
+    public Task<bool> IsOwnAgencyAsync(AgencyId id, CancellationToken cancellationToken) =>
+        CompiledFederationReads.IsOwnAgencyAsync(db, id, cancellationToken);
 
     /// <summary>
     /// The sequence of the last message from <paramref name="peerId"/> taken here (applied or rejected): the inbox's
