@@ -26,7 +26,7 @@ namespace Jisr.Bench.Exchange;
 /// the rounds are timed one by one, with the loop itself stopped (a day's interval) so nothing else builds meanwhile:
 /// the first full round (filter built and sent), a full round with nothing changed (holdings read and digested, not
 /// sent), a targeted round after a record outside the agreement was added (SECRET: no filter touched), a targeted
-/// round after a record inside it was added (the agreement's filter rebuilt and sent). Wall time, the process's CPU
+/// round after a record inside it was added (the agreement's filter rebuilt, sent when the name brought a new key). Wall time, the process's CPU
 /// time (both nodes are in this process: the partner's receipt of the filter counts too) and the load average.
 /// Run: <c>hitrebuild [RECORDS...]</c> (default 100000 1000000).
 /// </summary>
@@ -101,7 +101,7 @@ internal static class HitRebuildBench
         var outside = await SeedAsync(spain.Database.Location, es.Id, [names[records]], Classification.Secret);
         await RoundAsync("targeted, one SECRET record added (no filter touched)", outside);
         var inside = await SeedAsync(spain.Database.Location, es.Id, [names[records + 1]], Classification.Restricted);
-        await RoundAsync("targeted, one record added inside the agreement (rebuilt and sent)", inside);
+        await RoundAsync("targeted, one record added inside the agreement (rebuilt; sent when a key changed)", inside);
         await RoundAsync("full, nothing changed since", null);
         Console.WriteLine();
     }
