@@ -18,6 +18,7 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- stix-cli [OBJECTS] [--jisr PATH]   (the same through the built jisr process: its runtime settings, start-up included)
 //   dotnet run --project bench/Jisr.Bench -c Release -- federation [RELEASES] [BACKLOG]   (two nodes over HTTPS; default 200, 10000)
 //   dotnet run --project bench/Jisr.Bench -c Release -- hitkeys [TSV...]   (hit/no-hit name keys: same-person recall and different-person hits, as built and variants)
+//   dotnet run --project bench/Jisr.Bench -c Release -- hitrebuild [RECORDS...]   (hit/no-hit filter rebuild rounds, full and targeted, on two real nodes; default 100000 1000000)
 //   dotnet run --project bench/Jisr.Bench -c Release -- hitfilter [ENTRIES]   (hit/no-hit filter build, size, false positives, checks against five filters; default 1000000)
 //   dotnet run --project bench/Jisr.Bench -c Release -- taxii [OBJECTS] [LIMIT]  (jisr sync pull between two nodes on loopback, default 100000; LIMIT: --limit of the pull, default the client's)
 switch (args.FirstOrDefault())
@@ -84,6 +85,9 @@ switch (args.FirstOrDefault())
     case "hitkeys":
         Jisr.Bench.Exchange.HitKeyRecallBench.Run(args[1..]);
         return 0;
+    case "hitrebuild":
+        await Jisr.Bench.Exchange.HitRebuildBench.RunAsync([.. args[1..].Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture))]);
+        return 0;
     case "listsearch":
         await Jisr.Bench.Records.ListSearchProbe.RunAsync(args[1..]);
         return 0;
@@ -91,6 +95,6 @@ switch (args.FirstOrDefault())
         await ReadPathProbe.RunAsync(args[1]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS] | stix-cli [OBJECTS] [--jisr PATH] | federation [RELEASES] [BACKLOG] | taxii [OBJECTS] [LIMIT] | hitfilter [ENTRIES] | hitkeys [TSV...] | fusion [PERSONS-PER-SIDE...] | graph-db [LINKS] [--postgres] | names-quality [TSV...] | name-weights COUNTS-TSV");
+        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS] | stix-cli [OBJECTS] [--jisr PATH] | federation [RELEASES] [BACKLOG] | taxii [OBJECTS] [LIMIT] | hitfilter [ENTRIES] | hitkeys [TSV...] | hitrebuild [RECORDS...] | fusion [PERSONS-PER-SIDE...] | graph-db [LINKS] [--postgres] | names-quality [TSV...] | name-weights COUNTS-TSV");
         return 2;
 }

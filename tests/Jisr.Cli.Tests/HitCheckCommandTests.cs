@@ -74,6 +74,9 @@ public sealed partial class HitCheckCommandTests : IAsyncLifetime
         Assert.StartsWith("hit\tES-CNP\t", Assert.Single((await CheckAsync("--identifier", "passport:MA:AB123456", "--purpose", "p")).OutputLines), StringComparison.Ordinal);
         Assert.Equal("no-hit\t1 partner filters checked", Assert.Single((await CheckAsync("--name", "Khalid Ouazzani", "--purpose", "p")).OutputLines));
 
+        // One part of the held "Youssef El Idrissi" only: a possible hit, printed as such, with the part behind it.
+        Assert.Equal("possible-hit\tES-CNP", string.Join('\t', Assert.Single((await CheckAsync("--name", "Karim Idrissi", "--purpose", "p")).OutputLines).Split('\t')[..2]));
+
         var both = await CheckAsync("--name", "Khalid Ouazzani", "--identifier", "phone:+212661234567", "--purpose", "p");
         Assert.Equal(1, both.ExitCode);
         Assert.Contains("either a name or an identifier", Assert.Single(both.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
@@ -83,7 +86,8 @@ public sealed partial class HitCheckCommandTests : IAsyncLifetime
         Assert.Contains("KIND:VALUE", badKind.Error, StringComparison.Ordinal);
 
         await using var db = _morocco.Database.Open();
-        Assert.Equal(3, await db.AuditLog.CountAsync(e => e.Action == AuditActions.HitCheck && e.ActorName == "jisr-cli"));
+        Assert.Equal(4, await db.AuditLog.CountAsync(e => e.Action == AuditActions.HitCheck && e.ActorName == "jisr-cli"));
+        Assert.Equal(1, await db.AuditLog.CountAsync(e => e.Action == AuditActions.HitCheck && e.Detail!.Contains("possible at ES-CNP")));
     }
 
     private Task<Jisr.Result> CheckAsync(params string[] args) => HitAsync(_morocco, "check", args);

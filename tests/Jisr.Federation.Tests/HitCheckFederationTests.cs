@@ -70,6 +70,14 @@ public sealed class HitCheckFederationTests : IAsyncLifetime
         Assert.Equal("ES-CNP", partner["agencyCode"]!.GetValue<string>());
         Assert.Equal(_agreement, partner["agreementId"]!.GetValue<Guid>());
         Assert.NotEmpty(partner["parts"]!.AsArray());
+        Assert.Equal("hit", partner["strength"]!.GetValue<string>());
+
+        // One part of the held name only ("Karim Idrissi" / Youssef El Idrissi): a possible hit, marked as such.
+        var possible = await CheckAsync(new { name = "Karim Idrissi" });
+        Assert.Equal("possible-hit", possible["result"]!.GetValue<string>());
+        var weak = Assert.Single(possible["hits"]!.AsArray())!;
+        Assert.Equal("possible", weak["strength"]!.GetValue<string>());
+        Assert.Equal(["idrissi"], weak["parts"]!.AsArray().Select(p => p!.GetValue<string>()));
         Assert.Equal("hit", (await CheckAsync(new { identifier = "passport:MA:AB123456" }))["result"]!.GetValue<string>());
         Assert.Equal("hit", (await CheckAsync(new { identifier = "phone:+212661234567" }))["result"]!.GetValue<string>());
         Assert.Equal("no-hit", (await CheckAsync(new { name = "Karim Benali Tazi" }))["result"]!.GetValue<string>());
@@ -98,6 +106,7 @@ public sealed class HitCheckFederationTests : IAsyncLifetime
         var afterSuspension = await CheckAsync(new { name = "Youssef El Idrissi" });
         Assert.Equal("no-hit", afterSuspension["result"]!.GetValue<string>());
         Assert.Equal(0, afterSuspension["filtersChecked"]!.GetValue<int>());
+        Assert.Equal("no-hit", (await CheckAsync(new { name = "Karim Idrissi" }))["result"]!.GetValue<string>()); // possible hits stop too
 
         // Resumed: the old filter stays unused; a new one (a new key) is published and hits again.
         Assert.Equal(HttpStatusCode.OK, (await _spain.Administrator.Client.PostAsJsonAsync($"/api/v1/agreements/{_agreement}/resume", new { reason = "done" })).StatusCode);

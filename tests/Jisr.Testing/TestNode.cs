@@ -44,7 +44,7 @@ public sealed class TestNode : IAsyncDisposable
     /// A federated node: HTTPS on a free loopback port with the certificate made from its own federation key (a
     /// fresh key file beside its database), ready to be peered.
     /// </summary>
-    public static async Task<TestNode> StartFederatedAsync(string provider = "sqlite", TimeProvider? clock = null)
+    public static async Task<TestNode> StartFederatedAsync(string provider = "sqlite", TimeProvider? clock = null, Server.HitCheck.HitFilterOptions? hitFilters = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var keyDirectory = Directory.CreateTempSubdirectory("jisr-node-key-");
@@ -53,6 +53,7 @@ public sealed class TestNode : IAsyncDisposable
             NodeKey = new Storage.NodeKeyOptions { KeyPath = Path.Combine(keyDirectory.FullName, "node-key"), Passphrase = NodeKeyPassphrase },
             Audit = new Storage.AuditOptions { KeyPath = Path.Combine(keyDirectory.FullName, "audit-key") },
             Clock = clock,
+            HitFilters = hitFilters,
         };
         void Configure(WebApplicationBuilder builder)
         {

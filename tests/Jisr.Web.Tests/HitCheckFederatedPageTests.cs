@@ -83,11 +83,20 @@ public sealed class HitCheckFederatedPageTests(WebWorld world) : IAsyncLifetime
         var page = await context.NewPageAsync();
         await WebWorld.SignInAsync(page, analyst);
         await page.GotoAsync("/hits");
+
+        // One part of the held name only: a possible hit, said so in the heading, beside the partner and in a hint.
+        await page.GetByLabel("Nom ou identifiant").FillAsync("Karim Idrissi");
+        await page.GetByLabel("Finalité de ce contrôle").FillAsync("Enquête 2026/119");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Vérifier", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".hit-result")).ToHaveTextAsync("Concordance possible : un partenaire détient un nom plus long qui contient une partie du vôtre");
+        await Assertions.Expect(page.Locator("ul.hits li[data-strength=possible]")).ToContainTextAsync("(concordance possible)");
+        await Assertions.Expect(page.Locator("ul.hits li")).ToContainTextAsync("idrissi");
+
         await page.GetByLabel("Nom ou identifiant").FillAsync("يوسف الإدريسي");
         await page.GetByLabel("Finalité de ce contrôle").FillAsync("Enquête 2026/119");
         await page.GetByRole(AriaRole.Button, new() { Name = "Vérifier", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".hit-result")).ToHaveTextAsync("Concordance : un partenaire détient peut-être quelque chose");
-        await Assertions.Expect(page.Locator("ul.hits li")).ToContainTextAsync("ES-CNP");
+        await Assertions.Expect(page.Locator("ul.hits li[data-strength=hit]")).ToContainTextAsync("ES-CNP");
         await Assertions.Expect(page.Locator("ul.hits li")).ToContainTextAsync("+");
 
         // The request needs its legal basis: the message stands beside the field, and nothing is sent.

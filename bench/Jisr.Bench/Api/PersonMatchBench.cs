@@ -148,7 +148,7 @@ internal static class PersonMatchBench
     /// take most of an hour for a million): the columns and value formats the EF model writes (upper-case GUID text,
     /// UTC ticks, the names as a JSON array), checked by reading back through the model after seeding.
     /// </summary>
-    private static async Task InsertPersonsAsync(JisrDbContext context, DbTransaction transaction, List<(Record Record, List<Person> Persons)> batches)
+    internal static async Task InsertPersonsAsync(JisrDbContext context, DbTransaction transaction, List<(Record Record, List<Person> Persons)> batches)
     {
         var connection = context.Database.GetDbConnection();
         await using var person = connection.CreateCommand();

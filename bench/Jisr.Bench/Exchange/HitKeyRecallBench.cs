@@ -47,6 +47,33 @@ internal static class HitKeyRecallBench
                 var queryKeys = pairs.SelectMany(p => new[] { p.A, p.B }).Select(n => NameMatchKeys.ForQuery(n, scope).Keys.Count).ToList();
                 Console.WriteLine(Invariant($"| {name} | {Rate(same, true):F4} | {Rate(same, false):F4} | {Rate(different, true):F4} | {Rate(different, false):F4} | {queryKeys.Average():F1} / {queryKeys.Max()} |"));
             }
+
+            // The possible tier (key scheme 2's filters as they are; the query also looks up its parts as one-part
+            // queries do): hit, or possible hit, for the keys as built.
+            Console.WriteLine();
+            Console.WriteLine("| as built + possible hits through one part of weight >= | recall A->B | B->A | false hits or possible A->B | B->A | true pairs found as possible only (both ways) | query keys mean / max |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var weight in new[] { 0.4, 0.6, 0.8, 1.0 })
+            {
+                bool Either(string query, string held)
+                {
+                    var keys = NameMatchKeys.ForFiling(held).Keys.Select(k => k.Key).ToHashSet();
+                    return NameMatchKeys.ForQuery(query).Keys.Concat(NameMatchKeys.PossibleForQuery(query, weight).Keys).Any(k => keys.Contains(k.Key));
+                }
+
+                bool Strong(string query, string held)
+                {
+                    var keys = NameMatchKeys.ForFiling(held).Keys.Select(k => k.Key).ToHashSet();
+                    return NameMatchKeys.ForQuery(query).Keys.Any(k => keys.Contains(k.Key));
+                }
+
+                double Rate(List<LabelledPair> set, bool aToB) => set.Count(p => aToB ? Either(p.A, p.B) : Either(p.B, p.A)) / (double)Math.Max(1, set.Count);
+                var possibleOnly = same.Sum(p => (Either(p.A, p.B) && !Strong(p.A, p.B) ? 1 : 0) + (Either(p.B, p.A) && !Strong(p.B, p.A) ? 1 : 0)) / (double)Math.Max(1, 2 * same.Count);
+                var queryKeys = pairs.SelectMany(p => new[] { p.A, p.B }).Select(n => NameMatchKeys.ForQuery(n).Keys.Count + NameMatchKeys.PossibleForQuery(n, weight).Keys.Count).ToList();
+                Console.WriteLine(Invariant($"| {weight:F1} | {Rate(same, true):F4} | {Rate(same, false):F4} | {Rate(different, true):F4} | {Rate(different, false):F4} | {possibleOnly:F4} | {queryKeys.Average():F1} / {queryKeys.Max()} |"));
+            }
+
+            Console.WriteLine();
         }
 
         Console.WriteLine(Invariant($"filter error per key looked up: {BinaryFuseFilter.FalsePositiveRate:E2}"));

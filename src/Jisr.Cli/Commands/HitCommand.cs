@@ -56,7 +56,8 @@ internal static class HitCommand
 
             foreach (var hit in result.Hits)
             {
-                Console.WriteLine($"hit\t{hit.AgencyCode}\t{hit.AgencyName}\t{string.Join("; ", hit.Parts)}");
+                // "possible-hit": one part of the name found in a longer held name only (an alias, or as often another person).
+                Console.WriteLine($"{(hit.Strength == "hit" ? "hit" : "possible-hit")}\t{hit.AgencyCode}\t{hit.AgencyName}\t{string.Join("; ", hit.Parts)}");
             }
 
             return 0;

@@ -111,6 +111,30 @@ public static class NameMatchKeys
         return (parts, keys);
     }
 
+    /// <summary>
+    /// The keys of a <i>possible</i> hit for a query of two or more parts: each of its parts that weighs at least
+    /// <see cref="NameKeyScope.OnePartWeight"/>, under the key a held name of two or more parts files it for one-part
+    /// queries (<see cref="InNameSalt"/>). A held name that shares one such part with the query meets it: an alias that
+    /// kept one part of the full name ("Karim Idrissi" / Yusuf Karim Al-Idrisi), or as often another person with the same
+    /// given or family name, so a hit through these keys alone is answered as possible, never as a hit. They ask the
+    /// filter nothing that checking each part of the query as a one-part name would not, and the filters stay as they
+    /// are (key scheme 2). None for a one-part query (its part keys are already these).
+    /// </summary>
+    public static (IReadOnlyList<NameToken> Parts, IReadOnlyList<NameMatchKey> Keys) PossibleForQuery(string? name) => PossibleForQuery(name, NameKeyScope.AsBuilt.OnePartWeight);
+
+    /// <summary><see cref="PossibleForQuery(string?)"/> with a higher part weight (at least the filing side's): for measuring (<c>bench hitkeys</c>).</summary>
+    internal static (IReadOnlyList<NameToken> Parts, IReadOnlyList<NameMatchKey> Keys) PossibleForQuery(string? name, double minimumWeight)
+    {
+        var parts = NameParser.Parse(name);
+        var keys = new List<NameMatchKey>(8);
+        if (PartCount(parts) >= 2)
+        {
+            AddPartKeys(parts, keys, InNameSalt, Math.Max(minimumWeight, NameKeyScope.AsBuilt.OnePartWeight));
+        }
+
+        return (parts, keys);
+    }
+
     /// <summary>The parts that are not initials (as <see cref="NameMatcher.IsPartial(IReadOnlyList{NameToken})"/> counts them).</summary>
     private static int PartCount(IReadOnlyList<NameToken> parts)
     {

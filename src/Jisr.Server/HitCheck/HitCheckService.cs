@@ -6,7 +6,8 @@ namespace Jisr.Server.HitCheck;
 /// <summary>
 /// Checks a name or an identifier against the filters partners published to the caller's agency, on this node: no
 /// request leaves it. The answer is no-hit, or hit with each partner agency to ask and the parts of the query that
-/// produced it. Only filters of agreements in force, of a current epoch and received since the agreement was last
+/// produced it; a name whose only link to a partner's holdings is one part of a longer held name is a possible hit,
+/// answered, audited and told to the owner the same way, and marked as such. Only filters of agreements in force, of a current epoch and received since the agreement was last
 /// resumed count. Every check is audited with its purpose, found or not. Each partner whose filter a check hit is sent
 /// a signed <c>hit.notice</c> (who had the hit, when, under which agreement, how many keys hit; never the query),
 /// committed with the check's audit entry: the data owner always knows that someone found a hit on its data.
@@ -63,7 +64,7 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
     }
 
     /// <summary>The usable filters and those the query hits; null when one of them was replaced meanwhile.</summary>
-    private async Task<(List<ReceivedHitFilter> Usable, List<(ReceivedHitFilter Filter, IReadOnlyList<string> Parts)> Hits)?> MatchAsync(
+    private async Task<(List<ReceivedHitFilter> Usable, List<(ReceivedHitFilter Filter, HitMatch Match)> Hits)?> MatchAsync(
         IReadOnlyList<AgencyId> recipients, HitQuery query, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var usable = new List<ReceivedHitFilter>();
@@ -80,7 +81,7 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
             }
         }
 
-        var hits = new List<(ReceivedHitFilter Filter, IReadOnlyList<string> Parts)>();
+        var hits = new List<(ReceivedHitFilter Filter, HitMatch Match)>();
         var live = usable.Select(f => f.Id).ToList();
         foreach (var received in usable)
         {
@@ -102,10 +103,10 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
                 cache.Keep(received.Id, filter, live);
             }
 
-            var parts = query.Check(keys.KeyFor(peer, received.AgreementId, received.Epoch, received.Salt), filter);
-            if (parts.Count > 0)
+            var match = query.Match(keys.KeyFor(peer, received.AgreementId, received.Epoch, received.Salt), filter);
+            if (match.Strength != HitStrength.None)
             {
-                hits.Add((received, parts));
+                hits.Add((received, match));
             }
         }
 
@@ -113,11 +114,13 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
     }
 
     private async Task<HitCheckResponse> AnswerAsync(
-        AuditEvent actor, HitQuery query, string purpose, List<ReceivedHitFilter> usable, List<(ReceivedHitFilter Filter, IReadOnlyList<string> Parts)> hits, DateTimeOffset now, bool notifyOwners, CancellationToken cancellationToken)
+        AuditEvent actor, HitQuery query, string purpose, List<ReceivedHitFilter> usable, List<(ReceivedHitFilter Filter, HitMatch Match)> hits, DateTimeOffset now, bool notifyOwners, CancellationToken cancellationToken)
     {
         var agencies = (await filters.AgenciesAsync([.. hits.Select(h => new AgencyId(h.Filter.OwnerAgencyId))], cancellationToken)).ToDictionary(a => a.Id.Value);
+        // Strongest first: the partners to ask with most reason.
+        hits = [.. hits.OrderByDescending(h => h.Match.Strength)];
         var response = new HitCheckResponse(
-            hits.Count > 0 ? "hit" : "no-hit",
+            hits.Count == 0 ? "no-hit" : hits[0].Match.Strength == HitStrength.Hit ? "hit" : "possible-hit",
             query.Kind,
             usable.Count,
             [.. hits.Select(h => new HitResponse(
@@ -125,7 +128,8 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
                 agencies.TryGetValue(h.Filter.OwnerAgencyId, out var a) ? a.Code : "?",
                 agencies.TryGetValue(h.Filter.OwnerAgencyId, out var b) ? b.Name : "?",
                 h.Filter.AgreementId,
-                h.Parts))]);
+                h.Match.Parts,
+                HitMatch.Wire(h.Match.Strength)))]);
         var events = new List<AuditEvent>
         {
             actor with
@@ -133,13 +137,13 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
                 Action = AuditActions.HitCheck,
                 TargetType = AuditTargets.HitFilter,
                 Purpose = purpose,
-                Detail = $"{query.Kind} '{query.Text}': {response.Result}; {usable.Count} partner filters checked" + (hits.Count > 0 ? $"; hit at {string.Join(", ", response.Hits.Select(h => h.AgencyCode))}" : string.Empty),
+                Detail = $"{query.Kind} '{query.Text}': {response.Result}; {usable.Count} partner filters checked" + (hits.Count > 0 ? $"; {string.Join(", ", response.Hits.Select(h => $"{h.Strength} at {h.AgencyCode}"))}" : string.Empty),
             },
         };
-        foreach (var (filter, parts) in notifyOwners ? hits : [])
+        foreach (var (filter, match) in notifyOwners ? hits : [])
         {
             // Who had the hit, when, under which agreement and how many keys: nothing of the query leaves this node.
-            var notice = new HitNoticeMessage(Guid.CreateVersion7(now), filter.AgreementId, filter.RecipientAgencyId, filter.OwnerAgencyId, parts.Count, now);
+            var notice = new HitNoticeMessage(Guid.CreateVersion7(now), filter.AgreementId, filter.RecipientAgencyId, filter.OwnerAgencyId, match.Parts.Count, now);
             if (await outbox.StageForAsync(new AgencyId(filter.OwnerAgencyId), HitNoticeMessage.Type, notice, actor with { Action = "" }, cancellationToken) is { } staged)
             {
                 events.Add(staged);
