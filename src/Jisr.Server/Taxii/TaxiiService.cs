@@ -19,7 +19,7 @@ public sealed record TaxiiCollection(Guid Id, string Title, string Description, 
 /// <see cref="AccessPolicy.CanServeOverTaxii"/>, record by record; the objects are the STIX export's mapping of those
 /// records. Every read is audited, found or not.
 /// </summary>
-public sealed class TaxiiService(StixObjectStore store, AgreementStore agreements, AgencyDirectory agencies, StixExchangeService exchange, TaxiiFeedCache cache, TimeProvider time, IServiceScopeFactory scopes)
+public sealed class TaxiiService(StixObjectStore store, AgreementStore agreements, AgencyDirectory agencies, StixExchangeService exchange, TaxiiFeedCache cache, TimeProvider time)
 {
     /// <summary>The caller's agency's own collection id: stable, derived from the agency's id.</summary>
     public static Guid OwnCollectionId(AgencyId agencyId) => StixIds.UuidV5(agencyId.Value, "taxii-own-collection");
@@ -48,25 +48,10 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
         if (collection.Agreement is { } agreement)
         {
             var terms = $"{agreement.Id.Value:D}|{agreement.Status}|{agreement.AcceptedAt:O}|{agreement.StatusChangedAt:O}|{agreement.ValidFrom:O}|{agreement.ValidUntil:O}";
-            return await cache.GetAsync(
-                $"served|{caller}|{agreement.Id.Value:D}",
-                $"{terms}|{data}",
-                () => ServedAsync(principal, agreement, cancellationToken),
-                () => DetachedAsync(service => service.ServedAsync(principal, agreement, CancellationToken.None)));
+            return await cache.GetAsync($"served|{caller}|{agreement.Id.Value:D}", $"{terms}|{data}", () => ServedAsync(principal, agreement, cancellationToken));
         }
 
-        return await cache.GetAsync(
-            $"received|{principal.AgencyId.Value:D}",
-            data,
-            () => ReceivedAsync(principal.AgencyId, cancellationToken),
-            () => DetachedAsync(service => service.ReceivedAsync(principal.AgencyId, CancellationToken.None)));
-    }
-
-    /// <summary>A build run in its own scope (its own database context), for the cache to rebuild a collection in the background after this request ended.</summary>
-    private async Task<List<TaxiiObject>> DetachedAsync(Func<TaxiiService, Task<List<TaxiiObject>>> build)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await build(scope.ServiceProvider.GetRequiredService<TaxiiService>());
+        return await cache.GetAsync($"received|{principal.AgencyId.Value:D}", data, () => ReceivedAsync(principal.AgencyId, cancellationToken));
     }
 
     /// <summary>Imports an envelope's objects into the caller's agency, all or nothing; returns the status resource.</summary>
