@@ -301,10 +301,7 @@ public sealed class HitRequestService(
         await store.SaveAsync(
             [Event(AuditActions.HitRequestReply, actor, request.OwnerAgencyId, request, $"to agency {request.RequesterAgencyId.Value:D}" + (detail is null ? string.Empty : $"; {detail}")), .. staged is null ? Array.Empty<AuditEvent>() : [staged]],
             cancellationToken);
-        if (staged is not null)
-        {
-            outbox.Notify();
-        }
+        outbox.NotifyIfStaged(staged);
     }
 
     internal static AuditEvent Event(string action, AuditEvent actor, AgencyId agency, HitRequest request, string? detail) => actor with
