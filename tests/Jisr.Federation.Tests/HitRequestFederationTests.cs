@@ -84,15 +84,15 @@ public abstract partial class HitRequestFederationTestsBase(string provider) : I
         var id = opened["id"]!.GetValue<Guid>();
         Assert.Equal("sent", opened["direction"]!.GetValue<string>());
         Assert.Equal("open", opened["status"]!.GetValue<string>());
-        Assert.Equal(3, (opened["deadline"]!.GetValue<DateTimeOffset>() - opened["requestedAt"]!.GetValue<DateTimeOffset>()).TotalDays, 3);
+        Assert.Equal(3, (opened["deadline"]!.GetValue<DateTimeOffset>() - opened["request"]!["requestedAt"]!.GetValue<DateTimeOffset>()).TotalDays, 3);
         var received = await OnSpainAsync(id, r => r["status"]!.GetValue<string>() == "open");
         Assert.Equal("received", received["direction"]!.GetValue<string>());
         Assert.Equal("MA-DGST", received["requester"]!["code"]!.GetValue<string>());
         Assert.Equal("analyst.ma", received["requestedBy"]!.GetValue<string>());
-        Assert.Equal(Purpose, received["purpose"]!.GetValue<string>());
-        Assert.Equal("Convention bilatérale 2019, art. 5", received["legalBasis"]!.GetValue<string>());
-        Assert.Equal("يوسف الإدريسي", received["query"]!.GetValue<string>());
-        Assert.NotEmpty(received["hitParts"]!.AsArray());
+        Assert.Equal(Purpose, received["request"]!["purpose"]!.GetValue<string>());
+        Assert.Equal("Convention bilatérale 2019, art. 5", received["request"]!["legalBasis"]!.GetValue<string>());
+        Assert.Equal("يوسف الإدريسي", received["request"]!["query"]!.GetValue<string>());
+        Assert.NotEmpty(received["request"]!["hitParts"]!.AsArray());
         Assert.Contains((await _liaison.Client.GetFromJsonAsync<JsonArray>("/api/v1/hits/requests?status=open"))!, r => r!["id"]!.GetValue<Guid>() == id);
 
         // Who may answer: ES-CNP's analysts do not even see it; its legal reviewer sees it but does not answer.
@@ -199,7 +199,7 @@ public abstract partial class HitRequestFederationTestsBase(string provider) : I
     {
         var now = DateTimeOffset.UtcNow;
         HitRequestMessage Request(Guid requester, Guid owner, Guid agreement, string handling = "H1") =>
-            new(Guid.NewGuid(), agreement, requester, owner, Guid.NewGuid(), "analyst.es", "name", "Youssef El Idrissi", ["ysf + drs"], Purpose, "art. 5", handling, "routine", now);
+            new(Guid.NewGuid(), agreement, requester, owner, Guid.NewGuid(), "analyst.es", new("name", "Youssef El Idrissi", ["ysf + drs"], Purpose, "art. 5", handling, "routine", now));
         var spain = _spain.Agency.Id.Value;
         var morocco = _morocco.Agency.Id.Value;
         await SendFromSpainAsync(HitRequestMessage.Type, Request(Guid.NewGuid(), morocco, _agreement)); // a requester ES-CNP's node does not host

@@ -89,7 +89,7 @@ public sealed class HitRequestThreeNodeTests : IAsyncLifetime
             var seen = Assert.Single((await liaison.Client.GetFromJsonAsync<JsonArray>("/api/v1/hits/requests"))!)!;
             Assert.Equal(asked[code], seen["id"]!.GetValue<Guid>());
             Assert.Equal("MA-DGST", seen["requester"]!["code"]!.GetValue<string>());
-            Assert.Equal(Purpose, seen["purpose"]!.GetValue<string>());
+            Assert.Equal(Purpose, seen["request"]!["purpose"]!.GetValue<string>());
             var other = asked.Single(a => a.Key != code).Value;
             Assert.Equal(HttpStatusCode.NotFound, (await liaison.Client.GetAsync($"/api/v1/hits/requests/{other}")).StatusCode);
         }

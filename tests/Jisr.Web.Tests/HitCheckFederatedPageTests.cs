@@ -115,8 +115,8 @@ public sealed class HitCheckFederatedPageTests(WebWorld world) : IAsyncLifetime
         await HoldsAsync(async () => (await esAdmin.Client.GetFromJsonAsync<JsonArray>("/api/v1/hits/requests"))!.Count == 1, "the request reaches ES-CNP");
         var received = (await esAdmin.Client.GetFromJsonAsync<JsonArray>("/api/v1/hits/requests"))![0]!;
         Assert.Equal("received", received["direction"]!.GetValue<string>());
-        Assert.Equal("Enquête 2026/119", received["purpose"]!.GetValue<string>());
-        Assert.Equal("urgent", received["urgency"]!.GetValue<string>());
+        Assert.Equal("Enquête 2026/119", received["request"]!["purpose"]!.GetValue<string>());
+        Assert.Equal("urgent", received["request"]!["urgency"]!.GetValue<string>());
         await context.CloseAsync();
     }
 

@@ -151,8 +151,8 @@ internal static class HitRequestCommands
     private static void Print(HitRequestResponse r)
     {
         var partner = r.Direction == "sent" ? r.Owner : r.Requester;
-        Console.WriteLine(string.Join('\t', r.Id.ToString("D"), r.Direction, r.Status, partner.Code, r.Urgency, r.Deadline.ToString("u", CultureInfo.InvariantCulture),
-            r.Overdue ? "overdue" : "-", r.Release?.ToString("D") ?? "-", Cell(r.Query)));
+        Console.WriteLine(string.Join('\t', r.Id.ToString("D"), r.Direction, r.Status, partner.Code, r.Request.Urgency, r.Deadline.ToString("u", CultureInfo.InvariantCulture),
+            r.Overdue ? "overdue" : "-", r.Release?.ToString("D") ?? "-", Cell(r.Request.Query)));
     }
 
     /// <summary>Tabs and line breaks in a query would break the columns.</summary>

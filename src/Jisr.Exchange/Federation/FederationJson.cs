@@ -13,6 +13,7 @@ public static class FederationJson
         AllowDuplicateProperties = false,
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new HitCheck.FlatHitRequestJsonConverter() },
     };
 
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);

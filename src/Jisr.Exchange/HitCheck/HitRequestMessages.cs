@@ -1,9 +1,25 @@
 namespace Jisr.Exchange.HitCheck;
 
 /// <summary>
-/// <c>hitrequest.open</c>: after a hit, the requester agency's formal request to the owner agency: the query and the
-/// parts of it that hit, who asks, why (purpose) and on what legal basis, the handling code and urgency. The owner's
-/// node keeps it under the same id and tells the owner agency.
+/// What a hit request asks and on what terms, as both nodes and the API show it: the query (its kind and text) and the
+/// parts of it that hit, why (purpose) and on what legal basis, the handling code the answer must carry, the urgency,
+/// and when it was asked.
+/// </summary>
+public sealed record HitRequestTerms(
+    string QueryKind,
+    string Query,
+    IReadOnlyList<string> HitParts,
+    string Purpose,
+    string LegalBasis,
+    string Handling,
+    string Urgency,
+    DateTimeOffset RequestedAt);
+
+/// <summary>
+/// <c>hitrequest.open</c>: after a hit, the requester agency's formal request to the owner agency: who asks and the
+/// request's <see cref="Terms"/>. The owner's node keeps it under the same id and tells the owner agency. On the wire
+/// the terms' members stand beside the ids in one flat object, as nodes have always sent it
+/// (<see cref="FlatHitRequestJsonConverter"/>).
 /// </summary>
 public sealed record HitRequestMessage(
     Guid RequestId,
@@ -12,14 +28,7 @@ public sealed record HitRequestMessage(
     Guid OwnerAgencyId,
     Guid RequestedBy,
     string RequestedByName,
-    string QueryKind,
-    string Query,
-    IReadOnlyList<string> HitParts,
-    string Purpose,
-    string LegalBasis,
-    string Handling,
-    string Urgency,
-    DateTimeOffset RequestedAt)
+    HitRequestTerms Terms)
 {
     public const string Type = "hitrequest.open";
 }

@@ -8,7 +8,14 @@ namespace Jisr.Fusion.Graph;
 public sealed record NodeAttributes(
     IReadOnlyDictionary<string, string>? Labels = null,
     IReadOnlyDictionary<string, int>? Community = null,
-    IReadOnlyDictionary<string, double>? Betweenness = null);
+    IReadOnlyDictionary<string, double>? Betweenness = null)
+{
+    /// <summary>What is known of one node: each is null when the caller did not give it (or ran no analytics that found it).</summary>
+    internal (string? Label, int? Community, double? Betweenness) Of(string id) => (
+        Labels?.TryGetValue(id, out var label) == true ? label : null,
+        Community?.TryGetValue(id, out var community) == true ? community : null,
+        Betweenness?.TryGetValue(id, out var betweenness) == true ? betweenness : null);
+}
 
 /// <summary>
 /// Exports a graph (or any part of one: a neighbourhood, a path, a community) as GraphML, which Gephi, yEd and
@@ -25,10 +32,7 @@ public static class GraphExport
 
     public static void WriteGraphMl(IEnumerable<string> nodes, IEnumerable<GraphEdge> edges, TextWriter output, NodeAttributes? attributes = null)
     {
-        ArgumentNullException.ThrowIfNull(nodes);
-        ArgumentNullException.ThrowIfNull(edges);
-        ArgumentNullException.ThrowIfNull(output);
-        var a = attributes ?? new NodeAttributes();
+        var a = Checked(nodes, edges, output, attributes);
         using var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, CheckCharacters = true, CloseOutput = false });
         const string ns = "http://graphml.graphdrawing.org/xmlns";
         xml.WriteStartDocument();
@@ -45,19 +49,20 @@ public static class GraphExport
         {
             xml.WriteStartElement("node", ns);
             xml.WriteAttributeString("id", Safe(id));
-            if (a.Labels?.TryGetValue(id, out var label) == true)
+            var (label, community, betweenness) = a.Of(id);
+            if (label is not null)
             {
                 Data(xml, "label", label);
             }
 
-            if (a.Community?.TryGetValue(id, out var community) == true)
+            if (community is { } c)
             {
-                Data(xml, "community", community.ToString(CultureInfo.InvariantCulture));
+                Data(xml, "community", c.ToString(CultureInfo.InvariantCulture));
             }
 
-            if (a.Betweenness?.TryGetValue(id, out var betweenness) == true)
+            if (betweenness is { } b)
             {
-                Data(xml, "betweenness", betweenness.ToString("R", CultureInfo.InvariantCulture));
+                Data(xml, "betweenness", b.ToString("R", CultureInfo.InvariantCulture));
             }
 
             xml.WriteEndElement();
@@ -88,10 +93,7 @@ public static class GraphExport
 
     public static void WriteJson(IEnumerable<string> nodes, IEnumerable<GraphEdge> edges, Stream output, NodeAttributes? attributes = null)
     {
-        ArgumentNullException.ThrowIfNull(nodes);
-        ArgumentNullException.ThrowIfNull(edges);
-        ArgumentNullException.ThrowIfNull(output);
-        var a = attributes ?? new NodeAttributes();
+        var a = Checked(nodes, edges, output, attributes);
         using var json = new Utf8JsonWriter(output);
         json.WriteStartObject();
         json.WriteStartArray("nodes");
@@ -99,19 +101,20 @@ public static class GraphExport
         {
             json.WriteStartObject();
             json.WriteString("id", id);
-            if (a.Labels?.TryGetValue(id, out var label) == true)
+            var (label, community, betweenness) = a.Of(id);
+            if (label is not null)
             {
                 json.WriteString("label", label);
             }
 
-            if (a.Community?.TryGetValue(id, out var community) == true)
+            if (community is { } c)
             {
-                json.WriteNumber("community", community);
+                json.WriteNumber("community", c);
             }
 
-            if (a.Betweenness?.TryGetValue(id, out var betweenness) == true)
+            if (betweenness is { } b)
             {
-                json.WriteNumber("betweenness", betweenness);
+                json.WriteNumber("betweenness", b);
             }
 
             json.WriteEndObject();
@@ -137,6 +140,15 @@ public static class GraphExport
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>Both exports' arguments checked; no attributes given means none written.</summary>
+    private static NodeAttributes Checked(IEnumerable<string> nodes, IEnumerable<GraphEdge> edges, object output, NodeAttributes? attributes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(edges);
+        ArgumentNullException.ThrowIfNull(output);
+        return attributes ?? new NodeAttributes();
     }
 
     private static void Key(XmlWriter xml, string id, string target, string name, string type)

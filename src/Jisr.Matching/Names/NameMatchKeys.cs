@@ -64,17 +64,7 @@ public static class NameMatchKeys
 
         AddPairKeys(parts, keys);
         AddPartKeys(parts, keys, InNameSalt, scope.OnePartWeight);
-
-        if (count == 2)
-        {
-            AddPartKeys(parts, keys, InTwoPartNameSalt, scope.AliasPartWeight);
-        }
-
-        if (count >= scope.LongName)
-        {
-            AddPartKeys(parts, keys, InLongNameSalt, scope.AliasPartWeight);
-        }
-
+        AddAliasKeys(parts, keys, count, scope, twoPartSalt: InTwoPartNameSalt, longSalt: InLongNameSalt);
         return (parts, keys);
     }
 
@@ -98,16 +88,8 @@ public static class NameMatchKeys
             AddPartKeys(parts, keys, InNameSalt, scope.OnePartWeight);
         }
 
-        if (count == 2)
-        {
-            AddPartKeys(parts, keys, InLongNameSalt, scope.AliasPartWeight);
-        }
-
-        if (count >= scope.LongName)
-        {
-            AddPartKeys(parts, keys, InTwoPartNameSalt, scope.AliasPartWeight);
-        }
-
+        // Crossed: a two-part query looks up the parts held long names were filed under, a long query those of two-part names.
+        AddAliasKeys(parts, keys, count, scope, twoPartSalt: InLongNameSalt, longSalt: InTwoPartNameSalt);
         return (parts, keys);
     }
 
@@ -164,6 +146,24 @@ public static class NameMatchKeys
                     Add(keys, new NameMatchKey(x <= y ? BlockingKeys.Mix(x, y) : BlockingKeys.Mix(y, x), i, j));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The alias keys of the name's shape (see the remarks): a two-part name's less common parts under
+    /// <paramref name="twoPartSalt"/>, a name of <see cref="NameKeyScope.LongName"/> parts or more under
+    /// <paramref name="longSalt"/>. Filing and query pass the two salts crossed, so each shape meets the other.
+    /// </summary>
+    private static void AddAliasKeys(IReadOnlyList<NameToken> parts, List<NameMatchKey> keys, int count, NameKeyScope scope, ulong twoPartSalt, ulong longSalt)
+    {
+        if (count == 2)
+        {
+            AddPartKeys(parts, keys, twoPartSalt, scope.AliasPartWeight);
+        }
+
+        if (count >= scope.LongName)
+        {
+            AddPartKeys(parts, keys, longSalt, scope.AliasPartWeight);
         }
     }
 

@@ -143,11 +143,7 @@ public static class NameMatcher
             return 0;
         }
 
-        var aShorter = IsShorter(a, b);
-        var shorter = aShorter ? a : b;
-        var longer = aShorter ? b : a;
-        var n = Math.Min(shorter.Length, MaxShorterParts);
-        var m = Math.Min(longer.Length, MaxLongerParts);
+        var (n, m) = Ordered(a, b, out var shorter, out var longer);
         Span<double> sims = stackalloc double[n * m];
         Similarities(shorter, longer, n, m, sims);
         Span<int> best = stackalloc int[n];
@@ -354,13 +350,7 @@ public static class NameMatcher
             return new MatchExplanation(0, [], [], "one of the names has no readable part");
         }
 
-        var first = AsSpan(a);
-        var second = AsSpan(b);
-        var firstShorter = IsShorter(first, second);
-        var shorter = firstShorter ? first : second;
-        var longer = firstShorter ? second : first;
-        var n = Math.Min(shorter.Length, MaxShorterParts);
-        var m = Math.Min(longer.Length, MaxLongerParts);
+        var (n, m) = Ordered(AsSpan(a), AsSpan(b), out var shorter, out var longer);
         Span<double> sims = stackalloc double[n * m];
         Similarities(shorter, longer, n, m, sims);
         Span<int> best = stackalloc int[n];
@@ -386,6 +376,18 @@ public static class NameMatcher
 
         var summary = $"{parts.Count(p => p.Similarity >= 0.8)} of {parts.Count} parts match" + (unmatched.Count > 0 ? $"; extra parts: {string.Join(", ", unmatched)}" : string.Empty);
         return new MatchExplanation(score, parts, unmatched, summary);
+    }
+
+    /// <summary>
+    /// The two names as the score takes them: the shorter first (<see cref="IsShorter"/>); returns how many parts of
+    /// each it reads (<see cref="MaxShorterParts"/>, <see cref="MaxLongerParts"/> at most).
+    /// </summary>
+    private static (int N, int M) Ordered(ReadOnlySpan<NameToken> a, ReadOnlySpan<NameToken> b, out ReadOnlySpan<NameToken> shorter, out ReadOnlySpan<NameToken> longer)
+    {
+        var aShorter = IsShorter(a, b);
+        shorter = aShorter ? a : b;
+        longer = aShorter ? b : a;
+        return (Math.Min(shorter.Length, MaxShorterParts), Math.Min(longer.Length, MaxLongerParts));
     }
 
     private static bool Precedes(ReadOnlySpan<NameToken> a, ReadOnlySpan<NameToken> b)

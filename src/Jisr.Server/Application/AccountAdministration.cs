@@ -52,15 +52,10 @@ public sealed class AccountAdministration(AccountService accounts, TokenCache to
     public async Task<Outcome<JisrUser>> CreateUserAsync(Principal caller, UserRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (AdministeringUsers(caller) is { } refused)
+        var (refused, roles, clearance) = AccessToGrant(caller, request.Roles, request.Clearance);
+        if (refused is not null)
         {
             return refused;
-        }
-
-        var (roles, clearance) = ParseAccess(request.Roles, request.Clearance);
-        if (Refusal.Of(AccessPolicy.CanManageUser(caller, caller.AgencyId, roles, clearance), "users") is { } refusedUser)
-        {
-            return refusedUser;
         }
 
         if (AccessPolicy.GrantNeedsSecondAdministrator([], roles))
@@ -87,15 +82,10 @@ public sealed class AccountAdministration(AccountService accounts, TokenCache to
     public async Task<Outcome<AccessChange>> ChangeAccessAsync(Principal caller, Guid id, UserAccessRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (AdministeringUsers(caller) is { } refused)
+        var (refused, roles, clearance) = AccessToGrant(caller, request.Roles, request.Clearance);
+        if (refused is not null)
         {
             return refused;
-        }
-
-        var (roles, clearance) = ParseAccess(request.Roles, request.Clearance);
-        if (Refusal.Of(AccessPolicy.CanManageUser(caller, caller.AgencyId, roles, clearance), "users") is { } refusedGrant)
-        {
-            return refusedGrant;
         }
 
         return await ChangeAccountAsync(caller, id, async user =>
@@ -197,8 +187,21 @@ public sealed class AccountAdministration(AccountService accounts, TokenCache to
         return result;
     }
 
-    private static (List<Role> Roles, Classification Clearance) ParseAccess(IReadOnlyList<string>? roles, string? clearance) =>
-        ([.. (roles ?? []).Select((r, i) => Roles.Names.Parse(r, $"roles[{i}]"))], Marking.ClassificationNames.Parse(clearance, "clearance"));
+    /// <summary>
+    /// The roles and clearance a request asks to give, once the policy lets the caller administer users (asked first,
+    /// so a refused caller's input is not even read) and give exactly those; otherwise the refusal.
+    /// </summary>
+    private static (Refusal? Refused, List<Role> Roles, Classification Clearance) AccessToGrant(Principal caller, IReadOnlyList<string>? roles, string? clearance)
+    {
+        if (AdministeringUsers(caller) is { } refused)
+        {
+            return (refused, [], default);
+        }
+
+        List<Role> parsedRoles = [.. (roles ?? []).Select((r, i) => Roles.Names.Parse(r, $"roles[{i}]"))];
+        var parsedClearance = Marking.ClassificationNames.Parse(clearance, "clearance");
+        return (Refusal.Of(AccessPolicy.CanManageUser(caller, caller.AgencyId, parsedRoles, parsedClearance), "users"), parsedRoles, parsedClearance);
+    }
 
     private static Refusal? AdministeringUsers(Principal caller) => Refusal.Of(AccessPolicy.CanManageUsers(caller, caller.AgencyId), "users");
 

@@ -37,10 +37,7 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
         // A partner hosted by a peer node gets the proposal as a message committed with it.
         var sent = await outbox.StageForAsync(partner.Id, FederationMessageTypes.AgreementPropose, TermsOf(agreement), Actor(caller), cancellationToken);
         await store.AddAsync(caller, agreement, sent is null ? [] : [sent], cancellationToken);
-        if (sent is not null)
-        {
-            outbox.Notify();
-        }
+        outbox.NotifyIfStaged(sent);
 
         return agreement;
     }
@@ -73,10 +70,7 @@ public sealed class AgreementService(AgreementStore store, AccountService accoun
                     Actor(caller),
                     cancellationToken);
                 await store.SaveAsync(caller, agreement, AuditActionOf(change), sent is null ? [] : [sent], cancellationToken);
-                if (sent is not null)
-                {
-                    outbox.Notify();
-                }
+                outbox.NotifyIfStaged(sent);
             });
     }
 

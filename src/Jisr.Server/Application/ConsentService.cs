@@ -41,7 +41,7 @@ public sealed class ConsentService(ReleaseStore store, RecordStore records, Agen
             Actor(caller),
             cancellationToken);
         await store.AddConsentAsync(caller, consent, sent is null ? [] : [sent], cancellationToken);
-        Notify(sent);
+        outbox.NotifyIfStaged(sent);
         return consent;
     }
 
@@ -74,17 +74,9 @@ public sealed class ConsentService(ReleaseStore store, RecordStore records, Agen
                     Actor(caller),
                     cancellationToken);
                 await store.SaveConsentAsync(caller, consent, grant ? AuditActions.ConsentGrant : AuditActions.ConsentRefuse, sent is null ? [] : [sent], cancellationToken);
-                Notify(sent);
+                outbox.NotifyIfStaged(sent);
             });
     }
 
     private static AuditEvent Actor(Principal caller) => new("", caller.UserId, caller.UserName, caller.AgencyId);
-
-    private void Notify(AuditEvent? sent)
-    {
-        if (sent is not null)
-        {
-            outbox.Notify();
-        }
-    }
 }

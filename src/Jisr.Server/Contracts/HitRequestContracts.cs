@@ -1,3 +1,5 @@
+using Jisr.Exchange.HitCheck;
+
 namespace Jisr.Server.Contracts;
 
 /// <summary>
@@ -18,7 +20,8 @@ public sealed record HitRequestAgency(Guid Id, string Code, string Name);
 
 /// <summary>
 /// A hit request as either side sees it: <c>direction</c> is <c>sent</c> (your agency asked) or <c>received</c> (your
-/// agency owns the data and must answer); who asked and why, the query, the state, the deadline and reminders, the answer.
+/// agency owns the data and must answer); who asked, the <c>request</c>'s terms (the query, why, on what basis, handling
+/// and urgency: the same terms the requester's node sent the owner's), the state, the deadline and reminders, the answer.
 /// </summary>
 public sealed record HitRequestResponse(
     Guid Id,
@@ -28,14 +31,7 @@ public sealed record HitRequestResponse(
     HitRequestAgency Requester,
     HitRequestAgency Owner,
     string RequestedBy,
-    string QueryKind,
-    string Query,
-    IReadOnlyList<string> HitParts,
-    string Purpose,
-    string LegalBasis,
-    string Handling,
-    string Urgency,
-    DateTimeOffset RequestedAt,
+    HitRequestTerms Request,
     DateTimeOffset Deadline,
     bool Overdue,
     int Reminders,

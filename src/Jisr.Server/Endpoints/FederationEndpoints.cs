@@ -44,25 +44,30 @@ public static class FederationEndpoints
         peers.MapGet("/node", async (FederationService service, CancellationToken ct) => Results.Json(await service.DescribeAsync(ct), FederationJson.Options));
         peers.MapPost("/messages", async (HttpRequest request, FederationReceiver receiver, CancellationToken ct) =>
         {
-            using var reader = new StreamReader(request.Body);
-            var result = await receiver.ReceiveAsync(await reader.ReadToEndAsync(ct), ct);
-            return result.Ack is { } ack
-                ? Results.Json(ack, FederationJson.Options, statusCode: result.StatusCode)
-                : Results.Problem(result.Problem, statusCode: result.StatusCode, title: "The message cannot be read");
+            var result = await receiver.ReceiveAsync(await BodyAsync(request, ct), ct);
+            return SignedAnswer(result.Ack, result.StatusCode, result.Problem, "The message cannot be read");
         });
         peers.MapPost("/messages/batch", async (HttpRequest request, FederationReceiver receiver, CancellationToken ct) =>
         {
-            using var reader = new StreamReader(request.Body);
-            var result = await receiver.ReceiveBatchAsync(await reader.ReadToEndAsync(ct), ct);
-            return result.Acks is { } acks
-                ? Results.Json(acks, FederationJson.Options, statusCode: result.StatusCode)
-                : Results.Problem(result.Problem, statusCode: result.StatusCode, title: "The batch cannot be read");
+            var result = await receiver.ReceiveBatchAsync(await BodyAsync(request, ct), ct);
+            return SignedAnswer(result.Acks, result.StatusCode, result.Problem, "The batch cannot be read");
         });
         peers.MapPost("/hello", async (HttpRequest request, FederationReceiver receiver, CancellationToken ct) =>
         {
-            using var reader = new StreamReader(request.Body);
-            var (status, problem) = await receiver.ReceiveHelloAsync(await reader.ReadToEndAsync(ct), ct);
+            var (status, problem) = await receiver.ReceiveHelloAsync(await BodyAsync(request, ct), ct);
             return problem is null ? Results.StatusCode(status) : Results.Problem(problem, statusCode: status, title: "The hello is refused");
         });
     }
+
+    /// <summary>A peer's request as the text it sent: signatures are checked over exactly those characters.</summary>
+    private static async Task<string> BodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(request.Body);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    /// <summary>The receiver's signed acknowledgement(s) in the federation's JSON, or a problem when the request could not be read at all.</summary>
+    private static IResult SignedAnswer<TAnswer>(TAnswer? answer, int statusCode, string? problem, string title)
+        where TAnswer : class =>
+        answer is not null ? Results.Json(answer, FederationJson.Options, statusCode: statusCode) : Results.Problem(problem, statusCode: statusCode, title: title);
 }

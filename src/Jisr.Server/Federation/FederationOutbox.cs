@@ -120,6 +120,15 @@ public sealed class FederationOutbox(FederationStore store, NodeIdentity identit
 
     /// <summary>Wakes the delivery service (call after the save that committed staged messages).</summary>
     public void Notify() => signal.Notify();
+
+    /// <summary>Wakes the delivery service when the save just made staged a message: <paramref name="staged"/> is its audit event, null when nothing was staged (a partner hosted here).</summary>
+    public void NotifyIfStaged(AuditEvent? staged)
+    {
+        if (staged is not null)
+        {
+            Notify();
+        }
+    }
 }
 
 /// <summary>How writers wake the delivery service without it polling fast.</summary>

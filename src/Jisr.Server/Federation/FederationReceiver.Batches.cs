@@ -122,36 +122,14 @@ public sealed partial class FederationReceiver
             }
 
             var sender = $"node:{FederationStore.ShortId(envelope.Sender)}";
-            List<AuditEvent> events;
-            FederationAck ack;
-            try
-            {
-                events = await ApplyAsync(envelope, sender, peerAgencies, now, ct);
-                ack = FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Accepted, null, now);
-                events.Add(ReceivedEvent(envelope, sender, AuditOutcomes.Success, null));
-            }
-            catch (Exception ex) when (ex is DomainValidationException or DomainStateException or FormatException or PeerRefusal)
-            {
-                // Taken but refused for what it asks (as a single message would be): only this message's changes are
-                // dropped; those before it are flushed already.
-                store.Discard();
-                var why = ex is DomainValidationException invalid ? $"{invalid.Field}: {invalid.Reason}" : ex.Message;
-                ack = FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Rejected, why, now);
-                events = [ReceivedEvent(envelope, sender, AuditOutcomes.Refused, why)];
-            }
 
+            // Refused for what it asks (as a single message would be): only this message's changes are dropped; those
+            // before it are flushed already.
+            var (ack, events, _) = await ApplyOrRejectAsync(key, envelope, sender, peerAgencies, now, ct);
             lastIn = envelope.Sequence;
             taken.Add(ack);
-            var row = new InboxMessage
-            {
-                Id = envelope.Id,
-                PeerId = peer.Id,
-                Sequence = envelope.Sequence,
-                Type = envelope.Type,
-                Envelope = body,
-                PayloadDigest = envelope.PayloadDigest,
-                Acknowledgement = FederationJson.Write(ack),
-            };
+            var row = TakenRow(envelope, body, ack);
+            row.PeerId = peer.Id;
             return (row, (IReadOnlyList<AuditEvent>)events);
         }, cancellationToken);
         if (peer is not null && taken.Count > 0)

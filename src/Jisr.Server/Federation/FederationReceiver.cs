@@ -98,35 +98,51 @@ public sealed partial class FederationReceiver(FederationStore store, NodeIdenti
         }
 
         var peerAgencies = await store.AgenciesOfPeerAsync(peer.Id, cancellationToken);
-        List<AuditEvent> events;
-        FederationAck ack;
+        var (ack, events, rejected) = await ApplyOrRejectAsync(key, envelope, sender, peerAgencies, now, cancellationToken);
+        if (rejected)
+        {
+            // Taken but refused for what it asks: recorded with the signed refusal, so the sequence moves on. The
+            // discarded changes took the tracked peer with them: it is read again to record the sequence on.
+            peer = (await store.FindPeerAsync(peer.Id, cancellationToken))!;
+        }
+
+        await store.SaveReceivedAsync(peer, TakenRow(envelope, body, ack), events, cancellationToken);
+        return new ReceiveResult(StatusCodes.Status200OK, ack, null);
+    }
+
+    /// <summary>
+    /// Applies the message (accepted: the audit events of what it changed, and that it was received) or, when what it
+    /// asks is refused here, drops its changes from the store's context and rejects it with the reason. Either way the
+    /// message is taken and the answer signed; nothing is saved yet.
+    /// </summary>
+    private async Task<(FederationAck Ack, List<AuditEvent> Events, bool Rejected)> ApplyOrRejectAsync(
+        NodeKey key, FederationEnvelope envelope, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         try
         {
-            events = await ApplyAsync(envelope, sender, peerAgencies, now, cancellationToken);
-            ack = FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Accepted, null, now);
+            var events = await ApplyAsync(envelope, sender, peerAgencies, now, cancellationToken);
+            var ack = FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Accepted, null, now);
             events.Add(ReceivedEvent(envelope, sender, AuditOutcomes.Success, null));
+            return (ack, events, false);
         }
         catch (Exception ex) when (ex is DomainValidationException or DomainStateException or FormatException or PeerRefusal)
         {
-            // Taken but refused for what it asks: recorded with the signed refusal, so the sequence moves on.
             store.Discard();
-            peer = (await store.FindPeerAsync(peer.Id, cancellationToken))!;
             var why = ex is DomainValidationException invalid ? $"{invalid.Field}: {invalid.Reason}" : ex.Message;
-            ack = FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Rejected, why, now);
-            events = [ReceivedEvent(envelope, sender, AuditOutcomes.Refused, why)];
+            return (FederationAck.Create(key.Key, key.Fingerprint, envelope, FederationAck.Rejected, why, now), [ReceivedEvent(envelope, sender, AuditOutcomes.Refused, why)], true);
         }
-
-        await store.SaveReceivedAsync(peer, new InboxMessage
-        {
-            Id = envelope.Id,
-            Sequence = envelope.Sequence,
-            Type = envelope.Type,
-            Envelope = body,
-            PayloadDigest = envelope.PayloadDigest,
-            Acknowledgement = FederationJson.Write(ack),
-        }, events, cancellationToken);
-        return new ReceiveResult(StatusCodes.Status200OK, ack, null);
     }
+
+    /// <summary>The inbox row of a message taken (accepted or rejected), as it came and with the signed answer it got.</summary>
+    private static InboxMessage TakenRow(FederationEnvelope envelope, string body, FederationAck ack) => new()
+    {
+        Id = envelope.Id,
+        Sequence = envelope.Sequence,
+        Type = envelope.Type,
+        Envelope = body,
+        PayloadDigest = envelope.PayloadDigest,
+        Acknowledgement = FederationJson.Write(ack),
+    };
 
     /// <summary>Applies the message on the store's context (unsaved) and returns the audit events of what it changed.</summary>
     private async Task<List<AuditEvent>> ApplyAsync(FederationEnvelope envelope, string sender, IReadOnlySet<AgencyId> peerAgencies, DateTimeOffset now, CancellationToken cancellationToken)

@@ -150,20 +150,9 @@ public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChan
     /// <summary>Sends several messages in one request; the answers, in order, each checked like a single one's.</summary>
     private async Task<List<PeerAnswer>> SendBatchAsync(FederationPeer peer, ECDsa peerKey, List<OutboxMessage> batch, CancellationToken cancellationToken)
     {
-        using var content = new StringContent(FederationJson.Write(new FederationBatch([.. batch.Select(m => m.Envelope)])), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await channel.For(peer.Fingerprint).PostAsync(new Uri(new Uri(peer.Url), PeerChannel.BatchPath), content, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        FederationBatchAck answer;
-        try
-        {
-            answer = FederationJson.Read<FederationBatchAck>(body);
-        }
-        catch (FormatException)
-        {
-            throw new PeerException($"the peer answered the batch {(int)response.StatusCode} without signed acknowledgements");
-        }
-
+        var (answer, _) = await PostAsync<FederationBatchAck>(
+            peer, PeerChannel.BatchPath, FederationJson.Write(new FederationBatch([.. batch.Select(m => m.Envelope)])),
+            static status => $"the peer answered the batch {status} without signed acknowledgements", cancellationToken);
         if (answer.Acknowledgements is null || answer.Acknowledgements.Count == 0 || answer.Acknowledgements.Count > batch.Count)
         {
             throw new PeerException($"the peer answered a batch of {batch.Count} with {answer.Acknowledgements?.Count ?? 0} acknowledgements");
@@ -174,21 +163,30 @@ public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChan
 
     private async Task<PeerAnswer> SendAsync(FederationPeer peer, ECDsa peerKey, OutboxMessage message, CancellationToken cancellationToken)
     {
-        using var content = new StringContent(message.Envelope, Encoding.UTF8);
+        var (ack, body) = await PostAsync<FederationAck>(
+            peer, PeerChannel.MessagesPath, message.Envelope, static status => $"the peer answered {status} without a signed acknowledgement", cancellationToken);
+        return Checked(peer, peerKey, message, ack, body);
+    }
+
+    /// <summary>
+    /// Posts <paramref name="json"/> to the peer's <paramref name="path"/> and reads its answer, returned with the text it
+    /// came as; an answer that is not a <typeparamref name="TAnswer"/> fails the delivery with <paramref name="unreadable"/>
+    /// (given the HTTP status).
+    /// </summary>
+    private async Task<(TAnswer Answer, string Body)> PostAsync<TAnswer>(FederationPeer peer, string path, string json, Func<int, string> unreadable, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await channel.For(peer.Fingerprint).PostAsync(new Uri(new Uri(peer.Url), PeerChannel.MessagesPath), content, cancellationToken);
+        using var response = await channel.For(peer.Fingerprint).PostAsync(new Uri(new Uri(peer.Url), path), content, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        FederationAck ack;
         try
         {
-            ack = FederationJson.Read<FederationAck>(body);
+            return (FederationJson.Read<TAnswer>(body), body);
         }
         catch (FormatException)
         {
-            throw new PeerException($"the peer answered {(int)response.StatusCode} without a signed acknowledgement");
+            throw new PeerException(unreadable((int)response.StatusCode));
         }
-
-        return Checked(peer, peerKey, message, ack, body);
     }
 
     /// <summary>An acknowledgement kept only when the peer's pinned key signed it for this very message.</summary>

@@ -17,10 +17,11 @@ public sealed class HitRequestReception(HitRequestStore requests, FederationStor
     {
         ArgumentNullException.ThrowIfNull(envelope);
         var message = FederationJson.Read<HitRequestMessage>(envelope.Payload!);
+        var terms = message.Terms;
         var request = HitRequest.Received(
             message.RequestId, new AgreementId(message.AgreementId), new AgencyId(message.RequesterAgencyId), new AgencyId(message.OwnerAgencyId), new UserId(message.RequestedBy),
-            message.RequestedByName, message.QueryKind, message.Query, message.HitParts ?? [], message.Purpose, message.LegalBasis,
-            Marking.HandlingNames.Parse(message.Handling, "handling"), HitRequest.UrgencyNames.Parse(message.Urgency, "urgency"), message.RequestedAt, now);
+            message.RequestedByName, terms.QueryKind, terms.Query, terms.HitParts ?? [], terms.Purpose, terms.LegalBasis,
+            Marking.HandlingNames.Parse(terms.Handling, "handling"), HitRequest.UrgencyNames.Parse(terms.Urgency, "urgency"), terms.RequestedAt, now);
         var agreement = await federation.FindAgreementAsync(request.AgreementId, cancellationToken);
         Refuse(AccessPolicy.CanPeerOpenHitRequest(peerAgencies, request, await federation.IsOwnAgencyAsync(request.OwnerAgencyId, cancellationToken), agreement, now));
         if (await requests.ExistsAsync(request.Id, cancellationToken))

@@ -56,8 +56,7 @@ public sealed class HitRequestService(
 
         var request = HitRequest.Open(agreement!.Id, caller.AgencyId, owner, caller.UserId, caller.UserName, query.Kind, query.Text, hit!.Parts, purpose, legalBasis, handling, urgency, now);
         var message = new HitRequestMessage(
-            request.Id, request.AgreementId.Value, request.RequesterAgencyId.Value, request.OwnerAgencyId.Value, request.RequestedBy.Value, request.RequestedByName,
-            request.QueryKind, request.Query, hit.Parts, request.Purpose, request.LegalBasis, Marking.HandlingNames[request.Handling], HitRequest.UrgencyNames[request.Urgency], request.RequestedAt);
+            request.Id, request.AgreementId.Value, request.RequesterAgencyId.Value, request.OwnerAgencyId.Value, request.RequestedBy.Value, request.RequestedByName, Terms(request, hit.Parts));
         var staged = await outbox.StageForAsync(owner, HitRequestMessage.Type, message, Actor(caller), cancellationToken);
         if (staged is null)
         {
@@ -302,10 +301,7 @@ public sealed class HitRequestService(
         await store.SaveAsync(
             [Event(AuditActions.HitRequestReply, actor, request.OwnerAgencyId, request, $"to agency {request.RequesterAgencyId.Value:D}" + (detail is null ? string.Empty : $"; {detail}")), .. staged is null ? Array.Empty<AuditEvent>() : [staged]],
             cancellationToken);
-        if (staged is not null)
-        {
-            outbox.Notify();
-        }
+        outbox.NotifyIfStaged(staged);
     }
 
     internal static AuditEvent Event(string action, AuditEvent actor, AgencyId agency, HitRequest request, string? detail) => actor with
@@ -327,12 +323,15 @@ public sealed class HitRequestService(
         var agencies = await AgenciesAsync([request.RequesterAgencyId, request.OwnerAgencyId], cancellationToken);
         return new HitRequestResponse(
             request.Id, request.RequesterAgencyId == viewer ? "sent" : "received", HitRequest.StatusNames[request.Status], request.AgreementId.Value,
-            Agency(agencies, request.RequesterAgencyId), Agency(agencies, request.OwnerAgencyId), request.RequestedByName, request.QueryKind, request.Query,
-            request.HitParts.Length == 0 ? [] : request.HitParts.Split("; "), request.Purpose, request.LegalBasis, Marking.HandlingNames[request.Handling],
-            HitRequest.UrgencyNames[request.Urgency], request.RequestedAt, request.Deadline, request.IsOverdue(now), request.Reminders,
+            Agency(agencies, request.RequesterAgencyId), Agency(agencies, request.OwnerAgencyId), request.RequestedByName,
+            Terms(request, request.HitParts.Length == 0 ? [] : request.HitParts.Split("; ")), request.Deadline, request.IsOverdue(now), request.Reminders,
             request.Status == HitRequestStatus.Open ? request.NextReminderAt : null, request.RateLimited, request.DecidedByName, request.DecidedAt, request.Reason,
             request.ReleaseId?.Value, request.CopyRecordId?.Value);
     }
+
+    /// <summary>The request's terms as the wire and the API carry them (names of the handling code and urgency).</summary>
+    private static HitRequestTerms Terms(HitRequest request, IReadOnlyList<string> hitParts) => new(
+        request.QueryKind, request.Query, hitParts, request.Purpose, request.LegalBasis, Marking.HandlingNames[request.Handling], HitRequest.UrgencyNames[request.Urgency], request.RequestedAt);
 
     private async Task<Dictionary<AgencyId, Agency>> AgenciesAsync(IEnumerable<AgencyId> ids, CancellationToken cancellationToken) =>
         (await filters.AgenciesAsync([.. ids.Distinct()], cancellationToken)).ToDictionary(a => a.Id);
