@@ -54,8 +54,12 @@ internal static class FusionBench
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var managed = (GC.GetTotalMemory(forceFullCollection: false) - before) / (1024.0 * 1024.0);
         var right = hits.Count(h => world.TruthOfRecord[SyntheticWorld.RecordIndex(h.A)] == world.TruthOfRecord[SyntheticWorld.RecordIndex(h.B)]);
+
+        // Recall: of the probe-target pairs that are one person in the world, how many came back as hits.
+        var targetsOfPerson = targets.GroupBy(t => world.TruthOfRecord[SyntheticWorld.RecordIndex(t.Id)]).ToDictionary(g => g.Key, g => g.Count());
+        var truePairs = probes.Sum(p => (long)targetsOfPerson.GetValueOrDefault(world.TruthOfRecord[SyntheticWorld.RecordIndex(p.Id)]));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"xref {probes.Count} x {targets.Count}: {seconds:F1} s wall, {cpuSeconds:F1} s CPU on {Environment.ProcessorCount} cores (a shared machine's wall clock misleads; CPU/cores is the idle-machine estimate), {hits.Count} hits ({(double)right / Math.Max(1, hits.Count):P1} true), world generated in {generated:F1} s, managed +{managed:F0} MB, process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB"));
+            $"xref {probes.Count} x {targets.Count}: {seconds:F1} s wall, {cpuSeconds:F1} s CPU on {Environment.ProcessorCount} cores (a shared machine's wall clock misleads; CPU/cores is the idle-machine estimate), {hits.Count} hits, {right} true (precision {(double)right / Math.Max(1, hits.Count):P2}, recall {(double)right / Math.Max(1, truePairs):P2} of {truePairs} true pairs), world generated in {generated:F1} s, managed +{managed:F0} MB, process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB"));
         if (incremental)
         {
             Incremental(probes, targets);

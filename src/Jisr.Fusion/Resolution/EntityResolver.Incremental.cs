@@ -138,7 +138,7 @@ public static partial class EntityResolver
     /// <summary>The options that decide hits: a state made under others is not reused.</summary>
     private static string SettingsOf(ResolutionOptions options) => string.Create(
         System.Globalization.CultureInfo.InvariantCulture,
-        $"v1;{options.Threshold:R};{options.MaxNameBlock};{options.MinNameScore:R};{options.MaxIdentifierBlock}");
+        $"v1;{options.Threshold:R};{options.MaxNameBlock};{Jisr.Matching.Names.NameMatcher.MatchThreshold:R};{options.MaxIdentifierBlock}");
 
     private static Dictionary<string, List<string>> JudgementsById(IReadOnlyDictionary<RecordPair, Judgement>? judgements)
     {

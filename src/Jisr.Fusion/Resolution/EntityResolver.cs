@@ -327,8 +327,10 @@ public static partial class EntityResolver
                             continue;
                         }
 
+                        // The product's one decision threshold gates the names: a pair whose names the matcher
+                        // calls no match is a candidate only through a shared identifier.
                         var nameScore = BestNameScore(probe, target);
-                        if (nameScore < options.MinNameScore && !SharesKey(probe, target))
+                        if (!NameMatcher.IsMatch(nameScore) && !SharesKey(probe, target))
                         {
                             continue;
                         }

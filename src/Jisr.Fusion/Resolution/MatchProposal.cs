@@ -40,9 +40,6 @@ public sealed record ResolutionOptions
     /// <summary>A name block (one name key and year) larger than this is not searched: the name alone decides nothing there.</summary>
     public int MaxNameBlock { get; init; } = 500;
 
-    /// <summary>Name candidates below this name score are not considered (unless they share an identifier).</summary>
-    public double MinNameScore { get; init; } = 0.7;
-
     /// <summary>An identifier shared by more records than this (a switchboard, a shared family phone) blocks nothing.</summary>
     public int MaxIdentifierBlock { get; init; } = 50;
 
