@@ -28,7 +28,7 @@ public static class ClaimsMapping
             claims.Add(new Claim(SessionStampClaim, sessionStamp));
         }
 
-        return new MadeFrom(new ClaimsIdentity(claims, authenticationType), principal);
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType));
     }
 
     /// <summary>
@@ -52,13 +52,6 @@ public static class ClaimsMapping
             throw new InvalidOperationException("no authenticated user: the endpoint is missing RequireAuthorization()");
         }
 
-        // Claims this node made in this request (an API token's, a session's once validated) carry the principal they
-        // were made from: the same values, without parsing them back on every request.
-        if (user is MadeFrom made)
-        {
-            return made.Principal;
-        }
-
         var roles = user.FindAll(ClaimTypes.Role).Select(c => Roles.Names.Parse(c.Value, "roles")).ToHashSet();
         return new Principal(
             TypedId.Parse<UserId>(Required(user, ClaimTypes.NameIdentifier)),
@@ -71,10 +64,4 @@ public static class ClaimsMapping
 
     private static string Required(ClaimsPrincipal user, string type) =>
         user.FindFirst(type)?.Value ?? throw new InvalidOperationException($"claim {type} is missing");
-
-    /// <summary>Claims made by <see cref="ToClaims"/>, with the principal they were made from (a cookie read back is a plain <see cref="ClaimsPrincipal"/>).</summary>
-    private sealed class MadeFrom(ClaimsIdentity identity, Principal principal) : ClaimsPrincipal(identity)
-    {
-        public Principal Principal { get; } = principal;
-    }
 }
