@@ -68,6 +68,9 @@ public sealed partial class AuditLog : IAsyncDisposable
     /// <summary>The group commit's kept context (SQLite), see <see cref="KeptWriterAsync"/>; touched by the writer loop only.</summary>
     private JisrDbContext? _writerDb;
 
+    /// <summary>The kept INSERT of entries on <see cref="_writerDb"/>'s connection, for batches of entries alone; writer loop only.</summary>
+    private AuditEntryInsert? _entryInsert;
+
     /// <summary>Set once the writer found its engine keeps no context between batches.</summary>
     private bool _writerNotKept;
 
@@ -506,7 +509,15 @@ public sealed partial class AuditLog : IAsyncDisposable
                 item.AddNew?.Invoke(db);
             }
 
-            await SaveWithAuditAsync(db, [.. batch.Select(p => p.Event)]);
+            if (kept is not null && batch.All(p => p.AddNew is null))
+            {
+                await SaveEntriesOnlyAsync(kept, [.. batch.Select(p => p.Event)]);
+            }
+            else
+            {
+                await SaveWithAuditAsync(db, [.. batch.Select(p => p.Event)]);
+            }
+
             saved = true;
         }
         finally
@@ -524,6 +535,44 @@ public sealed partial class AuditLog : IAsyncDisposable
                 await CloseKeptWriterAsync(); // the next batch starts on a fresh connection
             }
         }
+    }
+
+    /// <summary>
+    /// A batch of entries and nothing else (reads, searches, lists) on the kept SQLite writer: chained as
+    /// <see cref="SaveWithAuditAsync(JisrDbContext, IReadOnlyList{AuditEvent}, CancellationToken)"/> chains them, in the
+    /// same kind of transaction (the file's write lock, the head read under it), but stored by the kept INSERT
+    /// (<see cref="AuditEntryInsert"/>) rather than through EF Core's change tracker; a due checkpoint is saved with them.
+    /// </summary>
+    private async Task SaveEntriesOnlyAsync(JisrDbContext db, IReadOnlyList<AuditEvent> events)
+    {
+        AuditCheckpoint? checkpoint = null;
+        await UnderChainLockAsync(db, async _ =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Database.AutoSavepointsEnabled = false; // a failure rolls the whole transaction back
+            var head = await LockAndLoadHeadAsync(db, CancellationToken.None);
+            var entries = Chain(head, events);
+            _entryInsert ??= AuditEntryInsert.For(db);
+            await _entryInsert.InsertAsync(entries, transaction.GetDbTransaction(), CancellationToken.None);
+            if (await CheckpointDueAsync(db, entries[^1].Sequence, CancellationToken.None))
+            {
+                checkpoint = _checkpoints!.Key.Sign(entries[^1].Sequence, entries[^1].Hash, Now());
+                db.AuditCheckpoints.Add(checkpoint);
+                await db.SaveChangesAsync();
+            }
+
+            await transaction.CommitAsync();
+            _unsigned = checkpoint is null;
+            _lastCheckpoint = checkpoint?.Sequence ?? _lastCheckpoint;
+            return entries.Count;
+        },
+        undo: () =>
+        {
+            if (checkpoint is not null)
+            {
+                db.Entry(checkpoint).State = EntityState.Detached;
+            }
+        }, CancellationToken.None);
     }
 
     /// <summary>
@@ -570,6 +619,8 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
 
         _writerDb = null;
+        _entryInsert?.Dispose(); // its statement belongs to the connection that closes now
+        _entryInsert = null;
         Records.SqliteReadLanes.KeptStatements.Forget(db.Database.GetDbConnection());
         await db.Database.CloseConnectionAsync(); // finalizes the kept statements with the connection
         await db.DisposeAsync();
