@@ -79,9 +79,9 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
     /// <summary>
     /// The part of the caller's link graph within <paramref name="depth"/> steps of <paramref name="centre"/>, read from
-    /// the database one ring at a time (the links of readable records touching the last ring, then which entities at
-    /// their other ends are readable), so a query costs what it reaches, not the whole graph. Rings carry ids only: the
-    /// links' ends and kinds, and the readable entities' ids; the caller reads whole entities only for its answer.
+    /// the database one ring at a time (the links of readable records touching the last ring, as rows of ends and kind,
+    /// then the readable entities at their other ends, whole: nearly all of them are in the answer, and reading their
+    /// ids first would apply the entity filter twice), so a query costs what it reaches, not the whole graph.
     /// Expansion stops early once more than <paramref name="maxNodes"/> entities are reached, where
     /// <c>LinkGraph.Neighbourhood</c> stops too. Every link touching an entity of an inner ring is here; the entities of
     /// the outermost ring are not expanded, so the links among them are fetched separately
@@ -90,12 +90,13 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     public async Task<GraphSlice?> ReadableNeighbourhoodAsync(Principal principal, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var entities = await ReadableEntityIdsAmongAsync(principal, [centre], cancellationToken);
-        if (entities.Count == 0)
+        var whole = await ReadableEntitiesAmongAsync(principal, [centre], cancellationToken);
+        if (whole.Count == 0)
         {
             return null;
         }
 
+        var entities = whole.Keys.ToHashSet();
         var links = new Dictionary<Guid, GraphLinkRow>();
         List<EntityId> ring = [centre];
         for (var d = 1; d <= depth && ring.Count > 0 && entities.Count <= maxNodes; d++)
@@ -116,12 +117,17 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
                 }
             }
 
-            var found = await ReadableEntityIdsAmongAsync(principal, ends, cancellationToken);
-            entities.UnionWith(found);
-            ring = [.. found];
+            var found = await ReadableEntitiesAmongAsync(principal, ends, cancellationToken);
+            foreach (var (id, entity) in found)
+            {
+                whole[id] = entity;
+            }
+
+            entities.UnionWith(found.Keys);
+            ring = [.. found.Keys];
         }
 
-        return new GraphSlice(entities, [.. links.Values], ring);
+        return new GraphSlice(entities, [.. links.Values], ring, whole);
     }
 
     /// <summary>
@@ -294,9 +300,9 @@ public sealed record FusionPersons(IReadOnlyList<Person> Persons, IReadOnlySet<E
 /// <summary>
 /// The ids of readable entities around a centre (or between two ends) and the readable links touching all but the
 /// outermost ring (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>); <see cref="OuterRing"/> is that ring, not
-/// expanded.
+/// expanded. <see cref="Whole"/>: the entities themselves, where the slice read them (a neighbourhood; a path reads ids only).
 /// </summary>
-public sealed record GraphSlice(HashSet<EntityId> Entities, List<GraphLinkRow> Links, IReadOnlyList<EntityId> OuterRing);
+public sealed record GraphSlice(HashSet<EntityId> Entities, List<GraphLinkRow> Links, IReadOnlyList<EntityId> OuterRing, IReadOnlyDictionary<EntityId, Entity>? Whole = null);
 
 /// <summary>A link as the graph reads it: its id, its ends and its kind.</summary>
 public readonly record struct GraphLinkRow(Guid Id, EntityId From, EntityId To, LinkType Type);

@@ -45,10 +45,10 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
     /// <summary>
     /// The neighbourhood of <paramref name="centre"/> in the caller's graph, equal to <see cref="FusionGraph.Neighbourhood"/>
     /// over the whole graph (<see cref="Build"/>) but built from the rings the database returns
-    /// (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>, ids only): every inner-ring entity has all its links there,
+    /// (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>, links as rows): every inner-ring entity has all its links there,
     /// so the search meets the same neighbours in the same order (nodes and links are ordered by id, whatever subset);
     /// the outermost ring is not searched from, so the links among its reached entities are fetched last and added.
-    /// Whole entities are read for the answer only. Null when the centre is not readable.
+    /// Null when the centre is not readable.
     /// </summary>
     public async Task<(Neighbourhood Around, Dictionary<string, Entity> Entities)?> NeighbourhoodOfAsync(Principal caller, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
     {
@@ -70,17 +70,7 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
             }
         }
 
-        var entities = await EntitiesAsync(caller, around.Distances.Keys, cancellationToken);
-        if (entities.Count < around.Distances.Count)
-        {
-            // An entity hidden since its ring was read (a record suspended, a marking raised) is left out, with its links.
-            around = around with
-            {
-                Distances = around.Distances.Where(kv => entities.ContainsKey(kv.Key)).ToDictionary(StringComparer.Ordinal),
-                Edges = [.. around.Edges.Where(e => entities.ContainsKey(e.A) && entities.ContainsKey(e.B))],
-            };
-        }
-
+        var entities = around.Distances.Keys.ToDictionary(id => id, id => slice.Whole![TypedId.Parse<EntityId>(id)], StringComparer.Ordinal);
         return (around, entities);
     }
 
