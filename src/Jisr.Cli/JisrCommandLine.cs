@@ -29,6 +29,7 @@ public static class JisrCommandLine
             PeerCommand.Create(),
             FederationCommand.Create(),
             XrefCommand.Create(),
+            GraphCommand.Create(),
             HitCommand.Create(),
         };
 

@@ -53,6 +53,7 @@ public sealed class EndpointCoverageTests(NodeFixture fixture) : IClassFixture<N
     [InlineData("/api/v1/graph/neighbourhood/{id:guid}")]
     [InlineData("/api/v1/graph/path")]
     [InlineData("/api/v1/graph/cells")]
+    [InlineData("/api/v1/graph/components")]
     [InlineData("/api/v1/graph/brokers")]
     [InlineData("/api/v1/graph/export")]
     public void EverySearchEndpoint_RequiresADeclaredPurpose(string route)

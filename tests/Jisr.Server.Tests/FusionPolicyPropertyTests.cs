@@ -28,7 +28,7 @@ namespace Jisr.Server.Tests;
 /// random markings (TLP:RED with named recipients among them) about persons written in several spellings and scripts
 /// with shared documents and phones, release copies to partners, and judgements analysts make through the API.
 /// Then, for every user, each answer (proposals, judgements, persons shown as one, cross-reference jobs, graph
-/// neighbourhoods, paths, cells, brokers and the JSON export) must equal what the fusion core computes from the
+/// neighbourhoods, paths, connected components, cells, brokers and the JSON export) must equal what the fusion core computes from the
 /// records a reference model written here says the user may read, and nothing else. Equality, not inclusion: a hidden
 /// record that changed a score, a "N records bear a like name" count, a cell's shape or a betweenness would differ.
 /// Cross-reference runs are incremental from their agency's last run, made by another user who sees other records:
@@ -380,6 +380,29 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
             Expect(expectedCells.SequenceEqual(gotCells), u, $"cells: {gotCells.Count} against {expectedCells.Count}");
             Count("cells", gotCells.Count);
 
+            // Connected components: the core's over what the user may read, every entity and link in them readable,
+            // and the counts (which a hidden bridge or entity would change) the same.
+            var expectedComponents = graph.ConnectedComponents();
+            var readableLinks = readableRecords.SelectMany(r => r.Links).Select(l => $"{l.FromEntityId} {l.ToEntityId}").ToHashSet();
+            var minSize = 1 + random.Next(3);
+            var components = await GetAsync(client, $"/api/v1/graph/components?minSize={minSize}&top={GraphService.MaxComponents}", ct);
+            var expectedShown = expectedComponents.Where(c => c.Count >= minSize).Select(c => string.Join(' ', c)).ToList();
+            var gotComponents = components.Json!["components"]!.AsArray();
+            Expect(expectedShown.SequenceEqual(gotComponents.Select(c => string.Join(' ', c!["nodes"]!.AsArray().Select(n => n!["entity"]!["id"]!.GetValue<string>())))), u, $"components: {gotComponents.Count} against {expectedShown.Count}");
+            Expect(components.Json["total"]!.GetValue<int>() == expectedComponents.Count && components.Json["matching"]!.GetValue<int>() == expectedShown.Count, u, "component counts");
+            foreach (var component in gotComponents)
+            {
+                var ids = component!["nodes"]!.AsArray().Select(n => n!["entity"]!["id"]!.GetValue<string>()).ToList();
+                var links = component["links"]!.AsArray().Select(l => (A: l!["a"]!.GetValue<string>(), B: l["b"]!.GetValue<string>())).ToList();
+                Expect(ids.All(id => readable.Contains(TypedId.Parse<EntityId>(id))), u, "a component holds an entity the user may not read");
+                Expect(links.All(l => readableLinks.Contains($"{l.A} {l.B}") || readableLinks.Contains($"{l.B} {l.A}")), u, "a component holds a link the user may not read");
+                var expectedLinks = graph.Edges().Count(e => ids.Contains(e.A));
+                Expect(links.Count == expectedLinks && component["linkCount"]!.GetValue<int>() == expectedLinks && component["size"]!.GetValue<int>() == ids.Count, u, $"component of {ids.Count}: {links.Count} links against {expectedLinks}");
+                Count("component entities", ids.Count);
+            }
+
+            Count("components of 3+", gotComponents.Count(c => c!["size"]!.GetValue<int>() >= 3));
+
             var brokers = await GetAsync(client, "/api/v1/graph/brokers?top=10", ct);
             var expectedBrokers = Centrality.Betweenness(graph).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(10)
                 .Select(kv => $"{kv.Key} {Math.Round(kv.Value, 4)}").ToList();
@@ -435,7 +458,7 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
 
         // The world must exercise what it claims to: proposals, hits from partners, cells, confirmed persons, refusals.
         Assert.True(counts.GetValueOrDefault("proposals") > 0 && counts.GetValueOrDefault($"xref hits ({FusionService.AgainstPartners})") > 0 && counts.GetValueOrDefault("cells") > 0 && counts.GetValueOrDefault("ring neighbourhoods truncated") > 0
-            && counts.GetValueOrDefault("ring paths of 3+ links") > 0);
+            && counts.GetValueOrDefault("ring paths of 3+ links") > 0 && counts.GetValueOrDefault("components of 3+") > 0);
         Assert.Contains(judgements, j => j.Decision == MatchDecision.Confirmed);
         Assert.True(refusals > 0);
         Assert.Contains(records, r => r.Provenance is not null && !AllowsSharingOn(agreementById[r.ReleasedUnderAgreementId!.Value], today));

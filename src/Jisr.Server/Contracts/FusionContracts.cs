@@ -44,5 +44,14 @@ public sealed record GraphResponse(IReadOnlyList<GraphNodeResponse> Nodes, IRead
 /// <summary>Proposed cells (communities, largest first) and the partition's modularity.</summary>
 public sealed record GraphCellsResponse(double Modularity, IReadOnlyList<GraphResponse> Cells);
 
+/// <summary>
+/// Connected components of the graph you may read: <c>total</c> in all, <c>matching</c> of the size asked, and the
+/// largest of those, largest first.
+/// </summary>
+public sealed record GraphComponentsResponse(int Total, int Matching, IReadOnlyList<GraphComponentResponse> Components);
+
+/// <summary>One connected component: <c>size</c> entities and <c>linkCount</c> links in all; <c>nodes</c> and <c>links</c> show at most 5,000 of its entities (the first by id; <c>omitted</c> counts the rest) and the links among them.</summary>
+public sealed record GraphComponentResponse(int Size, int LinkCount, IReadOnlyList<GraphNodeResponse> Nodes, IReadOnlyList<GraphLinkResponse> Links, int Omitted);
+
 /// <summary>An entity that lies on many shortest paths between others (a broker or courier), with its betweenness and number of links.</summary>
 public sealed record GraphBrokerResponse(EntityResponse Entity, double Betweenness, int Degree);

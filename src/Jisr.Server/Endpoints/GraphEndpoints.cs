@@ -5,7 +5,7 @@ namespace Jisr.Server.Endpoints;
 
 /// <summary>
 /// <c>/api/v1/graph</c>: the link graph's analytics over the records the caller may read (see <see cref="GraphService"/>):
-/// neighbourhood to depth k, shortest path, cells, brokers, exports. Every query declares its purpose.
+/// neighbourhood to depth k, shortest path, connected components, cells, brokers, exports. Every query declares its purpose.
 /// </summary>
 public static class GraphEndpoints
 {
@@ -24,6 +24,11 @@ public static class GraphEndpoints
         graph.MapGet("/cells", CellsAsync).WithName("GetGraphCells").RequirePurpose()
             .ListsItems<GraphCellsResponse>("Propose cells in the link graph", "Communities (Louvain) of the graph you may read, largest first: groups of entities linked more among themselves than to others.")
             .QueryParameter("minSize", "Only cells of at least this many entities (2 to 1000, default 3).")
+            .Problems(StatusCodes.Status400BadRequest);
+        graph.MapGet("/components", ComponentsAsync).WithName("GetGraphComponents").RequirePurpose()
+            .ListsItems<GraphComponentsResponse>("List the connected components of the link graph", $"Groups of entities joined by chains of links of any length, within the records you may read, largest first; each with at most {GraphService.MaxNodes} of its entities (`omitted` counts the rest) and the links among them.")
+            .QueryParameter("minSize", $"Only components of at least this many entities (1 to {GraphService.MaxNodes}, default 2; 1 lists entities with no link too).")
+            .QueryParameter("top", $"How many components to list, largest first (1 to {GraphService.MaxComponents}, default 20); `matching` counts them all.")
             .Problems(StatusCodes.Status400BadRequest);
         graph.MapGet("/brokers", BrokersAsync).WithName("GetGraphBrokers").RequirePurpose()
             .ListsItems<List<GraphBrokerResponse>>("Point at brokers and couriers", "The entities of the graph you may read that lie on most shortest paths between others (betweenness centrality), with their number of links.")
@@ -49,6 +54,15 @@ public static class GraphEndpoints
         var cells = await service.CellsAsync(caller, minSize, Purpose.Of(context), cancellationToken);
         return new GraphCellsResponse(Math.Round(cells.Modularity, 4), [.. cells.Cells.Select(ToResponse)]);
     }
+
+    private static async Task<GraphComponentsResponse> ComponentsAsync(int? minSize, int? top, HttpContext context, Principal caller, GraphService service, CancellationToken cancellationToken) =>
+        ToResponse(await service.ComponentsAsync(caller, minSize, top, Purpose.Of(context), cancellationToken));
+
+    /// <summary>The components as the API and <c>jisr graph components --format json</c> write them.</summary>
+    public static GraphComponentsResponse ToResponse(GraphComponents components) => new(
+        components.Total,
+        components.Matching,
+        [.. components.Components.Select(c => new GraphComponentResponse(c.Size, c.LinkCount, [.. c.Shown.Nodes.Select(n => new GraphNodeResponse(EntityMapping.ToResponse(n.Entity), n.Distance))], [.. c.Shown.Links.Select(ToResponse)], c.Shown.Omitted))]);
 
     private static async Task<List<GraphBrokerResponse>> BrokersAsync(int? top, HttpContext context, Principal caller, GraphService service, CancellationToken cancellationToken) =>
         [.. (await service.BrokersAsync(caller, top, Purpose.Of(context), cancellationToken)).Select(b => new GraphBrokerResponse(EntityMapping.ToResponse(b.Entity), b.Betweenness, b.Degree))];

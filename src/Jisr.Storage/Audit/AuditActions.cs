@@ -115,6 +115,7 @@ public static class AuditActions
     public const string GraphNeighbourhood = "graph.neighbourhood";
     public const string GraphPath = "graph.path";
     public const string GraphCells = "graph.cells";
+    public const string GraphComponents = "graph.components";
     public const string GraphBrokers = "graph.brokers";
     public const string GraphExport = "graph.export";
     /// <summary>A name or identifier checked against partners' hit/no-hit filters (purpose, query, partners that answered hit).</summary>

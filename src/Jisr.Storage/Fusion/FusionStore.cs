@@ -27,6 +27,18 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     public async Task<Dictionary<EntityId, Entity>> ReadableEntitiesByIdAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken) =>
         ids.Count == 0 ? [] : await db.ReadableEntities(principal, time).Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
 
+    /// <summary>The entities among <paramref name="ids"/> the caller may read, whole, the ids sent as one parameter however many (an answer may hold thousands).</summary>
+    public async Task<Dictionary<EntityId, Entity>> ReadableEntitiesAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var list = ids.ToList();
+        return await db.ReadableEntities(principal, time).Where(e => EF.Parameter(list).Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+    }
+
     /// <summary>Every entity the caller may read (graph nodes and their labels).</summary>
     public Task<List<Entity>> ReadableEntitiesAsync(Principal principal, CancellationToken cancellationToken) =>
         db.ReadableEntities(principal, time).OrderBy(e => e.Id).ToListAsync(cancellationToken);
@@ -34,9 +46,29 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// <summary>The version of records, entities and links in this database as this process changed them (<see cref="DataChanges"/>).</summary>
     public long DataVersion => DataChanges.VersionOf(db);
 
-    /// <summary>The ids of every entity the caller may read (what decides which graph they are shown), in no order.</summary>
-    public Task<List<EntityId>> ReadableEntityIdsAsync(Principal principal, CancellationToken cancellationToken) =>
-        db.ReadableEntities(principal, time).Select(e => e.Id).ToListAsync(cancellationToken);
+    /// <summary>
+    /// What decides the caller's link graph, as one hash: the id and version of every record they may read
+    /// (<see cref="AccessPolicy.RecordReadRule"/>). The graph is a function of that set (its entities are those the
+    /// records mention, its links those they assert, and a record's mentions and links change only with its version),
+    /// so two callers with equal stamps are shown the same graph, and any change of who may read what (an agreement
+    /// suspended, ended or past its end, a clearance lowered, a marking raised, recipients changed, a retention passed),
+    /// made by this process or another over the same database, is a new stamp at the next read. One row per record,
+    /// never a link or an entity: a graph of a million links comes from ten thousand records.
+    /// </summary>
+    public async Task<string> ReadableRecordsStampAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var rows = await db.ReadableRecords(principal, time).Select(r => new { r.Id, r.Version }).ToListAsync(cancellationToken);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var row = new byte[20];
+        foreach (var record in rows.OrderBy(r => r.Id.Value))
+        {
+            record.Id.Value.TryWriteBytes(row);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(row.AsSpan(16), record.Version);
+            hash.AppendData(row);
+        }
+
+        return $"{rows.Count}:{Convert.ToHexString(hash.GetHashAndReset())}";
+    }
 
     /// <summary>The links asserted by records the caller may read (both ends are then readable: a link joins entities its record mentions).</summary>
     public Task<List<Link>> ReadableLinksAsync(Principal principal, CancellationToken cancellationToken)
@@ -47,80 +79,83 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
     /// <summary>
     /// The part of the caller's link graph within <paramref name="depth"/> steps of <paramref name="centre"/>, read from
-    /// the database one ring at a time (the links of readable records touching the last ring, then the readable
-    /// entities at their other ends), so a query costs what it reaches, not the whole graph. Expansion stops early once
-    /// more than <paramref name="maxNodes"/> entities are reached, where <c>LinkGraph.Neighbourhood</c> stops too.
-    /// Every link touching an entity of an inner ring is here; the entities of the outermost ring are not expanded, so
-    /// the links among them are fetched separately (<see cref="ReadableLinksAmongAsync"/>). Null when the centre is not readable.
+    /// the database one ring at a time (the links of readable records touching the last ring, as rows of ends and kind,
+    /// then the readable entities at their other ends, whole: nearly all of them are in the answer, and reading their
+    /// ids first would apply the entity filter twice), so a query costs what it reaches, not the whole graph.
+    /// Expansion stops early once more than <paramref name="maxNodes"/> entities are reached, where
+    /// <c>LinkGraph.Neighbourhood</c> stops too. Every link touching an entity of an inner ring is here; the entities of
+    /// the outermost ring are not expanded, so the links among them are fetched separately
+    /// (<see cref="ReadableLinkRowsAmongAsync"/>). Null when the centre is not readable.
     /// </summary>
     public async Task<GraphSlice?> ReadableNeighbourhoodAsync(Principal principal, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var entities = await ReadableEntitiesAmongAsync(principal, [centre], cancellationToken);
-        if (entities.Count == 0)
+        var whole = await ReadableEntitiesAmongAsync(principal, [centre], cancellationToken);
+        if (whole.Count == 0)
         {
             return null;
         }
 
-        var links = new Dictionary<Guid, Link>();
+        var entities = whole.Keys.ToHashSet();
+        var links = new Dictionary<Guid, GraphLinkRow>();
         List<EntityId> ring = [centre];
         for (var d = 1; d <= depth && ring.Count > 0 && entities.Count <= maxNodes; d++)
         {
-            var touching = await ReadableLinksTouchingAsync(principal, ring, cancellationToken);
+            var touching = await ReadableRowsAsync(principal, LinksTouching(ring), cancellationToken);
             var ends = new HashSet<EntityId>();
             foreach (var link in touching)
             {
                 links.TryAdd(link.Id, link);
-                if (!entities.ContainsKey(link.FromEntityId))
+                if (!entities.Contains(link.From))
                 {
-                    ends.Add(link.FromEntityId);
+                    ends.Add(link.From);
                 }
 
-                if (!entities.ContainsKey(link.ToEntityId))
+                if (!entities.Contains(link.To))
                 {
-                    ends.Add(link.ToEntityId);
+                    ends.Add(link.To);
                 }
             }
 
             var found = await ReadableEntitiesAmongAsync(principal, ends, cancellationToken);
             foreach (var (id, entity) in found)
             {
-                entities[id] = entity;
+                whole[id] = entity;
             }
 
+            entities.UnionWith(found.Keys);
             ring = [.. found.Keys];
         }
 
-        return new GraphSlice(entities, [.. links.Values], ring);
+        return new GraphSlice(entities, [.. links.Values], ring, whole);
     }
 
     /// <summary>
     /// The part of the caller's link graph a shortest path between <paramref name="from"/> and <paramref name="to"/>
     /// (both readable, distinct) is searched in, read from the database one ring at a time: the same search as
     /// <c>LinkGraph.ShortestPath</c>, from both ends, each step expanding the smaller frontier (the links of readable
-    /// records touching it, then the readable entities at their other ends), stopping once the two searches meet, a
-    /// frontier runs dry or <paramref name="maxLength"/> steps are taken. Every expanded entity has all its readable
-    /// links here, so that search run on this slice expands the same entities in the same order and finds the same path.
+    /// records touching it, then which entities at their other ends are readable), stopping once the two searches meet,
+    /// a frontier runs dry or <paramref name="maxLength"/> steps are taken. Every expanded entity has all its readable
+    /// links here, so that search run on this slice expands the same entities in the same order and finds the same
+    /// path. Ids only, as for a neighbourhood.
     /// </summary>
-    public async Task<GraphSlice> ReadablePathSliceAsync(Principal principal, Entity from, Entity to, int maxLength, CancellationToken cancellationToken)
+    public async Task<GraphSlice> ReadablePathSliceAsync(Principal principal, EntityId from, EntityId to, int maxLength, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        ArgumentNullException.ThrowIfNull(from);
-        ArgumentNullException.ThrowIfNull(to);
-        var entities = new Dictionary<EntityId, Entity> { [from.Id] = from, [to.Id] = to };
-        var links = new Dictionary<Guid, Link>();
+        var entities = new HashSet<EntityId> { from, to };
+        var links = new Dictionary<Guid, GraphLinkRow>();
         var hidden = new HashSet<EntityId>();
-        HashSet<EntityId> seenFrom = [from.Id], seenTo = [to.Id];
-        List<EntityId> frontFrom = [from.Id], frontTo = [to.Id];
-        for (var step = 0; step < maxLength && frontFrom.Count > 0 && frontTo.Count > 0 && from.Id != to.Id; step++)
+        HashSet<EntityId> seenFrom = [from], seenTo = [to];
+        List<EntityId> frontFrom = [from], frontTo = [to];
+        for (var step = 0; step < maxLength && frontFrom.Count > 0 && frontTo.Count > 0 && from != to; step++)
         {
             var expandFrom = frontFrom.Count <= frontTo.Count;
             var (front, mine, theirs) = expandFrom ? (frontFrom, seenFrom, seenTo) : (frontTo, seenTo, seenFrom);
             var ends = new HashSet<EntityId>();
-            foreach (var link in await ReadableLinksTouchingAsync(principal, front, cancellationToken))
+            foreach (var link in await ReadableRowsAsync(principal, LinksTouching(front), cancellationToken))
             {
                 links.TryAdd(link.Id, link);
-                foreach (var end in new[] { link.FromEntityId, link.ToEntityId })
+                foreach (var end in new[] { link.From, link.To })
                 {
                     if (!mine.Contains(end) && !hidden.Contains(end))
                     {
@@ -130,21 +165,14 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
             }
 
             // Only readable ends join the search, as only they are nodes of the caller's graph.
-            var unknown = ends.Where(id => !entities.ContainsKey(id)).ToList();
-            var found = await ReadableEntitiesAmongAsync(principal, unknown, cancellationToken);
+            var unknown = ends.Where(id => !entities.Contains(id)).ToList();
+            var found = await ReadableEntityIdsAmongAsync(principal, unknown, cancellationToken);
             foreach (var id in unknown)
             {
-                if (found.TryGetValue(id, out var entity))
-                {
-                    entities[id] = entity;
-                }
-                else
-                {
-                    hidden.Add(id);
-                }
+                (found.Contains(id) ? entities : hidden).Add(id);
             }
 
-            var next = ends.Where(entities.ContainsKey).ToList();
+            var next = ends.Where(entities.Contains).ToList();
             mine.UnionWith(next);
             if (next.Any(theirs.Contains))
             {
@@ -164,8 +192,15 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         return new GraphSlice(entities, [.. links.Values], []);
     }
 
-    /// <summary>The entities among <paramref name="ids"/> the caller may read, the ids sent as one parameter however many (a ring may hold thousands).</summary>
-    private async Task<Dictionary<EntityId, Entity>> ReadableEntitiesAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
+    /// <summary>The links of readable records with both ends among <paramref name="ids"/>, as rows.</summary>
+    public Task<List<GraphLinkRow>> ReadableLinkRowsAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
+    {
+        var list = ids.ToList();
+        return ReadableRowsAsync(principal, db.Links.Where(l => EF.Parameter(list).Contains(l.FromEntityId) && EF.Parameter(list).Contains(l.ToEntityId)), cancellationToken);
+    }
+
+    /// <summary>The ids among <paramref name="ids"/> of the entities the caller may read (<see cref="AccessPolicy.EntityReadRule"/>), sent as one parameter however many (a ring may hold thousands); no entity is read whole.</summary>
+    private async Task<HashSet<EntityId>> ReadableEntityIdsAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
         {
@@ -173,27 +208,22 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         }
 
         var list = ids.ToList();
-        return await db.ReadableEntities(principal, time).Where(e => EF.Parameter(list).Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+        return [.. await db.ReadableEntities(principal, time).Where(e => EF.Parameter(list).Contains(e.Id)).Select(e => e.Id).ToListAsync(cancellationToken)];
     }
 
-    /// <summary>The links of records the caller may read with either end among <paramref name="ids"/>.</summary>
-    public Task<List<Link>> ReadableLinksTouchingAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
+    /// <summary>Every link with either end among <paramref name="ids"/>, before the record filter.</summary>
+    private IQueryable<Link> LinksTouching(IReadOnlyCollection<EntityId> ids)
     {
-        var readable = db.ReadableRecords(principal, time);
         var list = ids.ToList();
-        return db.Links.AsNoTracking()
-            .Where(l => EF.Parameter(list).Contains(l.FromEntityId) || EF.Parameter(list).Contains(l.ToEntityId))
-            .Where(l => readable.Any(r => r.Id == l.RecordId)).ToListAsync(cancellationToken);
+        return db.Links.Where(l => EF.Parameter(list).Contains(l.FromEntityId) || EF.Parameter(list).Contains(l.ToEntityId));
     }
 
-    /// <summary>The links of records the caller may read with both ends among <paramref name="ids"/>.</summary>
-    public Task<List<Link>> ReadableLinksAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
+    /// <summary>The links among <paramref name="links"/> whose record the caller may read, as rows (ends, kind): the record filter applied in the query, as everywhere.</summary>
+    private Task<List<GraphLinkRow>> ReadableRowsAsync(Principal principal, IQueryable<Link> links, CancellationToken cancellationToken)
     {
         var readable = db.ReadableRecords(principal, time);
-        var list = ids.ToList();
-        return db.Links.AsNoTracking()
-            .Where(l => EF.Parameter(list).Contains(l.FromEntityId) && EF.Parameter(list).Contains(l.ToEntityId))
-            .Where(l => readable.Any(r => r.Id == l.RecordId)).ToListAsync(cancellationToken);
+        return links.AsNoTracking().Where(l => readable.Any(r => r.Id == l.RecordId))
+            .Select(l => new GraphLinkRow(l.Id, l.FromEntityId, l.ToEntityId, l.Type)).ToListAsync(cancellationToken);
     }
 
     /// <summary>The ids of the records the caller may read that mention each of <paramref name="entityIds"/>, newest first.</summary>
@@ -268,7 +298,11 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 public sealed record FusionPersons(IReadOnlyList<Person> Persons, IReadOnlySet<EntityId> Own);
 
 /// <summary>
-/// Readable entities around a centre and the readable links touching all but the outermost ring
-/// (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>); <see cref="OuterRing"/> is that ring, not expanded.
+/// The ids of readable entities around a centre (or between two ends) and the readable links touching all but the
+/// outermost ring (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>); <see cref="OuterRing"/> is that ring, not
+/// expanded. <see cref="Whole"/>: the entities themselves, where the slice read them (a neighbourhood; a path reads ids only).
 /// </summary>
-public sealed record GraphSlice(Dictionary<EntityId, Entity> Entities, List<Link> Links, IReadOnlyList<EntityId> OuterRing);
+public sealed record GraphSlice(HashSet<EntityId> Entities, List<GraphLinkRow> Links, IReadOnlyList<EntityId> OuterRing, IReadOnlyDictionary<EntityId, Entity>? Whole = null);
+
+/// <summary>A link as the graph reads it: its id, its ends and its kind.</summary>
+public readonly record struct GraphLinkRow(Guid Id, EntityId From, EntityId To, LinkType Type);

@@ -9,7 +9,7 @@ namespace Jisr.Server.Application.Fusion;
 /// communities), brokers (betweenness and degree) and exports (GraphML, JSON). The graph is built from the links of
 /// the records the caller may read and the entities they may read (<see cref="FusionStore"/>), so no answer can hold
 /// an entity the caller may not see, not even as a count. Each query carries a declared purpose, kept in the audit log.
-/// Graphs and their cells and betweenness are kept in <see cref="GraphCache"/>, keyed by exactly what the caller may read.
+/// Graphs and their components, cells and betweenness are kept in <see cref="GraphCache"/>, keyed by the records the caller may read.
 /// A neighbourhood and a path read only the rings they reach from the database and never load, hash or cache the whole graph.
 /// </summary>
 public sealed class GraphService(FusionStore store, GraphCache cache)
@@ -17,6 +17,9 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
     public const int MaxDepth = 4;
     public const int MaxNodes = 5_000;
     public const int MaxBrokers = 100;
+
+    /// <summary>The most connected components one answer lists (the rest are counted).</summary>
+    public const int MaxComponents = 1_000;
 
     /// <summary>The longest chain of links a path search follows.</summary>
     public const int MaxPathLength = 8;
@@ -42,9 +45,9 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
     /// <summary>
     /// The neighbourhood of <paramref name="centre"/> in the caller's graph, equal to <see cref="FusionGraph.Neighbourhood"/>
     /// over the whole graph (<see cref="Build"/>) but built from the rings the database returns
-    /// (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>): every inner-ring entity has all its links there, so the
-    /// search meets the same neighbours in the same order (nodes and links are ordered by id, whatever subset); the
-    /// outermost ring is not searched from, so the links among its reached entities are fetched last and added.
+    /// (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>, links as rows): every inner-ring entity has all its links there,
+    /// so the search meets the same neighbours in the same order (nodes and links are ordered by id, whatever subset);
+    /// the outermost ring is not searched from, so the links among its reached entities are fetched last and added.
     /// Null when the centre is not readable.
     /// </summary>
     public async Task<(Neighbourhood Around, Dictionary<string, Entity> Entities)?> NeighbourhoodOfAsync(Principal caller, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
@@ -54,19 +57,20 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
             return null;
         }
 
-        var (graph, entities) = Build(slice.Entities.Values, slice.Links);
+        var graph = Build(slice.Entities, slice.Links);
         var around = graph.Neighbourhood(centre.ToString(), depth, maxNodes);
         var outer = slice.OuterRing.Where(id => around.Distances.ContainsKey(id.ToString())).ToList();
         if (outer.Count > 1)
         {
-            var among = await store.ReadableLinksAmongAsync(caller, outer, cancellationToken);
+            var among = await store.ReadableLinkRowsAmongAsync(caller, outer, cancellationToken);
             if (among.Count > 0)
             {
-                (graph, entities) = Build(slice.Entities.Values, slice.Links.Concat(among).DistinctBy(l => l.Id));
+                graph = Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id));
                 around = graph.Neighbourhood(centre.ToString(), depth, maxNodes);
             }
         }
 
+        var entities = around.Distances.Keys.ToDictionary(id => id, id => slice.Whole![TypedId.Parse<EntityId>(id)], StringComparer.Ordinal);
         return (around, entities);
     }
 
@@ -92,18 +96,35 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
     /// <summary>
     /// The shortest path between two readable entities, equal to <see cref="FusionGraph.ShortestPath"/> over the whole
     /// graph (<see cref="Build"/>) but searched on the slice the database returns ring by ring from both ends
-    /// (<see cref="FusionStore.ReadablePathSliceAsync"/>): each entity the search expands has all its links there, and
-    /// links are ordered by their ends' ids whatever the subset, so the search meets the same entities in the same order.
+    /// (<see cref="FusionStore.ReadablePathSliceAsync"/>, ids only): each entity the search expands has all its links
+    /// there, and links are ordered by their ends' ids whatever the subset, so the search meets the same entities in
+    /// the same order. Whole entities are read for the path only; one hidden since its ring was read: no path.
     /// </summary>
     public async Task<(IReadOnlyList<string> Path, IReadOnlyList<GraphEdge> Links, Dictionary<string, Entity> Entities)> PathOfAsync(
         Principal caller, Entity from, Entity to, CancellationToken cancellationToken)
     {
-        var slice = await store.ReadablePathSliceAsync(caller, from, to, MaxPathLength, cancellationToken);
-        var (graph, entities) = Build(slice.Entities.Values, slice.Links);
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var slice = await store.ReadablePathSliceAsync(caller, from.Id, to.Id, MaxPathLength, cancellationToken);
+        var graph = Build(slice.Entities, slice.Links);
         var path = graph.ShortestPath(from.Id.ToString(), to.Id.ToString(), MaxPathLength) ?? [];
+        var middle = path.Skip(1).SkipLast(1).ToList();
+        var entities = middle.Count == 0 ? [] : await EntitiesAsync(caller, middle, cancellationToken);
+        if (entities.Count < middle.Count)
+        {
+            path = [];
+        }
+
+        entities[from.Id.ToString()] = from;
+        entities[to.Id.ToString()] = to;
         var edges = path.Zip(path.Skip(1)).Select(p => graph.Edge(p.First, p.Second)!).ToList();
         return (path, edges, entities);
     }
+
+    /// <summary>The readable entities among <paramref name="ids"/>, whole, by id (those hidden since are absent).</summary>
+    private async Task<Dictionary<string, Entity>> EntitiesAsync(Principal caller, IEnumerable<string> ids, CancellationToken cancellationToken) =>
+        (await store.ReadableEntitiesAmongAsync(caller, [.. ids.Select(TypedId.Parse<EntityId>)], cancellationToken))
+            .ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal);
 
     /// <summary>Proposed cells: communities (Louvain) of at least <paramref name="minSize"/> entities, largest first, with modularity.</summary>
     public async Task<GraphCells> CellsAsync(Principal caller, int? minSize, string purpose, CancellationToken cancellationToken)
@@ -121,6 +142,65 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
         var of = communities.CommunityOf;
         var inside = graph.Graph.Edges().Where(e => of[e.A] == of[e.B]).ToLookup(e => of[e.A]);
         return new GraphCells(communities.Modularity, [.. groups.Select(g => graph.View(g, inside[of[g[0]]], null, 0))]);
+    }
+
+    /// <summary>
+    /// The connected components of the graph the caller may read (groups of entities joined by chains of readable
+    /// links, whatever their length), largest first: the <paramref name="top"/> largest of at least
+    /// <paramref name="minSize"/> entities, each with at most <see cref="MaxNodes"/> of its entities (the first by id,
+    /// the rest counted in <c>Omitted</c>) and the links among those. Counts are of the caller's graph only.
+    /// </summary>
+    public async Task<GraphComponents> ComponentsAsync(Principal caller, int? minSize, int? top, string purpose, CancellationToken cancellationToken)
+    {
+        var size = minSize ?? 2;
+        if (size is < 1 or > MaxNodes)
+        {
+            throw DomainValidationException.Coded("minSize", ValidationCodes.OutOfRange, $"must be between 1 and {MaxNodes}", 1, MaxNodes);
+        }
+
+        var count = top ?? 20;
+        if (count is < 1 or > MaxComponents)
+        {
+            throw DomainValidationException.Coded("top", ValidationCodes.OutOfRange, $"must be between 1 and {MaxComponents}", 1, MaxComponents);
+        }
+
+        var graph = await LoadAsync(caller, cancellationToken);
+        var all = graph.Cached.Components;
+        var matching = all.TakeWhile(c => c.Count >= size).ToList();
+        var shown = matching.Take(count).ToList();
+
+        // One pass over the links: each component's link count, and the links among the entities each answer shows.
+        var componentOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        for (var c = 0; c < shown.Count; c++)
+        {
+            foreach (var (id, i) in shown[c].Select((id, i) => (id, i)))
+            {
+                componentOf[id] = c;
+                if (i < MaxNodes)
+                {
+                    listed.Add(id);
+                }
+            }
+        }
+
+        var linkCounts = new int[shown.Count];
+        var links = shown.Select(_ => new List<GraphEdge>()).ToList();
+        foreach (var edge in graph.Graph.Edges())
+        {
+            if (componentOf.TryGetValue(edge.A, out var c))
+            {
+                linkCounts[c]++;
+                if (listed.Contains(edge.A) && listed.Contains(edge.B))
+                {
+                    links[c].Add(edge);
+                }
+            }
+        }
+
+        var components = shown.Select((c, i) => new GraphComponent(c.Count, linkCounts[i], graph.View(c.Take(MaxNodes), links[i], null, Math.Max(0, c.Count - MaxNodes)))).ToList();
+        await store.AuditReadAsync(caller, AuditActions.GraphComponents, AuditOutcomes.Success, purpose, $"{graph.Graph.NodeCount} entities: {matching.Count} components of {size}+ ({all.Count} in all), {components.Count} shown");
+        return new GraphComponents(all.Count, matching.Count, components);
     }
 
     /// <summary>The entities that lie most on shortest paths between others (betweenness), with their degree: brokers and couriers.</summary>
@@ -172,21 +252,23 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
     }
 
     /// <summary>
-    /// The graph the caller may read, from the cache when one was built over exactly the same entities and links at
-    /// the same data version. The version is read before the data, so a write committed later is always a newer key.
+    /// The graph the caller may read, from the cache when one was built at the same data version of this process
+    /// (<see cref="FusionStore.DataVersion"/>: an entity changed in place here) over the same readable records, each at
+    /// the same version (<see cref="FusionStore.ReadableRecordsStampAsync"/>: any change of who may read what, here or in
+    /// another process). Both are read before the data and again after it: a graph read while either moved is answered
+    /// but not kept, so no entry ever holds more, or other, than its key says.
     /// </summary>
     private async Task<ReadableGraph> LoadAsync(Principal caller, CancellationToken cancellationToken)
     {
         var version = store.DataVersion;
-        var ids = await store.ReadableEntityIdsAsync(caller, cancellationToken);
-        var links = await store.ReadableLinksAsync(caller, cancellationToken);
-        var cached = await cache.GetOrBuildAsync(GraphCache.KeyOf(version, ids, links), async () =>
+        var stamp = await store.ReadableRecordsStampAsync(caller, cancellationToken);
+        var cached = await cache.GetOrBuildAsync($"{version}:{stamp}", async () =>
         {
-            // Only what the key names: an entity that became readable since its ids were read is not let in under it.
-            var named = ids.Select(id => id.ToString()).ToHashSet(StringComparer.Ordinal);
-            var entities = (await store.ReadableEntitiesAsync(caller, cancellationToken)).Where(e => named.Contains(e.Id.ToString()));
+            var entities = await store.ReadableEntitiesAsync(caller, cancellationToken);
+            var links = await store.ReadableLinksAsync(caller, cancellationToken);
             var (graph, byId) = Build(entities, links);
-            return new CachedGraph(graph, byId);
+            var unchanged = store.DataVersion == version && await store.ReadableRecordsStampAsync(caller, cancellationToken) == stamp;
+            return (new CachedGraph(graph, byId), unchanged);
         });
         return new ReadableGraph(cached);
     }
@@ -201,6 +283,21 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
         var byId = entities.OrderBy(e => e.Id.ToString(), StringComparer.Ordinal).ToDictionary(e => e.Id.ToString(), StringComparer.Ordinal);
         var visible = FusionWorld.ToLinks(links.Where(l => byId.ContainsKey(l.FromEntityId.ToString()) && byId.ContainsKey(l.ToEntityId.ToString())));
         return (FusionGraph.Build(visible, byId.Keys), byId);
+    }
+
+    /// <summary>
+    /// The same graph as <see cref="Build(IEnumerable{Entity}, IEnumerable{Link})"/> over entity ids and link rows (what
+    /// a slice read ring by ring carries): the same node order and the same link order, hence the same searches.
+    /// </summary>
+    public static FusionGraph Build(IEnumerable<EntityId> entities, IEnumerable<GraphLinkRow> links)
+    {
+        var ids = entities.Select(e => e.ToString()).Order(StringComparer.Ordinal).ToList();
+        var known = ids.ToHashSet(StringComparer.Ordinal);
+        var visible = links.Select(l => (Link: l, From: l.From.ToString(), To: l.To.ToString()))
+            .Where(l => known.Contains(l.From) && known.Contains(l.To))
+            .OrderBy(l => l.From, StringComparer.Ordinal).ThenBy(l => l.To, StringComparer.Ordinal).ThenBy(l => l.Link.Type).ThenBy(l => l.Link.Id.ToString(), StringComparer.Ordinal)
+            .Select(l => new Jisr.Fusion.Resolution.EntityLink(l.From, l.To, EntityVocabulary.LinkTypes[l.Link.Type]));
+        return FusionGraph.Build(visible, ids);
     }
 
     private sealed record ReadableGraph(CachedGraph Cached)
@@ -220,6 +317,12 @@ public sealed record GraphView(IReadOnlyList<GraphNode> Nodes, IReadOnlyList<Gra
 public sealed record GraphNode(Entity Entity, int? Distance);
 
 public sealed record GraphCells(double Modularity, IReadOnlyList<GraphView> Cells);
+
+/// <summary>Connected components: how many the caller's graph has, how many are of the size asked, and the largest of those.</summary>
+public sealed record GraphComponents(int Total, int Matching, IReadOnlyList<GraphComponent> Components);
+
+/// <summary>One connected component: its number of entities and links, and the entities and links shown.</summary>
+public sealed record GraphComponent(int Size, int LinkCount, GraphView Shown);
 
 public sealed record GraphBroker(Entity Entity, double Betweenness, int Degree);
 
