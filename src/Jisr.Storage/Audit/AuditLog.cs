@@ -142,11 +142,7 @@ public sealed partial class AuditLog : IAsyncDisposable
             var head = await LockAndLoadHeadAsync(db, cancellationToken);
             entries = Chain(head, await OutboxSequencing.AssignAsync(db, events, cancellationToken));
             db.AuditLog.AddRange(entries);
-            if (await CheckpointDueAsync(db, entries[^1].Sequence, cancellationToken))
-            {
-                checkpoint = _checkpoints!.Key.Sign(entries[^1].Sequence, entries[^1].Hash, Now());
-                db.AuditCheckpoints.Add(checkpoint);
-            }
+            checkpoint = await AddCheckpointIfDueAsync(db, entries[^1], cancellationToken);
 
             await db.SaveChangesAsync(cancellationToken);
             if (transaction is not null)
@@ -154,9 +150,7 @@ public sealed partial class AuditLog : IAsyncDisposable
                 await transaction.CommitAsync(cancellationToken);
             }
 
-            _unsigned = checkpoint is null;
-            _lastCheckpoint = checkpoint?.Sequence ?? _lastCheckpoint;
-            return entries.Count;
+            return Committed(checkpoint, entries.Count);
         },
         undo: () =>
         {
@@ -208,11 +202,7 @@ public sealed partial class AuditLog : IAsyncDisposable
                 using var detected = DetectChangesOnce(db);
                 var entries = Chain(head, await OutboxSequencing.AssignAsync(db, events, cancellationToken));
                 db.AuditLog.AddRange(entries);
-                if (checkpoint is null && await CheckpointDueAsync(db, entries[^1].Sequence, cancellationToken))
-                {
-                    checkpoint = _checkpoints!.Key.Sign(entries[^1].Sequence, entries[^1].Hash, Now());
-                    db.AuditCheckpoints.Add(checkpoint);
-                }
+                checkpoint ??= await AddCheckpointIfDueAsync(db, entries[^1], cancellationToken);
 
                 await db.SaveChangesAsync(cancellationToken);
                 head = new ChainHead(entries[^1].Sequence, entries[^1].Hash);
@@ -537,6 +527,27 @@ public sealed partial class AuditLog : IAsyncDisposable
         }
     }
 
+    /// <summary>A checkpoint signed over the batch's last entry and added to the context, when one is due; else null.</summary>
+    private async Task<AuditCheckpoint?> AddCheckpointIfDueAsync(JisrDbContext db, AuditEntry last, CancellationToken cancellationToken)
+    {
+        if (!await CheckpointDueAsync(db, last.Sequence, cancellationToken))
+        {
+            return null;
+        }
+
+        var checkpoint = _checkpoints!.Key.Sign(last.Sequence, last.Hash, Now());
+        db.AuditCheckpoints.Add(checkpoint);
+        return checkpoint;
+    }
+
+    /// <summary>After a batch committed: whether the chain's head is signed now, and the last signed sequence.</summary>
+    private int Committed(AuditCheckpoint? checkpoint, int written)
+    {
+        _unsigned = checkpoint is null;
+        _lastCheckpoint = checkpoint?.Sequence ?? _lastCheckpoint;
+        return written;
+    }
+
     /// <summary>
     /// A batch of entries and nothing else (reads, searches, lists) on the kept SQLite writer: chained as
     /// <see cref="SaveWithAuditAsync(JisrDbContext, IReadOnlyList{AuditEvent}, CancellationToken)"/> chains them, in the
@@ -554,17 +565,14 @@ public sealed partial class AuditLog : IAsyncDisposable
             var entries = Chain(head, events);
             _entryInsert ??= AuditEntryInsert.For(db);
             await _entryInsert.InsertAsync(entries, transaction.GetDbTransaction(), CancellationToken.None);
-            if (await CheckpointDueAsync(db, entries[^1].Sequence, CancellationToken.None))
+            checkpoint = await AddCheckpointIfDueAsync(db, entries[^1], CancellationToken.None);
+            if (checkpoint is not null)
             {
-                checkpoint = _checkpoints!.Key.Sign(entries[^1].Sequence, entries[^1].Hash, Now());
-                db.AuditCheckpoints.Add(checkpoint);
                 await db.SaveChangesAsync();
             }
 
             await transaction.CommitAsync();
-            _unsigned = checkpoint is null;
-            _lastCheckpoint = checkpoint?.Sequence ?? _lastCheckpoint;
-            return entries.Count;
+            return Committed(checkpoint, entries.Count);
         },
         undo: () =>
         {
