@@ -264,7 +264,7 @@ public abstract partial class HitRequestFederationTestsBase(string provider) : I
                 await using var db = _morocco.Node.Database.Open();
                 return await db.AuditLog.AnyAsync(e => e.Action == AuditActions.HitFilterReceive) && await HitCheckFederationTests.FilterTakenAsync(_spain, _morocco, _agreement);
             },
-            "MA-DGST takes ES-CNP's filter",
+            () => $"MA-DGST takes ES-CNP's filter; ES-CNP's messages: {_spain.MessagesAsync().GetAwaiter().GetResult().ToJsonString()}",
             seconds: 60);
     }
 
