@@ -5,7 +5,7 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- api   [--seconds 10] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- audit [--entries 1000000] [--postgres CONNECTION-STRING]
 //   dotnet run --project bench/Jisr.Bench -c Release -- matching [NAMES]   (default 1000000; 0: the pair scoring figures only)
-//   dotnet run --project bench/Jisr.Bench -c Release -- person-match [--persons 1000000] [--seconds 20] [--connections 16]   (GET /api/v1/persons/match end to end, wrk)
+//   dotnet run --project bench/Jisr.Bench -c Release -- person-match [--persons 1000000] [--seconds 20] [--connections 1,2,4,8,16]   (GET /api/v1/persons/match end to end, wrk, a round per connection count)
 //   dotnet run --project bench/Jisr.Bench -c Release -- fusion [PERSONS-PER-SIDE...] [--xref-only] [--incremental]   (xref N x N, default 100000; then the 1,000,000-link graph)
 //   dotnet run --project bench/Jisr.Bench -c Release -- graph-cache [RECORDS]   (graph queries through the API, cache miss against hit; default 200 records of 20 persons)
 //   dotnet run --project bench/Jisr.Bench -c Release -- graph-db [LINKS] [--postgres] [--rounds N] [--whole]   (neighbourhood and path p99 on a database holding the 1,000,000-link graph)

@@ -10,9 +10,12 @@ namespace Jisr.Server.Persons;
 /// each asked for its own best candidates, so a large agency's names cannot push a small agency's out of the
 /// candidates before the policy filter runs. Built from the database as the node starts (PersonNameIndexWarmup), or on
 /// first use if that failed; persons created through this node
-/// are added as they are stored, persons deleted (the retention purge) leave at once, and persons written by another
-/// process of the same database (the CLI, a second node) are picked up by a background check at most
-/// <see cref="SyncInterval"/> after a query, or longer on a large database (see <see cref="SyncCostFactor"/>).
+/// are added as they are stored, persons deleted (the retention purge) leave at once, and persons written or purged by
+/// another process of the same database (the CLI, a second node) are picked up by a background check at most
+/// <see cref="SyncInterval"/> after a query. That check is a few index lookups (the latest person stored, the audit
+/// log's last entry and any purge audited since); all persons are counted only after such a purge, and every
+/// <see cref="FullCheckInterval"/> for what the lookups cannot see (a person another process stamped earlier than the
+/// latest known, its clock being behind).
 /// </summary>
 public sealed partial class PersonNameIndex : IDisposable
 {
@@ -22,11 +25,10 @@ public sealed partial class PersonNameIndex : IDisposable
     /// <summary>The longest wait between two checks, however much a check costs.</summary>
     public static readonly TimeSpan MaxSyncInterval = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// The wait between checks is at least this many times what the last check took: the check counts every stored
-    /// person, which over a million persons costs a tenth of a second of CPU and, once a second, most of what the node
-    /// spends answering matches; so the check takes at most about 5% of a core.
-    /// </summary>
+    /// <summary>How often the check also counts every stored person (a tenth of a CPU-second over a million persons).</summary>
+    public static readonly TimeSpan FullCheckInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>The wait between checks is at least this many times what the last check took, so a slow database never spends more than about 5% of a core on it.</summary>
     private const int SyncCostFactor = 20;
 
     private const int RebuildAfter = 20_000;
@@ -42,6 +44,9 @@ public sealed partial class PersonNameIndex : IDisposable
     private ImmutableList<Addition> _additions = [];
     private HashSet<EntityId> _removed = [];
     private long _lastSync;
+    private long _lastFullCheck = Environment.TickCount64;
+    // The audit log's last entry when the check last looked (or when the build read the persons).
+    private long _auditSeen;
     private long _syncEveryMs = (long)SyncInterval.TotalMilliseconds;
     private int _syncing;
 
@@ -215,15 +220,16 @@ public sealed partial class PersonNameIndex : IDisposable
     private async Task SyncAsync(CancellationToken cancellationToken)
     {
         var started = Environment.TickCount64;
-        var (count, latest) = await _names.FingerprintAsync(cancellationToken);
+        var changes = await _names.ChangesAsync(Interlocked.Read(ref _auditSeen), cancellationToken);
         var every = Math.Clamp((Environment.TickCount64 - started) * SyncCostFactor, (long)SyncInterval.TotalMilliseconds, (long)MaxSyncInterval.TotalMilliseconds);
         Interlocked.Exchange(ref _syncEveryMs, every);
         var snapshot = _snapshot;
-        if (snapshot is null || (count == snapshot.Persons && SameInstant(latest, snapshot.Latest)))
+        if (snapshot is null)
         {
             return;
         }
 
+        var latest = changes.Latest;
         if (latest is { } stored && (snapshot.Latest is null || (stored > snapshot.Latest && !SameInstant(stored, snapshot.Latest))))
         {
             // Persons another process stored: add them (those stored at the instant of the latest known are read again and skipped).
@@ -237,6 +243,15 @@ public sealed partial class PersonNameIndex : IDisposable
             }
         }
 
+        Interlocked.Exchange(ref _auditSeen, changes.AuditLast);
+        if (!changes.Purged && started - Interlocked.Read(ref _lastFullCheck) < (long)FullCheckInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        // A purge by another process, or time for the full check: count, and rebuild if the counts disagree.
+        Interlocked.Exchange(ref _lastFullCheck, started);
+        var (count, _) = await _names.FingerprintAsync(cancellationToken);
         if (_snapshot is { } now && now.Persons != count)
         {
             // Deleted by another process, or counts that no longer agree: rebuild from the database.
@@ -260,6 +275,7 @@ public sealed partial class PersonNameIndex : IDisposable
                 removedBefore = _removed;
             }
 
+            var auditSeen = await _names.AuditLastAsync(cancellationToken);
             var held = await _names.AllHeldAsync(cancellationToken);
             var byAgency = held.Names.GroupBy(n => n.AgencyId).ToDictionary(g => g.Key, g => NameIndex<EntityId>.Build(g.Select(n => (n.PersonId, n.Name))));
             var known = held.Persons.ToHashSet();
@@ -273,6 +289,8 @@ public sealed partial class PersonNameIndex : IDisposable
                 _additions = [];
                 _snapshot = snapshot with { Persons = snapshot.Persons - removed.Count(known.Contains) };
             }
+
+            Interlocked.Exchange(ref _auditSeen, auditSeen);
 
             return _snapshot;
         }

@@ -32,16 +32,45 @@ public sealed class PersonNames(DatabaseLocation location)
         return new HeldPersons([.. persons.SelectMany(p => p.Names.Select(n => new HeldPersonName(p.Id, p.AgencyId, n.Text, p.CreatedAt)))], [.. persons.Select(p => p.Id)], persons.Count == 0 ? null : persons.Max(p => p.CreatedAt));
     }
 
-    /// <summary>A cheap fingerprint of the stored persons (how many, the latest stored): it changes when any process adds or deletes one.</summary>
+    /// <summary>A fingerprint of the stored persons (how many, the latest stored): it changes when any process adds or deletes one. The count reads every person's index entry: see <see cref="ChangesAsync"/> for the check made often.</summary>
     public async Task<(int Count, DateTimeOffset? Latest)> FingerprintAsync(CancellationToken cancellationToken)
     {
         await using var db = JisrDatabase.Open(location);
-        var persons = db.Entities.AsNoTracking().OfType<Person>();
-        var count = await persons.CountAsync(cancellationToken);
-        var latest = count == 0 ? (DateTimeOffset?)null : await persons.MaxAsync(p => (DateTimeOffset?)p.CreatedAt, cancellationToken);
-        return (count, latest);
+        var count = await db.Entities.OfType<Person>().CountAsync(cancellationToken);
+        return (count, count == 0 ? null : await LatestAsync(db, cancellationToken));
     }
+
+    /// <summary>
+    /// What changed since the audit log's entry <paramref name="auditSeen"/>, cheaply (a few index lookups, and a read
+    /// of the audit entries written since): when the latest person was stored, the audit log's last entry, and whether a
+    /// retention purge, the only way persons are deleted, was audited after <paramref name="auditSeen"/> (it is audited
+    /// in the transaction that deletes them, so a purge by any process shows here once committed).
+    /// </summary>
+    public async Task<PersonChanges> ChangesAsync(long auditSeen, CancellationToken cancellationToken)
+    {
+        await using var db = JisrDatabase.Open(location);
+        var auditLast = await AuditLastAsync(db, cancellationToken);
+        var purged = auditLast > auditSeen && await db.AuditLog.AnyAsync(e => e.Sequence > auditSeen && e.Sequence <= auditLast && e.Action == AuditActions.RetentionPurge, cancellationToken);
+        return new PersonChanges(await LatestAsync(db, cancellationToken), auditLast, purged);
+    }
+
+    /// <summary>The audit log's last entry: read before the persons when the index is built, so that a purge committed during the build is seen after it.</summary>
+    public async Task<long> AuditLastAsync(CancellationToken cancellationToken)
+    {
+        await using var db = JisrDatabase.Open(location);
+        return await AuditLastAsync(db, cancellationToken);
+    }
+
+    private static async Task<long> AuditLastAsync(JisrDbContext db, CancellationToken cancellationToken) =>
+        await db.AuditLog.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+
+    /// <summary>The latest person's creation time: one lookup in the (kind, creation time) index.</summary>
+    private static async Task<DateTimeOffset?> LatestAsync(JisrDbContext db, CancellationToken cancellationToken) =>
+        await db.Entities.AsNoTracking().OfType<Person>().OrderByDescending(p => p.CreatedAt).Select(p => (DateTimeOffset?)p.CreatedAt).FirstOrDefaultAsync(cancellationToken);
 }
+
+/// <summary>What <see cref="PersonNames.ChangesAsync"/> found: the latest person stored, the audit log's last entry, whether persons may have been deleted since.</summary>
+public sealed record PersonChanges(DateTimeOffset? Latest, long AuditLast, bool Purged);
 
 /// <summary>Stored persons: their names, their ids (a person may have no name) and when the latest was stored.</summary>
 public sealed record HeldPersons(IReadOnlyList<HeldPersonName> Names, IReadOnlyList<EntityId> Persons, DateTimeOffset? Latest);

@@ -84,6 +84,9 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     b.HasIndex("AgencyId", "Key");
 
+                    b.HasIndex(new[] { "CreatedAt" }, "IX_Entities_PersonsCreatedAt")
+                        .HasFilter("\"EntityType\" = 'person'");
+
                     b.ToTable("Entities", (string)null);
 
                     b.HasDiscriminator<string>("EntityType").HasValue("Entity");

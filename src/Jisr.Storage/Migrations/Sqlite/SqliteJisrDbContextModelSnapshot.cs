@@ -78,6 +78,9 @@ namespace Jisr.Storage.Migrations.Sqlite
 
                     b.HasIndex("AgencyId", "Key");
 
+                    b.HasIndex(new[] { "CreatedAt" }, "IX_Entities_PersonsCreatedAt")
+                        .HasFilter("\"EntityType\" = 'person'");
+
                     b.ToTable("Entities", (string)null);
 
                     b.HasDiscriminator<string>("EntityType").HasValue("Entity");

@@ -1,3 +1,4 @@
+using Jisr.Matching.Names;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jisr.Server.Web.Pages.Persons;
@@ -15,6 +16,9 @@ public sealed class IndexModel(PersonMatchService matches, IStringLocalizer<Shar
     public string? Purpose { get; set; }
 
     public PersonMatches? Found { get; private set; }
+
+    /// <summary>The one threshold that decides "match", as the page states it (from the constant, as the API's description does).</summary>
+    public string Threshold => NameMatcher.MatchThreshold.ToString("P0", System.Globalization.CultureInfo.CurrentCulture);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
