@@ -27,28 +27,20 @@ internal static class CompiledReads
     /// return 1 + 8 + 8. Each statement reads one table into one type, without the split-query shaper that
     /// <c>Include</c> brings (it built its collection delegates on every run).
     /// </summary>
-    public static async Task<Record?> RecordByIdInStepsAsync(SqliteJisrDbContext lane, RecordId id, Principal principal, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Synchronous: Microsoft.Data.Sqlite runs every command synchronously (its async methods complete before they
+    /// return), so the async forms only added a state machine and a task per statement and per row.
+    /// </remarks>
+    public static Record? RecordByIdInSteps(SqliteJisrDbContext lane, RecordId id, Principal principal, DateTimeOffset now)
     {
-        var record = await For<SqliteJisrDbContext>.RecordAlone(lane, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now), cancellationToken);
+        var record = For<SqliteJisrDbContext>.RecordAlone(lane, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now));
         if (record is null)
         {
             return null;
         }
 
-        var links = new List<Link>();
-        await foreach (var link in For<SqliteJisrDbContext>.LinksOf(lane, id).WithCancellation(cancellationToken))
-        {
-            links.Add(link);
-        }
-
-        var mentions = new List<RecordMention>();
-        await foreach (var entityId in For<SqliteJisrDbContext>.MentionedIdsOf(lane, id).WithCancellation(cancellationToken))
-        {
-            mentions.Add(new RecordMention(id, entityId));
-        }
-
-        RecordCollections.Links(record) = links;
-        RecordCollections.Mentions(record) = mentions;
+        RecordCollections.Links(record) = [.. For<SqliteJisrDbContext>.LinksOf(lane, id)];
+        RecordCollections.Mentions(record) = [.. For<SqliteJisrDbContext>.MentionedIdsOf(lane, id).Select(entityId => new RecordMention(id, entityId))];
         return record;
     }
 
@@ -85,21 +77,21 @@ internal static class CompiledReads
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule)));
 
-        /// <summary>The record alone (no collections), under the policy rule: the first of <see cref="RecordByIdInStepsAsync"/>'s steps.</summary>
-        public static readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Task<Record?>> RecordAlone =
-            EF.CompileAsyncQuery(UserKeyParameter.Substitute(PolicyExpressions.Inline(
-                (Expression<Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, userKey, now, today, cancellationToken) =>
+        /// <summary>The record alone (no collections), under the policy rule: the first of <see cref="RecordByIdInSteps"/>'s steps.</summary>
+        public static readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, Record?> RecordAlone =
+            EF.CompileQuery(UserKeyParameter.Substitute(PolicyExpressions.Inline(
+                (Expression<Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, Record?>>)((db, id, agencyId, clearance, userId, userKey, now, today) =>
                     db.Records.AsNoTracking()
                         .FirstOrDefault(r => r.Id == id && RecordRule(r, new ReadContext(db.Agreements, agencyId, clearance, userId, now, today)))),
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule)));
 
         /// <summary>A record's links, in the order of the record-id index (the order the split query read them in).</summary>
-        public static readonly Func<TContext, RecordId, IAsyncEnumerable<Link>> LinksOf =
-            EF.CompileAsyncQuery((TContext db, RecordId id) => db.Set<Link>().AsNoTracking().Where(l => l.RecordId == id));
+        public static readonly Func<TContext, RecordId, IEnumerable<Link>> LinksOf =
+            EF.CompileQuery((TContext db, RecordId id) => db.Set<Link>().AsNoTracking().Where(l => l.RecordId == id));
 
         /// <summary>The ids of the entities a record mentions, in key order (the order the split query read them in).</summary>
-        public static readonly Func<TContext, RecordId, IAsyncEnumerable<EntityId>> MentionedIdsOf =
-            EF.CompileAsyncQuery((TContext db, RecordId id) => db.Mentions.Where(m => m.RecordId == id).Select(m => m.EntityId));
+        public static readonly Func<TContext, RecordId, IEnumerable<EntityId>> MentionedIdsOf =
+            EF.CompileQuery((TContext db, RecordId id) => db.Mentions.Where(m => m.RecordId == id).Select(m => m.EntityId));
     }
 }
