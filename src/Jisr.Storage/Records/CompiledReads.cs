@@ -19,13 +19,30 @@ internal static class CompiledReads
     };
 
     /// <summary>
-    /// The same read as <see cref="RecordByIdAsync"/> in three statements (the record, its links, its mentions), for a
-    /// <see cref="SqliteReadLanes">read lane</see>, which runs them in one read transaction (one snapshot) on kept
-    /// statements. A single statement returns one row per (link, mention) pair, each with the whole record: 64 rows
-    /// for a record of 8 persons and 8 links, where these return 1 + 8 + 8. Each statement applies the policy rule.
+    /// The same read as <see cref="RecordByIdAsync"/> in three statements, for a <see cref="SqliteReadLanes">read lane</see>,
+    /// which runs them in one read transaction (one snapshot) on kept statements: the record under the policy rule, then,
+    /// only when the caller may read it, its links and its mentions by the record's id (rows of a record the caller may
+    /// read, in the same snapshot, so the rule needs no second evaluation). A single statement returns one row per
+    /// (link, mention) pair, each with the whole record: 64 rows for a record of 8 persons and 8 links, where these
+    /// return 1 + 8 + 8. Each statement reads one table into one type, without the split-query shaper that
+    /// <c>Include</c> brings (it built its collection delegates on every run).
     /// </summary>
-    public static Task<Record?> RecordByIdInStepsAsync(SqliteJisrDbContext lane, RecordId id, Principal principal, DateTimeOffset now, CancellationToken cancellationToken) =>
-        For<SqliteJisrDbContext>.RecordByIdInSteps(lane, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now), cancellationToken);
+    /// <remarks>
+    /// Synchronous: Microsoft.Data.Sqlite runs every command synchronously (its async methods complete before they
+    /// return), so the async forms only added a state machine and a task per statement and per row.
+    /// </remarks>
+    public static Record? RecordByIdInSteps(SqliteJisrDbContext lane, RecordId id, Principal principal, DateTimeOffset now)
+    {
+        var record = For<SqliteJisrDbContext>.RecordAlone(lane, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now));
+        if (record is null)
+        {
+            return null;
+        }
+
+        RecordCollections.Links(record) = [.. For<SqliteJisrDbContext>.LinksOf(lane, id)];
+        RecordCollections.Mentions(record) = [.. For<SqliteJisrDbContext>.MentionedIdsOf(lane, id).Select(entityId => new RecordMention(id, entityId))];
+        return record;
+    }
 
     /// <summary>The named recipients of a TLP:RED record (read only for RED records, so the common read stays one statement).</summary>
     public static Task<List<Guid>> RecipientsOf(JisrDbContext db, RecordId recordId, CancellationToken cancellationToken) =>
@@ -60,12 +77,21 @@ internal static class CompiledReads
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule)));
 
-        public static readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Task<Record?>> RecordByIdInSteps =
-            EF.CompileAsyncQuery(UserKeyParameter.Substitute(PolicyExpressions.Inline(
-                (Expression<Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, userKey, now, today, cancellationToken) =>
-                    db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions).AsSplitQuery()
+        /// <summary>The record alone (no collections), under the policy rule: the first of <see cref="RecordByIdInSteps"/>'s steps.</summary>
+        public static readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, Record?> RecordAlone =
+            EF.CompileQuery(UserKeyParameter.Substitute(PolicyExpressions.Inline(
+                (Expression<Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, Record?>>)((db, id, agencyId, clearance, userId, userKey, now, today) =>
+                    db.Records.AsNoTracking()
                         .FirstOrDefault(r => r.Id == id && RecordRule(r, new ReadContext(db.Agreements, agencyId, clearance, userId, now, today)))),
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule)));
+
+        /// <summary>A record's links, in the order of the record-id index (the order the split query read them in).</summary>
+        public static readonly Func<TContext, RecordId, IEnumerable<Link>> LinksOf =
+            EF.CompileQuery((TContext db, RecordId id) => db.Set<Link>().AsNoTracking().Where(l => l.RecordId == id));
+
+        /// <summary>The ids of the entities a record mentions, in key order (the order the split query read them in).</summary>
+        public static readonly Func<TContext, RecordId, IEnumerable<EntityId>> MentionedIdsOf =
+            EF.CompileQuery((TContext db, RecordId id) => db.Mentions.Where(m => m.RecordId == id).Select(m => m.EntityId));
     }
 }

@@ -21,8 +21,9 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         // each on a kept statement; otherwise (no lane free, PostgreSQL) on the request's context.
         async Task<RecordDetails?> ReadOnAsync(JisrDbContext on)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var record = on is SqliteJisrDbContext lane && !ReferenceEquals(on, db)
-                ? await CompiledReads.RecordByIdInStepsAsync(lane, id, principal, now, cancellationToken)
+                ? CompiledReads.RecordByIdInSteps(lane, id, principal, now)
                 : await CompiledReads.RecordByIdAsync(on, id, principal, now, cancellationToken);
 
             // The entities and recipients are fetched while the audit entry waits for its group commit (the entry does

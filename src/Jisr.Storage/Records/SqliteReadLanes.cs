@@ -78,22 +78,14 @@ public sealed class SqliteReadLanes : IDisposable
         try
         {
             // One read transaction (deferred: it takes no write lock) for the read's statements, so a read in several
-            // statements sees one snapshot of the database, as a single statement does.
-            await using (var snapshot = lane.Connection.BeginTransaction(deferred: true))
-            {
-                lane.Db.Database.UseTransaction(snapshot);
-                try
-                {
-                    var result = await read(lane.Db);
-                    await snapshot.CommitAsync();
-                    healthy = true;
-                    return result;
-                }
-                finally
-                {
-                    lane.Db.Database.UseTransaction(null);
-                }
-            }
+            // statements sees one snapshot of the database, as a single statement does. It is begun and ended by the
+            // lane's own prepared statements: the lane's connection serves this read alone, and EF Core's commands
+            // need no transaction object to run inside it (a failed read closes the lane, which rolls it back).
+            lane.Begin.ExecuteNonQuery();
+            var result = await read(lane.Db);
+            lane.Commit.ExecuteNonQuery();
+            healthy = true;
+            return result;
         }
         finally
         {
@@ -172,11 +164,27 @@ public sealed class SqliteReadLanes : IDisposable
         {
             Db = db;
             Connection = connection;
+            Begin = Prepared(connection, "BEGIN DEFERRED;");
+            Commit = Prepared(connection, "COMMIT;");
         }
 
         public SqliteJisrDbContext Db { get; }
 
         public SqliteConnection Connection { get; }
+
+        /// <summary>Begins the read's transaction (kept prepared, as the read's own statements are).</summary>
+        public SqliteCommand Begin { get; }
+
+        /// <summary>Ends the read's transaction.</summary>
+        public SqliteCommand Commit { get; }
+
+        private static SqliteCommand Prepared(SqliteConnection connection, string text)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = text;
+            command.Prepare();
+            return command;
+        }
 
         public static Lane Open(DbContextOptions<SqliteJisrDbContext> options, string connectionString)
         {
@@ -200,6 +208,23 @@ public sealed class SqliteReadLanes : IDisposable
         public void Dispose()
         {
             var connection = Db.Database.GetDbConnection();
+            if (connection.State == System.Data.ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(Connection.Handle) == 0)
+            {
+                // A read that failed left its transaction open: the pool must not hand the connection on inside it.
+                try
+                {
+                    using var rollback = Connection.CreateCommand();
+                    rollback.CommandText = "ROLLBACK;";
+                    rollback.ExecuteNonQuery();
+                }
+                catch (SqliteException)
+                {
+                    SqliteConnection.ClearPool(Connection); // closed for good on dispose instead of pooled
+                }
+            }
+
+            Begin.Dispose();
+            Commit.Dispose();
             KeptStatements.Forget(connection);
             Db.Dispose();
             connection.Dispose(); // finalizes the kept statements with the connection
