@@ -84,12 +84,12 @@ internal static class ListSearchProbe
         {
             ("list, first page", db => Paging.NewestFirstQuery(db.ReadableRecords(caller, time), null, PageSize)),
             ("list, page from the middle", db => Paging.NewestFirstQuery(db.ReadableRecords(caller, time), middle, PageSize)),
-            ($"search, rare Latin word ({rareLatin})", db => Paging.NewestFirstQuery(RecordStore.Matching(db, caller, time, SearchText.Tokens(rareLatin)), null, PageSize)),
-            ($"search, rare Arabic word ({rareArabic})", db => Paging.NewestFirstQuery(RecordStore.Matching(db, caller, time, SearchText.Tokens(rareArabic)), null, PageSize)),
-            ($"search, Latin word in every record ({CommonLatin})", db => Paging.NewestFirstQuery(RecordStore.Matching(db, caller, time, SearchText.Tokens(CommonLatin)), null, PageSize)),
-            ($"search, Arabic word in every record ({CommonArabic})", db => Paging.NewestFirstQuery(RecordStore.Matching(db, caller, time, SearchText.Tokens(CommonArabic)), null, PageSize)),
-            ("search, common word, page from the middle", db => Paging.NewestFirstQuery(RecordStore.Matching(db, caller, time, SearchText.Tokens(CommonLatin)), middle, PageSize)),
-            ("search, rare word + common word", db => Paging.NewestFirstQuery(RecordStore.Matching(db, caller, time, SearchText.Tokens($"{rareLatin} {CommonLatin}")), null, PageSize)),
+            ($"search, rare Latin word ({rareLatin})", db => RecordStore.Matching(db, caller, time, SearchText.Tokens(rareLatin)).Take(PageSize + 1)),
+            ($"search, rare Arabic word ({rareArabic})", db => RecordStore.Matching(db, caller, time, SearchText.Tokens(rareArabic)).Take(PageSize + 1)),
+            ($"search, Latin word in every record ({CommonLatin})", db => RecordStore.Matching(db, caller, time, SearchText.Tokens(CommonLatin)).Take(PageSize + 1)),
+            ($"search, Arabic word in every record ({CommonArabic})", db => RecordStore.Matching(db, caller, time, SearchText.Tokens(CommonArabic)).Take(PageSize + 1)),
+            ("search, common word, page from the middle", db => RecordStore.Matching(db, caller, time, SearchText.Tokens(CommonLatin), Paging.Before(middle)).Take(PageSize + 1)),
+            ("search, rare word + common word", db => RecordStore.Matching(db, caller, time, SearchText.Tokens($"{rareLatin} {CommonLatin}")).Take(PageSize + 1)),
         };
 
         foreach (var (name, query) in queries)

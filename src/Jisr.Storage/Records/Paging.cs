@@ -18,28 +18,40 @@ public static class Paging
     public const int MaxPageSize = 200;
 
     /// <summary>Records newest first; <paramref name="cursor"/> is the <see cref="Page{T}.Next"/> of the previous page.</summary>
-    internal static async Task<Page<Record>> NewestFirstAsync(IQueryable<Record> query, string? cursor, int limit, CancellationToken cancellationToken)
+    internal static Task<Page<Record>> NewestFirstAsync(IQueryable<Record> query, string? cursor, int limit, CancellationToken cancellationToken) =>
+        NewestFirstAsync(before => NewestFirst(query, before), cursor, limit, cancellationToken);
+
+    /// <summary>
+    /// The same over a query that already gives records with their sequence, newest first, before a sequence: full-text
+    /// search on SQLite, whose sequence comes from the text index (<see cref="JisrDbContext.SearchNewestFirst"/>).
+    /// </summary>
+    internal static async Task<Page<Record>> NewestFirstAsync(Func<long?, IQueryable<SequencedRecord>> newestFirst, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var size = Math.Clamp(limit, 1, MaxPageSize);
-        var rows = await NewestFirstQuery(query, cursor, size).ToListAsync(cancellationToken);
+        var rows = await newestFirst(Before(cursor)).Take(size + 1).ToListAsync(cancellationToken);
         var next = rows.Count > size ? rows[size - 1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
         return new Page<Record>([.. rows.Take(size).Select(r => r.Record)], next);
     }
 
-    /// <summary>The query of one page of <see cref="NewestFirstAsync"/> (one row more than <paramref name="size"/>, to know whether a next page exists).</summary>
-    internal static IQueryable<SequencedRecord> NewestFirstQuery(IQueryable<Record> query, string? cursor, int size)
+    /// <summary>The query of one page of <see cref="NewestFirstAsync(IQueryable{Record}, string?, int, CancellationToken)"/> (one row more than <paramref name="size"/>, to know whether a next page exists).</summary>
+    internal static IQueryable<SequencedRecord> NewestFirstQuery(IQueryable<Record> query, string? cursor, int size) =>
+        NewestFirst(query, Before(cursor)).Take(size + 1);
+
+    /// <summary><paramref name="query"/>'s records before the sequence <paramref name="before"/> (all when null), newest first, with their sequence.</summary>
+    internal static IQueryable<SequencedRecord> NewestFirst(IQueryable<Record> query, long? before)
     {
-        if (!string.IsNullOrEmpty(cursor))
+        if (before is { } after)
         {
-            var after = ParseCursor(cursor);
             query = query.Where(r => EF.Property<long>(r, RecordConfiguration.SequenceColumn) < after);
         }
 
         return query
             .OrderByDescending(r => EF.Property<long>(r, RecordConfiguration.SequenceColumn))
-            .Select(r => new SequencedRecord(r, EF.Property<long>(r, RecordConfiguration.SequenceColumn)))
-            .Take(size + 1);
+            .Select(r => new SequencedRecord(r, EF.Property<long>(r, RecordConfiguration.SequenceColumn)));
     }
+
+    /// <summary>The sequence a record cursor stands at: null for the first page.</summary>
+    internal static long? Before(string? cursor) => string.IsNullOrEmpty(cursor) ? null : ParseCursor(cursor);
 
     /// <summary>Items in the order of <paramref name="query"/>, skipping as many as <paramref name="cursor"/> says.</summary>
     internal static async Task<Page<T>> ByOffsetAsync<T>(IOrderedQueryable<T> query, string? cursor, int limit, CancellationToken cancellationToken)

@@ -1591,6 +1591,23 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.ToView(null, (string)null);
                 });
 
+            modelBuilder.Entity("Jisr.Storage.Records.SearchIndexRow", b =>
+                {
+                    b.Property<string>("Match")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("RecordSearch");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rowid");
+
+                    b.ToTable("RecordSearch", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
