@@ -77,6 +77,10 @@ public sealed class HitFilterTests
         Assert.Contains("'JHF'", Refused([.. "XYZ"u8, .. good[3..]]), StringComparison.Ordinal);
         Assert.Contains("version 2", Refused(With(good, 3, 2)), StringComparison.Ordinal);
         Assert.Contains("fingerprints", Refused(With(good, 4, 8)), StringComparison.Ordinal);
+
+        // A filter of key scheme 2 (before scheme 3's alias keys) is never read as this node's: refused, naming both schemes.
+        Assert.Equal(3, HitFilter.SchemeOf(good));
+        Assert.Contains("key scheme 2: this node reads 24-bit fingerprints and key scheme 3", Refused(With(good, 5, 2)), StringComparison.Ordinal);
         Assert.Contains("truncated or padded", Refused(good[..^1]), StringComparison.Ordinal);
         Assert.Contains("truncated or padded", Refused([.. good, 0]), StringComparison.Ordinal);
         Assert.Contains("segment length", Refused(WithInt(good, 44, 3)), StringComparison.Ordinal);

@@ -188,6 +188,40 @@ public sealed class HitCheckFederationTests : IAsyncLifetime
         Assert.Equal("no-hit", (await CheckAsync(new { name = "Youssef El Idrissi" }))["result"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task AFilterOfAnotherKeyScheme_StoredBeforeAnUpgrade_IsSkipped_AndOneSentInIt_IsRefused()
+    {
+        await HoldAsync(_spanishAnalyst, "RESTRICTED", ["Youssef El Idrissi"]);
+        await PublishAndWaitAsync(1);
+
+        // The filter MA-DGST holds, as a node of key scheme 2 would have stored it before the upgrade: never looked up
+        // with this node's keys (no hit, no error), and not counted as a filter checked.
+        await using (var db = _morocco.Node.Database.Open())
+        {
+            foreach (var stored in await db.Set<Jisr.Storage.HitCheck.ReceivedHitFilter>().Where(f => f.AgreementId == _agreement).ToListAsync())
+            {
+                var bytes = stored.Filter.ToArray();
+                bytes[5] = 2;
+                stored.Filter = bytes;
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var skipped = await CheckAsync(new { name = "Youssef El Idrissi" });
+        Assert.Equal("no-hit", skipped["result"]!.GetValue<string>());
+        Assert.Equal(0, skipped["filtersChecked"]!.GetValue<int>());
+
+        // A partner still on scheme 2 sends its filter: refused on receipt, naming both schemes.
+        var epoch = HitFilterMessage.EpochOf(DateTimeOffset.UtcNow);
+        var old = HitFilter.Build(new HitKey(new byte[32]), _agreement, epoch, ["Youssef El Idrissi"], []).ToBytes();
+        old[5] = 2;
+        await SendFromSpainAsync(new HitFilterMessage(_agreement, _spain.Agency.Id.Value, _morocco.Agency.Id.Value, epoch, Convert.ToBase64String(new byte[16]), DateTimeOffset.UtcNow, Convert.ToBase64String(old)));
+        await Eventually.HoldsAsync(
+            async () => (await _spain.MessagesAsync()).Any(m => m!["type"]!.GetValue<string>() == HitFilterMessage.Type && m["lastError"]?.GetValue<string>() is { } e && e.Contains("key scheme 2", StringComparison.Ordinal)),
+            () => $"the scheme-2 filter is refused; ES-CNP's messages: {_spain.MessagesAsync().GetAwaiter().GetResult().ToJsonString()}");
+    }
+
     private static IEnumerable<(string File, string A, string B)> Pairs(string file) =>
         File.ReadLines(Path.Combine(AppContext.BaseDirectory, "data", "names", file)).Skip(1)
             .Select(l => l.Split('\t')).Where(c => c[2] == "1").Select(c => (file, c[0], c[1]));

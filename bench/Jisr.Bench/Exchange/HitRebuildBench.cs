@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Jisr.Bench.Api;
 using Jisr.Bench.Matching;
 using Jisr.Domain.Common;
@@ -13,7 +11,6 @@ using Jisr.Server.HitCheck;
 using Jisr.Storage;
 using Jisr.Storage.Audit;
 using Jisr.Storage.Records;
-using Jisr.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,35 +42,8 @@ internal static class HitRebuildBench
     private static async Task RunAsync(int records)
     {
         var quiet = new HitFilterOptions { RebuildInterval = TimeSpan.FromDays(1), ChangePoll = TimeSpan.FromDays(1) };
-        await using var morocco = await TestNode.StartFederatedAsync(hitFilters: quiet);
-        await using var spain = await TestNode.StartFederatedAsync(hitFilters: quiet);
-        var ma = await morocco.AddAgencyAsync("MA-DGST", "MA");
-        var es = await spain.AddAgencyAsync("ES-CNP", "ES");
-        var maAdmin = await morocco.AddUserAsync(ma, "admin.ma", [Role.Administrator]);
-        var maOperator = await morocco.AddUserAsync(ma, "operator.ma", [Role.NodeAdministrator]);
-        var esAdmin = await spain.AddUserAsync(es, "admin.es", [Role.Administrator]);
-        var esOperator = await spain.AddUserAsync(es, "operator.es", [Role.NodeAdministrator]);
-        (await maOperator.Client.PostAsJsonAsync("/api/v1/federation/peers", new { url = spain.BaseAddress.ToString(), fingerprint = spain.Fingerprint })).EnsureSuccessStatusCode();
-        (await esOperator.Client.PostAsJsonAsync("/api/v1/federation/peers", new { url = morocco.BaseAddress.ToString(), fingerprint = morocco.Fingerprint })).EnsureSuccessStatusCode();
-        var proposed = await maAdmin.Client.PostAsJsonAsync("/api/v1/agreements", new
-        {
-            partner = "ES-CNP",
-            threatDomains = new[] { "drug-trafficking", "organised-crime" },
-            highestClassification = "CONFIDENTIAL",
-            handlingCodes = new[] { "H1" },
-            validFrom = DateOnly.FromDateTime(DateTime.UtcNow),
-            validUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1),
-        });
-        var agreement = (await proposed.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-        while (!(await esAdmin.Client.PostAsync($"/api/v1/agreements/{agreement}/accept", null)).IsSuccessStatusCode)
-        {
-            await Task.Delay(20);
-        }
-
-        while ((await maAdmin.Client.GetFromJsonAsync<JsonObject>($"/api/v1/agreements/{agreement}"))!["status"]!.GetValue<string>() != "in-force")
-        {
-            await Task.Delay(20);
-        }
+        await using var nodes = await Jisr.Bench.Federation.AgreedNodes.StartAsync(quiet);
+        var (spain, es) = (nodes.Spain, nodes.Es);
 
         var names = SyntheticNames.Generate(Path.Combine(NameData.Locate(), "wikidata_name_tokens_top3000.tsv"), records + 2, seed: 11);
         var seeding = Stopwatch.StartNew();

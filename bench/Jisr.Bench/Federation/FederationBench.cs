@@ -25,37 +25,10 @@ internal static class FederationBench
 {
     public static async Task RunAsync(int releases, int backlog)
     {
-        await using var morocco = await TestNode.StartFederatedAsync();
-        await using var spain = await TestNode.StartFederatedAsync();
-        var ma = await morocco.AddAgencyAsync("MA-DGST", "MA");
-        var es = await spain.AddAgencyAsync("ES-CNP", "ES");
-        var maAdmin = await morocco.AddUserAsync(ma, "admin.ma", [Role.Administrator]);
-        var maOperator = await morocco.AddUserAsync(ma, "operator.ma", [Role.NodeAdministrator]);
-        var analyst = await morocco.AddUserAsync(ma, "analyst.ma", [Role.Analyst]);
-        var esAdmin = await spain.AddUserAsync(es, "admin.es", [Role.Administrator]);
-        var esOperator = await spain.AddUserAsync(es, "operator.es", [Role.NodeAdministrator]);
-        var partner = await spain.AddUserAsync(es, "analyst.es", [Role.Analyst]);
-        (await maOperator.Client.PostAsJsonAsync("/api/v1/federation/peers", new { url = spain.BaseAddress.ToString(), fingerprint = spain.Fingerprint })).EnsureSuccessStatusCode();
-        (await esOperator.Client.PostAsJsonAsync("/api/v1/federation/peers", new { url = morocco.BaseAddress.ToString(), fingerprint = morocco.Fingerprint })).EnsureSuccessStatusCode();
-        var proposed = await maAdmin.Client.PostAsJsonAsync("/api/v1/agreements", new
-        {
-            partner = "ES-CNP",
-            threatDomains = new[] { "drug-trafficking", "organised-crime" },
-            highestClassification = "CONFIDENTIAL",
-            handlingCodes = new[] { "H1" },
-            validFrom = DateOnly.FromDateTime(DateTime.UtcNow),
-            validUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1),
-        });
-        var agreement = (await proposed.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-        while (!(await esAdmin.Client.PostAsync($"/api/v1/agreements/{agreement}/accept", null)).IsSuccessStatusCode)
-        {
-            await Task.Delay(20);
-        }
-
-        while ((await maAdmin.Client.GetFromJsonAsync<JsonObject>($"/api/v1/agreements/{agreement}"))!["status"]!.GetValue<string>() != "in-force")
-        {
-            await Task.Delay(20);
-        }
+        await using var nodes = await AgreedNodes.StartAsync();
+        var (morocco, spain, maAdmin) = (nodes.Morocco, nodes.Spain, nodes.MaAdmin);
+        var analyst = await morocco.AddUserAsync(nodes.Ma, "analyst.ma", [Role.Analyst]);
+        var partner = await spain.AddUserAsync(nodes.Es, "analyst.es", [Role.Analyst]);
 
         // (1) Latency: one release at a time, polling the partner every millisecond or so until the copy reads.
         var latencies = new List<double>();

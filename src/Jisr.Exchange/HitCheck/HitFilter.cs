@@ -8,16 +8,20 @@ namespace Jisr.Exchange.HitCheck;
 /// What one node holds within one agreement, as a binary fuse filter of keyed hashes (<see cref="HitKey"/>) of the
 /// normalised identifiers and name-matching keys of its records: a partner can test a name or an identifier against
 /// it (yes, or no), and learns nothing else. Checks are per key: <see cref="BinaryFuseFilter.FalsePositiveRate"/>
-/// (6.0e-8) each, so a name query (13 keys on average on un-dev with its possible-hit keys, at most 47) has a filter
-/// error of about 8e-7 on average, 2.8e-6 at worst.
+/// (6.0e-8) each, so a name query (15 keys on average on un-dev with its possible-hit keys, at most 48: key scheme 3)
+/// has a filter error of about 9e-7 on average, 2.9e-6 at worst.
 /// </summary>
 public sealed class HitFilter
 {
     /// <summary>The wire format's version; a filter of another version is refused, never guessed at.</summary>
     public const byte FormatVersion = 1;
 
-    /// <summary>How keys are made (<see cref="NameMatchKeys"/> and <see cref="HitFilter.IdentifierKey"/>, keyed by <see cref="HitKey.Hasher"/>): both nodes must make them alike.</summary>
-    public const byte KeyScheme = 2;
+    /// <summary>
+    /// How keys are made (<see cref="NameMatchKeys"/> and <see cref="HitFilter.IdentifierKey"/>, keyed by <see cref="HitKey.Hasher"/>):
+    /// both nodes must make them alike. 3: short parts joined, Abd- forms, kunya, tribe and titled aliases (scheme 2's
+    /// filters lack those keys: a node refuses a filter of another scheme on receipt and skips one it stored before).
+    /// </summary>
+    public const byte KeyScheme = 3;
 
     /// <summary>Magic "JHF" + version, flags, agreement, epoch, key check, seed, segment length and count, key count.</summary>
     public const int HeaderLength = 4 + 4 + 16 + 4 + 8 + 8 + 4 + 4 + 4;
@@ -56,30 +60,50 @@ public sealed class HitFilter
     /// Builds the filter of <paramref name="names"/> (persons' and organisations' names, any script) and
     /// <paramref name="identifierKeys"/> (<see cref="IdentifierKey"/>) under <paramref name="key"/>, on all cores.
     /// </summary>
-    public static HitFilter Build(HitKey key, Guid agreementId, int epoch, IReadOnlyList<string> names, IReadOnlyList<string> identifierKeys, Random? random = null)
+    public static HitFilter Build(HitKey key, Guid agreementId, int epoch, IReadOnlyList<string> names, IReadOnlyList<string> identifierKeys, Random? random = null) =>
+        BuildFromKeys(key, agreementId, epoch, NameKeys(names), identifierKeys, random);
+
+    /// <summary>
+    /// Builds the filter of name keys made once by <see cref="NameKeys"/> (a node digests and builds from the same
+    /// keys) and <paramref name="identifierKeys"/> under <paramref name="key"/>, on all cores.
+    /// </summary>
+    public static HitFilter BuildFromKeys(HitKey key, Guid agreementId, int epoch, IReadOnlyList<ulong> nameKeys, IReadOnlyList<string> identifierKeys, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(nameKeys);
         ArgumentNullException.ThrowIfNull(identifierKeys);
-        var all = new List<ulong>[Math.Max(1, Environment.ProcessorCount)];
-        var total = names.Count + identifierKeys.Count;
-        var chunk = Math.Max(1, (total + all.Length - 1) / all.Length);
-        Parallel.For(0, all.Length, worker =>
+        var total = nameKeys.Count + identifierKeys.Count;
+        var keys = new ulong[total];
+        var workers = Math.Max(1, Environment.ProcessorCount);
+        var chunk = Math.Max(1, (total + workers - 1) / workers);
+        Parallel.For(0, workers, worker =>
         {
-            var mine = new List<ulong>(chunk * 3);
             using var hasher = key.CreateHasher();
             for (var i = worker * chunk; i < Math.Min(total, (worker + 1) * chunk); i++)
             {
-                if (i < names.Count)
+                keys[i] = i < nameKeys.Count ? hasher.Name(nameKeys[i]) : hasher.Identifier(identifierKeys[i - nameKeys.Count]);
+            }
+        });
+        return new HitFilter(agreementId, epoch, key.Check, BinaryFuseFilter.Build(keys, random));
+    }
+
+    /// <summary>
+    /// The name-matching keys (<see cref="NameMatchKeys.ForFiling(string?)"/>, not yet keyed) of <paramref name="names"/>,
+    /// distinct and in ascending order, on all cores: what a filter of these names holds, and what its digest covers.
+    /// </summary>
+    public static ulong[] NameKeys(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var all = new List<ulong>[Math.Max(1, Environment.ProcessorCount)];
+        var chunk = Math.Max(1, (names.Count + all.Length - 1) / all.Length);
+        Parallel.For(0, all.Length, worker =>
+        {
+            var mine = new List<ulong>(chunk * 8);
+            for (var i = worker * chunk; i < Math.Min(names.Count, (worker + 1) * chunk); i++)
+            {
+                foreach (var matchKey in NameMatchKeys.ForFiling(names[i]).Keys)
                 {
-                    foreach (var matchKey in NameMatchKeys.ForFiling(names[i]).Keys)
-                    {
-                        mine.Add(hasher.Name(matchKey.Key));
-                    }
-                }
-                else
-                {
-                    mine.Add(hasher.Identifier(identifierKeys[i - names.Count]));
+                    mine.Add(matchKey.Key);
                 }
             }
 
@@ -93,7 +117,17 @@ public sealed class HitFilter
             at += list.Count;
         }
 
-        return new HitFilter(agreementId, epoch, key.Check, BinaryFuseFilter.Build(keys, random));
+        Array.Sort(keys);
+        var size = 0;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (i == 0 || keys[i] != keys[i - 1])
+            {
+                keys[size++] = keys[i];
+            }
+        }
+
+        return size == keys.Length ? keys : keys[..size];
     }
 
     public byte[] ToBytes()
@@ -114,6 +148,9 @@ public sealed class HitFilter
         Filter.Fingerprints.CopyTo(span[HeaderLength..]);
         return bytes;
     }
+
+    /// <summary>The key scheme encoded filter <paramref name="bytes"/> were built with (0 when too short to say).</summary>
+    public static byte SchemeOf(ReadOnlySpan<byte> bytes) => bytes.Length > 5 ? bytes[5] : (byte)0;
 
     /// <summary>Reads a filter, checking every field and the exact length; a <see cref="FormatException"/> says what is wrong.</summary>
     public static HitFilter Read(ReadOnlySpan<byte> bytes)

@@ -83,7 +83,7 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
 
         var hits = new List<(ReceivedHitFilter Filter, HitMatch Match)>();
         var live = usable.Select(f => f.Id).ToList();
-        foreach (var received in usable)
+        foreach (var received in usable.ToList())
         {
             var peer = await filters.FindPeerAsync(received.PeerId, cancellationToken);
             if (peer is null || peer.Status != PeerStatuses.Active)
@@ -97,6 +97,14 @@ public sealed class HitCheckService(HitFilterStore filters, HitKeyRing keys, Rec
                 if (await filters.FilterBytesAsync(received.Id, cancellationToken) is not { } bytes)
                 {
                     return null;
+                }
+
+                // Stored before this node moved to another key scheme: its keys are not the ones a query looks up
+                // (never mixed); the partner's next filter, in this node's scheme, counts.
+                if (HitFilter.SchemeOf(bytes) != HitFilter.KeyScheme)
+                {
+                    usable.Remove(received);
+                    continue;
                 }
 
                 filter = HitFilter.Read(bytes);

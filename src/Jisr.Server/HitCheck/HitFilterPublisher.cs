@@ -1,7 +1,7 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Jisr.Exchange.HitCheck;
 using Jisr.Fusion.Identifiers;
-using Jisr.Matching.Names;
 using Jisr.Server.Federation;
 using Jisr.Storage.HitCheck;
 
@@ -104,7 +104,10 @@ public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore f
             .Select(i => Identifier.ParseKind(i.Kind) is { } kind ? HitFilter.IdentifierKey(IdentifierNormaliser.Normalise(kind, i.Value, i.Country)) : null)
             .OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var names = holdings.Names.Distinct(StringComparer.Ordinal).ToList();
-        var digest = Digest(names, identifierKeys);
+
+        // Each name's keys once per round: the digest and the filter are made of the same keys.
+        var nameKeys = HitFilter.NameKeys(names);
+        var digest = Digest(nameKeys, identifierKeys);
 
         // Nothing held and nothing published before: nothing to tell (an agency whose last record goes publishes its empty filter).
         var unchanged = (published is null && names.Count == 0 && identifierKeys.Count == 0)
@@ -123,7 +126,7 @@ public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore f
         }
 
         var salt = RandomNumberGenerator.GetBytes(16);
-        var filter = HitFilter.Build(keys.KeyFor(peer, agreement.Id.Value, epoch, salt), agreement.Id.Value, epoch, names, identifierKeys);
+        var filter = HitFilter.BuildFromKeys(keys.KeyFor(peer, agreement.Id.Value, epoch, salt), agreement.Id.Value, epoch, nameKeys, identifierKeys);
         var bytes = filter.ToBytes();
         var message = new HitFilterMessage(agreement.Id.Value, owner.Value, partner.Value, epoch, Convert.ToBase64String(salt), now, Convert.ToBase64String(bytes));
         var by = actor with { AgencyId = owner };
@@ -142,12 +145,30 @@ public sealed class HitFilterPublisher(HitFilterStore filters, FederationStore f
         return true;
     }
 
-    /// <summary>SHA-256 over the unkeyed keys, sorted: equal holdings, equal digest, whatever the order records come in.</summary>
-    private static string Digest(IReadOnlyList<string> names, IReadOnlyList<string> identifierKeys)
+    /// <summary>
+    /// SHA-256 over the key scheme and the unkeyed keys, sorted: equal holdings, equal digest, whatever the order records
+    /// come in; a node that moves to another key scheme sends every filter again, identifiers-only ones included.
+    /// </summary>
+    private static string Digest(ulong[] nameKeys, IReadOnlyList<string> identifierKeys)
     {
-        var keys = names.SelectMany(n => NameMatchKeys.ForFiling(n).Keys.Select(k => k.Key.ToString("x16", CultureInfo.InvariantCulture)))
-            .Concat(identifierKeys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', keys))));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> buffer = stackalloc byte[8];
+        hash.AppendData([HitFilter.KeyScheme]);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer, nameKeys.Length);
+        hash.AppendData(buffer);
+        foreach (var key in nameKeys)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(buffer, key);
+            hash.AppendData(buffer);
+        }
+
+        foreach (var key in identifierKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
+            hash.AppendData("\n"u8);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }
 
