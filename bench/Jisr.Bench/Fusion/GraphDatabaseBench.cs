@@ -81,6 +81,8 @@ internal static class GraphDatabaseBench
         });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {sizes.Average():F0} entities each on average ({sizes.Min()}-{sizes.Max()}), capped at {GraphService.MaxNodes}"));
 
+        await NeighbourhoodPhasesAsync(node, principal, hubs);
+
         var lengths = new List<int>();
         await MeasureAsync("shortest path between random entities (service)", pairs, rounds, async pair =>
         {
@@ -131,6 +133,43 @@ internal static class GraphDatabaseBench
         }
 
         Console.WriteLine($"load average {CpuClock.LoadAverage()}; process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
+    }
+
+    /// <summary>
+    /// Where a neighbourhood's CPU goes, the steps of <see cref="GraphService.NeighbourhoodOfAsync"/> taken one by one
+    /// over the hubs (after the measured rounds: warm): the rings (links and record checks), the graph built and
+    /// searched, the links among the outer ring, the entities read whole for the answer.
+    /// </summary>
+    private static async Task NeighbourhoodPhasesAsync(TestNode node, Principal principal, IReadOnlyList<EntityId> hubs)
+    {
+        var phases = new Dictionary<string, double>(StringComparer.Ordinal);
+        var last = Process.GetCurrentProcess().TotalProcessorTime;
+        void Phase(string name)
+        {
+            var now = Process.GetCurrentProcess().TotalProcessorTime;
+            phases[name] = phases.GetValueOrDefault(name) + (now - last).TotalMilliseconds;
+            last = now;
+        }
+
+        foreach (var hub in hubs)
+        {
+            await using var scope = node.App.Services.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<Jisr.Storage.Fusion.FusionStore>();
+            last = Process.GetCurrentProcess().TotalProcessorTime;
+            var slice = (await store.ReadableNeighbourhoodAsync(principal, hub, 2, GraphService.MaxNodes, CancellationToken.None))!;
+            Phase("rings (links, record checks)");
+            var around = GraphService.Build(slice.Entities, slice.Links).Neighbourhood(hub.ToString(), 2, GraphService.MaxNodes);
+            Phase("graph built and searched");
+            var outer = slice.OuterRing.Where(id => around.Distances.ContainsKey(id.ToString())).ToList();
+            var among = await store.ReadableLinkRowsAmongAsync(principal, outer, CancellationToken.None);
+            Phase("links among the outer ring");
+            around = GraphService.Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id)).Neighbourhood(hub.ToString(), 2, GraphService.MaxNodes);
+            Phase("graph built and searched");
+            await store.SliceEntitiesAsync(slice, [.. around.Distances.Keys.Select(TypedId.Parse<EntityId>)], CancellationToken.None);
+            Phase("entities read whole");
+        }
+
+        Console.WriteLine("  where the CPU goes (mean per neighbourhood): " + string.Join(", ", phases.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value / hubs.Count:F1} ms"))));
     }
 
     /// <summary>Runs <paramref name="query"/> over every item, <paramref name="rounds"/> times (the first round warms up and is not counted, unless it is the only one).</summary>
