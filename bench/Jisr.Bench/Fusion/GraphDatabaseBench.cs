@@ -158,12 +158,17 @@ internal static class GraphDatabaseBench
             last = Process.GetCurrentProcess().TotalProcessorTime;
             var slice = (await store.ReadableNeighbourhoodAsync(principal, hub, 2, GraphService.MaxNodes, CancellationToken.None))!;
             Phase("rings (links, record checks)");
-            var around = GraphService.Build(slice.Entities, slice.Links).Neighbourhood(hub.ToString(), 2, GraphService.MaxNodes);
-            Phase("graph built and searched");
-            var outer = slice.OuterRing.Where(id => around.Distances.ContainsKey(id.ToString())).ToList();
+            var outer = slice.OuterRing;
+            if (slice.Entities.Count > GraphService.MaxNodes)
+            {
+                var capped = GraphService.Build(slice.Entities, slice.Links).Neighbourhood(hub.ToString(), 2, GraphService.MaxNodes);
+                outer = [.. slice.OuterRing.Where(id => capped.Distances.ContainsKey(id.ToString()))];
+                Phase("graph built and searched");
+            }
+
             var among = await store.ReadableLinkRowsAmongAsync(principal, outer, CancellationToken.None);
             Phase("links among the outer ring");
-            around = GraphService.Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id)).Neighbourhood(hub.ToString(), 2, GraphService.MaxNodes);
+            var around = GraphService.Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id)).Neighbourhood(hub.ToString(), 2, GraphService.MaxNodes);
             Phase("graph built and searched");
             await store.SliceEntitiesAsync(slice, [.. around.Distances.Keys.Select(TypedId.Parse<EntityId>)], CancellationToken.None);
             Phase("entities read whole");

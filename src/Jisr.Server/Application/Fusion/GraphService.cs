@@ -58,17 +58,20 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
             return null;
         }
 
-        var graph = Build(slice.Entities, slice.Links);
-        var around = graph.Neighbourhood(centre.ToString(), depth, maxNodes);
-        var outer = slice.OuterRing.Where(id => around.Distances.ContainsKey(id.ToString())).ToList();
-        if (outer.Count > 1)
+        // Within the cap every entity of the slice is in the answer (each was reached within the depth), so the outer
+        // ring's links are fetched first and the graph built once; past it, only those of the outer entities kept.
+        var outer = slice.OuterRing;
+        Neighbourhood? around = null;
+        if (slice.Entities.Count > maxNodes)
         {
-            var among = await store.ReadableLinkRowsAmongAsync(caller, outer, cancellationToken);
-            if (among.Count > 0)
-            {
-                graph = Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id));
-                around = graph.Neighbourhood(centre.ToString(), depth, maxNodes);
-            }
+            around = Build(slice.Entities, slice.Links).Neighbourhood(centre.ToString(), depth, maxNodes);
+            outer = [.. slice.OuterRing.Where(id => around.Distances.ContainsKey(id.ToString()))];
+        }
+
+        var among = outer.Count > 1 ? await store.ReadableLinkRowsAmongAsync(caller, outer, cancellationToken) : [];
+        if (around is null || among.Count > 0)
+        {
+            around = Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id)).Neighbourhood(centre.ToString(), depth, maxNodes);
         }
 
         // Whole entities for the answer only (an entity deleted since its ring was read is left out).
