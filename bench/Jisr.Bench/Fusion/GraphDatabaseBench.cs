@@ -28,7 +28,7 @@ namespace Jisr.Bench.Fusion;
 /// each read ring by ring from the database under the caller's readable filters: first through <see cref="GraphService"/>
 /// (the store reads and the graph work, no HTTP), then through the API (token, purpose, audit, JSON). CPU is the
 /// process's (node and client together), measured around each sequential query.
-/// With <c>--whole</c>, then brokers, cells and the JSON export (whole-graph analyses, cached per caller) three times each.
+/// With <c>--whole</c>, then brokers, cells, components and the JSON export (whole-graph analyses, cached per caller) three times each.
 /// Run: <c>graph-db [LINKS] [--postgres] [--rounds N] [--whole]</c>.
 /// </summary>
 internal static class GraphDatabaseBench
@@ -49,6 +49,11 @@ internal static class GraphDatabaseBench
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: links = int.Parse(args[i], CultureInfo.InvariantCulture); break;
             }
+        }
+
+        if (rounds < 1)
+        {
+            throw new ArgumentException($"--rounds must be at least 1 (got {rounds}): the first of several rounds warms up and is not counted");
         }
 
         await using var node = await TestNode.StartAsync(provider);
@@ -75,6 +80,8 @@ internal static class GraphDatabaseBench
             sizes.Add(found!.Value.Around.Distances.Count);
         });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {sizes.Average():F0} entities each on average ({sizes.Min()}-{sizes.Max()}), capped at {GraphService.MaxNodes}"));
+
+        await NeighbourhoodPhasesAsync(node, principal, hubs);
 
         var lengths = new List<int>();
         await MeasureAsync("shortest path between random entities (service)", pairs, rounds, async pair =>
@@ -108,7 +115,7 @@ internal static class GraphDatabaseBench
             var slow = node.CreateClient(analyst.Token);
             slow.Timeout = TimeSpan.FromMinutes(30);
             slow.DefaultRequestHeaders.Add("X-Jisr-Purpose", "graph database bench");
-            foreach (var query in new[] { "/api/v1/graph/brokers?top=10", "/api/v1/graph/cells?minSize=3", "/api/v1/graph/export?format=json" })
+            foreach (var query in new[] { "/api/v1/graph/brokers?top=10", "/api/v1/graph/cells?minSize=3", "/api/v1/graph/components?minSize=2&top=20", "/api/v1/graph/export?format=json" })
             {
                 var figures = new List<string>();
                 for (var round = 0; round < 3; round++)
@@ -128,11 +135,55 @@ internal static class GraphDatabaseBench
         Console.WriteLine($"load average {CpuClock.LoadAverage()}; process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
     }
 
-    /// <summary>Runs <paramref name="query"/> over every item, <paramref name="rounds"/> times (the first round warms up and is not counted).</summary>
+    /// <summary>
+    /// Where a neighbourhood's CPU goes, the steps of <see cref="GraphService.NeighbourhoodOfAsync"/> taken one by one
+    /// over the hubs (after the measured rounds: warm): the rings (links and record checks), the graph built and
+    /// searched, the links among the outer ring, the entities read whole for the answer.
+    /// </summary>
+    private static async Task NeighbourhoodPhasesAsync(TestNode node, Principal principal, IReadOnlyList<EntityId> hubs)
+    {
+        var phases = new Dictionary<string, double>(StringComparer.Ordinal);
+        var last = Process.GetCurrentProcess().TotalProcessorTime;
+        void Phase(string name)
+        {
+            var now = Process.GetCurrentProcess().TotalProcessorTime;
+            phases[name] = phases.GetValueOrDefault(name) + (now - last).TotalMilliseconds;
+            last = now;
+        }
+
+        foreach (var hub in hubs)
+        {
+            await using var scope = node.App.Services.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<Jisr.Storage.Fusion.FusionStore>();
+            last = Process.GetCurrentProcess().TotalProcessorTime;
+            var slice = (await store.ReadableNeighbourhoodAsync(principal, hub, 2, GraphService.MaxNodes, CancellationToken.None))!;
+            Phase("rings (links, record checks)");
+            var outer = slice.OuterRing;
+            if (slice.Entities.Count > GraphService.MaxNodes)
+            {
+                var capped = GraphService.Build(slice.Entities, slice.Links).Neighbourhood(hub.ToString(), 2, GraphService.MaxNodes);
+                outer = [.. slice.OuterRing.Where(id => capped.Distances.ContainsKey(id.ToString()))];
+                Phase("graph built and searched");
+            }
+
+            var among = await store.ReadableLinkRowsAmongAsync(principal, outer, CancellationToken.None);
+            Phase("links among the outer ring");
+            var around = GraphService.Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id)).Neighbourhood(hub.ToString(), 2, GraphService.MaxNodes);
+            Phase("graph built and searched");
+            await store.SliceEntitiesAsync(slice, [.. around.Distances.Keys.Select(TypedId.Parse<EntityId>)], CancellationToken.None);
+            Phase("entities read whole");
+        }
+
+        Console.WriteLine("  where the CPU goes (mean per neighbourhood): " + string.Join(", ", phases.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value / hubs.Count:F1} ms"))));
+    }
+
+    /// <summary>Runs <paramref name="query"/> over every item, <paramref name="rounds"/> times (the first round warms up and is not counted, unless it is the only one).</summary>
     private static async Task MeasureAsync<T>(string what, IReadOnlyList<T> items, int rounds, Func<T, Task> query)
     {
         var (wall, cpu) = (new List<double>(), new List<double>());
         var load = CpuClock.LoadAverage();
+        // One round alone is measured (cold: its figures include the first queries' compilation); more: the first warms up.
+        var measuredFrom = rounds > 1 ? 1 : 0;
         for (var round = 0; round < rounds; round++)
         {
             foreach (var item in items)
@@ -140,7 +191,7 @@ internal static class GraphDatabaseBench
                 var started = Process.GetCurrentProcess().TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 await query(item);
-                if (round > 0)
+                if (round >= measuredFrom)
                 {
                     wall.Add(watch.Elapsed.TotalMilliseconds);
                     cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - started).TotalMilliseconds);
@@ -189,14 +240,13 @@ internal static class GraphDatabaseBench
         {
             await context.Database.OpenConnectionAsync();
             await using var transaction = await context.Database.BeginTransactionAsync();
-            await using var person = Command(context, transaction, """
-                INSERT INTO "Entities" ("Id", "AgencyId", "Label", "CreatedAt", "EntityType", "Names", "Gender", "Nationalities", "Identifiers")
-                VALUES (@id, @agency, @label, @created, 'person', @names, 0, '[]', '[]')
-                """, "id", "agency", "label", "created", "names");
-            for (var i = 0; i < ids.Length; i++)
+            await using (var person = Rows(context, transaction.GetDbTransaction(), "Entities", ["Id", "AgencyId", "Label", "CreatedAt", "EntityType", "Names", "Gender", "Nationalities", "Identifiers"]))
             {
-                var label = i >= nodes ? $"Hub {i - nodes}" : $"Person {i}";
-                await Run(person, Id(ids[i].Value), Id(agency.Value), label, Time(created), $"[\"{label}\"]");
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    var label = i >= nodes ? $"Hub {i - nodes}" : $"Person {i}";
+                    await person.WriteAsync(Id(ids[i].Value), Id(agency.Value), label, Time(created), "person", $"[\"{label}\"]", 0, "[]", "[]");
+                }
             }
 
             await transaction.CommitAsync();
@@ -222,20 +272,25 @@ internal static class GraphDatabaseBench
 
             await context.SaveChangesAsync();
             var db = transaction.GetDbTransaction();
-            await using var mention = Command(context, db, """INSERT INTO "RecordEntities" ("RecordId", "EntityId") VALUES (@record, @entity)""", "record", "entity");
-            await using var link = Command(context, db, """
-                INSERT INTO "Links" ("Id", "RecordId", "FromEntityId", "ToEntityId", "Type") VALUES (@id, @record, @from, @to, @type)
-                """, "id", "record", "from", "to", "type");
-            foreach (var (record, asserted) in records)
+            await using (var mention = Rows(context, db, "RecordEntities", ["RecordId", "EntityId"]))
             {
-                foreach (var end in asserted.SelectMany(p => new[] { p.A, p.B }).Distinct())
+                foreach (var (record, asserted) in records)
                 {
-                    await Run(mention, Id(record.Id.Value), Id(ids[end].Value));
+                    foreach (var end in asserted.SelectMany(p => new[] { p.A, p.B }).Distinct())
+                    {
+                        await mention.WriteAsync(Id(record.Id.Value), Id(ids[end].Value));
+                    }
                 }
+            }
 
-                foreach (var (a, b) in asserted)
+            await using (var link = Rows(context, db, "Links", ["Id", "RecordId", "FromEntityId", "ToEntityId", "Type"]))
+            {
+                foreach (var (record, asserted) in records)
                 {
-                    await Run(link, Id(Guid.CreateVersion7()), Id(record.Id.Value), Id(ids[a].Value), Id(ids[b].Value), (int)LinkType.Called);
+                    foreach (var (a, b) in asserted)
+                    {
+                        await link.WriteAsync(Id(Guid.CreateVersion7()), Id(record.Id.Value), Id(ids[a].Value), Id(ids[b].Value), (int)LinkType.Called);
+                    }
                 }
             }
 
@@ -246,8 +301,14 @@ internal static class GraphDatabaseBench
         return [.. ids[nodes..], .. ids[..nodes]];
     }
 
-    private static DbCommand Command(JisrDbContext context, IDbContextTransaction transaction, string sql, params string[] parameters) =>
-        Command(context, transaction.GetDbTransaction(), sql, parameters);
+    /// <summary>
+    /// Rows for <paramref name="table"/>, in the column formats the model writes: on PostgreSQL one binary COPY per
+    /// table and batch (row by row took most of a 1,000,000-link seeding), on SQLite one prepared statement.
+    /// </summary>
+    private static RowWriter Rows(JisrDbContext context, DbTransaction transaction, string table, string[] columns) =>
+        context.Database.GetDbConnection() is Npgsql.NpgsqlConnection postgres
+            ? new CopyRows(postgres.BeginBinaryImport($"COPY \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) FROM STDIN (FORMAT BINARY)"))
+            : new StatementRows(Command(context, transaction, $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))})", columns));
 
     private static DbCommand Command(JisrDbContext context, DbTransaction transaction, string sql, params string[] parameters)
     {
@@ -264,13 +325,43 @@ internal static class GraphDatabaseBench
         return command;
     }
 
-    private static async Task Run(DbCommand command, params object[] values)
+    private abstract class RowWriter : IAsyncDisposable
     {
-        for (var i = 0; i < values.Length; i++)
+        public abstract Task WriteAsync(params object[] values);
+
+        public abstract ValueTask DisposeAsync();
+    }
+
+    private sealed class StatementRows(DbCommand command) : RowWriter
+    {
+        public override async Task WriteAsync(params object[] values)
         {
-            command.Parameters[i].Value = values[i];
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i];
+            }
+
+            await command.ExecuteNonQueryAsync();
         }
 
-        await command.ExecuteNonQueryAsync();
+        public override ValueTask DisposeAsync() => command.DisposeAsync();
+    }
+
+    private sealed class CopyRows(Npgsql.NpgsqlBinaryImporter import) : RowWriter
+    {
+        public override async Task WriteAsync(params object[] values)
+        {
+            await import.StartRowAsync();
+            foreach (var value in values)
+            {
+                await import.WriteAsync(value);
+            }
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await import.CompleteAsync();
+            await import.DisposeAsync();
+        }
     }
 }

@@ -16,16 +16,43 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     {
         ArgumentNullException.ThrowIfNull(principal);
         var persons = await db.ReadableEntities(principal, time).OfType<Person>().OrderBy(p => p.Id).ToListAsync(cancellationToken);
-        var ownRecords = db.ReadableRecords(principal, time).Where(r => r.OriginatorAgencyId == principal.AgencyId);
-        var own = await db.Mentions.AsNoTracking()
-            .Where(m => ownRecords.Any(r => r.Id == m.RecordId))
-            .Select(m => m.EntityId).Distinct().ToListAsync(cancellationToken);
-        return new FusionPersons(persons, own.ToHashSet());
+        return new FusionPersons(persons, await OwnAsync(principal, cancellationToken));
     }
 
-    /// <summary>The entities among <paramref name="ids"/> the caller may read (unknown and hidden ids are simply absent).</summary>
-    public async Task<Dictionary<EntityId, Entity>> ReadableEntitiesByIdAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken) =>
-        ids.Count == 0 ? [] : await db.ReadableEntities(principal, time).Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+    /// <summary>
+    /// What a cross-reference scores of each person the caller may read (names, date of birth, nationalities,
+    /// identifiers, gender: no label, key or place of birth, no entity object), and which of them their agency asserted
+    /// itself, as <see cref="ReadablePersonsAsync"/> says. The hits' persons are read whole afterwards, a few among many.
+    /// </summary>
+    public async Task<FusionPersonRows> ReadablePersonRowsAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var persons = await db.ReadableEntities(principal, time).OfType<Person>().OrderBy(p => p.Id)
+            .Select(p => new PersonRow(p.Id, p.AgencyId, p.Names, p.DateOfBirth, p.Nationalities, p.Identifiers, p.Gender))
+            .ToListAsync(cancellationToken);
+        return new FusionPersonRows(persons, await OwnAsync(principal, cancellationToken));
+    }
+
+    /// <summary>The ends and kind of every link asserted by records the caller may read (<see cref="ReadableLinksAsync"/> without the rest of each link).</summary>
+    public Task<List<GraphLinkRow>> ReadableLinkRowsAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var readable = db.ReadableRecords(principal, time);
+        return db.Links.AsNoTracking().Where(l => readable.Any(r => r.Id == l.RecordId)).OrderBy(l => l.Id)
+            .Select(l => new GraphLinkRow(l.Id, l.FromEntityId, l.ToEntityId, l.Type)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The entities mentioned by readable records the caller's agency originated.</summary>
+    private async Task<HashSet<EntityId>> OwnAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var ownRecords = db.ReadableRecords(principal, time).Where(r => r.OriginatorAgencyId == principal.AgencyId);
+        return [.. await db.Mentions.AsNoTracking()
+            .Where(m => ownRecords.Any(r => r.Id == m.RecordId))
+            .Select(m => m.EntityId).Distinct().ToListAsync(cancellationToken)];
+    }
+
+    /// <summary>The entities among <paramref name="ids"/> the caller may read (unknown and hidden ids are simply absent), the ids sent as one parameter.</summary>
+    public Task<Dictionary<EntityId, Entity>> ReadableEntitiesByIdAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken) =>
+        ReadableEntitiesAmongAsync(principal, ids, cancellationToken);
 
     /// <summary>The entities among <paramref name="ids"/> the caller may read, whole, the ids sent as one parameter however many (an answer may hold thousands).</summary>
     public async Task<Dictionary<EntityId, Entity>> ReadableEntitiesAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
@@ -79,12 +106,13 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
     /// <summary>
     /// The part of the caller's link graph within <paramref name="depth"/> steps of <paramref name="centre"/>, read from
-    /// the database one ring at a time (the links of readable records touching the last ring, as rows of ends and kind,
-    /// then the readable entities at their other ends, whole: nearly all of them are in the answer, and reading their
-    /// ids first would apply the entity filter twice), so a query costs what it reaches, not the whole graph.
-    /// Expansion stops early once more than <paramref name="maxNodes"/> entities are reached, where
-    /// <c>LinkGraph.Neighbourhood</c> stops too. Every link touching an entity of an inner ring is here; the entities of
-    /// the outermost ring are not expanded, so the links among them are fetched separately
+    /// the database one ring at a time: the links touching the last ring (ids, ends, kind and record: index seeks, no
+    /// filter per row), kept when their record is readable (<see cref="AccessPolicy.CanReadLink"/>, the records reached
+    /// checked by the record rule in one query per ring), and their other ends, readable entities by that rule, as the
+    /// next ring. A query costs what it reaches, not the whole graph, and no entity is read until the answer is known
+    /// (<see cref="SliceEntitiesAsync"/>). Expansion stops early once more than <paramref name="maxNodes"/> entities
+    /// are reached, where <c>LinkGraph.Neighbourhood</c> stops too. Every link touching an entity of an inner ring is
+    /// here; the entities of the outermost ring are not expanded, so the links among them are fetched separately
     /// (<see cref="ReadableLinkRowsAmongAsync"/>). Null when the centre is not readable.
     /// </summary>
     public async Task<GraphSlice?> ReadableNeighbourhoodAsync(Principal principal, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
@@ -96,35 +124,26 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
             return null;
         }
 
-        var entities = whole.Keys.ToHashSet();
+        var records = new RecordChecks(db, time, principal);
+        var entities = new HashSet<EntityId> { centre };
         var links = new Dictionary<Guid, GraphLinkRow>();
         List<EntityId> ring = [centre];
         for (var d = 1; d <= depth && ring.Count > 0 && entities.Count <= maxNodes; d++)
         {
-            var touching = await ReadableRowsAsync(principal, LinksTouching(ring), cancellationToken);
-            var ends = new HashSet<EntityId>();
-            foreach (var link in touching)
+            var next = new List<EntityId>();
+            foreach (var link in await records.ReadableAsync(LinksTouching(ring), cancellationToken))
             {
                 links.TryAdd(link.Id, link);
-                if (!entities.Contains(link.From))
+                foreach (var end in new[] { link.From, link.To })
                 {
-                    ends.Add(link.From);
-                }
-
-                if (!entities.Contains(link.To))
-                {
-                    ends.Add(link.To);
+                    if (entities.Add(end))
+                    {
+                        next.Add(end);
+                    }
                 }
             }
 
-            var found = await ReadableEntitiesAmongAsync(principal, ends, cancellationToken);
-            foreach (var (id, entity) in found)
-            {
-                whole[id] = entity;
-            }
-
-            entities.UnionWith(found.Keys);
-            ring = [.. found.Keys];
+            ring = next;
         }
 
         return new GraphSlice(entities, [.. links.Values], ring, whole);
@@ -133,47 +152,38 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// <summary>
     /// The part of the caller's link graph a shortest path between <paramref name="from"/> and <paramref name="to"/>
     /// (both readable, distinct) is searched in, read from the database one ring at a time: the same search as
-    /// <c>LinkGraph.ShortestPath</c>, from both ends, each step expanding the smaller frontier (the links of readable
-    /// records touching it, then which entities at their other ends are readable), stopping once the two searches meet,
-    /// a frontier runs dry or <paramref name="maxLength"/> steps are taken. Every expanded entity has all its readable
-    /// links here, so that search run on this slice expands the same entities in the same order and finds the same
-    /// path. Ids only, as for a neighbourhood.
+    /// <c>LinkGraph.ShortestPath</c>, from both ends, each step expanding the smaller frontier (the links touching it
+    /// whose record is readable, <see cref="AccessPolicy.CanReadLink"/>, and their other ends, readable by that rule),
+    /// stopping once the two searches meet, a frontier runs dry or <paramref name="maxLength"/> steps are taken. Every
+    /// expanded entity has all its readable links here, so that search run on this slice expands the same entities in
+    /// the same order and finds the same path. Ids only, as for a neighbourhood.
     /// </summary>
     public async Task<GraphSlice> ReadablePathSliceAsync(Principal principal, EntityId from, EntityId to, int maxLength, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
+        var records = new RecordChecks(db, time, principal);
         var entities = new HashSet<EntityId> { from, to };
         var links = new Dictionary<Guid, GraphLinkRow>();
-        var hidden = new HashSet<EntityId>();
         HashSet<EntityId> seenFrom = [from], seenTo = [to];
         List<EntityId> frontFrom = [from], frontTo = [to];
         for (var step = 0; step < maxLength && frontFrom.Count > 0 && frontTo.Count > 0 && from != to; step++)
         {
             var expandFrom = frontFrom.Count <= frontTo.Count;
             var (front, mine, theirs) = expandFrom ? (frontFrom, seenFrom, seenTo) : (frontTo, seenTo, seenFrom);
-            var ends = new HashSet<EntityId>();
-            foreach (var link in await ReadableRowsAsync(principal, LinksTouching(front), cancellationToken))
+            var next = new List<EntityId>();
+            foreach (var link in await records.ReadableAsync(LinksTouching(front), cancellationToken))
             {
                 links.TryAdd(link.Id, link);
                 foreach (var end in new[] { link.From, link.To })
                 {
-                    if (!mine.Contains(end) && !hidden.Contains(end))
+                    entities.Add(end);
+                    if (mine.Add(end))
                     {
-                        ends.Add(end);
+                        next.Add(end);
                     }
                 }
             }
 
-            // Only readable ends join the search, as only they are nodes of the caller's graph.
-            var unknown = ends.Where(id => !entities.Contains(id)).ToList();
-            var found = await ReadableEntityIdsAmongAsync(principal, unknown, cancellationToken);
-            foreach (var id in unknown)
-            {
-                (found.Contains(id) ? entities : hidden).Add(id);
-            }
-
-            var next = ends.Where(entities.Contains).ToList();
-            mine.UnionWith(next);
             if (next.Any(theirs.Contains))
             {
                 break;
@@ -196,19 +206,41 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     public Task<List<GraphLinkRow>> ReadableLinkRowsAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
     {
         var list = ids.ToList();
-        return ReadableRowsAsync(principal, db.Links.Where(l => EF.Parameter(list).Contains(l.FromEntityId) && EF.Parameter(list).Contains(l.ToEntityId)), cancellationToken);
+        return new RecordChecks(db, time, principal).ReadableAsync(db.Links.Where(l => EF.Parameter(list).Contains(l.FromEntityId) && EF.Parameter(list).Contains(l.ToEntityId)), cancellationToken);
     }
 
-    /// <summary>The ids among <paramref name="ids"/> of the entities the caller may read (<see cref="AccessPolicy.EntityReadRule"/>), sent as one parameter however many (a ring may hold thousands); no entity is read whole.</summary>
-    private async Task<HashSet<EntityId>> ReadableEntityIdsAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entities among <paramref name="ids"/> that <paramref name="slice"/> reached, whole, by id: each is an end of a
+    /// link whose record the caller may read (or the slice's readable centre), hence readable
+    /// (<see cref="AccessPolicy.CanReadLink"/>); ids the slice did not reach are left out, never read.
+    /// </summary>
+    public async Task<Dictionary<EntityId, Entity>> SliceEntitiesAsync(GraphSlice slice, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
     {
-        if (ids.Count == 0)
+        ArgumentNullException.ThrowIfNull(slice);
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new Dictionary<EntityId, Entity>();
+        var wanted = new List<EntityId>();
+        foreach (var id in ids.Where(slice.Entities.Contains))
         {
-            return [];
+            if (slice.Whole?.TryGetValue(id, out var entity) == true)
+            {
+                found[id] = entity;
+            }
+            else
+            {
+                wanted.Add(id);
+            }
         }
 
-        var list = ids.ToList();
-        return [.. await db.ReadableEntities(principal, time).Where(e => EF.Parameter(list).Contains(e.Id)).Select(e => e.Id).ToListAsync(cancellationToken)];
+        if (wanted.Count > 0)
+        {
+            foreach (var entity in await db.Entities.AsNoTracking().Where(e => EF.Parameter(wanted).Contains(e.Id)).ToListAsync(cancellationToken))
+            {
+                found[entity.Id] = entity;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Every link with either end among <paramref name="ids"/>, before the record filter.</summary>
@@ -218,20 +250,39 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         return db.Links.Where(l => EF.Parameter(list).Contains(l.FromEntityId) || EF.Parameter(list).Contains(l.ToEntityId));
     }
 
-    /// <summary>The links among <paramref name="links"/> whose record the caller may read, as rows (ends, kind): the record filter applied in the query, as everywhere.</summary>
-    private Task<List<GraphLinkRow>> ReadableRowsAsync(Principal principal, IQueryable<Link> links, CancellationToken cancellationToken)
+    /// <summary>
+    /// Which records one caller may read, asked of the database (the record rule) only for records not asked about
+    /// before in this read: a neighbourhood's or a path's rings reach thousands of links from far fewer records.
+    /// </summary>
+    private sealed class RecordChecks(JisrDbContext db, TimeProvider time, Principal principal)
     {
-        var readable = db.ReadableRecords(principal, time);
-        return links.AsNoTracking().Where(l => readable.Any(r => r.Id == l.RecordId))
-            .Select(l => new GraphLinkRow(l.Id, l.FromEntityId, l.ToEntityId, l.Type)).ToListAsync(cancellationToken);
+        private readonly HashSet<RecordId> _readable = [];
+        private readonly HashSet<RecordId> _checked = [];
+
+        /// <summary>
+        /// The links among <paramref name="links"/> the caller may read, as rows (ends, kind): the links read with their
+        /// record ids and no filter per row, then the records not yet checked, in one query under the record rule.
+        /// </summary>
+        public async Task<List<GraphLinkRow>> ReadableAsync(IQueryable<Link> links, CancellationToken cancellationToken)
+        {
+            var rows = await links.AsNoTracking().Select(l => new { l.Id, l.RecordId, l.FromEntityId, l.ToEntityId, l.Type }).ToListAsync(cancellationToken);
+            var unknown = rows.Select(r => r.RecordId).Where(_checked.Add).ToList();
+            if (unknown.Count > 0)
+            {
+                _readable.UnionWith(await db.ReadableRecords(principal, time).Where(r => EF.Parameter(unknown).Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken));
+            }
+
+            return [.. rows.Where(r => AccessPolicy.CanReadLink(r.RecordId, _readable)).Select(r => new GraphLinkRow(r.Id, r.FromEntityId, r.ToEntityId, r.Type))];
+        }
     }
 
     /// <summary>The ids of the records the caller may read that mention each of <paramref name="entityIds"/>, newest first.</summary>
     public async Task<Dictionary<EntityId, List<Record>>> ReadableRecordsMentioningAsync(Principal principal, IReadOnlyCollection<EntityId> entityIds, CancellationToken cancellationToken)
     {
         var readable = db.ReadableRecords(principal, time);
+        var ids = entityIds.ToList();
         var rows = await db.Mentions.AsNoTracking()
-            .Where(m => entityIds.Contains(m.EntityId))
+            .Where(m => EF.Parameter(ids).Contains(m.EntityId))
             .Join(readable, m => m.RecordId, r => r.Id, (m, r) => new { m.EntityId, Record = r })
             .ToListAsync(cancellationToken);
         return rows.GroupBy(x => x.EntityId).ToDictionary(g => g.Key, g => g.Select(x => x.Record).OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).ToList());
@@ -294,15 +345,35 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         audit.AppendAsync(CallerEvents.For(principal, action, null, outcome, purpose, detail, about is null ? null : AuditTargets.Entity, about?.ToString()));
 }
 
+/// <summary>What a cross-reference scores of the persons a caller may read, and the ids of those their own agency asserted.</summary>
+public sealed record FusionPersonRows(IReadOnlyList<PersonRow> Persons, IReadOnlySet<EntityId> Own);
+
+/// <summary>A person as a cross-reference scores them.</summary>
+public sealed record PersonRow(
+    EntityId Id, AgencyId AgencyId, IReadOnlyList<PersonName> Names, PartialDate? DateOfBirth, IReadOnlyList<string> Nationalities, IReadOnlyList<PersonIdentifier> Identifiers, Gender Gender);
+
 /// <summary>The persons a caller may read, and the ids of those their own agency asserted.</summary>
 public sealed record FusionPersons(IReadOnlyList<Person> Persons, IReadOnlySet<EntityId> Own);
 
 /// <summary>
 /// The ids of readable entities around a centre (or between two ends) and the readable links touching all but the
 /// outermost ring (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>); <see cref="OuterRing"/> is that ring, not
-/// expanded. <see cref="Whole"/>: the entities themselves, where the slice read them (a neighbourhood; a path reads ids only).
+/// expanded. <see cref="Whole"/>: the entities the slice read whole (its centre). Made by the store only: its entities
+/// are what the caller may read, which <see cref="FusionStore.SliceEntitiesAsync"/> relies on.
 /// </summary>
-public sealed record GraphSlice(HashSet<EntityId> Entities, List<GraphLinkRow> Links, IReadOnlyList<EntityId> OuterRing, IReadOnlyDictionary<EntityId, Entity>? Whole = null);
+public sealed class GraphSlice
+{
+    internal GraphSlice(HashSet<EntityId> entities, List<GraphLinkRow> links, IReadOnlyList<EntityId> outerRing, IReadOnlyDictionary<EntityId, Entity>? whole = null) =>
+        (Entities, Links, OuterRing, Whole) = (entities, links, outerRing, whole);
+
+    public IReadOnlySet<EntityId> Entities { get; }
+
+    public IReadOnlyList<GraphLinkRow> Links { get; }
+
+    public IReadOnlyList<EntityId> OuterRing { get; }
+
+    public IReadOnlyDictionary<EntityId, Entity>? Whole { get; }
+}
 
 /// <summary>A link as the graph reads it: its id, its ends and its kind.</summary>
 public readonly record struct GraphLinkRow(Guid Id, EntityId From, EntityId To, LinkType Type);

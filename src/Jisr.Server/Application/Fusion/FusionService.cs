@@ -55,7 +55,7 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         }
 
         var threshold = Threshold(minScore);
-        var world = await LoadAsync(caller, cancellationToken);
+        var world = await LoadScoredAsync(caller, cancellationToken);
         var probes = world.Records.Where(r => world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         var targets = scope == AgainstAll ? world.Records : world.Records.Where(r => !world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         progress?.Report(new XrefProgress(0, probes.Count));
@@ -73,9 +73,16 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         // Own against own finds each pair from both sides: keep it once.
         var kept = hits.Where(h => !(world.Own.Contains(TypedId.Parse<EntityId>(h.B)) && string.CompareOrdinal(h.A, h.B) > 0))
             .OrderByDescending(h => h.Score).ThenBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.B, StringComparer.Ordinal).ToList();
+
+        // The hits' persons, whole, read under the same filter (one hidden since the scoring read: its hits are left out).
+        var persons = await store.ReadableEntitiesAmongAsync(caller, [.. kept.SelectMany(h => new[] { h.A, h.B }).Distinct(StringComparer.Ordinal).Select(TypedId.Parse<EntityId>)], cancellationToken);
+        var proposals = kept.Where(h => persons.ContainsKey(TypedId.Parse<EntityId>(h.A)) && persons.ContainsKey(TypedId.Parse<EntityId>(h.B)))
+            .Select(h => new FusionProposal(
+                (Person)persons[TypedId.Parse<EntityId>(h.A)], (Person)persons[TypedId.Parse<EntityId>(h.B)], h.Score, h.Evidence, world.Judgements.GetValueOrDefault(new RecordPair(h.A, h.B))))
+            .ToList();
         progress?.Report(new XrefProgress(probes.Count, probes.Count));
-        await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {probes.Count} x {targets.Count} persons ({run.Compared} compared, the rest unchanged since the last run); {kept.Count} hits at {threshold:0.00}");
-        return new XrefResult(scope, probes.Count, targets.Count, [.. kept.Select(world.Proposal)], run.Compared);
+        await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {probes.Count} x {targets.Count} persons ({run.Compared} compared, the rest unchanged since the last run); {proposals.Count} hits at {threshold:0.00}");
+        return new XrefResult(scope, probes.Count, targets.Count, proposals, run.Compared);
     }
 
     /// <summary>
@@ -189,6 +196,15 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         return FusionWorld.Of(persons, links, judgements);
     }
 
+    /// <summary>What a cross-reference scores: the persons the caller may read as rows (no entity objects), the ends of their links, the judgements shown.</summary>
+    private async Task<FusionWorld> LoadScoredAsync(Principal caller, CancellationToken cancellationToken)
+    {
+        var persons = await store.ReadablePersonRowsAsync(caller, cancellationToken);
+        var links = await store.ReadableLinkRowsAsync(caller, cancellationToken);
+        var judgements = await store.ShownJudgementsAsync(caller, cancellationToken);
+        return FusionWorld.Scored(persons, links, judgements);
+    }
+
     public static string ParseAgainst(string? against) => against?.Trim().ToLowerInvariant() switch
     {
         null or "" or AgainstPartners => AgainstPartners,
@@ -251,6 +267,26 @@ public sealed class FusionWorld
         };
     }
 
+    /// <summary>
+    /// The same world from the rows a cross-reference scores (<see cref="Persons"/> empty: the hits' persons are read
+    /// afterwards); records and links in the same one order, so its hits are those of <see cref="Of"/>.
+    /// </summary>
+    public static FusionWorld Scored(FusionPersonRows persons, IReadOnlyList<GraphLinkRow> links, IReadOnlyList<MatchJudgement> judgements)
+    {
+        var shown = judgements.ToDictionary(j => new RecordPair(j.FirstEntityId.ToString(), j.SecondEntityId.ToString()));
+        return new FusionWorld
+        {
+            Records = [.. persons.Persons.Select(ToRecord).OrderBy(r => r.Id, StringComparer.Ordinal)],
+            Links = [.. links.OrderBy(l => l.From.ToString(), StringComparer.Ordinal).ThenBy(l => l.To.ToString(), StringComparer.Ordinal)
+                .ThenBy(l => l.Type).ThenBy(l => l.Id.ToString(), StringComparer.Ordinal)
+                .Select(l => new FusionLink(l.From.ToString(), l.To.ToString(), EntityVocabulary.LinkTypes[l.Type]))],
+            Decisions = shown.ToDictionary(kv => kv.Key, kv => kv.Value.Decision == MatchDecision.Confirmed ? Judgement.Confirmed : Judgement.Rejected),
+            Persons = [],
+            Judgements = shown,
+            Own = persons.Own,
+        };
+    }
+
     public FusionProposal Proposal(MatchProposal proposal) => new(
         Persons[proposal.A], Persons[proposal.B], proposal.Score, proposal.Evidence, Judgements.GetValueOrDefault(new RecordPair(proposal.A, proposal.B)));
 
@@ -261,7 +297,14 @@ public sealed class FusionWorld
             .Select(l => new FusionLink(l.FromEntityId.ToString(), l.ToEntityId.ToString(), EntityVocabulary.LinkTypes[l.Type]))];
 
     /// <summary>A person entity as resolution reads it: names as written, identifiers normalised and checked.</summary>
-    public static PersonRecord ToRecord(Person person) => new(
+    public static PersonRecord ToRecord(Person person)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        return ToRecord(new PersonRow(person.Id, person.AgencyId, person.Names, person.DateOfBirth, person.Nationalities, person.Identifiers, person.Gender));
+    }
+
+    /// <summary>The same from the columns a cross-reference reads.</summary>
+    public static PersonRecord ToRecord(PersonRow person) => new(
         person.Id.ToString(),
         person.AgencyId.ToString(),
         [.. person.Names.Select(n => n.Text)],

@@ -39,13 +39,14 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
         }
 
         await store.AuditReadAsync(caller, AuditActions.GraphNeighbourhood, AuditOutcomes.Success, purpose, $"depth {steps}: {around.Distances.Count} entities, {around.Edges.Count} links", new EntityId(id));
-        return new GraphView([.. around.Distances.Keys.Select(n => new GraphNode(entities[n], around.Distances[n]))], [.. around.Edges], around.Truncated ? around.Omitted : 0);
+        return new GraphView([.. around.Distances.Keys.Where(entities.ContainsKey).Select(n => new GraphNode(entities[n], around.Distances[n]))], [.. around.Edges.Where(e => entities.ContainsKey(e.A) && entities.ContainsKey(e.B))], around.Truncated ? around.Omitted : 0);
     }
 
     /// <summary>
     /// The neighbourhood of <paramref name="centre"/> in the caller's graph, equal to <see cref="FusionGraph.Neighbourhood"/>
     /// over the whole graph (<see cref="Build"/>) but built from the rings the database returns
-    /// (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>, links as rows): every inner-ring entity has all its links there,
+    /// (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>, links as rows, entities read whole for the answer only):
+    /// every inner-ring entity has all its links there,
     /// so the search meets the same neighbours in the same order (nodes and links are ordered by id, whatever subset);
     /// the outermost ring is not searched from, so the links among its reached entities are fetched last and added.
     /// Null when the centre is not readable.
@@ -57,20 +58,25 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
             return null;
         }
 
-        var graph = Build(slice.Entities, slice.Links);
-        var around = graph.Neighbourhood(centre.ToString(), depth, maxNodes);
-        var outer = slice.OuterRing.Where(id => around.Distances.ContainsKey(id.ToString())).ToList();
-        if (outer.Count > 1)
+        // Within the cap every entity of the slice is in the answer (each was reached within the depth), so the outer
+        // ring's links are fetched first and the graph built once; past it, only those of the outer entities kept.
+        var outer = slice.OuterRing;
+        Neighbourhood? around = null;
+        if (slice.Entities.Count > maxNodes)
         {
-            var among = await store.ReadableLinkRowsAmongAsync(caller, outer, cancellationToken);
-            if (among.Count > 0)
-            {
-                graph = Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id));
-                around = graph.Neighbourhood(centre.ToString(), depth, maxNodes);
-            }
+            around = Build(slice.Entities, slice.Links).Neighbourhood(centre.ToString(), depth, maxNodes);
+            outer = [.. slice.OuterRing.Where(id => around.Distances.ContainsKey(id.ToString()))];
         }
 
-        var entities = around.Distances.Keys.ToDictionary(id => id, id => slice.Whole![TypedId.Parse<EntityId>(id)], StringComparer.Ordinal);
+        var among = outer.Count > 1 ? await store.ReadableLinkRowsAmongAsync(caller, outer, cancellationToken) : [];
+        if (around is null || among.Count > 0)
+        {
+            around = Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id)).Neighbourhood(centre.ToString(), depth, maxNodes);
+        }
+
+        // Whole entities for the answer only (an entity deleted since its ring was read is left out).
+        var whole = await store.SliceEntitiesAsync(slice, [.. around.Distances.Keys.Select(TypedId.Parse<EntityId>)], cancellationToken);
+        var entities = whole.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal);
         return (around, entities);
     }
 
