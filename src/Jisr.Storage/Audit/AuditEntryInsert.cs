@@ -13,7 +13,7 @@ namespace Jisr.Storage.Audit;
 /// context's model (<see cref="RelationalTypeMapping.CreateParameter"/>, what SaveChanges binds with), so a row stored
 /// this way is the row SaveChanges would store. Runs in the chain's transaction, under its lock, one batch at a time.
 /// </summary>
-internal sealed class AuditEntryInsert : IDisposable
+internal sealed partial class AuditEntryInsert : IDisposable
 {
     private readonly DbCommand _command;
     private readonly Column[] _columns;
@@ -27,21 +27,29 @@ internal sealed class AuditEntryInsert : IDisposable
     /// <summary>The insert for the entries table of <paramref name="db"/>'s model, on its (open, kept) connection.</summary>
     public static AuditEntryInsert For(JisrDbContext db)
     {
+        var (sql, columns) = Statement(db, i => $"@p{i}");
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql + ";";
+        return new AuditEntryInsert(command, columns);
+    }
+
+    /// <summary>The INSERT of one entry into the entries table of <paramref name="db"/>'s model, its placeholders named by <paramref name="placeholder"/>.</summary>
+    private static (string Sql, Column[] Columns) Statement(JisrDbContext db, Func<int, string> placeholder)
+    {
         var entityType = db.Model.FindEntityType(typeof(AuditEntry)) ?? throw new InvalidOperationException("the model has no audit entries");
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var sql = db.GetService<ISqlGenerationHelper>();
         var columns = entityType.GetProperties()
             .Select((property, i) => new Column(
                 property.GetColumnName(table) ?? throw new InvalidOperationException($"audit entry property {property.Name} has no column"),
-                $"@p{i}",
+                placeholder(i),
                 property.GetRelationalTypeMapping(),
                 property.GetGetter(),
                 property.IsNullable))
             .ToArray();
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) "
-            + $"VALUES ({string.Join(", ", columns.Select(c => c.Parameter))});";
-        return new AuditEntryInsert(command, columns);
+        var text = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) "
+            + $"VALUES ({string.Join(", ", columns.Select(c => c.Parameter))})";
+        return (text, columns);
     }
 
     /// <summary>Inserts <paramref name="entries"/> in <paramref name="transaction"/>, one execution of the kept statement each.</summary>

@@ -499,9 +499,9 @@ public sealed partial class AuditLog : IAsyncDisposable
                 item.AddNew?.Invoke(db);
             }
 
-            if (kept is not null && batch.All(p => p.AddNew is null))
+            if ((kept is not null || db is PostgresJisrDbContext) && batch.All(p => p.AddNew is null))
             {
-                await SaveEntriesOnlyAsync(kept, [.. batch.Select(p => p.Event)]);
+                await SaveEntriesOnlyAsync(db, [.. batch.Select(p => p.Event)]);
             }
             else
             {
@@ -549,10 +549,12 @@ public sealed partial class AuditLog : IAsyncDisposable
     }
 
     /// <summary>
-    /// A batch of entries and nothing else (reads, searches, lists) on the kept SQLite writer: chained as
+    /// A batch of entries and nothing else (reads, searches, lists) on the kept SQLite writer or a pooled PostgreSQL
+    /// context: chained as
     /// <see cref="SaveWithAuditAsync(JisrDbContext, IReadOnlyList{AuditEvent}, CancellationToken)"/> chains them, in the
     /// same kind of transaction (the file's write lock, the head read under it), but stored by the kept INSERT
-    /// (<see cref="AuditEntryInsert"/>) rather than through EF Core's change tracker; a due checkpoint is saved with them.
+    /// (<see cref="AuditEntryInsert"/>; on PostgreSQL one batch of it, one round trip) rather than through EF Core's
+    /// change tracker; a due checkpoint is saved with them.
     /// </summary>
     private async Task SaveEntriesOnlyAsync(JisrDbContext db, IReadOnlyList<AuditEvent> events)
     {
@@ -563,8 +565,16 @@ public sealed partial class AuditLog : IAsyncDisposable
             db.Database.AutoSavepointsEnabled = false; // a failure rolls the whole transaction back
             var head = await LockAndLoadHeadAsync(db, CancellationToken.None);
             var entries = Chain(head, events);
-            _entryInsert ??= AuditEntryInsert.For(db);
-            await _entryInsert.InsertAsync(entries, transaction.GetDbTransaction(), CancellationToken.None);
+            if (db is PostgresJisrDbContext)
+            {
+                await AuditEntryInsert.InsertBatchAsync(db, entries, transaction.GetDbTransaction(), CancellationToken.None);
+            }
+            else
+            {
+                _entryInsert ??= AuditEntryInsert.For(db);
+                await _entryInsert.InsertAsync(entries, transaction.GetDbTransaction(), CancellationToken.None);
+            }
+
             checkpoint = await AddCheckpointIfDueAsync(db, entries[^1], CancellationToken.None);
             if (checkpoint is not null)
             {
