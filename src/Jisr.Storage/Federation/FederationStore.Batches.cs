@@ -64,12 +64,10 @@ public sealed partial class FederationStore
             Attempts = message.Attempts, Acknowledgement = message.Acknowledgement, Status = message.Status, DeliveredAt = message.DeliveredAt,
             LastError = message.LastError, NextAttemptAt = message.NextAttemptAt,
         };
-        var entry = db.Entry(db.Set<OutboxMessage>().Local.FindEntry(message.Id)?.Entity ?? row);
-        if (entry.State == EntityState.Detached)
-        {
-            entry.State = EntityState.Unchanged;
-        }
-
+        // Attached as it was read (no lookup among the tracked rows: DbSet.Local would detect changes on all of them,
+        // once per answer); the delivery answers each message once per scope.
+        var entry = db.Entry(row);
+        entry.State = EntityState.Unchanged;
         foreach (var written in AnswerColumns)
         {
             entry.Property(written).IsModified = true;
