@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Jisr.Exchange.Federation;
 using Jisr.Storage.Audit;
 using Jisr.Storage.Federation;
@@ -13,58 +12,32 @@ namespace Jisr.Federation.Tests;
 /// applied exactly once and in order, and a batch holding a rejected, a duplicate, an out-of-order or a tampered
 /// message is answered message by message exactly as single messages would be.
 /// </summary>
-public sealed class BatchedDeliveryTests : IAsyncLifetime
+public sealed class BatchedDeliveryTests : TwoPeeredNodes
 {
-    private AgencyNode _morocco = null!;
-    private AgencyNode _spain = null!;
-
-    public async Task InitializeAsync()
-    {
-        _morocco = await AgencyNode.StartAsync("MA-DGST", "MA");
-        _spain = await AgencyNode.StartAsync("ES-CNP", "ES");
-        await _morocco.PeerWithAsync(_spain);
-        await _spain.PeerWithAsync(_morocco);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _morocco.Node.DisposeAsync();
-        await _spain.Node.DisposeAsync();
-    }
-
     [Fact]
     public async Task ABacklog_GoesInBatches_AndEveryMessageIsAppliedOnce_InOrder()
     {
         const int backlog = 150;
-        await _spain.Node.StopAsync();
+        await Spain.Node.StopAsync();
         for (var i = 0; i < backlog; i++)
         {
-            var proposed = await _morocco.Administrator.Client.PostAsJsonAsync("/api/v1/agreements", new
-            {
-                partner = "ES-CNP",
-                threatDomains = new[] { "terrorism" },
-                highestClassification = "CONFIDENTIAL",
-                handlingCodes = new[] { "H1" },
-                validFrom = DateOnly.FromDateTime(DateTime.UtcNow),
-                validUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1),
-            });
-            Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+            await Morocco.ProposeAsync("ES-CNP", ["terrorism"], ["H1"]);
         }
 
-        await _spain.Node.StartAgainAsync();
+        await Spain.Node.StartAgainAsync();
         await Eventually.HoldsAsync(async () =>
         {
-            await using var db = _morocco.Node.Database.Open();
+            await using var db = Morocco.Node.Database.Open();
             return !await db.Set<OutboxMessage>().AnyAsync(m => m.Status == DeliveryStatuses.Pending);
         }, "the backlog drains", seconds: 120);
 
-        await using var spainDb = _spain.Node.Database.Open();
+        await using var spainDb = Spain.Node.Database.Open();
         var received = await spainDb.Set<InboxMessage>().Where(m => m.Type == FederationMessageTypes.AgreementPropose).OrderBy(m => m.Sequence).Select(m => m.Sequence).ToListAsync();
         Assert.Equal(Enumerable.Range(1, backlog).Select(i => (long)i), received);
         Assert.Equal(backlog, await spainDb.Agreements.CountAsync());
 
         // Answers to one batch are recorded together (one time for all): far fewer delivery times than messages.
-        await using var moroccoDb = _morocco.Node.Database.Open();
+        await using var moroccoDb = Morocco.Node.Database.Open();
         var delivered = await moroccoDb.Set<OutboxMessage>().Where(m => m.Type == FederationMessageTypes.AgreementPropose).ToListAsync();
         Assert.All(delivered, m => Assert.Equal(DeliveryStatuses.Delivered, m.Status));
         var rounds = delivered.Select(m => m.DeliveredAt).Distinct().Count();
@@ -76,10 +49,10 @@ public sealed class BatchedDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task ABatch_IsAnsweredMessageByMessage_AsSingleMessagesWouldBe()
     {
-        var key = _morocco.Node.App.Services.GetRequiredService<NodeIdentity>().Require().Key;
-        var spainFingerprint = _spain.Node.Fingerprint!;
+        var key = Morocco.Node.App.Services.GetRequiredService<NodeIdentity>().Require().Key;
+        var spainFingerprint = Spain.Node.Fingerprint!;
         long sequence;
-        await using (var db = _spain.Node.Database.Open())
+        await using (var db = Spain.Node.Database.Open())
         {
             sequence = await db.Set<InboxMessage>().MaxAsync(m => (long?)m.Sequence) ?? 0;
         }
@@ -87,15 +60,15 @@ public sealed class BatchedDeliveryTests : IAsyncLifetime
         FederationEnvelope Seal(long at, string type, string payload) =>
             FederationEnvelope.Create(key, Guid.NewGuid(), type, spainFingerprint, at, DateTimeOffset.UtcNow, EnvelopeCheck.Lifetime, payload);
         AgreementTerms Terms() => new(
-            Guid.NewGuid(), _morocco.Agency.Id.Value, _spain.Agency.Id.Value, ["terrorism"], "CONFIDENTIAL", ["H1"],
-            DateOnly.FromDateTime(DateTime.UtcNow), DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), _morocco.Administrator.Id, DateTimeOffset.UtcNow);
+            Guid.NewGuid(), Morocco.Agency.Id.Value, Spain.Agency.Id.Value, ["terrorism"], "CONFIDENTIAL", ["H1"],
+            DateOnly.FromDateTime(DateTime.UtcNow), DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1), Morocco.Administrator.Id, DateTimeOffset.UtcNow);
         FederationEnvelope Propose(long at, AgreementTerms? terms = null) => Seal(at, FederationMessageTypes.AgreementPropose, FederationJson.Write(terms ?? Terms()));
 
         // Accepted; the same agreement proposed again in the same batch, rejected because the second message reads
         // what the first one wrote; an agreement Spain does not hold, rejected (taken, final); accepted.
         var terms = Terms();
         var unknownAgreement = Seal(sequence + 3, FederationMessageTypes.AgreementChange,
-            FederationJson.Write(new AgreementChangeMessage(Guid.NewGuid(), "accept", _spain.Agency.Id.Value, Guid.NewGuid(), null, DateTimeOffset.UtcNow)));
+            FederationJson.Write(new AgreementChangeMessage(Guid.NewGuid(), "accept", Spain.Agency.Id.Value, Guid.NewGuid(), null, DateTimeOffset.UtcNow)));
         var first = new[] { Propose(sequence + 1, terms), Propose(sequence + 2, terms), unknownAgreement, Propose(sequence + 4) };
         var (status, acks) = await PostBatchAsync(first);
         Assert.Equal(HttpStatusCode.OK, status);
@@ -105,7 +78,7 @@ public sealed class BatchedDeliveryTests : IAsyncLifetime
         Assert.Equal(first.Select(m => m.Id), acks.Select(a => a.MessageId));
         Assert.Contains("exists here already", acks[1].Reason, StringComparison.Ordinal);
         Assert.Contains("no such item", acks[2].Reason, StringComparison.Ordinal);
-        var spainKey = _spain.Node.App.Services.GetRequiredService<NodeIdentity>().Require().Key;
+        var spainKey = Spain.Node.App.Services.GetRequiredService<NodeIdentity>().Require().Key;
         Assert.All(acks, a => Assert.True(a.IsSignedBy(spainKey)));
 
         // A duplicate (acknowledged again), the next one (accepted), a gap (refused): the batch stops there, so the
@@ -124,13 +97,13 @@ public sealed class BatchedDeliveryTests : IAsyncLifetime
         Assert.Contains("digest", acks[1].Reason, StringComparison.Ordinal);
 
         // Not a batch at all: a problem, audited.
-        using var toSpain = _spain.Node.CreateClient();
+        using var toSpain = Spain.Node.CreateClient();
         using (var content = new StringContent("{\"messages\":[]}", System.Text.Encoding.UTF8, "application/json"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, (await toSpain.PostAsync("/federation/v1/messages/batch", content)).StatusCode);
         }
 
-        await using var spainDb = _spain.Node.Database.Open();
+        await using var spainDb = Spain.Node.Database.Open();
         Assert.Equal(Enumerable.Range(1, 6).Select(i => sequence + i), await spainDb.Set<InboxMessage>().Where(m => m.Sequence > sequence).OrderBy(m => m.Sequence).Select(m => m.Sequence).ToListAsync());
         Assert.Equal(4, await spainDb.Agreements.CountAsync());
 
@@ -141,7 +114,7 @@ public sealed class BatchedDeliveryTests : IAsyncLifetime
 
     private async Task<(HttpStatusCode Status, List<FederationAck> Acks)> PostBatchAsync(IEnumerable<FederationEnvelope> messages)
     {
-        using var toSpain = _spain.Node.CreateClient();
+        using var toSpain = Spain.Node.CreateClient();
         using var content = new StringContent(FederationJson.Write(new FederationBatch([.. messages.Select(FederationJson.Write)])), System.Text.Encoding.UTF8, "application/json");
         var response = await toSpain.PostAsync("/federation/v1/messages/batch", content);
         var body = await response.Content.ReadAsStringAsync();

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Jisr.Server.Federation;
 using Jisr.Storage.Audit;
 using Jisr.Storage.Federation;
@@ -13,39 +11,13 @@ namespace Jisr.Federation.Tests;
 /// Peers keep each other's signed audit checkpoints: a node that rewrites its audit chain afterwards (and removes its
 /// own checkpoints) passes its own plain verification, but not verification against the copy its partner kept.
 /// </summary>
-public sealed class CheckpointExchangeTests : IAsyncLifetime
+public sealed class CheckpointExchangeTests : TwoPeeredNodes
 {
-    private AgencyNode _morocco = null!;
-    private AgencyNode _spain = null!;
-
-    public async Task InitializeAsync()
-    {
-        _morocco = await AgencyNode.StartAsync("MA-DGST", "MA");
-        _spain = await AgencyNode.StartAsync("ES-CNP", "ES");
-        await _morocco.PeerWithAsync(_spain);
-        await _spain.PeerWithAsync(_morocco);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _morocco.Node.DisposeAsync();
-        await _spain.Node.DisposeAsync();
-    }
-
     [Fact]
     public async Task APartnersCopyOfTheCheckpoints_CatchesARewrittenAuditChain()
     {
-        var proposed = await _morocco.Administrator.Client.PostAsJsonAsync("/api/v1/agreements", new
-        {
-            partner = "ES-CNP",
-            threatDomains = new[] { "terrorism" },
-            highestClassification = "CONFIDENTIAL",
-            handlingCodes = new[] { "H1" },
-            validFrom = DateOnly.FromDateTime(DateTime.UtcNow),
-            validUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1),
-        });
-        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
-        var checkpoint = await _morocco.Node.App.Services.GetRequiredService<AuditLog>().CheckpointAsync();
+        await Morocco.ProposeAsync("ES-CNP", ["terrorism"], ["H1"]);
+        var checkpoint = await Morocco.Node.App.Services.GetRequiredService<AuditLog>().CheckpointAsync();
         Assert.NotNull(checkpoint);
 
         // MA-DGST sends its latest checkpoint to its peers, once.
@@ -53,19 +25,19 @@ public sealed class CheckpointExchangeTests : IAsyncLifetime
         Assert.Equal(0, await SendLatestAsync());
 
         // ES-CNP keeps it, checked against the audit key it names.
-        var moroccoFingerprint = _morocco.Node.Fingerprint!;
+        var moroccoFingerprint = Morocco.Node.Fingerprint!;
         (string? Pem, List<AuditCheckpoint> Checkpoints) kept = (null, []);
         await Eventually.HoldsAsync(
             async () =>
             {
-                await using var scope = _spain.Node.App.Services.CreateAsyncScope();
+                await using var scope = Spain.Node.App.Services.CreateAsyncScope();
                 var store = scope.ServiceProvider.GetRequiredService<FederationStore>();
                 var peer = await store.FindPeerByFingerprintAsync(moroccoFingerprint, CancellationToken.None);
                 kept = await CheckpointExchange.ReceivedFromAsync(store, peer!.Id, CancellationToken.None);
                 return kept.Checkpoints.Any(c => c.Sequence == checkpoint.Sequence);
             },
             "ES-CNP keeps MA-DGST's checkpoint");
-        await using (var spainDb = _spain.Node.Database.Open())
+        await using (var spainDb = Spain.Node.Database.Open())
         {
             Assert.True(await spainDb.AuditLog.AnyAsync(e => e.Action == AuditActions.PeerCheckpoint && e.TargetId == moroccoFingerprint));
         }
@@ -83,14 +55,14 @@ public sealed class CheckpointExchangeTests : IAsyncLifetime
         var exported = AuditCheckpointFile.Read(file);
         File.Delete(file);
         var trust = new AuditTrust([exported.PublicKey], exported.Checkpoints);
-        await _morocco.Node.StopAsync();
-        await using (var db = _morocco.Node.Database.Open())
+        await Morocco.Node.StopAsync();
+        await using (var db = Morocco.Node.Database.Open())
         {
             Assert.True((await AuditVerifier.VerifyAsync(db, trust)).IsIntact, "MA-DGST's chain agrees with ES-CNP's copy before any rewrite");
         }
 
         // MA-DGST's chain is rewritten before the checkpoint, recomputed, and its own checkpoints removed.
-        await using (var db = _morocco.Node.Database.Open())
+        await using (var db = Morocco.Node.Database.Open())
         {
             var entries = await db.AuditLog.Where(e => e.Sequence >= 2).OrderBy(e => e.Sequence).ToListAsync();
             var previous = entries[0].PreviousHash;
@@ -106,7 +78,7 @@ public sealed class CheckpointExchangeTests : IAsyncLifetime
             await db.AuditCheckpoints.ExecuteDeleteAsync();
         }
 
-        await using (var db = _morocco.Node.Database.Open())
+        await using (var db = Morocco.Node.Database.Open())
         {
             Assert.True((await AuditVerifier.VerifyAsync(db)).IsIntact, "the rewrite passes the plain chain check");
             var against = await AuditVerifier.VerifyAsync(db, trust);
@@ -114,12 +86,12 @@ public sealed class CheckpointExchangeTests : IAsyncLifetime
             Assert.Contains($"exported checkpoint signed at entry {checkpoint.Sequence}", against.Reason, StringComparison.Ordinal);
         }
 
-        await _morocco.Node.StartAgainAsync();
+        await Morocco.Node.StartAgainAsync();
     }
 
     private async Task<int> SendLatestAsync()
     {
-        await using var scope = _morocco.Node.App.Services.CreateAsyncScope();
+        await using var scope = Morocco.Node.App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CheckpointExchange>().SendLatestAsync(CancellationToken.None);
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Jisr.Storage.Federation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,41 +8,15 @@ namespace Jisr.Federation.Tests;
 /// While a partner is down, delivery waits for the back-off of the first message in line: the messages queued behind
 /// it (never tried, so "due" by their own time) cannot go before it, and must not make the worker poll without pause.
 /// </summary>
-public sealed class DeliveryWaitTests : IAsyncLifetime
+public sealed class DeliveryWaitTests : TwoPeeredNodes
 {
-    private AgencyNode _morocco = null!;
-    private AgencyNode _spain = null!;
-
-    public async Task InitializeAsync()
-    {
-        _morocco = await AgencyNode.StartAsync("MA-DGST", "MA");
-        _spain = await AgencyNode.StartAsync("ES-CNP", "ES");
-        await _morocco.PeerWithAsync(_spain);
-        await _spain.PeerWithAsync(_morocco);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _morocco.Node.DisposeAsync();
-        await _spain.Node.DisposeAsync();
-    }
-
     [Fact]
     public async Task ThePeerDown_TheNextRound_IsTheFirstMessagesRetry_NotTheTimeOfThoseBehindIt()
     {
-        await _spain.Node.StopAsync();
+        await Spain.Node.StopAsync();
         for (var i = 0; i < 3; i++)
         {
-            var proposed = await _morocco.Administrator.Client.PostAsJsonAsync("/api/v1/agreements", new
-            {
-                partner = "ES-CNP",
-                threatDomains = new[] { "terrorism" },
-                highestClassification = "CONFIDENTIAL",
-                handlingCodes = new[] { "H1" },
-                validFrom = DateOnly.FromDateTime(DateTime.UtcNow),
-                validUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1),
-            });
-            Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+            await Morocco.ProposeAsync("ES-CNP", ["terrorism"], ["H1"]);
         }
 
         await Eventually.HoldsAsync(async () => (await PendingAsync())[0].Attempts > 0, "a delivery attempt fails while ES-CNP is down");
@@ -55,7 +27,7 @@ public sealed class DeliveryWaitTests : IAsyncLifetime
         await Eventually.HoldsAsync(async () =>
         {
             var first = (await PendingAsync())[0];
-            await using (var db = _morocco.Node.Database.Open())
+            await using (var db = Morocco.Node.Database.Open())
             {
                 await db.Set<OutboxMessage>().Where(m => m.Id == first.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow.AddMinutes(10)).SetProperty(m => m.Attempts, 12));
             }
@@ -68,7 +40,7 @@ public sealed class DeliveryWaitTests : IAsyncLifetime
         Assert.Equal(3, pending.Count);
         Assert.All(pending.Skip(1), m => Assert.True(m.Attempts == 0 && m.NextAttemptAt < DateTimeOffset.UtcNow, "the messages behind the first were never tried"));
 
-        await using var scope = _morocco.Node.App.Services.CreateAsyncScope();
+        await using var scope = Morocco.Node.App.Services.CreateAsyncScope();
         var next = await scope.ServiceProvider.GetRequiredService<FederationStore>().NextDueAsync(CancellationToken.None);
         Assert.NotNull(next);
         Assert.True(next > retryAfter, $"the next round is due at {next:O}: the time of a message waiting behind the first, so delivery would poll without pause");
@@ -77,7 +49,7 @@ public sealed class DeliveryWaitTests : IAsyncLifetime
 
     private async Task<List<OutboxMessage>> PendingAsync()
     {
-        await using var db = _morocco.Node.Database.Open();
+        await using var db = Morocco.Node.Database.Open();
         return await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.Status == DeliveryStatuses.Pending).OrderBy(m => m.Sequence).ToListAsync();
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Jisr.Domain.Agencies;
@@ -33,6 +34,39 @@ public sealed record AgencyNode(TestNode Node, Agency Agency, TestUser Administr
         Assert.True(response.IsSuccessStatusCode, $"peering {Code} with {other.Code}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
+    /// <summary>
+    /// Proposes an agreement to <paramref name="partner"/> as this node's administrator, through the API: up to
+    /// CONFIDENTIAL, valid from today for a year; returns its id.
+    /// </summary>
+    public async Task<Guid> ProposeAsync(string partner, string[] threatDomains, string[] handlingCodes)
+    {
+        var proposed = await Administrator.Client.PostAsJsonAsync("/api/v1/agreements", new
+        {
+            partner,
+            threatDomains,
+            highestClassification = "CONFIDENTIAL",
+            handlingCodes,
+            validFrom = DateOnly.FromDateTime(DateTime.UtcNow),
+            validUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1),
+        });
+        Assert.True(proposed.StatusCode == HttpStatusCode.Created, $"proposing to {partner}: {(int)proposed.StatusCode} {await proposed.Content.ReadAsStringAsync()}");
+        return (await proposed.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+    }
+
+    /// <summary>
+    /// An agreement in force between this node's agency and <paramref name="partner"/>'s (drug trafficking and
+    /// organised crime, H1 and H2): proposed here, accepted there, the acceptance seen here; returns its id.
+    /// </summary>
+    public async Task<Guid> AgreeWithAsync(AgencyNode partner)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        var id = await ProposeAsync(partner.Code, ["drug-trafficking", "organised-crime"], ["H1", "H2"]);
+        await Eventually.HoldsAsync(async () => await partner.AgreementAsync(id) is not null, $"the proposal reaches {partner.Code}");
+        Assert.Equal(HttpStatusCode.OK, (await partner.Administrator.Client.PostAsync($"/api/v1/agreements/{id}/accept", null)).StatusCode);
+        await Eventually.HoldsAsync(async () => (await AgreementAsync(id))!["status"]!.GetValue<string>() == "in-force", $"the acceptance reaches {Code}");
+        return id;
+    }
+
     public async Task<JsonObject?> AgreementAsync(Guid id)
     {
         var response = await Administrator.Client.GetAsync($"/api/v1/agreements/{id}");
@@ -41,6 +75,28 @@ public sealed record AgencyNode(TestNode Node, Agency Agency, TestUser Administr
 
     public async Task<JsonArray> MessagesAsync() =>
         (await Operator.Client.GetFromJsonAsync<JsonObject>("/api/v1/federation/messages"))!["items"]!.AsArray();
+}
+
+/// <summary>Two nodes peered both ways, MA-DGST and ES-CNP (SQLite), started for each test and stopped after it.</summary>
+public abstract class TwoPeeredNodes : IAsyncLifetime
+{
+    protected AgencyNode Morocco { get; private set; } = null!;
+
+    protected AgencyNode Spain { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Morocco = await AgencyNode.StartAsync("MA-DGST", "MA");
+        Spain = await AgencyNode.StartAsync("ES-CNP", "ES");
+        await Morocco.PeerWithAsync(Spain);
+        await Spain.PeerWithAsync(Morocco);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Morocco.Node.DisposeAsync();
+        await Spain.Node.DisposeAsync();
+    }
 }
 
 public static class Eventually

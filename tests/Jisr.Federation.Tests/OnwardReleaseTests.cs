@@ -32,8 +32,8 @@ public sealed class OnwardReleaseTests
             await a.PeerWithAsync(b);
         }
 
-        await AgreeAsync(morocco, spain);
-        await AgreeAsync(spain, france);
+        await morocco.AgreeWithAsync(spain);
+        await spain.AgreeWithAsync(france);
         var analystMa = await morocco.Node.AddUserAsync(morocco.Agency, "analyst.ma", [Role.Analyst]);
         var reviewerMa = await morocco.Node.AddUserAsync(morocco.Agency, "dpo.ma", [Role.LegalReviewer]);
         var analystEs = await spain.Node.AddUserAsync(spain.Agency, "analyst.es", [Role.Analyst]);
@@ -121,22 +121,5 @@ public sealed class OnwardReleaseTests
             await using var db = node.Node.Database.Open();
             Assert.True((await AuditVerifier.VerifyAsync(db)).IsIntact, $"{node.Code}'s audit chain");
         }
-    }
-
-    private static async Task AgreeAsync(AgencyNode proposer, AgencyNode partner)
-    {
-        var proposed = await proposer.Administrator.Client.PostAsJsonAsync("/api/v1/agreements", new
-        {
-            partner = partner.Code,
-            threatDomains = new[] { "drug-trafficking", "organised-crime" },
-            highestClassification = "CONFIDENTIAL",
-            handlingCodes = new[] { "H1", "H2" },
-            validFrom = DateOnly.FromDateTime(DateTime.UtcNow),
-            validUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1),
-        });
-        var id = (await proposed.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-        await Eventually.HoldsAsync(async () => await partner.AgreementAsync(id) is not null, $"the proposal reaches {partner.Code}");
-        Assert.Equal(HttpStatusCode.OK, (await partner.Administrator.Client.PostAsync($"/api/v1/agreements/{id}/accept", null)).StatusCode);
-        await Eventually.HoldsAsync(async () => (await proposer.AgreementAsync(id))!["status"]!.GetValue<string>() == "in-force", $"the acceptance reaches {proposer.Code}");
     }
 }

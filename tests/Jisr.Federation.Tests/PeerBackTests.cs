@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Jisr.Exchange.Federation;
 using Jisr.Storage.Audit;
 using Jisr.Storage.Federation;
@@ -13,41 +12,15 @@ namespace Jisr.Federation.Tests;
 /// partner starts again (its signed hello), not at the next retry; while the partner is really down the back-off
 /// holds (no attempts); a hello that is not signed by a peer's pinned key is refused and audited.
 /// </summary>
-public sealed class PeerBackTests : IAsyncLifetime
+public sealed class PeerBackTests : TwoPeeredNodes
 {
-    private AgencyNode _morocco = null!;
-    private AgencyNode _spain = null!;
-
-    public async Task InitializeAsync()
-    {
-        _morocco = await AgencyNode.StartAsync("MA-DGST", "MA");
-        _spain = await AgencyNode.StartAsync("ES-CNP", "ES");
-        await _morocco.PeerWithAsync(_spain);
-        await _spain.PeerWithAsync(_morocco);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _morocco.Node.DisposeAsync();
-        await _spain.Node.DisposeAsync();
-    }
-
     [Fact]
     public async Task ABacklog_UnderALongBackoff_GoesAsSoonAsThePeerIsBack()
     {
-        await _spain.Node.StopAsync();
+        await Spain.Node.StopAsync();
         for (var i = 0; i < 3; i++)
         {
-            var proposed = await _morocco.Administrator.Client.PostAsJsonAsync("/api/v1/agreements", new
-            {
-                partner = "ES-CNP",
-                threatDomains = new[] { "terrorism" },
-                highestClassification = "CONFIDENTIAL",
-                handlingCodes = new[] { "H1" },
-                validFrom = DateOnly.FromDateTime(DateTime.UtcNow),
-                validUntil = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1),
-            });
-            Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+            await Morocco.ProposeAsync("ES-CNP", ["terrorism"], ["H1"]);
         }
 
         await Eventually.HoldsAsync(async () => (await FirstPendingAsync()).Attempts > 0, "a delivery attempt fails while ES-CNP is down");
@@ -58,7 +31,7 @@ public sealed class PeerBackTests : IAsyncLifetime
         int attempts = 0;
         await Eventually.HoldsAsync(async () =>
         {
-            await using (var db = _morocco.Node.Database.Open())
+            await using (var db = Morocco.Node.Database.Open())
             {
                 retryAt = DateTimeOffset.UtcNow.AddMinutes(10);
                 await db.Set<OutboxMessage>().Where(m => m.Status == DeliveryStatuses.Pending).ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, retryAt).SetProperty(m => m.Attempts, 12));
@@ -78,18 +51,18 @@ public sealed class PeerBackTests : IAsyncLifetime
 
         // Back: its hello lifts the back-off, the backlog goes at once (well before the 10 minutes).
         var restarted = DateTimeOffset.UtcNow;
-        await _spain.Node.StartAgainAsync();
+        await Spain.Node.StartAgainAsync();
         await Eventually.HoldsAsync(async () =>
         {
-            await using var db = _morocco.Node.Database.Open();
+            await using var db = Morocco.Node.Database.Open();
             return !await db.Set<OutboxMessage>().AnyAsync(m => m.Status == DeliveryStatuses.Pending);
         }, "the backlog drains once ES-CNP is back", seconds: 90);
 
-        await using var moroccoDb = _morocco.Node.Database.Open();
+        await using var moroccoDb = Morocco.Node.Database.Open();
         var delivered = await moroccoDb.Set<OutboxMessage>().Where(m => m.Type == FederationMessageTypes.AgreementPropose).ToListAsync();
         Assert.Equal(3, delivered.Count);
         Assert.All(delivered, m => Assert.True(m.DeliveredAt < retryAt.AddMinutes(-5) && m.DeliveredAt >= restarted, $"delivered at {m.DeliveredAt:O}, restart {restarted:O}"));
-        await using var spainDb = _spain.Node.Database.Open();
+        await using var spainDb = Spain.Node.Database.Open();
         Assert.Equal(3, await spainDb.Agreements.CountAsync());
         Assert.True((await AuditVerifier.VerifyAsync(moroccoDb)).IsIntact);
         Assert.True((await AuditVerifier.VerifyAsync(spainDb)).IsIntact);
@@ -98,8 +71,8 @@ public sealed class PeerBackTests : IAsyncLifetime
     [Fact]
     public async Task AHello_FromAPeer_IsTaken_AndOneNotSignedByItsPinnedKey_IsRefusedAndAudited()
     {
-        var moroccoKey = _morocco.Node.App.Services.GetRequiredService<NodeIdentity>().Require().Key;
-        var spainFingerprint = _spain.Node.Fingerprint!;
+        var moroccoKey = Morocco.Node.App.Services.GetRequiredService<NodeIdentity>().Require().Key;
+        var spainFingerprint = Spain.Node.Fingerprint!;
         Assert.Equal(HttpStatusCode.NoContent, await PostHelloAsync(FederationJson.Write(PeerHello.Create(moroccoKey, spainFingerprint, DateTimeOffset.UtcNow))));
 
         // A stranger's key, the peer's hello altered, an old one, another type: refused, each audited.
@@ -111,7 +84,7 @@ public sealed class PeerBackTests : IAsyncLifetime
         var notHello = FederationEnvelope.Create(moroccoKey, Guid.CreateVersion7(), FederationMessageTypes.AgreementPropose, spainFingerprint, 0, DateTimeOffset.UtcNow, PeerHello.Lifetime, "{}");
         Assert.Equal(HttpStatusCode.BadRequest, await PostHelloAsync(FederationJson.Write(notHello)));
 
-        await using var spainDb = _spain.Node.Database.Open();
+        await using var spainDb = Spain.Node.Database.Open();
         var refusals = await spainDb.AuditLog.Where(e => e.Action == AuditActions.FederationReceive && e.Outcome == AuditOutcomes.Refused).Select(e => e.Detail!).ToListAsync();
         Assert.Equal(4, refusals.Count);
         Assert.Contains(refusals, d => d.Contains("not a peer", StringComparison.Ordinal));
@@ -123,14 +96,14 @@ public sealed class PeerBackTests : IAsyncLifetime
 
     private async Task<HttpStatusCode> PostHelloAsync(string body)
     {
-        using var toSpain = _spain.Node.CreateClient();
+        using var toSpain = Spain.Node.CreateClient();
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         return (await toSpain.PostAsync("/federation/v1/hello", content)).StatusCode;
     }
 
     private async Task<OutboxMessage> FirstPendingAsync()
     {
-        await using var db = _morocco.Node.Database.Open();
+        await using var db = Morocco.Node.Database.Open();
         return await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.Status == DeliveryStatuses.Pending).OrderBy(m => m.Sequence).FirstAsync();
     }
 }

@@ -25,14 +25,23 @@ public sealed record FederationEnvelope(
 
     /// <summary>A new envelope around <paramref name="payload"/>, signed with <paramref name="senderKey"/>.</summary>
     public static FederationEnvelope Create(
-        ECDsa senderKey, Guid id, string type, string recipient, long sequence, DateTimeOffset created, TimeSpan lifetime, string payload)
+        ECDsa senderKey, Guid id, string type, string recipient, long sequence, DateTimeOffset created, TimeSpan lifetime, string payload) =>
+        Create(senderKey, NodeFingerprint.Of(senderKey), id, type, recipient, sequence, created, lifetime, payload);
+
+    /// <summary>
+    /// As <see cref="Create(ECDsa, Guid, string, string, long, DateTimeOffset, TimeSpan, string)"/>, with the sender's
+    /// fingerprint known already (a node writing many messages need not export and hash its public key for each).
+    /// </summary>
+    public static FederationEnvelope Create(
+        ECDsa senderKey, string senderFingerprint, Guid id, string type, string recipient, long sequence, DateTimeOffset created, TimeSpan lifetime, string payload)
     {
         ArgumentNullException.ThrowIfNull(senderKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(senderFingerprint);
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentException.ThrowIfNullOrWhiteSpace(recipient);
         ArgumentNullException.ThrowIfNull(payload);
         created = new DateTimeOffset(created.UtcTicks - (created.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
-        var unsigned = new FederationEnvelope(id, type, NodeFingerprint.Of(senderKey), recipient, sequence, created, created + lifetime, Digest(payload), payload, "");
+        var unsigned = new FederationEnvelope(id, type, senderFingerprint, recipient, sequence, created, created + lifetime, Digest(payload), payload, "");
         return unsigned with { Signature = Convert.ToBase64String(senderKey.SignData(unsigned.SignedContent(), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)) };
     }
 

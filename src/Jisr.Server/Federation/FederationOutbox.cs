@@ -25,7 +25,7 @@ public sealed class FederationOutbox(FederationStore store, NodeIdentity identit
         var json = FederationJson.Write(payload);
         return store.Stage(peer, type, actor, (sequence, now) =>
         {
-            var envelope = FederationEnvelope.Create(key.Key, Guid.CreateVersion7(now), type, peer.Fingerprint, sequence, now, EnvelopeCheck.Lifetime, json);
+            var envelope = FederationEnvelope.Create(key.Key, key.Fingerprint, Guid.CreateVersion7(now), type, peer.Fingerprint, sequence, now, EnvelopeCheck.Lifetime, json);
             return new SealedMessage(envelope.Id, FederationJson.Write(envelope), envelope.PayloadDigest);
         });
     }

@@ -61,9 +61,16 @@ public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChan
     private async Task<TimeSpan> DeliverDueAsync(CancellationToken cancellationToken)
     {
         List<(FederationPeer Peer, List<OutboxMessage> Messages)> due;
+        DateTimeOffset? waiting;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            due = await scope.ServiceProvider.GetRequiredService<FederationStore>().DueAsync(time.GetUtcNow(), BatchPerPeer, reachability.BackNow, cancellationToken);
+            (due, waiting) = await scope.ServiceProvider.GetRequiredService<FederationStore>().DueOrNextAsync(time.GetUtcNow(), BatchPerPeer, reachability.BackNow, cancellationToken);
+        }
+
+        // Nothing due (a backlog for a peer that is down, woken by each message written): the same reads said when next.
+        if (due.Count == 0)
+        {
+            return Until(waiting);
         }
 
         var full = await Task.WhenAll(due.Select(d => DeliverToPeerAsync(d.Peer, d.Messages, cancellationToken)));
@@ -74,10 +81,15 @@ public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChan
 
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var next = await scope.ServiceProvider.GetRequiredService<FederationStore>().NextDueAsync(cancellationToken);
-            var wait = next is { } at ? at - time.GetUtcNow() : IdleWait;
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleWait ? IdleWait : wait;
+            return Until(await scope.ServiceProvider.GetRequiredService<FederationStore>().NextDueAsync(cancellationToken));
         }
+    }
+
+    /// <summary>How long to wait for <paramref name="next"/> (none: the idle wait), at most the idle wait.</summary>
+    private TimeSpan Until(DateTimeOffset? next)
+    {
+        var wait = next is { } at ? at - time.GetUtcNow() : IdleWait;
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleWait ? IdleWait : wait;
     }
 
     /// <summary>Sends in order, batch by batch, until one fails; true when all of them went (more may wait).</summary>
@@ -102,6 +114,7 @@ public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChan
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or PeerException or FormatException && !cancellationToken.IsCancellationRequested)
             {
                 reachability.Unreachable(peer.Fingerprint);
+                reachability.Stopped(peer.Fingerprint);
                 await store.RecordFailureAsync(batch[0].Id, ex is HttpRequestException http ? $"{http.Message} {http.InnerException?.Message}".TrimEnd() : ex.Message, cancellationToken);
                 return false;
             }
@@ -110,6 +123,7 @@ public sealed partial class OutboxDelivery(IServiceScopeFactory scopes, PeerChan
             await store.RecordAnswersAsync([.. answers.Select((a, i) => (batch[i], a))], peerName, cancellationToken);
             if (answers.Count < batch.Count || answers.Any(a => !a.Delivered && !a.Final))
             {
+                reachability.Stopped(peer.Fingerprint);
                 return false;
             }
 

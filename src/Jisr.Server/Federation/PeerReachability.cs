@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 
 namespace Jisr.Server.Federation;
@@ -22,6 +23,9 @@ public sealed class PeerReachability(OutboxSignal signal)
     private readonly ConcurrentDictionary<string, long> _heard = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _unreachable = new(StringComparer.Ordinal);
 
+    // When delivery to each peer last stopped on a message not taken, on this process's monotonic clock.
+    private readonly ConcurrentDictionary<string, long> _stoppedAt = new(StringComparer.Ordinal);
+
     /// <summary>A signed message from the peer passed the checks: it is up; wakes delivery when a backlog waits for it.</summary>
     public void Heard(string fingerprint)
     {
@@ -39,9 +43,13 @@ public sealed class PeerReachability(OutboxSignal signal)
     /// <summary>The peer answered with signed acknowledgements (whatever their status).</summary>
     public void Reached(string fingerprint) => _unreachable[fingerprint] = Answered;
 
+    /// <summary>Delivery to the peer stopped on a message it did not take (a failure or a refusal): its retry is timed from now.</summary>
+    public void Stopped(string fingerprint) => _stoppedAt[fingerprint] = Stopwatch.GetTimestamp();
+
     /// <summary>
     /// Whether the peer's first waiting message, which failed before, may go now although its back-off has not run
-    /// out: the peer was heard after it was last found unreachable. A failure from before this process started is
+    /// out by the wall clock: this process has waited that back-off since delivery stopped, or the peer was heard after
+    /// it was last found unreachable. A failure from before this process started is
     /// taken as unreachable as of the start (its reason is not known here), so a peer heard since lifts it once.
     /// </summary>
     public bool BackNow(string fingerprint, int attempts)
@@ -49,6 +57,13 @@ public sealed class PeerReachability(OutboxSignal signal)
         if (attempts == 0)
         {
             return false;
+        }
+
+        // The retry's time is on the wall clock; a wall clock that stood still or stepped back since (a test's frozen
+        // clock, NTP, a restored VM) must not hold it past its back-off, so the time this process waited counts too.
+        if (_stoppedAt.TryGetValue(fingerprint, out var stopped) && Stopwatch.GetElapsedTime(stopped) >= FederationStore.Backoff(attempts))
+        {
+            return true;
         }
 
         var since = _unreachable.GetOrAdd(fingerprint, 0);

@@ -5,21 +5,20 @@ public sealed partial class FederationStore
 {
     /// <summary>
     /// Records the peer's signed acknowledgements (or refusals) of several messages, each audited with its message's
-    /// digest, in one transaction.
+    /// digest, in one transaction. The rows are not read again: <paramref name="answers"/>' messages are as the
+    /// delivery read them (only delivery writes a pending row's attempts), and only the columns an answer sets are written.
     /// </summary>
     public async Task RecordAnswersAsync(IReadOnlyList<(OutboxMessage Message, PeerAnswer Answer)> answers, string peerName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(answers);
-        var ids = answers.Select(a => a.Message.Id).ToList();
-        var tracked = await db.Set<OutboxMessage>().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
         var now = time.GetUtcNow();
         var events = new List<AuditEvent>(answers.Count);
         foreach (var (message, ack) in answers)
         {
             ArgumentNullException.ThrowIfNull(message);
             ArgumentNullException.ThrowIfNull(ack);
-            var row = tracked[message.Id];
-            row.Attempts++;
+            var row = AnswerRow(message);
+            row.Attempts = message.Attempts + 1;
             row.Acknowledgement = ack.Json;
             if (ack.Delivered)
             {
@@ -52,6 +51,33 @@ public sealed partial class FederationStore
 
         await audit.SaveWithAuditAsync(db, events, cancellationToken);
     }
+
+    /// <summary>
+    /// A tracked stand-in for <paramref name="message"/>'s row with what an answer writes as the delivery read it, each
+    /// of those columns marked written (changed or not), so the update sets them without the row (its envelope) being read.
+    /// </summary>
+    private OutboxMessage AnswerRow(OutboxMessage message)
+    {
+        var row = new OutboxMessage
+        {
+            Id = message.Id, PeerId = message.PeerId, Sequence = message.Sequence, Type = message.Type, CreatedAt = message.CreatedAt,
+            Attempts = message.Attempts, Acknowledgement = message.Acknowledgement, Status = message.Status, DeliveredAt = message.DeliveredAt,
+            LastError = message.LastError, NextAttemptAt = message.NextAttemptAt,
+        };
+        // Attached as it was read (no lookup among the tracked rows: DbSet.Local would detect changes on all of them,
+        // once per answer); the delivery answers each message once per scope.
+        var entry = db.Entry(row);
+        entry.State = EntityState.Unchanged;
+        foreach (var written in AnswerColumns)
+        {
+            entry.Property(written).IsModified = true;
+        }
+
+        return entry.Entity;
+    }
+
+    private static readonly string[] AnswerColumns =
+        [nameof(OutboxMessage.Attempts), nameof(OutboxMessage.Acknowledgement), nameof(OutboxMessage.Status), nameof(OutboxMessage.DeliveredAt), nameof(OutboxMessage.LastError), nameof(OutboxMessage.NextAttemptAt)];
 
     /// <summary>
     /// Received messages (their rows name their peer) applied and recorded in one transaction: <paramref name="next"/>

@@ -28,9 +28,22 @@ internal static class CompiledFederationReads
         _ => throw new NotSupportedException(db.GetType().Name),
     };
 
+    /// <summary>The peer hosting an agency (tracked: staging a message moves its sequence), or null for one of this node.</summary>
+    public static Task<FederationPeer?> PeerOfAgencyAsync(JisrDbContext db, AgencyId id, CancellationToken cancellationToken) => db switch
+    {
+        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.PeerOfAgency(sqlite, id, cancellationToken),
+        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.PeerOfAgency(postgres, id, cancellationToken),
+        _ => throw new NotSupportedException(db.GetType().Name),
+    };
+
     private static class For<TContext>
         where TContext : JisrDbContext
     {
+        /// <summary>One statement where a lookup of the agency's peer id and then of the peer took two.</summary>
+        public static readonly Func<TContext, AgencyId, CancellationToken, Task<FederationPeer?>> PeerOfAgency =
+            EF.CompileAsyncQuery((TContext db, AgencyId id, CancellationToken cancellationToken) =>
+                db.Set<FederationPeer>().FirstOrDefault(p => db.Set<RemoteAgency>().Any(r => r.AgencyId == id && r.PeerId == p.Id)));
+
         public static readonly Func<TContext, Guid, CancellationToken, Task<InboxMessage?>> Received =
             EF.CompileAsyncQuery((TContext db, Guid id, CancellationToken cancellationToken) =>
                 db.Set<InboxMessage>().AsNoTracking().FirstOrDefault(m => m.Id == id));

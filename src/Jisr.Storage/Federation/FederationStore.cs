@@ -37,11 +37,8 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         db.Agencies.AsNoTracking().Where(a => !db.Set<RemoteAgency>().Any(r => r.AgencyId == a.Id)).OrderBy(a => a.Code).ToListAsync(cancellationToken);
 
     /// <summary>The peer hosting <paramref name="agencyId"/>, or null for an agency of this node.</summary>
-    public async Task<FederationPeer?> PeerOfAgencyAsync(AgencyId agencyId, CancellationToken cancellationToken)
-    {
-        var peerId = await db.Set<RemoteAgency>().Where(r => r.AgencyId == agencyId).Select(r => (Guid?)r.PeerId).FirstOrDefaultAsync(cancellationToken);
-        return peerId is { } id ? await FindPeerAsync(id, cancellationToken) : null;
-    }
+    public Task<FederationPeer?> PeerOfAgencyAsync(AgencyId agencyId, CancellationToken cancellationToken) =>
+        CompiledFederationReads.PeerOfAgencyAsync(db, agencyId, cancellationToken);
 
     public async Task<HashSet<AgencyId>> AgenciesOfPeerAsync(Guid peerId, CancellationToken cancellationToken) =>
         [.. await db.Set<RemoteAgency>().Where(r => r.PeerId == peerId).Select(r => r.AgencyId).ToListAsync(cancellationToken)];
@@ -178,14 +175,26 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
     /// for which <paramref name="backNow"/> (fingerprint, attempts of the first) lifts the back-off: the peer is back.
     /// The first is read alone before the rest, so a peer in back-off costs one indexed read, not a batch of envelopes.
     /// </summary>
-    public async Task<List<(FederationPeer Peer, List<OutboxMessage> Messages)>> DueAsync(DateTimeOffset now, int perPeer, Func<string, int, bool> backNow, CancellationToken cancellationToken)
+    public async Task<List<(FederationPeer Peer, List<OutboxMessage> Messages)>> DueAsync(DateTimeOffset now, int perPeer, Func<string, int, bool> backNow, CancellationToken cancellationToken) =>
+        (await DueOrNextAsync(now, perPeer, backNow, cancellationToken)).Due;
+
+    /// <summary>
+    /// As <see cref="DueAsync"/>, and, when no peer is due, when the next one falls due (as <see cref="NextDueAsync"/>
+    /// would say) from the same reads: a node writing a backlog for a peer that is down wakes delivery with every
+    /// message, and each wake costs this one pass.
+    /// </summary>
+    public async Task<(List<(FederationPeer Peer, List<OutboxMessage> Messages)> Due, DateTimeOffset? NextDue)> DueOrNextAsync(
+        DateTimeOffset now, int perPeer, Func<string, int, bool> backNow, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(backNow);
         var due = new List<(FederationPeer, List<OutboxMessage>)>();
+        DateTimeOffset? next = null;
         foreach (var peer in await db.Set<FederationPeer>().AsNoTracking().Where(p => p.Status == PeerStatuses.Active).ToListAsync(cancellationToken))
         {
             var first = await FirstPendingAsync(peer.Id, cancellationToken);
             if (first is null || (first.NextAttemptAt > now && !backNow(peer.Fingerprint, first.Attempts)))
             {
+                next = first is not null && (next is null || first.NextAttemptAt < next) ? first.NextAttemptAt : next;
                 continue;
             }
 
@@ -198,7 +207,7 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
             }
         }
 
-        return due;
+        return (due, due.Count == 0 ? next : null);
     }
 
     /// <summary>
@@ -335,7 +344,8 @@ public sealed partial class FederationStore(JisrDbContext db, AuditLog audit, No
         return fingerprint[..Math.Min(16, fingerprint.Length)];
     }
 
-    internal static TimeSpan Backoff(int attempts)
+    /// <summary>How long after its <paramref name="attempts"/>-th failed attempt a message is tried again.</summary>
+    public static TimeSpan Backoff(int attempts)
     {
         var wait = FirstRetry * Math.Pow(2, Math.Min(attempts - 1, 20));
         return wait < LongestRetry ? wait : LongestRetry;

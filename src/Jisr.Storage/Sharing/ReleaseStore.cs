@@ -106,17 +106,10 @@ public sealed class ReleaseStore(JisrDbContext db, AuditLog audit, TimeProvider 
                 Detail: $"release {release.Id:D} recalled by agency {release.ReleasingAgencyId:D}: the copy is removed"));
         }
 
+        // Nothing refers to a record by a foreign key that would stop its removal (what hangs off it goes with it;
+        // releases and consents keep its id without a key), so the copy always goes with the recall.
         events.AddRange(alsoAudited);
-        try
-        {
-            await audit.SaveWithAuditAsync(db, events, cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The copy is referred to (released onward, a consent about it): it stays, and so does the release.
-            db.ChangeTracker.Clear();
-            throw new DomainStateException("the recipient's copy is referred to by what the recipient did with it (an onward release, a consent request): it cannot be removed");
-        }
+        await audit.SaveWithAuditAsync(db, events, cancellationToken);
     }
 
     public Task<SharingAgreement?> FindAgreementAsync(AgreementId id, CancellationToken cancellationToken) =>
