@@ -32,8 +32,7 @@ public sealed class SqliteJisrDbContext : JisrDbContext
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }
 
-    // Internal, not private: the compiled model (CompiledModels/Sqlite) makes it by name.
-    internal sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         value => value.UtcTicks,
         ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
 

@@ -15,19 +15,13 @@ internal static class JsonConversions
 
     public static readonly ValueConverter<IReadOnlyList<PersonName>, string> PersonNames = new(
         v => JsonSerializer.Serialize(v.Select(n => n.Text).ToArray(), JsonSerializerOptions.Default),
-        s => PersonNamesOf(s));
+        s => (JsonSerializer.Deserialize<string[]>(s, JsonSerializerOptions.Default) ?? Array.Empty<string>())
+            .Select(t => PersonName.Create(t, "names")).ToArray());
 
     public static readonly ValueConverter<IReadOnlyList<PersonIdentifier>, string> PersonIdentifiers = new(
         v => JsonSerializer.Serialize(v.Select(i => new[] { i.Kind, i.Value, i.Country }).ToArray(), JsonSerializerOptions.Default),
-        s => PersonIdentifiersOf(s));
-
-    // Method calls, not a parenthesised "(... ?? empty).Select(...)" inside the conversion: the compiled model's code
-    // generator (CompiledModels) prints that expression without its parentheses, which does not compile.
-    internal static PersonName[] PersonNamesOf(string json) =>
-        Array.ConvertAll(JsonSerializer.Deserialize<string[]>(json, JsonSerializerOptions.Default) ?? [], t => PersonName.Create(t, "names"));
-
-    internal static PersonIdentifier[] PersonIdentifiersOf(string json) =>
-        Array.ConvertAll(JsonSerializer.Deserialize<string?[][]>(json, JsonSerializerOptions.Default) ?? [], a => PersonIdentifier.Create(a[0], a[1], a[2], "identifiers"));
+        s => (JsonSerializer.Deserialize<string?[][]>(s, JsonSerializerOptions.Default) ?? Array.Empty<string?[]>())
+            .Select(a => PersonIdentifier.Create(a[0], a[1], a[2], "identifiers")).ToArray());
 
     /// <summary>User ids as a JSON array of Guid strings (a typed id is written as its Guid: <see cref="TypedIdJsonConverter{TId}"/>).</summary>
     public static readonly ValueConverter<IReadOnlyList<UserId>, string> UserIdList = new(
