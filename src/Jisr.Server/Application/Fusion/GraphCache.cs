@@ -13,9 +13,11 @@ namespace Jisr.Server.Application.Fusion;
 /// this process or another, is a new key at once. Callers who may read exactly the same records share an entry: the
 /// graph is a function of those records. An entry lives while it is used (a minute without a query drops it, and ten
 /// minutes bound it), which is how long a change made in place by another process over the same database (an entity's
-/// details, never who may see it) can go unseen; the sliding minute outlasts the computing of betweenness at a million links.
+/// details, never who may see it) can go unseen. The idle minute counts from the end of a use: a computation that
+/// outlasts it (betweenness at a million links on a loaded machine takes minutes) puts its entry back when it is done,
+/// within the entry's ten minutes, so the next query is answered from what was computed rather than computing it again.
 /// </summary>
-public sealed class GraphCache : IDisposable
+public sealed class GraphCache(TimeProvider time) : IDisposable
 {
     /// <summary>Entries are sized by entities plus links; the whole cache holds at most this many.</summary>
     public const long Capacity = 4_000_000;
@@ -23,7 +25,7 @@ public sealed class GraphCache : IDisposable
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = Capacity });
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = Capacity, Clock = new Clock(time) });
     private long _hits;
     private long _misses;
 
@@ -48,25 +50,54 @@ public sealed class GraphCache : IDisposable
         var (built, keep) = await build();
         if (keep)
         {
-            _cache.Set(key, built, new MemoryCacheEntryOptions { Size = 1 + built.Graph.NodeCount + built.Graph.EdgeCount, SlidingExpiration = Idle, AbsoluteExpirationRelativeToNow = Lifetime });
+            var expires = time.GetUtcNow() + Lifetime;
+            built.Computed = () => Keep(key, built, expires);
+            Keep(key, built, expires);
         }
 
         return built;
     }
 
+    /// <summary>Puts <paramref name="graph"/> under <paramref name="key"/> with the idle minute starting now, never past its lifetime.</summary>
+    private void Keep(string key, CachedGraph graph, DateTimeOffset expires)
+    {
+        if (time.GetUtcNow() < expires)
+        {
+            _cache.Set(key, graph, new MemoryCacheEntryOptions { Size = 1 + graph.Graph.NodeCount + graph.Graph.EdgeCount, SlidingExpiration = Idle, AbsoluteExpiration = expires });
+        }
+    }
+
     public void Dispose() => _cache.Dispose();
+
+    /// <summary>The node's clock for the cache's expiry (tests move it).</summary>
+    private sealed class Clock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
+    }
 }
 
 /// <summary>One caller-visible graph and its entities, with components, cells and betweenness computed on first use and kept.</summary>
-public sealed class CachedGraph(FusionGraph graph, Dictionary<string, Entity> entities)
+public sealed class CachedGraph
 {
-    private readonly Lazy<IReadOnlyList<IReadOnlyList<string>>> _components = new(graph.ConnectedComponents);
-    private readonly Lazy<CommunityResult> _communities = new(() => Louvain.Detect(graph));
-    private readonly Lazy<IReadOnlyDictionary<string, double>> _betweenness = new(() => Centrality.Betweenness(graph));
+    private readonly Lazy<IReadOnlyList<IReadOnlyList<string>>> _components;
+    private readonly Lazy<CommunityResult> _communities;
+    private readonly Lazy<IReadOnlyDictionary<string, double>> _betweenness;
 
-    public FusionGraph Graph { get; } = graph;
+    public CachedGraph(FusionGraph graph, Dictionary<string, Entity> entities)
+    {
+        Graph = graph;
+        Entities = entities;
+        _components = new(() => Done(graph.ConnectedComponents()));
+        _communities = new(() => Done(Louvain.Detect(graph)));
+        _betweenness = new(() => Done(Centrality.Betweenness(graph)));
+    }
 
-    public Dictionary<string, Entity> Entities { get; } = entities;
+    public FusionGraph Graph { get; }
+
+    public Dictionary<string, Entity> Entities { get; }
+
+    /// <summary>Called after each computation (the cache keeps the entry from then on).</summary>
+    internal Action? Computed { get; set; }
 
     /// <summary>The connected components, largest first (<see cref="FusionGraph.ConnectedComponents"/>).</summary>
     public IReadOnlyList<IReadOnlyList<string>> Components => _components.Value;
@@ -74,4 +105,10 @@ public sealed class CachedGraph(FusionGraph graph, Dictionary<string, Entity> en
     public CommunityResult Communities => _communities.Value;
 
     public IReadOnlyDictionary<string, double> Betweenness => _betweenness.Value;
+
+    private T Done<T>(T result)
+    {
+        Computed?.Invoke();
+        return result;
+    }
 }
