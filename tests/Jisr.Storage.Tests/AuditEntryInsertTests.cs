@@ -16,23 +16,7 @@ public sealed class AuditEntryInsertTests
     public async Task EntriesAlone_StoredByTheKeptInsert_AreStoredAsSaveChangesStoresThem_AndTheChainVerifies()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
-        var at = new DateTimeOffset(2026, 3, 14, 9, 26, 53, 589, TimeSpan.Zero).AddTicks(7931);
-        var read = new AuditEvent(
-            "record.read", new UserId(Guid.NewGuid()), "amina.benali", new AgencyId(Guid.NewGuid()), "record", Guid.NewGuid().ToString("D"),
-            Purpose: "enquête n° 12 — تحقيق", Outcome: "not-found", Detail: "q=الإدريسي; 3 results");
-        var bare = new AuditEvent("search"); // every optional column empty
-        await using (var audit = new AuditLog(database.Open, new FixedTime(at)))
-        {
-            await audit.AppendAsync(read); // alone in its batch: the kept insert
-            await using (var db = database.Open())
-            {
-                await audit.SaveWithAuditAsync(db, read); // through SaveChanges
-                await audit.SaveWithAuditAsync(db, bare);
-            }
-
-            await audit.AppendAsync(bare);
-            await Task.WhenAll(Enumerable.Range(0, 20).Select(i => audit.AppendAsync(read with { Detail = $"read {i}" }))); // batches of several
-        }
+        await AuditRowsBothWays.WriteAsync(database, concurrent: 20);
 
         await using var check = database.Open();
         var connection = check.Database.GetDbConnection();
@@ -59,7 +43,8 @@ public sealed class AuditEntryInsertTests
         Assert.Equal(24, await check.AuditLog.CountAsync());
         Assert.Equal(Enumerable.Range(1, 24).Select(i => (long)i), await check.AuditLog.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
         var first = await check.AuditLog.AsNoTracking().SingleAsync(e => e.Sequence == 1);
-        Assert.Equal((read.ActorUserId, read.AgencyId, read.Purpose, read.Detail, Instants.Normalize(at)), (first.ActorUserId, first.AgencyId, first.Purpose, first.Detail, first.At));
+        var read = AuditRowsBothWays.Filled;
+        Assert.Equal((read.ActorUserId, read.AgencyId, read.Purpose, read.Detail, Instants.Normalize(AuditRowsBothWays.At)), (first.ActorUserId, first.AgencyId, first.Purpose, first.Detail, first.At));
         Assert.True((await AuditVerifier.VerifyAsync(check)).IsIntact);
     }
 
@@ -68,10 +53,5 @@ public sealed class AuditEntryInsertTests
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT quote(\"{column}\") FROM \"AuditLog\" WHERE \"Sequence\" = {sequence}";
         return (string)(await command.ExecuteScalarAsync())!;
-    }
-
-    private sealed class FixedTime(DateTimeOffset at) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => at;
     }
 }

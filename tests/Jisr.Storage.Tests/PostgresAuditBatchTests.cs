@@ -17,23 +17,7 @@ public sealed class PostgresAuditBatchTests
     public async Task EntriesAlone_StoredInOneBatch_AreStoredAsSaveChangesStoresThem_AndTheChainVerifies()
     {
         await using var database = await TestDatabase.CreateAsync("postgres");
-        var at = new DateTimeOffset(2026, 3, 14, 9, 26, 53, 589, TimeSpan.Zero).AddTicks(7931);
-        var read = new AuditEvent(
-            "record.read", new UserId(Guid.NewGuid()), "amina.benali", new AgencyId(Guid.NewGuid()), "record", Guid.NewGuid().ToString("D"),
-            Purpose: "enquête n° 12 — تحقيق", Outcome: "not-found", Detail: "q=الإدريسي; 3 results");
-        var bare = new AuditEvent("search"); // every optional column empty
-        await using (var audit = new AuditLog(database.Open, new FixedTime(at)))
-        {
-            await audit.AppendAsync(read); // alone in its batch: the batch insert
-            await using (var db = database.Open())
-            {
-                await audit.SaveWithAuditAsync(db, read); // through SaveChanges
-                await audit.SaveWithAuditAsync(db, bare);
-            }
-
-            await audit.AppendAsync(bare);
-            await Task.WhenAll(Enumerable.Range(0, 40).Select(i => audit.AppendAsync(read with { Detail = $"read {i}" }))); // batches of several
-        }
+        await AuditRowsBothWays.WriteAsync(database, concurrent: 40);
 
         await using var check = database.Open();
         Assert.Equal(await StoredAsync(check, 2), await StoredAsync(check, 1));
@@ -42,7 +26,8 @@ public sealed class PostgresAuditBatchTests
         Assert.Contains("\"Detail\": null", await StoredAsync(check, 4), StringComparison.Ordinal);
         Assert.Equal(Enumerable.Range(1, 44).Select(i => (long)i), await check.AuditLog.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
         var first = await check.AuditLog.AsNoTracking().SingleAsync(e => e.Sequence == 1);
-        Assert.Equal((read.ActorUserId, read.AgencyId, read.Purpose, read.Detail, Instants.Normalize(at)), (first.ActorUserId, first.AgencyId, first.Purpose, first.Detail, first.At));
+        var read = AuditRowsBothWays.Filled;
+        Assert.Equal((read.ActorUserId, read.AgencyId, read.Purpose, read.Detail, Instants.Normalize(AuditRowsBothWays.At)), (first.ActorUserId, first.AgencyId, first.Purpose, first.Detail, first.At));
         var result = await AuditVerifier.VerifyAsync(check);
         Assert.True(result.IsIntact, result.Reason);
     }
@@ -87,9 +72,4 @@ public sealed class PostgresAuditBatchTests
     /// <summary>An entry's stored row as JSON, without the columns that differ by position (sequence and hashes).</summary>
     private static async Task<string> StoredAsync(JisrDbContext db, long sequence) =>
         await db.Database.SqlQuery<string>($"""SELECT (to_jsonb(a) - 'Sequence' - 'Hash' - 'PreviousHash')::text AS "Value" FROM "AuditLog" AS a WHERE a."Sequence" = {sequence}""").SingleAsync();
-
-    private sealed class FixedTime(DateTimeOffset at) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => at;
-    }
 }
