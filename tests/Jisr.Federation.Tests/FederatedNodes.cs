@@ -15,9 +15,9 @@ public sealed record AgencyNode(TestNode Node, Agency Agency, TestUser Administr
     public string Code => Agency.Code;
 
     /// <summary>Starts a federated node hosting <paramref name="code"/>.</summary>
-    public static async Task<AgencyNode> StartAsync(string code, string country, TimeProvider? clock = null, string provider = "sqlite")
+    public static async Task<AgencyNode> StartAsync(string code, string country, TimeProvider? clock = null, string provider = "sqlite", Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
-        var node = await TestNode.StartFederatedAsync(provider, clock);
+        var node = await TestNode.StartFederatedAsync(provider, clock, configure: configure);
         var agency = await node.AddAgencyAsync(code, country);
         var prefix = code.ToLowerInvariant();
         return new AgencyNode(

@@ -44,7 +44,7 @@ public sealed class TestNode : IAsyncDisposable
     /// A federated node: HTTPS on a free loopback port with the certificate made from its own federation key (a
     /// fresh key file beside its database), ready to be peered.
     /// </summary>
-    public static async Task<TestNode> StartFederatedAsync(string provider = "sqlite", TimeProvider? clock = null, Server.HitCheck.HitFilterOptions? hitFilters = null)
+    public static async Task<TestNode> StartFederatedAsync(string provider = "sqlite", TimeProvider? clock = null, Server.HitCheck.HitFilterOptions? hitFilters = null, Action<WebApplicationBuilder>? configure = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var keyDirectory = Directory.CreateTempSubdirectory("jisr-node-key-");
@@ -63,6 +63,7 @@ public sealed class TestNode : IAsyncDisposable
             }
 
             builder.Logging.AddFilter("Jisr.Requests", LogLevel.Warning);
+            configure?.Invoke(builder);
         }
 
         var app = await JisrNode.StartAsync(options, Configure);
