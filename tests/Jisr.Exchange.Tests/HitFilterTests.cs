@@ -129,12 +129,14 @@ public sealed class HitFilterTests
         var queries = dictionary.Select(HitQuery.ForName).ToList();
         var keysTried = queries.Sum(q => q.KeyCount);
         var byGuess = queries.Count(q => q.Match(guessed, filter).Strength != HitStrength.None); // possible hits included
-        var unkeyed = dictionary.SelectMany(n => Jisr.Matching.Names.NameMatchKeys.ForQuery(n).Keys)
-            .Count(k => filter.Filter.Contains(k.Key) || filter.Filter.Contains(BitConverter.ToUInt64(SHA256.HashData(BitConverter.GetBytes(k.Key)), 0)));
+        // Counted once per distinct key: names share parts (a part's key stands in ~100 of these names), so one
+        // chance collision on a shared key would otherwise count as many hits as names hold it.
+        var unkeyedKeys = dictionary.SelectMany(n => Jisr.Matching.Names.NameMatchKeys.ForQuery(n).Keys).Select(k => k.Key).Distinct().ToList();
+        var unkeyed = unkeyedKeys.Count(k => filter.Filter.Contains(k) || filter.Filter.Contains(BitConverter.ToUInt64(SHA256.HashData(BitConverter.GetBytes(k)), 0)));
 
-        // Chance alone: about keysTried x 6e-8 (0.03 for ~450,000 keys); five would be a one-in-a-billion accident.
+        // Chance alone: about keys tried x 1e-7 (the filter's measured rate; ~0.1 here); five would be a rare accident.
         Assert.True(byGuess <= 4, $"{byGuess} of {dictionary.Count} names hit under a guessed key ({keysTried} keys tried)");
-        Assert.True(unkeyed <= 4, $"{unkeyed} unkeyed name keys hit");
+        Assert.True(unkeyed <= 4, $"{unkeyed} of {unkeyedKeys.Count} distinct unkeyed name keys hit");
         Assert.DoesNotContain(held.Take(1000), n => filter.ToBytes().AsSpan().IndexOf(Encoding.UTF8.GetBytes(n)) >= 0);
 
         // With the key every held name is found: the test above can fail.
