@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Jisr.Domain.Agencies;
 using Jisr.Domain.Markings;
 using Jisr.Domain.Users;
+using Jisr.Exchange.Federation;
 using Jisr.Storage.Audit;
 using Jisr.Storage.Federation;
 using Jisr.Testing;
@@ -443,7 +444,24 @@ public sealed class FederatedRandomWorldPropertyTests(ITestOutputHelper output)
             foreach (var node in nodes)
             {
                 await using var db = node.Database.Open();
-                rejected.AddRange(await db.Set<OutboxMessage>().Where(m => m.Status != DeliveryStatuses.Delivered).Select(m => $"{m.Type} {m.Status} {m.LastError}").ToListAsync());
+                // A filter the node's own rebuild published while the agreement was being suspended, ended or expiring
+                // by the partner's clock is refused there by design (no filter is taken under an agreement not in
+                // force there): that race is not a lost message. Every other message must be delivered.
+                var undelivered = await db.Set<OutboxMessage>().Where(m => m.Status != DeliveryStatuses.Delivered).Select(m => new { m.Type, m.Status, m.LastError }).ToListAsync();
+                foreach (var m in undelivered)
+                {
+                    var filterCrossedAChange = m.Type == FederationMessageTypes.HitFilterPublish && m.Status == DeliveryStatuses.Rejected
+                        && m.LastError?.Contains("the agreement is not in force here", StringComparison.Ordinal) == true;
+                    if (filterCrossedAChange)
+                    {
+                        output.WriteLine($"filter refused as the agreement changed: {m.LastError}");
+                    }
+                    else
+                    {
+                        rejected.Add($"{m.Type} {m.Status} {m.LastError}");
+                    }
+                }
+
                 Assert.True((await AuditVerifier.VerifyAsync(db)).IsIntact);
             }
 
