@@ -50,4 +50,13 @@ public sealed class GraphCacheExpiryTests
         Assert.Equal(3, first.Components.Single().Count);
         Assert.NotSame(first, await cache.GetOrBuildAsync("k", Built));
     }
+
+    [Fact]
+    public async Task AComputationThatEndsAfterTheCacheIsDisposed_StillAnswers()
+    {
+        var cache = new GraphCache(new AdjustableClock(Start));
+        var graph = await cache.GetOrBuildAsync("k", Built);
+        cache.Dispose();
+        Assert.Equal(3, graph.Components.Single().Count);
+    }
 }

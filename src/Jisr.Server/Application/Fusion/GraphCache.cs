@@ -61,9 +61,18 @@ public sealed class GraphCache(TimeProvider time) : IDisposable
     /// <summary>Puts <paramref name="graph"/> under <paramref name="key"/> with the idle minute starting now, never past its lifetime.</summary>
     private void Keep(string key, CachedGraph graph, DateTimeOffset expires)
     {
-        if (time.GetUtcNow() < expires)
+        if (time.GetUtcNow() >= expires)
+        {
+            return;
+        }
+
+        try
         {
             _cache.Set(key, graph, new MemoryCacheEntryOptions { Size = 1 + graph.Graph.NodeCount + graph.Graph.EdgeCount, SlidingExpiration = Idle, AbsoluteExpiration = expires });
+        }
+        catch (ObjectDisposedException)
+        {
+            // The node stopped while a computation ran: its answer still goes to the caller, nothing is kept.
         }
     }
 
