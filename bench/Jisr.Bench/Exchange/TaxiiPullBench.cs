@@ -18,17 +18,24 @@ namespace Jisr.Bench.Exchange;
 /// <summary>
 /// <c>jisr sync pull</c> between two real nodes on loopback: node A (<c>jisr serve</c>, SQLite) serves MA-DGST's
 /// collection for FR-DGSI (the demo agreement) holding about OBJECTS objects; node B (another SQLite database) pulls it
-/// with the real command (pages of its default size, or LIMIT). Prints the time and objects per second of the pull alone.
+/// with the real command (pages of its default size, or LIMIT). Prints the time and objects per second of the pull alone,
+/// and the CPU seconds of both processes; every stage and every pulled page is printed as it ends, with a line every
+/// <see cref="Heartbeat"/> besides, so a run cut short by a time limit still shows how far it got and at what cost.
 /// </summary>
 internal static class TaxiiPullBench
 {
     private static readonly string Jisr = Path.Combine(AppContext.BaseDirectory, "jisr.dll");
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     public static async Task RunAsync(int objects, int? limit)
     {
         await using var nodeA = await TestDatabase.CreateAsync("sqlite");
         await using var nodeB = await TestDatabase.CreateAsync("sqlite");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeding node A with about {objects} objects ({Environment.ProcessorCount} cores, load {LoadAverage()})"));
+        var seedClock = Stopwatch.StartNew();
+        var seedCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var token = await SeedAsync(nodeA, objects);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded in {seedClock.Elapsed.TotalSeconds:F1} s, CPU {(Process.GetCurrentProcess().TotalProcessorTime - seedCpu).TotalSeconds:F1} s (load {LoadAverage()}); pulling"));
         Check(await RunAsync(null, ["agency", "add", "--db", Db(nodeB), "--code", "FR-DGSI", "--name", "DGSI", "--country", "FR"]));
 
         var port = FreePort();
@@ -40,11 +47,15 @@ internal static class TaxiiPullBench
             {
             }
 
+            // The server logs every request: its output is read to the end, else a full pipe would stall it.
+            _ = server.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+            _ = server.StandardError.BaseStream.CopyToAsync(Stream.Null);
+
             var collection = await CollectionAsync(nodeA);
             var serverCpu = CpuSeconds(server.Id);
             var clock = Stopwatch.StartNew();
             string[] pullArgs = ["sync", "pull", "--db", Db(nodeB), "--agency", "FR-DGSI", "--from", $"{baseAddress}taxii2/api/", "--collection", collection, "--token", token];
-            var pull = await RunAsync(clock, limit is { } l ? [.. pullArgs, "--limit", l.ToString(CultureInfo.InvariantCulture)] : pullArgs);
+            var pull = await RunAsync(clock, limit is { } l ? [.. pullArgs, "--limit", l.ToString(CultureInfo.InvariantCulture)] : pullArgs, server.Id);
             clock.Stop();
             serverCpu = CpuSeconds(server.Id) - serverCpu;
             Check(pull);
@@ -53,6 +64,7 @@ internal static class TaxiiPullBench
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             http.DefaultRequestHeaders.Accept.ParseAdd("application/taxii+json;version=2.1");
             var serverClock = Stopwatch.StartNew();
+            var replayCpu = CpuSeconds(server.Id);
             var pages = 0;
             var pageSize = limit ?? global::Jisr.Exchange.Taxii.TaxiiFilter.MaxPageSize;
             string? next = null;
@@ -66,10 +78,11 @@ internal static class TaxiiPullBench
             }
             while (next is not null);
             serverClock.Stop();
+            replayCpu = CpuSeconds(server.Id) - replayCpu;
             await using var context = nodeB.Open();
             var pulled = await context.StixObjects.CountAsync(o => o.Json.Length > 0);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"taxii pull (two nodes on loopback, sqlite, pages of {(limit is { } size ? size.ToString(CultureInfo.InvariantCulture) : "the client's default")}): {pulled} objects in {clock.Elapsed.TotalSeconds:F1} s = {pulled / clock.Elapsed.TotalSeconds:F0} objects/s ({Environment.ProcessorCount} cores, load {LoadAverage()}); CPU: client {pull.CpuSeconds:F1} s, server {serverCpu:F1} s; {pull.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]}; the same {pages} pages served again to a bare client in {serverClock.Elapsed.TotalSeconds:F1} s"));
+                $"taxii pull (two nodes on loopback, sqlite, pages of {(limit is { } size ? size.ToString(CultureInfo.InvariantCulture) : "the client's default")}): {pulled} objects in {clock.Elapsed.TotalSeconds:F1} s = {pulled / clock.Elapsed.TotalSeconds:F0} objects/s ({Environment.ProcessorCount} cores, load {LoadAverage()}); CPU: client {pull.CpuSeconds:F1} s, server {serverCpu:F1} s; {pull.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]}; the same {pages} pages served again to a bare client in {serverClock.Elapsed.TotalSeconds:F1} s, server CPU {replayCpu:F1} s"));
         }
         finally
         {
@@ -148,13 +161,20 @@ internal static class TaxiiPullBench
         return Process.Start(info) ?? throw new InvalidOperationException("could not start jisr");
     }
 
-    /// <summary>Runs jisr; with a clock, echoes each line it prints with the time it came (where the time goes).</summary>
-    private static async Task<(int ExitCode, string Output, string Error, double CpuSeconds)> RunAsync(Stopwatch? clock, string[] args)
+    /// <summary>
+    /// Runs jisr; with a clock, echoes each line it prints with the time it came and the CPU seconds so far of it and of
+    /// the server (<paramref name="serverId"/>), and prints the same every <see cref="Heartbeat"/> while it runs.
+    /// </summary>
+    private static async Task<(int ExitCode, string Output, string Error, double CpuSeconds)> RunAsync(Stopwatch? clock, string[] args, int? serverId = null)
     {
         using var process = Start(args);
         // The process's CPU time, sampled until it exits (its /proc entry goes with it): the last 50 ms may be missed.
         var cpu = 0.0;
         using var sampler = new Timer(_ => cpu = Math.Max(cpu, CpuSeconds(process.Id)), null, 0, 50);
+        var serverStart = serverId is { } id ? CpuSeconds(id) : 0;
+        string Progress() => string.Create(CultureInfo.InvariantCulture,
+            $"  {clock!.Elapsed.TotalSeconds,6:F1} s  CPU client {cpu,6:F1} s{(serverId is { } server ? $", server {CpuSeconds(server) - serverStart,6:F1} s" : "")}, load {LoadAverage()}");
+        using var heartbeat = clock is null ? null : new Timer(_ => Console.WriteLine($"{Progress()}  (running)"), null, Heartbeat, Heartbeat);
         var output = Task.Run(async () =>
         {
             var lines = new System.Text.StringBuilder();
@@ -163,7 +183,7 @@ internal static class TaxiiPullBench
                 lines.AppendLine(line);
                 if (clock is not null)
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds,6:F1} s  {line}"));
+                    Console.WriteLine($"{Progress()}  {line}");
                 }
             }
 
