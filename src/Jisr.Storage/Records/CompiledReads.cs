@@ -44,45 +44,6 @@ internal static class CompiledReads
         return record;
     }
 
-    /// <summary>
-    /// PostgreSQL: the same read in the same three statements as <see cref="RecordByIdInSteps"/>, in one REPEATABLE READ
-    /// transaction (one snapshot: the links and mentions are those of the record version the rule passed). Npgsql sends
-    /// the <c>BEGIN</c> with the first statement and auto-prepares all three. The single statement with its
-    /// <c>Include</c>s returned the whole record, its search text and its search vector once per (link, mention) pair
-    /// (2 rows for the bench's small record, 64 for a record of 8 persons and 8 links); these return 1 + links + mentions.
-    /// </summary>
-    public static async Task<Record?> RecordByIdInStepsAsync(PostgresJisrDbContext db, RecordId id, Principal principal, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // A caller inside a transaction of its own reads in that one.
-        await using var snapshot = db.Database.CurrentTransaction is null
-            ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken)
-            : null;
-        var record = await For<PostgresJisrDbContext>.RecordAloneAsync(db, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now), cancellationToken);
-        if (record is not null)
-        {
-            var links = new List<Link>();
-            await foreach (var link in For<PostgresJisrDbContext>.LinksOfAsync(db, id).WithCancellation(cancellationToken))
-            {
-                links.Add(link);
-            }
-
-            var mentions = new List<RecordMention>();
-            await foreach (var entityId in For<PostgresJisrDbContext>.MentionedIdsOfAsync(db, id).WithCancellation(cancellationToken))
-            {
-                mentions.Add(new RecordMention(id, entityId));
-            }
-
-            RecordCollections.Links(record) = links;
-            RecordCollections.Mentions(record) = mentions;
-        }
-
-        if (snapshot is not null)
-        {
-            await snapshot.CommitAsync(cancellationToken);
-        }
-        return record;
-    }
-
     /// <summary>The named recipients of a TLP:RED record (read only for RED records, so the common read stays one statement).</summary>
     public static Task<List<Guid>> RecipientsOf(JisrDbContext db, RecordId recordId, CancellationToken cancellationToken) =>
         db.Set<RecordRecipient>().AsNoTracking().Where(x => x.RecordId == recordId).Select(x => x.UserId).ToListAsync(cancellationToken);
@@ -124,23 +85,6 @@ internal static class CompiledReads
                         .FirstOrDefault(r => r.Id == id && RecordRule(r, new ReadContext(db.Agreements, agencyId, clearance, userId, now, today)))),
                 Marker(nameof(RecordRule)),
                 AccessPolicy.RecordReadRule)));
-
-        /// <summary>The record alone, as <see cref="RecordAlone"/>, for PostgreSQL's asynchronous commands.</summary>
-        public static readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Task<Record?>> RecordAloneAsync =
-            EF.CompileAsyncQuery(UserKeyParameter.Substitute(PolicyExpressions.Inline(
-                (Expression<Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, userKey, now, today, cancellationToken) =>
-                    db.Records.AsNoTracking()
-                        .FirstOrDefault(r => r.Id == id && RecordRule(r, new ReadContext(db.Agreements, agencyId, clearance, userId, now, today)))),
-                Marker(nameof(RecordRule)),
-                AccessPolicy.RecordReadRule)));
-
-        /// <summary>A record's links, as <see cref="LinksOf"/>, for PostgreSQL's asynchronous commands.</summary>
-        public static readonly Func<TContext, RecordId, IAsyncEnumerable<Link>> LinksOfAsync =
-            EF.CompileAsyncQuery((TContext db, RecordId id) => db.Set<Link>().AsNoTracking().Where(l => l.RecordId == id));
-
-        /// <summary>The ids of the entities a record mentions, as <see cref="MentionedIdsOf"/>, for PostgreSQL's asynchronous commands.</summary>
-        public static readonly Func<TContext, RecordId, IAsyncEnumerable<EntityId>> MentionedIdsOfAsync =
-            EF.CompileAsyncQuery((TContext db, RecordId id) => db.Mentions.Where(m => m.RecordId == id).Select(m => m.EntityId));
 
         /// <summary>A record's links, in the order of the record-id index (the order the split query read them in).</summary>
         public static readonly Func<TContext, RecordId, IEnumerable<Link>> LinksOf =

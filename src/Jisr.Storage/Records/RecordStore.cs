@@ -18,17 +18,13 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         Task? audited = null;
 
         // On a SQLite read lane the record, its entities and its recipients are read in the lane's one read transaction,
-        // each on a kept statement; on PostgreSQL the record, its links and its mentions in one snapshot of their own;
-        // otherwise (no SQLite lane free) by the single statement on the request's context.
+        // each on a kept statement; otherwise (no lane free, PostgreSQL) on the request's context.
         async Task<RecordDetails?> ReadOnAsync(JisrDbContext on)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var record = on switch
-            {
-                SqliteJisrDbContext lane when !ReferenceEquals(on, db) => CompiledReads.RecordByIdInSteps(lane, id, principal, now),
-                PostgresJisrDbContext postgres => await CompiledReads.RecordByIdInStepsAsync(postgres, id, principal, now, cancellationToken),
-                _ => await CompiledReads.RecordByIdAsync(on, id, principal, now, cancellationToken),
-            };
+            var record = on is SqliteJisrDbContext lane && !ReferenceEquals(on, db)
+                ? CompiledReads.RecordByIdInSteps(lane, id, principal, now)
+                : await CompiledReads.RecordByIdAsync(on, id, principal, now, cancellationToken);
 
             // The entities and recipients are fetched while the audit entry waits for its group commit (the entry does
             // not depend on them); the answer still goes out only once the entry is durable.
