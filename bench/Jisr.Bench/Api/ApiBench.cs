@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jisr.Storage;
 using Jisr.Testing;
 
 namespace Jisr.Bench.Api;
@@ -48,10 +49,11 @@ internal static class ApiBench
             await using var setup = await Setup.CreateAsync(provider, jisr);
             await using var node = await NodeProcess.StartAsync(jisr, setup.Db, cores, setup.Directory);
             var label = $"{provider}, {cores} core{(cores == 1 ? "" : "s")}";
+            var server = await setup.PostgresServerAsync();
 
             // The largest core count also measures list and search over many records (seeding them takes a while).
             var records = cores == coreCounts[^1] && provider == "sqlite" ? options.Records : 0;
-            byCores[cores] = await MeasureAsync(label, node, setup.Token, cores, records, options.Seconds);
+            byCores[cores] = await MeasureAsync(label, node, setup, server, cores, records, options.Seconds);
         }
 
         if (byCores.Count > 1)
@@ -65,10 +67,15 @@ internal static class ApiBench
         }
     }
 
-    /// <summary>The figures of one node; every read figure also as a share of that node's own <c>/api/v1/me</c>.</summary>
-    private static async Task<Dictionary<string, WrkFigures>> MeasureAsync(string label, NodeProcess process, string token, int cores, int records, int seconds)
+    /// <summary>
+    /// The figures of one node; every read figure also as a share of that node's own <c>/api/v1/me</c>. On PostgreSQL the
+    /// reads come after <c>ANALYZE</c> of what the writes stored (a node in service has autovacuum's statistics; a table
+    /// read straight after growing from empty is planned from none) and each figure adds the server's CPU per request.
+    /// </summary>
+    private static async Task<Dictionary<string, WrkFigures>> MeasureAsync(string label, NodeProcess process, Setup setup, PostgresServer? server, int cores, int records, int seconds)
     {
         var node = process.BaseAddress;
+        var token = setup.Token;
         // wrk gets the cores the node does not have (on a machine with one core more than the node: one wrk thread).
         var spare = Environment.ProcessorCount - cores;
         var wrkCpus = spare > 0 ? $"{cores}-{Environment.ProcessorCount - 1}" : null;
@@ -81,7 +88,7 @@ internal static class ApiBench
         var network = networkRequest.ToJsonString();
 
         Task<WrkFigures> Load(string script, int connections = Connections, int? duration = null) =>
-            MeasuredAsync([process], () => Wrk.RunAsync(node, script, connections, duration ?? seconds, wrkCpus, connections == 1 ? 1 : wrkThreads));
+            MeasuredAsync([process], server, () => Wrk.RunAsync(node, script, connections, duration ?? seconds, wrkCpus, connections == 1 ? 1 : wrkThreads));
 
         void Print(string name, WrkFigures result, WrkFigures? ceiling = null)
         {
@@ -93,6 +100,7 @@ internal static class ApiBench
         await Load(Wrk.PostScript(token, small, vocabulary.Latin, vocabulary.Arabic, 0), duration: 2); // warm up JIT, pools, caches
         Print("record writes, 1 connection", await Load(Wrk.PostScript(token, small, vocabulary.Latin, vocabulary.Arabic, 0), connections: 1));
         Print("record writes, 16 connections", await Load(Wrk.PostScript(token, small, vocabulary.Latin, vocabulary.Arabic, 0)));
+        await setup.AnalyzeAsync();
         var ids = await NewestIdsAsync(node, token, 5000);
         var reads = Wrk.GetScript(token, [.. ids.Select(id => $"/api/v1/records/{id}")]);
         await Load(reads, duration: 2); // warm up the read path (tiered JIT)
@@ -102,6 +110,7 @@ internal static class ApiBench
 
         // Records the size of real reports (8 persons, 8 links): the read returns one row per (link, mention) pair.
         var written = await Load(Wrk.PostScript(token, network, vocabulary.Latin, vocabulary.Arabic, 0), duration: 2);
+        await setup.AnalyzeAsync();
         var networks = await NewestIdsAsync(node, token, (int)Math.Min(written.Requests, 2000));
         Print("GET /api/v1/records/{id}, 8 persons + 8 links", await Load(Wrk.GetScript(token, [.. networks.Select(id => $"/api/v1/records/{id}")])), me);
 
@@ -121,6 +130,8 @@ internal static class ApiBench
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: seeded {added} records ({added / seeding.Elapsed.TotalSeconds:F0}/s) to about {count + added} in all"));
             }
+
+            await setup.AnalyzeAsync();
 
             Print("GET /api/v1/records (first page of 50)", await Load(Wrk.GetScript(token, ["/api/v1/records"])), me);
             var random = new Random(7);
@@ -143,16 +154,18 @@ internal static class ApiBench
         await using var setup = await Setup.CreateAsync("postgres", jisr);
         await using var first = await NodeProcess.StartAsync(jisr, setup.Db, cores, setup.Directory);
         await using var second = await NodeProcess.StartAsync(jisr, setup.Db, cores, setup.Directory);
+        var server = await setup.PostgresServerAsync();
         var vocabulary = Vocabulary.Create();
         var small = RecordRequests.Valid(title: "__TITLE__", body: "__TEXT__").ToJsonString();
         var post = Wrk.PostScript(setup.Token, small, vocabulary.Latin, vocabulary.Arabic, 0);
         await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, post, 8, 2, null, 1), Wrk.RunAsync(second.BaseAddress, post, 8, 2, null, 1));
-        var one = await MeasuredAsync([first, second], () => Wrk.RunAsync(first.BaseAddress, post, Connections, options.Seconds, null));
-        var two = await MeasuredAsync([first, second], async () => WrkFigures.Sum(await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, post, 8, options.Seconds, null, 1), Wrk.RunAsync(second.BaseAddress, post, 8, options.Seconds, null, 1))));
+        var one = await MeasuredAsync([first, second], server, () => Wrk.RunAsync(first.BaseAddress, post, Connections, options.Seconds, null));
+        var two = await MeasuredAsync([first, second], server, async () => WrkFigures.Sum(await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, post, 8, options.Seconds, null, 1), Wrk.RunAsync(second.BaseAddress, post, 8, options.Seconds, null, 1))));
         Console.WriteLine($"postgres, 1 node process:  record writes, 16 connections {one}");
         Console.WriteLine($"postgres, 2 node processes: record writes, 16 connections {two}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"postgres: record writes, 16 connections: 2 processes / 1 process = x{two.PerSecond / one.PerSecond:F2}"));
 
+        await setup.AnalyzeAsync();
         List<string> ids;
         try
         {
@@ -165,20 +178,21 @@ internal static class ApiBench
         }
 
         var get = Wrk.GetScript(setup.Token, [.. ids.Select(id => $"/api/v1/records/{id}")]);
-        var readsOne = await MeasuredAsync([first, second], () => Wrk.RunAsync(first.BaseAddress, get, Connections, options.Seconds, null));
-        var readsTwo = await MeasuredAsync([first, second], async () => WrkFigures.Sum(await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, get, 8, options.Seconds, null, 1), Wrk.RunAsync(second.BaseAddress, get, 8, options.Seconds, null, 1))));
+        var readsOne = await MeasuredAsync([first, second], server, () => Wrk.RunAsync(first.BaseAddress, get, Connections, options.Seconds, null));
+        var readsTwo = await MeasuredAsync([first, second], server, async () => WrkFigures.Sum(await Task.WhenAll(Wrk.RunAsync(first.BaseAddress, get, 8, options.Seconds, null, 1), Wrk.RunAsync(second.BaseAddress, get, 8, options.Seconds, null, 1))));
         Console.WriteLine($"postgres, 1 node process:  GET /api/v1/records/{{id}}          {readsOne}");
         Console.WriteLine($"postgres, 2 node processes: GET /api/v1/records/{{id}}          {readsTwo}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"postgres: record reads: 2 processes / 1 process = x{readsTwo.PerSecond / readsOne.PerSecond:F2}"));
     }
 
-    /// <summary>Runs a load and adds the CPU time the node processes spent meanwhile, per request served.</summary>
-    private static async Task<WrkFigures> MeasuredAsync(IReadOnlyList<NodeProcess> nodes, Func<Task<WrkFigures>> load)
+    /// <summary>Runs a load and adds the CPU time the node processes (and the PostgreSQL server, when given) spent meanwhile, per request served.</summary>
+    private static async Task<WrkFigures> MeasuredAsync(IReadOnlyList<NodeProcess> nodes, PostgresServer? server, Func<Task<WrkFigures>> load)
     {
         var before = nodes.Aggregate(TimeSpan.Zero, (sum, n) => sum + n.CpuTime());
+        var serverBefore = server?.CpuTime();
         var figures = await load();
         var after = nodes.Aggregate(TimeSpan.Zero, (sum, n) => sum + n.CpuTime());
-        return figures.WithCpu(after - before);
+        return figures.WithCpu(after - before, server?.CpuTime() - serverBefore);
     }
 
     /// <summary>The ids of the newest records the bench user sees (newest first, through the list).</summary>
@@ -250,6 +264,14 @@ internal static class ApiBench
         public string Db { get; }
 
         public string Token { get; }
+
+        /// <summary>The PostgreSQL server holding the database, when it runs on this machine; null on SQLite.</summary>
+        public async Task<PostgresServer?> PostgresServerAsync() =>
+            _database.Provider == DatabaseProvider.Postgres ? await PostgresServer.FindAsync(_database.Location.Target) : null;
+
+        /// <summary><c>ANALYZE</c> on PostgreSQL; nothing on SQLite (its planner needs no statistics for these reads).</summary>
+        public Task AnalyzeAsync() =>
+            _database.Provider == DatabaseProvider.Postgres ? PostgresServer.AnalyzeAsync(_database.Location.Target) : Task.CompletedTask;
 
         public static async Task<Setup> CreateAsync(string provider, string jisr)
         {

@@ -14,6 +14,9 @@ internal sealed record WrkFigures(double PerSecond, double P50Ms, double P99Ms, 
     /// <summary>Node CPU time (all its processes) divided by the requests served; NaN when not measured.</summary>
     public double CpuMicrosecondsPerRequest { get; init; } = double.NaN;
 
+    /// <summary>The database server's CPU time (PostgreSQL on this machine) divided by the requests served; NaN when not measured.</summary>
+    public double ServerCpuMicrosecondsPerRequest { get; init; } = double.NaN;
+
     /// <summary>The machine's 1-minute load average at the end of the run; NaN when not read.</summary>
     public double LoadAverage { get; init; } = double.NaN;
 
@@ -21,17 +24,20 @@ internal sealed record WrkFigures(double PerSecond, double P50Ms, double P99Ms, 
     public static WrkFigures Sum(IReadOnlyList<WrkFigures> parts) =>
         new(parts.Sum(p => p.PerSecond), parts.Max(p => p.P50Ms), parts.Max(p => p.P99Ms), parts.Sum(p => p.Requests), parts.Sum(p => p.Failed));
 
-    /// <summary>These figures with the node CPU time <paramref name="cpu"/> spent serving them.</summary>
-    public WrkFigures WithCpu(TimeSpan cpu) => this with
+    /// <summary>These figures with the node CPU time <paramref name="cpu"/> (and the database server's, when measured) spent serving them.</summary>
+    public WrkFigures WithCpu(TimeSpan cpu, TimeSpan? serverCpu = null) => this with
     {
         CpuMicrosecondsPerRequest = Requests > 0 ? cpu.TotalMicroseconds / Requests : double.NaN,
+        ServerCpuMicrosecondsPerRequest = Requests > 0 && serverCpu is { } server ? server.TotalMicroseconds / Requests : double.NaN,
         LoadAverage = ReadLoadAverage(),
     };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{PerSecond,8:F0}/s  p50 {P50Ms,6:F2} ms  p99 {P99Ms,6:F2} ms{Cpu()}  ({Requests} requests{(Failed > 0 ? $", {Failed} not 2xx" : "")}{Load()})");
 
-    private string Cpu() => double.IsNaN(CpuMicrosecondsPerRequest) ? "" : string.Create(CultureInfo.InvariantCulture, $"  cpu {CpuMicrosecondsPerRequest,6:F0} us/req");
+    private string Cpu() => double.IsNaN(CpuMicrosecondsPerRequest) ? "" : string.Create(CultureInfo.InvariantCulture, $"  cpu {CpuMicrosecondsPerRequest,6:F0} us/req{ServerCpu()}");
+
+    private string ServerCpu() => double.IsNaN(ServerCpuMicrosecondsPerRequest) ? "" : string.Create(CultureInfo.InvariantCulture, $" + server {ServerCpuMicrosecondsPerRequest,4:F0} us/req");
 
     private string Load() => double.IsNaN(LoadAverage) ? "" : string.Create(CultureInfo.InvariantCulture, $", load {LoadAverage:F1}");
 
