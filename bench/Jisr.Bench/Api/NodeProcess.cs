@@ -111,10 +111,12 @@ internal sealed class NodeProcess : IAsyncDisposable
                 // listening, but busy starting (a large database on a loaded machine): ask again
             }
 
-            if (deadline.Elapsed > TimeSpan.FromMinutes(3))
+            // Generous: on a machine shared by many builds (load 60 and more) a node with DOTNET_TieredCompilation=0
+            // compiles its whole start-up path fully and took more than 3 minutes to answer.
+            if (deadline.Elapsed > TimeSpan.FromMinutes(10))
             {
                 await node.DisposeAsync();
-                throw new TimeoutException($"the node was not ready within 3 minutes; see {log}");
+                throw new TimeoutException($"the node was not ready within 10 minutes; see {log}");
             }
 
             await Task.Delay(250);
