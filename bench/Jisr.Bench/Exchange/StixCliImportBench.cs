@@ -57,7 +57,7 @@ internal static class StixCliImportBench
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"jisr stix import (process, sqlite): {objects} objects in {import.Wall.TotalSeconds:F2} s = {objects / import.Wall.TotalSeconds:F0} objects/s; CPU {import.CpuSeconds:F2} s = {objects / import.CpuSeconds:F0} objects per CPU-second ({1e6 * import.CpuSeconds / objects:F0} CPU-us per object; {Environment.ProcessorCount} cores, load {LoadAverage()}); {import.Output.Trim()}"));
+                $"jisr stix import (process, sqlite): {objects} objects in {import.Wall.TotalSeconds:F2} s = {objects / import.Wall.TotalSeconds:F0} objects/s; CPU {import.CpuSeconds:F2} s = {objects / import.CpuSeconds:F0} objects per CPU-second ({1e6 * import.CpuSeconds / objects:F0} CPU-us per object; {Environment.ProcessorCount} cores, load {LoadAverage()}); peak resident set {import.PeakMegabytes:F0} MB; {import.Output.Trim()}"));
         }
         finally
         {
@@ -69,7 +69,7 @@ internal static class StixCliImportBench
     /// Runs jisr to its end; its CPU time is read from /proc just before it exits (a sampler every 20 ms: the last
     /// sample before exit is taken, so up to 20 ms may be missed).
     /// </summary>
-    private static async Task<(int ExitCode, string Output, string Error, TimeSpan Wall, double CpuSeconds)> RunJisrAsync(string jisr, string[] args)
+    private static async Task<(int ExitCode, string Output, string Error, TimeSpan Wall, double CpuSeconds, double PeakMegabytes)> RunJisrAsync(string jisr, string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(jisr);
@@ -81,12 +81,21 @@ internal static class StixCliImportBench
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start jisr");
         var cpu = 0.0;
-        using var sampler = new Timer(_ => cpu = Math.Max(cpu, CpuSeconds(process.Id)), null, 0, 20);
+        var peak = 0.0;
+        using var sampler = new Timer(
+            _ =>
+            {
+                cpu = Math.Max(cpu, CpuSeconds(process.Id));
+                peak = Math.Max(peak, PeakMegabytes(process.Id));
+            },
+            null,
+            0,
+            20);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         clock.Stop();
-        return (process.ExitCode, await output, await error, clock.Elapsed, cpu);
+        return (process.ExitCode, await output, await error, clock.Elapsed, cpu, peak);
     }
 
     /// <summary>User and system CPU seconds of a running process, from /proc (0 when it is gone or not on Linux).</summary>
@@ -102,6 +111,27 @@ internal static class StixCliImportBench
         {
             return 0;
         }
+    }
+
+    /// <summary>The process's peak resident set (VmHWM, the kernel's high-water mark) in MB, from /proc (0 when it is gone or not on Linux).</summary>
+    private static double PeakMegabytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0; // kB
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // gone
+        }
+
+        return 0;
     }
 
     private static string LoadAverage() =>
