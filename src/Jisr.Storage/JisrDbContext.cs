@@ -83,10 +83,11 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
     /// The records of <paramref name="records"/> whose search text holds every token (as <see cref="WhereSearchTextMatches"/>),
     /// before the sequence <paramref name="before"/> (all when null), newest first, with their sequence: one page of a
     /// search is the first rows of it. Callers pass the policy filter as <paramref name="records"/>; this decides nothing
-    /// about visibility. By default the match is a condition on the record's row; SQLite walks its text index instead.
+    /// about visibility. By default the match is a condition on the record's row; SQLite walks its text index instead (and
+    /// first looks the tokens up in its word list, hence the task).
     /// </summary>
-    internal virtual IQueryable<SequencedRecord> SearchNewestFirst(IQueryable<Record> records, IReadOnlyList<string> foldedTokens, long? before) =>
-        Paging.NewestFirst(WhereSearchTextMatches(records, foldedTokens), before);
+    internal virtual Task<IQueryable<SequencedRecord>> SearchNewestFirstAsync(IQueryable<Record> records, IReadOnlyList<string> foldedTokens, long? before, CancellationToken cancellationToken) =>
+        Task.FromResult(Paging.NewestFirst(WhereSearchTextMatches(records, foldedTokens), before));
 
     /// <summary>Typed ids are stored as their Guid (<see cref="Configurations.TypedIdConversions"/>): registered once, for every property of an id type.</summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -12,11 +12,12 @@ using Record = Jisr.Domain.Records.Record;
 namespace Jisr.Storage.Tests;
 
 /// <summary>
-/// A search page walks the text index newest first (<see cref="JisrDbContext.SearchNewestFirst"/>; on SQLite the FTS
-/// table drives the query). It must find exactly what the plain condition <see cref="JisrDbContext.WhereSearchTextMatches"/>
-/// under the policy filter finds, in the same order, for every caller of a random world: Arabic with vowel marks,
-/// alef forms and the article, French accents, mixed case, prefixes, words in entity names; also after records are
-/// edited and deleted (the index follows the row in the same save).
+/// A search page walks the text index newest first (<see cref="JisrDbContext.SearchNewestFirstAsync"/>; on SQLite the FTS
+/// table drives the query, each prefix turned into the whole words it begins). It must find exactly what the plain
+/// condition <see cref="JisrDbContext.WhereSearchTextMatches"/> (every token a prefix) under the policy filter finds, in
+/// the same order, for every caller of a random world: Arabic with vowel marks, alef forms and the article, French
+/// accents, mixed case, prefixes (of one word, of a few, of more than a prefix may stand for), words in entity names;
+/// also after records are edited and deleted (the index and the word list follow the row in the same save).
 /// </summary>
 public sealed class SearchWalkTests
 {
@@ -37,7 +38,9 @@ public sealed class SearchWalkTests
     private static readonly string[] Queries =
     [
         "reunion", "Réunion", "REU", "réu tanger", "محمد", "مُحَمَّد", "الإدريسي", "ادريسي", "إدريس", "احمد", "أحمد", "ابراهيم",
-        "شاحنة", "شاحنه", "conv", "événement", "FES", "o'brien", "212", "youssef", "idrissi", "atlas", "الأطلس", "nothing-here",
+        "شاحنة", "شاحنه", "conv", "événement", "FES", "o'brien", "212", "youssef", "idrissi", "atlas", "الأطلس",
+        // Titles end with their number: "1" begins more words than a prefix may stand for (1, 10-19, 100-149), "12" a few.
+        "1", "12", "r", "ش", "nothing-here",
     ];
 
     [Theory]
@@ -81,6 +84,7 @@ public sealed class SearchWalkTests
         await using var audit = new Audit.AuditLog(database.Open, TimeProvider.System);
 
         var matched = await AssertSameAsync(database, audit, principals);
+        await AssertWordListIsTheIndexedWordsAsync(database);
         // Every query but the last finds something for someone (vowel marks, alef forms, the article, accents and case
         // are folded), so the comparison is not between two empty lists.
         Assert.All(Queries[..^1], q => Assert.True(matched[q] > 0, $"'{q}' found nothing"));
@@ -99,6 +103,7 @@ public sealed class SearchWalkTests
         }
 
         await AssertSameAsync(database, audit, principals);
+        await AssertWordListIsTheIndexedWordsAsync(database);
         Assert.Contains(edited.Id, await SearchAllAsync(database, audit, principals[0], "oufkir"));
         Assert.Contains(edited.Id, await SearchAllAsync(database, audit, principals[0], "أوفقير"));
         Assert.DoesNotContain(edited.Id, await SearchAllAsync(database, audit, principals[0], edited.Title.Split(' ')[0]));
@@ -117,7 +122,7 @@ public sealed class SearchWalkTests
         await using var db = database.Open();
         foreach (var before in new long?[] { null, 1000 })
         {
-            var query = RecordStore.Matching(db, principal, TimeProvider.System, SearchText.Tokens("tanger الإدريسي"), before).Take(51);
+            var query = (await RecordStore.MatchingAsync(db, principal, TimeProvider.System, SearchText.Tokens("tanger الإدريسي"), before)).Take(51);
             await using var command = query.CreateDbCommand();
             command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
             await command.Connection!.OpenAsync();
@@ -142,6 +147,57 @@ public sealed class SearchWalkTests
                 Assert.EndsWith("<", plan[0], StringComparison.Ordinal); // the rowid bound is handed to FTS5
             }
         }
+    }
+
+    /// <summary>
+    /// On SQLite a token becomes the whole words it begins (looked up in the word list, with FTS5's own folding), unless
+    /// it begins none or more than a prefix may stand for: then it stays a prefix. Either way the answers are the same
+    /// (the random-world test); this says the word list is used.
+    /// </summary>
+    [Fact]
+    public async Task OnSqlite_APrefix_BecomesTheWordsItBegins_UpToTheLimit()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using (var db = database.Open())
+        {
+            var agency = Agency.Create("SW-W", "Agency W", "MA", DateTimeOffset.UtcNow);
+            db.Agencies.Add(agency);
+            var many = Enumerable.Range(0, SqliteJisrDbContext.MaxWordsPerPrefix + 1).Select(i => $"mot{i:D3}");
+            foreach (var text in new[] { "tanger tangerois", "TANGER", "ادريسي", string.Join(' ', many) })
+            {
+                var record = Record.Create(agency.Id, new UserId(Guid.NewGuid()), RecordContent.Create(
+                    RecordKind.IntelligenceReport, text, "", "fr", "basis", "purpose", DateTimeOffset.UtcNow.AddDays(400), DateOnly.FromDateTime(DateTime.UtcNow.AddDays(20)),
+                    Marking.Create(Classification.Unclassified, Tlp.Amber, HandlingCode.H0), SourceGrading.Parse("B2"), [ThreatDomain.Terrorism]), DateTimeOffset.UtcNow);
+                db.Records.Add(record);
+                db.Entry(record).Property<string>(JisrDbContext.SearchTextColumn).CurrentValue = SearchText.OfTexts(record, []);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = (SqliteJisrDbContext)database.Open())
+        {
+            Assert.Equal("(\"tanger\" OR \"tangerois\")", await db.MatchQueryAsync(SearchText.Tokens("Tangér"), CancellationToken.None));
+            Assert.Equal("(\"tangerois\") AND (\"ادريسي\")", await db.MatchQueryAsync(SearchText.Tokens("tangero إدريس"), CancellationToken.None));
+            Assert.Equal("\"mot\"*", await db.MatchQueryAsync(SearchText.Tokens("mot"), CancellationToken.None));
+            Assert.Equal("\"absent\"*", await db.MatchQueryAsync(SearchText.Tokens("absent"), CancellationToken.None));
+            Assert.Equal(10, (await db.MatchQueryAsync(SearchText.Tokens("mot01"), CancellationToken.None)).Split(" OR ").Length);
+        }
+    }
+
+    /// <summary>On SQLite the word list holds exactly the distinct words of the indexed texts: none missing, none left behind by an edit or a delete.</summary>
+    private static async Task AssertWordListIsTheIndexedWordsAsync(TestDatabase database)
+    {
+        if (database.Provider != DatabaseProvider.Sqlite)
+        {
+            return;
+        }
+
+        await using var db = database.Open();
+        var texts = await db.Database.SqlQuery<string>($"SELECT SearchText AS Value FROM Records").ToListAsync();
+        var listed = await db.Database.SqlQuery<string>($"SELECT Word AS Value FROM SearchWords").ToListAsync();
+        var expected = texts.SelectMany(t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, listed.Order(StringComparer.Ordinal));
     }
 
     /// <summary>Every (caller, query): the store's paged search equals the plain condition under the policy filter, newest first. Returns the matches per query.</summary>

@@ -17,7 +17,7 @@ namespace Jisr.Bench.Records;
 /// The record list and full-text search over many records, in-process (no HTTP, no audit): seeds a database straight
 /// through EF (a mix of agencies, classifications, TLP:RED and expired records, so the policy filter has work to do),
 /// then prints each query's SQL and plan and its time per call. The store's own query shapes are timed
-/// (<see cref="Paging.NewestFirstQuery"/>, <see cref="RecordStore.Matching"/>), so a change there shows here.
+/// (<see cref="Paging.NewestFirstQuery"/>, <see cref="RecordStore.MatchingAsync"/>), so a change there shows here.
 /// Run: <c>listsearch [--records N] [--sqlite PATH] [--postgres CONNECTION-STRING] [--no-plans]</c>; an existing
 /// database with enough records is reused (migrated first), so before/after runs compare the same data.
 /// </summary>
@@ -80,16 +80,16 @@ internal static class ListSearchProbe
             Console.WriteLine($"{label}: {all} records; caller reads {await db.ReadableRecords(caller, time).CountAsync()} of them");
         }
 
-        var queries = new (string Name, Func<JisrDbContext, IQueryable<SequencedRecord>> Query)[]
+        var queries = new (string Name, Func<JisrDbContext, Task<IQueryable<SequencedRecord>>> Query)[]
         {
-            ("list, first page", db => Paging.NewestFirstQuery(db.ReadableRecords(caller, time), null, PageSize)),
-            ("list, page from the middle", db => Paging.NewestFirstQuery(db.ReadableRecords(caller, time), middle, PageSize)),
-            ($"search, rare Latin word ({rareLatin})", db => RecordStore.Matching(db, caller, time, SearchText.Tokens(rareLatin)).Take(PageSize + 1)),
-            ($"search, rare Arabic word ({rareArabic})", db => RecordStore.Matching(db, caller, time, SearchText.Tokens(rareArabic)).Take(PageSize + 1)),
-            ($"search, Latin word in every record ({CommonLatin})", db => RecordStore.Matching(db, caller, time, SearchText.Tokens(CommonLatin)).Take(PageSize + 1)),
-            ($"search, Arabic word in every record ({CommonArabic})", db => RecordStore.Matching(db, caller, time, SearchText.Tokens(CommonArabic)).Take(PageSize + 1)),
-            ("search, common word, page from the middle", db => RecordStore.Matching(db, caller, time, SearchText.Tokens(CommonLatin), Paging.Before(middle)).Take(PageSize + 1)),
-            ("search, rare word + common word", db => RecordStore.Matching(db, caller, time, SearchText.Tokens($"{rareLatin} {CommonLatin}")).Take(PageSize + 1)),
+            ("list, first page", db => Task.FromResult(Paging.NewestFirstQuery(db.ReadableRecords(caller, time), null, PageSize))),
+            ("list, page from the middle", db => Task.FromResult(Paging.NewestFirstQuery(db.ReadableRecords(caller, time), middle, PageSize))),
+            ($"search, rare Latin word ({rareLatin})", async db => (await RecordStore.MatchingAsync(db, caller, time, SearchText.Tokens(rareLatin))).Take(PageSize + 1)),
+            ($"search, rare Arabic word ({rareArabic})", async db => (await RecordStore.MatchingAsync(db, caller, time, SearchText.Tokens(rareArabic))).Take(PageSize + 1)),
+            ($"search, Latin word in every record ({CommonLatin})", async db => (await RecordStore.MatchingAsync(db, caller, time, SearchText.Tokens(CommonLatin))).Take(PageSize + 1)),
+            ($"search, Arabic word in every record ({CommonArabic})", async db => (await RecordStore.MatchingAsync(db, caller, time, SearchText.Tokens(CommonArabic))).Take(PageSize + 1)),
+            ("search, common word, page from the middle", async db => (await RecordStore.MatchingAsync(db, caller, time, SearchText.Tokens(CommonLatin), Paging.Before(middle))).Take(PageSize + 1)),
+            ("search, rare word + common word", async db => (await RecordStore.MatchingAsync(db, caller, time, SearchText.Tokens($"{rareLatin} {CommonLatin}"))).Take(PageSize + 1)),
         };
 
         foreach (var (name, query) in queries)
@@ -98,7 +98,7 @@ internal static class ListSearchProbe
             {
                 if (plans)
                 {
-                    await PrintPlanAsync(label, name, query(db));
+                    await PrintPlanAsync(label, name, await query(db));
                 }
             }
 
@@ -110,7 +110,7 @@ internal static class ListSearchProbe
             {
                 await using var db = factory();
                 var sw = Stopwatch.StartNew();
-                count = (await query(db).ToListAsync()).Count;
+                count = (await (await query(db)).ToListAsync()).Count;
                 if (round > 0)
                 {
                     times.Add(sw.Elapsed.TotalMilliseconds);

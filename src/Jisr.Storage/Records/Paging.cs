@@ -19,16 +19,16 @@ public static class Paging
 
     /// <summary>Records newest first; <paramref name="cursor"/> is the <see cref="Page{T}.Next"/> of the previous page.</summary>
     internal static Task<Page<Record>> NewestFirstAsync(IQueryable<Record> query, string? cursor, int limit, CancellationToken cancellationToken) =>
-        NewestFirstAsync(before => NewestFirst(query, before), cursor, limit, cancellationToken);
+        NewestFirstAsync(before => Task.FromResult(NewestFirst(query, before)), cursor, limit, cancellationToken);
 
     /// <summary>
     /// The same over a query that already gives records with their sequence, newest first, before a sequence: full-text
-    /// search on SQLite, whose sequence comes from the text index (<see cref="JisrDbContext.SearchNewestFirst"/>).
+    /// search on SQLite, whose sequence comes from the text index (<see cref="JisrDbContext.SearchNewestFirstAsync"/>).
     /// </summary>
-    internal static async Task<Page<Record>> NewestFirstAsync(Func<long?, IQueryable<SequencedRecord>> newestFirst, string? cursor, int limit, CancellationToken cancellationToken)
+    internal static async Task<Page<Record>> NewestFirstAsync(Func<long?, Task<IQueryable<SequencedRecord>>> newestFirst, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var size = Math.Clamp(limit, 1, MaxPageSize);
-        var rows = await newestFirst(Before(cursor)).Take(size + 1).ToListAsync(cancellationToken);
+        var rows = await (await newestFirst(Before(cursor))).Take(size + 1).ToListAsync(cancellationToken);
         var next = rows.Count > size ? rows[size - 1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
         return new Page<Record>([.. rows.Take(size).Select(r => r.Record)], next);
     }

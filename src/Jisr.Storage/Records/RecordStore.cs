@@ -72,14 +72,14 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         var tokens = SearchText.Tokens(query);
         var page = tokens.Count == 0
             ? new Page<Record>([], null)
-            : await Paging.NewestFirstAsync(before => Matching(db, principal, time, tokens, before), cursor, limit, cancellationToken);
+            : await Paging.NewestFirstAsync(before => MatchingAsync(db, principal, time, tokens, before, cancellationToken), cursor, limit, cancellationToken);
         await audit.AppendAsync(CallerEvents.For(principal, AuditActions.Search, null, AuditOutcomes.Success, purpose, $"q={query}; {page.Items.Count} results"));
         return page;
     }
 
     /// <summary>The readable records whose search text holds every token (a prefix match on each), newest first, before the sequence <paramref name="before"/>.</summary>
-    internal static IQueryable<SequencedRecord> Matching(JisrDbContext db, Principal principal, TimeProvider time, IReadOnlyList<string> tokens, long? before = null) =>
-        db.SearchNewestFirst(db.ReadableRecords(principal, time), tokens, before);
+    internal static Task<IQueryable<SequencedRecord>> MatchingAsync(JisrDbContext db, Principal principal, TimeProvider time, IReadOnlyList<string> tokens, long? before = null, CancellationToken cancellationToken = default) =>
+        db.SearchNewestFirstAsync(db.ReadableRecords(principal, time), tokens, before, cancellationToken);
 
     /// <summary>Stores a new record with its new entities; the record, its entities, its search text and its audit entry commit together.</summary>
     public async Task CreateAsync(Principal principal, Record record, IReadOnlyList<Entity> newEntities, IReadOnlyList<Entity> allEntities, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace Jisr.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            SqliteSearchSchema.CreateTriggers(migrationBuilder);
+            SqliteSearchSchema.CreateTriggers(migrationBuilder, keepWords: false);
         }
 
         /// <inheritdoc />
