@@ -59,7 +59,8 @@ internal static class XrefDatabaseBench
             }
         }
 
-        jisr ??= Api.ApiBench.FindJisr();
+        // In-process phases alone need no built CLI.
+        jisr ??= cli ? Api.ApiBench.FindJisr() : "";
         await using var database = await TestDatabase.CreateAsync(provider);
         var keyFile = Path.Combine(Path.GetTempPath(), $"jisr-xref-bench-{Guid.NewGuid():N}.key");
         try
