@@ -305,7 +305,7 @@ internal static class GraphDatabaseBench
     /// Rows for <paramref name="table"/>, in the column formats the model writes: on PostgreSQL one binary COPY per
     /// table and batch (row by row took most of a 1,000,000-link seeding), on SQLite one prepared statement.
     /// </summary>
-    private static RowWriter Rows(JisrDbContext context, DbTransaction transaction, string table, string[] columns) =>
+    internal static RowWriter Rows(JisrDbContext context, DbTransaction transaction, string table, string[] columns) =>
         context.Database.GetDbConnection() is Npgsql.NpgsqlConnection postgres
             ? new CopyRows(postgres.BeginBinaryImport($"COPY \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) FROM STDIN (FORMAT BINARY)"))
             : new StatementRows(Command(context, transaction, $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))})", columns));
@@ -325,7 +325,7 @@ internal static class GraphDatabaseBench
         return command;
     }
 
-    private abstract class RowWriter : IAsyncDisposable
+    internal abstract class RowWriter : IAsyncDisposable
     {
         public abstract Task WriteAsync(params object[] values);
 
