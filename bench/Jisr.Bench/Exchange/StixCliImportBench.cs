@@ -69,7 +69,8 @@ internal static class StixCliImportBench
     /// Runs jisr to its end; its CPU time is read from /proc just before it exits (a sampler every 20 ms: the last
     /// sample before exit is taken, so up to 20 ms may be missed).
     /// </summary>
-    private static async Task<(int ExitCode, string Output, string Error, TimeSpan Wall, double CpuSeconds, double PeakMegabytes)> RunJisrAsync(string jisr, string[] args)
+    /// <remarks>Also the xref bench's way to run the CLI (<see cref="Fusion.XrefDatabaseBench"/>).</remarks>
+    internal static async Task<(int ExitCode, string Output, string Error, TimeSpan Wall, double CpuSeconds, double PeakMegabytes)> RunJisrAsync(string jisr, string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(jisr);

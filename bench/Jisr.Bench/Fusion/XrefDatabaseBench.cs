@@ -77,7 +77,7 @@ internal static class XrefDatabaseBench
             var db = database.Location.Provider == DatabaseProvider.Sqlite ? $"sqlite:{database.Location.Target}" : $"postgres:{database.Location.Target}";
             foreach (var run in cli ? ["first run (full)", "again, nothing changed (incremental)"] : Array.Empty<string>())
             {
-                var xref = await RunJisrAsync(jisr, ["xref", "--db", db, "--audit-key", keyFile, "--agency", Own, "--purpose", "cross-reference bench"]);
+                var xref = await Exchange.StixCliImportBench.RunJisrAsync(jisr, ["xref", "--db", db, "--audit-key", keyFile, "--agency", Own, "--purpose", "cross-reference bench"]);
                 if (xref.ExitCode != 0)
                 {
                     throw new InvalidOperationException($"jisr xref failed ({xref.ExitCode}): {xref.Error}");
@@ -93,7 +93,7 @@ internal static class XrefDatabaseBench
 
                 var truePairs = TruePairs(world, probes, targets);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"jisr xref {probes.Count} x {targets.Count} ({provider}, {run}): {xref.Wall.TotalSeconds:F1} s wall, {xref.CpuSeconds:F1} s CPU on {Environment.ProcessorCount} cores, peak resident {xref.PeakMegabytes} MB; {hits} hits, {right} true (precision {(double)right / Math.Max(1, hits):P2}, recall {(double)right / Math.Max(1, truePairs):P2} of {truePairs} planted pairs); load average {Matching.CpuClock.LoadAverage()}; {xref.Error.Trim().Split('\n')[^1]}"));
+                    $"jisr xref {probes.Count} x {targets.Count} ({provider}, {run}): {xref.Wall.TotalSeconds:F1} s wall, {xref.CpuSeconds:F1} s CPU on {Environment.ProcessorCount} cores, peak resident {xref.PeakMegabytes:F0} MB; {hits} hits, {right} true (precision {(double)right / Math.Max(1, hits):P2}, recall {(double)right / Math.Max(1, truePairs):P2} of {truePairs} planted pairs); load average {Matching.CpuClock.LoadAverage()}; {xref.Error.Trim().Split('\n')[^1]}"));
             }
 
             if (phases)
@@ -285,44 +285,6 @@ internal static class XrefDatabaseBench
         var whole = await store.ReadableEntitiesAmongAsync(caller, [.. run.Hits.SelectMany(h => new[] { h.A, h.B }).Distinct(StringComparer.Ordinal).Select(TypedId.Parse<EntityId>)], CancellationToken.None);
         Phase($"hits' persons read whole ({whole.Count})");
         Console.WriteLine($"  in this process, step by step: {string.Join("; ", figures)}; process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
-    }
-
-    /// <summary>Runs jisr to its end; its CPU time and peak resident memory are read from /proc every 20 ms (the last sample before exit).</summary>
-    private static async Task<(int ExitCode, string Output, string Error, TimeSpan Wall, double CpuSeconds, long PeakMegabytes)> RunJisrAsync(string jisr, string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(jisr);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start jisr");
-        var (cpu, peak) = (0.0, 0L);
-        using var sampler = new Timer(_ =>
-        {
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{process.Id}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                cpu = Math.Max(cpu, (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
-                var hwm = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-                if (hwm is not null)
-                {
-                    peak = Math.Max(peak, long.Parse(hwm.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024);
-                }
-            }
-            catch (IOException)
-            {
-                // The process is gone: the last sample stands.
-            }
-        }, null, 0, 20);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        clock.Stop();
-        return (process.ExitCode, await output, await error, clock.Elapsed, cpu, peak);
     }
 
     private static GraphDatabaseBench.RowWriter Rows(JisrDbContext context, DbTransaction transaction, string table, string[] columns) =>
