@@ -47,11 +47,6 @@ internal static class SqliteSearchSchema
         migrationBuilder.Sql($"INSERT OR IGNORE INTO SearchWords(Word) SELECT value FROM Records, {WordsOf("Records.SearchText")} WHERE value <> '';");
     }
 
-    /// <summary>
-    /// The index follows the record's search text; so does the word list. A word is added with the first text that holds
-    /// it and removed once no indexed text holds it (a deleted or purged record leaves no word behind); the removal is
-    /// checked after the index has dropped the old text, which is why one trigger does both, in this order.
-    /// </summary>
     /// <summary>Reverts <see cref="CreateWords"/>: the search triggers without the word list, then the list dropped.</summary>
     public static void DropWords(MigrationBuilder migrationBuilder)
     {
@@ -62,6 +57,11 @@ internal static class SqliteSearchSchema
         migrationBuilder.Sql("DROP TABLE IF EXISTS SearchWords;");
     }
 
+    /// <summary>
+    /// The index follows the record's search text; so does the word list. A word is added with the first text that holds
+    /// it and removed once no indexed text holds it (a deleted or purged record leaves no word behind); the removal is
+    /// checked after the index has dropped the old text, which is why one trigger does both, in this order.
+    /// </summary>
     /// <remarks>
     /// <paramref name="keepWords"/> false: the triggers as migrations before the word list made them (SQLite checks a
     /// trigger's tables when a later migration renames a table, so a trigger may not name the list before it exists).
