@@ -1,11 +1,18 @@
+using System.Diagnostics;
 using System.Text;
 using Jisr.Storage.Audit;
 using Jisr.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Cli.Tests;
 
-/// <summary><c>jisr stix import</c> killed with SIGKILL in the middle of a bundle leaves nothing of it (no half import); run again, it imports the whole bundle.</summary>
+/// <summary>
+/// <c>jisr stix import</c> killed with SIGKILL in the middle of a bundle leaves nothing of it (no half import); run
+/// again, it imports the whole bundle. The bundle reaches the import through a named pipe that stops three quarters of
+/// the way: the import has read (and written in batches into its open transaction) most of it and cannot have committed
+/// when it is killed, whatever the machine's speed.
+/// </summary>
 public sealed class StixImportCrashTests
 {
     private const int Objects = 20_000;
@@ -20,7 +27,7 @@ public sealed class StixImportCrashTests
         var db = database.Location.Provider == Storage.DatabaseProvider.Sqlite ? $"sqlite:{database.Location.Target}" : $"postgres:{database.Location.Target}";
         Assert.Equal(0, (await Jisr.RunAsync("agency", "add", "--db", db, "--code", "ES-PART", "--name", "Partner", "--country", "ES")).ExitCode);
         var file = Path.Combine(Directory.CreateTempSubdirectory("jisr-stix-").FullName, "big.json");
-        await File.WriteAllTextAsync(file, Bundle());
+        var bundle = Encoding.UTF8.GetBytes(Bundle());
         string[] import = ["stix", "import", "--db", db, "--agency", "ES-PART", file];
         long auditBefore;
         await using (var context = database.Open())
@@ -28,19 +35,25 @@ public sealed class StixImportCrashTests
             auditBefore = await context.AuditLog.CountAsync();
         }
 
+        MakeFifo(file);
         using var process = Jisr.Start(import);
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (!process.HasExited && DateTime.UtcNow < deadline && !await WritingAsync(database))
+        await using (var pipe = await OpenForWritingAsync(file, process))
         {
-            await Task.Delay(20);
-        }
+            // Returns once the import has taken all but the pipe's buffer: it has read (and saved) most of the bundle.
+            await pipe.WriteAsync(bundle.AsMemory(0, bundle.Length * 3 / 4));
+            await pipe.FlushAsync();
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (!process.HasExited && DateTime.UtcNow < deadline && !await WritingAsync(database))
+            {
+                await Task.Delay(20);
+            }
 
-        await Task.Delay(100); // a few more batches into the open transaction
-        Assert.False(process.HasExited, process.HasExited
-            ? $"the import ended (exit code {process.ExitCode}) before it could be killed: {await process.StandardError.ReadToEndAsync()}"
-            : "");
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
+            Assert.False(process.HasExited, process.HasExited
+                ? $"the import ended (exit code {process.ExitCode}) before it could be killed: {await process.StandardError.ReadToEndAsync()}"
+                : "");
+            process.Kill(entireProcessTree: true); // before the pipe closes: the import sees no end of input, only its death
+            await process.WaitForExitAsync();
+        }
 
         await using (var context = database.Open())
         {
@@ -50,6 +63,8 @@ public sealed class StixImportCrashTests
             Assert.Equal(auditBefore, await context.AuditLog.CountAsync());
         }
 
+        File.Delete(file);
+        await File.WriteAllBytesAsync(file, bundle);
         var again = await Jisr.RunAsync(import);
 
         Assert.True(again.ExitCode == 0, again.Error);
@@ -63,13 +78,50 @@ public sealed class StixImportCrashTests
         }
     }
 
-    /// <summary>Whether the import has written into its open transaction: SQLite's write-ahead log grows; PostgreSQL shows a backend holding a transaction id.</summary>
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = Process.Start("mkfifo", [path]) ?? throw new InvalidOperationException("could not run mkfifo");
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
+    /// <summary>Opens the pipe's writing end, which blocks until the import opens its reading end (or fails if the import dies first).</summary>
+    private static async Task<FileStream> OpenForWritingAsync(string path, Process process)
+    {
+        var open = Task.Run(() => new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0));
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!open.IsCompleted && !process.HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(open.IsCompleted, process.HasExited
+            ? $"the import ended (exit code {process.ExitCode}) before it opened the bundle: {await process.StandardError.ReadToEndAsync()}"
+            : "the import did not open the bundle within 3 minutes");
+        return await open;
+    }
+
+    /// <summary>
+    /// Whether the import holds its transaction open: on PostgreSQL a backend holds a transaction id (assigned at its
+    /// first write); on SQLite the write lock is taken (a second writer is refused after its one-second wait).
+    /// </summary>
     private static async Task<bool> WritingAsync(TestDatabase database)
     {
         if (database.Location.Provider == Storage.DatabaseProvider.Sqlite)
         {
-            var wal = new FileInfo(database.Location.Target + "-wal");
-            return wal.Exists && wal.Length > 128 * 1024;
+            await using var connection = new SqliteConnection($"Data Source={database.Location.Target};Pooling=False;Default Timeout=1");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
+            try
+            {
+                await command.ExecuteNonQueryAsync();
+                return false;
+            }
+            catch (SqliteException busy) when (busy.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+            {
+                return true;
+            }
         }
 
         await using var context = database.Open();
