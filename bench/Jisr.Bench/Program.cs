@@ -95,10 +95,10 @@ switch (args.FirstOrDefault())
     case "listsearch":
         await Jisr.Bench.Records.ListSearchProbe.RunAsync(args[1..]);
         return 0;
-    case "probe" when args.Length == 2:
+    case "probe" when args.Length == 2 && File.Exists(args[1]): // an existing database only: a mistyped path would be created empty
         await ReadPathProbe.RunAsync(args[1]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | matching [NAMES] | probe SQLITE-PATH | stix [OBJECTS] | stix-cli [OBJECTS] [--jisr PATH] | federation [RELEASES] [BACKLOG] | taxii [OBJECTS] [LIMIT] | hitfilter [ENTRIES] | hitkeys [TSV...] | hitrebuild [RECORDS...] | fusion [PERSONS-PER-SIDE...] | xref-db [PERSONS-PER-SIDE] [--postgres] | graph-db [LINKS] [--postgres] | names-quality [TSV...] | name-weights COUNTS-TSV");
+        Console.Error.WriteLine("usage: Jisr.Bench api|audit [--postgres CONNECTION-STRING] [--seconds N] [--entries N] | person-match [--persons N] | matching [NAMES] | explain NAME NAME | probe EXISTING-SQLITE-PATH | listsearch [--records N] | stix [OBJECTS] | stix-cli [OBJECTS] [--jisr PATH] | federation [RELEASES] [BACKLOG] | taxii [OBJECTS] [LIMIT] | hitfilter [ENTRIES] | hitkeys [TSV...] | hitrebuild [RECORDS...] | fusion [PERSONS-PER-SIDE...] | graph-cache [RECORDS] | graph-db [LINKS] [--postgres] | xref-db [PERSONS-PER-SIDE] [--postgres] | names-quality [TSV...] | name-scores TSV... | name-weights COUNTS-TSV (the options of each: the comment at the top of bench/Jisr.Bench/Program.cs)");
         return 2;
 }
