@@ -28,6 +28,16 @@ public sealed class XrefCommandTests
         Assert.Contains($"OK {hits.Count} hits:", partners.Error, StringComparison.Ordinal);
         Assert.Contains("(partners)", partners.Error, StringComparison.Ordinal);
 
+        // The same run as JSON (each person whole, read after the scoring) holds the TSV's hits, in its order, with its labels.
+        var partnersJson = await Jisr.RunAsync("xref", "--db", db, "--agency", "MA-DGST", "--format", "json");
+        Assert.Equal(0, partnersJson.ExitCode);
+        Assert.Equal(
+            hits.Select(h => $"{h[0]} {h[1]} {h[2]} {h[3]} {h[4]} {h[5]}"),
+            JsonNode.Parse(partnersJson.Output)!.AsArray().Select(h => string.Join(' ',
+                h!["score"]!.GetValue<double>().ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture),
+                h["a"]!["id"], h["a"]!["label"], h["b"]!["id"], h["b"]!["label"], h["explanation"])));
+        Assert.Contains($"OK {hits.Count} hits:", partnersJson.Error, StringComparison.Ordinal);
+
         Assert.Equal(0, all.ExitCode);
         var json = JsonNode.Parse(all.Output)!.AsArray();
         Assert.True(json.Count >= hits.Count, $"{json.Count} hits against all, {hits.Count} against partners");

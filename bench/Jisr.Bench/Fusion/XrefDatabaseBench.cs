@@ -34,7 +34,10 @@ namespace Jisr.Bench.Fusion;
 /// process (its runtime settings, start-up and migration check included): twice, the first run full, the second with
 /// nothing changed (incremental). Prints wall and CPU time, the process's peak resident memory, hits, precision and
 /// recall. With <c>--phases</c>, then the same steps in this process one by one, CPU per step (where the time goes).
-/// Run: <c>xref-db [PERSONS-PER-SIDE] [--postgres] [--phases | --phases-only] [--jisr PATH]</c>.
+/// With <c>--keep FILE</c> (SQLite) the seeded database is kept in FILE, with the persons' truth beside it
+/// (FILE.truth) and the audit key (FILE.key), and a later run given the same FILE reuses it instead of seeding again
+/// (its xref watermarks dropped first, so the first run is full again).
+/// Run: <c>xref-db [PERSONS-PER-SIDE] [--postgres] [--phases | --phases-only] [--jisr PATH] [--keep FILE]</c>.
 /// </summary>
 internal static class XrefDatabaseBench
 {
@@ -47,6 +50,7 @@ internal static class XrefDatabaseBench
     {
         var (perSide, provider, phases, cli) = (100_000, "sqlite", false, true);
         string? jisr = null;
+        string? keep = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -55,14 +59,21 @@ internal static class XrefDatabaseBench
                 case "--phases": phases = true; break;
                 case "--phases-only": (phases, cli) = (true, false); break;
                 case "--jisr": jisr = Path.GetFullPath(args[++i]); break;
+                case "--keep": keep = Path.GetFullPath(args[++i]); break;
                 default: perSide = int.Parse(args[i], CultureInfo.InvariantCulture); break;
             }
         }
 
+        if (keep is not null && provider != "sqlite")
+        {
+            throw new ArgumentException("--keep keeps a SQLite file; it is not for --postgres");
+        }
+
         // In-process phases alone need no built CLI.
         jisr ??= cli ? Api.ApiBench.FindJisr() : "";
-        await using var database = await TestDatabase.CreateAsync(provider);
-        var keyFile = Path.Combine(Path.GetTempPath(), $"jisr-xref-bench-{Guid.NewGuid():N}.key");
+        await using var scratch = keep is null ? await TestDatabase.CreateAsync(provider) : null;
+        var location = scratch?.Location ?? new DatabaseLocation(DatabaseProvider.Sqlite, keep!);
+        var keyFile = keep is null ? Path.Combine(Path.GetTempPath(), $"jisr-xref-bench-{Guid.NewGuid():N}.key") : keep + ".key";
         try
         {
             var watch = Stopwatch.StartNew();
@@ -70,11 +81,34 @@ internal static class XrefDatabaseBench
             var world = SyntheticWorld.Generate(new WorldOptions { Persons = perSide + (perSide / 10), Seed = 42 });
             var (probes, targets) = Split(world, perSide);
             var generated = watch.Elapsed.TotalSeconds;
-            var truth = await SeedAsync(database.Location, world, probes, targets);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{provider}: {probes.Count} own persons in {probes.Count / PersonsPerRecord} records, {targets.Count} partner persons in as many released copies (and their originals), world generated in {generated:F0} s, seeded in {watch.Elapsed.TotalSeconds - generated:F0} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F0} s CPU; load average {Matching.CpuClock.LoadAverage()}"));
+            Dictionary<Guid, int> truth;
+            if (keep is not null && File.Exists(keep) && File.Exists(keep + ".truth"))
+            {
+                truth = File.ReadLines(keep + ".truth").Select(l => l.Split('\t'))
+                    .ToDictionary(c => Guid.Parse(c[0]), c => int.Parse(c[1], CultureInfo.InvariantCulture));
+                await using var context = JisrDatabase.Open(location);
+                await context.XrefWatermarks.ExecuteDeleteAsync();
+                Console.WriteLine($"{provider}: reusing {keep} ({truth.Count} persons), its xref watermarks dropped");
+            }
+            else
+            {
+                if (keep is not null)
+                {
+                    File.Delete(keep);
+                    await JisrDatabase.MigrateAsync(location);
+                }
 
-            var db = database.Location.Provider == DatabaseProvider.Sqlite ? $"sqlite:{database.Location.Target}" : $"postgres:{database.Location.Target}";
+                truth = await SeedAsync(location, world, probes, targets);
+                if (keep is not null)
+                {
+                    await File.WriteAllLinesAsync(keep + ".truth", truth.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}\t{kv.Value}")));
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{provider}: {probes.Count} own persons in {probes.Count / PersonsPerRecord} records, {targets.Count} partner persons in as many released copies (and their originals), world generated in {generated:F0} s, seeded in {watch.Elapsed.TotalSeconds - generated:F0} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F0} s CPU; load average {Matching.CpuClock.LoadAverage()}"));
+            }
+
+            var db = location.Provider == DatabaseProvider.Sqlite ? $"sqlite:{location.Target}" : $"postgres:{location.Target}";
             foreach (var run in cli ? ["first run (full)", "again, nothing changed (incremental)"] : Array.Empty<string>())
             {
                 var xref = await Exchange.StixCliImportBench.RunJisrAsync(jisr, ["xref", "--db", db, "--audit-key", keyFile, "--agency", Own, "--purpose", "cross-reference bench"]);
@@ -98,12 +132,15 @@ internal static class XrefDatabaseBench
 
             if (phases)
             {
-                await PhasesAsync(database.Location, keyFile);
+                await PhasesAsync(location, keyFile);
             }
         }
         finally
         {
-            File.Delete(keyFile);
+            if (keep is null)
+            {
+                File.Delete(keyFile);
+            }
         }
     }
 
@@ -239,7 +276,7 @@ internal static class XrefDatabaseBench
     /// <summary>
     /// The steps of <see cref="FusionService.XrefAsync"/> one by one in this process, on the CLI's caller, CPU per step:
     /// the persons read (the readable filter and the columns scored), the links and judgements, the records built, the
-    /// core's comparison and its state, the hits' persons read whole.
+    /// core's comparison and its state, the hits' labels read.
     /// </summary>
     private static async Task PhasesAsync(DatabaseLocation location, string keyFile)
     {
@@ -282,8 +319,8 @@ internal static class XrefDatabaseBench
         Phase($"compared ({run.Hits.Count} hits)");
         var state = run.State.ToBytes();
         Phase($"state written ({state.Length / (1024 * 1024)} MB)");
-        var whole = await store.ReadableEntitiesAmongAsync(caller, [.. run.Hits.SelectMany(h => new[] { h.A, h.B }).Distinct(StringComparer.Ordinal).Select(TypedId.Parse<EntityId>)], CancellationToken.None);
-        Phase($"hits' persons read whole ({whole.Count})");
+        var labels = await store.ReadablePersonLabelsAmongAsync(caller, [.. run.Hits.SelectMany(h => new[] { h.A, h.B }).Distinct(StringComparer.Ordinal).Select(TypedId.Parse<EntityId>)], CancellationToken.None);
+        Phase($"hits' labels read ({labels.Count})");
         Console.WriteLine($"  in this process, step by step: {string.Join("; ", figures)}; process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
     }
 

@@ -67,22 +67,26 @@ internal static class XrefCommand
 
             var result = outcome.Value!;
             await using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+            var shown = result.Hits.Count;
             if (output == "json")
             {
-                await JsonSerializer.SerializeAsync(stdout.BaseStream, result.Hits.Select(FusionEndpoints.ToResponse), JsonSerializerOptions.Web, cancellationToken);
+                // JSON shows each person whole: read now, under the same filter.
+                var proposals = await scope.ServiceProvider.GetRequiredService<FusionService>().XrefProposalsAsync(caller, result.Hits, cancellationToken);
+                await JsonSerializer.SerializeAsync(stdout.BaseStream, proposals.Select(FusionEndpoints.ToResponse), JsonSerializerOptions.Web, cancellationToken);
+                shown = proposals.Count;
             }
             else
             {
                 await stdout.WriteLineAsync("score\tperson_a\tname_a\tperson_b\tname_b\texplanation");
                 foreach (var hit in result.Hits)
                 {
-                    await stdout.WriteLineAsync(string.Join('\t', hit.Score.ToString("0.0000", CultureInfo.InvariantCulture), hit.A.Id, Cell(hit.A.Label), hit.B.Id, Cell(hit.B.Label),
-                        Cell(new Jisr.Fusion.Resolution.MatchProposal(hit.A.Id.ToString(), hit.B.Id.ToString(), hit.Score, hit.Evidence).Explanation)));
+                    await stdout.WriteLineAsync(string.Join('\t', hit.Score.ToString("0.0000", CultureInfo.InvariantCulture), hit.A, Cell(hit.LabelA), hit.B, Cell(hit.LabelB),
+                        Cell(new Jisr.Fusion.Resolution.MatchProposal(hit.A.ToString(), hit.B.ToString(), hit.Score, hit.Evidence).Explanation)));
                 }
             }
 
             await stdout.FlushAsync(cancellationToken);
-            await Console.Error.WriteLineAsync($"OK {result.Hits.Count} hits: {result.Probes} persons of {found.Code} against {result.Targets} ({result.Against})");
+            await Console.Error.WriteLineAsync($"OK {shown} hits: {result.Probes} persons of {found.Code} against {result.Targets} ({result.Against})");
             return 0;
         });
         return command;

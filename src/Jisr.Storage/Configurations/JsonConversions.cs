@@ -11,17 +11,21 @@ internal static class JsonConversions
 {
     public static readonly ValueConverter<IReadOnlyList<string>, string> StringList = new(
         v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
-        s => JsonSerializer.Deserialize<string[]>(s, JsonSerializerOptions.Default) ?? Array.Empty<string>());
+        s => Strings(s));
 
     public static readonly ValueConverter<IReadOnlyList<PersonName>, string> PersonNames = new(
         v => JsonSerializer.Serialize(v.Select(n => n.Text).ToArray(), JsonSerializerOptions.Default),
-        s => (JsonSerializer.Deserialize<string[]>(s, JsonSerializerOptions.Default) ?? Array.Empty<string>())
-            .Select(t => PersonName.Create(t, "names")).ToArray());
+        s => Strings(s).Select(t => PersonName.Create(t, "names")).ToArray());
 
     public static readonly ValueConverter<IReadOnlyList<PersonIdentifier>, string> PersonIdentifiers = new(
         v => JsonSerializer.Serialize(v.Select(i => new[] { i.Kind, i.Value, i.Country }).ToArray(), JsonSerializerOptions.Default),
-        s => (JsonSerializer.Deserialize<string?[][]>(s, JsonSerializerOptions.Default) ?? Array.Empty<string?[]>())
-            .Select(a => PersonIdentifier.Create(a[0], a[1], a[2], "identifiers")).ToArray());
+        s => IdentifierParts(s).Select(a => PersonIdentifier.Create(a[0], a[1], a[2], "identifiers")).ToArray());
+
+    /// <summary>A stored string list (names, nationalities) as written, before any value object is made of it.</summary>
+    public static string[] Strings(string stored) => JsonSerializer.Deserialize<string[]>(stored, JsonSerializerOptions.Default) ?? [];
+
+    /// <summary>Stored identifiers as written: kind, value and country (null where none) of each.</summary>
+    public static string?[][] IdentifierParts(string stored) => JsonSerializer.Deserialize<string?[][]>(stored, JsonSerializerOptions.Default) ?? [];
 
     /// <summary>User ids as a JSON array of Guid strings (a typed id is written as its Guid: <see cref="TypedIdJsonConverter{TId}"/>).</summary>
     public static readonly ValueConverter<IReadOnlyList<UserId>, string> UserIdList = new(

@@ -74,15 +74,33 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         var kept = hits.Where(h => !(world.Own.Contains(TypedId.Parse<EntityId>(h.B)) && string.CompareOrdinal(h.A, h.B) > 0))
             .OrderByDescending(h => h.Score).ThenBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.B, StringComparer.Ordinal).ToList();
 
-        // The hits' persons, whole, read under the same filter (one hidden since the scoring read: its hits are left out).
-        var persons = await store.ReadableEntitiesAmongAsync(caller, [.. kept.SelectMany(h => new[] { h.A, h.B }).Distinct(StringComparer.Ordinal).Select(TypedId.Parse<EntityId>)], cancellationToken);
-        var proposals = kept.Where(h => persons.ContainsKey(TypedId.Parse<EntityId>(h.A)) && persons.ContainsKey(TypedId.Parse<EntityId>(h.B)))
-            .Select(h => new FusionProposal(
-                (Person)persons[TypedId.Parse<EntityId>(h.A)], (Person)persons[TypedId.Parse<EntityId>(h.B)], h.Score, h.Evidence, world.Judgements.GetValueOrDefault(new RecordPair(h.A, h.B))))
-            .ToList();
+        // The hits' labels, read under the same filter (one hidden since the scoring read: its hits are left out).
+        var labels = await store.ReadablePersonLabelsAmongAsync(caller, [.. kept.SelectMany(h => new[] { h.A, h.B }).Distinct(StringComparer.Ordinal).Select(TypedId.Parse<EntityId>)], cancellationToken);
+        var found = new List<XrefHit>(kept.Count);
+        foreach (var h in kept)
+        {
+            var (a, b) = (TypedId.Parse<EntityId>(h.A), TypedId.Parse<EntityId>(h.B));
+            if (labels.TryGetValue(a, out var labelA) && labels.TryGetValue(b, out var labelB))
+            {
+                found.Add(new XrefHit(a, labelA, b, labelB, h.Score, h.Evidence, world.Judgements.GetValueOrDefault(new RecordPair(h.A, h.B))));
+            }
+        }
+
         progress?.Report(new XrefProgress(probes.Count, probes.Count));
-        await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {probes.Count} x {targets.Count} persons ({run.Compared} compared, the rest unchanged since the last run); {proposals.Count} hits at {threshold:0.00}");
-        return new XrefResult(scope, probes.Count, targets.Count, proposals, run.Compared);
+        await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {probes.Count} x {targets.Count} persons ({run.Compared} compared, the rest unchanged since the last run); {found.Count} hits at {threshold:0.00}");
+        return new XrefResult(scope, probes.Count, targets.Count, found, run.Compared);
+    }
+
+    /// <summary>
+    /// The persons of a cross-reference's hits, whole (for an answer that shows them, e.g. as JSON), read under the
+    /// caller's filter now: a hit on a person hidden since the run is left out, as <see cref="XrefJobAsync"/> does.
+    /// </summary>
+    public async Task<IReadOnlyList<FusionProposal>> XrefProposalsAsync(Principal caller, IReadOnlyList<XrefHit> hits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        var persons = await store.ReadableEntitiesAmongAsync(caller, [.. hits.SelectMany(h => new[] { h.A, h.B }).Distinct()], cancellationToken);
+        return [.. hits.Where(h => persons.GetValueOrDefault(h.A) is Person && persons.GetValueOrDefault(h.B) is Person)
+            .Select(h => new FusionProposal((Person)persons[h.A], (Person)persons[h.B], h.Score, h.Evidence, h.Judgement))];
     }
 
     /// <summary>
@@ -300,14 +318,16 @@ public sealed class FusionWorld
     public static PersonRecord ToRecord(Person person)
     {
         ArgumentNullException.ThrowIfNull(person);
-        return ToRecord(new PersonRow(person.Id, person.AgencyId, person.Names, person.DateOfBirth, person.Nationalities, person.Identifiers, person.Gender));
+        return ToRecord(new PersonRow(
+            person.Id, person.AgencyId, [.. person.Names.Select(n => n.Text)], person.DateOfBirth, person.Nationalities,
+            [.. person.Identifiers.Select(i => new IdentifierRow(i.Kind, i.Value, i.Country))], person.Gender));
     }
 
     /// <summary>The same from the columns a cross-reference reads.</summary>
     public static PersonRecord ToRecord(PersonRow person) => new(
         person.Id.ToString(),
         person.AgencyId.ToString(),
-        [.. person.Names.Select(n => n.Text)],
+        person.Names,
         person.DateOfBirth,
         person.Nationalities,
         [.. person.Identifiers.Select(i => Identifier.ParseKind(i.Kind) is { } kind ? IdentifierNormaliser.Normalise(kind, i.Value, i.Country) : null).OfType<Identifier>()],
@@ -320,7 +340,10 @@ public sealed record FusionProposal(Person A, Person B, double Score, IReadOnlyL
 /// <summary>Proposals best first (at most the limit asked) and how many there were in all.</summary>
 public sealed record FusionProposals(IReadOnlyList<FusionProposal> Items, int Total);
 
-public sealed record XrefResult(string Against, int Probes, int Targets, IReadOnlyList<FusionProposal> Hits, int Compared);
+public sealed record XrefResult(string Against, int Probes, int Targets, IReadOnlyList<XrefHit> Hits, int Compared);
+
+/// <summary>A cross-reference hit: the two persons by id and label, the score, its evidence and the agency's judgement if any.</summary>
+public sealed record XrefHit(EntityId A, string LabelA, EntityId B, string LabelB, double Score, IReadOnlyList<Evidence> Evidence, MatchJudgement? Judgement);
 
 /// <summary>A job as its owner sees it: where it stands, and when done the hits whose two persons they may read now.</summary>
 public sealed record XrefJobView(XrefJobRow Job, IReadOnlyList<FusionProposal>? Hits);

@@ -146,5 +146,5 @@ public sealed record StoredHit(Guid A, Guid B, double Score, IReadOnlyList<Evide
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static StoredHit Of(FusionProposal hit) => new(hit.A.Id.Value, hit.B.Id.Value, hit.Score, hit.Evidence);
+    public static StoredHit Of(XrefHit hit) => new(hit.A.Value, hit.B.Value, hit.Score, hit.Evidence);
 }

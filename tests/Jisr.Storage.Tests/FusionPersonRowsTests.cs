@@ -1,0 +1,95 @@
+using Jisr.Domain.Common;
+using Jisr.Domain.Entities;
+using Jisr.Domain.Markings;
+using Jisr.Storage.Fusion;
+using Jisr.Testing;
+
+namespace Jisr.Storage.Tests;
+
+/// <summary>
+/// The cross-reference reads each person's columns straight from the rows of the policy's query
+/// (<see cref="FusionStore.ReadablePersonRowsAsync"/>) and the hits' labels alone
+/// (<see cref="FusionStore.ReadablePersonLabelsAmongAsync"/>). Over random persons (names in both scripts, partial
+/// dates, identifiers with and without a country, nationalities, genders) in records some callers may not read, both
+/// must give exactly what the entity reads give: the same persons, fields and labels, nothing a caller may not read.
+/// </summary>
+public sealed class FusionPersonRowsTests
+{
+    private static readonly string[] Given = ["Karim", "Nadia", "Youssef", "كريم", "نادية", "Ahmed", "Fatima Zahra", "Élodie"];
+    private static readonly string[] Family = ["Benali", "El Idrissi", "بنعلي", "Haddad", "O'Neil", "Müller"];
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PersonRowsAndLabels_AreWhatTheEntityReadsGive_ForEveryCaller(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        var random = new Random(8);
+        var now = DateTimeOffset.UtcNow;
+        var all = new List<Entity>();
+        foreach (var (agency, classification) in new[]
+                 {
+                     (world.Police, Classification.Restricted), (world.Police, Classification.Secret),
+                     (world.Intelligence, Classification.Restricted), (world.Intelligence, Classification.Confidential),
+                 })
+        {
+            List<Entity> mentioned = [.. Enumerable.Range(0, 25).Select(_ => RandomPerson(random, agency.Id, now)), PhoneNumber.Create(agency.Id, $"+2126612{random.Next(10000, 99999)}", now)];
+            await world.AddRecordAsync(agency, $"rapport {classification}", mentioned, classification);
+            all.AddRange(mentioned);
+        }
+
+        var unknown = new EntityId(Guid.NewGuid());
+        foreach (var caller in new[]
+                 {
+                     world.AnalystOf(world.Police, Classification.Restricted), world.AnalystOf(world.Police, Classification.Secret),
+                     world.AnalystOf(world.Intelligence, Classification.Restricted), world.AnalystOf(world.Intelligence, Classification.Secret),
+                 })
+        {
+            await using var db = world.Database.Open();
+            var store = new FusionStore(db, world.Audit, TimeProvider.System);
+            var whole = await store.ReadablePersonsAsync(caller, CancellationToken.None);
+            var rows = await store.ReadablePersonRowsAsync(caller, CancellationToken.None);
+
+            Assert.NotEmpty(whole.Persons);
+            Assert.Equal(whole.Persons.Select(Describe), rows.Persons.Select(Describe));
+            Assert.Equal(whole.Own.Order(), rows.Own.Order());
+
+            // The labels of a random mix of readable, hidden, non-person and unknown ids: those of the readable persons only.
+            var asked = all.Where(_ => random.Next(2) == 0).Select(e => e.Id).Append(unknown).ToList();
+            var entities = await store.ReadableEntitiesAmongAsync(caller, asked, CancellationToken.None);
+            var labels = await store.ReadablePersonLabelsAmongAsync(caller, asked, CancellationToken.None);
+            Assert.Equal(
+                entities.Values.OfType<Person>().Select(p => $"{p.Id} {p.Label}").Order(StringComparer.Ordinal),
+                labels.Select(l => $"{l.Key} {l.Value}").Order(StringComparer.Ordinal));
+            Assert.Contains(entities.Values, e => e is Person);
+        }
+    }
+
+    private static Person RandomPerson(Random random, AgencyId agency, DateTimeOffset now)
+    {
+        var names = Enumerable.Range(0, random.Next(1, 4))
+            .Select(_ => PersonName.Create($"{Given[random.Next(Given.Length)]} {Family[random.Next(Family.Length)]}")).ToList();
+        PartialDate? born = random.Next(4) switch
+        {
+            0 => null,
+            1 => PartialDate.Create(random.Next(1950, 2005)),
+            2 => PartialDate.Create(random.Next(1950, 2005), random.Next(1, 13)),
+            _ => PartialDate.Create(random.Next(1950, 2005), random.Next(1, 13), random.Next(1, 29)),
+        };
+        string[] countries = ["MA", "DZ", "TN", "ES", "FR"];
+        var nationalities = countries.Where(_ => random.Next(3) == 0).ToList();
+        var identifiers = Enumerable.Range(0, random.Next(0, 3)).Select(i => random.Next(3) switch
+        {
+            0 => PersonIdentifier.Create("passport", $"AB{random.Next(100000, 999999)}", countries[random.Next(countries.Length)]),
+            1 => PersonIdentifier.Create("phone", $"06 61 {random.Next(10, 99)} {random.Next(10, 99)} {random.Next(10, 99)}", random.Next(2) == 0 ? "MA" : null),
+            _ => PersonIdentifier.Create("email", $"person{random.Next(1000)}@example.org", null),
+        }).ToList();
+        return Person.Create(agency, names, born, null, (Gender)random.Next(3), nationalities, identifiers, now);
+    }
+
+    /// <summary>Every field a cross-reference scores, from an entity or from a row, as one comparable line.</summary>
+    private static string Describe(Person p) => Describe(new PersonRow(
+        p.Id, p.AgencyId, [.. p.Names.Select(n => n.Text)], p.DateOfBirth, p.Nationalities, [.. p.Identifiers.Select(i => new IdentifierRow(i.Kind, i.Value, i.Country))], p.Gender));
+
+    private static string Describe(PersonRow p) =>
+        $"{p.Id} {p.AgencyId} [{string.Join('|', p.Names)}] {p.DateOfBirth} [{string.Join('|', p.Nationalities)}] [{string.Join('|', p.Identifiers.Select(i => $"{i.Kind}:{i.Value}:{i.Country}"))}] {p.Gender}";
+}
