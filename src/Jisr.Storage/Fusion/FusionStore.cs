@@ -24,7 +24,7 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// <summary>
     /// What a cross-reference scores of each person the caller may read (names, date of birth, nationalities,
     /// identifiers, gender: no label, key or place of birth, no entity object), and which of them their agency asserted
-    /// itself, as <see cref="ReadablePersonsAsync"/> says. The hits' labels are read afterwards, a few among many.
+    /// itself, as <see cref="ReadablePersonsAsync"/> says. The hits' labels are read afterwards.
     /// </summary>
     /// <remarks>
     /// The query is the policy's filter as EF Core builds it (the same SQL and parameters as every other person read);

@@ -286,7 +286,7 @@ public sealed class FusionWorld
     }
 
     /// <summary>
-    /// The same world from the rows a cross-reference scores (<see cref="Persons"/> empty: the hits' persons are read
+    /// The same world from the rows a cross-reference scores (<see cref="Persons"/> empty: the hits' labels are read
     /// afterwards); records and links in the same one order, so its hits are those of <see cref="Of"/>.
     /// </summary>
     public static FusionWorld Scored(FusionPersonRows persons, IReadOnlyList<GraphLinkRow> links, IReadOnlyList<MatchJudgement> judgements)
