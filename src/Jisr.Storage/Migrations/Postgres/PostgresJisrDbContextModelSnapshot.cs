@@ -531,6 +531,8 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     b.HasIndex("HolderAgencyId", "Sequence");
 
+                    b.HasIndex("HolderAgencyId", "UpdatedAt", "Sequence");
+
                     b.ToTable("Records", (string)null);
                 });
 

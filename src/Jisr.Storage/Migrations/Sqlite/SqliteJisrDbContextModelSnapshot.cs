@@ -512,6 +512,8 @@ namespace Jisr.Storage.Migrations.Sqlite
 
                     b.HasIndex("HolderAgencyId", "Sequence");
 
+                    b.HasIndex("HolderAgencyId", "UpdatedAt", "Sequence");
+
                     b.ToTable("Records", (string)null);
                 });
 
