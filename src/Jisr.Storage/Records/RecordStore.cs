@@ -41,7 +41,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
 
         try
         {
-            return lanes is null ? await ReadOnAsync(db) : await lanes.RunAsync(db, ReadOnAsync);
+            return await OnLaneAsync(ReadOnAsync);
         }
         finally
         {
@@ -60,7 +60,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     public async Task<Page<Record>> ListAsync(Principal principal, RecordFilter filter, string? cursor, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var page = await Paging.NewestFirstAsync(filter.Apply(db.ReadableRecords(principal, time)), cursor, limit, cancellationToken);
+        var page = await OnLaneAsync(on => Paging.NewestFirstAsync(filter.Apply(on.ReadableRecords(principal, time)), cursor, limit, cancellationToken));
         var detail = filter.IsEmpty ? $"{page.Items.Count} records" : $"{page.Items.Count} records; {filter}";
         await audit.AppendAsync(CallerEvents.For(principal, AuditActions.RecordList, null, AuditOutcomes.Success, detail: detail));
         return page;
@@ -72,10 +72,16 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
         var tokens = SearchText.Tokens(query);
         var page = tokens.Count == 0
             ? new Page<Record>([], null)
-            : await Paging.NewestFirstAsync(before => MatchingAsync(db, principal, time, tokens, before, cancellationToken), cursor, limit, cancellationToken);
+            : await OnLaneAsync(on => Paging.NewestFirstAsync(before => MatchingAsync(on, principal, time, tokens, before, cancellationToken), cursor, limit, cancellationToken));
         await audit.AppendAsync(CallerEvents.For(principal, AuditActions.Search, null, AuditOutcomes.Success, purpose, $"q={query}; {page.Items.Count} results"));
         return page;
     }
+
+    /// <summary>
+    /// Runs a read on a SQLite <see cref="SqliteReadLanes">read lane</see> (its statements kept prepared: the list's and
+    /// the search's SQL, policy rule included, was compiled anew on every request), or on the request's context.
+    /// </summary>
+    private Task<T> OnLaneAsync<T>(Func<JisrDbContext, Task<T>> read) => lanes is null ? read(db) : lanes.RunAsync(db, read);
 
     /// <summary>The readable records whose search text holds every token (a prefix match on each), newest first, before the sequence <paramref name="before"/>.</summary>
     internal static Task<IQueryable<SequencedRecord>> MatchingAsync(JisrDbContext db, Principal principal, TimeProvider time, IReadOnlyList<string> tokens, long? before = null, CancellationToken cancellationToken = default) =>
