@@ -45,10 +45,6 @@ internal sealed class RecordConfiguration : IEntityTypeConfiguration<Record>
         // order, so the engine walks it backwards and checks the rest of the read rule row by row until the page is
         // full, instead of filtering and sorting every record the agency holds.
         builder.HasIndex(nameof(Record.HolderAgencyId), SequenceColumn);
-
-        // A TAXII collection serves an agency's records in the order they last changed (the keyset of its pages): this
-        // index gives each slice its next rows directly instead of sorting every record the agency holds per slice.
-        builder.HasIndex(nameof(Record.HolderAgencyId), nameof(Record.UpdatedAt), SequenceColumn);
         builder.HasIndex(r => r.RetentionUntil);
         builder.HasIndex(r => r.ReviewDate);
     }

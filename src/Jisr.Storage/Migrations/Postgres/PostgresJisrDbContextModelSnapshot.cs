@@ -531,8 +531,6 @@ namespace Jisr.Storage.Migrations.Postgres
 
                     b.HasIndex("HolderAgencyId", "Sequence");
 
-                    b.HasIndex("HolderAgencyId", "UpdatedAt", "Sequence");
-
                     b.ToTable("Records", (string)null);
                 });
 

@@ -512,8 +512,6 @@ namespace Jisr.Storage.Migrations.Sqlite
 
                     b.HasIndex("HolderAgencyId", "Sequence");
 
-                    b.HasIndex("HolderAgencyId", "UpdatedAt", "Sequence");
-
                     b.ToTable("Records", (string)null);
                 });
 
