@@ -109,9 +109,16 @@ public static class TaxiiQuery
             selected.Sort(Compare); // a collection kept in order (see InOrder) is not sorted again for every page
         }
 
+        var fingerprint = filter.Fingerprint();
         var start = 0;
-        if (Decode(filter) is { } after)
+        if (filter.Next is { } next)
         {
+            var (after, boundTo) = Decode(next);
+            if (boundTo != fingerprint)
+            {
+                throw new TaxiiQueryException("next: the token was made for other filters; repeat the first request");
+            }
+
             start = selected.FindIndex(o => Compare(o, after) > 0);
             if (start < 0)
             {
@@ -122,7 +129,7 @@ public static class TaxiiQuery
         var size = Math.Min(filter.Limit ?? maxPageSize, maxPageSize);
         var page = selected.Skip(start).Take(size).ToList();
         var more = start + page.Count < selected.Count;
-        return new TaxiiPage(page, more, more ? Encode(page[^1], filter) : null);
+        return new TaxiiPage(page, more, more ? Encode(page[^1], fingerprint) : null);
     }
 
     /// <summary>
@@ -133,7 +140,18 @@ public static class TaxiiQuery
     /// </summary>
     private static TaxiiPage Select(TaxiiObjectSet set, TaxiiFilter filter, int maxPageSize)
     {
-        var from = Decode(filter) is { } after ? set.FirstAfter(after, Compare) : 0;
+        var fingerprint = filter.Fingerprint();
+        var from = 0;
+        if (filter.Next is { } next)
+        {
+            var (after, boundTo) = Decode(next);
+            if (boundTo != fingerprint)
+            {
+                throw new TaxiiQueryException("next: the token was made for other filters; repeat the first request");
+            }
+
+            from = set.FirstAfter(after, Compare);
+        }
 
         var size = Math.Min(filter.Limit ?? maxPageSize, maxPageSize);
         var page = new List<TaxiiObject>(Math.Min(size, 1024));
@@ -180,7 +198,7 @@ public static class TaxiiQuery
             page.Add(item);
         }
 
-        return new TaxiiPage(page, more, more ? Encode(page[^1], filter) : null);
+        return new TaxiiPage(page, more, more ? Encode(page[^1], fingerprint) : null);
     }
 
     private static bool Matches(TaxiiObject item, TaxiiFilter filter) =>
@@ -265,82 +283,26 @@ public static class TaxiiQuery
         return byId != 0 ? byId : string.CompareOrdinal(a.Version, b.Version);
     }
 
-    /// <summary>
-    /// The position a request's <c>next</c> token names (null without one), checked to be made for the same filters.
-    /// A position is the collection's own text: a kept collection writes its last item, a collection paged from the
-    /// stored rows its row's place.
-    /// </summary>
-    public static string? PositionAfter(TaxiiFilter filter)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        if (filter.Next is not { } token)
-        {
-            return null;
-        }
+    private static string Encode(TaxiiObject last, string fingerprint) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.DateAdded.UtcTicks}|{last.Id}|{last.Version}|{fingerprint}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-        string text;
+    private static (TaxiiObject After, string Fingerprint) Decode(string token)
+    {
         try
         {
             var padded = token.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+            if (parts.Length == 4 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+            {
+                return (new TaxiiObject(parts[1], string.Empty, parts[2], string.Empty, new DateTimeOffset(ticks, TimeSpan.Zero), string.Empty), parts[3]);
+            }
         }
         catch (FormatException)
         {
-            throw NotOurs();
         }
 
-        var split = text.LastIndexOf('|');
-        if (split < 0)
-        {
-            throw NotOurs();
-        }
-
-        if (text[(split + 1)..] != filter.Fingerprint())
-        {
-            throw new TaxiiQueryException("next: the token was made for other filters; repeat the first request");
-        }
-
-        return text[..split];
-    }
-
-    /// <summary>The <c>next</c> token for the page that ends at <paramref name="position"/> (see <see cref="PositionAfter"/>).</summary>
-    public static string NextToken(string position, TaxiiFilter filter)
-    {
-        ArgumentNullException.ThrowIfNull(position);
-        ArgumentNullException.ThrowIfNull(filter);
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{position}|{filter.Fingerprint()}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
-
-    /// <summary>A token this server did not give (or not for this collection).</summary>
-    public static TaxiiQueryException NotOurs() => new("next: not a token this server gave");
-
-    /// <summary>
-    /// Whether the filter takes <paramref name="item"/> from a collection that holds one version of each object: the
-    /// same rule as for a whole collection (<c>match[id]</c>, <c>match[type]</c>, <c>match[spec_version]</c>,
-    /// <c>match[version]</c>, <c>added_after</c>), decided from the object alone.
-    /// </summary>
-    public static bool SelectsOnlyVersion(TaxiiObject item, TaxiiFilter filter)
-    {
-        ArgumentNullException.ThrowIfNull(item);
-        ArgumentNullException.ThrowIfNull(filter);
-        return Matches(item, filter) && (filter.AddedAfter is null || item.DateAdded > filter.AddedAfter) && Chosen([item], filter).Count == 1;
-    }
-
-    private static string Encode(TaxiiObject last, TaxiiFilter filter) =>
-        NextToken($"{last.DateAdded.UtcTicks}|{last.Id}|{last.Version}", filter);
-
-    private static TaxiiObject? Decode(TaxiiFilter filter)
-    {
-        if (PositionAfter(filter) is not { } position)
-        {
-            return null;
-        }
-
-        var parts = position.Split('|');
-        return parts.Length == 3 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            ? new TaxiiObject(parts[1], string.Empty, parts[2], string.Empty, new DateTimeOffset(ticks, TimeSpan.Zero), string.Empty)
-            : throw NotOurs();
+        throw new TaxiiQueryException("next: not a token this server gave");
     }
 }
 

@@ -133,7 +133,7 @@ public static class TaxiiEndpoints
         TaxiiPage page;
         try
         {
-            page = await service.PageAsync(caller, collection, filter, ct);
+            page = TaxiiQuery.Select(await service.ObjectsAsync(caller, collection, ct), filter);
         }
         catch (TaxiiQueryException e)
         {

@@ -3,10 +3,11 @@ using Jisr.Exchange.Taxii;
 namespace Jisr.Server.Taxii;
 
 /// <summary>
-/// The objects of an agency's own collection (what it received in STIX) as last read, so that paging through it does
-/// not read and sort every received object for every page, which made a pull quadratic. An entry is used only while its
-/// stamp (what the agency holds and received) is unchanged, and for at most <see cref="MaxAge"/>. An agreement's
-/// collection is not kept here: it is read a page at a time from the stored records (<see cref="TaxiiServedCollection"/>).
+/// The objects of a collection as last computed for one caller, so that paging through it (100 pages for 100,000
+/// objects) does not rebuild the whole export for every page, which made a pull quadratic. An entry is used only while
+/// its stamp (the caller, the agreement's state, the identities and versions of every record and the received objects
+/// the collection is made from) is unchanged, and for at most <see cref="MaxAge"/>: what depends on the clock alone (a
+/// retention running out, an agreement's end date) shows within that time, any change of data at once.
 /// </summary>
 public sealed class TaxiiFeedCache(TimeProvider time)
 {

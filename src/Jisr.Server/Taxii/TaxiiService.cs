@@ -38,23 +38,20 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
         return found;
     }
 
-    /// <summary>
-    /// A page of a collection the caller may read (see <see cref="CollectionAsync"/>): an agreement's collection is read
-    /// from the stored records a page at a time (<see cref="TaxiiServedCollection"/>); the agency's own collection, what
-    /// it received, is kept whole while nothing it is made from changes (see <see cref="TaxiiFeedCache"/>).
-    /// </summary>
-    public async Task<TaxiiPage> PageAsync(Principal principal, TaxiiCollection collection, TaxiiFilter filter, CancellationToken cancellationToken)
+    /// <summary>Every object version of a collection the caller may read (see <see cref="CollectionAsync"/>).</summary>
+    public async Task<TaxiiObjectSet> ObjectsAsync(Principal principal, TaxiiCollection collection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collection);
+        // Paging asks for the same collection again and again: it is computed once while nothing it depends on changes.
+        var data = await store.ServedStampAsync(principal.AgencyId, cancellationToken);
+        var caller = $"{principal.UserId.Value:D}|{principal.Clearance}|{string.Join(',', principal.Roles.Order())}";
         if (collection.Agreement is { } agreement)
         {
-            var agency = await agencies.FindAsync(principal.AgencyId, cancellationToken) ?? throw new InvalidOperationException("the caller's agency is not registered");
-            return await new TaxiiServedCollection(store, principal, agreement, agency, time.GetUtcNow()).PageAsync(filter, TaxiiFilter.MaxPageSize, cancellationToken);
+            var terms = $"{agreement.Id.Value:D}|{agreement.Status}|{agreement.AcceptedAt:O}|{agreement.StatusChangedAt:O}|{agreement.ValidFrom:O}|{agreement.ValidUntil:O}";
+            return await cache.GetAsync($"served|{caller}|{agreement.Id.Value:D}", $"{terms}|{data}", () => ServedAsync(principal, agreement, cancellationToken));
         }
 
-        var data = await store.ServedStampAsync(principal.AgencyId, cancellationToken);
-        var received = await cache.GetAsync($"received|{principal.AgencyId.Value:D}", data, () => ReceivedAsync(principal.AgencyId, cancellationToken));
-        return TaxiiQuery.Select(received, filter);
+        return await cache.GetAsync($"received|{principal.AgencyId.Value:D}", data, () => ReceivedAsync(principal.AgencyId, cancellationToken));
     }
 
     /// <summary>Imports an envelope's objects into the caller's agency, all or nothing; returns the status resource.</summary>
@@ -153,6 +150,28 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
         return list;
     }
 
+    private async Task<List<TaxiiObject>> ServedAsync(Principal principal, SharingAgreement agreement, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var received = await store.ReceivedIdsAsync(principal.AgencyId, cancellationToken);
+        var records = (await store.RecordsToExportAsync(principal, cancellationToken))
+            .Where(r => AccessPolicy.CanServeOverTaxii(principal, r, agreement, received.ContainsKey(r.Id.Value), now).IsAllowed)
+            .ToList();
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        var agency = await agencies.FindAsync(principal.AgencyId, cancellationToken) ?? throw new InvalidOperationException("the caller's agency is not registered");
+        var entities = await store.EntitiesAsync(records.SelectMany(r => r.Mentions.Select(m => m.EntityId)), cancellationToken);
+        using var output = new MemoryStream();
+        await StixAgencyExport.WriteAsync(output, new StixExportInput(agency, records, entities, new Dictionary<Guid, string>(), NothingReceived()), cancellationToken);
+
+        // The feed opened when the agreement came into force: accepted, valid from, or resumed after a suspension.
+        var openedAt = new[] { agreement.AcceptedAt ?? agreement.ProposedAt, agreement.StatusChangedAt ?? agreement.ProposedAt, new DateTimeOffset(agreement.ValidFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) }.Max();
+        return TaxiiFeed.FromBundle(output.GetBuffer().AsMemory(0, (int)output.Length), openedAt, now);
+    }
+
     private async Task<List<TaxiiObject>> ReceivedAsync(AgencyId agencyId, CancellationToken cancellationToken)
     {
         var result = new List<TaxiiObject>();
@@ -181,5 +200,11 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
         }
 
         return result;
+    }
+
+    private static async IAsyncEnumerable<ReceivedStixObject> NothingReceived()
+    {
+        await Task.CompletedTask;
+        yield break;
     }
 }

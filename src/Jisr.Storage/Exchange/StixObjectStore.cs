@@ -44,69 +44,6 @@ public sealed class StixObjectStore(JisrDbContext db, AuditLog audit, TimeProvid
         return [.. records.Where(r => AccessPolicy.CanExport(principal, r, now).IsAllowed).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)];
     }
 
-    /// <summary>
-    /// The next <paramref name="count"/> of the agency's own records (what its TAXII feeds are made from) after
-    /// <paramref name="after"/> (null: from the first) in the order of their last change, then of their row sequence
-    /// (the keyset a feed pages by), with their entities and links. The policy decides which of them a feed serves.
-    /// </summary>
-    public async Task<List<(Record Record, long Sequence)>> OwnRecordsAfterAsync(AgencyId agencyId, (DateTimeOffset ChangedAt, long Sequence)? after, int count, CancellationToken cancellationToken)
-    {
-        var own = db.Records.AsNoTracking().Where(r => r.HolderAgencyId == agencyId && r.OriginatorAgencyId == agencyId && r.Provenance == null);
-        if (after is { } start)
-        {
-            var (at, sequence) = start;
-            own = own.Where(r => r.UpdatedAt > at || (r.UpdatedAt == at && EF.Property<long>(r, Configurations.RecordConfiguration.SequenceColumn) > sequence));
-        }
-
-        var keys = await own
-            .OrderBy(r => r.UpdatedAt).ThenBy(r => EF.Property<long>(r, Configurations.RecordConfiguration.SequenceColumn))
-            .Take(count)
-            .Select(r => new { r.Id, Sequence = EF.Property<long>(r, Configurations.RecordConfiguration.SequenceColumn) })
-            .ToListAsync(cancellationToken);
-        var ids = keys.Select(k => k.Id).ToList();
-        var records = (await db.Records.AsNoTracking().Where(r => ids.Contains(r.Id)).Include(r => r.Mentions).Include(r => r.Links).AsSplitQuery().ToListAsync(cancellationToken))
-            .ToDictionary(r => r.Id);
-        return [.. keys.Where(k => records.ContainsKey(k.Id)).Select(k => (records[k.Id], k.Sequence))];
-    }
-
-    /// <summary>
-    /// The records besides <paramref name="except"/> that mention any of <paramref name="entityIds"/>, with their row
-    /// sequence and which of those entities each mentions (an entity's object in a feed depends on every record the
-    /// feed serves that mentions it).
-    /// </summary>
-    public async Task<List<(Record Record, long Sequence, List<EntityId> Mentions)>> OtherRecordsMentioningAsync(IReadOnlyCollection<EntityId> entityIds, IReadOnlyCollection<RecordId> except, CancellationToken cancellationToken)
-    {
-        var pairs = new List<RecordMention>();
-        foreach (var chunk in entityIds.Chunk(500))
-        {
-            pairs.AddRange(await db.Mentions.AsNoTracking().Where(m => chunk.Contains(m.EntityId) && !except.Contains(m.RecordId)).ToListAsync(cancellationToken));
-        }
-
-        var byRecord = pairs.GroupBy(p => p.RecordId).ToDictionary(g => g.Key, g => g.Select(p => p.EntityId).ToList());
-        var result = new List<(Record, long, List<EntityId>)>();
-        foreach (var chunk in byRecord.Keys.Chunk(500))
-        {
-            foreach (var row in await db.Records.AsNoTracking().Where(r => chunk.Contains(r.Id))
-                .Select(r => new { Record = r, Sequence = EF.Property<long>(r, Configurations.RecordConfiguration.SequenceColumn) })
-                .ToListAsync(cancellationToken))
-            {
-                result.Add((row.Record, row.Sequence, byRecord[row.Record.Id]));
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>Which of <paramref name="recordIds"/> the agency made from STIX it received (an import or a TAXII post).</summary>
-    public async Task<HashSet<RecordId>> ReceivedRecordsAsync(AgencyId agencyId, IReadOnlyCollection<RecordId> recordIds, CancellationToken cancellationToken)
-    {
-        var found = await db.StixObjects.AsNoTracking()
-            .Where(o => o.AgencyId == agencyId && o.RecordId != null && recordIds.Contains(o.RecordId.Value))
-            .Select(o => o.RecordId!.Value)
-            .ToListAsync(cancellationToken);
-        return [.. found];
-    }
-
     public async Task<Dictionary<EntityId, Entity>> EntitiesAsync(IEnumerable<EntityId> ids, CancellationToken cancellationToken)
     {
         var result = new Dictionary<EntityId, Entity>();

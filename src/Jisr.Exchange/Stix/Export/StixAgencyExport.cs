@@ -30,7 +30,6 @@ public sealed record StixExportCounts(int Objects, int Records, int Entities, in
 public static class StixAgencyExport
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
-    private static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = WriterOptions.Encoder };
 
     public static async Task<StixExportCounts> WriteAsync(Stream output, StixExportInput input, CancellationToken cancellationToken)
     {
@@ -57,7 +56,10 @@ public static class StixAgencyExport
         writer.WriteString("type", "bundle");
         writer.WriteString("id", $"bundle--{Guid.NewGuid():D}");
         writer.WriteStartArray("objects");
-        var author = AuthorOf(input.Agency);
+        var author = StixIds.For("identity", input.Agency.Id.Value);
+        await Emit(JisrExtension.Creator());
+        await Emit(JisrExtension.Definition());
+        await Emit(AgencyIdentity(input.Agency, author));
 
         // An entity mentioned by several records is one object, marked as restrictively as the most restricted of them.
         var tlpOf = new Dictionary<EntityId, Tlp>();
@@ -70,9 +72,9 @@ public static class StixAgencyExport
             }
         }
 
-        foreach (var item in FixedObjects(input.Agency, tlpOf.Values.Concat(own.Select(r => r.Marking.Tlp))))
+        foreach (var tlp in tlpOf.Values.Concat(own.Select(r => r.Marking.Tlp)).Distinct().Order())
         {
-            await Emit(item);
+            await Emit(TlpMarkings.Definition(tlp));
         }
 
         string IdOf(EntityId id) => input.ReceivedIds.TryGetValue(id.Value, out var stixId) ? stixId : EntityObjectId(input.Entities[id]);
@@ -87,14 +89,26 @@ public static class StixAgencyExport
 
         foreach (var record in own)
         {
-            var recordLinks = LinksOf(record, input.Entities);
-            foreach (var link in recordLinks)
+            var refs = new JsonArray();
+            foreach (var mention in record.Mentions.Where(m => input.Entities.ContainsKey(m.EntityId)))
             {
-                await Emit(Relationship(link, record, author, IdOf(link.FromEntityId), IdOf(link.ToEntityId)));
+                refs.Add(IdOf(mention.EntityId));
+            }
+
+            foreach (var link in record.Links.Where(l => input.Entities.ContainsKey(l.FromEntityId) && input.Entities.ContainsKey(l.ToEntityId)))
+            {
+                var relationship = Relationship(link, record, author, IdOf(link.FromEntityId), IdOf(link.ToEntityId));
+                refs.Add(relationship["id"]!.GetValue<string>());
+                await Emit(relationship);
                 links++;
             }
 
-            await Emit(Report(record, input.Agency, author, ReportRefs(record, input.Entities, recordLinks, IdOf, author)));
+            if (refs.Count == 0)
+            {
+                refs.Add(author); // a report refers to at least one object
+            }
+
+            await Emit(Report(record, input.Agency, author, refs));
             records++;
         }
 
@@ -120,92 +134,6 @@ public static class StixAgencyExport
         return new StixExportCounts(objects, records, entities, links, asReceived);
     }
 
-    /// <summary>The STIX id of the agency: the author of everything it exports.</summary>
-    public static string AuthorOf(Agency agency)
-    {
-        ArgumentNullException.ThrowIfNull(agency);
-        return StixIds.For("identity", agency.Id.Value);
-    }
-
-    /// <summary>What every export of the agency starts with: Jisr's identity and extension definition, the agency's identity, the definitions of <paramref name="tlps"/>.</summary>
-    public static IEnumerable<JsonObject> FixedObjects(Agency agency, IEnumerable<Tlp> tlps)
-    {
-        yield return JisrExtension.Creator();
-        yield return JisrExtension.Definition();
-        yield return AgencyIdentity(agency, AuthorOf(agency));
-        foreach (var tlp in tlps.Distinct().Order())
-        {
-            yield return TlpMarkings.Definition(tlp);
-        }
-    }
-
-    /// <summary>The record's links that go out as relationships: those between entities the export holds.</summary>
-    public static List<Link> LinksOf(Record record, IReadOnlyDictionary<EntityId, Entity> entities)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(entities);
-        return [.. record.Links.Where(l => entities.ContainsKey(l.FromEntityId) && entities.ContainsKey(l.ToEntityId))];
-    }
-
-    /// <summary>What a record's report refers to: its entities the export holds, then its relationships (<see cref="LinksOf"/>); the author when there is nothing else.</summary>
-    public static JsonArray ReportRefs(Record record, IReadOnlyDictionary<EntityId, Entity> entities, IReadOnlyList<Link> links, Func<EntityId, string> idOf, string author)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(entities);
-        ArgumentNullException.ThrowIfNull(links);
-        ArgumentNullException.ThrowIfNull(idOf);
-        var refs = new JsonArray();
-        foreach (var mention in record.Mentions.Where(m => entities.ContainsKey(m.EntityId)))
-        {
-            refs.Add(idOf(mention.EntityId));
-        }
-
-        foreach (var link in links)
-        {
-            refs.Add(RelationshipId(link));
-        }
-
-        if (refs.Count == 0)
-        {
-            refs.Add(author); // a report refers to at least one object
-        }
-
-        return refs;
-    }
-
-    public static string ReportId(Record record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return StixIds.For("report", record.Id.Value);
-    }
-
-    public static string RelationshipId(Link link)
-    {
-        ArgumentNullException.ThrowIfNull(link);
-        return StixIds.For("relationship", link.Id);
-    }
-
-    /// <summary>The version (<c>modified</c>) of a record's report and relationships.</summary>
-    public static string RecordVersion(Record record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return Timestamp(record.UpdatedAt < record.CreatedAt ? record.CreatedAt : record.UpdatedAt);
-    }
-
-    /// <summary>The version (<c>modified</c>) of an entity's object.</summary>
-    public static string EntityVersion(Entity entity)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        return Timestamp(entity.CreatedAt);
-    }
-
-    /// <summary>An object's text exactly as <see cref="WriteAsync"/> writes it.</summary>
-    public static string Text(JsonObject item)
-    {
-        ArgumentNullException.ThrowIfNull(item);
-        return item.ToJsonString(SerializerOptions);
-    }
-
     private static JsonObject AgencyIdentity(Agency agency, string id) => new()
     {
         ["type"] = "identity",
@@ -219,10 +147,8 @@ public static class StixAgencyExport
         ["extensions"] = JisrExtension.Wrap(new JsonObject { ["agency"] = new JsonObject { ["code"] = agency.Code, ["country"] = agency.Country } }),
     };
 
-    public static JsonObject Report(Record record, Agency originator, string author, JsonArray refs)
+    private static JsonObject Report(Record record, Agency originator, string author, JsonArray refs)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        ArgumentNullException.ThrowIfNull(originator);
         var m = record.Marking;
         var fields = new JsonObject
         {
@@ -261,10 +187,8 @@ public static class StixAgencyExport
         return report;
     }
 
-    public static JsonObject Relationship(Link link, Record record, string author, string from, string to)
+    private static JsonObject Relationship(Link link, Record record, string author, string from, string to)
     {
-        ArgumentNullException.ThrowIfNull(link);
-        ArgumentNullException.ThrowIfNull(record);
         var relationship = Sdo("relationship", link.Id, record.CreatedAt, record.UpdatedAt, author, record.Marking.Tlp);
         relationship["relationship_type"] = EntityVocabulary.LinkTypes[link.Type];
         relationship["source_ref"] = from;
@@ -303,11 +227,10 @@ public static class StixAgencyExport
         _ => "x-jisr-" + EntityVocabulary.Types[entity.Type],
     };
 
-    public static string EntityObjectId(Entity entity) => StixIds.For(StixTypeOf(entity), entity.Id.Value);
+    private static string EntityObjectId(Entity entity) => StixIds.For(StixTypeOf(entity), entity.Id.Value);
 
-    public static JsonObject EntityObject(Entity entity, string author, Tlp tlp)
+    private static JsonObject EntityObject(Entity entity, string author, Tlp tlp)
     {
-        ArgumentNullException.ThrowIfNull(entity);
         var type = StixTypeOf(entity);
         var item = Sdo(type, entity.Id.Value, entity.CreatedAt, entity.CreatedAt, author, tlp);
         item["name"] = entity.Label;
