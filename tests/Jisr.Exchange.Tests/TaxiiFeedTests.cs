@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Jisr.Exchange.Stix.Export;
 using Jisr.Exchange.Taxii;
 
 namespace Jisr.Exchange.Tests;
@@ -8,19 +9,11 @@ public sealed class TaxiiFeedTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
 
-    private static JsonObject Sdo(string id, string modified, params string[] refs)
-    {
-        var item = new JsonObject { ["type"] = id.Split("--")[0], ["spec_version"] = "2.1", ["id"] = id, ["created"] = "2020-01-01T00:00:00.000Z", ["modified"] = modified };
-        if (refs.Length > 0)
-        {
-            item["object_refs"] = new JsonArray([.. refs.Select(r => (JsonNode)r)]);
-        }
+    private static StixAgencyExport.PlannedObject Sdo(string id, string modified, params string[] refs) =>
+        new(id, id.Split("--")[0], modified, "2020-01-01T00:00:00.000Z", "2.1", refs, () => new JsonObject());
 
-        return item;
-    }
-
-    private static Dictionary<string, DateTimeOffset> Added(DateTimeOffset openedAt, params JsonObject[] objects) =>
-        TaxiiFeed.FromBundle(new JsonObject { ["type"] = "bundle", ["objects"] = new JsonArray(objects) }, openedAt, Now).ToDictionary(o => o.Id, o => o.DateAdded);
+    private static Dictionary<string, DateTimeOffset> Added(DateTimeOffset openedAt, params StixAgencyExport.PlannedObject[] objects) =>
+        TaxiiFeed.Outlines(objects, openedAt, Now).ToDictionary(o => o.Id, o => o.DateAdded);
 
     [Fact]
     public void AnOldEntity_ANewReportRefersTo_IsAddedWithTheReport()
@@ -41,7 +34,7 @@ public sealed class TaxiiFeedTests
     public void NothingIsAddedBeforeTheFeedOpened_AndTheVersionStaysTheObjectsOwn()
     {
         var opened = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        var feed = TaxiiFeed.FromBundle(new JsonObject { ["objects"] = new JsonArray(Sdo("report--1", "2025-06-01T00:00:00.000Z")) }, opened, Now);
+        var feed = TaxiiFeed.Outlines([Sdo("report--1", "2025-06-01T00:00:00.000Z")], opened, Now);
 
         Assert.Equal(opened, Assert.Single(feed).DateAdded);
         Assert.Equal("2025-06-01T00:00:00.000Z", feed[0].Version);

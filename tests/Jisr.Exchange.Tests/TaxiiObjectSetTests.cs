@@ -13,7 +13,7 @@ public sealed class TaxiiObjectSetTests
     private static readonly string[] Types = ["indicator", "malware", "report"];
 
     [Fact]
-    public void EveryPage_OfEveryFilter_IsThePageTheWholeCollectionGives()
+    public async Task EveryPage_OfEveryFilter_IsThePageTheWholeCollectionGives()
     {
         var random = new Random(4815);
         var compared = 0;
@@ -23,6 +23,7 @@ public sealed class TaxiiObjectSetTests
         {
             var objects = RandomCollection(random);
             var set = new TaxiiObjectSet([.. objects.OrderBy(_ => random.Next())]);
+            var making = Making(objects.OrderBy(_ => random.Next()));
             var shuffled = objects.OrderBy(_ => random.Next()).ToList(); // the plain path sorts what it selects
             for (var query = 0; query < 8; query++)
             {
@@ -38,6 +39,9 @@ public sealed class TaxiiObjectSetTests
                     Assert.Equal(expected.Next, actual.Next);
                     Assert.Equal(expected.First, actual.First);
                     Assert.Equal(expected.Last, actual.Last);
+                    var made = await TaxiiQuery.SelectAsync(making, filter, CancellationToken.None);
+                    Assert.Equal(expected.Items.Select(o => $"{o.Id}@{o.Version}/{o.SpecVersion}/{o.DateAdded:O}:{o.Json}"), made.Items.Select(o => $"{o.Id}@{o.Version}/{o.SpecVersion}/{o.DateAdded:O}:{o.Json}"));
+                    Assert.Equal((expected.More, expected.Next), (made.More, made.Next));
                     compared++;
                     nonEmpty += actual.Items.Count > 0 ? 1 : 0;
                     pages++;
@@ -74,6 +78,58 @@ public sealed class TaxiiObjectSetTests
         Assert.Equal(["indicator--04", "indicator--05", "indicator--06", "indicator--07"], second.Items.Select(o => o.Id));
         Assert.True(second.More);
     }
+
+    [Fact]
+    public async Task ASetMakingItsTexts_AnswersAPage_AsSoonAsThatPagesTextsAreMade()
+    {
+        var objects = Enumerable.Range(0, 3000).Select(i => Item($"indicator--{i:D5}", "2026-03-01T10:00:00.000Z", "2.1", i % 7)).ToList();
+        using var gate = new ManualResetEventSlim(false);
+        var made = 0;
+        var set = Making(objects, _ =>
+        {
+            if (Interlocked.Increment(ref made) > 1500)
+            {
+                gate.Wait(); // the texts after the first 1,500 (in page order) wait
+            }
+        });
+
+        var first = await TaxiiQuery.SelectAsync(set, TaxiiFilter.All with { Limit = 100 }, CancellationToken.None);
+        Assert.Equal(TaxiiQuery.Select(objects, TaxiiFilter.All with { Limit = 100 }).Items.Select(o => o.Json), first.Items.Select(o => o.Json));
+        Assert.False(set.IsComplete);
+
+        var lastFilter = TaxiiFilter.All with { AddedAfter = Start.AddMinutes(5), Limit = 10 }; // the end of the collection
+        var last = TaxiiQuery.SelectAsync(set, lastFilter, CancellationToken.None);
+        Assert.False(last.IsCompleted); // its texts are not made
+        gate.Set();
+        Assert.Equal(TaxiiQuery.Select(objects, lastFilter).Items.Select(o => o.Json), (await last).Items.Select(o => o.Json));
+        Assert.All((await TaxiiQuery.SelectAsync(set, TaxiiFilter.All, CancellationToken.None)).Items, o => Assert.StartsWith("{", o.Json, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ATextThatCannotBeMade_FailsThePagesFromIt_AndMarksTheSetFaulted()
+    {
+        var objects = Enumerable.Range(0, 2000).Select(i => Item($"indicator--{i:D5}", "2026-03-01T10:00:00.000Z", "2.1", 0)).ToList();
+        var made = 0;
+        var set = Making(objects, _ =>
+        {
+            if (Interlocked.Increment(ref made) == 1200)
+            {
+                throw new InvalidOperationException("cannot map this record");
+            }
+        });
+
+        Assert.Equal(100, (await TaxiiQuery.SelectAsync(set, TaxiiFilter.All with { Limit = 100 }, CancellationToken.None)).Items.Count);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => TaxiiQuery.SelectAsync(set, TaxiiFilter.All with { Limit = 5000 }, CancellationToken.None));
+        Assert.True(set.IsFaulted);
+    }
+
+    /// <summary>A set of the objects' outlines (no text) whose texts are made in the background, each after <paramref name="before"/>.</summary>
+    private static TaxiiObjectSet Making(IEnumerable<TaxiiObject> objects, Action<TaxiiObject>? before = null) =>
+        TaxiiObjectSet.Making([.. objects.Select(o => (o with { Json = string.Empty }, (Func<string>)(() =>
+        {
+            before?.Invoke(o);
+            return o.Json;
+        })))]);
 
     private static List<TaxiiObject> RandomCollection(Random random)
     {

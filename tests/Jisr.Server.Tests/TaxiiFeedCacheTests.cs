@@ -21,10 +21,10 @@ public sealed class TaxiiFeedCacheTests
         var clock = new AdjustableClock(Start);
         var cache = new TaxiiFeedCache(clock);
         var builds = 0;
-        Task<List<TaxiiObject>> Build()
+        Task<TaxiiObjectSet> Build()
         {
             builds++;
-            return Task.FromResult(new List<TaxiiObject> { Item("indicator--b", 2), Item("indicator--a", 1), Item("indicator--c", 1) });
+            return Task.FromResult(new TaxiiObjectSet([Item("indicator--b", 2), Item("indicator--a", 1), Item("indicator--c", 1)]));
         }
 
         var first = await cache.GetAsync("served|u|a", "stamp-1", Build);

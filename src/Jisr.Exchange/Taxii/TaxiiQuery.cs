@@ -91,9 +91,10 @@ public static class TaxiiQuery
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(filter);
-        if (objects is TaxiiObjectSet set)
+        if (objects is TaxiiObjectSet { IsComplete: true } set)
         {
-            return Select(set, filter, maxPageSize);
+            var chosen = Choose(set, filter, maxPageSize);
+            return new TaxiiPage([.. chosen.Positions.Select(p => set[p])], chosen.More, chosen.Next);
         }
 
         var selected = new List<TaxiiObject>();
@@ -133,12 +134,25 @@ public static class TaxiiQuery
     }
 
     /// <summary>
-    /// A page of a kept collection (<see cref="TaxiiObjectSet"/>): the page after <c>next</c> is found by binary search
-    /// and read forward until it is full and one more object is known to follow, deciding each object from its own id's
-    /// versions only. Same answer as grouping the whole collection (a test compares both), at the cost of a page, not
-    /// of the collection, on every request.
+    /// A page of a kept collection (<see cref="TaxiiObjectSet"/>), once the texts of its objects are made (the first
+    /// pages of a set still making its texts go out before the last ones exist). Same answer as <see cref="Select"/>.
     /// </summary>
-    private static TaxiiPage Select(TaxiiObjectSet set, TaxiiFilter filter, int maxPageSize)
+    public static async Task<TaxiiPage> SelectAsync(TaxiiObjectSet set, TaxiiFilter filter, CancellationToken cancellationToken, int maxPageSize = TaxiiFilter.MaxPageSize)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(filter);
+        var (positions, more, next) = Choose(set, filter, maxPageSize);
+        await set.ReadyAsync(positions.Count == 0 ? -1 : positions[^1], cancellationToken);
+        return new TaxiiPage([.. positions.Select(p => set[p])], more, next);
+    }
+
+    /// <summary>
+    /// The positions of a page of a kept collection: the page after <c>next</c> is found by binary search and read
+    /// forward until it is full and one more object is known to follow, deciding each object from its own id's versions
+    /// only (its identity, type and versions: no text needed). Same answer as grouping the whole collection (a test
+    /// compares both), at the cost of a page, not of the collection, on every request.
+    /// </summary>
+    private static (List<int> Positions, bool More, string? Next) Choose(TaxiiObjectSet set, TaxiiFilter filter, int maxPageSize)
     {
         var fingerprint = filter.Fingerprint();
         var from = 0;
@@ -154,9 +168,9 @@ public static class TaxiiQuery
         }
 
         var size = Math.Min(filter.Limit ?? maxPageSize, maxPageSize);
-        var page = new List<TaxiiObject>(Math.Min(size, 1024));
+        var page = new List<int>(Math.Min(size, 1024));
         var more = false;
-        Dictionary<int, HashSet<TaxiiObject>>? chosenByGroup = null; // ids with several versions: decided once per request
+        Dictionary<int, HashSet<int>>? chosenByGroup = null; // ids with several versions: decided once per request, by position (a text made meanwhile replaces the object)
         foreach (var position in filter.Ids is null ? Enumerable.Range(from, Math.Max(0, set.Count - from)) : set.PositionsOf(filter.Ids, from))
         {
             var item = set[position];
@@ -177,11 +191,13 @@ public static class TaxiiQuery
                 var key = set.GroupNumberAt(position);
                 if (!chosenByGroup.TryGetValue(key, out var versions))
                 {
-                    versions = new HashSet<TaxiiObject>(Chosen([.. group.Select(p => set[p]).Where(o => Matches(o, filter))], filter), ReferenceEqualityComparer.Instance);
+                    var candidates = group.Select(p => (Position: p, Item: set[p])).Where(c => Matches(c.Item, filter)).ToList();
+                    var picked = new HashSet<TaxiiObject>(Chosen([.. candidates.Select(c => c.Item)], filter), ReferenceEqualityComparer.Instance);
+                    versions = [.. candidates.Where(c => picked.Contains(c.Item)).Select(c => c.Position)];
                     chosenByGroup[key] = versions;
                 }
 
-                chosen = versions.Contains(item);
+                chosen = versions.Contains(position);
             }
 
             if (!chosen)
@@ -195,10 +211,10 @@ public static class TaxiiQuery
                 break;
             }
 
-            page.Add(item);
+            page.Add(position);
         }
 
-        return new TaxiiPage(page, more, more ? Encode(page[^1], fingerprint) : null);
+        return (page, more, more ? Encode(set[page[^1]], fingerprint) : null);
     }
 
     private static bool Matches(TaxiiObject item, TaxiiFilter filter) =>

@@ -133,7 +133,7 @@ public static class TaxiiEndpoints
         TaxiiPage page;
         try
         {
-            page = TaxiiQuery.Select(await service.ObjectsAsync(caller, collection, ct), filter);
+            page = await TaxiiQuery.SelectAsync(await service.ObjectsAsync(caller, collection, ct), filter, ct);
         }
         catch (TaxiiQueryException e)
         {

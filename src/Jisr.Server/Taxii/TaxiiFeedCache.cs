@@ -20,18 +20,22 @@ public sealed class TaxiiFeedCache(TimeProvider time)
 
     private sealed record Entry(string Stamp, DateTimeOffset BuiltAt, TaxiiObjectSet Objects);
 
-    /// <summary>The cached objects for <paramref name="key"/> if built under the same stamp less than <see cref="MaxAge"/> ago, else built now.</summary>
-    public async Task<TaxiiObjectSet> GetAsync(string key, string stamp, Func<Task<List<TaxiiObject>>> build)
+    /// <summary>
+    /// The cached objects for <paramref name="key"/> if built under the same stamp less than <see cref="MaxAge"/> ago
+    /// (and their texts not failed), else built now. A set may still be making its texts (<see cref="TaxiiObjectSet.Making"/>):
+    /// the requests that come meanwhile share it and each waits for its own page only.
+    /// </summary>
+    public async Task<TaxiiObjectSet> GetAsync(string key, string stamp, Func<Task<TaxiiObjectSet>> build)
     {
         ArgumentNullException.ThrowIfNull(build);
         var now = time.GetUtcNow();
-        if (_entries.TryGetValue(key, out var entry) && entry.Stamp == stamp && now - entry.BuiltAt < MaxAge && now >= entry.BuiltAt)
+        if (_entries.TryGetValue(key, out var entry) && entry.Stamp == stamp && now - entry.BuiltAt < MaxAge && now >= entry.BuiltAt && !entry.Objects.IsFaulted)
         {
             return entry.Objects;
         }
 
-        var objects = new TaxiiObjectSet(await build()); // in page order, indexed by id: a page costs a page
-        now = time.GetUtcNow(); // the entry's life starts when it is ready: a big collection can take longer to build than MaxAge
+        var objects = await build(); // in page order, indexed by id: a page costs a page
+        now = time.GetUtcNow(); // the entry's life starts when it is built: a big collection can take longer to build than MaxAge
         _entries[key] = new Entry(stamp, now, objects);
         foreach (var stale in _entries.Where(e => now - e.Value.BuiltAt >= MaxAge || now < e.Value.BuiltAt).Select(e => e.Key).ToList())
         {

@@ -150,7 +150,12 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
         return list;
     }
 
-    private async Task<List<TaxiiObject>> ServedAsync(Principal principal, SharingAgreement agreement, CancellationToken cancellationToken)
+    /// <summary>
+    /// The objects of the agency's records the policy lets it serve under the agreement: the export's plan of them (ids,
+    /// versions, references) is ordered into pages first, and their texts are made in page order while the first pages
+    /// are already served (the same objects, texts and dates as the export's bundle would give; a test compares both).
+    /// </summary>
+    private async Task<TaxiiObjectSet> ServedAsync(Principal principal, SharingAgreement agreement, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var received = await store.ReceivedIdsAsync(principal.AgencyId, cancellationToken);
@@ -159,20 +164,20 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
             .ToList();
         if (records.Count == 0)
         {
-            return [];
+            return new TaxiiObjectSet([]);
         }
 
         var agency = await agencies.FindAsync(principal.AgencyId, cancellationToken) ?? throw new InvalidOperationException("the caller's agency is not registered");
         var entities = await store.EntitiesAsync(records.SelectMany(r => r.Mentions.Select(m => m.EntityId)), cancellationToken);
-        using var output = new MemoryStream();
-        await StixAgencyExport.WriteAsync(output, new StixExportInput(agency, records, entities, new Dictionary<Guid, string>(), NothingReceived()), cancellationToken);
+        var plan = StixAgencyExport.Plan(agency, records, entities, new Dictionary<Guid, string>());
 
         // The feed opened when the agreement came into force: accepted, valid from, or resumed after a suspension.
         var openedAt = new[] { agreement.AcceptedAt ?? agreement.ProposedAt, agreement.StatusChangedAt ?? agreement.ProposedAt, new DateTimeOffset(agreement.ValidFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) }.Max();
-        return TaxiiFeed.FromBundle(output.GetBuffer().AsMemory(0, (int)output.Length), openedAt, now);
+        var outlines = TaxiiFeed.Outlines(plan.Objects, openedAt, now);
+        return TaxiiObjectSet.Making([.. outlines.Select((outline, i) => (outline, (Func<string>)plan.Objects[i].Text))]);
     }
 
-    private async Task<List<TaxiiObject>> ReceivedAsync(AgencyId agencyId, CancellationToken cancellationToken)
+    private async Task<TaxiiObjectSet> ReceivedAsync(AgencyId agencyId, CancellationToken cancellationToken)
     {
         var result = new List<TaxiiObject>();
         var seen = new HashSet<(string, string)>();
@@ -199,12 +204,6 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
             }
         }
 
-        return result;
-    }
-
-    private static async IAsyncEnumerable<ReceivedStixObject> NothingReceived()
-    {
-        await Task.CompletedTask;
-        yield break;
+        return new TaxiiObjectSet(result);
     }
 }

@@ -36,82 +36,22 @@ public static class StixAgencyExport
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(input);
         await using var writer = new Utf8JsonWriter(output, WriterOptions);
-        var emitted = new HashSet<string>(StringComparer.Ordinal);
-        int objects = 0, records = 0, entities = 0, links = 0, asReceived = 0;
-        async Task Emit(JsonObject item)
-        {
-            var key = item["id"]!.GetValue<string>() + "|" + item["modified"]?.GetValue<string>();
-            if (emitted.Add(key))
-            {
-                item.WriteTo(writer);
-                objects++;
-                if (writer.BytesPending > 1 << 20)
-                {
-                    await writer.FlushAsync(cancellationToken);
-                }
-            }
-        }
-
+        var plan = Plan(input.Agency, input.Records, input.Entities, input.ReceivedIds);
         writer.WriteStartObject();
         writer.WriteString("type", "bundle");
         writer.WriteString("id", $"bundle--{Guid.NewGuid():D}");
         writer.WriteStartArray("objects");
-        var author = StixIds.For("identity", input.Agency.Id.Value);
-        await Emit(JisrExtension.Creator());
-        await Emit(JisrExtension.Definition());
-        await Emit(AgencyIdentity(input.Agency, author));
-
-        // An entity mentioned by several records is one object, marked as restrictively as the most restricted of them.
-        var tlpOf = new Dictionary<EntityId, Tlp>();
-        var own = input.Records.Where(r => !input.ReceivedIds.ContainsKey(r.Id.Value)).ToList();
-        foreach (var record in own)
+        foreach (var planned in plan.Objects)
         {
-            foreach (var mention in record.Mentions)
+            planned.Make().WriteTo(writer);
+            if (writer.BytesPending > 1 << 20)
             {
-                tlpOf[mention.EntityId] = tlpOf.TryGetValue(mention.EntityId, out var t) && t > record.Marking.Tlp ? t : record.Marking.Tlp;
+                await writer.FlushAsync(cancellationToken);
             }
         }
 
-        foreach (var tlp in tlpOf.Values.Concat(own.Select(r => r.Marking.Tlp)).Distinct().Order())
-        {
-            await Emit(TlpMarkings.Definition(tlp));
-        }
-
-        string IdOf(EntityId id) => input.ReceivedIds.TryGetValue(id.Value, out var stixId) ? stixId : EntityObjectId(input.Entities[id]);
-        foreach (var (id, tlp) in tlpOf)
-        {
-            if (!input.ReceivedIds.ContainsKey(id.Value) && input.Entities.TryGetValue(id, out var entity))
-            {
-                await Emit(EntityObject(entity, author, tlp));
-                entities++;
-            }
-        }
-
-        foreach (var record in own)
-        {
-            var refs = new JsonArray();
-            foreach (var mention in record.Mentions.Where(m => input.Entities.ContainsKey(m.EntityId)))
-            {
-                refs.Add(IdOf(mention.EntityId));
-            }
-
-            foreach (var link in record.Links.Where(l => input.Entities.ContainsKey(l.FromEntityId) && input.Entities.ContainsKey(l.ToEntityId)))
-            {
-                var relationship = Relationship(link, record, author, IdOf(link.FromEntityId), IdOf(link.ToEntityId));
-                refs.Add(relationship["id"]!.GetValue<string>());
-                await Emit(relationship);
-                links++;
-            }
-
-            if (refs.Count == 0)
-            {
-                refs.Add(author); // a report refers to at least one object
-            }
-
-            await Emit(Report(record, input.Agency, author, refs));
-            records++;
-        }
-
+        var emitted = plan.Objects.Select(o => o.Id + "|" + o.Modified).ToHashSet(StringComparer.Ordinal);
+        var asReceived = 0;
         await foreach (var received in input.Received.WithCancellation(cancellationToken))
         {
             if (received.Json.Length == 0 || !emitted.Add(received.StixId + "|" + received.Modified))
@@ -120,7 +60,6 @@ public static class StixAgencyExport
             }
 
             writer.WriteRawValue(received.Json, skipInputValidation: true);
-            objects++;
             asReceived++;
             if (writer.BytesPending > 1 << 20)
             {
@@ -131,7 +70,127 @@ public static class StixAgencyExport
         writer.WriteEndArray();
         writer.WriteEndObject();
         await writer.FlushAsync(cancellationToken);
-        return new StixExportCounts(objects, records, entities, links, asReceived);
+        return new StixExportCounts(plan.Objects.Count + asReceived, plan.Records, plan.Entities, plan.Links, asReceived);
+    }
+
+    /// <summary>One object of an export, known by its identity before its JSON is made (<see cref="Make"/>, on demand).</summary>
+    /// <param name="Refs">What a report refers to (its <c>object_refs</c>); empty for other objects.</param>
+    public sealed record PlannedObject(string Id, string Type, string? Modified, string? Created, string SpecVersion, IReadOnlyList<string> Refs, Func<JsonObject> Make)
+    {
+        /// <summary>The object's JSON text exactly as the bundle writes it.</summary>
+        public string Text()
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                Make().WriteTo(writer);
+            }
+
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+    }
+
+    /// <summary>The objects an export of the agency's own records holds, in bundle order, each id and version once.</summary>
+    public sealed record ExportPlan(IReadOnlyList<PlannedObject> Objects, int Records, int Entities, int Links);
+
+    /// <summary>
+    /// The mapped part of an export (everything but what was received as it came), in bundle order with each id and
+    /// version once, every object's identity, version and references known before any JSON is made: a TAXII collection
+    /// orders the objects and makes the texts of its first page first. The bundle (<see cref="WriteAsync"/>) is this plan written out.
+    /// </summary>
+    public static ExportPlan Plan(Agency agency, IReadOnlyList<Record> records, IReadOnlyDictionary<EntityId, Entity> entities, IReadOnlyDictionary<Guid, string> receivedIds)
+    {
+        ArgumentNullException.ThrowIfNull(agency);
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(entities);
+        ArgumentNullException.ThrowIfNull(receivedIds);
+        var objects = new List<PlannedObject>();
+        var emitted = new HashSet<string>(StringComparer.Ordinal);
+        void Add(PlannedObject planned)
+        {
+            if (emitted.Add(planned.Id + "|" + planned.Modified))
+            {
+                objects.Add(planned);
+            }
+        }
+
+        void AddMade(JsonObject item) => Add(new PlannedObject(
+            item["id"]!.GetValue<string>(), item["type"]!.GetValue<string>(), item["modified"]?.GetValue<string>(), item["created"]?.GetValue<string>(), item["spec_version"]?.GetValue<string>() ?? "2.1", [], () => (JsonObject)item.DeepClone()));
+
+        int recordCount = 0, entityCount = 0, links = 0;
+        var author = StixIds.For("identity", agency.Id.Value);
+        AddMade(JisrExtension.Creator());
+        AddMade(JisrExtension.Definition());
+        AddMade(AgencyIdentity(agency, author));
+
+        // An entity mentioned by several records is one object, marked as restrictively as the most restricted of them.
+        var tlpOf = new Dictionary<EntityId, Tlp>();
+        var own = records.Where(r => !receivedIds.ContainsKey(r.Id.Value)).ToList();
+        foreach (var record in own)
+        {
+            foreach (var mention in record.Mentions)
+            {
+                tlpOf[mention.EntityId] = tlpOf.TryGetValue(mention.EntityId, out var t) && t > record.Marking.Tlp ? t : record.Marking.Tlp;
+            }
+        }
+
+        foreach (var tlp in tlpOf.Values.Concat(own.Select(r => r.Marking.Tlp)).Distinct().Order())
+        {
+            AddMade(TlpMarkings.Definition(tlp));
+        }
+
+        var stixIds = new Dictionary<EntityId, string>();
+        string IdOf(EntityId id)
+        {
+            if (!stixIds.TryGetValue(id, out var stixId))
+            {
+                stixId = receivedIds.TryGetValue(id.Value, out var received) ? received : EntityObjectId(entities[id]);
+                stixIds[id] = stixId;
+            }
+
+            return stixId;
+        }
+
+        foreach (var (id, tlp) in tlpOf)
+        {
+            if (!receivedIds.ContainsKey(id.Value) && entities.TryGetValue(id, out var entity))
+            {
+                var type = StixTypeOf(entity);
+                var version = Timestamp(entity.CreatedAt);
+                Add(new PlannedObject(IdOf(id), type, version, version, "2.1", [], () => EntityObject(entity, author, tlp)));
+                entityCount++;
+            }
+        }
+
+        foreach (var record in own)
+        {
+            var refs = new List<string>();
+            foreach (var mention in record.Mentions.Where(m => entities.ContainsKey(m.EntityId)))
+            {
+                refs.Add(IdOf(mention.EntityId));
+            }
+
+            var (created, modified) = Versions(record.CreatedAt, record.UpdatedAt);
+            foreach (var link in record.Links.Where(l => entities.ContainsKey(l.FromEntityId) && entities.ContainsKey(l.ToEntityId)))
+            {
+                var from = IdOf(link.FromEntityId);
+                var to = IdOf(link.ToEntityId);
+                var relationshipId = StixIds.For("relationship", link.Id);
+                refs.Add(relationshipId);
+                Add(new PlannedObject(relationshipId, "relationship", modified, created, "2.1", [], () => Relationship(link, record, author, from, to)));
+                links++;
+            }
+
+            if (refs.Count == 0)
+            {
+                refs.Add(author); // a report refers to at least one object
+            }
+
+            Add(new PlannedObject(StixIds.For("report", record.Id.Value), "report", modified, created, "2.1", refs, () => Report(record, agency, author, new JsonArray([.. refs.Select(r => (JsonNode)r)]))));
+            recordCount++;
+        }
+
+        return new ExportPlan(objects, recordCount, entityCount, links);
     }
 
     private static JsonObject AgencyIdentity(Agency agency, string id) => new()
@@ -284,6 +343,10 @@ public static class StixAgencyExport
 
     private static JsonObject Sdo(string type, Guid jisrId, DateTimeOffset created, DateTimeOffset modified, string author, Tlp tlp) =>
         StixCommon.Sdo(type, jisrId, created, modified, author, new JsonArray(TlpMarkings.IdOf(tlp)));
+
+    /// <summary>The <c>created</c> and <c>modified</c> an object made from these instants carries (as <see cref="StixCommon.Sdo"/> writes them).</summary>
+    private static (string Created, string Modified) Versions(DateTimeOffset created, DateTimeOffset modified) =>
+        (Timestamp(created), Timestamp(modified < created ? created : modified));
 
     private static string Timestamp(DateTimeOffset instant) => StixCommon.Timestamp(instant);
 
