@@ -10,7 +10,9 @@ namespace Jisr.Server.Application.Fusion;
 /// the records the caller may read and the entities they may read (<see cref="FusionStore"/>), so no answer can hold
 /// an entity the caller may not see, not even as a count. Each query carries a declared purpose, kept in the audit log.
 /// Graphs and their components, cells and betweenness are kept in <see cref="GraphCache"/>, keyed by the records the caller may read.
-/// A neighbourhood and a path read only the rings they reach from the database and never load, hash or cache the whole graph.
+/// A neighbourhood and a path never load, hash or cache the caller's whole graph: a path reads the rings it reaches from
+/// the database, a neighbourhood searches the node's links held in memory once they are current for the records the
+/// caller may read (<see cref="LinkAdjacency"/>), else reads its rings too.
 /// </summary>
 public sealed class GraphService(FusionStore store, GraphCache cache)
 {
