@@ -207,6 +207,8 @@ internal static class GraphDatabaseBench
             await using var scope = node.App.Services.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<Jisr.Storage.Fusion.FusionStore>();
             last = Process.GetCurrentProcess().TotalProcessorTime;
+            await store.ReadableRecordVersionsAsync(principal, CancellationToken.None);
+            Phase("(the readable records' versions alone, read again in the slice)");
             var slice = (await store.ReadableNeighbourhoodAsync(principal, hub, 2, GraphService.MaxNodes, CancellationToken.None))!;
             Phase("slice (readable records, rings searched)");
             var outer = slice.OuterRing;

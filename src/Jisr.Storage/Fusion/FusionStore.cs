@@ -177,13 +177,10 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
             return null;
         }
 
-        if (adjacency is not null)
+        if (adjacency is not null
+            && await adjacency.NeighbourhoodAsync(await ReadableRecordVersionsAsync(principal, cancellationToken), centre, depth, maxNodes, whole, cancellationToken) is { } held)
         {
-            var readable = await db.ReadableRecords(principal, time).Select(r => new { r.Id, r.Version }).ToListAsync(cancellationToken);
-            if (await adjacency.NeighbourhoodAsync([.. readable.Select(r => (r.Id, r.Version))], centre, depth, maxNodes, whole, cancellationToken) is { } held)
-            {
-                return held;
-            }
+            return held;
         }
 
         var records = new RecordChecks(db, time, principal);
@@ -209,6 +206,33 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         }
 
         return new GraphSlice(entities, [.. links.Values], ring, whole);
+    }
+
+    /// <summary>
+    /// The id and version of every record the caller may read: the record rule's query as EF Core builds it, its rows
+    /// read as stored (ten thousand at a million links, on every neighbourhood searched in memory).
+    /// </summary>
+    public async Task<List<(RecordId Id, int Version)>> ReadableRecordVersionsAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var versions = new List<(RecordId, int)>();
+        await using var command = db.ReadableRecords(principal, time).Select(r => new { r.Id, r.Version }).CreateDbCommand();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var (id, version) = (reader.GetOrdinal(nameof(Record.Id)), reader.GetOrdinal(nameof(Record.Version)));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                versions.Add((new RecordId(reader.GetGuid(id)), reader.GetInt32(version)));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return versions;
     }
 
     /// <summary>
