@@ -227,7 +227,8 @@ internal static class GraphDatabaseBench
             Phase("entities read whole");
         }
 
-        Console.WriteLine("  where the CPU goes (mean per neighbourhood): " + string.Join(", ", phases.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value / hubs.Count:F1} ms"))));
+        Console.WriteLine("  where the CPU goes (mean per neighbourhood): " + string.Join(", ", phases.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value / hubs.Count:F1} ms")))
+            + string.Create(CultureInfo.InvariantCulture, $"; garbage collections so far: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2, paused {GC.GetTotalPauseDuration().TotalSeconds:F1} s"));
     }
 
     /// <summary>Runs <paramref name="query"/> over every item, <paramref name="rounds"/> times (the first round warms up and is not counted, unless it is the only one).</summary>
