@@ -8,7 +8,7 @@ using Jisr.Bench.Matching;
 //   dotnet run --project bench/Jisr.Bench -c Release -- person-match [--persons 1000000] [--seconds 20] [--connections 1,2,4,8,16]   (GET /api/v1/persons/match end to end, wrk, a round per connection count)
 //   dotnet run --project bench/Jisr.Bench -c Release -- fusion [PERSONS-PER-SIDE...] [--xref-only] [--incremental]   (xref N x N, default 100000; then the 1,000,000-link graph)
 //   dotnet run --project bench/Jisr.Bench -c Release -- graph-cache [RECORDS]   (graph queries through the API, cache miss against hit; default 200 records of 20 persons)
-//   dotnet run --project bench/Jisr.Bench -c Release -- graph-db [LINKS] [--postgres] [--rounds N] [--whole]   (neighbourhood and path p99 on a database holding the 1,000,000-link graph)
+//   dotnet run --project bench/Jisr.Bench -c Release -- graph-db [LINKS] [--postgres] [--rounds N] [--whole | --whole-only cells,...] [--keep FILE]   (neighbourhood and path p99 on a database holding the 1,000,000-link graph)
 //   dotnet run --project bench/Jisr.Bench -c Release -- xref-db [PERSONS-PER-SIDE] [--postgres] [--phases] [--jisr PATH] [--keep FILE]   (jisr xref, the built CLI, on a database of N own persons and N in a partner's released copies; default 100000; --keep: a SQLite file seeded once and reused)
 //   dotnet run --project bench/Jisr.Bench -c Release -- names-quality [TSV...]   (per-kind accuracy at the threshold vs the one-letter baseline)
 //   dotnet run --project bench/Jisr.Bench -c Release -- name-weights tests/data/names/wikidata_name_tokens_top3000.tsv > src/Jisr.Matching/Names/name-weights.tsv

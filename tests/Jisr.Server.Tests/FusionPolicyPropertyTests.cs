@@ -329,10 +329,19 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
 
             // The neighbourhood read ring by ring from the database is the one over the whole graph, in the same order,
             // truncation included: every depth, caps from one entity to more than the world holds, centres hidden or not.
+            // The node's service searches the links it holds in memory; a service without them reads the rings from the
+            // database: both give that answer, entity for entity.
             var principal = new Principal(new UserId(u.User.Id), u.User.UserName, u.User.Agency.Id, u.User.Agency.Code, u.Roles.ToHashSet(), u.Clearance);
             await using (var scope = node.App.Services.CreateAsyncScope())
             {
                 var service = scope.ServiceProvider.GetRequiredService<GraphService>();
+                var services = scope.ServiceProvider;
+                var rings = new GraphService(
+                    new FusionStore(services.GetRequiredService<JisrDbContext>(), services.GetRequiredService<Jisr.Storage.Audit.AuditLog>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<EntityCache>()),
+                    services.GetRequiredService<GraphCache>());
+                static string Shown((Neighbourhood Around, Dictionary<string, Entity> Entities)? found) => found is (var around, var shown)
+                    ? $"{string.Join(' ', around.Distances.Select(d => $"{d.Key}:{d.Value}"))} / {string.Join('|', around.Edges.Select(e => $"{e.A} {e.B} {e.Weight} {string.Join(',', e.Types)}"))} / {around.Omitted} / {string.Join(' ', shown.Keys.Order(StringComparer.Ordinal))}"
+                    : "not found";
                 int[] caps = [1, 2, 3, 5, 8, 13, 30, GraphService.MaxNodes];
                 for (var k = 0; k < 16; k++)
                 {
@@ -340,6 +349,7 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
                     var (depth, cap) = (random.Next(1, GraphService.MaxDepth + 1), caps[random.Next(caps.Length)]);
                     var got = await service.NeighbourhoodOfAsync(principal, centre, depth, cap, ct);
                     Expect(got.HasValue == readable.Contains(centre), u, $"ring neighbourhood of {centre}: found {got.HasValue}");
+                    Expect(Shown(got) == Shown(await rings.NeighbourhoodOfAsync(principal, centre, depth, cap, ct)), u, $"neighbourhood of {centre}, depth {depth}, cap {cap}: from memory against the rings read from the database");
                     if (got is (var around, var entitiesShown))
                     {
                         var expected = graph.Neighbourhood(centre.ToString(), depth, cap);
@@ -455,6 +465,7 @@ public sealed class FusionPolicyPropertyTests(ITestOutputHelper output)
         output.WriteLine($"{agencies.Count} agencies, {users.Count} users, {records.Count} records ({records.Count(r => r.Provenance is not null)} release copies), {entities.Count} entities, {judgements.Count} judgements, {refusals} refused");
         output.WriteLine(string.Join("; ", counts.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}")));
         Assert.True(failures.IsEmpty, $"{failures.Count} disagreements, e.g.:\n{string.Join("\n", failures.Take(10))}");
+        Assert.True(node.App.Services.GetRequiredService<LinkAdjacency>().Searches > 0, "no neighbourhood was searched over the links held in memory");
 
         // The world must exercise what it claims to: proposals, hits from partners, cells, confirmed persons, refusals.
         Assert.True(counts.GetValueOrDefault("proposals") > 0 && counts.GetValueOrDefault($"xref hits ({FusionService.AgainstPartners})") > 0 && counts.GetValueOrDefault("cells") > 0 && counts.GetValueOrDefault("ring neighbourhoods truncated") > 0

@@ -45,7 +45,7 @@ public sealed class FusionPersonRowsTests
                  })
         {
             await using var db = world.Database.Open();
-            var store = new FusionStore(db, world.Audit, TimeProvider.System);
+            var store = new FusionStore(db, world.Audit, TimeProvider.System, new Jisr.Storage.Records.EntityCache());
             var whole = await store.ReadablePersonsAsync(caller, CancellationToken.None);
             var rows = await store.ReadablePersonRowsAsync(caller, CancellationToken.None);
 

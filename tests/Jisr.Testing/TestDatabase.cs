@@ -43,6 +43,21 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>
+    /// A SQLite database kept in <paramref name="path"/> across runs (a bench that seeds once and measures many times):
+    /// migrated, never deleted.
+    /// </summary>
+    public static async Task<TestDatabase> KeptAsync(string path)
+    {
+        var database = new TestDatabase(new DatabaseLocation(DatabaseProvider.Sqlite, path), () =>
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            return Task.CompletedTask;
+        });
+        await JisrDatabase.MigrateAsync(database.Location);
+        return database;
+    }
+
     public JisrDbContext Open() => JisrDatabase.Open(Location);
 
     public async ValueTask DisposeAsync()

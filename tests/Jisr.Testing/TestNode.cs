@@ -91,12 +91,13 @@ public sealed class TestNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// A node over a fresh database; <paramref name="clock"/> replaces the system clock everywhere in it. Request log
-    /// lines are left out (thousands per test class, read by no one) unless <paramref name="configure"/> adds a logger.
+    /// A node over a fresh database (or <paramref name="database"/>, e.g. one a bench keeps); <paramref name="clock"/>
+    /// replaces the system clock everywhere in it. Request log lines are left out (thousands per test class, read by
+    /// no one) unless <paramref name="configure"/> adds a logger.
     /// </summary>
-    public static async Task<TestNode> StartAsync(string provider = "sqlite", TimeProvider? clock = null, Action<WebApplicationBuilder>? configure = null, Jisr.Server.Auth.SignInLimits? signInLimits = null)
+    public static async Task<TestNode> StartAsync(string provider = "sqlite", TimeProvider? clock = null, Action<WebApplicationBuilder>? configure = null, Jisr.Server.Auth.SignInLimits? signInLimits = null, TestDatabase? database = null)
     {
-        var database = await TestDatabase.CreateAsync(provider);
+        database ??= await TestDatabase.CreateAsync(provider);
         var app = await JisrNode.StartAsync(
             new NodeOptions(database.Location, "http://127.0.0.1:0") { SignInLimits = signInLimits },
             builder =>
@@ -123,6 +124,24 @@ public sealed class TestNode : IAsyncDisposable
         await using var scope = App.Services.CreateAsyncScope();
         var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
         return await accounts.CreateAgencyAsync(Agency.Create(code, $"Agency {code}", country, DateTimeOffset.UtcNow), By);
+    }
+
+    /// <summary>An existing agency (<see cref="AddAgencyAsync"/> made it on an earlier run over a kept database).</summary>
+    public async Task<Agency> ExistingAgencyAsync(string code)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AccountService>().FindAgencyAsync(code) ?? throw new InvalidOperationException($"no agency {code} in {Database.Location.Target}");
+    }
+
+    /// <summary>An existing user (<see cref="AddUserAsync"/> made them on an earlier run over a kept database), with a fresh API token.</summary>
+    public async Task<TestUser> ExistingUserAsync(Agency agency, string userName)
+    {
+        ArgumentNullException.ThrowIfNull(agency);
+        await using var scope = App.Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+        var user = await accounts.FindUserAsync(userName) ?? throw new InvalidOperationException($"no user {userName} in {Database.Location.Target}");
+        var token = (await accounts.IssueTokenAsync(new UserId(user.Id), "test", null, By)).Secret;
+        return new TestUser(user.Id, userName, agency, token, CreateClient(token));
     }
 
     /// <summary>Creates a user and returns an HTTP client that authenticates as them with a fresh API token.</summary>

@@ -24,12 +24,17 @@ namespace Jisr.Bench.Fusion;
 /// The graph speed target on a database rather than in memory: a node in this process over SQLite (or
 /// PostgreSQL with <c>--postgres</c>, read from <c>JISR_TEST_POSTGRES</c>) holding the fusion bench's graph (LINKS links,
 /// default 1,000,000: communities of 40 entities, nine links in ten inside, plus 100 hubs of degree 500), asserted by
-/// records of 100 links each. Then neighbourhoods of depth 2 around the hubs and shortest paths between random entities,
-/// each read ring by ring from the database under the caller's readable filters: first through <see cref="GraphService"/>
+/// records of 100 links each. Then neighbourhoods of depth 2 around the hubs (searched over the node's links held in
+/// memory, <see cref="Jisr.Storage.Fusion.LinkAdjacency"/>, once it holds them: the time until then is printed first,
+/// with the caller's readable records read under the policy on every query) and shortest paths between random
+/// entities (read ring by ring from the database under the caller's readable filters): first through <see cref="GraphService"/>
 /// (the store reads and the graph work, no HTTP), then through the API (token, purpose, audit, JSON). CPU is the
 /// process's (node and client together), measured around each sequential query.
-/// With <c>--whole</c>, then brokers, cells, components and the JSON export (whole-graph analyses, cached per caller) three times each.
-/// Run: <c>graph-db [LINKS] [--postgres] [--rounds N] [--whole]</c>.
+/// With <c>--whole</c>, then brokers, cells, components and the JSON export (whole-graph analyses, cached per caller) three times each;
+/// <c>--whole-only cells,components</c> runs those named only (betweenness at a million links takes minutes).
+/// With <c>--keep FILE</c> (SQLite) the seeded database is kept in FILE, with its entity ids beside it (FILE.ids), and a
+/// later run given the same FILE reuses it instead of seeding again (a million links take minutes to seed).
+/// Run: <c>graph-db [LINKS] [--postgres] [--rounds N] [--whole | --whole-only QUERIES] [--keep FILE]</c>.
 /// </summary>
 internal static class GraphDatabaseBench
 {
@@ -40,12 +45,16 @@ internal static class GraphDatabaseBench
     public static async Task RunAsync(string[] args)
     {
         var (links, provider, rounds, whole) = (1_000_000, "sqlite", 5, false);
+        string? keep = null;
+        string[]? wholeOnly = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--postgres": provider = "postgres"; break;
                 case "--whole": whole = true; break;
+                case "--whole-only": (whole, wholeOnly) = (true, args[++i].Split(',')); break;
+                case "--keep": keep = Path.GetFullPath(args[++i]); break;
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: links = int.Parse(args[i], CultureInfo.InvariantCulture); break;
             }
@@ -56,20 +65,61 @@ internal static class GraphDatabaseBench
             throw new ArgumentException($"--rounds must be at least 1 (got {rounds}): the first of several rounds warms up and is not counted");
         }
 
-        await using var node = await TestNode.StartAsync(provider);
-        var agency = await node.AddAgencyAsync("MA-BGD");
-        var analyst = await node.AddUserAsync(agency, "analyst.bgd", [Role.Analyst]);
+        if (keep is not null && provider != "sqlite")
+        {
+            throw new ArgumentException("--keep keeps a SQLite file; it is not for --postgres");
+        }
+
+        var reuse = keep is not null && File.Exists(keep) && File.Exists(keep + ".ids");
+        if (keep is not null && !reuse)
+        {
+            foreach (var file in new[] { keep, keep + "-wal", keep + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+
+        await using var node = await TestNode.StartAsync(provider, database: keep is null ? null : await TestDatabase.KeptAsync(keep));
+        var agency = reuse ? await node.ExistingAgencyAsync("MA-BGD") : await node.AddAgencyAsync("MA-BGD");
+        var analyst = reuse ? await node.ExistingUserAsync(agency, "analyst.bgd") : await node.AddUserAsync(agency, "analyst.bgd", [Role.Analyst]);
         var principal = new Principal(new UserId(analyst.Id), analyst.UserName, agency.Id, agency.Code, new HashSet<Role> { Role.Analyst }, Classification.Secret);
 
-        var watch = Stopwatch.StartNew();
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var ids = await SeedAsync(node.Database.Location, agency.Id, new UserId(analyst.Id), links, provider);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{provider}: {ids.Length} entities, {links} links in {links / LinksPerRecord} records seeded in {watch.Elapsed.TotalSeconds:F0} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F0} s CPU; load average {CpuClock.LoadAverage()}"));
+        EntityId[] ids;
+        if (reuse)
+        {
+            ids = [.. File.ReadLines(keep + ".ids").Select(TypedId.Parse<EntityId>)];
+            Console.WriteLine($"{provider}: reusing {keep} ({ids.Length} entities); load average {CpuClock.LoadAverage()}");
+        }
+        else
+        {
+            var watch = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            ids = await SeedAsync(node.Database.Location, agency.Id, new UserId(analyst.Id), links, provider);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{provider}: {ids.Length} entities, {links} links in {links / LinksPerRecord} records seeded in {watch.Elapsed.TotalSeconds:F0} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F0} s CPU; load average {CpuClock.LoadAverage()}"));
+            if (keep is not null)
+            {
+                await File.WriteAllLinesAsync(keep + ".ids", ids.Select(id => id.ToString()));
+            }
+        }
 
         var random = new Random(11);
         var hubs = ids[..Hubs];
         var pairs = Enumerable.Range(0, Hubs).Select(_ => (ids[random.Next(ids.Length)], ids[random.Next(ids.Length)])).ToList();
+
+        // A node holds the links in memory once a query found them missing (read in the background meanwhile, the
+        // rings read from the database): how long until a neighbourhood is searched there.
+        var adjacency = node.App.Services.GetRequiredService<Jisr.Storage.Fusion.LinkAdjacency>();
+        var (held, heldCpu) = (Stopwatch.StartNew(), Process.GetCurrentProcess().TotalProcessorTime);
+        for (var searched = adjacency.Searches; adjacency.Searches == searched;)
+        {
+            await using var scope = node.App.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<GraphService>().NeighbourhoodOfAsync(principal, hubs[0], 2, GraphService.MaxNodes, CancellationToken.None);
+            await Task.Delay(100);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"links held in memory after {held.Elapsed.TotalSeconds:F1} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - heldCpu).TotalSeconds:F1} s CPU (queries meanwhile read their rings); load average {CpuClock.LoadAverage()}"));
 
         // The service: what the database reads and the graph work cost, per query.
         var sizes = new List<int>();
@@ -115,7 +165,8 @@ internal static class GraphDatabaseBench
             var slow = node.CreateClient(analyst.Token);
             slow.Timeout = TimeSpan.FromMinutes(30);
             slow.DefaultRequestHeaders.Add("X-Jisr-Purpose", "graph database bench");
-            foreach (var query in new[] { "/api/v1/graph/brokers?top=10", "/api/v1/graph/cells?minSize=3", "/api/v1/graph/components?minSize=2&top=20", "/api/v1/graph/export?format=json" })
+            string[] queries = ["/api/v1/graph/brokers?top=10", "/api/v1/graph/cells?minSize=3", "/api/v1/graph/components?minSize=2&top=20", "/api/v1/graph/export?format=json"];
+            foreach (var query in queries.Where(q => wholeOnly is null || wholeOnly.Any(w => q.StartsWith($"/api/v1/graph/{w}?", StringComparison.Ordinal))))
             {
                 var figures = new List<string>();
                 for (var round = 0; round < 3; round++)
@@ -156,8 +207,10 @@ internal static class GraphDatabaseBench
             await using var scope = node.App.Services.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<Jisr.Storage.Fusion.FusionStore>();
             last = Process.GetCurrentProcess().TotalProcessorTime;
+            await store.ReadableRecordVersionsAsync(principal, CancellationToken.None);
+            Phase("(the readable records' versions alone, read again in the slice)");
             var slice = (await store.ReadableNeighbourhoodAsync(principal, hub, 2, GraphService.MaxNodes, CancellationToken.None))!;
-            Phase("rings (links, record checks)");
+            Phase("slice (readable records, rings searched)");
             var outer = slice.OuterRing;
             if (slice.Entities.Count > GraphService.MaxNodes)
             {
@@ -166,7 +219,7 @@ internal static class GraphDatabaseBench
                 Phase("graph built and searched");
             }
 
-            var among = await store.ReadableLinkRowsAmongAsync(principal, outer, CancellationToken.None);
+            var among = outer.Count > 1 ? await store.ReadableLinkRowsAmongAsync(principal, outer, CancellationToken.None) : [];
             Phase("links among the outer ring");
             var around = GraphService.Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id)).Neighbourhood(hub.ToString(), 2, GraphService.MaxNodes);
             Phase("graph built and searched");
@@ -174,7 +227,8 @@ internal static class GraphDatabaseBench
             Phase("entities read whole");
         }
 
-        Console.WriteLine("  where the CPU goes (mean per neighbourhood): " + string.Join(", ", phases.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value / hubs.Count:F1} ms"))));
+        Console.WriteLine("  where the CPU goes (mean per neighbourhood): " + string.Join(", ", phases.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value / hubs.Count:F1} ms")))
+            + string.Create(CultureInfo.InvariantCulture, $"; garbage collections so far: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2, paused {GC.GetTotalPauseDuration().TotalSeconds:F1} s"));
     }
 
     /// <summary>Runs <paramref name="query"/> over every item, <paramref name="rounds"/> times (the first round warms up and is not counted, unless it is the only one).</summary>

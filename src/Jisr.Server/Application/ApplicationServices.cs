@@ -18,6 +18,7 @@ public static class ApplicationServices
         services.AddScoped<Fusion.GraphService>();
         services.AddSingleton<Fusion.XrefJobs>();
         services.AddSingleton<Fusion.GraphCache>();
+        services.AddSingleton<Jisr.Storage.Fusion.LinkAdjacency>();
         services.AddScoped<SubjectAccessService>();
         services.AddScoped<AgreementService>();
         services.AddScoped<ReleaseService>();

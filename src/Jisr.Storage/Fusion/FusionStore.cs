@@ -7,8 +7,10 @@ namespace Jisr.Storage.Fusion;
 /// and entities they may read (<see cref="ReadableSets"/>), the links of the records they may read, and their agency's
 /// judgements on pairs they may see both sides of. Nothing else is fetched, so nothing the caller may not see can
 /// reach a proposal, a hit, a path or a cell. Judgements are written here with their audit entry in one transaction.
+/// With <paramref name="adjacency"/> (a node's, not a one-off command's), neighbourhoods are searched over the links
+/// held in memory when they are current for the caller's readable records (<see cref="LinkAdjacency"/>).
 /// </summary>
-public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider time)
+public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider time, EntityCache entityCache, LinkAdjacency? adjacency = null)
 {
     /// <summary>
     /// The persons the caller may read, and which of them their agency asserted itself (mentioned by a readable record
@@ -161,6 +163,10 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// are reached, where <c>LinkGraph.Neighbourhood</c> stops too. Every link touching an entity of an inner ring is
     /// here; the entities of the outermost ring are not expanded, so the links among them are fetched separately
     /// (<see cref="ReadableLinkRowsAmongAsync"/>). Null when the centre is not readable.
+    /// With the node's <see cref="LinkAdjacency"/>, the same search runs over the links it holds once the records the
+    /// caller may read (read here under the record rule, with their versions) are all held at those versions, and the
+    /// links among the outermost ring come with it (no <see cref="GraphSlice.OuterRing"/> left to read); otherwise the
+    /// rings are read from the database (a test compares the two).
     /// </summary>
     public async Task<GraphSlice?> ReadableNeighbourhoodAsync(Principal principal, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
     {
@@ -169,6 +175,12 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         if (whole.Count == 0)
         {
             return null;
+        }
+
+        if (adjacency is not null
+            && await adjacency.NeighbourhoodAsync(await ReadableRecordVersionsAsync(principal, cancellationToken), centre, depth, maxNodes, whole, cancellationToken) is { } held)
+        {
+            return held;
         }
 
         var records = new RecordChecks(db, time, principal);
@@ -194,6 +206,33 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         }
 
         return new GraphSlice(entities, [.. links.Values], ring, whole);
+    }
+
+    /// <summary>
+    /// The id and version of every record the caller may read: the record rule's query as EF Core builds it, its rows
+    /// read as stored (ten thousand at a million links, on every neighbourhood searched in memory).
+    /// </summary>
+    public async Task<List<(RecordId Id, int Version)>> ReadableRecordVersionsAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var versions = new List<(RecordId, int)>();
+        await using var command = db.ReadableRecords(principal, time).Select(r => new { r.Id, r.Version }).CreateDbCommand();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var (id, version) = (reader.GetOrdinal(nameof(Record.Id)), reader.GetOrdinal(nameof(Record.Version)));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                versions.Add((new RecordId(reader.GetGuid(id)), reader.GetInt32(version)));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return versions;
     }
 
     /// <summary>
@@ -259,7 +298,8 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// <summary>
     /// The entities among <paramref name="ids"/> that <paramref name="slice"/> reached, whole, by id: each is an end of a
     /// link whose record the caller may read (or the slice's readable centre), hence readable
-    /// (<see cref="AccessPolicy.CanReadLink"/>); ids the slice did not reach are left out, never read.
+    /// (<see cref="AccessPolicy.CanReadLink"/>) and mentioned by that record, so they come from <see cref="EntityCache"/>
+    /// where it holds them; ids the slice did not reach are left out, never read.
     /// </summary>
     public async Task<Dictionary<EntityId, Entity>> SliceEntitiesAsync(GraphSlice slice, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
     {
@@ -281,7 +321,7 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
         if (wanted.Count > 0)
         {
-            foreach (var entity in await db.Entities.AsNoTracking().Where(e => EF.Parameter(wanted).Contains(e.Id)).ToListAsync(cancellationToken))
+            foreach (var entity in await entityCache.MentionedByReadableRecordAsync(wanted, missing => CompiledReads.MentionedEntities(db, missing), cancellationToken))
             {
                 found[entity.Id] = entity;
             }
@@ -408,8 +448,10 @@ public sealed record FusionPersons(IReadOnlyList<Person> Persons, IReadOnlySet<E
 /// <summary>
 /// The ids of readable entities around a centre (or between two ends) and the readable links touching all but the
 /// outermost ring (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>); <see cref="OuterRing"/> is that ring, not
-/// expanded. <see cref="Whole"/>: the entities the slice read whole (its centre). Made by the store only: its entities
-/// are what the caller may read, which <see cref="FusionStore.SliceEntitiesAsync"/> relies on.
+/// expanded, whose links among its entities are still to be read (empty when they are in <see cref="Links"/>, as a
+/// search over <see cref="LinkAdjacency"/> gives them). <see cref="Whole"/>: the entities the slice read whole (its
+/// centre). Made by the store only: its entities are what the caller may read, which
+/// <see cref="FusionStore.SliceEntitiesAsync"/> relies on.
 /// </summary>
 public sealed class GraphSlice
 {

@@ -10,7 +10,9 @@ namespace Jisr.Server.Application.Fusion;
 /// the records the caller may read and the entities they may read (<see cref="FusionStore"/>), so no answer can hold
 /// an entity the caller may not see, not even as a count. Each query carries a declared purpose, kept in the audit log.
 /// Graphs and their components, cells and betweenness are kept in <see cref="GraphCache"/>, keyed by the records the caller may read.
-/// A neighbourhood and a path read only the rings they reach from the database and never load, hash or cache the whole graph.
+/// A neighbourhood and a path never load, hash or cache the caller's whole graph: a path reads the rings it reaches from
+/// the database, a neighbourhood searches the node's links held in memory once they are current for the records the
+/// caller may read (<see cref="LinkAdjacency"/>), else reads its rings too.
 /// </summary>
 public sealed class GraphService(FusionStore store, GraphCache cache)
 {
@@ -295,15 +297,31 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
     /// The same graph as <see cref="Build(IEnumerable{Entity}, IEnumerable{Link})"/> over entity ids and link rows (what
     /// a slice read ring by ring carries): the same node order and the same link order, hence the same searches.
     /// </summary>
+    /// <remarks>
+    /// Each id is written as text once and ranked in ordinal order, and the links are sorted by their ends' ranks, then
+    /// kind: the order of their ends' ids as text, without comparing text. Links alike in ends and kind are one edge
+    /// whatever their order (its weight counts them, its kinds are already listed), so nothing further orders them.
+    /// </remarks>
     public static FusionGraph Build(IEnumerable<EntityId> entities, IEnumerable<GraphLinkRow> links)
     {
-        var ids = entities.Select(e => e.ToString()).Order(StringComparer.Ordinal).ToList();
-        var known = ids.ToHashSet(StringComparer.Ordinal);
-        var visible = links.Select(l => (Link: l, From: l.From.ToString(), To: l.To.ToString()))
-            .Where(l => known.Contains(l.From) && known.Contains(l.To))
-            .OrderBy(l => l.From, StringComparer.Ordinal).ThenBy(l => l.To, StringComparer.Ordinal).ThenBy(l => l.Link.Type).ThenBy(l => l.Link.Id.ToString(), StringComparer.Ordinal)
-            .Select(l => new Jisr.Fusion.Resolution.EntityLink(l.From, l.To, EntityVocabulary.LinkTypes[l.Link.Type]));
-        return FusionGraph.Build(visible, ids);
+        var text = new Dictionary<EntityId, string>();
+        foreach (var entity in entities)
+        {
+            text.TryAdd(entity, entity.ToString());
+        }
+
+        var ordered = text.OrderBy(e => e.Value, StringComparer.Ordinal).ToList();
+        var rank = new Dictionary<EntityId, int>(ordered.Count);
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            rank[ordered[i].Key] = i;
+        }
+
+        var visible = links.Where(l => rank.ContainsKey(l.From) && rank.ContainsKey(l.To))
+            .Select(l => (From: rank[l.From], To: rank[l.To], l.Type))
+            .OrderBy(l => l.From).ThenBy(l => l.To).ThenBy(l => l.Type)
+            .Select(l => new Jisr.Fusion.Resolution.EntityLink(ordered[l.From].Value, ordered[l.To].Value, EntityVocabulary.LinkTypes[l.Type]));
+        return FusionGraph.Build(visible, ordered.Select(e => e.Value));
     }
 
     private sealed record ReadableGraph(CachedGraph Cached)
