@@ -1,7 +1,6 @@
 using Jisr.Domain.Markings;
 using Jisr.Domain.Records;
 using Jisr.Exchange.Stix.Import;
-using Jisr.Exchange.Stix.Validation;
 using Jisr.Server.Application;
 
 namespace Jisr.Cli.Commands;
@@ -63,12 +62,9 @@ internal static class StixCommand
             throw new CommandException($"{file.FullName}: no such file");
         }
 
-        // The schemas compile (about half a CPU-second) on the other core while the database opens and EF builds its model.
-        var schemas = Task.Run(StixSchemaSet.Prepare, cancellationToken);
         await using var services = await OpenAsync(db, cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var found = await FindAgencyAsync(scope.ServiceProvider, agencyCode, cancellationToken);
-        await schemas;
         await using var input = file.OpenRead();
         var stream = convert is null ? input : convert(input, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow());
         var result = await scope.ServiceProvider.GetRequiredService<StixExchangeService>()

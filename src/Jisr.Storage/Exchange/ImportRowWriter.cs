@@ -11,40 +11,29 @@ namespace Jisr.Storage.Exchange;
 /// import's transaction. Each is built from the EF model (table, columns, discriminator, value converters and parameter
 /// types of the provider in use), so a row is stored exactly as EF would store it, without the change tracker's cost
 /// per row. Only plain mapped properties are written: a type with other shadow properties is refused at build time.
-/// It may run on another thread than the context's owner (one batch at a time): it takes what it needs from the
-/// context here, and afterwards uses only the model (read only) and the connection, which the owner leaves alone
-/// while a batch is written.
 /// </summary>
 internal sealed class ImportRowWriter : IAsyncDisposable
 {
-    private readonly IModel _model;
-    private readonly ISqlGenerationHelper _sql;
-    private readonly DbConnection _connection;
+    private readonly JisrDbContext _db;
     private readonly DbTransaction _transaction;
     private readonly Dictionary<Type, Insert> _inserts = [];
 
     public ImportRowWriter(JisrDbContext db, IDbContextTransaction transaction)
     {
-        _model = db.Model;
-        _sql = db.GetService<ISqlGenerationHelper>();
-        _connection = db.Database.GetDbConnection();
+        _db = db;
         _transaction = transaction.GetDbTransaction();
     }
 
-    /// <summary>Writes the rows in their order.</summary>
-    public async Task WriteAllAsync(IReadOnlyList<object> rows, CancellationToken cancellationToken)
+    public async Task WriteAsync(object row, CancellationToken cancellationToken)
     {
-        foreach (var row in rows)
+        var type = row.GetType();
+        if (!_inserts.TryGetValue(type, out var insert))
         {
-            var type = row.GetType();
-            if (!_inserts.TryGetValue(type, out var insert))
-            {
-                insert = await Insert.CreateAsync(_model, _sql, _connection, _transaction, type, cancellationToken);
-                _inserts[type] = insert;
-            }
-
-            await insert.ExecuteAsync(row, cancellationToken);
+            insert = await Insert.CreateAsync(_db, _transaction, type, cancellationToken);
+            _inserts[type] = insert;
         }
+
+        await insert.ExecuteAsync(row, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -61,11 +50,12 @@ internal sealed class ImportRowWriter : IAsyncDisposable
     {
         public DbCommand Command { get; } = command;
 
-        public static async Task<Insert> CreateAsync(IModel model, ISqlGenerationHelper sql, DbConnection connection, DbTransaction transaction, Type clrType, CancellationToken cancellationToken)
+        public static async Task<Insert> CreateAsync(JisrDbContext db, DbTransaction transaction, Type clrType, CancellationToken cancellationToken)
         {
-            var entityType = model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not in the model");
+            var entityType = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not in the model");
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-            var command = connection.CreateCommand();
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var command = db.Database.GetDbConnection().CreateCommand();
             command.Transaction = transaction;
             var columns = new List<(DbParameter, Func<object, object?>)>();
             var names = new List<string>();

@@ -11,11 +11,7 @@ namespace Jisr.Storage.Exchange;
 /// </summary>
 public sealed class StixObjectStore(JisrDbContext db, AuditLog audit, TimeProvider time)
 {
-    public Task<StixImportSession> BeginImportAsync(Principal principal, CancellationToken cancellationToken) =>
-        BeginImportAsync(principal, StixImportSession.DefaultBatchSize, cancellationToken);
-
-    /// <summary>An import session that writes a batch every <paramref name="batchSize"/> rows (tests vary it).</summary>
-    internal async Task<StixImportSession> BeginImportAsync(Principal principal, int batchSize, CancellationToken cancellationToken)
+    public async Task<StixImportSession> BeginImportAsync(Principal principal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
         var sqlite = db.Database.IsSqlite();
@@ -31,7 +27,7 @@ public sealed class StixObjectStore(JisrDbContext db, AuditLog audit, TimeProvid
 
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        return new StixImportSession(db, audit, principal, transaction, sqlite, batchSize);
+        return new StixImportSession(db, audit, principal, transaction, sqlite);
     }
 
     /// <summary>The agency's own records (not copies partners released to it: those are theirs to pass on) that the policy lets it export.</summary>
@@ -134,22 +130,17 @@ public sealed class StixObjectStore(JisrDbContext db, AuditLog audit, TimeProvid
         audit.AppendAsync(CallerEvents.For(principal, AuditActions.StixExport, null, AuditOutcomes.Success, detail: detail));
 }
 
-/// <summary>
-/// One import's open transaction (see <see cref="StixObjectStore"/>). A full batch of queued rows is written on the
-/// thread pool while the import maps the next objects (the two cores of a small node both busy); every other use of the
-/// connection (a query, a save, the commit or the rollback) first waits for that batch, so the statements run in the
-/// same order, on the same transaction, as if each batch were written where it filled.
-/// </summary>
+/// <summary>One import's open transaction (see <see cref="StixObjectStore"/>).</summary>
 public sealed class StixImportSession : IAsyncDisposable
 {
-    internal const int DefaultBatchSize = 2000;
+    private const int BatchSize = 2000;
 
     private readonly JisrDbContext _db;
     private readonly AuditLog _audit;
     private readonly Principal _principal;
     private readonly Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction _transaction;
     private readonly List<AuditEvent> _events = [];
-    private List<object> _rows = [];
+    private readonly List<object> _rows = [];
     private readonly HashSet<EntityId> _revisedEntities = [];
     private ImportRowWriter? _writer;
     private bool _entitiesQueued;
@@ -157,15 +148,10 @@ public sealed class StixImportSession : IAsyncDisposable
     private bool _committed;
     private bool? _heldAny;
     private readonly bool _sqliteConnectionOpened;
-    private readonly int _batchSize;
 
-    /// <summary>The batch being written in the background (completed when none is).</summary>
-    private Task _writing = Task.CompletedTask;
-
-    internal StixImportSession(JisrDbContext db, AuditLog audit, Principal principal, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, bool sqliteConnectionOpened, int batchSize)
+    internal StixImportSession(JisrDbContext db, AuditLog audit, Principal principal, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, bool sqliteConnectionOpened)
     {
         _sqliteConnectionOpened = sqliteConnectionOpened;
-        _batchSize = batchSize;
         _db = db;
         _audit = audit;
         _principal = principal;
@@ -213,7 +199,6 @@ public sealed class StixImportSession : IAsyncDisposable
 
     public async Task<IReadOnlySet<string>> KnownIdsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken)
     {
-        await _writing;
         var known = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in stixIds.Chunk(500))
         {
@@ -233,7 +218,6 @@ public sealed class StixImportSession : IAsyncDisposable
     public async Task<IReadOnlyList<(string StixId, string? Modified, RecordId? RecordId, EntityId? EntityId)>> HeldVersionsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stixIds);
-        await _writing;
         _heldAny ??= await _db.StixObjects.AnyAsync(o => o.AgencyId == _principal.AgencyId, cancellationToken);
         if (_heldAny == false || stixIds.Count == 0)
         {
@@ -258,15 +242,12 @@ public sealed class StixImportSession : IAsyncDisposable
     /// Every version of a STIX id the agency holds, as stored (not what this import has queued and not yet written: the
     /// importer asks before it queues the new version).
     /// </summary>
-    public async Task<IReadOnlyList<(string? Modified, string Json)>> HeldTextsAsync(string stixId, CancellationToken cancellationToken)
-    {
-        await _writing;
-        return [.. (await _db.StixObjects.AsNoTracking()
+    public async Task<IReadOnlyList<(string? Modified, string Json)>> HeldTextsAsync(string stixId, CancellationToken cancellationToken) =>
+        [.. (await _db.StixObjects.AsNoTracking()
             .Where(o => o.AgencyId == _principal.AgencyId && o.StixId == stixId && o.Json.Length > 0)
             .OrderBy(o => o.Sequence)
             .Select(o => new { o.Modified, o.Json })
             .ToListAsync(cancellationToken)).Select(o => (o.Modified, o.Json))];
-    }
 
     /// <summary>The agency's records that assert a link of this type from one entity to the other.</summary>
     public async Task<IReadOnlyList<RecordId>> RecordsWithLinkAsync(EntityId from, EntityId to, LinkType type, CancellationToken cancellationToken)
@@ -426,17 +407,6 @@ public sealed class StixImportSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            await _writing;
-        }
-#pragma warning disable CA1031 // A batch that failed is rolled back with the rest; its error reached the import already, or the import was refused.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            // nothing of it stays
-        }
-
         if (!_committed)
         {
             await _transaction.RollbackAsync();
@@ -460,36 +430,17 @@ public sealed class StixImportSession : IAsyncDisposable
     private async ValueTask CountAsync(CancellationToken cancellationToken, int rows = 1)
     {
         _pending += rows;
-        if (_pending < _batchSize)
+        if (_pending < BatchSize)
         {
             return;
         }
 
-        // The records tracked since the last batch are saved here (their mentions and links are in the batch); the
-        // batch is then written in the background, after the one before it.
-        await _writing;
-        if (_db.ChangeTracker.HasChanges())
-        {
-            await _db.SaveChangesAsync(cancellationToken);
-            _db.ChangeTracker.Clear();
-        }
-
-        if (_rows.Count > 0)
-        {
-            var batch = _rows;
-            _rows = new List<object>(batch.Count);
-            _entitiesQueued = false;
-            var writer = _writer ??= new ImportRowWriter(_db, _transaction);
-            _writing = Task.Run(() => writer.WriteAllAsync(batch, cancellationToken), cancellationToken);
-        }
-
+        await FlushAsync(cancellationToken);
         _pending = 0;
     }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        await _writing;
-
         // Everything tracked here was added or marked changed explicitly: no DetectChanges, which would also find a
         // record's mentions and links again through its collections and insert them a second time.
         if (_db.ChangeTracker.HasChanges())
@@ -503,14 +454,17 @@ public sealed class StixImportSession : IAsyncDisposable
 
     private async Task WriteRowsAsync(CancellationToken cancellationToken)
     {
-        await _writing;
         if (_rows.Count == 0)
         {
             return;
         }
 
         _writer ??= new ImportRowWriter(_db, _transaction);
-        await _writer.WriteAllAsync(_rows, cancellationToken);
+        foreach (var row in _rows)
+        {
+            await _writer.WriteAsync(row, cancellationToken);
+        }
+
         _rows.Clear();
         _entitiesQueued = false;
     }

@@ -42,12 +42,6 @@ public static class StixSchemaSet
     }
 
     /// <summary>The schema path for a type ("identity" → sdos/identity.json); custom types use the core schemas.</summary>
-    /// <summary>
-    /// Compiles the schemas now (otherwise the first object's validation does, while the import waits for it): a
-    /// command starts this on another core while the database opens. Safe to call more than once, from any thread.
-    /// </summary>
-    public static void Prepare() => _ = Compiled.Value;
-
     public static string PathFor(string type, bool isObservable)
     {
         foreach (var folder in new[] { "sdos", "sros", "observables" })
