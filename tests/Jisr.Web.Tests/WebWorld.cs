@@ -153,10 +153,11 @@ public sealed class WebWorld : IAsyncLifetime
         }
 
         await page.Locator("main form button[type=submit]").ClickAsync();
-        // Waits for the new address to commit and the signed-in header to show, not for the page's load event: on a
-        // loaded machine Playwright's load-state wait once missed a load that had already fired (CI, stop 23).
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        // Signed in means the signed-in header shows (the sign-in page has none), on a page that is no longer the sign-in
+        // page. No navigation or load-state wait: when the new page had already loaded before the wait began,
+        // Playwright's WaitForURL fell back to a load-state wait that never ended (CI, stops 23 and 26).
         await Assertions.Expect(page.Locator("header .session .who")).ToBeVisibleAsync();
+        Assert.DoesNotContain("/sign-in", page.Url, StringComparison.Ordinal);
     }
 
     public static async Task ScreenshotAsync(IPage page, string name) =>
