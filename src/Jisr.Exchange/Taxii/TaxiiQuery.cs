@@ -112,14 +112,8 @@ public static class TaxiiQuery
 
         var fingerprint = filter.Fingerprint();
         var start = 0;
-        if (filter.Next is { } next)
+        if (After(filter, fingerprint) is { } after)
         {
-            var (after, boundTo) = Decode(next);
-            if (boundTo != fingerprint)
-            {
-                throw new TaxiiQueryException("next: the token was made for other filters; repeat the first request");
-            }
-
             start = selected.FindIndex(o => Compare(o, after) > 0);
             if (start < 0)
             {
@@ -155,17 +149,7 @@ public static class TaxiiQuery
     private static (List<int> Positions, bool More, string? Next) Choose(TaxiiObjectSet set, TaxiiFilter filter, int maxPageSize)
     {
         var fingerprint = filter.Fingerprint();
-        var from = 0;
-        if (filter.Next is { } next)
-        {
-            var (after, boundTo) = Decode(next);
-            if (boundTo != fingerprint)
-            {
-                throw new TaxiiQueryException("next: the token was made for other filters; repeat the first request");
-            }
-
-            from = set.FirstAfter(after, Compare);
-        }
+        var from = After(filter, fingerprint) is { } after ? set.FirstAfter(after, Compare) : 0;
 
         var size = Math.Min(filter.Limit ?? maxPageSize, maxPageSize);
         var page = new List<int>(Math.Min(size, 1024));
@@ -301,6 +285,20 @@ public static class TaxiiQuery
 
     private static string Encode(TaxiiObject last, string fingerprint) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.DateAdded.UtcTicks}|{last.Id}|{last.Version}|{fingerprint}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The last object of the page before, named by the request's <c>next</c> token; null on a first page.</summary>
+    private static TaxiiObject? After(TaxiiFilter filter, string fingerprint)
+    {
+        if (filter.Next is not { } next)
+        {
+            return null;
+        }
+
+        var (after, boundTo) = Decode(next);
+        return boundTo == fingerprint
+            ? after
+            : throw new TaxiiQueryException("next: the token was made for other filters; repeat the first request");
+    }
 
     private static (TaxiiObject After, string Fingerprint) Decode(string token)
     {
