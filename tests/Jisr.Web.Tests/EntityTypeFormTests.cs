@@ -51,7 +51,7 @@ public sealed class EntityTypeFormTests(WebWorld world)
         await Assertions.Expect(page.Locator("#other-0-error")).ToBeEmptyAsync();
         await page.GetByLabel("Entité 2 : devise, plateforme ou titulaire").FillAsync("btc");
         await create.ClickAsync();
-        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
 
         var read = (await world.Analyst.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{page.Url[^36..]}"))!;
         var entities = read["entities"]!.AsArray();

@@ -56,7 +56,7 @@ public sealed class LargePasteTests(WebWorld world)
         var whole = huge[..200_000];
         await SetTextAsync(page, whole);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
         var read = await world.Analyst.Client.GetFromJsonAsync<JsonObject>($"/api/v1/records/{page.Url[^36..]}");
         Assert.Equal(whole, read!["body"]!.GetValue<string>());
         await page.Context.CloseAsync();

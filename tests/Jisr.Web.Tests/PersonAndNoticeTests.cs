@@ -94,7 +94,7 @@ public sealed class PersonAndNoticeTests(WebWorld world)
         await page.GetByLabel("Recipient agencies (codes)").FillAsync("TN-DGSN");
         await page.GetByRole(AriaRole.Button, new() { Name = "Issue", Exact = true }).ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/notices$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/notices$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Held: the neutrality screen");
         var notice = page.Locator("article", new() { HasText = title });
         await Assertions.Expect(notice.Locator(".status")).ToHaveTextAsync("held for review");

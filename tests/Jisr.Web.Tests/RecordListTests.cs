@@ -31,13 +31,13 @@ public sealed class RecordListTests(WebWorld world)
         await page.GetByLabel("Threat domain").SelectOptionAsync("human-trafficking");
         await page.GetByLabel("Classification").SelectOptionAsync("CONFIDENTIAL");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply the filters" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("domain=human-trafficking.*classification=CONFIDENTIAL", RegexOptions.IgnoreCase));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("domain=human-trafficking.*classification=CONFIDENTIAL", RegexOptions.IgnoreCase));
 
         var rows = page.Locator("main table tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(25);
         var seen = (await rows.Locator("td:first-child").AllTextContentsAsync()).Select(t => t.Trim()).ToList();
         await page.GetByRole(AriaRole.Link, new() { Name = "Next page" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("cursor="));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("cursor="));
         Assert.Contains("domain=human-trafficking", page.Url, StringComparison.OrdinalIgnoreCase);
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         seen.AddRange((await rows.Locator("td:first-child").AllTextContentsAsync()).Select(t => t.Trim()));
@@ -53,7 +53,7 @@ public sealed class RecordListTests(WebWorld world)
         await page.GotoAsync("/records");
         await page.GetByLabel("Originator").SelectOptionAsync("TN-DGSN");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply the filters" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("originator=TN-DGSN", RegexOptions.IgnoreCase));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("originator=TN-DGSN", RegexOptions.IgnoreCase));
         await Assertions.Expect(page.Locator("main table")).ToContainTextAsync(WebWorld.PartnerCopyTitle);
         await Assertions.Expect(page.Locator("main table")).Not.ToContainTextAsync(tag);
         Assert.DoesNotContain(WebWorld.PartnerUnreleasedTitle, await page.ContentAsync(), StringComparison.Ordinal);

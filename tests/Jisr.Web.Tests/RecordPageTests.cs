@@ -30,7 +30,7 @@ public sealed class RecordPageTests(WebWorld world)
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
         return Guid.Parse(page.Url[^36..]);
     }
 
@@ -83,7 +83,7 @@ public sealed class RecordPageTests(WebWorld world)
         await page.GetByLabel("Entity 3: type").SelectOptionAsync("phone");
         await page.GetByLabel("Entity 3: name or number").FillAsync("+212 6 00 11 22 33");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
 
         var entities = page.Locator("section[aria-labelledby=entities]");
         await Assertions.Expect(entities).ToContainTextAsync("Organisation: شركة النور للنقل");
@@ -354,7 +354,7 @@ public sealed class RecordPageTests(WebWorld world)
         await page.GetByLabel("Purpose", new() { Exact = true }).FillAsync("Prévention");
         await page.GetByLabel("Terrorism", new() { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
         var id = Guid.Parse(page.Url[^36..]);
         Assert.Equal(2, await RecipientCountAsync(id));
 
@@ -396,12 +396,12 @@ public sealed class RecordPageTests(WebWorld world)
         // The session ends (here: its cookie is gone) before the form is sent.
         await page.Context.ClearCookiesAsync(new() { Name = "jisr.session" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/sign-in"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/sign-in"));
         await page.Locator("#UserName").FillAsync(world.Analyst.UserName);
         await page.Locator("#Password").FillAsync(WebWorld.Password);
         await page.Locator("main form button[type=submit]").ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/records/new$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/records/new$"));
         await Assertions.Expect(page.Locator("#restored")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByLabel("Title", new() { Exact = true })).ToHaveValueAsync(title);
         await Assertions.Expect(page.GetByLabel("Text", new() { Exact = true })).ToHaveValueAsync("نص طويل كتبه المحلل.");
@@ -411,7 +411,7 @@ public sealed class RecordPageTests(WebWorld world)
         await page.GetByLabel("Legal basis").FillAsync("Loi 03-03");
         await page.GetByLabel("Purpose", new() { Exact = true }).FillAsync("Prévention");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create the record" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
         await page.GotoAsync("/records/new");
         await Assertions.Expect(page.GetByLabel("Title", new() { Exact = true })).ToHaveValueAsync(string.Empty);
         await page.Context.CloseAsync();

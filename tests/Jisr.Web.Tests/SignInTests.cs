@@ -19,7 +19,7 @@ public sealed class SignInTests(WebWorld world)
         await page.GetByLabel("Password").FillAsync(WebWorld.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/records$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/records$"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Records");
         await page.Context.CloseAsync();
     }
@@ -32,7 +32,7 @@ public sealed class SignInTests(WebWorld world)
         await page.GetByLabel("User name").FillAsync(world.Analyst.UserName);
         await page.GetByLabel("Password").FillAsync(WebWorld.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        await Assertions.Expect(page).ToHaveURLAsync(world.Node.BaseAddress.ToString());
 
         Assert.Equal(world.Node.BaseAddress.ToString(), page.Url);
         await page.Context.CloseAsync();
@@ -69,7 +69,7 @@ public sealed class SignInTests(WebWorld world)
         var page = await world.NewPageAsync();
         await WebWorld.SignInAsync(page, world.Analyst);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/sign-in$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/sign-in$"));
 
         await page.GotoAsync("/");
         Assert.Contains("/sign-in", page.Url, StringComparison.Ordinal);
