@@ -110,7 +110,10 @@ public sealed class SyncPullCommandTests
         Assert.True(second.ExitCode == 0, second.Error);
         Assert.Equal(["pulled 2 objects (total 2)", $"OK pulled 2 objects from {FakeTaxiiServer.Collection}"], second.OutputLines);
         Assert.Contains($"added_after={Uri.EscapeDataString(firstLast)}", fake.Requests[^1].Query, StringComparison.Ordinal);
-        Assert.All(fake.Requests, r => Assert.Equal("Bearer secret-token", r.Authorization));
+        Assert.All(fake.Requests.Concat(fake.OtherRequests), r => Assert.Equal("Bearer secret-token", r.Authorization));
+        // Each run asked for one manifest entry before it opened its database (a server prepares the collection
+        // meanwhile); a server without it (this one answers 404) changes nothing.
+        Assert.Equal(2, fake.OtherRequests.Count(r => r.Query == $"/taxii2/api/collections/{FakeTaxiiServer.Collection}/manifest/?limit=1"));
         Assert.All(fake.Requests, r => Assert.Equal("application/taxii+json; version=2.1", r.Accept.Replace(";version", "; version", StringComparison.Ordinal)));
         Assert.DoesNotContain("secret-token", first.Output + first.Error + second.Output + second.Error, StringComparison.Ordinal);
         await using var context = database.Open();
@@ -336,7 +339,11 @@ public sealed class SyncPullCommandTests
 
         public List<Item> Objects { get; } = [];
 
+        /// <summary>The objects requests, in order (what <see cref="DropOnRequest"/> counts).</summary>
         public List<Request> Requests { get; } = [];
+
+        /// <summary>Requests to any other path (answered 404), with the path: the client's look-ahead manifest request.</summary>
+        public List<Request> OtherRequests { get; } = [];
 
         public int? DropOnRequest { get; set; }
 
@@ -394,16 +401,17 @@ public sealed class SyncPullCommandTests
                 }
 
                 var request = context.Request;
-                Requests.Add(new Request(request.Url!.Query, request.Headers["Authorization"] ?? "", request.Headers["Accept"] ?? ""));
                 var response = context.Response;
                 response.ContentType = "application/taxii+json;version=2.1";
-                if (!request.Url.AbsolutePath.Equals($"/taxii2/api/collections/{Collection}/objects/", StringComparison.Ordinal))
+                if (!request.Url!.AbsolutePath.Equals($"/taxii2/api/collections/{Collection}/objects/", StringComparison.Ordinal))
                 {
+                    OtherRequests.Add(new Request(request.Url.PathAndQuery, request.Headers["Authorization"] ?? "", request.Headers["Accept"] ?? ""));
                     response.StatusCode = 404;
                     response.Close();
                     continue;
                 }
 
+                Requests.Add(new Request(request.Url.Query, request.Headers["Authorization"] ?? "", request.Headers["Accept"] ?? ""));
                 if (RequiredAuthorization is { } required && request.Headers["Authorization"] != required)
                 {
                     response.StatusCode = 401;

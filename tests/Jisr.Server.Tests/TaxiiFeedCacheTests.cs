@@ -41,4 +41,37 @@ public sealed class TaxiiFeedCacheTests
         await cache.GetAsync("served|u|a", "stamp-2", Build);
         Assert.Equal(4, builds);
     }
+
+    [Fact]
+    public async Task RequestsThatComeWhileTheSetIsBuilt_ShareThatBuild_AFailedBuildIsTriedAgain_AndANewStampIsNotServedTheOldBuild()
+    {
+        var cache = new TaxiiFeedCache(new AdjustableClock(Start));
+        var builds = 0;
+        var release = new TaskCompletionSource<TaxiiObjectSet>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<TaxiiObjectSet> Slow()
+        {
+            Interlocked.Increment(ref builds);
+            return release.Task;
+        }
+
+        var first = cache.GetAsync("served|u|a", "stamp-1", Slow);
+        var second = cache.GetAsync("served|u|a", "stamp-1", Slow); // a look-ahead and the first page, say
+        var changed = cache.GetAsync("served|u|a", "stamp-2", () => Task.FromResult(new TaxiiObjectSet([Item("indicator--z", 1)])));
+        Assert.Equal(["indicator--z"], (await changed).Select(o => o.Id)); // data changed meanwhile: built for itself
+        Assert.False(first.IsCompleted);
+        release.SetResult(new TaxiiObjectSet([Item("indicator--a", 1)]));
+        Assert.Same(await first, await second);
+        Assert.Equal(1, builds);
+
+        var failing = 0;
+        Task<TaxiiObjectSet> Fails()
+        {
+            failing++;
+            throw new InvalidOperationException("the database went away");
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetAsync("served|u|b", "stamp-1", Fails));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetAsync("served|u|b", "stamp-1", Fails));
+        Assert.Equal(2, failing); // not kept: the next request builds again
+    }
 }

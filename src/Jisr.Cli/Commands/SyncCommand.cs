@@ -100,6 +100,18 @@ internal static class SyncCommand
 
     private static async Task<int> PullAsync(string db, string agencyCode, PullRequest request, StixImportOptions options, CancellationToken cancellationToken)
     {
+        using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(MediaType));
+        http.DefaultRequestHeaders.Authorization = request.Authorization;
+        var collectionUrl = new Uri(request.Root, $"collections/{Uri.EscapeDataString(request.Collection)}/");
+        var objectsUrl = new Uri(collectionUrl, "objects/");
+
+        // Opening the database costs this process seconds of start-up before it knows where the pull stands: one
+        // manifest entry is asked for first, so that a server that prepares a collection on first use (a Jisr node
+        // makes the whole collection, policy checks included) does it meanwhile and the first page comes sooner. Its
+        // answer is not used: the objects requests say what went wrong, if anything did.
+        Forget(http.GetAsync(new Uri(collectionUrl, "manifest/?limit=1"), cancellationToken));
+
         await using var services = await StixCommand.OpenAsync(db, cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var found = await StixCommand.FindAgencyAsync(scope.ServiceProvider, agencyCode, cancellationToken);
@@ -121,11 +133,6 @@ internal static class SyncCommand
         var saved = position is not null;
         position ??= new TaxiiSyncPosition { AgencyId = agencyId, Source = source, Collection = request.Collection };
 
-        using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromMinutes(5) };
-        http.DefaultRequestHeaders.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(MediaType));
-        http.DefaultRequestHeaders.Authorization = request.Authorization;
-
-        var objectsUrl = new Uri(request.Root, $"collections/{Uri.EscapeDataString(request.Collection)}/objects/");
         var exchange = scope.ServiceProvider.GetRequiredService<StixExchangeService>();
         long total = 0;
         var cursorRefused = false;
@@ -274,6 +281,10 @@ internal static class SyncCommand
     /// <summary>A page asked for ahead that will not be used: its failure (if any) is observed, not raised.</summary>
     private static void Forget(Task<Page?>? prefetch) =>
         prefetch?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    /// <summary>A request whose answer is not used: the answer is let go, a failure observed, not raised.</summary>
+    private static void Forget(Task<HttpResponseMessage> request) =>
+        request.ContinueWith(t => { if (t.IsCompletedSuccessfully) { t.Result.Dispose(); } else { _ = t.Exception; } }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>Moves the position past an imported page; true when the pull is complete.</summary>
     private static bool Advance(TaxiiSyncPosition position, Page page)

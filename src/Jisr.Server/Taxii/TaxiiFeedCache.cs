@@ -18,12 +18,19 @@ public sealed class TaxiiFeedCache(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>Builds under way, one per key: a request that comes meanwhile under the same stamp waits for it.</summary>
+    private readonly ConcurrentDictionary<string, Building> _building = new(StringComparer.Ordinal);
+
     private sealed record Entry(string Stamp, DateTimeOffset BuiltAt, TaxiiObjectSet Objects);
+
+    private sealed record Building(string Stamp, Lazy<Task<TaxiiObjectSet>> Objects);
 
     /// <summary>
     /// The cached objects for <paramref name="key"/> if built under the same stamp less than <see cref="MaxAge"/> ago
     /// (and their texts not failed), else built now. A set may still be making its texts (<see cref="TaxiiObjectSet.Making"/>):
-    /// the requests that come meanwhile share it and each waits for its own page only.
+    /// the requests that come meanwhile share it and each waits for its own page only. Requests that come while the set
+    /// is being built (a client that asks ahead, two pages asked for at once) share that build rather than each making
+    /// the whole collection again; <paramref name="build"/> must therefore not depend on one request's cancellation.
     /// </summary>
     public async Task<TaxiiObjectSet> GetAsync(string key, string stamp, Func<Task<TaxiiObjectSet>> build)
     {
@@ -34,7 +41,20 @@ public sealed class TaxiiFeedCache(TimeProvider time)
             return entry.Objects;
         }
 
-        var objects = await build(); // in page order, indexed by id: a page costs a page
+        var building = _building.AddOrUpdate(
+            key,
+            _ => new Building(stamp, new Lazy<Task<TaxiiObjectSet>>(build)),
+            (_, under) => under.Stamp == stamp ? under : new Building(stamp, new Lazy<Task<TaxiiObjectSet>>(build)));
+        TaxiiObjectSet objects;
+        try
+        {
+            objects = await building.Objects.Value; // in page order, indexed by id: a page costs a page
+        }
+        finally
+        {
+            _building.TryRemove(new KeyValuePair<string, Building>(key, building)); // a failed build is tried again by the next request
+        }
+
         now = time.GetUtcNow(); // the entry's life starts when it is built: a big collection can take longer to build than MaxAge
         _entries[key] = new Entry(stamp, now, objects);
         foreach (var stale in _entries.Where(e => now - e.Value.BuiltAt >= MaxAge || now < e.Value.BuiltAt).Select(e => e.Key).ToList())

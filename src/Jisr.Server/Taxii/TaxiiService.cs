@@ -43,15 +43,17 @@ public sealed class TaxiiService(StixObjectStore store, AgreementStore agreement
     {
         ArgumentNullException.ThrowIfNull(collection);
         // Paging asks for the same collection again and again: it is computed once while nothing it depends on changes.
+        // The build is shared with the caller's requests that come while it runs, so one request's cancellation (a
+        // client gone) does not stop it; the request that started it waits for it, which keeps its scope alive.
         var data = await store.ServedStampAsync(principal.AgencyId, cancellationToken);
         var caller = $"{principal.UserId.Value:D}|{principal.Clearance}|{string.Join(',', principal.Roles.Order())}";
         if (collection.Agreement is { } agreement)
         {
             var terms = $"{agreement.Id.Value:D}|{agreement.Status}|{agreement.AcceptedAt:O}|{agreement.StatusChangedAt:O}|{agreement.ValidFrom:O}|{agreement.ValidUntil:O}";
-            return await cache.GetAsync($"served|{caller}|{agreement.Id.Value:D}", $"{terms}|{data}", () => ServedAsync(principal, agreement, cancellationToken));
+            return await cache.GetAsync($"served|{caller}|{agreement.Id.Value:D}", $"{terms}|{data}", () => ServedAsync(principal, agreement, CancellationToken.None));
         }
 
-        return await cache.GetAsync($"received|{principal.AgencyId.Value:D}", data, () => ReceivedAsync(principal.AgencyId, cancellationToken));
+        return await cache.GetAsync($"received|{principal.AgencyId.Value:D}", data, () => ReceivedAsync(principal.AgencyId, CancellationToken.None));
     }
 
     /// <summary>Imports an envelope's objects into the caller's agency, all or nothing; returns the status resource.</summary>
