@@ -105,7 +105,8 @@ public sealed class SqliteJisrDbContext : JisrDbContext
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }
 
-    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    // Internal, not private: the compiled model (CompiledModels/Sqlite) makes it by name.
+    internal sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         value => value.UtcTicks,
         ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
 

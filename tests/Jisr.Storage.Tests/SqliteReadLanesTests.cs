@@ -143,21 +143,23 @@ public sealed class SqliteReadLanesTests
     }
 
     [Fact]
-    public async Task LanesWhoseContextsHaveAnotherModel_LeaveTheReadsToTheRequestContexts()
+    public async Task LanesOnAnotherMemoryCache_ThanTheRequestContexts_TakeTheReads()
     {
         await using var world = await StorageWorld.CreateAsync("sqlite");
 
-        // A node's contexts use the application's memory cache, so EF Core builds them a model of their own.
+        // A node's contexts use the application's memory cache; the lanes' compiled queries are those of their own cache.
         var other = new DbContextOptionsBuilder<SqliteJisrDbContext>();
         JisrDatabase.ConfigureSqlite(other, world.Database.Location.Target);
         using var cache = new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions());
         using var lanes = new SqliteReadLanes(world.Database.Location, other.UseMemoryCache(cache).Options, maxLanes: 1);
         var police = world.AnalystOf(world.Police);
-        var record = await world.AddRecordAsync(world.Police, "read on the request context");
+        var record = await world.AddRecordAsync(world.Police, "read on a lane of another cache");
         for (var i = 0; i < 2; i++)
         {
             await using var db = world.Database.Open();
-            Assert.NotNull(await new RecordStore(db, world.Audit, world.EntityCache, TimeProvider.System, lanes).ReadAsync(police, record.Id, CancellationToken.None));
+            Assert.Equal(record.Id, (await new RecordStore(db, world.Audit, world.EntityCache, TimeProvider.System, lanes).ReadAsync(police, record.Id, CancellationToken.None))?.Record.Id);
         }
+
+        Assert.Equal(1, lanes.OpenLanes);
     }
 }

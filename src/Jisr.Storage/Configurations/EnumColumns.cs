@@ -25,11 +25,12 @@ internal static class EnumColumns
                 JsonConversions.ListComparer<ThreatDomain>());
 
     // Method calls, not lambdas inside the conversion: EF Core inlines a conversion into the compiled shaper, where a
-    // nested lambda (the one Select takes) would become a new delegate on every row read.
-    private static string ThreatDomainNames(IReadOnlyList<ThreatDomain> domains) =>
+    // nested lambda (the one Select takes) would become a new delegate on every row read. Internal: the compiled model
+    // (CompiledModels) calls them by name.
+    internal static string ThreatDomainNames(IReadOnlyList<ThreatDomain> domains) =>
         string.Join(',', domains.Select(d => RecordVocabulary.ThreatDomains[d]));
 
-    private static ThreatDomain[] ThreatDomainsOf(string names) =>
+    internal static ThreatDomain[] ThreatDomainsOf(string names) =>
         Array.ConvertAll(names.Split(',', StringSplitOptions.RemoveEmptyEntries), n => RecordVocabulary.ThreatDomains.Parse(n, "threatDomains"));
 
     public static void CheckOnRead(ModelBuilder builder)

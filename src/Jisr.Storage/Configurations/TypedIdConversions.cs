@@ -35,7 +35,7 @@ internal static class TypedIdConversions
     /// id => id.Value and value => new TId(value), built as expression trees (a static abstract member cannot be
     /// called in one written by hand), so providers inline them into queries like any converter.
     /// </summary>
-    private sealed class TypedIdConverter<TId>() : ValueConverter<TId, Guid>(Expressions.ToGuid, Expressions.FromGuid)
+    internal sealed class TypedIdConverter<TId>() : ValueConverter<TId, Guid>(Expressions.ToGuid, Expressions.FromGuid)
         where TId : struct, ITypedId<TId>
     {
         private static class Expressions

@@ -16,8 +16,8 @@ internal static class CompiledPersonReads
 {
     public static IAsyncEnumerable<Person> ReadableAmong(JisrDbContext db, Principal principal, List<EntityId> ids, DateTimeOffset now) => db switch
     {
-        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.ReadableAmong(sqlite, ids, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now)),
-        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.ReadableAmong(postgres, ids, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now)),
+        SqliteJisrDbContext sqlite => Queries<SqliteJisrDbContext>.Of(sqlite).ReadableAmong(sqlite, ids, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now)),
+        PostgresJisrDbContext postgres => Queries<PostgresJisrDbContext>.Of(postgres).ReadableAmong(postgres, ids, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now)),
         _ => throw new NotSupportedException(db.GetType().Name),
     };
 
@@ -39,10 +39,13 @@ internal static class CompiledPersonReads
             Marker(nameof(RecordRule)),
             AccessPolicy.RecordReadRule);
 
-    private static class For<TContext>
+    /// <summary>The compiled queries of one memory cache of EF Core's services (<see cref="CompiledQuerySets{TQueries}"/>).</summary>
+    private sealed class Queries<TContext>
         where TContext : JisrDbContext
     {
-        public static readonly Func<TContext, List<EntityId>, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, IAsyncEnumerable<Person>> ReadableAmong =
+        public static Queries<TContext> Of(TContext db) => CompiledQuerySets<Queries<TContext>>.Of(db);
+
+        public readonly Func<TContext, List<EntityId>, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, IAsyncEnumerable<Person>> ReadableAmong =
             EF.CompileAsyncQuery(UserKeyParameter.Substitute(WithPolicy(
                 (Expression<Func<TContext, List<EntityId>, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, IQueryable<Person>>>)((db, ids, agencyId, clearance, userId, userKey, now, today) =>
                     db.Entities.AsNoTracking()

@@ -6,15 +6,16 @@ namespace Jisr.Storage.Records;
 /// <summary>
 /// The hottest read path (one record by id with its links and mentions) as a compiled query. The policy rule is
 /// spliced in from <see cref="AccessPolicy"/> (the marker method stands for it in the query shape), so this query
-/// applies exactly the rule every other query applies. A compiled query belongs to one model, hence one per
-/// provider's context type. The mentioned entities come from <see cref="EntityCache"/> or <see cref="MentionedEntities"/>.
+/// applies exactly the rule every other query applies. A compiled query belongs to one model and one set of EF Core
+/// services, hence one per provider's context type and per memory cache (<see cref="CompiledQuerySets{TQueries}"/>).
+/// The mentioned entities come from <see cref="EntityCache"/> or <see cref="MentionedEntities"/>.
 /// </summary>
 internal static class CompiledReads
 {
     public static Task<Record?> RecordByIdAsync(JisrDbContext db, RecordId id, Principal principal, DateTimeOffset now, CancellationToken cancellationToken) => db switch
     {
-        SqliteJisrDbContext sqlite => For<SqliteJisrDbContext>.RecordById(sqlite, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now), cancellationToken),
-        PostgresJisrDbContext postgres => For<PostgresJisrDbContext>.RecordById(postgres, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now), cancellationToken),
+        SqliteJisrDbContext sqlite => Queries<SqliteJisrDbContext>.Of(sqlite).RecordById(sqlite, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now), cancellationToken),
+        PostgresJisrDbContext postgres => Queries<PostgresJisrDbContext>.Of(postgres).RecordById(postgres, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now), cancellationToken),
         _ => throw new NotSupportedException(db.GetType().Name),
     };
 
@@ -33,14 +34,15 @@ internal static class CompiledReads
     /// </remarks>
     public static Record? RecordByIdInSteps(SqliteJisrDbContext lane, RecordId id, Principal principal, DateTimeOffset now)
     {
-        var record = For<SqliteJisrDbContext>.RecordAlone(lane, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now));
+        var queries = Queries<SqliteJisrDbContext>.Of(lane);
+        var record = queries.RecordAlone(lane, id, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now));
         if (record is null)
         {
             return null;
         }
 
-        RecordCollections.Links(record) = [.. For<SqliteJisrDbContext>.LinksOf(lane, id)];
-        RecordCollections.Mentions(record) = [.. For<SqliteJisrDbContext>.MentionedIdsOf(lane, id).Select(entityId => new RecordMention(id, entityId))];
+        RecordCollections.Links(record) = [.. queries.LinksOf(lane, id)];
+        RecordCollections.Mentions(record) = [.. queries.MentionedIdsOf(lane, id).Select(entityId => new RecordMention(id, entityId))];
         return record;
     }
 
@@ -66,10 +68,13 @@ internal static class CompiledReads
     private static MethodInfo Marker(string name) =>
         typeof(CompiledReads).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    private static class For<TContext>
+    /// <summary>The compiled queries of one memory cache of EF Core's services (<see cref="CompiledQuerySets{TQueries}"/>).</summary>
+    private sealed class Queries<TContext>
         where TContext : JisrDbContext
     {
-        public static readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Task<Record?>> RecordById =
+        public static Queries<TContext> Of(TContext db) => CompiledQuerySets<Queries<TContext>>.Of(db);
+
+        public readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Task<Record?>> RecordById =
             EF.CompileAsyncQuery(UserKeyParameter.Substitute(PolicyExpressions.Inline(
                 (Expression<Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, CancellationToken, Record?>>)((db, id, agencyId, clearance, userId, userKey, now, today, cancellationToken) =>
                     db.Records.AsNoTracking().Include(r => r.Links).Include(r => r.Mentions)
@@ -78,7 +83,7 @@ internal static class CompiledReads
                 AccessPolicy.RecordReadRule)));
 
         /// <summary>The record alone (no collections), under the policy rule: the first of <see cref="RecordByIdInSteps"/>'s steps.</summary>
-        public static readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, Record?> RecordAlone =
+        public readonly Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, Record?> RecordAlone =
             EF.CompileQuery(UserKeyParameter.Substitute(PolicyExpressions.Inline(
                 (Expression<Func<TContext, RecordId, AgencyId, Classification, UserId, Guid, DateTimeOffset, DateOnly, Record?>>)((db, id, agencyId, clearance, userId, userKey, now, today) =>
                     db.Records.AsNoTracking()
@@ -87,11 +92,11 @@ internal static class CompiledReads
                 AccessPolicy.RecordReadRule)));
 
         /// <summary>A record's links, in the order of the record-id index (the order the split query read them in).</summary>
-        public static readonly Func<TContext, RecordId, IEnumerable<Link>> LinksOf =
+        public readonly Func<TContext, RecordId, IEnumerable<Link>> LinksOf =
             EF.CompileQuery((TContext db, RecordId id) => db.Set<Link>().AsNoTracking().Where(l => l.RecordId == id));
 
         /// <summary>The ids of the entities a record mentions, in key order (the order the split query read them in).</summary>
-        public static readonly Func<TContext, RecordId, IEnumerable<EntityId>> MentionedIdsOf =
+        public readonly Func<TContext, RecordId, IEnumerable<EntityId>> MentionedIdsOf =
             EF.CompileQuery((TContext db, RecordId id) => db.Mentions.Where(m => m.RecordId == id).Select(m => m.EntityId));
     }
 }

@@ -25,9 +25,9 @@ public sealed class SqliteReadLanes : IDisposable
 
     /// <param name="location">The SQLite database.</param>
     /// <param name="options">
-    /// The options of the contexts whose reads the lanes take over (a node's pooled contexts): a compiled query runs only
-    /// with the model it was compiled for, and EF Core gives contexts of differently built options different models.
-    /// Without them, the options of <see cref="JisrDatabase.Open"/>.
+    /// The options of the contexts whose reads the lanes take over (a node's pooled contexts), so that lanes run on the
+    /// same EF Core services: the same memory cache, hence the queries those contexts have compiled already
+    /// (<see cref="CompiledQuerySets{TQueries}"/>). Without them, the options of <see cref="JisrDatabase.Open"/>.
     /// </param>
     /// <param name="maxLanes">At most this many lanes (connections kept open); by default twice the cores, at least 4.</param>
     public SqliteReadLanes(DatabaseLocation location, DbContextOptions<SqliteJisrDbContext>? options = null, int? maxLanes = null)
@@ -62,13 +62,6 @@ public sealed class SqliteReadLanes : IDisposable
         ArgumentNullException.ThrowIfNull(fallback);
         ArgumentNullException.ThrowIfNull(read);
         var lane = fallback.Database.CurrentTransaction is null ? Rent() : null;
-        if (lane is not null && !ReferenceEquals(lane.Db.Model, fallback.Model))
-        {
-            // Options built another way (see the constructor): the compiled query would refuse one of the two models.
-            Return(lane, healthy: true);
-            lane = null;
-        }
-
         if (lane is null)
         {
             return await read(fallback);
@@ -246,7 +239,7 @@ public sealed class SqliteReadLanes : IDisposable
     }
 
     /// <summary>
-    /// On every SQLite context (so that lanes share the model of the others); acts on lanes' connections only. On a lane's connection, hands EF Core the command kept for the same SQL (its statements already prepared)
+    /// On every SQLite context (so that lanes share the EF Core services of the others); acts on lanes' connections only. On a lane's connection, hands EF Core the command kept for the same SQL (its statements already prepared)
     /// instead of the new one, in the lane's read transaction, and keeps it from being disposed after its reader.
     /// Commands on other connections, or whose SQL is already running on the lane, pass through untouched.
     /// </summary>
