@@ -21,4 +21,10 @@ public static partial class AccessPolicy
         ArgumentNullException.ThrowIfNull(readableRecords);
         return readableRecords.Contains(assertedBy);
     }
+
+    /// <summary>
+    /// The same rule where records are known by position (a reader holding many records in an array, searching many
+    /// links per query): <paramref name="readableRecords"/> marks the positions of the records the record rule admitted.
+    /// </summary>
+    public static bool CanReadLink(int assertedBy, ReadOnlySpan<bool> readableRecords) => readableRecords[assertedBy];
 }

@@ -70,8 +70,9 @@ public sealed class GraphNeighbourhoodMemoryTests
             await db.SaveChangesAsync();
         }
 
-        // The centre's neighbourhood (depth 2) from memory and from the rings, equal; the entities it shows, by name.
-        async Task<string> AroundAsync()
+        // The centre's neighbourhood (depth 2) from memory and from the rings, equal in every entity, edge, weight, kind
+        // and their order (at every cap); the entities it shows, by name.
+        async Task<string> AroundAsync(int maxNodes = GraphService.MaxNodes)
         {
             await using var scope = node.App.Services.CreateAsyncScope();
             var services = scope.ServiceProvider;
@@ -79,11 +80,16 @@ public sealed class GraphNeighbourhoodMemoryTests
                 new FusionStore(services.GetRequiredService<JisrDbContext>(), services.GetRequiredService<AuditLog>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<EntityCache>()),
                 services.GetRequiredService<GraphCache>());
             var searches = adjacency.Searches;
-            var fromMemory = Describe((await services.GetRequiredService<GraphService>().NeighbourhoodOfAsync(principal, people[0].Id, 2, GraphService.MaxNodes, CancellationToken.None))!.Value.Around);
+            var fromMemory = await services.GetRequiredService<GraphService>().NeighbourhoodOfAsync(principal, people[0].Id, 2, maxNodes, CancellationToken.None);
             Assert.Equal(searches + 1, adjacency.Searches);
-            Assert.Equal(Describe((await rings.NeighbourhoodOfAsync(principal, people[0].Id, 2, GraphService.MaxNodes, CancellationToken.None))!.Value.Around), fromMemory);
-            return fromMemory;
+            var fromRings = await rings.NeighbourhoodOfAsync(principal, people[0].Id, 2, maxNodes, CancellationToken.None);
+            Assert.Equal(Exactly(fromRings!.Value.Around), Exactly(fromMemory!.Value.Around));
+            Assert.Equal(fromRings.Value.Entities.Keys.Order(StringComparer.Ordinal), fromMemory.Value.Entities.Keys.Order(StringComparer.Ordinal));
+            return Describe(fromMemory.Value.Around);
         }
+
+        static string Exactly(Neighbourhood around) =>
+            $"{string.Join(' ', around.Distances.Select(d => $"{d.Key}:{d.Value}"))} / {string.Join('|', around.Edges.Select(e => $"{e.A} {e.B} {e.Weight} {string.Join(',', e.Types)}"))} / {around.Truncated} {around.Omitted}";
 
         string Describe(Neighbourhood around) =>
             string.Join(' ', around.Distances.Select(d => $"{Name(d.Key)}:{d.Value}").Order(StringComparer.Ordinal))
@@ -106,5 +112,24 @@ public sealed class GraphNeighbourhoodMemoryTests
         // A new record: its links are followed.
         await SaveAsync([], Make(Classification.Confidential, (0, 3)));
         Assert.Equal("p0:0 p2:2 p3:1 / p0-p3x1 p2-p3x1", await AroundAsync());
+
+        // Links both ways between two entities, of several kinds, one twice: one edge whose weight counts the links and
+        // whose kinds come in the graph's order, from memory as from the rings.
+        var mixed = Record.Create(agency.Id, new UserId(analyst.Id), Content(Classification.Restricted), now);
+        mixed.SetAssertions(people, [
+            LinkDraft.Create(people[3].Id, people[0].Id, LinkType.Owns, null, null, now),
+            LinkDraft.Create(people[0].Id, people[3].Id, LinkType.Called, null, null, now),
+            LinkDraft.Create(people[0].Id, people[3].Id, LinkType.Called, null, null, now),
+            LinkDraft.Create(people[3].Id, people[0].Id, LinkType.MemberOf, null, null, now),
+            LinkDraft.Create(people[4].Id, people[3].Id, LinkType.Funded, null, null, now),
+            LinkDraft.Create(people[1].Id, people[3].Id, LinkType.LocatedAt, null, null, now)]);
+        await SaveAsync([], mixed);
+        Assert.Equal("p0:0 p1:2 p2:2 p3:1 p4:2 / p0-p3x5 p1-p2x1 p1-p3x1 p2-p3x1 p3-p4x1", await AroundAsync());
+
+        // Capped: the same entities kept and the same counted out, from memory as from the rings.
+        foreach (var cap in new[] { 1, 2, 3, 4 })
+        {
+            Assert.Equal(Math.Min(cap, 5), (await AroundAsync(cap)).Split(" / ")[0].Split(' ').Length);
+        }
     }
 }

@@ -188,8 +188,9 @@ internal static class GraphDatabaseBench
 
     /// <summary>
     /// Where a neighbourhood's CPU goes, the steps of <see cref="GraphService.NeighbourhoodOfAsync"/> taken one by one
-    /// over the hubs (after the measured rounds: warm): the rings (links and record checks), the graph built and
-    /// searched, the links among the outer ring, the entities read whole for the answer.
+    /// over the hubs (after the measured rounds: warm): the slice (the readable records, and the neighbourhood searched
+    /// over the links held in memory, or its rings read), then for rings the graph built and searched and the links
+    /// among the outer ring, and the entities read whole for the answer.
     /// </summary>
     private static async Task NeighbourhoodPhasesAsync(TestNode node, Principal principal, IReadOnlyList<EntityId> hubs)
     {
@@ -211,6 +212,14 @@ internal static class GraphDatabaseBench
             Phase("(the readable records' versions alone, read again in the slice)");
             var slice = (await store.ReadableNeighbourhoodAsync(principal, hub, 2, GraphService.MaxNodes, CancellationToken.None))!;
             Phase("slice (readable records, rings searched)");
+            if (slice.Searched is not null)
+            {
+                // Searched over the links held in memory: no graph is built, the entities reached are the answer's.
+                await store.SliceEntitiesAsync(slice, [.. slice.Entities], CancellationToken.None);
+                Phase("entities read whole");
+                continue;
+            }
+
             var outer = slice.OuterRing;
             if (slice.Entities.Count > GraphService.MaxNodes)
             {

@@ -163,10 +163,10 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// are reached, where <c>LinkGraph.Neighbourhood</c> stops too. Every link touching an entity of an inner ring is
     /// here; the entities of the outermost ring are not expanded, so the links among them are fetched separately
     /// (<see cref="ReadableLinkRowsAmongAsync"/>). Null when the centre is not readable.
-    /// With the node's <see cref="LinkAdjacency"/>, the same search runs over the links it holds once the records the
-    /// caller may read (read here under the record rule, with their versions) are all held at those versions, and the
-    /// links among the outermost ring come with it (no <see cref="GraphSlice.OuterRing"/> left to read); otherwise the
-    /// rings are read from the database (a test compares the two).
+    /// With the node's <see cref="LinkAdjacency"/>, the neighbourhood itself is searched over the links it holds once
+    /// the records the caller may read (read here under the record rule, with their versions) are all held at those
+    /// versions: the slice then carries it (<see cref="GraphSlice.Searched"/>) and the entities it reached; otherwise
+    /// the rings are read from the database (a test compares the two).
     /// </summary>
     public async Task<GraphSlice?> ReadableNeighbourhoodAsync(Principal principal, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
     {
@@ -178,9 +178,9 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         }
 
         if (adjacency is not null
-            && await adjacency.NeighbourhoodAsync(await ReadableRecordVersionsAsync(principal, cancellationToken), centre, depth, maxNodes, whole, cancellationToken) is { } held)
+            && await adjacency.NeighbourhoodAsync(await ReadableRecordVersionsAsync(principal, cancellationToken), centre, depth, maxNodes, cancellationToken) is { } held)
         {
-            return held;
+            return new GraphSlice([.. held.Reached.Select(r => r.Id)], [], [], whole, held);
         }
 
         var records = new RecordChecks(db, time, principal);
@@ -448,15 +448,15 @@ public sealed record FusionPersons(IReadOnlyList<Person> Persons, IReadOnlySet<E
 /// <summary>
 /// The ids of readable entities around a centre (or between two ends) and the readable links touching all but the
 /// outermost ring (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>); <see cref="OuterRing"/> is that ring, not
-/// expanded, whose links among its entities are still to be read (empty when they are in <see cref="Links"/>, as a
-/// search over <see cref="LinkAdjacency"/> gives them). <see cref="Whole"/>: the entities the slice read whole (its
-/// centre). Made by the store only: its entities are what the caller may read, which
-/// <see cref="FusionStore.SliceEntitiesAsync"/> relies on.
+/// expanded, whose links among its entities are still to be read. <see cref="Searched"/>: the neighbourhood itself
+/// when it was searched over <see cref="LinkAdjacency"/> (then <see cref="Entities"/> are the entities it reached, and
+/// no link or ring is left to read). <see cref="Whole"/>: the entities the slice read whole (its centre). Made by the
+/// store only: its entities are what the caller may read, which <see cref="FusionStore.SliceEntitiesAsync"/> relies on.
 /// </summary>
 public sealed class GraphSlice
 {
-    internal GraphSlice(HashSet<EntityId> entities, List<GraphLinkRow> links, IReadOnlyList<EntityId> outerRing, IReadOnlyDictionary<EntityId, Entity>? whole = null) =>
-        (Entities, Links, OuterRing, Whole) = (entities, links, outerRing, whole);
+    internal GraphSlice(HashSet<EntityId> entities, List<GraphLinkRow> links, IReadOnlyList<EntityId> outerRing, IReadOnlyDictionary<EntityId, Entity>? whole = null, HeldNeighbourhood? searched = null) =>
+        (Entities, Links, OuterRing, Whole, Searched) = (entities, links, outerRing, whole, searched);
 
     public IReadOnlySet<EntityId> Entities { get; }
 
@@ -465,6 +465,8 @@ public sealed class GraphSlice
     public IReadOnlyList<EntityId> OuterRing { get; }
 
     public IReadOnlyDictionary<EntityId, Entity>? Whole { get; }
+
+    public HeldNeighbourhood? Searched { get; }
 }
 
 /// <summary>A link as the graph reads it: its id, its ends and its kind.</summary>

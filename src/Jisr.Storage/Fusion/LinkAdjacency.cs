@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
 namespace Jisr.Storage.Fusion;
@@ -6,9 +7,10 @@ namespace Jisr.Storage.Fusion;
 /// <summary>
 /// Every link in the database held in memory by entity (its id, ends, kind and the record asserting it), so that a
 /// neighbourhood is searched without reading its rings from the database: around a hub of a million-link graph those
-/// were thousands of index seeks and rows per query. Nothing here decides what a caller sees. On every query the records
-/// the caller may read are read under the record rule (<see cref="AccessPolicy.RecordReadRule"/>: id and version), and a
-/// link is followed only when its record is one of them (<see cref="AccessPolicy.CanReadLink"/>), as on the ring path.
+/// were thousands of index seeks and rows per query, and a graph built of them. Nothing here decides what a caller sees.
+/// On every query the records the caller may read are read under the record rule (<see cref="AccessPolicy.RecordReadRule"/>:
+/// id and version), and a link is followed only when its record is one of them (<see cref="AccessPolicy.CanReadLink(int, ReadOnlySpan{bool})"/>),
+/// as on the ring path.
 /// What is held is current because a record's links change only with its version (<c>Record.SetAssertions</c>): a
 /// record's links and its version are read here in one statement, and a query searches here only when every record the
 /// caller may read is held at the version that query just read (written by this process or another). Records not held,
@@ -24,9 +26,8 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
     private readonly SemaphoreSlim _loading = new(1, 1);
     private readonly Dictionary<EntityId, int> _entityIndex = [];
     private readonly List<EntityId> _entities = [];
-    private readonly List<List<int>> _touching = [];
+    private readonly List<List<Touching>> _touching = [];
     private readonly Dictionary<RecordId, int> _recordIndex = [];
-    private readonly List<RecordId> _recordIds = [];
     private readonly List<HeldRecord> _records = [];
     private readonly List<HeldLink> _links = [];
     private readonly Stack<int> _freeLinks = [];
@@ -36,119 +37,251 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
     public long Searches => Interlocked.Read(ref _searches);
 
     /// <summary>
-    /// The slice <see cref="FusionStore.ReadableNeighbourhoodAsync"/> reads ring by ring, searched here over the links of
-    /// <paramref name="readable"/> (the records the caller may read, with their versions, just read under the record
-    /// rule), with the links among the outermost ring added (its <see cref="GraphSlice.OuterRing"/> is empty: nothing is
-    /// left to read). Null when those records are not all held at those versions (the caller reads the rings instead).
+    /// The neighbourhood of <paramref name="centre"/> over the links of <paramref name="readable"/> (the records the
+    /// caller may read, with their versions, just read under the record rule), as <c>LinkGraph.Neighbourhood</c> finds
+    /// it in the graph of those links (<see cref="HeldNeighbourhood"/>), searched here without building that graph.
+    /// Null when those records are not all held at those versions (the caller reads the rings instead).
     /// </summary>
-    internal async Task<GraphSlice?> NeighbourhoodAsync(
-        IReadOnlyList<(RecordId Id, int Version)> readable, EntityId centre, int depth, int maxNodes, IReadOnlyDictionary<EntityId, Entity> whole, CancellationToken cancellationToken)
+    internal async Task<HeldNeighbourhood?> NeighbourhoodAsync(
+        IReadOnlyList<(RecordId Id, int Version)> readable, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
     {
-        var missing = Missing(readable);
-        if (missing.Count > LoadedInQuery)
+        for (var loaded = false; ; loaded = true)
         {
-            LoadInBackground(missing);
-            return null;
-        }
+            List<RecordId> missing;
+            _lock.EnterReadLock();
+            try
+            {
+                var scratch = Rent();
+                try
+                {
+                    missing = Mark(readable, scratch.Readable);
+                    if (missing.Count == 0)
+                    {
+                        Interlocked.Increment(ref _searches);
+                        return Search(scratch, centre, depth, maxNodes);
+                    }
+                }
+                finally
+                {
+                    Return(scratch);
+                }
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
 
-        if (missing.Count > 0)
-        {
-            await LoadAsync(missing, cancellationToken);
-        }
-
-        var readableIds = readable.Select(r => r.Id).ToHashSet();
-        _lock.EnterReadLock();
-        try
-        {
-            if (!AllHeld(readable))
+            if (loaded)
             {
                 return null; // changed again while it was read: the rings are read from the database this time
             }
 
-            Interlocked.Increment(ref _searches);
-            return Search(readableIds, centre, depth, maxNodes, whole);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
+            if (missing.Count > LoadedInQuery)
+            {
+                LoadInBackground(missing);
+                return null;
+            }
+
+            await LoadAsync(missing, cancellationToken);
         }
     }
 
     /// <summary>
-    /// The ring path's search (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>) over what is held: ring by ring, the
-    /// readable links touching the last ring and their other ends as the next, stopping past <paramref name="maxNodes"/>
-    /// entities; then the readable links among the outermost ring. Called with the read lock held.
+    /// Marks the held records among <paramref name="readable"/> held at the version given (a link is followed only
+    /// when its record is marked: <see cref="AccessPolicy.CanReadLink"/>, by position) and returns the others.
+    /// Called with the read lock held.
     /// </summary>
-    private GraphSlice Search(HashSet<RecordId> readable, EntityId centre, int depth, int maxNodes, IReadOnlyDictionary<EntityId, Entity> whole)
+    private List<RecordId> Mark(IReadOnlyList<(RecordId Id, int Version)> readable, bool[] marked)
     {
-        var entities = new HashSet<EntityId> { centre };
-        var links = new Dictionary<Guid, GraphLinkRow>();
-        List<int> ring = _entityIndex.TryGetValue(centre, out var start) ? [start] : [];
-        for (var d = 1; d <= depth && ring.Count > 0 && entities.Count <= maxNodes; d++)
+        var missing = new List<RecordId>();
+        foreach (var (id, version) in readable)
         {
-            var next = new List<int>();
-            foreach (var link in ReadableTouching(ring, readable))
+            if (_recordIndex.TryGetValue(id, out var at) && _records[at].Version == version)
             {
-                links.TryAdd(link.Id, Row(link));
-                foreach (var end in new[] { link.From, link.To })
-                {
-                    if (entities.Add(_entities[end]))
-                    {
-                        next.Add(end);
-                    }
-                }
+                marked[at] = true;
             }
-
-            ring = next;
-        }
-
-        var outer = ring.ToHashSet();
-        foreach (var link in ReadableTouching(ring, readable))
-        {
-            if (outer.Contains(link.From) && outer.Contains(link.To))
+            else
             {
-                links.TryAdd(link.Id, Row(link));
+                missing.Add(id);
             }
         }
 
-        return new GraphSlice(entities, [.. links.Values], [], whole);
+        return missing;
     }
 
-    /// <summary>The held links touching <paramref name="ring"/> whose record is readable (a link between two of its entities twice).</summary>
-    private IEnumerable<HeldLink> ReadableTouching(List<int> ring, HashSet<RecordId> readable)
+    /// <summary>
+    /// <c>LinkGraph.Neighbourhood</c> over the graph <c>GraphService.Build</c> makes of the marked records' links, with
+    /// the same answer in the same order: that graph orders entities by id and each entity's neighbours by the first
+    /// of their links in (from, to, kind) order, merges the links of a pair into one edge (its weight counts them, its
+    /// kinds in that order) and drops self-links; this search follows the held links in that order. Ring by ring up to
+    /// <paramref name="depth"/>, stopping at <paramref name="maxNodes"/> entities and counting those left out of the
+    /// ring where it stopped; then each reached entity's edges to reached entities after it by id. Called with the
+    /// read lock held.
+    /// </summary>
+    private HeldNeighbourhood Search(Scratch scratch, EntityId centre, int depth, int maxNodes)
     {
-        foreach (var entity in ring)
+        if (!_entityIndex.TryGetValue(centre, out var start))
         {
-            foreach (var slot in _touching[entity])
-            {
-                var link = _links[slot];
-                if (AccessPolicy.CanReadLink(_recordIds[link.Record], readable))
-                {
-                    yield return link;
-                }
-            }
+            return new HeldNeighbourhood([(centre, 0)], [], 0);
         }
-    }
 
-    private GraphLinkRow Row(HeldLink link) => new(link.Id, _entities[link.From], _entities[link.To], link.Type);
-
-    /// <summary>The records among <paramref name="readable"/> not held at the version given.</summary>
-    private List<RecordId> Missing(IReadOnlyList<(RecordId Id, int Version)> readable)
-    {
-        _lock.EnterReadLock();
+        var distance = scratch.Distance;
+        var visited = new List<int> { start };
+        distance[start] = 0;
+        var omitted = 0;
         try
         {
-            return [.. readable.Where(r => !Holds(r.Id, r.Version)).Select(r => r.Id)];
+            var ring = 0;
+            for (var d = 1; d <= depth && omitted == 0 && ring < visited.Count; d++)
+            {
+                var end = visited.Count;
+                for (var at = ring; at < end; at++)
+                {
+                    foreach (var next in Neighbours(scratch, visited[at], reachedAfter: false))
+                    {
+                        var t = next.Entity;
+                        if (distance[t] >= 0)
+                        {
+                            continue;
+                        }
+
+                        distance[t] = visited.Count >= maxNodes ? Omitted : d;
+                        omitted += distance[t] == Omitted ? 1 : 0;
+                        visited.Add(t);
+                    }
+                }
+
+                ring = end;
+            }
+
+            var reached = new List<(EntityId Id, int Distance)>(visited.Count - omitted);
+            var edges = new List<HeldEdge>();
+            foreach (var node in visited)
+            {
+                if (distance[node] == Omitted)
+                {
+                    continue;
+                }
+
+                reached.Add((_entities[node], distance[node]));
+                foreach (var edge in Neighbours(scratch, node, reachedAfter: true))
+                {
+                    edges.Add(new HeldEdge(_entities[node], _entities[edge.Entity], edge.Weight, edge.Types()));
+                }
+            }
+
+            return new HeldNeighbourhood(reached, edges, omitted);
         }
         finally
         {
-            _lock.ExitReadLock();
+            foreach (var node in visited)
+            {
+                distance[node] = -1;
+            }
         }
     }
 
-    private bool AllHeld(IReadOnlyList<(RecordId Id, int Version)> readable) => readable.All(r => Holds(r.Id, r.Version));
+    /// <summary>
+    /// The neighbours of <paramref name="node"/> over marked links (self-links dropped), each once with the number and
+    /// kinds of those links, in the order of their first link by (from, to, kind), entities compared by id (as their
+    /// ids' text sorts); with <paramref name="reachedAfter"/>, only neighbours reached and not left out whose id
+    /// sorts after the node's. Fills and returns the scratch's list (valid until the next call).
+    /// </summary>
+    private List<Neighbour> Neighbours(Scratch scratch, int node, bool reachedAfter)
+    {
+        var (found, slotOf, readable, distance) = (scratch.Neighbours, scratch.NeighbourSlot, scratch.Readable, scratch.Distance);
+        var entities = CollectionsMarshal.AsSpan(_entities);
+        found.Clear();
+        var id = entities[node].Value;
+        foreach (ref readonly var touching in CollectionsMarshal.AsSpan(_touching[node]))
+        {
+            var other = touching.Other;
+            if (!AccessPolicy.CanReadLink(touching.Record, readable) || other == node)
+            {
+                continue;
+            }
 
-    private bool Holds(RecordId id, int version) => _recordIndex.TryGetValue(id, out var at) && _records[at].Version == version;
+            var link = touching.Outgoing ? (From: node, To: other, touching.Type) : (From: other, To: node, touching.Type);
+            if (reachedAfter && (distance[other] < 0 || distance[other] == Omitted || entities[other].Value.CompareTo(id) <= 0))
+            {
+                continue;
+            }
+
+            var at = slotOf[other];
+            if (at < 0)
+            {
+                slotOf[other] = at = found.Count;
+                found.Add(new Neighbour(other, link.From, link.To, link.Type));
+            }
+            else
+            {
+                ref var known = ref CollectionsMarshal.AsSpan(found)[at];
+                known.Weight++;
+                if (Compare(link.From, link.To, link.Type, known.From, known.To, known.Type) < 0)
+                {
+                    (known.From, known.To, known.Type) = (link.From, link.To, link.Type);
+                }
+            }
+
+            ref var kinds = ref CollectionsMarshal.AsSpan(found)[at];
+            if (link.From == node)
+            {
+                kinds.Outgoing |= 1 << (int)link.Type;
+            }
+            else
+            {
+                kinds.Incoming |= 1 << (int)link.Type;
+            }
+        }
+
+        foreach (var neighbour in found)
+        {
+            slotOf[neighbour.Entity] = -1;
+        }
+
+        if (found.Count > 1)
+        {
+            found.Sort(_byFirstLink);
+        }
+
+        return found;
+    }
+
+    /// <summary>Links in the graph's order: by their ends' ids (from, then to; a <see cref="Guid"/> compares as its text sorts), then kind.</summary>
+    private int Compare(int from, int to, LinkType type, int otherFrom, int otherTo, LinkType otherType)
+    {
+        var entities = CollectionsMarshal.AsSpan(_entities);
+        var order = from == otherFrom ? 0 : entities[from].Value.CompareTo(entities[otherFrom].Value);
+        if (order == 0 && to != otherTo)
+        {
+            order = entities[to].Value.CompareTo(entities[otherTo].Value);
+        }
+
+        return order != 0 ? order : type.CompareTo(otherType);
+    }
+
+    private const int Omitted = int.MaxValue;
+
+    private Comparison<Neighbour> _byFirstLink => field ??= (a, b) => Compare(a.From, a.To, a.Type, b.From, b.To, b.Type);
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<Scratch> _scratch = [];
+
+    /// <summary>A search's working arrays, sized for what is held now and pooled (reset after use): a query allocates what it returns.</summary>
+    private Scratch Rent()
+    {
+        if (!_scratch.TryTake(out var scratch) || scratch.Readable.Length < _records.Count || scratch.Distance.Length < _entities.Count)
+        {
+            scratch = new Scratch(_records.Count, _entities.Count);
+        }
+
+        return scratch;
+    }
+
+    private void Return(Scratch scratch)
+    {
+        Array.Clear(scratch.Readable);
+        _scratch.Add(scratch);
+    }
 
     /// <summary>Starts reading <paramref name="records"/>' links in the background, unless a read is under way (a later query asks again).</summary>
     private void LoadInBackground(List<RecordId> records)
@@ -238,8 +371,8 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
             foreach (var slot in _records[record].Links)
             {
                 var old = _links[slot];
-                _touching[old.From].Remove(slot);
-                _touching[old.To].Remove(slot);
+                Untouch(old.From, slot);
+                Untouch(old.To, slot);
                 _freeLinks.Push(slot);
             }
         }
@@ -247,7 +380,6 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
         {
             record = _records.Count;
             _recordIndex[id] = record;
-            _recordIds.Add(id);
             _records.Add(new HeldRecord(0, []));
         }
 
@@ -267,14 +399,25 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
             }
 
             slots[i] = slot;
-            _touching[link.From].Add(slot);
+            _touching[link.From].Add(new Touching(slot, link.To, record, link.Type, Outgoing: true));
             if (link.To != link.From)
             {
-                _touching[link.To].Add(slot);
+                _touching[link.To].Add(new Touching(slot, link.From, record, link.Type, Outgoing: false));
             }
         }
 
         _records[record] = new HeldRecord(held.Version, slots);
+    }
+
+    /// <summary>Drops the link held at <paramref name="slot"/> from <paramref name="entity"/>'s links. Called with the write lock held.</summary>
+    private void Untouch(int entity, int slot)
+    {
+        var touching = _touching[entity];
+        var at = touching.FindIndex(t => t.Slot == slot);
+        if (at >= 0)
+        {
+            touching.RemoveAt(at);
+        }
     }
 
     private int Entity(EntityId id)
@@ -293,9 +436,73 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Reading the links of {Count} records into memory failed; neighbourhoods are read from the database until a later query reads them again")]
     private static partial void LogLoadFailed(ILogger logger, Exception exception, int count);
 
+    /// <summary>The arrays a search works in: readable records and reached entities by position, and one entity's neighbours.</summary>
+    private sealed class Scratch(int records, int entities)
+    {
+        public bool[] Readable { get; } = new bool[records];
+
+        public int[] Distance { get; } = Filled(entities);
+
+        public int[] NeighbourSlot { get; } = Filled(entities);
+
+        public List<Neighbour> Neighbours { get; } = [];
+
+        private static int[] Filled(int length)
+        {
+            var array = new int[length];
+            Array.Fill(array, -1);
+            return array;
+        }
+    }
+
+    /// <summary>
+    /// A neighbour of the entity searched from: its first link in the graph's order, how many links join them, and
+    /// their kinds from the entity (<see cref="Outgoing"/>) and to it (<see cref="Incoming"/>), one bit per kind.
+    /// </summary>
+    private struct Neighbour(int entity, int from, int to, LinkType type)
+    {
+        public int Entity = entity;
+        public int From = from;
+        public int To = to;
+        public LinkType Type = type;
+        public int Weight = 1;
+        public int Outgoing;
+        public int Incoming;
+
+        /// <summary>
+        /// The kinds as the graph lists them for an edge from the entity searched from to this neighbour (its id sorts
+        /// first): those of the links from it, then of those to it, each by kind and once.
+        /// </summary>
+        public readonly IReadOnlyList<LinkType> Types() => KindLists.GetOrAdd((Outgoing << 16) | Incoming, static key =>
+        {
+            var (outgoing, incoming) = (key >> 16, key & 0xffff);
+            return [.. Enum.GetValues<LinkType>().Where(t => (outgoing & (1 << (int)t)) != 0), .. Enum.GetValues<LinkType>().Where(t => (incoming & ~outgoing & (1 << (int)t)) != 0)];
+        });
+    }
+
+    /// <summary>The kinds' lists of edges, one per combination (shared: an answer holds thousands of edges of a few combinations).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, LinkType[]> KindLists = new();
+
     /// <summary>A record held: its version when its links were read, and where they are.</summary>
     private readonly record struct HeldRecord(int Version, int[] Links);
+
+    /// <summary>
+    /// A link held as one of its ends sees it: where it is held, its other end, its record and kind, and whether it
+    /// leaves this end. A search reads these one after another rather than each link where it is held.
+    /// </summary>
+    private readonly record struct Touching(int Slot, int Other, int Record, LinkType Type, bool Outgoing);
 
     /// <summary>A link held: its id, its record and ends (by position here), its kind.</summary>
     private readonly record struct HeldLink(Guid Id, int Record, int From, int To, LinkType Type);
 }
+
+/// <summary>
+/// A neighbourhood searched over the links held in memory (<see cref="LinkAdjacency"/>): the entities reached, nearest
+/// first, with their distance from the centre; the edges among them (one per pair of entities, the first id first,
+/// with how many links join them and their kinds); how many entities were left out past the cap. The order is
+/// <c>LinkGraph.Neighbourhood</c>'s over the same links.
+/// </summary>
+public sealed record HeldNeighbourhood(IReadOnlyList<(EntityId Id, int Distance)> Reached, IReadOnlyList<HeldEdge> Edges, int Omitted);
+
+/// <summary>An edge of a <see cref="HeldNeighbourhood"/>: its ends (<paramref name="A"/>'s id sorts first), how many links join them, their kinds.</summary>
+public readonly record struct HeldEdge(EntityId A, EntityId B, int Weight, IReadOnlyList<LinkType> Types);

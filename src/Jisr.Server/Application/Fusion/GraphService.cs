@@ -46,12 +46,9 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
 
     /// <summary>
     /// The neighbourhood of <paramref name="centre"/> in the caller's graph, equal to <see cref="FusionGraph.Neighbourhood"/>
-    /// over the whole graph (<see cref="Build"/>) but built from the rings the database returns
-    /// (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>, links as rows, entities read whole for the answer only):
-    /// every inner-ring entity has all its links there,
-    /// so the search meets the same neighbours in the same order (nodes and links are ordered by id, whatever subset);
-    /// the outermost ring is not searched from, so the links among its reached entities are fetched last and added.
-    /// Null when the centre is not readable.
+    /// over the whole graph (<see cref="Build"/>): searched by the store over the node's links held in memory
+    /// (<see cref="GraphSlice.Searched"/>), or built from the rings the database returns (<see cref="AroundAsync"/>);
+    /// entities read whole for the answer only. Null when the centre is not readable.
     /// </summary>
     public async Task<(Neighbourhood Around, Dictionary<string, Entity> Entities)?> NeighbourhoodOfAsync(Principal caller, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
     {
@@ -60,6 +57,47 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
             return null;
         }
 
+        var around = slice.Searched is { } held ? Shown(centre, depth, held) : await AroundAsync(caller, slice, centre, depth, maxNodes, cancellationToken);
+
+        // Whole entities for the answer only (an entity deleted since its ring was read is left out).
+        var whole = await store.SliceEntitiesAsync(slice, [.. around.Distances.Keys.Select(TypedId.Parse<EntityId>)], cancellationToken);
+        var entities = whole.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal);
+        return (around, entities);
+    }
+
+    /// <summary>A neighbourhood the store searched in memory, as the graph gives it (ids as text, kinds by name).</summary>
+    private static Neighbourhood Shown(EntityId centre, int depth, HeldNeighbourhood held)
+    {
+        var text = new Dictionary<EntityId, string>(held.Reached.Count);
+        var distances = new Dictionary<string, int>(held.Reached.Count, StringComparer.Ordinal);
+        foreach (var (id, distance) in held.Reached)
+        {
+            distances[text[id] = id.ToString()] = distance;
+        }
+
+        var kinds = new Dictionary<IReadOnlyList<LinkType>, string[]>(ReferenceEqualityComparer.Instance);
+        var edges = new List<GraphEdge>(held.Edges.Count);
+        foreach (var edge in held.Edges)
+        {
+            if (!kinds.TryGetValue(edge.Types, out var names))
+            {
+                kinds[edge.Types] = names = [.. edge.Types.Select(t => EntityVocabulary.LinkTypes[t])];
+            }
+
+            edges.Add(new GraphEdge(text[edge.A], text[edge.B], edge.Weight, names));
+        }
+
+        return new Neighbourhood(centre.ToString(), depth, distances, edges, held.Omitted > 0, held.Omitted);
+    }
+
+    /// <summary>
+    /// The neighbourhood built from the rings the database returns (<see cref="FusionStore.ReadableNeighbourhoodAsync"/>,
+    /// links as rows): every inner-ring entity has all its links there, so the search meets the same neighbours in the
+    /// same order (nodes and links are ordered by id, whatever subset); the outermost ring is not searched from, so
+    /// the links among its reached entities are fetched last and added.
+    /// </summary>
+    private async Task<Neighbourhood> AroundAsync(Principal caller, GraphSlice slice, EntityId centre, int depth, int maxNodes, CancellationToken cancellationToken)
+    {
         // Within the cap every entity of the slice is in the answer (each was reached within the depth), so the outer
         // ring's links are fetched first and the graph built once; past it, only those of the outer entities kept.
         var outer = slice.OuterRing;
@@ -76,10 +114,7 @@ public sealed class GraphService(FusionStore store, GraphCache cache)
             around = Build(slice.Entities, slice.Links.Concat(among).DistinctBy(l => l.Id)).Neighbourhood(centre.ToString(), depth, maxNodes);
         }
 
-        // Whole entities for the answer only (an entity deleted since its ring was read is left out).
-        var whole = await store.SliceEntitiesAsync(slice, [.. around.Distances.Keys.Select(TypedId.Parse<EntityId>)], cancellationToken);
-        var entities = whole.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal);
-        return (around, entities);
+        return around;
     }
 
     /// <summary>A shortest chain of links between two entities the caller may read (empty when none within eight links).</summary>
