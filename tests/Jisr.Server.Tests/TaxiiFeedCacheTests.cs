@@ -61,6 +61,7 @@ public sealed class TaxiiFeedCacheTests
         Assert.False(first.IsCompleted);
         release.SetResult(new TaxiiObjectSet([Item("indicator--a", 1)]));
         Assert.Same(await first, await second);
+        Assert.Same(await first, await cache.GetAsync("served|u|a", "stamp-1", Slow)); // kept once the shared build ended
         Assert.Equal(1, builds);
 
         var failing = 0;

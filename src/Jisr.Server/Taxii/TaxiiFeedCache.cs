@@ -43,30 +43,42 @@ public sealed class TaxiiFeedCache(TimeProvider time)
 
         var building = _building.AddOrUpdate(
             key,
-            _ => new Building(stamp, new Lazy<Task<TaxiiObjectSet>>(build)),
-            (_, under) => under.Stamp == stamp ? under : new Building(stamp, new Lazy<Task<TaxiiObjectSet>>(build)));
-        TaxiiObjectSet objects;
+            _ => new Building(stamp, new Lazy<Task<TaxiiObjectSet>>(() => BuildAndKeepAsync(key, stamp, build))),
+            (_, under) => under.Stamp == stamp ? under : new Building(stamp, new Lazy<Task<TaxiiObjectSet>>(() => BuildAndKeepAsync(key, stamp, build))));
+        return await building.Objects.Value;
+    }
+
+    /// <summary>
+    /// Builds and keeps the entry, once for all the requests that share the build: the entry is kept before the build
+    /// stops being shared, so no request comes between the two and builds again.
+    /// </summary>
+    private async Task<TaxiiObjectSet> BuildAndKeepAsync(string key, string stamp, Func<Task<TaxiiObjectSet>> build)
+    {
         try
         {
-            objects = await building.Objects.Value; // in page order, indexed by id: a page costs a page
+            var objects = await build(); // in page order, indexed by id: a page costs a page
+            var now = time.GetUtcNow(); // the entry's life starts when it is built: a big collection can take longer to build than MaxAge
+            _entries[key] = new Entry(stamp, now, objects);
+            // Only entries that lived out their time go: one built after this clock reading (another build finishing
+            // meanwhile) is not stale, and an entry from a clock that went back is never answered and goes by capacity.
+            foreach (var stale in _entries.Where(e => now - e.Value.BuiltAt >= MaxAge).Select(e => e.Key).ToList())
+            {
+                _entries.TryRemove(stale, out _);
+            }
+
+            while (_entries.Count > Capacity && _entries.MinBy(e => e.Value.BuiltAt) is { Key: var oldest })
+            {
+                _entries.TryRemove(oldest, out _);
+            }
+
+            return objects;
         }
         finally
         {
-            _building.TryRemove(new KeyValuePair<string, Building>(key, building)); // a failed build is tried again by the next request
+            if (_building.TryGetValue(key, out var under) && under.Stamp == stamp)
+            {
+                _building.TryRemove(new KeyValuePair<string, Building>(key, under)); // a failed build is tried again by the next request
+            }
         }
-
-        now = time.GetUtcNow(); // the entry's life starts when it is built: a big collection can take longer to build than MaxAge
-        _entries[key] = new Entry(stamp, now, objects);
-        foreach (var stale in _entries.Where(e => now - e.Value.BuiltAt >= MaxAge || now < e.Value.BuiltAt).Select(e => e.Key).ToList())
-        {
-            _entries.TryRemove(stale, out _);
-        }
-
-        while (_entries.Count > Capacity && _entries.MinBy(e => e.Value.BuiltAt) is { Key: var oldest })
-        {
-            _entries.TryRemove(oldest, out _);
-        }
-
-        return objects;
     }
 }
