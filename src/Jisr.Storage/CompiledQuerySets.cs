@@ -18,9 +18,5 @@ internal static class CompiledQuerySets<TQueries>
 {
     private static readonly ConditionalWeakTable<IMemoryCache, TQueries> ByCache = [];
 
-    public static TQueries Of(DbContext db)
-    {
-        var cache = db.GetService<IMemoryCache>();
-        return ByCache.TryGetValue(cache, out var queries) ? queries : ByCache.GetValue(cache, static _ => new TQueries());
-    }
+    public static TQueries Of(DbContext db) => ByCache.GetValue(db.GetService<IMemoryCache>(), static _ => new TQueries());
 }

@@ -21,6 +21,12 @@ internal sealed class MemorySink : IStixImportSink
 
     public HashSet<string> AlreadyHeld { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Versions held from earlier imports (with what each became), answered by <see cref="HeldVersionsAsync"/>.</summary>
+    public List<HeldStixVersion> HeldVersions { get; } = [];
+
+    /// <summary>Every id the importer asked the sink about (held versions or known ids), once per time it asked.</summary>
+    public List<string> Asked { get; } = [];
+
     public ValueTask AddEntityAsync(Entity entity, CancellationToken cancellationToken)
     {
         Entities.Add(entity);
@@ -39,8 +45,17 @@ internal sealed class MemorySink : IStixImportSink
         return ValueTask.CompletedTask;
     }
 
-    public Task<IReadOnlySet<string>> KnownIdsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlySet<string>>(stixIds.Where(AlreadyHeld.Contains).ToHashSet(StringComparer.Ordinal));
+    public Task<IReadOnlySet<string>> KnownIdsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken)
+    {
+        Asked.AddRange(stixIds);
+        return Task.FromResult<IReadOnlySet<string>>(stixIds.Where(id => AlreadyHeld.Contains(id) || HeldVersions.Any(h => h.StixId == id)).ToHashSet(StringComparer.Ordinal));
+    }
+
+    public Task<IReadOnlyList<HeldStixVersion>> HeldVersionsAsync(IReadOnlyCollection<string> stixIds, CancellationToken cancellationToken)
+    {
+        Asked.AddRange(stixIds);
+        return Task.FromResult<IReadOnlyList<HeldStixVersion>>([.. HeldVersions.Where(h => stixIds.Contains(h.StixId))]);
+    }
 
     public static Principal Writer(AgencyId agency, Classification clearance = Classification.Secret) =>
         new(UserId.From(Guid.NewGuid()), "writer", agency, "XX-TEST", new HashSet<Role> { Role.Analyst }, clearance);

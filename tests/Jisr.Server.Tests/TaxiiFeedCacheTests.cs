@@ -54,15 +54,29 @@ public sealed class TaxiiFeedCacheTests
             return release.Task;
         }
 
+        static Task<TaxiiObjectSet> Quick() => Task.FromResult(new TaxiiObjectSet([Item("indicator--q", 1)]));
+
         var first = cache.GetAsync("served|u|a", "stamp-1", Slow);
         var second = cache.GetAsync("served|u|a", "stamp-1", Slow); // a look-ahead and the first page, say
-        var changed = cache.GetAsync("served|u|a", "stamp-2", () => Task.FromResult(new TaxiiObjectSet([Item("indicator--z", 1)])));
+        Assert.Same(await cache.GetAsync("served|u|c", "stamp-1", Quick), await cache.GetAsync("served|u|c", "stamp-1", Slow)); // kept once its build ended
+        var changedBuilds = 0;
+        Task<TaxiiObjectSet> Changed()
+        {
+            changedBuilds++;
+            return Task.FromResult(new TaxiiObjectSet([Item("indicator--z", 1)]));
+        }
+
+        var changed = cache.GetAsync("served|u|a", "stamp-2", Changed).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(["indicator--z"], (await changed).Select(o => o.Id)); // data changed meanwhile: built for itself
         Assert.False(first.IsCompleted);
         release.SetResult(new TaxiiObjectSet([Item("indicator--a", 1)]));
         Assert.Same(await first, await second);
-        Assert.Same(await first, await cache.GetAsync("served|u|a", "stamp-1", Slow)); // kept once the shared build ended
         Assert.Equal(1, builds);
+
+        // The old stamp's build, ending after the new one's, answered its own requests but did not replace the newer
+        // data's entry: the next page under the new stamp is served from memory.
+        Assert.Same(await changed, await cache.GetAsync("served|u|a", "stamp-2", Changed));
+        Assert.Equal(1, changedBuilds);
 
         var failing = 0;
         Task<TaxiiObjectSet> Fails()
@@ -74,5 +88,27 @@ public sealed class TaxiiFeedCacheTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetAsync("served|u|b", "stamp-1", Fails));
         await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetAsync("served|u|b", "stamp-1", Fails));
         Assert.Equal(2, failing); // not kept: the next request builds again
+    }
+
+    [Fact]
+    public async Task AnEntryBuiltBeforeTheClockWentBack_IsKept_AndAnsweredOnceTheClockReachesItsTimeAgain()
+    {
+        var clock = new AdjustableClock(Start);
+        var cache = new TaxiiFeedCache(clock);
+        var builds = 0;
+        Task<TaxiiObjectSet> Build()
+        {
+            builds++;
+            return Task.FromResult(new TaxiiObjectSet([Item("indicator--a", 1)]));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var kept = await cache.GetAsync("served|u|a", "stamp-1", Build);
+        clock.Advance(TimeSpan.FromSeconds(-1)); // another request's clock reading was earlier (or the clock was set back)
+        await cache.GetAsync("served|u|b", "stamp-1", Build); // its build sweeps the entries
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Same(kept, await cache.GetAsync("served|u|a", "stamp-1", Build));
+        Assert.Equal(2, builds);
     }
 }

@@ -23,7 +23,19 @@ public sealed class TaxiiFeedCache(TimeProvider time)
 
     private sealed record Entry(string Stamp, DateTimeOffset BuiltAt, TaxiiObjectSet Objects);
 
-    private sealed record Building(string Stamp, Lazy<Task<TaxiiObjectSet>> Objects);
+    /// <summary>One build under way; its task is started only for the instance the dictionary keeps (a factory of <c>AddOrUpdate</c> may run and be dropped).</summary>
+    private sealed class Building
+    {
+        public Building(string stamp, Func<Building, Task<TaxiiObjectSet>> run)
+        {
+            Stamp = stamp;
+            Objects = new Lazy<Task<TaxiiObjectSet>>(() => run(this));
+        }
+
+        public string Stamp { get; }
+
+        public Lazy<Task<TaxiiObjectSet>> Objects { get; }
+    }
 
     /// <summary>
     /// The cached objects for <paramref name="key"/> if built under the same stamp less than <see cref="MaxAge"/> ago
@@ -35,32 +47,56 @@ public sealed class TaxiiFeedCache(TimeProvider time)
     public async Task<TaxiiObjectSet> GetAsync(string key, string stamp, Func<Task<TaxiiObjectSet>> build)
     {
         ArgumentNullException.ThrowIfNull(build);
-        var now = time.GetUtcNow();
-        if (_entries.TryGetValue(key, out var entry) && entry.Stamp == stamp && now - entry.BuiltAt < MaxAge && now >= entry.BuiltAt && !entry.Objects.IsFaulted)
+        if (Kept(key, stamp) is { } kept)
         {
-            return entry.Objects;
+            return kept;
         }
 
         var building = _building.AddOrUpdate(
             key,
-            _ => new Building(stamp, new Lazy<Task<TaxiiObjectSet>>(() => BuildAndKeepAsync(key, stamp, build))),
-            (_, under) => under.Stamp == stamp ? under : new Building(stamp, new Lazy<Task<TaxiiObjectSet>>(() => BuildAndKeepAsync(key, stamp, build))));
+            _ => new Building(stamp, self => BuildAndKeepAsync(key, self, build)),
+            (_, under) => under.Stamp == stamp ? under : new Building(stamp, self => BuildAndKeepAsync(key, self, build)));
         return await building.Objects.Value;
+    }
+
+    /// <summary>The entry kept for the key if it was built under this stamp, lived less than <see cref="MaxAge"/> and its texts did not fail.</summary>
+    private TaxiiObjectSet? Kept(string key, string stamp)
+    {
+        if (!_entries.TryGetValue(key, out var entry) || entry.Stamp != stamp || entry.Objects.IsFaulted)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow(); // read after the entry: one kept meanwhile is not taken for one from the future
+        return now - entry.BuiltAt < MaxAge && now >= entry.BuiltAt ? entry.Objects : null;
     }
 
     /// <summary>
     /// Builds and keeps the entry, once for all the requests that share the build: the entry is kept before the build
-    /// stops being shared, so no request comes between the two and builds again.
+    /// stops being shared. A build that a newer stamp's replaced meanwhile answers its own requests but keeps nothing:
+    /// it would overwrite the newer data's entry and make the next page build the whole collection again.
     /// </summary>
-    private async Task<TaxiiObjectSet> BuildAndKeepAsync(string key, string stamp, Func<Task<TaxiiObjectSet>> build)
+    private async Task<TaxiiObjectSet> BuildAndKeepAsync(string key, Building self, Func<Task<TaxiiObjectSet>> build)
     {
         try
         {
+            // A request that missed the entry just before the previous build kept it (and stopped being shared) starts
+            // this build: the kept entry answers it.
+            if (Kept(key, self.Stamp) is { } kept)
+            {
+                return kept;
+            }
+
             var objects = await build(); // in page order, indexed by id: a page costs a page
             var now = time.GetUtcNow(); // the entry's life starts when it is built: a big collection can take longer to build than MaxAge
-            _entries[key] = new Entry(stamp, now, objects);
+            if (_building.TryGetValue(key, out var current) && ReferenceEquals(current, self))
+            {
+                _entries[key] = new Entry(self.Stamp, now, objects);
+            }
+
             // Only entries that lived out their time go: one built after this clock reading (another build finishing
-            // meanwhile) is not stale, and an entry from a clock that went back is never answered and goes by capacity.
+            // meanwhile) is not stale, and one from a clock that went back is answered again once the clock reaches its
+            // time (capacity drops it otherwise).
             foreach (var stale in _entries.Where(e => now - e.Value.BuiltAt >= MaxAge).Select(e => e.Key).ToList())
             {
                 _entries.TryRemove(stale, out _);
@@ -75,10 +111,7 @@ public sealed class TaxiiFeedCache(TimeProvider time)
         }
         finally
         {
-            if (_building.TryGetValue(key, out var under) && under.Stamp == stamp)
-            {
-                _building.TryRemove(new KeyValuePair<string, Building>(key, under)); // a failed build is tried again by the next request
-            }
+            _building.TryRemove(new KeyValuePair<string, Building>(key, self)); // this build only; a failed one is tried again by the next request
         }
     }
 }

@@ -53,6 +53,13 @@ public sealed class StixImporter
     private readonly List<PendingContainer> _revisions = [];
     private readonly Dictionary<string, (long Ticks, byte[] Utf8, string? Modified, string? Previous)> _relationshipRevisions = new(StringComparer.Ordinal);
     private readonly List<string> _missing = [];
+
+    /// <summary>
+    /// Held ids this bundle refers to without bringing them, as <see cref="CheckReferencesAsync"/> found them, with the
+    /// entity each became (null for one that became none): the records made at the end read them from here instead of
+    /// asking the store again (a feed's last pages name tens of thousands of entities of its earlier pages).
+    /// </summary>
+    private readonly Dictionary<string, EntityId?> _referencedHeld = new(StringComparer.Ordinal);
     private string _source = "stix:bundle";
     private int _objects;
     private int _records;
@@ -680,8 +687,16 @@ public sealed class StixImporter
             return;
         }
 
-        var known = await _sink.KnownIdsAsync(missing, cancellationToken);
-        foreach (var target in missing.Where(m => !known.Contains(m)).Order(StringComparer.Ordinal))
+        // Held versions say both that an id is known and what it became; the few ids held without a version (a bundle's
+        // own row) are asked for by id alone.
+        foreach (var held in await _sink.HeldVersionsAsync(missing, cancellationToken))
+        {
+            _referencedHeld[held.StixId] = held.EntityId ?? _referencedHeld.GetValueOrDefault(held.StixId);
+        }
+
+        var rest = missing.Where(m => !_referencedHeld.ContainsKey(m)).ToList();
+        var known = rest.Count == 0 ? new HashSet<string>() : await _sink.KnownIdsAsync(rest, cancellationToken);
+        foreach (var target in rest.Where(m => !known.Contains(m)).Order(StringComparer.Ordinal))
         {
             _missing.Add(target);
             var referrer = _unresolved[target].Split('|');
@@ -827,6 +842,16 @@ public sealed class StixImporter
         {
             using var document = JsonDocument.Parse(container.Newest.Utf8);
             missing.UnionWith(ObjectRefs(document.RootElement).Where(r => !_entityOf.ContainsKey(r) && !_seen.ContainsKey(r)));
+        }
+
+        foreach (var id in missing.Where(_referencedHeld.ContainsKey).ToList())
+        {
+            if (_referencedHeld[id] is { } entity)
+            {
+                _entityOf.Set(id, entity);
+            }
+
+            missing.Remove(id);
         }
 
         if (missing.Count == 0)
