@@ -92,4 +92,20 @@ public sealed class StixValidatorCaseTests
 
         Assert.Equal(conforms, StixSchemaSet.Validate(document.RootElement, "common/core.json").Count == 0);
     }
+
+    /// <summary>The start-up a pull runs while it waits (<see cref="StixObjectValidator.Prepare"/>) takes the path of valid objects, of several types: a sample that fell out of the schemas would make it a refusal's path.</summary>
+    [Fact]
+    public void PreparationSamples_AreValidObjectsOfDistinctTypes()
+    {
+        var types = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sample in StixObjectValidator.PreparationSamples)
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(sample);
+            Assert.Empty(StixObjectValidator.Validate(document.RootElement));
+            Assert.True(types.Add(document.RootElement.GetProperty("type").GetString()!));
+        }
+
+        Assert.True(types.Count >= 5);
+        StixObjectValidator.Prepare();
+    }
 }

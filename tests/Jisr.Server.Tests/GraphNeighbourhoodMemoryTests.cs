@@ -132,4 +132,9 @@ public sealed class GraphNeighbourhoodMemoryTests
             Assert.Equal(Math.Min(cap, 5), (await AroundAsync(cap)).Split(" / ")[0].Split(' ').Length);
         }
     }
+
+    /// <summary>The memory search keeps an edge's kinds from and to an entity as the bits of two 16-bit halves of one number: a 17th link kind would need another layout.</summary>
+    [Fact]
+    public void LinkKinds_FitTheSixteenBitsTheMemorySearchKeepsForThem() =>
+        Assert.All(Enum.GetValues<LinkType>(), kind => Assert.InRange((int)kind, 0, 15));
 }

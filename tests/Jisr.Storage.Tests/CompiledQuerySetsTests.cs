@@ -27,6 +27,13 @@ public sealed class CompiledQuerySetsTests
         Assert.Same(first.Model, onOther.Model); // one compiled model: the model does not tell the two apart
         Assert.Same(CompiledQuerySets<Set>.Of(first), CompiledQuerySets<Set>.Of(second));
         Assert.NotSame(CompiledQuerySets<Set>.Of(first), CompiledQuerySets<Set>.Of(onOther));
+
+        // The real queries too, whatever ran before this test: queries kept in a static field would be one set for all.
+        foreach (var queriesOf in new Func<SqliteJisrDbContext, object>[] { CompiledReads.QueriesOf, CompiledPersonReads.QueriesOf })
+        {
+            Assert.Same(queriesOf(first), queriesOf(second));
+            Assert.NotSame(queriesOf(first), queriesOf(onOther));
+        }
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

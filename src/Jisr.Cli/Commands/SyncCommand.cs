@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jisr.Exchange.Stix.Import;
+using Jisr.Exchange.Stix.Validation;
 using Jisr.Server.Application;
 using Jisr.Storage.Exchange;
 using Microsoft.EntityFrameworkCore;
@@ -111,6 +112,7 @@ internal static class SyncCommand
         // makes the whole collection, policy checks included) does it meanwhile and the first page comes sooner. Its
         // answer is not used: the objects requests say what went wrong, if anything did.
         Forget(http.GetAsync(new Uri(collectionUrl, "manifest/?limit=1"), cancellationToken));
+        Forget(Task.Run(StixObjectValidator.Prepare, CancellationToken.None)); // and validation starts up meanwhile too
 
         await using var services = await StixCommand.OpenAsync(db, cancellationToken);
         await using var scope = services.CreateAsyncScope();
@@ -278,9 +280,9 @@ internal static class SyncCommand
         return stream;
     }
 
-    /// <summary>A page asked for ahead that will not be used: its failure (if any) is observed, not raised.</summary>
-    private static void Forget(Task<Page?>? prefetch) =>
-        prefetch?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    /// <summary>Work whose result is not used (a page asked for ahead, a start-up done ahead): its failure, if any, is observed, not raised.</summary>
+    private static void Forget(Task? work) =>
+        work?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>A request whose answer is not used: the answer is let go, a failure observed, not raised.</summary>
     private static void Forget(Task<HttpResponseMessage> request) =>

@@ -386,8 +386,8 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
         var slots = new int[held.Links.Count];
         for (var i = 0; i < slots.Length; i++)
         {
-            var (linkId, from, to, type) = held.Links[i];
-            var link = new HeldLink(linkId, record, Entity(from), Entity(to), type);
+            var (_, from, to, type) = held.Links[i];
+            var link = new HeldLink(Entity(from), Entity(to));
             if (_freeLinks.TryPop(out var slot))
             {
                 _links[slot] = link;
@@ -399,10 +399,10 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
             }
 
             slots[i] = slot;
-            _touching[link.From].Add(new Touching(slot, link.To, record, link.Type, Outgoing: true));
+            _touching[link.From].Add(new Touching(slot, link.To, record, type, Outgoing: true));
             if (link.To != link.From)
             {
-                _touching[link.To].Add(new Touching(slot, link.From, record, link.Type, Outgoing: false));
+                _touching[link.To].Add(new Touching(slot, link.From, record, type, Outgoing: false));
             }
         }
 
@@ -492,8 +492,8 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
     /// </summary>
     private readonly record struct Touching(int Slot, int Other, int Record, LinkType Type, bool Outgoing);
 
-    /// <summary>A link held: its id, its record and ends (by position here), its kind.</summary>
-    private readonly record struct HeldLink(Guid Id, int Record, int From, int To, LinkType Type);
+    /// <summary>A link held, by its ends' positions: all its record's change needs to take it off them (a search reads <see cref="Touching"/>).</summary>
+    private readonly record struct HeldLink(int From, int To);
 }
 
 /// <summary>

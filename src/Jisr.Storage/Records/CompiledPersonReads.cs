@@ -33,6 +33,9 @@ internal static class CompiledPersonReads
         typeof(CompiledPersonReads).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>The entity rule first (its context names the records the record rule keeps), then the record rule.</summary>
+    /// <summary>The set of compiled queries a context runs on: one per memory cache of EF Core's services (tests compare them).</summary>
+    internal static object QueriesOf(SqliteJisrDbContext db) => Queries<SqliteJisrDbContext>.Of(db);
+
     private static Expression<TDelegate> WithPolicy<TDelegate>(Expression<TDelegate> query) =>
         PolicyExpressions.Inline(
             PolicyExpressions.Inline(query, Marker(nameof(EntityRule)), AccessPolicy.EntityReadRule),

@@ -46,6 +46,9 @@ internal static class CompiledReads
         return record;
     }
 
+    /// <summary>The set of compiled queries a context runs on: one per memory cache of EF Core's services (tests compare them).</summary>
+    internal static object QueriesOf(SqliteJisrDbContext db) => Queries<SqliteJisrDbContext>.Of(db);
+
     /// <summary>The named recipients of a TLP:RED record (read only for RED records, so the common read stays one statement).</summary>
     public static Task<List<Guid>> RecipientsOf(JisrDbContext db, RecordId recordId, CancellationToken cancellationToken) =>
         db.Set<RecordRecipient>().AsNoTracking().Where(x => x.RecordId == recordId).Select(x => x.UserId).ToListAsync(cancellationToken);
