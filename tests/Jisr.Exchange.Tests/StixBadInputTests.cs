@@ -8,16 +8,7 @@ namespace Jisr.Exchange.Tests;
 /// <summary>Bad bundles are refused with a clear reason per object (or for the bundle), and nothing of them counts as imported.</summary>
 public sealed class StixBadInputTests
 {
-    private static JsonObject Identity(string id, string name = "ACME") => new()
-    {
-        ["type"] = "identity",
-        ["spec_version"] = "2.1",
-        ["id"] = id,
-        ["created"] = "2024-01-01T00:00:00.000Z",
-        ["modified"] = "2024-01-01T00:00:00.000Z",
-        ["name"] = name,
-        ["identity_class"] = "organization",
-    };
+    private static JsonObject Identity(string id, string name = "ACME") => StixTestData.Identity(id, name);
 
     private const string IdA = "identity--6b0b7a2e-5d8a-4b8c-9c1e-3f2a1d0e9b11";
     private const string IdB = "identity--7c1c8b3f-6e9b-4c9d-8d2f-4a3b2e1f0c22";

@@ -16,16 +16,7 @@ public sealed class StixHeldReferenceTests
     private const string HeldWithoutVersion = "identity--2b8c8e30-4d9f-4a77-9f3c-7e5a0d4c9b03";
     private const string NewPerson = "identity--3c9d9f41-5ea0-4b88-a04d-8f6b1e5d0c04";
 
-    private static JsonObject Identity(string id, string name) => new()
-    {
-        ["type"] = "identity",
-        ["spec_version"] = "2.1",
-        ["id"] = id,
-        ["created"] = "2024-01-01T00:00:00.000Z",
-        ["modified"] = "2024-01-01T00:00:00.000Z",
-        ["name"] = name,
-        ["identity_class"] = "individual",
-    };
+    private static JsonObject Identity(string id, string name) => StixTestData.Identity(id, name, "individual");
 
     private static JsonObject Report(params string[] refs) => new()
     {

@@ -9,6 +9,18 @@ internal static class StixTestData
 
     public static string ExamplesRoot => Path.Combine(Root, "stix", "examples");
 
+    /// <summary>A valid STIX 2.1 identity of 2024-01-01.</summary>
+    public static JsonObject Identity(string id, string name, string identityClass = "organization") => new()
+    {
+        ["type"] = "identity",
+        ["spec_version"] = "2.1",
+        ["id"] = id,
+        ["created"] = "2024-01-01T00:00:00.000Z",
+        ["modified"] = "2024-01-01T00:00:00.000Z",
+        ["name"] = name,
+        ["identity_class"] = identityClass,
+    };
+
     /// <summary>A file as a bundle: bundles as they are, a single object wrapped (as the OASIS validator reads one).</summary>
     public static string AsBundle(params JsonNode[] objects) => new JsonObject
     {
