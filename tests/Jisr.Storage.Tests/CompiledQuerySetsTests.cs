@@ -29,7 +29,7 @@ public sealed class CompiledQuerySetsTests
         Assert.NotSame(CompiledQuerySets<Set>.Of(first), CompiledQuerySets<Set>.Of(onOther));
 
         // The real queries too, whatever ran before this test: queries kept in a static field would be one set for all.
-        foreach (var queriesOf in new Func<SqliteJisrDbContext, object>[] { CompiledReads.QueriesOf, CompiledPersonReads.QueriesOf })
+        foreach (var queriesOf in new Func<SqliteJisrDbContext, object>[] { CompiledReads.QueriesOf, CompiledEntityReads.QueriesOf })
         {
             Assert.Same(queriesOf(first), queriesOf(second));
             Assert.NotSame(queriesOf(first), queriesOf(onOther));

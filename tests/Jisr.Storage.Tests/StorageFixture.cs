@@ -49,7 +49,7 @@ public sealed class StorageWorld : IAsyncDisposable
 
     public EntityStore Entities(JisrDbContext db) => new(db, Audit, TimeProvider.System);
 
-    public LinkGraph Graph(JisrDbContext db) => new(db, Audit, TimeProvider.System);
+    public LinkGraph Graph(JisrDbContext db, SqliteReadLanes? lanes = null) => new(db, Audit, EntityCache, TimeProvider.System, lanes);
 
     public ReviewQueue Reviews(JisrDbContext db) => new(db, Audit, TimeProvider.System);
 

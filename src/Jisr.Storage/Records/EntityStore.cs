@@ -10,7 +10,7 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider t
 {
     public async Task<Entity?> ReadAsync(Principal principal, EntityId id, CancellationToken cancellationToken)
     {
-        var entity = await db.ReadableEntities(principal, time).FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        var entity = await CompiledEntityReads.ReadableEntityAsync(db, principal, id, time.GetUtcNow(), cancellationToken);
         await audit.AppendAsync(CallerEvents.For(principal, AuditActions.EntityRead, null, entity is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, targetType: AuditTargets.Entity, targetId: id.ToString()));
         return entity;
     }
@@ -84,7 +84,7 @@ public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider t
     private async Task<List<Person>> ReadablePersonsAmongAsync(JisrDbContext context, Principal principal, List<EntityId> ids, CancellationToken cancellationToken)
     {
         var persons = new List<Person>(ids.Count);
-        await foreach (var person in CompiledPersonReads.ReadableAmong(context, principal, ids, time.GetUtcNow()).WithCancellation(cancellationToken))
+        await foreach (var person in CompiledEntityReads.ReadableAmong(context, principal, ids, time.GetUtcNow()).WithCancellation(cancellationToken))
         {
             persons.Add(person);
         }

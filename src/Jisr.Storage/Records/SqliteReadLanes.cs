@@ -247,8 +247,11 @@ public sealed class SqliteReadLanes : IDisposable
     {
         public static readonly KeptStatements Instance = new();
 
-        /// <summary>Distinct statements kept per lane: the lane runs a handful of query shapes.</summary>
-        private const int Capacity = 16;
+        /// <summary>
+        /// Distinct statements kept per lane: the lane runs a few query shapes (a record, the person candidates, a graph
+        /// step), those that read a list of ids at each of the few list sizes EF Core pads it to.
+        /// </summary>
+        private const int Capacity = 32;
 
         /// <summary>The longest write command kept (a batch of a few records with their entities and audit entries).</summary>
         private const int MaxKeptWriteText = 64 * 1024;
