@@ -128,13 +128,13 @@ public sealed class HitCheckFederationTests : IAsyncLifetime
         }
 
         await PublishAndWaitAsync(1);
-        await using var scope = _morocco.Node.App.Services.CreateAsyncScope();
-        var service = scope.ServiceProvider.GetRequiredService<HitCheckService>();
         var actor = new AuditEvent(AuditActions.HitCheck, ActorName: "test");
         var found = new Dictionary<string, (int Hits, int Total)>();
         foreach (var (file, a, _) in pairs)
         {
-            var result = await service.CheckAsync(actor, [_morocco.Agency.Id], HitQuery.ForName(a), "recall test", CancellationToken.None);
+            // A scope per check, as each request has: one context for thousands of checks would track every entry saved.
+            await using var scope = _morocco.Node.App.Services.CreateAsyncScope();
+            var result = await scope.ServiceProvider.GetRequiredService<HitCheckService>().CheckAsync(actor, [_morocco.Agency.Id], HitQuery.ForName(a), "recall test", CancellationToken.None);
             var (hits, total) = found.GetValueOrDefault(file);
             found[file] = (hits + (result.Result == "hit" ? 1 : 0), total + 1);
         }
