@@ -3,8 +3,9 @@ namespace Jisr.Storage.Records;
 /// <summary>
 /// Reads of entities: one entity, the list, the records that mention one, and the readable ones among given ids (the
 /// entities a new record refers to, the subject of a notice, the candidates of a name match). Each query starts from
-/// the entities the caller may read (<see cref="ReadableSets"/>); reads and name searches leave an audit entry. On
-/// SQLite the name match's candidate read runs on a read lane (<see cref="SqliteReadLanes"/>), its statement kept prepared.
+/// the entities the caller may read (<see cref="ReadableSets"/>, or its rules compiled in <see cref="CompiledEntityReads"/>
+/// for the single read and the name match's candidates); reads and name searches leave an audit entry. On SQLite the
+/// name match's candidate read runs on a read lane (<see cref="SqliteReadLanes"/>), its statement kept prepared.
 /// </summary>
 public sealed class EntityStore(JisrDbContext db, AuditLog audit, TimeProvider time, SqliteReadLanes? lanes = null)
 {

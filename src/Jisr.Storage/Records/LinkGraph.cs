@@ -1,8 +1,9 @@
 namespace Jisr.Storage.Records;
 
 /// <summary>
-/// The link graph: the links records assert between entities, walked only through records the caller may read
-/// (<see cref="ReadableSets"/>). Every graph query carries a declared purpose, kept in the audit log.
+/// The link graph: the links records assert between entities, walked only through records the caller may read (the
+/// record rule, compiled into the step's query, <see cref="CompiledEntityReads"/>). Every graph query carries a declared
+/// purpose, kept in the audit log.
 /// </summary>
 public sealed class LinkGraph(JisrDbContext db, AuditLog audit, EntityCache entityCache, TimeProvider time, SqliteReadLanes? lanes = null)
 {

@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Jisr.Storage.Records;
 
 /// <summary>
-/// SQLite contexts on connections that stay open, whose statements stay prepared, for the hottest read (one record by
-/// id, <see cref="CompiledReads"/>). Microsoft.Data.Sqlite compiles a command's SQL again for every new command and
+/// SQLite contexts on connections that stay open, whose statements stay prepared, for the hottest reads (one record by
+/// id, <see cref="CompiledReads"/>; the name match's candidates and the graph's one step, <see cref="CompiledEntityReads"/>). Microsoft.Data.Sqlite compiles a command's SQL again for every new command and
 /// finalizes its statements when the connection closes, and EF Core opens, runs and closes a command per query: compiling
 /// the record query was ~14.5% of a warm record read's CPU. A lane is rented by one read at a time; when every lane is
 /// busy the read runs on the request's own context, as before. Only the query's plan is kept: it still runs in full on
