@@ -62,10 +62,20 @@ public static class JisrDatabase
         }
     }
 
-    /// <summary>Applies pending migrations (creating the database if needed). Safe to run on every start.</summary>
+    /// <summary>
+    /// Applies pending migrations (creating the database if needed). Safe to run on every start: every <c>jisr</c>
+    /// command does. A database that already has every migration this build knows is left as it is without EF Core's
+    /// migrator (its lock, its model checks: about 0.65 of the 1.6 CPU-seconds an <c>agency add</c> took); one that
+    /// lacks any goes through the migrator, under its lock, so concurrent starts still migrate once.
+    /// </summary>
     public static async Task MigrateAsync(DatabaseLocation location, CancellationToken cancellationToken = default)
     {
         await using var db = Open(location);
+        if (await HasEveryMigrationAsync(db, cancellationToken))
+        {
+            return;
+        }
+
         if (location.Provider == DatabaseProvider.Sqlite)
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(location.Target));
@@ -81,6 +91,13 @@ public static class JisrDatabase
             // WAL is a property of the file: readers never block the writer, and a killed process loses no committed transaction.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+    }
+
+    private static async Task<bool> HasEveryMigrationAsync(JisrDbContext db, CancellationToken cancellationToken)
+    {
+        var known = db.Database.GetMigrations().ToList();
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        return known.Count > 0 && known.All(applied.Contains);
     }
 
     internal static void ConfigureSqlite(DbContextOptionsBuilder options, string path)
