@@ -11,8 +11,8 @@ namespace Jisr.Storage.Records;
 /// for the query cache). The rules are spliced in from <see cref="AccessPolicy"/> (<see cref="AccessPolicy.EntityReadRule"/>
 /// over the records <see cref="AccessPolicy.RecordReadRule"/> lets the caller read), as in <see cref="CompiledReads"/>,
 /// so the filter is the one every entity query applies (<see cref="ReadableSets.ReadableEntities"/>; tests compare the
-/// two). On SQLite EF Core sends a list of ids as one parameter each, padded to a few list sizes, so a handful of
-/// statements serve every slice.
+/// two). A list of ids travels as one parameter (<see cref="JisrDatabase"/> configures it), so one statement per query
+/// serves every list length.
 /// </summary>
 internal static class CompiledEntityReads
 {

@@ -248,8 +248,9 @@ public sealed class SqliteReadLanes : IDisposable
         public static readonly KeptStatements Instance = new();
 
         /// <summary>
-        /// Distinct statements kept per lane: the lane runs a few query shapes (a record, the person candidates, a graph
-        /// step), those that read a list of ids at each of the few list sizes EF Core pads it to.
+        /// Distinct statements kept per lane, kept for the lane's life in the order they first run: the record read's
+        /// steps, the person candidates, the graph step and the pages of lists and searches (a list of ids is one
+        /// parameter, so its length makes no new statement).
         /// </summary>
         private const int Capacity = 32;
 
