@@ -11,8 +11,8 @@ public static class EnumNumbers
 {
     public static TEnum Parse<TEnum>(int number, string field)
         where TEnum : struct, Enum =>
-        Known<TEnum>.ByNumber.TryGetValue(number, out var value)
-            ? value
+        EnumSlots<TEnum>.IsDefined(number)
+            ? EnumSlots<TEnum>.From(number)
             : throw DomainValidationException.Coded(field, ValidationCodes.NotOneOf, $"{number} is not a known {typeof(TEnum).Name} (known: {Known<TEnum>.Listing})", number, Known<TEnum>.Listing);
 
     /// <summary>Parses the decimal text of the number, e.g. "2".</summary>
@@ -25,9 +25,6 @@ public static class EnumNumbers
     private static class Known<TEnum>
         where TEnum : struct, Enum
     {
-        public static readonly FrozenDictionary<int, TEnum> ByNumber =
-            Enum.GetValues<TEnum>().ToFrozenDictionary(value => Convert.ToInt32(value, CultureInfo.InvariantCulture));
-
-        public static readonly string Listing = string.Join(", ", ByNumber.OrderBy(pair => pair.Key).Select(pair => $"{pair.Key} {pair.Value}"));
+        public static readonly string Listing = string.Join(", ", EnumSlots<TEnum>.Values.Select(value => $"{EnumSlots<TEnum>.Of(value)} {value}"));
     }
 }

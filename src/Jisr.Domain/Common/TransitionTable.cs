@@ -12,7 +12,8 @@ public sealed class TransitionTable<TStatus, TAction>
     private readonly string _what;
     private readonly WireNames<TStatus> _statuses;
     private readonly WireNames<TAction> _actions;
-    private readonly FrozenDictionary<(TStatus, TAction), TStatus> _next;
+    // The status each (status, action) leads to, at [status slot * action count + action slot]; -1 where refused.
+    private readonly int[] _next;
 
     /// <param name="what">The item, as in "this release" ("release").</param>
     public TransitionTable(string what, WireNames<TStatus> statuses, WireNames<TAction> actions, params (TStatus From, TAction Action, TStatus To)[] transitions)
@@ -21,22 +22,45 @@ public sealed class TransitionTable<TStatus, TAction>
         _what = what;
         _statuses = statuses;
         _actions = actions;
-        _next = transitions.ToFrozenDictionary(t => (t.From, t.Action), t => t.To);
+        _next = new int[EnumSlots<TStatus>.Count * EnumSlots<TAction>.Count];
+        Array.Fill(_next, -1);
+        foreach (var (from, action, to) in transitions)
+        {
+            var cell = Cell(from, action);
+            if (cell < 0 || _next[cell] >= 0 || !EnumSlots<TStatus>.IsDefined(EnumSlots<TStatus>.Of(to)))
+            {
+                throw new InvalidOperationException($"{what}: ({from}, {action}) → {to} is not a new transition between values of the enums");
+            }
+
+            _next[cell] = EnumSlots<TStatus>.Of(to);
+        }
     }
 
     /// <summary>Every allowed (status, action) and the status it leads to.</summary>
-    public IReadOnlyDictionary<(TStatus From, TAction Action), TStatus> Transitions => _next;
+    public IReadOnlyDictionary<(TStatus From, TAction Action), TStatus> Transitions =>
+        (from status in EnumSlots<TStatus>.Values
+         from action in EnumSlots<TAction>.Values
+         where Allows(status, action)
+         select (status, action)).ToDictionary(pair => pair, pair => Next(pair.status, pair.action));
 
     public WireNames<TAction> Actions => _actions;
 
-    public bool Allows(TStatus status, TAction action) => _next.ContainsKey((status, action));
+    public bool Allows(TStatus status, TAction action) => Cell(status, action) is >= 0 and var cell && _next[cell] >= 0;
 
     /// <summary>The actions <paramref name="status"/> allows, in the enum's order.</summary>
-    public IReadOnlyList<TAction> AllowedFrom(TStatus status) => [.. Enum.GetValues<TAction>().Where(a => Allows(status, a))];
+    public IReadOnlyList<TAction> AllowedFrom(TStatus status) => [.. EnumSlots<TAction>.Values.Where(a => Allows(status, a))];
 
     /// <summary>The status <paramref name="action"/> leads to from <paramref name="status"/>, or a state error (409).</summary>
     public TStatus Next(TStatus status, TAction action) =>
-        _next.TryGetValue((status, action), out var next) ? next : throw StateError(status, action);
+        Allows(status, action) ? EnumSlots<TStatus>.From(_next[Cell(status, action)]) : throw StateError(status, action);
+
+    /// <summary>The pair's index in the table, or -1 for a number that is not a value of its enum.</summary>
+    private static int Cell(TStatus status, TAction action)
+    {
+        var from = EnumSlots<TStatus>.Of(status);
+        var verb = EnumSlots<TAction>.Of(action);
+        return EnumSlots<TStatus>.IsDefined(from) && EnumSlots<TAction>.IsDefined(verb) ? (from * EnumSlots<TAction>.Count) + verb : -1;
+    }
 
     /// <summary>The 409 for an action that <paramref name="status"/> does not allow, naming what it does allow.</summary>
     public DomainStateException StateError(TStatus status, TAction action)

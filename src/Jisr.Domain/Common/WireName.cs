@@ -7,34 +7,56 @@ namespace Jisr.Domain.Common;
 public sealed class WireNames<TEnum>
     where TEnum : struct, Enum
 {
-    private readonly FrozenDictionary<TEnum, string> _toWire;
-    private readonly FrozenDictionary<string, TEnum> _fromWire;
+    private readonly string?[] _toWire; // by the value's slot (EnumSlots), null where the enum has no such value
+    private readonly Dictionary<string, int> _fromWire; // name → slot
+    private readonly string[] _all;
 
     public WireNames(params (TEnum Value, string Name)[] names)
     {
-        _toWire = names.ToFrozenDictionary(n => n.Value, n => n.Name);
-        _fromWire = names.ToFrozenDictionary(n => n.Name, n => n.Value, StringComparer.OrdinalIgnoreCase);
-        foreach (var value in Enum.GetValues<TEnum>())
+        ArgumentNullException.ThrowIfNull(names);
+        _toWire = new string?[EnumSlots<TEnum>.Count];
+        _fromWire = new(names.Length, StringComparer.OrdinalIgnoreCase);
+        foreach (var (value, name) in names)
         {
-            if (!_toWire.ContainsKey(value))
+            var slot = EnumSlots<TEnum>.Of(value);
+            if (!EnumSlots<TEnum>.IsDefined(slot) || _toWire[slot] is not null || !_fromWire.TryAdd(name, slot))
+            {
+                throw new InvalidOperationException($"{typeof(TEnum).Name}.{value} '{name}': each value of the enum has one wire name, and each name one value");
+            }
+
+            _toWire[slot] = name;
+        }
+
+        foreach (var value in EnumSlots<TEnum>.Values)
+        {
+            if (_toWire[EnumSlots<TEnum>.Of(value)] is null)
             {
                 throw new InvalidOperationException($"{typeof(TEnum).Name}.{value} has no wire name");
             }
         }
+
+        _all = [.. _toWire.OfType<string>()];
     }
 
-    public IReadOnlyCollection<string> All => _toWire.Values;
+    /// <summary>Every wire name, in the order of the enum's values.</summary>
+    public IReadOnlyCollection<string> All => _all;
 
-    public string this[TEnum value] => _toWire[value];
+    public string this[TEnum value] => Find(value) ?? throw new KeyNotFoundException($"{typeof(TEnum).Name} {EnumSlots<TEnum>.Of(value)} has no wire name");
 
     /// <summary>Refuses a value this table has no name for: an enum typed in code can still hold any number, e.g. <c>(NoticeColor)42</c>.</summary>
     public TEnum Require(TEnum value, string field) =>
-        _toWire.ContainsKey(value) ? value : throw DomainValidationException.Coded(field, ValidationCodes.NotOneOf, $"{value} is not one of: {string.Join(", ", All)}", value, string.Join(", ", All));
+        Find(value) is not null ? value : throw DomainValidationException.Coded(field, ValidationCodes.NotOneOf, $"{value} is not one of: {string.Join(", ", All)}", value, string.Join(", ", All));
 
     public bool TryParse(string? name, out TEnum value)
     {
+        if (name is not null && _fromWire.TryGetValue(name.Trim(), out var slot))
+        {
+            value = EnumSlots<TEnum>.From(slot);
+            return true;
+        }
+
         value = default;
-        return name is not null && _fromWire.TryGetValue(name.Trim(), out value);
+        return false;
     }
 
     public TEnum Parse(string? name, string field)
@@ -48,6 +70,12 @@ public sealed class WireNames<TEnum>
         throw name is null
             ? DomainValidationException.Coded(field, ValidationCodes.RequiredOneOf, $"is required (one of: {all})", all)
             : DomainValidationException.Coded(field, ValidationCodes.NotOneOf, $"'{Shorten(name)}' is not one of: {all}", Shorten(name), all);
+    }
+
+    private string? Find(TEnum value)
+    {
+        var slot = EnumSlots<TEnum>.Of(value);
+        return slot >= 0 && slot < _toWire.Length ? _toWire[slot] : null;
     }
 
     private static string Shorten(string name) => name.Length <= 40 ? name : string.Concat(name.AsSpan(0, 40), "…");

@@ -73,14 +73,14 @@ public sealed class Notice
     /// screened again, so it leads to issued or held; cancelling an issued notice tells its recipients, cancelling a
     /// held one withdraws it unseen. Refused, cancelled and withdrawn notices are final.
     /// </summary>
-    public static readonly FrozenDictionary<NoticeStatus, NoticeAction[]> AllowedActions = new Dictionary<NoticeStatus, NoticeAction[]>
+    public static readonly IReadOnlyDictionary<NoticeStatus, NoticeAction[]> AllowedActions = new Dictionary<NoticeStatus, NoticeAction[]>
     {
         [NoticeStatus.HeldForReview] = [NoticeAction.Update, NoticeAction.Clear, NoticeAction.Refuse, NoticeAction.Cancel],
         [NoticeStatus.Issued] = [NoticeAction.Update, NoticeAction.Cancel],
         [NoticeStatus.Refused] = [],
         [NoticeStatus.Cancelled] = [],
         [NoticeStatus.Withdrawn] = [],
-    }.ToFrozenDictionary();
+    };
 
     private List<NoticeRecipient> _recipients = [];
     private IReadOnlyList<string> _screeningFlags = [];

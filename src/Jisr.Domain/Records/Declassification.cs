@@ -33,12 +33,12 @@ public sealed class Declassification
         (DeclassificationStatus.Pending, "pending"), (DeclassificationStatus.Approved, "approved"), (DeclassificationStatus.Refused, "refused"));
 
     /// <summary>Its life in one table: a pending request is approved or refused, once; the others are final (any other action: 409).</summary>
-    public static readonly FrozenDictionary<DeclassificationStatus, DeclassificationAction[]> AllowedActions = new Dictionary<DeclassificationStatus, DeclassificationAction[]>
+    public static readonly IReadOnlyDictionary<DeclassificationStatus, DeclassificationAction[]> AllowedActions = new Dictionary<DeclassificationStatus, DeclassificationAction[]>
     {
         [DeclassificationStatus.Pending] = [DeclassificationAction.Approve, DeclassificationAction.Refuse],
         [DeclassificationStatus.Approved] = [],
         [DeclassificationStatus.Refused] = [],
-    }.ToFrozenDictionary();
+    };
 
     private Declassification()
     {
