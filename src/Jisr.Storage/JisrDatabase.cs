@@ -93,10 +93,35 @@ public static class JisrDatabase
         }
     }
 
+    /// <summary>
+    /// Whether the migrations history table lists every migration this build knows. Read with one plain statement:
+    /// EF Core's <c>GetAppliedMigrationsAsync</c> builds the history table's own model and compiles a LINQ query for it,
+    /// which cost more than the rest of a short command's database work.
+    /// </summary>
     private static async Task<bool> HasEveryMigrationAsync(JisrDbContext db, CancellationToken cancellationToken)
     {
         var known = db.Database.GetMigrations().ToList();
-        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = """SELECT "MigrationId" FROM "__EFMigrationsHistory";""";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+        catch (DbException)
+        {
+            return false; // no history table: a new database, which the migrator creates
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
         return known.Count > 0 && known.All(applied.Contains);
     }
 
