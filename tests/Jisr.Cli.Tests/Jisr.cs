@@ -13,7 +13,7 @@ internal static class Jisr
     /// these tests start it hundreds of times), else the jisr.dll built beside the tests.
     /// </summary>
     private static readonly string Dll = Environment.GetEnvironmentVariable("JISR_TEST_CLI") is { Length: > 0 } published
-        ? published
+        ? File.Exists(published) ? published : throw new FileNotFoundException($"JISR_TEST_CLI names {published}, which does not exist: publish jisr there (scripts/test does) or unset it", published)
         : Path.Combine(AppContext.BaseDirectory, "jisr.dll");
 
     /// <summary>
