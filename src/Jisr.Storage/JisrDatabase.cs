@@ -70,19 +70,20 @@ public static class JisrDatabase
     /// </summary>
     public static async Task MigrateAsync(DatabaseLocation location, CancellationToken cancellationToken = default)
     {
-        await using var db = Open(location);
-        if (await HasEveryMigrationAsync(db, cancellationToken))
-        {
-            return;
-        }
-
         if (location.Provider == DatabaseProvider.Sqlite)
         {
+            // Before the connection opens, also for the check below: SQLite creates the file, not its folder.
             var directory = Path.GetDirectoryName(Path.GetFullPath(location.Target));
             if (directory is not null)
             {
                 Directory.CreateDirectory(directory);
             }
+        }
+
+        await using var db = Open(location);
+        if (await HasEveryMigrationAsync(db, cancellationToken))
+        {
+            return;
         }
 
         await db.Database.MigrateAsync(cancellationToken);

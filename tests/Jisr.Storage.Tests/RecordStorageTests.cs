@@ -138,4 +138,27 @@ public sealed class RecordStorageTests
 
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
+
+    /// <summary>A SQLite path in folders not made yet (a first <c>jisr ... --db sqlite:data/node.db</c>): the folders and the database are created, and a second start finds it current.</summary>
+    [Fact]
+    public async Task Migrate_ASqliteFileInAFolderNotYetThere_CreatesBoth()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"jisr-migrate-{Guid.NewGuid():N}");
+        try
+        {
+            var location = new DatabaseLocation(DatabaseProvider.Sqlite, Path.Combine(folder, "data", "node.db"));
+
+            await JisrDatabase.MigrateAsync(location);
+            await JisrDatabase.MigrateAsync(location);
+
+            await using var db = JisrDatabase.Open(location);
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

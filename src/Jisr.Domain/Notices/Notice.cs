@@ -80,7 +80,7 @@ public sealed class Notice
         [NoticeStatus.Refused] = [],
         [NoticeStatus.Cancelled] = [],
         [NoticeStatus.Withdrawn] = [],
-    };
+    }.AsReadOnly();
 
     private List<NoticeRecipient> _recipients = [];
     private IReadOnlyList<string> _screeningFlags = [];

@@ -38,7 +38,7 @@ public sealed class Declassification
         [DeclassificationStatus.Pending] = [DeclassificationAction.Approve, DeclassificationAction.Refuse],
         [DeclassificationStatus.Approved] = [],
         [DeclassificationStatus.Refused] = [],
-    };
+    }.AsReadOnly();
 
     private Declassification()
     {
