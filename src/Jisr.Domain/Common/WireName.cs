@@ -9,7 +9,7 @@ public sealed class WireNames<TEnum>
 {
     private readonly string?[] _toWire; // by the value's slot (EnumSlots), null where the enum has no such value
     private readonly Dictionary<string, int> _fromWire; // name → slot
-    private readonly string[] _all;
+    private readonly IReadOnlyCollection<string> _all;
 
     public WireNames(params (TEnum Value, string Name)[] names)
     {
@@ -35,7 +35,7 @@ public sealed class WireNames<TEnum>
             }
         }
 
-        _all = [.. _toWire.OfType<string>()];
+        _all = Array.AsReadOnly(_toWire.OfType<string>().ToArray());
     }
 
     /// <summary>Every wire name, in the order of the enum's values.</summary>
