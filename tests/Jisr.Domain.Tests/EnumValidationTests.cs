@@ -53,4 +53,21 @@ public sealed class EnumValidationTests
 
         Assert.Equal(field, error.Field);
     }
+
+    [Fact]
+    public void WireNames_RefuseATableThatMissesAValueOrGivesOneTwice_AndParseAnyCase()
+    {
+        (Tlp, string)[] all = [(Tlp.Clear, "clear"), (Tlp.Green, "green"), (Tlp.Amber, "amber"), (Tlp.AmberStrict, "amber+strict"), (Tlp.Red, "red")];
+
+        Assert.Throws<InvalidOperationException>(() => new WireNames<Tlp>(all[1..]));
+        Assert.Throws<InvalidOperationException>(() => new WireNames<Tlp>([.. all, (Tlp.Red, "rouge")]));
+        Assert.Throws<InvalidOperationException>(() => new WireNames<Tlp>([.. all[..^1], (Tlp.Red, "AMBER")]));
+
+        var names = new WireNames<Tlp>(all);
+        Assert.Equal(["clear", "green", "amber", "amber+strict", "red"], names.All);
+        Assert.Equal(Tlp.AmberStrict, names.Parse(" Amber+Strict ", "tlp"));
+        Assert.Equal("red", names[Tlp.Red]);
+        Assert.Throws<DomainValidationException>(() => names.Require((Tlp)42, "tlp"));
+        Assert.Throws<DomainValidationException>(() => names.Require((Tlp)(-1), "tlp"));
+    }
 }
