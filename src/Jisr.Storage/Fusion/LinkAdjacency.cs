@@ -36,6 +36,49 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
     /// <summary>How many neighbourhoods were searched here rather than read ring by ring (for tests and benches).</summary>
     public long Searches => Interlocked.Read(ref _searches);
 
+    /// <summary>How many links are held (for tests and benches).</summary>
+    public int HeldLinks
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _links.Count - _freeLinks.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets go of the links of <paramref name="records"/>, deleted from the database (a retention purge): no query
+    /// would follow them again, since no caller may read a record that is gone, but a node that runs for years would
+    /// hold every purged record's links. Records deleted by another process are let go of when a query reads them
+    /// again, as records no longer in the database (<see cref="LoadAsync"/>).
+    /// </summary>
+    public void Forget(IEnumerable<RecordId> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var id in records)
+            {
+                if (_recordIndex.ContainsKey(id))
+                {
+                    Hold(id, (0, []));
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
     /// <summary>
     /// The neighbourhood of <paramref name="centre"/> over the links of <paramref name="readable"/> (the records the
     /// caller may read, with their versions, just read under the record rule), as <c>LinkGraph.Neighbourhood</c> finds

@@ -6,9 +6,10 @@ namespace Jisr.Storage.Records;
 /// Deletes records past their retention end, with their mentions and links, and the entities no remaining record
 /// mentions (they may hold personal data) and no notice is about. Each purge leaves an audit entry that names only ids
 /// and counts: the audit log must not keep what the law says to forget. A record that cannot be purged (a row the
-/// database refuses) is set aside for this run and named in the audit, so one bad row never stops the rest.
+/// database refuses) is set aside for this run and named in the audit, so one bad row never stops the rest. The node's
+/// caches let go of what was purged: the entities, and the links held in memory for graph queries.
 /// </summary>
-public sealed class RetentionPurge(JisrDbContext db, AuditLog audit, EntityCache entityCache)
+public sealed class RetentionPurge(JisrDbContext db, AuditLog audit, EntityCache entityCache, Fusion.LinkAdjacency? adjacency = null)
 {
     public const int BatchSize = 200;
 
@@ -78,6 +79,7 @@ public sealed class RetentionPurge(JisrDbContext db, AuditLog audit, EntityCache
             events.Add(new AuditEvent(AuditActions.RetentionPurge, ActorName: "retention-purge", Detail: $"{expired.Count} records, {orphans.Count} entities no longer mentioned"));
             await audit.SaveWithAuditAsync(db, events, cancellationToken);
             entityCache.Forget(orphans.Select(e => e.Id));
+            adjacency?.Forget(ids);
             return expired.Count;
         }
         finally
