@@ -24,8 +24,7 @@ public sealed class RetentionApiTests
         var reviewer = await node.AddUserAsync(agency, "dpo.ret", [Role.LegalReviewer]);
         var marker = "ret" + Guid.NewGuid().ToString("N")[..10];
         var request = RecordRequests.Valid(title: $"{marker} Tanger");
-        request["retentionUntil"] = clock.GetUtcNow().AddDays(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        request["reviewDate"] = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        ExpiringInTwoDays(request, clock);
         var created = await (await analyst.Client.PostAsJsonAsync("/api/v1/records", request)).Content.ReadFromJsonAsync<JsonObject>();
         var id = created!["id"]!.GetValue<Guid>();
         var person = created["entities"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "person")!["id"]!.GetValue<Guid>();
@@ -59,8 +58,7 @@ public sealed class RetentionApiTests
         var analyst = await node.AddUserAsync(agency, "analyst.rgl", [Role.Analyst]);
         var adjacency = node.App.Services.GetRequiredService<Jisr.Storage.Fusion.LinkAdjacency>();
         var request = RecordRequests.Network(people: 4, title: "purged with its links");
-        request["retentionUntil"] = clock.GetUtcNow().AddDays(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        request["reviewDate"] = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        ExpiringInTwoDays(request, clock);
         var created = await (await analyst.Client.PostAsJsonAsync("/api/v1/records", request)).Content.ReadFromJsonAsync<JsonObject>();
         var person = created!["entities"]!.AsArray().First(e => e!["type"]!.GetValue<string>() == "person")!["id"]!.GetValue<Guid>();
 
@@ -87,8 +85,7 @@ public sealed class RetentionApiTests
         var agency = await node.AddAgencyAsync("MA-LSE");
         var analyst = await node.AddUserAsync(agency, "analyst.lse", [Role.Analyst]);
         var request = RecordRequests.Valid(title: "purged by one process");
-        request["retentionUntil"] = clock.GetUtcNow().AddDays(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        request["reviewDate"] = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        ExpiringInTwoDays(request, clock);
         var id = (await (await analyst.Client.PostAsJsonAsync("/api/v1/records", request)).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
         clock.Advance(TimeSpan.FromDays(3));
         await using (var scope = node.App.Services.CreateAsyncScope())
@@ -148,5 +145,12 @@ public sealed class RetentionApiTests
         Assert.True(await SharingWorld.SeesAsync(w.AnalystA, id, marker));
         var refused = await SharingWorld.ReleaseAsync(w.AnalystA, (await SharingWorld.CreateRecordAsync(w.AnalystA, marker + "b"))["id"]!.GetValue<Guid>(), w.B.Code);
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+    }
+
+    /// <summary>Sets the request's retention end two days after the clock's now (and its review date the day before).</summary>
+    private static void ExpiringInTwoDays(JsonObject request, TimeProvider clock)
+    {
+        request["retentionUntil"] = clock.GetUtcNow().AddDays(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        request["reviewDate"] = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
     }
 }
