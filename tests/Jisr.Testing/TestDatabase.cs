@@ -62,22 +62,31 @@ public sealed class TestDatabase : IAsyncDisposable
         await _drop();
     }
 
-    private static readonly Lazy<Task<string>> SqliteTemplate = new(MigrateSqliteTemplateAsync);
+    private static readonly Template SqliteTemplate = new(MigrateSqliteTemplateAsync);
 
-    private static readonly Lazy<Task<string>> PostgresTemplate = new(MigratePostgresTemplateAsync);
+    private static readonly Template PostgresTemplate = new(MigratePostgresTemplateAsync);
 
     /// <summary>A migrated SQLite file whose whole content is in the main file (WAL checkpointed), ready to be copied.</summary>
     private static async Task<string> MigrateSqliteTemplateAsync()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("jisr-test-template-").FullName, "jisr.db");
+        var directory = Directory.CreateTempSubdirectory("jisr-test-template-");
+        AtExit(() => directory.Delete(recursive: true));
+        var path = Path.Combine(directory.FullName, "jisr.db");
         await JisrDatabase.MigrateAsync(new DatabaseLocation(DatabaseProvider.Sqlite, path));
         var connectionString = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
         await connection.OpenAsync();
         await using var checkpoint = connection.CreateCommand();
         checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-        await checkpoint.ExecuteNonQueryAsync();
-        AtExit(() => Directory.Delete(Path.GetDirectoryName(path)!, recursive: true));
+        await using (var result = await checkpoint.ExecuteReaderAsync())
+        {
+            // (busy, WAL frames, frames checkpointed): busy would mean part of the schema is still only in the WAL file.
+            if (!await result.ReadAsync() || result.GetInt32(0) != 0)
+            {
+                throw new InvalidOperationException("the migrated SQLite template could not be checkpointed");
+            }
+        }
+
         return path;
     }
 
@@ -86,9 +95,9 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         var (admin, name) = (AdminConnectionString(), "jisr_test_template_" + Guid.NewGuid().ToString("N")[..16]);
         await ExecuteAsync(admin, $"CREATE DATABASE {name}");
+        AtExit(() => ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)").GetAwaiter().GetResult());
         var template = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString;
         await JisrDatabase.MigrateAsync(new DatabaseLocation(DatabaseProvider.Postgres, template));
-        AtExit(() => ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)").GetAwaiter().GetResult());
         return name;
     }
 
@@ -99,11 +108,35 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             tidy();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NpgsqlException)
+#pragma warning disable CA1031 // Whatever fails here, the temporary folder or the throw-away cluster is cleaned anyway.
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            // The operating system's temporary folder, or the throw-away cluster, is cleaned anyway.
         }
     };
+
+    /// <summary>A template made once per process, made again by the next caller if making it failed (a refused connection must not fail every later test).</summary>
+    private sealed class Template(Func<Task<string>> make)
+    {
+        private readonly Lock _lock = new();
+        private Task<string>? _made;
+
+        public Task<string> Value
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    if (_made is null || _made.IsFaulted || _made.IsCanceled)
+                    {
+                        _made = make();
+                    }
+
+                    return _made;
+                }
+            }
+        }
+    }
 
     private static async Task<TestDatabase> CreateSqliteAsync(bool migrate)
     {

@@ -54,10 +54,13 @@ public sealed partial class LinkAdjacency(DatabaseLocation location, ILogger<Lin
     }
 
     /// <summary>
-    /// Lets go of the links of <paramref name="records"/>, deleted from the database (a retention purge): no query
-    /// would follow them again, since no caller may read a record that is gone, but a node that runs for years would
-    /// hold every purged record's links. Records deleted by another process are let go of when a query reads them
-    /// again, as records no longer in the database (<see cref="LoadAsync"/>).
+    /// Lets go of the links of <paramref name="records"/>, deleted from the database by this process (a retention
+    /// purge, a deletion by its author or a reviewer): no query would follow them again, since no caller may read a
+    /// record that is gone, but a node that runs for years would keep every deleted record's links. What stays is a
+    /// few bytes per record and entity ever held (their positions). Not let go of yet: copies removed by a recall or
+    /// by federation, records another process deleted (no caller's readable records name them again, so nothing here
+    /// learns of it), and a record whose links a load read just before it was deleted and holds just after this
+    /// call. All cost memory only, until the node restarts.
     /// </summary>
     public void Forget(IEnumerable<RecordId> records)
     {

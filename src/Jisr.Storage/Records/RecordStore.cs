@@ -6,7 +6,7 @@ namespace Jisr.Storage.Records;
 /// the caller (<see cref="ReadableSets"/>), so nothing the caller may not see is ever fetched; every read, write and
 /// search leaves an audit entry. Entities, the link graph, the review queue and subject access have their own stores.
 /// </summary>
-public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache entityCache, TimeProvider time, SqliteReadLanes? lanes = null)
+public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache entityCache, TimeProvider time, SqliteReadLanes? lanes = null, Fusion.LinkAdjacency? adjacency = null)
 {
     /// <summary>
     /// A record with what it asserts, or null when it does not exist or the caller may not see it (the two are
@@ -133,6 +133,7 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     {
         db.Records.Remove(record);
         await audit.SaveWithAuditAsync(db, CallerEvents.For(principal, AuditActions.RecordDelete, record.Id, AuditOutcomes.Success, detail: reason is null ? null : $"reason={reason}"), cancellationToken);
+        adjacency?.Forget([record.Id]);
     }
 }
 

@@ -7,7 +7,8 @@ namespace Jisr.Storage.Records;
 /// mentions (they may hold personal data) and no notice is about. Each purge leaves an audit entry that names only ids
 /// and counts: the audit log must not keep what the law says to forget. A record that cannot be purged (a row the
 /// database refuses) is set aside for this run and named in the audit, so one bad row never stops the rest. The node's
-/// caches let go of what was purged: the entities, and the links held in memory for graph queries.
+/// caches let go of what was purged: the entities, and the links held in memory for graph queries
+/// (<see cref="Fusion.LinkAdjacency.Forget"/>).
 /// </summary>
 public sealed class RetentionPurge(JisrDbContext db, AuditLog audit, EntityCache entityCache, Fusion.LinkAdjacency? adjacency = null)
 {

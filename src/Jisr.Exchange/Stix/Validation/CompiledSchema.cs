@@ -397,7 +397,7 @@ internal sealed partial class CompiledSchema
         return matches;
     }
 
-    private static SchemaPattern PatternOf(string pattern) => new(pattern);
+    internal static SchemaPattern PatternOf(string pattern) => new(pattern);
 
     /// <summary>
     /// A schema's pattern. Most OASIS patterns are a type's id prefix ("^software--"): those are an ordinal prefix
@@ -406,7 +406,7 @@ internal sealed partial class CompiledSchema
     /// take exponential time over), built on first use: building one costs a few milliseconds, and the hundred patterns
     /// of the set were a fifth of a one-object <c>jisr stix import</c>, most of them for types the bundle never holds.
     /// </summary>
-    private sealed partial class SchemaPattern(string pattern)
+    internal sealed partial class SchemaPattern(string pattern)
     {
         private readonly string? _prefix = LiteralPrefix().IsMatch(pattern) ? pattern[1..] : null;
         private Regex? _regex;
