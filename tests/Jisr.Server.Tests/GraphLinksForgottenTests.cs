@@ -16,49 +16,38 @@ namespace Jisr.Server.Tests;
 /// </summary>
 public sealed class GraphLinksForgottenTests
 {
-    [Fact]
-    public async Task APurgedRecordsLinks_AreNoLongerHeld()
+    [Theory]
+    [InlineData("purged")]
+    [InlineData("deleted")]
+    public async Task AGoneRecordsLinks_AreNoLongerHeld(string gone)
     {
         var clock = new AdjustableClock(DateTimeOffset.UtcNow);
         await using var node = await TestNode.StartAsync(clock: clock);
-        var (_, adjacency, _) = await HeldAfterANeighbourhoodQueryAsync(node, clock);
-
-        clock.Advance(TimeSpan.FromDays(3));
-        await using (var scope = node.App.Services.CreateAsyncScope())
-        {
-            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<RetentionPurge>().PurgeExpiredAsync(clock.GetUtcNow(), CancellationToken.None));
-        }
-
-        Assert.Equal(0, adjacency.HeldLinks);
-    }
-
-    [Fact]
-    public async Task ADeletedRecordsLinks_AreNoLongerHeld()
-    {
-        var clock = new AdjustableClock(DateTimeOffset.UtcNow);
-        await using var node = await TestNode.StartAsync(clock: clock);
-        var (analyst, adjacency, record) = await HeldAfterANeighbourhoodQueryAsync(node, clock);
-
-        Assert.Equal(HttpStatusCode.NoContent, (await analyst.Client.DeleteAsync($"/api/v1/records/{record}")).StatusCode);
-
-        Assert.Equal(0, adjacency.HeldLinks);
-    }
-
-    /// <summary>A record of four persons in a ring of four links (expiring in two days), whose links a neighbourhood query has read into memory.</summary>
-    private static async Task<(TestUser Analyst, LinkAdjacency Adjacency, Guid Record)> HeldAfterANeighbourhoodQueryAsync(TestNode node, TimeProvider clock)
-    {
         var agency = await node.AddAgencyAsync("MA-RGL");
         var analyst = await node.AddUserAsync(agency, "analyst.rgl", [Role.Analyst]);
         var adjacency = node.App.Services.GetRequiredService<LinkAdjacency>();
+
+        // Four persons in a ring of four links, expiring in two days; a neighbourhood query reads the links into memory.
         var request = RecordRequests.Network(people: 4, title: "gone with its links");
-        RetentionApiTests.ExpiringInTwoDays(request, clock);
+        RecordRequests.ExpiringInTwoDays(request, clock);
         var created = await (await analyst.Client.PostAsJsonAsync("/api/v1/records", request)).Content.ReadFromJsonAsync<JsonObject>();
         var person = created!["entities"]!.AsArray().First(e => e!["type"]!.GetValue<string>() == "person")!["id"]!.GetValue<Guid>();
-
         using var around = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/graph/neighbourhood/{person}?depth=2");
         around.Headers.Add("X-Jisr-Purpose", "links held check");
         Assert.Equal(HttpStatusCode.OK, (await analyst.Client.SendAsync(around)).StatusCode);
         Assert.Equal(4, adjacency.HeldLinks);
-        return (analyst, adjacency, created["id"]!.GetValue<Guid>());
+
+        if (gone == "purged")
+        {
+            clock.Advance(TimeSpan.FromDays(3));
+            await using var scope = node.App.Services.CreateAsyncScope();
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<RetentionPurge>().PurgeExpiredAsync(clock.GetUtcNow(), CancellationToken.None));
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await analyst.Client.DeleteAsync($"/api/v1/records/{created["id"]}")).StatusCode);
+        }
+
+        Assert.Equal(0, adjacency.HeldLinks);
     }
 }

@@ -24,7 +24,7 @@ public sealed class RetentionApiTests
         var reviewer = await node.AddUserAsync(agency, "dpo.ret", [Role.LegalReviewer]);
         var marker = "ret" + Guid.NewGuid().ToString("N")[..10];
         var request = RecordRequests.Valid(title: $"{marker} Tanger");
-        ExpiringInTwoDays(request, clock);
+        RecordRequests.ExpiringInTwoDays(request, clock);
         var created = await (await analyst.Client.PostAsJsonAsync("/api/v1/records", request)).Content.ReadFromJsonAsync<JsonObject>();
         var id = created!["id"]!.GetValue<Guid>();
         var person = created["entities"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "person")!["id"]!.GetValue<Guid>();
@@ -57,7 +57,7 @@ public sealed class RetentionApiTests
         var agency = await node.AddAgencyAsync("MA-LSE");
         var analyst = await node.AddUserAsync(agency, "analyst.lse", [Role.Analyst]);
         var request = RecordRequests.Valid(title: "purged by one process");
-        ExpiringInTwoDays(request, clock);
+        RecordRequests.ExpiringInTwoDays(request, clock);
         var id = (await (await analyst.Client.PostAsJsonAsync("/api/v1/records", request)).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
         clock.Advance(TimeSpan.FromDays(3));
         await using (var scope = node.App.Services.CreateAsyncScope())
@@ -117,12 +117,5 @@ public sealed class RetentionApiTests
         Assert.True(await SharingWorld.SeesAsync(w.AnalystA, id, marker));
         var refused = await SharingWorld.ReleaseAsync(w.AnalystA, (await SharingWorld.CreateRecordAsync(w.AnalystA, marker + "b"))["id"]!.GetValue<Guid>(), w.B.Code);
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
-    }
-
-    /// <summary>Sets the request's retention end two days after the clock's now (and its review date the day before).</summary>
-    internal static void ExpiringInTwoDays(JsonObject request, TimeProvider clock)
-    {
-        request["retentionUntil"] = clock.GetUtcNow().AddDays(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        request["reviewDate"] = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

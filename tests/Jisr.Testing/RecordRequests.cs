@@ -52,4 +52,13 @@ public static class RecordRequests
         request["links"] = links;
         return request;
     }
+
+    /// <summary>Sets the request's retention end two days after <paramref name="clock"/>'s now (and its review date the day before), for a test that moves the clock past it.</summary>
+    public static void ExpiringInTwoDays(JsonObject request, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(clock);
+        request["retentionUntil"] = clock.GetUtcNow().AddDays(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        request["reviewDate"] = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
