@@ -276,7 +276,7 @@ internal static class XrefDatabaseBench
     /// <summary>
     /// The steps of <see cref="FusionService.XrefAsync"/> one by one in this process, on the CLI's caller, CPU per step:
     /// the persons read (the readable filter and the columns scored), the links and judgements, the records built, the
-    /// core's comparison and its state, the hits' labels read.
+    /// core's comparison and its state.
     /// </summary>
     private static async Task PhasesAsync(DatabaseLocation location, string keyFile)
     {
@@ -319,8 +319,6 @@ internal static class XrefDatabaseBench
         Phase($"compared ({run.Hits.Count} hits)");
         var state = run.State.ToBytes();
         Phase($"state written ({state.Length / (1024 * 1024)} MB)");
-        var labels = await store.ReadablePersonLabelsAmongAsync(caller, [.. run.Hits.SelectMany(h => new[] { h.A, h.B }).Distinct(StringComparer.Ordinal).Select(TypedId.Parse<EntityId>)], CancellationToken.None);
-        Phase($"hits' labels read ({labels.Count})");
         Console.WriteLine($"  in this process, step by step: {string.Join("; ", figures)}; process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
     }
 

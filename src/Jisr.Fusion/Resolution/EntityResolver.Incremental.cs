@@ -35,15 +35,18 @@ public static partial class EntityResolver
         var preparedProbes = Prepare(probes, links);
         var judged = JudgementsById(judgements);
         preparedTargets.Blocks ??= NameBlocks.Build([.. preparedTargets.Items.Select(r => r.Names)], [.. preparedTargets.Items.Select(r => r.Record.DateOfBirth)]);
-        var probeMarks = Marks(preparedProbes, judged, preparedTargets.Blocks);
-        var targetMarks = Marks(preparedTargets, null, null);
         var settings = SettingsOf(options);
+        var full = previous is null || previous.Settings != settings;
+        // A probe's keys are compared with what changed since the previous run: a full run has no use for them.
+        var probeMarks = Marks(preparedProbes, judged, preparedTargets.Blocks, withKeys: !full);
+        var targetMarks = Marks(preparedTargets, null, null, withKeys: true);
 
-        if (previous is null || previous.Settings != settings)
+        if (full || previous is null)
         {
             var all = Match(preparedProbes, preparedTargets, sameSet: false, judgements, options, progress);
             return new XrefRun(all, new XrefState(settings, probeMarks, targetMarks, all), probes.Count, probes.Count);
         }
+
 
         // Targets that came, changed or went, and every key their old and new versions are blocked under.
         // Keys a target left (it went, or is no longer filed there) are blocks that shrank: a probe reading one may
@@ -170,22 +173,28 @@ public static partial class EntityResolver
 
     /// <summary>
     /// Probes (<paramref name="targets"/> given): the blocks they read and how common their name is among the targets;
-    /// targets: the blocks they are filed in. Identifier keys on both sides.
+    /// targets: the blocks they are filed in. Identifier keys on both sides. Without <paramref name="withKeys"/>, no keys.
     /// </summary>
-    private static Dictionary<string, XrefMark> Marks(Prepared prepared, Dictionary<string, List<string>>? judged, NameBlocks? targets)
+    private static Dictionary<string, XrefMark> Marks(Prepared prepared, Dictionary<string, List<string>>? judged, NameBlocks? targets, bool withKeys)
     {
         var marks = new XrefMark[prepared.Items.Length];
         Parallel.For(0, prepared.Items.Length, i =>
         {
             var item = prepared.Items[i];
-            var date = item.Record.DateOfBirth;
-            var keys = new HashSet<ulong>(targets is null ? NameBlocks.FiledKeys(item.Names, date) : NameBlocks.ReadKeys(item.Names, date));
-            foreach (var key in item.Keys)
+            ulong[] keys = [];
+            if (withKeys)
             {
-                keys.Add(StableHash(key));
+                var date = item.Record.DateOfBirth;
+                var set = new HashSet<ulong>(targets is null ? NameBlocks.FiledKeys(item.Names, date) : NameBlocks.ReadKeys(item.Names, date));
+                foreach (var key in item.Keys)
+                {
+                    set.Add(StableHash(key));
+                }
+
+                keys = [.. set.Order()];
             }
 
-            marks[i] = new XrefMark(Fingerprint(item, judged?.GetValueOrDefault(item.Record.Id)), [.. keys.Order()], targets?.Namesakes(item.Names) ?? 0);
+            marks[i] = new XrefMark(Fingerprint(item, judged?.GetValueOrDefault(item.Record.Id)), keys, targets?.Namesakes(item.Names) ?? 0);
         });
 
         var byId = new Dictionary<string, XrefMark>(prepared.Items.Length, StringComparer.Ordinal);

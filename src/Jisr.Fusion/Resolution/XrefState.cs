@@ -5,12 +5,13 @@ namespace Jisr.Fusion.Resolution;
 
 /// <summary>
 /// What an incremental cross-reference starts from: the options it ran under, a mark for every probe and target it
-/// saw, and its hits. Written as bytes (versioned, compressed) for the caller to keep between runs; bytes that are not
+/// saw (a probe's without the keys it read: the next run reads only the keys of its own probes, and they were most of
+/// the bytes), and its hits. Written as bytes (versioned, compressed) for the caller to keep between runs; bytes that are not
 /// a state of this version read as null (a full run follows), never as a wrong state.
 /// </summary>
 public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefMark> probes, IReadOnlyDictionary<string, XrefMark> targets, IReadOnlyList<MatchProposal> hits)
 {
-    private const string Magic = "JXS2";
+    private const string Magic = "JXS3";
 
     public string Settings { get; } = settings;
 
@@ -30,8 +31,8 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
         {
             w.Write(Magic);
             w.Write(Settings);
-            WriteMarks(w, Probes);
-            WriteMarks(w, Targets);
+            WriteMarks(w, Probes, withKeys: false);
+            WriteMarks(w, Targets, withKeys: true);
             w.Write(Hits.Count);
             foreach (var hit in Hits)
             {
@@ -69,8 +70,8 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
             }
 
             var settings = r.ReadString();
-            var probes = ReadMarks(r);
-            var targets = ReadMarks(r);
+            var probes = ReadMarks(r, withKeys: false);
+            var targets = ReadMarks(r, withKeys: true);
             var hits = new MatchProposal[Count(r)];
             for (var i = 0; i < hits.Length; i++)
             {
@@ -92,7 +93,7 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
         }
     }
 
-    private static void WriteMarks(BinaryWriter w, IReadOnlyDictionary<string, XrefMark> marks)
+    private static void WriteMarks(BinaryWriter w, IReadOnlyDictionary<string, XrefMark> marks, bool withKeys)
     {
         w.Write(marks.Count);
         foreach (var (id, mark) in marks)
@@ -100,6 +101,11 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
             w.Write(id);
             w.Write(mark.Fingerprint);
             w.Write(mark.Namesakes);
+            if (!withKeys)
+            {
+                continue;
+            }
+
             w.Write(mark.Keys.Length);
             foreach (var key in mark.Keys)
             {
@@ -108,7 +114,7 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
         }
     }
 
-    private static Dictionary<string, XrefMark> ReadMarks(BinaryReader r)
+    private static Dictionary<string, XrefMark> ReadMarks(BinaryReader r, bool withKeys)
     {
         var count = Count(r);
         var marks = new Dictionary<string, XrefMark>(count, StringComparer.Ordinal);
@@ -117,7 +123,7 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
             var id = r.ReadString();
             var fingerprint = r.ReadUInt64();
             var namesakes = r.ReadInt32();
-            var keys = new ulong[Count(r)];
+            var keys = withKeys ? new ulong[Count(r)] : [];
             for (var k = 0; k < keys.Length; k++)
             {
                 keys[k] = r.ReadUInt64();

@@ -25,40 +25,36 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
     /// <summary>
     /// What a cross-reference scores of each person the caller may read (names, date of birth, nationalities,
-    /// identifiers, gender: no label, key or place of birth, no entity object), and which of them their agency asserted
-    /// itself, as <see cref="ReadablePersonsAsync"/> says. The hits' labels are read afterwards.
+    /// identifiers, gender) and shows of them (the label: no key or place of birth, no entity object), and which of
+    /// them their agency asserted itself, as <see cref="ReadablePersonsAsync"/> says.
     /// </summary>
     /// <remarks>
     /// The query is the policy's filter as EF Core builds it (the same SQL and parameters as every other person read);
     /// only the reading of its rows differs: each column is taken as stored, the names and identifiers as the strings
     /// the model wrote (<see cref="JsonConversions"/>), with no value object made per name or identifier, which cost
     /// most of a 200,000-person read. The model wrote them already checked, so they are what its converters would give.
+    /// The rows are read as text first and parsed afterwards on every core: the parsing was most of the read.
     /// </remarks>
     public async Task<FusionPersonRows> ReadablePersonRowsAsync(Principal principal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
         var query = db.ReadableEntities(principal, time).OfType<Person>().OrderBy(p => p.Id)
-            .Select(p => new { p.Id, p.AgencyId, p.Names, p.DateOfBirth, p.Nationalities, p.Identifiers, p.Gender });
-        var persons = new List<PersonRow>();
+            .Select(p => new { p.Id, p.AgencyId, p.Label, p.Names, p.DateOfBirth, p.Nationalities, p.Identifiers, p.Gender });
+        var stored = new List<StoredPerson>();
         await using var command = query.CreateDbCommand();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var (id, agency, names, born, nationalities, identifiers, gender) = (
-                reader.GetOrdinal(nameof(Person.Id)), reader.GetOrdinal(nameof(Person.AgencyId)), reader.GetOrdinal(nameof(Person.Names)),
-                reader.GetOrdinal(nameof(Person.DateOfBirth)), reader.GetOrdinal(nameof(Person.Nationalities)), reader.GetOrdinal(nameof(Person.Identifiers)),
-                reader.GetOrdinal(nameof(Person.Gender)));
+            var (id, agency, label, names, born, nationalities, identifiers, gender) = (
+                reader.GetOrdinal(nameof(Person.Id)), reader.GetOrdinal(nameof(Person.AgencyId)), reader.GetOrdinal(nameof(Person.Label)),
+                reader.GetOrdinal(nameof(Person.Names)), reader.GetOrdinal(nameof(Person.DateOfBirth)), reader.GetOrdinal(nameof(Person.Nationalities)),
+                reader.GetOrdinal(nameof(Person.Identifiers)), reader.GetOrdinal(nameof(Person.Gender)));
             while (await reader.ReadAsync(cancellationToken))
             {
-                persons.Add(new PersonRow(
-                    new EntityId(reader.GetGuid(id)),
-                    new AgencyId(reader.GetGuid(agency)),
-                    JsonConversions.Strings(reader.GetString(names)),
-                    reader.IsDBNull(born) ? null : PartialDate.Parse(reader.GetString(born), "dateOfBirth"),
-                    JsonConversions.Strings(reader.GetString(nationalities)),
-                    [.. JsonConversions.IdentifierParts(reader.GetString(identifiers)).Select(a => new IdentifierRow(a[0]!, a[1]!, a[2]))],
-                    EnumNumbers.Parse<Gender>(reader.GetInt32(gender), "gender")));
+                stored.Add(new StoredPerson(
+                    reader.GetGuid(id), reader.GetGuid(agency), reader.GetString(label), reader.GetString(names),
+                    reader.IsDBNull(born) ? null : reader.GetString(born), reader.GetString(nationalities), reader.GetString(identifiers), reader.GetInt32(gender)));
             }
         }
         finally
@@ -66,8 +62,25 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
             await db.Database.CloseConnectionAsync();
         }
 
+        var persons = new PersonRow[stored.Count];
+        Parallel.For(0, persons.Length, i =>
+        {
+            var row = stored[i];
+            persons[i] = new PersonRow(
+                new EntityId(row.Id),
+                new AgencyId(row.AgencyId),
+                row.Label,
+                JsonConversions.Strings(row.Names),
+                row.DateOfBirth is null ? null : PartialDate.Parse(row.DateOfBirth, "dateOfBirth"),
+                JsonConversions.Strings(row.Nationalities),
+                [.. JsonConversions.IdentifierParts(row.Identifiers).Select(a => new IdentifierRow(a[0]!, a[1]!, a[2]))],
+                EnumNumbers.Parse<Gender>(row.Gender, "gender"));
+        });
         return new FusionPersonRows(persons, await OwnAsync(principal, cancellationToken));
     }
+
+    /// <summary>A person row's columns as stored, before parsing.</summary>
+    private readonly record struct StoredPerson(Guid Id, Guid AgencyId, string Label, string Names, string? DateOfBirth, string Nationalities, string Identifiers, int Gender);
 
     /// <summary>The ends and kind of every link asserted by records the caller may read (<see cref="ReadableLinksAsync"/> without the rest of each link).</summary>
     public Task<List<GraphLinkRow>> ReadableLinkRowsAsync(Principal principal, CancellationToken cancellationToken)
@@ -100,19 +113,6 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
         var list = ids.ToList();
         return await db.ReadableEntities(principal, time).Where(e => EF.Parameter(list).Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
-    }
-
-    /// <summary>The labels of the persons among <paramref name="ids"/> the caller may read (hidden and unknown ids are absent), the ids sent as one parameter.</summary>
-    public async Task<Dictionary<EntityId, string>> ReadablePersonLabelsAmongAsync(Principal principal, IReadOnlyCollection<EntityId> ids, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-
-        var list = ids.ToList();
-        return await db.ReadableEntities(principal, time).OfType<Person>().Where(p => EF.Parameter(list).Contains(p.Id))
-            .Select(p => new { p.Id, p.Label }).ToDictionaryAsync(p => p.Id, p => p.Label, cancellationToken);
     }
 
     /// <summary>Every entity the caller may read (graph nodes and their labels).</summary>
@@ -435,9 +435,9 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 /// <summary>What a cross-reference scores of the persons a caller may read, and the ids of those their own agency asserted.</summary>
 public sealed record FusionPersonRows(IReadOnlyList<PersonRow> Persons, IReadOnlySet<EntityId> Own);
 
-/// <summary>A person as a cross-reference scores them: the names as written, the identifiers as stored.</summary>
+/// <summary>A person as a cross-reference scores and shows them: the label, the names as written, the identifiers as stored.</summary>
 public sealed record PersonRow(
-    EntityId Id, AgencyId AgencyId, IReadOnlyList<string> Names, PartialDate? DateOfBirth, IReadOnlyList<string> Nationalities, IReadOnlyList<IdentifierRow> Identifiers, Gender Gender);
+    EntityId Id, AgencyId AgencyId, string Label, IReadOnlyList<string> Names, PartialDate? DateOfBirth, IReadOnlyList<string> Nationalities, IReadOnlyList<IdentifierRow> Identifiers, Gender Gender);
 
 /// <summary>An identifier a person holds, as stored (<see cref="PersonIdentifier"/>'s parts).</summary>
 public readonly record struct IdentifierRow(string Kind, string Value, string? Country);

@@ -74,17 +74,9 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         var kept = hits.Where(h => !(world.Own.Contains(TypedId.Parse<EntityId>(h.B)) && string.CompareOrdinal(h.A, h.B) > 0))
             .OrderByDescending(h => h.Score).ThenBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.B, StringComparer.Ordinal).ToList();
 
-        // The hits' labels, read under the same filter (one hidden since the scoring read: its hits are left out).
-        var labels = await store.ReadablePersonLabelsAmongAsync(caller, [.. kept.SelectMany(h => new[] { h.A, h.B }).Distinct(StringComparer.Ordinal).Select(TypedId.Parse<EntityId>)], cancellationToken);
-        var found = new List<XrefHit>(kept.Count);
-        foreach (var h in kept)
-        {
-            var (a, b) = (TypedId.Parse<EntityId>(h.A), TypedId.Parse<EntityId>(h.B));
-            if (labels.TryGetValue(a, out var labelA) && labels.TryGetValue(b, out var labelB))
-            {
-                found.Add(new XrefHit(a, labelA, b, labelB, h.Score, h.Evidence, world.Judgements.GetValueOrDefault(new RecordPair(h.A, h.B))));
-            }
-        }
+        var found = kept.ConvertAll(h => new XrefHit(
+            TypedId.Parse<EntityId>(h.A), world.Labels[h.A], TypedId.Parse<EntityId>(h.B), world.Labels[h.B], h.Score, h.Evidence,
+            world.Judgements.GetValueOrDefault(new RecordPair(h.A, h.B))));
 
         progress?.Report(new XrefProgress(probes.Count, probes.Count));
         await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {probes.Count} x {targets.Count} persons ({run.Compared} compared, the rest unchanged since the last run); {found.Count} hits at {threshold:0.00}");
@@ -266,6 +258,9 @@ public sealed class FusionWorld
 
     public required Dictionary<string, Person> Persons { get; init; }
 
+    /// <summary>Each person's label by id (the persons may be rows only: <see cref="Scored"/>).</summary>
+    public required Dictionary<string, string> Labels { get; init; }
+
     public required Dictionary<RecordPair, MatchJudgement> Judgements { get; init; }
 
     public required IReadOnlySet<EntityId> Own { get; init; }
@@ -280,26 +275,39 @@ public sealed class FusionWorld
             Links = ToLinks(links),
             Decisions = shown.ToDictionary(kv => kv.Key, kv => kv.Value.Decision == MatchDecision.Confirmed ? Judgement.Confirmed : Judgement.Rejected),
             Persons = byId,
+            Labels = byId.ToDictionary(kv => kv.Key, kv => kv.Value.Label, StringComparer.Ordinal),
             Judgements = shown,
             Own = persons.Own,
         };
     }
 
     /// <summary>
-    /// The same world from the rows a cross-reference scores (<see cref="Persons"/> empty: the hits' labels are read
-    /// afterwards); records and links in the same one order, so its hits are those of <see cref="Of"/>.
+    /// The same world from the rows a cross-reference scores (<see cref="Persons"/> empty, <see cref="Labels"/> from the
+    /// rows); records and links in the same one order, so its hits are those of <see cref="Of"/>. The records are made
+    /// on every core (identifiers normalised: a phone number is parsed).
     /// </summary>
     public static FusionWorld Scored(FusionPersonRows persons, IReadOnlyList<GraphLinkRow> links, IReadOnlyList<MatchJudgement> judgements)
     {
         var shown = judgements.ToDictionary(j => new RecordPair(j.FirstEntityId.ToString(), j.SecondEntityId.ToString()));
+        var records = new PersonRecord[persons.Persons.Count];
+        Parallel.For(0, records.Length, i => records[i] = ToRecord(persons.Persons[i]));
+        var labels = new Dictionary<string, string>(records.Length, StringComparer.Ordinal);
+        for (var i = 0; i < records.Length; i++)
+        {
+            labels[records[i].Id] = persons.Persons[i].Label;
+        }
+
+        Array.Sort(records, (x, y) => string.CompareOrdinal(x.Id, y.Id));
+
         return new FusionWorld
         {
-            Records = [.. persons.Persons.Select(ToRecord).OrderBy(r => r.Id, StringComparer.Ordinal)],
+            Records = records,
             Links = [.. links.OrderBy(l => l.From.ToString(), StringComparer.Ordinal).ThenBy(l => l.To.ToString(), StringComparer.Ordinal)
                 .ThenBy(l => l.Type).ThenBy(l => l.Id.ToString(), StringComparer.Ordinal)
                 .Select(l => new FusionLink(l.From.ToString(), l.To.ToString(), EntityVocabulary.LinkTypes[l.Type]))],
             Decisions = shown.ToDictionary(kv => kv.Key, kv => kv.Value.Decision == MatchDecision.Confirmed ? Judgement.Confirmed : Judgement.Rejected),
             Persons = [],
+            Labels = labels,
             Judgements = shown,
             Own = persons.Own,
         };
@@ -319,7 +327,7 @@ public sealed class FusionWorld
     {
         ArgumentNullException.ThrowIfNull(person);
         return ToRecord(new PersonRow(
-            person.Id, person.AgencyId, [.. person.Names.Select(n => n.Text)], person.DateOfBirth, person.Nationalities,
+            person.Id, person.AgencyId, person.Label, [.. person.Names.Select(n => n.Text)], person.DateOfBirth, person.Nationalities,
             [.. person.Identifiers.Select(i => new IdentifierRow(i.Kind, i.Value, i.Country))], person.Gender));
     }
 
