@@ -3,6 +3,7 @@ using Jisr.Domain.Entities;
 using Jisr.Domain.Markings;
 using Jisr.Storage.Fusion;
 using Jisr.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Jisr.Storage.Tests;
 
@@ -50,6 +51,24 @@ public sealed class FusionPersonRowsTests
             Assert.Equal(whole.Persons.Select(Describe), rows.Persons.Select(Describe));
             Assert.Equal(whole.Own.Order(), rows.Own.Order());
         }
+    }
+
+    /// <summary>The rows are parsed on every core; a damaged one still fails the read naming its field, as one read alone would.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PersonRow_HoldingADateNoFactoryAccepts_FailsTheRead_NamingTheField(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(3);
+        await world.AddRecordAsync(world.Police, "rapport", [.. Enumerable.Range(0, 50).Select(_ => RandomPerson(random, world.Police.Id, now))]);
+        await using var db = world.Database.Open();
+        await db.Database.ExecuteSqlRawAsync("UPDATE \"Entities\" SET \"DateOfBirth\" = '1985-13'");
+        var store = new FusionStore(db, world.Audit, TimeProvider.System, new Jisr.Storage.Records.EntityCache());
+
+        var error = await Assert.ThrowsAsync<DomainValidationException>(() => store.ReadablePersonRowsAsync(world.AnalystOf(world.Police), CancellationToken.None));
+
+        Assert.Equal("dateOfBirth", error.Field);
     }
 
     private static Person RandomPerson(Random random, AgencyId agency, DateTimeOffset now)

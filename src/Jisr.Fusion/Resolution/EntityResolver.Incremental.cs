@@ -6,7 +6,8 @@ namespace Jisr.Fusion.Resolution;
 /// <summary>
 /// Incremental cross-reference: a run remembers, for every probe and target, a fingerprint of everything scoring
 /// reads of it (names, date of birth, nationalities, identifiers, gender, its neighbours as the resolver sees them,
-/// and for a probe the judgements on its pairs) and the keys it is blocked under. The next run compares only the
+/// and for a probe the judgements on its pairs) and, for a target, the keys it is filed under (a probe's keys follow
+/// from what its fingerprint covers, so the next run reads its own). The next run compares only the
 /// probes whose hits could differ: the new or changed probes, those that had a hit on a target that changed or went,
 /// those that read a name or identifier block such a target is or was filed in (their candidates or a block's size may
 /// differ), and those whose name became more or less common among the targets (their prior). Every other probe keeps
@@ -46,7 +47,6 @@ public static partial class EntityResolver
             var all = Match(preparedProbes, preparedTargets, sameSet: false, judgements, options, progress);
             return new XrefRun(all, new XrefState(settings, probeMarks, targetMarks, all), probes.Count, probes.Count);
         }
-
 
         // Targets that came, changed or went, and every key their old and new versions are blocked under.
         // Keys a target left (it went, or is no longer filed there) are blocks that shrank: a probe reading one may
@@ -244,7 +244,8 @@ public static partial class EntityResolver
 public sealed record XrefRun(IReadOnlyList<MatchProposal> Hits, XrefState State, int Compared, int ComparedInFull = -1);
 
 /// <summary>
-/// What a run saw of one record: the fingerprint of what scoring reads, the blocks it reads (a probe) or is filed in
-/// (a target), and for a probe how many targets bore a like name (its prior).
+/// What a run saw of one record: the fingerprint of what scoring reads, the blocks it reads (a probe, in an incremental
+/// run only: none are kept in a state) or is filed in (a target), and for a probe how many targets bore a like name
+/// (its prior).
 /// </summary>
 public sealed record XrefMark(ulong Fingerprint, ulong[] Keys, int Namesakes = 0);

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Jisr.Storage.Configurations;
 
 namespace Jisr.Storage.Fusion;
@@ -63,19 +64,28 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         }
 
         var persons = new PersonRow[stored.Count];
-        Parallel.For(0, persons.Length, i =>
+        try
         {
-            var row = stored[i];
-            persons[i] = new PersonRow(
-                new EntityId(row.Id),
-                new AgencyId(row.AgencyId),
-                row.Label,
-                JsonConversions.Strings(row.Names),
-                row.DateOfBirth is null ? null : PartialDate.Parse(row.DateOfBirth, "dateOfBirth"),
-                JsonConversions.Strings(row.Nationalities),
-                [.. JsonConversions.IdentifierParts(row.Identifiers).Select(a => new IdentifierRow(a[0]!, a[1]!, a[2]))],
-                EnumNumbers.Parse<Gender>(row.Gender, "gender"));
-        });
+            Parallel.For(0, persons.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                var row = stored[i];
+                persons[i] = new PersonRow(
+                    new EntityId(row.Id),
+                    new AgencyId(row.AgencyId),
+                    row.Label,
+                    JsonConversions.Strings(row.Names),
+                    row.DateOfBirth is null ? null : PartialDate.Parse(row.DateOfBirth, "dateOfBirth"),
+                    JsonConversions.Strings(row.Nationalities),
+                    [.. JsonConversions.IdentifierParts(row.Identifiers).Select(a => new IdentifierRow(a[0]!, a[1]!, a[2]))],
+                    EnumNumbers.Parse<Gender>(row.Gender, "gender"));
+            });
+        }
+        catch (AggregateException failed)
+        {
+            // A damaged row fails the read as it would one row at a time (the caller tells a bad value from a crash).
+            ExceptionDispatchInfo.Throw(failed.InnerExceptions[0]);
+        }
+
         return new FusionPersonRows(persons, await OwnAsync(principal, cancellationToken));
     }
 

@@ -74,6 +74,7 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         var kept = hits.Where(h => !(world.Own.Contains(TypedId.Parse<EntityId>(h.B)) && string.CompareOrdinal(h.A, h.B) > 0))
             .OrderByDescending(h => h.Score).ThenBy(h => h.A, StringComparer.Ordinal).ThenBy(h => h.B, StringComparer.Ordinal).ToList();
 
+        // The labels come from the read that was scored: the answer is what the caller could read at that moment.
         var found = kept.ConvertAll(h => new XrefHit(
             TypedId.Parse<EntityId>(h.A), world.Labels[h.A], TypedId.Parse<EntityId>(h.B), world.Labels[h.B], h.Score, h.Evidence,
             world.Judgements.GetValueOrDefault(new RecordPair(h.A, h.B))));
