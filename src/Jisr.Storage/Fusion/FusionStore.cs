@@ -34,12 +34,14 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// only the reading of its rows differs: each column is taken as stored, the names and identifiers as the strings
     /// the model wrote (<see cref="JsonConversions"/>), with no value object made per name or identifier, which cost
     /// most of a 200,000-person read. The model wrote them already checked, so they are what its converters would give.
-    /// The rows are read as text first and parsed afterwards on every core: the parsing was most of the read.
+    /// The rows are read as text first and parsed afterwards on every core: the parsing was most of the read. They come
+    /// in no particular order: ordered by id, SQLite walked the table in the id index's order, one random page per row
+    /// (2,000,000 persons: 20 s against 9 s in the table's order).
     /// </remarks>
     public async Task<FusionPersonRows> ReadablePersonRowsAsync(Principal principal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var query = db.ReadableEntities(principal, time).OfType<Person>().OrderBy(p => p.Id)
+        var query = db.ReadableEntities(principal, time).OfType<Person>()
             .Select(p => new { p.Id, p.AgencyId, p.Label, p.Names, p.DateOfBirth, p.Nationalities, p.Identifiers, p.Gender });
         var stored = new List<StoredPerson>();
         await using var command = query.CreateDbCommand();
@@ -100,13 +102,16 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
             .Select(l => new GraphLinkRow(l.Id, l.FromEntityId, l.ToEntityId, l.Type)).ToListAsync(cancellationToken);
     }
 
-    /// <summary>The entities mentioned by readable records the caller's agency originated.</summary>
+    /// <summary>
+    /// The entities mentioned by readable records the caller's agency originated. The set drops repeats: DISTINCT in the
+    /// query made SQLite walk the mentions in entity order, five times slower at a million.
+    /// </summary>
     private async Task<HashSet<EntityId>> OwnAsync(Principal principal, CancellationToken cancellationToken)
     {
         var ownRecords = db.ReadableRecords(principal, time).Where(r => r.OriginatorAgencyId == principal.AgencyId);
         return [.. await db.Mentions.AsNoTracking()
             .Where(m => ownRecords.Any(r => r.Id == m.RecordId))
-            .Select(m => m.EntityId).Distinct().ToListAsync(cancellationToken)];
+            .Select(m => m.EntityId).ToListAsync(cancellationToken)];
     }
 
     /// <summary>The entities among <paramref name="ids"/> the caller may read (unknown and hidden ids are simply absent), the ids sent as one parameter.</summary>

@@ -335,7 +335,7 @@ public sealed class FusionWorld
     /// <summary>The same from the columns a cross-reference reads.</summary>
     public static PersonRecord ToRecord(PersonRow person) => new(
         person.Id.ToString(),
-        person.AgencyId.ToString(),
+        string.Intern(person.AgencyId.ToString()), // a few agencies, millions of persons: one string each
         person.Names,
         person.DateOfBirth,
         person.Nationalities,
