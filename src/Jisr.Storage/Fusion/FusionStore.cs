@@ -109,9 +109,9 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     private async Task<HashSet<EntityId>> OwnAsync(Principal principal, CancellationToken cancellationToken)
     {
         var ownRecords = db.ReadableRecords(principal, time).Where(r => r.OriginatorAgencyId == principal.AgencyId);
-        return [.. await db.Mentions.AsNoTracking()
+        return await db.Mentions.AsNoTracking()
             .Where(m => ownRecords.Any(r => r.Id == m.RecordId))
-            .Select(m => m.EntityId).ToListAsync(cancellationToken)];
+            .Select(m => m.EntityId).ToHashSetAsync(cancellationToken);
     }
 
     /// <summary>The entities among <paramref name="ids"/> the caller may read (unknown and hidden ids are simply absent), the ids sent as one parameter.</summary>
