@@ -94,11 +94,15 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// <summary>A person row's columns as stored, before parsing.</summary>
     private readonly record struct StoredPerson(Guid Id, Guid AgencyId, string Label, string Names, string? DateOfBirth, string Nationalities, string Identifiers, int Gender);
 
-    /// <summary>The ends and kind of every link asserted by records the caller may read (<see cref="ReadableLinksAsync"/> without the rest of each link).</summary>
+    /// <summary>
+    /// The ends and kind of every link asserted by records the caller may read (<see cref="ReadableLinksAsync"/> without
+    /// the rest of each link), in no particular order: ordered by id, SQLite read the table in the id index's order
+    /// (1,000,000 links: 2.0 s against 0.5 s).
+    /// </summary>
     public Task<List<GraphLinkRow>> ReadableLinkRowsAsync(Principal principal, CancellationToken cancellationToken)
     {
         var readable = db.ReadableRecords(principal, time);
-        return db.Links.AsNoTracking().Where(l => readable.Any(r => r.Id == l.RecordId)).OrderBy(l => l.Id)
+        return db.Links.AsNoTracking().Where(l => readable.Any(r => r.Id == l.RecordId))
             .Select(l => new GraphLinkRow(l.Id, l.FromEntityId, l.ToEntityId, l.Type)).ToListAsync(cancellationToken);
     }
 
