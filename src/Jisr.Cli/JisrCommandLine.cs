@@ -1,5 +1,5 @@
-using Jisr.Cli.Commands;
 using System.Runtime;
+using Jisr.Cli.Commands;
 using Jisr.Domain.Common;
 
 namespace Jisr.Cli;

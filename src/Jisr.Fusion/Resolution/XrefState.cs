@@ -5,7 +5,7 @@ namespace Jisr.Fusion.Resolution;
 
 /// <summary>
 /// What an incremental cross-reference starts from: the options it ran under, a mark for every probe and target it
-/// saw (a probe's without the keys it read: the next run reads only the keys of its own probes, and they were most of
+/// saw (a probe's without the keys it read: the next run reads only the keys of its own probes; they were a quarter of
 /// the bytes), and its hits. Written as bytes (versioned, compressed) for the caller to keep between runs; bytes that are not
 /// a state of this version read as null (a full run follows), never as a wrong state.
 /// </summary>
