@@ -10,6 +10,9 @@ namespace Jisr.Storage;
 /// <summary>Builds contexts for a <see cref="DatabaseLocation"/> and brings its schema up to date.</summary>
 public static class JisrDatabase
 {
+    /// <summary>How much of the database file each SQLite connection maps (SQLite caps it at its build's limit, 2 GiB by default).</summary>
+    public const long SqliteMemoryMapBytes = 1L << 31;
+
     /// <summary>Registers <see cref="JisrDbContext"/> (pooled) for the location's provider.</summary>
     public static IServiceCollection AddJisrDatabase(this IServiceCollection services, DatabaseLocation location)
     {
@@ -187,8 +190,6 @@ public static class JisrDatabase
     {
         public static readonly SqlitePragmas Instance = new();
 
-        /// <summary>How much of the database file each connection maps (SQLite caps it at its build's limit, 2 GiB by default).</summary>
-        public const long MemoryMapBytes = 1L << 31;
 
         private static readonly ConditionalWeakTable<object, object> Configured = new();
 
@@ -214,7 +215,7 @@ public static class JisrDatabase
             // mmap_size: the database file read through a memory map shared by every connection, not copied page by
             // page into each connection's small cache with a system call per page (index seeks scattered over a large
             // file, as a graph's rings are, spent as much CPU in the kernel as in SQLite). Writes and the WAL are unchanged.
-            command.CommandText = $"PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA mmap_size={MemoryMapBytes};";
+            command.CommandText = $"PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA mmap_size={SqliteMemoryMapBytes};";
             command.ExecuteNonQuery();
             Configured.AddOrUpdate(handle, handle);
         }

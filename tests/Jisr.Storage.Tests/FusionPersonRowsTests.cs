@@ -71,6 +71,81 @@ public sealed class FusionPersonRowsTests
         Assert.Equal("dateOfBirth", error.Field);
     }
 
+    /// <summary>
+    /// A million persons hold a few hundred nationality lists and some tens of thousands of dates of birth: each value
+    /// is one object shared by the rows that hold it, and a label that is the first name is that name's string.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PersonRows_ShareOneObjectPerRepeatedValue(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        var random = new Random(5);
+        var now = DateTimeOffset.UtcNow;
+        await world.AddRecordAsync(world.Police, "rapport", [.. Enumerable.Range(0, 60).Select(_ => RandomPerson(random, world.Police.Id, now))]);
+        await using var db = world.Database.Open();
+        var store = new FusionStore(db, world.Audit, TimeProvider.System, new Jisr.Storage.Records.EntityCache());
+
+        var rows = (await store.ReadablePersonRowsAsync(world.AnalystOf(world.Police), CancellationToken.None)).Persons;
+
+        var byDate = rows.Where(r => r.DateOfBirth is not null).GroupBy(r => r.DateOfBirth!.ToString()).Where(g => g.Count() > 1).ToList();
+        var byNationalities = rows.GroupBy(r => string.Join('|', r.Nationalities)).Where(g => g.Count() > 1).ToList();
+        Assert.NotEmpty(byDate);
+        Assert.NotEmpty(byNationalities);
+        Assert.All(byDate, g => Assert.All(g, r => Assert.Same(g.First().DateOfBirth, r.DateOfBirth)));
+        Assert.All(byNationalities, g => Assert.All(g, r => Assert.Same(g.First().Nationalities, r.Nationalities)));
+        Assert.All(rows, r => Assert.Same(r.Names[0], r.Label));
+    }
+
+    /// <summary>
+    /// A cross-reference's scans of whole tables read the SQLite file with read calls, not through the memory map that
+    /// would leave the whole file resident in the process; the pooled connection goes back mapped as every other read
+    /// expects. On PostgreSQL the scope only holds the connection open.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task WholeTableReads_AreUnmapped_AndTheConnectionGoesBackMapped(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        await world.AddRecordAsync(world.Police, "rapport", [RandomPerson(new Random(1), world.Police.Id, DateTimeOffset.UtcNow)]);
+        await using var db = world.Database.Open();
+        var store = new FusionStore(db, world.Audit, TimeProvider.System, new Jisr.Storage.Records.EntityCache());
+        var sqlite = db.Database.IsSqlite();
+        var mapped = sqlite ? await MemoryMapAsync(db) : 0;
+
+        await using (await store.WholeTableReadsAsync(CancellationToken.None))
+        {
+            Assert.Single((await store.ReadablePersonRowsAsync(world.AnalystOf(world.Police), CancellationToken.None)).Persons);
+            if (sqlite)
+            {
+                Assert.Equal(0, await MemoryMapAsync(db));
+            }
+        }
+
+        if (sqlite)
+        {
+            Assert.True(mapped > 0, "the node's connections map the file");
+            Assert.Equal(mapped, await MemoryMapAsync(db));
+        }
+
+        Assert.Single((await store.ReadablePersonRowsAsync(world.AnalystOf(world.Police), CancellationToken.None)).Persons);
+    }
+
+    private static async Task<long> MemoryMapAsync(JisrDbContext db)
+    {
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA mmap_size;";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     private static Person RandomPerson(Random random, AgencyId agency, DateTimeOffset now)
     {
         var names = Enumerable.Range(0, random.Next(1, 4))

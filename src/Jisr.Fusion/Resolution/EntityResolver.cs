@@ -125,7 +125,7 @@ public static partial class EntityResolver
     {
         public required PreparedRecord[] Items { get; init; }
 
-        /// <summary>Each item's <see cref="PreparedRecord.Facts"/>, flat: the candidate filter reads only these.</summary>
+        /// <summary>What the candidate filter reads of each item, flat, index for index.</summary>
         public required Facts[] Facts { get; init; }
 
         public required Dictionary<string, int> ById { get; init; }
@@ -150,8 +150,6 @@ public static partial class EntityResolver
         public required string?[] IdentifierKeys { get; init; }
 
         public required string[] Neighbours { get; init; }
-
-        public required Facts Facts { get; init; }
     }
 
     private static Prepared Prepare(IReadOnlyList<PersonRecord> records, IReadOnlyList<EntityLink>? links)
@@ -196,6 +194,7 @@ public static partial class EntityResolver
         }
 
         var items = new PreparedRecord[records.Count];
+        var facts = new Facts[records.Count];
         Parallel.For(0, records.Count, i =>
         {
             var r = records[i];
@@ -203,18 +202,21 @@ public static partial class EntityResolver
             var identifierKeys = r.Identifiers.Select(x => x.Key).ToArray();
             string[] keys = [.. identifierKeys.OfType<string>().Distinct(StringComparer.Ordinal)];
             string[] near = neighbours[i] is { } n ? [.. n.Distinct(StringComparer.Ordinal)] : [];
+
+            // Arrays that hold the same as one the record already has are that one (a million records each keep
+            // several: their names as written, their keys).
             items[i] = new PreparedRecord
             {
                 Record = r,
                 Names = [.. parsed.Select(x => x.Tokens)],
-                NameTexts = [.. parsed.Select(x => x.Text)],
+                NameTexts = parsed.Length == r.Names.Count && r.Names is string[] written ? written : [.. parsed.Select(x => x.Text)],
                 Keys = keys,
-                IdentifierKeys = identifierKeys,
+                IdentifierKeys = keys.Length == identifierKeys.Length ? keys : identifierKeys,
                 Neighbours = near,
-                Facts = new Facts(r, keys, near.Length > 0),
             };
+            facts[i] = new Facts(r, keys, near.Length > 0);
         });
-        return new Prepared { Items = items, Facts = [.. items.Select(x => x.Facts)], ById = byId };
+        return new Prepared { Items = items, Facts = facts, ById = byId };
     }
 
     private static List<MatchProposal> Match(
