@@ -88,6 +88,28 @@ public sealed class IncrementalXrefTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_state_of_several_megabytes_reads_back_whole()
+    {
+        // Written in 1 MiB chunks: a state spanning several of them, with marks and hits, must read back exactly.
+        var random = new Random(11);
+        string Id() => Guid.NewGuid().ToString();
+        var probes = Enumerable.Range(0, 40_000).ToDictionary(_ => Id(), _ => new XrefMark((ulong)random.NextInt64(), [], random.Next(1, 30)));
+        var targets = Enumerable.Range(0, 40_000).ToDictionary(_ => Id(), _ => new XrefMark((ulong)random.NextInt64(), [.. Enumerable.Range(0, random.Next(1, 6)).Select(_ => (ulong)random.NextInt64())], 0));
+        var hits = probes.Keys.Take(5_000).Select(a => new MatchProposal(a, targets.Keys.ElementAt(random.Next(1000)), Math.Round(random.NextDouble(), 4), [new Evidence("name", $"'{a}' and a namesake", 0.5), new Evidence("dob", "born the same day", 1.5)])).ToList();
+        var state = new XrefState("v1;0.5", probes, targets, hits);
+
+        var bytes = state.ToBytes();
+        var read = XrefState.FromBytes(bytes);
+
+        Assert.True(bytes.Length > 3 << 20, $"{bytes.Length} bytes: the test needs several chunks");
+        Assert.NotNull(read);
+        Assert.Equal(bytes, read.ToBytes());
+        Assert.Equal(probes.Count, read.Probes.Count);
+        Assert.Equal(targets.Keys, read.Targets.Keys);
+        Assert.Equal(Dump(hits), Dump(read.Hits));
+    }
+
+    [Fact]
     public void A_recalled_copy_that_brings_a_block_under_its_cap_gives_the_hits_of_a_full_run()
     {
         // Two partner copies share the probe's phone: over the identifier block cap of 1, the phone finds nobody.
