@@ -72,6 +72,40 @@ public sealed class FusionPersonRowsTests
     }
 
     /// <summary>
+    /// Rows are parsed in batches while the next ones are read: across several batches every person comes once, and one
+    /// damaged row among thousands still fails the whole read, naming its field, with nothing left running.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PersonRows_OverSeveralBatches_ComeOnceEach_AndOneDamagedRowFailsTheRead(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        var random = new Random(9);
+        var now = DateTimeOffset.UtcNow;
+        List<Entity> persons = [.. Enumerable.Range(0, 5_000).Select(_ => RandomPerson(random, world.Police.Id, now))];
+        foreach (var chunk in persons.Chunk(500))
+        {
+            await world.AddRecordAsync(world.Police, "rapport", chunk);
+        }
+
+        await using var db = world.Database.Open();
+        var store = new FusionStore(db, world.Audit, TimeProvider.System, new Jisr.Storage.Records.EntityCache());
+        var caller = world.AnalystOf(world.Police);
+
+        var rows = (await store.ReadablePersonRowsAsync(caller, CancellationToken.None)).Persons;
+
+        Assert.Equal(persons.Select(p => p.Id).Order(), rows.Select(r => r.Id).Order());
+
+        var damaged = persons[random.Next(persons.Count)].Id;
+        await db.Database.ExecuteSqlAsync($"UPDATE \"Entities\" SET \"Gender\" = 77 WHERE \"Id\" = {damaged}");
+        var error = await Assert.ThrowsAsync<DomainValidationException>(() => store.ReadablePersonRowsAsync(caller, CancellationToken.None));
+        Assert.Equal("gender", error.Field);
+
+        await db.Database.ExecuteSqlAsync($"UPDATE \"Entities\" SET \"Gender\" = 0 WHERE \"Id\" = {damaged}");
+        Assert.Equal(persons.Count, (await store.ReadablePersonRowsAsync(caller, CancellationToken.None)).Persons.Count);
+    }
+
+    /// <summary>
     /// A million persons hold a few hundred nationality lists and some tens of thousands of dates of birth: each value
     /// is one object shared by the rows that hold it, and a label that is the first name is that name's string.
     /// </summary>

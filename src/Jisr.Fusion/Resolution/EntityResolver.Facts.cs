@@ -102,6 +102,13 @@ public static partial class EntityResolver
         return prior + 0.0 + 0 + date + nationality + gender + identifiers + neighbours;
     }
 
+    /// <summary>
+    /// False when <see cref="IdentifierEvidence"/> of the two records is exactly 0: no key in common (no common bit) and
+    /// no two documents, phones or IBANs of one kind and country to compare for a typo. It read every identifier object
+    /// of every candidate (7 % of a million-person cross-reference's CPU) to find nothing for most of them.
+    /// </summary>
+    private static bool IdentifiersMayMeet(in Facts a, in Facts b) => (a.Keys & b.Keys) != 0 || (a.Documents & b.Documents) != 0;
+
     /// <summary>One matching thread's reused buffers and the proposals it found.</summary>
     private sealed class MatchWorker(int targets)
     {

@@ -248,7 +248,11 @@ public static partial class EntityResolver
             targets.ByKey = byKey.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
         }
 
-        var results = new ConcurrentBag<List<MatchProposal>>();
+        // Parallel.ForEach runs its body in replicas that end and start again every few hundred milliseconds, each
+        // with a worker from the local init: a new one each time allocated its array of stamps per target anew (4 MB at
+        // a million targets, over 200 replicas in a million-probe run: most of the heap's growth while matching). The
+        // workers go back to this pool, their stamps and proposals kept, and the next replica takes one.
+        var workers = new ConcurrentBag<MatchWorker>();
         var cut = Math.Log(options.Threshold / (1 - options.Threshold));
         var done = 0;
         if (probes.Items.Length == 0)
@@ -261,7 +265,7 @@ public static partial class EntityResolver
         Parallel.ForEach(
             System.Collections.Concurrent.Partitioner.Create(0, probes.Items.Length, 256),
             parallel,
-            () => new MatchWorker(targets.Items.Length),
+            () => workers.TryTake(out var idle) ? idle : new MatchWorker(targets.Items.Length),
             (range, _, worker) =>
             {
                 var named = worker.Named;
@@ -323,8 +327,9 @@ public static partial class EntityResolver
                         // threshold, the names need not be compared at all (most namesakes of another year end here).
                         // The flat facts decide first; the records are read only for the pairs they cannot rule out.
                         var target = targets.Items[t];
+                        var identifiersMeet = IdentifiersMayMeet(probeFacts, facts);
                         if (UpperBound(prior, probeFacts, facts, probe, target) + MaxNamePartWeight < cut
-                            || Logit(probe, target, 1.0, similar, withNameParts: false) + MaxNamePartWeight < cut)
+                            || Logit(probe, target, 1.0, similar, withNameParts: false, identifiersMeet) + MaxNamePartWeight < cut)
                         {
                             continue;
                         }
@@ -337,7 +342,7 @@ public static partial class EntityResolver
                             continue;
                         }
 
-                        var proposal = Decide(probe, target, nameScore, similar, judgements, options.Threshold);
+                        var proposal = Decide(probe, target, nameScore, similar, judgements, options.Threshold, identifiersMeet);
                         if (proposal is not null)
                         {
                             worker.Found.Add(proposal);
@@ -352,10 +357,10 @@ public static partial class EntityResolver
 
                 return worker;
             },
-            worker => results.Add(worker.Found));
+            workers.Add);
 
         // Confirmed pairs are proposed even when no blocking would find them any more (an analyst's word stands).
-        var all = results.SelectMany(r => r).ToList();
+        var all = workers.SelectMany(w => w.Found).ToList();
         if (judgements is not null)
         {
             var present = all.Select(p => new RecordPair(p.A, p.B)).ToHashSet();
@@ -382,7 +387,7 @@ public static partial class EntityResolver
     }
 
     private static MatchProposal? Decide(
-        PreparedRecord a, PreparedRecord b, double? nameScore, int similarNames, IReadOnlyDictionary<RecordPair, Judgement>? judgements, double threshold)
+        PreparedRecord a, PreparedRecord b, double? nameScore, int similarNames, IReadOnlyDictionary<RecordPair, Judgement>? judgements, double threshold, bool identifiersMeet)
     {
         if (judgements is not null && judgements.TryGetValue(new RecordPair(a.Record.Id, b.Record.Id), out var judgement))
         {
@@ -392,7 +397,7 @@ public static partial class EntityResolver
         // Scored without explanation first: most candidates fall below the threshold, and explaining costs allocations.
         // The name-part check (a full explanation of the names) runs only when it can still change the outcome.
         var cut = Math.Log(threshold / (1 - threshold));
-        var rest = Logit(a, b, nameScore, similarNames, withNameParts: false);
+        var rest = Logit(a, b, nameScore, similarNames, withNameParts: false, identifiersMeet);
         if (rest + MaxNamePartWeight < cut)
         {
             return null;
@@ -413,8 +418,11 @@ public static partial class EntityResolver
 
     private const double MinNamePartWeight = -2.5;
 
-    /// <summary>The log-odds without building evidence, optionally without the costly name-part check.</summary>
-    private static double Logit(PreparedRecord a, PreparedRecord b, double? knownNameScore, int similarNames, bool withNameParts)
+    /// <summary>
+    /// The log-odds without building evidence, optionally without the costly name-part check. Without
+    /// <paramref name="identifiersMeet"/> (<see cref="IdentifiersMayMeet"/> said no) the identifiers weigh exactly 0 and are not read.
+    /// </summary>
+    private static double Logit(PreparedRecord a, PreparedRecord b, double? knownNameScore, int similarNames, bool withNameParts, bool identifiersMeet = true)
     {
         var name = knownNameScore ?? BestNameScore(a, b);
         return Math.Log(RecordsPerPerson / similarNames)
@@ -423,7 +431,7 @@ public static partial class EntityResolver
             + DateEvidence(a.Record.DateOfBirth, b.Record.DateOfBirth, null)
             + NationalityEvidence(a.Record.Nationalities, b.Record.Nationalities, null)
             + GenderEvidence(a.Record.Gender, b.Record.Gender, null)
-            + IdentifierEvidence(a, b, null)
+            + (identifiersMeet ? IdentifierEvidence(a, b, null) : 0)
             + NeighbourEvidence(a, b, null);
     }
 

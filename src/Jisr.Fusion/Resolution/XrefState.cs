@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Jisr.Fusion.Resolution;
@@ -72,16 +73,27 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
             }
 
             var settings = r.ReadString();
-            var probes = ReadMarks(r, withKeys: false);
-            var targets = ReadMarks(r, withKeys: true);
+
+            // One string per distinct text: a hit's ids are marks' ids, and its evidence's kinds and most of its details
+            // ("both male", "both MA") repeat. At a million persons the read state weighed about 250 MB less.
+            var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+            string Text()
+            {
+                var text = r.ReadString();
+                ref var shared = ref CollectionsMarshal.GetValueRefOrAddDefault(texts, text, out _);
+                return shared ??= text;
+            }
+
+            var probes = ReadMarks(r, withKeys: false, Text);
+            var targets = ReadMarks(r, withKeys: true, Text);
             var hits = new MatchProposal[Count(r)];
             for (var i = 0; i < hits.Length; i++)
             {
-                var (a, b, score) = (r.ReadString(), r.ReadString(), r.ReadDouble());
+                var (a, b, score) = (Text(), Text(), r.ReadDouble());
                 var evidence = new Evidence[Count(r)];
                 for (var e = 0; e < evidence.Length; e++)
                 {
-                    evidence[e] = new Evidence(r.ReadString(), r.ReadString(), r.ReadDouble());
+                    evidence[e] = new Evidence(Text(), Text(), r.ReadDouble());
                 }
 
                 hits[i] = new MatchProposal(a, b, score, evidence);
@@ -116,13 +128,13 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
         }
     }
 
-    private static Dictionary<string, XrefMark> ReadMarks(BinaryReader r, bool withKeys)
+    private static Dictionary<string, XrefMark> ReadMarks(BinaryReader r, bool withKeys, Func<string> id)
     {
         var count = Count(r);
         var marks = new Dictionary<string, XrefMark>(count, StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
-            var id = r.ReadString();
+            var key = id();
             var fingerprint = r.ReadUInt64();
             var namesakes = r.ReadInt32();
             var keys = withKeys ? new ulong[Count(r)] : [];
@@ -131,7 +143,7 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
                 keys[k] = r.ReadUInt64();
             }
 
-            marks[id] = new XrefMark(fingerprint, keys, namesakes);
+            marks[key] = new XrefMark(fingerprint, keys, namesakes);
         }
 
         return marks;

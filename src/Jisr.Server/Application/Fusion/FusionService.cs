@@ -20,6 +20,9 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
     public const string AgainstPartners = "partners";
     public const string AgainstAll = "all-own";
 
+    /// <summary>Persons scored from which the world read is worth collecting before the state is written.</summary>
+    private const int LargeWorld = 200_000;
+
     public const int DefaultLimit = 100;
     public const int MaxLimit = 10_000;
 
@@ -61,7 +64,14 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         var watermark = string.Create(CultureInfo.InvariantCulture, $"{scope};{threshold:R}");
         var (result, state) = await CrossReferenceAsync(caller, scope, threshold, watermark, progress, cancellationToken);
 
-        // Saved once the persons scored are let go of (a million of them weigh more than the state).
+        // Saved once the persons scored are let go of: at a million they weigh 2 GB, garbage from here on, that the
+        // collector would otherwise keep while the state's hundreds of megabytes are written. Not blocking where the
+        // collector runs in the background (a node's requests go on); a one-off command waits for it.
+        if (result.Probes + result.Targets >= LargeWorld)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false, compacting: true);
+        }
+
         await jobs.SaveWatermarkAsync(caller.AgencyId, watermark, state.ToBytes(), cancellationToken);
         progress?.Report(new XrefProgress(result.Probes, result.Probes));
         await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {result.Probes} x {result.Targets} persons ({result.Compared} compared, the rest unchanged since the last run); {result.Hits.Count} hits at {threshold:0.00}");
