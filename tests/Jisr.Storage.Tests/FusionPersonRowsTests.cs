@@ -72,12 +72,13 @@ public sealed class FusionPersonRowsTests
     }
 
     /// <summary>
-    /// Rows are parsed in batches while the next ones are read: across several batches every person comes once, and one
-    /// damaged row among thousands still fails the whole read, naming its field, with nothing left running.
+    /// Rows are parsed in batches while the next ones are read: across many batches (the channel full, the reader
+    /// waiting) every person comes once; one damaged row among thousands, or every row damaged (the parsers fail while
+    /// the reader still writes), fails the whole read naming its field; and the store reads again afterwards.
     /// </summary>
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task PersonRows_OverSeveralBatches_ComeOnceEach_AndOneDamagedRowFailsTheRead(string provider)
+    public async Task PersonRows_OverManyBatches_ComeOnceEach_AndDamagedRowsFailTheRead(string provider)
     {
         await using var world = await StorageWorld.CreateAsync(provider);
         var random = new Random(9);
@@ -92,17 +93,19 @@ public sealed class FusionPersonRowsTests
         var store = new FusionStore(db, world.Audit, TimeProvider.System, new Jisr.Storage.Records.EntityCache());
         var caller = world.AnalystOf(world.Police);
 
-        var rows = (await store.ReadablePersonRowsAsync(caller, CancellationToken.None)).Persons;
-
+        const int Batch = 16;
+        var rows = (await store.ReadablePersonRowsAsync(caller, Batch, CancellationToken.None)).Persons;
         Assert.Equal(persons.Select(p => p.Id).Order(), rows.Select(r => r.Id).Order());
+        Assert.Equal(persons.Count, (await store.ReadablePersonRowsAsync(caller, CancellationToken.None)).Persons.Count);
 
         var damaged = persons[random.Next(persons.Count)].Id;
         await db.Database.ExecuteSqlAsync($"UPDATE \"Entities\" SET \"Gender\" = 77 WHERE \"Id\" = {damaged}");
-        var error = await Assert.ThrowsAsync<DomainValidationException>(() => store.ReadablePersonRowsAsync(caller, CancellationToken.None));
-        Assert.Equal("gender", error.Field);
+        Assert.Equal("gender", (await Assert.ThrowsAsync<DomainValidationException>(() => store.ReadablePersonRowsAsync(caller, Batch, CancellationToken.None))).Field);
+        await db.Database.ExecuteSqlRawAsync("UPDATE \"Entities\" SET \"Gender\" = 77");
+        Assert.Equal("gender", (await Assert.ThrowsAsync<DomainValidationException>(() => store.ReadablePersonRowsAsync(caller, Batch, CancellationToken.None))).Field);
 
-        await db.Database.ExecuteSqlAsync($"UPDATE \"Entities\" SET \"Gender\" = 0 WHERE \"Id\" = {damaged}");
-        Assert.Equal(persons.Count, (await store.ReadablePersonRowsAsync(caller, CancellationToken.None)).Persons.Count);
+        await db.Database.ExecuteSqlRawAsync("UPDATE \"Entities\" SET \"Gender\" = 0");
+        Assert.Equal(persons.Count, (await store.ReadablePersonRowsAsync(caller, Batch, CancellationToken.None)).Persons.Count);
     }
 
     /// <summary>

@@ -214,7 +214,7 @@ public static partial class EntityResolver
     private static ulong Fingerprint(PreparedRecord item, List<string>? judgements)
     {
         var r = item.Record;
-        var text = _fingerprintText ??= new StringBuilder(512);
+        var text = _fingerprintText is { } kept && kept.Capacity <= KeptFingerprintChars ? kept : _fingerprintText = new StringBuilder(512);
         text.Clear();
         void End() => text.Append('\u001e');
         void Joined(IEnumerable<string> values)
@@ -257,15 +257,24 @@ public static partial class EntityResolver
             Joined(judgements);
         }
 
-        var chars = _fingerprintChars is { } c && c.Length >= text.Length ? c : _fingerprintChars = new char[Math.Max(text.Length, 512) * 2];
+        // A thread keeps buffers of an ordinary record's size; a hub's thousands of neighbours get buffers of their own.
+        var keep = text.Length <= KeptFingerprintChars;
+        var chars = _fingerprintChars is { } c && c.Length >= text.Length ? c : new char[keep ? KeptFingerprintChars : text.Length];
         text.CopyTo(0, chars, text.Length);
         var maxBytes = Encoding.UTF8.GetMaxByteCount(text.Length);
-        var bytes = _fingerprintBytes is { } b && b.Length >= maxBytes ? b : _fingerprintBytes = new byte[maxBytes * 2];
+        var bytes = _fingerprintBytes is { } b && b.Length >= maxBytes ? b : new byte[keep ? Encoding.UTF8.GetMaxByteCount(KeptFingerprintChars) : maxBytes];
+        if (keep)
+        {
+            (_fingerprintChars, _fingerprintBytes) = (chars, bytes);
+        }
+
         var length = Encoding.UTF8.GetBytes(chars.AsSpan(0, text.Length), bytes);
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(bytes.AsSpan(0, length), hash);
         return BitConverter.ToUInt64(hash);
     }
+
+    private const int KeptFingerprintChars = 8 * 1024;
 
     [ThreadStatic]
     private static StringBuilder? _fingerprintText;

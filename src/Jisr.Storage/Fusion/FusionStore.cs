@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Jisr.Storage.Configurations;
@@ -40,7 +41,11 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// of the read. They come in no particular order: ordered by id, SQLite walked the table in the id index's order, one random page per row
     /// (2,000,000 persons: 20 s against 9 s in the table's order).
     /// </remarks>
-    public async Task<FusionPersonRows> ReadablePersonRowsAsync(Principal principal, CancellationToken cancellationToken)
+    public Task<FusionPersonRows> ReadablePersonRowsAsync(Principal principal, CancellationToken cancellationToken) =>
+        ReadablePersonRowsAsync(principal, RowBatch, cancellationToken);
+
+    /// <summary><see cref="ReadablePersonRowsAsync(Principal, CancellationToken)"/> with batches of <paramref name="rowBatch"/> rows (tests fill the channel with small ones).</summary>
+    internal async Task<FusionPersonRows> ReadablePersonRowsAsync(Principal principal, int rowBatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
         var query = db.ReadableEntities(principal, time).OfType<Person>()
@@ -95,13 +100,13 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
                 reader.GetOrdinal(nameof(Person.Id)), reader.GetOrdinal(nameof(Person.AgencyId)), reader.GetOrdinal(nameof(Person.Label)),
                 reader.GetOrdinal(nameof(Person.Names)), reader.GetOrdinal(nameof(Person.DateOfBirth)), reader.GetOrdinal(nameof(Person.Nationalities)),
                 reader.GetOrdinal(nameof(Person.Identifiers)), reader.GetOrdinal(nameof(Person.Gender)));
-            var batch = new List<StoredPerson>(RowBatch);
+            var batch = new List<StoredPerson>(rowBatch);
             while (await reader.ReadAsync(cancellationToken))
             {
                 batch.Add(new StoredPerson(
                     reader.GetGuid(id), reader.GetGuid(agency), reader.GetString(label), reader.GetString(names),
                     reader.IsDBNull(born) ? null : reader.GetString(born), reader.GetString(nationalities), reader.GetString(identifiers), reader.GetInt32(gender)));
-                if (batch.Count == RowBatch)
+                if (batch.Count == rowBatch)
                 {
                     await batches.Writer.WriteAsync([.. batch], cancellationToken);
                     batch.Clear();
@@ -122,8 +127,8 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
             await Task.WhenAll(parsers);
+            await db.Database.CloseConnectionAsync();
         }
 
         if (damaged is not null)
@@ -178,6 +183,12 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
                 // The pooled connection goes back with the map every other read of the node expects.
                 await MapAsync(JisrDatabase.SqliteMemoryMapBytes, CancellationToken.None);
             }
+            catch (SqliteException)
+            {
+                // Not mapped again: the pool lets this connection go rather than hand it on without its map (only the
+                // speed of later reads depends on it, so the read that ran is not failed for it).
+                SqliteConnection.ClearPool((SqliteConnection)db.Database.GetDbConnection());
+            }
             finally
             {
                 await db.Database.CloseConnectionAsync();
@@ -196,10 +207,24 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
         private readonly ConcurrentDictionary<string, T> shared = new(StringComparer.Ordinal);
 
-        public T Of(string stored) =>
-            shared.TryGetValue(stored, out var value) ? value
-            : shared.Count < MaxShared ? shared.GetOrAdd(stored, parse)
-            : parse(stored);
+        /// <summary>About how many values are shared (the dictionary's own count takes every lock).</summary>
+        private int count;
+
+        public T Of(string stored)
+        {
+            if (shared.TryGetValue(stored, out var value))
+            {
+                return value;
+            }
+
+            if (Volatile.Read(ref count) >= MaxShared)
+            {
+                return parse(stored);
+            }
+
+            Interlocked.Increment(ref count);
+            return shared.GetOrAdd(stored, parse);
+        }
     }
 
     /// <summary>How many rows a parser takes at a time.</summary>

@@ -65,11 +65,12 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         var (result, state) = await CrossReferenceAsync(caller, scope, threshold, watermark, progress, cancellationToken);
 
         // Saved once the persons scored are let go of: at a million they weigh 2 GB, garbage from here on, that the
-        // collector would otherwise keep while the state's hundreds of megabytes are written. Not blocking where the
-        // collector runs in the background (a node's requests go on); a one-off command waits for it.
+        // collector would otherwise keep while the state's hundreds of megabytes are written. Neither blocking nor
+        // compacting (a compacting collection always stops every thread): in a node it runs in the background and the
+        // requests go on; a one-off command, whose collector does not run in the background, waits for it.
         if (result.Probes + result.Targets >= LargeWorld)
         {
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false, compacting: true);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false, compacting: false);
         }
 
         await jobs.SaveWatermarkAsync(caller.AgencyId, watermark, state.ToBytes(), cancellationToken);
