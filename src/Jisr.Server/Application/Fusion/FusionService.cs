@@ -1,6 +1,7 @@
 using Jisr.Fusion.Identifiers;
 using Jisr.Fusion.Resolution;
 using System.Globalization;
+using System.Runtime;
 using System.Text.Json;
 using Jisr.Storage.Fusion;
 using FusionGraph = Jisr.Fusion.Graph.LinkGraph;
@@ -65,12 +66,14 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         var (result, state) = await CrossReferenceAsync(caller, scope, threshold, watermark, progress, cancellationToken);
 
         // Saved once the persons scored are let go of: at a million they weigh 2 GB, garbage from here on, that the
-        // collector would otherwise keep while the state's hundreds of megabytes are written. Neither blocking nor
-        // compacting (a compacting collection always stops every thread): in a node it runs in the background and the
-        // requests go on; a one-off command, whose collector does not run in the background, waits for it.
+        // collector would otherwise keep while the state's hundreds of megabytes are written. A one-off command (its
+        // collector in batch mode) waits for a compacting collection, which gives the memory back (peak 3.1 against
+        // 3.8 GB at a million); a node collects in the background, neither blocking nor compacting (a compacting
+        // collection stops every thread), and its requests go on.
         if (result.Probes + result.Targets >= LargeWorld)
         {
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false, compacting: false);
+            var oneOff = GCSettings.LatencyMode == GCLatencyMode.Batch;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: oneOff, compacting: oneOff);
         }
 
         await jobs.SaveWatermarkAsync(caller.AgencyId, watermark, state.ToBytes(), cancellationToken);
