@@ -190,7 +190,6 @@ public static class JisrDatabase
     {
         public static readonly SqlitePragmas Instance = new();
 
-
         private static readonly ConditionalWeakTable<object, object> Configured = new();
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);

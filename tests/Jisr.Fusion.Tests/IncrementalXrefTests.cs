@@ -77,6 +77,13 @@ public sealed class IncrementalXrefTests(ITestOutputHelper output)
         Assert.Equal(0, again.Compared);
         Assert.Equal(Dump(first.Hits), Dump(again.Hits));
 
+        // Read with the records to score, the state's ids are those records' strings (no copy of each id).
+        var ids = probes.Concat(targets).GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.First().Id);
+        var read = XrefState.FromBytes(first.State.ToBytes(), [.. probes, .. targets]);
+        Assert.NotNull(read);
+        Assert.All(read.Probes.Keys.Concat(read.Targets.Keys).Concat(read.Hits.SelectMany(h => new[] { h.A, h.B })), id => Assert.Same(ids[id], id));
+        Assert.Equal(Dump(first.Hits), Dump(EntityResolver.CrossReferenceIncremental(probes, targets, world.Links, null, null, read).Hits));
+
         // Another threshold is another question: no reuse.
         var other = EntityResolver.CrossReferenceIncremental(probes, targets, world.Links, null, new ResolutionOptions { Threshold = 0.8 }, first.State);
         Assert.Equal(probes.Count, other.Compared);

@@ -86,7 +86,8 @@ public static partial class EntityResolver
         // prior keeps it there (growing blocks can only drop candidates, never add an unchanged one).
         var affected = new List<int>();
         var only = new List<HashSet<int>?>();
-        var previousHits = previous.Hits.ToLookup(h => h.A, StringComparer.Ordinal);
+        var oldHits = previous.Hits;
+        var previousHits = oldHits.ToLookup(h => h.A, StringComparer.Ordinal);
         for (var i = 0; i < preparedProbes.Items.Length; i++)
         {
             var id = preparedProbes.Items[i].Record.Id;
@@ -113,6 +114,10 @@ public static partial class EntityResolver
             }
         }
 
+        // The previous run's marks are not read past this point: let them go before matching (at a million persons
+        // they weigh hundreds of megabytes); its hits are merged at the end.
+        previous = null;
+
         var dirty = new bool[preparedTargets.Items.Length];
         for (var t = 0; t < dirty.Length; t++)
         {
@@ -129,7 +134,7 @@ public static partial class EntityResolver
         var scored = only.Count(o => o is null);
 
         var recomputed = subset.ById.Keys.ToHashSet(StringComparer.Ordinal);
-        var merged = previous.Hits.Where(h => probeMarks.ContainsKey(h.A) && !recomputed.Contains(h.A)).Concat(fresh).ToList();
+        var merged = oldHits.Where(h => probeMarks.ContainsKey(h.A) && !recomputed.Contains(h.A)).Concat(fresh).ToList();
         merged.Sort(HitOrder);
         return new XrefRun(merged, new XrefState(settings, probeMarks, targetMarks, merged), affected.Count, scored);
     }

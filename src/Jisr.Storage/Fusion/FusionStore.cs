@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Jisr.Storage.Configurations;
+using Microsoft.Data.Sqlite;
 
 namespace Jisr.Storage.Fusion;
 
@@ -38,8 +38,8 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
     /// the model wrote (<see cref="JsonConversions"/>), with no value object made per name or identifier, which cost
     /// most of a 200,000-person read. The model wrote them already checked, so they are what its converters would give.
     /// The rows are read as text and parsed on every core in batches while the next ones are read: the parsing was most
-    /// of the read. They come in no particular order: ordered by id, SQLite walked the table in the id index's order, one random page per row
-    /// (2,000,000 persons: 20 s against 9 s in the table's order).
+    /// of the read. They come in no particular order: ordered by id, SQLite walked the table in the id index's order,
+    /// one random page per row (2,000,000 persons: 20 s against 9 s in the table's order).
     /// </remarks>
     public Task<FusionPersonRows> ReadablePersonRowsAsync(Principal principal, CancellationToken cancellationToken) =>
         ReadablePersonRowsAsync(principal, RowBatch, cancellationToken);

@@ -67,9 +67,9 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
 
         // Saved once the persons scored are let go of: at a million they weigh 2 GB, garbage from here on, that the
         // collector would otherwise keep while the state's hundreds of megabytes are written. A one-off command (its
-        // collector in batch mode) waits for a compacting collection, which gives the memory back (peak 3.1 against
-        // 3.8 GB at a million); a node collects in the background, neither blocking nor compacting (a compacting
-        // collection stops every thread), and its requests go on.
+        // collector in batch mode) waits for a compacting collection, which gives the memory back; a node collects in
+        // the background, neither blocking nor compacting (a compacting collection stops every thread), and its
+        // requests go on.
         if (result.Probes + result.Targets >= LargeWorld)
         {
             var oneOff = GCSettings.LatencyMode == GCLatencyMode.Batch;
@@ -89,8 +89,11 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
     private async Task<(XrefResult Result, XrefState State)> CrossReferenceAsync(
         Principal caller, string scope, double threshold, string watermark, IProgress<XrefProgress>? progress, CancellationToken cancellationToken)
     {
-        var previous = XrefState.FromBytes(await jobs.WatermarkAsync(caller.AgencyId, watermark, cancellationToken));
         var world = await LoadScoredAsync(caller, cancellationToken);
+
+        // Read after the world, into its id strings (two million persons' ids are 190 MB); no await follows, so nothing
+        // keeps it once the core is done with its marks.
+        var previous = XrefState.FromBytes(await jobs.WatermarkAsync(caller.AgencyId, watermark, cancellationToken), world.Records);
         var probes = world.Records.Where(r => world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         var targets = scope == AgainstAll ? world.Records : world.Records.Where(r => !world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         progress?.Report(new XrefProgress(0, probes.Count));
