@@ -13,6 +13,15 @@ public static class JisrDatabase
     /// <summary>How much of the database file each SQLite connection maps (SQLite caps it at its build's limit, 2 GiB by default).</summary>
     public const long SqliteMemoryMapBytes = 1L << 31;
 
+    /// <summary>Sets how much of the file an open SQLite connection reads through a memory map (0: with read calls).</summary>
+    public static void MapSqliteFile(SqliteConnection connection, long bytes)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA mmap_size={bytes};";
+        pragma.ExecuteNonQuery();
+    }
+
     /// <summary>Registers <see cref="JisrDbContext"/> (pooled) for the location's provider.</summary>
     public static IServiceCollection AddJisrDatabase(this IServiceCollection services, DatabaseLocation location)
     {

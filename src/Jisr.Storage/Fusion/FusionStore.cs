@@ -153,7 +153,7 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
         var scope = new WholeTableReads(db);
         try
         {
-            await scope.MapAsync(0, cancellationToken);
+            scope.Map(0);
         }
         catch
         {
@@ -166,13 +166,11 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
 
     private sealed class WholeTableReads(JisrDbContext db) : IAsyncDisposable
     {
-        public async Task MapAsync(long bytes, CancellationToken cancellationToken)
+        public void Map(long bytes)
         {
             if (db.Database.IsSqlite())
             {
-                await using var command = db.Database.GetDbConnection().CreateCommand();
-                command.CommandText = $"PRAGMA mmap_size={bytes};";
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                JisrDatabase.MapSqliteFile((SqliteConnection)db.Database.GetDbConnection(), bytes);
             }
         }
 
@@ -181,7 +179,7 @@ public sealed class FusionStore(JisrDbContext db, AuditLog audit, TimeProvider t
             try
             {
                 // The pooled connection goes back with the map every other read of the node expects.
-                await MapAsync(JisrDatabase.SqliteMemoryMapBytes, CancellationToken.None);
+                Map(JisrDatabase.SqliteMemoryMapBytes);
             }
             catch (SqliteException)
             {

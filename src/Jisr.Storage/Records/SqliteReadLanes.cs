@@ -205,12 +205,7 @@ public sealed class SqliteReadLanes : IDisposable
         /// node every read commits its audit entry, so a mapped lane unmapped the whole file and faulted its pages in
         /// again on nearly every read (a quarter of a search's CPU in the kernel: munmap and page faults).
         /// </summary>
-        private static void Unmapped(SqliteConnection connection)
-        {
-            using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA mmap_size=0;";
-            pragma.ExecuteNonQuery();
-        }
+        private static void Unmapped(SqliteConnection connection) => JisrDatabase.MapSqliteFile(connection, 0);
 
         public void Dispose()
         {
