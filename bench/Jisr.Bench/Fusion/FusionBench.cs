@@ -16,13 +16,17 @@ internal static class FusionBench
     {
         // --xref-only: the cross-reference figures alone (for profiling it without the graph's minutes).
         // --incremental: then a second run after 1% of the targets arrived and 0.5% of the probes changed, reusing the first.
+        // --repeat N: the cross-reference N times on the one world (to compare builds within one process, on a shared machine).
         var xrefOnly = args.Contains("--xref-only");
+        var repeatAt = Array.IndexOf(args, "--repeat");
+        var repeat = repeatAt >= 0 && repeatAt + 1 < args.Length ? int.Parse(args[repeatAt + 1], CultureInfo.InvariantCulture) : 1;
+        args = repeatAt >= 0 ? [.. args[..repeatAt], .. args[Math.Min(args.Length, repeatAt + 2)..]] : args;
         var incremental = args.Contains("--incremental");
         var numbers = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         var sizes = numbers.Length > 0 ? numbers.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [100_000];
         foreach (var size in sizes.Where(s => s > 0))
         {
-            Xref(size, incremental);
+            Xref(size, incremental, repeat);
         }
 
         if (!xrefOnly)
@@ -31,7 +35,7 @@ internal static class FusionBench
         }
     }
 
-    private static void Xref(int perSide, bool incremental)
+    private static void Xref(int perSide, bool incremental, int repeat)
     {
         var watch = Stopwatch.StartNew();
 
@@ -45,6 +49,20 @@ internal static class FusionBench
         }
 
         var generated = watch.Elapsed.TotalSeconds;
+        for (var run = 0; run < repeat; run++)
+        {
+            XrefOnce(world, probes, targets, generated);
+        }
+
+        if (incremental)
+        {
+            Incremental(probes, targets);
+        }
+    }
+
+    private static void XrefOnce(SyntheticWorld world, List<PersonRecord> probes, List<PersonRecord> targets, double generated)
+    {
+        var watch = Stopwatch.StartNew();
         GC.Collect();
         var before = GC.GetTotalMemory(forceFullCollection: true);
         watch.Restart();
@@ -60,10 +78,6 @@ internal static class FusionBench
         var truePairs = probes.Sum(p => (long)targetsOfPerson.GetValueOrDefault(world.TruthOfRecord[SyntheticWorld.RecordIndex(p.Id)]));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"xref {probes.Count} x {targets.Count}: {seconds:F1} s wall, {cpuSeconds:F1} s CPU on {Environment.ProcessorCount} cores (a shared machine's wall clock misleads; CPU/cores is the idle-machine estimate), {hits.Count} hits, {right} true (precision {(double)right / Math.Max(1, hits.Count):P2}, recall {(double)right / Math.Max(1, truePairs):P2} of {truePairs} true pairs), world generated in {generated:F1} s, managed +{managed:F0} MB, process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB"));
-        if (incremental)
-        {
-            Incremental(probes, targets);
-        }
     }
 
     /// <summary>A first run that keeps its state without the last 1% of the targets, then the run after they arrived and 0.5% of the probes changed.</summary>

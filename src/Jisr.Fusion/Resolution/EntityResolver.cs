@@ -132,6 +132,9 @@ public static partial class EntityResolver
 
         public NameBlocks? Blocks { get; set; }
 
+        /// <summary>The items' <see cref="Screen"/>s, index for index: made for the targets of a match.</summary>
+        public Screen[]? Screens { get; set; }
+
         public Dictionary<string, int[]>? ByKey { get; set; }
     }
 
@@ -214,7 +217,7 @@ public static partial class EntityResolver
                 IdentifierKeys = keys.Length == identifierKeys.Length ? keys : identifierKeys,
                 Neighbours = near,
             };
-            facts[i] = new Facts(r, keys, near.Length > 0);
+            facts[i] = new Facts(r, keys, near);
         });
         return new Prepared { Items = items, Facts = facts, ById = byId };
     }
@@ -262,6 +265,18 @@ public static partial class EntityResolver
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount };
         var targetFacts = targets.Facts;
+        if (targets.Screens is null)
+        {
+            var screens = new Screen[targetFacts.Length];
+            for (var t = 0; t < screens.Length; t++)
+            {
+                screens[t] = new Screen(targetFacts[t]);
+            }
+
+            targets.Screens = screens;
+        }
+
+        var targetScreens = targets.Screens;
         Parallel.ForEach(
             System.Collections.Concurrent.Partitioner.Create(0, probes.Items.Length, 256),
             parallel,
@@ -294,20 +309,26 @@ public static partial class EntityResolver
                     }
 
                     targets.Blocks.Candidates(probe.Names, probe.Record.DateOfBirth, options.MaxNameBlock, named, out var namesakes);
-                    foreach (var t in named)
-                    {
-                        if (seen[t] != stamp)
-                        {
-                            seen[t] = stamp;
-                            candidates.Add(t);
-                        }
-                    }
 
                     // How common the name is: its namesakes among the targets, the probe itself not counted.
                     var similar = Math.Max(1, sameSet ? namesakes - 1 : namesakes);
                     var prior = Math.Log(RecordsPerPerson / similar);
                     var only = scope?.OnlyTargets[p];
                     ref readonly var probeFacts = ref probes.Facts[p];
+                    var probeScreen = new Screen(probeFacts);
+                    foreach (var t in named)
+                    {
+                        // A namesake is screened once (it may be filed under several of the probe's keys); those the screen
+                        // rules out are never candidates (the identifier blocks above are not screened).
+                        if (seen[t] != stamp)
+                        {
+                            seen[t] = stamp;
+                            if (ScreenBound(prior, probeScreen, targetScreens[t]) + MaxNamePartWeight >= cut)
+                            {
+                                candidates.Add(t);
+                            }
+                        }
+                    }
                     foreach (var t in candidates)
                     {
                         ref readonly var facts = ref targetFacts[t];
@@ -329,7 +350,7 @@ public static partial class EntityResolver
                         var target = targets.Items[t];
                         var identifiersMeet = IdentifiersMayMeet(probeFacts, facts);
                         if (UpperBound(prior, probeFacts, facts, probe, target) + MaxNamePartWeight < cut
-                            || Logit(probe, target, 1.0, similar, withNameParts: false, identifiersMeet) + MaxNamePartWeight < cut)
+                            || Logit(probe, target, 1.0, similar, withNameParts: false, IdentifiersMayGain(probeFacts, facts)) + MaxNamePartWeight < cut)
                         {
                             continue;
                         }
