@@ -78,10 +78,19 @@ internal static class XrefCommand
             else
             {
                 await stdout.WriteLineAsync("score\tperson_a\tname_a\tperson_b\tname_b\texplanation");
+
+                // One line buffer for every hit (a million-person run lists over half a million: a string per cell and
+                // line was 1.4 GB of garbage at the end of the run, when its memory peaked).
+                var line = new StringBuilder(1024);
                 foreach (var hit in result.Hits)
                 {
-                    await stdout.WriteLineAsync(string.Join('\t', hit.Score.ToString("0.0000", CultureInfo.InvariantCulture), hit.A, Cell(hit.LabelA), hit.B, Cell(hit.LabelB),
-                        Cell(new Jisr.Fusion.Resolution.MatchProposal(hit.A.ToString(), hit.B.ToString(), hit.Score, hit.Evidence).Explanation)));
+                    line.Clear().Append(CultureInfo.InvariantCulture, $"{hit.Score:0.0000}\t{hit.A.Value}\t");
+                    AppendCell(line, hit.LabelA).Append(CultureInfo.InvariantCulture, $"\t{hit.B.Value}\t");
+                    AppendCell(line, hit.LabelB).Append('\t');
+                    var explanation = line.Length;
+                    Jisr.Fusion.Resolution.MatchProposal.AppendExplanation(line, hit.Evidence);
+                    Escape(line, explanation);
+                    stdout.WriteLine(line);
                 }
             }
 
@@ -92,8 +101,15 @@ internal static class XrefCommand
         return command;
     }
 
-    /// <summary>A TSV cell: tabs and line breaks in names or reasons would shift the columns.</summary>
-    private static string Cell(string text) => text.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
+    /// <summary>Appends a TSV cell: tabs and line breaks in names or reasons would shift the columns.</summary>
+    private static StringBuilder AppendCell(StringBuilder line, string text)
+    {
+        var start = line.Length;
+        return Escape(line.Append(text), start);
+    }
+
+    private static StringBuilder Escape(StringBuilder line, int start) =>
+        line.Replace('\t', ' ', start, line.Length - start).Replace('\r', ' ', start, line.Length - start).Replace('\n', ' ', start, line.Length - start);
 
     private sealed class Reporter(Action<XrefProgress> report) : IProgress<XrefProgress>
     {

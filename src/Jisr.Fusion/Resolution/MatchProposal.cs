@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 namespace Jisr.Fusion.Resolution;
 
 /// <summary>One reason for or against a match, with its weight in log-odds (positive for, negative against).</summary>
@@ -9,7 +11,24 @@ public sealed record Evidence(string Kind, string Detail, double Weight);
 /// </summary>
 public sealed record MatchProposal(string A, string B, double Score, IReadOnlyList<Evidence> Evidence)
 {
-    public string Explanation => string.Join("; ", Evidence.Select(e => $"{e.Kind} {e.Weight:+0.0;-0.0}: {e.Detail}"));
+    public string Explanation => AppendExplanation(new StringBuilder(), Evidence).ToString();
+
+    /// <summary>
+    /// Appends what <see cref="Explanation"/> gives for <paramref name="evidence"/>: a listing of hundreds of thousands
+    /// of hits writes each explanation into one reused buffer, not a string (and a string per piece) of its own.
+    /// </summary>
+    public static StringBuilder AppendExplanation(StringBuilder text, IReadOnlyList<Evidence> evidence)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(evidence);
+        for (var i = 0; i < evidence.Count; i++)
+        {
+            var e = evidence[i];
+            text.Append(i == 0 ? "" : "; ").Append(e.Kind).Append(CultureInfo.CurrentCulture, $" {e.Weight:+0.0;-0.0}: ").Append(e.Detail);
+        }
+
+        return text;
+    }
 }
 
 /// <summary>An analyst's decision on a pair, which later runs respect: confirmed pairs are always proposed, rejected never.</summary>
