@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Jisr.Fusion.Identifiers;
 using Jisr.Fusion.Resolution;
 using System.Globalization;
@@ -335,7 +336,18 @@ public sealed class FusionWorld
             labels[records[i].Id] = persons.Persons[i].Label;
         }
 
-        Array.Sort(records, (x, y) => string.CompareOrdinal(x.Id, y.Id));
+        // In the order of the ids' text (the one order of every resolution), sorted on the ids' 128 bits: a Guid's bytes
+        // big-endian are its text's hex digits in order, and comparing them does not read two strings per step (two
+        // million persons: seconds on one core).
+        var order = new UInt128[records.Length];
+        Span<byte> bytes = stackalloc byte[16];
+        for (var i = 0; i < records.Length; i++)
+        {
+            persons.Persons[i].Id.Value.TryWriteBytes(bytes, bigEndian: true, out _);
+            order[i] = BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        }
+
+        Array.Sort(order, records);
 
         return new FusionWorld
         {
