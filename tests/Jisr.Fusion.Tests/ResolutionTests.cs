@@ -108,6 +108,35 @@ public class ResolutionTests(ITestOutputHelper output)
         Assert.True(EntityResolver.Score(a, Record("d", ["Karim Benali"], "1986-03-12")).Score > 0.5);
     }
 
+    /// <summary>
+    /// A confirmed pair's explanation tells how common the name is, as every other proposal's does, and is the same
+    /// whether the pair would have been proposed anyway or not: it once said "no other record bears a like name" of a
+    /// name borne by five, when the candidate checks turned the pair away before its judgement was read.
+    /// </summary>
+    [Fact]
+    public void A_confirmed_pair_reads_how_common_the_name_is_whichever_checks_it_meets()
+    {
+        var probe = Record("p", ["Karim Benali"], "1985-03-12");
+        List<PersonRecord> targets = [.. Enumerable.Range(0, 5).Select(i => Record($"t{i}", ["Karim Benali"], $"19{60 + i}-07-0{i + 1}"))];
+        var same = Record("t9", ["Karim Benali"], "1985-03-12");
+        targets.Add(same);
+        var confirmed = new Dictionary<RecordPair, Judgement>
+        {
+            [new RecordPair("p", "t9")] = Judgement.Confirmed, // proposed anyway
+            [new RecordPair("p", "t0")] = Judgement.Confirmed, // born 25 years apart: only the judgement proposes it
+        };
+
+        var hits = EntityResolver.CrossReference([probe], targets, null, confirmed);
+
+        Assert.Equal(["t0", "t9"], hits.Select(h => h.B).Order());
+        Assert.All(hits, h =>
+        {
+            Assert.Equal(1.0, h.Score);
+            Assert.Equal("judgement", h.Evidence[0].Kind);
+            Assert.Equal("6 records bear a like name", Assert.Single(h.Evidence, e => e.Kind == "prior").Detail);
+        });
+    }
+
     [Fact]
     public void Analyst_judgements_are_respected_by_later_runs()
     {

@@ -122,9 +122,9 @@ public static partial class EntityResolver
 
     /// <summary>
     /// A record's <see cref="Facts"/> folded into 12 bytes for the first look at a name candidate: a million targets'
-    /// screens (12 MB) stay in the processor's cache where their facts (40 MB) did not, and most of a probe's namesakes
-    /// (94 % at a million: another day of birth, another gender) are turned away on the screen alone, before their
-    /// facts, their record or the per-probe stamps are read. The masks are folded (a bit set where any of its bits
+    /// screens (12 MB) stay in the processor's cache where their facts (56 MB) do not, and most of a probe's namesakes
+    /// (nine in ten at a million: another day of birth, another gender) are turned away on the screen alone, before
+    /// their facts or their record are read. The masks are folded (a bit set where any of its bits
     /// was), so a common bit of the folds is implied by a common bit of the masks, never the other way round.
     /// </summary>
     [StructLayout(LayoutKind.Auto)]

@@ -380,14 +380,14 @@ public static partial class EntityResolver
             },
             workers.Add);
 
-        // Confirmed pairs are proposed even when no blocking would find them any more (an analyst's word stands).
         var all = workers.SelectMany(w => w.Found).ToList();
+        // Every confirmed pair is proposed here, whether blocking finds it or not (an analyst's word stands), none by the
+        // loop (Decide leaves it): it reads the same in every run.
         if (judgements is not null)
         {
-            var present = all.Select(p => new RecordPair(p.A, p.B)).ToHashSet();
             foreach (var (pair, judgement) in judgements)
             {
-                if (judgement != Judgement.Confirmed || present.Contains(pair))
+                if (judgement != Judgement.Confirmed)
                 {
                     continue;
                 }
@@ -396,7 +396,10 @@ public static partial class EntityResolver
                 {
                     if (probes.ById.TryGetValue(a, out var pa) && targets.ById.TryGetValue(b, out var tb) && (!sameSet || pa < tb))
                     {
-                        all.Add(Confirmed(Score(probes.Items[pa], targets.Items[tb], null, similarNames: 1, explain: true)));
+                        // Its prior as the loop gives a probe's (how common the name is among the targets, the probe
+                        // itself not counted): "no other record bears a like name" was said of common names too.
+                        var namesakes = targets.Blocks.Namesakes(probes.Items[pa].Names);
+                        all.Add(Confirmed(Score(probes.Items[pa], targets.Items[tb], null, Math.Max(1, sameSet ? namesakes - 1 : namesakes), explain: true)));
                         break;
                     }
                 }
@@ -410,9 +413,11 @@ public static partial class EntityResolver
     private static MatchProposal? Decide(
         PreparedRecord a, PreparedRecord b, double? nameScore, int similarNames, IReadOnlyDictionary<RecordPair, Judgement>? judgements, double threshold, bool identifiersMeet)
     {
-        if (judgements is not null && judgements.TryGetValue(new RecordPair(a.Record.Id, b.Record.Id), out var judgement))
+        if (judgements is not null && judgements.ContainsKey(new RecordPair(a.Record.Id, b.Record.Id)))
         {
-            return judgement == Judgement.Rejected ? null : Confirmed(Score(a, b, nameScore, similarNames, explain: true));
+            // A rejected pair is never proposed; a confirmed one is, after the loop, scored the same whichever of the
+            // loop's checks it met here (they turn candidates away by bounds that change as the code gets faster).
+            return null;
         }
 
         // Scored without explanation first: most candidates fall below the threshold, and explaining costs allocations.

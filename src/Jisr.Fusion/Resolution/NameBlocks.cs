@@ -21,7 +21,7 @@ internal sealed class NameBlocks
 
     /// <summary>
     /// Where each bucket of keys starts in <see cref="_keys"/> (a bucket: the keys' top <see cref="_bucketShift"/>
-    /// complement of bits; the keys are hashes, so about eight to a bucket). A lookup searches its bucket alone: a
+    /// complement of bits; the keys are hashes, so four to eight to a bucket). A lookup searches its bucket alone: a
     /// binary search of ten million keys read twenty places far apart, a cache miss each, for every block a probe reads.
     /// </summary>
     private readonly int[] _buckets;
