@@ -93,8 +93,16 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
         var world = await LoadScoredAsync(caller, cancellationToken);
 
         // Read after the world, into its id strings (two million persons' ids are 190 MB); no await follows, so nothing
-        // keeps it once the core is done with its marks.
-        var previous = XrefState.FromBytes(await jobs.WatermarkAsync(caller.AgencyId, watermark, cancellationToken), world.Records);
+        // keeps it once the core is done with its marks. The stored state (140 MB at a million) is read like the
+        // whole tables, with read calls: through the node's memory map its pages stayed resident in the process.
+        byte[]? stored;
+        await using (await store.WholeTableReadsAsync(cancellationToken))
+        {
+            stored = await jobs.WatermarkAsync(caller.AgencyId, watermark, cancellationToken);
+        }
+
+        var previous = XrefState.FromBytes(stored, world.Records);
+        stored = null;
         var probes = world.Records.Where(r => world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         var targets = scope == AgainstAll ? world.Records : world.Records.Where(r => !world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         progress?.Report(new XrefProgress(0, probes.Count));
