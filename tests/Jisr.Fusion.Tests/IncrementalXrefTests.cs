@@ -92,6 +92,9 @@ public sealed class IncrementalXrefTests(ITestOutputHelper output)
         Assert.Null(XrefState.FromBytes(bytes[..(bytes.Length / 2)]));
         Assert.Null(XrefState.FromBytes([1, 2, 3, 4, 5]));
         Assert.Null(XrefState.FromBytes([]));
+        var noise = new byte[4096];
+        new Random(2).NextBytes(noise);
+        Assert.Null(XrefState.FromBytes(noise)); // Brotli's decoder refuses it with its own exception
     }
 
     [Fact]

@@ -22,54 +22,59 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
 
     public IReadOnlyList<MatchProposal> Hits { get; } = hits;
 
+    /// <summary>The state as bytes, in memory (<see cref="WriteTo"/> writes them where they are kept).</summary>
     public byte[] ToBytes()
     {
-        // In chunks, then copied once into an array of the exact size: a growing MemoryStream held up to twice the
-        // state (142 MB at a million persons) in doubled buffers, and its ToArray a third copy.
-        using var buffer = new ChunkedBuffer();
-        // Buffered: the writer's small writes each went to the encoder (most of a first run's time went there).
-        using (var zip = new BrotliStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        using (var buffered = new BufferedStream(zip, 1 << 16))
-        using (var w = new BinaryWriter(buffered, Encoding.UTF8))
-        {
-            w.Write(Magic);
-            w.Write(Settings);
-            WriteMarks(w, Probes, withKeys: false);
-            WriteMarks(w, Targets, withKeys: true);
-            w.Write(Hits.Count);
-            foreach (var hit in Hits)
-            {
-                w.Write(hit.A);
-                w.Write(hit.B);
-                w.Write(hit.Score);
-                w.Write(hit.Evidence.Count);
-                foreach (var e in hit.Evidence)
-                {
-                    w.Write(e.Kind);
-                    w.Write(e.Detail);
-                    w.Write(e.Weight);
-                }
-            }
-        }
-
-        return buffer.ToArray();
+        using var bytes = new MemoryStream();
+        WriteTo(bytes);
+        return bytes.ToArray();
     }
 
     /// <summary>
-    /// The state in <paramref name="bytes"/>, or null when they are not one (another version, cut short, damaged). With
-    /// <paramref name="scored"/> (the records the next run scores), an id the state holds is read into that record's id
-    /// string rather than a copy of it.
+    /// Writes the state to <paramref name="destination"/> as it is compressed, never whole in memory (140 MB at a
+    /// million persons); the stream is left open.
     /// </summary>
-    public static XrefState? FromBytes(byte[]? bytes, IReadOnlyList<PersonRecord>? scored = null)
+    public void WriteTo(Stream destination)
     {
-        if (bytes is null || bytes.Length == 0)
+        // Buffered: the writer's small writes each went to the encoder (most of a first run's time went there).
+        using var zip = new BrotliStream(destination, CompressionLevel.Fastest, leaveOpen: true);
+        using var buffered = new BufferedStream(zip, 1 << 16);
+        using var w = new BinaryWriter(buffered, Encoding.UTF8);
+        w.Write(Magic);
+        w.Write(Settings);
+        WriteMarks(w, Probes, withKeys: false);
+        WriteMarks(w, Targets, withKeys: true);
+        w.Write(Hits.Count);
+        foreach (var hit in Hits)
         {
-            return null;
+            w.Write(hit.A);
+            w.Write(hit.B);
+            w.Write(hit.Score);
+            w.Write(hit.Evidence.Count);
+            foreach (var e in hit.Evidence)
+            {
+                w.Write(e.Kind);
+                w.Write(e.Detail);
+                w.Write(e.Weight);
+            }
         }
+    }
 
+    /// <summary>The state in <paramref name="bytes"/>, or null, as <see cref="ReadFrom"/> reads it.</summary>
+    public static XrefState? FromBytes(byte[]? bytes, IReadOnlyList<PersonRecord>? scored = null) =>
+        bytes is null ? null : ReadFrom(new MemoryStream(bytes), scored);
+
+    /// <summary>
+    /// The state <see cref="WriteTo"/> wrote to <paramref name="source"/>, or null when it holds none (empty, another
+    /// version, cut short, damaged). With <paramref name="scored"/> (the records the next run scores), an id the state
+    /// holds is read into that record's id string rather than a copy of it.
+    /// </summary>
+    public static XrefState? ReadFrom(Stream source, IReadOnlyList<PersonRecord>? scored = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
         try
         {
-            using var zip = new BrotliStream(new MemoryStream(bytes), CompressionMode.Decompress);
+            using var zip = new BrotliStream(source, CompressionMode.Decompress, leaveOpen: true);
             using var r = new BinaryReader(new BufferedStream(zip, 1 << 16), Encoding.UTF8);
             if (r.ReadString() != Magic)
             {
@@ -110,7 +115,8 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
 
             return new XrefState(settings, probes, targets, hits);
         }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or FormatException)
+        // Brotli's decoder throws InvalidOperationException on bytes that are no Brotli stream at all.
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or FormatException or InvalidOperationException)
         {
             return null;
         }
@@ -156,74 +162,6 @@ public sealed class XrefState(string settings, IReadOnlyDictionary<string, XrefM
         }
 
         return marks;
-    }
-
-    /// <summary>A write-only stream into 1 MiB chunks, read back once as one array.</summary>
-    private sealed class ChunkedBuffer : Stream
-    {
-        private const int ChunkBytes = 1 << 20;
-
-        private readonly List<byte[]> chunks = [];
-        private int used = ChunkBytes;
-        private long length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => length;
-
-        public override long Position
-        {
-            get => length;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            while (!buffer.IsEmpty)
-            {
-                if (used == ChunkBytes)
-                {
-                    chunks.Add(new byte[ChunkBytes]);
-                    used = 0;
-                }
-
-                var take = Math.Min(buffer.Length, ChunkBytes - used);
-                buffer[..take].CopyTo(chunks[^1].AsSpan(used));
-                used += take;
-                length += take;
-                buffer = buffer[take..];
-            }
-        }
-
-        public byte[] ToArray()
-        {
-            var bytes = new byte[length];
-            var at = 0;
-            foreach (var chunk in chunks)
-            {
-                var take = (int)Math.Min(ChunkBytes, length - at);
-                chunk.AsSpan(0, take).CopyTo(bytes.AsSpan(at));
-                at += take;
-            }
-
-            return bytes;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>A count as written; a negative or absurd one is damage, not a reason to allocate gigabytes.</summary>

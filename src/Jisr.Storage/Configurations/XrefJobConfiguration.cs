@@ -28,7 +28,7 @@ internal sealed class XrefWatermarkConfiguration : IEntityTypeConfiguration<Xref
     public void Configure(EntityTypeBuilder<XrefWatermark> builder)
     {
         builder.ToTable("XrefWatermarks");
-        builder.HasKey(w => new { w.AgencyId, w.Scope });
+        builder.HasKey(w => new { w.AgencyId, w.Scope, w.Part });
         builder.HasOne<Agency>().WithMany().HasForeignKey(w => w.AgencyId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(w => w.Scope).HasMaxLength(64);
     }

@@ -54,7 +54,10 @@ public sealed class XrefJobRow
 /// <summary>
 /// Where an agency's last cross-reference of one scope stands (what it saw of every person, and its hits, as bytes
 /// the fusion core writes): the next run compares only what changed since. It is the core's own working state, never
-/// shown to anyone; a run that reuses it answers exactly what a full run would for its caller.
+/// shown to anyone; a run that reuses it answers exactly what a full run would for its caller. Stored in parts of at most
+/// <see cref="XrefJobStore.PartBytes"/>, one row each, written and read in turn: the state of a million persons is
+/// 140 MB, which as one value was held three times over while it was written (the bytes, the parameter, the engine's
+/// copy), the peak of the whole run.
 /// </summary>
 public sealed class XrefWatermark
 {
@@ -62,6 +65,9 @@ public sealed class XrefWatermark
 
     /// <summary>The scope and the options that decide hits (e.g. "partners;0.5").</summary>
     public string Scope { get; set; } = "";
+
+    /// <summary>This row's place in the state, from 0: the state is the parts' bytes in this order.</summary>
+    public int Part { get; set; }
 
     public byte[] State { get; set; } = [];
 

@@ -90,33 +90,55 @@ public sealed class XrefJobStore(JisrDbContext db, AuditLog audit, TimeProvider 
         return await db.XrefJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id && j.OwnerId == principal.UserId, cancellationToken);
     }
 
-    /// <summary>The state of the agency's last run of <paramref name="scope"/>, or null (never run).</summary>
-    public async Task<byte[]?> WatermarkAsync(AgencyId agency, string scope, CancellationToken cancellationToken) =>
-        await db.XrefWatermarks.AsNoTracking().Where(w => w.AgencyId == agency && w.Scope == scope).Select(w => w.State).FirstOrDefaultAsync(cancellationToken);
+    /// <summary>The most bytes one row of a watermark holds (<see cref="XrefWatermark"/>).</summary>
+    public const int PartBytes = 1 << 20;
 
     /// <summary>
-    /// Keeps the state of the run that just ended as the agency's watermark for <paramref name="scope"/>. Not audited
-    /// on its own: it is the core's working state, written by a run that is. Two runs ending at once: the last one
-    /// written stands, and either is a valid base for the next run.
+    /// The state of the agency's last run of <paramref name="scope"/>, part after part as stored (none: never run). One
+    /// statement, so the parts are those of one save even while another run saves.
     /// </summary>
-    public async Task SaveWatermarkAsync(AgencyId agency, string scope, byte[] state, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var updated = await db.XrefWatermarks.Where(w => w.AgencyId == agency && w.Scope == scope)
-            .ExecuteUpdateAsync(s => s.SetProperty(w => w.State, state).SetProperty(w => w.UpdatedAt, now), cancellationToken);
-        if (updated > 0)
-        {
-            return;
-        }
+    public IAsyncEnumerable<byte[]> WatermarkAsync(AgencyId agency, string scope) =>
+        db.XrefWatermarks.AsNoTracking().Where(w => w.AgencyId == agency && w.Scope == scope).OrderBy(w => w.Part).Select(w => w.State).AsAsyncEnumerable();
 
-        db.XrefWatermarks.Add(new XrefWatermark { AgencyId = agency, Scope = scope, State = state, UpdatedAt = now });
+    /// <summary>
+    /// Keeps the state <paramref name="state"/> gives, read to its end, as the agency's watermark for
+    /// <paramref name="scope"/>, in place of the last one, in one transaction: a state cut short (the stream fails, the
+    /// process dies) leaves the last one whole. Not audited on its own: it is the core's working state, written by a run
+    /// that is. Two runs ending at once: one of them stands whole, and either is a valid base for the next run.
+    /// </summary>
+    public async Task SaveWatermarkAsync(AgencyId agency, string scope, Stream state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.XrefWatermarks.Where(w => w.AgencyId == agency && w.Scope == scope).ExecuteDeleteAsync(cancellationToken);
+
+        // One buffer for every full part: each is written (its value bound and sent) before the next is read into it.
+        var buffer = new byte[PartBytes];
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            for (var part = 0; ; part++)
+            {
+                var read = await state.ReadAtLeastAsync(buffer, PartBytes, throwOnEndOfStream: false, cancellationToken);
+                if (read == 0 && part > 0)
+                {
+                    break;
+                }
+
+                db.XrefWatermarks.Add(new XrefWatermark { AgencyId = agency, Scope = scope, Part = part, State = read == PartBytes ? buffer : buffer[..read], UpdatedAt = now });
+                await db.SaveChangesAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                if (read < PartBytes)
+                {
+                    break;
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (StorageErrors.IsUniqueViolation(exception, "XrefWatermarks"))
         {
-            // Another run stored its state first: keep that one.
+            // Another run stored its state first (PostgreSQL: its parts were written while this one deleted): keep that one.
         }
         finally
         {

@@ -77,7 +77,13 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: oneOff, compacting: oneOff);
         }
 
-        await jobs.SaveWatermarkAsync(caller.AgencyId, watermark, state.ToBytes(), cancellationToken);
+        // Saved with read calls, as it was read: replacing the last state walks its 140 MB of overflow pages, which
+        // through the memory map stayed resident in the process.
+        await using (await store.WholeTableReadsAsync(cancellationToken))
+        {
+            await XrefStateTransfer.SaveAsync(state, bytes => jobs.SaveWatermarkAsync(caller.AgencyId, watermark, bytes, cancellationToken));
+        }
+
         progress?.Report(new XrefProgress(result.Probes, result.Probes));
         await store.AuditReadAsync(caller, AuditActions.FusionXref, AuditOutcomes.Success, purpose, $"against {scope}: {result.Probes} x {result.Targets} persons ({result.Compared} compared, the rest unchanged since the last run); {result.Hits.Count} hits at {threshold:0.00}");
         return result;
@@ -92,17 +98,15 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
     {
         var world = await LoadScoredAsync(caller, cancellationToken);
 
-        // Read after the world, into its id strings (two million persons' ids are 190 MB); no await follows, so nothing
-        // keeps it once the core is done with its marks. The stored state (140 MB at a million) is read like the
+        // Read after the world, into its id strings (two million persons' ids are 190 MB), part by part as it is parsed;
+        // nothing keeps it once the core is done with its marks. The stored state (140 MB at a million) is read like the
         // whole tables, with read calls: through the node's memory map its pages stayed resident in the process.
-        byte[]? stored;
+        XrefState? previous;
         await using (await store.WholeTableReadsAsync(cancellationToken))
         {
-            stored = await jobs.WatermarkAsync(caller.AgencyId, watermark, cancellationToken);
+            previous = await XrefStateTransfer.ReadAsync(jobs.WatermarkAsync(caller.AgencyId, watermark), world.Records, cancellationToken);
         }
 
-        var previous = XrefState.FromBytes(stored, world.Records);
-        stored = null;
         var probes = world.Records.Where(r => world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         var targets = scope == AgainstAll ? world.Records : world.Records.Where(r => !world.Own.Contains(TypedId.Parse<EntityId>(r.Id))).ToList();
         progress?.Report(new XrefProgress(0, probes.Count));

@@ -23,7 +23,7 @@ namespace Jisr.Storage.CompiledModels.Postgres
                 "Jisr.Storage.Fusion.XrefWatermark",
                 typeof(XrefWatermark),
                 baseEntityType,
-                propertyCount: 4,
+                propertyCount: 5,
                 foreignKeyCount: 1,
                 keyCount: 1);
 
@@ -46,6 +46,15 @@ namespace Jisr.Storage.CompiledModels.Postgres
                 maxLength: 64);
             scope.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var part = runtimeEntityType.AddProperty(
+                "Part",
+                typeof(int),
+                propertyInfo: typeof(XrefWatermark).GetProperty("Part", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(XrefWatermark).GetField("<Part>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: 0);
+            part.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var state = runtimeEntityType.AddProperty(
                 "State",
                 typeof(byte[]),
@@ -62,7 +71,7 @@ namespace Jisr.Storage.CompiledModels.Postgres
             updatedAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var key = runtimeEntityType.AddKey(
-                new[] { agencyId, scope });
+                new[] { agencyId, scope, part });
             runtimeEntityType.SetPrimaryKey(key);
 
             return runtimeEntityType;

@@ -13,7 +13,7 @@ namespace Jisr.Storage.CompiledModels.Sqlite
     public partial class SqliteJisrDbContextModel
     {
         private SqliteJisrDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("11828dff-c3be-4927-9ef8-a8f519f00134"), entityTypeCount: 53, typeConfigurationCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("4bb4d9aa-e4f5-4997-92f3-c08eb821cbbd"), entityTypeCount: 53, typeConfigurationCount: 9)
         {
         }
 

@@ -22,7 +22,7 @@ namespace Jisr.Storage.CompiledModels.Sqlite
                 "Jisr.Storage.Fusion.XrefWatermark",
                 typeof(XrefWatermark),
                 baseEntityType,
-                propertyCount: 4,
+                propertyCount: 5,
                 foreignKeyCount: 1,
                 keyCount: 1);
 
@@ -43,6 +43,14 @@ namespace Jisr.Storage.CompiledModels.Sqlite
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 maxLength: 64);
 
+            var part = runtimeEntityType.AddProperty(
+                "Part",
+                typeof(int),
+                propertyInfo: typeof(XrefWatermark).GetProperty("Part", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(XrefWatermark).GetField("<Part>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: 0);
+
             var state = runtimeEntityType.AddProperty(
                 "State",
                 typeof(byte[]),
@@ -58,7 +66,7 @@ namespace Jisr.Storage.CompiledModels.Sqlite
             updatedAt.SetSentinelFromProviderValue(0L);
 
             var key = runtimeEntityType.AddKey(
-                new[] { agencyId, scope });
+                new[] { agencyId, scope, part });
             runtimeEntityType.SetPrimaryKey(key);
 
             return runtimeEntityType;

@@ -1448,6 +1448,9 @@ namespace Jisr.Storage.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("Part")
+                        .HasColumnType("integer");
+
                     b.Property<byte[]>("State")
                         .IsRequired()
                         .HasColumnType("bytea");
@@ -1455,7 +1458,7 @@ namespace Jisr.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.HasKey("AgencyId", "Scope");
+                    b.HasKey("AgencyId", "Scope", "Part");
 
                     b.ToTable("XrefWatermarks", (string)null);
                 });

@@ -1429,6 +1429,9 @@ namespace Jisr.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Part")
+                        .HasColumnType("INTEGER");
+
                     b.Property<byte[]>("State")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -1436,7 +1439,7 @@ namespace Jisr.Storage.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("AgencyId", "Scope");
+                    b.HasKey("AgencyId", "Scope", "Part");
 
                     b.ToTable("XrefWatermarks", (string)null);
                 });
