@@ -58,6 +58,24 @@ public sealed class XrefWatermarkTests
         Assert.Equal(2, await PartsAsync(world));
     }
 
+    /// <summary>The parts are read in their order, whatever order the rows were stored in.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Parts_read_in_their_order_not_the_rows_order(string provider)
+    {
+        await using var world = await StorageWorld.CreateAsync(provider);
+        await using (var db = world.Database.Open())
+        {
+            foreach (var part in new[] { 2, 0, 3, 1 })
+            {
+                db.XrefWatermarks.Add(new XrefWatermark { AgencyId = world.Police.Id, Scope = "all;0.5", Part = part, State = [(byte)part, (byte)part], UpdatedAt = DateTimeOffset.UtcNow });
+                await db.SaveChangesAsync();
+            }
+        }
+
+        Assert.Equal(new byte[] { 0, 0, 1, 1, 2, 2, 3, 3 }, await ReadAsync(world, world.Police.Id, "all;0.5"));
+    }
+
     private static byte[] Bytes(Random random, int size)
     {
         var bytes = new byte[size];

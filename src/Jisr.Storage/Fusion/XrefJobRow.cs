@@ -55,9 +55,9 @@ public sealed class XrefJobRow
 /// Where an agency's last cross-reference of one scope stands (what it saw of every person, and its hits, as bytes
 /// the fusion core writes): the next run compares only what changed since. It is the core's own working state, never
 /// shown to anyone; a run that reuses it answers exactly what a full run would for its caller. Stored in parts of at most
-/// <see cref="XrefJobStore.PartBytes"/>, one row each, written and read in turn: the state of a million persons is
-/// 140 MB, which as one value was held three times over while it was written (the bytes, the parameter, the engine's
-/// copy), the peak of the whole run.
+/// <see cref="XrefJobStore.PartBytes"/> (a state kept before parts came is one part, until the next run replaces it),
+/// one row each, written and read in turn: the state of a million persons is 140 MB, which as one value was held three
+/// times over while it was written (the bytes, the parameter, the engine's copy), the peak of the whole run.
 /// </summary>
 public sealed class XrefWatermark
 {

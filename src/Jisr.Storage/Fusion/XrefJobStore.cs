@@ -104,7 +104,9 @@ public sealed class XrefJobStore(JisrDbContext db, AuditLog audit, TimeProvider 
     /// Keeps the state <paramref name="state"/> gives, read to its end, as the agency's watermark for
     /// <paramref name="scope"/>, in place of the last one, in one transaction: a state cut short (the stream fails, the
     /// process dies) leaves the last one whole. Not audited on its own: it is the core's working state, written by a run
-    /// that is. Two runs ending at once: one of them stands whole, and either is a valid base for the next run.
+    /// that is. Two runs ending at once: one of them stands whole, and either is a valid base for the next run. The state
+    /// is compressed as it is written, so the transaction lasts as long as that (about 4 s at a million persons); on
+    /// SQLite the node's other writes wait for it, within their busy timeout.
     /// </summary>
     public async Task SaveWatermarkAsync(AgencyId agency, string scope, Stream state, CancellationToken cancellationToken)
     {

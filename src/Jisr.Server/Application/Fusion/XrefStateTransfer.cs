@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Jisr.Fusion.Resolution;
 
@@ -22,7 +23,7 @@ internal static class XrefStateTransfer
         {
             try
             {
-                state.WriteTo(pipe.Writer.AsStream(leaveOpen: true));
+                state.WriteTo(new Feed(pipe.Writer));
                 pipe.Writer.Complete();
             }
             catch (Exception failed)
@@ -38,12 +39,18 @@ internal static class XrefStateTransfer
             await using var bytes = pipe.Reader.AsStream();
             await save(bytes);
         }
-        finally
+        catch
         {
-            // A save that failed stops reading: completing the reader lets the writer run out instead of waiting.
+            // The save failed (or was cancelled) and reads no more: the writer stops at its next write (Feed) instead of
+            // compressing the rest of the state into a pipe nobody reads. Its own failure is this one seen from its
+            // side: the save's is the one thrown.
             await pipe.Reader.CompleteAsync();
-            await writing;
+            await writing.ContinueWith(static written => _ = written.Exception, TaskScheduler.Default);
+            throw;
         }
+
+        // The save read the state to its end, so the writer has ended; a failure of its own was the save's too.
+        await writing;
     }
 
     /// <summary>The state in <paramref name="parts"/> (null: none, or not one this build reads), read as they arrive.</summary>
@@ -52,7 +59,8 @@ internal static class XrefStateTransfer
         var pipe = new Pipe(Bounded);
         var reading = Task.Run(() =>
         {
-            // Disposing the stream completes the reader: a state refused early (another version) stops the parts' read.
+            // Disposing the stream completes the reader: a state refused early (another version) stops the parts' read
+            // (on PostgreSQL the driver still reads the rest of the rows it was sent as it closes the query).
             using var bytes = pipe.Reader.AsStream();
             return XrefState.ReadFrom(bytes, scored);
         }, CancellationToken.None);
@@ -71,11 +79,56 @@ internal static class XrefStateTransfer
         }
         catch (Exception failed)
         {
+            // The parser fails with the same error (or ends first, on bytes that are no state): the read's is thrown.
             await pipe.Writer.CompleteAsync(failed);
-            await Task.WhenAny(reading);
+            await reading.ContinueWith(static read => _ = read.Exception, TaskScheduler.Default);
             throw;
         }
 
         return await reading;
+    }
+
+    /// <summary>
+    /// The writer's side of the pipe as a stream that stops the writer once nobody reads (the pipe's own stream takes
+    /// every write after that and drops it, so a failed save waited for the whole state to be compressed).
+    /// </summary>
+    private sealed class Feed(PipeWriter pipe) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            pipe.Write(buffer);
+
+            // Waits while the pipe is full (the writer runs on a thread of its own, see SaveAsync).
+            if (pipe.FlushAsync().AsTask().GetAwaiter().GetResult().IsCompleted)
+            {
+                throw new OperationCanceledException("the state's bytes are no longer read (the save stopped)");
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
