@@ -105,14 +105,23 @@ public sealed class FusionService(FusionStore store, XrefJobStore jobs)
             previous = await XrefStateTransfer.ReadAsync(jobs.WatermarkAsync(caller.AgencyId, watermark), world.Records, cancellationToken);
         }
 
-        // One pass tells the agency's own persons (the probes) from the rest: each id parsed once (two million: seconds).
-        List<PersonRecord> probes = [], others = [];
+        // One pass tells the agency's own persons (the probes) from the rest (the targets, unless all are): each id
+        // parsed once (two million: seconds).
+        List<PersonRecord> probes = [];
+        var others = scope == AgainstAll ? null : new List<PersonRecord>();
         foreach (var record in world.Records)
         {
-            (world.Own.Contains(TypedId.Parse<EntityId>(record.Id)) ? probes : others).Add(record);
+            if (world.Own.Contains(TypedId.Parse<EntityId>(record.Id)))
+            {
+                probes.Add(record);
+            }
+            else
+            {
+                others?.Add(record);
+            }
         }
 
-        var targets = scope == AgainstAll ? world.Records : others;
+        var targets = (IReadOnlyList<PersonRecord>?)others ?? world.Records;
         progress?.Report(new XrefProgress(0, probes.Count));
         var run = EntityResolver.CrossReferenceIncremental(
             probes, targets, world.Links, world.Decisions, new ResolutionOptions { Threshold = threshold }, previous,
