@@ -26,7 +26,11 @@ public sealed class AgencyDirectory(IServiceScopeFactory scopes)
     }
 
     /// <summary>Where a record comes from: its originator and, for a release copy, its provenance.</summary>
-    public async Task<RecordOrigin> OriginOfAsync(Domain.Records.Record record, CancellationToken cancellationToken)
+    public Task<RecordOrigin> OriginOfAsync(Domain.Records.Record record, CancellationToken cancellationToken) =>
+        OriginOfAsync(Domain.Records.RecordHeader.Of(record), cancellationToken);
+
+    /// <summary>Where a listed record comes from: its originator and, for a release copy, its provenance.</summary>
+    public async Task<RecordOrigin> OriginOfAsync(Domain.Records.RecordHeader record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var originator = await GetAsync(record.OriginatorAgencyId, cancellationToken);

@@ -80,14 +80,26 @@ public abstract class JisrDbContext : IdentityDbContext<JisrUser, IdentityRole<G
     public abstract IQueryable<Record> WhereSearchTextMatches(IQueryable<Record> records, IReadOnlyList<string> foldedTokens);
 
     /// <summary>
-    /// The records of <paramref name="records"/> whose search text holds every token (as <see cref="WhereSearchTextMatches"/>),
-    /// before the sequence <paramref name="before"/> (all when null), newest first, with their sequence: one page of a
-    /// search is the first rows of it. Callers pass the policy filter as <paramref name="records"/>; this decides nothing
-    /// about visibility. By default the match is a condition on the record's row; SQLite walks its text index instead (and
-    /// first looks the tokens up in its word list, hence the task).
+    /// The headers of the records <paramref name="principal"/> may read whose search text holds every token (as
+    /// <see cref="WhereSearchTextMatches"/>), before the sequence <paramref name="before"/> (all when null), newest first,
+    /// at most <paramref name="take"/>: one page of a search, as a query (its SQL and plan for tests and the probe;
+    /// <see cref="SearchNewestFirstAsync"/> runs it). By default the match is a condition on the record's row; SQLite
+    /// walks its text index instead (and first looks the tokens up in its word list, hence the task).
     /// </summary>
-    internal virtual Task<IQueryable<SequencedRecord>> SearchNewestFirstAsync(IQueryable<Record> records, IReadOnlyList<string> foldedTokens, long? before, CancellationToken cancellationToken) =>
-        Task.FromResult(Paging.NewestFirst(WhereSearchTextMatches(records, foldedTokens), before));
+    internal virtual Task<IQueryable<SequencedHeader>> SearchQueryAsync(Principal principal, DateTimeOffset now, IReadOnlyList<string> foldedTokens, long? before, int take, CancellationToken cancellationToken)
+    {
+        var records = WhereSearchTextMatches(Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, now, Agreements)), foldedTokens);
+        if (before is { } after)
+        {
+            records = records.Where(r => EF.Property<long>(r, Configurations.RecordConfiguration.SequenceColumn) < after);
+        }
+
+        return Task.FromResult(CompiledPages.Headers(records.OrderByDescending(r => EF.Property<long>(r, Configurations.RecordConfiguration.SequenceColumn)).Take(take)));
+    }
+
+    /// <summary>Runs <see cref="SearchQueryAsync"/>'s query (SQLite runs the same expression compiled).</summary>
+    internal virtual async Task<IAsyncEnumerable<SequencedHeader>> SearchNewestFirstAsync(Principal principal, DateTimeOffset now, IReadOnlyList<string> foldedTokens, long? before, int take, CancellationToken cancellationToken) =>
+        (await SearchQueryAsync(principal, now, foldedTokens, before, take, cancellationToken)).AsAsyncEnumerable();
 
     /// <summary>Typed ids are stored as their Guid (<see cref="Configurations.TypedIdConversions"/>): registered once, for every property of an id type.</summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -21,28 +21,19 @@ public sealed class SqliteJisrDbContext : JisrDbContext
 
     /// <summary>
     /// A page of a search walks the text index newest first (FTS5 returns its rows in rowid order, and the rowid is the
-    /// record's sequence) and reads each hit's record by primary key, checking the policy filter of
-    /// <paramref name="records"/> on it, until the page is full. The set is the same as <see cref="WhereSearchTextMatches"/>'s;
+    /// record's sequence) and reads each hit's record by primary key, checking the caller's policy filter on it, until the page is full. The set is the same as <see cref="WhereSearchTextMatches"/>'s;
     /// only the order of work differs: the <c>IN</c> form first collected every hit into a temporary table (14 ms for a
     /// word in each of 100,000 records), this one stops after a page. The order is by the index's rowid, which SQLite
     /// hands to FTS5 (so the cursor's bound and the order cost nothing); ordering by the record's column would sort.
-    /// The match is a LINQ condition on the mapped index (<see cref="SearchIndexRow"/>), so EF keeps the query's SQL.
-    /// Each token's prefix is first turned into the whole words it begins (<see cref="MatchQueryAsync"/>).
+    /// The match is a condition on the mapped index (<see cref="SearchIndexRow"/>) in a compiled query
+    /// (<see cref="CompiledPages.Search"/>). Each token's prefix is first turned into the whole words it begins (<see cref="MatchQueryAsync"/>).
     /// </summary>
-    internal override async Task<IQueryable<SequencedRecord>> SearchNewestFirstAsync(IQueryable<Record> records, IReadOnlyList<string> foldedTokens, long? before, CancellationToken cancellationToken)
-    {
-        var query = await MatchQueryAsync(foldedTokens, cancellationToken);
-        var hits = Set<SearchIndexRow>().Where(h => h.Match == query);
-        if (before is { } after)
-        {
-            hits = hits.Where(h => h.Sequence < after);
-        }
+    internal override async Task<IQueryable<SequencedHeader>> SearchQueryAsync(Principal principal, DateTimeOffset now, IReadOnlyList<string> foldedTokens, long? before, int take, CancellationToken cancellationToken) =>
+        CompiledPages.SearchQuery(this, principal, now, await MatchQueryAsync(foldedTokens, cancellationToken), before, take);
 
-        return hits
-            .Join(records, h => h.Sequence, r => EF.Property<long>(r, RecordConfiguration.SequenceColumn), (h, r) => new { h.Sequence, Record = r })
-            .OrderByDescending(x => x.Sequence)
-            .Select(x => new SequencedRecord(x.Record, x.Sequence));
-    }
+    /// <summary>The same search compiled (<see cref="CompiledPages.Search"/>).</summary>
+    internal override async Task<IAsyncEnumerable<SequencedHeader>> SearchNewestFirstAsync(Principal principal, DateTimeOffset now, IReadOnlyList<string> foldedTokens, long? before, int take, CancellationToken cancellationToken) =>
+        CompiledPages.Search(this, principal, now, await MatchQueryAsync(foldedTokens, cancellationToken), before, take);
 
     /// <summary>How many whole words a token's prefix may stand for; a prefix that begins more stays a prefix match.</summary>
     internal const int MaxWordsPerPrefix = 32;
@@ -63,9 +54,15 @@ public sealed class SqliteJisrDbContext : JisrDbContext
         foreach (var token in foldedTokens)
         {
             var prefix = Prefix(token);
-            var words = IsOneTokenToFts(token)
-                ? await Database.SqlQuery<string>($"SELECT Word AS Value FROM SearchWordIndex WHERE SearchWordIndex MATCH {prefix} LIMIT {MaxWordsPerPrefix + 1}").ToListAsync(cancellationToken)
-                : [];
+            var words = new List<string>();
+            if (IsOneTokenToFts(token))
+            {
+                await foreach (var word in CompiledPages.WordsBeginning(this, prefix, MaxWordsPerPrefix + 1).WithCancellation(cancellationToken))
+                {
+                    words.Add(word);
+                }
+            }
+
             parts.Add(words.Count is > 0 and <= MaxWordsPerPrefix ? $"({string.Join(" OR ", words.Select(Phrase))})" : prefix);
         }
 
@@ -119,6 +116,11 @@ public sealed class SqliteJisrDbContext : JisrDbContext
             row.HasNoKey().ToTable("RecordSearch", t => t.ExcludeFromMigrations());
             row.Property(h => h.Sequence).HasColumnName("rowid");
             row.Property(h => h.Match).HasColumnName("RecordSearch");
+        });
+        builder.Entity<SearchWordRow>(row =>
+        {
+            row.HasNoKey().ToTable("SearchWordIndex", t => t.ExcludeFromMigrations());
+            row.Property(w => w.Match).HasColumnName("SearchWordIndex");
         });
     }
 }

@@ -76,7 +76,7 @@ public sealed class RecordPagesOnLanesTests
         Assert.True(lanes.OpenLanes > 0, "the pages were not read on lanes");
 
         // Walks every page both ways, page by page; returns how many pages it compared.
-        async Task<int> SamePagesAsync(Func<RecordStore, string?, Task<Page<Record>>> read)
+        async Task<int> SamePagesAsync(Func<RecordStore, string?, Task<Page<RecordHeader>>> read)
         {
             var entityCache = new EntityCache();
             await using var onLanes = database.Open();

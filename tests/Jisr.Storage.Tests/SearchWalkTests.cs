@@ -122,7 +122,7 @@ public sealed class SearchWalkTests
         await using var db = database.Open();
         foreach (var before in new long?[] { null, 1000 })
         {
-            var query = (await RecordStore.MatchingAsync(db, principal, TimeProvider.System, SearchText.Tokens("tanger الإدريسي"), before)).Take(51);
+            var query = await db.SearchQueryAsync(principal, DateTimeOffset.UtcNow, SearchText.Tokens("tanger الإدريسي"), before, 51, CancellationToken.None);
             await using var command = query.CreateDbCommand();
             command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
             await command.Connection!.OpenAsync();

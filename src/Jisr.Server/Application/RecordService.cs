@@ -10,15 +10,15 @@ namespace Jisr.Server.Application;
 /// </summary>
 public sealed class RecordService(RecordStore records, DeclassificationStore declassifications, EntityStore entities, PersonNameIndex persons, AgencyNames names, AgencyDirectory agencies, TimeProvider time)
 {
-    public Task<Page<Record>> ListAsync(Principal caller, string? cursor, int limit, CancellationToken cancellationToken) =>
+    public Task<Page<RecordHeader>> ListAsync(Principal caller, string? cursor, int limit, CancellationToken cancellationToken) =>
         records.ListAsync(caller, cursor, limit, cancellationToken);
 
     /// <summary>The list narrowed by <paramref name="filter"/> (after the read rule, so it never shows more).</summary>
-    public Task<Page<Record>> ListAsync(Principal caller, RecordFilter filter, string? cursor, int limit, CancellationToken cancellationToken) =>
+    public Task<Page<RecordHeader>> ListAsync(Principal caller, RecordFilter filter, string? cursor, int limit, CancellationToken cancellationToken) =>
         records.ListAsync(caller, filter, cursor, limit, cancellationToken);
 
     /// <summary>Full-text search within what the caller may read; every search declares its <paramref name="purpose"/>, kept in the audit log.</summary>
-    public Task<Page<Record>> SearchAsync(Principal caller, string? query, string purpose, string? cursor, int limit, CancellationToken cancellationToken)
+    public Task<Page<RecordHeader>> SearchAsync(Principal caller, string? query, string purpose, string? cursor, int limit, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(query))
         {

@@ -95,7 +95,9 @@ public static class RecordMapping
             marking.NotForJudicialUseWithoutConsent);
     }
 
-    public static RecordSummary ToSummary(Record record, RecordOrigin origin)
+    public static RecordSummary ToSummary(Record record, RecordOrigin origin) => ToSummary(RecordHeader.Of(record), origin);
+
+    public static RecordSummary ToSummary(RecordHeader record, RecordOrigin origin)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(origin);

@@ -73,7 +73,11 @@ public static class RecordEndpoints
     private static async Task<RecordResponse> ToResponseAsync(RecordDetails details, AgencyDirectory agencies, CancellationToken cancellationToken) =>
         RecordMapping.ToResponse(details.Record, await agencies.OriginOfAsync(details.Record, cancellationToken), details.Entities, details.Recipients);
 
-    internal static async Task<PageResponse<RecordSummary>> ToSummariesAsync(Page<Record> page, AgencyDirectory agencies, CancellationToken cancellationToken)
+    /// <summary>Summaries of records read whole (the review queue, an entity's records).</summary>
+    internal static Task<PageResponse<RecordSummary>> ToSummariesAsync(Page<Record> page, AgencyDirectory agencies, CancellationToken cancellationToken) =>
+        ToSummariesAsync(new Page<RecordHeader>([.. page.Items.Select(RecordHeader.Of)], page.Next), agencies, cancellationToken);
+
+    internal static async Task<PageResponse<RecordSummary>> ToSummariesAsync(Page<RecordHeader> page, AgencyDirectory agencies, CancellationToken cancellationToken)
     {
         var items = new List<RecordSummary>(page.Items.Count);
         foreach (var record in page.Items)

@@ -18,24 +18,33 @@ public static class Paging
     public const int MaxPageSize = 200;
 
     /// <summary>Records newest first; <paramref name="cursor"/> is the <see cref="Page{T}.Next"/> of the previous page.</summary>
-    internal static Task<Page<Record>> NewestFirstAsync(IQueryable<Record> query, string? cursor, int limit, CancellationToken cancellationToken) =>
-        NewestFirstAsync(before => Task.FromResult(NewestFirst(query, before)), cursor, limit, cancellationToken);
-
-    /// <summary>
-    /// The same over a query that already gives records with their sequence, newest first, before a sequence: full-text
-    /// search on SQLite, whose sequence comes from the text index (<see cref="JisrDbContext.SearchNewestFirstAsync"/>).
-    /// </summary>
-    internal static async Task<Page<Record>> NewestFirstAsync(Func<long?, Task<IQueryable<SequencedRecord>>> newestFirst, string? cursor, int limit, CancellationToken cancellationToken)
+    internal static async Task<Page<Record>> NewestFirstAsync(IQueryable<Record> query, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var size = Math.Clamp(limit, 1, MaxPageSize);
-        var rows = await (await newestFirst(Before(cursor))).Take(size + 1).ToListAsync(cancellationToken);
+        var rows = await NewestFirst(query, Before(cursor)).Take(size + 1).ToListAsync(cancellationToken);
         var next = rows.Count > size ? rows[size - 1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
         return new Page<Record>([.. rows.Take(size).Select(r => r.Record)], next);
     }
 
-    /// <summary>The query of one page of <see cref="NewestFirstAsync(IQueryable{Record}, string?, int, CancellationToken)"/> (one row more than <paramref name="size"/>, to know whether a next page exists).</summary>
-    internal static IQueryable<SequencedRecord> NewestFirstQuery(IQueryable<Record> query, string? cursor, int size) =>
-        NewestFirst(query, Before(cursor)).Take(size + 1);
+    /// <summary>
+    /// A page of headers from <paramref name="rows"/> (newest first), read as <see cref="RowsFor"/> rows: one more than
+    /// the page holds, to know whether a next page exists.
+    /// </summary>
+    internal static async Task<Page<RecordHeader>> HeadersAsync(IAsyncEnumerable<SequencedHeader> rows, int limit, CancellationToken cancellationToken)
+    {
+        var size = Math.Clamp(limit, 1, MaxPageSize);
+        var read = new List<SequencedHeader>(size + 1);
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            read.Add(row);
+        }
+
+        var next = read.Count > size ? read[size - 1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
+        return new Page<RecordHeader>([.. read.Take(size).Select(r => r.Header)], next);
+    }
+
+    /// <summary>How many rows to read for a page of <paramref name="limit"/> items (one more, see <see cref="HeadersAsync"/>).</summary>
+    internal static int RowsFor(int limit) => Math.Clamp(limit, 1, MaxPageSize) + 1;
 
     /// <summary><paramref name="query"/>'s records before the sequence <paramref name="before"/> (all when null), newest first, with their sequence.</summary>
     internal static IQueryable<SequencedRecord> NewestFirst(IQueryable<Record> query, long? before)

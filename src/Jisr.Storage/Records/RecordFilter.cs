@@ -54,38 +54,12 @@ public sealed record RecordFilter
         return string.Join("; ", parts);
     }
 
-    /// <summary>The records of <paramref name="query"/> this filter keeps (translated to SQL on both engines).</summary>
-    internal IQueryable<Record> Apply(IQueryable<Record> query)
-    {
-        if (ThreatDomain is { } domain)
-        {
-            // The column holds the domains' names joined by commas: a name matches whole between the separators.
-            var name = "," + RecordVocabulary.ThreatDomains[domain] + ",";
-            query = query.Where(r => ("," + (string)(object)r.ThreatDomains + ",").Contains(name));
-        }
+    /// <summary>
+    /// What a record's threat-domain column holds between commas when it has <paramref name="domain"/>: the column holds
+    /// the domains' names joined by commas, so a name matches whole between the separators (<see cref="CompiledPages"/>).
+    /// </summary>
+    internal static string DomainPattern(ThreatDomain domain) => "," + RecordVocabulary.ThreatDomains[domain] + ",";
 
-        if (Classification is { } classification)
-        {
-            query = query.Where(r => r.Marking.Classification == classification);
-        }
-
-        if (Originator is { } originator)
-        {
-            query = query.Where(r => r.OriginatorAgencyId == originator);
-        }
-
-        if (CreatedFrom is { } from)
-        {
-            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            query = query.Where(r => r.CreatedAt >= start);
-        }
-
-        if (CreatedTo is { } to)
-        {
-            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            query = query.Where(r => r.CreatedAt < end);
-        }
-
-        return query;
-    }
+    /// <summary>The first instant of a UTC day (a creation date bound: from is inclusive, to is the start of the next day).</summary>
+    internal static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

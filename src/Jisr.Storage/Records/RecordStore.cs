@@ -53,26 +53,30 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     }
 
     /// <summary>Newest first; <paramref name="cursor"/> is the <see cref="Page{T}.Next"/> of the previous page.</summary>
-    public Task<Page<Record>> ListAsync(Principal principal, string? cursor, int limit, CancellationToken cancellationToken) =>
+    public Task<Page<RecordHeader>> ListAsync(Principal principal, string? cursor, int limit, CancellationToken cancellationToken) =>
         ListAsync(principal, RecordFilter.None, cursor, limit, cancellationToken);
 
-    /// <summary>The readable records <paramref name="filter"/> keeps, newest first; the audit entry names the filter.</summary>
-    public async Task<Page<Record>> ListAsync(Principal principal, RecordFilter filter, string? cursor, int limit, CancellationToken cancellationToken)
+    /// <summary>The headers of the readable records <paramref name="filter"/> keeps, newest first; the audit entry names the filter.</summary>
+    public async Task<Page<RecordHeader>> ListAsync(Principal principal, RecordFilter filter, string? cursor, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var page = await OnLaneAsync(on => Paging.NewestFirstAsync(filter.Apply(on.ReadableRecords(principal, time)), cursor, limit, cancellationToken));
+        var before = Paging.Before(cursor);
+        var now = time.GetUtcNow();
+        var page = await OnLaneAsync(on => Paging.HeadersAsync(CompiledPages.List(on, principal, now, filter, before, Paging.RowsFor(limit)), limit, cancellationToken));
         var detail = filter.IsEmpty ? $"{page.Items.Count} records" : $"{page.Items.Count} records; {filter}";
         await audit.AppendAsync(CallerEvents.For(principal, AuditActions.RecordList, null, AuditOutcomes.Success, detail: detail));
         return page;
     }
 
     /// <summary>Full-text search within what the caller may read; the declared purpose is kept in the audit log.</summary>
-    public async Task<Page<Record>> SearchAsync(Principal principal, string query, string purpose, string? cursor, int limit, CancellationToken cancellationToken)
+    public async Task<Page<RecordHeader>> SearchAsync(Principal principal, string query, string purpose, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var tokens = SearchText.Tokens(query);
+        var before = Paging.Before(cursor);
+        var now = time.GetUtcNow();
         var page = tokens.Count == 0
-            ? new Page<Record>([], null)
-            : await OnLaneAsync(on => Paging.NewestFirstAsync(before => MatchingAsync(on, principal, time, tokens, before, cancellationToken), cursor, limit, cancellationToken));
+            ? new Page<RecordHeader>([], null)
+            : await OnLaneAsync(async on => await Paging.HeadersAsync(await on.SearchNewestFirstAsync(principal, now, tokens, before, Paging.RowsFor(limit), cancellationToken), limit, cancellationToken));
         await audit.AppendAsync(CallerEvents.For(principal, AuditActions.Search, null, AuditOutcomes.Success, purpose, $"q={query}; {page.Items.Count} results"));
         return page;
     }
@@ -82,10 +86,6 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     /// the search's SQL, policy rule included, was compiled anew on every request), or on the request's context.
     /// </summary>
     private Task<T> OnLaneAsync<T>(Func<JisrDbContext, Task<T>> read) => lanes is null ? read(db) : lanes.RunAsync(db, read);
-
-    /// <summary>The readable records whose search text holds every token (a prefix match on each), newest first, before the sequence <paramref name="before"/>.</summary>
-    internal static Task<IQueryable<SequencedRecord>> MatchingAsync(JisrDbContext db, Principal principal, TimeProvider time, IReadOnlyList<string> tokens, long? before = null, CancellationToken cancellationToken = default) =>
-        db.SearchNewestFirstAsync(db.ReadableRecords(principal, time), tokens, before, cancellationToken);
 
     /// <summary>Stores a new record with its new entities; the record, its entities, its search text and its audit entry commit together.</summary>
     public async Task CreateAsync(Principal principal, Record record, IReadOnlyList<Entity> newEntities, IReadOnlyList<Entity> allEntities, CancellationToken cancellationToken)

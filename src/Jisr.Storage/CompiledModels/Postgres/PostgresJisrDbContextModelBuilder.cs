@@ -14,7 +14,7 @@ namespace Jisr.Storage.CompiledModels.Postgres
     public partial class PostgresJisrDbContextModel
     {
         private PostgresJisrDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c7533f4f-63f0-4edc-aa2b-87d4ba6d4347"), entityTypeCount: 51, typeConfigurationCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("0ec7e470-4c52-40e5-92e2-eb75468a0d8e"), entityTypeCount: 51, typeConfigurationCount: 9)
         {
         }
 

@@ -13,7 +13,7 @@ namespace Jisr.Storage.CompiledModels.Sqlite
     public partial class SqliteJisrDbContextModel
     {
         private SqliteJisrDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("4bb4d9aa-e4f5-4997-92f3-c08eb821cbbd"), entityTypeCount: 53, typeConfigurationCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("e73a69d8-245f-445e-a2a3-05fa8fcbdf94"), entityTypeCount: 54, typeConfigurationCount: 9)
         {
         }
 
@@ -53,6 +53,7 @@ namespace Jisr.Storage.CompiledModels.Sqlite
             var jobLease = JobLeaseEntityType.Create(this);
             var searchHit = SearchHitEntityType.Create(this);
             var searchIndexRow = SearchIndexRowEntityType.Create(this);
+            var searchWordRow = SearchWordRowEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var identityRole = IdentityRoleEntityType.Create(this);
             var identityRoleClaim = IdentityRoleClaimEntityType.Create(this);
@@ -152,6 +153,7 @@ namespace Jisr.Storage.CompiledModels.Sqlite
             JobLeaseEntityType.CreateAnnotations(jobLease);
             SearchHitEntityType.CreateAnnotations(searchHit);
             SearchIndexRowEntityType.CreateAnnotations(searchIndexRow);
+            SearchWordRowEntityType.CreateAnnotations(searchWordRow);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             IdentityRoleEntityType.CreateAnnotations(identityRole);
             IdentityRoleClaimEntityType.CreateAnnotations(identityRoleClaim);

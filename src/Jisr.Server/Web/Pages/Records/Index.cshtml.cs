@@ -72,7 +72,7 @@ public sealed class IndexModel(RecordService records, AgencyDirectory agencies, 
             return Page();
         }
 
-        Page<Record> page;
+        Page<RecordHeader> page;
         try
         {
             page = await records.ListAsync(Caller, filter, Cursor, PageSize, cancellationToken);
