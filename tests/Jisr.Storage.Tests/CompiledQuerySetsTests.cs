@@ -29,7 +29,7 @@ public sealed class CompiledQuerySetsTests
         Assert.NotSame(CompiledQuerySets<Set>.Of(first), CompiledQuerySets<Set>.Of(onOther));
 
         // The real queries too, whatever ran before this test: queries kept in a static field would be one set for all.
-        foreach (var queriesOf in new Func<SqliteJisrDbContext, object>[] { CompiledReads.QueriesOf, CompiledEntityReads.QueriesOf })
+        foreach (var queriesOf in new Func<SqliteJisrDbContext, object>[] { CompiledReads.QueriesOf, CompiledEntityReads.QueriesOf, CompiledPages.QueriesOf, CompiledPages.SearchQueriesOf })
         {
             Assert.Same(queriesOf(first), queriesOf(second));
             Assert.NotSame(queriesOf(first), queriesOf(onOther));
@@ -56,6 +56,11 @@ public sealed class CompiledQuerySetsTests
                 Assert.Equal(person.Id, Assert.Single(read!.Entities).Id);
                 var persons = await new EntityStore(db, world.Audit, TimeProvider.System, through).FirstReadablePersonsAsync(police, [person.Id], 1, "karim", "test", CancellationToken.None);
                 Assert.Equal([person.Id], persons.Keys);
+
+                // The compiled pages too: the list (both engines) and SQLite's search with its word lookup.
+                var records = new RecordStore(db, world.Audit, new EntityCache(), TimeProvider.System, through);
+                Assert.Contains(record.Id, (await records.ListAsync(police, null, 10, CancellationToken.None)).Items.Select(h => h.Id));
+                Assert.Contains(record.Id, (await records.SearchAsync(police, "caches", "test", null, 10, CancellationToken.None)).Items.Select(h => h.Id));
             }
 
             if (lanes is not null)

@@ -42,6 +42,12 @@ internal static class CompiledPages
     public static IQueryable<SequencedHeader> SearchQuery(SqliteJisrDbContext db, Principal principal, DateTimeOffset now, string match, long? before, int take) =>
         SearchShape.Expression.Compile()(db, match, principal.AgencyId, principal.Clearance, principal.UserId, principal.UserId.Value, now, AccessPolicy.Today(now), before, take);
 
+    /// <summary>The compiled queries a context runs on (tests compare them: one set per memory cache).</summary>
+    internal static object QueriesOf(SqliteJisrDbContext db) => Queries<SqliteJisrDbContext>.Of(db);
+
+    /// <summary>SQLite's compiled search queries a context runs on (tests compare them).</summary>
+    internal static object SearchQueriesOf(SqliteJisrDbContext db) => SqliteQueries.Of(db);
+
     /// <summary>The same list as an uncompiled query of the same expression (its SQL and plan, for the probe).</summary>
     public static IQueryable<SequencedHeader> ListQuery(JisrDbContext db, Principal principal, DateTimeOffset now, RecordFilter filter, long? before, int take)
     {

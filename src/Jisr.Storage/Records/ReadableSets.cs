@@ -2,12 +2,13 @@ namespace Jisr.Storage.Records;
 
 /// <summary>
 /// The policy starting points of every read of records and entities, in one place for all the stores: each query
-/// starts from the filter <see cref="AccessPolicy"/> gives for the caller, so nothing the caller may not see is ever
-/// fetched. Untracked, for reads; a change starts from <see cref="RecordStore.FindForUpdateAsync"/>.
+/// starts from the filter <see cref="AccessPolicy"/> gives for the caller (or, in a compiled query, has
+/// <see cref="AccessPolicy.RecordReadRule"/> spliced in: <see cref="CompiledReads"/>, <see cref="CompiledPages"/>), so
+/// nothing the caller may not see is ever fetched. Untracked, for reads; a change starts from <see cref="RecordStore.FindForUpdateAsync"/>.
 /// </summary>
 internal static class ReadableSets
 {
-    /// <summary>The records <paramref name="principal"/> may read: the starting point of every record query.</summary>
+    /// <summary>The records <paramref name="principal"/> may read: the starting point of every record query built per request.</summary>
     public static IQueryable<Record> ReadableRecords(this JisrDbContext db, Principal principal, TimeProvider time) =>
         db.Records.AsNoTracking().Where(AccessPolicy.ReadableRecords(principal, time.GetUtcNow(), db.Agreements));
 

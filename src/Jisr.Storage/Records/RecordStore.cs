@@ -72,11 +72,10 @@ public sealed class RecordStore(JisrDbContext db, AuditLog audit, EntityCache en
     public async Task<Page<RecordHeader>> SearchAsync(Principal principal, string query, string purpose, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var tokens = SearchText.Tokens(query);
-        var before = Paging.Before(cursor);
         var now = time.GetUtcNow();
         var page = tokens.Count == 0
-            ? new Page<RecordHeader>([], null)
-            : await OnLaneAsync(async on => await Paging.HeadersAsync(await on.SearchNewestFirstAsync(principal, now, tokens, before, Paging.RowsFor(limit), cancellationToken), limit, cancellationToken));
+            ? new Page<RecordHeader>([], null) // no words: an empty page, whatever the cursor, still audited
+            : await OnLaneAsync(async on => await Paging.HeadersAsync(await on.SearchNewestFirstAsync(principal, now, tokens, Paging.Before(cursor), Paging.RowsFor(limit), cancellationToken), limit, cancellationToken));
         await audit.AppendAsync(CallerEvents.For(principal, AuditActions.Search, null, AuditOutcomes.Success, purpose, $"q={query}; {page.Items.Count} results"));
         return page;
     }
